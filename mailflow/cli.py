@@ -1,0 +1,464 @@
+"""Command line: parse arguments, call one function, print. Errors become one or two lines."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import shutil
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from mailflow import __version__
+from mailflow.config import Config, load_config
+from mailflow.errors import ConfigError, MailflowError, QuarantinedMail
+from mailflow.logs import setup_logging
+from mailflow.model import Origin, RawMail
+
+F = TypeVar("F", bound=Callable[..., Any])
+out = Console(highlight=False, soft_wrap=True)
+
+
+def shipped(name: str) -> Path:
+    """The rules/ or templates/ that come with mailflow (in the wheel, or in a source checkout)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_shipped" / name, here.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise MailflowError(f"the shipped {name}/ folder is missing from this installation")
+
+
+class State:
+    def __init__(self, config_path: Path, traceback: bool, verbose: bool) -> None:
+        self.config_path = config_path
+        self.traceback = traceback
+        self.verbose = verbose
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            if not self.config_path.exists():
+                raise ConfigError("config file not found (create one with `mailflow init DIR`, "
+                                  "or pass --config FILE)", self.config_path)
+            self._config = load_config(self.config_path)
+            secrets = []
+            for source in self._config.sources:
+                if source.imap:
+                    secrets.append(source.imap.password)
+            if self._config.smtp:
+                secrets.append(self._config.smtp.password)
+            setup_logging(self.verbose, secrets)
+        return self._config
+
+    def store(self) -> Any:
+        from mailflow.store import Store
+        return Store(self.config.database_url, self.config.archive_root)
+
+
+def handles_errors(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        state: State = click.get_current_context().find_object(State)  # type: ignore[assignment]
+        try:
+            return func(*args, **kwargs)
+        except MailflowError as exc:
+            if state and state.traceback:
+                raise
+            click.echo(f"mailflow: {exc}", err=True)
+            sys.exit(exc.exit_code)
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=Path("mailflow.yaml"),
+              show_default=True, help="The configuration file.")
+@click.option("--traceback", is_flag=True, help="Show the full trace of an error.")
+@click.option("-v", "--verbose", is_flag=True, help="Log debugging detail.")
+@click.version_option(__version__, prog_name="mailflow")
+@click.pass_context
+def main(ctx: click.Context, config_path: Path, traceback: bool, verbose: bool) -> None:
+    """mailflow runs an export desk's order mailbox: file, classify, extract, reply."""
+    ctx.obj = State(config_path, traceback, verbose)
+    setup_logging(verbose)
+
+
+# --- init and run ------------------------------------------------------------------------
+
+INIT_CONFIG = """\
+# mailflow configuration. Relative paths are relative to this file.
+identity: {{company: "Acme Nonwovens Co., Ltd.", name: "Acme Order Desk", address: orders@acme.example,
+           language: en}}
+sources:
+  - path: {inbox}          # a folder of .eml files, maildir:PATH or mbox:PATH
+  # - imap: {{host: imap.acme.example, port: 993, tls: implicit, username: orders@acme.example,
+  #          password: ${{MAILFLOW_IMAP_PASSWORD}}, folders: [INBOX]}}
+# smtp: {{host: smtp.acme.example, port: 587, tls: starttls, username: orders@acme.example,
+#        password: ${{MAILFLOW_SMTP_PASSWORD}}}}
+database: {{url: "sqlite:///var/mailflow.db"}}   # or postgresql+psycopg://user@host/db
+archive: {{path: var/archive}}
+rules: rules/
+templates: templates/
+reply:
+  hold_all: false                  # true: every reply waits for `mailflow outbox approve`
+  subject_token: "[Order {{order}}]"
+buyers: []
+#  - {{name: Northwind Trading, domains: [northwind.example], language: en, currency: USD}}
+"""
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@handles_errors
+def init(directory: Path) -> None:
+    """Write a working starting point: mailflow.yaml, the shipped rules and templates."""
+    directory.mkdir(parents=True, exist_ok=True)
+    config_file = directory / "mailflow.yaml"
+    if config_file.exists():
+        raise ConfigError("already exists; not overwritten", config_file)
+    for name in ("rules", "templates"):
+        target = directory / name
+        if not target.exists():
+            shutil.copytree(shipped(name), target)
+    (directory / "inbox").mkdir(exist_ok=True)
+    config_file.write_text(INIT_CONFIG.format(inbox="inbox/"), encoding="utf-8")
+    out.print(f"wrote {config_file}, {directory / 'rules'}/, {directory / 'templates'}/ and an empty "
+              f"{directory / 'inbox'}/; put .eml files there and run: mailflow --config {config_file} "
+              "run --once")
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Process what the sources hold now, then exit.")
+@click.option("--source", help="Use this source instead of the configured ones: a folder of .eml "
+                               "files, maildir:PATH or mbox:PATH.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_obj
+@handles_errors
+def run(state: State, once: bool, source: str | None, as_json: bool) -> None:
+    """Fetch, classify, file and queue replies; without --once, keep polling until stopped."""
+    from mailflow.daemon import run_forever, run_once, sources_from
+    from mailflow.pipeline import load_desk
+
+    config = state.config
+    desk = load_desk(config)
+    sources = sources_from(config, source)
+    if not sources:
+        raise ConfigError("no mail source: add one under sources: or pass --source", config.file)
+    store = state.store()
+    try:
+        if not once:
+            run_forever(desk, store, sources, config.poll_interval)
+            return
+        summary = run_once(desk, store, sources)
+        counts = store.counts()
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps({**summary.as_dict(), "totals": counts}, ensure_ascii=False, indent=2))
+        return
+    table = Table(title="mailflow run", show_header=True)
+    table.add_column("")
+    table.add_column("count", justify="right")
+    table.add_row("messages read", str(summary.read))
+    for category, count in sorted(summary.categories.items()):
+        table.add_row(f"  {category}", str(count))
+    table.add_row("filed under an order", str(summary.filed_under_order))
+    table.add_row("  new orders", str(summary.new_orders))
+    table.add_row("unfiled", str(summary.unfiled))
+    for reply_state in ("queued", "held", "suppressed"):
+        table.add_row(f"replies {reply_state}", str(summary.replies.get(reply_state, 0)))
+    table.add_row("quarantined", str(summary.quarantined))
+    table.add_row("already filed (skipped)", str(summary.duplicates))
+    out.print(table)
+    out.print(f"archive: {config.archive_root}   database: {config.database_url}")
+
+
+# --- rules ---------------------------------------------------------------------------------
+
+@main.group()
+def rules() -> None:
+    """Check rule files and see how they classify mail."""
+
+
+@rules.command("check")
+@click.pass_obj
+@handles_errors
+def rules_check(state: State) -> None:
+    """Validate the rule files (and the reply templates they use)."""
+    from mailflow.pipeline import load_desk
+
+    desk = load_desk(state.config)
+    files = sorted({str(r.file) for r in desk.rules.rules})
+    out.print(f"ok: {len(desk.rules.rules)} rules in {len(files)} files")
+
+
+@rules.command("test")
+@click.argument("target", required=False, type=click.Path(path_type=Path))
+@click.option("--archive", "use_archive", is_flag=True, help="Classify every message in the archive.")
+@click.option("--diff", is_flag=True, help="List messages whose category would change from the one on record.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@handles_errors
+def rules_test(state: State, target: Path | None, use_archive: bool, diff: bool, as_json: bool) -> None:
+    """Explain how FILE.eml is classified; a folder or --archive gives a table by category."""
+    from mailflow.extract import read_attachment_texts
+    from mailflow.parse import parse
+    from mailflow.rules import load_rules
+    from mailflow.sources.local import local_source
+
+    ruleset = load_rules(state.config.rules_dir)
+    if target is not None and target.is_file() and target.suffix.lower() == ".eml":
+        try:
+            message = read_attachment_texts(parse(target.read_bytes()))
+        except QuarantinedMail as exc:
+            raise MailflowError(f"{target}: would be quarantined: {exc.reason}") from None
+        decision = ruleset.classify(message)
+        result = {"file": str(target), "subject": message.subject, "category": decision.category,
+                  "rule": decision.rule, "conditions": list(decision.conditions),
+                  "matched_rules": list(decision.matched_rules), "tags": list(decision.tags),
+                  "actions": [{"kind": a.kind, "rule": a.rule, **a.params} for a in decision.actions]}
+        if as_json:
+            click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+            return
+        out.print(f"[bold]{decision.category}[/bold]  rule: {decision.rule or '(none matched: fallback)'}")
+        for condition in decision.conditions:
+            out.print(f"  because {condition}", markup=False)
+        for action in decision.actions:
+            out.print(f"  then {action.kind} {action.params}", markup=False)
+        return
+
+    raws: list[RawMail]
+    store = state.store() if (use_archive or diff) else None
+    if use_archive:
+        assert store is not None
+        raws = [RawMail(store.archive.read(m.path), Origin("file", path=m.path)) for m in store.messages()]
+    elif target is not None:
+        raws = list(local_source(str(target), Path.cwd()).fetch())
+    else:
+        raise click.UsageError("give a FILE.eml, a folder, or --archive")
+    on_record = {m.sha256: m.category for m in store.messages()} if store else {}
+    counts: Counter[str] = Counter()
+    changes = []
+    for raw in raws:
+        try:
+            message = read_attachment_texts(parse(raw.data))
+        except QuarantinedMail:
+            counts["(quarantined)"] += 1
+            continue
+        decision = ruleset.classify(message)
+        counts[decision.category] += 1
+        before = on_record.get(message.sha256)
+        if diff and before is not None and before != decision.category:
+            changes.append({"message_id": message.message_id, "subject": message.subject,
+                            "origin": raw.origin.path, "before": before, "after": decision.category,
+                            "rule": decision.rule})
+    if store:
+        store.close()
+    if as_json:
+        click.echo(json.dumps({"categories": dict(counts), "changes": changes}, ensure_ascii=False,
+                              indent=2))
+        return
+    table = Table("category", "messages")
+    for category, count in sorted(counts.items()):
+        table.add_row(category, str(count))
+    out.print(table)
+    if diff:
+        if not changes:
+            out.print("no category would change")
+        for change in changes:
+            out.print(f"{change['before']} -> {change['after']}  {change['subject']}  "
+                      f"({change['origin']})", markup=False)
+
+
+# --- orders --------------------------------------------------------------------------------
+
+@main.group()
+def order() -> None:
+    """Orders: list, show, assign a message by hand."""
+
+
+@order.command("assign")
+@click.argument("message")
+@click.argument("number")
+@click.pass_obj
+@handles_errors
+def order_assign(state: State, message: str, number: str) -> None:
+    """File MESSAGE (Message-ID or sha256 prefix) under order NUMBER, creating it if needed."""
+    store = state.store()
+    try:
+        applied = store.assign(message, number)
+    finally:
+        store.close()
+    out.print(f"filed under {applied.order_folder}: {applied.path}", markup=False)
+
+
+@order.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@handles_errors
+def order_list(state: State, as_json: bool) -> None:
+    """Every order with its buyer and number of messages."""
+    store = state.store()
+    try:
+        rows = [store.order_summary(o.id) for o in store.orders()]
+    finally:
+        store.close()
+    items = [{"order": r["order"], "folder": r["folder"], "buyer": r["buyer"], "status": r["status"],
+              "aliases": r["aliases"], "messages": len(r["messages"]), "replies": len(r["replies"])}
+             for r in rows]
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    table = Table("order", "buyer", "aliases", "messages", "replies")
+    for item in items:
+        table.add_row(item["order"], item["buyer"], ", ".join(item["aliases"]), str(item["messages"]),
+                      str(item["replies"]))
+    out.print(table)
+
+
+@order.command("show")
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@handles_errors
+def order_show(state: State, number: str, as_json: bool) -> None:
+    """An order's data and its messages in date order."""
+    from mailflow.errors import NotFound
+
+    store = state.store()
+    try:
+        row = store.find_order(number)
+        if row is None:
+            raise NotFound(f"no order {number!r}")
+        summary = store.order_summary(row.id)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    out.print(f"[bold]order {summary['order']}[/bold]  buyer {summary['buyer']}  "
+              f"aliases {', '.join(summary['aliases'])}")
+    table = Table("date", "dir", "category", "from", "subject", "files")
+    for m in summary["messages"]:
+        table.add_row(m["date"] or "", m["direction"], m["category"], m["from"], m["subject"],
+                      str(len(m["attachments"])))
+    out.print(table)
+    for reply in summary["replies"]:
+        out.print(f"reply #{reply['id']} {reply['template']} [{reply['state']}] to "
+                  f"{', '.join(reply['to'])}", markup=False)
+
+
+# --- quarantine and outbox -----------------------------------------------------------------
+
+@main.group()
+def quarantine() -> None:
+    """Mail that could not be processed, kept with its raw bytes and the reason."""
+
+
+@quarantine.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include items already retried successfully.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@handles_errors
+def quarantine_list(state: State, show_all: bool, as_json: bool) -> None:
+    store = state.store()
+    try:
+        rows = store.quarantined(include_resolved=show_all)
+    finally:
+        store.close()
+    items = [{"sha256": r.sha256, "path": r.path, "reason": r.reason, "origin": r.origin,
+              "size": r.size, "at": r.created_at.isoformat(),
+              "resolved": r.resolved_at.isoformat() if r.resolved_at else None} for r in rows]
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    if not items:
+        out.print("quarantine is empty")
+    for item in items:
+        out.print(f"{item['sha256'][:12]}  {item['path']}  {item['reason']}  (from {item['origin']})",
+                  markup=False)
+
+
+@quarantine.command("retry")
+@click.pass_obj
+@handles_errors
+def quarantine_retry(state: State) -> None:
+    """Run every quarantined mail through the pipeline again (after a fix)."""
+    from mailflow.pipeline import handle, load_desk
+
+    desk = load_desk(state.config)
+    store = state.store()
+    fixed = still = 0
+    try:
+        for row in store.quarantined():
+            raw = RawMail(store.archive.read(row.path), Origin("file", path=row.path))
+            store.resolve_quarantine(row.sha256)
+            handled = handle(raw, desk, store)
+            if handled.status == "quarantined":
+                still += 1
+                out.print(f"still quarantined {row.sha256[:12]}: {handled.reason}", markup=False)
+            else:
+                fixed += 1
+                out.print(f"{handled.status} {row.sha256[:12]} "
+                          f"{handled.applied.path if handled.applied else ''}", markup=False)
+    finally:
+        store.close()
+    out.print(f"{fixed} processed, {still} still quarantined")
+
+
+@main.group()
+def outbox() -> None:
+    """Replies rendered and waiting: queued (to send) or held (for approval)."""
+
+
+@outbox.command("list")
+@click.option("--state", "reply_state", help="Only replies in this state (queued, held, …).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@handles_errors
+def outbox_list(state: State, reply_state: str | None, as_json: bool) -> None:
+    store = state.store()
+    try:
+        rows = store.outbox(reply_state)
+    finally:
+        store.close()
+    items = [{"id": r.id, "state": r.state, "template": r.template, "language": r.language,
+              "to": r.to_addrs, "subject": r.subject, "reason": r.reason, "message_id": r.message_id}
+             for r in rows]
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    table = Table("id", "state", "template", "to", "subject", "reason")
+    for item in items:
+        table.add_row(str(item["id"]), item["state"], f"{item['template']} ({item['language']})",
+                      ", ".join(item["to"]), item["subject"], item["reason"])
+    out.print(table)
+
+
+@outbox.command("show")
+@click.argument("reply_id", type=int)
+@click.pass_obj
+@handles_errors
+def outbox_show(state: State, reply_id: int) -> None:
+    """The full rendered message, as it would be sent."""
+    from mailflow.errors import NotFound
+
+    store = state.store()
+    try:
+        rows = [r for r in store.outbox() if r.id == reply_id]
+    finally:
+        store.close()
+    if not rows:
+        raise NotFound(f"no reply #{reply_id}")
+    click.echo(rows[0].raw.decode("utf-8", errors="replace"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,227 @@
+"""mailflow.yaml -> validated settings. Every error names the file, the line and the field."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from mailflow.errors import ConfigError
+from mailflow.yamlfile import LineDict, LineList, line_of, load_yaml
+
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+DEFAULT_ORDER_PATTERNS = [
+    # "PO 4500871", "P.O. No.: 4500871", "PO#4500871", "Purchase Order No. MH-2026-118"
+    r"(?i)(?:\bP\.?\s?O(?:\b\.?|(?=\d))|\bpurchase\s+order|\border\s*(?=no\b|number|nr\b|#|[A-Z]{1,4}-\d))"
+    r"\s*(?:no\b\.?|number|nr\b\.?|#)?\s*[:#：-]?\s*"
+    r"(?P<number>(?=[A-Z0-9-]{4,})[A-Z]{0,4}-?\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b",
+    # "PI AN-PI-26-0311", "P/I No. AN-PI-26-0311", "proforma invoice 2611-07"
+    r"(?i)\b(?:P/I|PI|proforma\s+invoice)\s*(?:no\.?|number|#)?\s*[:#：]?\s*"
+    r"(?P<number>(?=[A-Z0-9-]*\d)[A-Z]{0,4}-?(?:PI-)?\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b",
+    # 订单号：4500871, 订单 MH-2026-118, 合同号 SC2611
+    r"(?:订单|訂單|合同|采购单|採購單)(?:编号|編號|号|號)?\s*[:：#]?\s*"
+    r"(?P<number>(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{2,})",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Identity(_Strict):
+    company: str
+    address: str
+    name: str = ""
+    language: Literal["en", "zh"] = "en"
+    other_addresses: list[str] = Field(default_factory=list)  # colleagues: never auto-replied
+
+    @field_validator("address", "other_addresses")
+    @classmethod
+    def _is_address(cls, value: Any) -> Any:
+        for addr in value if isinstance(value, list) else [value]:
+            if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", addr):
+                raise ValueError(f"not an email address: {addr!r}")
+        return value
+
+    @property
+    def domain(self) -> str:
+        return self.address.rpartition("@")[2].lower()
+
+
+class ImapAccount(_Strict):
+    host: str
+    port: int = 993
+    tls: Literal["implicit", "starttls", "none"] = "implicit"
+    username: str
+    password: str = ""
+    password_command: str = ""
+    folders: list[str] = Field(default_factory=lambda: ["INBOX"])
+    dry_run: bool = False
+
+    @model_validator(mode="after")
+    def _plain_only_on_loopback(self) -> ImapAccount:
+        if self.tls == "none" and self.host not in LOOPBACK_HOSTS:
+            raise ValueError("tls: none is accepted only for a loopback host")
+        return self
+
+
+class Source(_Strict):
+    """One mail source: `path` (a folder of .eml files, maildir:PATH, mbox:PATH) or `imap`."""
+
+    path: str | None = None
+    imap: ImapAccount | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Source:
+        if (self.path is None) == (self.imap is None):
+            raise ValueError("give exactly one of 'path' or 'imap'")
+        return self
+
+
+class Smtp(_Strict):
+    host: str
+    port: int = 587
+    tls: Literal["implicit", "starttls", "none"] = "starttls"
+    username: str = ""
+    password: str = ""
+
+    @model_validator(mode="after")
+    def _plain_only_on_loopback(self) -> Smtp:
+        if self.tls == "none" and self.host not in LOOPBACK_HOSTS:
+            raise ValueError("tls: none is accepted only for a loopback host")
+        return self
+
+
+class Database(_Strict):
+    url: str = ""
+
+
+class Archive(_Strict):
+    path: Path = Path("var/archive")
+
+
+class ReplyPolicy(_Strict):
+    hold_all: bool = False  # every reply waits for approval
+    subject_token: str = "[Order {order}]"
+    languages: dict[str, Literal["en", "zh"]] = Field(default_factory=dict)  # address/domain -> lang
+
+
+class Buyer(_Strict):
+    name: str
+    addresses: list[str] = Field(default_factory=list)
+    domains: list[str] = Field(default_factory=list)
+    language: Literal["en", "zh"] | None = None
+    currency: str = ""
+
+
+class Correlation(_Strict):
+    patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_ORDER_PATTERNS))
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                compiled = re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
+            if compiled.groups < 1:
+                raise ValueError(f"pattern {pattern!r} needs a group (?P<number>…) for the number")
+        return patterns
+
+
+class Config(_Strict):
+    identity: Identity
+    sources: list[Source] = Field(default_factory=list)
+    smtp: Smtp | None = None
+    database: Database = Database()
+    archive: Archive = Archive()
+    rules: Path = Path("rules")
+    templates: Path = Path("templates")
+    reply: ReplyPolicy = ReplyPolicy()
+    buyers: list[Buyer] = Field(default_factory=list)
+    correlation: Correlation = Correlation()
+    poll_interval: int = Field(default=60, ge=1)
+
+    # set by load_config; not part of the file
+    base_dir: Path = Path(".")
+    file: Path = Path("mailflow.yaml")
+
+    @property
+    def archive_root(self) -> Path:
+        return self.resolve(self.archive.path)
+
+    @property
+    def database_url(self) -> str:
+        if self.database.url:
+            url = self.database.url
+            prefix = "sqlite:///"
+            if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+                return prefix + str(self.resolve(Path(url[len(prefix):])))
+            return url
+        return "sqlite:///" + str(self.archive_root.parent / "mailflow.db")
+
+    @property
+    def rules_dir(self) -> Path:
+        return self.resolve(self.rules)
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.resolve(self.templates)
+
+    def resolve(self, path: Path | str) -> Path:
+        path = Path(path)
+        return path if path.is_absolute() else (self.base_dir / path).resolve()
+
+
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _substitute_env(node: Any, path: Path, loc: tuple[Any, ...], root: Any) -> Any:
+    """Replace ${VAR} in every string; a missing variable is an error at its line."""
+    if isinstance(node, LineDict):
+        for key in list(node):
+            node[key] = _substitute_env(node[key], path, (*loc, key), root)
+        return node
+    if isinstance(node, LineList):
+        for i, item in enumerate(node):
+            node[i] = _substitute_env(item, path, (*loc, i), root)
+        return node
+    if isinstance(node, str):
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in os.environ:
+                raise ConfigError(f"environment variable {name} is not set", path,
+                                  line_of(root, loc), _dotted(loc))
+            return os.environ[name]
+        return _ENV.sub(replace, node)
+    return node
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load_config(file: Path | str) -> Config:
+    path = Path(file)
+    data = load_yaml(path, ConfigError)
+    if not isinstance(data, dict):
+        raise ConfigError("the file must be a mapping of settings (identity:, sources:, …)", path, 1)
+    _substitute_env(data, path, (), data)
+    try:
+        config = Config.model_validate({**data, "base_dir": path.resolve().parent, "file": path})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "unknown setting"
+        raise ConfigError(message, path, line_of(data, loc), _dotted(loc) or None) from None
+    return config

@@ -1,0 +1,188 @@
+"""Which order a message belongs to: our subject token, the thread, or an order number.
+
+The only stage that reads the store, through the small `OrderLookup` protocol, so it can be
+tested with a dictionary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from mailflow.model import Decision, Message, OrderData, OrderRef
+
+MAX_BODY_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class KnownOrder:
+    id: int
+    number: str
+    buyer: str
+
+
+class OrderLookup(Protocol):
+    def orders_with_aliases(self, keys: Sequence[str]) -> dict[str, list[KnownOrder]]: ...
+
+    def order_of_messages(self, message_ids: Sequence[str]) -> KnownOrder | None: ...
+
+
+def alias_key(number: str) -> str:
+    """The form numbers are compared in: `PO-4500871`, `po 4500871` and `4500871` differ only by
+    label, so only letters and digits count, upper-cased."""
+    return re.sub(r"[^0-9A-Z]", "", number.upper())
+
+
+def token_pattern(subject_token: str) -> re.Pattern[str]:
+    """`[Order {order}]` -> a regex capturing the order number."""
+    before, _, after = subject_token.partition("{order}")
+    return re.compile(re.escape(before) + r"\s*(?P<number>[^\]\s][^\]]*?)\s*" + re.escape(after))
+
+
+@dataclass(frozen=True)
+class Found:
+    number: str
+    where: str  # "subject", "body", "attachment name.pdf", "extracted"
+
+
+def find_numbers(message: Message, order_data: OrderData,
+                 patterns: Sequence[re.Pattern[str]]) -> list[Found]:
+    """Order numbers in the order a person would trust them: extracted data, subject, own text,
+    attachment texts, then quoted text."""
+    own, quoted = _split_quoted(message.text[:MAX_BODY_CHARS])
+    places: list[tuple[str, str]] = [("subject", message.subject), ("body", own)]
+    places += [(f"attachment {a.filename}", a.text or "") for a in message.attachments if a.text]
+    places += [("attachment names", " ".join(a.filename for a in message.attachments))]
+    places += [("quoted text", quoted)]
+    found: list[Found] = [Found(n, "extracted") for n in order_data.numbers]
+    for where, text in places:
+        hits: list[tuple[int, str]] = []
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                group = "number" if "number" in pattern.groupindex else 1
+                number = (match.group(group) or "").strip()
+                if number:
+                    hits.append((match.start(group), number))
+        found.extend(Found(number, where) for _, number in sorted(hits))
+    return _unique(found)
+
+
+def _unique(found: Iterable[Found]) -> list[Found]:
+    seen: set[str] = set()
+    result = []
+    for item in found:
+        key = alias_key(item.number)
+        if key and key not in seen:
+            seen.add(key)
+            result.append(item)
+    return result
+
+
+def _split_quoted(text: str) -> tuple[str, str]:
+    """(what the sender wrote, what they quoted): quoted lines start with '>' or follow an
+    'On … wrote:' / '-----Original Message-----' / '发件人:' marker."""
+    own: list[str] = []
+    quoted: list[str] = []
+    in_quote = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if re.match(r"^(-{2,}\s*original message\s*-{2,}|-{2,}\s*原始邮件\s*-{2,}|"
+                    r"on .{4,200} wrote:$|(from|发件人|寄件者)\s*[:：].+)", stripped, re.I):
+            in_quote = True
+        (quoted if in_quote or stripped.startswith(">") else own).append(line)
+    return "\n".join(own), "\n".join(quoted)
+
+
+def correlate(message: Message, decision: Decision, order_data: OrderData, buyer: str,
+              lookup: OrderLookup, patterns: Sequence[re.Pattern[str]],
+              token: re.Pattern[str]) -> OrderRef | None:
+    """The order this message belongs to, an order to create, or None (unfiled)."""
+    match = token.search(message.subject)
+    if match:
+        number = match.group("number")
+        candidates = lookup.orders_with_aliases([alias_key(number)]).get(alias_key(number), [])
+        known = _choose(candidates, buyer, own_only=False)
+        if known:
+            return OrderRef(known.number, known.buyer, known.id, f"subject token {match.group(0)}")
+
+    thread = [i for i in (message.in_reply_to, *reversed(message.references)) if i]
+    if thread:
+        known = lookup.order_of_messages(thread)
+        if known:
+            return OrderRef(known.number, known.buyer, known.id, "reply in the thread of a filed message")
+
+    numbers = find_numbers(message, order_data, patterns)
+    # An order document (a rule extracts order data from it) belongs to its sender's own order;
+    # other mail (a bank's, a forwarder's) may join another party's order by its number.
+    own_only = bool(decision.wants("extract"))
+    wants_order = any(a.params.get("to") == "order" for a in decision.wants("file"))
+    known_by_key = lookup.orders_with_aliases([alias_key(f.number) for f in numbers])
+
+    # The subject (and extracted data) speak first: a complaint about PO 4500655 that mentions
+    # PO 4500871 in passing belongs to 4500655, even when only 4500871 is known yet.
+    for tier in (0, 1):
+        group = [f for f in numbers if _tier(f) == tier]
+        for found in group:
+            known = _choose(known_by_key.get(alias_key(found.number), []), buyer, own_only)
+            if known:
+                return OrderRef(known.number, known.buyer, known.id,
+                                f"order number {found.number} in {found.where}")
+        if group and wants_order:
+            first = group[0]
+            return OrderRef(first.number, buyer, None, f"new order: number {first.number} in {first.where}")
+
+    # A known order number written without a label ("订舱 MH-2026-118"), anywhere in the text.
+    own, quoted = _split_quoted(message.text[:MAX_BODY_CHARS])
+    for where, text in (("subject", message.subject), ("body", own), ("quoted text", quoted)):
+        tokens = _candidate_tokens(text)
+        found_keys = lookup.orders_with_aliases(list(tokens))
+        for key in tokens:
+            known = _choose(found_keys.get(key, []), buyer, own_only)
+            if known:
+                return OrderRef(known.number, known.buyer, known.id,
+                                f"known order number {tokens[key]} in {where}")
+
+    for found in (f for f in numbers if _tier(f) == 2):
+        known = _choose(known_by_key.get(alias_key(found.number), []), buyer, own_only)
+        if known:
+            return OrderRef(known.number, known.buyer, known.id, f"order number {found.number} in quoted text")
+    return None
+
+
+def _tier(found: Found) -> int:
+    if found.where in ("extracted", "subject"):
+        return 0
+    return 2 if found.where == "quoted text" else 1
+
+
+_TOKEN = re.compile(r"(?<![A-Za-z0-9/-])[A-Za-z0-9][A-Za-z0-9/-]{3,40}(?![A-Za-z0-9/-])")
+
+
+def _candidate_tokens(text: str, limit: int = 500) -> dict[str, str]:
+    """Tokens that could be an order number (five or more letters and digits, one a digit),
+    by their alias key, in text order."""
+    tokens: dict[str, str] = {}
+    for match in _TOKEN.finditer(text):
+        key = alias_key(match.group(0))
+        if len(key) >= 5 and any(c.isdigit() for c in key) and key not in tokens:
+            tokens[key] = match.group(0)
+            if len(tokens) >= limit:
+                break
+    return tokens
+
+
+def _choose(candidates: Sequence[KnownOrder], buyer: str, own_only: bool) -> KnownOrder | None:
+    """The buyer's own order with that number; another party's (bank, forwarder) only when the
+    number is unambiguous."""
+    own = [c for c in candidates if c.buyer == buyer]
+    if own:
+        return own[0]
+    return candidates[0] if len(candidates) == 1 and not own_only else None
+
+
+def aliases_in(message: Message, order_data: OrderData, patterns: Sequence[re.Pattern[str]],
+               ) -> list[str]:
+    """Numbers this message gives for its order (PO, P/I, contract), quoted text excluded."""
+    return [f.number for f in find_numbers(message, order_data, patterns) if f.where != "quoted text"]

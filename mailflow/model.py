@@ -1,0 +1,210 @@
+"""The desk's nouns as frozen values passed from one pipeline stage to the next.
+
+Each stage takes the previous stage's value and returns a new one; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+Direction = Literal["in", "out"]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a raw mail came from, enough to find it again and to act on it there."""
+
+    kind: Literal["file", "maildir", "mbox", "imap"]
+    path: str = ""  # file, maildir or mbox path
+    key: str = ""  # maildir key or mbox index
+    account: str = ""  # imap: user@host
+    folder: str = ""
+    uidvalidity: int = 0
+    uid: int = 0
+
+    def describe(self) -> str:
+        if self.kind == "imap":
+            return f"imap://{self.account}/{self.folder};UIDVALIDITY={self.uidvalidity}/;UID={self.uid}"
+        if self.key:
+            return f"{self.kind}:{self.path}#{self.key}"
+        return f"{self.kind}:{self.path}"
+
+
+@dataclass(frozen=True)
+class RawMail:
+    data: bytes
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str
+    addr: str  # the parsed addr-spec, lower-cased domain
+
+    @property
+    def domain(self) -> str:
+        return self.addr.rpartition("@")[2].lower()
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.addr}>" if self.name else self.addr
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str  # as the sender named it, decoded; never used as a path
+    safe_name: str  # derived, safe to use as a file name
+    content_type: str
+    size: int
+    sha256: str
+    payload: bytes = field(repr=False)
+    text: str | None = None  # text extracted later (PDF, spreadsheet), if any
+
+
+@dataclass(frozen=True)
+class Message:
+    sha256: str
+    size: int
+    message_id: str  # with angle brackets stripped; "" when the mail has none
+    subject: str
+    date: dt.datetime | None  # timezone-aware
+    from_: tuple[Address, ...]
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...]
+    reply_to: tuple[Address, ...]
+    return_path: str | None  # None: header absent; "": the null sender <>
+    in_reply_to: str
+    references: tuple[str, ...]
+    auto_submitted: str
+    precedence: str
+    list_id: str
+    headers: tuple[tuple[str, str], ...]  # decoded, in order, names as written
+    text: str  # plain text body (HTML converted when there is no text part)
+    html: str
+    attachments: tuple[Attachment, ...]
+    warnings: tuple[str, ...] = ()  # decoding problems worth showing a person
+
+    @property
+    def sender(self) -> Address | None:
+        return self.from_[0] if self.from_ else None
+
+    def header_values(self, name: str) -> list[str]:
+        lname = name.lower()
+        return [v for k, v in self.headers if k.lower() == lname]
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a rule asks for: file, extract, reply, imap or tag."""
+
+    kind: str
+    params: dict[str, Any]
+    rule: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    category: str
+    rule: str | None  # the rule that set the category; None for the fallback
+    conditions: tuple[str, ...]  # the conditions that were true, in words
+    actions: tuple[Action, ...]
+    tags: tuple[str, ...] = ()
+    matched_rules: tuple[str, ...] = ()
+
+    def wants(self, kind: str) -> list[Action]:
+        return [a for a in self.actions if a.kind == kind]
+
+
+@dataclass(frozen=True)
+class LineItem:
+    item_code: str = ""
+    description: str = ""
+    quantity: Decimal | None = None
+    unit: str = ""
+    unit_price: Decimal | None = None
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class OrderData:
+    """What extraction learned about an order from one message; empty when nothing was found."""
+
+    numbers: tuple[str, ...] = ()
+    buyer: str = ""
+    order_date: dt.date | None = None
+    delivery_date: dt.date | None = None
+    currency: str = ""
+    incoterm: str = ""
+    payment_terms: str = ""
+    lines: tuple[LineItem, ...] = ()
+    total: Decimal | None = None
+    source: str = ""  # which reader produced it
+    errors: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.numbers or self.lines or self.total is not None)
+
+
+@dataclass(frozen=True)
+class OrderRef:
+    """The order a message belongs to, as correlation found or proposed it."""
+
+    number: str  # the number as first written, e.g. "4500871" or "MH-2026-118"
+    buyer: str
+    existing_id: int | None  # None: a new order to create
+    how: str  # "number 4500871 in subject", "reply to <id>", "subject token"
+
+
+@dataclass(frozen=True)
+class Reply:
+    template: str
+    language: str
+    to: tuple[Address, ...]
+    subject: str
+    text: str
+    html: str
+    message_id: str
+    in_reply_to: str
+    references: tuple[str, ...]
+    state: Literal["queued", "held"]
+    reason: str  # why held, or "" when queued
+    raw: bytes = field(repr=False, default=b"")
+
+
+@dataclass(frozen=True)
+class SuppressedReply:
+    template: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Everything the pipeline decided about one mail; the store applies it in one transaction."""
+
+    raw: RawMail
+    message: Message
+    decision: Decision
+    order_data: OrderData
+    order: OrderRef | None
+    replies: tuple[Reply, ...]
+    suppressed: tuple[SuppressedReply, ...]
+    source_actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    raw: RawMail
+    sha256: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ArchivePaths:
+    """Where one message's files live inside the archive root (relative paths)."""
+
+    mail: Path
+    attachments: tuple[Path, ...]

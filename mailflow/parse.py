@@ -1,0 +1,315 @@
+"""Raw bytes -> `Message`.
+
+mail-parser parses the MIME structure and gives the Message-ID and the defects it found. Three
+things it gets wrong for this desk's mail are taken from the standard library's `email` objects
+instead, with our own charset handling: bodies (it leaves ISO-2022-JP undecoded), subjects and
+display names (it drops CJK characters of GBK text labelled gb2312, and returns a subject with a
+real CR/LF from an encoded word), and attachment file names (same charset problem).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.header
+import email.message
+import email.utils
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import mailparser
+from bs4 import BeautifulSoup
+from charset_normalizer import from_bytes as detect_charset
+
+from mailflow.errors import QuarantinedMail
+from mailflow.model import Address, Attachment, Message
+
+# Labels seen on real mail mapped to the codecs that decode what senders really meant:
+# gb2312/gbk are routinely GBK or GB18030 text, big5 is often HKSCS, latin-1 is often cp1252.
+_CHARSET_ALIASES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("gb2312", "gbk", "x-gbk", "cp936", "gb_2312-80", "euc-cn", "csgb2312",
+                     "chinese", "gb18030", "x-euc-cn"), ("gb18030",)),
+    **dict.fromkeys(("big5", "x-big5", "cn-big5", "big5-hkscs", "csbig5", "cp950"), ("big5hkscs",)),
+    **dict.fromkeys(("iso-2022-jp", "csiso2022jp", "iso-2022-jp-2", "iso-2022-jp-ext"),
+                    ("iso2022_jp_2", "iso2022_jp_ext")),
+    **dict.fromkeys(("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "windows-31j"),
+                    ("cp932",)),
+    **dict.fromkeys(("ks_c_5601-1987", "euc-kr", "ks_c_5601", "korean"), ("cp949",)),
+    **dict.fromkeys(("us-ascii", "ascii", "ansi_x3.4-1968"), ("utf-8", "cp1252")),
+    **dict.fromkeys(("iso-8859-1", "latin1", "latin-1", "l1", "iso8859-1"), ("cp1252", "latin-1")),
+    **dict.fromkeys(("utf8", "utf-8", "unicode-1-1-utf-8"), ("utf-8",)),
+}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u2028\u2029]+")
+_MSGID = re.compile(r"<([^<>\s]+)>")
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\$|conout\$)(\..*)?$", re.I)
+_SAFE_CHARS = re.compile(r"[^\w.\- ()\[\]+,=@&#]+", re.UNICODE)
+
+
+def codecs_for(label: str | None) -> tuple[str, ...]:
+    """The codecs to try, in order, for a declared charset label."""
+    if not label:
+        return ()
+    label = label.strip().strip('"').lower()
+    if label in _CHARSET_ALIASES:
+        return _CHARSET_ALIASES[label]
+    try:
+        "".encode(label)
+    except (LookupError, ValueError):
+        return ()
+    return (label,)
+
+
+def decode_bytes(data: bytes, label: str | None) -> tuple[str, str | None]:
+    """Decode text; returns (text, warning). Never drops characters silently."""
+    if not data:
+        return "", None
+    candidates = codecs_for(label)
+    for codec in (*candidates, "utf-8"):
+        try:
+            return data.decode(codec), None
+        except UnicodeDecodeError:
+            continue
+    if not candidates and data.isascii():
+        return data.decode("ascii"), None
+    best = detect_charset(data).best()
+    if best is not None:
+        why = f"charset {label!r} did not fit" if label else "no charset declared"
+        return str(best), f"{why}; decoded as {best.encoding} (detected)"
+    codec = candidates[0] if candidates else "utf-8"
+    return data.decode(codec, errors="replace"), (
+        f"bytes invalid in charset {label or 'utf-8'}; undecodable bytes shown as \ufffd")
+
+
+def _header_bytes(value: str) -> bytes:
+    """Header text as the parser kept it: 8-bit bytes survive as surrogate escapes."""
+    return value.encode("ascii", errors="surrogateescape")
+
+
+def decode_header_value(value: str | email.header.Header | None) -> str:
+    """Decode RFC 2047 words and raw 8-bit text; fold to one line with no control characters."""
+    if value is None:
+        return ""
+    out: list[str] = []
+    try:
+        pieces = email.header.decode_header(value)
+    except (ValueError, LookupError, AssertionError):
+        pieces = [(str(value), None)]
+    for chunk, charset in pieces:
+        if charset == "unknown-8bit":  # raw 8-bit bytes in a header: guess, never drop
+            charset = None
+        if isinstance(chunk, str):
+            try:
+                raw = _header_bytes(chunk)
+            except UnicodeEncodeError:  # already text (an RFC 2231 value the library decoded)
+                out.append(chunk)
+                continue
+            text = raw.decode("ascii") if raw.isascii() else decode_bytes(raw, None)[0]
+        else:
+            text = decode_bytes(chunk, charset)[0] if charset else (
+                chunk.decode("ascii") if chunk.isascii() else decode_bytes(chunk, None)[0])
+        out.append(text)
+    text = "".join(out)
+    return re.sub(r"\s{2,}", " ", _CONTROL.sub(" ", text)).strip()
+
+
+def safe_filename(name: str, fallback: str = "attachment") -> str:
+    """A name safe to write on any file system; the sender's name is never used as a path."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = _CONTROL.sub("", name).replace("\t", " ")
+    name = _SAFE_CHARS.sub("_", name).strip(" .")
+    name = re.sub(r"_{2,}", "_", name)
+    if not name or set(name) <= {"_", "."}:
+        name = fallback
+    if _WINDOWS_RESERVED.match(name):
+        name = "_" + name
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    if len(ext) > 10:
+        stem, ext = name, ""
+    limit = 80
+    encoded = stem.encode("utf-8")
+    if len(encoded) > limit:
+        stem = encoded[:limit].decode("utf-8", errors="ignore").rstrip(" .") or fallback
+    return f"{stem}.{ext}" if ext else stem
+
+
+def _addresses(msg: email.message.Message, name: str) -> tuple[Address, ...]:
+    raw = [decode_header_value(v) if isinstance(v, email.header.Header) else str(v)
+           for v in msg.get_all(name, [])]
+    result = []
+    for display, addr in email.utils.getaddresses(raw):
+        addr = _CONTROL.sub("", decode_header_value(addr)).strip()
+        if "@" not in addr:
+            continue
+        local, _, domain = addr.rpartition("@")
+        result.append(Address(decode_header_value(display), f"{local}@{domain.lower()}"))
+    return tuple(result)
+
+
+def _message_ids(value: str) -> tuple[str, ...]:
+    return tuple(_MSGID.findall(_CONTROL.sub(" ", value)))
+
+
+def _date(msg: email.message.Message) -> tuple[dt.datetime | None, str | None]:
+    value = msg.get("Date")
+    if not value:
+        return None, None
+    try:
+        parsed = email.utils.parsedate_to_datetime(decode_header_value(str(value)))
+    except (TypeError, ValueError, IndexError):
+        return None, f"unreadable Date header {str(value)[:60]!r}"
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed, None
+
+
+def html_to_text(html: str) -> str:
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "head", "title"]):
+        tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    text = soup.get_text("\n")
+    lines = [re.sub(r"[ \t\xa0]+", " ", line).strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _is_attachment(part: email.message.Message) -> bool:
+    if part.is_multipart():
+        return False
+    disposition = (part.get_content_disposition() or "").lower()
+    if disposition == "attachment" or part.get_filename() or part.get_param("name"):
+        return True
+    return part.get_content_type() not in ("text/plain", "text/html")
+
+
+def _part_filename(part: email.message.Message, index: int) -> str:
+    raw = part.get_filename() or part.get_param("name")
+    if isinstance(raw, tuple):  # RFC 2231 value that the library could not decode
+        raw = email.utils.collapse_rfc2231_value(raw)
+    if raw:
+        return decode_header_value(str(raw))
+    ctype = part.get_content_type()
+    ext = {"message/rfc822": "eml", "message/delivery-status": "txt", "text/plain": "txt",
+           "text/html": "html", "application/pdf": "pdf"}.get(ctype, "bin")
+    return f"part-{index}.{ext}"
+
+
+def _part_payload(part: email.message.Message) -> bytes:
+    if part.get_content_maintype() == "message":
+        inner = part.get_payload()
+        if isinstance(inner, list):
+            return b"".join(p.as_bytes() if isinstance(p, email.message.Message) else b""
+                            for p in inner)
+        return str(inner).encode("utf-8", errors="surrogateescape")
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
+
+
+def _walk(msg: email.message.Message) -> Iterable[email.message.Message]:
+    """Leaf parts in order; a message/* part is one leaf (kept whole as an attachment)."""
+    if msg.get_content_maintype() == "message":
+        yield msg
+        return
+    if msg.is_multipart():
+        for sub in msg.get_payload():
+            if isinstance(sub, email.message.Message):
+                yield from _walk(sub)
+        return
+    yield msg
+
+
+def parse(data: bytes) -> Message:
+    """Parse one mail; raises QuarantinedMail with a readable reason when it cannot be used."""
+    if not data.strip():
+        raise QuarantinedMail("empty file (0 bytes of mail)" if not data else "only white space")
+    try:
+        parsed = mailparser.parse_from_bytes(data)
+        msg: email.message.Message = parsed.message
+        message_id_header = parsed.message_id or ""
+    except Exception as exc:  # noqa: BLE001 - any parser failure quarantines this one mail
+        raise QuarantinedMail(f"MIME parser failed: {type(exc).__name__}: {exc}") from exc
+    if msg is None or not msg.keys():
+        raise QuarantinedMail("no header fields: this is not an email message")
+    known = {"from", "date", "message-id", "subject", "to", "received", "return-path"}
+    if not known & {k.lower() for k in msg.keys()}:
+        raise QuarantinedMail("none of From, To, Date, Subject, Message-ID or Received: "
+                              "this is not an email message")
+    try:
+        return _build(data, msg, str(message_id_header))
+    except QuarantinedMail:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a part we cannot read quarantines the mail
+        raise QuarantinedMail(f"cannot read message structure: {type(exc).__name__}: {exc}") from exc
+
+
+def _build(data: bytes, msg: email.message.Message, message_id_header: str) -> Message:
+    warnings: list[str] = []
+    for defect in getattr(msg, "defects", []):
+        warnings.append(f"MIME defect: {type(defect).__name__}")
+    date, date_warning = _date(msg)
+    if date_warning:
+        warnings.append(date_warning)
+
+    texts: list[str] = []
+    htmls: list[str] = []
+    attachments: list[Attachment] = []
+    for index, part in enumerate(_walk(msg), start=1):
+        if _is_attachment(part):
+            payload = _part_payload(part)
+            filename = _part_filename(part, index)
+            attachments.append(Attachment(
+                filename=filename,
+                safe_name=safe_filename(filename, fallback=f"part-{index}"),
+                content_type=part.get_content_type(),
+                size=len(payload),
+                sha256=hashlib.sha256(payload).hexdigest(),
+                payload=payload,
+            ))
+            continue
+        payload = _part_payload(part)
+        text, warning = decode_bytes(payload, part.get_content_charset())
+        if warning:
+            warnings.append(f"{part.get_content_type()} part: {warning}")
+        (htmls if part.get_content_subtype() == "html" else texts).append(text)
+
+    html = "\n".join(htmls)
+    text = "\n".join(t.replace("\r\n", "\n") for t in texts)
+    if not text.strip() and html:
+        text = html_to_text(html)
+
+    headers = tuple((k, decode_header_value(v)) for k, v in msg.items())
+    return_path_values = msg.get_all("Return-Path")
+    return_path: str | None = None
+    if return_path_values:
+        return_path = email.utils.parseaddr(decode_header_value(str(return_path_values[0])))[1]
+
+    ids = _message_ids(decode_header_value(message_id_header) or decode_header_value(
+        msg.get("Message-ID")))
+    in_reply_to = _message_ids(decode_header_value(msg.get("In-Reply-To")))
+    return Message(
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        message_id=ids[0] if ids else "",
+        subject=decode_header_value(msg.get("Subject")),
+        date=date,
+        from_=_addresses(msg, "From"),
+        to=_addresses(msg, "To"),
+        cc=_addresses(msg, "Cc"),
+        reply_to=_addresses(msg, "Reply-To"),
+        return_path=return_path,
+        in_reply_to=in_reply_to[0] if in_reply_to else "",
+        references=_message_ids(decode_header_value(msg.get("References"))),
+        auto_submitted=decode_header_value(msg.get("Auto-Submitted")).lower(),
+        precedence=decode_header_value(msg.get("Precedence")).lower(),
+        list_id=decode_header_value(msg.get("List-Id")),
+        headers=headers,
+        text=text,
+        html=html,
+        attachments=tuple(attachments),
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,240 @@
+"""RawMail -> Outcome, then the store applies it. The one place the stages are wired together.
+
+parse -> classify -> extract -> correlate -> plan replies are functions of their inputs; only
+correlate reads the store (through `OrderLookup`), and only `handle` writes, through the store.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from mailflow.config import Buyer, Config
+from mailflow.correlate import OrderLookup, aliases_in, correlate, token_pattern
+from mailflow.errors import QuarantinedMail, ReplyTemplateError
+from mailflow.extract import extract_order, read_attachment_texts
+from mailflow.model import (Action, Address, Decision, Message, OrderData, OrderRef, Outcome,
+                            Quarantined, RawMail, Reply, SuppressedReply)
+from mailflow.parse import parse
+from mailflow.reply.compose import compose, recipients, reply_message_id, reply_subject
+from mailflow.reply.guard import reasons_not_to_reply
+from mailflow.reply.outbox import HELD, QUEUED
+from mailflow.reply.render import ReplyTemplates
+from mailflow.rules import RuleSet, load_rules
+from mailflow.store import Applied, Store
+
+log = logging.getLogger("mailflow.pipeline")
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class Desk:
+    """Everything processing needs, loaded and checked once at start-up."""
+
+    config: Config
+    rules: RuleSet
+    templates: ReplyTemplates
+    patterns: tuple[re.Pattern[str], ...]
+    token: re.Pattern[str]
+
+
+def load_desk(config: Config) -> Desk:
+    """Load rules and templates; any error stops start-up (never skipped with a warning)."""
+    rules = load_rules(config.rules_dir)
+    templates = ReplyTemplates(config.templates_dir / "reply")
+    templates.check()
+    for rule in rules.rules:
+        for action in rule.actions:
+            if action.kind == "reply" and action.params["template"] not in templates.names():
+                raise ReplyTemplateError(
+                    f"rule {rule.name!r} replies with template {action.params['template']!r}, "
+                    f"which is not in {templates.directory}", rule.file, rule.line, "then.reply")
+    return Desk(config=config, rules=rules, templates=templates,
+                patterns=tuple(re.compile(p) for p in config.correlation.patterns),
+                token=token_pattern(config.reply.subject_token))
+
+
+def buyer_of(message: Message, buyers: list[Buyer]) -> tuple[str, Buyer | None]:
+    """The configured buyer this mail is from, else the sender's domain."""
+    sender = message.sender
+    if sender is None:
+        return "", None
+    for buyer in buyers:
+        if sender.addr in (a.lower() for a in buyer.addresses) or sender.domain in (
+                d.lower().lstrip("@") for d in buyer.domains):
+            return buyer.name, buyer
+    return sender.domain, None
+
+
+def language_of(message: Message, action: Action, buyer: Buyer | None, config: Config) -> str:
+    if action.params.get("language"):
+        return str(action.params["language"])
+    if buyer and buyer.language:
+        return buyer.language
+    sender = message.sender
+    if sender:
+        for key in (sender.addr, sender.domain):
+            if key in config.reply.languages:
+                return config.reply.languages[key]
+    sample = message.subject + message.text[:2000]
+    if len(_CJK.findall(sample)) >= 4:
+        return "zh"
+    return config.identity.language
+
+
+def process(raw: RawMail, desk: Desk, lookup: OrderLookup) -> tuple[Outcome, list[str]]:
+    """One mail -> its Outcome and the order numbers it gives; raises QuarantinedMail."""
+    message = read_attachment_texts(parse(raw.data))
+    decision = desk.rules.classify(message)
+    order_data = extract_order(message, decision)
+    buyer_name, buyer = buyer_of(message, desk.config.buyers)
+    order = correlate(message, decision, order_data, buyer_name, lookup, desk.patterns, desk.token)
+    files_to_order = any(a.params.get("to") == "order" for a in decision.wants("file"))
+    aliases = aliases_in(message, order_data, desk.patterns) if order and files_to_order else []
+    replies, suppressed = plan_replies(message, decision, order, order_data, buyer, desk)
+    outcome = Outcome(raw=raw, message=message, decision=decision, order_data=order_data,
+                      order=order, replies=tuple(replies), suppressed=tuple(suppressed),
+                      source_actions=tuple(decision.wants("imap")))
+    return outcome, aliases
+
+
+def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
+                 order_data: OrderData, buyer: Buyer | None,
+                 desk: Desk) -> tuple[list[Reply], list[SuppressedReply]]:
+    config = desk.config
+    actions = decision.wants("reply")
+    if not actions:
+        return [], []
+    blockers = reasons_not_to_reply(message, [config.identity.address, *config.identity.other_addresses],
+                                    [config.identity.domain])
+    if blockers:
+        return [], [SuppressedReply(a.params["template"], "; ".join(blockers)) for a in actions]
+    replies: list[Reply] = []
+    suppressed: list[SuppressedReply] = []
+    seen: set[str] = set()
+    sender = Address(config.identity.name or config.identity.company, config.identity.address)
+    to = recipients(message)
+    for action in actions:
+        name = action.params["template"]
+        if name in seen:
+            continue
+        seen.add(name)
+        context = reply_context(message, order, order_data, buyer, config)
+        try:
+            text, html, lang = desk.templates.render(name, language_of(message, action, buyer, config),
+                                                     context)
+        except ReplyTemplateError as exc:
+            log.error("reply %s not rendered: %s", name, exc)
+            suppressed.append(SuppressedReply(name, f"template error: {exc}"))
+            continue
+        token = config.reply.subject_token.format(order=order.number) if order else None
+        subject = reply_subject(message.subject, token)
+        message_id = reply_message_id(message.sha256, name, config.identity.domain)
+        hold_reason = ""
+        if action.params.get("hold"):
+            hold_reason = f"rule {action.rule} asks for approval"
+        elif config.reply.hold_all:
+            hold_reason = "every reply waits for approval (reply.hold_all)"
+        raw = compose(message=message, sender=sender, to=to, subject=subject, text=text, html=html,
+                      message_id=message_id)
+        replies.append(Reply(template=name, language=lang, to=to, subject=subject, text=text,
+                             html=html, message_id=message_id, in_reply_to=message.message_id,
+                             references=(*message.references, message.message_id),
+                             state=HELD if hold_reason else QUEUED, reason=hold_reason, raw=raw))
+    return replies, suppressed
+
+
+def reply_context(message: Message, order: OrderRef | None, order_data: OrderData,
+                  buyer: Buyer | None, config: Config) -> dict[str, Any]:
+    """Plain values only: a template sees data, never objects with methods."""
+    sender = message.sender
+    date = message.date or dt.datetime.now(dt.timezone.utc)
+    return {
+        "company": config.identity.company,
+        "signature": config.identity.name or config.identity.company,
+        "our_address": config.identity.address,
+        "sender_name": (sender.name if sender and sender.name else ""),
+        "sender_address": sender.addr if sender else "",
+        "buyer": buyer.name if buyer else (sender.domain if sender else ""),
+        "subject": message.subject,
+        "received": date.strftime("%Y-%m-%d"),
+        "case_number": f"C{date:%y%m%d}-{message.sha256[:4].upper()}",
+        "attachments": [a.filename for a in message.attachments],
+        "order": order_context(order, order_data),
+    }
+
+
+def order_context(order: OrderRef | None, data: OrderData) -> dict[str, Any] | None:
+    if order is None and data.empty:
+        return None
+    return {
+        "number": order.number if order else (data.numbers[0] if data.numbers else ""),
+        "buyer": data.buyer,
+        "order_date": data.order_date.isoformat() if data.order_date else "",
+        "delivery_date": data.delivery_date.isoformat() if data.delivery_date else "",
+        "currency": data.currency,
+        "incoterm": data.incoterm,
+        "payment_terms": data.payment_terms,
+        "total": str(data.total) if data.total is not None else "",
+        "lines": [{k: ("" if v is None else str(v)) for k, v in dataclasses.asdict(line).items()}
+                  for line in data.lines],
+    }
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What happened to one raw mail, for the log line and the run summary."""
+
+    status: str  # filed | duplicate | quarantined
+    outcome: Outcome | None = None
+    applied: Applied | None = None
+    reason: str = ""
+
+
+def handle(raw: RawMail, desk: Desk, store: Store) -> Handled:
+    """Process and store one mail. Bad mail is quarantined; this never raises for mail content."""
+    sha256 = hashlib.sha256(raw.data).hexdigest()
+    try:
+        outcome, aliases = process(raw, desk, store)
+    except QuarantinedMail as exc:
+        return _quarantine(raw, sha256, exc.reason, store)
+    except RecursionError:
+        return _quarantine(raw, sha256, "message nested too deeply to read", store)
+    except Exception as exc:  # noqa: BLE001 - a bug on one mail must not stop the desk
+        log.exception("unexpected error on %s", raw.origin.describe())
+        return _quarantine(raw, sha256, f"internal error: {type(exc).__name__}: {exc}", store)
+    applied = store.apply(outcome, aliases)
+    handled = Handled(applied.status, outcome, applied)
+    _log_line(raw, handled)
+    return handled
+
+
+def _quarantine(raw: RawMail, sha256: str, reason: str, store: Store) -> Handled:
+    if store.has_message(sha256):
+        return Handled("duplicate", reason="already filed")
+    if not store.quarantine(Quarantined(raw, sha256, reason)):
+        return Handled("duplicate", reason=f"already quarantined: {reason}")
+    handled = Handled("quarantined", reason=reason)
+    _log_line(raw, handled)
+    return handled
+
+
+def _log_line(raw: RawMail, handled: Handled) -> None:
+    outcome, applied = handled.outcome, handled.applied
+    if outcome is None or applied is None:
+        log.warning("quarantined origin=%s reason=%r", raw.origin.describe(), handled.reason)
+        return
+    message = outcome.message
+    actions = [a.kind for a in outcome.decision.actions]
+    replies = [f"{r.template}:{r.state}" for r in outcome.replies]
+    replies += [f"{s.template}:suppressed" for s in outcome.suppressed]
+    log.info("%s msgid=<%s> origin=%s category=%s rule=%s order=%s actions=%s replies=%s",
+             applied.status, message.message_id, raw.origin.describe(), outcome.decision.category,
+             outcome.decision.rule, applied.order_folder or "unfiled", ",".join(actions) or "-",
+             ",".join(replies) or "-")

@@ -1,0 +1,1 @@
+"""Replies: render (Jinja2 sandbox), compose (MIME), guard (loop prevention), outbox (states)."""

@@ -1,0 +1,58 @@
+"""A rendered reply -> RFC 5322 bytes: threaded, marked automatic, safe headers only.
+
+Header values come from parsed, decoded mail with control characters already removed; the
+`email` package's default policy refuses any value that would still break a header line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+import email.utils
+import hashlib
+import re
+from email.message import EmailMessage
+
+from mailflow.model import Address, Message
+
+MAX_REFERENCES = 20
+
+
+def reply_subject(original: str, token: str | None) -> str:
+    subject = re.sub(r"[\r\n\t]+", " ", original).strip()
+    if not re.match(r"^\s*(re|回复|答复|aw|sv)\s*[:：]", subject, re.I):
+        subject = f"Re: {subject}" if subject else "Re:"
+    if token and token not in subject:
+        subject = f"{subject} {token}"
+    return subject[:900]
+
+
+def reply_message_id(answers_sha256: str, template: str, domain: str) -> str:
+    """Stable for (message answered, template): the same reply always has the same id."""
+    digest = hashlib.sha256(f"{answers_sha256}:{template}".encode()).hexdigest()[:24]
+    return f"mailflow.{digest}@{domain}"
+
+
+def recipients(message: Message) -> tuple[Address, ...]:
+    return message.reply_to or message.from_[:1]
+
+
+def compose(*, message: Message, sender: Address, to: tuple[Address, ...], subject: str, text: str,
+            html: str, message_id: str, when: dt.datetime | None = None) -> bytes:
+    mail = EmailMessage(policy=email.policy.SMTP)
+    mail["From"] = email.utils.formataddr((sender.name, sender.addr))
+    mail["To"] = ", ".join(email.utils.formataddr((a.name, a.addr)) for a in to)
+    mail["Subject"] = subject
+    mail["Date"] = email.utils.format_datetime(when or dt.datetime.now(dt.timezone.utc))
+    mail["Message-ID"] = f"<{message_id}>"
+    if message.message_id:
+        mail["In-Reply-To"] = f"<{message.message_id}>"
+        refs = [*message.references, message.message_id][-MAX_REFERENCES:]
+        mail["References"] = " ".join(f"<{r}>" for r in refs)
+    mail["Auto-Submitted"] = "auto-replied"
+    mail["X-Auto-Response-Suppress"] = "All"
+    mail["X-Mailer"] = "mailflow"
+    mail.set_content(text)
+    if html:
+        mail.add_alternative(html, subtype="html")
+    return mail.as_bytes()

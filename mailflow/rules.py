@@ -1,0 +1,468 @@
+"""rules/*.yaml -> Rule objects; classify(Message) -> Decision that says why.
+
+Each condition is a small object answering yes or no with the reasons a person can read;
+rules are tried in file order (files sorted by name), and the first match decides the category
+unless it says `continue`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mailflow.errors import RuleError
+from mailflow.model import Action, Address, Attachment, Decision, Message
+from mailflow.yamlfile import LineDict, LineList, load_yaml
+
+FALLBACK_CATEGORY = "other"
+OPERATORS = ("contains", "regex", "glob", "equals", "in")
+ADDRESS_FIELDS = ("from", "to", "cc", "reply_to", "sender")
+TEXT_FIELDS = ("subject", "body")
+ACTIONS = ("file", "extract", "reply", "imap", "tag", "stop", "continue")
+
+
+@dataclass(frozen=True)
+class Where:
+    file: Path
+    line: int | None
+
+    def error(self, message: str, field: str | None = None) -> RuleError:
+        return RuleError(message, self.file, self.line, field)
+
+
+def _where(node: Any, file: Path, fallback: int | None = None, key: Any = None) -> Where:
+    if isinstance(node, LineDict) and key is not None and key in node.key_lines:
+        return Where(file, node.key_lines[key])
+    return Where(file, getattr(node, "line", None) or fallback)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- matchers: one operator on one value -----------------------------------------------------
+
+@dataclass(frozen=True)
+class Matcher:
+    """One operator with its values; `test` returns what matched, or None."""
+
+    op: str
+    values: tuple[str, ...]
+    compiled: tuple[re.Pattern[str], ...] = ()
+    addresses: bool = False  # `in` on an address field also matches by domain
+
+    def test(self, candidate: str) -> str | None:
+        if self.op == "contains":
+            low = candidate.lower()
+            return next((v for v in self.values if v.lower() in low), None)
+        if self.op == "regex":
+            for pattern in self.compiled:
+                found = pattern.search(candidate)
+                if found:
+                    return found.group(0) or pattern.pattern
+            return None
+        if self.op == "glob":
+            return next((v for v in self.values if fnmatch.fnmatch(candidate.lower(), v.lower())), None)
+        if self.op == "equals":
+            return next((v for v in self.values if candidate.strip().lower() == v.lower()), None)
+        if self.op == "in":
+            low = candidate.strip().lower()
+            domain = low.rpartition("@")[2] if self.addresses else None
+            for value in self.values:
+                if low == value or (domain and value.lstrip("@") in (domain,)):
+                    return value
+                if domain and value.startswith(".") and domain.endswith(value):
+                    return value
+            return None
+        raise AssertionError(self.op)
+
+    def describe(self) -> str:
+        if self.op == "in":
+            return f"in a list of {len(self.values)}"
+        shown = self.values[0] if len(self.values) == 1 else "|".join(self.values)
+        return f"{self.op} '{_short(shown, 50)}'"
+
+
+def _load_list_file(value: Any, where: Where, rule_file: Path) -> tuple[str, ...]:
+    path = Path(str(value))
+    path = path if path.is_absolute() else rule_file.parent / path
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise where.error(f"cannot read list file {path}: {exc.strerror}", "in.file") from None
+    entries = (line.split("#", 1)[0].strip().lower() for line in text.splitlines())
+    return tuple(e for e in entries if e)
+
+
+def _matchers(spec: Any, where: Where, field_name: str, rule_file: Path,
+              plain_op: str = "contains", addresses: bool = False) -> tuple[Matcher, ...]:
+    """`'text'` (the field's plain operator) or `{contains|regex|glob|equals|in: value(s)}`."""
+    if isinstance(spec, (str, int, float)):
+        spec = {plain_op: str(spec)}
+    if isinstance(spec, list):
+        spec = {plain_op: spec}
+    if not isinstance(spec, dict) or not spec:
+        raise where.error(f"expected text or a mapping with one of {', '.join(OPERATORS)}", field_name)
+    result = []
+    for op, raw in spec.items():
+        op_where = _where(spec, rule_file, where.line, op)
+        if op not in OPERATORS:
+            raise op_where.error(f"unknown operator {op!r} (use {', '.join(OPERATORS)})",
+                                 f"{field_name}.{op}")
+        if op == "in" and isinstance(raw, dict):
+            if set(raw) != {"file"}:
+                raise op_where.error("expected a list or {file: PATH}", f"{field_name}.in")
+            values = _load_list_file(raw["file"], op_where, rule_file)
+        elif isinstance(raw, list):
+            if not raw or not all(isinstance(v, (str, int, float)) for v in raw):
+                raise op_where.error("expected a non-empty list of texts", f"{field_name}.{op}")
+            values = tuple(str(v) for v in raw)
+        elif isinstance(raw, (str, int, float)) and str(raw) != "":
+            values = (str(raw),)
+        else:
+            raise op_where.error("expected a text or a list of texts", f"{field_name}.{op}")
+        compiled: tuple[re.Pattern[str], ...] = ()
+        if op == "regex":
+            try:
+                compiled = tuple(re.compile(v, re.IGNORECASE | re.MULTILINE) for v in values)
+            except re.error as exc:
+                raise op_where.error(f"invalid regex: {exc}", f"{field_name}.regex") from None
+        if op == "in":
+            values = tuple(v.strip().lower() for v in values)
+        result.append(Matcher(op, values, compiled, addresses=addresses and op == "in"))
+    return tuple(result)
+
+
+def _all_match(matchers: Sequence[Matcher], candidates: Sequence[str]) -> str | None:
+    """The first candidate that every matcher accepts, described; None when there is none."""
+    for candidate in candidates:
+        hits = [m.test(candidate) for m in matchers]
+        if all(h is not None for h in hits):
+            return ", ".join(f"{m.describe()} matched '{_short(str(h), 40)}'"
+                             for m, h in zip(matchers, hits))
+    return None
+
+
+# --- conditions ------------------------------------------------------------------------------
+
+Result = tuple[bool, list[str]]
+
+
+class Condition:
+    def evaluate(self, message: Message) -> Result:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class FieldCondition(Condition):
+    label: str
+    matchers: tuple[Matcher, ...]
+    values: Callable[[Message], list[str]]
+
+    def evaluate(self, message: Message) -> Result:
+        hit = _all_match(self.matchers, self.values(message))
+        if hit is None:
+            return False, [f"{self.label} did not match"]
+        return True, [f"{self.label} {hit}"]
+
+
+@dataclass(frozen=True)
+class HeaderExists(Condition):
+    name: str
+
+    def evaluate(self, message: Message) -> Result:
+        present = bool(message.header_values(self.name))
+        return present, [f"header {self.name} {'is present' if present else 'is absent'}"]
+
+
+@dataclass(frozen=True)
+class AttachmentCondition(Condition):
+    parts: tuple[tuple[str, tuple[Matcher, ...]], ...]  # (name|type|text, matchers)
+
+    def evaluate(self, message: Message) -> Result:
+        for att in message.attachments:
+            reasons = []
+            for part, matchers in self.parts:
+                hit = _all_match(matchers, [_attachment_value(att, part)])
+                if hit is None:
+                    break
+                reasons.append(f"{part} {hit}")
+            else:
+                return True, [f"attachment {_short(att.filename, 40)!r}: " + "; ".join(reasons)]
+        return False, ["no attachment matched"]
+
+
+def _attachment_value(att: Attachment, part: str) -> str:
+    return {"name": att.filename, "type": att.content_type, "text": att.text or ""}[part]
+
+
+@dataclass(frozen=True)
+class Group(Condition):
+    kind: str  # any | all | none
+    children: tuple[Condition, ...]
+
+    def evaluate(self, message: Message) -> Result:
+        results = [c.evaluate(message) for c in self.children]
+        true_reasons = [r for ok, reasons in results if ok for r in reasons]
+        if self.kind == "any":
+            return any(ok for ok, _ in results), true_reasons
+        if self.kind == "all":
+            ok = all(ok for ok, _ in results)
+            return ok, true_reasons if ok else []
+        ok = not any(ok for ok, _ in results)
+        return ok, ([f"none of {len(self.children)} exclusion(s) matched"] if ok else [])
+
+
+def _address_values(attr: str) -> Callable[[Message], list[str]]:
+    def values(message: Message) -> list[str]:
+        if attr == "sender":
+            addrs: tuple[Address, ...] = message.reply_to or message.from_
+        else:
+            addrs = getattr(message, "from_" if attr == "from" else attr)
+        return [a.addr for a in addrs] + [str(a) for a in addrs]
+    return values
+
+
+def _text_value(attr: str) -> Callable[[Message], list[str]]:
+    return lambda message: [message.subject if attr == "subject" else message.text]
+
+
+def _header_values(name: str) -> Callable[[Message], list[str]]:
+    return lambda message: message.header_values(name)
+
+
+def build_condition(node: Any, file: Path, line: int | None, path: str = "when") -> Condition:
+    where = _where(node, file, line)
+    if isinstance(node, list):
+        return Group("all", tuple(build_condition(c, file, _item_line(node, i, line), f"{path}[{i}]")
+                                  for i, c in enumerate(node)))
+    if not isinstance(node, dict) or not node:
+        raise where.error("a condition must be a mapping such as {subject: {contains: …}}", path)
+    if len(node) > 1:
+        return Group("all", tuple(build_condition({k: v}, file, _where(node, file, line, k).line,
+                                                  f"{path}.{k}") for k, v in node.items()))
+    (key, value), = node.items()
+    kwhere = _where(node, file, line, key)
+    kpath = f"{path}.{key}"
+    if key in ("any", "all", "none"):
+        if not isinstance(value, list) or not value:
+            raise kwhere.error(f"'{key}' takes a non-empty list of conditions", kpath)
+        return Group(key, tuple(build_condition(c, file, _item_line(value, i, kwhere.line),
+                                                f"{kpath}[{i}]") for i, c in enumerate(value)))
+    if key in ADDRESS_FIELDS:
+        matchers = _matchers(value, kwhere, kpath, file, addresses=True)
+        return FieldCondition(key, matchers, _address_values(key))
+    if key in TEXT_FIELDS:
+        return FieldCondition(key, _matchers(value, kwhere, kpath, file), _text_value(key))
+    if key == "header":
+        if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+            raise kwhere.error("'header' needs {name: Header-Name, <operator>: …}", kpath)
+        rest = {k: v for k, v in value.items() if k != "name"}
+        if not rest:
+            return HeaderExists(value["name"])
+        rest_node = LineDict(rest)
+        rest_node.line, rest_node.key_lines = value.line, value.key_lines
+        return FieldCondition(f"header {value['name']}", _matchers(rest_node, kwhere, kpath, file),
+                              _header_values(value["name"]))
+    if key == "attachment":
+        if isinstance(value, str):
+            value = {"name": value}
+        if not isinstance(value, dict) or not value:
+            raise kwhere.error("'attachment' needs name, type and/or text", kpath)
+        parts = []
+        for part, spec in value.items():
+            pwhere = _where(value, file, kwhere.line, part)
+            if part not in ("name", "type", "text"):
+                raise pwhere.error(f"unknown attachment field {part!r} (use name, type, text)",
+                                   f"{kpath}.{part}")
+            plain = "glob" if part in ("name", "type") else "contains"
+            parts.append((part, _matchers(spec, pwhere, f"{kpath}.{part}", file, plain_op=plain)))
+        return AttachmentCondition(tuple(parts))
+    known = ", ".join((*ADDRESS_FIELDS, *TEXT_FIELDS, "header", "attachment", "any", "all", "none"))
+    raise kwhere.error(f"unknown condition {key!r} (use {known})", kpath)
+
+
+def _item_line(node: Any, i: int, fallback: int | None) -> int | None:
+    lines = getattr(node, "item_lines", None)
+    return lines[i] if lines and i < len(lines) else fallback
+
+
+# --- rules and actions -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    category: str | None
+    when: Condition
+    actions: tuple[Action, ...]
+    continue_: bool
+    file: Path
+    line: int | None
+    tags: tuple[str, ...] = field(default=())
+
+
+def _build_actions(node: Any, rule: str, file: Path, line: int | None) -> tuple[tuple[Action, ...], bool]:
+    if node is None:
+        return (), False
+    if not isinstance(node, list):
+        raise Where(file, line).error("'then' takes a list of actions", "then")
+    actions: list[Action] = []
+    continue_ = False
+    for i, item in enumerate(node):
+        iline = _item_line(node, i, line)
+        where = Where(file, iline)
+        if isinstance(item, str):
+            item = {item: True}
+        if not isinstance(item, dict) or len(item) != 1:
+            raise where.error("each action is one key: file, extract, reply, imap, tag, stop "
+                              "or continue", f"then[{i}]")
+        (kind, value), = item.items()
+        if kind not in ACTIONS:
+            raise where.error(f"unknown action {kind!r} (use {', '.join(ACTIONS)})", f"then[{i}]")
+        if kind == "continue":
+            continue_ = bool(value)
+            continue
+        if kind == "stop":
+            continue_ = False
+            continue
+        actions.append(Action(kind, _action_params(kind, value, where, f"then[{i}].{kind}"), rule))
+    return tuple(actions), continue_
+
+
+def _action_params(kind: str, value: Any, where: Where, path: str) -> dict[str, Any]:
+    if kind == "file":
+        if value not in ("order", "unfiled"):
+            raise where.error("file: takes 'order' or 'unfiled'", path)
+        return {"to": value}
+    if kind == "extract":
+        if value is True:
+            value = "auto"
+        if value not in ("pdf", "body", "auto", "spreadsheet"):
+            raise where.error("extract: takes pdf, body, spreadsheet or auto", path)
+        return {"from": value}
+    if kind == "tag":
+        tags = value if isinstance(value, list) else [value]
+        if not tags or not all(isinstance(t, str) and t for t in tags):
+            raise where.error("tag: takes a name or a list of names", path)
+        return {"tags": list(tags)}
+    if kind == "reply":
+        if isinstance(value, str):
+            value = {"template": value}
+        if not isinstance(value, dict) or not isinstance(value.get("template"), str):
+            raise where.error("reply: needs {template: NAME}", path)
+        unknown = set(value) - {"template", "hold", "language"}
+        if unknown:
+            raise where.error(f"unknown reply option {sorted(unknown)[0]!r} "
+                              "(use template, hold, language)", path)
+        if value.get("language") not in (None, "en", "zh"):
+            raise where.error("language: takes en or zh", path)
+        return {"template": value["template"], "hold": bool(value.get("hold", False)),
+                "language": value.get("language")}
+    if kind == "imap":
+        if not isinstance(value, dict) or not value:
+            raise where.error("imap: needs move, copy, flag, unflag, seen or delete", path)
+        unknown = set(value) - {"move", "copy", "flag", "unflag", "seen", "delete"}
+        if unknown:
+            raise where.error(f"unknown imap action {sorted(unknown)[0]!r} "
+                              "(use move, copy, flag, unflag, seen, delete)", path)
+        return dict(value)
+    raise AssertionError(kind)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+
+    def classify(self, message: Message) -> Decision:
+        category: str | None = None
+        deciding: str | None = None
+        conditions: list[str] = []
+        actions: list[Action] = []
+        tags: list[str] = []
+        matched: list[str] = []
+        for rule in self.rules:
+            ok, reasons = rule.when.evaluate(message)
+            if not ok:
+                continue
+            matched.append(rule.name)
+            conditions.extend(f"{rule.name}: {r}" for r in reasons)
+            actions.extend(rule.actions)
+            for action in rule.actions:
+                if action.kind == "tag":
+                    tags.extend(t for t in action.params["tags"] if t not in tags)
+            if rule.category:
+                category, deciding = rule.category, rule.name
+            if not rule.continue_:
+                break
+        return Decision(category=category or FALLBACK_CATEGORY, rule=deciding,
+                        conditions=tuple(conditions), actions=tuple(actions), tags=tuple(tags),
+                        matched_rules=tuple(matched))
+
+
+def _rule_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise RuleError("rules folder not found", directory)
+    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_rules(directory: Path) -> RuleSet:
+    rules: list[Rule] = []
+    seen: dict[str, Where] = {}
+    for file in _rule_files(directory):
+        data = load_yaml(file, RuleError)
+        if data is None:
+            continue
+        if isinstance(data, dict) and "rules" in data:
+            data = data["rules"]
+        if not isinstance(data, list):
+            raise RuleError("a rule file is a list of rules (- name: …)", file, getattr(data, "line", 1))
+        for i, node in enumerate(data):
+            line = _item_line(data, i, None)
+            rules.append(_build_rule(node, file, line, seen))
+    if not rules:
+        raise RuleError("no rules found (*.yaml files with a list of rules)", directory)
+    return RuleSet(tuple(rules))
+
+
+_RULE_KEYS = {"name", "category", "when", "then", "description", "continue", "enabled"}
+
+
+def _build_rule(node: Any, file: Path, line: int | None, seen: dict[str, Where]) -> Rule:
+    where = Where(file, line)
+    if not isinstance(node, dict):
+        raise where.error("a rule is a mapping with name, category, when and then")
+    for key in node:
+        if key not in _RULE_KEYS:
+            raise _where(node, file, line, key).error(
+                f"unknown rule key {key!r} (use {', '.join(sorted(_RULE_KEYS))})", str(key))
+    name = node.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise where.error("every rule needs a name", "name")
+    if name in seen:
+        other = seen[name]
+        raise _where(node, file, line, "name").error(
+            f"rule name {name!r} is already used at {other.file}:{other.line}", "name")
+    seen[name] = Where(file, line)
+    category = node.get("category")
+    if category is not None and (not isinstance(category, str)
+                                 or not re.fullmatch(r"[a-z][a-z0-9_-]*", category)):
+        raise _where(node, file, line, "category").error(
+            "category is a lower-case word such as order, inquiry or complaint", "category")
+    if "when" not in node:
+        raise where.error(f"rule {name!r} has no 'when'", "when")
+    when = build_condition(node["when"], file, _where(node, file, line, "when").line)
+    actions, continue_ = _build_actions(node.get("then"), name, file,
+                                        _where(node, file, line, "then").line)
+    if node.get("continue"):
+        continue_ = True
+    if category is None and not continue_:
+        raise where.error(f"rule {name!r} sets no category; give one or add 'continue'", "category")
+    if node.get("enabled") is False:
+        when = Group("any", ())  # never matches; kept so names stay reserved
+    return Rule(name=name, category=category, when=when, actions=actions, continue_=continue_,
+                file=file, line=line)

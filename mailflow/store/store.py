@@ -1,0 +1,357 @@
+"""The store applies one Outcome in one transaction: files first (atomic), then the rows.
+
+A message counts as done only when its row is committed. A crash before that leaves at most
+files that the next attempt writes again byte for byte, so nothing is filed twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from mailflow.correlate import KnownOrder, alias_key
+from mailflow.errors import StoreError
+from mailflow.model import Outcome, Quarantined
+from mailflow.store import archive as paths
+from mailflow.store.archive import Archive
+from mailflow.store.db import (AttachmentRow, EventRow, MessageRow, OrderAlias, OrderRow, OutboxRow,
+                               QuarantineRow, create_schema, make_engine, utcnow)
+
+
+@dataclass(frozen=True)
+class Applied:
+    status: str  # "filed" | "duplicate"
+    message_row_id: int
+    path: str
+    order_number: str | None
+    order_folder: str | None
+    new_order: bool
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    return value.astimezone(dt.timezone.utc) if value else None
+
+
+class Store:
+    def __init__(self, database_url: str, archive_root: Path) -> None:
+        url = make_url(database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = make_engine(database_url)
+        try:
+            create_schema(self.engine)
+        except OperationalError as exc:
+            raise StoreError(f"cannot open the database {url.render_as_string(hide_password=True)}: "
+                             f"{exc.orig}") from None
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.archive = Archive(archive_root)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- lookups for correlation ---------------------------------------------------------
+
+    def orders_with_aliases(self, keys: Sequence[str]) -> dict[str, list[KnownOrder]]:
+        keys = sorted({k for k in keys if k})
+        if not keys:
+            return {}
+        with self.sessions() as session:
+            rows = session.execute(
+                select(OrderAlias.key, OrderRow.id, OrderRow.number, OrderRow.buyer)
+                .join(OrderRow, OrderAlias.order_id == OrderRow.id)
+                .where(OrderAlias.key.in_(keys)).order_by(OrderRow.id)).all()
+        found: dict[str, list[KnownOrder]] = {}
+        for key, order_id, number, buyer in rows:
+            orders = found.setdefault(key, [])
+            if all(o.id != order_id for o in orders):
+                orders.append(KnownOrder(order_id, number, buyer))
+        return found
+
+    def order_of_messages(self, message_ids: Sequence[str]) -> KnownOrder | None:
+        if not message_ids:
+            return None
+        with self.sessions() as session:
+            candidates = session.execute(
+                select(MessageRow.message_id, OrderRow.id, OrderRow.number, OrderRow.buyer)
+                .join(OrderRow, MessageRow.order_id == OrderRow.id)
+                .where(MessageRow.message_id.in_(list(message_ids)))).all()
+            outbox = session.execute(
+                select(OutboxRow.message_id, OrderRow.id, OrderRow.number, OrderRow.buyer)
+                .join(OrderRow, OutboxRow.order_id == OrderRow.id)
+                .where(OutboxRow.message_id.in_(list(message_ids)))).all()
+        by_id = {r[0]: KnownOrder(r[1], r[2], r[3]) for r in [*candidates, *outbox]}
+        for mid in message_ids:  # nearest ancestor first, as the caller ordered them
+            if mid in by_id:
+                return by_id[mid]
+        return None
+
+    def has_message(self, sha256: str) -> bool:
+        with self.sessions() as session:
+            return session.scalar(select(MessageRow.id).where(MessageRow.sha256 == sha256)) is not None
+
+    # --- applying an outcome -------------------------------------------------------------
+
+    def apply(self, outcome: Outcome, aliases: Sequence[str] = ()) -> Applied:
+        message = outcome.message
+        with self.sessions() as session, session.begin():
+            existing = session.scalar(select(MessageRow).where(MessageRow.sha256 == message.sha256))
+            if existing is not None:
+                order = existing.order
+                return Applied("duplicate", existing.id, existing.path,
+                               order.number if order else None, order.folder if order else None, False)
+            order_row, new_order = self._order_for(session, outcome, aliases)
+            folder = (paths.order_folder(order_row.folder) if order_row
+                      else paths.unfiled_folder(message.date))
+            mail_rel = paths.mail_path(folder, message.date, "in", message.sha256)
+            self.archive.write(mail_rel, outcome.raw.data)
+            row = MessageRow(
+                sha256=message.sha256, message_id=message.message_id, direction="in",
+                subject=message.subject,
+                from_addr=message.sender.addr if message.sender else "",
+                from_name=message.sender.name if message.sender else "",
+                to_addrs=[a.addr for a in message.to], cc_addrs=[a.addr for a in message.cc],
+                date=_utc(message.date), in_reply_to=message.in_reply_to,
+                references=list(message.references), category=outcome.decision.category,
+                rule=outcome.decision.rule, decision=decision_json(outcome),
+                buyer=outcome.order.buyer if outcome.order else "",
+                order_id=order_row.id if order_row else None,
+                correlation=outcome.order.how if outcome.order else "",
+                path=str(mail_rel), size=message.size, origin=outcome.raw.origin.describe(),
+                text=message.text, warnings=list(message.warnings))
+            session.add(row)
+            session.flush()
+            for att in message.attachments:
+                att_rel = paths.attachment_path(folder, att)
+                self.archive.write(att_rel, att.payload)
+                session.add(AttachmentRow(message_row_id=row.id, filename=att.filename,
+                                          content_type=att.content_type, size=att.size,
+                                          sha256=att.sha256, path=str(att_rel)))
+            for reply in outcome.replies:
+                session.add(OutboxRow(
+                    message_id=reply.message_id, answers_id=row.id,
+                    order_id=order_row.id if order_row else None, template=reply.template,
+                    language=reply.language, to_addrs=[a.addr for a in reply.to],
+                    subject=reply.subject, raw=reply.raw, state=reply.state, reason=reply.reason))
+            session.add(EventRow(kind="filed", message_row_id=row.id,
+                                 order_id=order_row.id if order_row else None,
+                                 detail={"category": outcome.decision.category,
+                                         "rule": outcome.decision.rule, "path": str(mail_rel),
+                                         "correlation": row.correlation}))
+            for suppressed in outcome.suppressed:
+                session.add(EventRow(kind="reply-suppressed", message_row_id=row.id,
+                                     order_id=order_row.id if order_row else None,
+                                     detail={"template": suppressed.template,
+                                             "reason": suppressed.reason}))
+            applied = Applied("filed", row.id, str(mail_rel),
+                              order_row.number if order_row else None,
+                              order_row.folder if order_row else None, new_order)
+        if order_row is not None:
+            self.write_order_json(order_row.id)
+        return applied
+
+    def _order_for(self, session: Session, outcome: Outcome,
+                   aliases: Sequence[str]) -> tuple[OrderRow | None, bool]:
+        ref = outcome.order
+        if ref is None:
+            return None, False
+        if ref.existing_id is not None:
+            order = session.get(OrderRow, ref.existing_id)
+            assert order is not None, "correlation returned an order that is gone"
+            new = False
+        else:
+            order = OrderRow(number=ref.number, buyer=ref.buyer,
+                             folder=self._free_folder(session, ref.number, ref.buyer))
+            session.add(order)
+            session.flush()
+            new = True
+        self._add_aliases(session, order, [ref.number, *aliases])
+        return order, new
+
+    def _free_folder(self, session: Session, number: str, buyer: str) -> str:
+        base = paths.folder_name(number)
+        candidates = [base, paths.folder_name(f"{number}~{buyer}")]
+        candidates += [f"{candidates[1]}~{i}" for i in range(2, 1000)]
+        taken = set(session.scalars(select(OrderRow.folder).where(
+            or_(OrderRow.folder == base, OrderRow.folder.like(f"{base}~%")))))
+        return next(c for c in candidates if c not in taken)
+
+    def _add_aliases(self, session: Session, order: OrderRow, numbers: Sequence[str]) -> None:
+        for number in numbers:
+            key = alias_key(number)
+            if not key:
+                continue
+            exists = session.scalar(select(OrderAlias.id).where(
+                OrderAlias.key == key, OrderAlias.buyer == order.buyer))
+            if exists is None:
+                session.add(OrderAlias(order_id=order.id, key=key, number=number, buyer=order.buyer))
+                session.flush()
+
+    def write_order_json(self, order_id: int) -> None:
+        """order.json beside the mail: what a person opening the folder wants to see first."""
+        summary = self.order_summary(order_id)
+        self.archive.write_json(paths.order_folder(summary["folder"]) / "order.json", summary)
+
+    def order_summary(self, order_id: int) -> dict[str, Any]:
+        with self.sessions() as session:
+            order = session.get(OrderRow, order_id)
+            assert order is not None
+            messages = session.scalars(select(MessageRow).where(MessageRow.order_id == order_id)
+                                       .order_by(MessageRow.date, MessageRow.id)).all()
+            outbox = session.scalars(select(OutboxRow).where(OutboxRow.order_id == order_id)
+                                     .order_by(OutboxRow.id)).all()
+            return {
+                "order": order.number, "folder": order.folder, "buyer": order.buyer,
+                "status": order.status, "aliases": sorted(a.number for a in order.aliases),
+                "data": order.data,
+                "messages": [{"date": m.date.isoformat() if m.date else None,
+                              "direction": m.direction, "category": m.category,
+                              "from": m.from_addr, "subject": m.subject,
+                              "message_id": m.message_id, "sha256": m.sha256, "path": m.path,
+                              "attachments": [a.path for a in m.attachments]} for m in messages],
+                "replies": [{"id": r.id, "template": r.template, "state": r.state,
+                             "to": r.to_addrs, "subject": r.subject} for r in outbox],
+            }
+
+    # --- quarantine ----------------------------------------------------------------------
+
+    def quarantine(self, item: Quarantined) -> bool:
+        """Keep the raw bytes and the reason; False when this mail was quarantined before."""
+        with self.sessions() as session, session.begin():
+            row = session.scalar(select(QuarantineRow).where(QuarantineRow.sha256 == item.sha256))
+            if row is not None and row.resolved_at is None:
+                return False
+            mail_rel, reason_rel = paths.quarantine_paths(item.sha256)
+            self.archive.write(mail_rel, item.raw.data)
+            self.archive.write_json(reason_rel, {"reason": item.reason, "sha256": item.sha256,
+                                                 "origin": item.raw.origin.describe(),
+                                                 "size": len(item.raw.data),
+                                                 "at": utcnow().isoformat()})
+            if row is None:
+                session.add(QuarantineRow(sha256=item.sha256, path=str(mail_rel), reason=item.reason,
+                                          origin=item.raw.origin.describe(), size=len(item.raw.data)))
+            else:
+                row.reason, row.resolved_at, row.created_at = item.reason, None, utcnow()
+            return True
+
+    def quarantined(self, include_resolved: bool = False) -> list[QuarantineRow]:
+        with self.sessions() as session:
+            query = select(QuarantineRow).order_by(QuarantineRow.id)
+            if not include_resolved:
+                query = query.where(QuarantineRow.resolved_at.is_(None))
+            return list(session.scalars(query))
+
+    def resolve_quarantine(self, sha256: str) -> None:
+        with self.sessions() as session, session.begin():
+            row = session.scalar(select(QuarantineRow).where(QuarantineRow.sha256 == sha256))
+            if row is not None:
+                row.resolved_at = utcnow()
+
+    # --- moving a message to an order by hand --------------------------------------------
+
+    def assign(self, message_ref: str, number: str) -> Applied:
+        """Move a filed message (and its attachments) under an order, creating it if needed."""
+        from mailflow.errors import NotFound
+
+        with self.sessions() as session, session.begin():
+            row = self._find_message(session, message_ref)
+            if row is None:
+                raise NotFound(f"no message {message_ref!r} (give its Message-ID or sha256 prefix)")
+            key = alias_key(number)
+            orders = session.scalars(select(OrderRow).where(OrderRow.id.in_(
+                select(OrderAlias.order_id).where(OrderAlias.key == key))).order_by(OrderRow.id)).all()
+            buyer = row.buyer or row.from_addr.rpartition("@")[2]
+            order = next((o for o in orders if o.buyer == buyer), orders[0] if orders else None)
+            new = order is None
+            if order is None:
+                order = OrderRow(number=number, buyer=buyer,
+                                 folder=self._free_folder(session, number, buyer))
+                session.add(order)
+                session.flush()
+                self._add_aliases(session, order, [number])
+            folder = paths.order_folder(order.folder)
+            new_mail = paths.mail_path(folder, row.date, row.direction, row.sha256)  # type: ignore[arg-type]
+            if row.path != str(new_mail):
+                self.archive.move(row.path, new_mail)
+                for att in row.attachments:
+                    target = folder / "files" / PurePosixPath(att.path).name
+                    self.archive.move(att.path, target)
+                    att.path = str(target)
+            session.add(EventRow(kind="assigned", message_row_id=row.id, order_id=order.id,
+                                 detail={"from": row.path, "to": str(new_mail),
+                                         "previous_order": row.order_id}))
+            row.path, row.order_id, row.correlation = str(new_mail), order.id, "assigned by hand"
+            row.buyer = row.buyer or order.buyer
+            for reply in session.scalars(select(OutboxRow).where(OutboxRow.answers_id == row.id)):
+                reply.order_id = order.id
+            applied = Applied("filed", row.id, str(new_mail), order.number, order.folder, new)
+            order_id = order.id
+        self.write_order_json(order_id)
+        return applied
+
+    def _find_message(self, session: Session, ref: str) -> MessageRow | None:
+        ref = ref.strip().strip("<>")
+        row = session.scalar(select(MessageRow).where(MessageRow.message_id == ref))
+        if row is None and len(ref) >= 8 and all(c in "0123456789abcdef" for c in ref.lower()):
+            rows = session.scalars(select(MessageRow).where(MessageRow.sha256.like(f"{ref.lower()}%"))
+                                   .limit(2)).all()
+            row = rows[0] if len(rows) == 1 else None
+        return row
+
+    # --- reads for the CLI ---------------------------------------------------------------
+
+    def counts(self) -> dict[str, Any]:
+        with self.sessions() as session:
+            return {
+                "messages": session.scalar(select(func.count(MessageRow.id))),
+                "orders": session.scalar(select(func.count(OrderRow.id))),
+                "outbox": dict(session.execute(select(OutboxRow.state, func.count(OutboxRow.id))
+                                               .group_by(OutboxRow.state)).all()),
+                "quarantined": session.scalar(select(func.count(QuarantineRow.id))
+                                              .where(QuarantineRow.resolved_at.is_(None))),
+            }
+
+    def messages(self) -> list[MessageRow]:
+        with self.sessions() as session:
+            return list(session.scalars(select(MessageRow).order_by(MessageRow.id)))
+
+    def outbox(self, state: str | None = None) -> list[OutboxRow]:
+        with self.sessions() as session:
+            query = select(OutboxRow).order_by(OutboxRow.id)
+            if state:
+                query = query.where(OutboxRow.state == state)
+            return list(session.scalars(query))
+
+    def orders(self) -> list[OrderRow]:
+        with self.sessions() as session:
+            return list(session.scalars(select(OrderRow).order_by(OrderRow.id)))
+
+    def find_order(self, number: str) -> OrderRow | None:
+        with self.sessions() as session:
+            order = session.scalar(select(OrderRow).where(OrderRow.folder == number))
+            if order is None:
+                order = session.scalar(select(OrderRow).join(OrderAlias)
+                                       .where(OrderAlias.key == alias_key(number)).limit(1))
+            return order
+
+
+def decision_json(outcome: Outcome) -> dict[str, Any]:
+    decision = outcome.decision
+    return json.loads(json.dumps({
+        "category": decision.category, "rule": decision.rule,
+        "conditions": list(decision.conditions), "tags": list(decision.tags),
+        "matched_rules": list(decision.matched_rules),
+        "actions": [{"kind": a.kind, "rule": a.rule, **a.params} for a in decision.actions],
+        "order_data": {"source": outcome.order_data.source, "errors": list(outcome.order_data.errors)},
+    }, default=str))
+
+
+__all__ = ["Store", "Applied", "IntegrityError"]

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+CONFIG = """\
+identity: {{company: "Acme Nonwovens Co., Ltd.", name: "Acme Order Desk", address: orders@acme.example}}
+sources:
+  - path: inbox/
+database: {{url: "{database_url}"}}
+archive: {{path: var/archive}}
+rules: {rules}
+templates: {templates}
+buyers:
+  - {{name: Northwind Trading, domains: [northwind.example], language: en}}
+  - {{name: Mueller Haushaltswaren, domains: [mueller-hw.example], language: en}}
+"""
+
+POSTGRES_ADMIN_URL = os.environ.get("MAILFLOW_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _postgres_database() -> Iterator[str]:
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+    pytest.importorskip("psycopg")
+    admin = sqlalchemy.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"mailflow_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sqlalchemy.exc.OperationalError as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc.orig}")
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Each store test runs on both databases; PostgreSQL gets a fresh database per test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'mailflow.db'}"
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'mailflow.db'}"
+
+
+def write_desk(directory: Path, database_url: str, inbox: Path | None = None) -> Path:
+    """A desk folder: mailflow.yaml using the shipped rules and templates, an inbox."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "inbox").mkdir(exist_ok=True)
+    if inbox is not None:
+        for file in sorted(inbox.glob("*.eml")):
+            shutil.copy(file, directory / "inbox" / file.name)
+    config = directory / "mailflow.yaml"
+    config.write_text(CONFIG.format(database_url=database_url, rules=ROOT / "rules",
+                                    templates=ROOT / "templates"), encoding="utf-8")
+    return config

@@ -1,0 +1,195 @@
+"""The store on SQLite and PostgreSQL: filed once, files intact, orders and threads, quarantine."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from mailflow.config import load_config
+from mailflow.model import Origin, RawMail
+from mailflow.pipeline import Desk, handle, load_desk
+from mailflow.store import Store
+from mailflow.store.db import AttachmentRow, MessageRow, OrderAlias, OrderRow, OutboxRow
+from tests.conftest import write_desk
+from tests.mails import mail
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def desk_and_store(tmp_path: Path, database_url: str):
+    config = load_config(write_desk(tmp_path / "desk", database_url))
+    store = Store(config.database_url, config.archive_root)
+    yield load_desk(config), store
+    store.close()
+
+
+def raw(data: bytes, name: str = "m.eml") -> RawMail:
+    return RawMail(data, Origin("file", path=name))
+
+
+def count(store: Store, model) -> int:
+    with store.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+PO = mail("New order - spring season", "Please find attached our PO 4500871.", message_id="po@northwind.example",
+          attachments=[("PO_4500871.pdf", b"%PDF-1.4 po", "application/pdf"),
+                       ("CON.pdf", b"%PDF-1.4 marks", "application/pdf")])
+REPLY = mail("Re: New order - spring season", "Please change the carton marking.",
+             message_id="re1@northwind.example",
+             headers={"In-Reply-To": "<po@northwind.example>", "References": "<po@northwind.example>"})
+
+
+def test_po_with_pdf_is_filed_under_its_order_and_acknowledged(desk_and_store: tuple[Desk, Store]) -> None:
+    desk, store = desk_and_store
+    handled = handle(raw(PO), desk, store)
+    assert handled.status == "filed" and handled.applied is not None
+    assert handled.applied.order_folder == "4500871" and handled.applied.new_order
+    root = store.archive.root
+    mail_file = root / handled.applied.path
+    assert mail_file.parent == root / "orders" / "4500871" / "mail"
+    assert mail_file.read_bytes() == PO  # raw bytes unchanged
+    assert mail_file.name.endswith(f"_in_{hashlib.sha256(PO).hexdigest()[:8]}.eml")
+    files = sorted(p.name for p in (root / "orders" / "4500871" / "files").iterdir())
+    assert any(name.endswith("_PO_4500871.pdf") for name in files)
+    assert any(name.endswith("__CON.pdf") for name in files)
+    assert (root / "orders" / "4500871" / "order.json").exists()
+    with store.sessions() as session:
+        row = session.scalar(select(MessageRow))
+        assert row.sha256 == hashlib.sha256(PO).hexdigest()
+        assert row.category == "order" and row.rule == "purchase-order"
+        assert {a.filename for a in session.scalars(select(AttachmentRow))} == {"PO_4500871.pdf", "CON.pdf"}
+        reply = session.scalar(select(OutboxRow))
+        assert reply.state == "held" and reply.template == "order_confirmation"
+        assert b"In-Reply-To: <po@northwind.example>" in reply.raw
+        assert "[Order 4500871]" in reply.subject
+
+
+def test_processing_the_same_mail_twice_files_it_once(desk_and_store: tuple[Desk, Store]) -> None:
+    desk, store = desk_and_store
+    assert handle(raw(PO), desk, store).status == "filed"
+    assert handle(raw(PO, "copy.eml"), desk, store).status == "duplicate"
+    assert count(store, MessageRow) == 1
+    assert count(store, OutboxRow) == 1
+    assert len(list((store.archive.root / "orders" / "4500871" / "mail").iterdir())) == 1
+
+
+def test_reply_in_the_thread_joins_the_order_without_a_number(desk_and_store: tuple[Desk, Store]) -> None:
+    desk, store = desk_and_store
+    handle(raw(PO), desk, store)
+    handled = handle(raw(REPLY), desk, store)
+    assert handled.applied is not None and handled.applied.order_folder == "4500871"
+    assert handled.outcome is not None and "thread" in handled.outcome.order.how  # type: ignore[union-attr]
+    assert count(store, OrderRow) == 1
+
+
+def test_a_reply_to_our_own_reply_joins_by_its_message_id(desk_and_store: tuple[Desk, Store]) -> None:
+    desk, store = desk_and_store
+    handle(raw(PO), desk, store)
+    with store.sessions() as session:
+        ours = session.scalar(select(OutboxRow.message_id))
+    answer = mail("Re: Re: New order", "Confirmed, thanks.", message_id="re2@northwind.example",
+                  headers={"In-Reply-To": f"<{ours}>"})
+    handled = handle(raw(answer), desk, store)
+    assert handled.applied is not None and handled.applied.order_folder == "4500871"
+
+
+def test_same_number_from_two_buyers_gets_two_folders(desk_and_store: tuple[Desk, Store]) -> None:
+    desk, store = desk_and_store
+    handle(raw(PO), desk, store)
+    other = mail("Purchase order 4500871", "Our new PO 4500871 attached.", sender="buyer@other-buyer.example",
+                 message_id="po@other-buyer.example")
+    handled = handle(raw(other), desk, store)
+    assert handled.applied is not None and handled.applied.new_order
+    assert handled.applied.order_folder == "4500871_other-buyer.example"
+    assert count(store, OrderRow) == 2
+
+
+def test_signed_pi_gives_the_order_both_numbers(desk_and_store: tuple[Desk, Store]) -> None:
+    desk, store = desk_and_store
+    pi = mail("Signed PI AN-PI-26-0311 / order MH-2026-118", "Attached the countersigned PI.",
+              sender="einkauf@mueller-hw.example", message_id="pi@mueller-hw.example")
+    lc = mail("L/C advice", "L/C No. 88 opened for order MH-2026-118.", sender="trade@bank.example",
+              message_id="lc@bank.example")
+    first = handle(raw(pi), desk, store)
+    second = handle(raw(lc), desk, store)
+    assert first.applied is not None and second.applied is not None
+    assert second.applied.order_folder == first.applied.order_folder == "AN-PI-26-0311"
+    with store.sessions() as session:
+        assert set(session.scalars(select(OrderAlias.key))) == {"ANPI260311", "MH2026118"}
+
+
+def test_unmatched_mail_is_unfiled_and_can_be_assigned_later(desk_and_store: tuple[Desk, Store]) -> None:
+    desk, store = desk_and_store
+    data = mail("Question", "Do you make wet wipes fabric?", message_id="q@northwind.example",
+                attachments=[("spec.pdf", b"%PDF spec", "application/pdf")])
+    handled = handle(raw(data), desk, store)
+    assert handled.applied is not None and handled.applied.order_folder is None
+    assert handled.applied.path.startswith("unfiled/2026-11/")
+    moved = store.assign("q@northwind.example", "4500871")
+    assert moved.order_folder == "4500871" and moved.new_order
+    root = store.archive.root
+    assert (root / moved.path).read_bytes() == data
+    assert not (root / handled.applied.path).exists()
+    assert any(p.name.endswith("_spec.pdf") for p in (root / "orders" / "4500871" / "files").iterdir())
+    with store.sessions() as session:
+        attachment = session.scalar(select(AttachmentRow))
+        assert attachment.path.startswith("orders/4500871/files/")
+
+
+def test_bad_mail_is_quarantined_with_bytes_and_reason(desk_and_store: tuple[Desk, Store]) -> None:
+    desk, store = desk_and_store
+    broken = b"PK\x03\x04\x00\x00 not a mail \x00\xff"
+    handled = handle(raw(broken, "broken.eml"), desk, store)
+    assert handled.status == "quarantined" and "not an email" in handled.reason
+    [row] = store.quarantined()
+    assert (store.archive.root / row.path).read_bytes() == broken
+    reason_file = (store.archive.root / row.path).with_name(row.path.rsplit("/", 1)[1].replace(".eml", ".reason.json"))
+    assert "not an email" in reason_file.read_text()
+    assert handle(raw(broken), desk, store).status == "duplicate"  # not quarantined twice
+    assert len(store.quarantined()) == 1
+
+
+def test_a_crash_before_commit_then_a_restart_files_once(desk_and_store: tuple[Desk, Store],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    desk, store = desk_and_store
+    from mailflow.store.archive import Archive
+
+    real_write = Archive.write
+    calls = {"n": 0}
+
+    def write_then_die(self, rel, data):  # the mail file lands, then the process "dies"
+        calls["n"] += 1
+        real_write(self, rel, data)
+        if calls["n"] == 2:
+            raise KeyboardInterrupt("power cut")
+
+    monkeypatch.setattr(Archive, "write", write_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        handle(raw(PO), desk, store)
+    monkeypatch.setattr(Archive, "write", real_write)
+    assert count(store, MessageRow) == 0 and count(store, OutboxRow) == 0
+    assert handle(raw(PO), desk, store).status == "filed"
+    assert count(store, MessageRow) == 1 and count(store, OutboxRow) == 1
+    folders = [p for p in (store.archive.root / "orders").iterdir()]
+    assert [p.name for p in folders] == ["4500871"]
+    assert len(list((folders[0] / "mail").iterdir())) == 1
+    leftovers = [p for p in store.archive.root.rglob(".tmp-*")]
+    assert leftovers == []
+
+
+def test_hostile_attachment_names_never_leave_the_archive(desk_and_store: tuple[Desk, Store]) -> None:
+    desk, store = desk_and_store
+    names = ["../../etc/passwd", "..\\..\\boot.ini", "/etc/shadow", "a/../../../../tmp/x.pdf", "NUL", ".."]
+    data = mail("Files", "see attached", attachments=[(n, n.encode(), "application/octet-stream") for n in names])
+    handled = handle(raw(data), desk, store)
+    assert handled.status == "filed"
+    root = store.archive.root
+    written = [p for p in root.parent.rglob("*") if p.is_file() and not p.name.startswith("mailflow.db")]
+    assert written and all(p.is_relative_to(root) for p in written)
+    files = sorted(p.name[9:] for p in root.rglob("files/*"))
+    assert files == sorted(["passwd", "boot.ini", "shadow", "x.pdf", "_NUL", "part-7"])

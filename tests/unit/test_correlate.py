@@ -1,0 +1,128 @@
+"""Correlation: by our subject token, by the thread, by an order number; otherwise unfiled."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pytest
+
+from mailflow.config import DEFAULT_ORDER_PATTERNS
+from mailflow.correlate import KnownOrder, alias_key, correlate, find_numbers, token_pattern
+from mailflow.model import Action, Decision, OrderData
+from mailflow.parse import parse
+from tests.mails import mail
+
+PATTERNS = [re.compile(p) for p in DEFAULT_ORDER_PATTERNS]
+TOKEN = token_pattern("[Order {order}]")
+FILE_ORDER = Decision("order", "po", (), (Action("file", {"to": "order"}, "po"),))
+NO_FILE = Decision("inquiry", "inq", (), ())
+
+
+class Lookup:
+    def __init__(self, aliases: dict[str, list[KnownOrder]] | None = None,
+                 threads: dict[str, KnownOrder] | None = None) -> None:
+        self.aliases = aliases or {}
+        self.threads = threads or {}
+
+    def orders_with_aliases(self, keys: Sequence[str]) -> dict[str, list[KnownOrder]]:
+        return {k: self.aliases[k] for k in keys if k in self.aliases}
+
+    def order_of_messages(self, message_ids: Sequence[str]) -> KnownOrder | None:
+        return next((self.threads[m] for m in message_ids if m in self.threads), None)
+
+
+PO = KnownOrder(1, "4500871", "Northwind Trading")
+
+
+def run(data: bytes, lookup: Lookup, decision: Decision = FILE_ORDER, buyer: str = "Northwind Trading"):
+    return correlate(parse(data), decision, OrderData(), buyer, lookup, PATTERNS, TOKEN)
+
+
+@pytest.mark.parametrize("text, numbers", [
+    ("Please find attached our PO 4500871.", ["4500871"]),
+    ("P.O. No.: 4500871 and PO#4500872", ["4500871", "4500872"]),
+    ("Purchase Order No. MH-2026-118", ["MH-2026-118"]),
+    ("Signed PI AN-PI-26-0311 / order MH-2026-118", ["AN-PI-26-0311", "MH-2026-118"]),
+    ("订单号：4500871，请安排", ["4500871"]),
+    ("訂單編號 TW-8812 的樣品", ["TW-8812"]),
+    ("we can order 500 pcs per month from our PO box 12", []),
+])
+def test_numbers_found_in_text(text: str, numbers: list[str]) -> None:
+    found = find_numbers(parse(mail("x", text)), OrderData(), PATTERNS)
+    assert [f.number for f in found] == numbers
+
+
+def test_alias_key_ignores_labels_and_punctuation() -> None:
+    assert alias_key("mh-2026-118") == alias_key("MH 2026/118") == "MH2026118"
+
+
+def test_number_in_subject_joins_the_known_order() -> None:
+    ref = run(mail("Shipment for PO 4500871"), Lookup({"4500871": [PO]}))
+    assert ref is not None and ref.existing_id == 1 and "subject" in ref.how
+
+
+def test_reply_in_thread_without_number_joins_by_in_reply_to() -> None:
+    data = mail("Re: New order - spring", "Please change the marking.",
+                headers={"In-Reply-To": "<po@northwind.example>", "References": "<po@northwind.example>"})
+    ref = run(data, Lookup(threads={"po@northwind.example": PO}))
+    assert ref is not None and ref.existing_id == 1 and "thread" in ref.how
+
+
+def test_our_subject_token_wins_over_other_numbers() -> None:
+    other = KnownOrder(2, "4500655", "Northwind Trading")
+    data = mail("Re: delay [Order 4500871]", "Unlike PO 4500655, this one is late.")
+    ref = run(data, Lookup({"4500871": [PO], "4500655": [other]}))
+    assert ref is not None and ref.existing_id == 1 and "subject token" in ref.how
+
+
+def test_unknown_number_with_file_order_proposes_a_new_order() -> None:
+    ref = run(mail("PO 4500999", "new order"), Lookup())
+    assert ref is not None and ref.existing_id is None and ref.number == "4500999"
+
+
+def test_without_file_order_an_unknown_number_stays_unfiled() -> None:
+    assert run(mail("About PO 4500999"), Lookup(), decision=NO_FILE) is None
+
+
+def test_no_number_no_thread_is_unfiled() -> None:
+    assert run(mail("Price for spunlace?", "Please quote."), Lookup()) is None
+
+
+def test_numbers_only_in_quoted_text_do_not_create_orders() -> None:
+    body = "Thanks.\n\nOn Mon, 9 Nov 2026 Lily wrote:\n> about PO 4501111 ..."
+    assert run(mail("Re: hello", body), Lookup()) is None
+
+
+def test_same_number_from_another_buyer_is_a_different_order() -> None:
+    theirs = KnownOrder(7, "4500871", "Someone Else")
+    ref = run(mail("PO 4500871"), Lookup({"4500871": [theirs, PO]}))
+    assert ref is not None and ref.existing_id == 1
+    ref = run(mail("PO 4500871"), Lookup({"4500871": [theirs, PO]}), buyer="Third Party")
+    assert ref is not None and ref.existing_id is None  # ambiguous: do not guess
+
+
+def test_bank_mail_joins_the_only_order_with_that_number() -> None:
+    ref = run(mail("L/C advice for PO 4500871", sender="trade@bank.example"), Lookup({"4500871": [PO]}),
+              decision=NO_FILE, buyer="bank.example")
+    assert ref is not None and ref.existing_id == 1
+
+
+def test_the_subject_number_wins_over_a_known_number_in_the_body() -> None:
+    data = mail("Quality claim - PO 4500655", "Deduct it from the balance of PO 4500871.")
+    ref = run(data, Lookup({"4500871": [PO]}))
+    assert ref is not None and ref.existing_id is None and ref.number == "4500655"
+
+
+def test_a_known_number_without_a_label_joins_its_order() -> None:
+    mh = KnownOrder(3, "AN-PI-26-0311", "Mueller Haushaltswaren")
+    data = mail("回复：订舱 MH-2026-118 上海-汉堡", "请提供装箱单", sender="booking@forwarder.example")
+    ref = run(data, Lookup({"MH2026118": [mh]}), decision=NO_FILE, buyer="forwarder.example")
+    assert ref is not None and ref.existing_id == 3 and "known order number MH-2026-118" in ref.how
+
+
+def test_an_order_document_never_joins_another_buyers_order() -> None:
+    extract = Decision("order", "po", (), (Action("extract", {"from": "pdf"}, "po"),
+                                           Action("file", {"to": "order"}, "po")))
+    ref = run(mail("PO 4500871"), Lookup({"4500871": [PO]}), decision=extract, buyer="other.example")
+    assert ref is not None and ref.existing_id is None

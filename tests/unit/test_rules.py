@@ -1,0 +1,209 @@
+"""Rules: each operator, any/all/none, explanations, actions, and errors that say file:line."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from mailflow.errors import RuleError
+from mailflow.parse import parse
+from mailflow.rules import load_rules
+from tests.mails import mail
+
+
+def ruleset(tmp_path: Path, text: str, name: str = "10-test.yaml"):
+    folder = tmp_path / "rules"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return load_rules(folder)
+
+
+def classify(tmp_path: Path, rules: str, data: bytes):
+    return ruleset(tmp_path, rules).classify(parse(data))
+
+
+@pytest.mark.parametrize("condition, subject, expected", [
+    ("subject: {contains: 'purchase ORDER'}", "New Purchase Order 42", True),
+    ("subject: {contains: [quote, 报价]}", "请报价", True),
+    ("subject: {contains: 'quote'}", "Order", False),
+    ("subject: 'order'", "ORDER 5", True),  # a plain text means contains
+    ("subject: {regex: '\\bPO\\s*\\d+'}", "re: po 4500871", True),
+    ("subject: {regex: '^invoice$'}", "Invoice 7", False),
+    ("subject: {glob: 'Re: *order*'}", "RE: Your ORDER today", True),
+    ("subject: {glob: 'order*'}", "Re: order", False),
+    ("subject: {equals: 'hello'}", "  Hello ", True),
+    ("subject: {equals: 'hello'}", "hello there", False),
+    ("subject: {in: [a, hello, b]}", "HELLO", True),
+])
+def test_each_operator_on_the_subject(tmp_path: Path, condition: str, subject: str, expected: bool) -> None:
+    rules = f"""
+    - name: r
+      category: hit
+      when:
+        {condition}
+    """
+    decision = classify(tmp_path, rules, mail(subject))
+    assert (decision.category == "hit") is expected
+    assert decision.rule == ("r" if expected else None)
+
+
+def test_in_matches_addresses_and_domains_from_a_list_file(tmp_path: Path) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "buyers.txt").write_text("# buyers\nnorthwind.example\nsolo@other.example\n")
+    rules = """
+    - name: known
+      category: known
+      when:
+        from: {in: {file: buyers.txt}}
+    """
+    assert classify(tmp_path, rules, mail(sender="x@northwind.example")).category == "known"
+    assert classify(tmp_path, rules, mail(sender="Solo <solo@other.example>")).category == "known"
+    assert classify(tmp_path, rules, mail(sender="x@other.example")).category == "other"
+    assert classify(tmp_path, rules, mail(sender="x@evilnorthwind.example")).category == "other"
+
+
+def test_any_all_none_combine(tmp_path: Path) -> None:
+    rules = """
+    - name: po
+      category: order
+      when:
+        all:
+          - any:
+              - subject: {regex: 'purchase order'}
+              - attachment: {name: '*.pdf', text: {contains: 'purchase order'}}
+          - none:
+              - header: {name: Auto-Submitted, regex: '^auto-'}
+    """
+    pdf = ("po.PDF", b"%PDF", "application/pdf")
+    assert classify(tmp_path, rules, mail("Purchase order 1")).category == "order"
+    assert classify(tmp_path, rules, mail("Purchase order 1", headers={"Auto-Submitted": "auto-replied"})).category == "other"
+    # attachment text is empty until extraction fills it: the name alone is not enough here
+    assert classify(tmp_path, rules, mail("Files", attachments=[pdf])).category == "other"
+
+
+def test_attachment_text_from_a_text_attachment(tmp_path: Path) -> None:
+    from mailflow.extract import read_attachment_texts
+
+    rules = ruleset(tmp_path, """
+    - name: csv-order
+      category: order
+      when:
+        attachment: {name: '*.csv', text: {regex: 'qty'}}
+    """)
+    message = read_attachment_texts(parse(mail("x", attachments=[("lines.csv", b"item,qty\nA,5\n", "text/csv")])))
+    decision = rules.classify(message)
+    assert decision.category == "order"
+    assert "attachment 'lines.csv'" in decision.conditions[0]
+
+
+def test_fields_from_to_cc_body_header(tmp_path: Path) -> None:
+    base = "- name: r\n  category: hit\n  when:\n    {}\n"
+    data = mail("s", "The L/C has been opened.", sender="Bank <trade@bank.example>",
+                to="orders@acme.example", headers={"Cc": "boss@acme.example", "X-Tag": "vip"})
+    for condition in ["from: {glob: '*@bank.example'}", "to: {equals: orders@acme.example}",
+                      "cc: {contains: boss}", "body: {regex: 'L/C has been opened'}",
+                      "header: {name: X-Tag, equals: vip}", "header: {name: x-tag}"]:
+        folder = tmp_path / condition.split(":")[0].replace(" ", "")
+        assert classify(folder, base.format(condition), data).category == "hit", condition
+
+
+def test_explanation_names_the_rule_and_what_matched(tmp_path: Path) -> None:
+    rules = """
+    - name: complaint
+      category: complaint
+      when:
+        any:
+          - subject: {regex: 'claim|投诉'}
+          - body: {contains: damaged}
+    """
+    decision = classify(tmp_path, rules, mail("Quality 投诉", "cartons damaged"))
+    assert decision.rule == "complaint"
+    assert any("subject regex" in c and "'投诉'" in c for c in decision.conditions)
+    assert any("body contains 'damaged'" in c for c in decision.conditions)
+
+
+def test_first_match_decides_unless_continue(tmp_path: Path) -> None:
+    rules = """
+    - name: tagger
+      when: {from: {glob: '*@northwind.example'}}
+      then: [{tag: vip}, continue]
+    - name: first
+      category: one
+      when: {subject: {contains: x}}
+    - name: second
+      category: two
+      when: {subject: {contains: x}}
+    """
+    decision = classify(tmp_path, rules, mail("x"))
+    assert (decision.category, decision.rule) == ("one", "first")
+    assert decision.tags == ("vip",)
+    assert decision.matched_rules == ("tagger", "first")
+
+
+def test_actions_are_recorded_with_their_rule(tmp_path: Path) -> None:
+    rules = """
+    - name: po
+      category: order
+      when: {subject: {contains: PO}}
+      then:
+        - extract: pdf
+        - file: order
+        - reply: {template: order_confirmation, hold: true}
+        - imap: {move: Orders, flag: $Filed}
+        - tag: [orders, vip]
+        - stop
+    """
+    decision = classify(tmp_path, rules, mail("PO 1"))
+    kinds = [a.kind for a in decision.actions]
+    assert kinds == ["extract", "file", "reply", "imap", "tag"]
+    reply = decision.wants("reply")[0]
+    assert reply.params == {"template": "order_confirmation", "hold": True, "language": None}
+    assert reply.rule == "po"
+    assert decision.wants("imap")[0].params == {"move": "Orders", "flag": "$Filed"}
+
+
+def test_nothing_matches_gives_other(tmp_path: Path) -> None:
+    decision = classify(tmp_path, "- name: r\n  category: x\n  when: {subject: nothing-like-this}\n", mail("hi"))
+    assert (decision.category, decision.rule, decision.conditions) == ("other", None, ())
+
+
+@pytest.mark.parametrize("text, line, fragment", [
+    ("- name: r\n  category: x\n  when: {subject: {contains: a}\n", 4, "invalid YAML"),
+    ("- name: r\n  category: x\n  when:\n    subject: {regex: '(unclosed'}\n", 4, "invalid regex"),
+    ("- name: r\n  category: x\n  when:\n    subjekt: {contains: a}\n", 4, "unknown condition 'subjekt'"),
+    ("- name: r\n  category: x\n  when:\n    subject: {like: a}\n", 4, "unknown operator 'like'"),
+    ("- name: r\n  category: x\n  when: {subject: a}\n  then:\n    - explode: now\n", 5, "unknown action 'explode'"),
+    ("- name: r\n  category: x\n  when: {subject: a}\n  then:\n    - file: drawer\n", 5, "file: takes"),
+    ("- name: r\n  category: x\n", 1, "has no 'when'"),
+    ("- category: x\n  when: {subject: a}\n", 1, "needs a name"),
+    ("- name: r\n  category: X Y\n  when: {subject: a}\n", 2, "lower-case word"),
+    ("- name: r\n  category: x\n  when: {subject: a}\n- name: r\n  category: y\n  when: {subject: b}\n", 4,
+     "already used"),
+    ("- name: r\n  category: x\n  when: {subject: a}\n  colour: red\n", 4, "unknown rule key 'colour'"),
+    ("name: r\n", 1, "a list of rules"),
+    ("- name: r\n  category: x\n  when: {from: {in: {file: missing.txt}}}\n", 3, "cannot read list file"),
+])
+def test_bad_rule_files_name_file_line_and_field(tmp_path: Path, text: str, line: int, fragment: str) -> None:
+    with pytest.raises(RuleError) as caught:
+        ruleset(tmp_path, text, name="20-bad.yaml")
+    error = caught.value
+    assert error.file is not None and error.file.endswith("20-bad.yaml")
+    assert error.line == line, str(error)
+    assert fragment in str(error)
+    assert f"20-bad.yaml:{line}:" in str(error)
+
+
+def test_rules_load_in_file_name_order(tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "20-b.yaml").write_text("- name: b\n  category: b\n  when: {subject: x}\n")
+    (folder / "10-a.yaml").write_text("- name: a\n  category: a\n  when: {subject: x}\n")
+    assert load_rules(folder).classify(parse(mail("x"))).category == "a"
+
+
+def test_an_empty_rules_folder_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "rules").mkdir()
+    with pytest.raises(RuleError, match="no rules found"):
+        load_rules(tmp_path / "rules")
