@@ -31,6 +31,9 @@ test: $(STAMP) system-packages
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
 
+bench: $(STAMP)
+	$(BIN)/python bench/run_once.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check mailflow tests
 	$(BIN)/mypy mailflow

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import logging
 import shutil
 import sys
 from collections import Counter
@@ -401,6 +400,8 @@ def quarantine_retry(state: State) -> None:
             raw = RawMail(store.archive.read(row.path), Origin("file", path=row.path))
             store.resolve_quarantine(row.sha256)
             handled = handle(raw, desk, store)
+            if handled.applied and handled.applied.order_id is not None:
+                store.write_order_json(handled.applied.order_id)
             if handled.status == "quarantined":
                 still += 1
                 out.print(f"still quarantined {row.sha256[:12]}: {handled.reason}", markup=False)

@@ -16,15 +16,21 @@ LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 DEFAULT_ORDER_PATTERNS = [
     # "PO 4500871", "P.O. No.: 4500871", "PO#4500871", "Purchase Order No. MH-2026-118"
-    r"(?i)(?:\bP\.?\s?O(?:\b\.?|(?=\d))|\bpurchase\s+order|\border\s*(?=no\b|number|nr\b|#|[A-Z]{1,4}-\d))"
-    r"\s*(?:no\b\.?|number|nr\b\.?|#)?\s*[:#：-]?\s*"
-    r"(?P<number>(?=[A-Z0-9-]{4,})[A-Z]{0,4}-?\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b",
+    (
+        r"(?i)(?:\bP\.?\s?O(?:\b\.?|(?=\d))|\bpurchase\s+order|\border\s*(?=no\b|number|nr\b|#|[A-Z]{1,4}-\d))"
+        r"\s*(?:no\b\.?|number|nr\b\.?|#)?\s*[:#：-]?\s*"
+        r"(?P<number>(?=[A-Z0-9-]{4,})[A-Z]{0,4}-?\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b"
+    ),
     # "PI AN-PI-26-0311", "P/I No. AN-PI-26-0311", "proforma invoice 2611-07"
-    r"(?i)\b(?:P/I|PI|proforma\s+invoice)\s*(?:no\.?|number|#)?\s*[:#：]?\s*"
-    r"(?P<number>(?=[A-Z0-9-]*\d)[A-Z]{0,4}-?(?:PI-)?\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b",
+    (
+        r"(?i)\b(?:P/I|PI|proforma\s+invoice)\s*(?:no\.?|number|#)?\s*[:#：]?\s*"
+        r"(?P<number>(?=[A-Z0-9-]*\d)[A-Z]{0,4}-?(?:PI-)?\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b"
+    ),
     # 订单号：4500871, 订单 MH-2026-118, 合同号 SC2611
-    r"(?:订单|訂單|合同|采购单|採購單)(?:编号|編號|号|號)?\s*[:：#]?\s*"
-    r"(?P<number>(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{2,})",
+    (
+        r"(?:订单|訂單|合同|采购单|採購單)(?:编号|編號|号|號)?\s*[:：#]?\s*"
+        r"(?P<number>(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{2,})"
+    ),
 ]
 
 

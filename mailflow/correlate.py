@@ -89,7 +89,7 @@ def _split_quoted(text: str) -> tuple[str, str]:
     for line in text.splitlines():
         stripped = line.strip()
         if re.match(r"^(-{2,}\s*original message\s*-{2,}|-{2,}\s*原始邮件\s*-{2,}|"
-                    r"on .{4,200} wrote:$|(from|发件人|寄件者)\s*[:：].+)", stripped, re.I):
+                    r"on .{4,200} wrote:$|(from|发件人|寄件者)\s*[:：].+)", stripped, re.IGNORECASE):
             in_quote = True
         (quoted if in_quote or stripped.startswith(">") else own).append(line)
     return "\n".join(own), "\n".join(quoted)

@@ -14,7 +14,7 @@ from types import FrameType
 import schedule
 
 from mailflow.config import Config
-from mailflow.pipeline import Desk, handle
+from mailflow.pipeline import Desk, Handled, handle
 from mailflow.sources import Source
 from mailflow.sources.local import local_source
 from mailflow.store import Store
@@ -41,6 +41,11 @@ class Summary:
 
 
 def sources_from(config: Config, override: str | None = None) -> list[Source]:
+    if not override:
+        for source in config.sources:
+            if source.imap:
+                log.warning("IMAP source %s@%s is configured but this version reads only local "
+                            "mail; it is skipped", source.imap.username, source.imap.host)
     specs = [override] if override else [s.path for s in config.sources if s.path]
     base = Path.cwd() if override else config.base_dir
     return [local_source(spec, base) for spec in specs if spec]
@@ -69,29 +74,38 @@ class Stopper:
 def run_once(desk: Desk, store: Store, sources: Sequence[Source],
              stopper: Stopper | None = None) -> Summary:
     summary = Summary()
-    for source in sources:
-        for raw in source.fetch():
-            if stopper and stopper.stopped:
-                return summary
-            summary.read += 1
-            handled = handle(raw, desk, store)
-            if handled.status == "quarantined":
-                summary.quarantined += 1
-                continue
-            if handled.status == "duplicate":
-                summary.duplicates += 1
-                continue
-            assert handled.outcome is not None and handled.applied is not None
-            summary.categories[handled.outcome.decision.category] += 1
-            if handled.applied.order_folder:
-                summary.filed_under_order += 1
-                summary.new_orders += handled.applied.new_order
-            else:
-                summary.unfiled += 1
-            for reply in handled.outcome.replies:
-                summary.replies[reply.state] += 1
-            summary.replies["suppressed"] += len(handled.outcome.suppressed)
+    touched: set[int] = set()
+    try:
+        for source in sources:
+            for raw in source.fetch():
+                if stopper and stopper.stopped:
+                    return summary
+                _count(summary, handle(raw, desk, store), touched)
+    finally:
+        for order_id in sorted(touched):
+            store.write_order_json(order_id)
     return summary
+
+
+def _count(summary: Summary, handled: Handled, touched: set[int]) -> None:
+    summary.read += 1
+    if handled.status == "quarantined":
+        summary.quarantined += 1
+        return
+    if handled.status == "duplicate":
+        summary.duplicates += 1
+        return
+    assert handled.outcome is not None and handled.applied is not None
+    summary.categories[handled.outcome.decision.category] += 1
+    if handled.applied.order_id is not None:
+        touched.add(handled.applied.order_id)
+        summary.filed_under_order += 1
+        summary.new_orders += handled.applied.new_order
+    else:
+        summary.unfiled += 1
+    for reply in handled.outcome.replies:
+        summary.replies[reply.state] += 1
+    summary.replies["suppressed"] += len(handled.outcome.suppressed)
 
 
 def run_forever(desk: Desk, store: Store, sources: Sequence[Source], interval: int) -> None:

@@ -43,7 +43,7 @@ _CHARSET_ALIASES: dict[str, tuple[str, ...]] = {
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u2028\u2029]+")
 _MSGID = re.compile(r"<([^<>\s]+)>")
-_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\$|conout\$)(\..*)?$", re.I)
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\$|conout\$)(\..*)?$", re.IGNORECASE)
 _SAFE_CHARS = re.compile(r"[^\w.\- ()\[\]+,=@&#]+", re.UNICODE)
 
 
@@ -163,7 +163,7 @@ def _date(msg: email.message.Message) -> tuple[dt.datetime | None, str | None]:
     except (TypeError, ValueError, IndexError):
         return None, f"unreadable Date header {str(value)[:60]!r}"
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+        parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed, None
 
 
@@ -231,19 +231,19 @@ def parse(data: bytes) -> Message:
         parsed = mailparser.parse_from_bytes(data)
         msg: email.message.Message = parsed.message
         message_id_header = parsed.message_id or ""
-    except Exception as exc:  # noqa: BLE001 - any parser failure quarantines this one mail
+    except Exception as exc:
         raise QuarantinedMail(f"MIME parser failed: {type(exc).__name__}: {exc}") from exc
     if msg is None or not msg.keys():
         raise QuarantinedMail("no header fields: this is not an email message")
     known = {"from", "date", "message-id", "subject", "to", "received", "return-path"}
-    if not known & {k.lower() for k in msg.keys()}:
+    if not known & {k.lower() for k in msg}:
         raise QuarantinedMail("none of From, To, Date, Subject, Message-ID or Received: "
                               "this is not an email message")
     try:
         return _build(data, msg, str(message_id_header))
     except QuarantinedMail:
         raise
-    except Exception as exc:  # noqa: BLE001 - a part we cannot read quarantines the mail
+    except Exception as exc:
         raise QuarantinedMail(f"cannot read message structure: {type(exc).__name__}: {exc}") from exc
 
 

@@ -18,12 +18,22 @@ from mailflow.config import Buyer, Config
 from mailflow.correlate import OrderLookup, aliases_in, correlate, token_pattern
 from mailflow.errors import QuarantinedMail, ReplyTemplateError
 from mailflow.extract import extract_order, read_attachment_texts
-from mailflow.model import (Action, Address, Decision, Message, OrderData, OrderRef, Outcome,
-                            Quarantined, RawMail, Reply, SuppressedReply)
+from mailflow.model import (
+    Action,
+    Address,
+    Decision,
+    Message,
+    OrderData,
+    OrderRef,
+    Outcome,
+    Quarantined,
+    RawMail,
+    Reply,
+    SuppressedReply,
+)
 from mailflow.parse import parse
 from mailflow.reply.compose import compose, recipients, reply_message_id, reply_subject
 from mailflow.reply.guard import reasons_not_to_reply
-from mailflow.reply.outbox import HELD, QUEUED
 from mailflow.reply.render import ReplyTemplates
 from mailflow.rules import RuleSet, load_rules
 from mailflow.store import Applied, Store
@@ -31,6 +41,7 @@ from mailflow.store import Applied, Store
 log = logging.getLogger("mailflow.pipeline")
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,8 @@ def language_of(message: Message, action: Action, buyer: Buyer | None, config: C
             if key in config.reply.languages:
                 return config.reply.languages[key]
     sample = message.subject + message.text[:2000]
+    if _KANA.search(sample):
+        return "ja"  # Japanese: answered in English unless a ja template exists
     if len(_CJK.findall(sample)) >= 4:
         return "zh"
     return config.identity.language
@@ -146,7 +159,7 @@ def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
         replies.append(Reply(template=name, language=lang, to=to, subject=subject, text=text,
                              html=html, message_id=message_id, in_reply_to=message.message_id,
                              references=(*message.references, message.message_id),
-                             state=HELD if hold_reason else QUEUED, reason=hold_reason, raw=raw))
+                             state="held" if hold_reason else "queued", reason=hold_reason, raw=raw))
     return replies, suppressed
 
 
@@ -154,7 +167,7 @@ def reply_context(message: Message, order: OrderRef | None, order_data: OrderDat
                   buyer: Buyer | None, config: Config) -> dict[str, Any]:
     """Plain values only: a template sees data, never objects with methods."""
     sender = message.sender
-    date = message.date or dt.datetime.now(dt.timezone.utc)
+    date = message.date or dt.datetime.now(dt.UTC)
     return {
         "company": config.identity.company,
         "signature": config.identity.name or config.identity.company,
@@ -200,13 +213,15 @@ class Handled:
 def handle(raw: RawMail, desk: Desk, store: Store) -> Handled:
     """Process and store one mail. Bad mail is quarantined; this never raises for mail content."""
     sha256 = hashlib.sha256(raw.data).hexdigest()
+    if store.has_message(sha256):  # a restart or a second source: no need to read it again
+        return Handled("duplicate", reason="already filed")
     try:
         outcome, aliases = process(raw, desk, store)
     except QuarantinedMail as exc:
         return _quarantine(raw, sha256, exc.reason, store)
     except RecursionError:
         return _quarantine(raw, sha256, "message nested too deeply to read", store)
-    except Exception as exc:  # noqa: BLE001 - a bug on one mail must not stop the desk
+    except Exception as exc:
         log.exception("unexpected error on %s", raw.origin.describe())
         return _quarantine(raw, sha256, f"internal error: {type(exc).__name__}: {exc}", store)
     applied = store.apply(outcome, aliases)

@@ -16,7 +16,7 @@ from typing import Any
 
 from mailflow.errors import RuleError
 from mailflow.model import Action, Address, Attachment, Decision, Message
-from mailflow.yamlfile import LineDict, LineList, load_yaml
+from mailflow.yamlfile import LineDict, load_yaml
 
 FALLBACK_CATEGORY = "other"
 OPERATORS = ("contains", "regex", "glob", "equals", "in")
@@ -266,7 +266,8 @@ def build_condition(node: Any, file: Path, line: int | None, path: str = "when")
         if not rest:
             return HeaderExists(value["name"])
         rest_node = LineDict(rest)
-        rest_node.line, rest_node.key_lines = value.line, value.key_lines
+        rest_node.line = getattr(value, "line", 0)
+        rest_node.key_lines = getattr(value, "key_lines", {})
         return FieldCondition(f"header {value['name']}", _matchers(rest_node, kwhere, kpath, file),
                               _header_values(value["name"]))
     if key == "attachment":
@@ -357,7 +358,7 @@ def _action_params(kind: str, value: Any, where: Where, path: str) -> dict[str, 
             raise where.error("reply: needs {template: NAME}", path)
         unknown = set(value) - {"template", "hold", "language"}
         if unknown:
-            raise where.error(f"unknown reply option {sorted(unknown)[0]!r} "
+            raise where.error(f"unknown reply option {min(unknown)!r} "
                               "(use template, hold, language)", path)
         if value.get("language") not in (None, "en", "zh"):
             raise where.error("language: takes en or zh", path)
@@ -368,7 +369,7 @@ def _action_params(kind: str, value: Any, where: Where, path: str) -> dict[str, 
             raise where.error("imap: needs move, copy, flag, unflag, seen or delete", path)
         unknown = set(value) - {"move", "copy", "flag", "unflag", "seen", "delete"}
         if unknown:
-            raise where.error(f"unknown imap action {sorted(unknown)[0]!r} "
+            raise where.error(f"unknown imap action {min(unknown)!r} "
                               "(use move, copy, flag, unflag, seen, delete)", path)
         return dict(value)
     raise AssertionError(kind)

@@ -66,7 +66,7 @@ def load_yaml(path: Path, error: type[Located]) -> Any:
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror}", path) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

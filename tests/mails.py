@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from email.message import EmailMessage
 from email.utils import format_datetime
-import datetime as dt
 
 
 def mail(subject: str = "Hello", body: str = "Hello.", *, sender: str = "Bob Buyer <bob@northwind.example>",
@@ -15,7 +15,7 @@ def mail(subject: str = "Hello", body: str = "Hello.", *, sender: str = "Bob Buy
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = format_datetime(date or dt.datetime(2026, 11, 10, 9, 0, tzinfo=dt.timezone.utc))
+    message["Date"] = format_datetime(date or dt.datetime(2026, 11, 10, 9, 0, tzinfo=dt.UTC))
     if message_id:
         message["Message-ID"] = f"<{message_id}>"
     for name, value in (headers or {}).items():

@@ -20,7 +20,7 @@ MAX_REFERENCES = 20
 
 def reply_subject(original: str, token: str | None) -> str:
     subject = re.sub(r"[\r\n\t]+", " ", original).strip()
-    if not re.match(r"^\s*(re|回复|答复|aw|sv)\s*[:：]", subject, re.I):
+    if not re.match(r"^\s*(re|回复|答复|aw|sv)\s*[:：]", subject, re.IGNORECASE):
         subject = f"Re: {subject}" if subject else "Re:"
     if token and token not in subject:
         subject = f"{subject} {token}"
@@ -43,7 +43,7 @@ def compose(*, message: Message, sender: Address, to: tuple[Address, ...], subje
     mail["From"] = email.utils.formataddr((sender.name, sender.addr))
     mail["To"] = ", ".join(email.utils.formataddr((a.name, a.addr)) for a in to)
     mail["Subject"] = subject
-    mail["Date"] = email.utils.format_datetime(when or dt.datetime.now(dt.timezone.utc))
+    mail["Date"] = email.utils.format_datetime(when or dt.datetime.now(dt.UTC))
     mail["Message-ID"] = f"<{message_id}>"
     if message.message_id:
         mail["In-Reply-To"] = f"<{message.message_id}>"

@@ -12,10 +12,10 @@ from mailflow.model import Message
 
 _NO_REPLY = re.compile(r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|mailer[-_]daemon|"
                        r"postmaster|bounces?|notifications?|auto[-_]?(reply|responder)?)([+-].*)?$",
-                       re.I)
+                       re.IGNORECASE)
 _AUTO_SUBJECT = re.compile(r"^\s*(auto(matic)?[ -]?(reply|response)|out of (the )?office|"
                            r"自动回复|自動回覆|自動回复|delivery status notification|"
-                           r"undeliverable|undelivered mail|mail delivery failed)", re.I)
+                           r"undeliverable|undelivered mail|mail delivery failed)", re.IGNORECASE)
 
 
 def reasons_not_to_reply(message: Message, own_addresses: Iterable[str],

@@ -71,7 +71,7 @@ def folder_name(number: str) -> str:
 
 
 def stamp(when: dt.datetime | None) -> str:
-    when = (when or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    when = (when or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     return when.strftime("%Y-%m-%dT%H%M%SZ")
 
 
@@ -89,11 +89,11 @@ def order_folder(folder: str) -> PurePosixPath:
 
 
 def unfiled_folder(date: dt.datetime | None) -> PurePosixPath:
-    when = (date or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    when = (date or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     return PurePosixPath("unfiled") / when.strftime("%Y-%m")
 
 
 def quarantine_paths(sha256: str, now: dt.datetime | None = None) -> tuple[PurePosixPath, PurePosixPath]:
-    when = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m")
+    when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m")
     base = PurePosixPath("quarantine") / when
     return base / f"{sha256[:8]}.eml", base / f"{sha256[:8]}.reason.json"

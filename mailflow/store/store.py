@@ -23,8 +23,18 @@ from mailflow.errors import StoreError
 from mailflow.model import Outcome, Quarantined
 from mailflow.store import archive as paths
 from mailflow.store.archive import Archive
-from mailflow.store.db import (AttachmentRow, EventRow, MessageRow, OrderAlias, OrderRow, OutboxRow,
-                               QuarantineRow, create_schema, make_engine, utcnow)
+from mailflow.store.db import (
+    AttachmentRow,
+    EventRow,
+    MessageRow,
+    OrderAlias,
+    OrderRow,
+    OutboxRow,
+    QuarantineRow,
+    create_schema,
+    make_engine,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -35,10 +45,11 @@ class Applied:
     order_number: str | None
     order_folder: str | None
     new_order: bool
+    order_id: int | None = None
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    return value.astimezone(dt.timezone.utc) if value else None
+    return value.astimezone(dt.UTC) if value else None
 
 
 class Store:
@@ -153,9 +164,8 @@ class Store:
                                              "reason": suppressed.reason}))
             applied = Applied("filed", row.id, str(mail_rel),
                               order_row.number if order_row else None,
-                              order_row.folder if order_row else None, new_order)
-        if order_row is not None:
-            self.write_order_json(order_row.id)
+                              order_row.folder if order_row else None, new_order,
+                              order_row.id if order_row else None)
         return applied
 
     def _order_for(self, session: Session, outcome: Outcome,
@@ -196,7 +206,10 @@ class Store:
                 session.flush()
 
     def write_order_json(self, order_id: int) -> None:
-        """order.json beside the mail: what a person opening the folder wants to see first."""
+        """order.json beside the mail: what a person opening the folder wants to see first.
+
+        A summary derived from the index, rewritten after each batch that touched the order
+        (not per message: a busy order would make every message pay for all earlier ones)."""
         summary = self.order_summary(order_id)
         self.archive.write_json(paths.order_folder(summary["folder"]) / "order.json", summary)
 
@@ -345,13 +358,14 @@ class Store:
 
 def decision_json(outcome: Outcome) -> dict[str, Any]:
     decision = outcome.decision
-    return json.loads(json.dumps({
+    result: dict[str, Any] = json.loads(json.dumps({
         "category": decision.category, "rule": decision.rule,
         "conditions": list(decision.conditions), "tags": list(decision.tags),
         "matched_rules": list(decision.matched_rules),
         "actions": [{"kind": a.kind, "rule": a.rule, **a.params} for a in decision.actions],
         "order_data": {"source": outcome.order_data.source, "errors": list(outcome.order_data.errors)},
     }, default=str))
+    return result
 
 
-__all__ = ["Store", "Applied", "IntegrityError"]
+__all__ = ["Applied", "IntegrityError", "Store"]

@@ -106,7 +106,7 @@ def test_archive_keeps_raw_bytes_and_replies_wait_in_the_outbox(desk: Path) -> N
     originals = {p.read_bytes() for p in INBOX.glob("*.eml")}
     stored = [p for p in archive.rglob("*.eml")]
     assert stored and all(p.read_bytes() in originals for p in stored)
-    code, output = cli(desk, "outbox", "list", "--json")
+    _, output = cli(desk, "outbox", "list", "--json")
     replies = json.loads(output)
     assert replies, "the example mailbox should queue or hold replies"
     assert {r["state"] for r in replies} <= {"queued", "held"}
@@ -114,6 +114,7 @@ def test_archive_keeps_raw_bytes_and_replies_wait_in_the_outbox(desk: Path) -> N
     assert held and all(r["state"] == "held" for r in held)
     assert all(not r["to"][0].endswith("acme.example") for r in replies)
     code, shown = cli(desk, "outbox", "show", str(replies[0]["id"]))
+    assert code == 0
     assert "Auto-Submitted: auto-replied" in shown and "In-Reply-To:" in shown
 
 
@@ -194,7 +195,7 @@ def test_rules_test_explains_one_message_as_json(desk: Path) -> None:
 
 def test_rules_test_on_a_folder_and_diff_against_the_archive(desk: Path, tmp_path: Path) -> None:
     cli(desk, "run", "--once")
-    code, output = cli(desk, "rules", "test", str(INBOX), "--json")
+    _, output = cli(desk, "rules", "test", str(INBOX), "--json")
     counts = json.loads(output)["categories"]
     expected = expected_table()
     assert counts.get("order") == sum(1 for r in expected if r["category"] == "order")
@@ -206,6 +207,7 @@ def test_rules_test_on_a_folder_and_diff_against_the_archive(desk: Path, tmp_pat
     (rules / "10-complaint.yaml").unlink()
     desk.write_text(desk.read_text().replace(f"rules: {ROOT / 'rules'}", f"rules: {rules}"))
     code, output = cli(desk, "rules", "test", "--archive", "--diff", "--json")
+    assert code == 0
     changes = json.loads(output)["changes"]
     complaints = sum(1 for r in expected if r["category"] == "complaint")
     assert len([c for c in changes if c["before"] == "complaint"]) == complaints

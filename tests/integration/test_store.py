@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,12 @@ def test_po_with_pdf_is_filed_under_its_order_and_acknowledged(desk_and_store: t
     files = sorted(p.name for p in (root / "orders" / "4500871" / "files").iterdir())
     assert any(name.endswith("_PO_4500871.pdf") for name in files)
     assert any(name.endswith("__CON.pdf") for name in files)
-    assert (root / "orders" / "4500871" / "order.json").exists()
+    assert handled.applied.order_id is not None
+    store.write_order_json(handled.applied.order_id)
+    summary = json.loads((root / "orders" / "4500871" / "order.json").read_text())
+    assert summary["order"] == "4500871" and summary["buyer"] == "Northwind Trading"
+    assert [m["path"] for m in summary["messages"]] == [handled.applied.path]
+    assert summary["replies"][0]["state"] == "held"
     with store.sessions() as session:
         row = session.scalar(select(MessageRow))
         assert row.sha256 == hashlib.sha256(PO).hexdigest()

@@ -65,7 +65,7 @@ def test_encoded_word_with_crlf_becomes_one_line_subject() -> None:
 
 def test_undeclared_8bit_utf8_header_and_body() -> None:
     data = ("From: 张三 <zhang@example.cn>\r\nSubject: 询价 nonwoven\r\nMessage-ID: <u@x>\r\n\r\n"
-            "请报价").encode("utf-8")
+            "请报价").encode()
     message = parse(data)
     assert message.subject == "询价 nonwoven"
     assert message.sender is not None and message.sender.name == "张三"
@@ -73,7 +73,7 @@ def test_undeclared_8bit_utf8_header_and_body() -> None:
 
 
 def test_wrong_charset_is_detected_and_reported_not_dropped() -> None:
-    body = "Bitte um Angebot für Vlies, Größe 30 g/m²".encode("utf-8")
+    body = "Bitte um Angebot für Vlies, Größe 30 g/m²".encode()
     message = parse(raw_mail("Subject: x\r\n", body, "text/plain; charset=x-unknown-charset"))
     assert message.text == "Bitte um Angebot für Vlies, Größe 30 g/m²"
 

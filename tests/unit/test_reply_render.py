@@ -14,7 +14,6 @@ from mailflow.parse import parse
 from mailflow.reply.compose import compose, reply_message_id, reply_subject
 from mailflow.reply.render import ReplyTemplates
 from tests.conftest import ROOT
-from tests.mails import mail
 
 SHIPPED = ReplyTemplates(ROOT / "templates" / "reply")
 
