@@ -136,32 +136,47 @@ def init(directory: Path) -> None:
 @main.command()
 @click.option("--once", is_flag=True, help="Process what the sources hold now, then exit.")
 @click.option("--source", help="Use this source instead of the configured ones: a folder of .eml "
-                               "files, maildir:PATH or mbox:PATH.")
+                               "files, maildir:PATH, mbox:PATH, or imaps://USER@HOST:PORT/FOLDER "
+                               "(password from MAILFLOW_IMAP_PASSWORD; imap:// on loopback only).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
 @handles_errors
 def run(state: State, once: bool, source: str | None, as_json: bool) -> None:
-    """Fetch, classify, file and queue replies; without --once, keep polling until stopped."""
-    from mailflow.daemon import run_forever, run_once, sources_from
+    """Fetch, classify, file and queue replies; without --once, keep watching until stopped."""
+    import os
+
+    from mailflow.daemon import imap_accounts, local_sources, run_forever, run_once
     from mailflow.pipeline import load_desk
+    from mailflow.sources.imap import SourceError, account_from_url
 
     config = state.config
     desk = load_desk(config)
-    sources = sources_from(config, source)
-    if not sources:
+    if source and source.startswith(("imap://", "imaps://")):
+        account, _ = account_from_url(source, os.environ.get("MAILFLOW_IMAP_PASSWORD"))
+        sources, accounts = [], [account]
+    else:
+        sources = local_sources(config, source)
+        accounts = [] if source else imap_accounts(config)
+    if not sources and not accounts:
         raise ConfigError("no mail source: add one under sources: or pass --source", config.file)
     store = state.store()
     try:
         if not once:
-            run_forever(desk, store, sources, config.poll_interval)
+            run_forever(desk, store, sources, config, accounts)
             return
-        summary = run_once(desk, store, sources)
+        summary = run_once(desk, store, sources, accounts)
         counts = store.counts()
     finally:
         store.close()
     if as_json:
         click.echo(json.dumps({**summary.as_dict(), "totals": counts}, ensure_ascii=False, indent=2))
-        return
+    else:
+        _print_summary(summary, config)
+    if summary.errors:
+        raise SourceError("; ".join(summary.errors))
+
+
+def _print_summary(summary: Any, config: Config) -> None:
     table = Table(title="mailflow run", show_header=True)
     table.add_column("")
     table.add_column("count", justify="right")
@@ -175,8 +190,91 @@ def run(state: State, once: bool, source: str | None, as_json: bool) -> None:
         table.add_row(f"replies {reply_state}", str(summary.replies.get(reply_state, 0)))
     table.add_row("quarantined", str(summary.quarantined))
     table.add_row("already filed (skipped)", str(summary.duplicates))
+    if summary.dry_run:
+        table.add_row("dry run (nothing written)", str(summary.dry_run))
     out.print(table)
     out.print(f"archive: {config.archive_root}   database: {config.database_url}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@handles_errors
+def status(state: State, as_json: bool) -> None:
+    """Per watched folder: last sync, messages not yet processed, last error; outbox counts."""
+    store = state.store()
+    try:
+        health = store.ledger.health()
+        counts = store.counts()
+    finally:
+        store.close()
+    folders = [{"source": h.source, "uidvalidity": h.uidvalidity, "last_uid": h.last_uid,
+                "last_sync": h.last_sync_at.isoformat() if h.last_sync_at else None,
+                "server_messages": h.server_messages, "lag": h.lag, "last_error": h.last_error or None,
+                "last_error_at": h.last_error_at.isoformat() if h.last_error_at else None}
+               for h in health]
+    if as_json:
+        click.echo(json.dumps({"folders": folders, "outbox": counts["outbox"],
+                               "messages": counts["messages"], "orders": counts["orders"],
+                               "quarantined": counts["quarantined"]}, indent=2))
+        return
+    table = Table("folder", "last sync", "lag", "last error")
+    for f in folders:
+        error = f"{f['last_error_at']}: {f['last_error']}" if f["last_error"] else ""
+        table.add_row(str(f["source"]), str(f["last_sync"] or "never"), str(f["lag"]), error)
+    out.print(table)
+    out.print(f"outbox: {counts['outbox'] or 'empty'}   messages: {counts['messages']}   "
+              f"orders: {counts['orders']}   quarantined: {counts['quarantined']}", markup=False)
+
+
+@main.group()
+def accounts() -> None:
+    """IMAP accounts."""
+
+
+@accounts.command("test")
+@click.pass_obj
+@handles_errors
+def accounts_test(state: State) -> None:
+    """Log in to each account; list watched folders with counts and capabilities."""
+    from mailflow.daemon import imap_accounts
+    from mailflow.sources.imap import FAULTS, SourceError, connect, explain
+
+    failures = 0
+    accounts_ = imap_accounts(state.config)
+    if not accounts_:
+        raise ConfigError("no IMAP account under sources:", state.config.file)
+    for account in accounts_:
+        try:
+            client = connect(account)
+        except SourceError as exc:
+            failures += 1
+            click.echo(f"FAIL {account.label}: {exc}")
+            continue
+        try:
+            caps = {c.decode() for c in client.capabilities()}
+            wanted = [c for c in ("IDLE", "MOVE", "UIDPLUS", "CONDSTORE") if c in caps]
+            click.echo(f"ok   {account.label} ({account.tls}); capabilities: {', '.join(wanted) or 'none'}"
+                       + ("" if "IDLE" in caps else "; no IDLE: mailflow will poll"))
+            for folder in account.folders:
+                if not client.folder_exists(folder):
+                    failures += 1
+                    names = ", ".join(str(f[2]) for f in client.list_folders()[:10])
+                    click.echo(f"FAIL   {folder}: folder missing (the server has: {names})")
+                    continue
+                info = client.folder_status(folder, ["MESSAGES", "UNSEEN", "UIDVALIDITY"])
+                click.echo(f"       {folder}: {info[b'MESSAGES']} messages, {info[b'UNSEEN']} unseen, "
+                           f"UIDVALIDITY {info[b'UIDVALIDITY']}")
+        except FAULTS as exc:
+            failures += 1
+            click.echo(f"FAIL {account.label}: {explain(exc, account)}")
+        finally:
+            try:
+                client.logout()
+            except FAULTS:
+                pass
+    if failures:
+        raise SourceError(f"{failures} problem(s) found")
 
 
 # --- rules ---------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -59,20 +60,38 @@ class Identity(_Strict):
 
 
 class ImapAccount(_Strict):
+    """One IMAP account and the folders mailflow watches in it."""
+
     host: str
-    port: int = 993
+    port: int | None = None  # default: 993 for implicit TLS, 143 otherwise
     tls: Literal["implicit", "starttls", "none"] = "implicit"
     username: str
     password: str = ""
-    password_command: str = ""
-    folders: list[str] = Field(default_factory=lambda: ["INBOX"])
-    dry_run: bool = False
+    password_command: str = ""  # prints the password on standard output
+    oauth2_token_command: str = ""  # prints an OAuth2 access token (XOAUTH2: Gmail, Microsoft 365)
+    folders: list[str] = Field(default_factory=lambda: ["INBOX"], min_length=1)
+    since: dt.date | None = None  # first sync: only mail received on or after this date
+    dry_run: bool = False  # fetch and classify, log what would happen; change nothing
+    idle: bool = True  # use IDLE where the server offers it
+    batch_size: int = Field(default=50, ge=1, le=1000)
+    timeout: float = Field(default=60.0, gt=0)
 
     @model_validator(mode="after")
-    def _plain_only_on_loopback(self) -> ImapAccount:
+    def _checks(self) -> ImapAccount:
         if self.tls == "none" and self.host not in LOOPBACK_HOSTS:
             raise ValueError("tls: none is accepted only for a loopback host")
+        given = [n for n in ("password", "password_command", "oauth2_token_command") if getattr(self, n)]
+        if len(given) != 1:
+            raise ValueError("give exactly one of password, password_command or oauth2_token_command")
         return self
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or (993 if self.tls == "implicit" else 143)
+
+    @property
+    def label(self) -> str:
+        return f"{self.username}@{self.host}:{self.effective_port}"
 
 
 class Source(_Strict):
@@ -151,7 +170,9 @@ class Config(_Strict):
     reply: ReplyPolicy = ReplyPolicy()
     buyers: list[Buyer] = Field(default_factory=list)
     correlation: Correlation = Correlation()
-    poll_interval: int = Field(default=60, ge=1)
+    poll_interval: int = Field(default=60, ge=1)  # seconds between polls where IDLE is missing
+    stall_warning_minutes: int = Field(default=15, ge=1)  # warn when a folder has not synced
+    reconnect_max_seconds: float = Field(default=300.0, gt=0)  # backoff ceiling after faults
 
     # set by load_config; not part of the file
     base_dir: Path = Path(".")

@@ -1,21 +1,26 @@
-"""The long-running loop: poll the sources with `schedule`, stop cleanly on SIGINT/SIGTERM."""
+"""The long-running loop: a thread per watched IMAP folder (IDLE, or woken by the poll schedule),
+`schedule` in the main thread for local folders, polls and health checks; clean stop on
+SIGINT/SIGTERM."""
 
 from __future__ import annotations
 
 import logging
 import signal
 import threading
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import schedule
 
-from mailflow.config import Config
+from mailflow.config import Config, ImapAccount
 from mailflow.pipeline import Desk, Handled, handle
 from mailflow.sources import Source
+from mailflow.sources.imap import FAULTS, FolderWatcher, SourceError, connect, explain
 from mailflow.sources.local import local_source
 from mailflow.store import Store
 
@@ -31,24 +36,86 @@ class Summary:
     unfiled: int = 0
     duplicates: int = 0
     quarantined: int = 0
+    dry_run: int = 0
     replies: Counter[str] = field(default_factory=Counter)  # queued, held, suppressed
+    errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {"read": self.read, "categories": dict(sorted(self.categories.items())),
                 "filed_under_order": self.filed_under_order, "new_orders": self.new_orders,
                 "unfiled": self.unfiled, "duplicates": self.duplicates,
-                "quarantined": self.quarantined, "replies": dict(sorted(self.replies.items()))}
+                "quarantined": self.quarantined, "dry_run": self.dry_run,
+                "replies": dict(sorted(self.replies.items())), "errors": self.errors}
+
+    def count(self, handled: Handled, touched: set[int]) -> None:
+        self.read += 1
+        if handled.status == "quarantined":
+            self.quarantined += 1
+            return
+        if handled.status == "duplicate":
+            self.duplicates += 1
+            return
+        assert handled.outcome is not None
+        self.categories[handled.outcome.decision.category] += 1
+        if handled.applied is None:
+            self.dry_run += 1
+            return
+        if handled.applied.order_id is not None:
+            touched.add(handled.applied.order_id)
+            self.filed_under_order += 1
+            self.new_orders += handled.applied.new_order
+        else:
+            self.unfiled += 1
+        for reply in handled.outcome.replies:
+            self.replies[reply.state] += 1
+        self.replies["suppressed"] += len(handled.outcome.suppressed)
 
 
-def sources_from(config: Config, override: str | None = None) -> list[Source]:
-    if not override:
-        for source in config.sources:
-            if source.imap:
-                log.warning("IMAP source %s@%s is configured but this version reads only local "
-                            "mail; it is skipped", source.imap.username, source.imap.host)
+class Intake:
+    """Hands mail from any thread to the pipeline one at a time, and counts what happened."""
+
+    def __init__(self, desk: Desk, store: Store) -> None:
+        self.desk, self.store = desk, store
+        self.lock = threading.Lock()
+        self.summary = Summary()
+        self.touched: set[int] = set()
+
+    def handler(self, account: ImapAccount | None = None) -> Any:
+        dry_run = bool(account and account.dry_run)
+
+        def handle_one(raw: Any, rescan: bool = False) -> Handled:
+            with self.lock:
+                handled = handle(raw, self.desk, self.store, dry_run=dry_run, rescan=rescan)
+                self.summary.count(handled, self.touched)
+                return handled
+        return handle_one
+
+    def write_orders(self) -> None:
+        with self.lock:
+            touched, self.touched = sorted(self.touched), set()
+            for order_id in touched:
+                self.store.write_order_json(order_id)
+
+
+def local_sources(config: Config, override: str | None = None) -> list[Source]:
     specs = [override] if override else [s.path for s in config.sources if s.path]
     base = Path.cwd() if override else config.base_dir
     return [local_source(spec, base) for spec in specs if spec]
+
+
+def imap_accounts(config: Config) -> list[ImapAccount]:
+    return [s.imap for s in config.sources if s.imap]
+
+
+def watchers_for(accounts: Sequence[ImapAccount], sink: Intake, stop: threading.Event,
+                 stall_minutes: int) -> list[FolderWatcher]:
+    watchers = []
+    for account in accounts:
+        for folder in account.folders:
+            watcher = FolderWatcher(account, folder, sink.handler(account), sink.store.ledger, stop=stop)
+            watcher.idle_cycle = min(watcher.idle_cycle, stall_minutes * 60 / 3)
+            watchers.append(watcher)
+    return watchers
 
 
 class Stopper:
@@ -72,58 +139,82 @@ class Stopper:
 
 
 def run_once(desk: Desk, store: Store, sources: Sequence[Source],
-             stopper: Stopper | None = None) -> Summary:
-    summary = Summary()
-    touched: set[int] = set()
+             accounts: Sequence[ImapAccount] = (), stopper: Stopper | None = None) -> Summary:
+    """One pass over every source; an IMAP account that fails is reported in `errors`."""
+    sink = Intake(desk, store)
+    stop = stopper.event if stopper else threading.Event()
     try:
         for source in sources:
+            handler = sink.handler()
             for raw in source.fetch():
-                if stopper and stopper.stopped:
-                    return summary
-                _count(summary, handle(raw, desk, store), touched)
+                if stop.is_set():
+                    return sink.summary
+                handler(raw)
+        for watcher in watchers_for(accounts, sink, stop, 15):
+            client = None
+            try:
+                client = connect(watcher.account)
+                watcher.sync(client)
+            except FAULTS as exc:
+                reason = str(exc) if isinstance(exc, SourceError) else explain(exc, watcher.account)
+                log.error("%s: %s", watcher.describe(), reason)
+                store.ledger.failed(watcher.source, reason)
+                sink.summary.errors.append(f"{watcher.describe()}: {reason}")
+            finally:
+                if client is not None:
+                    try:
+                        client.logout()
+                    except FAULTS:
+                        pass
     finally:
-        for order_id in sorted(touched):
-            store.write_order_json(order_id)
-    return summary
+        sink.write_orders()
+    return sink.summary
 
 
-def _count(summary: Summary, handled: Handled, touched: set[int]) -> None:
-    summary.read += 1
-    if handled.status == "quarantined":
-        summary.quarantined += 1
-        return
-    if handled.status == "duplicate":
-        summary.duplicates += 1
-        return
-    assert handled.outcome is not None and handled.applied is not None
-    summary.categories[handled.outcome.decision.category] += 1
-    if handled.applied.order_id is not None:
-        touched.add(handled.applied.order_id)
-        summary.filed_under_order += 1
-        summary.new_orders += handled.applied.new_order
-    else:
-        summary.unfiled += 1
-    for reply in handled.outcome.replies:
-        summary.replies[reply.state] += 1
-    summary.replies["suppressed"] += len(handled.outcome.suppressed)
-
-
-def run_forever(desk: Desk, store: Store, sources: Sequence[Source], interval: int) -> None:
+def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Config,
+                accounts: Sequence[ImapAccount] = ()) -> None:
     stopper = Stopper()
     stopper.install()
+    sink = Intake(desk, store)
+    watchers = watchers_for(accounts, sink, stopper.event, config.stall_warning_minutes)
+    threads = [threading.Thread(target=w.run, args=(config.reconnect_max_seconds, config.poll_interval),
+                                name=f"imap {w.describe()}", daemon=True) for w in watchers]
 
-    def poll() -> None:
-        summary = run_once(desk, store, sources, stopper)
-        if summary.read - summary.duplicates:
-            log.info("poll: %s", summary.as_dict())
+    def poll_local() -> None:
+        handler = sink.handler()
+        for source in sources:
+            for raw in source.fetch():
+                if stopper.stopped:
+                    return
+                handler(raw)
+
+    def wake_pollers() -> None:
+        for watcher in watchers:
+            if not watcher.using_idle:
+                watcher.poll.set()
+
+    def check_stalls() -> None:
+        now = time.monotonic()
+        for watcher in watchers:
+            if watcher.last_sync and now - watcher.last_sync > config.stall_warning_minutes * 60:
+                log.warning("%s has not synced for %.0f minutes", watcher.describe(),
+                            (now - watcher.last_sync) / 60)
 
     schedule.clear("mailflow")
-    schedule.every(interval).seconds.do(poll).tag("mailflow")
-    log.info("watching %s every %ss; stop with Ctrl-C or SIGTERM",
-             ", ".join(s.describe() for s in sources), interval)
-    poll()
+    schedule.every(config.poll_interval).seconds.do(poll_local).tag("mailflow")
+    schedule.every(config.poll_interval).seconds.do(wake_pollers).tag("mailflow")
+    schedule.every(60).seconds.do(check_stalls).tag("mailflow")
+    schedule.every(5).seconds.do(sink.write_orders).tag("mailflow")
+    names = [s.describe() for s in sources] + [w.describe() for w in watchers]
+    log.info("watching %s; stop with Ctrl-C or SIGTERM", ", ".join(names) or "nothing")
+    for thread in threads:
+        thread.start()
+    poll_local()
     while not stopper.stopped:
         schedule.run_pending()
         stopper.event.wait(timeout=min(1.0, max(0.1, schedule.idle_seconds() or 1.0)))
     schedule.clear("mailflow")
+    for thread in threads:
+        thread.join(timeout=30)
+    sink.write_orders()
     log.info("stopped")

@@ -26,6 +26,13 @@ class Origin:
     uidvalidity: int = 0
     uid: int = 0
 
+    @property
+    def source_key(self) -> str:
+        """The name under which a source's sync position is kept: one per IMAP folder."""
+        if self.kind == "imap":
+            return f"imap://{self.account}/{self.folder}"
+        return f"{self.kind}:{self.path}"
+
     def describe(self) -> str:
         if self.kind == "imap":
             return f"imap://{self.account}/{self.folder};UIDVALIDITY={self.uidvalidity}/;UID={self.uid}"

@@ -37,6 +37,7 @@ from mailflow.reply.guard import reasons_not_to_reply
 from mailflow.reply.render import ReplyTemplates
 from mailflow.rules import RuleSet, load_rules
 from mailflow.store import Applied, Store
+from mailflow.store.sync import Position
 
 log = logging.getLogger("mailflow.pipeline")
 
@@ -204,36 +205,61 @@ def order_context(order: OrderRef | None, data: OrderData) -> dict[str, Any] | N
 class Handled:
     """What happened to one raw mail, for the log line and the run summary."""
 
-    status: str  # filed | duplicate | quarantined
+    status: str  # filed | duplicate | quarantined | dry-run
     outcome: Outcome | None = None
     applied: Applied | None = None
     reason: str = ""
 
 
-def handle(raw: RawMail, desk: Desk, store: Store) -> Handled:
-    """Process and store one mail. Bad mail is quarantined; this never raises for mail content."""
+def position_of(raw: RawMail) -> Position | None:
+    origin = raw.origin
+    return Position(origin.source_key, origin.uidvalidity, origin.uid) if origin.kind == "imap" else None
+
+
+def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
+           rescan: bool = False) -> Handled:
+    """Process and store one mail. Bad mail is quarantined; this never raises for mail content.
+
+    `dry_run`: classify and log what would happen, write nothing. `rescan` (after a UIDVALIDITY
+    change): a message whose Message-ID is already filed is not filed again.
+    """
     sha256 = hashlib.sha256(raw.data).hexdigest()
+    position = None if dry_run else position_of(raw)
     if store.has_message(sha256):  # a restart or a second source: no need to read it again
+        if position:
+            store.ledger.advance(position)
         return Handled("duplicate", reason="already filed")
     try:
         outcome, aliases = process(raw, desk, store)
     except QuarantinedMail as exc:
-        return _quarantine(raw, sha256, exc.reason, store)
+        return _quarantine(raw, sha256, exc.reason, store, position, dry_run)
     except RecursionError:
-        return _quarantine(raw, sha256, "message nested too deeply to read", store)
+        return _quarantine(raw, sha256, "message nested too deeply to read", store, position, dry_run)
     except Exception as exc:
         log.exception("unexpected error on %s", raw.origin.describe())
-        return _quarantine(raw, sha256, f"internal error: {type(exc).__name__}: {exc}", store)
-    applied = store.apply(outcome, aliases)
+        return _quarantine(raw, sha256, f"internal error: {type(exc).__name__}: {exc}", store,
+                           position, dry_run)
+    if dry_run:
+        handled = Handled("dry-run", outcome)
+        _log_line(raw, handled)
+        return handled
+    if rescan and store.has_message_id(outcome.message.message_id):
+        if position:
+            store.ledger.advance(position)
+        return Handled("duplicate", reason="Message-ID already filed (folder rescanned)")
+    actions = [{"kind": a.kind, "rule": a.rule, **a.params} for a in outcome.source_actions]
+    applied = store.apply(outcome, aliases, position, actions)
     handled = Handled(applied.status, outcome, applied)
     _log_line(raw, handled)
     return handled
 
 
-def _quarantine(raw: RawMail, sha256: str, reason: str, store: Store) -> Handled:
-    if store.has_message(sha256):
-        return Handled("duplicate", reason="already filed")
-    if not store.quarantine(Quarantined(raw, sha256, reason)):
+def _quarantine(raw: RawMail, sha256: str, reason: str, store: Store, position: Position | None,
+                dry_run: bool) -> Handled:
+    if dry_run:
+        log.warning("dry-run: would quarantine origin=%s reason=%r", raw.origin.describe(), reason)
+        return Handled("quarantined", reason=reason)
+    if not store.quarantine(Quarantined(raw, sha256, reason), position):
         return Handled("duplicate", reason=f"already quarantined: {reason}")
     handled = Handled("quarantined", reason=reason)
     _log_line(raw, handled)
@@ -242,8 +268,16 @@ def _quarantine(raw: RawMail, sha256: str, reason: str, store: Store) -> Handled
 
 def _log_line(raw: RawMail, handled: Handled) -> None:
     outcome, applied = handled.outcome, handled.applied
-    if outcome is None or applied is None:
+    if outcome is None:
         log.warning("quarantined origin=%s reason=%r", raw.origin.describe(), handled.reason)
+        return
+    if applied is None:  # dry run
+        server = [f"{a.kind}:{a.params}" for a in outcome.source_actions]
+        log.info("dry-run: would file msgid=<%s> origin=%s category=%s rule=%s order=%s "
+                 "replies=%s server=%s", outcome.message.message_id, raw.origin.describe(),
+                 outcome.decision.category, outcome.decision.rule,
+                 outcome.order.number if outcome.order else "unfiled",
+                 ",".join(r.template for r in outcome.replies) or "-", ",".join(server) or "-")
         return
     message = outcome.message
     actions = [a.kind for a in outcome.decision.actions]

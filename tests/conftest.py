@@ -72,3 +72,6 @@ def write_desk(directory: Path, database_url: str, inbox: Path | None = None) ->
     config.write_text(CONFIG.format(database_url=database_url, rules=ROOT / "rules",
                                     templates=ROOT / "templates"), encoding="utf-8")
     return config
+
+
+from tests.dovecot import dovecot, imap_folder  # noqa: E402,F401  (fixtures for the IMAP tests)

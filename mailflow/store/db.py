@@ -129,7 +129,8 @@ class EventRow(Base):
 
 
 class SourcePosition(Base):
-    """How far a source has been processed: for IMAP (account, folder, UIDVALIDITY) -> UID."""
+    """How far a source has been processed: for IMAP (account, folder, UIDVALIDITY) -> UID,
+    committed in the same transaction as the message it belongs to."""
 
     __tablename__ = "source_positions"
     __table_args__ = (UniqueConstraint("source", "uidvalidity"),)
@@ -138,6 +139,37 @@ class SourcePosition(Base):
     uidvalidity: Mapped[int] = mapped_column(BigInteger, default=0)
     last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SourceHealth(Base):
+    """What `mailflow status` shows per watched folder: last sync, lag, last error."""
+
+    __tablename__ = "source_health"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(1024), unique=True)
+    uidvalidity: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_sync_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    server_messages: Mapped[int] = mapped_column(Integer, default=0)
+    lag: Mapped[int] = mapped_column(Integer, default=0)  # messages on the server not yet processed
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    last_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PendingAction(Base):
+    """Rule actions on the server (move, flag…), written with the message and carried out after
+    the commit; a restart finds the ones a crash left undone."""
+
+    __tablename__ = "pending_actions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(1024), index=True)
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    uid: Mapped[int] = mapped_column(BigInteger)
+    message_row_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    actions: Mapped[list[Any]] = mapped_column(default=list)
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class QuarantineRow(Base):

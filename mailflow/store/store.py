@@ -35,6 +35,7 @@ from mailflow.store.db import (
     make_engine,
     utcnow,
 )
+from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Store:
                              f"{exc.orig}") from None
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.archive = Archive(archive_root)
+        self.ledger = SyncLedger(self.sessions)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -105,15 +107,27 @@ class Store:
                 return by_id[mid]
         return None
 
+    def has_message_id(self, message_id: str) -> bool:
+        if not message_id:
+            return False
+        with self.sessions() as session:
+            return session.scalar(select(MessageRow.id).where(MessageRow.message_id == message_id)
+                                  .limit(1)) is not None
+
     def has_message(self, sha256: str) -> bool:
         with self.sessions() as session:
             return session.scalar(select(MessageRow.id).where(MessageRow.sha256 == sha256)) is not None
 
     # --- applying an outcome -------------------------------------------------------------
 
-    def apply(self, outcome: Outcome, aliases: Sequence[str] = ()) -> Applied:
+    def apply(self, outcome: Outcome, aliases: Sequence[str] = (), position: Position | None = None,
+              source_actions: Sequence[dict[str, Any]] = ()) -> Applied:
+        """File one message: files, rows, replies, the source position and the server actions
+        to carry out after the commit, all or nothing."""
         message = outcome.message
         with self.sessions() as session, session.begin():
+            if position is not None:
+                advance_in(session, position)
             existing = session.scalar(select(MessageRow).where(MessageRow.sha256 == message.sha256))
             if existing is not None:
                 order = existing.order
@@ -146,6 +160,8 @@ class Store:
                 session.add(AttachmentRow(message_row_id=row.id, filename=att.filename,
                                           content_type=att.content_type, size=att.size,
                                           sha256=att.sha256, path=str(att_rel)))
+            if position is not None:
+                add_actions_in(session, position, row.id, source_actions)
             for reply in outcome.replies:
                 session.add(OutboxRow(
                     message_id=reply.message_id, answers_id=row.id,
@@ -236,9 +252,11 @@ class Store:
 
     # --- quarantine ----------------------------------------------------------------------
 
-    def quarantine(self, item: Quarantined) -> bool:
+    def quarantine(self, item: Quarantined, position: Position | None = None) -> bool:
         """Keep the raw bytes and the reason; False when this mail was quarantined before."""
         with self.sessions() as session, session.begin():
+            if position is not None:
+                advance_in(session, position)
             row = session.scalar(select(QuarantineRow).where(QuarantineRow.sha256 == item.sha256))
             if row is not None and row.resolved_at is None:
                 return False

@@ -38,7 +38,7 @@ def test_good_config_resolves_paths_and_environment(tmp_path: Path, monkeypatch:
      "not an email address"),
     (GOOD + "poll_interval: 0\n", 6, "poll_interval", "greater than or equal to 1"),
     (GOOD + "colour: blue\n", 6, "colour", "unknown setting"),
-    (GOOD.replace("  - path: inbox/\n", "  - path: inbox/\n    imap: {host: x, username: y}\n"), 3, "sources[0]",
+    (GOOD.replace("  - path: inbox/\n", "  - path: inbox/\n    imap: {host: x, username: y, password: p}\n"), 3, "sources[0]",
      "exactly one"),
     (GOOD.replace("imap.acme.example,", "imap.acme.example, tls: none,"), 4, "sources[1].imap",
      "loopback"),

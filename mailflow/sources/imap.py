@@ -1,0 +1,426 @@
+"""IMAP with imapclient: incremental sync by UID, IDLE, server actions after the commit, faults.
+
+One connection per watched folder (a `FolderWatcher`, run in its own thread by the daemon). A
+sync selects the folder, carries out server actions a crash may have left pending, fetches every
+UID above the committed position with BODY.PEEK[] in batches (so \\Seen is never touched), hands
+each message to the pipeline, which commits it together with the new position, and only then
+moves or flags it on the server.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import logging
+import random
+import shlex
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import imapclient
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from mailflow.config import LOOPBACK_HOSTS, ImapAccount
+from mailflow.errors import ConfigError, MailflowError
+from mailflow.model import Origin, RawMail
+
+log = logging.getLogger("mailflow.imap")
+
+IDLE_LIMIT = 25 * 60  # re-issue IDLE well before the server's 29-minute limit
+
+
+class SourceError(MailflowError):
+    """A mail server could not be used; the message says why in one line."""
+
+    exit_code = 5
+
+
+# --- connecting -----------------------------------------------------------------------------
+
+def _run_secret_command(command: str, what: str) -> str:
+    try:
+        result = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=30,
+                                check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SourceError(f"{what} failed to run: {exc}") from None
+    if result.returncode != 0 or not result.stdout.strip():
+        raise SourceError(f"{what} exited with status {result.returncode} and printed no secret: "
+                          f"{result.stderr.strip()[:200]}")
+    return result.stdout.strip()
+
+
+def connect(account: ImapAccount) -> imapclient.IMAPClient:
+    """A logged-in client; raises SourceError with a one-line explanation."""
+    context = ssl.create_default_context()
+    try:
+        client = imapclient.IMAPClient(account.host, port=account.effective_port,
+                                       ssl=account.tls == "implicit", ssl_context=context,
+                                       timeout=account.timeout)
+    except Exception as exc:
+        raise SourceError(explain(exc, account)) from exc
+    # imapclient turns imaplib's debug output on, which formats a text copy of every fetched
+    # message; off, a batched fetch runs several times faster.
+    client._imap.debug = 0
+    try:
+        if account.tls == "starttls":
+            client.starttls(context)
+        if account.oauth2_token_command:
+            token = _run_secret_command(account.oauth2_token_command, "oauth2_token_command")
+            client.oauth2_login(account.username, token)
+        else:
+            password = account.password or _run_secret_command(account.password_command,
+                                                               "password_command")
+            client.login(account.username, password)
+    except Exception as exc:
+        _quiet_logout(client)
+        if isinstance(exc, SourceError):
+            raise
+        raise SourceError(explain(exc, account)) from exc
+    return client
+
+
+def explain(exc: BaseException, account: ImapAccount) -> str:
+    """One line a person can act on."""
+    where = f"{account.host}:{account.effective_port}"
+    if isinstance(exc, LoginError):
+        detail = str(exc).strip() or "authentication failed"
+        return f"login to {where} as {account.username} refused: wrong user name or password ({detail})"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"TLS problem with {where}: the server's certificate is not trusted ({exc.verify_message})"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS problem with {where}: {exc.reason or exc} (is tls: {account.tls} right for this port?)"
+    if isinstance(exc, socket.gaierror):
+        return f"unknown host {account.host}: {exc.strerror}"
+    if isinstance(exc, ConnectionRefusedError):
+        return f"cannot connect to {where}: connection refused (server down or wrong port)"
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return f"{where} did not answer within {account.timeout:.0f} s"
+    if isinstance(exc, (ConnectionError, EOFError)) or type(exc).__name__ == "abort":
+        return f"connection to {where} lost: {exc or type(exc).__name__}"
+    if isinstance(exc, OSError):
+        return f"network error with {where}: {exc.strerror or exc}"
+    return f"{where}: {type(exc).__name__}: {exc}"
+
+
+FAULTS: tuple[type[BaseException], ...] = (IMAPClientError, OSError, EOFError, SourceError,
+                                          imaplib.IMAP4.abort, imaplib.IMAP4.error)
+
+
+def _quiet_logout(client: imapclient.IMAPClient | None) -> None:
+    if client is None:
+        return
+    try:
+        client.logout()
+    except Exception:  # noqa: BLE001 - the connection is being dropped anyway
+        try:
+            client.shutdown()
+        except Exception as exc:  # noqa: BLE001
+            log.debug("closing a broken connection: %s", exc)
+
+
+def account_from_url(url: str, password: str | None) -> tuple[ImapAccount, str]:
+    """`imap://USER@HOST:PORT/FOLDER` (loopback only) or `imaps://…` -> (account, folder)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("imap", "imaps"):
+        raise ConfigError(f"not an IMAP URL: {url!r} (use imaps://USER@HOST:PORT/FOLDER)")
+    netloc = parts.netloc
+    if "@" not in netloc:
+        raise ConfigError(f"{url!r} names no user (imaps://USER@HOST:PORT/FOLDER)")
+    user, _, hostport = netloc.rpartition("@")
+    host, _, port = hostport.partition(":")
+    if parts.scheme == "imap" and host not in LOOPBACK_HOSTS:
+        raise ConfigError(f"plain imap:// sends the password in clear: only for a loopback host, "
+                          f"not {host}; use imaps://")
+    if not password:
+        raise ConfigError("set MAILFLOW_IMAP_PASSWORD to the mailbox password for --source imap…")
+    folder = unquote(parts.path.lstrip("/")) or "INBOX"
+    try:
+        account = ImapAccount(host=host, port=int(port) if port else None, username=unquote(user),
+                              password=password, tls="implicit" if parts.scheme == "imaps" else "none",
+                              folders=[folder])
+    except ValueError as exc:
+        raise ConfigError(f"{url!r}: {exc}") from None
+    return account, folder
+
+
+# --- server actions -------------------------------------------------------------------------
+
+def carry_out(client: imapclient.IMAPClient, uid: int, actions: Sequence[dict[str, Any]],
+              capabilities: set[bytes]) -> list[str]:
+    """Flags first, then copies, then at most one move (or an explicit delete). Idempotent:
+    flags are sets, and a UID that is already gone is simply not found again."""
+    add: list[str] = []
+    remove: list[str] = []
+    copies: list[str] = []
+    move: str | None = None
+    delete = False
+    for action in actions:
+        add += _as_list(action.get("flag"))
+        remove += _as_list(action.get("unflag"))
+        if action.get("seen"):
+            add.append("\\Seen")
+        copies += _as_list(action.get("copy"))
+        move = action.get("move") or move
+        delete = delete or bool(action.get("delete"))
+    done: list[str] = []
+    if add:
+        client.add_flags([uid], add, silent=True)
+        done.append(f"flag {' '.join(add)}")
+    if remove:
+        client.remove_flags([uid], remove, silent=True)
+        done.append(f"unflag {' '.join(remove)}")
+    for folder in copies:
+        _ensure_folder(client, folder)
+        client.copy([uid], folder)
+        done.append(f"copy to {folder}")
+    if move:
+        _ensure_folder(client, move)
+        if b"MOVE" in capabilities:
+            client.move([uid], move)
+        else:
+            client.copy([uid], move)
+            _delete(client, uid, capabilities)
+        done.append(f"move to {move}")
+    elif delete:
+        _delete(client, uid, capabilities)
+        done.append("delete")
+    return done
+
+
+def _as_list(value: Any) -> list[str]:
+    if not value:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _ensure_folder(client: imapclient.IMAPClient, folder: str) -> None:
+    if not client.folder_exists(folder):
+        client.create_folder(folder)
+        try:
+            client.subscribe_folder(folder)
+        except IMAPClientError:
+            pass
+
+
+def _delete(client: imapclient.IMAPClient, uid: int, capabilities: set[bytes]) -> None:
+    client.add_flags([uid], [imapclient.DELETED], silent=True)
+    if b"UIDPLUS" in capabilities:
+        client.uid_expunge([uid])
+    # without UIDPLUS an EXPUNGE would remove every \Deleted message of the folder, including
+    # ones a person marked: leave it flagged instead
+
+
+# --- one folder -----------------------------------------------------------------------------
+
+Handler = Callable[[RawMail, bool], Any]  # (raw mail, rescan) -> pipeline.Handled
+
+
+@dataclass
+class FolderWatcher:
+    """Keeps one IMAP folder in sync over its own connection."""
+
+    account: ImapAccount
+    folder: str
+    handle: Handler
+    ledger: Any  # store.sync.SyncLedger
+    stop: threading.Event = field(default_factory=threading.Event)
+    poll: threading.Event = field(default_factory=threading.Event)  # set by the poll schedule
+    progress: bool = field(default_factory=lambda: sys.stderr.isatty())
+    last_sync: float = 0.0  # time.monotonic() of the last successful sync
+    using_idle: bool = False
+    idle_cycle: float = IDLE_LIMIT
+    dry_run_seen: dict[int, int] = field(default_factory=dict)  # dry run: UIDVALIDITY -> last UID seen
+
+    @property
+    def source(self) -> str:
+        return Origin("imap", account=self.account.label, folder=self.folder).source_key
+
+    def describe(self) -> str:
+        return f"imap://{self.account.label}/{self.folder}"
+
+    # one pass ------------------------------------------------------------------------------
+
+    def sync(self, client: imapclient.IMAPClient) -> int:
+        """Process every message above the committed position; returns how many were handled."""
+        info = client.select_folder(self.folder, readonly=self.account.dry_run)
+        uidvalidity = int(info[b"UIDVALIDITY"])
+        capabilities = set(client.capabilities())
+        if not self.account.dry_run:
+            self._pending(client, uidvalidity, capabilities)
+        handled = 0
+        for _ in range(3):  # mail that arrives during a pass is taken in the next one
+            uids, rescan = self._new_uids(client, uidvalidity)
+            if not uids:
+                break
+            handled += self._process(client, uids, uidvalidity, rescan, capabilities)
+            if self.stop.is_set():
+                break
+        last = self.ledger.last_uid(self.source, uidvalidity) or 0
+        remaining = [] if self.account.dry_run else [
+            u for u in client.search(["UID", f"{last + 1}:*"]) if u > last]
+        exists = int(info.get(b"EXISTS", 0))
+        self.ledger.synced(self.source, uidvalidity, exists, len(remaining))
+        if remaining and not self.stop.is_set():
+            log.warning("%s: the server holds %d message(s) above UID %d that were not processed",
+                        self.describe(), len(remaining), last)
+        self.last_sync = time.monotonic()
+        return handled
+
+    def _new_uids(self, client: imapclient.IMAPClient, uidvalidity: int) -> tuple[list[int], bool]:
+        last = self.ledger.last_uid(self.source, uidvalidity)
+        if self.account.dry_run:  # nothing is committed in a dry run: remember in memory only
+            last = max(last or 0, self.dry_run_seen.get(uidvalidity, 0)) or last
+        # a folder that was ever recreated is matched by Message-ID too, until the end of time:
+        # a restart in the middle of its rescan must not file anything twice either
+        rescan = any(v != uidvalidity for v in self.ledger.known_uidvalidities(self.source))
+        if last is None:
+            if rescan:
+                log.warning("%s: UIDVALIDITY is now %d: the folder was recreated; rescanning, "
+                            "skipping mail already filed", self.describe(), uidvalidity)
+            criteria: list[Any] = ["SINCE", self.account.since] if (
+                self.account.since and not rescan) else ["ALL"]
+            return sorted(client.search(criteria)), rescan
+        return sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last), rescan
+
+    def _process(self, client: imapclient.IMAPClient, uids: list[int], uidvalidity: int,
+                 rescan: bool, capabilities: set[bytes]) -> int:
+        count = 0
+        started = time.monotonic()
+        with self._progress(len(uids)) as advance:
+            for batch in _chunks(uids, self.account.batch_size):
+                if self.stop.is_set():
+                    break
+                fetched = client.fetch(batch, ["BODY.PEEK[]"])
+                for uid in batch:
+                    if self.stop.is_set():
+                        break
+                    body = fetched.get(uid, {}).get(b"BODY[]")
+                    if body is None:  # expunged between SEARCH and FETCH
+                        continue
+                    origin = Origin("imap", account=self.account.label, folder=self.folder,
+                                    uidvalidity=uidvalidity, uid=uid)
+                    handled = self.handle(RawMail(bytes(body), origin), rescan)
+                    self.dry_run_seen[uidvalidity] = max(uid, self.dry_run_seen.get(uidvalidity, 0))
+                    if getattr(handled, "applied", None) is not None and not self.account.dry_run:
+                        self._pending(client, uidvalidity, capabilities, uid)
+                    count += 1
+                    advance(count, time.monotonic() - started)
+        return count
+
+    def _pending(self, client: imapclient.IMAPClient, uidvalidity: int, capabilities: set[bytes],
+                 only_uid: int | None = None) -> None:
+        for row in self.ledger.pending(self.source, uidvalidity):
+            if only_uid is not None and row.uid != only_uid:
+                continue
+            try:
+                done = carry_out(client, row.uid, row.actions, capabilities)
+            except IMAPClientError as exc:  # the server said NO/BAD: record it, do not retry forever
+                log.warning("%s UID %d: server action failed: %s", self.describe(), row.uid, exc)
+                self.ledger.finish(row.id, error=str(exc))
+                continue
+            self.ledger.finish(row.id)
+            log.info("%s UID %d: %s", self.describe(), row.uid, ", ".join(done) or "nothing to do")
+
+    def _progress(self, total: int) -> Any:
+        return _Progress(self.describe(), total, self.progress and total >= 50)
+
+    # the long-running loop -----------------------------------------------------------------
+
+    def run(self, reconnect_max: float, poll_interval: float) -> None:
+        """Sync, then wait for news (IDLE, or the poll schedule); reconnect after any fault."""
+        failures = 0
+        while not self.stop.is_set():
+            client = None
+            try:
+                client = connect(self.account)
+                self.sync(client)
+                failures = 0
+                self.using_idle = self.account.idle and b"IDLE" in client.capabilities()
+                while not self.stop.is_set():
+                    if self.using_idle:
+                        self._idle(client)
+                    else:
+                        self.poll.wait(timeout=poll_interval)
+                        self.poll.clear()
+                    if self.stop.is_set():
+                        break
+                    self.sync(client)
+            except FAULTS as exc:
+                failures += 1
+                delay = min(reconnect_max, 2.0 ** min(failures, 16)) * random.uniform(0.5, 1.0)
+                reason = str(exc) if isinstance(exc, SourceError) else explain(exc, self.account)
+                log.warning("%s: %s; reconnecting in %.1f s", self.describe(), reason, delay)
+                self.ledger.failed(self.source, reason)
+                self.stop.wait(delay)
+            finally:
+                _quiet_logout(client)
+
+    def _idle(self, client: imapclient.IMAPClient) -> None:
+        """Wait in IDLE until the server reports new mail, the cycle ends, or we are stopped."""
+        client.idle()
+        deadline = time.monotonic() + self.idle_cycle
+        instant_empty = 0
+        try:
+            while not self.stop.is_set() and time.monotonic() < deadline:
+                asked = time.monotonic()
+                responses = client.idle_check(timeout=1.0)
+                if any(r and r[0] == b"BYE" for r in responses):
+                    raise ConnectionError("the server said BYE")
+                if any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses):
+                    return
+                # imapclient swallows EOF in idle_check: a closed socket shows up as a poll that
+                # returns at once with nothing in it, again and again
+                instant_empty = instant_empty + 1 if not responses and time.monotonic() - asked < 0.5 else 0
+                if instant_empty >= 3:
+                    raise ConnectionError("the server closed the connection")
+        finally:
+            if not self.stop.is_set() or client._imap.sock is not None:
+                try:
+                    client.idle_done()
+                except FAULTS:
+                    if not self.stop.is_set():
+                        raise
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+class _Progress:
+    """A rich progress bar for a large first sync in a terminal; plain log lines otherwise."""
+
+    def __init__(self, name: str, total: int, bar: bool) -> None:
+        self.name, self.total, self.bar = name, total, bar
+        self._progress: Any = None
+        self._task: Any = None
+        self._logged = 0
+
+    def __enter__(self) -> Callable[[int, float], None]:
+        if self.bar:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+            self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                      TextColumn("{task.fields[rate]:.0f} msg/s"), TimeRemainingColumn(),
+                                      transient=False)
+            self._task = self._progress.add_task(self.name, total=self.total, rate=0.0)
+            self._progress.start()
+        return self.advance
+
+    def advance(self, done: int, seconds: float) -> None:
+        rate = done / seconds if seconds > 0 else 0.0
+        if self._progress is not None:
+            self._progress.update(self._task, completed=done, rate=rate)
+        elif self.total >= 50 and (done - self._logged >= 500 or done == self.total):
+            self._logged = done
+            log.info("%s: %d/%d messages (%.0f msg/s)", self.name, done, self.total, rate)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()

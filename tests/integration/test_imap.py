@@ -1,0 +1,339 @@
+"""IMAP against a real Dovecot: sync, IDLE, server actions, UIDVALIDITY, faults, crashes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from imapclient import SEEN
+
+from mailflow.cli import main
+from mailflow.store import Store
+from tests.conftest import EXAMPLES, ROOT
+from tests.dovecot import Dovecot
+from tests.mails import mail
+
+pytestmark = pytest.mark.integration
+
+EXAMPLE_FILES = sorted((EXAMPLES / "inbox").glob("*.eml"))
+
+
+def write_config(directory: Path, dovecot: Dovecot, folder: str, *, password: str = "desk-pass",
+                 extra_account: str = "", extra: str = "") -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / "mailflow.yaml"
+    config.write_text(
+        "identity: {company: Acme, address: orders@acme.example}\n"
+        "sources:\n"
+        f"  - imap: {{host: 127.0.0.1, port: {dovecot.port}, tls: none, username: desk,\n"
+        f"           password: {password}, folders: ['{folder}']{extra_account}}}\n"
+        f"database: {{url: 'sqlite:///{directory / 'mailflow.db'}'}}\n"
+        "archive: {path: var/archive}\n"
+        f"rules: {ROOT / 'rules'}\ntemplates: {ROOT / 'templates'}\n" + extra, encoding="utf-8")
+    return config
+
+
+def cli(config: Path, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner(env=env).invoke(main, ["--config", str(config), *args])
+
+
+def store_of(config: Path) -> Store:
+    return Store(f"sqlite:///{config.parent / 'mailflow.db'}", config.parent / "var" / "archive")
+
+
+def filed_ids(config: Path) -> list[str]:
+    store = store_of(config)
+    try:
+        return [m.message_id for m in store.messages()]
+    finally:
+        store.close()
+
+
+def server_ids(dovecot: Dovecot, folder: str) -> dict[int, str]:
+    client = dovecot.client("desk")
+    try:
+        client.select_folder(folder, readonly=True)
+        uids = client.search(["ALL"])
+        data = client.fetch(uids, ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]) if uids else {}
+        result = {}
+        for uid, item in data.items():
+            header = next(v for k, v in item.items() if k.startswith(b"BODY"))
+            result[uid] = header.decode().split(":", 1)[1].strip().strip("<>") if b":" in header else ""
+        return result
+    finally:
+        client.logout()
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.fixture
+def orders_folder_cleanup(dovecot: Dovecot) -> Iterator[None]:
+    yield
+    client = dovecot.client("desk")
+    try:
+        for name in ("Orders",):
+            if client.folder_exists(name):
+                client.delete_folder(name)
+    finally:
+        client.logout()
+
+
+@pytest.fixture
+def daemon() -> Iterator[Callable[[Path], subprocess.Popen[str]]]:
+    processes: list[subprocess.Popen[str]] = []
+
+    def start(config: Path, *args: str) -> subprocess.Popen[str]:
+        process = subprocess.Popen([sys.executable, "-m", "mailflow", "--config", str(config), "run", *args],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=10)
+
+
+def test_initial_sync_files_a_mixed_folder_without_touching_seen(
+        tmp_path: Path, dovecot: Dovecot, imap_folder: str, orders_folder_cleanup: None) -> None:
+    for file in EXAMPLE_FILES:
+        dovecot.append("desk", imap_folder, file.read_bytes())
+    config = write_config(tmp_path, dovecot, imap_folder)
+    result = cli(config, "run", "--once", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["read"] == len(EXAMPLE_FILES) and summary["quarantined"] == 1
+    assert summary["categories"]["order"] == 4 and summary["categories"]["complaint"] == 2
+    client = dovecot.client("desk")
+    try:
+        for folder in (imap_folder, "Orders"):
+            client.select_folder(folder, readonly=True)
+            flags = client.get_flags(client.search(["ALL"]))
+            assert all(SEEN not in f for f in flags.values()), folder
+    finally:
+        client.logout()
+    # everything on the server (in the watched folder, or moved by a rule) is filed exactly once
+    filed = filed_ids(config)
+    on_server = [i for i in server_ids(dovecot, imap_folder).values() if i]
+    on_server += list(server_ids(dovecot, "Orders").values())
+    assert sorted(filed) == sorted(on_server)
+    again = cli(config, "run", "--once", "--json")
+    assert json.loads(again.stdout)["read"] == 0  # incremental: nothing above the last UID
+
+
+def test_move_and_flag_actions_are_seen_from_a_second_connection(
+        tmp_path: Path, dovecot: Dovecot, imap_folder: str, orders_folder_cleanup: None) -> None:
+    po = (EXAMPLES / "inbox" / "08-po-northwind-new-order.eml").read_bytes()
+    complaint = (EXAMPLES / "inbox" / "12-complaint-northwind-4500655.eml").read_bytes()
+    inquiry = (EXAMPLES / "inbox" / "01-rfq-northwind-spunlace.eml").read_bytes()
+    for data in (po, complaint, inquiry):
+        dovecot.append("desk", imap_folder, data)
+    config = write_config(tmp_path, dovecot, imap_folder)
+    assert cli(config, "run", "--once").exit_code == 0
+    other = dovecot.client("desk")
+    try:
+        assert other.folder_exists("Orders")  # created by the rule's move
+        other.select_folder("Orders", readonly=True)
+        [moved] = other.search(["HEADER", "Message-ID", "SJ0PR17MB5432B7E1F09A4C2D8E3F5A6B7C8D9E0F1A2"])
+        assert b"$Filed" in other.get_flags([moved])[moved]
+        other.select_folder(imap_folder, readonly=True)
+        remaining = other.search(["ALL"])
+        assert len(remaining) == 2  # the PO left the watched folder; nothing was deleted
+        flags = other.get_flags(remaining)
+        flagged = [u for u, f in flags.items() if b"$Complaint" in f]
+        assert len(flagged) == 1
+    finally:
+        other.logout()
+    store = store_of(config)
+    try:
+        health = store.ledger.health()
+        with store.sessions() as session:
+            from sqlalchemy import select
+
+            from mailflow.store.db import PendingAction
+            states = list(session.scalars(select(PendingAction.state)))
+    finally:
+        store.close()
+    assert states and set(states) == {"done"}
+    assert health[0].lag == 0 and health[0].last_sync_at is not None
+
+
+def test_idle_files_new_mail_long_before_the_poll_interval(
+        tmp_path: Path, dovecot: Dovecot, imap_folder: str, daemon) -> None:  # type: ignore[no-untyped-def]
+    dovecot.append("desk", imap_folder, mail("First", "hello", message_id="idle-1@northwind.example"))
+    config = write_config(tmp_path, dovecot, imap_folder, extra="poll_interval: 600\n")
+    process = daemon(config)
+    assert wait_for(lambda: "idle-1@northwind.example" in filed_ids(config)), "initial sync did not happen"
+    time.sleep(1.0)  # let the watcher enter IDLE
+    dovecot.append("desk", imap_folder, mail("Second", "hello", message_id="idle-2@northwind.example"))
+    assert wait_for(lambda: "idle-2@northwind.example" in filed_ids(config), timeout=30), \
+        "IDLE did not deliver the new message (poll interval is 10 minutes)"
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+
+
+def test_uidvalidity_change_files_nothing_twice(tmp_path: Path, dovecot: Dovecot, imap_folder: str) -> None:
+    messages = [mail(f"Inquiry {i}", "Please quote.", message_id=f"uv-{i}@northwind.example") for i in range(5)]
+    for data in messages:
+        dovecot.append("desk", imap_folder, data)
+    config = write_config(tmp_path, dovecot, imap_folder)
+    assert cli(config, "run", "--once").exit_code == 0
+    client = dovecot.client("desk")
+    try:
+        before = client.folder_status(imap_folder, ["UIDVALIDITY"])[b"UIDVALIDITY"]
+        client.delete_folder(imap_folder)
+        client.create_folder(imap_folder)
+        assert client.folder_status(imap_folder, ["UIDVALIDITY"])[b"UIDVALIDITY"] != before
+    finally:
+        client.logout()
+    for data in messages[:3]:
+        dovecot.append("desk", imap_folder, data)  # the same bytes
+    changed = b"X-Resent-By: archive tool\r\n" + messages[3]  # same Message-ID, other bytes
+    dovecot.append("desk", imap_folder, changed)
+    dovecot.append("desk", imap_folder, mail("Inquiry new", "Quote?", message_id="uv-new@northwind.example"))
+    result = cli(config, "run", "--once", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["read"] == 5 and summary["duplicates"] == 4
+    ids = filed_ids(config)
+    assert sorted(ids) == sorted([f"uv-{i}@northwind.example" for i in range(5)] + ["uv-new@northwind.example"])
+
+
+def test_server_restart_mid_run_is_survived(tmp_path: Path, dovecot: Dovecot, imap_folder: str,
+                                            daemon) -> None:  # type: ignore[no-untyped-def]
+    config = write_config(tmp_path, dovecot, imap_folder, extra="poll_interval: 600\nreconnect_max_seconds: 2\n")
+    dovecot.append("desk", imap_folder, mail("Before", "x", message_id="rs-1@northwind.example"))
+    process = daemon(config)
+    assert wait_for(lambda: "rs-1@northwind.example" in filed_ids(config))
+    dovecot.stop()
+    time.sleep(3)
+    dovecot.start()
+    dovecot.append("desk", imap_folder, mail("After", "x", message_id="rs-2@northwind.example"))
+    assert wait_for(lambda: "rs-2@northwind.example" in filed_ids(config), timeout=30)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 0
+    faults = [line for line in err.splitlines() if "reconnecting in" in line]
+    assert faults, err
+    assert all(("lost" in f or "refused" in f or "did not answer" in f) for f in faults), faults
+    status = cli(config, "status", "--json")
+    folder = json.loads(status.stdout)["folders"][0]
+    assert folder["last_error"] and folder["lag"] == 0
+
+
+def test_wrong_password_gives_one_clear_line(tmp_path: Path, dovecot: Dovecot, imap_folder: str) -> None:
+    config = write_config(tmp_path, dovecot, imap_folder, password="not-the-password")
+    result = cli(config, "run", "--once")
+    assert result.exit_code == 5
+    assert f"login to 127.0.0.1:{dovecot.port} as desk refused: wrong user name or password" in result.stderr
+    assert "Traceback" not in result.output
+    tested = cli(config, "accounts", "test")
+    assert tested.exit_code == 5
+    assert "FAIL desk@127.0.0.1" in tested.stdout and "wrong user name or password" in tested.stdout
+
+
+def test_accounts_test_lists_folders_and_capabilities(tmp_path: Path, dovecot: Dovecot, imap_folder: str) -> None:
+    dovecot.append("desk", imap_folder, mail("x"))
+    config = write_config(tmp_path, dovecot, imap_folder)
+    result = cli(config, "accounts", "test")
+    assert result.exit_code == 0, result.output
+    assert "IDLE, MOVE, UIDPLUS, CONDSTORE" in result.stdout
+    assert f"{imap_folder}: 1 messages, 1 unseen" in result.stdout
+    missing = write_config(tmp_path / "missing", dovecot, "NoSuchFolder")
+    result = cli(missing, "accounts", "test")
+    assert result.exit_code == 5 and "NoSuchFolder: folder missing" in result.stdout
+
+
+def test_sigkill_mid_batch_then_restart_files_each_message_once(
+        tmp_path: Path, dovecot: Dovecot, imap_folder: str) -> None:
+    client = dovecot.client("desk")
+    try:
+        for i in range(300):
+            client.append(imap_folder, mail(f"Inquiry {i}", "Please quote " + "x" * 2000,
+                                            message_id=f"kill-{i}@northwind.example"))
+    finally:
+        client.logout()
+    config = write_config(tmp_path, dovecot, imap_folder, extra_account=", batch_size: 20")
+    process = subprocess.Popen([sys.executable, "-m", "mailflow", "--config", str(config), "run", "--once"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for(lambda: len(filed_ids(config)) >= 40, timeout=60)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert len(filed_ids(config)) < 300, "the run finished before it could be killed"
+    result = cli(config, "run", "--once", "--json")
+    assert result.exit_code == 0, result.output
+    filed = filed_ids(config)
+    assert len(filed) == len(set(filed)) == 300
+    assert sorted(filed) == sorted(server_ids(dovecot, imap_folder).values())
+    archive = tmp_path / "var" / "archive"
+    assert len(list(archive.rglob("*.eml"))) == 300  # no second copy of any file
+
+
+def test_dry_run_changes_nothing(tmp_path: Path, dovecot: Dovecot, imap_folder: str,
+                                 orders_folder_cleanup: None) -> None:
+    dovecot.append("desk", imap_folder, (EXAMPLES / "inbox" / "08-po-northwind-new-order.eml").read_bytes())
+    config = write_config(tmp_path, dovecot, imap_folder, extra_account=", dry_run: true")
+    result = cli(config, "run", "--once", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["dry_run"] == 1 and summary["categories"] == {"order": 1}
+    assert "dry-run: would file" in result.stderr and "move" in result.stderr
+    assert filed_ids(config) == []
+    assert not (tmp_path / "var" / "archive" / "orders").exists()
+    assert len(server_ids(dovecot, imap_folder)) == 1  # not moved
+    client = dovecot.client("desk")
+    try:
+        client.select_folder(imap_folder, readonly=True)
+        flags = client.get_flags(client.search(["ALL"]))
+        assert all(set(f) <= {b"\\Recent"} for f in flags.values()), flags
+    finally:
+        client.logout()
+
+
+def test_since_limits_the_first_sync(tmp_path: Path, dovecot: Dovecot, imap_folder: str) -> None:
+    client = dovecot.client("desk")
+    try:
+        client.append(imap_folder, mail("Old", message_id="old@northwind.example"),
+                      msg_time=dt.datetime(2020, 1, 5, tzinfo=dt.timezone.utc))
+        client.append(imap_folder, mail("New", message_id="new@northwind.example"))
+    finally:
+        client.logout()
+    config = write_config(tmp_path, dovecot, imap_folder, extra_account=", since: 2026-01-01")
+    assert cli(config, "run", "--once").exit_code == 0
+    assert filed_ids(config) == ["new@northwind.example"]
+
+
+def test_source_url_runs_one_pass_without_config_changes(tmp_path: Path, dovecot: Dovecot,
+                                                         imap_folder: str) -> None:
+    dovecot.append("desk", imap_folder, mail("Hello", message_id="url@northwind.example"))
+    config = write_config(tmp_path, dovecot, "INBOX")
+    url = f"imap://desk@127.0.0.1:{dovecot.port}/{imap_folder}"
+    result = cli(config, "run", "--once", "--json", "--source", url, env={"MAILFLOW_IMAP_PASSWORD": "desk-pass"})
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["read"] == 1
+    assert filed_ids(config) == ["url@northwind.example"]
+    refused = cli(config, "run", "--once", "--source", "imap://desk@mail.example.com/INBOX",
+                  env={"MAILFLOW_IMAP_PASSWORD": "x"})
+    assert refused.exit_code == 2 and "only for a loopback host" in refused.stderr
