@@ -157,7 +157,7 @@ def _tier(found: Found) -> int:
     return 2 if found.where == "quoted text" else 1
 
 
-_TOKEN = re.compile(r"(?<![A-Za-z0-9/-])[A-Za-z0-9][A-Za-z0-9/-]{3,40}(?![A-Za-z0-9/-])")
+_TOKEN = re.compile(r"(?<![A-Za-z0-9/-])(?=[A-Za-z/-]*\d)[A-Za-z0-9][A-Za-z0-9/-]{3,40}(?![A-Za-z0-9/-])")
 
 
 def _candidate_tokens(text: str, limit: int = 500) -> dict[str, str]:

@@ -38,6 +38,7 @@ from mailflow.reply.render import ReplyTemplates
 from mailflow.rules import RuleSet, load_rules
 from mailflow.store import Applied, Store
 from mailflow.store.sync import Position
+from mailflow.worker import WorkerFailed, run_limited
 
 log = logging.getLogger("mailflow.pipeline")
 
@@ -102,9 +103,24 @@ def language_of(message: Message, action: Action, buyer: Buyer | None, config: C
     return config.identity.language
 
 
+LARGE_MESSAGE = 5 * 2**20  # bytes: parsed in a memory-limited worker above this size
+WORKER_MEMORY_MB = 1024
+
+
+def parse_bounded(data: bytes) -> Message:
+    """Parse in this process, or for a large message in a worker whose memory is limited."""
+    if len(data) <= LARGE_MESSAGE:
+        return parse(data)
+    try:
+        return run_limited(parse, data, memory_mb=WORKER_MEMORY_MB, seconds=120)
+    except WorkerFailed as exc:
+        raise QuarantinedMail(f"message of {len(data) / 2**20:.1f} MB could not be parsed: "
+                              f"{exc.reason}") from None
+
+
 def process(raw: RawMail, desk: Desk, lookup: OrderLookup) -> tuple[Outcome, list[str]]:
     """One mail -> its Outcome and the order numbers it gives; raises QuarantinedMail."""
-    message = read_attachment_texts(parse(raw.data))
+    message = read_attachment_texts(parse_bounded(raw.data))
     decision = desk.rules.classify(message)
     order_data = extract_order(message, decision)
     buyer_name, buyer = buyer_of(message, desk.config.buyers)

@@ -74,4 +74,4 @@ def write_desk(directory: Path, database_url: str, inbox: Path | None = None) ->
     return config
 
 
-from tests.dovecot import dovecot, imap_folder  # noqa: E402,F401  (fixtures for the IMAP tests)
+from tests.dovecot import dovecot, imap_folder  # noqa: F401  (fixtures for the IMAP tests)

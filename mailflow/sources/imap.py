@@ -306,9 +306,13 @@ class FolderWatcher:
                         continue
                     origin = Origin("imap", account=self.account.label, folder=self.folder,
                                     uidvalidity=uidvalidity, uid=uid)
-                    handled = self.handle(RawMail(bytes(body), origin), rescan)
+                    fetched[uid] = {}  # drop the server's copy as soon as the message is handed on
+                    handled = self.handle(RawMail(body if isinstance(body, bytes) else bytes(body),
+                                                  origin), rescan)
                     self.dry_run_seen[uidvalidity] = max(uid, self.dry_run_seen.get(uidvalidity, 0))
-                    if getattr(handled, "applied", None) is not None and not self.account.dry_run:
+                    outcome = getattr(handled, "outcome", None)
+                    if (getattr(handled, "applied", None) is not None and outcome is not None
+                            and outcome.source_actions):
                         self._pending(client, uidvalidity, capabilities, uid)
                     count += 1
                     advance(count, time.monotonic() - started)

@@ -316,7 +316,7 @@ def test_since_limits_the_first_sync(tmp_path: Path, dovecot: Dovecot, imap_fold
     client = dovecot.client("desk")
     try:
         client.append(imap_folder, mail("Old", message_id="old@northwind.example"),
-                      msg_time=dt.datetime(2020, 1, 5, tzinfo=dt.timezone.utc))
+                      msg_time=dt.datetime(2020, 1, 5, tzinfo=dt.UTC))
         client.append(imap_folder, mail("New", message_id="new@northwind.example"))
     finally:
         client.logout()

@@ -1,0 +1,244 @@
+"""IMAP ingest: mailflow's rate against a fetch-and-parse baseline, IDLE latency, peak memory.
+
+    .venv/bin/python bench/imap_ingest.py [--messages N] [--latency-samples 50] [--big-mb 25]
+
+Starts a private Dovecot on 127.0.0.1 (as the tests do), loads N messages into a folder (70% text
+of about 4 KB, 30% with a 100 KB PDF), then measures, each in its own process so that peak RSS
+(VmHWM from /proc, not ru_maxrss) belongs to that measurement alone:
+
+  (a) baseline: batched imapclient fetch + mail-parser parse of every message, nothing else
+  (b) mailflow run --once: fetch + parse + classify + correlate + archive + index + replies
+  (c) the same with extraction on: the PDF extraction engine is not built yet, so (c) is (b)
+  IDLE: `mailflow run` watching a folder; APPEND one message, time until it is filed (p50, max)
+  big:  one message with a 25 MB attachment through mailflow run --once (peak RSS)
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from email.message import EmailMessage
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def peak_rss_mb(pid: str = "self") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def make_pdf(size: int, seed: int) -> bytes:
+    """A valid PDF with a line of text and an incompressible image stream filling it to `size`."""
+    rng = random.Random(seed)
+    text = f"BT /F1 12 Tf 72 720 Td (PURCHASE ORDER {4500000 + seed}) Tj ET".encode()
+    filler = bytes(rng.getrandbits(8) for _ in range(max(0, size - 1200)))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /XObject /Subtype /Image /Width 1 /Height %d /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Length %d >>\nstream\n" % (len(filler), len(filler)) + filler + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def make_message(i: int, pdf: bytes | None, message_id: str | None = None) -> bytes:
+    rng = random.Random(i)
+    words = ["spunlace", "nonwoven", "wipes", "price", "delivery", "carton", "roll", "gsm", "quality",
+             "shipment", "sample", "width", "viscose", "polyester", "meter", "weight"]
+    message = EmailMessage()
+    message["From"] = f"Buyer {i % 37} <buyer{i % 37}@customer{i % 11}.example>"
+    message["To"] = "orders@acme.example"
+    message["Subject"] = (f"PO {4500000 + i} - new order" if pdf else
+                          rng.choice(["Inquiry for spunlace", "Re: delivery schedule", "Quality question",
+                                      "询价 水刺无纺布", "Shipping marks"]))
+    message["Message-ID"] = f"<{message_id or f'bench-{i}@customer{i % 11}.example'}>"
+    message["Date"] = "Tue, 10 Nov 2026 09:00:00 +0000"
+    body = " ".join(rng.choice(words) for _ in range(650))
+    message.set_content("Dear Lily,\n\n" + body + "\n\nBest regards")
+    if pdf:
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"PO_{4500000 + i}.pdf")
+    return bytes(message).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
+def child_baseline(port: int, folder: str) -> dict[str, float]:
+    import imapclient
+    import mailparser
+
+    client = imapclient.IMAPClient("127.0.0.1", port=port, ssl=False)
+    client._imap.debug = 0
+    client.login("desk", "desk-pass")
+    start = time.perf_counter()
+    client.select_folder(folder, readonly=True)
+    uids = client.search(["ALL"])
+    for i in range(0, len(uids), 50):
+        for item in client.fetch(uids[i:i + 50], ["BODY.PEEK[]"]).values():
+            mailparser.parse_from_bytes(item[b"BODY[]"])
+    seconds = time.perf_counter() - start
+    client.logout()
+    return {"messages": len(uids), "seconds": seconds, "rss_mb": peak_rss_mb()}
+
+
+def child_mailflow(config: str) -> dict[str, float]:
+    import logging
+
+    from mailflow.config import load_config
+    from mailflow.daemon import imap_accounts, run_once
+    from mailflow.logs import setup_logging
+    from mailflow.pipeline import load_desk
+    from mailflow.store import Store
+
+    setup_logging()
+    logging.getLogger("mailflow").setLevel(logging.ERROR)
+    loaded = load_config(config)
+    desk = load_desk(loaded)
+    store = Store(loaded.database_url, loaded.archive_root)
+    start = time.perf_counter()
+    summary = run_once(desk, store, [], imap_accounts(loaded))
+    seconds = time.perf_counter() - start
+    store.close()
+    return {"messages": summary.read, "seconds": seconds, "rss_mb": peak_rss_mb(),
+            "errors": len(summary.errors), "quarantined": summary.quarantined}
+
+
+def in_child(kind: str, *args: str) -> dict[str, float]:
+    output = subprocess.run([sys.executable, __file__, "--child", kind, *args], check=True,
+                            capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def write_config(directory: Path, port: int, folder: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / "mailflow.yaml"
+    config.write_text(
+        "identity: {company: Acme, address: orders@acme.example}\n"
+        f"sources:\n  - imap: {{host: 127.0.0.1, port: {port}, tls: none, username: desk, "
+        f"password: desk-pass, folders: ['{folder}'], batch_size: 50}}\n"
+        f"rules: {ROOT / 'rules'}\ntemplates: {ROOT / 'templates'}\npoll_interval: 600\n", encoding="utf-8")
+    return config
+
+
+def idle_latency(dovecot: object, port: int, base: Path, samples: int) -> tuple[list[float], float]:
+    import sqlite3
+
+    folder = "Latency"
+    client = dovecot.client("desk")  # type: ignore[attr-defined]
+    client.create_folder(folder)
+    config = write_config(base / "idle", port, folder)
+    daemon = subprocess.Popen([sys.executable, "-m", "mailflow", "--config", str(config), "run"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db = base / "idle" / "var" / "mailflow.db"
+    latencies = []
+    try:
+        deadline = time.monotonic() + 30
+        while not db.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(2)  # initial sync, then IDLE
+        for i in range(samples):
+            message_id = f"latency-{i}@bench.example"
+            data = make_message(100_000 + i, None, message_id)
+            start = time.perf_counter()
+            client.append(folder, data)
+            while True:
+                with sqlite3.connect(db) as conn:
+                    if conn.execute("select 1 from messages where message_id = ?", (message_id,)).fetchone():
+                        break
+                if time.perf_counter() - start > 30:
+                    raise RuntimeError(f"message {i} not filed within 30 s")
+                time.sleep(0.01)
+            latencies.append(time.perf_counter() - start)
+        rss = peak_rss_mb(str(daemon.pid))
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=30)
+        client.logout()
+    return latencies, rss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--latency-samples", type=int, default=50)
+    parser.add_argument("--big-mb", type=int, default=25)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child == "baseline":
+        print(json.dumps(child_baseline(int(args.rest[0]), args.rest[1])))
+        return
+    if args.child == "mailflow":
+        print(json.dumps(child_mailflow(args.rest[0])))
+        return
+
+    sys.path.insert(0, str(ROOT))
+    from tests.dovecot import Dovecot
+
+    with tempfile.TemporaryDirectory(prefix="mailflow-bench-") as tmp:
+        base = Path(tmp)
+        server_root = Path(tempfile.mkdtemp(prefix="mailflow-dovecot-bench-"))
+        os.chmod(server_root, 0o711)
+        dovecot = Dovecot(server_root, {"desk": "desk-pass"})
+        dovecot.start()
+        try:
+            client = dovecot.client("desk")
+            client.create_folder("Bench")
+            pdfs = [make_pdf(100_000, seed) for seed in range(8)]
+            total = 0
+            for i in range(args.messages):
+                data = make_message(i, pdfs[i % 8] if i % 10 < 3 else None)
+                client.append("Bench", data)
+                total += len(data)
+            big = make_message(999_999, make_pdf(args.big_mb * 1_000_000, 99))
+            client.create_folder("Big")
+            client.append("Big", big)
+            client.logout()
+
+            a = in_child("baseline", str(dovecot.port), "Bench")
+            b = in_child("mailflow", str(write_config(base / "b", dovecot.port, "Bench")))
+            big_run = in_child("mailflow", str(write_config(base / "big", dovecot.port, "Big")))
+            latencies, daemon_rss = idle_latency(dovecot, dovecot.port, base, args.latency_samples)
+        finally:
+            dovecot.stop()
+            import shutil
+            shutil.rmtree(server_root, ignore_errors=True)
+
+    n = args.messages
+    rate_a, rate_b = a["messages"] / a["seconds"], b["messages"] / b["seconds"]
+    print(f"folder: {n} messages, {total / 1e6:.1f} MB (70% text ~4 KB, 30% with a 100 KB PDF), "
+          "Dovecot on 127.0.0.1, SQLite")
+    print(f"(a) baseline fetch + mail-parser:      {rate_a:8.0f} msg/s   peak RSS {a['rss_mb']:6.0f} MB")
+    print(f"(b) mailflow run --once, extract off:  {rate_b:8.0f} msg/s   peak RSS {b['rss_mb']:6.0f} MB"
+          f"   b/a = {rate_b / rate_a:.2f}")
+    print("(c) mailflow run --once, extract on:   n/a (no PDF extraction engine yet: (c) = (b))")
+    print(f"IDLE, APPEND to filed ({len(latencies)} messages): p50 {statistics.median(latencies) * 1e3:.0f} ms, "
+          f"max {max(latencies) * 1e3:.0f} ms; daemon peak RSS {daemon_rss:.0f} MB")
+    print(f"one message with a {args.big_mb} MB PDF ({len(big) / 1e6:.1f} MB as mail): "
+          f"peak RSS {big_run['rss_mb']:.0f} MB ({big_run['rss_mb'] / (len(big) / 1e6):.1f}x the message)")
+
+
+if __name__ == "__main__":
+    main()
