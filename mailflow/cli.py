@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from mailflow import __version__
@@ -32,6 +33,11 @@ def shipped(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise MailflowError(f"the shipped {name}/ folder is missing from this installation")
+
+
+def _row(table: Table, *cells: str) -> None:
+    """Table cells are data (a buyer's subject may contain [brackets]), never rich markup."""
+    table.add_row(*(escape(str(c)) for c in cells))
 
 
 class State:
@@ -130,7 +136,7 @@ def init(directory: Path) -> None:
     config_file.write_text(INIT_CONFIG.format(inbox="inbox/"), encoding="utf-8")
     out.print(f"wrote {config_file}, {directory / 'rules'}/, {directory / 'templates'}/ and an empty "
               f"{directory / 'inbox'}/; put .eml files there and run: mailflow --config {config_file} "
-              "run --once")
+              "run --once", markup=False)
 
 
 @main.command()
@@ -180,20 +186,20 @@ def _print_summary(summary: Any, config: Config) -> None:
     table = Table(title="mailflow run", show_header=True)
     table.add_column("")
     table.add_column("count", justify="right")
-    table.add_row("messages read", str(summary.read))
+    _row(table, "messages read", str(summary.read))
     for category, count in sorted(summary.categories.items()):
-        table.add_row(f"  {category}", str(count))
-    table.add_row("filed under an order", str(summary.filed_under_order))
-    table.add_row("  new orders", str(summary.new_orders))
-    table.add_row("unfiled", str(summary.unfiled))
+        _row(table, f"  {category}", str(count))
+    _row(table, "filed under an order", str(summary.filed_under_order))
+    _row(table, "  new orders", str(summary.new_orders))
+    _row(table, "unfiled", str(summary.unfiled))
     for reply_state in ("queued", "held", "suppressed"):
-        table.add_row(f"replies {reply_state}", str(summary.replies.get(reply_state, 0)))
-    table.add_row("quarantined", str(summary.quarantined))
-    table.add_row("already filed (skipped)", str(summary.duplicates))
+        _row(table, f"replies {reply_state}", str(summary.replies.get(reply_state, 0)))
+    _row(table, "quarantined", str(summary.quarantined))
+    _row(table, "already filed (skipped)", str(summary.duplicates))
     if summary.dry_run:
-        table.add_row("dry run (nothing written)", str(summary.dry_run))
+        _row(table, "dry run (nothing written)", str(summary.dry_run))
     out.print(table)
-    out.print(f"archive: {config.archive_root}   database: {config.database_url}")
+    out.print(f"archive: {config.archive_root}   database: {config.database_url}", markup=False)
 
 
 @main.command()
@@ -221,7 +227,7 @@ def status(state: State, as_json: bool) -> None:
     table = Table("folder", "last sync", "lag", "last error")
     for f in folders:
         error = f"{f['last_error_at']}: {f['last_error']}" if f["last_error"] else ""
-        table.add_row(str(f["source"]), str(f["last_sync"] or "never"), str(f["lag"]), error)
+        _row(table, str(f["source"]), str(f["last_sync"] or "never"), str(f["lag"]), error)
     out.print(table)
     out.print(f"outbox: {counts['outbox'] or 'empty'}   messages: {counts['messages']}   "
               f"orders: {counts['orders']}   quarantined: {counts['quarantined']}", markup=False)
@@ -296,6 +302,11 @@ def rules_check(state: State) -> None:
     out.print(f"ok: {len(desk.rules.rules)} rules in {len(files)} files")
 
 
+def _looks_like_mbox(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(5) == b"From "
+
+
 @rules.command("test")
 @click.argument("target", required=False, type=click.Path(path_type=Path))
 @click.option("--archive", "use_archive", is_flag=True, help="Classify every message in the archive.")
@@ -311,7 +322,7 @@ def rules_test(state: State, target: Path | None, use_archive: bool, diff: bool,
     from mailflow.sources.local import local_source
 
     ruleset = load_rules(state.config.rules_dir)
-    if target is not None and target.is_file() and target.suffix.lower() == ".eml":
+    if target is not None and target.is_file() and not _looks_like_mbox(target):
         try:
             message = read_attachment_texts(parse(target.read_bytes()))
         except QuarantinedMail as exc:
@@ -324,7 +335,8 @@ def rules_test(state: State, target: Path | None, use_archive: bool, diff: bool,
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False, indent=2))
             return
-        out.print(f"[bold]{decision.category}[/bold]  rule: {decision.rule or '(none matched: fallback)'}")
+        out.print(f"[bold]{escape(decision.category)}[/bold]  rule: "
+                  f"{escape(decision.rule or '(none matched: fallback)')}")
         for condition in decision.conditions:
             out.print(f"  because {condition}", markup=False)
         for action in decision.actions:
@@ -364,7 +376,7 @@ def rules_test(state: State, target: Path | None, use_archive: bool, diff: bool,
         return
     table = Table("category", "messages")
     for category, count in sorted(counts.items()):
-        table.add_row(category, str(count))
+        _row(table, category, str(count))
     out.print(table)
     if diff:
         if not changes:
@@ -415,7 +427,7 @@ def order_list(state: State, as_json: bool) -> None:
         return
     table = Table("order", "buyer", "aliases", "messages", "replies")
     for item in items:
-        table.add_row(item["order"], item["buyer"], ", ".join(item["aliases"]), str(item["messages"]),
+        _row(table, item["order"], item["buyer"], ", ".join(item["aliases"]), str(item["messages"]),
                       str(item["replies"]))
     out.print(table)
 
@@ -440,11 +452,11 @@ def order_show(state: State, number: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
-    out.print(f"[bold]order {summary['order']}[/bold]  buyer {summary['buyer']}  "
-              f"aliases {', '.join(summary['aliases'])}")
+    out.print(f"[bold]order {escape(summary['order'])}[/bold]  buyer {escape(summary['buyer'])}  "
+              f"aliases {escape(', '.join(summary['aliases']))}")
     table = Table("date", "dir", "category", "from", "subject", "files")
     for m in summary["messages"]:
-        table.add_row(m["date"] or "", m["direction"], m["category"], m["from"], m["subject"],
+        _row(table, m["date"] or "", m["direction"], m["category"], m["from"], m["subject"],
                       str(len(m["attachments"])))
     out.print(table)
     for reply in summary["replies"]:
@@ -536,7 +548,7 @@ def outbox_list(state: State, reply_state: str | None, as_json: bool) -> None:
         return
     table = Table("id", "state", "template", "to", "subject", "reason")
     for item in items:
-        table.add_row(str(item["id"]), item["state"], f"{item['template']} ({item['language']})",
+        _row(table, str(item["id"]), item["state"], f"{item['template']} ({item['language']})",
                       ", ".join(item["to"]), item["subject"], item["reason"])
     out.print(table)
 

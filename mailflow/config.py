@@ -124,6 +124,23 @@ class Smtp(_Strict):
 class Database(_Strict):
     url: str = ""
 
+    @field_validator("url")
+    @classmethod
+    def _known_database(cls, url: str) -> str:
+        if not url:
+            return url
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            backend = make_url(url).get_backend_name()
+        except ArgumentError:
+            raise ValueError(f"not a database URL: {url!r} (sqlite:///PATH or "
+                             "postgresql+psycopg://USER@HOST/DB)") from None
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(f"database {backend!r} is not supported: use sqlite or postgresql")
+        return url
+
 
 class Archive(_Strict):
     path: Path = Path("var/archive")
@@ -133,6 +150,18 @@ class ReplyPolicy(_Strict):
     hold_all: bool = False  # every reply waits for approval
     subject_token: str = "[Order {order}]"
     languages: dict[str, Literal["en", "zh"]] = Field(default_factory=dict)  # address/domain -> lang
+
+    @field_validator("subject_token")
+    @classmethod
+    def _one_order_placeholder(cls, token: str) -> str:
+        try:
+            filled = token.format(order="X")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"use text with one {{order}} placeholder, such as '[Order {{order}}]' "
+                             f"({type(exc).__name__}: {exc})") from None
+        if token.count("{order}") != 1 or not filled.replace("X", "").strip():
+            raise ValueError("needs exactly one {order} and some text around it, such as '[Order {order}]'")
+        return token
 
 
 class Buyer(_Strict):

@@ -69,12 +69,15 @@ def find_numbers(message: Message, order_data: OrderData,
     return _unique(found)
 
 
+MAX_NUMBER = 40  # longer "numbers" are noise (a hash, a tracking URL), never an order number
+
+
 def _unique(found: Iterable[Found]) -> list[Found]:
     seen: set[str] = set()
     result = []
     for item in found:
         key = alias_key(item.number)
-        if key and key not in seen:
+        if key and key not in seen and len(item.number) <= MAX_NUMBER:
             seen.add(key)
             result.append(item)
     return result
@@ -105,13 +108,8 @@ def correlate(message: Message, decision: Decision, order_data: OrderData, buyer
         candidates = lookup.orders_with_aliases([alias_key(number)]).get(alias_key(number), [])
         known = _choose(candidates, buyer, own_only=False)
         if known:
-            return OrderRef(known.number, known.buyer, known.id, f"subject token {match.group(0)}")
-
-    thread = [i for i in (message.in_reply_to, *reversed(message.references)) if i]
-    if thread:
-        known = lookup.order_of_messages(thread)
-        if known:
-            return OrderRef(known.number, known.buyer, known.id, "reply in the thread of a filed message")
+            return OrderRef(known.number, known.buyer, known.id, f"subject token {match.group(0)}",
+                            by="token")
 
     numbers = find_numbers(message, order_data, patterns)
     # An order document (a rule extracts order data from it) belongs to its sender's own order;
@@ -119,6 +117,23 @@ def correlate(message: Message, decision: Decision, order_data: OrderData, buyer
     own_only = bool(decision.wants("extract"))
     wants_order = any(a.params.get("to") == "order" for a in decision.wants("file"))
     known_by_key = lookup.orders_with_aliases([alias_key(f.number) for f in numbers])
+
+    thread = [i for i in (message.in_reply_to, *reversed(message.references)) if i]
+    if thread:
+        known = lookup.order_of_messages(thread)
+        if known:
+            # a new PO sent in an old order's thread starts its own order
+            own_numbers = [f for f in numbers if _tier(f) < 2]
+            if own_only and wants_order and own_numbers and not any(
+                    o.id == known.id for f in own_numbers for o in known_by_key.get(alias_key(f.number), [])):
+                first = own_numbers[0]
+                if not known_by_key.get(alias_key(first.number)):
+                    return OrderRef(first.number, buyer, None,
+                                    f"new order: number {first.number} in {first.where} "
+                                    f"(in the thread of order {known.number})", by="new")
+            else:
+                return OrderRef(known.number, known.buyer, known.id,
+                                "reply in the thread of a filed message", by="thread")
 
     # The subject (and extracted data) speak first: a complaint about PO 4500655 that mentions
     # PO 4500871 in passing belongs to 4500655, even when only 4500871 is known yet.
@@ -131,7 +146,8 @@ def correlate(message: Message, decision: Decision, order_data: OrderData, buyer
                                 f"order number {found.number} in {found.where}")
         if group and wants_order:
             first = group[0]
-            return OrderRef(first.number, buyer, None, f"new order: number {first.number} in {first.where}")
+            return OrderRef(first.number, buyer, None, f"new order: number {first.number} in {first.where}",
+                            by="new")
 
     # A known order number written without a label ("订舱 MH-2026-118"), anywhere in the text.
     own, quoted = _split_quoted(message.text[:MAX_BODY_CHARS])

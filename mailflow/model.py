@@ -164,6 +164,7 @@ class OrderRef:
     buyer: str
     existing_id: int | None  # None: a new order to create
     how: str  # "number 4500871 in subject", "reply to <id>", "subject token"
+    by: str = "number"  # token | thread | number | new: only number and new teach new aliases
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,15 @@ real CR/LF from an encoded word), and attachment file names (same charset proble
 from __future__ import annotations
 
 import datetime as dt
+import email.errors
 import email.header
 import email.message
 import email.utils
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import mailparser
 from bs4 import BeautifulSoup
@@ -42,6 +44,7 @@ _CHARSET_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u2028\u2029]+")
+_PARAM_NAME = re.compile(r'\b(?:file)?name\s*=\s*(?:"([^"]*)"|([^;\s]+))', re.IGNORECASE)
 _MSGID = re.compile(r"<([^<>\s]+)>")
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\$|conout\$)(\..*)?$", re.IGNORECASE)
 _SAFE_CHARS = re.compile(r"[^\w.\- ()\[\]+,=@&#]+", re.UNICODE)
@@ -73,13 +76,14 @@ def decode_bytes(data: bytes, label: str | None) -> tuple[str, str | None]:
             continue
     if not candidates and data.isascii():
         return data.decode("ascii"), None
+    if candidates:  # the sender named a real charset: trust it, and say where it broke
+        return data.decode(candidates[0], errors="replace"), (
+            f"bytes invalid in charset {label}; undecodable bytes shown as \ufffd")
     best = detect_charset(data).best()
     if best is not None:
-        why = f"charset {label!r} did not fit" if label else "no charset declared"
+        why = f"charset {label!r} is unknown" if label else "no charset declared"
         return str(best), f"{why}; decoded as {best.encoding} (detected)"
-    codec = candidates[0] if candidates else "utf-8"
-    return data.decode(codec, errors="replace"), (
-        f"bytes invalid in charset {label or 'utf-8'}; undecodable bytes shown as \ufffd")
+    return data.decode("utf-8", errors="replace"), "undecodable bytes shown as \ufffd"
 
 
 def _header_bytes(value: str) -> bytes:
@@ -87,31 +91,49 @@ def _header_bytes(value: str) -> bytes:
     return value.encode("ascii", errors="surrogateescape")
 
 
-def decode_header_value(value: str | email.header.Header | None) -> str:
-    """Decode RFC 2047 words and raw 8-bit text; fold to one line with no control characters."""
+def decode_header_value(value: str | email.header.Header | None, hints: Sequence[str] = (),
+                        warnings: list[str] | None = None) -> str:
+    """Decode RFC 2047 words and raw 8-bit text; fold to one line with no control characters.
+
+    Raw 8-bit bytes in a header carry no charset: the charsets the message declares for its
+    text parts (`hints`) are tried first, then detection; what had to be guessed is reported in
+    `warnings`.
+    """
     if value is None:
         return ""
     out: list[str] = []
     try:
         pieces = email.header.decode_header(value)
-    except (ValueError, LookupError, AssertionError):
+    except (ValueError, LookupError, AssertionError, email.errors.HeaderParseError):
         pieces = [(str(value), None)]
     for chunk, charset in pieces:
         if charset == "unknown-8bit":  # raw 8-bit bytes in a header: guess, never drop
             charset = None
         if isinstance(chunk, str):
             try:
-                raw = _header_bytes(chunk)
+                chunk = _header_bytes(chunk)
             except UnicodeEncodeError:  # already text (an RFC 2231 value the library decoded)
                 out.append(chunk)
                 continue
-            text = raw.decode("ascii") if raw.isascii() else decode_bytes(raw, None)[0]
+        if charset or chunk.isascii():
+            text, warning = decode_bytes(chunk, charset) if charset else (chunk.decode("ascii"), None)
         else:
-            text = decode_bytes(chunk, charset)[0] if charset else (
-                chunk.decode("ascii") if chunk.isascii() else decode_bytes(chunk, None)[0])
+            text, warning = _decode_8bit_header(chunk, hints)
+        if warning and warnings is not None:
+            warnings.append(f"header: {warning}")
         out.append(text)
     text = "".join(out)
     return re.sub(r"\s{2,}", " ", _CONTROL.sub(" ", text)).strip()
+
+
+def _decode_8bit_header(data: bytes, hints: Sequence[str]) -> tuple[str, str | None]:
+    for label in (*hints, "utf-8"):
+        for codec in codecs_for(label):
+            try:
+                return data.decode(codec), None
+            except UnicodeDecodeError:
+                continue
+    return decode_bytes(data, None)
 
 
 def safe_filename(name: str, fallback: str = "attachment") -> str:
@@ -137,16 +159,18 @@ def safe_filename(name: str, fallback: str = "attachment") -> str:
     return f"{stem}.{ext}" if ext else stem
 
 
-def _addresses(msg: email.message.Message, name: str) -> tuple[Address, ...]:
-    raw = [decode_header_value(v) if isinstance(v, email.header.Header) else str(v)
-           for v in msg.get_all(name, [])]
+Decoder = Callable[[Any], str]
+
+
+def _addresses(msg: email.message.Message, name: str, hdr: Decoder) -> tuple[Address, ...]:
+    raw = [hdr(v) if isinstance(v, email.header.Header) else str(v) for v in msg.get_all(name, [])]
     result = []
     for display, addr in email.utils.getaddresses(raw):
-        addr = _CONTROL.sub("", decode_header_value(addr)).strip()
+        addr = _CONTROL.sub("", hdr(addr)).strip()
         if "@" not in addr:
             continue
         local, _, domain = addr.rpartition("@")
-        result.append(Address(decode_header_value(display), f"{local}@{domain.lower()}"))
+        result.append(Address(hdr(display)[:200], f"{local[:64]}@{domain.lower()[:253]}"))
     return tuple(result)
 
 
@@ -160,10 +184,13 @@ def _date(msg: email.message.Message) -> tuple[dt.datetime | None, str | None]:
         return None, None
     try:
         parsed = email.utils.parsedate_to_datetime(decode_header_value(str(value)))
-    except (TypeError, ValueError, IndexError):
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.UTC)
+        parsed.astimezone(dt.UTC)
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None, f"unreadable Date header {str(value)[:60]!r}"
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
+    if not 1980 <= parsed.year <= 2200:
+        return None, f"implausible Date header {str(value)[:60]!r}: ignored"
     return parsed, None
 
 
@@ -179,6 +206,8 @@ def html_to_text(html: str) -> str:
 
 
 def _is_attachment(part: email.message.Message) -> bool:
+    if part.get_content_maintype() == "message":  # a forwarded mail or a delivery report
+        return True
     if part.is_multipart():
         return False
     disposition = (part.get_content_disposition() or "").lower()
@@ -187,12 +216,17 @@ def _is_attachment(part: email.message.Message) -> bool:
     return part.get_content_type() not in ("text/plain", "text/html")
 
 
-def _part_filename(part: email.message.Message, index: int) -> str:
+def _part_filename(part: email.message.Message, index: int, hdr: Decoder) -> str:
     raw = part.get_filename() or part.get_param("name")
     if isinstance(raw, tuple):  # RFC 2231 value that the library could not decode
         raw = email.utils.collapse_rfc2231_value(raw)
+    if raw and "\ufffd" in str(raw):  # raw 8-bit bytes in the parameter: read them ourselves
+        for header in ("Content-Disposition", "Content-Type"):
+            found = _PARAM_NAME.search(hdr(part.get(header)))
+            if found:
+                return _CONTROL.sub("", found.group(1) if found.group(1) is not None else found.group(2))
     if raw:
-        return decode_header_value(str(raw))
+        return hdr(str(raw))
     ctype = part.get_content_type()
     ext = {"message/rfc822": "eml", "message/delivery-status": "txt", "text/plain": "txt",
            "text/html": "html", "application/pdf": "pdf"}.get(ctype, "bin")
@@ -231,8 +265,12 @@ def parse(data: bytes) -> Message:
         parsed = mailparser.parse_from_bytes(data)
         msg: email.message.Message = parsed.message
         message_id_header = parsed.message_id or ""
-    except Exception as exc:
-        raise QuarantinedMail(f"MIME parser failed: {type(exc).__name__}: {exc}") from exc
+    except Exception:  # noqa: BLE001 - mail-parser trips on some broken headers; the stdlib reads them
+        try:
+            msg = email.message_from_bytes(data)
+        except Exception as exc:
+            raise QuarantinedMail(f"MIME parser failed: {type(exc).__name__}: {exc}") from exc
+        message_id_header = ""
     if msg is None or not msg.keys():
         raise QuarantinedMail("no header fields: this is not an email message")
     known = {"from", "date", "message-id", "subject", "to", "received", "return-path"}
@@ -249,6 +287,11 @@ def parse(data: bytes) -> Message:
 
 def _build(data: bytes, msg: email.message.Message, message_id_header: str) -> Message:
     warnings: list[str] = []
+    hints = [c for c in msg.get_charsets() if c and c not in ("us-ascii", "ascii")]
+
+    def hdr(value: Any) -> str:
+        return decode_header_value(value, hints, warnings)
+
     for defect in getattr(msg, "defects", []):
         warnings.append(f"MIME defect: {type(defect).__name__}")
     date, date_warning = _date(msg)
@@ -261,11 +304,11 @@ def _build(data: bytes, msg: email.message.Message, message_id_header: str) -> M
     for index, part in enumerate(_walk(msg), start=1):
         if _is_attachment(part):
             payload = _part_payload(part)
-            filename = _part_filename(part, index)
+            filename = _part_filename(part, index, hdr)
             attachments.append(Attachment(
                 filename=filename,
                 safe_name=safe_filename(filename, fallback=f"part-{index}"),
-                content_type=part.get_content_type(),
+                content_type=part.get_content_type()[:100],
                 size=len(payload),
                 sha256=hashlib.sha256(payload).hexdigest(),
                 payload=payload,
@@ -282,34 +325,34 @@ def _build(data: bytes, msg: email.message.Message, message_id_header: str) -> M
     if not text.strip() and html:
         text = html_to_text(html)
 
-    headers = tuple((k, decode_header_value(v)) for k, v in msg.items())
+    headers = tuple((k, hdr(v)) for k, v in msg.items())
     return_path_values = msg.get_all("Return-Path")
     return_path: str | None = None
     if return_path_values:
-        return_path = email.utils.parseaddr(decode_header_value(str(return_path_values[0])))[1]
+        return_path = email.utils.parseaddr(hdr(str(return_path_values[0])))[1]
 
-    ids = _message_ids(decode_header_value(message_id_header) or decode_header_value(
+    ids = _message_ids(hdr(message_id_header) or hdr(
         msg.get("Message-ID")))
-    in_reply_to = _message_ids(decode_header_value(msg.get("In-Reply-To")))
+    in_reply_to = _message_ids(hdr(msg.get("In-Reply-To")))
     return Message(
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
-        message_id=ids[0] if ids else "",
-        subject=decode_header_value(msg.get("Subject")),
+        message_id=ids[0][:900] if ids else "",
+        subject=hdr(msg.get("Subject")),
         date=date,
-        from_=_addresses(msg, "From"),
-        to=_addresses(msg, "To"),
-        cc=_addresses(msg, "Cc"),
-        reply_to=_addresses(msg, "Reply-To"),
+        from_=_addresses(msg, "From", hdr),
+        to=_addresses(msg, "To", hdr),
+        cc=_addresses(msg, "Cc", hdr),
+        reply_to=_addresses(msg, "Reply-To", hdr),
         return_path=return_path,
         in_reply_to=in_reply_to[0] if in_reply_to else "",
-        references=_message_ids(decode_header_value(msg.get("References"))),
-        auto_submitted=decode_header_value(msg.get("Auto-Submitted")).lower(),
-        precedence=decode_header_value(msg.get("Precedence")).lower(),
-        list_id=decode_header_value(msg.get("List-Id")),
+        references=_message_ids(hdr(msg.get("References"))),
+        auto_submitted=hdr(msg.get("Auto-Submitted")).lower(),
+        precedence=hdr(msg.get("Precedence")).lower(),
+        list_id=hdr(msg.get("List-Id")),
         headers=headers,
         text=text,
         html=html,
         attachments=tuple(attachments),
-        warnings=tuple(warnings),
+        warnings=tuple(dict.fromkeys(warnings)),
     )

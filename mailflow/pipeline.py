@@ -14,9 +14,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
 from mailflow.config import Buyer, Config
 from mailflow.correlate import OrderLookup, aliases_in, correlate, token_pattern
-from mailflow.errors import QuarantinedMail, ReplyTemplateError
+from mailflow.errors import QuarantinedMail, ReplyTemplateError, StoreError
 from mailflow.extract import extract_order, read_attachment_texts
 from mailflow.model import (
     Action,
@@ -126,7 +128,10 @@ def process(raw: RawMail, desk: Desk, lookup: OrderLookup) -> tuple[Outcome, lis
     buyer_name, buyer = buyer_of(message, desk.config.buyers)
     order = correlate(message, decision, order_data, buyer_name, lookup, desk.patterns, desk.token)
     files_to_order = any(a.params.get("to") == "order" for a in decision.wants("file"))
-    aliases = aliases_in(message, order_data, desk.patterns) if order and files_to_order else []
+    # only an order found by its number (or new) learns the other numbers a message gives:
+    # a reply in a thread may mention another order's number in passing
+    learns = order is not None and order.by in ("number", "new") and files_to_order
+    aliases = aliases_in(message, order_data, desk.patterns) if learns else []
     replies, suppressed = plan_replies(message, decision, order, order_data, buyer, desk)
     outcome = Outcome(raw=raw, message=message, decision=decision, order_data=order_data,
                       order=order, replies=tuple(replies), suppressed=tuple(suppressed),
@@ -244,6 +249,7 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
     if store.has_message(sha256):  # a restart or a second source: no need to read it again
         if position:
             store.ledger.advance(position)
+        log.info("already filed origin=%s sha256=%s", raw.origin.describe(), sha256[:12])
         return Handled("duplicate", reason="already filed")
     try:
         outcome, aliases = process(raw, desk, store)
@@ -264,7 +270,16 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
             store.ledger.advance(position)
         return Handled("duplicate", reason="Message-ID already filed (folder rescanned)")
     actions = [{"kind": a.kind, "rule": a.rule, **a.params} for a in outcome.source_actions]
-    applied = store.apply(outcome, aliases, position, actions)
+    try:
+        applied = store.apply(outcome, aliases, position, actions)
+    except OperationalError as exc:  # the database itself is unusable: stop, lose nothing
+        raise StoreError(f"the database refused a write: {exc.orig}") from exc
+    except SQLAlchemyError as exc:  # this message's values do not fit: set it aside, go on
+        log.exception("could not store %s", raw.origin.describe())
+        return _quarantine(raw, sha256, f"could not be stored: {type(exc).__name__}: "
+                           f"{str(exc).splitlines()[0][:300]}", store, position, dry_run)
+    except OSError as exc:
+        raise StoreError(f"cannot write to the archive: {exc}") from exc
     handled = Handled(applied.status, outcome, applied)
     _log_line(raw, handled)
     return handled

@@ -314,6 +314,7 @@ def _build_actions(node: Any, rule: str, file: Path, line: int | None) -> tuple[
         raise Where(file, line).error("'then' takes a list of actions", "then")
     actions: list[Action] = []
     continue_ = False
+    seen_flow: set[str] = set()
     for i, item in enumerate(node):
         iline = _item_line(node, i, line)
         where = Where(file, iline)
@@ -325,11 +326,13 @@ def _build_actions(node: Any, rule: str, file: Path, line: int | None) -> tuple[
         (kind, value), = item.items()
         if kind not in ACTIONS:
             raise where.error(f"unknown action {kind!r} (use {', '.join(ACTIONS)})", f"then[{i}]")
-        if kind == "continue":
-            continue_ = bool(value)
-            continue
-        if kind == "stop":
-            continue_ = False
+        if kind in ("continue", "stop"):
+            if kind in seen_flow:
+                raise where.error(f"'{kind}' is given twice", f"then[{i}]")
+            seen_flow.add(kind)
+            if seen_flow == {"stop", "continue"}:
+                raise where.error("'stop' and 'continue' contradict each other: keep one", f"then[{i}]")
+            continue_ = kind == "continue" and bool(value)
             continue
         actions.append(Action(kind, _action_params(kind, value, where, f"then[{i}].{kind}"), rule))
     return tuple(actions), continue_

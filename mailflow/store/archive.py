@@ -13,12 +13,15 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from mailflow.errors import StoreError
 from mailflow.model import Attachment, Direction
 
 
 class Archive:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError(f"the archive path {self.root} is a file, not a folder")
 
     def _full(self, rel: PurePosixPath) -> Path:
         full = (self.root / rel).resolve()

@@ -314,7 +314,12 @@ class Store:
                 self.archive.move(row.path, new_mail)
                 for att in row.attachments:
                     target = folder / "files" / PurePosixPath(att.path).name
-                    self.archive.move(att.path, target)
+                    shared = session.scalar(select(func.count(AttachmentRow.id)).where(
+                        AttachmentRow.path == att.path, AttachmentRow.id != att.id))
+                    if shared:  # the same file serves another message: leave it there
+                        self.archive.write(target, self.archive.read(att.path))
+                    else:
+                        self.archive.move(att.path, target)
                     att.path = str(target)
             session.add(EventRow(kind="assigned", message_row_id=row.id, order_id=order.id,
                                  detail={"from": row.path, "to": str(new_mail),
@@ -329,13 +334,19 @@ class Store:
         return applied
 
     def _find_message(self, session: Session, ref: str) -> MessageRow | None:
+        from mailflow.errors import NotFound
+
         ref = ref.strip().strip("<>")
-        row = session.scalar(select(MessageRow).where(MessageRow.message_id == ref))
-        if row is None and len(ref) >= 8 and all(c in "0123456789abcdef" for c in ref.lower()):
+        if not ref:
+            raise NotFound("give a Message-ID or a sha256 prefix (8 or more hex digits)")
+        rows = session.scalars(select(MessageRow).where(MessageRow.message_id == ref).limit(2)).all()
+        if not rows and len(ref) >= 8 and all(c in "0123456789abcdef" for c in ref.lower()):
             rows = session.scalars(select(MessageRow).where(MessageRow.sha256.like(f"{ref.lower()}%"))
                                    .limit(2)).all()
-            row = rows[0] if len(rows) == 1 else None
-        return row
+        if len(rows) > 1:
+            raise NotFound(f"{ref!r} names more than one message: give the sha256 prefix instead "
+                           "(see `mailflow order show`)")
+        return rows[0] if rows else None
 
     # --- reads for the CLI ---------------------------------------------------------------
 

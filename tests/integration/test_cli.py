@@ -246,3 +246,67 @@ def test_init_writes_a_working_desk(tmp_path: Path) -> None:
     assert (target / "var" / "archive").is_dir()
     result = CliRunner().invoke(main, ["init", str(target)])
     assert result.exit_code == 2 and "already exists" in result.stderr
+
+
+def test_poison_values_never_stop_the_run(desk: Path) -> None:
+    inbox = desk.parent / "inbox"
+    for file in inbox.glob("*.eml"):
+        file.unlink()
+    (inbox / "a-future.eml").write_bytes(b"From: a@b.example\r\nDate: Fri, 31 Dec 9999 23:59:59 -2359\r\n"
+                                         b"Subject: far future\r\nMessage-ID: <future@b>\r\n\r\nhi\r\n")
+    (inbox / "b-long.eml").write_bytes(b"From: a@b.example\r\nSubject: order no. " + b"9" * 5000 +
+                                       b"\r\nMessage-ID: <long@b>\r\nContent-Type: text/" + b"x" * 300 +
+                                       b"\r\n\r\nhi\r\n")
+    (inbox / "c-fine.eml").write_bytes(b"From: a@b.example\r\nSubject: fine\r\nMessage-ID: <fine@b>\r\n\r\nhi\r\n")
+    code, output = cli(desk, "run", "--once", "--json")
+    assert code == 0, output
+    summary = json.loads(output)
+    assert summary["read"] == 3 and summary["quarantined"] + sum(summary["categories"].values()) == 3
+    store = Store(_url(desk), desk.parent / "var" / "archive")
+    try:
+        assert "fine@b" in {m.message_id for m in store.messages()}
+    finally:
+        store.close()
+
+
+def test_markup_in_a_buyers_subject_is_shown_as_text(desk: Path) -> None:
+    inbox = desk.parent / "inbox"
+    for file in inbox.glob("*.eml"):
+        file.unlink()
+    (inbox / "m.eml").write_bytes(b"From: Bob <bob@buyer.example>\r\nSubject: Request for quotation [/] [bold]x\r\n"
+                                  b"Message-ID: <mk@b>\r\n\r\nPlease quote.\r\n")
+    assert cli(desk, "run", "--once")[0] == 0
+    result = CliRunner().invoke(main, ["--config", str(desk), "outbox", "list"])
+    assert result.exit_code == 0, result.output
+    assert "[/]" in result.stdout
+
+
+def test_assigning_one_of_two_messages_sharing_a_file_keeps_the_other_intact(desk: Path) -> None:
+    from tests.mails import mail
+
+    inbox = desk.parent / "inbox"
+    for file in inbox.glob("*.eml"):
+        file.unlink()
+    logo = ("image001.png", b"\x89PNG same logo", "image/png")
+    (inbox / "a.eml").write_bytes(mail("Hello", "one", message_id="s1@b.example", attachments=[logo]))
+    (inbox / "b.eml").write_bytes(mail("Hello again", "two", message_id="s2@b.example", attachments=[logo]))
+    assert cli(desk, "run", "--once")[0] == 0
+    code, output = cli(desk, "order", "assign", "s1@b.example", "TEST-1")
+    assert code == 0, output
+    store = Store(_url(desk), desk.parent / "var" / "archive")
+    try:
+        with store.sessions() as session:
+            from mailflow.store.db import AttachmentRow
+            paths = list(session.scalars(select(AttachmentRow.path)))
+        assert len(paths) == 2 and all((desk.parent / "var" / "archive" / p).exists() for p in paths)
+    finally:
+        store.close()
+    code, output = cli(desk, "order", "assign", "", "TEST-1")
+    assert code == 3
+
+
+def test_an_archive_path_that_is_a_file_is_a_clear_error(desk: Path) -> None:
+    (desk.parent / "var").mkdir(exist_ok=True)
+    (desk.parent / "var" / "archive").write_text("not a folder")
+    result = CliRunner().invoke(main, ["--config", str(desk), "run", "--once"])
+    assert result.exit_code == 4 and "is a file, not a folder" in result.stderr

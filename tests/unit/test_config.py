@@ -73,3 +73,17 @@ def test_bad_correlation_pattern_is_refused(tmp_path: Path) -> None:
     text = "identity: {company: A, address: a@b.example}\ncorrelation:\n  patterns: ['PO(\\d+']\n"
     with pytest.raises(ConfigError, match="invalid regex"):
         load_config(write(tmp_path, text))
+
+
+@pytest.mark.parametrize("setting, fragment", [
+    ("reply: {subject_token: '{order'}", "placeholder"),
+    ("reply: {subject_token: '[Order]'}", "exactly one {order}"),
+    ("reply: {subject_token: '{x}'}", "placeholder"),
+    ("database: {url: 'bogus://x'}", "not supported"),
+    ("database: {url: 'not a url'}", "not a database URL"),
+])
+def test_values_that_would_fail_later_are_refused_now(tmp_path: Path, setting: str, fragment: str) -> None:
+    path = write(tmp_path, "identity: {company: A, address: a@b.example}\n" + setting + "\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.line == 2 and fragment in str(caught.value)

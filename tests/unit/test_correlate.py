@@ -126,3 +126,17 @@ def test_an_order_document_never_joins_another_buyers_order() -> None:
                                            Action("file", {"to": "order"}, "po")))
     ref = run(mail("PO 4500871"), Lookup({"4500871": [PO]}), decision=extract, buyer="other.example")
     assert ref is not None and ref.existing_id is None
+
+
+def test_a_new_po_in_an_old_orders_thread_starts_its_own_order() -> None:
+    extract = Decision("order", "po", (), (Action("extract", {"from": "pdf"}, "po"),
+                                           Action("file", {"to": "order"}, "po")))
+    data = mail("Re: New order - spring [Order 4500871]", "Here is our new purchase order PO 4500999.",
+                headers={"In-Reply-To": "<po@northwind.example>"})
+    ref = run(data, Lookup(threads={"po@northwind.example": PO}), decision=extract)
+    assert ref is not None and ref.number == "4500999" and ref.existing_id is None and ref.by == "new"
+    # while the same thread's order change stays with its order
+    change = mail("Re: New order - spring", "Please change the marking on PO 4500871.",
+                  headers={"In-Reply-To": "<po@northwind.example>"})
+    ref = run(change, Lookup({"4500871": [PO]}, threads={"po@northwind.example": PO}), decision=extract)
+    assert ref is not None and ref.existing_id == 1

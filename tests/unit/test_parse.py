@@ -196,3 +196,51 @@ def test_decode_header_value_mixes_encoded_and_plain_words() -> None:
 def test_decode_bytes_maps_labels_to_supersets() -> None:
     assert decode_bytes("喆".encode("gbk"), "GB2312") == ("喆", None)
     assert decode_bytes("€".encode("cp1252"), "iso-8859-1") == ("€", None)
+
+
+@pytest.mark.parametrize("text, charset", [("询价 订单 喆", "gbk"), ("報價詢問 訂單", "big5"),
+                                           ("見積依頼 注文", "shift_jis")])
+def test_raw_8bit_subject_and_filename_use_the_messages_own_charset(text: str, charset: str) -> None:
+    raw = text.encode(charset)
+    data = (b"From: a@example.com\r\nSubject: " + raw + b"\r\nMessage-ID: <r8@x>\r\nMIME-Version: 1.0\r\n"
+            b"Content-Type: multipart/mixed; boundary=BB\r\n\r\n--BB\r\nContent-Type: text/plain; charset="
+            + charset.encode() + b"\r\n\r\n" + raw + b"\r\n--BB\r\nContent-Type: application/pdf\r\n"
+            b"Content-Disposition: attachment; filename=\"" + raw + b".pdf\"\r\n\r\n%PDF\r\n--BB--\r\n")
+    message = parse(data)
+    assert message.subject == text
+    assert message.attachments[0].filename == text + ".pdf"
+    assert message.text.strip() == text
+
+
+def test_a_broken_encoded_word_is_marked_not_turned_into_another_script() -> None:
+    message = parse(raw_mail("Subject: =?utf-8?B?6K+i5Lu3?= =?utf-8?B?5L2g5aW?=\r\n", b"x"))
+    assert message.subject.startswith("询价")
+    assert any("invalid in charset utf-8" in w for w in message.warnings)
+
+
+def test_forwarded_mail_is_kept_as_an_eml_attachment() -> None:
+    inner = mail("Original PO 4500871", "inner body", message_id="inner@x")
+    data = (b"From: a@example.com\r\nSubject: Fwd: PO\r\nMessage-ID: <fw@x>\r\nMIME-Version: 1.0\r\n"
+            b"Content-Type: multipart/mixed; boundary=BB\r\n\r\n--BB\r\nContent-Type: text/plain\r\n\r\n"
+            b"see below\r\n--BB\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; "
+            b"filename=\"buyer.eml\"\r\n\r\n" + inner + b"\r\n--BB--\r\n")
+    message = parse(data)
+    assert message.text.strip() == "see below"
+    [att] = message.attachments
+    assert att.filename == "buyer.eml" and att.content_type == "message/rfc822"
+    assert b"Original PO 4500871" in att.payload
+
+
+@pytest.mark.parametrize("date", ["Fri, 31 Dec 9999 23:59:59 -2359", "Mon, 1 Jan 1900 00:00:00 +0000",
+                                  "yesterday at noon"])
+def test_impossible_dates_are_ignored_with_a_warning(date: str) -> None:
+    message = parse(raw_mail(f"Date: {date}\r\nSubject: x\r\n", b"x"))
+    assert message.date is None
+    assert any("Date" in w for w in message.warnings)
+
+
+def test_a_header_mail_parser_cannot_read_falls_back_to_the_standard_library() -> None:
+    data = b"From: =?utf-8?B?!!!notbase64?= <a@example.com>\r\nSubject: hi\r\nMessage-ID: <b@x>\r\n\r\nbody"
+    message = parse(data)
+    assert message.sender is not None and message.sender.addr == "a@example.com"
+    assert message.subject == "hi"

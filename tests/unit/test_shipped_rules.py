@@ -1,0 +1,61 @@
+"""The shipped rule set on mail as a merchandiser receives it, in English and Chinese."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailflow.parse import parse
+from mailflow.rules import load_rules
+from tests.conftest import ROOT
+from tests.mails import mail
+
+RULES = load_rules(ROOT / "rules")
+
+CASES = [
+    # subject, body, headers/attachments, expected category
+    ("PO 4501234", "Please see attached.", {"pdf": "PO_4501234.pdf"}, "order"),
+    ("New PO 4501234", "Please confirm.", {}, "order"),
+    ("PO#4501234", "", {}, "order"),
+    ("P.O. 4501234 - spunlace 40gsm", "", {}, "order"),
+    ("Order 4501234", "Please arrange production.", {}, "order"),
+    ("Re: PO 4501234 - delivery date", "Can you ship one week earlier?", {}, "order"),
+    ("Signed PI AN-PI-26-0400", "Attached the countersigned PI.", {}, "order"),
+    ("订单 4501234 请确认", "附件是我们的订单，请确认交期。", {}, "order"),
+    ("訂單確認", "請確認訂單。", {}, "order"),
+    ("Files", "Please find attached our purchase order for January.", {}, "order"),
+    ("Request for quotation: spunlace 40gsm", "Please quote your best price FOB Shanghai.", {}, "inquiry"),
+    ("询价：水刺无纺布", "请报价，谢谢。", {}, "inquiry"),
+    ("詢價", "請報價最低起訂量。", {}, "inquiry"),
+    ("RFQ for PO 4501111 replacement", "What is your MOQ?", {}, "inquiry"),
+    ("Samples please", "Could you send us some samples by DHL? Our courier account is 123.", {}, "sample"),
+    ("寄样", "请寄样品两卷。", {}, "sample"),
+    ("Payment for PO 4501234", "We have remitted the deposit today; bank slip attached.", {}, "payment"),
+    ("T/T copy", "", {}, "payment"),
+    ("水单", "已付款，请查收。", {}, "payment"),
+    ("L/C No. 26HH-ILC-00457 issued", "", {}, "payment"),
+    ("Booking confirmation SHA2611-6602", "ETD: 5 Dec", {}, "shipping"),
+    ("Draft B/L for approval", "", {}, "shipping"),
+    ("请提供装箱单", "麻烦提供装箱单和产地证。", {}, "shipping"),
+    ("Quality complaint - PO 4500655", "We found wrong GSM.", {}, "complaint"),
+    ("Claim for damaged cartons", "37 cartons were damaged on arrival.", {}, "complaint"),
+    ("质量投诉", "这批货有严重不良，要求赔偿。", {}, "complaint"),
+    ("Re: delivery", "The goods arrived damaged and we ask for compensation.", {}, "complaint"),
+    ("Automatic reply: PO 4501234", "I am out of the office.", {"Auto-Submitted": "auto-replied"}, "other"),
+    ("Undelivered Mail Returned to Sender", "", {"from": "MAILER-DAEMON@mx.acme.example"}, "other"),
+    ("Order now: fair tickets", "Get a quote today!", {"List-Id": "<news.fair.example>"}, "other"),
+    ("Payment advice - swift copy", "Open the attachment with your email password.", {}, "other"),
+    ("Happy holidays", "Best wishes from all of us.", {}, "other"),
+    ("Thanks", "So glad to meet you at the fair.", {}, "other"),
+    ("Acme Co. visit", "We will visit your factory.", {}, "other"),
+]
+
+
+@pytest.mark.parametrize("subject, body, extra, expected", CASES, ids=[c[0][:30] for c in CASES])
+def test_shipped_rules_classify_like_a_merchandiser(subject: str, body: str, extra: dict[str, str],
+                                                     expected: str) -> None:
+    headers = {k: v for k, v in extra.items() if k not in ("pdf", "from")}
+    attachments = [(extra["pdf"], b"%PDF-1.4", "application/pdf")] if "pdf" in extra else []
+    sender = extra.get("from", "Bob <bob@buyer.example>")
+    decision = RULES.classify(parse(mail(subject, body or "Hello.", sender=sender, headers=headers,
+                                         attachments=attachments)))
+    assert decision.category == expected, decision.conditions
