@@ -33,6 +33,7 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_once.py
+	$(BIN)/python bench/imap_ingest.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check mailflow tests

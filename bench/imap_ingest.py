@@ -16,7 +16,6 @@ of about 4 KB, 30% with a 100 KB PDF), then measures, each in its own process so
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import random
@@ -25,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -47,8 +45,8 @@ def make_pdf(size: int, seed: int) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >> >> >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+         b"/Resources << /Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >> >> >>"),
         b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Type /XObject /Subtype /Image /Width 1 /Height %d /ColorSpace /DeviceGray "
