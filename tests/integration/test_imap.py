@@ -337,3 +337,15 @@ def test_source_url_runs_one_pass_without_config_changes(tmp_path: Path, dovecot
     refused = cli(config, "run", "--once", "--source", "imap://desk@mail.example.com/INBOX",
                   env={"MAILFLOW_IMAP_PASSWORD": "x"})
     assert refused.exit_code == 2 and "only for a loopback host" in refused.stderr
+
+
+def test_password_from_a_command(tmp_path: Path, dovecot: Dovecot, imap_folder: str) -> None:
+    dovecot.append("desk", imap_folder, mail("Hello", message_id="pwcmd@northwind.example"))
+    config = write_config(tmp_path, dovecot, imap_folder)
+    config.write_text(config.read_text().replace("password: desk-pass", "password_command: 'echo desk-pass'"))
+    result = cli(config, "run", "--once")
+    assert result.exit_code == 0, result.output
+    assert filed_ids(config) == ["pwcmd@northwind.example"]
+    config.write_text(config.read_text().replace("echo desk-pass", "false"))
+    failed = cli(config, "run", "--once")
+    assert failed.exit_code == 5 and "password_command exited with status 1" in failed.stderr
