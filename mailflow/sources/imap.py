@@ -34,6 +34,7 @@ from mailflow.model import Origin, RawMail
 log = logging.getLogger("mailflow.imap")
 
 IDLE_LIMIT = 25 * 60  # re-issue IDLE well before the server's 29-minute limit
+SETTLE_SECONDS = 2.0  # the short IDLE after a sync that found mail
 
 
 class SourceError(MailflowError):
@@ -250,6 +251,7 @@ class FolderWatcher:
     def sync(self, client: imapclient.IMAPClient) -> int:
         """Process every message above the committed position; returns how many were handled."""
         info = client.select_folder(self.folder, readonly=self.account.dry_run)
+        self._news_during_sync(client)  # what SELECT reported is covered by this sync
         uidvalidity = int(info[b"UIDVALIDITY"])
         capabilities = set(client.capabilities())
         if not self.account.dry_run:
@@ -344,18 +346,24 @@ class FolderWatcher:
             client = None
             try:
                 client = connect(self.account)
-                self.sync(client)
+                handled = self.sync(client)
                 failures = 0
                 self.using_idle = self.account.idle and b"IDLE" in client.capabilities()
                 while not self.stop.is_set():
+                    if self._news_during_sync(client):
+                        handled = self.sync(client)
+                        continue
                     if self.using_idle:
-                        self._idle(client)
+                        # Mail that lands between a sync's last SEARCH and the start of IDLE may
+                        # not be announced until the server's own recheck (Dovecot: 30 s): after
+                        # a sync that found mail, the first IDLE is short and is followed by a sync.
+                        self._idle(client, SETTLE_SECONDS if handled else self.idle_cycle)
                     else:
                         self.poll.wait(timeout=poll_interval)
                         self.poll.clear()
                     if self.stop.is_set():
                         break
-                    self.sync(client)
+                    handled = self.sync(client)
             except FAULTS as exc:
                 failures += 1
                 delay = min(reconnect_max, 2.0 ** min(failures, 16)) * random.uniform(0.5, 1.0)
@@ -366,10 +374,19 @@ class FolderWatcher:
             finally:
                 _quiet_logout(client)
 
-    def _idle(self, client: imapclient.IMAPClient) -> None:
-        """Wait in IDLE until the server reports new mail, the cycle ends, or we are stopped."""
+    @staticmethod
+    def _news_during_sync(client: imapclient.IMAPClient) -> bool:
+        """Mail that arrives while a sync runs is announced (EXISTS) in the responses to the
+        sync's own commands, which imaplib files away; IDLE would never report it again, so look
+        there before waiting."""
+        untagged = client._imap.untagged_responses
+        news = bool(untagged.pop("EXISTS", None)) | bool(untagged.pop("RECENT", None))
+        return news
+
+    def _idle(self, client: imapclient.IMAPClient, seconds: float) -> None:
+        """Wait in IDLE until the server reports new mail, `seconds` pass, or we are stopped."""
         client.idle()
-        deadline = time.monotonic() + self.idle_cycle
+        deadline = time.monotonic() + seconds
         instant_empty = 0
         try:
             while not self.stop.is_set() and time.monotonic() < deadline:
