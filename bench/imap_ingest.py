@@ -147,7 +147,8 @@ def idle_latency(dovecot: object, port: int, base: Path, samples: int) -> tuple[
     client = dovecot.client("desk")  # type: ignore[attr-defined]
     client.create_folder(folder)
     config = write_config(base / "idle", port, folder)
-    log_file = Path(os.environ.get("MAILFLOW_BENCH_DAEMON_LOG", base / "idle-daemon.log")).open("w")
+    log_path = Path(os.environ.get("MAILFLOW_BENCH_DAEMON_LOG", base / "idle-daemon.log"))
+    log_file = log_path.open("w")  # closed in the finally below
     daemon = subprocess.Popen([sys.executable, "-m", "mailflow", "--config", str(config), "run"],
                               stdout=subprocess.DEVNULL, stderr=log_file)
     db = base / "idle" / "var" / "mailflow.db"
@@ -168,7 +169,7 @@ def idle_latency(dovecot: object, port: int, base: Path, samples: int) -> tuple[
                         break
                 if time.perf_counter() - start > 30:
                     log_file.flush()
-                    tail = Path(log_file.name).read_text().splitlines()[-15:]
+                    tail = log_path.read_text().splitlines()[-15:]
                     raise RuntimeError(f"message {i} not filed within 30 s; daemon log:\n" + "\n".join(tail))
                 time.sleep(0.01)
             latencies.append(time.perf_counter() - start)
@@ -176,6 +177,7 @@ def idle_latency(dovecot: object, port: int, base: Path, samples: int) -> tuple[
     finally:
         daemon.terminate()
         daemon.wait(timeout=30)
+        log_file.close()
         client.logout()
     return latencies, rss
 
