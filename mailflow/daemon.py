@@ -171,6 +171,18 @@ def run_once(desk: Desk, store: Store, sources: Sequence[Source],
     return sink.summary
 
 
+def stalled(watchers: Sequence[FolderWatcher], now: float, minutes: int) -> list[str]:
+    """The folders that have not synced for `minutes` (a watcher that never synced counts from
+    its start)."""
+    warnings = []
+    for watcher in watchers:
+        since = watcher.last_sync or watcher.started
+        if since and now - since > minutes * 60:
+            what = "has not synced" if watcher.last_sync else "has not completed a first sync"
+            warnings.append(f"{watcher.describe()} {what} for {(now - since) / 60:.0f} minutes")
+    return warnings
+
+
 def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Config,
                 accounts: Sequence[ImapAccount] = ()) -> None:
     stopper = Stopper()
@@ -194,11 +206,8 @@ def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Con
                 watcher.poll.set()
 
     def check_stalls() -> None:
-        now = time.monotonic()
-        for watcher in watchers:
-            if watcher.last_sync and now - watcher.last_sync > config.stall_warning_minutes * 60:
-                log.warning("%s has not synced for %.0f minutes", watcher.describe(),
-                            (now - watcher.last_sync) / 60)
+        for warning in stalled(watchers, time.monotonic(), config.stall_warning_minutes):
+            log.warning("%s", warning)
 
     schedule.clear("mailflow")
     schedule.every(config.poll_interval).seconds.do(poll_local).tag("mailflow")

@@ -235,6 +235,7 @@ class FolderWatcher:
     poll: threading.Event = field(default_factory=threading.Event)  # set by the poll schedule
     progress: bool = field(default_factory=lambda: sys.stderr.isatty())
     last_sync: float = 0.0  # time.monotonic() of the last successful sync
+    started: float = 0.0  # time.monotonic() when run() began
     using_idle: bool = False
     idle_cycle: float = IDLE_LIMIT
     dry_run_seen: dict[int, int] = field(default_factory=dict)  # dry run: UIDVALIDITY -> last UID seen
@@ -341,6 +342,7 @@ class FolderWatcher:
 
     def run(self, reconnect_max: float, poll_interval: float) -> None:
         """Sync, then wait for news (IDLE, or the poll schedule); reconnect after any fault."""
+        self.started = time.monotonic()
         failures = 0
         while not self.stop.is_set():
             client = None
