@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -25,3 +27,13 @@ def mail(subject: str = "Hello", body: str = "Hello.", *, sender: str = "Bob Buy
         maintype, subtype = ctype.split("/")
         message.add_attachment(payload, maintype=maintype, subtype=subtype, filename=filename)
     return bytes(message)
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
+    """Poll until `predicate()` holds: a liveness check with a generous limit, never a timing."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False

@@ -73,6 +73,13 @@ def test_example_mailbox_is_filed_as_a_desk_expects(desk: Path) -> None:
         store.close()
 
 
+def empty_inbox(desk: Path) -> Path:
+    inbox = desk.parent / "inbox"
+    for file in inbox.glob("*.eml"):
+        file.unlink()
+    return inbox
+
+
 def _url(config: Path) -> str:
     text = config.read_text()
     return re.search(r'url: "([^"]+)"', text).group(1)  # type: ignore[union-attr]
@@ -249,9 +256,7 @@ def test_init_writes_a_working_desk(tmp_path: Path) -> None:
 
 
 def test_poison_values_never_stop_the_run(desk: Path) -> None:
-    inbox = desk.parent / "inbox"
-    for file in inbox.glob("*.eml"):
-        file.unlink()
+    inbox = empty_inbox(desk)
     (inbox / "a-future.eml").write_bytes(b"From: a@b.example\r\nDate: Fri, 31 Dec 9999 23:59:59 -2359\r\n"
                                          b"Subject: far future\r\nMessage-ID: <future@b>\r\n\r\nhi\r\n")
     (inbox / "b-long.eml").write_bytes(b"From: a@b.example\r\nSubject: order no. " + b"9" * 5000 +
@@ -270,9 +275,7 @@ def test_poison_values_never_stop_the_run(desk: Path) -> None:
 
 
 def test_markup_in_a_buyers_subject_is_shown_as_text(desk: Path) -> None:
-    inbox = desk.parent / "inbox"
-    for file in inbox.glob("*.eml"):
-        file.unlink()
+    inbox = empty_inbox(desk)
     (inbox / "m.eml").write_bytes(b"From: Bob <bob@buyer.example>\r\nSubject: Request for quotation [/] [bold]x\r\n"
                                   b"Message-ID: <mk@b>\r\n\r\nPlease quote.\r\n")
     assert cli(desk, "run", "--once")[0] == 0
@@ -284,9 +287,7 @@ def test_markup_in_a_buyers_subject_is_shown_as_text(desk: Path) -> None:
 def test_assigning_one_of_two_messages_sharing_a_file_keeps_the_other_intact(desk: Path) -> None:
     from tests.mails import mail
 
-    inbox = desk.parent / "inbox"
-    for file in inbox.glob("*.eml"):
-        file.unlink()
+    inbox = empty_inbox(desk)
     logo = ("image001.png", b"\x89PNG same logo", "image/png")
     (inbox / "a.eml").write_bytes(mail("Hello", "one", message_id="s1@b.example", attachments=[logo]))
     (inbox / "b.eml").write_bytes(mail("Hello again", "two", message_id="s2@b.example", attachments=[logo]))

@@ -20,7 +20,7 @@ from mailflow.cli import main
 from mailflow.store import Store
 from tests.conftest import EXAMPLES, ROOT
 from tests.dovecot import Dovecot
-from tests.mails import mail
+from tests.mails import mail, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -71,15 +71,6 @@ def server_ids(dovecot: Dovecot, folder: str) -> dict[int, str]:
         return result
     finally:
         client.logout()
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.fixture
