@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
+import os
 import shutil
 import sys
 from collections import Counter
@@ -54,7 +56,7 @@ class State:
                 raise ConfigError("config file not found (create one with `mailflow init DIR`, "
                                   "or pass --config FILE)", self.config_path)
             self._config = load_config(self.config_path)
-            secrets = []
+            secrets = [os.environ.get("MAILFLOW_IMAP_PASSWORD", "")]
             for source in self._config.sources:
                 if source.imap:
                     secrets.append(source.imap.password)
@@ -149,8 +151,6 @@ def init(directory: Path) -> None:
 @handles_errors
 def run(state: State, once: bool, source: str | None, as_json: bool) -> None:
     """Fetch, classify, file and queue replies; without --once, keep watching until stopped."""
-    import os
-
     from mailflow.daemon import imap_accounts, local_sources, run_forever, run_once
     from mailflow.pipeline import load_desk
     from mailflow.sources.imap import SourceError, account_from_url
@@ -212,25 +212,35 @@ def status(state: State, as_json: bool) -> None:
     try:
         health = store.ledger.health()
         counts = store.counts()
+        failed_actions = store.ledger.failed_actions()
     finally:
         store.close()
     folders = [{"source": h.source, "uidvalidity": h.uidvalidity, "last_uid": h.last_uid,
-                "last_sync": h.last_sync_at.isoformat() if h.last_sync_at else None,
-                "server_messages": h.server_messages, "lag": h.lag, "last_error": h.last_error or None,
-                "last_error_at": h.last_error_at.isoformat() if h.last_error_at else None}
-               for h in health]
+                "last_sync": _utc_iso(h.last_sync_at), "server_messages": h.server_messages,
+                "lag": h.lag, "last_error": h.last_error or None,
+                "last_error_at": _utc_iso(h.last_error_at)} for h in health]
     if as_json:
         click.echo(json.dumps({"folders": folders, "outbox": counts["outbox"],
                                "messages": counts["messages"], "orders": counts["orders"],
-                               "quarantined": counts["quarantined"]}, indent=2))
+                               "quarantined": counts["quarantined"],
+                               "failed_server_actions": failed_actions}, indent=2))
         return
     table = Table("folder", "last sync", "lag", "last error")
     for f in folders:
         error = f"{f['last_error_at']}: {f['last_error']}" if f["last_error"] else ""
         _row(table, str(f["source"]), str(f["last_sync"] or "never"), str(f["lag"]), error)
     out.print(table)
+    if failed_actions:
+        out.print(f"{failed_actions} server action(s) (move/flag) failed: see the log", markup=False)
     out.print(f"outbox: {counts['outbox'] or 'empty'}   messages: {counts['messages']}   "
               f"orders: {counts['orders']}   quarantined: {counts['quarantined']}", markup=False)
+
+
+def _utc_iso(value: dt.datetime | None) -> str | None:
+    """Times are stored in UTC; SQLite gives them back without a zone."""
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
 
 
 @main.group()

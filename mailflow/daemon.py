@@ -223,7 +223,10 @@ def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Con
         schedule.run_pending()
         stopper.event.wait(timeout=min(1.0, max(0.1, schedule.idle_seconds() or 1.0)))
     schedule.clear("mailflow")
+    for watcher in watchers:
+        watcher.poll.set()  # wake pollers, so they see the stop at once
+    deadline = time.monotonic() + 30
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=max(0.1, deadline - time.monotonic()))
     sink.write_orders()
     log.info("stopped")

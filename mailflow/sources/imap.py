@@ -131,19 +131,25 @@ def account_from_url(url: str, password: str | None) -> tuple[ImapAccount, str]:
     parts = urlsplit(url)
     if parts.scheme not in ("imap", "imaps"):
         raise ConfigError(f"not an IMAP URL: {url!r} (use imaps://USER@HOST:PORT/FOLDER)")
-    netloc = parts.netloc
-    if "@" not in netloc:
+    if parts.password is not None:
+        raise ConfigError("put the password in MAILFLOW_IMAP_PASSWORD, not in the URL")
+    # the user may be an address: the last "@" separates it from the host
+    userinfo, at, _ = parts.netloc.rpartition("@")
+    if not at or not userinfo:
         raise ConfigError(f"{url!r} names no user (imaps://USER@HOST:PORT/FOLDER)")
-    user, _, hostport = netloc.rpartition("@")
-    host, _, port = hostport.partition(":")
+    try:
+        host, port = parts.hostname or "", parts.port
+    except ValueError as exc:
+        raise ConfigError(f"{url!r}: {exc}") from None
     if parts.scheme == "imap" and host not in LOOPBACK_HOSTS:
         raise ConfigError(f"plain imap:// sends the password in clear: only for a loopback host, "
                           f"not {host}; use imaps://")
     if not password:
         raise ConfigError("set MAILFLOW_IMAP_PASSWORD to the mailbox password for --source imap…")
+    user = unquote(userinfo)
     folder = unquote(parts.path.lstrip("/")) or "INBOX"
     try:
-        account = ImapAccount(host=host, port=int(port) if port else None, username=unquote(user),
+        account = ImapAccount(host=host, port=port, username=user,
                               password=password, tls="implicit" if parts.scheme == "imaps" else "none",
                               folders=[folder])
     except ValueError as exc:
@@ -154,9 +160,12 @@ def account_from_url(url: str, password: str | None) -> tuple[ImapAccount, str]:
 # --- server actions -------------------------------------------------------------------------
 
 def carry_out(client: imapclient.IMAPClient, uid: int, actions: Sequence[dict[str, Any]],
-              capabilities: set[bytes]) -> list[str]:
-    """Flags first, then copies, then at most one move (or an explicit delete). Idempotent:
-    flags are sets, and a UID that is already gone is simply not found again."""
+              capabilities: set[bytes], already_in: Callable[[str], bool] | None = None) -> list[str]:
+    """Flags first, then copies, then at most one move (or an explicit delete).
+
+    Idempotent: flags are sets, and a UID that is already gone is not found again. A COPY is
+    not, so when an earlier attempt may have got that far (`already_in` is given on a replay),
+    a folder that already holds the message is not copied to again."""
     add: list[str] = []
     remove: list[str] = []
     copies: list[str] = []
@@ -179,6 +188,9 @@ def carry_out(client: imapclient.IMAPClient, uid: int, actions: Sequence[dict[st
         done.append(f"unflag {' '.join(remove)}")
     for folder in copies:
         _ensure_folder(client, folder)
+        if already_in is not None and already_in(folder):
+            done.append(f"already copied to {folder}")
+            continue
         client.copy([uid], folder)
         done.append(f"copy to {folder}")
     if move:
@@ -186,7 +198,8 @@ def carry_out(client: imapclient.IMAPClient, uid: int, actions: Sequence[dict[st
         if b"MOVE" in capabilities:
             client.move([uid], move)
         else:
-            client.copy([uid], move)
+            if already_in is None or not already_in(move):
+                client.copy([uid], move)
             _delete(client, uid, capabilities)
         done.append(f"move to {move}")
     elif delete:
@@ -203,7 +216,11 @@ def _as_list(value: Any) -> list[str]:
 
 def _ensure_folder(client: imapclient.IMAPClient, folder: str) -> None:
     if not client.folder_exists(folder):
-        client.create_folder(folder)
+        try:
+            client.create_folder(folder)
+        except IMAPClientError:
+            if not client.folder_exists(folder):  # another watcher created it meanwhile: fine
+                raise
         try:
             client.subscribe_folder(folder)
         except IMAPClientError:
@@ -239,6 +256,7 @@ class FolderWatcher:
     using_idle: bool = False
     idle_cycle: float = IDLE_LIMIT
     dry_run_seen: dict[int, int] = field(default_factory=dict)  # dry run: UIDVALIDITY -> last UID seen
+    _unprocessed: set[int] = field(default_factory=set)  # UIDs the last sync left on the server
 
     @property
     def source(self) -> str:
@@ -259,41 +277,47 @@ class FolderWatcher:
             self._pending(client, uidvalidity, capabilities)
         handled = 0
         for _ in range(3):  # mail that arrives during a pass is taken in the next one
-            uids, rescan = self._new_uids(client, uidvalidity)
+            uids, rescan_until = self._new_uids(client, uidvalidity)
             if not uids:
                 break
-            handled += self._process(client, uids, uidvalidity, rescan, capabilities)
+            handled += self._process(client, uids, uidvalidity, rescan_until, capabilities)
             if self.stop.is_set():
                 break
-        last = self.ledger.last_uid(self.source, uidvalidity) or 0
-        remaining = [] if self.account.dry_run else [
-            u for u in client.search(["UID", f"{last + 1}:*"]) if u > last]
+        remaining = set() if self.account.dry_run else set(self._new_uids(client, uidvalidity)[0])
         exists = int(info.get(b"EXISTS", 0))
         self.ledger.synced(self.source, uidvalidity, exists, len(remaining))
-        if remaining and not self.stop.is_set():
-            log.warning("%s: the server holds %d message(s) above UID %d that were not processed",
-                        self.describe(), len(remaining), last)
+        stuck = remaining & self._unprocessed  # left over by two syncs in a row: not just arriving
+        if stuck and not self.stop.is_set():
+            log.warning("%s: the server holds %d message(s) that two syncs did not process "
+                        "(UIDs %d…%d)", self.describe(), len(stuck), min(stuck), max(stuck))
+        self._unprocessed = remaining
         self.last_sync = time.monotonic()
         return handled
 
-    def _new_uids(self, client: imapclient.IMAPClient, uidvalidity: int) -> tuple[list[int], bool]:
-        last = self.ledger.last_uid(self.source, uidvalidity)
+    def _new_uids(self, client: imapclient.IMAPClient, uidvalidity: int) -> tuple[list[int], int]:
+        """(UIDs to process, the highest UID to match by Message-ID as well: a recreated folder)."""
+        position = self.ledger.position(self.source, uidvalidity)
+        last = position[0] if position else None
+        rescan_until = position[1] if position else 0
         if self.account.dry_run:  # nothing is committed in a dry run: remember in memory only
             last = max(last or 0, self.dry_run_seen.get(uidvalidity, 0)) or last
-        # a folder that was ever recreated is matched by Message-ID too, until the end of time:
-        # a restart in the middle of its rescan must not file anything twice either
-        rescan = any(v != uidvalidity for v in self.ledger.known_uidvalidities(self.source))
         if last is None:
-            if rescan:
-                log.warning("%s: UIDVALIDITY is now %d: the folder was recreated; rescanning, "
-                            "skipping mail already filed", self.describe(), uidvalidity)
-            criteria: list[Any] = ["SINCE", self.account.since] if (
-                self.account.since and not rescan) else ["ALL"]
-            return sorted(client.search(criteria)), rescan
-        return sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last), rescan
+            criteria: list[Any] = ["SINCE", self.account.since] if self.account.since else ["ALL"]
+            uids = sorted(client.search(criteria))
+            others = [v for v in self.ledger.known_uidvalidities(self.source) if v != uidvalidity]
+            if others and not self.account.dry_run:
+                # the folder was recreated: what it holds now may all be filed already, under
+                # other bytes even; mail arriving from now on is new whatever its Message-ID
+                rescan_until = max(uids, default=0)
+                self.ledger.start_rescan(self.source, uidvalidity, rescan_until)
+                log.warning("%s: UIDVALIDITY is now %d: the folder was recreated; rescanning %d "
+                            "message(s), skipping mail already filed", self.describe(), uidvalidity,
+                            len(uids))
+            return uids, rescan_until
+        return sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last), rescan_until
 
     def _process(self, client: imapclient.IMAPClient, uids: list[int], uidvalidity: int,
-                 rescan: bool, capabilities: set[bytes]) -> int:
+                 rescan_until: int, capabilities: set[bytes]) -> int:
         count = 0
         started = time.monotonic()
         with self._progress(len(uids)) as advance:
@@ -311,7 +335,7 @@ class FolderWatcher:
                                     uidvalidity=uidvalidity, uid=uid)
                     fetched[uid] = {}  # drop the server's copy as soon as the message is handed on
                     handled = self.handle(RawMail(body if isinstance(body, bytes) else bytes(body),
-                                                  origin), rescan)
+                                                  origin), uid <= rescan_until)
                     self.dry_run_seen[uidvalidity] = max(uid, self.dry_run_seen.get(uidvalidity, 0))
                     outcome = getattr(handled, "outcome", None)
                     if (getattr(handled, "applied", None) is not None and outcome is not None
@@ -326,8 +350,14 @@ class FolderWatcher:
         for row in self.ledger.pending(self.source, uidvalidity):
             if only_uid is not None and row.uid != only_uid:
                 continue
+            already_in = None
+            if row.attempts and row.message_id:  # replay: an earlier attempt may have copied it
+                already_in = self._holder(client, row.message_id)
+            self.ledger.attempt(row.id)
             try:
-                done = carry_out(client, row.uid, row.actions, capabilities)
+                done = carry_out(client, row.uid, row.actions, capabilities, already_in)
+            except (imaplib.IMAP4.abort, OSError):
+                raise  # the connection is gone: the action stays pending for the next connection
             except IMAPClientError as exc:  # the server said NO/BAD: record it, do not retry forever
                 log.warning("%s UID %d: server action failed: %s", self.describe(), row.uid, exc)
                 self.ledger.finish(row.id, error=str(exc))
@@ -335,13 +365,27 @@ class FolderWatcher:
             self.ledger.finish(row.id)
             log.info("%s UID %d: %s", self.describe(), row.uid, ", ".join(done) or "nothing to do")
 
+    def _holder(self, client: imapclient.IMAPClient, message_id: str) -> Callable[[str], bool]:
+        def holds(folder: str) -> bool:
+            client.select_folder(folder, readonly=True)
+            try:
+                return bool(client.search(["HEADER", "Message-ID", message_id]))
+            finally:
+                client.select_folder(self.folder, readonly=self.account.dry_run)
+        return holds
+
     def _progress(self, total: int) -> Any:
         return _Progress(self.describe(), total, self.progress and total >= 50)
 
     # the long-running loop -----------------------------------------------------------------
 
     def run(self, reconnect_max: float, poll_interval: float) -> None:
-        """Sync, then wait for news (IDLE, or the poll schedule); reconnect after any fault."""
+        """Sync, then wait for news (IDLE, or the poll schedule); reconnect after any fault.
+
+        Nothing ends this loop but the stop event: a server fault reconnects with backoff, and an
+        unexpected error (a full disk, a bug) is logged and retried the same way, so a folder is
+        never silently abandoned.
+        """
         self.started = time.monotonic()
         failures = 0
         while not self.stop.is_set():
@@ -351,15 +395,18 @@ class FolderWatcher:
                 handled = self.sync(client)
                 failures = 0
                 self.using_idle = self.account.idle and b"IDLE" in client.capabilities()
+                settle = True
                 while not self.stop.is_set():
                     if self._news_during_sync(client):
                         handled = self.sync(client)
                         continue
                     if self.using_idle:
                         # Mail that lands between a sync's last SEARCH and the start of IDLE may
-                        # not be announced until the server's own recheck (Dovecot: 30 s): after
-                        # a sync that found mail, the first IDLE is short and is followed by a sync.
-                        self._idle(client, SETTLE_SECONDS if handled else self.idle_cycle)
+                        # not be announced until the server's own recheck (Dovecot: 30 s): every
+                        # long IDLE is preceded by a short one and a sync.
+                        settle = settle or bool(handled)
+                        self._idle(client, SETTLE_SECONDS if settle else self.idle_cycle)
+                        settle = not settle
                     else:
                         self.poll.wait(timeout=poll_interval)
                         self.poll.clear()
@@ -368,13 +415,23 @@ class FolderWatcher:
                     handled = self.sync(client)
             except FAULTS as exc:
                 failures += 1
-                delay = min(reconnect_max, 2.0 ** min(failures, 16)) * random.uniform(0.5, 1.0)
                 reason = str(exc) if isinstance(exc, SourceError) else explain(exc, self.account)
-                log.warning("%s: %s; reconnecting in %.1f s", self.describe(), reason, delay)
-                self.ledger.failed(self.source, reason)
-                self.stop.wait(delay)
+                self._back_off(reason, failures, reconnect_max)
+            except Exception as exc:
+                failures += 1
+                log.exception("%s: unexpected error", self.describe())
+                self._back_off(f"{type(exc).__name__}: {exc}", failures, reconnect_max)
             finally:
                 _quiet_logout(client)
+
+    def _back_off(self, reason: str, failures: int, reconnect_max: float) -> None:
+        delay = min(reconnect_max, 2.0 ** min(failures, 16)) * random.uniform(0.5, 1.0)
+        log.warning("%s: %s; reconnecting in %.1f s", self.describe(), reason, delay)
+        try:
+            self.ledger.failed(self.source, reason)
+        except Exception as exc:  # noqa: BLE001 - the database may be the fault
+            log.warning("%s: cannot record the error: %s", self.describe(), exc)
+        self.stop.wait(delay)
 
     @staticmethod
     def _news_during_sync(client: imapclient.IMAPClient) -> bool:

@@ -161,7 +161,7 @@ class Store:
                                           content_type=att.content_type, size=att.size,
                                           sha256=att.sha256, path=str(att_rel)))
             if position is not None:
-                add_actions_in(session, position, row.id, source_actions)
+                add_actions_in(session, position, row.id, source_actions, message.message_id)
             for reply in outcome.replies:
                 session.add(OutboxRow(
                     message_id=reply.message_id, answers_id=row.id,

@@ -49,11 +49,11 @@ def advance_in(session: Session, position: Position) -> None:
 
 
 def add_actions_in(session: Session, position: Position, message_row_id: int | None,
-                   actions: Sequence[dict[str, Any]]) -> None:
+                   actions: Sequence[dict[str, Any]], message_id: str = "") -> None:
     if actions:
         session.add(PendingAction(source=position.source, uidvalidity=position.uidvalidity,
                                   uid=position.uid, message_row_id=message_row_id,
-                                  actions=list(actions)))
+                                  actions=list(actions), message_id=message_id))
 
 
 class SyncLedger:
@@ -65,6 +65,32 @@ class SyncLedger:
         with self.sessions() as session:
             return session.scalar(select(SourcePosition.last_uid).where(
                 SourcePosition.source == source, SourcePosition.uidvalidity == uidvalidity))
+
+    def position(self, source: str, uidvalidity: int) -> tuple[int, int] | None:
+        """(last UID done, last UID of a rescan) under this UIDVALIDITY; None: never synced."""
+        with self.sessions() as session:
+            row = session.execute(select(SourcePosition.last_uid, SourcePosition.rescan_until).where(
+                SourcePosition.source == source, SourcePosition.uidvalidity == uidvalidity)).first()
+        return (int(row[0]), int(row[1])) if row else None
+
+    def start_rescan(self, source: str, uidvalidity: int, until_uid: int) -> None:
+        """A recreated folder: remember up to which UID mail is matched by Message-ID too, and
+        give up the server actions still pending under the old UIDVALIDITY (those UIDs are gone)."""
+        with self.sessions() as session, session.begin():
+            row = session.scalar(select(SourcePosition).where(
+                SourcePosition.source == source, SourcePosition.uidvalidity == uidvalidity))
+            if row is None:
+                session.add(SourcePosition(source=source, uidvalidity=uidvalidity, last_uid=0,
+                                           rescan_until=until_uid))
+            for action in session.scalars(select(PendingAction).where(
+                    PendingAction.source == source, PendingAction.uidvalidity != uidvalidity,
+                    PendingAction.state == "pending")):
+                action.state, action.error = "failed", "folder recreated (UIDVALIDITY changed)"
+                action.done_at = utcnow()
+
+    def failed_actions(self) -> int:
+        with self.sessions() as session:
+            return len(session.scalars(select(PendingAction.id).where(PendingAction.state == "failed")).all())
 
     def known_uidvalidities(self, source: str) -> list[int]:
         with self.sessions() as session:
@@ -80,6 +106,13 @@ class SyncLedger:
             return list(session.scalars(select(PendingAction).where(
                 PendingAction.source == source, PendingAction.uidvalidity == uidvalidity,
                 PendingAction.state == "pending").order_by(PendingAction.uid)))
+
+    def attempt(self, action_id: int) -> None:
+        """Counted before the server is asked, so a replay knows an attempt may have happened."""
+        with self.sessions() as session, session.begin():
+            row = session.get(PendingAction, action_id)
+            if row is not None:
+                row.attempts += 1
 
     def finish(self, action_id: int, error: str = "") -> None:
         with self.sessions() as session, session.begin():

@@ -206,6 +206,11 @@ def test_uidvalidity_change_files_nothing_twice(tmp_path: Path, dovecot: Dovecot
     assert summary["read"] == 5 and summary["duplicates"] == 4
     ids = filed_ids(config)
     assert sorted(ids) == sorted([f"uv-{i}@northwind.example" for i in range(5)] + ["uv-new@northwind.example"])
+    # after the rescan, a corrected resend that arrives later is new mail, whatever its Message-ID
+    corrected = mail("Inquiry 0 (corrected)", "Please quote 500 rolls.", message_id="uv-0@northwind.example")
+    dovecot.append("desk", imap_folder, corrected)
+    again = cli(config, "run", "--once", "--json")
+    assert json.loads(again.stdout)["read"] == 1 and filed_ids(config).count("uv-0@northwind.example") == 2
 
 
 def test_server_restart_mid_run_is_survived(tmp_path: Path, dovecot: Dovecot, imap_folder: str,
@@ -340,3 +345,40 @@ def test_password_from_a_command(tmp_path: Path, dovecot: Dovecot, imap_folder: 
     config.write_text(config.read_text().replace("echo desk-pass", "false"))
     failed = cli(config, "run", "--once")
     assert failed.exit_code == 5 and "password_command exited with status 1" in failed.stderr
+
+
+def test_a_replayed_copy_after_a_crash_does_not_copy_twice(tmp_path: Path, dovecot: Dovecot,
+                                                          imap_folder: str) -> None:
+    import shutil
+
+    from sqlalchemy import update
+
+    from mailflow.store.db import PendingAction
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    target = f"{imap_folder}-Copies"
+    (rules / "01-copy.yaml").write_text(
+        f"- name: copy-it\n  when: {{subject: {{contains: 'Copy me'}}}}\n"
+        f"  then: [{{imap: {{copy: '{target}'}}}}, continue]\n")
+    dovecot.append("desk", imap_folder, mail("Copy me", message_id="copy@northwind.example"))
+    config = write_config(tmp_path, dovecot, imap_folder)
+    config.write_text(config.read_text().replace(f"rules: {ROOT / 'rules'}", f"rules: {rules}"))
+    assert cli(config, "run", "--once").exit_code == 0
+    assert len(server_ids(dovecot, target)) == 1
+    # the process "died" after the COPY reached the server but before the action was marked done
+    store = store_of(config)
+    try:
+        with store.sessions() as session, session.begin():
+            session.execute(update(PendingAction).values(state="pending", done_at=None))
+    finally:
+        store.close()
+    again = cli(config, "run", "--once")
+    assert again.exit_code == 0, again.output
+    assert "already copied" in again.stderr
+    assert len(server_ids(dovecot, target)) == 1
+    client = dovecot.client("desk")
+    try:
+        client.delete_folder(target)
+    finally:
+        client.logout()

@@ -26,6 +26,8 @@ def test_user_with_an_at_sign_need_not_be_escaped() -> None:
     ("imaps://imap.example.com/INBOX", "pw", "names no user"),
     ("pop3://a@b/INBOX", "pw", "not an IMAP URL"),
     ("imaps://a@imap.example.com/INBOX", None, "MAILFLOW_IMAP_PASSWORD"),
+    ("imap://desk:s3cret@127.0.0.1:1143/INBOX", "pw", "not in the URL"),
+    ("imaps://a@imap.example.com:99999/INBOX", "pw", "out of range"),
 ])
 def test_bad_source_urls_are_refused(url: str, password: str | None, fragment: str) -> None:
     with pytest.raises(ConfigError, match=fragment):
@@ -47,3 +49,8 @@ def test_faults_are_explained_in_one_line() -> None:
     assert "did not answer within 60 s" in explain(TimeoutError(), account)
     import socket
     assert "unknown host imap.acme.example" in explain(socket.gaierror(-2, "Name or service not known"), account)
+
+
+def test_ipv6_loopback_is_accepted_for_plain_imap() -> None:
+    account, _ = account_from_url("imap://desk@[::1]:1430/INBOX", "pw")
+    assert (account.host, account.effective_port, account.tls) == ("::1", 1430, "none")
