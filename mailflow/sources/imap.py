@@ -208,6 +208,10 @@ def carry_out(client: imapclient.IMAPClient, uid: int, actions: Sequence[dict[st
     return done
 
 
+def _copies(actions: Sequence[dict[str, Any]], capabilities: set[bytes]) -> bool:
+    return any(a.get("copy") or (a.get("move") and b"MOVE" not in capabilities) for a in actions)
+
+
 def _as_list(value: Any) -> list[str]:
     if not value:
         return []
@@ -353,7 +357,8 @@ class FolderWatcher:
             already_in = None
             if row.attempts and row.message_id:  # replay: an earlier attempt may have copied it
                 already_in = self._holder(client, row.message_id)
-            self.ledger.attempt(row.id)
+            if _copies(row.actions, capabilities):  # only a COPY needs the attempt on record first
+                self.ledger.attempt(row.id)
             try:
                 done = carry_out(client, row.uid, row.actions, capabilities, already_in)
             except (imaplib.IMAP4.abort, OSError):
