@@ -207,3 +207,26 @@ def test_an_empty_rules_folder_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "rules").mkdir()
     with pytest.raises(RuleError, match="no rules found"):
         load_rules(tmp_path / "rules")
+
+
+@pytest.mark.parametrize("pattern, text, expected", [
+    (r"PO\s*\d+", "our po 4500871 attached", "po 4500871"),
+    (r"\bT/?T COPY\b", "Attached the tt copy", "tt copy"),
+    (r"[A-Z]{2}-\d{3}", "ref mh-118 and AB-999", "mh-118"),
+    (r"\D\D\d", "AB1", "AB1"),  # \D stays "not a digit", not lowered to \d
+    (r"ORDER\W+NO", "Order -- No", "Order -- No"),
+    (r"Größe", "GRÖSSE GRÖßE", "GRÖßE"),
+    (r"\N{LATIN SMALL LETTER A}BC", "xABC", "ABC"),
+])
+def test_regex_ignores_case_without_changing_what_escapes_mean(tmp_path: Path, pattern: str, text: str,
+                                                               expected: str) -> None:
+    rules = ruleset(tmp_path, f"- name: r\n  category: hit\n  when: {{body: {{regex: '{pattern}'}}}}\n")
+    decision = rules.classify(parse(mail("x", text)))
+    assert decision.category == "hit"
+    assert f"matched '{expected}'" in decision.conditions[0]
+
+
+def test_an_escaped_digit_class_is_not_turned_into_its_opposite(tmp_path: Path) -> None:
+    rules = ruleset(tmp_path, "- name: r\n  category: hit\n  when: {subject: {regex: '^\\D+$'}}\n")
+    assert rules.classify(parse(mail("ABC"))).category == "hit"
+    assert rules.classify(parse(mail("123"))).category == "other"
