@@ -254,7 +254,7 @@ def accounts() -> None:
 def accounts_test(state: State) -> None:
     """Log in to each account; list watched folders with counts and capabilities."""
     from mailflow.daemon import imap_accounts
-    from mailflow.sources.imap import FAULTS, SourceError, connect, explain
+    from mailflow.sources.imap import FAULTS, SourceError, connect, explain, quiet_logout
 
     failures = 0
     accounts_ = imap_accounts(state.config)
@@ -285,10 +285,7 @@ def accounts_test(state: State) -> None:
             failures += 1
             click.echo(f"FAIL {account.label}: {explain(exc, account)}")
         finally:
-            try:
-                client.logout()
-            except FAULTS:
-                pass
+            quiet_logout(client)
     if failures:
         raise SourceError(f"{failures} problem(s) found")
 

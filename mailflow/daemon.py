@@ -20,7 +20,7 @@ import schedule
 from mailflow.config import Config, ImapAccount
 from mailflow.pipeline import Desk, Handled, handle
 from mailflow.sources import Source
-from mailflow.sources.imap import FAULTS, FolderWatcher, SourceError, connect, explain
+from mailflow.sources.imap import FAULTS, FolderWatcher, connect, explain, quiet_logout
 from mailflow.sources.local import local_source
 from mailflow.store import Store
 
@@ -156,16 +156,12 @@ def run_once(desk: Desk, store: Store, sources: Sequence[Source],
                 client = connect(watcher.account)
                 watcher.sync(client)
             except FAULTS as exc:
-                reason = str(exc) if isinstance(exc, SourceError) else explain(exc, watcher.account)
+                reason = explain(exc, watcher.account)
                 log.error("%s: %s", watcher.describe(), reason)
                 store.ledger.failed(watcher.source, reason)
                 sink.summary.errors.append(f"{watcher.describe()}: {reason}")
             finally:
-                if client is not None:
-                    try:
-                        client.logout()
-                    except FAULTS:
-                        pass
+                quiet_logout(client)
     finally:
         sink.write_orders()
     return sink.summary

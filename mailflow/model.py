@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Literal
 
 Direction = Literal["in", "out"]
@@ -209,10 +208,3 @@ class Quarantined:
     sha256: str
     reason: str
 
-
-@dataclass(frozen=True)
-class ArchivePaths:
-    """Where one message's files live inside the archive root (relative paths)."""
-
-    mail: Path
-    attachments: tuple[Path, ...]

@@ -80,7 +80,7 @@ def connect(account: ImapAccount) -> imapclient.IMAPClient:
                                                                "password_command")
             client.login(account.username, password)
     except Exception as exc:
-        _quiet_logout(client)
+        quiet_logout(client)
         if isinstance(exc, SourceError):
             raise
         raise SourceError(explain(exc, account)) from exc
@@ -89,6 +89,8 @@ def connect(account: ImapAccount) -> imapclient.IMAPClient:
 
 def explain(exc: BaseException, account: ImapAccount) -> str:
     """One line a person can act on."""
+    if isinstance(exc, SourceError):  # already explained where it was raised
+        return str(exc)
     where = f"{account.host}:{account.effective_port}"
     if isinstance(exc, LoginError):
         detail = str(exc).strip() or "authentication failed"
@@ -114,7 +116,7 @@ FAULTS: tuple[type[BaseException], ...] = (IMAPClientError, OSError, EOFError, S
                                           imaplib.IMAP4.abort, imaplib.IMAP4.error)
 
 
-def _quiet_logout(client: imapclient.IMAPClient | None) -> None:
+def quiet_logout(client: imapclient.IMAPClient | None) -> None:
     if client is None:
         return
     try:
@@ -303,8 +305,9 @@ class FolderWatcher:
         position = self.ledger.position(self.source, uidvalidity)
         last = position[0] if position else None
         rescan_until = position[1] if position else 0
-        if self.account.dry_run:  # nothing is committed in a dry run: remember in memory only
-            last = max(last or 0, self.dry_run_seen.get(uidvalidity, 0)) or last
+        seen = self.dry_run_seen.get(uidvalidity)
+        if self.account.dry_run and seen is not None:  # a dry run commits nothing: memory only
+            last = max(last or 0, seen)
         if last is None:
             criteria: list[Any] = ["SINCE", self.account.since] if self.account.since else ["ALL"]
             uids = sorted(client.search(criteria))
@@ -420,14 +423,13 @@ class FolderWatcher:
                     handled = self.sync(client)
             except FAULTS as exc:
                 failures += 1
-                reason = str(exc) if isinstance(exc, SourceError) else explain(exc, self.account)
-                self._back_off(reason, failures, reconnect_max)
+                self._back_off(explain(exc, self.account), failures, reconnect_max)
             except Exception as exc:
                 failures += 1
                 log.exception("%s: unexpected error", self.describe())
                 self._back_off(f"{type(exc).__name__}: {exc}", failures, reconnect_max)
             finally:
-                _quiet_logout(client)
+                quiet_logout(client)
 
     def _back_off(self, reason: str, failures: int, reconnect_max: float) -> None:
         delay = min(reconnect_max, 2.0 ** min(failures, 16)) * random.uniform(0.5, 1.0)

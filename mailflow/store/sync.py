@@ -60,12 +60,6 @@ class SyncLedger:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
 
-    def last_uid(self, source: str, uidvalidity: int) -> int | None:
-        """The last UID done in this folder under this UIDVALIDITY; None: never synced under it."""
-        with self.sessions() as session:
-            return session.scalar(select(SourcePosition.last_uid).where(
-                SourcePosition.source == source, SourcePosition.uidvalidity == uidvalidity))
-
     def position(self, source: str, uidvalidity: int) -> tuple[int, int] | None:
         """(last UID done, last UID of a rescan) under this UIDVALIDITY; None: never synced."""
         with self.sessions() as session:
