@@ -8,6 +8,7 @@ unless it says `continue`.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -55,13 +56,22 @@ class Matcher:
     values: tuple[str, ...]
     compiled: tuple[re.Pattern[str], ...] = ()
     addresses: bool = False  # `in` on an address field also matches by domain
+    # the lower-cased regexes joined into one alternation: one pass over a body, not one each
+    combined: re.Pattern[str] | None = None
 
     def test(self, candidate: str) -> str | None:
         if self.op == "contains":
-            low = candidate.lower()
+            low = _lower(candidate)
             return next((v for v in self.values if v.lower() in low), None)
         if self.op == "regex":
-            lowered = candidate.lower()
+            lowered = _lower(candidate)
+            if self.combined is not None:
+                found = self.combined.search(lowered)
+                if found is None:
+                    return None
+                if len(lowered) == len(candidate):
+                    return candidate[found.start():found.end()] or self.combined.pattern
+                return found.group(0) or self.combined.pattern
             for pattern in self.compiled:
                 # patterns compiled for lower-cased text run on it; the rest ignore case themselves
                 text = candidate if pattern.flags & re.IGNORECASE else lowered
@@ -91,6 +101,23 @@ class Matcher:
             return f"in a list of {len(self.values)}"
         shown = self.values[0] if len(self.values) == 1 else "|".join(self.values)
         return f"{self.op} '{_short(shown, 50)}'"
+
+
+@functools.lru_cache(maxsize=32)
+def _lower(text: str) -> str:
+    """Lower-cased text, kept for the next rule: every rule reads the same subject and body."""
+    return text.lower()
+
+
+def _combined(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """One alternation of patterns that run on lower-cased text, or None when any cannot join
+    (it ignores case itself, or its groups would clash with another's)."""
+    if len(patterns) < 2 or any(p.flags & re.IGNORECASE or p.groupindex for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.MULTILINE)
+    except re.error:  # e.g. numbered back-references that no longer point where they did
+        return None
 
 
 def _case_insensitive(pattern: str) -> re.Pattern[str]:
@@ -160,7 +187,8 @@ def _matchers(spec: Any, where: Where, field_name: str, rule_file: Path,
                 raise op_where.error(f"invalid regex: {exc}", f"{field_name}.regex") from None
         if op == "in":
             values = tuple(v.strip().lower() for v in values)
-        result.append(Matcher(op, values, compiled, addresses=addresses and op == "in"))
+        result.append(Matcher(op, values, compiled, addresses=addresses and op == "in",
+                              combined=_combined(compiled)))
     return tuple(result)
 
 
@@ -233,15 +261,22 @@ class Group(Condition):
     children: tuple[Condition, ...]
 
     def evaluate(self, message: Message) -> Result:
-        results = [c.evaluate(message) for c in self.children]
-        true_reasons = [r for ok, reasons in results if ok for r in reasons]
-        if self.kind == "any":
-            return any(ok for ok, _ in results), true_reasons
+        """`all` stops at the first miss and `none` at the first match; `any` reads every child,
+        so that the explanation lists everything that matched."""
         if self.kind == "all":
-            ok = all(ok for ok, _ in results)
-            return ok, true_reasons if ok else []
-        ok = not any(ok for ok, _ in results)
-        return ok, ([f"none of {len(self.children)} exclusion(s) matched"] if ok else [])
+            reasons: list[str] = []
+            for child in self.children:
+                ok, child_reasons = child.evaluate(message)
+                if not ok:
+                    return False, []
+                reasons.extend(child_reasons)
+            return True, reasons
+        if self.kind == "any":
+            results = [c.evaluate(message) for c in self.children]
+            return any(ok for ok, _ in results), [r for ok, rs in results if ok for r in rs]
+        if any(child.evaluate(message)[0] for child in self.children):
+            return False, []
+        return True, [f"none of {len(self.children)} exclusion(s) matched"]
 
 
 def _address_values(attr: str) -> Callable[[Message], list[str]]:

@@ -10,6 +10,7 @@ moves or flags it on the server.
 from __future__ import annotations
 
 import imaplib
+import json
 import logging
 import random
 import shlex
@@ -21,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import imapclient
@@ -31,6 +32,7 @@ from mailflow.config import LOOPBACK_HOSTS, ImapAccount
 from mailflow.errors import ConfigError, MailflowError
 from mailflow.model import Origin, RawMail
 
+T = TypeVar("T")
 log = logging.getLogger("mailflow.imap")
 
 IDLE_LIMIT = 25 * 60  # re-issue IDLE well before the server's 29-minute limit
@@ -161,13 +163,14 @@ def account_from_url(url: str, password: str | None) -> tuple[ImapAccount, str]:
 
 # --- server actions -------------------------------------------------------------------------
 
-def carry_out(client: imapclient.IMAPClient, uid: int, actions: Sequence[dict[str, Any]],
+def carry_out(client: imapclient.IMAPClient, uids: Sequence[int], actions: Sequence[dict[str, Any]],
               capabilities: set[bytes], already_in: Callable[[str], bool] | None = None) -> list[str]:
-    """Flags first, then copies, then at most one move (or an explicit delete).
+    """Flags first, then copies, then at most one move (or an explicit delete), each as one
+    command for all `uids` (messages whose rules asked for the same actions).
 
     Idempotent: flags are sets, and a UID that is already gone is not found again. A COPY is
-    not, so when an earlier attempt may have got that far (`already_in` is given on a replay),
-    a folder that already holds the message is not copied to again."""
+    not, so when an earlier attempt may have got that far (`already_in` is given on a replay of
+    a single message), a folder that already holds the message is not copied to again."""
     add: list[str] = []
     remove: list[str] = []
     copies: list[str] = []
@@ -182,30 +185,31 @@ def carry_out(client: imapclient.IMAPClient, uid: int, actions: Sequence[dict[st
         move = action.get("move") or move
         delete = delete or bool(action.get("delete"))
     done: list[str] = []
+    uids = list(uids)
     if add:
-        client.add_flags([uid], add, silent=True)
+        client.add_flags(uids, add, silent=True)
         done.append(f"flag {' '.join(add)}")
     if remove:
-        client.remove_flags([uid], remove, silent=True)
+        client.remove_flags(uids, remove, silent=True)
         done.append(f"unflag {' '.join(remove)}")
     for folder in copies:
         _ensure_folder(client, folder)
         if already_in is not None and already_in(folder):
             done.append(f"already copied to {folder}")
             continue
-        client.copy([uid], folder)
+        client.copy(uids, folder)
         done.append(f"copy to {folder}")
     if move:
         _ensure_folder(client, move)
         if b"MOVE" in capabilities:
-            client.move([uid], move)
+            client.move(uids, move)
         else:
             if already_in is None or not already_in(move):
-                client.copy([uid], move)
-            _delete(client, uid, capabilities)
+                client.copy(uids, move)
+            _delete(client, uids, capabilities)
         done.append(f"move to {move}")
     elif delete:
-        _delete(client, uid, capabilities)
+        _delete(client, uids, capabilities)
         done.append("delete")
     return done
 
@@ -233,10 +237,10 @@ def _ensure_folder(client: imapclient.IMAPClient, folder: str) -> None:
             pass
 
 
-def _delete(client: imapclient.IMAPClient, uid: int, capabilities: set[bytes]) -> None:
-    client.add_flags([uid], [imapclient.DELETED], silent=True)
+def _delete(client: imapclient.IMAPClient, uids: list[int], capabilities: set[bytes]) -> None:
+    client.add_flags(uids, [imapclient.DELETED], silent=True)
     if b"UIDPLUS" in capabilities:
-        client.uid_expunge([uid])
+        client.uid_expunge(uids)
     # without UIDPLUS an EXPUNGE would remove every \Deleted message of the folder, including
     # ones a person marked: leave it flagged instead
 
@@ -332,6 +336,7 @@ class FolderWatcher:
                 if self.stop.is_set():
                     break
                 fetched = client.fetch(batch, ["BODY.PEEK[]"])
+                with_actions: set[int] = set()
                 for uid in batch:
                     if self.stop.is_set():
                         break
@@ -347,31 +352,53 @@ class FolderWatcher:
                     outcome = getattr(handled, "outcome", None)
                     if (getattr(handled, "applied", None) is not None and outcome is not None
                             and outcome.source_actions):
-                        self._pending(client, uidvalidity, capabilities, uid)
+                        with_actions.add(uid)
                     count += 1
                     advance(count, time.monotonic() - started)
+                if with_actions:  # committed with their messages: carried out a batch at a time
+                    self._pending(client, uidvalidity, capabilities, with_actions)
         return count
 
     def _pending(self, client: imapclient.IMAPClient, uidvalidity: int, capabilities: set[bytes],
-                 only_uid: int | None = None) -> None:
-        for row in self.ledger.pending(self.source, uidvalidity):
-            if only_uid is not None and row.uid != only_uid:
-                continue
-            already_in = None
-            if row.attempts and row.message_id:  # replay: an earlier attempt may have copied it
-                already_in = self._holder(client, row.message_id)
-            if _copies(row.actions, capabilities):  # only a COPY needs the attempt on record first
-                self.ledger.attempt(row.id)
-            try:
-                done = carry_out(client, row.uid, row.actions, capabilities, already_in)
-            except (imaplib.IMAP4.abort, OSError):
-                raise  # the connection is gone: the action stays pending for the next connection
-            except IMAPClientError as exc:  # the server said NO/BAD: record it, do not retry forever
-                log.warning("%s UID %d: server action failed: %s", self.describe(), row.uid, exc)
-                self.ledger.finish(row.id, error=str(exc))
-                continue
-            self.ledger.finish(row.id)
-            log.info("%s UID %d: %s", self.describe(), row.uid, ", ".join(done) or "nothing to do")
+                 only_uids: set[int] | None = None) -> None:
+        """Carry out committed server actions: messages that asked for the same actions share
+        one command; a replay (an earlier attempt may have got halfway) goes one at a time."""
+        rows = [r for r in self.ledger.pending(self.source, uidvalidity)
+                if only_uids is None or r.uid in only_uids]
+        groups: dict[str, list[Any]] = {}
+        for row in rows:
+            if row.attempts and row.message_id:
+                self._carry_out(client, [row], capabilities, self._holder(client, row.message_id))
+            else:
+                groups.setdefault(json.dumps(row.actions, sort_keys=True), []).append(row)
+        for group in groups.values():
+            for part in _chunks(group, 200):  # keeps a command line well under server limits
+                if not self._carry_out(client, part, capabilities) and len(part) > 1:
+                    for row in part:  # the server refused the group: find out which one it minds
+                        replay = row.message_id and _copies(row.actions, capabilities)
+                        self._carry_out(client, [row], capabilities,
+                                        self._holder(client, row.message_id) if replay else None)
+
+    def _carry_out(self, client: imapclient.IMAPClient, rows: list[Any], capabilities: set[bytes],
+                   already_in: Callable[[str], bool] | None = None) -> bool:
+        """False when the server refused (recorded on a single row, left pending on a group)."""
+        ids, uids = [r.id for r in rows], [r.uid for r in rows]
+        if _copies(rows[0].actions, capabilities):  # only a COPY needs the attempt on record first
+            self.ledger.attempt(ids)
+        try:
+            done = carry_out(client, uids, rows[0].actions, capabilities, already_in)
+        except (imaplib.IMAP4.abort, OSError):
+            raise  # the connection is gone: the actions stay pending for the next connection
+        except IMAPClientError as exc:  # the server said NO/BAD: record it, do not retry forever
+            if len(rows) > 1:
+                return False
+            log.warning("%s UID %d: server action failed: %s", self.describe(), uids[0], exc)
+            self.ledger.finish(ids, error=str(exc))
+            return True
+        self.ledger.finish(ids)
+        shown = f"UID {uids[0]}" if len(uids) == 1 else f"{len(uids)} messages (UIDs {uids[0]}…{uids[-1]})"
+        log.info("%s %s: %s", self.describe(), shown, ", ".join(done) or "nothing to do")
+        return True
 
     def _holder(self, client: imapclient.IMAPClient, message_id: str) -> Callable[[str], bool]:
         def holds(folder: str) -> bool:
@@ -476,7 +503,7 @@ class FolderWatcher:
                         raise
 
 
-def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+def _chunks(items: list[T], size: int) -> Iterator[list[T]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.store.db import PendingAction, SourceHealth, SourcePosition, utcnow
@@ -101,18 +101,17 @@ class SyncLedger:
                 PendingAction.source == source, PendingAction.uidvalidity == uidvalidity,
                 PendingAction.state == "pending").order_by(PendingAction.uid)))
 
-    def attempt(self, action_id: int) -> None:
+    def attempt(self, action_ids: Sequence[int]) -> None:
         """Counted before the server is asked, so a replay knows an attempt may have happened."""
         with self.sessions() as session, session.begin():
-            row = session.get(PendingAction, action_id)
-            if row is not None:
-                row.attempts += 1
+            session.execute(update(PendingAction).where(PendingAction.id.in_(list(action_ids)))
+                            .values(attempts=PendingAction.attempts + 1))
 
-    def finish(self, action_id: int, error: str = "") -> None:
+    def finish(self, action_ids: Sequence[int], error: str = "") -> None:
         with self.sessions() as session, session.begin():
-            row = session.get(PendingAction, action_id)
-            if row is not None:
-                row.state, row.error, row.done_at = ("failed" if error else "done"), error, utcnow()
+            session.execute(update(PendingAction).where(PendingAction.id.in_(list(action_ids)))
+                            .values(state="failed" if error else "done", error=error,
+                                    done_at=utcnow()))
 
     def synced(self, source: str, uidvalidity: int, server_messages: int, lag: int) -> None:
         with self.sessions() as session, session.begin():
