@@ -19,11 +19,14 @@ demo: $(STAMP)
 	$(BIN)/mailflow --config examples/mailflow.yaml order list
 	$(BIN)/mailflow --config examples/mailflow.yaml outbox list
 
+# Dovecot for the IMAP tests, a CJK font for the Chinese test PDFs, poppler for the benchmark.
 system-packages:
-	@command -v dovecot >/dev/null 2>&1 || { \
-	  echo "installing dovecot-imapd (needed by the IMAP tests)"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null) \
-	  || echo "warning: could not install dovecot-imapd; IMAP tests will be skipped"; }
+	@{ command -v dovecot >/dev/null 2>&1 && [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] \
+	   && command -v pdftotext >/dev/null 2>&1; } || { \
+	  echo "installing dovecot-imapd, fonts-wqy-zenhei and poppler-utils (needed by the tests)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	     dovecot-imapd fonts-wqy-zenhei poppler-utils >/dev/null) \
+	  || echo "warning: could not install the system packages; the tests that need them are skipped"; }
 
 test: $(STAMP) system-packages
 	$(BIN)/python -m pytest -q
@@ -31,9 +34,10 @@ test: $(STAMP) system-packages
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
 
-bench: $(STAMP)
+bench: $(STAMP) system-packages
 	$(BIN)/python bench/run_once.py
 	$(BIN)/python bench/imap_ingest.py
+	$(BIN)/python bench/extract.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check mailflow tests

@@ -78,6 +78,7 @@ def main() -> None:
         start = time.perf_counter()
         again = run_once(desk, store, source)
         second = time.perf_counter() - start
+        desk.close()
         store.close()
     n = args.messages
     print(f"mailbox: {n} messages, {size / 1e6:.1f} MB (example inbox repeated), SQLite, this machine")

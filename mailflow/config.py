@@ -188,6 +188,19 @@ class Correlation(_Strict):
         return patterns
 
 
+class Extraction(_Strict):
+    """Reading order documents (PDF, spreadsheets, mail bodies). Each PDF is read in a worker
+    process with these limits, so a hostile file costs at most that, never the daemon."""
+
+    enabled: bool = True
+    workers: int = Field(default=0, ge=0, le=64)  # 0: one per CPU core
+    cpu_seconds: int = Field(default=20, ge=1, le=3600)  # per document
+    memory_mb: int = Field(default=1024, ge=128)  # per worker (RLIMIT_AS)
+    max_pages: int = Field(default=50, ge=1)
+    template_dirs: list[Path] = Field(default_factory=list)  # beside templates/extract
+    price_list: Path | None = None  # CSV: item code, floor price (the margin rule)
+
+
 class Config(_Strict):
     identity: Identity
     sources: list[Source] = Field(default_factory=list)
@@ -199,6 +212,7 @@ class Config(_Strict):
     reply: ReplyPolicy = ReplyPolicy()
     buyers: list[Buyer] = Field(default_factory=list)
     correlation: Correlation = Correlation()
+    extract: Extraction = Extraction()
     poll_interval: int = Field(default=60, ge=1)  # seconds between polls where IDLE is missing
     stall_warning_minutes: int = Field(default=15, ge=1)  # warn when a folder has not synced
     reconnect_max_seconds: float = Field(default=300.0, gt=0)  # backoff ceiling after faults

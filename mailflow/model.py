@@ -135,6 +135,15 @@ class LineItem:
 
 
 @dataclass(frozen=True)
+class Check:
+    """One cross-check a merchandiser would make on an order document."""
+
+    name: str  # line_amount | total | delivery_past | currency | price_floor
+    ok: bool
+    detail: str
+
+
+@dataclass(frozen=True)
 class OrderData:
     """What extraction learned about an order from one message; empty when nothing was found."""
 
@@ -147,12 +156,19 @@ class OrderData:
     payment_terms: str = ""
     lines: tuple[LineItem, ...] = ()
     total: Decimal | None = None
-    source: str = ""  # which reader produced it
+    source: str = ""  # which reader produced it: "template <name>", "generic", …
     errors: tuple[str, ...] = ()
+    document: str = ""  # the attachment (or "mail body") it was read from
+    confidence: tuple[tuple[str, float], ...] = ()  # per field, for the fields read
+    checks: tuple[Check, ...] = ()
 
     @property
     def empty(self) -> bool:
         return not (self.numbers or self.lines or self.total is not None)
+
+    @property
+    def checks_failed(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if not c.ok)
 
 
 @dataclass(frozen=True)

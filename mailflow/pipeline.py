@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import logging
 import re
@@ -19,7 +20,9 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from mailflow.config import Buyer, Config
 from mailflow.correlate import OrderLookup, aliases_in, correlate, token_pattern
 from mailflow.errors import QuarantinedMail, ReplyTemplateError, StoreError
-from mailflow.extract import extract_order, read_attachment_texts
+from mailflow.extract import Extractor, settings_from
+from mailflow.extract import record as order_record
+from mailflow.extract.templates import load_templates
 from mailflow.model import (
     Action,
     Address,
@@ -37,7 +40,7 @@ from mailflow.parse import parse
 from mailflow.reply.compose import compose, recipients, reply_message_id, reply_subject
 from mailflow.reply.guard import reasons_not_to_reply
 from mailflow.reply.render import ReplyTemplates
-from mailflow.rules import RuleSet, load_rules
+from mailflow.rules import RuleSet, compile_order_expression, load_rules, order_expression_true
 from mailflow.store import Applied, Store
 from mailflow.store.sync import Position
 from mailflow.worker import WorkerFailed, run_limited
@@ -57,6 +60,10 @@ class Desk:
     templates: ReplyTemplates
     patterns: tuple[re.Pattern[str], ...]
     token: re.Pattern[str]
+    extractor: Extractor
+
+    def close(self) -> None:
+        self.extractor.close()
 
 
 def load_desk(config: Config) -> Desk:
@@ -70,9 +77,11 @@ def load_desk(config: Config) -> Desk:
                 raise ReplyTemplateError(
                     f"rule {rule.name!r} replies with template {action.params['template']!r}, "
                     f"which is not in {templates.directory}", rule.file, rule.line, "then.reply")
+    settings = settings_from(config)
+    load_templates(settings.template_dirs)  # a broken extraction template stops start-up too
     return Desk(config=config, rules=rules, templates=templates,
                 patterns=tuple(re.compile(p) for p in config.correlation.patterns),
-                token=token_pattern(config.reply.subject_token))
+                token=token_pattern(config.reply.subject_token), extractor=Extractor(settings))
 
 
 def buyer_of(message: Message, buyers: list[Buyer]) -> tuple[str, Buyer | None]:
@@ -122,10 +131,16 @@ def parse_bounded(data: bytes) -> Message:
 
 def process(raw: RawMail, desk: Desk, lookup: OrderLookup) -> tuple[Outcome, list[str]]:
     """One mail -> its Outcome and the order numbers it gives; raises QuarantinedMail."""
-    message = read_attachment_texts(parse_bounded(raw.data))
+    message = desk.extractor.attachment_texts(parse_bounded(raw.data),
+                                              pdf_text=desk.rules.reads_attachment_text)
     decision = desk.rules.classify(message)
-    order_data = extract_order(message, decision)
     buyer_name, buyer = buyer_of(message, desk.config.buyers)
+    usual = buyer.currency if buyer and buyer.currency else _usual_currency(lookup, buyer_name)
+    order_data, _documents = desk.extractor.extract(message, decision, usual_currency=usual)
+    for error in order_data.errors:
+        log.warning("extraction: %s (message <%s>)", error, message.message_id)
+    if desk.rules.reads_order and not order_data.empty:  # rules on the order see it now
+        decision = desk.rules.classify(message, order_record.facts(order_data))
     order = correlate(message, decision, order_data, buyer_name, lookup, desk.patterns, desk.token)
     files_to_order = any(a.params.get("to") == "order" for a in decision.wants("file"))
     # only an order found by its number (or new) learns the other numbers a message gives:
@@ -137,6 +152,11 @@ def process(raw: RawMail, desk: Desk, lookup: OrderLookup) -> tuple[Outcome, lis
                       order=order, replies=tuple(replies), suppressed=tuple(suppressed),
                       source_actions=tuple(decision.wants("imap")))
     return outcome, aliases
+
+
+def _usual_currency(lookup: OrderLookup, buyer: str) -> str:
+    usual = getattr(lookup, "usual_currency", None)  # the store knows; a test lookup may not
+    return str(usual(buyer)) if usual and buyer else ""
 
 
 def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
@@ -172,8 +192,11 @@ def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
         subject = reply_subject(message.subject, token)
         message_id = reply_message_id(message.sha256, name, config.identity.domain)
         hold_reason = ""
+        hold_if = action.params.get("hold_if")
         if action.params.get("hold"):
             hold_reason = f"rule {action.rule} asks for approval"
+        elif hold_if and _holds(hold_if, order_data):
+            hold_reason = f"rule {action.rule} holds it: {hold_if}"
         elif config.reply.hold_all:
             hold_reason = "every reply waits for approval (reply.hold_all)"
         raw = compose(message=message, sender=sender, to=to, subject=subject, text=text, html=html,
@@ -183,6 +206,19 @@ def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
                              references=(*message.references, message.message_id),
                              state="held" if hold_reason else "queued", reason=hold_reason, raw=raw))
     return replies, suppressed
+
+
+@functools.lru_cache(maxsize=64)
+def _expression(text: str) -> Any:
+    return compile_order_expression(text, None, "hold_if")  # type: ignore[arg-type]
+
+
+def _holds(expression: str, data: OrderData) -> bool:
+    """A reply's `hold_if` on the extracted order; an order we could not read is held too, since
+    nobody can tell whether the condition is met."""
+    if data.empty:
+        return True
+    return order_expression_true(_expression(expression), order_record.facts(data))[0]
 
 
 def reply_context(message: Message, order: OrderRef | None, order_data: OrderData,

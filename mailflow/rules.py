@@ -10,10 +10,13 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from jinja2 import TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
 
 from mailflow.errors import RuleError
 from mailflow.model import Action, Address, Attachment, Decision, Message
@@ -208,7 +211,7 @@ Result = tuple[bool, list[str]]
 
 
 class Condition:
-    def evaluate(self, message: Message) -> Result:
+    def evaluate(self, message: Message, order: OrderFacts | None = None) -> Result:
         raise NotImplementedError
 
 
@@ -218,7 +221,7 @@ class FieldCondition(Condition):
     matchers: tuple[Matcher, ...]
     values: Callable[[Message], list[str]]
 
-    def evaluate(self, message: Message) -> Result:
+    def evaluate(self, message: Message, order: OrderFacts | None = None) -> Result:
         hit = _all_match(self.matchers, self.values(message))
         if hit is None:
             return False, [f"{self.label} did not match"]
@@ -229,7 +232,7 @@ class FieldCondition(Condition):
 class HeaderExists(Condition):
     name: str
 
-    def evaluate(self, message: Message) -> Result:
+    def evaluate(self, message: Message, order: OrderFacts | None = None) -> Result:
         present = bool(message.header_values(self.name))
         return present, [f"header {self.name} {'is present' if present else 'is absent'}"]
 
@@ -238,7 +241,7 @@ class HeaderExists(Condition):
 class AttachmentCondition(Condition):
     parts: tuple[tuple[str, tuple[Matcher, ...]], ...]  # (name|type|text, matchers)
 
-    def evaluate(self, message: Message) -> Result:
+    def evaluate(self, message: Message, order: OrderFacts | None = None) -> Result:
         for att in message.attachments:
             reasons = []
             for part, matchers in self.parts:
@@ -260,23 +263,63 @@ class Group(Condition):
     kind: str  # any | all | none
     children: tuple[Condition, ...]
 
-    def evaluate(self, message: Message) -> Result:
+    def evaluate(self, message: Message, order: OrderFacts | None = None) -> Result:
         """`all` stops at the first miss and `none` at the first match; `any` reads every child,
         so that the explanation lists everything that matched."""
         if self.kind == "all":
             reasons: list[str] = []
             for child in self.children:
-                ok, child_reasons = child.evaluate(message)
+                ok, child_reasons = child.evaluate(message, order)
                 if not ok:
                     return False, []
                 reasons.extend(child_reasons)
             return True, reasons
         if self.kind == "any":
-            results = [c.evaluate(message) for c in self.children]
+            results = [c.evaluate(message, order) for c in self.children]
             return any(ok for ok, _ in results), [r for ok, rs in results if ok for r in rs]
-        if any(child.evaluate(message)[0] for child in self.children):
+        if any(child.evaluate(message, order)[0] for child in self.children):
             return False, []
         return True, [f"none of {len(self.children)} exclusion(s) matched"]
+
+
+OrderFacts = Mapping[str, Any]  # an order's extracted data as plain values (see pipeline)
+
+_EXPRESSIONS = SandboxedEnvironment()
+
+
+def compile_order_expression(text: Any, where: Where, path: str) -> Callable[..., Any]:
+    """`order.total > 50000 or order.checks_failed`: a Jinja2 expression, run sandboxed."""
+    if not isinstance(text, str) or not text.strip():
+        raise where.error("expected an expression such as 'order.total > 50000'", path)
+    try:
+        return _EXPRESSIONS.compile_expression(text, undefined_to_none=True)
+    except TemplateSyntaxError as exc:
+        raise where.error(f"invalid expression: {exc.message}", path) from None
+
+
+def order_expression_true(expression: Callable[..., Any], order: OrderFacts | None) -> tuple[bool, str]:
+    """(value, why not) — an expression on missing data (no order read, no total) is false."""
+    if not order:
+        return False, "no order data was read"
+    try:
+        return bool(expression(order=order, **order)), ""
+    except Exception as exc:  # noqa: BLE001 - e.g. None > 50000 when the total is unknown
+        return False, f"cannot be evaluated on this order ({type(exc).__name__})"
+
+
+@dataclass(frozen=True)
+class OrderCondition(Condition):
+    """True when an expression on the extracted order is (rules are run again once the order
+    documents have been read, so this sees them)."""
+
+    text: str
+    expression: Callable[..., Any]
+
+    def evaluate(self, message: Message, order: OrderFacts | None = None) -> Result:
+        ok, why_not = order_expression_true(self.expression, order)
+        if ok:
+            return True, [f"order: {self.text}"]
+        return False, [f"order: {self.text} is not true" + (f": {why_not}" if why_not else "")]
 
 
 def _address_values(attr: str) -> Callable[[Message], list[str]]:
@@ -345,7 +388,10 @@ def build_condition(node: Any, file: Path, line: int | None, path: str = "when")
             plain = "glob" if part in ("name", "type") else "contains"
             parts.append((part, _matchers(spec, pwhere, f"{kpath}.{part}", file, plain_op=plain)))
         return AttachmentCondition(tuple(parts))
-    known = ", ".join((*ADDRESS_FIELDS, *TEXT_FIELDS, "header", "attachment", "any", "all", "none"))
+    if key == "order":
+        return OrderCondition(str(value), compile_order_expression(value, kwhere, kpath))
+    known = ", ".join((*ADDRESS_FIELDS, *TEXT_FIELDS, "header", "attachment", "order", "any",
+                       "all", "none"))
     raise kwhere.error(f"unknown condition {key!r} (use {known})", kpath)
 
 
@@ -420,14 +466,18 @@ def _action_params(kind: str, value: Any, where: Where, path: str) -> dict[str, 
             value = {"template": value}
         if not isinstance(value, dict) or not isinstance(value.get("template"), str):
             raise where.error("reply: needs {template: NAME}", path)
-        unknown = set(value) - {"template", "hold", "language"}
+        unknown = set(value) - {"template", "hold", "hold_if", "language"}
         if unknown:
             raise where.error(f"unknown reply option {min(unknown)!r} "
-                              "(use template, hold, language)", path)
+                              "(use template, hold, hold_if, language)", path)
         if value.get("language") not in (None, "en", "zh"):
             raise where.error("language: takes en or zh", path)
-        return {"template": value["template"], "hold": bool(value.get("hold", False)),
-                "language": value.get("language")}
+        hold_if = value.get("hold_if")
+        if hold_if is not None:  # checked now, so a typo stops start-up, not the first order
+            compile_order_expression(hold_if, where, f"{path}.hold_if")
+        params = {"template": value["template"], "hold": bool(value.get("hold", False)),
+                  "language": value.get("language")}
+        return params if hold_if is None else {**params, "hold_if": str(hold_if)}
     if kind == "imap":
         if not isinstance(value, dict) or not value:
             raise where.error("imap: needs move, copy, flag, unflag, seen or delete", path)
@@ -443,7 +493,18 @@ def _action_params(kind: str, value: Any, where: Where, path: str) -> dict[str, 
 class RuleSet:
     rules: tuple[Rule, ...]
 
-    def classify(self, message: Message) -> Decision:
+    @functools.cached_property
+    def reads_order(self) -> bool:
+        """Whether any rule tests the extracted order (then rules run again after extraction)."""
+        return any(_walk(rule.when, OrderCondition) for rule in self.rules)
+
+    @functools.cached_property
+    def reads_attachment_text(self) -> bool:
+        """Whether any rule tests attachment text (then PDF text is read before rules run)."""
+        return any(part == "text" for rule in self.rules for cond in _walk(rule.when, AttachmentCondition)
+                   for part, _ in cond.parts)  # type: ignore[attr-defined]
+
+    def classify(self, message: Message, order: OrderFacts | None = None) -> Decision:
         category: str | None = None
         deciding: str | None = None
         conditions: list[str] = []
@@ -451,7 +512,7 @@ class RuleSet:
         tags: list[str] = []
         matched: list[str] = []
         for rule in self.rules:
-            ok, reasons = rule.when.evaluate(message)
+            ok, reasons = rule.when.evaluate(message, order)
             if not ok:
                 continue
             matched.append(rule.name)
@@ -467,6 +528,14 @@ class RuleSet:
         return Decision(category=category or FALLBACK_CATEGORY, rule=deciding,
                         conditions=tuple(conditions), actions=tuple(actions), tags=tuple(tags),
                         matched_rules=tuple(matched))
+
+
+def _walk(condition: Condition, kind: type[Condition]) -> list[Condition]:
+    if isinstance(condition, kind):
+        return [condition]
+    if isinstance(condition, Group):
+        return [found for child in condition.children for found in _walk(child, kind)]
+    return []
 
 
 def _rule_files(directory: Path) -> list[Path]:

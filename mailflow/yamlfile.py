@@ -21,7 +21,14 @@ class LineList(list):  # type: ignore[type-arg]
 
 
 class _Loader(yaml.SafeLoader):
-    pass
+    duplicates_allowed = False
+
+
+class _LenientLoader(_Loader):
+    """For files written for other tools (invoice2data templates), where PyYAML's rule holds:
+    a repeated key keeps its last value."""
+
+    duplicates_allowed = True
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -36,7 +43,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         except TypeError:
             raise yaml.constructor.ConstructorError(
                 None, None, "a mapping key must be a plain value", key_node.start_mark) from None
-        if key in result:
+        if key in result and not loader.duplicates_allowed:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
@@ -55,7 +62,7 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def load_yaml(path: Path, error: type[Located]) -> Any:
+def load_yaml(path: Path, error: type[Located], *, duplicates: bool = False) -> Any:
     """Parse one YAML file; syntax errors become `error` with the file and line."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -66,7 +73,7 @@ def load_yaml(path: Path, error: type[Located]) -> Any:
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror}", path) from None
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=_LenientLoader if duplicates else _Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

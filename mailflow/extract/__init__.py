@@ -1,37 +1,221 @@
-"""Order data from a message's attachments and text.
+"""Order data from a message's attachments and text: the pipeline's `extract` stage.
 
-The `extract` step of the pipeline calls `extract_order`. The PDF reader (pdfplumber in a
-bounded worker), per-buyer templates and the generic reader plug in here; until they do,
-every message yields an empty `OrderData` and the pipeline files by the numbers it finds.
+PDFs are read in a pool of limited worker processes (pdf.py), with a buyer's invoice2data
+template when one matches (templates.py) and the generic reader otherwise (generic.py);
+spreadsheets and mail bodies go through the generic reader; the result is cross-checked
+(checks.py). A document that cannot be read is recorded with its reason on the order data,
+and the message is filed all the same.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import logging
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
-from mailflow.model import Decision, Message, OrderData
+from mailflow.errors import ExtractionError
+from mailflow.extract import checks, pdf, sheets
+from mailflow.extract.pdf import Document
+from mailflow.model import Attachment, Decision, Message, OrderData
 from mailflow.parse import decode_bytes
+from mailflow.worker import WorkerFailed, WorkerPool
+
+log = logging.getLogger("mailflow.extract")
 
 TEXT_TYPES = ("text/plain", "text/csv", "text/tab-separated-values")
 MAX_TEXT_BYTES = 5_000_000
+MAX_DOCUMENT_BYTES = 50_000_000
+HAND_OVER_BYTES = 1_000_000  # larger documents go to a worker through a temporary file
+
+
+def is_pdf(att: Attachment) -> bool:
+    return att.content_type == "application/pdf" or att.filename.lower().endswith(".pdf")
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    template_dirs: tuple[str, ...] = ()
+    workers: int = 0  # 0: one per core
+    cpu_seconds: int = 20
+    memory_mb: int = 1024
+    max_pages: int = 50
+    floors: Mapping[str, Decimal] = dataclasses.field(default_factory=dict)
+    enabled: bool = True
+
+
+class Extractor:
+    """Owns the worker pool; started on the first PDF, closed with the daemon."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._pool: WorkerPool | None = None
+
+    @property
+    def pool(self) -> WorkerPool:
+        if self._pool is None:
+            size = self.settings.workers or os.cpu_count() or 1
+            self._pool = WorkerPool(size, memory_mb=self.settings.memory_mb)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    # --- documents ---------------------------------------------------------------------
+
+    def _submit(self, func: Any, data: bytes, *args: Any) -> Future[Document]:
+        """A document goes to a worker; a large one through a temporary file, so that the daemon
+        does not hold a pickled copy of it beside the message."""
+        if len(data) <= HAND_OVER_BYTES:
+            return self.pool.submit(func, data, *args, seconds=self.settings.cpu_seconds)
+        fd, path = tempfile.mkstemp(prefix="mailflow-doc-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        future = self.pool.submit(_from_file, func, path, *args, seconds=self.settings.cpu_seconds)
+        future.add_done_callback(lambda _: Path(path).unlink(missing_ok=True))
+        return future
+
+    def _result(self, future: Future[Document], name: str) -> Document:
+        try:
+            return future.result()
+        except WorkerFailed as exc:
+            return Document(name, error=exc.reason)
+
+    def read_pdf(self, data: bytes, name: str) -> Document:
+        """One PDF's order (template or generic reader), in a worker."""
+        if len(data) > MAX_DOCUMENT_BYTES:
+            return Document(name, error=f"{len(data) / 1e6:.0f} MB, larger than the "
+                                        f"{MAX_DOCUMENT_BYTES // 1_000_000} MB limit for a document")
+        return self._result(self._submit(pdf.read_order, data, name, self.settings.template_dirs,
+                                         self.settings.max_pages), name)
+
+    def documents(self, message: Message, kinds: set[str]) -> list[Document]:
+        """Every document of the kinds asked for, PDFs read side by side in the pool."""
+        futures: list[tuple[str, Future[Document]]] = []
+        done: list[Document] = []
+        for att in message.attachments:
+            if "pdf" in kinds and is_pdf(att):
+                if att.size > MAX_DOCUMENT_BYTES:
+                    done.append(Document(att.filename, error="larger than the limit for a document"))
+                    continue
+                futures.append((att.filename, self._submit(
+                    pdf.read_order, att.payload, att.filename, self.settings.template_dirs,
+                    self.settings.max_pages)))
+            elif "spreadsheet" in kinds and sheets.is_sheet(att.filename, att.content_type):
+                futures.append((att.filename, self._submit(sheets.read_sheet, att.payload,
+                                                           att.filename)))
+        documents = [self._result(f, name) for name, f in futures] + done
+        if "body" in kinds and message.text.strip():
+            documents.append(pdf.generic_document("mail body", message.text))
+        return documents
+
+    def extract(self, message: Message, decision: Decision, *, usual_currency: str = "",
+                today: dt.date | None = None) -> tuple[OrderData, list[Document]]:
+        """The order data an `extract` rule action asks for, checked; empty when none."""
+        wanted = decision.wants("extract")
+        if not wanted or not self.settings.enabled:
+            return OrderData(), []
+        kinds: set[str] = set()
+        for action in wanted:
+            kind = str(action.params.get("from", "auto"))
+            kinds |= {"pdf", "spreadsheet", "body"} if kind == "auto" else {kind}
+        documents = self.documents(message, kinds)
+        data = order_data(documents)
+        if data.empty and not data.errors:
+            return data, documents
+        when = today or (message.date.date() if message.date else dt.date.today())
+        return dataclasses.replace(data, checks=checks.check_order(
+            data, today=when, usual_currency=usual_currency, floors=self.settings.floors)), documents
+
+    def attachment_texts(self, message: Message, pdf_text: bool) -> Message:
+        """Fill `Attachment.text` where it can be read safely, so rules can test it: plain text
+        here; PDF text (cheap reader, in a worker) only when a rule looks at attachment text."""
+        attachments = []
+        futures: dict[int, Future[Document]] = {}
+        for index, att in enumerate(message.attachments):
+            if pdf_text and self.settings.enabled and is_pdf(att) and att.size <= MAX_DOCUMENT_BYTES:
+                futures[index] = self._submit(pdf.read_text, att.payload, att.filename,
+                                              self.settings.max_pages)
+        for index, att in enumerate(message.attachments):
+            if att.text is None and att.content_type in TEXT_TYPES and att.size <= MAX_TEXT_BYTES:
+                att = dataclasses.replace(att, text=decode_bytes(att.payload, None)[0])
+            elif index in futures:
+                document = self._result(futures[index], att.filename)
+                att = dataclasses.replace(att, text=document.text if not document.error else "")
+            attachments.append(att)
+        return dataclasses.replace(message, attachments=tuple(attachments))
+
+
+def _from_file(func: Any, path: str, *args: Any) -> Document:
+    """In the worker: the document read from the file the daemon wrote it to."""
+    return func(Path(path).read_bytes(), *args)  # type: ignore[no-any-return]
 
 
 def read_attachment_texts(message: Message) -> Message:
-    """Fill `Attachment.text` where it can be read safely, so rules can test it.
-
-    Plain-text attachments are decoded here; PDF and spreadsheet text comes with the
-    extraction engine.
-    """
-    attachments = []
-    for att in message.attachments:
-        if att.text is None and att.content_type in TEXT_TYPES and att.size <= MAX_TEXT_BYTES:
-            att = dataclasses.replace(att, text=decode_bytes(att.payload, None)[0])
-        attachments.append(att)
-    return dataclasses.replace(message, attachments=tuple(attachments))
+    """Plain-text attachments decoded (no worker needed)."""
+    return Extractor(Settings(enabled=False)).attachment_texts(message, pdf_text=False)
 
 
-def extract_order(message: Message, decision: Decision) -> OrderData:
-    """The order data a rule's `extract` action asks for; empty when there is none."""
-    if not decision.wants("extract"):
-        return OrderData()
-    return OrderData(source="none: no extraction engine installed")
+def order_data(documents: Sequence[Document]) -> OrderData:
+    """The order from the best document: a template's result first, then the one that gave
+    the most (number, lines, total); what could not be read is listed in `errors`."""
+    errors = tuple(f"{d.name}: {d.error}" for d in documents if d.error)
+    usable = [d for d in documents if d.order and not d.error]
+
+    def score(d: Document) -> tuple[int, int, int, int]:
+        o = d.order
+        return (d.template is not None, bool(o.get("numbers")), len(o.get("lines", ())),
+                o.get("total") is not None)
+
+    if not usable:
+        return OrderData(errors=errors, source="none" if errors else "")
+    best = max(usable, key=score)
+    o = best.order
+    if not (o.get("numbers") or o.get("lines") or o.get("total") is not None):
+        return OrderData(errors=errors)
+    return OrderData(
+        numbers=tuple(o.get("numbers", ())), buyer=o.get("buyer", ""),
+        order_date=o.get("order_date"), delivery_date=o.get("delivery_date"),
+        currency=o.get("currency", ""), incoterm=o.get("incoterm", ""),
+        payment_terms=o.get("payment_terms", ""), lines=tuple(o.get("lines", ())),
+        total=o.get("total"),
+        source=f"template {best.template}" if best.template else "generic reader",
+        errors=errors, document=best.name, confidence=tuple(o.get("confidence", ())))
+
+
+def extract_file(path: Path, extractor: Extractor) -> Document:
+    """`mailflow extract FILE`: one document, whatever its kind; raises ExtractionError."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExtractionError(f"cannot read: {exc.strerror}", str(path)) from None
+    name = path.name
+    if data[:1024].find(b"%PDF-") >= 0 or name.lower().endswith(".pdf"):
+        document = extractor.read_pdf(data, name)
+    elif sheets.is_sheet(name, ""):
+        document = extractor._result(extractor._submit(sheets.read_sheet, data, name), name)
+    else:
+        text, _warning = decode_bytes(data, None)
+        document = pdf.generic_document(name, text)
+    if document.error:
+        raise ExtractionError(document.error, name)
+    return document
+
+
+def settings_from(config: Any) -> Settings:
+    """Settings from the validated config: shipped templates/extract plus the configured dirs."""
+    dirs = [config.templates_dir / "extract", *(config.resolve(d) for d in config.extract.template_dirs)]
+    floors = checks.load_price_list(config.resolve(config.extract.price_list)) \
+        if config.extract.price_list else {}
+    return Settings(template_dirs=tuple(str(d) for d in dirs if d.is_dir() or d in dirs[1:]),
+                    workers=config.extract.workers, cpu_seconds=config.extract.cpu_seconds,
+                    memory_mb=config.extract.memory_mb, max_pages=config.extract.max_pages,
+                    floors=floors, enabled=config.extract.enabled)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.correlate import KnownOrder, alias_key
 from mailflow.errors import StoreError
+from mailflow.extract import record as order_record
 from mailflow.model import Outcome, Quarantined
 from mailflow.store import archive as paths
 from mailflow.store.archive import Archive
@@ -134,6 +136,8 @@ class Store:
                 return Applied("duplicate", existing.id, existing.path,
                                order.number if order else None, order.folder if order else None, False)
             order_row, new_order = self._order_for(session, outcome, aliases)
+            if order_row is not None and (not outcome.order_data.empty or outcome.order_data.errors):
+                self._record_order_data(session, order_row, outcome)
             folder = (paths.order_folder(order_row.folder) if order_row
                       else paths.unfiled_folder(message.date))
             mail_rel = paths.mail_path(folder, message.date, "in", message.sha256)
@@ -201,6 +205,28 @@ class Store:
             new = True
         self._add_aliases(session, order, [ref.number, *aliases])
         return order, new
+
+    def _record_order_data(self, session: Session, order: OrderRow, outcome: Outcome) -> None:
+        """A document's order data merged into the order; what a later document changed is
+        kept in the history and as an event on the timeline."""
+        message = outcome.message
+        had = bool((order.data or {}).get("history"))
+        merged, changes = order_record.merge(dict(order.data or {}), outcome.order_data,
+                                             message_id=message.message_id, sha256=message.sha256,
+                                             at=utcnow().isoformat())
+        order.data = merged
+        if had and changes:
+            session.add(EventRow(kind="order-updated", order_id=order.id,
+                                 detail={"message_id": message.message_id,
+                                         "document": outcome.order_data.document,
+                                         "changes": changes}))
+
+    def usual_currency(self, buyer: str) -> str:
+        """The currency most of this buyer's orders were in; "" when none is known."""
+        with self.sessions() as session:
+            datas = session.scalars(select(OrderRow.data).where(OrderRow.buyer == buyer)).all()
+        counts = Counter(d.get("currency") for d in datas if d and d.get("currency"))
+        return counts.most_common(1)[0][0] if counts else ""
 
     def _free_folder(self, session: Session, number: str, buyer: str) -> str:
         base = paths.folder_name(number)
@@ -392,7 +418,9 @@ def decision_json(outcome: Outcome) -> dict[str, Any]:
         "conditions": list(decision.conditions), "tags": list(decision.tags),
         "matched_rules": list(decision.matched_rules),
         "actions": [{"kind": a.kind, "rule": a.rule, **a.params} for a in decision.actions],
-        "order_data": {"source": outcome.order_data.source, "errors": list(outcome.order_data.errors)},
+        "order_data": {"source": outcome.order_data.source, "errors": list(outcome.order_data.errors),
+                       "document": outcome.order_data.document,
+                       "checks_failed": [c.name for c in outcome.order_data.checks_failed]},
     }, default=str))
     return result
 

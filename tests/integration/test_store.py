@@ -24,7 +24,9 @@ pytestmark = pytest.mark.integration
 def desk_and_store(tmp_path: Path, database_url: str):
     config = load_config(write_desk(tmp_path / "desk", database_url))
     store = Store(config.database_url, config.archive_root)
-    yield load_desk(config), store
+    desk = load_desk(config)
+    yield desk, store
+    desk.close()
     store.close()
 
 
