@@ -112,14 +112,18 @@ sources:
   # - imap: {{host: imap.acme.example, port: 993, tls: implicit, username: orders@acme.example,
   #          password: ${{MAILFLOW_IMAP_PASSWORD}}, folders: [INBOX]}}
 # smtp: {{host: smtp.acme.example, port: 587, tls: starttls, username: orders@acme.example,
-#        password: ${{MAILFLOW_SMTP_PASSWORD}}}}
+#        password: ${{MAILFLOW_SMTP_PASSWORD}}, sent_folder: Sent}}
 database: {{url: "sqlite:///var/mailflow.db"}}   # or postgresql+psycopg://user@host/db
 archive: {{path: var/archive}}
 rules: rules/
 templates: templates/
 reply:
   hold_all: false                  # true: every reply waits for `mailflow outbox approve`
+  # hold_if: "order.total > 50000 or 'price_floor' in order.checks_failed"
   subject_token: "[Order {{order}}]"
+  same_reply_hours: 24             # one reply of a template per address in this window
+  max_per_hour: 60                 # automatic replies sent per hour
+extract: {{enabled: true}}           # price_list: prices.csv (item code, floor price)
 buyers: []
 #  - {{name: Northwind Trading, domains: [northwind.example], language: en, currency: USD}}
 """
@@ -659,7 +663,7 @@ def quarantine_retry(state: State) -> None:
 
 @main.group()
 def outbox() -> None:
-    """Replies rendered and waiting: queued (to send) or held (for approval)."""
+    """Replies: queued, held for approval, sending, sent, failed, uncertain or rejected."""
 
 
 @outbox.command("list")
@@ -702,6 +706,97 @@ def outbox_show(state: State, reply_id: int) -> None:
     if not rows:
         raise NotFound(f"no reply #{reply_id}")
     click.echo(rows[0].raw.decode("utf-8", errors="replace"))
+
+
+@outbox.command("send")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@handles_errors
+def outbox_send(state: State, dry_run: bool, as_json: bool) -> None:
+    """Send the queued replies that are due (the daemon does this every 30 s)."""
+    from mailflow.daemon import send_outbox
+
+    if dry_run:
+        store = state.store()
+        try:
+            due = store.due_replies()
+        finally:
+            store.close()
+        for row in due:
+            out.print(f"would send #{row.id} {row.template} to {', '.join(row.to_addrs)}: "
+                      f"{row.subject}", markup=False)
+        out.print(f"{len(due)} reply(ies) due; nothing sent (--dry-run)")
+        return
+    store = state.store()
+    try:
+        report = send_outbox(state.config, store)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(report.as_dict()))
+        return
+    out.print(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}, "
+              f"uncertain {report.uncertain}" + (" (hourly cap reached)" if report.capped else ""))
+
+
+@outbox.command("approve")
+@click.argument("reply_id", type=int)
+@click.pass_obj
+@handles_errors
+def outbox_approve(state: State, reply_id: int) -> None:
+    """Release a held reply (or one a person checked after `uncertain`) to be sent."""
+    store = state.store()
+    try:
+        row = store.approve(reply_id)
+    finally:
+        store.close()
+    out.print(f"reply #{row.id} approved: queued to {', '.join(row.to_addrs)}", markup=False)
+
+
+@outbox.command("reject")
+@click.argument("reply_id", type=int)
+@click.option("--reason", required=True, help="Why it must not go (kept with the reply).")
+@click.pass_obj
+@handles_errors
+def outbox_reject(state: State, reply_id: int, reason: str) -> None:
+    store = state.store()
+    try:
+        store.reject(reply_id, reason)
+    finally:
+        store.close()
+    out.print(f"reply #{reply_id} rejected: {reason}", markup=False)
+
+
+@outbox.command("edit")
+@click.argument("reply_id", type=int)
+@click.pass_obj
+@handles_errors
+def outbox_edit(state: State, reply_id: int) -> None:
+    """Edit a held or queued reply's text in $EDITOR; headers and threading stay as they are."""
+    from mailflow.reply.compose import replace_text
+
+    store = state.store()
+    try:
+        row = store.reply(reply_id)
+        original = email_text(row.raw)
+        edited = click.edit(original, extension=".txt", require_save=True)
+        if edited is None or edited == original:
+            out.print("unchanged")
+            return
+        store.replace_reply(reply_id, replace_text(row.raw, edited), row.subject)
+    finally:
+        store.close()
+    out.print(f"reply #{reply_id} updated")
+
+
+def email_text(raw: bytes) -> str:
+    import email
+    import email.policy
+
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    body = message.get_body(("plain",))
+    return str(body.get_content()) if body is not None else ""
 
 
 if __name__ == "__main__":  # pragma: no cover

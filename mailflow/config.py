@@ -108,11 +108,20 @@ class Source(_Strict):
 
 
 class Smtp(_Strict):
+    """How replies leave: the identity's mail server. The envelope sender and From are the
+    identity's address."""
+
     host: str
     port: int = 587
     tls: Literal["implicit", "starttls", "none"] = "starttls"
     username: str = ""
     password: str = ""
+    password_command: str = ""  # prints the password on standard output
+    oauth2_token_command: str = ""  # prints an OAuth2 access token (XOAUTH2)
+    timeout: float = Field(default=60.0, gt=0)
+    max_attempts: int = Field(default=8, ge=1)  # temporary failures (4xx, refused, timeout)
+    retry_base_seconds: float = Field(default=60.0, gt=0)  # doubled after each failure
+    sent_folder: str | None = "Sent"  # IMAP folder for a copy of each sent reply; null: none
 
     @model_validator(mode="after")
     def _plain_only_on_loopback(self) -> Smtp:
@@ -148,6 +157,9 @@ class Archive(_Strict):
 
 class ReplyPolicy(_Strict):
     hold_all: bool = False  # every reply waits for approval
+    hold_if: str | None = None  # an expression on the order, e.g. "order.total > 50000"
+    same_reply_hours: float = Field(default=24, ge=0)  # one reply per template and address
+    max_per_hour: int = Field(default=60, ge=1)  # automatic replies sent per hour, all together
     subject_token: str = "[Order {order}]"
     languages: dict[str, Literal["en", "zh"]] = Field(default_factory=dict)  # address/domain -> lang
 
@@ -170,6 +182,7 @@ class Buyer(_Strict):
     domains: list[str] = Field(default_factory=list)
     language: Literal["en", "zh"] | None = None
     currency: str = ""
+    hold_replies: bool = False  # every reply to this buyer waits for approval
 
 
 class Correlation(_Strict):

@@ -9,7 +9,7 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -18,6 +18,7 @@ from typing import Any
 import schedule
 
 from mailflow.config import Config, ImapAccount
+from mailflow.errors import ConfigError
 from mailflow.pipeline import Desk, Handled, handle
 from mailflow.sources import Source
 from mailflow.sources.imap import FAULTS, FolderWatcher, connect, explain, quiet_logout
@@ -95,6 +96,43 @@ class Intake:
             touched, self.touched = sorted(self.touched), set()
             for order_id in touched:
                 self.store.write_order_json(order_id)
+
+
+def sent_copier(config: Config) -> Callable[[Any], bool] | None:
+    """Appends a sent reply to the first IMAP account's Sent folder (smtp.sent_folder), so the
+    mailbox holds both sides too; None when there is no IMAP account or no folder."""
+    accounts = [a for a in imap_accounts(config) if not a.dry_run]
+    if not accounts or config.smtp is None or not config.smtp.sent_folder:
+        return None
+    account, folder = accounts[0], config.smtp.sent_folder
+
+    def copy(row: Any) -> bool:
+        from mailflow.sources.imap import _ensure_folder
+
+        client = None
+        try:
+            client = connect(account)
+            _ensure_folder(client, folder)
+            client.append(folder, row.raw, flags=[b"\\Seen"], msg_time=row.sent_at)
+            return True
+        except Exception as exc:  # noqa: BLE001 - kept as failed, tried again next tick
+            log.warning("reply #%d sent, but not copied to %s: %s", row.id, folder, explain(exc, account))
+            return False
+        finally:
+            quiet_logout(client)
+    return copy
+
+
+def send_outbox(config: Config, store: Store, dry_run: bool = False) -> Any:
+    """One outbox tick (the daemon's schedule, and `mailflow outbox send`)."""
+    from mailflow.reply.outbox import send_due
+    from mailflow.reply.smtp import deliver
+
+    if config.smtp is None:
+        raise ConfigError("no smtp: section: replies cannot be sent", config.file, None, "smtp")
+    return send_due(store, config.smtp, config.identity.address,
+                    max_per_hour=config.reply.max_per_hour, deliver=deliver,
+                    copy_to_sent=sent_copier(config), dry_run=dry_run)
 
 
 def local_sources(config: Config, override: str | None = None) -> list[Source]:
@@ -210,6 +248,13 @@ def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Con
     schedule.every(config.poll_interval).seconds.do(wake_pollers).tag("mailflow")
     schedule.every(60).seconds.do(check_stalls).tag("mailflow")
     schedule.every(5).seconds.do(sink.write_orders).tag("mailflow")
+    if config.smtp is not None:
+        def outbox_tick() -> None:
+            try:
+                send_outbox(config, store)
+            except Exception:
+                log.exception("outbox tick failed")
+        schedule.every(30).seconds.do(outbox_tick).tag("mailflow")
     names = [s.describe() for s in sources] + [w.describe() for w in watchers]
     log.info("watching %s; stop with Ctrl-C or SIGTERM", ", ".join(names) or "nothing")
     for thread in threads:

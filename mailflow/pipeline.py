@@ -12,14 +12,16 @@ import functools
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from mailflow.config import Buyer, Config
 from mailflow.correlate import OrderLookup, aliases_in, correlate, token_pattern
-from mailflow.errors import QuarantinedMail, ReplyTemplateError, StoreError
+from mailflow.errors import ConfigError, QuarantinedMail, ReplyTemplateError, RuleError, StoreError
 from mailflow.extract import Extractor, settings_from
 from mailflow.extract import record as order_record
 from mailflow.extract.templates import load_templates
@@ -40,7 +42,7 @@ from mailflow.parse import parse
 from mailflow.reply.compose import compose, recipients, reply_message_id, reply_subject
 from mailflow.reply.guard import reasons_not_to_reply
 from mailflow.reply.render import ReplyTemplates
-from mailflow.rules import RuleSet, compile_order_expression, load_rules, order_expression_true
+from mailflow.rules import RuleSet, Where, compile_order_expression, load_rules, order_expression_true
 from mailflow.store import Applied, Store
 from mailflow.store.sync import Position
 from mailflow.worker import WorkerFailed, run_limited
@@ -79,6 +81,11 @@ def load_desk(config: Config) -> Desk:
                     f"which is not in {templates.directory}", rule.file, rule.line, "then.reply")
     settings = settings_from(config)
     load_templates(settings.template_dirs)  # a broken extraction template stops start-up too
+    if config.reply.hold_if:
+        try:
+            _expression(config.reply.hold_if)
+        except RuleError as exc:
+            raise ConfigError(exc.message, config.file, None, "reply.hold_if") from None
     return Desk(config=config, rules=rules, templates=templates,
                 patterns=tuple(re.compile(p) for p in config.correlation.patterns),
                 token=token_pattern(config.reply.subject_token), extractor=Extractor(settings))
@@ -147,11 +154,21 @@ def process(raw: RawMail, desk: Desk, lookup: OrderLookup) -> tuple[Outcome, lis
     # a reply in a thread may mention another order's number in passing
     learns = order is not None and order.by in ("number", "new") and files_to_order
     aliases = aliases_in(message, order_data, desk.patterns) if learns else []
-    replies, suppressed = plan_replies(message, decision, order, order_data, buyer, desk)
+    replies, suppressed = plan_replies(message, decision, order, order_data, buyer, desk,
+                                       _replied_recently(lookup, desk.config.reply.same_reply_hours))
     outcome = Outcome(raw=raw, message=message, decision=decision, order_data=order_data,
                       order=order, replies=tuple(replies), suppressed=tuple(suppressed),
                       source_actions=tuple(decision.wants("imap")))
     return outcome, aliases
+
+
+def _replied_recently(lookup: OrderLookup,
+                      hours: float) -> Callable[[str, str, int | None], bool] | None:
+    recent = getattr(lookup, "recent_reply", None)  # the store knows; a test lookup may not
+    if recent is None or not hours:
+        return None
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)
+    return lambda template, address, order_id: bool(recent(template, address, since, order_id))
 
 
 def _usual_currency(lookup: OrderLookup, buyer: str) -> str:
@@ -160,8 +177,13 @@ def _usual_currency(lookup: OrderLookup, buyer: str) -> str:
 
 
 def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
-                 order_data: OrderData, buyer: Buyer | None,
-                 desk: Desk) -> tuple[list[Reply], list[SuppressedReply]]:
+                 order_data: OrderData, buyer: Buyer | None, desk: Desk,
+                 replied: Callable[[str, str, int | None], bool] | None = None,
+                 ) -> tuple[list[Reply], list[SuppressedReply]]:
+    """`replied(template, address, order id)`: whether that reply went to that address about
+    that order (or about no order) within reply.same_reply_hours; then this one is suppressed.
+    Per order, so that a buyer's second PO of the day is still confirmed, while a loop (which
+    stays in one thread, so one order) is not."""
     config = desk.config
     actions = decision.wants("reply")
     if not actions:
@@ -180,6 +202,12 @@ def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
         if name in seen:
             continue
         seen.add(name)
+        new_order = order is not None and order.existing_id is None
+        if replied is not None and config.reply.same_reply_hours and to and not new_order and \
+                replied(name, to[0].addr, order.existing_id if order else None):
+            suppressed.append(SuppressedReply(name, f"a {name} reply went to {to[0].addr} within "
+                                                    f"{config.reply.same_reply_hours:g} h"))
+            continue
         context = reply_context(message, order, order_data, buyer, config)
         try:
             text, html, lang = desk.templates.render(name, language_of(message, action, buyer, config),
@@ -197,6 +225,10 @@ def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
             hold_reason = f"rule {action.rule} asks for approval"
         elif hold_if and _holds(hold_if, order_data):
             hold_reason = f"rule {action.rule} holds it: {hold_if}"
+        elif buyer is not None and buyer.hold_replies:
+            hold_reason = f"replies to {buyer.name} wait for approval (buyers: hold_replies)"
+        elif config.reply.hold_if and _holds(config.reply.hold_if, order_data):
+            hold_reason = f"reply.hold_if: {config.reply.hold_if}"
         elif config.reply.hold_all:
             hold_reason = "every reply waits for approval (reply.hold_all)"
         raw = compose(message=message, sender=sender, to=to, subject=subject, text=text, html=html,
@@ -210,7 +242,7 @@ def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
 
 @functools.lru_cache(maxsize=64)
 def _expression(text: str) -> Any:
-    return compile_order_expression(text, None, "hold_if")  # type: ignore[arg-type]
+    return compile_order_expression(text, Where(Path("mailflow.yaml"), None), "hold_if")
 
 
 def _holds(expression: str, data: OrderData) -> bool:

@@ -75,3 +75,4 @@ def write_desk(directory: Path, database_url: str, inbox: Path | None = None) ->
 
 
 from tests.dovecot import dovecot, imap_folder  # noqa: F401  (fixtures for the IMAP tests)
+from tests.smtpd import smtp_server  # noqa: F401  (the SMTP test server fixture)

@@ -56,3 +56,17 @@ def compose(*, message: Message, sender: Address, to: tuple[Address, ...], subje
     if html:
         mail.add_alternative(html, subtype="html")
     return mail.as_bytes()
+
+
+def replace_text(raw: bytes, text: str) -> bytes:
+    """The same reply (headers, Message-ID, threading) with a person's edited text; an HTML part
+    written from the old text is dropped rather than left saying something else."""
+    import email
+
+    old = email.message_from_bytes(raw, policy=email.policy.SMTP)
+    mail = EmailMessage(policy=email.policy.SMTP)
+    for name, value in old.items():
+        if name.lower() not in ("content-type", "content-transfer-encoding", "mime-version"):
+            mail[name] = value
+    mail.set_content(text)
+    return mail.as_bytes()

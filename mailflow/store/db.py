@@ -116,6 +116,15 @@ class OutboxRow(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # sending: "connecting" until the message's last line goes out, then "data": a crash in
+    # "connecting" is retried, one in "data" may have been delivered and becomes uncertain
+    phase: Mapped[str] = mapped_column(String(20), default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    server_reply: Mapped[str] = mapped_column(Text, default="")  # the SMTP server's last answer
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    sent_copy: Mapped[str] = mapped_column(String(20), default="")  # "" | done | failed: IMAP Sent
+    claimed_by: Mapped[str] = mapped_column(String(300), default="")  # host:pid of the sender
 
 
 class EventRow(Base):

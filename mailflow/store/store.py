@@ -37,6 +37,7 @@ from mailflow.store.db import (
     make_engine,
     utcnow,
 )
+from mailflow.store.outbox import OutboxStore
 from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
 
 
@@ -55,7 +56,7 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(dt.UTC) if value else None
 
 
-class Store:
+class Store(OutboxStore):
     def __init__(self, database_url: str, archive_root: Path) -> None:
         url = make_url(database_url)
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):

@@ -1,0 +1,207 @@
+"""The outbox's rows: every state change its own committed transaction (see reply/outbox.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import socket
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from mailflow.errors import MailflowError, NotFound
+from mailflow.reply.outbox import FAILED, HELD, QUEUED, REJECTED, SENDING, SENT, UNCERTAIN
+from mailflow.store import archive as paths
+from mailflow.store.archive import Archive
+from mailflow.store.db import EventRow, MessageRow, OrderRow, OutboxRow, utcnow
+
+
+def _me() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _gone(claimed_by: str) -> bool:
+    """Whether the process that claimed a row (on this host) no longer runs."""
+    host, _, pid = claimed_by.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False  # this process: a row it claims it is sending now
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # SQLite drops the zone
+
+
+class OutboxStore:
+    sessions: sessionmaker[Session]
+    archive: Archive
+
+    # --- the sender ----------------------------------------------------------------------
+
+    def due_replies(self, limit: int = 100) -> list[OutboxRow]:
+        now = utcnow()
+        with self.sessions() as session:
+            return list(session.scalars(select(OutboxRow).where(
+                OutboxRow.state == QUEUED,
+                or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now))
+                .order_by(OutboxRow.id).limit(limit)))
+
+    def recover_sending(self, stale_after: float) -> int:
+        """Rows a stopped process left in `sending`: before the data, queued again; after it,
+        uncertain. A row is left over when the process that claimed it is gone (same host), or
+        when it has not moved for `stale_after` seconds (a sender elsewhere)."""
+        cutoff = utcnow() - dt.timedelta(seconds=stale_after)
+        with self.sessions() as session, session.begin():
+            rows = [r for r in session.scalars(select(OutboxRow).where(OutboxRow.state == SENDING))
+                    if _gone(r.claimed_by) or _aware(r.updated_at) < cutoff]
+            for row in rows:
+                if row.phase == "data":
+                    row.state = UNCERTAIN
+                    row.reason = ("the sender stopped while the server was receiving this reply: "
+                                  "it may have been delivered; check, then `outbox approve` to send "
+                                  "it again")
+                else:
+                    row.state = QUEUED
+                row.phase, row.updated_at = "", utcnow()
+            return len(rows)
+
+    def sent_since(self, period: dt.timedelta) -> int:
+        with self.sessions() as session:
+            return int(session.scalar(select(func.count(OutboxRow.id)).where(
+                OutboxRow.sent_at >= utcnow() - period)) or 0)
+
+    def claim_reply(self) -> OutboxRow | None:
+        """The next due reply, moved to `sending` (committed) so nobody else takes it."""
+        for row in self.due_replies(limit=5):
+            with self.sessions() as session, session.begin():
+                claimed = session.execute(
+                    update(OutboxRow).where(OutboxRow.id == row.id, OutboxRow.state == QUEUED)
+                    .values(state=SENDING, phase="connecting", attempts=OutboxRow.attempts + 1,
+                            claimed_by=_me(), updated_at=utcnow()))
+                if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                    fresh = session.get(OutboxRow, row.id)
+                    assert fresh is not None
+                    session.expunge(fresh)
+                    return fresh
+        return None
+
+    def reply_phase(self, reply_id: int, phase: str) -> None:
+        with self.sessions() as session, session.begin():
+            session.execute(update(OutboxRow).where(OutboxRow.id == reply_id)
+                            .values(phase=phase, updated_at=utcnow()))
+
+    def reply_retry(self, reply_id: int, server_reply: str, when: dt.datetime) -> None:
+        with self.sessions() as session, session.begin():
+            session.execute(update(OutboxRow).where(OutboxRow.id == reply_id).values(
+                state=QUEUED, phase="", next_attempt_at=when, server_reply=server_reply,
+                reason=f"retrying: {server_reply}", updated_at=utcnow()))
+
+    def reply_done(self, reply_id: int, state: str, reason: str) -> None:
+        with self.sessions() as session, session.begin():
+            session.execute(update(OutboxRow).where(OutboxRow.id == reply_id).values(
+                state=state, phase="", server_reply=reason, reason=reason, updated_at=utcnow()))
+
+    def reply_sent(self, reply_id: int, server_reply: str) -> None:
+        """Sent: the reply joins its order's mail as `_out_` (the evidence holds both sides)."""
+        with self.sessions() as session, session.begin():
+            row = session.get(OutboxRow, reply_id)
+            assert row is not None
+            now = utcnow()
+            order = session.get(OrderRow, row.order_id) if row.order_id else None
+            folder = paths.order_folder(order.folder) if order else paths.unfiled_folder(now)
+            sha256 = hashlib.sha256(row.raw).hexdigest()
+            rel = paths.mail_path(folder, now, "out", sha256)
+            self.archive.write(rel, row.raw)
+            answered = session.get(MessageRow, row.answers_id)
+            if session.scalar(select(MessageRow.id).where(MessageRow.sha256 == sha256)) is None:
+                session.add(MessageRow(
+                    sha256=sha256, message_id=row.message_id, direction="out", subject=row.subject,
+                    from_addr="", from_name="", to_addrs=list(row.to_addrs), cc_addrs=[], date=now,
+                    in_reply_to=answered.message_id if answered else "", references=[],
+                    category="reply", rule=row.template, decision={}, buyer=order.buyer if order else "",
+                    order_id=row.order_id, correlation="our reply", path=str(rel), size=len(row.raw),
+                    origin=f"outbox #{row.id}", text="", warnings=[]))
+            row.state, row.phase, row.sent_at, row.server_reply = SENT, "", now, server_reply
+            row.reason, row.updated_at = "", now
+            session.add(EventRow(kind="reply-sent", order_id=row.order_id,
+                                 message_row_id=row.answers_id,
+                                 detail={"outbox_id": row.id, "template": row.template,
+                                         "to": list(row.to_addrs), "server": server_reply}))
+
+    def replies_missing_sent_copy(self) -> list[OutboxRow]:
+        with self.sessions() as session:
+            return list(session.scalars(select(OutboxRow).where(
+                OutboxRow.state == SENT, OutboxRow.sent_copy != "done").order_by(OutboxRow.id)))
+
+    def reply_sent_copy(self, reply_id: int, status: str) -> None:
+        with self.sessions() as session, session.begin():
+            session.execute(update(OutboxRow).where(OutboxRow.id == reply_id).values(sent_copy=status))
+
+    def recent_reply(self, template: str, address: str, since: dt.datetime,
+                     order_id: int | None = None) -> bool:
+        """Whether this template already went (or waits to go) to this address about this
+        order (None: about no order) since then."""
+        same_order = OutboxRow.order_id.is_(None) if order_id is None else OutboxRow.order_id == order_id
+        with self.sessions() as session:
+            rows = session.scalars(select(OutboxRow.to_addrs).where(
+                OutboxRow.template == template, OutboxRow.created_at >= since, same_order,
+                OutboxRow.state.not_in((REJECTED, FAILED)))).all()
+        return any(address.lower() in (a.lower() for a in to) for to in rows)
+
+    # --- people ----------------------------------------------------------------------------
+
+    def _reply(self, session: Session, reply_id: int) -> OutboxRow:
+        row = session.get(OutboxRow, reply_id)
+        if row is None:
+            raise NotFound(f"no reply #{reply_id}")
+        return row
+
+    def reply(self, reply_id: int) -> OutboxRow:
+        with self.sessions() as session:
+            return self._reply(session, reply_id)
+
+    def approve(self, reply_id: int) -> OutboxRow:
+        """held (or uncertain, after a person checked it was not delivered) -> queued."""
+        with self.sessions() as session, session.begin():
+            row = self._reply(session, reply_id)
+            if row.state not in (HELD, UNCERTAIN, FAILED):
+                raise MailflowError(f"reply #{reply_id} is {row.state}; only held, uncertain or "
+                                    "failed replies can be approved")
+            before = row.state
+            row.state, row.reason, row.next_attempt_at, row.updated_at = QUEUED, "", None, utcnow()
+            row.attempts = 0
+            session.add(EventRow(kind="reply-approved", order_id=row.order_id,
+                                 message_row_id=row.answers_id,
+                                 detail={"outbox_id": row.id, "was": before}))
+            return row
+
+    def reject(self, reply_id: int, reason: str) -> OutboxRow:
+        with self.sessions() as session, session.begin():
+            row = self._reply(session, reply_id)
+            if row.state in (SENT, SENDING):
+                raise MailflowError(f"reply #{reply_id} is {row.state}; it cannot be rejected")
+            row.state, row.reason, row.updated_at = REJECTED, reason, utcnow()
+            session.add(EventRow(kind="reply-rejected", order_id=row.order_id,
+                                 message_row_id=row.answers_id,
+                                 detail={"outbox_id": row.id, "reason": reason}))
+            return row
+
+    def replace_reply(self, reply_id: int, raw: bytes, subject: str) -> None:
+        """A person edited the text: same Message-ID and threading, new body."""
+        with self.sessions() as session, session.begin():
+            row = self._reply(session, reply_id)
+            if row.state not in (HELD, QUEUED):
+                raise MailflowError(f"reply #{reply_id} is {row.state}; only held or queued "
+                                    "replies can be edited")
+            row.raw, row.subject, row.updated_at = raw, subject, utcnow()
+            session.add(EventRow(kind="reply-edited", order_id=row.order_id,
+                                 message_row_id=row.answers_id, detail={"outbox_id": row.id}))
