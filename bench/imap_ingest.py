@@ -52,16 +52,9 @@ def make_pdf(size: int, seed: int) -> bytes:
         b"<< /Type /XObject /Subtype /Image /Width 1 /Height %d /ColorSpace /DeviceGray "
         b"/BitsPerComponent 8 /Length %d >>\nstream\n" % (len(filler), len(filler)) + filler + b"\nendstream",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    from tests.pdfs import hand_written_pdf
+
+    return hand_written_pdf(objects)
 
 
 def make_message(i: int, pdf: bytes | None, message_id: str | None = None) -> bytes:

@@ -470,7 +470,7 @@ def write_scanned_pdf(doc: OrderDoc, path: Path) -> Path:
 # Broken PDFs
 
 
-def _hand_written_pdf(objects: list[bytes]) -> bytes:
+def hand_written_pdf(objects: list[bytes]) -> bytes:
     """Numbered objects (1 = catalog) with a correct xref table and trailer."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -503,7 +503,7 @@ def _nested_pdf() -> bytes:
     """
     nested = b"[" * NESTED_DEPTH + b"]" * NESTED_DEPTH
     content = b"BT /F1 14 Tf 72 760 Td (PURCHASE ORDER PO-2026-0001) Tj ET"
-    return _hand_written_pdf(_page_objects(content, extra_page_entries=b"/Annots " + nested + b" "))
+    return hand_written_pdf(_page_objects(content, extra_page_entries=b"/Annots " + nested + b" "))
 
 
 def _write_bomb(path: Path) -> None:
@@ -521,7 +521,7 @@ def _write_bomb(path: Path) -> None:
     parts += [compressor.compress(chunk) for _ in range(full_chunks)]
     parts += [compressor.compress(show * rest), compressor.compress(tail), compressor.flush()]
     objects = _page_objects(b"".join(parts), stream_dict=b"/Filter /FlateDecode ")
-    path.write_bytes(_hand_written_pdf(objects))
+    path.write_bytes(hand_written_pdf(objects))
 
 
 def write_broken_pdfs(folder: Path) -> dict[str, Path]:
