@@ -708,6 +708,61 @@ def outbox_show(state: State, reply_id: int) -> None:
     click.echo(rows[0].raw.decode("utf-8", errors="replace"))
 
 
+@outbox.command("compose")
+@click.argument("number")
+@click.argument("template")
+@click.pass_obj
+@handles_errors
+def outbox_compose(state: State, number: str, template: str) -> None:
+    """Compose TEMPLATE (e.g. packing_list) for ORDER by hand, answering its latest mail."""
+    from mailflow.pipeline import compose_for_order, load_desk
+
+    desk = load_desk(state.config)
+    store = state.store()
+    try:
+        reply = compose_for_order(number, template, desk, store)
+    finally:
+        desk.close()
+        store.close()
+    note = f": {reply.reason}" if reply.reason else ""
+    out.print(f"{template} to {', '.join(a.addr for a in reply.to)} is {reply.state}{note}", markup=False)
+
+
+@main.command("packing-list")
+@click.argument("number")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@click.pass_obj
+@handles_errors
+def packing_list(state: State, number: str, output: Path) -> None:
+    """Write ORDER's packing list PDF (cartons, weights, CBM from the product file)."""
+    from mailflow.errors import NotFound
+    from mailflow.reply.packing import font_path, load_products, plan, render_pdf
+
+    config = state.config
+    if not config.packing.products:
+        raise ConfigError("no product file: set packing.products in mailflow.yaml", config.file,
+                          None, "packing.products")
+    products = load_products(config.resolve(config.packing.products))
+    store = state.store()
+    try:
+        row = store.find_order(number)
+        if row is None:
+            raise NotFound(f"no order {number!r}")
+        data, order_number, buyer = dict(row.data or {}), row.number, row.buyer
+    finally:
+        store.close()
+    packing = plan(order_number, buyer, data.get("lines") or [], products)
+    if not packing.lines:
+        raise MailflowError(f"order {order_number} has no line items to pack")
+    if packing.missing:
+        raise MailflowError("no packing specifications in the product file for: "
+                            + ", ".join(packing.missing))
+    font = font_path(config.resolve(config.packing.font) if config.packing.font else None)
+    output.write_bytes(render_pdf(packing, config.identity.company, font))
+    out.print(f"{output}: {packing.cartons} cartons, N.W. {packing.net_kg} kg, G.W. "
+              f"{packing.gross_kg} kg, {packing.cbm} CBM", markup=False)
+
+
 @outbox.command("send")
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
 @click.option("--json", "as_json", is_flag=True)

@@ -214,6 +214,11 @@ class Extraction(_Strict):
     price_list: Path | None = None  # CSV: item code, floor price (the margin rule)
 
 
+class Packing(_Strict):
+    products: Path | None = None  # CSV: item_code, pieces_per_carton, net_kg, gross_kg, length_cm, …
+    font: Path | None = None  # a TrueType CJK font; default: Debian's fonts-wqy-zenhei
+
+
 class Config(_Strict):
     identity: Identity
     sources: list[Source] = Field(default_factory=list)
@@ -226,6 +231,7 @@ class Config(_Strict):
     buyers: list[Buyer] = Field(default_factory=list)
     correlation: Correlation = Correlation()
     extract: Extraction = Extraction()
+    packing: Packing = Packing()
     poll_interval: int = Field(default=60, ge=1)  # seconds between polls where IDLE is missing
     stall_warning_minutes: int = Field(default=15, ge=1)  # warn when a folder has not synced
     reconnect_max_seconds: float = Field(default=300.0, gt=0)  # backoff ceiling after faults

@@ -21,7 +21,14 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from mailflow.config import Buyer, Config
 from mailflow.correlate import OrderLookup, aliases_in, correlate, token_pattern
-from mailflow.errors import ConfigError, QuarantinedMail, ReplyTemplateError, RuleError, StoreError
+from mailflow.errors import (
+    ConfigError,
+    MailflowError,
+    QuarantinedMail,
+    ReplyTemplateError,
+    RuleError,
+    StoreError,
+)
 from mailflow.extract import Extractor, settings_from
 from mailflow.extract import record as order_record
 from mailflow.extract.templates import load_templates
@@ -41,9 +48,14 @@ from mailflow.model import (
 from mailflow.parse import parse
 from mailflow.reply.compose import compose, recipients, reply_message_id, reply_subject
 from mailflow.reply.guard import reasons_not_to_reply
+from mailflow.reply.packing import Product, load_products
+from mailflow.reply.packing import font_path as packing_font
+from mailflow.reply.packing import plan as plan_packing
+from mailflow.reply.packing import render_pdf as render_packing
 from mailflow.reply.render import ReplyTemplates
 from mailflow.rules import RuleSet, Where, compile_order_expression, load_rules, order_expression_true
 from mailflow.store import Applied, Store
+from mailflow.store.archive import folder_name
 from mailflow.store.sync import Position
 from mailflow.worker import WorkerFailed, run_limited
 
@@ -63,6 +75,7 @@ class Desk:
     patterns: tuple[re.Pattern[str], ...]
     token: re.Pattern[str]
     extractor: Extractor
+    products: dict[str, Product] | None = None  # packing specifications (packing.products)
 
     def close(self) -> None:
         self.extractor.close()
@@ -86,9 +99,11 @@ def load_desk(config: Config) -> Desk:
             _expression(config.reply.hold_if)
         except RuleError as exc:
             raise ConfigError(exc.message, config.file, None, "reply.hold_if") from None
+    products = load_products(config.resolve(config.packing.products)) if config.packing.products else None
     return Desk(config=config, rules=rules, templates=templates,
                 patterns=tuple(re.compile(p) for p in config.correlation.patterns),
-                token=token_pattern(config.reply.subject_token), extractor=Extractor(settings))
+                token=token_pattern(config.reply.subject_token), extractor=Extractor(settings),
+                products=products)
 
 
 def buyer_of(message: Message, buyers: list[Buyer]) -> tuple[str, Buyer | None]:
@@ -154,8 +169,11 @@ def process(raw: RawMail, desk: Desk, lookup: OrderLookup) -> tuple[Outcome, lis
     # a reply in a thread may mention another order's number in passing
     learns = order is not None and order.by in ("number", "new") and files_to_order
     aliases = aliases_in(message, order_data, desk.patterns) if learns else []
+    stored = _stored_order(lookup, order) if any(
+        a.params.get("template") == PACKING_TEMPLATE for a in decision.wants("reply")) else None
     replies, suppressed = plan_replies(message, decision, order, order_data, buyer, desk,
-                                       _replied_recently(lookup, desk.config.reply.same_reply_hours))
+                                       _replied_recently(lookup, desk.config.reply.same_reply_hours),
+                                       stored)
     outcome = Outcome(raw=raw, message=message, decision=decision, order_data=order_data,
                       order=order, replies=tuple(replies), suppressed=tuple(suppressed),
                       source_actions=tuple(decision.wants("imap")))
@@ -171,6 +189,13 @@ def _replied_recently(lookup: OrderLookup,
     return lambda template, address, order_id: bool(recent(template, address, since, order_id))
 
 
+def _stored_order(lookup: OrderLookup, order: OrderRef | None) -> dict[str, Any] | None:
+    data_of = getattr(lookup, "order_data", None)  # the store knows; a test lookup may not
+    if data_of is None or order is None or order.existing_id is None:
+        return None
+    return data_of(order.existing_id)  # type: ignore[no-any-return]
+
+
 def _usual_currency(lookup: OrderLookup, buyer: str) -> str:
     usual = getattr(lookup, "usual_currency", None)  # the store knows; a test lookup may not
     return str(usual(buyer)) if usual and buyer else ""
@@ -179,11 +204,13 @@ def _usual_currency(lookup: OrderLookup, buyer: str) -> str:
 def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
                  order_data: OrderData, buyer: Buyer | None, desk: Desk,
                  replied: Callable[[str, str, int | None], bool] | None = None,
+                 stored: dict[str, Any] | None = None,
                  ) -> tuple[list[Reply], list[SuppressedReply]]:
     """`replied(template, address, order id)`: whether that reply went to that address about
     that order (or about no order) within reply.same_reply_hours; then this one is suppressed.
     Per order, so that a buyer's second PO of the day is still confirmed, while a loop (which
-    stays in one thread, so one order) is not."""
+    stays in one thread, so one order) is not. `stored`: the order's record as filed (its lines,
+    for a packing list asked for in a later mail)."""
     config = desk.config
     actions = decision.wants("reply")
     if not actions:
@@ -209,6 +236,10 @@ def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
                                                     f"{config.reply.same_reply_hours:g} h"))
             continue
         context = reply_context(message, order, order_data, buyer, config)
+        attachments: list[tuple[str, str, bytes]] = []
+        packing_hold = ""
+        if name == PACKING_TEMPLATE:
+            packing_hold, context["packing"], attachments = _packing(order, order_data, stored, buyer, desk)
         try:
             text, html, lang = desk.templates.render(name, language_of(message, action, buyer, config),
                                                      context)
@@ -221,7 +252,9 @@ def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
         message_id = reply_message_id(message.sha256, name, config.identity.domain)
         hold_reason = ""
         hold_if = action.params.get("hold_if")
-        if action.params.get("hold"):
+        if packing_hold:
+            hold_reason = packing_hold
+        elif action.params.get("hold"):
             hold_reason = f"rule {action.rule} asks for approval"
         elif hold_if and _holds(hold_if, order_data):
             hold_reason = f"rule {action.rule} holds it: {hold_if}"
@@ -232,7 +265,7 @@ def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
         elif config.reply.hold_all:
             hold_reason = "every reply waits for approval (reply.hold_all)"
         raw = compose(message=message, sender=sender, to=to, subject=subject, text=text, html=html,
-                      message_id=message_id)
+                      message_id=message_id, attachments=attachments)
         replies.append(Reply(template=name, language=lang, to=to, subject=subject, text=text,
                              html=html, message_id=message_id, in_reply_to=message.message_id,
                              references=(*message.references, message.message_id),
@@ -270,7 +303,36 @@ def reply_context(message: Message, order: OrderRef | None, order_data: OrderDat
         "case_number": f"C{date:%y%m%d}-{message.sha256[:4].upper()}",
         "attachments": [a.filename for a in message.attachments],
         "order": order_context(order, order_data),
+        "packing": None,
     }
+
+
+PACKING_TEMPLATE = "packing_list"
+
+
+def _packing(order: OrderRef | None, data: OrderData, stored: dict[str, Any] | None,
+             buyer: Buyer | None, desk: Desk) -> tuple[str, dict[str, Any] | None, list[tuple[str, str, bytes]]]:
+    """(why it must wait, the totals for the template, the PDF) for a packing-list reply."""
+    lines = order_record.order_record(data).get("lines") or (stored or {}).get("lines") or []
+    number = order.number if order else (data.numbers[0] if data.numbers else "")
+    if desk.products is None:
+        return "no product file to pack from (packing.products in mailflow.yaml)", None, []
+    if not lines:
+        return "the order has no line items yet: nothing to pack", None, []
+    packing = plan_packing(number, buyer.name if buyer else (order.buyer if order else ""), lines,
+                           desk.products)
+    if packing.missing:
+        return ("no packing specifications in the product file for: " + ", ".join(packing.missing),
+                None, [])
+    try:
+        pdf = render_packing(packing, desk.config.identity.company, packing_font(
+            desk.config.resolve(desk.config.packing.font) if desk.config.packing.font else None))
+    except MailflowError as exc:
+        return str(exc), None, []
+    filename = f"packing-list-{folder_name(number)}.pdf"
+    totals = {"cartons": packing.cartons, "net_kg": str(packing.net_kg),
+              "gross_kg": str(packing.gross_kg), "cbm": str(packing.cbm), "file": filename}
+    return "", totals, [(filename, "application/pdf", pdf)]
 
 
 def order_context(order: OrderRef | None, data: OrderData) -> dict[str, Any] | None:
@@ -351,6 +413,33 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
     handled = Handled(applied.status, outcome, applied)
     _log_line(raw, handled)
     return handled
+
+
+def compose_for_order(number: str, template: str, desk: Desk, store: Store) -> Reply:
+    """A reply composed by hand (`mailflow outbox compose ORDER TEMPLATE`): it answers the
+    order's latest mail from the buyer's side, threaded to it, and is queued (or held, by the
+    same policies as any reply). Rate limits do not apply: a person asked for it."""
+    from mailflow.errors import NotFound
+
+    row = store.find_order(number)
+    if row is None:
+        raise NotFound(f"no order {number!r}")
+    latest = store.latest_incoming(row.id, [desk.config.identity.address,
+                                            *desk.config.identity.other_addresses])
+    if latest is None:
+        raise NotFound(f"order {row.number} has no mail from the buyer's side to answer")
+    message = parse(store.archive.read(latest.path))
+    _, buyer = buyer_of(message, desk.config.buyers)
+    decision = Decision(category=latest.category, rule="by hand", conditions=(),
+                        actions=(Action("reply", {"template": template, "hold": False}, "by hand"),),
+                        tags=(), matched_rules=())
+    ref = OrderRef(row.number, row.buyer, row.id, "by hand", "token")
+    replies, suppressed = plan_replies(message, decision, ref, OrderData(), buyer, desk, None,
+                                       dict(row.data or {}))
+    if not replies:
+        raise MailflowError(f"no {template} reply: " + "; ".join(s.reason for s in suppressed))
+    store.add_reply(latest.id, row.id, replies[0])
+    return replies[0]
 
 
 def _quarantine(raw: RawMail, sha256: str, reason: str, store: Store, position: Position | None,

@@ -29,6 +29,18 @@ class Handler:
     arrived: threading.Event = field(default_factory=threading.Event)  # data came in (hold mode)
     release: threading.Event = field(default_factory=threading.Event)
     answered_451: bool = False
+    token: str = ""  # with a token, XOAUTH2 logins must present it
+
+    async def auth_XOAUTH2(self, server: Any, args: list[bytes]) -> Any:
+        """XOAUTH2 (RFC 7628 style as Gmail and Microsoft 365 use it): user=…^Aauth=Bearer …^A^A."""
+        import base64
+
+        from aiosmtpd.smtp import AuthResult
+
+        fields = dict(part.split("=", 1) for part in base64.b64decode(args[1]).decode().split("\x01")
+                      if "=" in part)
+        ok = fields.get("auth") == f"Bearer {self.token}"
+        return AuthResult(success=ok, handled=False, auth_data=fields.get("user"))
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.mode == "550":
@@ -65,10 +77,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    handler = Handler()
+def smtp_server(request: pytest.FixtureRequest) -> Iterator[SmtpServer]:
+    """Marked `@pytest.mark.smtp_token("…")`, the server requires an XOAUTH2 login with it."""
+    marker = request.node.get_closest_marker("smtp_token")
+    handler = Handler(token=marker.args[0] if marker else "")
     port = _free_port()
-    controller = aiosmtpd_controller.Controller(handler, hostname="127.0.0.1", port=port)
+    # loopback only, so a login without TLS is acceptable here (aiosmtpd warns all the same)
+    options = {"auth_required": True, "auth_require_tls": False} if marker else {}
+    controller = aiosmtpd_controller.Controller(handler, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
         yield SmtpServer(port, handler)

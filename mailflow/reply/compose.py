@@ -11,6 +11,7 @@ import email.policy
 import email.utils
 import hashlib
 import re
+from collections.abc import Sequence
 from email.message import EmailMessage
 
 from mailflow.model import Address, Message
@@ -38,7 +39,9 @@ def recipients(message: Message) -> tuple[Address, ...]:
 
 
 def compose(*, message: Message, sender: Address, to: tuple[Address, ...], subject: str, text: str,
-            html: str, message_id: str, when: dt.datetime | None = None) -> bytes:
+            html: str, message_id: str, when: dt.datetime | None = None,
+            attachments: Sequence[tuple[str, str, bytes]] = ()) -> bytes:
+    """`attachments`: (file name, content type, bytes), e.g. the packing list's PDF."""
     mail = EmailMessage(policy=email.policy.SMTP)
     mail["From"] = email.utils.formataddr((sender.name, sender.addr))
     mail["To"] = ", ".join(email.utils.formataddr((a.name, a.addr)) for a in to)
@@ -55,6 +58,9 @@ def compose(*, message: Message, sender: Address, to: tuple[Address, ...], subje
     mail.set_content(text)
     if html:
         mail.add_alternative(html, subtype="html")
+    for filename, content_type, data in attachments:
+        maintype, _, subtype = content_type.partition("/")
+        mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return mail.as_bytes()
 
 

@@ -78,6 +78,11 @@ def send_due(store: Any, smtp: Any, sender: str, *, max_per_hour: int,
         delivery = deliver(smtp, sender, row.to_addrs, row.raw,
                            before_data=lambda r=row: store.reply_phase(r.id, "data"))
         now = dt.datetime.now(dt.UTC)
+        if delivery.login_failed:  # no reply can go: wait for the account to be fixed
+            store.reply_release(row.id, delivery.reply, now + dt.timedelta(seconds=smtp.retry_base_seconds))
+            log.error("outbox: %s; nothing is sent until this is fixed", delivery.reply)
+            report.retrying += 1
+            break
         if delivery.outcome == transport.SENT:
             store.reply_sent(row.id, delivery.reply)
             report.sent += 1

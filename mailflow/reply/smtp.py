@@ -25,6 +25,7 @@ SENT, TEMPORARY, PERMANENT, UNCERTAIN = "sent", "temporary", "permanent", "uncer
 class Delivery:
     outcome: str  # sent | temporary | permanent | uncertain
     reply: str  # the server's answer, or what went wrong
+    login_failed: bool = False  # our account's fault, not the reply's: stop, count no attempt
 
 
 class _Connection(smtplib.SMTP):
@@ -109,6 +110,9 @@ def deliver(settings: Smtp, sender: str, recipients: Sequence[str], raw: bytes,
         if code != 250:
             return _refused(code, reply, "DATA")
         return Delivery(SENT, f"{code} {_text(reply)}")
+    except smtplib.SMTPAuthenticationError as exc:
+        return Delivery(TEMPORARY, f"the SMTP server refused the login: {exc.smtp_code} "
+                                   f"{_text(exc.smtp_error)}", login_failed=True)
     except smtplib.SMTPResponseException as exc:
         if conn is not None and conn.after_data:
             return Delivery(UNCERTAIN, f"{exc.smtp_code} {_text(exc.smtp_error)} after the message was sent")

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import os
 import socket
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -105,6 +106,13 @@ class OutboxStore:
                 state=QUEUED, phase="", next_attempt_at=when, server_reply=server_reply,
                 reason=f"retrying: {server_reply}", updated_at=utcnow()))
 
+    def reply_release(self, reply_id: int, reason: str, when: dt.datetime) -> None:
+        """Back to queued without counting the attempt (the fault was not this reply's)."""
+        with self.sessions() as session, session.begin():
+            session.execute(update(OutboxRow).where(OutboxRow.id == reply_id).values(
+                state=QUEUED, phase="", attempts=OutboxRow.attempts - 1, next_attempt_at=when,
+                reason=reason, updated_at=utcnow()))
+
     def reply_done(self, reply_id: int, state: str, reason: str) -> None:
         with self.sessions() as session, session.begin():
             session.execute(update(OutboxRow).where(OutboxRow.id == reply_id).values(
@@ -158,6 +166,34 @@ class OutboxStore:
         return any(address.lower() in (a.lower() for a in to) for to in rows)
 
     # --- people ----------------------------------------------------------------------------
+
+    def latest_incoming(self, order_id: int, ours: list[str]) -> MessageRow | None:
+        """The order's newest mail in, not sent by us: what a reply by hand answers."""
+        with self.sessions() as session:
+            rows = session.scalars(select(MessageRow).where(
+                MessageRow.order_id == order_id, MessageRow.direction == "in")
+                .order_by(MessageRow.date.desc(), MessageRow.id.desc())).all()
+        lowered = {a.lower() for a in ours}
+        return next((r for r in rows if r.from_addr.lower() not in lowered), None)
+
+    def add_reply(self, answers_id: int, order_id: int | None, reply: Any) -> int:
+        with self.sessions() as session, session.begin():
+            existing = session.scalar(select(OutboxRow).where(OutboxRow.message_id == reply.message_id))
+            if existing is not None:
+                if existing.state in (HELD, QUEUED):  # composed again: the newer text wins
+                    existing.raw, existing.subject, existing.state = reply.raw, reply.subject, reply.state
+                    existing.reason, existing.updated_at = reply.reason, utcnow()
+                    return existing.id
+                raise MailflowError(f"this reply was already {existing.state} (#{existing.id})")
+            row = OutboxRow(message_id=reply.message_id, answers_id=answers_id, order_id=order_id,
+                            template=reply.template, language=reply.language,
+                            to_addrs=[a.addr for a in reply.to], subject=reply.subject, raw=reply.raw,
+                            state=reply.state, reason=reply.reason)
+            session.add(row)
+            session.flush()
+            session.add(EventRow(kind="reply-composed", order_id=order_id, message_row_id=answers_id,
+                                 detail={"outbox_id": row.id, "template": reply.template}))
+            return row.id
 
     def _reply(self, session: Session, reply_id: int) -> OutboxRow:
         row = session.get(OutboxRow, reply_id)

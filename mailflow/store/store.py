@@ -222,6 +222,12 @@ class Store(OutboxStore):
                                          "document": outcome.order_data.document,
                                          "changes": changes}))
 
+    def order_data(self, order_id: int) -> dict[str, Any]:
+        """An order's record as filed (lines, terms, checks, history)."""
+        with self.sessions() as session:
+            order = session.get(OrderRow, order_id)
+            return dict(order.data or {}) if order is not None else {}
+
     def usual_currency(self, buyer: str) -> str:
         """The currency most of this buyer's orders were in; "" when none is known."""
         with self.sessions() as session:

@@ -241,3 +241,32 @@ def test_a_sent_reply_is_copied_to_the_imap_sent_folder(
         assert b"\\Seen" in client.get_flags(found)[found[0]]
     finally:
         client.logout()
+
+
+@pytest.mark.smtp_token("token-4711")
+def test_xoauth2_login_with_a_token_from_a_command(tmp_path: Path, sqlite_url: str,
+                                                   smtp_server: SmtpServer) -> None:
+    config = desk(tmp_path, sqlite_url, smtp_server.port)
+    config.write_text(config.read_text().replace(
+        "tls: none, timeout", "tls: none, username: orders@acme.example, "
+        "oauth2_token_command: 'echo token-4711', timeout"), encoding="utf-8")
+    drop(config, "inq.eml", INQUIRY)
+    cli(config, "run", "--once")
+    cli(config, "outbox", "send")
+    assert len(smtp_server.received) == 1
+
+
+@pytest.mark.smtp_token("token-4711")
+def test_a_refused_login_sends_nothing_and_spends_no_attempt(tmp_path: Path, sqlite_url: str,
+                                                             smtp_server: SmtpServer) -> None:
+    config = desk(tmp_path, sqlite_url, smtp_server.port)
+    config.write_text(config.read_text().replace(
+        "tls: none, timeout", "tls: none, username: orders@acme.example, "
+        "oauth2_token_command: 'echo expired', timeout"), encoding="utf-8")
+    drop(config, "inq.eml", INQUIRY)
+    cli(config, "run", "--once")
+    for _ in range(3):
+        cli(config, "outbox", "send")
+    assert smtp_server.received == []
+    [row] = outbox(config)
+    assert row["state"] == "queued" and "refused the login: 535" in row["reason"]

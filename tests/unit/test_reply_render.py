@@ -27,6 +27,7 @@ CONTEXT = {
               "payment_terms": "T/T 30% deposit", "total": "12500.00",
               "lines": [{"item_code": "SL-40", "description": "Spunlace 40gsm", "quantity": "10000",
                          "unit": "m", "unit_price": "0.25", "amount": "2500.00"}]},
+    "packing": None,
 }
 
 
@@ -127,3 +128,12 @@ def test_composed_reply_is_threaded_marked_automatic_and_has_no_injected_headers
     assert parsed["To"] == "Bob Buyer <bob@northwind.example>"
     assert parsed.get_body(("plain",)).get_content().strip() == "Thanks 谢谢"
     assert reply_message_id(original.sha256, "inquiry_ack", "acme.example") == message_id
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_packing_list_reply_gives_the_attached_pdf_s_totals(language: str) -> None:
+    packing = {"cartons": 203, "net_kg": "9500.00", "gross_kg": "9982.60", "cbm": "20.072",
+               "file": "packing-list-4500871.pdf"}
+    text, html, _ = SHIPPED.render("packing_list", language, {**CONTEXT, "packing": packing})
+    for shown in ("203", "9982.60", "20.072", "packing-list-4500871.pdf"):
+        assert shown in text and shown in html
