@@ -448,6 +448,47 @@ def order_list(state: State, as_json: bool) -> None:
     out.print(table)
 
 
+@order.command("export")
+@click.argument("number")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@click.pass_obj
+@handles_errors
+def order_export(state: State, number: str, output: Path) -> None:
+    """A zip with the order's original mail, files, order.json, timeline.html and a manifest."""
+    from mailflow.errors import NotFound
+    from mailflow.store.export import export_order
+
+    store = state.store()
+    try:
+        row = store.find_order(number)
+        if row is None:
+            raise NotFound(f"no order {number!r}")
+        manifest = export_order(store, row.id, output)
+    finally:
+        store.close()
+    out.print(f"{output}: {len(manifest['files'])} files with their sha256 in manifest.json", markup=False)
+
+
+@main.command("verify")
+@click.argument("bundle", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@handles_errors
+def verify_command(bundle: Path) -> None:
+    """Check an exported bundle: every file as the manifest says, nothing missing or added."""
+    from mailflow.store.export import verify
+
+    verdict = verify(bundle)
+    for label, paths in (("changed", verdict.changed), ("missing", verdict.missing),
+                         ("added", verdict.added)):
+        for path in paths:
+            out.print(f"{label}: {path}", markup=False)
+    if verdict.problem:
+        raise MailflowError(f"{bundle}: {verdict.problem}")
+    if not verdict.ok:
+        raise MailflowError(f"{bundle}: does NOT match its manifest ({len(verdict.changed)} changed, "
+                            f"{len(verdict.missing)} missing, {len(verdict.added)} added)")
+    out.print(f"{bundle}: ok, {verdict.checked} files match their sha256", markup=False)
+
+
 @order.command("show")
 @click.argument("number")
 @click.option("--json", "as_json", is_flag=True)
@@ -471,10 +512,12 @@ def order_show(state: State, number: str, as_json: bool) -> None:
     out.print(f"[bold]order {escape(summary['order'])}[/bold]  buyer {escape(summary['buyer'])}  "
               f"aliases {escape(', '.join(summary['aliases']))}")
     _print_order_data(summary.get("data") or {})
-    table = Table("date", "dir", "category", "from", "subject", "files")
+    from mailflow.authresults import summary as auth_summary
+
+    table = Table("date", "dir", "category", "from", "subject", "files", "sender checks")
     for m in summary["messages"]:
         _row(table, m["date"] or "", m["direction"], m["category"], m["from"], m["subject"],
-                      str(len(m["attachments"])))
+             str(len(m["attachments"])), auth_summary(m.get("authentication") or {}))
     out.print(table)
     for reply in summary["replies"]:
         out.print(f"reply #{reply['id']} {reply['template']} [{reply['state']}] to "
@@ -726,6 +769,30 @@ def outbox_compose(state: State, number: str, template: str) -> None:
         store.close()
     note = f": {reply.reason}" if reply.reason else ""
     out.print(f"{template} to {', '.join(a.addr for a in reply.to)} is {reply.state}{note}", markup=False)
+
+
+@main.group()
+def db() -> None:
+    """The database's schema."""
+
+
+@db.command("upgrade")
+@click.pass_obj
+@handles_errors
+def db_upgrade(state: State) -> None:
+    """Apply the schema migrations this mailflow brings (back the database up first)."""
+    from mailflow.store import migrations
+    from mailflow.store.db import make_engine
+
+    engine = make_engine(state.config.database_url)
+    try:
+        before, after = migrations.upgrade(engine)
+    finally:
+        engine.dispose()
+    if before == after:
+        out.print(f"the database is up to date (revision {after})")
+    else:
+        out.print(f"upgraded the database from revision {before or 'none'} to {after}")
 
 
 @main.command("packing-list")

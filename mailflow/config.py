@@ -45,6 +45,8 @@ class Identity(_Strict):
     name: str = ""
     language: Literal["en", "zh"] = "en"
     other_addresses: list[str] = Field(default_factory=list)  # colleagues: never auto-replied
+    # our mail server's name in Authentication-Results headers (only those headers are trusted)
+    authserv_ids: list[str] = Field(default_factory=list)
 
     @field_validator("address", "other_addresses")
     @classmethod

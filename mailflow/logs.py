@@ -32,6 +32,6 @@ def setup_logging(verbose: bool = False, secrets: Iterable[str] = ()) -> None:
     handler._mailflow = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    for noisy in ("pdfminer", "charset_normalizer"):
+    for noisy in ("pdfminer", "charset_normalizer", "alembic", "invoice2data"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("mailparser").setLevel(logging.ERROR)  # its warnings repeat our own

@@ -216,6 +216,7 @@ class Outcome:
     replies: tuple[Reply, ...]
     suppressed: tuple[SuppressedReply, ...]
     source_actions: tuple[Action, ...]
+    auth_results: dict[str, str] = field(default_factory=dict)  # SPF/DKIM/DMARC by our server
 
 
 @dataclass(frozen=True)

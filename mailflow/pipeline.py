@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from mailflow import authresults
 from mailflow.config import Buyer, Config
 from mailflow.correlate import OrderLookup, aliases_in, correlate, token_pattern
 from mailflow.errors import (
@@ -176,7 +177,9 @@ def process(raw: RawMail, desk: Desk, lookup: OrderLookup) -> tuple[Outcome, lis
                                        stored)
     outcome = Outcome(raw=raw, message=message, decision=decision, order_data=order_data,
                       order=order, replies=tuple(replies), suppressed=tuple(suppressed),
-                      source_actions=tuple(decision.wants("imap")))
+                      source_actions=tuple(decision.wants("imap")),
+                      auth_results=authresults.ours(message.header_values("Authentication-Results"),
+                                                    desk.config.identity.authserv_ids))
     return outcome, aliases
 
 

@@ -85,6 +85,9 @@ class MessageRow(Base):
     origin: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text, default="")
     warnings: Mapped[list[Any]] = mapped_column(default=list)
+    # SPF/DKIM/DMARC as our own mail server recorded them (Authentication-Results with our
+    # authserv-id only: anyone can write such a header): {"spf": "pass", "dkim": "fail", …}
+    auth_results: Mapped[dict[str, Any]] = mapped_column(default=dict)
     order: Mapped[OrderRow | None] = relationship(back_populates="messages")
     attachments: Mapped[list[AttachmentRow]] = relationship(back_populates="message")
 
@@ -214,7 +217,3 @@ def make_engine(url: str) -> Engine:
             cursor.close()
         return engine
     return create_engine(url, pool_pre_ping=True)
-
-
-def create_schema(engine: Engine) -> None:
-    Base.metadata.create_all(engine)

@@ -24,6 +24,7 @@ from mailflow.errors import StoreError
 from mailflow.extract import record as order_record
 from mailflow.model import Outcome, Quarantined
 from mailflow.store import archive as paths
+from mailflow.store import migrations
 from mailflow.store.archive import Archive
 from mailflow.store.db import (
     AttachmentRow,
@@ -33,7 +34,6 @@ from mailflow.store.db import (
     OrderRow,
     OutboxRow,
     QuarantineRow,
-    create_schema,
     make_engine,
     utcnow,
 )
@@ -63,7 +63,7 @@ class Store(OutboxStore):
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(database_url)
         try:
-            create_schema(self.engine)
+            migrations.ensure(self.engine)
         except OperationalError as exc:
             raise StoreError(f"cannot open the database {url.render_as_string(hide_password=True)}: "
                              f"{exc.orig}") from None
@@ -156,7 +156,8 @@ class Store(OutboxStore):
                 order_id=order_row.id if order_row else None,
                 correlation=outcome.order.how if outcome.order else "",
                 path=str(mail_rel), size=message.size, origin=outcome.raw.origin.describe(),
-                text=message.text, warnings=list(message.warnings))
+                text=message.text, warnings=list(message.warnings),
+                auth_results=dict(outcome.auth_results))
             session.add(row)
             session.flush()
             for att in message.attachments:
@@ -278,6 +279,7 @@ class Store(OutboxStore):
                               "direction": m.direction, "category": m.category,
                               "from": m.from_addr, "subject": m.subject,
                               "message_id": m.message_id, "sha256": m.sha256, "path": m.path,
+                              "authentication": dict(m.auth_results or {}),
                               "attachments": [a.path for a in m.attachments]} for m in messages],
                 "replies": [{"id": r.id, "template": r.template, "state": r.state,
                              "to": r.to_addrs, "subject": r.subject} for r in outbox],

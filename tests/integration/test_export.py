@@ -1,0 +1,91 @@
+"""The evidence bundle: original mail byte for byte, a timeline readable offline, a manifest
+that `mailflow verify` checks, catching a changed, a missing and an added file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from mailflow.cli import main
+from tests.conftest import EXAMPLES, write_desk
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def bundle(tmp_path: Path, database_url: str) -> tuple[Path, Path]:
+    config = write_desk(tmp_path / "desk", database_url, EXAMPLES / "inbox")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--config", str(config), "run", "--once"]).exit_code == 0
+    target = tmp_path / "bundle.zip"
+    result = runner.invoke(main, ["--config", str(config), "order", "export", "4500871", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    return config, target
+
+
+def verify(path: Path) -> Any:
+    return CliRunner().invoke(main, ["verify", str(path)])
+
+
+def rewrite(source: Path, target: Path, change: dict[str, bytes | None], add: dict[str, bytes]) -> None:
+    """A copy of the bundle with files changed (bytes) or removed (None), and files added."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for name in old.namelist():
+            if name in change:
+                if change[name] is not None:
+                    new.writestr(name, change[name])  # type: ignore[arg-type]
+            else:
+                new.writestr(name, old.read(name))
+        for name, data in add.items():
+            new.writestr(name, data)
+
+
+def test_the_bundle_holds_the_original_mail_and_verifies(bundle: tuple[Path, Path]) -> None:
+    config, path = bundle
+    result = verify(path)
+    assert result.exit_code == 0 and "ok" in result.output
+    with zipfile.ZipFile(path) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        names = set(archive.namelist())
+        mail = sorted(n for n in names if n.startswith("mail/"))
+        originals = {p.read_bytes() for p in (EXAMPLES / "inbox").glob("*.eml")}
+        assert mail and all(archive.read(n) in originals for n in mail)  # byte for byte
+        assert any(n.startswith("files/") and n.endswith("PO_4500871.pdf") for n in names)
+        timeline = archive.read("timeline.html").decode()
+        order = json.loads(archive.read("order.json"))
+    assert {f["path"] for f in manifest["files"]} == names - {"manifest.json"}
+    assert manifest["order"] == "4500871" and manifest["mailflow_version"]
+    assert "<script" not in timeline.lower() and "http://" not in timeline and "https://" not in timeline
+    assert "default-src 'none'" in timeline
+    for message in order["messages"]:
+        assert message["subject"].replace("&", "&amp;").replace("<", "&lt;")[:20] in timeline
+
+
+def test_verify_catches_a_changed_a_missing_and_an_added_file(tmp_path: Path,
+                                                               bundle: tuple[Path, Path]) -> None:
+    _, path = bundle
+    with zipfile.ZipFile(path) as archive:
+        first_mail = next(n for n in archive.namelist() if n.startswith("mail/"))
+        original = archive.read(first_mail)
+    cases = {
+        "changed": ({first_mail: original.replace(b"4500871", b"4500817", 1)}, {}),
+        "missing": ({first_mail: None}, {}),
+        "added": ({}, {"mail/extra.eml": b"From: someone\r\n\r\nnot in the manifest\r\n"}),
+    }
+    for label, (change, add) in cases.items():
+        copy = tmp_path / f"{label}.zip"
+        rewrite(path, copy, change, add)
+        result = verify(copy)
+        assert result.exit_code != 0, label
+        expected = "mail/extra.eml" if label == "added" else first_mail
+        assert f"{label}: {expected}" in result.output
+    broken = tmp_path / "broken.zip"
+    shutil.copy(path, broken)
+    broken.write_bytes(broken.read_bytes()[:100])
+    assert verify(broken).exit_code != 0

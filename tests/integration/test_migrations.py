@@ -1,0 +1,72 @@
+"""Schema migrations on SQLite and PostgreSQL: a new database starts at the newest revision, an
+older one is refused with a clear error until `mailflow db upgrade`, which keeps its data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic import command
+from click.testing import CliRunner
+from sqlalchemy import inspect, text
+
+from mailflow.cli import main
+from mailflow.errors import StoreError
+from mailflow.store import Store, migrations
+from mailflow.store.db import make_engine
+from tests.conftest import write_desk
+
+pytestmark = pytest.mark.integration
+
+
+def at_revision(url: str, revision: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        command.upgrade(migrations._config(connection), revision)
+        connection.execute(text("INSERT INTO orders (number, folder, buyer, status, data, created_at) "
+                                "VALUES ('4500871', '4500871', 'Northwind', 'open', '{}', "
+                                "CURRENT_TIMESTAMP)"))
+    engine.dispose()
+
+
+def test_a_new_database_starts_at_the_newest_revision(tmp_path: Path, database_url: str) -> None:
+    store = Store(database_url, tmp_path / "archive")
+    try:
+        assert migrations.current(store.engine) == migrations.head()
+    finally:
+        store.close()
+
+
+def test_a_database_behind_is_refused_until_upgraded(tmp_path: Path, database_url: str) -> None:
+    at_revision(database_url, migrations.BASELINE)
+    with pytest.raises(StoreError, match=r"is at schema revision 0001.*mailflow db upgrade"):
+        Store(database_url, tmp_path / "archive")
+    config = write_desk(tmp_path / "desk", database_url)
+    result = CliRunner().invoke(main, ["--config", str(config), "db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert f"from revision 0001 to {migrations.head()}" in result.output
+    store = Store(database_url, tmp_path / "archive")
+    try:
+        columns = {c["name"] for c in inspect(store.engine).get_columns("messages")}
+        assert "auth_results" in columns
+        assert [o.number for o in store.orders()] == ["4500871"]  # the data came along
+    finally:
+        store.close()
+    again = CliRunner().invoke(main, ["--config", str(config), "db", "upgrade"])
+    assert "up to date" in again.output
+
+
+def test_a_database_from_before_migrations_is_recognised(tmp_path: Path, database_url: str) -> None:
+    at_revision(database_url, migrations.BASELINE)
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE alembic_version"))
+    with pytest.raises(StoreError, match="created before schema migrations"):
+        Store(database_url, tmp_path / "archive")
+    assert migrations.upgrade(engine) == (None, migrations.head())
+    with engine.begin() as connection:  # and one that lacks a baseline column cannot be stamped
+        connection.execute(text("DROP TABLE alembic_version"))
+        connection.execute(text("ALTER TABLE outbox DROP COLUMN claimed_by"))
+    with pytest.raises(StoreError, match=r"lacks outbox\.claimed_by"):
+        migrations.upgrade(engine)
+    engine.dispose()
