@@ -38,6 +38,7 @@ bench: $(STAMP) system-packages
 	$(BIN)/python bench/run_once.py
 	$(BIN)/python bench/imap_ingest.py
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/search.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check mailflow tests

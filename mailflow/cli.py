@@ -425,18 +425,25 @@ def order_assign(state: State, message: str, number: str) -> None:
 
 
 @order.command("list")
+@click.option("--open", "only_open", is_flag=True, help="Only orders whose status is open.")
+@click.option("--buyer", help="Only this buyer's orders (part of the name).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @handles_errors
-def order_list(state: State, as_json: bool) -> None:
+def order_list(state: State, only_open: bool, buyer: str | None, as_json: bool) -> None:
     """Every order with its buyer and number of messages."""
     store = state.store()
     try:
-        rows = [store.order_summary(o.id) for o in store.orders()]
+        rows = [store.order_summary(o.id) for o in store.orders()
+                if (not only_open or o.status == "open")
+                and (not buyer or buyer.lower() in o.buyer.lower())]
     finally:
         store.close()
     items = [{"order": r["order"], "folder": r["folder"], "buyer": r["buyer"], "status": r["status"],
-              "aliases": r["aliases"], "messages": len(r["messages"]), "replies": len(r["replies"])}
+              "aliases": r["aliases"], "messages": len(r["messages"]), "replies": len(r["replies"]),
+              "total": (r.get("data") or {}).get("total"),
+              "currency": (r.get("data") or {}).get("currency"),
+              "checks_failed": (r.get("data") or {}).get("checks_failed", [])}
              for r in rows]
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
@@ -467,6 +474,49 @@ def order_export(state: State, number: str, output: Path) -> None:
     finally:
         store.close()
     out.print(f"{output}: {len(manifest['files'])} files with their sha256 in manifest.json", markup=False)
+
+
+@main.command("search")
+@click.argument("query")
+@click.option("--order", "order_number", help="Only this order's mail (any of its numbers).")
+@click.option("--buyer")
+@click.option("--category")
+@click.option("--from", "sender", help="Sender address, or part of it.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--direction", type=click.Choice(["in", "out"]))
+@click.option("--limit", type=click.IntRange(1, 1000), default=20)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@handles_errors
+def search_command(state: State, query: str, order_number: str | None, buyer: str | None,
+                   category: str | None, sender: str | None, since: dt.datetime | None,
+                   until: dt.datetime | None, direction: str | None, limit: int, as_json: bool) -> None:
+    """Find mail by words, in English or Chinese: best matches first, newest first on ties."""
+    from mailflow.store.search import Filters, search
+
+    filters = Filters(order=order_number, buyer=buyer, category=category, sender=sender,
+                      since=since.date() if since else None, until=until.date() if until else None,
+                      direction=direction, limit=limit)
+    store = state.store()
+    try:
+        with store.sessions() as session:
+            hits = search(session, query, filters)
+    finally:
+        store.close()
+    items: list[dict[str, Any]] = [
+        {"message_id": h.message_id, "date": _utc_iso(h.date), "direction": h.direction,
+         "from": h.sender, "subject": h.subject, "order": h.order, "category": h.category,
+         "snippet": h.snippet} for h in hits]
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    table = Table("date", "dir", "from", "subject", "order", "snippet")
+    for item in items:
+        _row(table, (item["date"] or "")[:16], item["direction"], item["from"], item["subject"],
+             item["order"] or "", item["snippet"])
+    out.print(table)
+    out.print(f"{len(items)} message(s)", markup=False)
 
 
 @main.command("verify")

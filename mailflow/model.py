@@ -217,6 +217,7 @@ class Outcome:
     suppressed: tuple[SuppressedReply, ...]
     source_actions: tuple[Action, ...]
     auth_results: dict[str, str] = field(default_factory=dict)  # SPF/DKIM/DMARC by our server
+    document_texts: tuple[str, ...] = ()  # text read from order documents: searchable evidence
 
 
 @dataclass(frozen=True)

@@ -179,7 +179,8 @@ def process(raw: RawMail, desk: Desk, lookup: OrderLookup) -> tuple[Outcome, lis
                       order=order, replies=tuple(replies), suppressed=tuple(suppressed),
                       source_actions=tuple(decision.wants("imap")),
                       auth_results=authresults.ours(message.header_values("Authentication-Results"),
-                                                    desk.config.identity.authserv_ids))
+                                                    desk.config.identity.authserv_ids),
+                      document_texts=tuple(d.text for d in _documents if d.text and not d.error))
     return outcome, aliases
 
 

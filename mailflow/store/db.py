@@ -217,3 +217,25 @@ def make_engine(url: str) -> Engine:
             cursor.close()
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+
+class SearchDoc(Base):
+    """The text a message is found by (see store/search.py); SQLite's FTS5 table and
+    PostgreSQL's trigram index are built on `body`."""
+
+    __tablename__ = "search_docs"
+    message_row_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+
+
+class SearchBigram(Base):
+    """Each pair of consecutive CJK characters in a message: a one- or two-character Chinese
+    query (发票) that a trigram index cannot answer."""
+
+    __tablename__ = "search_bigrams"
+    __table_args__ = (Index("ix_search_bigrams_pair", "c1", "c2"), Index("ix_search_bigrams_c2", "c2"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_row_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    c1: Mapped[str] = mapped_column(String(1))
+    c2: Mapped[str] = mapped_column(String(1))

@@ -14,8 +14,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from mailflow.errors import MailflowError, NotFound
 from mailflow.reply.outbox import FAILED, HELD, QUEUED, REJECTED, SENDING, SENT, UNCERTAIN
 from mailflow.store import archive as paths
+from mailflow.store import search
 from mailflow.store.archive import Archive
 from mailflow.store.db import EventRow, MessageRow, OrderRow, OutboxRow, utcnow
+
+
+def _reply_text(raw: bytes) -> str:
+    import email
+    import email.policy
+
+    body = email.message_from_bytes(raw, policy=email.policy.default).get_body(("plain",))
+    return str(body.get_content()) if body is not None else ""
 
 
 def _me() -> str:
@@ -131,13 +140,18 @@ class OutboxStore:
             self.archive.write(rel, row.raw)
             answered = session.get(MessageRow, row.answers_id)
             if session.scalar(select(MessageRow.id).where(MessageRow.sha256 == sha256)) is None:
-                session.add(MessageRow(
+                out = MessageRow(
                     sha256=sha256, message_id=row.message_id, direction="out", subject=row.subject,
                     from_addr="", from_name="", to_addrs=list(row.to_addrs), cc_addrs=[], date=now,
                     in_reply_to=answered.message_id if answered else "", references=[],
                     category="reply", rule=row.template, decision={}, buyer=order.buyer if order else "",
                     order_id=row.order_id, correlation="our reply", path=str(rel), size=len(row.raw),
-                    origin=f"outbox #{row.id}", text="", warnings=[]))
+                    origin=f"outbox #{row.id}", text=_reply_text(row.raw), warnings=[])
+                session.add(out)
+                session.flush()
+                search.index(session, out.id, search.document(
+                    row.subject, out.text, list(row.to_addrs), [], [],
+                    [order.number] if order else [], order.buyer if order else ""))
             row.state, row.phase, row.sent_at, row.server_reply = SENT, "", now, server_reply
             row.reason, row.updated_at = "", now
             session.add(EventRow(kind="reply-sent", order_id=row.order_id,

@@ -24,7 +24,7 @@ from mailflow.errors import StoreError
 from mailflow.extract import record as order_record
 from mailflow.model import Outcome, Quarantined
 from mailflow.store import archive as paths
-from mailflow.store import migrations
+from mailflow.store import migrations, search
 from mailflow.store.archive import Archive
 from mailflow.store.db import (
     AttachmentRow,
@@ -166,6 +166,15 @@ class Store(OutboxStore):
                 session.add(AttachmentRow(message_row_id=row.id, filename=att.filename,
                                           content_type=att.content_type, size=att.size,
                                           sha256=att.sha256, path=str(att_rel)))
+            numbers = list(session.scalars(select(OrderAlias.number).where(
+                OrderAlias.order_id == order_row.id))) if order_row else []
+            search.index(session, row.id, search.document(
+                message.subject, message.text,
+                [a.addr for a in (*message.from_, *message.to, *message.cc)],
+                [a.name for a in (*message.from_, *message.to, *message.cc)] +
+                [a.filename for a in message.attachments],
+                [a.text for a in message.attachments if a.text] + list(outcome.document_texts),
+                numbers, row.buyer))
             if position is not None:
                 add_actions_in(session, position, row.id, source_actions, message.message_id)
             for reply in outcome.replies:
@@ -282,7 +291,10 @@ class Store(OutboxStore):
                               "authentication": dict(m.auth_results or {}),
                               "attachments": [a.path for a in m.attachments]} for m in messages],
                 "replies": [{"id": r.id, "template": r.template, "state": r.state,
-                             "to": r.to_addrs, "subject": r.subject} for r in outbox],
+                             "to": r.to_addrs, "subject": r.subject, "reason": r.reason,
+                             "created_at": r.created_at.isoformat() if r.created_at else None,
+                             "sent_at": r.sent_at.isoformat() if r.sent_at else None}
+                            for r in outbox],
             }
 
     # --- quarantine ----------------------------------------------------------------------

@@ -47,7 +47,7 @@ def rewrite(source: Path, target: Path, change: dict[str, bytes | None], add: di
 
 
 def test_the_bundle_holds_the_original_mail_and_verifies(bundle: tuple[Path, Path]) -> None:
-    config, path = bundle
+    _, path = bundle
     result = verify(path)
     assert result.exit_code == 0 and "ok" in result.output
     with zipfile.ZipFile(path) as archive:
@@ -89,3 +89,20 @@ def test_verify_catches_a_changed_a_missing_and_an_added_file(tmp_path: Path,
     shutil.copy(path, broken)
     broken.write_bytes(broken.read_bytes()[:100])
     assert verify(broken).exit_code != 0
+
+
+def test_order_list_filters_and_json(bundle: tuple[Path, Path]) -> None:
+    config, _ = bundle
+    runner = CliRunner()
+    everything = json.loads(runner.invoke(main, ["--config", str(config), "order", "list", "--json"]).output)
+    assert {"order", "buyer"} <= set(everything[0])
+    northwind = json.loads(runner.invoke(main, ["--config", str(config), "order", "list", "--open",
+                                                "--buyer", "northwind", "--json"]).output)
+    assert northwind and {o["buyer"] for o in northwind} == {"Northwind Trading"}
+    assert len(northwind) < len(everything)
+    shown = json.loads(runner.invoke(main, ["--config", str(config), "order", "show", "4500871",
+                                            "--json"]).output)
+    assert shown["data"]["lines"] and shown["data"]["total"]
+    dates = [m["date"] for m in shown["messages"]]
+    assert dates == sorted(dates)  # the timeline, oldest first
+    assert {r["state"] for r in shown["replies"]} == {"held"}

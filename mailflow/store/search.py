@@ -1,0 +1,216 @@
+"""Full-text search over filed mail, in English and Chinese, on SQLite and PostgreSQL.
+
+What is indexed per message: subject, body text, sender and recipients, attachment names and
+their text (PDF text from extraction), the order's numbers and the buyer's name; in and out.
+
+Two indexes, because no single one answers both kinds of query:
+- words of three or more characters: SQLite FTS5 with the trigram tokenizer (Chinese needs no
+  spaces), PostgreSQL pg_trgm on the same text;
+- a Chinese word of one or two characters (发票): a trigram index cannot find it (measured: FTS5's
+  trigram index returns nothing for 发票, and LIKE through it neither), so every pair of
+  consecutive CJK characters is kept in a bigram table, indexed on both characters.
+
+User input is never query syntax: it is split into terms, each term is searched as text (quoted
+for FTS5, a bound parameter everywhere), so `"`, `*`, NEAR, parentheses, `PO-1234`, `don't` or
+SQL fragments find what they say or nothing, and never fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Float, Select, and_, func, or_, select, text
+from sqlalchemy.orm import Session
+
+from mailflow.correlate import alias_key
+from mailflow.errors import MailflowError
+from mailflow.store.db import MessageRow, OrderAlias, OrderRow, SearchBigram, SearchDoc
+
+MAX_QUERY = 500  # characters
+MAX_TERMS = 20
+SCAN_LIMIT = 20_000  # newest messages read when a query has only short non-Chinese words
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_WORD = re.compile(r"[a-z0-9]+")  # what PostgreSQL's 'simple' parser keeps as one word
+
+
+class QueryError(MailflowError):
+    exit_code = 2
+
+
+def is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+
+
+def bigrams(body: str) -> set[tuple[str, str]]:
+    return {(a, b) for a, b in itertools.pairwise(body) if is_cjk(a) and is_cjk(b)}
+
+
+def document(subject: str, body: str, addresses: Sequence[str], names: Sequence[str],
+             attachment_texts: Sequence[str], numbers: Sequence[str], buyer: str) -> str:
+    """The text one message is found by."""
+    parts = [subject, *addresses, *names, buyer, *numbers, body, *attachment_texts]
+    return "\n".join(p for p in parts if p)
+
+
+def index(session: Session, message_row_id: int, body: str) -> None:
+    """Add one message to the index, inside the caller's transaction."""
+    session.add(SearchDoc(message_row_id=message_row_id, body=body))
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("INSERT INTO search_fts (rowid, body) VALUES (:id, :body)"),
+                        {"id": message_row_id, "body": body})
+    for a, b in bigrams(body):
+        session.add(SearchBigram(message_row_id=message_row_id, c1=a, c2=b))
+
+
+@dataclass(frozen=True)
+class Query:
+    long: tuple[str, ...]  # 3+ characters: the trigram index
+    cjk: tuple[str, ...]  # 1-2 Chinese characters: the bigram table
+    short: tuple[str, ...]  # 1-2 other characters: checked on the candidates
+
+
+def parse_query(raw: str) -> Query:
+    """Terms of plain text; a quote, a star or NEAR is just a character to find."""
+    cleaned = _CONTROL.sub(" ", raw).strip()
+    if not cleaned:
+        raise QueryError("the search is empty")
+    if len(cleaned) > MAX_QUERY:
+        raise QueryError(f"the search is longer than {MAX_QUERY} characters")
+    terms = [t.strip("\"'()") or t for t in cleaned.split()]
+    terms = list(dict.fromkeys(t.lower() for t in terms if t))
+    if len(terms) > MAX_TERMS:
+        raise QueryError(f"the search has more than {MAX_TERMS} words")
+    long = tuple(t for t in terms if len(t) >= 3)
+    short = [t for t in terms if len(t) < 3]
+    return Query(long, tuple(t for t in short if all(is_cjk(c) for c in t)),
+                 tuple(t for t in short if not all(is_cjk(c) for c in t)))
+
+
+@dataclass(frozen=True)
+class Filters:
+    order: str | None = None
+    buyer: str | None = None
+    category: str | None = None
+    sender: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    direction: str | None = None
+    limit: int = 20
+
+
+@dataclass(frozen=True)
+class Hit:
+    message_row_id: int
+    message_id: str
+    date: dt.datetime | None
+    direction: str
+    sender: str
+    subject: str
+    order: str | None
+    category: str
+    snippet: str
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def search(session: Session, raw: str, filters: Filters = Filters()) -> list[Hit]:
+    query = parse_query(raw)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    rank: Any = None
+    stmt: Select[Any] = select(MessageRow.id)
+    if query.long and sqlite:  # FTS5 trigram: every long term, ranked by bm25
+        match = " AND ".join(_fts_phrase(t) for t in query.long)
+        fts = text("SELECT rowid AS id, bm25(search_fts) AS score FROM search_fts "
+                   "WHERE search_fts MATCH :match").bindparams(match=match).columns(
+            id=MessageRow.id.type, score=Float()).subquery("fts")
+        stmt = stmt.join(fts, fts.c.id == MessageRow.id)
+        rank = fts.c.score
+    if query.short or (query.long and not sqlite):
+        stmt = stmt.join(SearchDoc, SearchDoc.message_row_id == MessageRow.id)
+    if query.long and not sqlite:
+        for number, term in enumerate(query.long):
+            if _WORD.fullmatch(term):  # the word index narrows (words starting so), ILIKE is exact
+                stmt = stmt.where(text(f"to_tsvector('simple', search_docs.body) @@ "
+                                       f"to_tsquery('simple', :word{number} || ':*')")
+                                  .bindparams(**{f"word{number}": term}))
+            stmt = stmt.where(SearchDoc.body.ilike("%" + _like(term) + "%", escape="\\"))
+    for term in query.cjk:
+        stmt = stmt.where(MessageRow.id.in_(select(SearchBigram.message_row_id)
+                                            .where(bigram_filter(term))))
+    if query.short and not (query.long or query.cjk):  # nothing indexed to start from
+        newest = select(MessageRow.id).order_by(MessageRow.date.desc()).limit(SCAN_LIMIT).subquery()
+        stmt = stmt.where(MessageRow.id.in_(select(newest.c.id)))
+    for term in query.short:
+        stmt = stmt.where(func.lower(SearchDoc.body).like("%" + _like(term) + "%", escape="\\"))
+    stmt = _filtered(session, stmt, filters)
+    order = [rank.asc()] if rank is not None else []
+    stmt = stmt.order_by(*order, MessageRow.date.desc(), MessageRow.id.desc()).limit(filters.limit)
+    ids = [row[0] for row in session.execute(stmt)]
+    return _hits(session, ids, query)
+
+
+def bigram_filter(term: str) -> Any:
+    if len(term) == 2:
+        return and_(SearchBigram.c1 == term[0], SearchBigram.c2 == term[1])
+    return or_(SearchBigram.c1 == term, SearchBigram.c2 == term)
+
+
+def _like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filtered(session: Session, stmt: Select[Any], filters: Filters) -> Select[Any]:
+    if filters.order:
+        ids = select(OrderAlias.order_id).where(OrderAlias.key == alias_key(filters.order))
+        by_folder = select(OrderRow.id).where(OrderRow.folder == filters.order)
+        stmt = stmt.where(or_(MessageRow.order_id.in_(ids), MessageRow.order_id.in_(by_folder)))
+    if filters.buyer:
+        stmt = stmt.where(func.lower(MessageRow.buyer).like("%" + _like(filters.buyer.lower()) + "%",
+                                                            escape="\\"))
+    if filters.category:
+        stmt = stmt.where(MessageRow.category == filters.category)
+    if filters.sender:
+        stmt = stmt.where(func.lower(MessageRow.from_addr).like(
+            "%" + _like(filters.sender.lower()) + "%", escape="\\"))
+    if filters.since:
+        stmt = stmt.where(MessageRow.date >= dt.datetime.combine(filters.since, dt.time(), dt.UTC))
+    if filters.until:
+        stmt = stmt.where(MessageRow.date < dt.datetime.combine(filters.until, dt.time(), dt.UTC)
+                          + dt.timedelta(days=1))
+    if filters.direction:
+        stmt = stmt.where(MessageRow.direction == filters.direction)
+    return stmt
+
+
+def _hits(session: Session, ids: list[int], query: Query) -> list[Hit]:
+    if not ids:
+        return []
+    rows = {m.id: m for m in session.scalars(select(MessageRow).where(MessageRow.id.in_(ids)))}
+    bodies = dict(session.execute(select(SearchDoc.message_row_id, SearchDoc.body)
+                                  .where(SearchDoc.message_row_id.in_(ids))).all())
+    numbers = dict(session.execute(select(OrderRow.id, OrderRow.number)
+                                   .where(OrderRow.id.in_({r.order_id for r in rows.values()
+                                                           if r.order_id}))).all())
+    terms = [*query.long, *query.cjk, *query.short]
+    return [Hit(m.id, m.message_id, m.date, m.direction, m.from_addr, m.subject,
+                numbers.get(m.order_id) if m.order_id else None, m.category,
+                snippet(bodies.get(m.id, ""), terms))
+            for m in (rows[i] for i in ids if i in rows)]
+
+
+def snippet(body: str, terms: Sequence[str], width: int = 60) -> str:
+    """The text around the first term found, the terms marked [like this]."""
+    low = body.lower()
+    found = [(low.find(t), t) for t in terms if low.find(t) >= 0]
+    start = min(found)[0] if found else 0
+    piece = " ".join(body[max(0, start - width):start + 2 * width].split())
+    for term in sorted(terms, key=len, reverse=True):
+        piece = re.sub(re.escape(term), lambda m: f"[{m.group(0)}]", piece, flags=re.IGNORECASE)
+    return ("…" if start > width else "") + piece + ("…" if start + 2 * width < len(body) else "")
