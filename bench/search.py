@@ -88,8 +88,9 @@ def build(url: str, archive: Path, n: int, seed: int = 7) -> tuple[Store, float,
             conn.execute(insert(MessageRow), messages)
             conn.execute(insert(SearchDoc), docs)
             if sqlite:
-                conn.execute(text("INSERT INTO search_fts (rowid, body) VALUES (:message_row_id, :body)"),
-                             docs)
+                for table in search.FTS_TABLES:
+                    conn.execute(text(f"INSERT INTO {table} (rowid, body) VALUES (:message_row_id, :body)"),
+                                 docs)
             if pairs:
                 conn.execute(insert(SearchBigram), pairs)
     if not sqlite:
