@@ -88,6 +88,12 @@ def test_the_packing_list_pdf_reads_back_the_order_s_numbers(tmp_path: Path, dat
     assert Decimal(rows["TOTAL"][7].replace(",", "")) == expected.gross_kg
     body = sent.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert f"{expected.cartons} cartons" in body and str(expected.gross_kg) in body
+    # the order's timeline holds both sides, in date order, and the reply as sent
+    shown = json.loads(cli(config, "order", "show", doc.number, "--json").output)
+    assert [m["direction"] for m in shown["messages"]] == ["in", "out"]
+    assert [m["date"] for m in shown["messages"]] == sorted(m["date"] for m in shown["messages"])
+    assert [(r["template"], r["state"]) for r in shown["replies"]] == [("order_confirmation", "held"),
+                                                                        ("packing_list", "sent")]
     # the PDF alone, as the desk prints it
     out = tmp_path / "pl.pdf"
     assert f"{expected.cartons} cartons" in cli(config, "packing-list", doc.number, "-o", str(out)).output
