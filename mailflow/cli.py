@@ -246,10 +246,7 @@ def status(state: State, as_json: bool) -> None:
 
 
 def _utc_iso(value: dt.datetime | None) -> str | None:
-    """Times are stored in UTC; SQLite gives them back without a zone."""
-    if value is None:
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
+    return value.isoformat() if value is not None else None
 
 
 @main.group()

@@ -49,6 +49,7 @@ from mailflow.model import (
 from mailflow.parse import parse
 from mailflow.reply.compose import compose, recipients, reply_message_id, reply_subject
 from mailflow.reply.guard import reasons_not_to_reply
+from mailflow.reply.outbox import HELD, QUEUED
 from mailflow.reply.packing import Product, load_products
 from mailflow.reply.packing import font_path as packing_font
 from mailflow.reply.packing import plan as plan_packing
@@ -228,13 +229,14 @@ def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
     seen: set[str] = set()
     sender = Address(config.identity.name or config.identity.company, config.identity.address)
     to = recipients(message)
+    new_order = order is not None and order.existing_id is None  # nothing was sent about it yet
+    rate_limited = bool(config.reply.same_reply_hours and to) and not new_order
     for action in actions:
         name = action.params["template"]
         if name in seen:
             continue
         seen.add(name)
-        new_order = order is not None and order.existing_id is None
-        if replied is not None and config.reply.same_reply_hours and to and not new_order and \
+        if replied is not None and rate_limited and \
                 replied(name, to[0].addr, order.existing_id if order else None):
             suppressed.append(SuppressedReply(name, f"a {name} reply went to {to[0].addr} within "
                                                     f"{config.reply.same_reply_hours:g} h"))
@@ -273,7 +275,7 @@ def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
         replies.append(Reply(template=name, language=lang, to=to, subject=subject, text=text,
                              html=html, message_id=message_id, in_reply_to=message.message_id,
                              references=(*message.references, message.message_id),
-                             state="held" if hold_reason else "queued", reason=hold_reason, raw=raw))
+                             state=HELD if hold_reason else QUEUED, reason=hold_reason, raw=raw))
     return replies, suppressed
 
 

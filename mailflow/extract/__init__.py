@@ -89,30 +89,31 @@ class Extractor:
         except WorkerFailed as exc:
             return Document(name, error=exc.reason)
 
-    def read_pdf(self, data: bytes, name: str) -> Document:
-        """One PDF's order (template or generic reader), in a worker."""
+    def _read_order(self, data: bytes, name: str) -> Future[Document] | Document:
+        """One PDF's order (template or generic reader) on its way from a worker, or at once
+        the reason it is not read."""
         if len(data) > MAX_DOCUMENT_BYTES:
             return Document(name, error=f"{len(data) / 1e6:.0f} MB, larger than the "
                                         f"{MAX_DOCUMENT_BYTES // 1_000_000} MB limit for a document")
-        return self._result(self._submit(pdf.read_order, data, name, self.settings.template_dirs,
-                                         self.settings.max_pages), name)
+        return self._submit(pdf.read_order, data, name, self.settings.template_dirs,
+                            self.settings.max_pages)
+
+    def read_pdf(self, data: bytes, name: str) -> Document:
+        return self._done(self._read_order(data, name), name)
+
+    def _done(self, pending: Future[Document] | Document, name: str) -> Document:
+        return pending if isinstance(pending, Document) else self._result(pending, name)
 
     def documents(self, message: Message, kinds: set[str]) -> list[Document]:
         """Every document of the kinds asked for, PDFs read side by side in the pool."""
-        futures: list[tuple[str, Future[Document]]] = []
-        done: list[Document] = []
+        pending: list[tuple[str, Future[Document] | Document]] = []
         for att in message.attachments:
             if "pdf" in kinds and is_pdf(att):
-                if att.size > MAX_DOCUMENT_BYTES:
-                    done.append(Document(att.filename, error="larger than the limit for a document"))
-                    continue
-                futures.append((att.filename, self._submit(
-                    pdf.read_order, att.payload, att.filename, self.settings.template_dirs,
-                    self.settings.max_pages)))
+                pending.append((att.filename, self._read_order(att.payload, att.filename)))
             elif "spreadsheet" in kinds and sheets.is_sheet(att.filename, att.content_type):
-                futures.append((att.filename, self._submit(sheets.read_sheet, att.payload,
+                pending.append((att.filename, self._submit(sheets.read_sheet, att.payload,
                                                            att.filename)))
-        documents = [self._result(f, name) for name, f in futures] + done
+        documents = [self._done(p, name) for name, p in pending]
         if "body" in kinds and message.text.strip():
             documents.append(pdf.generic_document("mail body", message.text))
         return documents

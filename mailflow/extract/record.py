@@ -25,7 +25,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _number(value: Any) -> Decimal | None:
+def to_decimal(value: Any) -> Decimal | None:
+    """A stored amount or quantity (a string, a number, or nothing) as a Decimal."""
     try:
         return Decimal(str(value)) if value not in (None, "") else None
     except ArithmeticError:
@@ -36,10 +37,10 @@ def _same(name: str, old: Any, new: Any) -> bool:
     if old is None:
         return False
     if name == "total":
-        return _number(old) == _number(new)
+        return to_decimal(old) == to_decimal(new)
     if name == "lines" and isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         keys = ("item_code", "quantity", "unit_price")
-        return all(_number(a.get(k)) == _number(b.get(k)) if k != "item_code" else a.get(k) == b.get(k)
+        return all(to_decimal(a.get(k)) == to_decimal(b.get(k)) if k != "item_code" else a.get(k) == b.get(k)
                    for a, b in zip(old, new, strict=True) for k in keys)
     return bool(old == new)
 

@@ -19,15 +19,15 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-QUEUED = "queued"
-HELD = "held"
-SENDING = "sending"
-SENT = "sent"
-FAILED = "failed"
-UNCERTAIN = "uncertain"
-REJECTED = "rejected"
+QUEUED: Final = "queued"
+HELD: Final = "held"
+SENDING: Final = "sending"
+SENT: Final = "sent"
+FAILED: Final = "failed"
+UNCERTAIN: Final = "uncertain"
+REJECTED: Final = "rejected"
 
 STATES = (QUEUED, HELD, SENDING, SENT, FAILED, UNCERTAIN, REJECTED)
 

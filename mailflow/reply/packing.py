@@ -19,6 +19,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from mailflow.errors import ConfigError, MailflowError
+from mailflow.extract.record import to_decimal
 
 PRODUCT_COLUMNS = ("item_code", "pieces_per_carton", "net_kg", "gross_kg", "length_cm", "width_cm",
                    "height_cm")
@@ -118,13 +119,6 @@ def load_products(path: Path) -> dict[str, Product]:
     return products
 
 
-def _number(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else None
-    except InvalidOperation:
-        return None
-
-
 def plan(order: str, buyer: str, lines: list[dict[str, Any]],
          products: dict[str, Product]) -> PackingList:
     """The packing list of an order's lines (as kept in the order record)."""
@@ -132,7 +126,7 @@ def plan(order: str, buyer: str, lines: list[dict[str, Any]],
     missing: list[str] = []
     for line in lines:
         code = str(line.get("item_code") or "")
-        quantity = _number(line.get("quantity"))
+        quantity = to_decimal(line.get("quantity"))
         product = products.get(code.upper()) if code else None
         if product is None or quantity is None:
             missing.append(code or str(line.get("description") or "a line without item code"))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailflow.config import Smtp
-from mailflow.sources.imap import _run_secret_command
+from mailflow.sources.imap import run_secret_command
 
 SENT, TEMPORARY, PERMANENT, UNCERTAIN = "sent", "temporary", "permanent", "uncertain"
 
@@ -53,7 +53,7 @@ class _TlsConnection(_Connection, smtplib.SMTP_SSL):
 
 def _secret(settings: Smtp) -> str:
     if settings.password_command:
-        return _run_secret_command(settings.password_command, "password_command")
+        return run_secret_command(settings.password_command, "password_command")
     return settings.password
 
 
@@ -67,7 +67,7 @@ def connect(settings: Smtp) -> _Connection:
         if settings.tls == "starttls":
             conn.starttls(context=context)
     if settings.oauth2_token_command:
-        token = _run_secret_command(settings.oauth2_token_command, "oauth2_token_command")
+        token = run_secret_command(settings.oauth2_token_command, "oauth2_token_command")
         auth = f"user={settings.username}\x01auth=Bearer {token}\x01\x01"
         conn.ehlo_or_helo_if_needed()
         code, reply = conn.docmd("AUTH", "XOAUTH2 " + base64.b64encode(auth.encode()).decode())

@@ -47,7 +47,7 @@ class SourceError(MailflowError):
 
 # --- connecting -----------------------------------------------------------------------------
 
-def _run_secret_command(command: str, what: str) -> str:
+def run_secret_command(command: str, what: str) -> str:
     try:
         result = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=30,
                                 check=False)
@@ -75,10 +75,10 @@ def connect(account: ImapAccount) -> imapclient.IMAPClient:
         if account.tls == "starttls":
             client.starttls(context)
         if account.oauth2_token_command:
-            token = _run_secret_command(account.oauth2_token_command, "oauth2_token_command")
+            token = run_secret_command(account.oauth2_token_command, "oauth2_token_command")
             client.oauth2_login(account.username, token)
         else:
-            password = account.password or _run_secret_command(account.password_command,
+            password = account.password or run_secret_command(account.password_command,
                                                                "password_command")
             client.login(account.username, password)
     except Exception as exc:

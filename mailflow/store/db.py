@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     create_engine,
     event,
@@ -31,6 +32,19 @@ def utcnow() -> dt.datetime:
 _JSON = JSON().with_variant(JSONB(), "postgresql")
 
 
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp that comes back zone-aware in UTC on every database: SQLite stores the UTC
+    time but returns it without its zone, which would not compare with an aware one."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
+
+
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: _JSON, list[Any]: _JSON}
 
@@ -43,7 +57,7 @@ class OrderRow(Base):
     buyer: Mapped[str] = mapped_column(String(255), index=True)
     status: Mapped[str] = mapped_column(String(20), default="open")
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
     aliases: Mapped[list[OrderAlias]] = relationship(back_populates="order")
     messages: Mapped[list[MessageRow]] = relationship(back_populates="order")
 
@@ -70,8 +84,8 @@ class MessageRow(Base):
     from_name: Mapped[str] = mapped_column(Text)  # the sender's words: shown, never used as a path
     to_addrs: Mapped[list[Any]] = mapped_column(default=list)
     cc_addrs: Mapped[list[Any]] = mapped_column(default=list)
-    date: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    date: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), index=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
     in_reply_to: Mapped[str] = mapped_column(String(998), default="")
     references: Mapped[list[Any]] = mapped_column(default=list)
     category: Mapped[str] = mapped_column(String(50), index=True)
@@ -117,15 +131,15 @@ class OutboxRow(Base):
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     state: Mapped[str] = mapped_column(String(20), index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # sending: "connecting" until the message's last line goes out, then "data": a crash in
     # "connecting" is retried, one in "data" may have been delivered and becomes uncertain
     phase: Mapped[str] = mapped_column(String(20), default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     server_reply: Mapped[str] = mapped_column(Text, default="")  # the SMTP server's last answer
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     sent_copy: Mapped[str] = mapped_column(String(20), default="")  # "" | done | failed: IMAP Sent
     claimed_by: Mapped[str] = mapped_column(String(300), default="")  # host:pid of the sender
 
@@ -133,7 +147,7 @@ class OutboxRow(Base):
 class EventRow(Base):
     __tablename__ = "events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
     kind: Mapped[str] = mapped_column(String(50))
     message_row_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
@@ -151,7 +165,7 @@ class SourcePosition(Base):
     uidvalidity: Mapped[int] = mapped_column(BigInteger, default=0)
     last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
     rescan_until: Mapped[int] = mapped_column(BigInteger, default=0)  # recreated folder: match by Message-ID up to here
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class SourceHealth(Base):
@@ -161,11 +175,11 @@ class SourceHealth(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(String(1024), unique=True)
     uidvalidity: Mapped[int] = mapped_column(BigInteger, default=0)
-    last_sync_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_sync_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     server_messages: Mapped[int] = mapped_column(Integer, default=0)
     lag: Mapped[int] = mapped_column(Integer, default=0)  # messages on the server not yet processed
     last_error: Mapped[str] = mapped_column(Text, default="")
-    last_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
 
 class PendingAction(Base):
@@ -183,8 +197,8 @@ class PendingAction(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     message_id: Mapped[str] = mapped_column(String(998), default="")  # to find a copy made before a crash
     error: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    done_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
 
 class QuarantineRow(Base):
@@ -195,8 +209,8 @@ class QuarantineRow(Base):
     reason: Mapped[str] = mapped_column(Text)
     origin: Mapped[str] = mapped_column(Text)
     size: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
 
 Index("ix_messages_message_id_sha", MessageRow.message_id, MessageRow.sha256)

@@ -47,10 +47,6 @@ def _gone(claimed_by: str) -> bool:
     return False
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # SQLite drops the zone
-
-
 class OutboxStore:
     sessions: sessionmaker[Session]
     archive: Archive
@@ -72,7 +68,7 @@ class OutboxStore:
         cutoff = utcnow() - dt.timedelta(seconds=stale_after)
         with self.sessions() as session, session.begin():
             rows = [r for r in session.scalars(select(OutboxRow).where(OutboxRow.state == SENDING))
-                    if _gone(r.claimed_by) or _aware(r.updated_at) < cutoff]
+                    if _gone(r.claimed_by) or r.updated_at < cutoff]
             for row in rows:
                 if row.phase == "data":
                     row.state = UNCERTAIN
@@ -104,28 +100,26 @@ class OutboxStore:
                     return fresh
         return None
 
-    def reply_phase(self, reply_id: int, phase: str) -> None:
+    def _set(self, reply_id: int, **values: Any) -> None:
+        """One committed state change of one reply."""
         with self.sessions() as session, session.begin():
             session.execute(update(OutboxRow).where(OutboxRow.id == reply_id)
-                            .values(phase=phase, updated_at=utcnow()))
+                            .values(**values, updated_at=utcnow()))
+
+    def reply_phase(self, reply_id: int, phase: str) -> None:
+        self._set(reply_id, phase=phase)
 
     def reply_retry(self, reply_id: int, server_reply: str, when: dt.datetime) -> None:
-        with self.sessions() as session, session.begin():
-            session.execute(update(OutboxRow).where(OutboxRow.id == reply_id).values(
-                state=QUEUED, phase="", next_attempt_at=when, server_reply=server_reply,
-                reason=f"retrying: {server_reply}", updated_at=utcnow()))
+        self._set(reply_id, state=QUEUED, phase="", next_attempt_at=when, server_reply=server_reply,
+                  reason=f"retrying: {server_reply}")
 
     def reply_release(self, reply_id: int, reason: str, when: dt.datetime) -> None:
         """Back to queued without counting the attempt (the fault was not this reply's)."""
-        with self.sessions() as session, session.begin():
-            session.execute(update(OutboxRow).where(OutboxRow.id == reply_id).values(
-                state=QUEUED, phase="", attempts=OutboxRow.attempts - 1, next_attempt_at=when,
-                reason=reason, updated_at=utcnow()))
+        self._set(reply_id, state=QUEUED, phase="", attempts=OutboxRow.attempts - 1,
+                  next_attempt_at=when, reason=reason)
 
     def reply_done(self, reply_id: int, state: str, reason: str) -> None:
-        with self.sessions() as session, session.begin():
-            session.execute(update(OutboxRow).where(OutboxRow.id == reply_id).values(
-                state=state, phase="", server_reply=reason, reason=reason, updated_at=utcnow()))
+        self._set(reply_id, state=state, phase="", server_reply=reason, reason=reason)
 
     def reply_sent(self, reply_id: int, server_reply: str) -> None:
         """Sent: the reply joins its order's mail as `_out_` (the evidence holds both sides)."""
@@ -165,8 +159,7 @@ class OutboxStore:
                 OutboxRow.state == SENT, OutboxRow.sent_copy != "done").order_by(OutboxRow.id)))
 
     def reply_sent_copy(self, reply_id: int, status: str) -> None:
-        with self.sessions() as session, session.begin():
-            session.execute(update(OutboxRow).where(OutboxRow.id == reply_id).values(sent_copy=status))
+        self._set(reply_id, sent_copy=status)
 
     def recent_reply(self, template: str, address: str, since: dt.datetime,
                      order_id: int | None = None) -> bool:
