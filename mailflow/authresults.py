@@ -31,7 +31,7 @@ def parse(header: str) -> tuple[str, dict[str, str]]:
         method, result, rest = found.group(1).lower(), found.group(2).lower(), found.group(3)
         if method in METHODS and method not in results:  # the first of a method counts
             results[method] = result
-            for prop in re.findall(r"([a-z]+\.[a-z-]+)=(\S+)", rest, re.IGNORECASE):
+            for prop in re.findall(r"\b([a-z]+\.[a-z-]+)=(\S+)", rest, re.IGNORECASE):
                 results.setdefault(f"{method}.{prop[0].lower()}", prop[1].strip('"'))
     return authserv, results
 

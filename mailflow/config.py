@@ -10,28 +10,36 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from mailflow import linear
 from mailflow.errors import ConfigError
 from mailflow.yamlfile import LineDict, LineList, line_of, load_yaml
 
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
+# An order number after its label: letters and digits with inner hyphens ("4500871",
+# "MH-2026-118", "AN-PI-26-0311"); correlation keeps only those with a digit and four or more
+# characters. Every pattern runs on RE2 (linear time): no look-around, and runs of white space
+# between the parts are bounded ({0,3}), so no text makes a search slow.
+_NUMBER = r"(?P<number>[A-Z]{0,4}-?\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b"
+_LABEL_TAIL = r"\s{0,3}(?:no\b\.?|number\b|nr\b\.?|#)?\s{0,3}[:#：-]?\s{0,3}"
+
 DEFAULT_ORDER_PATTERNS = [
-    # "PO 4500871", "P.O. No.: 4500871", "PO#4500871", "Purchase Order No. MH-2026-118"
-    (
-        r"(?i)(?:\bP\.?\s?O(?:\b\.?|(?=\d))|\bpurchase\s+order|\border\s*(?=no\b|number|nr\b|#|[A-Z]{1,4}-\d))"
-        r"\s*(?:no\b\.?|number|nr\b\.?|#)?\s*[:#：-]?\s*"
-        r"(?P<number>(?=[A-Z0-9-]{4,})[A-Z]{0,4}-?\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b"
-    ),
-    # "PI AN-PI-26-0311", "P/I No. AN-PI-26-0311", "proforma invoice 2611-07"
-    (
-        r"(?i)\b(?:P/I|PI|proforma\s+invoice)\s*(?:no\.?|number|#)?\s*[:#：]?\s*"
-        r"(?P<number>(?=[A-Z0-9-]*\d)[A-Z]{0,4}-?(?:PI-)?\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b"
-    ),
+    # "PO 4500871", "P.O. No.: 4500871", "PO#4500871", "Purchase Order No. MH-2026-118";
+    # the label ends at a word boundary, so "POWER7" names no order
+    r"(?i)(?:\bP\.?\s?O\b\.?|\bpurchase\s{1,3}order\b)" + _LABEL_TAIL + _NUMBER,
+    # "PO4500871": label and number run together, the number starting with a digit
+    r"(?i)\bPO(?P<number>\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b",
+    # "Order No. 4500871", "order #4500871", "order nr 4500871"
+    r"(?i)\border\s{0,3}(?:no\b\.?|number\b|nr\b\.?|#)\s{0,3}[:#：-]?\s{0,3}" + _NUMBER,
+    # "order MH-2026-118": a code with letters, a hyphen and digits
+    r"(?i)\border\s{1,3}(?P<number>[A-Z]{1,4}-\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b",
+    # "PI AN-PI-26-0311", "P/I No. AN-PI-26-0311", "proforma invoice 2611-07", "PI2611-07"
+    (r"(?i)(?:\bP/I\b|\bPI\b|\bproforma\s{1,3}invoice\b)\.?\s{0,3}(?:no\b\.?|number\b|#)?\s{0,3}[:#：]?\s{0,3}"
+     r"(?P<number>[A-Z]{0,4}-?(?:PI-)?\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b"),
+    r"(?i)\bPI(?P<number>\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b",
     # 订单号：4500871, 订单 MH-2026-118, 合同号 SC2611
-    (
-        r"(?:订单|訂單|合同|采购单|採購單)(?:编号|編號|号|號)?\s*[:：#]?\s*"
-        r"(?P<number>(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{2,})"
-    ),
+    (r"(?:订单|訂單|合同|采购单|採購單)(?:编号|編號|号|號)?[\s\x{3000}]{0,3}[:：#]?[\s\x{3000}]{0,3}"
+     r"(?P<number>[A-Za-z0-9][A-Za-z0-9-]{2,40})"),
 ]
 
 
@@ -195,9 +203,9 @@ class Correlation(_Strict):
     def _compiles(cls, patterns: list[str]) -> list[str]:
         for pattern in patterns:
             try:
-                compiled = re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
+                compiled = linear.compile(pattern)
+            except linear.PatternError as exc:
+                raise ValueError(f"{exc} (pattern {pattern!r})") from None
             if compiled.groups < 1:
                 raise ValueError(f"pattern {pattern!r} needs a group (?P<number>…) for the number")
         return patterns
@@ -214,6 +222,15 @@ class Extraction(_Strict):
     max_pages: int = Field(default=50, ge=1)
     template_dirs: list[Path] = Field(default_factory=list)  # beside templates/extract
     price_list: Path | None = None  # CSV: item code, floor price (the margin rule)
+
+
+class IntakeLimits(_Strict):
+    """What one mail may cost while it is parsed, classified and its documents read: the work
+    runs in worker processes, and a mail over its budget is quarantined with the reason."""
+
+    workers: int = Field(default=0, ge=0, le=64)  # 0: one per CPU core
+    cpu_seconds: int = Field(default=60, ge=1, le=3600)  # per mail, documents not counted
+    memory_mb: int = Field(default=1024, ge=256)  # per worker (RLIMIT_AS)
 
 
 class Packing(_Strict):
@@ -233,6 +250,7 @@ class Config(_Strict):
     buyers: list[Buyer] = Field(default_factory=list)
     correlation: Correlation = Correlation()
     extract: Extraction = Extraction()
+    intake: IntakeLimits = IntakeLimits()
     packing: Packing = Packing()
     poll_interval: int = Field(default=60, ge=1)  # seconds between polls where IDLE is missing
     stall_warning_minutes: int = Field(default=15, ge=1)  # warn when a folder has not synced

@@ -7,13 +7,15 @@ tested with a dictionary.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from mailflow import linear
 from mailflow.model import Decision, Message, OrderData, OrderRef
 
-MAX_BODY_CHARS = 20_000
+MAX_BODY_CHARS = 20_000  # of the body, and of each attachment's text, searched for numbers
+MAX_ATTACHMENTS = 20
 
 
 @dataclass(frozen=True)
@@ -35,10 +37,11 @@ def alias_key(number: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", number.upper())
 
 
-def token_pattern(subject_token: str) -> re.Pattern[str]:
+def token_pattern(subject_token: str) -> linear.Pattern:
     """`[Order {order}]` -> a regex capturing the order number."""
     before, _, after = subject_token.partition("{order}")
-    return re.compile(re.escape(before) + r"\s*(?P<number>[^\]\s][^\]]*?)\s*" + re.escape(after))
+    return linear.compile(linear.escape(before) + r"\s{0,3}(?P<number>[^\]\s][^\]]{0,60}?)\s{0,3}"
+                          + linear.escape(after))
 
 
 @dataclass(frozen=True)
@@ -48,13 +51,14 @@ class Found:
 
 
 def find_numbers(message: Message, order_data: OrderData,
-                 patterns: Sequence[re.Pattern[str]]) -> list[Found]:
+                 patterns: Sequence[linear.Pattern]) -> list[Found]:
     """Order numbers in the order a person would trust them: extracted data, subject, own text,
     attachment texts, then quoted text."""
     own, quoted = _split_quoted(message.text[:MAX_BODY_CHARS])
-    places: list[tuple[str, str]] = [("subject", message.subject), ("body", own)]
-    places += [(f"attachment {a.filename}", a.text or "") for a in message.attachments if a.text]
-    places += [("attachment names", " ".join(a.filename for a in message.attachments))]
+    attachments = message.attachments[:MAX_ATTACHMENTS]
+    places: list[tuple[str, str]] = [("subject", message.subject[:MAX_BODY_CHARS]), ("body", own)]
+    places += [(f"attachment {a.filename}", a.text[:MAX_BODY_CHARS]) for a in attachments if a.text]
+    places += [("attachment names", " ".join(a.filename[:200] for a in attachments))]
     places += [("quoted text", quoted)]
     found: list[Found] = [Found(n, "extracted") for n in order_data.numbers]
     for where, text in places:
@@ -72,12 +76,19 @@ def find_numbers(message: Message, order_data: OrderData,
 MAX_NUMBER = 40  # longer "numbers" are noise (a hash, a tracking URL), never an order number
 
 
+def plausible_number(number: str) -> bool:
+    """An order number has four to forty characters, at least one a digit: "WER7" from
+    "POWER7" never gets this far (the label needs a word boundary), "PO 12" is too short."""
+    key = alias_key(number)
+    return 4 <= len(number) <= MAX_NUMBER and len(key) >= 3 and any(c.isdigit() for c in key)
+
+
 def _unique(found: Iterable[Found]) -> list[Found]:
     seen: set[str] = set()
     result = []
     for item in found:
         key = alias_key(item.number)
-        if key and key not in seen and len(item.number) <= MAX_NUMBER:
+        if key and key not in seen and plausible_number(item.number):
             seen.add(key)
             result.append(item)
     return result
@@ -98,18 +109,38 @@ def _split_quoted(text: str) -> tuple[str, str]:
     return "\n".join(own), "\n".join(quoted)
 
 
+def token_order(message: Message, lookup: OrderLookup, token: linear.Pattern,
+                buyer: str) -> tuple[KnownOrder | None, str]:
+    """(the order our subject token names, the token as written)."""
+    match = token.search(message.subject[:MAX_BODY_CHARS])
+    if match is None:
+        return None, ""
+    number = match.group("number") or ""
+    candidates = lookup.orders_with_aliases([alias_key(number)]).get(alias_key(number), [])
+    return _choose(candidates, buyer, own_only=False), match.group(0) or ""
+
+
+def untrusted_token(message: Message, lookup: OrderLookup, token: linear.Pattern, buyer: str,
+                    is_party: Callable[[KnownOrder, Message], bool]) -> str:
+    """Why this mail may not join the order its subject token names, or "": anyone can write
+    `[Order 4501234]` in a subject, so a token counts only from that order's own parties (the
+    buyer's domains, addresses already on the order, our own)."""
+    known, written = token_order(message, lookup, token, buyer)
+    if known is None or is_party(known, message):
+        return ""
+    sender = message.sender.addr if message.sender else "(no sender)"
+    return (f"subject token {written} names order {known.number}, but {sender} is not one of that "
+            "order's parties: not filed there")
+
+
 def correlate(message: Message, decision: Decision, order_data: OrderData, buyer: str,
-              lookup: OrderLookup, patterns: Sequence[re.Pattern[str]],
-              token: re.Pattern[str]) -> OrderRef | None:
-    """The order this message belongs to, an order to create, or None (unfiled)."""
-    match = token.search(message.subject)
-    if match:
-        number = match.group("number")
-        candidates = lookup.orders_with_aliases([alias_key(number)]).get(alias_key(number), [])
-        known = _choose(candidates, buyer, own_only=False)
-        if known:
-            return OrderRef(known.number, known.buyer, known.id, f"subject token {match.group(0)}",
-                            by="token")
+              lookup: OrderLookup, patterns: Sequence[linear.Pattern],
+              token: linear.Pattern) -> OrderRef | None:
+    """The order this message belongs to, an order to create, or None (unfiled). A subject
+    token is taken as it is: `untrusted_token` says first whether it may be."""
+    known, written = token_order(message, lookup, token, buyer)
+    if known:
+        return OrderRef(known.number, known.buyer, known.id, f"subject token {written}", by="token")
 
     numbers = find_numbers(message, order_data, patterns)
     # An order document (a rule extracts order data from it) belongs to its sender's own order;
@@ -198,7 +229,7 @@ def _choose(candidates: Sequence[KnownOrder], buyer: str, own_only: bool) -> Kno
     return candidates[0] if len(candidates) == 1 and not own_only else None
 
 
-def aliases_in(message: Message, order_data: OrderData, patterns: Sequence[re.Pattern[str]],
+def aliases_in(message: Message, order_data: OrderData, patterns: Sequence[linear.Pattern],
                ) -> list[str]:
     """Numbers this message gives for its order (PO, P/I, contract), quoted text excluded."""
     return [f.number for f in find_numbers(message, order_data, patterns) if f.where != "quoted text"]

@@ -1,6 +1,9 @@
 """The long-running loop: a thread per watched IMAP folder (IDLE, or woken by the poll schedule),
-`schedule` in the main thread for local folders, polls and health checks; clean stop on
-SIGINT/SIGTERM."""
+a thread for the outbox, and the daemon's own `schedule.Scheduler` in the main thread for local
+folders, polls and health checks; clean stop on SIGINT/SIGTERM.
+
+No job ends the daemon: each runs under one failure policy (`Guarded`): a failure is logged with
+its trace and counted, the job waits out a doubling pause, and it runs again."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ import schedule
 
 from mailflow.config import Config, ImapAccount
 from mailflow.errors import ConfigError
+from mailflow.intake import Interrupted
 from mailflow.pipeline import Desk, Handled, handle
 from mailflow.sources import Source
 from mailflow.sources.imap import FAULTS, FolderWatcher, connect, explain, quiet_logout
@@ -75,8 +79,9 @@ class Summary:
 class Intake:
     """Hands mail from any thread to the pipeline one at a time, and counts what happened."""
 
-    def __init__(self, desk: Desk, store: Store) -> None:
+    def __init__(self, desk: Desk, store: Store, stop: threading.Event | None = None) -> None:
         self.desk, self.store = desk, store
+        self.stop = stop or threading.Event()
         self.lock = threading.Lock()
         self.summary = Summary()
         self.touched: set[int] = set()
@@ -84,9 +89,9 @@ class Intake:
     def handler(self, account: ImapAccount | None = None) -> Any:
         dry_run = bool(account and account.dry_run)
 
-        def handle_one(raw: Any, rescan: bool = False) -> Handled:
+        def handle_one(raw: Any) -> Handled:
             with self.lock:
-                handled = handle(raw, self.desk, self.store, dry_run=dry_run, rescan=rescan)
+                handled = handle(raw, self.desk, self.store, dry_run=dry_run, stopped=self.stop.is_set)
                 self.summary.count(handled, self.touched)
                 return handled
         return handle_one
@@ -163,8 +168,9 @@ class Stopper:
         self.event = threading.Event()
 
     def install(self) -> None:
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop)
+        if threading.current_thread() is threading.main_thread():  # signals reach only that one
+            signal.signal(signal.SIGTERM, self._stop)
+            signal.signal(signal.SIGINT, self._stop)
 
     def _stop(self, signum: int, _frame: FrameType | None) -> None:
         log.info("received %s: finishing the message in hand, then stopping",
@@ -176,18 +182,66 @@ class Stopper:
         return self.event.is_set()
 
 
+class Guarded:
+    """One periodic job's failure policy: a failure is logged with its trace and counted, and
+    the job is skipped for a doubling pause (up to `max_pause` seconds) before it runs again. It
+    never raises, so no job can end the daemon."""
+
+    def __init__(self, name: str, job: Callable[[], Any], max_pause: float = 600.0) -> None:
+        self.name, self.job, self.max_pause = name, job, max_pause
+        self.failures = 0  # in a row
+        self.total_failures = 0
+        self.not_before = 0.0
+
+    def __call__(self) -> None:
+        now = time.monotonic()
+        if now < self.not_before:
+            return
+        try:
+            self.job()
+        except Exception:  # the policy: log, count, pause, go on
+            self.failures += 1
+            self.total_failures += 1
+            pause = min(self.max_pause, 2.0 ** min(self.failures, 16))
+            self.not_before = now + pause
+            log.exception("%s failed (%d in a row); trying again in %.0f s", self.name,
+                          self.failures, pause)
+        else:
+            self.failures = 0
+
+
+class OutboxWorker:
+    """Sends due replies on its own thread, so a slow SMTP server never stalls the intake."""
+
+    def __init__(self, config: Config, store: Store, stop: threading.Event, every: float = 30.0) -> None:
+        self.job = Guarded("outbox tick", lambda: send_outbox(config, store))
+        self.stop, self.every = stop, every
+        self.thread = threading.Thread(target=self._run, name="outbox", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            self.job()
+            self.stop.wait(self.every)
+
+
 def run_once(desk: Desk, store: Store, sources: Sequence[Source],
              accounts: Sequence[ImapAccount] = (), stopper: Stopper | None = None) -> Summary:
     """One pass over every source; an IMAP account that fails is reported in `errors`."""
-    sink = Intake(desk, store)
     stop = stopper.event if stopper else threading.Event()
+    sink = Intake(desk, store, stop)
     try:
         for source in sources:
             handler = sink.handler()
             for raw in source.fetch():
                 if stop.is_set():
                     return sink.summary
-                handler(raw)
+                try:
+                    handler(raw)
+                except Interrupted:
+                    return sink.summary
         for watcher in watchers_for(accounts, sink, stop, 15):
             client = None
             try:
@@ -218,10 +272,10 @@ def stalled(watchers: Sequence[FolderWatcher], now: float, minutes: int) -> list
 
 
 def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Config,
-                accounts: Sequence[ImapAccount] = ()) -> None:
-    stopper = Stopper()
+                accounts: Sequence[ImapAccount] = (), stopper: Stopper | None = None) -> None:
+    stopper = stopper or Stopper()
     stopper.install()
-    sink = Intake(desk, store)
+    sink = Intake(desk, store, stopper.event)
     watchers = watchers_for(accounts, sink, stopper.event, config.stall_warning_minutes)
     threads = [threading.Thread(target=w.run, args=(config.reconnect_max_seconds, config.poll_interval),
                                 name=f"imap {w.describe()}", daemon=True) for w in watchers]
@@ -232,7 +286,10 @@ def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Con
             for raw in source.fetch():
                 if stopper.stopped:
                     return
-                handler(raw)
+                try:
+                    handler(raw)
+                except Interrupted:
+                    return
 
     def wake_pollers() -> None:
         for watcher in watchers:
@@ -243,31 +300,28 @@ def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Con
         for warning in stalled(watchers, time.monotonic(), config.stall_warning_minutes):
             log.warning("%s", warning)
 
-    schedule.clear("mailflow")
-    schedule.every(config.poll_interval).seconds.do(poll_local).tag("mailflow")
-    schedule.every(config.poll_interval).seconds.do(wake_pollers).tag("mailflow")
-    schedule.every(60).seconds.do(check_stalls).tag("mailflow")
-    schedule.every(5).seconds.do(sink.write_orders).tag("mailflow")
-    if config.smtp is not None:
-        def outbox_tick() -> None:
-            try:
-                send_outbox(config, store)
-            except Exception:
-                log.exception("outbox tick failed")
-        schedule.every(30).seconds.do(outbox_tick).tag("mailflow")
+    scheduler = schedule.Scheduler()
+    local = Guarded("polling the local sources", poll_local)
+    scheduler.every(config.poll_interval).seconds.do(local)
+    scheduler.every(config.poll_interval).seconds.do(Guarded("waking pollers", wake_pollers))
+    scheduler.every(60).seconds.do(Guarded("checking for stalled folders", check_stalls))
+    scheduler.every(5).seconds.do(Guarded("writing order.json", sink.write_orders))
+    outbox = OutboxWorker(config, store, stopper.event) if config.smtp is not None else None
     names = [s.describe() for s in sources] + [w.describe() for w in watchers]
     log.info("watching %s; stop with Ctrl-C or SIGTERM", ", ".join(names) or "nothing")
     for thread in threads:
         thread.start()
-    poll_local()
+    if outbox is not None:
+        outbox.start()
+    local()
     while not stopper.stopped:
-        schedule.run_pending()
-        stopper.event.wait(timeout=min(1.0, max(0.1, schedule.idle_seconds() or 1.0)))
-    schedule.clear("mailflow")
+        scheduler.run_pending()
+        stopper.event.wait(timeout=min(1.0, max(0.1, scheduler.idle_seconds or 1.0)))
+    scheduler.clear()
     for watcher in watchers:
         watcher.poll.set()  # wake pollers, so they see the stop at once
-    deadline = time.monotonic() + 30
-    for thread in threads:
+    deadline = time.monotonic() + 15
+    for thread in [*threads, *([outbox.thread] if outbox is not None else [])]:
         thread.join(timeout=max(0.1, deadline - time.monotonic()))
-    sink.write_orders()
+    Guarded("writing order.json", sink.write_orders)()
     log.info("stopped")

@@ -1,30 +1,63 @@
-"""Logging set-up. Secrets are redacted here, in one place, never at each call site."""
+"""Logging set-up. Secrets are redacted here, in one place, never at each call site.
+
+Redaction happens in the formatter, on the finished line: the message, its arguments and any
+traceback alike. Secrets come from the configuration (passwords) and from commands run while
+the daemon works (`password_command`, `oauth2_token_command`): those register what they print.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
 import sys
+import threading
 from collections.abc import Iterable
 
 
-class RedactSecrets(logging.Filter):
-    def __init__(self, secrets: Iterable[str]) -> None:
-        super().__init__()
-        words = sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True)
-        self.pattern = re.compile("|".join(map(re.escape, words))) if words else None
+class Secrets:
+    """The values no log line may show."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.pattern is not None:
-            record.msg = self.pattern.sub("***", record.getMessage())
-            record.args = None
-        return True
+    def __init__(self) -> None:
+        self._words: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+        self._lock = threading.Lock()
+
+    def add(self, *values: str) -> None:
+        with self._lock:
+            new = {v for v in values if v and len(v) >= 3} - self._words
+            if not new:
+                return
+            self._words |= new
+            words = sorted(self._words, key=len, reverse=True)
+            self._pattern = re.compile("|".join(map(re.escape, words)))
+
+    def redact(self, text: str) -> str:
+        pattern = self._pattern
+        return pattern.sub("***", text) if pattern is not None else text
+
+
+SECRETS = Secrets()
+
+
+def register_secret(*values: str) -> None:
+    """A secret learnt at run time (a command's output): from now on redacted in every line."""
+    SECRETS.add(*values)
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats a record as usual, traceback included, then blanks every known secret."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return SECRETS.redact(super().format(record))
+
+    def formatException(self, ei: object) -> str:
+        return SECRETS.redact(super().formatException(ei))  # type: ignore[arg-type]
 
 
 def setup_logging(verbose: bool = False, secrets: Iterable[str] = ()) -> None:
+    SECRETS.add(*secrets)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(secrets))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     for old in list(root.handlers):
         if getattr(old, "_mailflow", False):

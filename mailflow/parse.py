@@ -9,6 +9,7 @@ real CR/LF from an encoded word), and attachment file names (same charset proble
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import email.errors
 import email.header
@@ -44,6 +45,17 @@ _CHARSET_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u2028\u2029]+")
+# bidirectional controls: a right-to-left override makes "invoice_fdp.exe" read "invoice_exe.pdf";
+# removed from what is shown (subjects, names, file names), kept in the raw bytes
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+# How much of a message is read: every loop over mail content has an end.
+MAX_PARTS = 1000  # MIME parts; a mail with more is quarantined
+MAX_HEADERS = 1000  # header fields kept (the raw bytes keep them all)
+MAX_HEADER_CHARS = 10_000  # of one decoded header value
+MAX_SUBJECT = 2000
+MAX_REFERENCES = 100  # the newest Message-IDs of References
+MAX_FILENAME = 500
 _PARAM_NAME = re.compile(r'\b(?:file)?name\s*=\s*(?:"([^"]*)"|([^;\s]+))', re.IGNORECASE)
 _MSGID = re.compile(r"<([^<>\s]+)>")
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\$|conout\$)(\..*)?$", re.IGNORECASE)
@@ -64,26 +76,96 @@ def codecs_for(label: str | None) -> tuple[str, ...]:
     return (label,)
 
 
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# never guessed: without a byte-order mark, UTF-16 and UTF-32 "decode" almost any bytes
+_NEVER_DETECTED = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le", "utf_7"]
+
+
 def decode_bytes(data: bytes, label: str | None) -> tuple[str, str | None]:
-    """Decode text; returns (text, warning). Never drops characters silently."""
+    """Decode text; returns (text, warning). Never drops characters silently: whatever had to
+    be guessed, replaced or removed is said in the warning."""
     if not data:
         return "", None
+    text, warning = _decode(data, label)
+    if "\x00" in text:  # UTF-16 without a byte-order mark or charset, or binary junk
+        text = text.replace("\x00", "")
+        warning = "; ".join(w for w in (warning, "NUL characters removed") if w)
+    return text, warning
+
+
+def _decode(data: bytes, label: str | None) -> tuple[str, str | None]:
     candidates = codecs_for(label)
-    for codec in (*candidates, "utf-8"):
+    for codec in candidates:
         try:
             return data.decode(codec), None
         except UnicodeDecodeError:
             continue
-    if not candidates and data.isascii():
-        return data.decode("ascii"), None
+    if candidates and candidates[0].startswith("iso2022_jp"):
+        text = _iso2022_jp_microsoft(data)
+        if text is not None:  # NEC and IBM characters (①, ㈱) as Windows mailers send them
+            return text, None
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), (f"charset {label} does not fit; " if label else "") + \
+                    f"decoded as {codec.upper()} by its byte-order mark"
+            except UnicodeDecodeError:
+                break
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if not candidates or data.isascii():
+            return text, None
+        return text, f"bytes invalid in charset {label}; decoded as UTF-8"
     if candidates:  # the sender named a real charset: trust it, and say where it broke
         return data.decode(candidates[0], errors="replace"), (
             f"bytes invalid in charset {label}; undecodable bytes shown as \ufffd")
-    best = detect_charset(data).best()
+    best = detect_charset(data, cp_exclusion=_NEVER_DETECTED).best()
+    why = f"charset {label!r} is unknown" if label else "no charset declared"
     if best is not None:
-        why = f"charset {label!r} is unknown" if label else "no charset declared"
         return str(best), f"{why}; decoded as {best.encoding} (detected)"
-    return data.decode("utf-8", errors="replace"), "undecodable bytes shown as \ufffd"
+    return data.decode("utf-8", errors="replace"), f"{why}; undecodable bytes shown as \ufffd"
+
+
+def _iso2022_jp_microsoft(data: bytes) -> str | None:
+    """ISO-2022-JP as Microsoft's mailers write it (CP50220): JIS X 0208 sequences may hold the
+    NEC and IBM extension rows, which only Shift_JIS (cp932) can name; each two-byte character
+    is moved to its Shift_JIS code and decoded as cp932. None when the data is something else."""
+    out: list[str] = []
+    mode = "ascii"
+    i = 0
+    while i < len(data):
+        if data[i] == 0x1B:
+            escape = data[i:i + 3]
+            mode = {b"\x1b(B": "ascii", b"\x1b(J": "ascii", b"\x1b$@": "jis", b"\x1b$B": "jis",
+                    b"\x1b(I": "kana"}.get(escape, "")
+            if not mode:
+                return None
+            i += 3
+            continue
+        byte = data[i]
+        if mode == "jis" and byte not in (0x0A, 0x0D):
+            if i + 1 >= len(data):
+                return None
+            first, second = byte, data[i + 1]
+            lead = ((first - 0x21) >> 1) + 0x81
+            lead += 0x40 if lead > 0x9F else 0
+            trail = second + (0x1F if first & 1 else 0x7E)
+            trail += 1 if first & 1 and trail >= 0x7F else 0
+            try:
+                out.append(bytes((lead, trail)).decode("cp932"))
+            except UnicodeDecodeError:
+                return None
+            i += 2
+            continue
+        if byte > 0x7F:
+            return None
+        out.append(chr(byte + 0xFF40 - 0x21) if mode == "kana" and 0x21 <= byte <= 0x5F else chr(byte))
+        i += 1
+    return "".join(out)
 
 
 def _header_bytes(value: str) -> bytes:
@@ -122,8 +204,8 @@ def decode_header_value(value: str | email.header.Header | None, hints: Sequence
         if warning and warnings is not None:
             warnings.append(f"header: {warning}")
         out.append(text)
-    text = "".join(out)
-    return re.sub(r"\s{2,}", " ", _CONTROL.sub(" ", text)).strip()
+    text = _BIDI.sub("", "".join(out)[:MAX_HEADER_CHARS * 2])
+    return re.sub(r"\s{2,}", " ", _CONTROL.sub(" ", text)).strip()[:MAX_HEADER_CHARS]
 
 
 def _decode_8bit_header(data: bytes, hints: Sequence[str]) -> tuple[str, str | None]:
@@ -133,12 +215,52 @@ def _decode_8bit_header(data: bytes, hints: Sequence[str]) -> tuple[str, str | N
                 return data.decode(codec), None
             except UnicodeDecodeError:
                 continue
+    guessed = _guess_cjk(data)
+    if guessed is not None:
+        return guessed[0], f"raw 8-bit text with no charset; read as {guessed[1]} (guessed)"
     return decode_bytes(data, None)
+
+
+def _common_share(text: str, encoding: str, leads: range) -> float:
+    """The share of a text's non-ASCII characters that are common ones of a script: in the
+    first level of GB 2312, of Big5, or of Shift_JIS (kana and level-1 kanji)."""
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide:
+        return 0.0
+    common = 0
+    for char in wide:
+        try:
+            encoded = char.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        common += len(encoded) == 2 and encoded[0] in leads
+    return common / len(wide)
+
+
+_CJK_GUESSES = (("gb18030", "gb2312", range(0xB0, 0xD8)),   # GB 2312 level 1: 3,755 common hanzi
+                ("big5hkscs", "big5", range(0xA4, 0xC7)),   # Big5 frequently used characters
+                ("cp932", "cp932", range(0x81, 0x99)))      # kana and JIS level-1 kanji
+
+
+def _guess_cjk(data: bytes) -> tuple[str, str] | None:
+    """Short raw 8-bit text (a file name) in GBK, Big5 or Shift_JIS: each decoding that works is
+    scored by how much of it is common characters of its script; GB18030 wins ties, the desk's
+    most likely charset. Statistical detectors read such short text as Korean or UTF-16."""
+    best: tuple[float, str, str] | None = None
+    for codec, table, leads in _CJK_GUESSES:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        score = _common_share(text, table, leads)
+        if best is None or score > best[0]:
+            best = (score, text, codec.upper())
+    return (best[1], best[2]) if best is not None else None
 
 
 def safe_filename(name: str, fallback: str = "attachment") -> str:
     """A name safe to write on any file system; the sender's name is never used as a path."""
-    name = unicodedata.normalize("NFC", name or "")
+    name = _BIDI.sub("", unicodedata.normalize("NFC", name or ""))
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _CONTROL.sub("", name).replace("\t", " ")
     name = _SAFE_CHARS.sub("_", name).strip(" .")
@@ -224,9 +346,10 @@ def _part_filename(part: email.message.Message, index: int, hdr: Decoder) -> str
         for header in ("Content-Disposition", "Content-Type"):
             found = _PARAM_NAME.search(hdr(part.get(header)))
             if found:
-                return _CONTROL.sub("", found.group(1) if found.group(1) is not None else found.group(2))
+                name = found.group(1) if found.group(1) is not None else found.group(2)
+                return _BIDI.sub("", _CONTROL.sub("", name))[:MAX_FILENAME]
     if raw:
-        return hdr(str(raw))
+        return hdr(str(raw))[:MAX_FILENAME]
     ctype = part.get_content_type()
     ext = {"message/rfc822": "eml", "message/delivery-status": "txt", "text/plain": "txt",
            "text/html": "html", "application/pdf": "pdf"}.get(ctype, "bin")
@@ -246,13 +369,20 @@ def _part_payload(part: email.message.Message) -> bytes:
 
 def _walk(msg: email.message.Message) -> Iterable[email.message.Message]:
     """Leaf parts in order; a message/* part is one leaf (kept whole as an attachment)."""
+    for count, part in enumerate(_leaves(msg), start=1):
+        if count > MAX_PARTS:
+            raise QuarantinedMail(f"more than {MAX_PARTS} MIME parts: not read (kept as it came)")
+        yield part
+
+
+def _leaves(msg: email.message.Message) -> Iterable[email.message.Message]:
     if msg.get_content_maintype() == "message":
         yield msg
         return
     if msg.is_multipart():
         for sub in msg.get_payload():
             if isinstance(sub, email.message.Message):
-                yield from _walk(sub)
+                yield from _leaves(sub)
         return
     yield msg
 
@@ -325,20 +455,25 @@ def _build(data: bytes, msg: email.message.Message, message_id_header: str) -> M
     if not text.strip() and html:
         text = html_to_text(html)
 
-    headers = tuple((k, hdr(v)) for k, v in msg.items())
+    headers = tuple((k, hdr(v)) for k, v in msg.items()[:MAX_HEADERS])
+    if len(msg) > MAX_HEADERS:
+        warnings.append(f"{len(msg)} header fields: the first {MAX_HEADERS} are read")
     return_path_values = msg.get_all("Return-Path")
     return_path: str | None = None
     if return_path_values:
         return_path = email.utils.parseaddr(hdr(str(return_path_values[0])))[1]
 
-    ids = _message_ids(hdr(message_id_header) or hdr(
-        msg.get("Message-ID")))
+    ids = _message_ids(hdr(message_id_header) or hdr(msg.get("Message-ID")))
+    subject = hdr(msg.get("Subject"))
+    if len(subject) > MAX_SUBJECT:
+        warnings.append(f"subject of {len(subject)} characters cut to {MAX_SUBJECT}")
+        subject = subject[:MAX_SUBJECT]
     in_reply_to = _message_ids(hdr(msg.get("In-Reply-To")))
     return Message(
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         message_id=ids[0][:900] if ids else "",
-        subject=hdr(msg.get("Subject")),
+        subject=subject,
         date=date,
         from_=_addresses(msg, "From", hdr),
         to=_addresses(msg, "To", hdr),
@@ -346,7 +481,7 @@ def _build(data: bytes, msg: email.message.Message, message_id_header: str) -> M
         reply_to=_addresses(msg, "Reply-To", hdr),
         return_path=return_path,
         in_reply_to=in_reply_to[0] if in_reply_to else "",
-        references=_message_ids(hdr(msg.get("References"))),
+        references=_message_ids(str(msg.get("References") or ""))[-MAX_REFERENCES:],
         auto_submitted=hdr(msg.get("Auto-Submitted")).lower(),
         precedence=hdr(msg.get("Precedence")).lower(),
         list_id=hdr(msg.get("List-Id")),

@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from mailflow import authresults
+from mailflow import authresults, linear
 from mailflow.config import Buyer, Config
-from mailflow.correlate import OrderLookup, aliases_in, correlate, token_pattern
+from mailflow.correlate import KnownOrder, OrderLookup, aliases_in, correlate, token_pattern, untrusted_token
 from mailflow.errors import (
     ConfigError,
     MailflowError,
@@ -33,6 +33,7 @@ from mailflow.errors import (
 from mailflow.extract import Extractor, settings_from
 from mailflow.extract import record as order_record
 from mailflow.extract.templates import load_templates
+from mailflow.intake import Budget, DeskSpec, Intake, Interrupted, rules_version
 from mailflow.model import (
     Action,
     Address,
@@ -40,6 +41,7 @@ from mailflow.model import (
     Message,
     OrderData,
     OrderRef,
+    Origin,
     Outcome,
     Quarantined,
     RawMail,
@@ -55,11 +57,10 @@ from mailflow.reply.packing import font_path as packing_font
 from mailflow.reply.packing import plan as plan_packing
 from mailflow.reply.packing import render_pdf as render_packing
 from mailflow.reply.render import ReplyTemplates
-from mailflow.rules import RuleSet, Where, compile_order_expression, load_rules, order_expression_true
+from mailflow.rules import RuleSet, Where, compile_order_expression, evaluate_order_expression, load_rules
 from mailflow.store import Applied, Store
 from mailflow.store.archive import folder_name
 from mailflow.store.sync import Position
-from mailflow.worker import WorkerFailed, run_limited
 
 log = logging.getLogger("mailflow.pipeline")
 
@@ -74,12 +75,14 @@ class Desk:
     config: Config
     rules: RuleSet
     templates: ReplyTemplates
-    patterns: tuple[re.Pattern[str], ...]
-    token: re.Pattern[str]
-    extractor: Extractor
+    patterns: tuple[linear.Pattern, ...]
+    token: linear.Pattern
+    extractor: Extractor  # checks what the intake read; reads documents only for the CLI
+    intake: Intake  # the content stages, in budgeted worker processes
     products: dict[str, Product] | None = None  # packing specifications (packing.products)
 
     def close(self) -> None:
+        self.intake.close()
         self.extractor.close()
 
 
@@ -88,6 +91,7 @@ def load_desk(config: Config) -> Desk:
     rules = load_rules(config.rules_dir)
     templates = ReplyTemplates(config.templates_dir / "reply")
     templates.check()
+    templates.check_render(sample_contexts(config))  # a template that fails on every mail stops here
     for rule in rules.rules:
         for action in rule.actions:
             if action.kind == "reply" and action.params["template"] not in templates.names():
@@ -102,10 +106,13 @@ def load_desk(config: Config) -> Desk:
         except RuleError as exc:
             raise ConfigError(exc.message, config.file, None, "reply.hold_if") from None
     products = load_products(config.resolve(config.packing.products)) if config.packing.products else None
+    spec = DeskSpec(str(config.rules_dir), settings, rules_version(config.rules_dir))
+    budget = Budget(cpu_seconds=config.intake.cpu_seconds, memory_mb=config.intake.memory_mb,
+                    workers=config.intake.workers)
     return Desk(config=config, rules=rules, templates=templates,
-                patterns=tuple(re.compile(p) for p in config.correlation.patterns),
+                patterns=tuple(linear.compile(p) for p in config.correlation.patterns),
                 token=token_pattern(config.reply.subject_token), extractor=Extractor(settings),
-                products=products)
+                intake=Intake(spec, budget), products=products)
 
 
 def buyer_of(message: Message, buyers: list[Buyer]) -> tuple[str, Buyer | None]:
@@ -138,34 +145,28 @@ def language_of(message: Message, action: Action, buyer: Buyer | None, config: C
     return config.identity.language
 
 
-LARGE_MESSAGE = 5 * 2**20  # bytes: parsed in a memory-limited worker above this size
-WORKER_MEMORY_MB = 1024
-
-
-def parse_bounded(data: bytes) -> Message:
-    """Parse in this process, or for a large message in a worker whose memory is limited."""
-    if len(data) <= LARGE_MESSAGE:
-        return parse(data)
-    try:
-        return run_limited(parse, data, memory_mb=WORKER_MEMORY_MB, seconds=120)
-    except WorkerFailed as exc:
-        raise QuarantinedMail(f"message of {len(data) / 2**20:.1f} MB could not be parsed: "
-                              f"{exc.reason}") from None
-
-
-def process(raw: RawMail, desk: Desk, lookup: OrderLookup) -> tuple[Outcome, list[str]]:
-    """One mail -> its Outcome and the order numbers it gives; raises QuarantinedMail."""
-    message = desk.extractor.attachment_texts(parse_bounded(raw.data),
-                                              pdf_text=desk.rules.reads_attachment_text)
-    decision = desk.rules.classify(message)
+def process(raw: RawMail, desk: Desk, lookup: OrderLookup,
+            stopped: Callable[[], bool] = lambda: False) -> tuple[Outcome, list[str]]:
+    """One mail -> its Outcome and the order numbers it gives; raises QuarantinedMail, or
+    Interrupted when the daemon stops while a worker still has the mail."""
+    prepared = desk.intake.result(desk.intake.submit(raw.data), stopped)
+    message, decision, _documents = prepared.message, prepared.decision, prepared.documents
     buyer_name, buyer = buyer_of(message, desk.config.buyers)
     usual = buyer.currency if buyer and buyer.currency else _usual_currency(lookup, buyer_name)
-    order_data, _documents = desk.extractor.extract(message, decision, usual_currency=usual)
+    order_data = desk.extractor.check(prepared.order_data, message, usual_currency=usual)
     for error in order_data.errors:
         log.warning("extraction: %s (message <%s>)", error, message.message_id)
     if desk.rules.reads_order and not order_data.empty:  # rules on the order see it now
         decision = desk.rules.classify(message, order_record.facts(order_data))
-    order = correlate(message, decision, order_data, buyer_name, lookup, desk.patterns, desk.token)
+    refused = untrusted_token(message, lookup, desk.token, buyer_name,
+                              functools.partial(_is_party, desk.config, lookup))
+    if refused:
+        log.warning("%s (message <%s>)", refused, message.message_id)
+        message = dataclasses.replace(message, warnings=(*message.warnings, refused))
+        decision = dataclasses.replace(decision, tags=tuple(dict.fromkeys((*decision.tags, "suspicious"))))
+        order = None
+    else:
+        order = correlate(message, decision, order_data, buyer_name, lookup, desk.patterns, desk.token)
     files_to_order = any(a.params.get("to") == "order" for a in decision.wants("file"))
     # only an order found by its number (or new) learns the other numbers a message gives:
     # a reply in a thread may mention another order's number in passing
@@ -173,16 +174,55 @@ def process(raw: RawMail, desk: Desk, lookup: OrderLookup) -> tuple[Outcome, lis
     aliases = aliases_in(message, order_data, desk.patterns) if learns else []
     stored = _stored_order(lookup, order) if any(
         a.params.get("template") == PACKING_TEMPLATE for a in decision.wants("reply")) else None
+    auth = authresults.ours(message.header_values("Authentication-Results"),
+                            desk.config.identity.authserv_ids)
+    sender = SenderFacts(first_contact=_first_contact(message, buyer, lookup),
+                         dmarc=auth.get("dmarc", ""))
     replies, suppressed = plan_replies(message, decision, order, order_data, buyer, desk,
                                        _replied_recently(lookup, desk.config.reply.same_reply_hours),
-                                       stored)
+                                       stored, sender)
     outcome = Outcome(raw=raw, message=message, decision=decision, order_data=order_data,
                       order=order, replies=tuple(replies), suppressed=tuple(suppressed),
-                      source_actions=tuple(decision.wants("imap")),
-                      auth_results=authresults.ours(message.header_values("Authentication-Results"),
-                                                    desk.config.identity.authserv_ids),
+                      source_actions=tuple(decision.wants("imap")), auth_results=auth,
                       document_texts=tuple(d.text for d in _documents if d.text and not d.error))
     return outcome, aliases
+
+
+def ours(address: str, config: Config) -> bool:
+    """Whether an address is one of our own (the desk, a colleague, our domain)."""
+    address = address.lower()
+    return (address == config.identity.address.lower()
+            or address in (a.lower() for a in config.identity.other_addresses)
+            or address.rpartition("@")[2] == config.identity.domain)
+
+
+def _is_party(config: Config, lookup: OrderLookup, order: KnownOrder, message: Message) -> bool:
+    """Whether the sender is one of the order's parties: us, the buyer (its configured addresses
+    and domains), or an address whose mail is already filed with the order."""
+    sender = message.sender
+    if sender is None:
+        return False
+    if ours(sender.addr, config):
+        return True
+    for buyer in config.buyers:
+        if buyer.name == order.buyer and (
+                sender.addr in (a.lower() for a in buyer.addresses)
+                or sender.domain in (d.lower().lstrip("@") for d in buyer.domains)):
+            return True
+    if sender.domain == order.buyer.lower():  # an unconfigured buyer is known by its domain
+        return True
+    parties = getattr(lookup, "order_parties", None)  # the store knows; a test lookup may not
+    return bool(parties is not None and sender.addr in parties(order.id))
+
+
+def _first_contact(message: Message, buyer: Buyer | None, lookup: OrderLookup) -> bool:
+    """No mail from this address was filed before and it is no configured buyer's: a reply
+    then quotes nothing of theirs (a forged sender must not turn us into a relay of its text)."""
+    sender = message.sender
+    if sender is None or buyer is not None:
+        return sender is None
+    known = getattr(lookup, "known_sender", None)  # the store knows; a test lookup may not
+    return known is None or not known(sender.addr)
 
 
 def _replied_recently(lookup: OrderLookup,
@@ -206,10 +246,18 @@ def _usual_currency(lookup: OrderLookup, buyer: str) -> str:
     return str(usual(buyer)) if usual and buyer else ""
 
 
+@dataclass(frozen=True)
+class SenderFacts:
+    """What the desk knows of the sender a reply would answer."""
+
+    first_contact: bool = True  # nothing of theirs filed before: quote nothing back to them
+    dmarc: str = ""  # our own server's DMARC verdict on this mail; "" when it recorded none
+
+
 def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
                  order_data: OrderData, buyer: Buyer | None, desk: Desk,
                  replied: Callable[[str, str, int | None], bool] | None = None,
-                 stored: dict[str, Any] | None = None,
+                 stored: dict[str, Any] | None = None, sender_facts: SenderFacts = SenderFacts(),
                  ) -> tuple[list[Reply], list[SuppressedReply]]:
     """`replied(template, address, order id)`: whether that reply went to that address about
     that order (or about no order) within reply.same_reply_hours; then this one is suppressed.
@@ -222,6 +270,8 @@ def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
         return [], []
     blockers = reasons_not_to_reply(message, [config.identity.address, *config.identity.other_addresses],
                                     [config.identity.domain])
+    if sender_facts.dmarc in ("fail", "permerror"):
+        blockers.append(f"our mail server found DMARC {sender_facts.dmarc}: the sender is forged")
     if blockers:
         return [], [SuppressedReply(a.params["template"], "; ".join(blockers)) for a in actions]
     replies: list[Reply] = []
@@ -241,7 +291,8 @@ def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
             suppressed.append(SuppressedReply(name, f"a {name} reply went to {to[0].addr} within "
                                                     f"{config.reply.same_reply_hours:g} h"))
             continue
-        context = reply_context(message, order, order_data, buyer, config)
+        context = reply_context(message, order, order_data, buyer, config,
+                                quote_sender=not sender_facts.first_contact)
         attachments: list[tuple[str, str, bytes]] = []
         packing_hold = ""
         if name == PACKING_TEMPLATE:
@@ -254,29 +305,47 @@ def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
             suppressed.append(SuppressedReply(name, f"template error: {exc}"))
             continue
         token = config.reply.subject_token.format(order=order.number) if order else None
-        subject = reply_subject(message.subject, token)
+        original = message.subject if not sender_facts.first_contact else \
+            NEUTRAL_SUBJECT.get(lang, NEUTRAL_SUBJECT["en"]).format(company=config.identity.company)
+        subject = reply_subject(original, token)
         message_id = reply_message_id(message.sha256, name, config.identity.domain)
-        hold_reason = ""
-        hold_if = action.params.get("hold_if")
+        holds = hold_reasons(message, action, order_data, buyer, config)
         if packing_hold:
-            hold_reason = packing_hold
-        elif action.params.get("hold"):
-            hold_reason = f"rule {action.rule} asks for approval"
-        elif hold_if and _holds(hold_if, order_data):
-            hold_reason = f"rule {action.rule} holds it: {hold_if}"
-        elif buyer is not None and buyer.hold_replies:
-            hold_reason = f"replies to {buyer.name} wait for approval (buyers: hold_replies)"
-        elif config.reply.hold_if and _holds(config.reply.hold_if, order_data):
-            hold_reason = f"reply.hold_if: {config.reply.hold_if}"
-        elif config.reply.hold_all:
-            hold_reason = "every reply waits for approval (reply.hold_all)"
+            holds.insert(0, packing_hold)
         raw = compose(message=message, sender=sender, to=to, subject=subject, text=text, html=html,
                       message_id=message_id, attachments=attachments)
         replies.append(Reply(template=name, language=lang, to=to, subject=subject, text=text,
                              html=html, message_id=message_id, in_reply_to=message.message_id,
                              references=(*message.references, message.message_id),
-                             state=HELD if hold_reason else QUEUED, reason=hold_reason, raw=raw))
+                             state=HELD if holds else QUEUED, reason="; ".join(holds), raw=raw))
     return replies, suppressed
+
+
+# the subject of a reply to someone who never wrote before: theirs is not echoed back
+NEUTRAL_SUBJECT = {"en": "Your message to {company}", "zh": "您发给{company}的邮件"}
+
+
+def hold_reasons(message: Message, action: Action, data: OrderData, buyer: Buyer | None,
+                 config: Config) -> list[str]:
+    """Every policy that holds this reply for a person, each with its reason; empty: it may go."""
+    holds: list[str] = []
+    if action.params.get("hold"):
+        holds.append(f"rule {action.rule} asks for approval")
+    if action.params.get("hold_if"):
+        holds += _hold_if(action.params["hold_if"], data, f"rule {action.rule}")
+    if buyer is not None and buyer.hold_replies:
+        holds.append(f"replies to {buyer.name} wait for approval (buyers: hold_replies)")
+    if config.reply.hold_if:
+        holds += _hold_if(config.reply.hold_if, data, "reply.hold_if")
+    if config.reply.hold_all:
+        holds.append("every reply waits for approval (reply.hold_all)")
+    sender = message.sender
+    for reply_to in message.reply_to:
+        if sender is not None and reply_to.domain != sender.domain:
+            holds.append(f"Reply-To {reply_to.addr} is in another domain than From {sender.addr}: "
+                         "a person checks where this goes")
+            break
+    return holds
 
 
 @functools.lru_cache(maxsize=64)
@@ -284,30 +353,36 @@ def _expression(text: str) -> Any:
     return compile_order_expression(text, Where(Path("mailflow.yaml"), None), "hold_if")
 
 
-def _holds(expression: str, data: OrderData) -> bool:
-    """A reply's `hold_if` on the extracted order; an order we could not read is held too, since
-    nobody can tell whether the condition is met."""
+def _hold_if(expression: str, data: OrderData, where: str) -> list[str]:
+    """A `hold_if` on the order: true holds; so does one that cannot be evaluated (no order data
+    read, a missing value, an error), since nobody can tell whether the condition is met."""
     if data.empty:
-        return True
-    return order_expression_true(_expression(expression), order_record.facts(data))[0]
+        return [f"{where} {expression!r} cannot be checked: no order data was read"]
+    value, why = evaluate_order_expression(_expression(expression), order_record.facts(data))
+    if value is None:
+        return [f"{where} {expression!r} {why}"]
+    return [f"{where} holds it: {expression}"] if value else []
 
 
 def reply_context(message: Message, order: OrderRef | None, order_data: OrderData,
-                  buyer: Buyer | None, config: Config) -> dict[str, Any]:
-    """Plain values only: a template sees data, never objects with methods."""
+                  buyer: Buyer | None, config: Config, quote_sender: bool = True) -> dict[str, Any]:
+    """Plain values only: a template sees data, never objects with methods. Without
+    `quote_sender` (a first-time sender) nothing the sender wrote is given: no name, subject or
+    file names, so a forged mail cannot make us send its text to someone else."""
     sender = message.sender
     date = message.date or dt.datetime.now(dt.UTC)
     return {
         "company": config.identity.company,
         "signature": config.identity.name or config.identity.company,
         "our_address": config.identity.address,
-        "sender_name": (sender.name if sender and sender.name else ""),
+        "sender_name": (sender.name if sender and sender.name and quote_sender else ""),
         "sender_address": sender.addr if sender else "",
         "buyer": buyer.name if buyer else (sender.domain if sender else ""),
-        "subject": message.subject,
+        "subject": message.subject if quote_sender else "",
+        "first_contact": not quote_sender,
         "received": date.strftime("%Y-%m-%d"),
         "case_number": f"C{date:%y%m%d}-{message.sha256[:4].upper()}",
-        "attachments": [a.filename for a in message.attachments],
+        "attachments": [a.filename for a in message.attachments] if quote_sender else [],
         "order": order_context(order, order_data),
         "packing": None,
     }
@@ -374,11 +449,11 @@ def position_of(raw: RawMail) -> Position | None:
 
 
 def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
-           rescan: bool = False) -> Handled:
+           stopped: Callable[[], bool] = lambda: False) -> Handled:
     """Process and store one mail. Bad mail is quarantined; this never raises for mail content.
 
-    `dry_run`: classify and log what would happen, write nothing. `rescan` (after a UIDVALIDITY
-    change): a message whose Message-ID is already filed is not filed again.
+    `dry_run`: classify and log what would happen, write nothing. Only the same bytes are the
+    same mail: a different message that reuses a Message-ID is filed.
     """
     sha256 = hashlib.sha256(raw.data).hexdigest()
     position = None if dry_run else position_of(raw)
@@ -388,11 +463,13 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
         log.info("already filed origin=%s sha256=%s", raw.origin.describe(), sha256[:12])
         return Handled("duplicate", reason="already filed")
     try:
-        outcome, aliases = process(raw, desk, store)
+        outcome, aliases = process(raw, desk, store, stopped)
     except QuarantinedMail as exc:
         return _quarantine(raw, sha256, exc.reason, store, position, dry_run)
     except RecursionError:
         return _quarantine(raw, sha256, "message nested too deeply to read", store, position, dry_run)
+    except Interrupted:
+        raise  # the daemon is stopping: nothing written, the mail is read again next time
     except Exception as exc:
         log.exception("unexpected error on %s", raw.origin.describe())
         return _quarantine(raw, sha256, f"internal error: {type(exc).__name__}: {exc}", store,
@@ -401,10 +478,6 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
         handled = Handled("dry-run", outcome)
         _log_line(raw, handled)
         return handled
-    if rescan and store.has_message_id(outcome.message.message_id):
-        if position:
-            store.ledger.advance(position)
-        return Handled("duplicate", reason="Message-ID already filed (folder rescanned)")
     actions = [{"kind": a.kind, "rule": a.rule, **a.params} for a in outcome.source_actions]
     try:
         applied = store.apply(outcome, aliases, position, actions)
@@ -481,3 +554,57 @@ def _log_line(raw: RawMail, handled: Handled) -> None:
              applied.status, message.message_id, raw.origin.describe(), outcome.decision.category,
              outcome.decision.rule, applied.order_folder or "unfiled", ",".join(actions) or "-",
              ",".join(replies) or "-")
+
+
+def sample_contexts(config: Config) -> list[dict[str, Any]]:
+    """Contexts a reply template must render with (`rules check`, start-up): an order with
+    lines and a packing list, and a first-time sender's mail about no order."""
+    sender = Address("Bob Buyer", "bob@buyer.example")
+    message = Message(
+        sha256="0" * 64, size=0, message_id="sample@buyer.example", subject="PO 4500871",
+        date=dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC), from_=(sender,),
+        to=(Address("", config.identity.address),), cc=(), reply_to=(), return_path=None,
+        in_reply_to="", references=(), auto_submitted="", precedence="", list_id="", headers=(),
+        text="", html="", attachments=())
+    from decimal import Decimal
+
+    from mailflow.model import LineItem
+
+    data = OrderData(numbers=("4500871",), buyer="Buyer Ltd.", currency="USD", incoterm="FOB Ningbo",
+                     payment_terms="30% T/T deposit", order_date=dt.date(2026, 1, 5),
+                     delivery_date=dt.date(2026, 3, 1), total=Decimal("1000.00"),
+                     lines=(LineItem("NW-1", "Spunlace 45 gsm", Decimal(1000), "kg",
+                                     Decimal("1.00"), Decimal("1000.00")),))
+    ref = OrderRef("4500871", "buyer.example", 1, "sample")
+    with_order = reply_context(message, ref, data, None, config)
+    with_order["packing"] = {"cartons": 10, "net_kg": "500.0", "gross_kg": "520.0", "cbm": "1.2",
+                             "file": "packing-list-4500871.pdf"}
+    first_contact = reply_context(message, None, OrderData(), None, config, quote_sender=False)
+    return [with_order, first_contact]
+
+
+@dataclass(frozen=True)
+class Retried:
+    sha256: str
+    handled: Handled
+    resolved: bool  # filed now (or found filed): out of the quarantine
+
+
+def retry_quarantined(desk: Desk, store: Store) -> list[Retried]:
+    """Run every quarantined mail through the pipeline again (after a fix), from where it came
+    (an IMAP folder's position and server actions, or a file), and mark it resolved only once it
+    is filed; one that fails again keeps its place, with the new reason."""
+    results = []
+    for row in store.quarantined():
+        fields = dict(row.origin_data or {})
+        origin = Origin(**fields) if fields.get("kind") else Origin("file", path=row.origin or row.path)
+        data = store.archive.read(row.path)  # as quarantined, or as a person repaired it there
+        handled = handle(RawMail(data, origin), desk, store)
+        resolved = handled.status in ("filed", "duplicate") and \
+            store.has_message(hashlib.sha256(data).hexdigest())
+        if resolved:
+            store.resolve_quarantine(row.sha256)
+            if handled.applied and handled.applied.order_id is not None:
+                store.write_order_json(handled.applied.order_id)
+        results.append(Retried(row.sha256, handled, resolved))
+    return results

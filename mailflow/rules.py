@@ -7,7 +7,6 @@ unless it says `continue`.
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -16,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateSyntaxError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from mailflow import linear
 from mailflow.errors import RuleError
 from mailflow.model import Action, Address, Attachment, Decision, Message
 from mailflow.yamlfile import LineDict, load_yaml
@@ -51,41 +52,33 @@ def _short(text: str, limit: int = 60) -> str:
 
 # --- matchers: one operator on one value -----------------------------------------------------
 
+# How much of a mail rules read: a regex runs in linear time, and this bounds the time too.
+MAX_TEXT = 200_000  # characters of a body or of an attachment's text
+MAX_FIELD = 10_000  # characters of a subject, an address or a header value
+MAX_ATTACHMENTS = 100  # attachments a rule looks at
+
+
 @dataclass(frozen=True)
 class Matcher:
     """One operator with its values; `test` returns what matched, or None."""
 
     op: str
     values: tuple[str, ...]
-    compiled: tuple[re.Pattern[str], ...] = ()
+    compiled: tuple[linear.Pattern, ...] = ()
     addresses: bool = False  # `in` on an address field also matches by domain
-    # the lower-cased regexes joined into one alternation: one pass over a body, not one each
-    combined: re.Pattern[str] | None = None
+    # the regexes joined into one alternation: one pass over a body, not one each
+    combined: linear.Pattern | None = None
 
     def test(self, candidate: str) -> str | None:
         if self.op == "contains":
             low = _lower(candidate)
             return next((v for v in self.values if v.lower() in low), None)
-        if self.op == "regex":
-            lowered = _lower(candidate)
-            if self.combined is not None:
-                found = self.combined.search(lowered)
-                if found is None:
-                    return None
-                if len(lowered) == len(candidate):
-                    return candidate[found.start():found.end()] or self.combined.pattern
-                return found.group(0) or self.combined.pattern
-            for pattern in self.compiled:
-                # patterns compiled for lower-cased text run on it; the rest ignore case themselves
-                text = candidate if pattern.flags & re.IGNORECASE else lowered
-                found = pattern.search(text)
-                if found:
-                    if text is lowered and len(lowered) == len(candidate):
-                        return candidate[found.start():found.end()] or pattern.pattern
+        if self.op in ("regex", "glob"):
+            for pattern in (self.combined,) if self.combined is not None else self.compiled:
+                found = pattern.search(candidate)
+                if found is not None:
                     return found.group(0) or pattern.pattern
             return None
-        if self.op == "glob":
-            return next((v for v in self.values if fnmatch.fnmatch(candidate.lower(), v.lower())), None)
         if self.op == "equals":
             return next((v for v in self.values if candidate.strip().lower() == v.lower()), None)
         if self.op == "in":
@@ -112,36 +105,11 @@ def _lower(text: str) -> str:
     return text.lower()
 
 
-def _combined(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
-    """One alternation of patterns that run on lower-cased text, or None when any cannot join
-    (it ignores case itself, or its groups would clash with another's)."""
-    if len(patterns) < 2 or any(p.flags & re.IGNORECASE or p.groupindex for p in patterns):
+def _combined(patterns: tuple[linear.Pattern, ...]) -> linear.Pattern | None:
+    """One alternation of a matcher's regexes, or None when their group names would clash."""
+    if len(patterns) < 2 or any(p.groupindex for p in patterns):
         return None
-    try:
-        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.MULTILINE)
-    except re.error:  # e.g. numbered back-references that no longer point where they did
-        return None
-
-
-def _case_insensitive(pattern: str) -> re.Pattern[str]:
-    """A regex that matches regardless of case.
-
-    Python's IGNORECASE makes a search over a mail body about 2.5 times slower, so a pattern is
-    lower-cased (escapes such as \\D or \\W kept as written) and run on lower-cased text; a
-    pattern that does not survive that (\\N{…} names) keeps IGNORECASE.
-    """
-    out = []
-    escaped = False
-    for char in pattern:
-        out.append(char if escaped else char.lower())
-        escaped = not escaped and char == "\\"
-    lowered = "".join(out)
-    if "\\N" in pattern or "(?P=" in pattern or "(?P<" in pattern:
-        return re.compile(pattern, re.IGNORECASE | re.MULTILINE)
-    try:
-        return re.compile(lowered, re.MULTILINE)
-    except re.error:
-        return re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+    return linear.compile("|".join(f"(?:{p.pattern})" for p in patterns), ignore_case=True)
 
 
 def _load_list_file(value: Any, where: Where, rule_file: Path) -> tuple[str, ...]:
@@ -182,12 +150,14 @@ def _matchers(spec: Any, where: Where, field_name: str, rule_file: Path,
             values = (str(raw),)
         else:
             raise op_where.error("expected a text or a list of texts", f"{field_name}.{op}")
-        compiled: tuple[re.Pattern[str], ...] = ()
-        if op == "regex":
+        compiled: tuple[linear.Pattern, ...] = ()
+        if op in ("regex", "glob"):
             try:
-                compiled = tuple(_case_insensitive(v) for v in values)
-            except re.error as exc:
-                raise op_where.error(f"invalid regex: {exc}", f"{field_name}.regex") from None
+                compiled = tuple(linear.compile(v, ignore_case=True) if op == "regex"
+                                 else linear.glob(v) for v in values)
+            except linear.PatternError as exc:
+                raise op_where.error(str(exc) if op == "regex" else f"glob: {exc}",
+                                     f"{field_name}.{op}") from None
         if op == "in":
             values = tuple(v.strip().lower() for v in values)
         result.append(Matcher(op, values, compiled, addresses=addresses and op == "in",
@@ -242,7 +212,7 @@ class AttachmentCondition(Condition):
     parts: tuple[tuple[str, tuple[Matcher, ...]], ...]  # (name|type|text, matchers)
 
     def evaluate(self, message: Message, order: OrderFacts | None = None) -> Result:
-        for att in message.attachments:
+        for att in message.attachments[:MAX_ATTACHMENTS]:
             reasons = []
             for part, matchers in self.parts:
                 hit = _all_match(matchers, [_attachment_value(att, part)])
@@ -255,7 +225,9 @@ class AttachmentCondition(Condition):
 
 
 def _attachment_value(att: Attachment, part: str) -> str:
-    return {"name": att.filename, "type": att.content_type, "text": att.text or ""}[part]
+    if part == "text":
+        return (att.text or "")[:MAX_TEXT]
+    return (att.filename if part == "name" else att.content_type)[:MAX_FIELD]
 
 
 @dataclass(frozen=True)
@@ -284,7 +256,23 @@ class Group(Condition):
 
 OrderFacts = Mapping[str, Any]  # an order's extracted data as plain values (see pipeline)
 
-_EXPRESSIONS = SandboxedEnvironment()
+class _Expressions(SandboxedEnvironment):
+    """Jinja2's sandbox, with `*` and `**` bounded so that an expression cannot build a huge
+    string or number (`'x' * 10**9`)."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        sizes = [len(v) for v in (left, right) if isinstance(v, (str, list, tuple))]
+        numbers = [abs(v) for v in (left, right) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        if operator == "**" and numbers and max(numbers) > 1000:
+            raise SecurityError("a power with an operand over 1000 is not allowed here")
+        if operator == "*" and sizes and numbers and max(sizes) * max(numbers) > 100_000:
+            raise SecurityError("a repeated text or list over 100,000 long is not allowed here")
+        return super().call_binop(context, operator, left, right)
+
+
+_EXPRESSIONS = _Expressions()
 
 
 def compile_order_expression(text: Any, where: Where, path: str) -> Callable[..., Any]:
@@ -297,14 +285,23 @@ def compile_order_expression(text: Any, where: Where, path: str) -> Callable[...
         raise where.error(f"invalid expression: {exc.message}", path) from None
 
 
-def order_expression_true(expression: Callable[..., Any], order: OrderFacts | None) -> tuple[bool, str]:
-    """(value, why not) — an expression on missing data (no order read, no total) is false."""
+def evaluate_order_expression(expression: Callable[..., Any],
+                              order: OrderFacts | None) -> tuple[bool | None, str]:
+    """(value, why it has none): None when the expression cannot be evaluated on this order
+    (no order data, a missing total, a type error). Callers that decide whether something may
+    happen treat None as "no" with the reason; see `order_expression_true` for conditions."""
     if not order:
-        return False, "no order data was read"
+        return None, "no order data was read"
     try:
         return bool(expression(order=order, **order)), ""
     except Exception as exc:  # noqa: BLE001 - e.g. None > 50000 when the total is unknown
-        return False, f"cannot be evaluated on this order ({type(exc).__name__})"
+        return None, f"cannot be evaluated on this order ({type(exc).__name__}: {exc})"
+
+
+def order_expression_true(expression: Callable[..., Any], order: OrderFacts | None) -> tuple[bool, str]:
+    """(value, why not) for a rule's condition: one that cannot be evaluated is not true."""
+    value, why = evaluate_order_expression(expression, order)
+    return bool(value), why
 
 
 @dataclass(frozen=True)
@@ -328,16 +325,18 @@ def _address_values(attr: str) -> Callable[[Message], list[str]]:
             addrs: tuple[Address, ...] = message.reply_to or message.from_
         else:
             addrs = getattr(message, "from_" if attr == "from" else attr)
-        return [a.addr for a in addrs] + [str(a) for a in addrs]
+        return [a.addr[:MAX_FIELD] for a in addrs[:50]] + [str(a)[:MAX_FIELD] for a in addrs[:50]]
     return values
 
 
 def _text_value(attr: str) -> Callable[[Message], list[str]]:
-    return lambda message: [message.subject if attr == "subject" else message.text]
+    if attr == "subject":
+        return lambda message: [message.subject[:MAX_FIELD]]
+    return lambda message: [message.text[:MAX_TEXT]]
 
 
 def _header_values(name: str) -> Callable[[Message], list[str]]:
-    return lambda message: message.header_values(name)
+    return lambda message: [v[:MAX_FIELD] for v in message.header_values(name)[:50]]
 
 
 def build_condition(node: Any, file: Path, line: int | None, path: str = "when") -> Condition:

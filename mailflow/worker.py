@@ -1,76 +1,48 @@
-"""Run one pure function in a separate, memory- and time-limited process.
+"""Run pure functions in separate, memory- and time-limited processes.
 
-Used where a library's cost grows with hostile input: mail-parser needs about seven times a
-message's size to parse it, so a 25 MB attachment would multiply the daemon's memory; in a worker
-the peak is the worker's, and a message too big for the limit is quarantined instead of taking the
-daemon down. (PDF extraction uses the same worker.)
+Used wherever the cost of a library grows with hostile input: parsing and classifying a mail
+(mail-parser needs about seven times a message's size; a pathological mail must cost at most
+its budget), reading a PDF (a decompression bomb, a page of 60,000 rectangles). A task that goes
+over its limits fails with a reason; the daemon goes on.
+
+Workers are forked from a `forkserver` that has mailflow's modules loaded already, so a new
+worker costs milliseconds, not the second a fresh interpreter needs; inside a worker (one
+thread), a document is read in a child forked for it (`ForkRunner`), so a bad file costs that
+child, never the message being processed.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import pickle
 import queue
 import resource
+import select
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+PRELOAD = ["mailflow.intake"]  # imported once by the forkserver: every worker starts with it
+
+
+def context() -> Any:
+    """The multiprocessing context for workers: forkserver (safe beside the daemon's threads,
+    and cheap per worker once the server runs)."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ctx
 
 
 class WorkerFailed(Exception):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
-
-
-def _limited(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], memory_bytes: int,
-             cpu_seconds: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-    try:
-        conn.send(("ok", func(*args)))
-    except MemoryError:
-        conn.send(("error", f"needs more than the worker's {memory_bytes // 2**20} MB of memory"))
-    except BaseException as exc:  # noqa: BLE001 - the parent gets the exception itself
-        try:
-            conn.send(("raise", exc))
-        except Exception:  # noqa: BLE001 - unpicklable exception: send its text
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
-
-
-def run_limited(func: Callable[..., T], *args: Any, memory_mb: int = 1024, seconds: int = 60) -> T:
-    """func(*args) in a fresh process; its own exceptions are re-raised here, and a worker that
-    runs out of memory or time, or dies, raises WorkerFailed with the reason."""
-    context = multiprocessing.get_context("spawn")  # safe with the daemon's threads
-    parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_limited, args=(child, func, args, memory_mb * 2**20, seconds),
-                              daemon=True)
-    process.start()
-    child.close()
-    try:
-        if not parent.poll(seconds + 30):
-            raise WorkerFailed(f"took longer than {seconds} s")
-        status, value = parent.recv()
-    except EOFError:
-        process.join(5)
-        raise WorkerFailed(f"the worker died (exit status {process.exitcode}); too large or too "
-                           f"complex for {memory_mb} MB and {seconds} s") from None
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join(5)
-        parent.close()
-    if status == "ok":
-        return value  # type: ignore[no-any-return]
-    if status == "raise":
-        raise value
-    raise WorkerFailed(value)
 
 
 # --- a pool of long-lived limited workers ------------------------------------------------------
@@ -121,8 +93,8 @@ class WorkerPool:
 
     Each worker's memory is capped (RLIMIT_AS) and each task's CPU time too; a task that goes
     over, hangs, or crashes its worker fails with WorkerFailed and a reason, the worker is
-    replaced, and the other tasks go on. Workers start on first use (spawn, safe beside the
-    daemon's threads) and stay, so a task pays no start-up cost.
+    replaced, and the other tasks go on. Workers start on first use (from the forkserver, safe
+    beside the daemon's threads) and stay, so a task pays no start-up cost.
     """
 
     def __init__(self, size: int, memory_mb: int = 1024) -> None:
@@ -149,10 +121,22 @@ class WorkerPool:
         return self.submit(func, *args, seconds=seconds).result()
 
     def close(self) -> None:
+        """Stop at once: tasks still waiting are dropped, a worker busy with one is killed (its
+        task fails with WorkerFailed), idle workers are ended."""
         with self._lock:
             self._closed = True
+            while True:
+                try:
+                    item = self._tasks.get_nowait()
+                except queue.Empty:
+                    break
+                if item is not None:
+                    item[0].cancel()
             for _ in self._threads:
                 self._tasks.put(None)
+        for slot in self._slots:
+            if slot.busy:
+                _stop(slot)
         for thread in self._threads:
             thread.join(10)
         for slot in self._slots:
@@ -188,10 +172,10 @@ class WorkerPool:
     def _call(self, slot: _Slot, func: Callable[..., Any], args: tuple[Any, ...], seconds: int) -> Any:
         if slot.process is None or not slot.process.is_alive():
             _stop(slot)
-            context = multiprocessing.get_context("spawn")
-            parent, child = context.Pipe()
-            slot.process = context.Process(target=_serve, args=(child, self.memory_mb * 2**20),
-                                           daemon=True, name="mailflow-worker")
+            ctx = context()
+            parent, child = ctx.Pipe()
+            slot.process = ctx.Process(target=_serve, args=(child, self.memory_mb * 2**20),
+                                       daemon=True, name="mailflow-worker")
             slot.process.start()
             child.close()
             slot.conn = parent
@@ -232,3 +216,86 @@ def _stop(slot: _Slot) -> None:
             slot.process.kill()
         slot.process.join(5)
     slot.process = slot.conn = None
+
+
+# --- a child per task, inside a single-threaded worker ------------------------------------------
+
+class ForkTask:
+    """A task running in a forked child; `result()` waits for it (a Future's interface)."""
+
+    def __init__(self, pid: int, fd: int, seconds: int, memory_mb: int) -> None:
+        self.pid, self.fd, self.seconds, self.memory_mb = pid, fd, seconds, memory_mb
+        self._outcome: tuple[str, Any] | None = None
+
+    def result(self) -> Any:
+        if self._outcome is None:
+            self._outcome = self._collect()
+        status, value = self._outcome
+        if status == "ok":
+            return value
+        if status == "raise":
+            raise value
+        raise WorkerFailed(value)
+
+    def _collect(self) -> tuple[str, Any]:
+        chunks: list[bytes] = []
+        deadline = time.monotonic() + self.seconds * 3 + 30  # CPU limit not reached, yet no end: hung
+        try:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                    os.kill(self.pid, signal.SIGKILL)
+                    os.waitpid(self.pid, 0)
+                    return ("error", f"timeout: no answer within {self.seconds * 3 + 30} s")
+                chunk = os.read(self.fd, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        finally:
+            os.close(self.fd)
+        _, status = os.waitpid(self.pid, 0)
+        code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        if chunks and code == 0:
+            return pickle.loads(b"".join(chunks))  # type: ignore[no-any-return]
+        return ("error", _death_reason(code, self.seconds, self.memory_mb))
+
+
+class ForkRunner:
+    """Runs each task in a child forked for it, with its own memory and CPU limits. Only for a
+    process with one thread (a worker): forking a threaded process is unsafe. The child shares
+    the parent's memory, so a document is not copied to reach it."""
+
+    def __init__(self, memory_mb: int = 1024) -> None:
+        self.memory_mb = memory_mb
+
+    def submit(self, func: Callable[..., Any], *args: Any, seconds: int = 20) -> ForkTask:
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: compute, answer, and leave without running any cleanup
+            os.close(read_fd)
+            try:
+                memory = self.memory_mb * 2**20
+                resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+                used = int(_cpu_used()) + seconds + 1
+                _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+                resource.setrlimit(resource.RLIMIT_CPU, (used if hard == resource.RLIM_INFINITY
+                                                         else min(used, hard), hard))
+                try:
+                    reply: tuple[str, Any] = ("ok", func(*args))
+                except MemoryError:
+                    reply = ("error", f"needs more than {self.memory_mb} MB of memory")
+                except BaseException as exc:  # noqa: BLE001 - the parent gets the exception itself
+                    reply = ("raise", exc)
+                try:
+                    data = pickle.dumps(reply)
+                except Exception as exc:  # noqa: BLE001 - an unpicklable result: its text
+                    data = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"))
+                with os.fdopen(write_fd, "wb") as pipe:
+                    pipe.write(data)
+            finally:
+                os._exit(0)
+        os.close(write_fd)
+        return ForkTask(pid, read_fd, seconds, self.memory_mb)
+
+    def close(self) -> None:
+        pass

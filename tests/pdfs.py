@@ -7,7 +7,7 @@ it was printed from, so every printed string is derived from the document by the
     doc = sample_order(60, lang="zh", seed=3)
     write_order_pdf(doc, tmp_path / "po.pdf")      # text layer, ruled table, header row on each page
     write_scanned_pdf(doc, tmp_path / "scan.pdf")  # page images only, no text layer
-    write_broken_pdfs(tmp_path)                    # truncated, random, not_pdf, encrypted, nested, bomb
+    write_broken_pdfs(tmp_path)                    # truncated, random, not_pdf, encrypted, nested, bomb, zero_width
 
 Chinese needs a TrueType CJK font (Debian: fonts-wqy-zenhei); English documents use Helvetica.
 """
@@ -524,16 +524,29 @@ def _write_bomb(path: Path) -> None:
     path.write_bytes(hand_written_pdf(objects))
 
 
+def _zero_width_pdf() -> bytes:
+    """A one-page PDF whose font gives every glyph zero width and has no bounding box: text a
+    layout reader divides by (pdfplumber's text map raised ZeroDivisionError on it)."""
+    content = b"BT /F1 12 Tf 72 760 Td (PURCHASE ORDER PO 4500871 TOTAL USD 1000.00) Tj ET"
+    objects = _page_objects(content)
+    objects[4] = (b"<< /Type /Font /Subtype /Type1 /BaseFont /ZeroWidth /FirstChar 32 /LastChar 126 "
+                  b"/Widths [" + b"0 " * 95 + b"] /FontDescriptor 6 0 R >>")
+    objects.append(b"<< /Type /FontDescriptor /FontName /ZeroWidth /Flags 32 /ItalicAngle 0 "
+                   b"/Ascent 0 /Descent 0 /CapHeight 0 /StemV 80 >>")
+    return hand_written_pdf(objects)
+
+
 def write_broken_pdfs(folder: Path) -> dict[str, Path]:
     """Files named .pdf that a reader must reject or survive, by name.
 
     truncated: the first half of a valid 12-line order; random: 64 KB of random bytes; not_pdf: an
     HTML error page; encrypted: a valid order with user password ENCRYPTED_PASSWORD (RC4 128-bit);
-    nested: see _nested_pdf; bomb: see _write_bomb. The same bytes on every run.
+    nested: see _nested_pdf; bomb: see _write_bomb; zero_width: see _zero_width_pdf. The same bytes
+    on every run.
     """
     folder.mkdir(parents=True, exist_ok=True)
     paths = {name: folder / f"{name}.pdf"
-             for name in ("truncated", "random", "not_pdf", "encrypted", "nested", "bomb")}
+             for name in ("truncated", "random", "not_pdf", "encrypted", "nested", "bomb", "zero_width")}
 
     whole = write_order_pdf(sample_order(12, seed=7), folder / "_whole.pdf")
     data = whole.read_bytes()
@@ -552,5 +565,6 @@ def write_broken_pdfs(folder: Path) -> dict[str, Path]:
     _build_order_pdf(sample_order(12, seed=8), paths["encrypted"], encrypt=security)
 
     paths["nested"].write_bytes(_nested_pdf())
+    paths["zero_width"].write_bytes(_zero_width_pdf())
     _write_bomb(paths["bomb"])
     return paths

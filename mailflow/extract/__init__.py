@@ -25,7 +25,7 @@ from mailflow.extract import checks, pdf, sheets
 from mailflow.extract.pdf import Document
 from mailflow.model import Attachment, Decision, Message, OrderData
 from mailflow.parse import decode_bytes
-from mailflow.worker import WorkerFailed, WorkerPool
+from mailflow.worker import ForkRunner, ForkTask, WorkerFailed, WorkerPool
 
 log = logging.getLogger("mailflow.extract")
 
@@ -33,6 +33,7 @@ TEXT_TYPES = ("text/plain", "text/csv", "text/tab-separated-values")
 MAX_TEXT_BYTES = 5_000_000
 MAX_DOCUMENT_BYTES = 50_000_000
 HAND_OVER_BYTES = 1_000_000  # larger documents go to a worker through a temporary file
+MAX_BODY_CHARS = 200_000  # of a mail body read as an order
 
 
 def is_pdf(att: Attachment) -> bool:
@@ -51,11 +52,14 @@ class Settings:
 
 
 class Extractor:
-    """Owns the worker pool; started on the first PDF, closed with the daemon."""
+    """Reads documents in limited processes: a pool of workers (started on the first PDF,
+    closed with its owner), or, inside a single-threaded worker, a child forked per document
+    (`runner`)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, runner: ForkRunner | None = None) -> None:
         self.settings = settings
         self._pool: WorkerPool | None = None
+        self.runner = runner
 
     @property
     def pool(self) -> WorkerPool:
@@ -71,9 +75,11 @@ class Extractor:
 
     # --- documents ---------------------------------------------------------------------
 
-    def _submit(self, func: Any, data: bytes, *args: Any) -> Future[Document]:
+    def _submit(self, func: Any, data: bytes, *args: Any) -> Future[Document] | ForkTask:
         """A document goes to a worker; a large one through a temporary file, so that the daemon
-        does not hold a pickled copy of it beside the message."""
+        does not hold a pickled copy of it beside the message. A forked child shares the data."""
+        if self.runner is not None:
+            return self.runner.submit(func, data, *args, seconds=self.settings.cpu_seconds)
         if len(data) <= HAND_OVER_BYTES:
             return self.pool.submit(func, data, *args, seconds=self.settings.cpu_seconds)
         fd, path = tempfile.mkstemp(prefix="mailflow-doc-")
@@ -83,13 +89,18 @@ class Extractor:
         future.add_done_callback(lambda _: Path(path).unlink(missing_ok=True))
         return future
 
-    def _result(self, future: Future[Document], name: str) -> Document:
+    def _result(self, future: Future[Document] | ForkTask, name: str) -> Document:
+        """The document, or its reason for not being read: whatever a reader raises on a file
+        is that file's error, never the message's (the mail is filed all the same)."""
         try:
             return future.result()
         except WorkerFailed as exc:
             return Document(name, error=exc.reason)
+        except Exception as exc:  # noqa: BLE001 - a reader's bug on a hostile file, e.g. ZeroDivisionError
+            log.warning("reading %s failed: %s: %s", name, type(exc).__name__, exc)
+            return Document(name, error=f"the reader failed on this file ({type(exc).__name__}: {exc})")
 
-    def _read_order(self, data: bytes, name: str) -> Future[Document] | Document:
+    def _read_order(self, data: bytes, name: str) -> Future[Document] | ForkTask | Document:
         """One PDF's order (template or generic reader) on its way from a worker, or at once
         the reason it is not read."""
         if len(data) > MAX_DOCUMENT_BYTES:
@@ -101,12 +112,12 @@ class Extractor:
     def read_pdf(self, data: bytes, name: str) -> Document:
         return self._done(self._read_order(data, name), name)
 
-    def _done(self, pending: Future[Document] | Document, name: str) -> Document:
+    def _done(self, pending: Future[Document] | ForkTask | Document, name: str) -> Document:
         return pending if isinstance(pending, Document) else self._result(pending, name)
 
     def documents(self, message: Message, kinds: set[str]) -> list[Document]:
         """Every document of the kinds asked for, PDFs read side by side in the pool."""
-        pending: list[tuple[str, Future[Document] | Document]] = []
+        pending: list[tuple[str, Future[Document] | ForkTask | Document]] = []
         for att in message.attachments:
             if "pdf" in kinds and is_pdf(att):
                 pending.append((att.filename, self._read_order(att.payload, att.filename)))
@@ -115,12 +126,20 @@ class Extractor:
                                                            att.filename)))
         documents = [self._done(p, name) for name, p in pending]
         if "body" in kinds and message.text.strip():
-            documents.append(pdf.generic_document("mail body", message.text))
+            try:
+                documents.append(pdf.generic_document("mail body", message.text[:MAX_BODY_CHARS]))
+            except Exception as exc:  # noqa: BLE001 - as for any document: its error, not the mail's
+                documents.append(Document("mail body", error=f"the reader failed ({type(exc).__name__}: {exc})"))
         return documents
 
     def extract(self, message: Message, decision: Decision, *, usual_currency: str = "",
                 today: dt.date | None = None) -> tuple[OrderData, list[Document]]:
         """The order data an `extract` rule action asks for, checked; empty when none."""
+        data, documents = self.read(message, decision)
+        return self.check(data, message, usual_currency=usual_currency, today=today), documents
+
+    def read(self, message: Message, decision: Decision) -> tuple[OrderData, list[Document]]:
+        """The order data an `extract` rule action asks for, not yet checked."""
         wanted = decision.wants("extract")
         if not wanted or not self.settings.enabled:
             return OrderData(), []
@@ -129,18 +148,22 @@ class Extractor:
             kind = str(action.params.get("from", "auto"))
             kinds |= {"pdf", "spreadsheet", "body"} if kind == "auto" else {kind}
         documents = self.documents(message, kinds)
-        data = order_data(documents)
+        return order_data(documents), documents
+
+    def check(self, data: OrderData, message: Message, *, usual_currency: str = "",
+              today: dt.date | None = None) -> OrderData:
+        """The merchandiser's cross-checks on what was read (sums, dates, currency, floors)."""
         if data.empty and not data.errors:
-            return data, documents
+            return data
         when = today or (message.date.date() if message.date else dt.date.today())
         return dataclasses.replace(data, checks=checks.check_order(
-            data, today=when, usual_currency=usual_currency, floors=self.settings.floors)), documents
+            data, today=when, usual_currency=usual_currency, floors=self.settings.floors))
 
     def attachment_texts(self, message: Message, pdf_text: bool) -> Message:
         """Fill `Attachment.text` where it can be read safely, so rules can test it: plain text
         here; PDF text (cheap reader, in a worker) only when a rule looks at attachment text."""
         attachments = []
-        futures: dict[int, Future[Document]] = {}
+        futures: dict[int, Future[Document] | ForkTask] = {}
         for index, att in enumerate(message.attachments):
             if pdf_text and self.settings.enabled and is_pdf(att) and att.size <= MAX_DOCUMENT_BYTES:
                 futures[index] = self._submit(pdf.read_text, att.payload, att.filename,

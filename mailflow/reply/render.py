@@ -51,6 +51,17 @@ class ReplyTemplates:
                                          f"({name}.en.txt.j2), the fallback for every language",
                                          self.directory)
 
+    def check_render(self, contexts: list[dict[str, Any]]) -> None:
+        """Render every template in every language with sample contexts, so one that fails on
+        every mail (an unknown variable, a bad filter argument) stops start-up, not the first
+        reply."""
+        for name in sorted(self.names()):
+            for language in LANGUAGES:
+                if not (self.directory / f"{name}.{language}.txt.j2").exists():
+                    continue
+                for context in contexts:
+                    self.render(name, language, dict(context))
+
     def language_for(self, name: str, wanted: str) -> str:
         return wanted if (self.directory / f"{name}.{wanted}.txt.j2").exists() else "en"
 
@@ -74,7 +85,7 @@ class ReplyTemplates:
         except SecurityError as exc:
             raise ReplyTemplateError(f"not allowed in a template: {exc}", path,
                                      _template_line(exc, template_name)) from None
-        except (jinja2.UndefinedError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure of a template is the template's
             raise ReplyTemplateError(f"{type(exc).__name__}: {exc}", path,
                                      _template_line(exc, template_name)) from None
 

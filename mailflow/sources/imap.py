@@ -30,6 +30,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from mailflow.config import LOOPBACK_HOSTS, ImapAccount
 from mailflow.errors import ConfigError, MailflowError
+from mailflow.logs import register_secret
 from mailflow.model import Origin, RawMail
 
 T = TypeVar("T")
@@ -56,7 +57,9 @@ def run_secret_command(command: str, what: str) -> str:
     if result.returncode != 0 or not result.stdout.strip():
         raise SourceError(f"{what} exited with status {result.returncode} and printed no secret: "
                           f"{result.stderr.strip()[:200]}")
-    return result.stdout.strip()
+    secret = result.stdout.strip()
+    register_secret(secret)  # from now on no log line, traceback included, shows it
+    return secret
 
 
 def connect(account: ImapAccount) -> imapclient.IMAPClient:
@@ -247,7 +250,7 @@ def _delete(client: imapclient.IMAPClient, uids: list[int], capabilities: set[by
 
 # --- one folder -----------------------------------------------------------------------------
 
-Handler = Callable[[RawMail, bool], Any]  # (raw mail, rescan) -> pipeline.Handled
+Handler = Callable[[RawMail], Any]  # raw mail -> pipeline.Handled
 
 
 @dataclass
@@ -287,13 +290,13 @@ class FolderWatcher:
             self._pending(client, uidvalidity, capabilities)
         handled = 0
         for _ in range(3):  # mail that arrives during a pass is taken in the next one
-            uids, rescan_until = self._new_uids(client, uidvalidity)
+            uids = self._new_uids(client, uidvalidity)
             if not uids:
                 break
-            handled += self._process(client, uids, uidvalidity, rescan_until, capabilities)
+            handled += self._process(client, uids, uidvalidity, capabilities)
             if self.stop.is_set():
                 break
-        remaining = set() if self.account.dry_run else set(self._new_uids(client, uidvalidity)[0])
+        remaining = set() if self.account.dry_run else set(self._new_uids(client, uidvalidity))
         exists = int(info.get(b"EXISTS", 0))
         self.ledger.synced(self.source, uidvalidity, exists, len(remaining))
         stuck = remaining & self._unprocessed  # left over by two syncs in a row: not just arriving
@@ -304,11 +307,13 @@ class FolderWatcher:
         self.last_sync = time.monotonic()
         return handled
 
-    def _new_uids(self, client: imapclient.IMAPClient, uidvalidity: int) -> tuple[list[int], int]:
-        """(UIDs to process, the highest UID to match by Message-ID as well: a recreated folder)."""
-        position = self.ledger.position(self.source, uidvalidity)
-        last = position[0] if position else None
-        rescan_until = position[1] if position else 0
+    def _new_uids(self, client: imapclient.IMAPClient, uidvalidity: int) -> list[int]:
+        """The UIDs to process: those above the committed position under this UIDVALIDITY.
+
+        A folder never synced under it is read whole (from `since`); when it was synced under
+        another UIDVALIDITY, it was recreated, and what it holds is filed unless the same bytes
+        are filed already (a different mail that reuses a Message-ID is still a different mail)."""
+        last = self.ledger.position(self.source, uidvalidity)
         seen = self.dry_run_seen.get(uidvalidity)
         if self.account.dry_run and seen is not None:  # a dry run commits nothing: memory only
             last = max(last or 0, seen)
@@ -317,18 +322,15 @@ class FolderWatcher:
             uids = sorted(client.search(criteria))
             others = [v for v in self.ledger.known_uidvalidities(self.source) if v != uidvalidity]
             if others and not self.account.dry_run:
-                # the folder was recreated: what it holds now may all be filed already, under
-                # other bytes even; mail arriving from now on is new whatever its Message-ID
-                rescan_until = max(uids, default=0)
-                self.ledger.start_rescan(self.source, uidvalidity, rescan_until)
-                log.warning("%s: UIDVALIDITY is now %d: the folder was recreated; rescanning %d "
-                            "message(s), skipping mail already filed", self.describe(), uidvalidity,
-                            len(uids))
-            return uids, rescan_until
-        return sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last), rescan_until
+                self.ledger.folder_recreated(self.source, uidvalidity)
+                log.warning("%s: UIDVALIDITY is now %d: the folder was recreated; reading its %d "
+                            "message(s) again, skipping those already filed", self.describe(),
+                            uidvalidity, len(uids))
+            return uids
+        return sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last)
 
     def _process(self, client: imapclient.IMAPClient, uids: list[int], uidvalidity: int,
-                 rescan_until: int, capabilities: set[bytes]) -> int:
+                 capabilities: set[bytes]) -> int:
         count = 0
         started = time.monotonic()
         with self._progress(len(uids)) as advance:
@@ -347,7 +349,7 @@ class FolderWatcher:
                                     uidvalidity=uidvalidity, uid=uid)
                     fetched[uid] = {}  # drop the server's copy as soon as the message is handed on
                     handled = self.handle(RawMail(body if isinstance(body, bytes) else bytes(body),
-                                                  origin), uid <= rescan_until)
+                                                  origin))
                     self.dry_run_seen[uidvalidity] = max(uid, self.dry_run_seen.get(uidvalidity, 0))
                     outcome = getattr(handled, "outcome", None)
                     if (getattr(handled, "applied", None) is not None and outcome is not None
@@ -452,6 +454,8 @@ class FolderWatcher:
                 failures += 1
                 self._back_off(explain(exc, self.account), failures, reconnect_max)
             except Exception as exc:
+                if self.stop.is_set():  # stopping while a message was in hand: read again later
+                    break
                 failures += 1
                 log.exception("%s: unexpected error", self.describe())
                 self._back_off(f"{type(exc).__name__}: {exc}", failures, reconnect_max)

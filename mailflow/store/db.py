@@ -208,6 +208,7 @@ class QuarantineRow(Base):
     path: Mapped[str] = mapped_column(String(1024))
     reason: Mapped[str] = mapped_column(Text)
     origin: Mapped[str] = mapped_column(Text)
+    origin_data: Mapped[dict[str, Any]] = mapped_column(default=dict)  # model.Origin's fields
     size: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())

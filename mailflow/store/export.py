@@ -5,10 +5,15 @@ so that anyone can check later that nothing was changed, removed or added (`mail
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
 import json
+import re
 import zipfile
+import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -17,8 +22,10 @@ from jinja2 import Environment
 
 from mailflow import __version__
 from mailflow.authresults import summary as auth_summary
+from mailflow.store import signing
 
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"  # base64 Ed25519 signature of manifest.json's exact bytes
 
 _TIMELINE = Environment(autoescape=True).from_string("""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -59,8 +66,9 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def export_order(store: Any, order_id: int, target: Path) -> dict[str, Any]:
-    """Write the bundle; returns its manifest."""
+def export_order(store: Any, order_id: int, target: Path, private_key: bytes | None = None) -> dict[str, Any]:
+    """Write the bundle; returns its manifest. With `private_key` (PEM, Ed25519) the manifest is
+    signed: a manifest rewritten to match changed files then fails `verify --key`."""
     summary = store.order_summary(order_id)
     exported = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     files: dict[str, bytes] = {}
@@ -84,11 +92,15 @@ def export_order(store: Any, order_id: int, target: Path) -> dict[str, Any]:
         "files": [{"path": name, "sha256": _sha256(data), "size": len(data)}
                   for name, data in sorted(files.items())],
     }
+    manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
+    signature = signing.sign(private_key, manifest_bytes) if private_key is not None else None
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         for name, data in sorted(files.items()):
             bundle.writestr(name, data)
-        bundle.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+        bundle.writestr(MANIFEST, manifest_bytes)
+        if signature is not None:
+            bundle.writestr(SIGNATURE, signature + b"\n")
     return manifest
 
 
@@ -98,39 +110,148 @@ class Verdict:
     changed: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
-    problem: str = ""
+    findings: list[str] = field(default_factory=list)  # damaged, duplicated or unreadable entries
+    digests: dict[str, str] = field(default_factory=dict)  # path -> sha256 of what was checked
+    signature: str = ""  # "valid", "not signed", or what is wrong with it
+    problem: str = ""  # the bundle cannot be checked at all
 
     @property
     def ok(self) -> bool:
-        return not (self.changed or self.missing or self.added or self.problem)
+        return not (self.changed or self.missing or self.added or self.findings or self.problem
+                    or self.signature not in ("", "valid"))
 
 
-def verify(bundle: Path) -> Verdict:
-    """Every file in the manifest present with its sha256 and size, and nothing else."""
+MAX_MANIFEST_BYTES = 20_000_000
+_CHUNK = 1 << 20
+_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _manifest_files(data: bytes) -> tuple[dict[str, dict[str, Any]], str]:
+    """(path -> entry, problem) of a manifest, every field checked for its type."""
+    try:
+        manifest = json.loads(data)
+    except ValueError as exc:
+        return {}, f"manifest.json is not JSON: {exc}"
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, list):
+        return {}, "manifest.json is not a mailflow manifest: it has no list of files"
+    listed: dict[str, dict[str, Any]] = {}
+    for i, entry in enumerate(files):
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+            return {}, f"manifest.json: files[{i}] has no path"
+        if not isinstance(entry.get("sha256"), str) or not _SHA256.fullmatch(entry["sha256"]):
+            return {}, f"manifest.json: files[{i}] ({entry['path']}) has no valid sha256"
+        size = entry.get("size")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            return {}, f"manifest.json: files[{i}] ({entry['path']}) has no valid size"
+        if entry["path"] in listed:
+            return {}, f"manifest.json lists {entry['path']} twice"
+        listed[entry["path"]] = entry
+    return listed, ""
+
+
+def _digest(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> tuple[str, int] | str:
+    """(sha256, size) of one entry read in chunks, never more than `limit` bytes; or what is
+    wrong with it. A zip bomb stops at the size the manifest promised."""
+    if info.flag_bits & 0x1:
+        return "encrypted: not readable"
+    if info.compress_type not in _METHODS:
+        return f"unknown compression method {info.compress_type}"
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with archive.open(info) as handle:
+            while chunk := handle.read(min(_CHUNK, limit + 1 - size)):
+                size += len(chunk)
+                digest.update(chunk)
+                if size > limit:
+                    return digest.hexdigest(), size  # larger than promised: changed
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        return f"damaged: {exc}"
+    return digest.hexdigest(), size
+
+
+def verify(bundle: Path, public_key: bytes | None = None) -> Verdict:
+    """Every file in the manifest present with its sha256 and size, nothing else, no entry twice;
+    with `public_key` (PEM), the manifest's Ed25519 signature too."""
     verdict = Verdict()
     try:
         archive = zipfile.ZipFile(bundle)
-    except (OSError, zipfile.BadZipFile) as exc:
+    except (OSError, zipfile.BadZipFile, ValueError) as exc:
         verdict.problem = f"not a readable zip file: {exc}"
         return verdict
     with archive:
-        names = set(archive.namelist())
-        if MANIFEST not in names:
+        infos = archive.infolist()
+        counts = Counter(info.filename for info in infos)
+        verdict.findings += [f"{name}: the bundle holds {n} entries of this name" for name, n
+                             in sorted(counts.items()) if n > 1]
+        by_name = {info.filename: info for info in infos}
+        manifest_info = by_name.get(MANIFEST)
+        if manifest_info is None:
             verdict.problem = "manifest.json is missing"
             return verdict
-        try:
-            manifest = json.loads(archive.read(MANIFEST))
-            listed = {f["path"]: f for f in manifest["files"]}
-        except (ValueError, KeyError, TypeError) as exc:
-            verdict.problem = f"manifest.json is not a mailflow manifest: {exc}"
+        read = _read_small(archive, manifest_info, MAX_MANIFEST_BYTES)
+        if isinstance(read, str):
+            verdict.problem = f"manifest.json: {read}"
             return verdict
+        listed, problem = _manifest_files(read)
+        if problem:
+            verdict.problem = problem
+            return verdict
+        verdict.signature = _check_signature(archive, by_name, read, public_key)
         for path, entry in sorted(listed.items()):
-            if path not in names:
+            info = by_name.get(path)
+            if info is None:
                 verdict.missing.append(path)
                 continue
-            data = archive.read(path)
+            result = _digest(archive, info, entry["size"])
+            if isinstance(result, str):
+                verdict.findings.append(f"{path}: {result}")
+                continue
             verdict.checked += 1
-            if _sha256(data) != entry.get("sha256") or len(data) != entry.get("size"):
+            verdict.digests[path] = result[0]
+            if result != (entry["sha256"], entry["size"]):
                 verdict.changed.append(path)
-        verdict.added = sorted(names - set(listed) - {MANIFEST})
+        verdict.added = sorted(set(by_name) - set(listed) - {MANIFEST, SIGNATURE})
     return verdict
+
+
+def _read_small(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes | str:
+    if info.file_size > limit:
+        return f"larger than {limit} bytes"
+    result = _digest(archive, info, limit)
+    if isinstance(result, str):
+        return result
+    return archive.read(info)
+
+
+def _check_signature(archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], manifest: bytes,
+                     public_key: bytes | None) -> str:
+    info = by_name.get(SIGNATURE)
+    if public_key is None:
+        return ""
+    if info is None:
+        return "not signed: the bundle has no manifest.sig"
+    raw = _read_small(archive, info, 4096)
+    if isinstance(raw, str):
+        return f"manifest.sig: {raw}"
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    key = signing.load_public(public_key)
+    try:
+        assert isinstance(key, Ed25519PublicKey)
+        key.verify(base64.b64decode(raw.strip(), validate=True), manifest)
+    except (InvalidSignature, ValueError, binascii.Error):
+        return "the signature does not match: manifest.json was changed, or signed with another key"
+    return "valid"
+
+
+def unknown_to_store(verdict: Verdict, filed: Any) -> list[str]:
+    """The bundle's mail files whose sha256 this desk's database has never filed: `filed` maps a
+    list of sha256 to those it knows. Ties a bundle to the desk it claims to come from."""
+    mail = {path: sha for path, sha in verdict.digests.items() if path.startswith("mail/")}
+    known = set(filed(sorted(set(mail.values()))))
+    return [f"{path}: no message with this sha256 was filed in this desk's database"
+            for path, sha in sorted(mail.items()) if sha not in known]

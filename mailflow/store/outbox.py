@@ -212,6 +212,16 @@ class OutboxStore:
         with self.sessions() as session:
             return self._reply(session, reply_id)
 
+    def retry_now(self, reply_id: int) -> OutboxRow:
+        """A queued reply waiting out a retry pause becomes due at once (a person fixed the cause)."""
+        with self.sessions() as session, session.begin():
+            row = self._reply(session, reply_id)
+            if row.state != QUEUED:
+                raise MailflowError(f"reply #{reply_id} is {row.state}; only a queued reply can be "
+                                    "retried now (approve a held, failed or uncertain one)")
+            row.next_attempt_at, row.updated_at = None, utcnow()
+            return row
+
     def approve(self, reply_id: int) -> OutboxRow:
         """held (or uncertain, after a person checked it was not delivered) -> queued."""
         with self.sessions() as session, session.begin():

@@ -198,9 +198,9 @@ def _filtered(session: Session, stmt: Select[Any], filters: Filters) -> Select[A
             "%" + _like(filters.sender.lower()) + "%", escape="\\"))
     if filters.since:
         stmt = stmt.where(MessageRow.date >= dt.datetime.combine(filters.since, dt.time(), dt.UTC))
-    if filters.until:
-        stmt = stmt.where(MessageRow.date < dt.datetime.combine(filters.until, dt.time(), dt.UTC)
-                          + dt.timedelta(days=1))
+    if filters.until and filters.until < dt.date.max:  # the last day has no day after it
+        stmt = stmt.where(MessageRow.date < dt.datetime.combine(
+            filters.until + dt.timedelta(days=1), dt.time(), dt.UTC))
     if filters.direction:
         stmt = stmt.where(MessageRow.direction == filters.direction)
     return stmt

@@ -6,6 +6,7 @@ files that the next attempt writes again byte for byte, so nothing is filed twic
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections import Counter
@@ -110,12 +111,36 @@ class Store(OutboxStore):
                 return by_id[mid]
         return None
 
+    def order_parties(self, order_id: int) -> set[str]:
+        """Addresses already on an order: the senders of its mail and those our replies went to."""
+        with self.sessions() as session:
+            senders = session.scalars(select(MessageRow.from_addr).where(
+                MessageRow.order_id == order_id, MessageRow.direction == "in").distinct()).all()
+            replied = session.scalars(select(OutboxRow.to_addrs).where(
+                OutboxRow.order_id == order_id, OutboxRow.state == "sent")).all()
+        return {a.lower() for a in senders if a} | {a.lower() for to in replied for a in to}
+
+    def known_sender(self, address: str) -> bool:
+        """Whether mail from this address was filed before."""
+        with self.sessions() as session:
+            return session.scalar(select(MessageRow.id).where(
+                func.lower(MessageRow.from_addr) == address.lower()).limit(1)) is not None
+
     def has_message_id(self, message_id: str) -> bool:
         if not message_id:
             return False
         with self.sessions() as session:
             return session.scalar(select(MessageRow.id).where(MessageRow.message_id == message_id)
                                   .limit(1)) is not None
+
+    def filed_sha256s(self, digests: Sequence[str]) -> list[str]:
+        """Those of `digests` that are a filed message's sha256 (mail in or out)."""
+        found: list[str] = []
+        with self.sessions() as session:
+            for start in range(0, len(digests), 500):
+                found += session.scalars(select(MessageRow.sha256).where(
+                    MessageRow.sha256.in_(list(digests[start:start + 500])))).all()
+        return found
 
     def has_message(self, sha256: str) -> bool:
         with self.sessions() as session:
@@ -300,12 +325,14 @@ class Store(OutboxStore):
     # --- quarantine ----------------------------------------------------------------------
 
     def quarantine(self, item: Quarantined, position: Position | None = None) -> bool:
-        """Keep the raw bytes and the reason; False when this mail was quarantined before."""
+        """Keep the raw bytes, the reason and the origin; False when this mail was quarantined
+        before (its reason is then brought up to date)."""
         with self.sessions() as session, session.begin():
             if position is not None:
                 advance_in(session, position)
             row = session.scalar(select(QuarantineRow).where(QuarantineRow.sha256 == item.sha256))
             if row is not None and row.resolved_at is None:
+                row.reason = item.reason
                 return False
             mail_rel, reason_rel = paths.quarantine_paths(item.sha256)
             self.archive.write(mail_rel, item.raw.data)
@@ -315,7 +342,9 @@ class Store(OutboxStore):
                                                  "at": utcnow().isoformat()})
             if row is None:
                 session.add(QuarantineRow(sha256=item.sha256, path=str(mail_rel), reason=item.reason,
-                                          origin=item.raw.origin.describe(), size=len(item.raw.data)))
+                                          origin=item.raw.origin.describe(),
+                                          origin_data=dataclasses.asdict(item.raw.origin),
+                                          size=len(item.raw.data)))
             else:
                 row.reason, row.resolved_at, row.created_at = item.reason, None, utcnow()
             return True

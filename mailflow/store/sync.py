@@ -60,22 +60,16 @@ class SyncLedger:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
 
-    def position(self, source: str, uidvalidity: int) -> tuple[int, int] | None:
-        """(last UID done, last UID of a rescan) under this UIDVALIDITY; None: never synced."""
+    def position(self, source: str, uidvalidity: int) -> int | None:
+        """The last UID done under this UIDVALIDITY; None: never synced under it."""
         with self.sessions() as session:
-            row = session.execute(select(SourcePosition.last_uid, SourcePosition.rescan_until).where(
-                SourcePosition.source == source, SourcePosition.uidvalidity == uidvalidity)).first()
-        return (int(row[0]), int(row[1])) if row else None
-
-    def start_rescan(self, source: str, uidvalidity: int, until_uid: int) -> None:
-        """A recreated folder: remember up to which UID mail is matched by Message-ID too, and
-        give up the server actions still pending under the old UIDVALIDITY (those UIDs are gone)."""
-        with self.sessions() as session, session.begin():
-            row = session.scalar(select(SourcePosition).where(
+            return session.scalar(select(SourcePosition.last_uid).where(
                 SourcePosition.source == source, SourcePosition.uidvalidity == uidvalidity))
-            if row is None:
-                session.add(SourcePosition(source=source, uidvalidity=uidvalidity, last_uid=0,
-                                           rescan_until=until_uid))
+
+    def folder_recreated(self, source: str, uidvalidity: int) -> None:
+        """A new UIDVALIDITY: give up the server actions still pending under the old one (those
+        UIDs are gone)."""
+        with self.sessions() as session, session.begin():
             for action in session.scalars(select(PendingAction).where(
                     PendingAction.source == source, PendingAction.uidvalidity != uidvalidity,
                     PendingAction.state == "pending")):

@@ -276,7 +276,7 @@ def test_poison_values_never_stop_the_run(desk: Path) -> None:
 
 def test_markup_in_a_buyers_subject_is_shown_as_text(desk: Path) -> None:
     inbox = empty_inbox(desk)
-    (inbox / "m.eml").write_bytes(b"From: Bob <bob@buyer.example>\r\nSubject: Request for quotation [/] [bold]x\r\n"
+    (inbox / "m.eml").write_bytes(b"From: Bob <bob@northwind.example>\r\nSubject: Request for quotation [/] [bold]x\r\n"
                                   b"Message-ID: <mk@b>\r\n\r\nPlease quote.\r\n")
     assert cli(desk, "run", "--once")[0] == 0
     result = CliRunner().invoke(main, ["--config", str(desk), "outbox", "list"])

@@ -3,6 +3,7 @@ that `mailflow verify` checks, catching a changed, a missing and an added file."
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import zipfile
@@ -106,3 +107,58 @@ def test_order_list_filters_and_json(bundle: tuple[Path, Path]) -> None:
     dates = [m["date"] for m in shown["messages"]]
     assert dates == sorted(dates)  # the timeline, oldest first
     assert {r["state"] for r in shown["replies"]} == {"held"}
+
+
+def test_a_signed_bundle_fails_when_its_manifest_is_rewritten(tmp_path: Path,
+                                                              bundle: tuple[Path, Path]) -> None:
+    """Changing a mail and rewriting the manifest to match passes the sha256 check; only the
+    signature made with the desk's key catches it."""
+    config, _ = bundle
+    runner = CliRunner()
+    assert runner.invoke(main, ["keys", "generate", "-o", str(tmp_path / "keys")]).exit_code == 0
+    private, public = tmp_path / "keys" / "desk-signing.key", tmp_path / "keys" / "desk-signing.pub"
+    assert private.stat().st_mode & 0o077 == 0
+    signed = tmp_path / "signed.zip"
+    result = runner.invoke(main, ["--config", str(config), "order", "export", "4500871", "-o", str(signed),
+                                  "--sign", str(private)])
+    assert result.exit_code == 0, result.output
+    ok = runner.invoke(main, ["verify", str(signed), "--key", str(public)])
+    assert ok.exit_code == 0 and "signature valid" in ok.output
+
+    with zipfile.ZipFile(signed) as archive:
+        names = archive.namelist()
+        first_mail = next(n for n in names if n.startswith("mail/"))
+        contents = {n: archive.read(n) for n in names}
+    forged = contents[first_mail].replace(b"4500871", b"4500817", 1)
+    manifest = json.loads(contents["manifest.json"])
+    for entry in manifest["files"]:
+        if entry["path"] == first_mail:
+            entry["sha256"], entry["size"] = hashlib.sha256(forged).hexdigest(), len(forged)
+    tampered = tmp_path / "tampered.zip"
+    rewrite(signed, tampered, {first_mail: forged,
+                               "manifest.json": json.dumps(manifest, indent=2).encode()}, {})
+    assert verify(tampered).exit_code == 0  # the manifest alone cannot tell
+    caught = runner.invoke(main, ["verify", str(tampered), "--key", str(public)])
+    assert caught.exit_code == 1 and "signature does not match" in caught.output
+    unsigned = runner.invoke(main, ["verify", str(bundle[1]), "--key", str(public)])
+    assert unsigned.exit_code == 1 and "not signed" in unsigned.output
+
+
+def test_against_the_store_every_mail_must_be_one_the_desk_filed(tmp_path: Path,
+                                                                 bundle: tuple[Path, Path]) -> None:
+    config, path = bundle
+    runner = CliRunner()
+    ok = runner.invoke(main, ["--config", str(config), "verify", str(path), "--against-store"])
+    assert ok.exit_code == 0, ok.output
+    foreign = b"From: x@y.example\r\nSubject: never filed\r\n\r\nhello\r\n"
+    with zipfile.ZipFile(path) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    manifest["files"].append({"path": "mail/2026-01-01T000000Z_in_00000000.eml",
+                              "sha256": hashlib.sha256(foreign).hexdigest(), "size": len(foreign)})
+    extended = tmp_path / "extended.zip"
+    rewrite(path, extended, {"manifest.json": json.dumps(manifest).encode()},
+            {"mail/2026-01-01T000000Z_in_00000000.eml": foreign})
+    assert verify(extended).exit_code == 0
+    caught = runner.invoke(main, ["--config", str(config), "verify", str(extended), "--against-store"])
+    assert caught.exit_code == 1
+    assert "mail/2026-01-01T000000Z_in_00000000.eml: no message with this sha256" in caught.output

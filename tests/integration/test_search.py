@@ -104,7 +104,7 @@ def test_replies_sent_are_found_as_outgoing_mail(tmp_path: Path, database_url: s
                       "tls: none}\n", encoding="utf-8")
     (config.parent / "inbox" / "q.eml").write_bytes(mail(
         "Inquiry for airlaid napkins", "Please quote airlaid napkins, 20 tons.",
-        sender="ann@harbor.example", message_id="q@harbor.example"))
+        sender="ann@northwind.example", message_id="q@northwind.example"))
     runner = CliRunner()
     assert runner.invoke(main, ["--config", str(config), "run", "--once"]).exit_code == 0
     assert runner.invoke(main, ["--config", str(config), "outbox", "send"]).exit_code == 0

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import pytest
 
+from mailflow import linear
 from mailflow.config import DEFAULT_ORDER_PATTERNS
 from mailflow.correlate import KnownOrder, alias_key, correlate, find_numbers, token_pattern
 from mailflow.model import Action, Decision, OrderData
 from mailflow.parse import parse
 from tests.mails import mail
 
-PATTERNS = [re.compile(p) for p in DEFAULT_ORDER_PATTERNS]
+PATTERNS = [linear.compile(p) for p in DEFAULT_ORDER_PATTERNS]
 TOKEN = token_pattern("[Order {order}]")
 FILE_ORDER = Decision("order", "po", (), (Action("file", {"to": "order"}, "po"),))
 NO_FILE = Decision("inquiry", "inq", (), ())

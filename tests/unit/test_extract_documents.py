@@ -181,3 +181,13 @@ def test_a_large_document_goes_to_the_worker_through_a_file_that_is_removed(
     while list(Path(tempfile.gettempdir()).glob("mailflow-doc-*")) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not list(Path(tempfile.gettempdir()).glob("mailflow-doc-*"))
+
+
+def test_a_reader_that_raises_on_a_pdf_gives_that_document_an_error(tmp_path: Path,
+                                                                      extractor: Extractor) -> None:
+    """Zero-width glyphs and no font box made pdfplumber's layout divide by zero: the document
+    gets the error, and nothing escapes to quarantine the whole mail."""
+    path = pdfs.write_broken_pdfs(tmp_path)["zero_width"]
+    document = extractor.read_pdf(path.read_bytes(), path.name)
+    assert "ZeroDivisionError" in document.error
+    assert order_data([document]).errors == (f"zero_width.pdf: {document.error}",)

@@ -1,0 +1,108 @@
+"""Evidence: full-text search over mail in and out, and checking an exported bundle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from mailflow.cli.base import TEXT, State, add_row, main, out, utc_iso
+from mailflow.errors import MailflowError
+
+
+@main.command("search")
+@click.argument("query", type=TEXT)
+@click.option("--order", "order_number", type=TEXT, help="Only this order's mail (any of its numbers).")
+@click.option("--buyer", type=TEXT)
+@click.option("--category", type=TEXT)
+@click.option("--from", "sender", type=TEXT, help="Sender address, or part of it.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--direction", type=click.Choice(["in", "out"]))
+@click.option("--limit", type=click.IntRange(1, 1000), default=20)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def search_command(state: State, query: str, order_number: str | None, buyer: str | None,
+                   category: str | None, sender: str | None, since: dt.datetime | None,
+                   until: dt.datetime | None, direction: str | None, limit: int, as_json: bool) -> None:
+    """Find mail by words, in English or Chinese: best matches first, newest first on ties."""
+    from mailflow.store.search import Filters, search
+
+    filters = Filters(order=order_number, buyer=buyer, category=category, sender=sender,
+                      since=since.date() if since else None, until=until.date() if until else None,
+                      direction=direction, limit=limit)
+    store = state.store()
+    try:
+        with store.sessions() as session:
+            hits = search(session, query, filters)
+    finally:
+        store.close()
+    items: list[dict[str, Any]] = [
+        {"message_id": h.message_id, "date": utc_iso(h.date), "direction": h.direction,
+         "from": h.sender, "subject": h.subject, "order": h.order, "category": h.category,
+         "snippet": h.snippet} for h in hits]
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    table = Table("date", "dir", "from", "subject", "order", "snippet")
+    for item in items:
+        add_row(table, (item["date"] or "")[:16], item["direction"], item["from"], item["subject"],
+             item["order"] or "", item["snippet"])
+    out.print(table)
+    out.print(f"{len(items)} message(s)", markup=False)
+
+
+@main.command("verify")
+@click.argument("bundle", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--key", "key_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="The desk's public key (PEM): the manifest's signature must match it.")
+@click.option("--against-store", is_flag=True,
+              help="Also check that every mail in the bundle is one this desk's database filed.")
+@click.pass_obj
+def verify_command(state: State, bundle: Path, key_file: Path | None, against_store: bool) -> None:
+    """Check an exported bundle: every file as the manifest says, nothing missing, added or
+    damaged; with --key its signature; with --against-store its mail against the database."""
+    from mailflow.store.export import unknown_to_store, verify
+
+    verdict = verify(bundle, key_file.read_bytes() if key_file else None)
+    if against_store and not verdict.problem:
+        with state.opened_store() as store:
+            verdict.findings += unknown_to_store(verdict, store.filed_sha256s)
+    for label, paths in (("changed", verdict.changed), ("missing", verdict.missing),
+                         ("added", verdict.added), ("problem", verdict.findings)):
+        for path in paths:
+            out.print(f"{label}: {path}", markup=False)
+    if verdict.signature and verdict.signature != "valid":
+        out.print(f"signature: {verdict.signature}", markup=False)
+    if verdict.problem:
+        raise MailflowError(f"{bundle}: {verdict.problem}")
+    if not verdict.ok:
+        raise MailflowError(f"{bundle}: does NOT match its manifest ({len(verdict.changed)} changed, "
+                            f"{len(verdict.missing)} missing, {len(verdict.added)} added, "
+                            f"{len(verdict.findings)} other problem(s)"
+                            + (f"; signature: {verdict.signature}" if verdict.signature not in ("", "valid")
+                               else "") + ")")
+    signed = ", signature valid" if verdict.signature == "valid" else ""
+    anchored = ", every mail filed in this desk's database" if against_store else ""
+    out.print(f"{bundle}: ok, {verdict.checked} files match their sha256{signed}{anchored}", markup=False)
+
+
+@main.group()
+def keys() -> None:
+    """The desk's signing key for evidence bundles."""
+
+
+@keys.command("generate")
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder for desk-signing.key (keep it private) and desk-signing.pub (share it).")
+def keys_generate(output: Path) -> None:
+    """A new Ed25519 key pair: sign with `order export --sign`, check with `verify --key`."""
+    from mailflow.store.signing import generate
+
+    generate(output / "desk-signing.key", output / "desk-signing.pub")
+    out.print(f"wrote {output / 'desk-signing.key'} (private, mode 600) and "
+              f"{output / 'desk-signing.pub'}", markup=False)

@@ -1,0 +1,186 @@
+"""Orders: list, show, assign a message by hand, export the evidence, the packing list."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from mailflow.cli.base import TEXT, State, add_row, main, out
+from mailflow.errors import ConfigError, MailflowError
+
+
+@main.group()
+def order() -> None:
+    """Orders: list, show, assign a message by hand."""
+
+
+@order.command("assign")
+@click.argument("message", type=TEXT)
+@click.argument("number", type=TEXT)
+@click.pass_obj
+def order_assign(state: State, message: str, number: str) -> None:
+    """File MESSAGE (Message-ID or sha256 prefix) under order NUMBER, creating it if needed."""
+    store = state.store()
+    try:
+        applied = store.assign(message, number)
+    finally:
+        store.close()
+    out.print(f"filed under {applied.order_folder}: {applied.path}", markup=False)
+
+
+@order.command("list")
+@click.option("--open", "only_open", is_flag=True, help="Only orders whose status is open.")
+@click.option("--buyer", type=TEXT, help="Only this buyer's orders (part of the name).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def order_list(state: State, only_open: bool, buyer: str | None, as_json: bool) -> None:
+    """Every order with its buyer and number of messages."""
+    store = state.store()
+    try:
+        rows = [store.order_summary(o.id) for o in store.orders()
+                if (not only_open or o.status == "open")
+                and (not buyer or buyer.lower() in o.buyer.lower())]
+    finally:
+        store.close()
+    items = [{"order": r["order"], "folder": r["folder"], "buyer": r["buyer"], "status": r["status"],
+              "aliases": r["aliases"], "messages": len(r["messages"]), "replies": len(r["replies"]),
+              "total": (r.get("data") or {}).get("total"),
+              "currency": (r.get("data") or {}).get("currency"),
+              "checks_failed": (r.get("data") or {}).get("checks_failed", [])}
+             for r in rows]
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    table = Table("order", "buyer", "aliases", "messages", "replies")
+    for item in items:
+        add_row(table, item["order"], item["buyer"], ", ".join(item["aliases"]), str(item["messages"]),
+                      str(item["replies"]))
+    out.print(table)
+
+
+@order.command("export")
+@click.argument("number", type=TEXT)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@click.option("--sign", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Sign the manifest with this Ed25519 private key (mailflow keys generate).")
+@click.pass_obj
+def order_export(state: State, number: str, output: Path, sign: Path | None) -> None:
+    """A zip with the order's original mail, files, order.json, timeline.html and a manifest."""
+    from mailflow.errors import NotFound
+    from mailflow.store.export import export_order
+
+    store = state.store()
+    try:
+        row = store.find_order(number)
+        if row is None:
+            raise NotFound(f"no order {number!r}")
+        manifest = export_order(store, row.id, output, sign.read_bytes() if sign else None)
+    finally:
+        store.close()
+    out.print(f"{output}: {len(manifest['files'])} files with their sha256 in manifest.json", markup=False)
+
+
+@order.command("show")
+@click.argument("number", type=TEXT)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def order_show(state: State, number: str, as_json: bool) -> None:
+    """An order's data and its messages in date order."""
+    from mailflow.errors import NotFound
+
+    store = state.store()
+    try:
+        row = store.find_order(number)
+        if row is None:
+            raise NotFound(f"no order {number!r}")
+        summary = store.order_summary(row.id)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    out.print(f"[bold]order {escape(summary['order'])}[/bold]  buyer {escape(summary['buyer'])}  "
+              f"aliases {escape(', '.join(summary['aliases']))}")
+    print_order_data(summary.get("data") or {})
+    from mailflow.authresults import summary as auth_summary
+
+    table = Table("date", "dir", "category", "from", "subject", "files", "sender checks")
+    for m in summary["messages"]:
+        add_row(table, m["date"] or "", m["direction"], m["category"], m["from"], m["subject"],
+             str(len(m["attachments"])), auth_summary(m.get("authentication") or {}))
+    out.print(table)
+    for reply in summary["replies"]:
+        out.print(f"reply #{reply['id']} {reply['template']} [{reply['state']}] to "
+                  f"{', '.join(reply['to'])}", markup=False)
+
+
+def print_order_data(data: dict[str, Any]) -> None:
+    """Terms, lines, totals, check results and the history of an order's data."""
+    if not data:
+        out.print("no order document read yet", markup=False)
+        return
+    terms = [f"{label} {data[key]}" for key, label in (
+        ("order_date", "ordered"), ("delivery_date", "delivery"), ("currency", "currency"),
+        ("incoterm", "incoterm"), ("payment_terms", "payment"), ("total", "total")) if data.get(key)]
+    if terms:
+        out.print("  ".join(terms), markup=False)
+    lines = data.get("lines") or []
+    if lines:
+        table = Table("item", "description", "qty", "unit", "unit price", "amount")
+        for line in lines:
+            add_row(table, line.get("item_code") or "", line.get("description") or "",
+                 line.get("quantity") or "", line.get("unit") or "", line.get("unit_price") or "",
+                 line.get("amount") or "")
+        out.print(table)
+    for check in data.get("checks", []):
+        mark = "ok" if check["ok"] else "FAILED"
+        out.print(f"check {check['name']}: {mark}: {check['detail']}", markup=False)
+    document = data.get("document") or {}
+    if document.get("name"):
+        out.print(f"read from {document['name']} ({document.get('source', '')})", markup=False)
+    for error in document.get("errors", []):
+        out.print(f"could not read {error}", markup=False)
+    for entry in (data.get("history") or [])[1:]:
+        changed = ", ".join(f"{k} {v[0]!r} -> {v[1]!r}" if k != "lines" else "lines"
+                            for k, v in entry["changes"].items())
+        out.print(f"{entry['at'][:16]} {entry['document'] or 'a document'} changed {changed}",
+                  markup=False)
+
+
+@main.command("packing-list")
+@click.argument("number", type=TEXT)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@click.pass_obj
+def packing_list(state: State, number: str, output: Path) -> None:
+    """Write ORDER's packing list PDF (cartons, weights, CBM from the product file)."""
+    from mailflow.errors import NotFound
+    from mailflow.reply.packing import font_path, load_products, plan, render_pdf
+
+    config = state.config
+    if not config.packing.products:
+        raise ConfigError("no product file: set packing.products in mailflow.yaml", config.file,
+                          None, "packing.products")
+    products = load_products(config.resolve(config.packing.products))
+    store = state.store()
+    try:
+        row = store.find_order(number)
+        if row is None:
+            raise NotFound(f"no order {number!r}")
+        data, order_number, buyer = dict(row.data or {}), row.number, row.buyer
+    finally:
+        store.close()
+    packing = plan(order_number, buyer, data.get("lines") or [], products)
+    if not packing.lines:
+        raise MailflowError(f"order {order_number} has no line items to pack")
+    if packing.missing:
+        raise MailflowError("no packing specifications in the product file for: "
+                            + ", ".join(packing.missing))
+    font = font_path(config.resolve(config.packing.font) if config.packing.font else None)
+    output.write_bytes(render_pdf(packing, config.identity.company, font))
+    out.print(f"{output}: {packing.cartons} cartons, N.W. {packing.net_kg} kg, G.W. "
+              f"{packing.gross_kg} kg, {packing.cbm} CBM", markup=False)

@@ -1,0 +1,175 @@
+"""Replies: list, read, compose, send, approve, reject, edit."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.table import Table
+
+from mailflow.cli.base import TEXT, State, add_row, main, out
+
+
+@main.group()
+def outbox() -> None:
+    """Replies: queued, held for approval, sending, sent, failed, uncertain or rejected."""
+
+
+@outbox.command("list")
+@click.option("--state", "reply_state", type=TEXT, help="Only replies in this state (queued, held, …).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def outbox_list(state: State, reply_state: str | None, as_json: bool) -> None:
+    store = state.store()
+    try:
+        rows = store.outbox(reply_state)
+    finally:
+        store.close()
+    items = [{"id": r.id, "state": r.state, "template": r.template, "language": r.language,
+              "to": r.to_addrs, "subject": r.subject, "reason": r.reason, "message_id": r.message_id}
+             for r in rows]
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    table = Table("id", "state", "template", "to", "subject", "reason")
+    for item in items:
+        add_row(table, str(item["id"]), item["state"], f"{item['template']} ({item['language']})",
+                      ", ".join(item["to"]), item["subject"], item["reason"])
+    out.print(table)
+
+
+@outbox.command("show")
+@click.argument("reply_id", type=int)
+@click.pass_obj
+def outbox_show(state: State, reply_id: int) -> None:
+    """The full rendered message, as it would be sent."""
+    from mailflow.errors import NotFound
+
+    store = state.store()
+    try:
+        rows = [r for r in store.outbox() if r.id == reply_id]
+    finally:
+        store.close()
+    if not rows:
+        raise NotFound(f"no reply #{reply_id}")
+    click.echo(rows[0].raw.decode("utf-8", errors="replace"))
+
+
+@outbox.command("compose")
+@click.argument("number", type=TEXT)
+@click.argument("template", type=TEXT)
+@click.pass_obj
+def outbox_compose(state: State, number: str, template: str) -> None:
+    """Compose TEMPLATE (e.g. packing_list) for ORDER by hand, answering its latest mail."""
+    from mailflow.pipeline import compose_for_order, load_desk
+
+    desk = load_desk(state.config)
+    store = state.store()
+    try:
+        reply = compose_for_order(number, template, desk, store)
+    finally:
+        desk.close()
+        store.close()
+    note = f": {reply.reason}" if reply.reason else ""
+    out.print(f"{template} to {', '.join(a.addr for a in reply.to)} is {reply.state}{note}", markup=False)
+
+
+@outbox.command("send")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def outbox_send(state: State, dry_run: bool, as_json: bool) -> None:
+    """Send the queued replies that are due (the daemon does this every 30 s)."""
+    from mailflow.daemon import send_outbox
+
+    if dry_run:
+        store = state.store()
+        try:
+            due = store.due_replies()
+        finally:
+            store.close()
+        for row in due:
+            out.print(f"would send #{row.id} {row.template} to {', '.join(row.to_addrs)}: "
+                      f"{row.subject}", markup=False)
+        out.print(f"{len(due)} reply(ies) due; nothing sent (--dry-run)")
+        return
+    store = state.store()
+    try:
+        report = send_outbox(state.config, store)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(report.as_dict()))
+        return
+    out.print(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}, "
+              f"uncertain {report.uncertain}" + (" (hourly cap reached)" if report.capped else ""))
+
+
+@outbox.command("retry")
+@click.argument("reply_id", type=int)
+@click.pass_obj
+def outbox_retry(state: State, reply_id: int) -> None:
+    """Make a queued reply that waits to retry (after a 4xx) due now; `outbox send` sends it."""
+    with state.opened_store() as store:
+        row = store.retry_now(reply_id)
+    out.print(f"reply #{row.id} is due now", markup=False)
+
+
+@outbox.command("approve")
+@click.argument("reply_id", type=int)
+@click.pass_obj
+def outbox_approve(state: State, reply_id: int) -> None:
+    """Release a held reply (or one a person checked after `uncertain`) to be sent."""
+    store = state.store()
+    try:
+        row = store.approve(reply_id)
+    finally:
+        store.close()
+    out.print(f"reply #{row.id} approved: queued to {', '.join(row.to_addrs)}", markup=False)
+
+
+@outbox.command("reject")
+@click.argument("reply_id", type=int)
+@click.option("--reason", required=True, type=TEXT, help="Why it must not go (kept with the reply).")
+@click.pass_obj
+def outbox_reject(state: State, reply_id: int, reason: str) -> None:
+    store = state.store()
+    try:
+        store.reject(reply_id, reason)
+    finally:
+        store.close()
+    out.print(f"reply #{reply_id} rejected: {reason}", markup=False)
+
+
+@outbox.command("edit")
+@click.argument("reply_id", type=int)
+@click.pass_obj
+def outbox_edit(state: State, reply_id: int) -> None:
+    """Edit a held or queued reply's text in $EDITOR; headers and threading stay as they are."""
+    from mailflow.reply.compose import replace_text
+
+    store = state.store()
+    try:
+        row = store.reply(reply_id)
+        original = email_text(row.raw)
+        edited = click.edit(original, extension=".txt", require_save=True)
+        if edited is None or edited == original:
+            out.print("unchanged")
+            return
+        store.replace_reply(reply_id, replace_text(row.raw, edited), row.subject)
+    finally:
+        store.close()
+    out.print(f"reply #{reply_id} updated")
+
+
+def email_text(raw: bytes) -> str:
+    import email
+    import email.policy
+
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    body = message.get_body(("plain",))
+    return str(body.get_content()) if body is not None else ""
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

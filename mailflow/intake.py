@@ -1,0 +1,141 @@
+"""The content stages of one mail (parse, attachment texts, classify, read its documents), run
+in a worker process with a budget, so that no mail can stop the desk.
+
+Whatever the content costs (a mail-parser corner case, a million MIME parts, a rule over a huge
+body), it costs a worker at most `intake.cpu_seconds` of CPU and `intake.memory_mb` of memory.
+Over the budget, the mail is quarantined with the reason and the mailbox moves on; the daemon's
+own threads only wait, so SIGTERM is honoured at once. Documents are read in a child of the
+worker with their own limits: a bad PDF is that document's error, and the mail is still filed.
+
+What needs the database (correlation, reply planning, the apply) stays in the daemon's process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+
+from mailflow.errors import QuarantinedMail
+from mailflow.extract import Extractor, Settings
+from mailflow.extract.pdf import Document
+from mailflow.model import Decision, Message, OrderData
+from mailflow.parse import parse
+from mailflow.rules import RuleSet, load_rules
+from mailflow.worker import ForkRunner, WorkerFailed, WorkerPool
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one mail may cost in a worker."""
+
+    cpu_seconds: int = 60
+    memory_mb: int = 1024
+    workers: int = 0  # 0: one per CPU core
+
+
+@dataclass(frozen=True)
+class DeskSpec:
+    """What a worker needs to load the desk's rules and read its documents (picklable)."""
+
+    rules_dir: str
+    extract: Settings
+    rules_version: str  # the rule files' names, sizes and times: a change loads them again
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A mail after the content stages: parsed, classified, its documents read (not checked)."""
+
+    message: Message
+    decision: Decision
+    order_data: OrderData
+    documents: tuple[Document, ...]
+
+
+def rules_version(directory: Path) -> str:
+    parts = []
+    for path in sorted(directory.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            parts.append(f"{path.relative_to(directory)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "|".join(parts)
+
+
+_LOADED: dict[tuple[str, str], tuple[RuleSet, Extractor]] = {}
+
+
+def _desk(spec: DeskSpec) -> tuple[RuleSet, Extractor]:
+    """The rules and a document reader of this worker, loaded once per version."""
+    key = (spec.rules_dir, spec.rules_version)
+    if key not in _LOADED:
+        _LOADED.clear()
+        runner = ForkRunner(memory_mb=spec.extract.memory_mb)
+        _LOADED[key] = (load_rules(Path(spec.rules_dir)), Extractor(spec.extract, runner=runner))
+    return _LOADED[key]
+
+
+def prepare(data: bytes, spec: DeskSpec) -> Prepared:
+    """In a worker: the content stages of one mail; raises QuarantinedMail with the reason."""
+    rules, extractor = _desk(spec)
+    message = extractor.attachment_texts(parse(data), pdf_text=rules.reads_attachment_text)
+    decision = rules.classify(message)
+    order_data, documents = extractor.read(message, decision)
+    return Prepared(message, decision, order_data, tuple(documents))
+
+
+class Intake:
+    """The worker pool that prepares mail; `prepare` waits for one, interruptible by `stop`."""
+
+    def __init__(self, spec: DeskSpec, budget: Budget) -> None:
+        self.spec = spec
+        self.budget = budget
+        self._pool: WorkerPool | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def pool(self) -> WorkerPool:
+        with self._lock:
+            if self._pool is None:
+                self._pool = WorkerPool(self.budget.workers or os.cpu_count() or 1,
+                                        memory_mb=self.budget.memory_mb)
+            return self._pool
+
+    def submit(self, data: bytes) -> Future[Prepared]:
+        return self.pool.submit(prepare, data, self.spec, seconds=self.budget.cpu_seconds)
+
+    def result(self, future: Future[Prepared], stopped: Callable[[], bool] = lambda: False,
+               grace: float = 10.0) -> Prepared:
+        """The prepared mail; QuarantinedMail when it went over its budget or could not be read;
+        Interrupted when the daemon is stopping and the mail has not come back within `grace`."""
+        stop_seen: float | None = None
+        while True:
+            try:
+                return future.result(timeout=0.25)
+            except FutureTimeout:
+                if stopped():
+                    stop_seen = stop_seen or time.monotonic()
+                    if time.monotonic() - stop_seen > grace:
+                        future.cancel()
+                        raise Interrupted("stopping: the mail in hand was not finished") from None
+            except WorkerFailed as exc:
+                raise QuarantinedMail(f"over the per-message budget or unreadable: {exc.reason} "
+                                      f"(intake: {self.budget.cpu_seconds} s of CPU, "
+                                      f"{self.budget.memory_mb} MB)") from None
+            except RecursionError:
+                raise QuarantinedMail("message nested too deeply to read") from None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+
+
+class Interrupted(Exception):
+    """The daemon is stopping; the mail in hand was left uncommitted (it is read again later)."""
