@@ -1,3 +1,6 @@
+"""`python -m mailflow`. The guard matters: worker processes import the main module again."""
+
 from mailflow.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

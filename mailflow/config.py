@@ -85,6 +85,7 @@ class ImapAccount(_Strict):
     idle: bool = True  # use IDLE where the server offers it
     batch_size: int = Field(default=50, ge=1, le=1000)
     timeout: float = Field(default=60.0, gt=0)
+    tls_ca_file: Path | None = None  # a private certificate authority (PEM) to trust
 
     @model_validator(mode="after")
     def _checks(self) -> ImapAccount:
@@ -129,9 +130,11 @@ class Smtp(_Strict):
     password_command: str = ""  # prints the password on standard output
     oauth2_token_command: str = ""  # prints an OAuth2 access token (XOAUTH2)
     timeout: float = Field(default=60.0, gt=0)
+    tls_ca_file: Path | None = None  # a private certificate authority (PEM) to trust
     max_attempts: int = Field(default=8, ge=1)  # temporary failures (4xx, refused, timeout)
     retry_base_seconds: float = Field(default=60.0, gt=0)  # doubled after each failure
     sent_folder: str | None = "Sent"  # IMAP folder for a copy of each sent reply; null: none
+    send_interval: float = Field(default=30.0, gt=0)  # seconds between the daemon's outbox ticks
 
     @model_validator(mode="after")
     def _plain_only_on_loopback(self) -> Smtp:
@@ -255,6 +258,9 @@ class Config(_Strict):
     poll_interval: int = Field(default=60, ge=1)  # seconds between polls where IDLE is missing
     stall_warning_minutes: int = Field(default=15, ge=1)  # warn when a folder has not synced
     reconnect_max_seconds: float = Field(default=300.0, gt=0)  # backoff ceiling after faults
+    # several daemons on one PostgreSQL: a folder or a reply in hand is taken over by another
+    # daemon when its owner has not renewed its claim for this long (see store/leases.py)
+    lease_seconds: float = Field(default=30.0, ge=2, le=3600)
 
     # set by load_config; not part of the file
     base_dir: Path = Path(".")
@@ -318,12 +324,23 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     return out
 
 
+def _anchor_ca_files(data: Any, base: Path) -> None:
+    """`tls_ca_file` of smtp: and of each imap: source, relative to the config file (they are
+    read where no Config is at hand)."""
+    sections = [data.get("smtp")] + [s.get("imap") for s in data.get("sources") or []
+                                     if isinstance(s, dict)]
+    for section in sections:
+        if isinstance(section, dict) and isinstance(section.get("tls_ca_file"), str):
+            section["tls_ca_file"] = str(base / section["tls_ca_file"])
+
+
 def load_config(file: Path | str) -> Config:
     path = Path(file)
     data = load_yaml(path, ConfigError)
     if not isinstance(data, dict):
         raise ConfigError("the file must be a mapping of settings (identity:, sources:, …)", path, 1)
     _substitute_env(data, path, (), data)
+    _anchor_ca_files(data, path.resolve().parent)
     try:
         config = Config.model_validate({**data, "base_dir": path.resolve().parent, "file": path})
     except ValidationError as exc:

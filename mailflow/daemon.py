@@ -28,6 +28,7 @@ from mailflow.sources import Source
 from mailflow.sources.imap import FAULTS, FolderWatcher, connect, explain, quiet_logout
 from mailflow.sources.local import local_source
 from mailflow.store import Store
+from mailflow.store.leases import Fence, Leases
 
 log = logging.getLogger("mailflow.daemon")
 
@@ -112,13 +113,17 @@ def sent_copier(config: Config) -> Callable[[Any], bool] | None:
     account, folder = accounts[0], config.smtp.sent_folder
 
     def copy(row: Any) -> bool:
+        """Once: a copy an earlier attempt left there (it appended, then stopped before saying
+        so) is found by its Message-ID and not appended again."""
         from mailflow.sources.imap import _ensure_folder
 
         client = None
         try:
             client = connect(account)
             _ensure_folder(client, folder)
-            client.append(folder, row.raw, flags=[b"\\Seen"], msg_time=row.sent_at)
+            client.select_folder(folder, readonly=True)
+            if not client.search(["HEADER", "Message-ID", f"<{row.message_id}>"]):
+                client.append(folder, row.raw, flags=[b"\\Seen"], msg_time=row.sent_at)
             return True
         except Exception as exc:  # noqa: BLE001 - kept as failed, tried again next tick
             log.warning("reply #%d sent, but not copied to %s: %s", row.id, folder, explain(exc, account))
@@ -150,12 +155,100 @@ def imap_accounts(config: Config) -> list[ImapAccount]:
     return [s.imap for s in config.sources if s.imap]
 
 
+class FolderLease:
+    """A watcher's lease on its folder (store/leases.py): taken, renewed by the daemon's
+    `LeaseKeeper`, and registered with the ledger as the fence of the folder's position writes."""
+
+    def __init__(self, leases: Leases, ledger: Any, source: str, folders: int | None = None) -> None:
+        self.leases, self.ledger, self.source = leases, ledger, source
+        self.folders = folders  # how many folders the daemons share out; None: take it regardless
+        self.fence: Fence | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def held(self) -> bool:
+        return self.fence is not None
+
+    def acquire(self) -> bool:
+        with self._lock:
+            self._set(self.leases.acquire(self.source, self.folders))
+            return self.fence is not None
+
+    def renew(self) -> bool:
+        with self._lock:
+            if self.fence is not None and not self.leases.renew(self.source, self.fence):
+                log.warning("%s: lease lost: another daemon owns it now", self.source)
+                self._set(None)
+            return self.fence is not None
+
+    def release(self) -> None:
+        with self._lock:
+            if self.fence is not None:
+                self.leases.release(self.source, self.fence)
+            self._set(None)
+
+    def holder(self) -> str:
+        holder = self.leases.holder(self.source)
+        return holder.owner if holder else "nobody"
+
+    def _set(self, fence: Fence | None) -> None:
+        self.fence = fence
+        if fence is None:
+            self.ledger.fences.pop(self.source, None)
+        else:
+            self.ledger.fences[self.source] = fence
+
+
+class LeaseKeeper:
+    """The daemon's heartbeat: announces that it is alive, renews the leases its watchers hold
+    (every third of their time), and gives back a folder when it holds more than its share
+    (another daemon started), so that the folders are shared out among the daemons."""
+
+    def __init__(self, leases: Leases, folders: Sequence[FolderLease], every: float,
+                 stop: threading.Event) -> None:
+        self.leases, self.folders, self.every, self.stop = leases, list(folders), every, stop
+        self.thread = threading.Thread(target=self._run, name="lease keeper", daemon=True)
+
+    def start(self) -> None:
+        self.tick()
+        self.thread.start()
+
+    def tick(self) -> None:
+        self.leases.announce()
+        for lease in self.folders:
+            if lease.held:
+                lease.renew()
+        held = [lease for lease in self.folders if lease.held]
+        if held and self.leases.over_share(len(self.folders)):
+            log.info("%s: given back to share the folders with the other daemons", held[-1].source)
+            held[-1].release()
+
+    def _run(self) -> None:
+        while not self.stop.wait(self.every):
+            try:
+                self.tick()
+            except Exception as exc:  # noqa: BLE001 - the database may be away a moment
+                log.warning("could not renew this daemon's leases: %s", exc)
+
+    def stop_all(self) -> None:
+        try:
+            self.leases.withdraw()
+        except Exception as exc:  # noqa: BLE001 - stopping anyway; the presence expires by itself
+            log.warning("could not withdraw this daemon's presence: %s", exc)
+
+
 def watchers_for(accounts: Sequence[ImapAccount], sink: Intake, stop: threading.Event,
-                 stall_minutes: int) -> list[FolderWatcher]:
+                 stall_minutes: int, share: bool = False) -> list[FolderWatcher]:
+    """A watcher per folder, each with its lease; `share`: the daemon takes its fair share of
+    the folders only (several daemons share them out), else every folder it can."""
     watchers = []
+    leases = sink.store.leases()
+    total = sum(len(a.folders) for a in accounts)
     for account in accounts:
         for folder in account.folders:
             watcher = FolderWatcher(account, folder, sink.handler(account), sink.store.ledger, stop=stop)
+            watcher.lease = FolderLease(leases, sink.store.ledger, watcher.source,
+                                        total if share else None)
             watcher.idle_cycle = min(watcher.idle_cycle, stall_minutes * 60 / 3)
             watchers.append(watcher)
     return watchers
@@ -243,6 +336,11 @@ def run_once(desk: Desk, store: Store, sources: Sequence[Source],
                 except Interrupted:
                     return sink.summary
         for watcher in watchers_for(accounts, sink, stop, 15):
+            if not watcher.lease.acquire():
+                reason = f"a daemon ({watcher.lease.holder()}) is working on it: not read"
+                log.error("%s: %s", watcher.describe(), reason)
+                sink.summary.errors.append(f"{watcher.describe()}: {reason}")
+                continue
             client = None
             try:
                 client = connect(watcher.account)
@@ -254,6 +352,7 @@ def run_once(desk: Desk, store: Store, sources: Sequence[Source],
                 sink.summary.errors.append(f"{watcher.describe()}: {reason}")
             finally:
                 quiet_logout(client)
+                watcher.lease.release()
     finally:
         sink.write_orders()
     return sink.summary
@@ -276,9 +375,12 @@ def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Con
     stopper = stopper or Stopper()
     stopper.install()
     sink = Intake(desk, store, stopper.event)
-    watchers = watchers_for(accounts, sink, stopper.event, config.stall_warning_minutes)
-    threads = [threading.Thread(target=w.run, args=(config.reconnect_max_seconds, config.poll_interval),
+    watchers = watchers_for(accounts, sink, stopper.event, config.stall_warning_minutes, share=True)
+    threads = [threading.Thread(target=w.run, args=(config.reconnect_max_seconds, config.poll_interval,
+                                                    config.lease_seconds / 3),
                                 name=f"imap {w.describe()}", daemon=True) for w in watchers]
+    keeper = LeaseKeeper(store.leases(), [w.lease for w in watchers if isinstance(w.lease, FolderLease)],
+                         config.lease_seconds / 3, stopper.event)
 
     def poll_local() -> None:
         handler = sink.handler()
@@ -306,9 +408,11 @@ def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Con
     scheduler.every(config.poll_interval).seconds.do(Guarded("waking pollers", wake_pollers))
     scheduler.every(60).seconds.do(Guarded("checking for stalled folders", check_stalls))
     scheduler.every(5).seconds.do(Guarded("writing order.json", sink.write_orders))
-    outbox = OutboxWorker(config, store, stopper.event) if config.smtp is not None else None
+    outbox = OutboxWorker(config, store, stopper.event, config.smtp.send_interval) \
+        if config.smtp is not None else None
     names = [s.describe() for s in sources] + [w.describe() for w in watchers]
     log.info("watching %s; stop with Ctrl-C or SIGTERM", ", ".join(names) or "nothing")
+    keeper.start()
     for thread in threads:
         thread.start()
     if outbox is not None:
@@ -324,4 +428,5 @@ def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Con
     for thread in [*threads, *([outbox.thread] if outbox is not None else [])]:
         thread.join(timeout=max(0.1, deadline - time.monotonic()))
     Guarded("writing order.json", sink.write_orders)()
+    keeper.stop_all()
     log.info("stopped")

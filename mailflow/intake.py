@@ -21,13 +21,13 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 
-from mailflow.errors import QuarantinedMail
+from mailflow.errors import MailflowError, QuarantinedMail
 from mailflow.extract import Extractor, Settings
 from mailflow.extract.pdf import Document
 from mailflow.model import Decision, Message, OrderData
 from mailflow.parse import parse
 from mailflow.rules import RuleSet, load_rules
-from mailflow.worker import ForkRunner, WorkerFailed, WorkerPool
+from mailflow.worker import ForkRunner, WorkerFailed, WorkerPool, WorkerStartFailed
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,8 @@ class Intake:
                                       f"{self.budget.memory_mb} MB)") from None
             except RecursionError:
                 raise QuarantinedMail("message nested too deeply to read") from None
+            except WorkerStartFailed as exc:
+                raise IntakeUnavailable(str(exc)) from None
 
     def close(self) -> None:
         with self._lock:
@@ -139,3 +141,7 @@ class Intake:
 
 class Interrupted(Exception):
     """The daemon is stopping; the mail in hand was left uncommitted (it is read again later)."""
+
+
+class IntakeUnavailable(MailflowError):
+    """No worker can run: nothing is quarantined for it, the mail is read again later."""

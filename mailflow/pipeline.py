@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from mailflow import authresults, linear
 from mailflow.config import Buyer, Config
@@ -33,7 +33,15 @@ from mailflow.errors import (
 from mailflow.extract import Extractor, settings_from
 from mailflow.extract import record as order_record
 from mailflow.extract.templates import load_templates
-from mailflow.intake import Budget, DeskSpec, Intake, Interrupted, rules_version
+from mailflow.intake import (
+    Budget,
+    DeskSpec,
+    Intake,
+    IntakeUnavailable,
+    Interrupted,
+    Prepared,
+    rules_version,
+)
 from mailflow.model import (
     Action,
     Address,
@@ -60,6 +68,7 @@ from mailflow.reply.render import ReplyTemplates
 from mailflow.rules import RuleSet, Where, compile_order_expression, evaluate_order_expression, load_rules
 from mailflow.store import Applied, Store
 from mailflow.store.archive import folder_name
+from mailflow.store.leases import LeaseLost
 from mailflow.store.sync import Position
 
 log = logging.getLogger("mailflow.pipeline")
@@ -146,10 +155,19 @@ def language_of(message: Message, action: Action, buyer: Buyer | None, config: C
 
 
 def process(raw: RawMail, desk: Desk, lookup: OrderLookup,
-            stopped: Callable[[], bool] = lambda: False) -> tuple[Outcome, list[str]]:
-    """One mail -> its Outcome and the order numbers it gives; raises QuarantinedMail, or
-    Interrupted when the daemon stops while a worker still has the mail."""
+            stopped: Callable[[], bool] = lambda: False) -> tuple[Outcome, list[str], Prepared]:
+    """One mail -> its Outcome, the order numbers it gives, and what the intake prepared;
+    raises QuarantinedMail, or Interrupted when the daemon stops while a worker has the mail."""
+    log.debug("reading %s (%d bytes) in a worker", raw.origin.describe(), len(raw.data))
     prepared = desk.intake.result(desk.intake.submit(raw.data), stopped)
+    outcome, aliases = decide(prepared, raw, desk, lookup)
+    return outcome, aliases, prepared
+
+
+def decide(prepared: Prepared, raw: RawMail, desk: Desk,
+           lookup: OrderLookup) -> tuple[Outcome, list[str]]:
+    """What the desk does with a prepared mail: checks, the order it belongs to, the replies.
+    Reads the store (through `lookup`), writes nothing: run again when a write lost a race."""
     message, decision, _documents = prepared.message, prepared.decision, prepared.documents
     buyer_name, buyer = buyer_of(message, desk.config.buyers)
     usual = buyer.currency if buyer and buyer.currency else _usual_currency(lookup, buyer_name)
@@ -279,6 +297,8 @@ def plan_replies(message: Message, decision: Decision, order: OrderRef | None,
     seen: set[str] = set()
     sender = Address(config.identity.name or config.identity.company, config.identity.address)
     to = recipients(message)
+    if sender_facts.first_contact:  # their display name is their text too
+        to = tuple(Address("", a.addr) for a in to)
     new_order = order is not None and order.existing_id is None  # nothing was sent about it yet
     rate_limited = bool(config.reply.same_reply_hours and to) and not new_order
     for action in actions:
@@ -463,13 +483,13 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
         log.info("already filed origin=%s sha256=%s", raw.origin.describe(), sha256[:12])
         return Handled("duplicate", reason="already filed")
     try:
-        outcome, aliases = process(raw, desk, store, stopped)
+        outcome, aliases, prepared = process(raw, desk, store, stopped)
     except QuarantinedMail as exc:
         return _quarantine(raw, sha256, exc.reason, store, position, dry_run)
     except RecursionError:
         return _quarantine(raw, sha256, "message nested too deeply to read", store, position, dry_run)
-    except Interrupted:
-        raise  # the daemon is stopping: nothing written, the mail is read again next time
+    except (Interrupted, IntakeUnavailable, LeaseLost):
+        raise  # stopping, no worker runs, or the folder is another daemon's: read again later
     except Exception as exc:
         log.exception("unexpected error on %s", raw.origin.describe())
         return _quarantine(raw, sha256, f"internal error: {type(exc).__name__}: {exc}", store,
@@ -479,16 +499,32 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
         _log_line(raw, handled)
         return handled
     actions = [{"kind": a.kind, "rule": a.rule, **a.params} for a in outcome.source_actions]
-    try:
-        applied = store.apply(outcome, aliases, position, actions)
-    except OperationalError as exc:  # the database itself is unusable: stop, lose nothing
-        raise StoreError(f"the database refused a write: {exc.orig}") from exc
-    except SQLAlchemyError as exc:  # this message's values do not fit: set it aside, go on
-        log.exception("could not store %s", raw.origin.describe())
-        return _quarantine(raw, sha256, f"could not be stored: {type(exc).__name__}: "
-                           f"{str(exc).splitlines()[0][:300]}", store, position, dry_run)
-    except OSError as exc:
-        raise StoreError(f"cannot write to the archive: {exc}") from exc
+    for attempt in range(1, 4):
+        try:
+            applied = store.apply(outcome, aliases, position, actions)
+            break
+        except IntegrityError:
+            # another daemon filed the same mail, or opened the same new order, at the same
+            # moment: the first is a duplicate, the second is decided again against what it wrote
+            if store.has_message(sha256):
+                if position:
+                    store.ledger.advance(position)
+                return Handled("duplicate", reason="filed at the same moment by another daemon")
+            if attempt == 3:
+                raise StoreError("the same rows kept being written by another daemon: "
+                                 "stopped; the mail is read again") from None
+            log.info("another daemon wrote the same order at the same moment: deciding again")
+            outcome, aliases = decide(prepared, raw, desk, store)
+        except LeaseLost:
+            raise  # this folder is another daemon's now: it files the mail, not us
+        except OperationalError as exc:  # the database itself is unusable: stop, lose nothing
+            raise StoreError(f"the database refused a write: {exc.orig}") from exc
+        except SQLAlchemyError as exc:  # this message's values do not fit: set it aside, go on
+            log.exception("could not store %s", raw.origin.describe())
+            return _quarantine(raw, sha256, f"could not be stored: {type(exc).__name__}: "
+                               f"{str(exc).splitlines()[0][:300]}", store, position, dry_run)
+        except OSError as exc:
+            raise StoreError(f"cannot write to the archive: {exc}") from exc
     handled = Handled(applied.status, outcome, applied)
     _log_line(raw, handled)
     return handled

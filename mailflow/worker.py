@@ -40,9 +40,20 @@ def context() -> Any:
 
 
 class WorkerFailed(Exception):
+    """A task cost its worker more than its limits, or crashed it: the task's own fault."""
+
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class WorkerStartFailed(Exception):
+    """A new worker did not come up (it answers no ping): the machine's fault, never a task's,
+    so nothing is quarantined for it."""
+
+
+def _ping() -> str:
+    return "pong"
 
 
 # --- a pool of long-lived limited workers ------------------------------------------------------
@@ -179,6 +190,7 @@ class WorkerPool:
             slot.process.start()
             child.close()
             slot.conn = parent
+            self._check_started(slot)
         try:
             slot.conn.send((func, args, seconds))
             if not slot.conn.poll(seconds * 3 + 30):  # CPU limit not reached, yet no answer: hung
@@ -197,6 +209,23 @@ class WorkerPool:
         if status == "raise":
             raise value
         raise WorkerFailed(value)
+
+    def _check_started(self, slot: _Slot) -> None:
+        """A new worker answers a ping before it gets a task."""
+        try:
+            slot.conn.send((_ping, (), 30))
+            if slot.conn.poll(60):
+                status, value = slot.conn.recv()
+                if status == "ok" and value == "pong":
+                    return
+                problem = f"it answered {status}: {value}"
+            else:
+                problem = "no answer within 60 s"
+        except (EOFError, OSError) as exc:
+            slot.process.join(5)
+            problem = f"it exited with status {slot.process.exitcode} ({type(exc).__name__})"
+        _stop(slot)
+        raise WorkerStartFailed(f"a worker process did not start: {problem}; see the log above")
 
 
 def _death_reason(code: int | None, seconds: int, memory_mb: int) -> str:

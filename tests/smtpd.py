@@ -1,6 +1,7 @@
 """A real SMTP server for the tests: aiosmtpd's Controller on 127.0.0.1, with a handler whose
 behaviour a test sets (accept, 451 once, 550, drop the connection after the data, or hold the
-data until released)."""
+data until released; refuse given recipients), over plain SMTP, STARTTLS or implicit TLS with a
+certificate from a test authority (trustme)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,14 @@ class Handler:
     release: threading.Event = field(default_factory=threading.Event)
     answered_451: bool = False
     token: str = ""  # with a token, XOAUTH2 logins must present it
+    refuse: set[str] = field(default_factory=set)  # recipients answered 550 at RCPT TO
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 no such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def auth_XOAUTH2(self, server: Any, args: list[bytes]) -> Any:
         """XOAUTH2 (RFC 7628 style as Gmail and Microsoft 365 use it): user=…^Aauth=Bearer …^A^A."""
@@ -64,6 +73,8 @@ class Handler:
 class SmtpServer:
     port: int
     handler: Handler
+    tls: str = "none"  # none | starttls | implicit
+    ca_file: str = ""  # the test authority's certificate, for tls_ca_file
 
     @property
     def received(self) -> list[Received]:
@@ -77,17 +88,35 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def smtp_server(request: pytest.FixtureRequest) -> Iterator[SmtpServer]:
-    """Marked `@pytest.mark.smtp_token("…")`, the server requires an XOAUTH2 login with it."""
+def smtp_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SmtpServer]:
+    """Marked `@pytest.mark.smtp_token("…")`, the server requires an XOAUTH2 login with it;
+    marked `@pytest.mark.smtp_tls("starttls"|"implicit")`, it speaks TLS with a certificate for
+    127.0.0.1 from a test authority written to `ca_file`."""
     marker = request.node.get_closest_marker("smtp_token")
+    tls = request.node.get_closest_marker("smtp_tls")
     handler = Handler(token=marker.args[0] if marker else "")
     port = _free_port()
     # loopback only, so a login without TLS is acceptable here (aiosmtpd warns all the same)
-    options = {"auth_required": True, "auth_require_tls": False} if marker else {}
+    options: dict[str, Any] = {"auth_required": True, "auth_require_tls": False} if marker else {}
+    mode, ca_file = "none", ""
+    if tls is not None:
+        import ssl
+
+        trustme = pytest.importorskip("trustme")
+        authority = trustme.CA()
+        server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        authority.issue_cert("127.0.0.1", "localhost").configure_cert(server_context)
+        ca_file = str(tmp_path_factory.mktemp("smtp-ca") / "ca.pem")
+        authority.cert_pem.write_to_path(ca_file)
+        mode = tls.args[0]
+        if mode == "implicit":
+            options["ssl_context"] = server_context
+        else:
+            options.update(tls_context=server_context, require_starttls=True)
     controller = aiosmtpd_controller.Controller(handler, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
-        yield SmtpServer(port, handler)
+        yield SmtpServer(port, handler, mode, ca_file)
     finally:
         handler.release.set()
         controller.stop()

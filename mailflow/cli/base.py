@@ -22,7 +22,7 @@ from rich.table import Table
 
 from mailflow import __version__
 from mailflow.config import Config, load_config
-from mailflow.errors import ConfigError, MailflowError
+from mailflow.errors import ConfigError, MailflowError, StoreError
 from mailflow.logs import setup_logging
 
 out = Console(highlight=False, soft_wrap=True)
@@ -94,7 +94,7 @@ class State:
 
     def store(self) -> Any:
         from mailflow.store import Store
-        return Store(self.config.database_url, self.config.archive_root)
+        return Store(self.config.database_url, self.config.archive_root, self.config.lease_seconds)
 
     @contextmanager
     def opened_store(self) -> Iterator[Any]:
@@ -128,9 +128,15 @@ class MailflowGroup(click.Group):
                 raise
             click.echo(f"mailflow: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except Exception as exc:
+        except Exception as exc:  # a bug or an unforeseen fault: one line, not a trace
             if traceback:
                 raise
+            from sqlalchemy.exc import SQLAlchemyError
+
+            if isinstance(exc, SQLAlchemyError):  # the change was rolled back; nothing half-done
+                detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+                click.echo(f"mailflow: the database refused the change: {detail}", err=True)
+                sys.exit(StoreError.exit_code)
             click.echo(f"mailflow: unexpected error: {type(exc).__name__}: {exc} "
                        "(run with --traceback for the details)", err=True)
             sys.exit(1)

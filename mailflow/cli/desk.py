@@ -85,10 +85,11 @@ def run(state: State, once: bool, source: str | None, as_json: bool) -> None:
         raise ConfigError("no mail source: add one under sources: or pass --source", config.file)
     store = state.store()
     try:
-        if not once:
-            run_forever(desk, store, sources, config, accounts)
-            return
-        summary = run_once(desk, store, sources, accounts)
+        with store.exclusive():  # SQLite: one daemon per database
+            if not once:
+                run_forever(desk, store, sources, config, accounts)
+                return
+            summary = run_once(desk, store, sources, accounts)
         counts = store.counts()
     finally:
         desk.close()

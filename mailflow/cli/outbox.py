@@ -102,7 +102,8 @@ def outbox_send(state: State, dry_run: bool, as_json: bool) -> None:
         click.echo(json.dumps(report.as_dict()))
         return
     out.print(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}, "
-              f"uncertain {report.uncertain}" + (" (hourly cap reached)" if report.capped else ""))
+              f"uncertain {report.uncertain}, held {report.held}"
+              + (" (hourly cap reached)" if report.capped else ""))
 
 
 @outbox.command("retry")

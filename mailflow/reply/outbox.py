@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Self
 
 QUEUED: Final = "queued"
 HELD: Final = "held"
@@ -40,6 +41,7 @@ class SendReport:
     retrying: int = 0
     failed: int = 0
     uncertain: int = 0
+    held: int = 0
     recovered: int = 0
     capped: bool = False
 
@@ -56,7 +58,8 @@ def backoff(attempts: int, base: float, now: dt.datetime) -> dt.datetime:
 def send_due(store: Any, smtp: Any, sender: str, *, max_per_hour: int,
              deliver: Callable[..., Any], copy_to_sent: Callable[[Any], bool] | None = None,
              dry_run: bool = False, limit: int = 100) -> SendReport:
-    """One outbox tick: recover what a crash left, then send what is due, one at a time."""
+    """One outbox tick: recover what a stopped sender left, then send what is due, one at a
+    time, under a heartbeat that keeps this sender's claims its own while it works."""
     from mailflow.reply import smtp as transport
 
     report = SendReport()
@@ -65,45 +68,86 @@ def send_due(store: Any, smtp: Any, sender: str, *, max_per_hour: int,
             log.info("dry-run: would send reply #%d %s to %s: %s", row.id, row.template,
                      ", ".join(row.to_addrs), row.subject)
         return report
-    report.recovered = store.recover_sending(stale_after=smtp.timeout * 2 + 60)
-    while report.sent + report.failed + report.uncertain + report.retrying < limit:
-        if store.sent_since(dt.timedelta(hours=1)) >= max_per_hour:
-            report.capped = True
-            log.warning("outbox: %d replies sent in the last hour (reply.max_per_hour); the rest "
-                        "wait", max_per_hour)
-            break
-        row = store.claim_reply()
-        if row is None:
-            break
-        delivery = deliver(smtp, sender, row.to_addrs, row.raw,
-                           before_data=lambda r=row: store.reply_phase(r.id, "data"))
-        now = dt.datetime.now(dt.UTC)
-        if delivery.login_failed:  # no reply can go: wait for the account to be fixed
-            store.reply_release(row.id, delivery.reply, now + dt.timedelta(seconds=smtp.retry_base_seconds))
-            log.error("outbox: %s; nothing is sent until this is fixed", delivery.reply)
-            report.retrying += 1
-            break
-        if delivery.outcome == transport.SENT:
-            store.reply_sent(row.id, delivery.reply)
-            report.sent += 1
-            log.info("sent reply #%d %s to %s: %s", row.id, row.template, ", ".join(row.to_addrs),
-                     delivery.reply)
-        elif delivery.outcome == transport.UNCERTAIN:
-            store.reply_done(row.id, UNCERTAIN, delivery.reply)
-            report.uncertain += 1
-            log.error("reply #%d is uncertain: %s", row.id, delivery.reply)
-        elif delivery.outcome == transport.TEMPORARY and row.attempts < smtp.max_attempts:
-            store.reply_retry(row.id, delivery.reply, backoff(row.attempts, smtp.retry_base_seconds, now))
-            report.retrying += 1
-            log.warning("reply #%d not sent (attempt %d of %d), will retry: %s", row.id,
-                        row.attempts, smtp.max_attempts, delivery.reply)
-        else:
-            reason = delivery.reply if delivery.outcome == transport.PERMANENT else \
-                f"gave up after {row.attempts} attempts: {delivery.reply}"
-            store.reply_done(row.id, FAILED, reason)
-            report.failed += 1
-            log.error("reply #%d failed: %s", row.id, reason)
-    if copy_to_sent is not None:
-        for row in store.replies_missing_sent_copy():
-            store.reply_sent_copy(row.id, "done" if copy_to_sent(row) else "failed")
+    with Heartbeat(store.renew_claims, store.claim_seconds / 3):
+        report.recovered = store.recover_sending()
+        for reply_id in store.unfiled_sent_replies():  # sent, then a crash before the filing
+            store.file_sent_reply(reply_id)
+        while report.sent + report.failed + report.uncertain + report.retrying + report.held < limit:
+            row, capped = store.claim_reply(max_per_hour)
+            if capped:
+                report.capped = True
+                log.warning("outbox: %d replies sent in the last hour (reply.max_per_hour); the "
+                            "rest wait", max_per_hour)
+            if row is None:
+                break
+            if not _send_one(store, smtp, sender, row, deliver, transport, report):
+                break
+        if copy_to_sent is not None:
+            while (row := store.claim_sent_copy()) is not None:
+                store.reply_sent_copy(row.id, "done" if copy_to_sent(row) else "failed")
     return report
+
+
+def _send_one(store: Any, smtp: Any, sender: str, row: Any, deliver: Callable[..., Any],
+              transport: Any, report: SendReport) -> bool:
+    """Deliver one claimed reply and record the outcome; False: stop this tick."""
+    refused = {a for a, answer in (row.recipient_results or {}).items() if answer[:1] == "5"}
+    delivery = deliver(smtp, sender, [a for a in row.to_addrs if a not in refused], row.raw,
+                       before_data=lambda r=row: store.reply_phase(r.id, "data"))
+    now = dt.datetime.now(dt.UTC)
+    if delivery.account_fault:  # no reply can go: wait for the account to be fixed
+        store.reply_release(row.id, delivery.reply, now + dt.timedelta(seconds=smtp.retry_base_seconds))
+        log.error("outbox: %s; nothing is sent until this is fixed", delivery.reply)
+        report.retrying += 1
+        return False
+    if delivery.outcome == transport.SENT:
+        store.reply_sent(row.id, delivery.reply, delivery.recipients)
+        report.sent += 1
+        log.info("sent reply #%d %s to %s: %s", row.id, row.template, ", ".join(row.to_addrs),
+                 delivery.reply)
+    elif delivery.outcome == transport.PARTIAL:  # nothing went out: a person decides
+        store.reply_done(row.id, HELD, f"{delivery.reply}; approve to send to the accepted "
+                                       "recipient(s) only", recipients=delivery.recipients)
+        report.held += 1
+        log.warning("reply #%d held: %s", row.id, delivery.reply)
+    elif delivery.outcome == transport.UNCERTAIN:
+        store.reply_done(row.id, UNCERTAIN, delivery.reply)
+        report.uncertain += 1
+        log.error("reply #%d is uncertain: %s", row.id, delivery.reply)
+    elif delivery.outcome == transport.TEMPORARY and row.attempts < smtp.max_attempts:
+        store.reply_retry(row.id, delivery.reply, backoff(row.attempts, smtp.retry_base_seconds, now))
+        report.retrying += 1
+        log.warning("reply #%d not sent (attempt %d of %d), will retry: %s", row.id,
+                    row.attempts, smtp.max_attempts, delivery.reply)
+    else:
+        reason = delivery.reply if delivery.outcome == transport.PERMANENT else \
+            f"gave up after {row.attempts} attempts: {delivery.reply}"
+        store.reply_done(row.id, FAILED, reason)
+        report.failed += 1
+        log.error("reply #%d failed: %s", row.id, reason)
+    return True
+
+
+class Heartbeat:
+    """Calls `beat` every `every` seconds on a thread while the block runs (a failed beat is
+    logged; the claim then lapses, and the fencing of the next write tells)."""
+
+    def __init__(self, beat: Callable[[], None], every: float) -> None:
+        self.beat, self.every = beat, max(0.5, every)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                self.beat()
+            except Exception as exc:  # noqa: BLE001 - the database may be away for a moment
+                log.warning("heartbeat failed: %s", exc)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(5)

@@ -1,9 +1,10 @@
 """SMTP delivery of one reply, with the outcome sorted the way the outbox needs it.
 
-Four outcomes: accepted (sent); refused for now (4xx, refused connection, timeout before the
-message went out: retry later); refused for good (5xx: failed, the server's words kept); and
-uncertain: the connection broke after the message's last line was sent, so the server may have
-taken it. An uncertain reply is never resent automatically.
+Five outcomes: accepted (sent); refused for now (4xx, refused connection, timeout before the
+message went out: retry later); refused for good (5xx: failed, the server's words kept);
+partly refused (the server took some recipients and refused others for good: nothing is sent,
+and a person decides); and uncertain: the connection broke after the message's last line was
+sent, so the server may have taken it. An uncertain reply is never resent automatically.
 """
 
 from __future__ import annotations
@@ -12,20 +13,23 @@ import base64
 import smtplib
 import ssl
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from mailflow.config import Smtp
 from mailflow.sources.imap import run_secret_command
 
 SENT, TEMPORARY, PERMANENT, UNCERTAIN = "sent", "temporary", "permanent", "uncertain"
+PARTIAL = "partial"
 
 
 @dataclass(frozen=True)
 class Delivery:
-    outcome: str  # sent | temporary | permanent | uncertain
+    outcome: str  # sent | temporary | permanent | uncertain | partial
     reply: str  # the server's answer, or what went wrong
-    login_failed: bool = False  # our account's fault, not the reply's: stop, count no attempt
+    account_fault: bool = False  # our account's fault (login, TLS), not the reply's: stop, count no attempt
+    recipients: dict[str, str] = field(default_factory=dict)  # address -> answer to RCPT TO
 
 
 class _Connection(smtplib.SMTP):
@@ -57,8 +61,13 @@ def _secret(settings: Smtp) -> str:
     return settings.password
 
 
+def tls_context(ca_file: Path | None) -> ssl.SSLContext:
+    """Certificates checked against the system's authorities, or a private one (`tls_ca_file`)."""
+    return ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+
+
 def connect(settings: Smtp) -> _Connection:
-    context = ssl.create_default_context()
+    context = tls_context(settings.tls_ca_file)
     if settings.tls == "implicit":
         conn: _Connection = _TlsConnection(settings.host, settings.port, timeout=settings.timeout,
                                            context=context)
@@ -85,34 +94,50 @@ def _text(reply: bytes | str) -> str:
 def deliver(settings: Smtp, sender: str, recipients: Sequence[str], raw: bytes,
             before_data: Callable[[], None] = lambda: None) -> Delivery:
     """Send one message. `before_data` runs when the server has accepted the envelope, just
-    before the message goes out (the outbox records the phase there)."""
+    before the message goes out (the outbox records the phase there). When the server refuses
+    some recipients for good and accepts others, nothing is sent: the answers per recipient come
+    back (PARTIAL) for a person to decide."""
     if not recipients:
         return Delivery(PERMANENT, "no recipient address")
     conn: _Connection | None = None
-    last: tuple[int, bytes | str] = (554, "no recipient accepted")
+    answers: dict[str, str] = {}
     try:
         conn = connect(settings)
         conn.ehlo_or_helo_if_needed()
         code, reply = conn.mail(sender)
         if code != 250:
             return _refused(code, reply, "MAIL FROM")
-        accepted = []
+        refused: list[tuple[int, bytes | str]] = []
         for rcpt in recipients:
             code, reply = conn.rcpt(rcpt)
-            if code in (250, 251):
-                accepted.append(rcpt)
-            else:
-                last = (code, reply)
-        if not accepted:
-            return _refused(*last, "RCPT TO")
+            answers[rcpt] = f"{code} {_text(reply)}"
+            if code not in (250, 251):
+                refused.append((code, reply))
+        if refused:
+            conn.rset()
+            temporary = [r for r in refused if not 500 <= r[0] < 600]
+            if temporary or len(refused) == len(recipients):
+                worst = temporary[0] if temporary else refused[0]
+                delivery = _refused(*worst, "RCPT TO")
+                return Delivery(delivery.outcome, delivery.reply, recipients=answers)
+            return Delivery(PARTIAL, "the server refused " + "; ".join(
+                f"{a}: {answer}" for a, answer in answers.items() if not answer.startswith(("250", "251")))
+                + " and accepted " + ", ".join(a for a, answer in answers.items()
+                                               if answer.startswith(("250", "251"))),
+                recipients=answers)
         before_data()
         code, reply = conn.data(raw)
         if code != 250:
             return _refused(code, reply, "DATA")
-        return Delivery(SENT, f"{code} {_text(reply)}")
+        return Delivery(SENT, f"{code} {_text(reply)}", recipients=answers)
     except smtplib.SMTPAuthenticationError as exc:
         return Delivery(TEMPORARY, f"the SMTP server refused the login: {exc.smtp_code} "
-                                   f"{_text(exc.smtp_error)}", login_failed=True)
+                                   f"{_text(exc.smtp_error)}", account_fault=True)
+    except ssl.SSLError as exc:
+        return Delivery(TEMPORARY, f"TLS problem with {settings.host}:{settings.port}: "
+                                   f"{exc.reason or exc} (tls: {settings.tls}"
+                                   f"{', tls_ca_file: ' + str(settings.tls_ca_file) if settings.tls_ca_file else ''})",
+                        account_fault=True)
     except smtplib.SMTPResponseException as exc:
         if conn is not None and conn.after_data:
             return Delivery(UNCERTAIN, f"{exc.smtp_code} {_text(exc.smtp_error)} after the message was sent")

@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import imapclient
@@ -64,7 +64,7 @@ def run_secret_command(command: str, what: str) -> str:
 
 def connect(account: ImapAccount) -> imapclient.IMAPClient:
     """A logged-in client; raises SourceError with a one-line explanation."""
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=str(account.tls_ca_file) if account.tls_ca_file else None)
     try:
         client = imapclient.IMAPClient(account.host, port=account.effective_port,
                                        ssl=account.tls == "implicit", ssl_context=context,
@@ -112,6 +112,9 @@ def explain(exc: BaseException, account: ImapAccount) -> str:
         return f"{where} did not answer within {account.timeout:.0f} s"
     if isinstance(exc, (ConnectionError, EOFError)) or type(exc).__name__ == "abort":
         return f"connection to {where} lost: {exc or type(exc).__name__}"
+    if isinstance(exc, imaplib.IMAP4.error) and any(
+            word in str(exc).lower() for word in ("unexpected", "bye", "eof", "socket")):
+        return f"connection to {where} lost: the server answered {str(exc)[:200]!r}"
     if isinstance(exc, OSError):
         return f"network error with {where}: {exc.strerror or exc}"
     return f"{where}: {type(exc).__name__}: {exc}"
@@ -253,6 +256,40 @@ def _delete(client: imapclient.IMAPClient, uids: list[int], capabilities: set[by
 Handler = Callable[[RawMail], Any]  # raw mail -> pipeline.Handled
 
 
+class Lease(Protocol):
+    """The right to work on a folder: several daemons may watch the same folders, one at a
+    time works on each (the daemon implements it on the database, store/leases.py)."""
+
+    @property
+    def held(self) -> bool: ...
+
+    def acquire(self) -> bool: ...
+
+    def renew(self) -> bool: ...
+
+    def release(self) -> None: ...
+
+    def holder(self) -> str: ...
+
+
+class Unleased:
+    """Always held: one process and its folders (tests, tools)."""
+
+    held = True
+
+    def acquire(self) -> bool:
+        return True
+
+    def renew(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        pass
+
+    def holder(self) -> str:
+        return "this process"
+
+
 @dataclass
 class FolderWatcher:
     """Keeps one IMAP folder in sync over its own connection."""
@@ -261,6 +298,7 @@ class FolderWatcher:
     folder: str
     handle: Handler
     ledger: Any  # store.sync.SyncLedger
+    lease: Lease = field(default_factory=Unleased)
     stop: threading.Event = field(default_factory=threading.Event)
     poll: threading.Event = field(default_factory=threading.Event)  # set by the poll schedule
     progress: bool = field(default_factory=lambda: sys.stderr.isatty())
@@ -300,7 +338,7 @@ class FolderWatcher:
         exists = int(info.get(b"EXISTS", 0))
         self.ledger.synced(self.source, uidvalidity, exists, len(remaining))
         stuck = remaining & self._unprocessed  # left over by two syncs in a row: not just arriving
-        if stuck and not self.stop.is_set():
+        if stuck and not self.stop.is_set() and self.lease.held:
             log.warning("%s: the server holds %d message(s) that two syncs did not process "
                         "(UIDs %d…%d)", self.describe(), len(stuck), min(stuck), max(stuck))
         self._unprocessed = remaining
@@ -335,12 +373,12 @@ class FolderWatcher:
         started = time.monotonic()
         with self._progress(len(uids)) as advance:
             for batch in _chunks(uids, self.account.batch_size):
-                if self.stop.is_set():
+                if self.stop.is_set() or not self.lease.held:
                     break
                 fetched = client.fetch(batch, ["BODY.PEEK[]"])
                 with_actions: set[int] = set()
                 for uid in batch:
-                    if self.stop.is_set():
+                    if self.stop.is_set() or not self.lease.held:
                         break
                     body = fetched.get(uid, {}).get(b"BODY[]")
                     if body is None:  # expunged between SEARCH and FETCH
@@ -386,7 +424,7 @@ class FolderWatcher:
         """False when the server refused (recorded on a single row, left pending on a group)."""
         ids, uids = [r.id for r in rows], [r.uid for r in rows]
         if _copies(rows[0].actions, capabilities):  # only a COPY needs the attempt on record first
-            self.ledger.attempt(ids)
+            self.ledger.attempt(ids, self.source)
         try:
             done = carry_out(client, uids, rows[0].actions, capabilities, already_in)
         except (imaplib.IMAP4.abort, OSError):
@@ -395,9 +433,9 @@ class FolderWatcher:
             if len(rows) > 1:
                 return False
             log.warning("%s UID %d: server action failed: %s", self.describe(), uids[0], exc)
-            self.ledger.finish(ids, error=str(exc))
+            self.ledger.finish(ids, error=str(exc), source=self.source)
             return True
-        self.ledger.finish(ids)
+        self.ledger.finish(ids, source=self.source)
         shown = f"UID {uids[0]}" if len(uids) == 1 else f"{len(uids)} messages (UIDs {uids[0]}…{uids[-1]})"
         log.info("%s %s: %s", self.describe(), shown, ", ".join(done) or "nothing to do")
         return True
@@ -416,16 +454,29 @@ class FolderWatcher:
 
     # the long-running loop -----------------------------------------------------------------
 
-    def run(self, reconnect_max: float, poll_interval: float) -> None:
-        """Sync, then wait for news (IDLE, or the poll schedule); reconnect after any fault.
+    def run(self, reconnect_max: float, poll_interval: float, lease_wait: float = 10.0) -> None:
+        """Take the folder's lease, sync, then wait for news (IDLE, or the poll schedule);
+        reconnect after any fault; wait for the folder while another daemon owns it.
 
         Nothing ends this loop but the stop event: a server fault reconnects with backoff, and an
         unexpected error (a full disk, a bug) is logged and retried the same way, so a folder is
-        never silently abandoned.
+        never silently abandoned. A lost lease (another daemon took the folder over) stops the
+        work on it at once; the next write would have been refused anyway.
         """
         self.started = time.monotonic()
         failures = 0
+        waiting_for = ""
         while not self.stop.is_set():
+            if not self.lease.acquire():
+                holder = self.lease.holder()
+                if holder != waiting_for:
+                    log.info("%s is watched by %s; taking over if it stops", self.describe(), holder)
+                    waiting_for = holder
+                self.stop.wait(lease_wait)
+                continue
+            if waiting_for:
+                log.info("%s: took over from %s", self.describe(), waiting_for)
+                waiting_for = ""
             client = None
             try:
                 client = connect(self.account)
@@ -433,7 +484,7 @@ class FolderWatcher:
                 failures = 0
                 self.using_idle = self.account.idle and b"IDLE" in client.capabilities()
                 settle = True
-                while not self.stop.is_set():
+                while not self.stop.is_set() and self.lease.held:
                     if self._news_during_sync(client):
                         handled = self.sync(client)
                         continue
@@ -445,9 +496,8 @@ class FolderWatcher:
                         self._idle(client, SETTLE_SECONDS if settle else self.idle_cycle)
                         settle = not settle
                     else:
-                        self.poll.wait(timeout=poll_interval)
-                        self.poll.clear()
-                    if self.stop.is_set():
+                        self._poll_wait(poll_interval)
+                    if self.stop.is_set() or not self.lease.held:
                         break
                     handled = self.sync(client)
             except FAULTS as exc:
@@ -456,11 +506,25 @@ class FolderWatcher:
             except Exception as exc:
                 if self.stop.is_set():  # stopping while a message was in hand: read again later
                     break
+                if not self.lease.renew():  # another daemon owns the folder now: not a fault
+                    log.warning("%s: another daemon took this folder over (%s)", self.describe(), exc)
+                    continue
                 failures += 1
                 log.exception("%s: unexpected error", self.describe())
                 self._back_off(f"{type(exc).__name__}: {exc}", failures, reconnect_max)
             finally:
                 quiet_logout(client)
+        self.lease.release()
+
+    def _poll_wait(self, poll_interval: float) -> None:
+        """Until the poll schedule wakes this folder, looking at the lease every few seconds."""
+        deadline = time.monotonic() + poll_interval
+        while not self.stop.is_set() and self.lease.held:
+            if self.poll.wait(timeout=min(5.0, max(0.0, deadline - time.monotonic()))):
+                break
+            if time.monotonic() >= deadline:
+                break
+        self.poll.clear()
 
     def _back_off(self, reason: str, failures: int, reconnect_max: float) -> None:
         delay = min(reconnect_max, 2.0 ** min(failures, 16)) * random.uniform(0.5, 1.0)
@@ -486,7 +550,7 @@ class FolderWatcher:
         deadline = time.monotonic() + seconds
         instant_empty = 0
         try:
-            while not self.stop.is_set() and time.monotonic() < deadline:
+            while not self.stop.is_set() and self.lease.held and time.monotonic() < deadline:
                 asked = time.monotonic()
                 responses = client.idle_check(timeout=1.0)
                 if any(r and r[0] == b"BYE" for r in responses):

@@ -57,11 +57,12 @@ class Archive:
     def read(self, rel: str | PurePosixPath) -> bytes:
         return self._full(PurePosixPath(rel)).read_bytes()
 
-    def move(self, src: str | PurePosixPath, dst: PurePosixPath) -> None:
-        source, target = self._full(PurePosixPath(src)), self._full(dst)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.exists():
-            os.replace(source, target)
+    def copy(self, src: str | PurePosixPath, dst: PurePosixPath) -> None:
+        """The file at a second place, written like any other (temp file, fsync, rename)."""
+        self.write(dst, self.read(src))
+
+    def remove(self, rel: str | PurePosixPath) -> None:
+        self._full(PurePosixPath(rel)).unlink(missing_ok=True)
 
     def exists(self, rel: str | PurePosixPath) -> bool:
         return self._full(PurePosixPath(rel)).exists()

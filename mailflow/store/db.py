@@ -140,8 +140,15 @@ class OutboxRow(Base):
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     server_reply: Mapped[str] = mapped_column(Text, default="")  # the SMTP server's last answer
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    filed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)  # as `_out_` mail
     sent_copy: Mapped[str] = mapped_column(String(20), default="")  # "" | done | failed: IMAP Sent
-    claimed_by: Mapped[str] = mapped_column(String(300), default="")  # host:pid of the sender
+    claimed_by: Mapped[str] = mapped_column(String(300), default="")  # host:pid:id of the sender
+    # a claim (sending, or copying to the Sent folder) holds until then; the sender's heartbeat
+    # moves it on, and only an expired claim is recovered by another daemon
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # the server's answer to RCPT TO per recipient, from the last attempt; one refused for good
+    # (5xx) is left out of the next attempt once a person approved sending to the others
+    recipient_results: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class EventRow(Base):
@@ -164,8 +171,19 @@ class SourcePosition(Base):
     source: Mapped[str] = mapped_column(String(1024))
     uidvalidity: Mapped[int] = mapped_column(BigInteger, default=0)
     last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
-    rescan_until: Mapped[int] = mapped_column(BigInteger, default=0)  # recreated folder: match by Message-ID up to here
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class FolderLease(Base):
+    """Which daemon owns a watched folder until when (see store/leases.py); `generation` grows
+    with every change of owner and fences the position writes of a former owner."""
+
+    __tablename__ = "folder_leases"
+    source: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(300))
+    generation: Mapped[int] = mapped_column(BigInteger, default=1)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class SourceHealth(Base):

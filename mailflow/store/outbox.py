@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import socket
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.errors import MailflowError, NotFound
@@ -17,6 +15,7 @@ from mailflow.store import archive as paths
 from mailflow.store import search
 from mailflow.store.archive import Archive
 from mailflow.store.db import EventRow, MessageRow, OrderRow, OutboxRow, utcnow
+from mailflow.store.leases import db_now, owner_gone
 
 
 def _reply_text(raw: bytes) -> str:
@@ -27,29 +26,14 @@ def _reply_text(raw: bytes) -> str:
     return str(body.get_content()) if body is not None else ""
 
 
-def _me() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _gone(claimed_by: str) -> bool:
-    """Whether the process that claimed a row (on this host) no longer runs."""
-    host, _, pid = claimed_by.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    if int(pid) == os.getpid():
-        return False  # this process: a row it claims it is sending now
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+_CAP_LOCK = 0x6D66_0001  # PostgreSQL advisory lock: one claim at a time counts against the cap
 
 
 class OutboxStore:
     sessions: sessionmaker[Session]
     archive: Archive
+    owner: str  # this process as a claimer (see store/leases.py)
+    claim_seconds: float = 30.0  # a claim lasts this long unless the sender's heartbeat renews it
 
     # --- the sender ----------------------------------------------------------------------
 
@@ -61,14 +45,16 @@ class OutboxStore:
                 or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now))
                 .order_by(OutboxRow.id).limit(limit)))
 
-    def recover_sending(self, stale_after: float) -> int:
-        """Rows a stopped process left in `sending`: before the data, queued again; after it,
-        uncertain. A row is left over when the process that claimed it is gone (same host), or
-        when it has not moved for `stale_after` seconds (a sender elsewhere)."""
-        cutoff = utcnow() - dt.timedelta(seconds=stale_after)
+    def recover_sending(self) -> int:
+        """Rows a stopped sender left in `sending`: before the data, queued again; after it,
+        uncertain. A row is left over when its claim expired (its sender's heartbeat stopped,
+        by the database's clock) or when the process that claimed it on this host is gone."""
         with self.sessions() as session, session.begin():
-            rows = [r for r in session.scalars(select(OutboxRow).where(OutboxRow.state == SENDING))
-                    if _gone(r.claimed_by) or r.updated_at < cutoff]
+            now = db_now(session)
+            rows = [r for r in session.scalars(select(OutboxRow).where(OutboxRow.state == SENDING)
+                                               .with_for_update())
+                    if r.claimed_by != self.owner and (
+                        owner_gone(r.claimed_by) or r.lease_until is None or r.lease_until < now)]
             for row in rows:
                 if row.phase == "data":
                     row.state = UNCERTAIN
@@ -77,7 +63,7 @@ class OutboxStore:
                                   "it again")
                 else:
                     row.state = QUEUED
-                row.phase, row.updated_at = "", utcnow()
+                row.phase, row.updated_at, row.lease_until = "", utcnow(), None
             return len(rows)
 
     def sent_since(self, period: dt.timedelta) -> int:
@@ -85,20 +71,42 @@ class OutboxStore:
             return int(session.scalar(select(func.count(OutboxRow.id)).where(
                 OutboxRow.sent_at >= utcnow() - period)) or 0)
 
-    def claim_reply(self) -> OutboxRow | None:
-        """The next due reply, moved to `sending` (committed) so nobody else takes it."""
+    def claim_reply(self, max_per_hour: int) -> tuple[OutboxRow | None, bool]:
+        """(the next due reply, moved to `sending` and committed so nobody else takes it; whether
+        the hourly cap stopped it). The cap counts replies sent in the last hour and those being
+        sent now, and is checked in the same statement as the claim, under a lock on
+        PostgreSQL: several senders together never go over it."""
         for row in self.due_replies(limit=5):
             with self.sessions() as session, session.begin():
+                if session.get_bind().dialect.name == "postgresql":
+                    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CAP_LOCK})
+                now = db_now(session)
+                counted = select(func.count(OutboxRow.id)).where(or_(
+                    OutboxRow.sent_at >= now - dt.timedelta(hours=1), OutboxRow.state == SENDING))
+                busy = counted.scalar_subquery()
                 claimed = session.execute(
-                    update(OutboxRow).where(OutboxRow.id == row.id, OutboxRow.state == QUEUED)
+                    update(OutboxRow).where(OutboxRow.id == row.id, OutboxRow.state == QUEUED,
+                                            busy < max_per_hour)
                     .values(state=SENDING, phase="connecting", attempts=OutboxRow.attempts + 1,
-                            claimed_by=_me(), updated_at=utcnow()))
+                            claimed_by=self.owner, updated_at=now,
+                            lease_until=now + dt.timedelta(seconds=self.claim_seconds)))
                 if claimed.rowcount == 1:  # type: ignore[attr-defined]
                     fresh = session.get(OutboxRow, row.id)
                     assert fresh is not None
                     session.expunge(fresh)
-                    return fresh
-        return None
+                    return fresh, False
+                if (session.scalar(counted) or 0) >= max_per_hour:
+                    return None, True
+        return None, False
+
+    def renew_claims(self) -> None:
+        """The sender's heartbeat: its claims (sending, copying to Sent) stay its own."""
+        with self.sessions() as session, session.begin():
+            now = db_now(session)
+            session.execute(update(OutboxRow).where(
+                OutboxRow.claimed_by == self.owner,
+                or_(OutboxRow.state == SENDING, OutboxRow.sent_copy == "copying"))
+                .values(lease_until=now + dt.timedelta(seconds=self.claim_seconds)))
 
     def _set(self, reply_id: int, **values: Any) -> None:
         """One committed state change of one reply."""
@@ -118,15 +126,32 @@ class OutboxStore:
         self._set(reply_id, state=QUEUED, phase="", attempts=OutboxRow.attempts - 1,
                   next_attempt_at=when, reason=reason)
 
-    def reply_done(self, reply_id: int, state: str, reason: str) -> None:
-        self._set(reply_id, state=state, phase="", server_reply=reason, reason=reason)
+    def reply_done(self, reply_id: int, state: str, reason: str,
+                   recipients: dict[str, str] | None = None) -> None:
+        extra = {"recipient_results": recipients} if recipients is not None else {}
+        self._set(reply_id, state=state, phase="", server_reply=reason, reason=reason, **extra)
 
-    def reply_sent(self, reply_id: int, server_reply: str) -> None:
-        """Sent: the reply joins its order's mail as `_out_` (the evidence holds both sides)."""
+    def reply_sent(self, reply_id: int, server_reply: str,
+                   recipients: dict[str, str] | None = None) -> None:
+        """The server took it: recorded at once, in one short commit (until then a crash leaves
+        the reply `uncertain`), then filed as evidence."""
+        now = utcnow()
+        values: dict[str, Any] = {"state": SENT, "phase": "", "sent_at": now, "server_reply": server_reply,
+                                  "reason": "", "lease_until": None}
+        if recipients:
+            values["recipient_results"] = recipients
+        self._set(reply_id, **values)
+        self.file_sent_reply(reply_id)
+
+    def file_sent_reply(self, reply_id: int) -> None:
+        """A sent reply joins its order's mail as `_out_` (the evidence holds both sides);
+        done once, and again by the next tick for a reply a crash left unfiled."""
         with self.sessions() as session, session.begin():
             row = session.get(OutboxRow, reply_id)
             assert row is not None
-            now = utcnow()
+            if row.state != SENT or row.filed_at is not None:
+                return
+            now = row.sent_at or utcnow()
             order = session.get(OrderRow, row.order_id) if row.order_id else None
             folder = paths.order_folder(order.folder) if order else paths.unfiled_folder(now)
             sha256 = hashlib.sha256(row.raw).hexdigest()
@@ -146,20 +171,42 @@ class OutboxStore:
                 search.index(session, out.id, search.document(
                     row.subject, out.text, list(row.to_addrs), [], [],
                     [order.number] if order else [], order.buyer if order else ""))
-            row.state, row.phase, row.sent_at, row.server_reply = SENT, "", now, server_reply
-            row.reason, row.updated_at = "", now
+            row.filed_at = utcnow()
             session.add(EventRow(kind="reply-sent", order_id=row.order_id,
                                  message_row_id=row.answers_id,
                                  detail={"outbox_id": row.id, "template": row.template,
-                                         "to": list(row.to_addrs), "server": server_reply}))
+                                         "to": list(row.to_addrs), "server": row.server_reply}))
 
-    def replies_missing_sent_copy(self) -> list[OutboxRow]:
+    def unfiled_sent_replies(self) -> list[int]:
         with self.sessions() as session:
-            return list(session.scalars(select(OutboxRow).where(
-                OutboxRow.state == SENT, OutboxRow.sent_copy != "done").order_by(OutboxRow.id)))
+            return list(session.scalars(select(OutboxRow.id).where(
+                OutboxRow.state == SENT, OutboxRow.filed_at.is_(None)).order_by(OutboxRow.id).limit(100)))
+
+    def claim_sent_copy(self) -> OutboxRow | None:
+        """The next sent reply still to be copied to the IMAP Sent folder, claimed (a copy in
+        hand elsewhere is left alone until its claim expires)."""
+        with self.sessions() as session:
+            candidates = list(session.scalars(select(OutboxRow.id).where(
+                OutboxRow.state == SENT, OutboxRow.sent_copy != "done").order_by(OutboxRow.id).limit(20)))
+        for reply_id in candidates:
+            with self.sessions() as session, session.begin():
+                now = db_now(session)
+                claimed = session.execute(update(OutboxRow).where(
+                    OutboxRow.id == reply_id, OutboxRow.state == SENT,
+                    or_(OutboxRow.sent_copy.in_(("", "failed")),
+                        (OutboxRow.sent_copy == "copying") & or_(OutboxRow.lease_until.is_(None),
+                                                                  OutboxRow.lease_until < now)))
+                    .values(sent_copy="copying", claimed_by=self.owner,
+                            lease_until=now + dt.timedelta(seconds=self.claim_seconds)))
+                if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                    row = session.get(OutboxRow, reply_id)
+                    assert row is not None
+                    session.expunge(row)
+                    return row
+        return None
 
     def reply_sent_copy(self, reply_id: int, status: str) -> None:
-        self._set(reply_id, sent_copy=status)
+        self._set(reply_id, sent_copy=status, lease_until=None)
 
     def recent_reply(self, template: str, address: str, since: dt.datetime,
                      order_id: int | None = None) -> bool:

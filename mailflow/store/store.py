@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -38,6 +39,7 @@ from mailflow.store.db import (
     make_engine,
     utcnow,
 )
+from mailflow.store.leases import Leases, exclusive, new_owner
 from mailflow.store.outbox import OutboxStore
 from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
 
@@ -58,7 +60,7 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
 
 
 class Store(OutboxStore):
-    def __init__(self, database_url: str, archive_root: Path) -> None:
+    def __init__(self, database_url: str, archive_root: Path, claim_seconds: float = 30.0) -> None:
         url = make_url(database_url)
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -71,6 +73,18 @@ class Store(OutboxStore):
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.archive = Archive(archive_root)
         self.ledger = SyncLedger(self.sessions)
+        self.owner = new_owner()  # this process, as the owner of folders and claims
+        self.claim_seconds = claim_seconds
+        self.database_path = Path(url.database) if url.get_backend_name() == "sqlite" and \
+            url.database not in (None, "", ":memory:") else None
+
+    def leases(self) -> Leases:
+        return Leases(self.sessions, self.owner, self.claim_seconds)
+
+    def exclusive(self) -> Any:
+        """One daemon per SQLite database (a second is refused); nothing to hold on PostgreSQL,
+        where folders are leased one by one."""
+        return exclusive(self.database_path) if self.database_path is not None else nullcontext()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -155,7 +169,7 @@ class Store(OutboxStore):
         message = outcome.message
         with self.sessions() as session, session.begin():
             if position is not None:
-                advance_in(session, position)
+                advance_in(session, position, self.ledger.fences.get(position.source))
             existing = session.scalar(select(MessageRow).where(MessageRow.sha256 == message.sha256))
             if existing is not None:
                 order = existing.order
@@ -329,7 +343,7 @@ class Store(OutboxStore):
         before (its reason is then brought up to date)."""
         with self.sessions() as session, session.begin():
             if position is not None:
-                advance_in(session, position)
+                advance_in(session, position, self.ledger.fences.get(position.source))
             row = session.scalar(select(QuarantineRow).where(QuarantineRow.sha256 == item.sha256))
             if row is not None and row.resolved_at is None:
                 row.reason = item.reason
@@ -365,9 +379,15 @@ class Store(OutboxStore):
     # --- moving a message to an order by hand --------------------------------------------
 
     def assign(self, message_ref: str, number: str) -> Applied:
-        """Move a filed message (and its attachments) under an order, creating it if needed."""
+        """File a message (and its attachments) under an order, creating it if needed.
+
+        The store's rule holds here too: the files are copied to their new place first, the
+        rows are committed, and only then are the old copies removed. A crash before the commit
+        leaves the message where it was (plus spare copies the next attempt rewrites); one after
+        it leaves spare old files, never a row pointing at nothing."""
         from mailflow.errors import NotFound
 
+        leftovers: list[str] = []
         with self.sessions() as session, session.begin():
             row = self._find_message(session, message_ref)
             if row is None:
@@ -387,15 +407,15 @@ class Store(OutboxStore):
             folder = paths.order_folder(order.folder)
             new_mail = paths.mail_path(folder, row.date, row.direction, row.sha256)  # type: ignore[arg-type]
             if row.path != str(new_mail):
-                self.archive.move(row.path, new_mail)
+                self.archive.copy(row.path, new_mail)
+                leftovers.append(row.path)
                 for att in row.attachments:
                     target = folder / "files" / PurePosixPath(att.path).name
+                    self.archive.copy(att.path, target)
                     shared = session.scalar(select(func.count(AttachmentRow.id)).where(
                         AttachmentRow.path == att.path, AttachmentRow.id != att.id))
-                    if shared:  # the same file serves another message: leave it there
-                        self.archive.write(target, self.archive.read(att.path))
-                    else:
-                        self.archive.move(att.path, target)
+                    if not shared:  # a file another message still uses stays where it is
+                        leftovers.append(att.path)
                     att.path = str(target)
             session.add(EventRow(kind="assigned", message_row_id=row.id, order_id=order.id,
                                  detail={"from": row.path, "to": str(new_mail),
@@ -406,6 +426,8 @@ class Store(OutboxStore):
                 reply.order_id = order.id
             applied = Applied("filed", row.id, str(new_mail), order.number, order.folder, new)
             order_id = order.id
+        for path in leftovers:  # committed: the old copies are no longer anyone's
+            self.archive.remove(path)
         self.write_order_json(order_id)
         return applied
 

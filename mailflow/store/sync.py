@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.store.db import PendingAction, SourceHealth, SourcePosition, utcnow
+from mailflow.store.leases import Fence, check_fence
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,11 @@ class Health:
     last_error_at: dt.datetime | None
 
 
-def advance_in(session: Session, position: Position) -> None:
+def advance_in(session: Session, position: Position, fence: Fence | None = None) -> None:
     """Move the folder's position forward to this UID (never backward), inside the caller's
-    transaction."""
+    transaction; with a `fence`, only while this daemon still owns the folder (LeaseLost)."""
+    if fence is not None:
+        check_fence(session, position.source, fence)
     row = session.scalar(select(SourcePosition).where(
         SourcePosition.source == position.source, SourcePosition.uidvalidity == position.uidvalidity))
     if row is None:
@@ -59,6 +62,9 @@ def add_actions_in(session: Session, position: Position, message_row_id: int | N
 class SyncLedger:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
+        # the folders this process owns now, with the proof (see store/leases.py); a folder
+        # not named here is written unfenced (one daemon on SQLite, or a command by hand)
+        self.fences: dict[str, Fence] = {}
 
     def position(self, source: str, uidvalidity: int) -> int | None:
         """The last UID done under this UIDVALIDITY; None: never synced under it."""
@@ -87,7 +93,7 @@ class SyncLedger:
 
     def advance(self, position: Position) -> None:
         with self.sessions() as session, session.begin():
-            advance_in(session, position)
+            advance_in(session, position, self.fences.get(position.source))
 
     def pending(self, source: str, uidvalidity: int) -> list[PendingAction]:
         with self.sessions() as session:
@@ -95,14 +101,19 @@ class SyncLedger:
                 PendingAction.source == source, PendingAction.uidvalidity == uidvalidity,
                 PendingAction.state == "pending").order_by(PendingAction.uid)))
 
-    def attempt(self, action_ids: Sequence[int]) -> None:
-        """Counted before the server is asked, so a replay knows an attempt may have happened."""
+    def attempt(self, action_ids: Sequence[int], source: str = "") -> None:
+        """Counted before the server is asked, so a replay knows an attempt may have happened;
+        only while this daemon owns the folder (LeaseLost): the new owner replays them."""
         with self.sessions() as session, session.begin():
+            if source in self.fences:
+                check_fence(session, source, self.fences[source])
             session.execute(update(PendingAction).where(PendingAction.id.in_(list(action_ids)))
                             .values(attempts=PendingAction.attempts + 1))
 
-    def finish(self, action_ids: Sequence[int], error: str = "") -> None:
+    def finish(self, action_ids: Sequence[int], error: str = "", source: str = "") -> None:
         with self.sessions() as session, session.begin():
+            if source in self.fences:
+                check_fence(session, source, self.fences[source])
             session.execute(update(PendingAction).where(PendingAction.id.in_(list(action_ids)))
                             .values(state="failed" if error else "done", error=error,
                                     done_at=utcnow()))

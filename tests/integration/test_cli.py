@@ -311,3 +311,78 @@ def test_an_archive_path_that_is_a_file_is_a_clear_error(desk: Path) -> None:
     (desk.parent / "var" / "archive").write_text("not a folder")
     result = CliRunner().invoke(main, ["--config", str(desk), "run", "--once"])
     assert result.exit_code == 4 and "is a file, not a folder" in result.stderr
+
+
+def test_order_assign_moves_files_only_after_the_commit(tmp_path: Path, sqlite_url: str) -> None:
+    """The database refuses the change (a trigger stands in for a full disk or a lost server):
+    the message stays filed where its row says, its file is there, nothing is half-moved."""
+    import sqlite3
+
+    desk = write_desk(tmp_path / "desk", sqlite_url, inbox=INBOX)
+    cli(desk, "run", "--once")
+    store = Store(sqlite_url, desk.parent / "var" / "archive")
+    try:
+        unfiled = next(m for m in store.messages() if m.path.startswith("unfiled/") and m.message_id)
+    finally:
+        store.close()
+    database = sqlite_url.removeprefix("sqlite:///")
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TRIGGER refuse BEFORE UPDATE OF path ON messages "
+                           "BEGIN SELECT RAISE(ABORT, 'the disk is full'); END")
+    code, output = cli(desk, "order", "assign", unfiled.message_id, "TEST-901")
+    assert code == 4 and "the disk is full" in output
+    archive = desk.parent / "var" / "archive"
+    store = Store(sqlite_url, archive)
+    try:
+        row = next(m for m in store.messages() if m.message_id == unfiled.message_id)
+    finally:
+        store.close()
+    assert row.path == unfiled.path and (archive / row.path).exists()
+    with sqlite3.connect(database) as connection:
+        connection.execute("DROP TRIGGER refuse")
+    code, output = cli(desk, "order", "assign", unfiled.message_id, "TEST-901")
+    assert code == 0, output
+    assert not (archive / unfiled.path).exists()  # moved now: the old copy is gone after the commit
+
+
+def test_a_retried_quarantined_mail_keeps_its_origin_and_stays_until_it_is_filed(desk: Path) -> None:
+    inbox = desk.parent / "inbox"
+    (inbox / "zz-broken.eml").write_bytes(b"not a mail at all")
+    cli(desk, "run", "--once")
+    _, output = cli(desk, "quarantine", "list", "--json")
+    [item] = [i for i in json.loads(output) if "zz-broken.eml" in i["origin"]]
+    code, output = cli(desk, "quarantine", "retry")  # nothing fixed yet: still there
+    assert code == 0 and f"still quarantined {item['sha256'][:12]}" in output
+    assert any(i["sha256"] == item["sha256"] for i in json.loads(cli(desk, "quarantine", "list", "--json")[1]))
+    archive = desk.parent / "var" / "archive"
+    (archive / item["path"]).write_bytes(b"From: a@b.example\r\nSubject: hello\r\nMessage-ID: <orig@b>\r\n\r\nhi\r\n")
+    cli(desk, "quarantine", "retry")
+    store = Store(_url(desk), archive)
+    try:
+        [message] = [m for m in store.messages() if m.message_id == "orig@b"]
+    finally:
+        store.close()
+    assert message.origin == f"file:{inbox / 'zz-broken.eml'}"  # where it came from, not the quarantine
+
+
+def test_errors_are_one_line_with_their_exit_code_and_ctrl_c_is_130(desk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mailflow.store.search as search_module
+
+    runner = CliRunner()
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    def broken(*_: object, **__: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(search_module, "search", interrupted)
+    result = runner.invoke(main, ["--config", str(desk), "search", "spunlace"])
+    assert result.exit_code == 130 and result.stderr.strip() == "mailflow: interrupted"
+    monkeypatch.setattr(search_module, "search", broken)
+    result = runner.invoke(main, ["--config", str(desk), "search", "spunlace"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.strip() == ("mailflow: unexpected error: ZeroDivisionError: division by zero "
+                                     "(run with --traceback for the details)")
+    result = runner.invoke(main, ["--config", str(desk), "--traceback", "search", "spunlace"])
+    assert isinstance(result.exception, ZeroDivisionError)

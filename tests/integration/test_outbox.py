@@ -272,3 +272,52 @@ def test_a_refused_login_sends_nothing_and_spends_no_attempt(tmp_path: Path, sql
     assert smtp_server.received == []
     [row] = outbox(config)
     assert row["state"] == "queued" and "refused the login: 535" in row["reason"]
+
+
+@pytest.mark.parametrize("mode", [pytest.param("starttls", marks=pytest.mark.smtp_tls("starttls")),
+                                  pytest.param("implicit", marks=pytest.mark.smtp_tls("implicit"))])
+def test_replies_go_over_tls_with_a_checked_certificate(tmp_path: Path, sqlite_url: str,
+                                                        smtp_server: SmtpServer, mode: str) -> None:
+    assert smtp_server.tls == mode
+    config = write_desk(tmp_path / "desk", sqlite_url)
+    config.write_text(config.read_text() + f"smtp: {{host: 127.0.0.1, port: {smtp_server.port}, "
+                      f"tls: {mode}, tls_ca_file: {smtp_server.ca_file}, timeout: 10}}\n", encoding="utf-8")
+    drop(config, "inq.eml", INQUIRY)
+    cli(config, "run", "--once")
+    assert "sent 1" in cli(config, "outbox", "send").output
+    assert len(smtp_server.received) == 1 and outbox(config)[0]["state"] == "sent"
+
+
+@pytest.mark.smtp_tls("starttls")
+def test_an_untrusted_certificate_sends_nothing(tmp_path: Path, sqlite_url: str,
+                                                smtp_server: SmtpServer) -> None:
+    config = write_desk(tmp_path / "desk", sqlite_url)  # no tls_ca_file: the test authority is unknown
+    config.write_text(config.read_text() + f"smtp: {{host: 127.0.0.1, port: {smtp_server.port}, "
+                      "tls: starttls, timeout: 10, retry_base_seconds: 600}\n", encoding="utf-8")
+    drop(config, "inq.eml", INQUIRY)
+    cli(config, "run", "--once")
+    cli(config, "outbox", "send")
+    [row] = outbox(config)
+    assert not smtp_server.received and row["state"] == "queued" and "CERTIFICATE_VERIFY_FAILED" in row["reason"]
+
+
+def test_a_partly_refused_reply_is_held_and_then_goes_to_the_accepted_recipient(
+        tmp_path: Path, database_url: str, smtp_server: SmtpServer) -> None:
+    """Reply-To names two people; the server refuses one for good. Nothing is sent silently
+    to half the people: the reply is held with both answers, and once approved it goes to the
+    one the server accepts."""
+    smtp_server.handler.refuse = {"gone@northwind.example"}
+    config = desk(tmp_path, database_url, smtp_server.port)
+    drop(config, "inq.eml", mail("Inquiry for spunlace 45gsm", "Please quote 20 tons.",
+                                 sender="Tom Harris <tom@northwind.example>", message_id="two@northwind.example",
+                                 headers={"Reply-To": "tom@northwind.example, gone@northwind.example"}))
+    cli(config, "run", "--once")
+    assert "held 1" in cli(config, "outbox", "send").output
+    [row] = outbox(config)
+    assert not smtp_server.received and row["state"] == "held"
+    assert "gone@northwind.example: 550 5.1.1" in row["reason"] and "accepted tom@northwind.example" in row["reason"]
+    cli(config, "outbox", "approve", str(row["id"]))
+    assert "sent 1" in cli(config, "outbox", "send").output
+    [received] = smtp_server.received
+    assert received.rcpt_tos == ["tom@northwind.example"]
+    assert outbox(config)[0]["state"] == "sent"

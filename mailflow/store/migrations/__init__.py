@@ -9,13 +9,16 @@ baseline revision on upgrade.
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine
 
 from mailflow.errors import StoreError
@@ -46,8 +49,38 @@ def _tables(engine: Engine) -> set[str]:
     return set(inspect(engine).get_table_names())
 
 
+@contextmanager
+def _one_at_a_time(engine: Engine) -> Iterator[None]:
+    """Several daemons starting at once on a new database: one creates the schema, the others
+    wait and then find it made (a PostgreSQL advisory lock; a lock file beside SQLite)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _SCHEMA_LOCK})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _SCHEMA_LOCK})
+                connection.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(Path(database).with_name(Path(database).name + ".schema-lock"), "a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield
+
+
+_SCHEMA_LOCK = 0x6D66_0002
+
+
 def ensure(engine: Engine) -> None:
     """At start-up: create a new database, accept an up-to-date one, refuse one that is behind."""
+    with _one_at_a_time(engine):
+        _ensure(engine)
+
+
+def _ensure(engine: Engine) -> None:
     revision = current(engine)
     if revision is None and not (_tables(engine) & BASELINE_TABLES):
         upgrade(engine)
