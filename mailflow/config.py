@@ -200,6 +200,9 @@ class Buyer(_Strict):
 
 class Correlation(_Strict):
     patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_ORDER_PATTERNS))
+    # when a PO opens an order, the buyer's inquiries and sample requests of this many days
+    # before it that share an item code with it join the order (same thread or a cited number: any age)
+    history_days: int = Field(default=90, ge=0, le=3650)
 
     @field_validator("patterns")
     @classmethod
@@ -243,6 +246,7 @@ class Packing(_Strict):
 
 class Config(_Strict):
     identity: Identity
+    operator: str = ""  # who approves, rejects and assigns from this config's CLI (--as overrides)
     sources: list[Source] = Field(default_factory=list)
     smtp: Smtp | None = None
     database: Database = Database()

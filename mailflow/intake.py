@@ -26,7 +26,7 @@ from mailflow.extract import Extractor, Settings
 from mailflow.extract.pdf import Document
 from mailflow.model import Decision, Message, OrderData
 from mailflow.parse import parse
-from mailflow.rules import RuleSet, load_rules
+from mailflow.rules import OPTIMISTIC, RuleSet, load_rules
 from mailflow.worker import ForkRunner, WorkerFailed, WorkerPool, WorkerStartFailed
 
 
@@ -85,7 +85,10 @@ def prepare(data: bytes, spec: DeskSpec) -> Prepared:
     rules, extractor = _desk(spec)
     message = extractor.attachment_texts(parse(data), pdf_text=rules.reads_attachment_text)
     decision = rules.classify(message)
-    order_data, documents = extractor.read(message, decision)
+    # the documents are read for every rule that may match once the order is known (a PO sent
+    # in a quotation thread is decided only after correlation, and needs its PDF read by then)
+    reading = rules.classify(message, OPTIMISTIC) if rules.reads_order else decision
+    order_data, documents = extractor.read(message, reading)
     return Prepared(message, decision, order_data, tuple(documents))
 
 

@@ -196,6 +196,28 @@ class Reply:
     state: Literal["queued", "held"]
     reason: str  # why held, or "" when queued
     raw: bytes = field(repr=False, default=b"")
+    supersedes: bool = False  # earlier unsent replies of this template about the order are replaced
+    action: dict[str, Any] = field(default_factory=dict)  # the reply action it was written for
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """One document a mail carries, as the desk files it (see documents.py)."""
+
+    kind: str  # po, po_revision, pi, pi_countersigned, bl_draft, bank_slip, inquiry, ...
+    party: str  # buyer, us, forwarder, bank, supplier
+    name: str  # the attachment's file name, or "mail"
+    revision: int  # 0: the first issue; n: Rev.n / Amendment n
+    reason: str  # why it was recognised
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    """The complaint case a mail opens or belongs to."""
+
+    number: str
+    existing_id: int | None  # None: a new case
+    how: str  # "new complaint", "reply in the thread of case C…", "case number in the subject"
 
 
 @dataclass(frozen=True)
@@ -218,6 +240,12 @@ class Outcome:
     source_actions: tuple[Action, ...]
     auth_results: dict[str, str] = field(default_factory=dict)  # SPF/DKIM/DMARC by our server
     document_texts: tuple[str, ...] = ()  # text read from order documents: searchable evidence
+    direction: Direction = "in"  # "out": sent by us (read from a Sent folder, a copy, a forward)
+    documents: tuple[DocumentFacts, ...] = ()
+    case: CaseRef | None = None
+    revision_key: str = ""  # the document revision the replies answer
+    party: str = "buyer"  # who sent it, in the order's terms: buyer, us, forwarder, bank, supplier
+    buyer: str = ""  # the buyer the mail is from (or, sent by us, to): kept on unfiled mail too
 
 
 @dataclass(frozen=True)

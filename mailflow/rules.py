@@ -255,6 +255,9 @@ class Group(Condition):
 
 
 OrderFacts = Mapping[str, Any]  # an order's extracted data as plain values (see pipeline)
+# passed as the order facts when nothing is known of the order yet and the question is which
+# rules *may* match (to read the documents a later decision may need): `order:` conditions hold
+OPTIMISTIC: OrderFacts = {"__optimistic__": True}
 
 class _Expressions(SandboxedEnvironment):
     """Jinja2's sandbox, with `*` and `**` bounded so that an expression cannot build a huge
@@ -313,6 +316,8 @@ class OrderCondition(Condition):
     expression: Callable[..., Any]
 
     def evaluate(self, message: Message, order: OrderFacts | None = None) -> Result:
+        if order is OPTIMISTIC:  # before the order is known: a rule that may match may extract
+            return True, [f"order: {self.text} (decided once the order is known)"]
         ok, why_not = order_expression_true(self.expression, order)
         if ok:
             return True, [f"order: {self.text}"]

@@ -63,6 +63,8 @@ class TextParam(click.ParamType):  # type: ignore[type-arg]
 
 
 TEXT = TextParam()
+AS_OPTION = click.option("--as", "who", type=TEXT, help="Who does this (default: operator: in mailflow.yaml, "
+                                                        "else the login user); kept with the record.")
 
 
 class State:
@@ -87,6 +89,16 @@ class State:
                 secrets.append(self._config.smtp.password)
             setup_logging(self.verbose, secrets)
         return self._config
+
+    def who(self, given: str | None) -> str:
+        """Who acts: `--as NAME`, else the configured operator, else the login user."""
+        if given:
+            return given
+        if self.config_file_exists and self.config.operator:
+            return self.config.operator
+        import getpass
+
+        return getpass.getuser()
 
     @property
     def config_file_exists(self) -> bool:

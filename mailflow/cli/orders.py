@@ -10,7 +10,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from mailflow.cli.base import TEXT, State, add_row, main, out
+from mailflow.cli.base import AS_OPTION, TEXT, State, add_row, main, out
 from mailflow.errors import ConfigError, MailflowError
 
 
@@ -22,15 +22,14 @@ def order() -> None:
 @order.command("assign")
 @click.argument("message", type=TEXT)
 @click.argument("number", type=TEXT)
+@AS_OPTION
 @click.pass_obj
-def order_assign(state: State, message: str, number: str) -> None:
+def order_assign(state: State, message: str, number: str, who: str | None) -> None:
     """File MESSAGE (Message-ID or sha256 prefix) under order NUMBER, creating it if needed."""
-    store = state.store()
-    try:
-        applied = store.assign(message, number)
-    finally:
-        store.close()
-    out.print(f"filed under {applied.order_folder}: {applied.path}", markup=False)
+    by = state.who(who)
+    with state.opened_store() as store:
+        applied = store.assign(message, number, by)
+    out.print(f"filed under {applied.order_folder} by {by}: {applied.path}", markup=False)
 
 
 @order.command("list")
@@ -88,35 +87,49 @@ def order_export(state: State, number: str, output: Path, sign: Path | None) -> 
 @order.command("show")
 @click.argument("number", type=TEXT)
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--explain", is_flag=True, help="Why each document was recognised and each mail filed here.")
 @click.pass_obj
-def order_show(state: State, number: str, as_json: bool) -> None:
-    """An order's data and its messages in date order."""
+def order_show(state: State, number: str, as_json: bool, explain: bool) -> None:
+    """An order: its terms (the buyer's latest PO), how our P/I differs, its documents, every
+    message in and out in date order with why it is here, the replies and who decided on them."""
     from mailflow.errors import NotFound
 
-    store = state.store()
-    try:
+    with state.opened_store() as store:
         row = store.find_order(number)
         if row is None:
             raise NotFound(f"no order {number!r}")
         summary = store.order_summary(row.id)
-    finally:
-        store.close()
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
     out.print(f"[bold]order {escape(summary['order'])}[/bold]  buyer {escape(summary['buyer'])}  "
               f"aliases {escape(', '.join(summary['aliases']))}")
     print_order_data(summary.get("data") or {})
+    for difference in summary["confirmation_differences"]:
+        out.print(f"P/I vs PO: {difference}", markup=False)
+    for doc in summary["documents"]:
+        line = f"document: {doc['name']}" + (f" rev.{doc['revision']}" if doc["revision"] else "") + \
+            f" from {doc['party']} ({doc['file']})"
+        out.print(line + (f" — {doc['reason']}" if explain else ""), markup=False)
+    for case in summary["cases"]:
+        out.print(f"case {case['case']} [{case['status']}]" + (
+            f" closed by {case['closed_by']}: {case['note'] or ''}" if case["closed_by"] else ""), markup=False)
     from mailflow.authresults import summary as auth_summary
 
-    table = Table("date", "dir", "category", "from", "subject", "files", "sender checks")
+    table = Table("date", "dir", "category", "from", "subject", "files", "sender checks",
+                  *(["why here"] if explain else []))
     for m in summary["messages"]:
         add_row(table, m["date"] or "", m["direction"], m["category"], m["from"], m["subject"],
-             str(len(m["attachments"])), auth_summary(m.get("authentication") or {}))
+                str(len(m["attachments"])), auth_summary(m.get("authentication") or {}),
+                *([m["why_here"]] if explain else []))
     out.print(table)
     for reply in summary["replies"]:
-        out.print(f"reply #{reply['id']} {reply['template']} [{reply['state']}] to "
-                  f"{', '.join(reply['to'])}", markup=False)
+        decided = f" by {reply['decided_by']} {reply['decided_at'][:16]}" if reply["decided_by"] else ""
+        out.print(f"reply #{reply['id']} {reply['template']} [{reply['state']}{decided}] to "
+                  f"{', '.join(reply['to'])}" + (f": {reply['reason']}" if reply["reason"] else ""), markup=False)
+    for event in summary["events"]:
+        if event.get("by"):
+            out.print(f"{event['at'][:16]} {event['kind']} by {event['by']}", markup=False)
 
 
 def print_order_data(data: dict[str, Any]) -> None:

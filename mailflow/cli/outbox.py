@@ -7,7 +7,7 @@ import json
 import click
 from rich.table import Table
 
-from mailflow.cli.base import TEXT, State, add_row, main, out
+from mailflow.cli.base import AS_OPTION, TEXT, State, add_row, main, out
 
 
 @main.group()
@@ -40,19 +40,34 @@ def outbox_list(state: State, reply_state: str | None, as_json: bool) -> None:
 
 @outbox.command("show")
 @click.argument("reply_id", type=int)
+@click.option("--raw", is_flag=True, help="The MIME message byte for byte, as it goes to the server.")
 @click.pass_obj
-def outbox_show(state: State, reply_id: int) -> None:
-    """The full rendered message, as it would be sent."""
-    from mailflow.errors import NotFound
+def outbox_show(state: State, reply_id: int, raw: bool) -> None:
+    """A reply as the buyer will read it: the headers that matter, the text, the HTML part as
+    text, the attachments with their sizes, and why it waits (--raw for the MIME)."""
+    from mailflow.reply.compose import readable
 
-    store = state.store()
-    try:
-        rows = [r for r in store.outbox() if r.id == reply_id]
-    finally:
-        store.close()
-    if not rows:
-        raise NotFound(f"no reply #{reply_id}")
-    click.echo(rows[0].raw.decode("utf-8", errors="replace"))
+    with state.opened_store() as store:
+        row = store.reply(reply_id)
+    if raw:
+        click.echo(row.raw.decode("utf-8", errors="replace"))
+        return
+    shown = readable(row.raw)
+    out.print(f"reply #{row.id}  {row.template} ({row.language})  [{row.state}]"
+              + (f"  approved by {row.decided_by}" if row.decided_by and row.state != "rejected" else ""),
+              markup=False)
+    if row.reason:
+        out.print(f"why: {row.reason}", markup=False)
+    for name in ("From", "To", "Subject", "Date", "Message-ID", "In-Reply-To"):
+        if shown.headers.get(name):
+            out.print(f"{name}: {shown.headers[name]}", markup=False)
+    out.print("", markup=False)
+    out.print(shown.text.rstrip(), markup=False)
+    if shown.html_text:
+        out.print("\n--- the HTML part, as text ---", markup=False)
+        out.print(shown.html_text.rstrip(), markup=False)
+    for name, content_type, size in shown.attachments:
+        out.print(f"attached: {name} ({content_type}, {size:,} bytes)", markup=False)
 
 
 @outbox.command("compose")
@@ -118,34 +133,33 @@ def outbox_retry(state: State, reply_id: int) -> None:
 
 @outbox.command("approve")
 @click.argument("reply_id", type=int)
+@AS_OPTION
 @click.pass_obj
-def outbox_approve(state: State, reply_id: int) -> None:
+def outbox_approve(state: State, reply_id: int, who: str | None) -> None:
     """Release a held reply (or one a person checked after `uncertain`) to be sent."""
-    store = state.store()
-    try:
-        row = store.approve(reply_id)
-    finally:
-        store.close()
-    out.print(f"reply #{row.id} approved: queued to {', '.join(row.to_addrs)}", markup=False)
+    by = state.who(who)
+    with state.opened_store() as store:
+        row = store.approve(reply_id, by)
+    out.print(f"reply #{row.id} approved by {by}: queued to {', '.join(row.to_addrs)}", markup=False)
 
 
 @outbox.command("reject")
 @click.argument("reply_id", type=int)
 @click.option("--reason", required=True, type=TEXT, help="Why it must not go (kept with the reply).")
+@AS_OPTION
 @click.pass_obj
-def outbox_reject(state: State, reply_id: int, reason: str) -> None:
-    store = state.store()
-    try:
-        store.reject(reply_id, reason)
-    finally:
-        store.close()
-    out.print(f"reply #{reply_id} rejected: {reason}", markup=False)
+def outbox_reject(state: State, reply_id: int, reason: str, who: str | None) -> None:
+    by = state.who(who)
+    with state.opened_store() as store:
+        store.reject(reply_id, reason, by)
+    out.print(f"reply #{reply_id} rejected by {by}: {reason}", markup=False)
 
 
 @outbox.command("edit")
 @click.argument("reply_id", type=int)
+@AS_OPTION
 @click.pass_obj
-def outbox_edit(state: State, reply_id: int) -> None:
+def outbox_edit(state: State, reply_id: int, who: str | None) -> None:
     """Edit a held or queued reply's text in $EDITOR; headers and threading stay as they are."""
     from mailflow.reply.compose import replace_text
 
@@ -157,7 +171,7 @@ def outbox_edit(state: State, reply_id: int) -> None:
         if edited is None or edited == original:
             out.print("unchanged")
             return
-        store.replace_reply(reply_id, replace_text(row.raw, edited), row.subject)
+        store.replace_reply(reply_id, replace_text(row.raw, edited), row.subject, state.who(who))
     finally:
         store.close()
     out.print(f"reply #{reply_id} updated")

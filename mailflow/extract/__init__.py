@@ -97,7 +97,7 @@ class Extractor:
         except WorkerFailed as exc:
             return Document(name, error=exc.reason)
         except Exception as exc:  # noqa: BLE001 - a reader's bug on a hostile file, e.g. ZeroDivisionError
-            log.warning("reading %s failed: %s: %s", name, type(exc).__name__, exc)
+            log.debug("reading %s failed: %s: %s", name, type(exc).__name__, exc)
             return Document(name, error=f"the reader failed on this file ({type(exc).__name__}: {exc})")
 
     def _read_order(self, data: bytes, name: str) -> Future[Document] | ForkTask | Document:

@@ -273,8 +273,10 @@ def _template_reader(template: Any, path: str, text: str) -> tuple[Any, str]:
 
 def _generic_order(found: Sequence[Found], items: Sequence[Any]) -> dict[str, Any]:
     usable = {f.name: f.value for f in found if f.confidence >= generic.USE_CONFIDENCE}
+    numbers = (str(f.value) for f in found  # the document's own number, then those it quotes
+               if f.name == "number" and f.confidence >= generic.USE_CONFIDENCE)
     return {
-        "numbers": (str(usable["number"]),) if "number" in usable else (),
+        "numbers": tuple(dict.fromkeys(numbers)),
         "buyer": str(usable.get("buyer", "")),
         "order_date": usable.get("order_date"),
         "delivery_date": usable.get("delivery_date"),

@@ -33,7 +33,7 @@ def to_decimal(value: Any) -> Decimal | None:
         return None
 
 
-def _same(name: str, old: Any, new: Any) -> bool:
+def same(name: str, old: Any, new: Any) -> bool:
     if old is None:
         return False
     if name == "total":
@@ -81,11 +81,13 @@ def facts(data: OrderData) -> dict[str, Any]:
 
 
 def merge(current: dict[str, Any], data: OrderData, *, message_id: str, sha256: str,
-          at: str) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+          at: str, terms: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     """(the order's new data, what changed: field -> [old, new]).
 
     Fields the new document gives replace the old ones; fields it leaves out are kept. Check
-    results and the document they came from describe the latest document."""
+    results and the document they came from describe the latest document; `terms` says which
+    document the order's terms now come from (kind, party, revision), and the history keeps a
+    line-by-line account of what a revision changed."""
     new = order_record(data)
     merged = {k: v for k, v in current.items() if k not in ("history",)}
     changes: dict[str, list[Any]] = {}
@@ -93,7 +95,7 @@ def merge(current: dict[str, Any], data: OrderData, *, message_id: str, sha256: 
         old = current.get(name)
         if name == "numbers":
             value = list(dict.fromkeys([*(old or []), *value]))
-        if _same(name, old, value):
+        if same(name, old, value):
             continue  # 21200 and 21200.00, or the same lines restated without amounts
         changes[name] = [old, value]
         merged[name] = value
@@ -101,10 +103,82 @@ def merge(current: dict[str, Any], data: OrderData, *, message_id: str, sha256: 
     merged["checks_failed"] = [c.name for c in data.checks_failed]
     merged["document"] = {"name": data.document, "source": data.source, "message_id": message_id,
                           "errors": list(data.errors)}
+    if terms is not None:
+        merged["terms"] = terms
     history = list(current.get("history", []))
     if changes or not history:
-        history.append({"at": at, "message_id": message_id, "sha256": sha256,
-                        "document": data.document, "source": data.source,
-                        "changes": changes if history else {}})
+        entry: dict[str, Any] = {"at": at, "message_id": message_id, "sha256": sha256,
+                                 "document": data.document, "source": data.source,
+                                 "changes": changes if history else {}}
+        if history and "lines" in changes:
+            entry["lines"] = line_differences(list(changes["lines"][0] or []), list(changes["lines"][1] or []))
+        if terms is not None:
+            entry["terms"] = terms
+        history.append(entry)
     merged["history"] = history
     return merged, changes
+
+
+def fingerprint(record: dict[str, Any]) -> str:
+    """A short digest of an order's terms and lines: it changes when they change."""
+    import hashlib
+    import json
+
+    keys = ("currency", "incoterm", "payment_terms", "delivery_date", "total")
+    lines = [[line.get(k) for k in ("item_code", "quantity", "unit_price")] for line in record.get("lines") or []]
+    data = json.dumps([[record.get(k) for k in keys], lines], default=str, sort_keys=True)
+    return hashlib.sha256(data.encode()).hexdigest()[:10]
+
+
+# --- comparing two documents of one order ----------------------------------------------------
+
+_TERMS = (("currency", "currency"), ("incoterm", "incoterm"), ("payment_terms", "payment terms"),
+          ("delivery_date", "delivery date"), ("total", "total"))
+_LINE_FIELDS = (("quantity", "quantity"), ("unit", "unit"), ("unit_price", "unit price"),
+                ("amount", "amount"))
+
+
+def _key(line: dict[str, Any], index: int) -> str:
+    code = str(line.get("item_code") or "").strip().upper()
+    return code or f"#{index + 1}"
+
+
+def _label(line: dict[str, Any], index: int) -> str:
+    code = line.get("item_code") or (line.get("description") or "")[:30]
+    return f"line {index + 1} {code}".rstrip()
+
+
+def _differs(field: str, a: Any, b: Any) -> bool:
+    if a in (None, "") or b in (None, ""):
+        return False  # one side does not say: nothing to compare
+    if field in ("quantity", "unit_price", "amount", "total"):
+        return to_decimal(a) != to_decimal(b)
+    return " ".join(str(a).split()).lower() != " ".join(str(b).split()).lower()
+
+
+def line_differences(old: list[dict[str, Any]], new: list[dict[str, Any]], old_name: str = "before",
+                     new_name: str = "now") -> list[str]:
+    """Line by line, in words: what changed, what is only on one side. Lines are matched by
+    item code, else by position."""
+    olds = {_key(line, i): (i, line) for i, line in enumerate(old)}
+    news = {_key(line, i): (i, line) for i, line in enumerate(new)}
+    out: list[str] = []
+    for key, (i, line) in news.items():
+        if key not in olds:
+            out.append(f"{_label(line, i)}: only {new_name}")
+            continue
+        _, before = olds[key]
+        for field, words in _LINE_FIELDS:
+            if _differs(field, before.get(field), line.get(field)):
+                out.append(f"{_label(line, i)}: {words} {before.get(field)} ({old_name}) vs "
+                           f"{line.get(field)} ({new_name})")
+    out += [f"{_label(line, i)}: only {old_name}" for key, (i, line) in olds.items() if key not in news]
+    return out
+
+
+def differences(po: dict[str, Any], pi: dict[str, Any]) -> list[str]:
+    """Every difference between the buyer's PO and our P/I that a merchandiser checks before
+    confirming: the terms, then each line."""
+    out = [f"{words} {po.get(field)} (PO) vs {pi.get(field)} (P/I)" for field, words in _TERMS
+           if _differs(field, po.get(field), pi.get(field))]
+    return out + line_differences(list(po.get("lines") or []), list(pi.get("lines") or []), "PO", "P/I")

@@ -12,6 +12,7 @@ import email.utils
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from email.message import EmailMessage
 
 from mailflow.model import Address, Message
@@ -76,3 +77,33 @@ def replace_text(raw: bytes, text: str) -> bytes:
             mail[name] = value
     mail.set_content(text)
     return mail.as_bytes()
+
+
+@dataclass(frozen=True)
+class Readable:
+    """A composed reply as a person reads it."""
+
+    headers: dict[str, str]
+    text: str
+    html_text: str
+    attachments: list[tuple[str, str, int]]  # (file name, content type, size)
+
+
+def readable(raw: bytes) -> Readable:
+    """The decoded text (quoted-printable and base64 undone), the HTML part as text, and the
+    attachments by name and size, for an approver who is not going to read MIME."""
+    import email
+
+    from mailflow.parse import html_to_text
+
+    mail = email.message_from_bytes(raw, policy=email.policy.default)
+    headers = {name: str(mail[name]) for name in ("From", "To", "Subject", "Date", "Message-ID",
+                                                    "In-Reply-To") if mail[name] is not None}
+    plain = mail.get_body(("plain",))
+    html = mail.get_body(("html",))
+    attachments = []
+    for part in mail.iter_attachments():
+        payload = part.get_payload(decode=True) or b""
+        attachments.append((part.get_filename() or "(no name)", part.get_content_type(), len(payload)))
+    return Readable(headers, str(plain.get_content()) if plain is not None else "",
+                    html_to_text(str(html.get_content())) if html is not None else "", attachments)

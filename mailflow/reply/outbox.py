@@ -5,6 +5,7 @@
       │  │        ├──▶ failed (5xx, or too many attempts): the server's answer kept
       │  ▼        └──▶ uncertain (the connection broke after the message went out)
      held ──▶ rejected
+     held/queued ──▶ superseded (a newer reply for a revised order replaces it)
 
 Exactly once: before a reply's last line goes to the server its row says `sending/data`; only
 then can the server have it. A restart finds a row left in `sending/connecting` (the process
@@ -29,8 +30,9 @@ SENT: Final = "sent"
 FAILED: Final = "failed"
 UNCERTAIN: Final = "uncertain"
 REJECTED: Final = "rejected"
+SUPERSEDED: Final = "superseded"  # a newer reply (for a revised order) replaces it: never sent
 
-STATES = (QUEUED, HELD, SENDING, SENT, FAILED, UNCERTAIN, REJECTED)
+STATES = (QUEUED, HELD, SENDING, SENT, FAILED, UNCERTAIN, REJECTED, SUPERSEDED)
 
 log = logging.getLogger("mailflow.outbox")
 

@@ -57,6 +57,9 @@ class OrderRow(Base):
     buyer: Mapped[str] = mapped_column(String(255), index=True)
     status: Mapped[str] = mapped_column(String(20), default="open")
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # grows with every change of the order's data: a held reply written from an older version
+    # is written again (see pipeline.refresh_replies)
+    version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
     aliases: Mapped[list[OrderAlias]] = relationship(back_populates="order")
     messages: Mapped[list[MessageRow]] = relationship(back_populates="order")
@@ -102,6 +105,7 @@ class MessageRow(Base):
     # SPF/DKIM/DMARC as our own mail server recorded them (Authentication-Results with our
     # authserv-id only: anyone can write such a header): {"spf": "pass", "dkim": "fail", …}
     auth_results: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True, nullable=True)
     order: Mapped[OrderRow | None] = relationship(back_populates="messages")
     attachments: Mapped[list[AttachmentRow]] = relationship(back_populates="message")
 
@@ -149,6 +153,47 @@ class OutboxRow(Base):
     # the server's answer to RCPT TO per recipient, from the last attempt; one refused for good
     # (5xx) is left out of the next attempt once a person approved sending to the others
     recipient_results: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # the document revision it answers ("4500871:po:1"): rate limits count per revision
+    revision_key: Mapped[str] = mapped_column(String(300), default="")
+    order_version: Mapped[int] = mapped_column(Integer, default=0)  # the order's version it was written from
+    superseded_by: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a newer reply replaces it
+    decided_by: Mapped[str] = mapped_column(String(200), default="")  # who approved or rejected it
+    action: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the rule's reply action: written again with it
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class DocumentRow(Base):
+    """One document of an order: a PO, our P/I, a B/L draft... with the party that sent it, its
+    revision, why it was recognised, and the order data read from it (if any)."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_row_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True, nullable=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    party: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(Text)  # the attachment's name, or "mail"
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    record: Mapped[dict[str, Any]] = mapped_column(default=dict)  # order data read from it
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class CaseRow(Base):
+    """A complaint as a case: its number (in the acknowledgement, found by search), its status,
+    and the mail of its thread."""
+
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True, nullable=True)
+    buyer: Mapped[str] = mapped_column(String(255), default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    closed_by: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class EventRow(Base):

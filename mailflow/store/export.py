@@ -47,17 +47,28 @@ mailflow {{ version }}. Every file named here is in this bundle; manifest.json l
 {% endfor %}</table>
 {% for check in data.checks or [] %}<p>Check {{ check.name }}: {{ "ok" if check.ok else "FAILED" }}: {{ check.detail }}</p>
 {% endfor %}{% endif %}
+{% if order.confirmation_differences %}<h2>Our P/I against the buyer's PO</h2>
+<ul>{% for d in order.confirmation_differences %}<li>{{ d }}</li>{% endfor %}</ul>{% endif %}
+{% if order.documents %}<h2>Documents</h2>
+<table><tr><th>Document</th><th>Revision</th><th>From</th><th>File</th><th>Recognised by</th></tr>
+{% for d in order.documents %}<tr><td>{{ d.name }}</td><td>{{ d.revision or "" }}</td><td>{{ d.party }}</td>
+<td>{{ d.file }}</td><td>{{ d.reason }}</td></tr>{% endfor %}</table>{% endif %}
 <h2>Messages</h2>
 <table><tr><th>Date (UTC)</th><th>Direction</th><th>Category</th><th>From</th><th>Subject</th>
-<th>Sender checks</th><th>Files</th></tr>
+<th>Why filed here</th><th>Sender checks</th><th>Files</th></tr>
 {% for m in messages %}<tr class="{{ m.direction }}"><td>{{ m.date }}</td><td>{{ m.direction }}</td>
 <td>{{ m.category }}</td><td>{{ m.from }}</td><td>{{ m.subject }}<br><small>{{ m.file }}</small></td>
-<td>{{ m.auth }}</td><td>{% for a in m.attachments %}{{ a }}<br>{% endfor %}</td></tr>
+<td>{{ m.why_here }}</td><td>{{ m.auth }}</td><td>{% for a in m.attachments %}{{ a }}<br>{% endfor %}</td></tr>
 {% endfor %}</table>
 <h2>Replies</h2>
-<table><tr><th>#</th><th>Template</th><th>State</th><th>To</th><th>Subject</th></tr>
+<table><tr><th>#</th><th>Template</th><th>State</th><th>Decided by</th><th>To</th><th>Subject</th></tr>
 {% for r in order.replies %}<tr><td>{{ r.id }}</td><td>{{ r.template }}</td><td>{{ r.state }}</td>
+<td>{{ r.decided_by or "" }} {{ r.decided_at or "" }}</td>
 <td>{{ r.to | join(", ") }}</td><td>{{ r.subject }}</td></tr>{% endfor %}</table>
+{% if order.events %}<h2>What people and mailflow did</h2>
+<table><tr><th>When (UTC)</th><th>What</th><th>Who</th><th>Detail</th></tr>
+{% for e in order.events %}<tr><td>{{ e.at }}</td><td>{{ e.kind }}</td><td>{{ e.by or "" }}</td>
+<td>{{ e.reason or e.note or (e.changed | join("; ") if e.changed else "") or (e.lines | join("; ") if e.lines else "") }}</td></tr>{% endfor %}</table>{% endif %}
 </body></html>
 """)
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.errors import MailflowError, NotFound
-from mailflow.reply.outbox import FAILED, HELD, QUEUED, REJECTED, SENDING, SENT, UNCERTAIN
+from mailflow.reply.outbox import FAILED, HELD, QUEUED, REJECTED, SENDING, SENT, SUPERSEDED, UNCERTAIN
 from mailflow.store import archive as paths
 from mailflow.store import search
 from mailflow.store.archive import Archive
@@ -209,14 +209,15 @@ class OutboxStore:
         self._set(reply_id, sent_copy=status, lease_until=None)
 
     def recent_reply(self, template: str, address: str, since: dt.datetime,
-                     order_id: int | None = None) -> bool:
-        """Whether this template already went (or waits to go) to this address about this
-        order (None: about no order) since then."""
+                     order_id: int | None = None, revision_key: str = "") -> bool:
+        """Whether this template was sent to this address about this order (None: about no
+        order) and this document revision since then. Only replies actually sent count: a held
+        or superseded one went nowhere."""
         same_order = OutboxRow.order_id.is_(None) if order_id is None else OutboxRow.order_id == order_id
         with self.sessions() as session:
             rows = session.scalars(select(OutboxRow.to_addrs).where(
-                OutboxRow.template == template, OutboxRow.created_at >= since, same_order,
-                OutboxRow.state.not_in((REJECTED, FAILED)))).all()
+                OutboxRow.template == template, OutboxRow.sent_at >= since, same_order,
+                OutboxRow.state.in_((SENT, SENDING)), OutboxRow.revision_key == revision_key)).all()
         return any(address.lower() in (a.lower() for a in to) for to in rows)
 
     # --- people ----------------------------------------------------------------------------
@@ -230,19 +231,21 @@ class OutboxStore:
         lowered = {a.lower() for a in ours}
         return next((r for r in rows if r.from_addr.lower() not in lowered), None)
 
-    def add_reply(self, answers_id: int, order_id: int | None, reply: Any) -> int:
+    def add_reply(self, answers_id: int, order_id: int | None, reply: Any, order_version: int = 0) -> int:
         with self.sessions() as session, session.begin():
             existing = session.scalar(select(OutboxRow).where(OutboxRow.message_id == reply.message_id))
             if existing is not None:
                 if existing.state in (HELD, QUEUED):  # composed again: the newer text wins
                     existing.raw, existing.subject, existing.state = reply.raw, reply.subject, reply.state
                     existing.reason, existing.updated_at = reply.reason, utcnow()
+                    existing.order_version = order_version
                     return existing.id
                 raise MailflowError(f"this reply was already {existing.state} (#{existing.id})")
             row = OutboxRow(message_id=reply.message_id, answers_id=answers_id, order_id=order_id,
                             template=reply.template, language=reply.language,
                             to_addrs=[a.addr for a in reply.to], subject=reply.subject, raw=reply.raw,
-                            state=reply.state, reason=reply.reason)
+                            state=reply.state, reason=reply.reason, order_version=order_version,
+                            action=dict(reply.action))
             session.add(row)
             session.flush()
             session.add(EventRow(kind="reply-composed", order_id=order_id, message_row_id=answers_id,
@@ -269,33 +272,38 @@ class OutboxStore:
             row.next_attempt_at, row.updated_at = None, utcnow()
             return row
 
-    def approve(self, reply_id: int) -> OutboxRow:
-        """held (or uncertain, after a person checked it was not delivered) -> queued."""
+    def approve(self, reply_id: int, by: str) -> OutboxRow:
+        """held (or uncertain, after a person checked it was not delivered) -> queued; who
+        approved it, and when, is kept with the reply and on the order's timeline."""
         with self.sessions() as session, session.begin():
             row = self._reply(session, reply_id)
+            if row.state == SUPERSEDED:
+                raise MailflowError(f"reply #{reply_id} was superseded by #{row.superseded_by}, written "
+                                    "for a newer version of the order: approve that one")
             if row.state not in (HELD, UNCERTAIN, FAILED):
                 raise MailflowError(f"reply #{reply_id} is {row.state}; only held, uncertain or "
                                     "failed replies can be approved")
-            before = row.state
-            row.state, row.reason, row.next_attempt_at, row.updated_at = QUEUED, "", None, utcnow()
-            row.attempts = 0
+            before, now = row.state, utcnow()
+            row.state, row.reason, row.next_attempt_at, row.updated_at = QUEUED, "", None, now
+            row.attempts, row.decided_by, row.decided_at = 0, by, now
             session.add(EventRow(kind="reply-approved", order_id=row.order_id,
                                  message_row_id=row.answers_id,
-                                 detail={"outbox_id": row.id, "was": before}))
+                                 detail={"outbox_id": row.id, "was": before, "by": by}))
             return row
 
-    def reject(self, reply_id: int, reason: str) -> OutboxRow:
+    def reject(self, reply_id: int, reason: str, by: str) -> OutboxRow:
         with self.sessions() as session, session.begin():
             row = self._reply(session, reply_id)
             if row.state in (SENT, SENDING):
                 raise MailflowError(f"reply #{reply_id} is {row.state}; it cannot be rejected")
-            row.state, row.reason, row.updated_at = REJECTED, reason, utcnow()
+            now = utcnow()
+            row.state, row.reason, row.updated_at, row.decided_by, row.decided_at = REJECTED, reason, now, by, now
             session.add(EventRow(kind="reply-rejected", order_id=row.order_id,
                                  message_row_id=row.answers_id,
-                                 detail={"outbox_id": row.id, "reason": reason}))
+                                 detail={"outbox_id": row.id, "reason": reason, "by": by}))
             return row
 
-    def replace_reply(self, reply_id: int, raw: bytes, subject: str) -> None:
+    def replace_reply(self, reply_id: int, raw: bytes, subject: str, by: str) -> None:
         """A person edited the text: same Message-ID and threading, new body."""
         with self.sessions() as session, session.begin():
             row = self._reply(session, reply_id)
@@ -304,4 +312,4 @@ class OutboxStore:
                                     "replies can be edited")
             row.raw, row.subject, row.updated_at = raw, subject, utcnow()
             session.add(EventRow(kind="reply-edited", order_id=row.order_id,
-                                 message_row_id=row.answers_id, detail={"outbox_id": row.id}))
+                                 message_row_id=row.answers_id, detail={"outbox_id": row.id, "by": by}))

@@ -55,11 +55,32 @@ def bigrams(body: str) -> set[tuple[str, str]]:
     return {(a, b) for a, b in itertools.pairwise(body) if is_cjk(a) and is_cjk(b)}
 
 
+_NUMBER_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9][A-Za-z0-9./_-]{2,40}(?![A-Za-z0-9])")
+MAX_KEYS = 300  # number spellings added per message
+KEY_SCAN = 200_000  # characters of a message read for them
+
+
+def number_keys(texts: Sequence[str]) -> list[str]:
+    """Order, P/I and B/L numbers written with separators (`BW-2026-0457`, `PO/4500871`) in the
+    form correlation compares them in (`BW20260457`), so that either spelling finds the other."""
+    keys: dict[str, None] = {}
+    for piece in texts:
+        for found in _NUMBER_LIKE.finditer(piece[:KEY_SCAN]):
+            token = found.group(0)
+            key = alias_key(token)
+            if key != token.upper() and len(key) >= 4 and any(c.isdigit() for c in key):
+                keys[key] = None
+                if len(keys) >= MAX_KEYS:
+                    return list(keys)
+    return list(keys)
+
+
 def document(subject: str, body: str, addresses: Sequence[str], names: Sequence[str],
              attachment_texts: Sequence[str], numbers: Sequence[str], buyer: str) -> str:
-    """The text one message is found by."""
+    """The text one message is found by (numbers also in their compared form)."""
     parts = [subject, *addresses, *names, buyer, *numbers, body, *attachment_texts]
-    return "\n".join(p for p in parts if p)
+    keys = number_keys([subject, *numbers, body, *attachment_texts])
+    return "\n".join([*(p for p in parts if p), *([" ".join(keys)] if keys else [])])
 
 
 def index(session: Session, message_row_id: int, body: str) -> None:
@@ -88,13 +109,22 @@ def parse_query(raw: str) -> Query:
     if len(cleaned) > MAX_QUERY:
         raise QueryError(f"the search is longer than {MAX_QUERY} characters")
     terms = [t.strip("\"'()") or t for t in cleaned.split()]
-    terms = list(dict.fromkeys(t.lower() for t in terms if t))
+    terms = list(dict.fromkeys(_number_form(t).lower() for t in terms if t))
     if len(terms) > MAX_TERMS:
         raise QueryError(f"the search has more than {MAX_TERMS} words")
     long = tuple(t for t in terms if len(t) >= 3)
     short = [t for t in terms if len(t) < 3]
     return Query(long, tuple(t for t in short if all(is_cjk(c) for c in t)),
                  tuple(t for t in short if not all(is_cjk(c) for c in t)))
+
+
+def _number_form(term: str) -> str:
+    """`BW-2026-0457` searched as `BW20260457`, the form every number is indexed in too."""
+    if any(c.isdigit() for c in term) and _NUMBER_LIKE.fullmatch(term) and not term.isalnum():
+        key = alias_key(term)
+        if len(key) >= 4:
+            return key
+    return term
 
 
 @dataclass(frozen=True)

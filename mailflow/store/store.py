@@ -21,15 +21,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from mailflow import documents
 from mailflow.correlate import KnownOrder, alias_key
 from mailflow.errors import StoreError
-from mailflow.extract import record as order_record
 from mailflow.model import Outcome, Quarantined
 from mailflow.store import archive as paths
 from mailflow.store import migrations, search
 from mailflow.store.archive import Archive
 from mailflow.store.db import (
     AttachmentRow,
+    CaseRow,
+    DocumentRow,
     EventRow,
     MessageRow,
     OrderAlias,
@@ -41,6 +43,7 @@ from mailflow.store.db import (
 )
 from mailflow.store.leases import Leases, exclusive, new_owner
 from mailflow.store.outbox import OutboxStore
+from mailflow.store.records import RecordStore
 from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
 
 
@@ -53,14 +56,17 @@ class Applied:
     order_folder: str | None
     new_order: bool
     order_id: int | None = None
+    order_changed: bool = False  # the order's data (or its P/I) changed: waiting replies are rewritten
+    case: str = ""  # the complaint case it opened or joined
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(dt.UTC) if value else None
 
 
-class Store(OutboxStore):
-    def __init__(self, database_url: str, archive_root: Path, claim_seconds: float = 30.0) -> None:
+class Store(OutboxStore, RecordStore):
+    def __init__(self, database_url: str, archive_root: Path, claim_seconds: float = 30.0,
+                 history_days: int = 90) -> None:
         url = make_url(database_url)
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -75,6 +81,7 @@ class Store(OutboxStore):
         self.ledger = SyncLedger(self.sessions)
         self.owner = new_owner()  # this process, as the owner of folders and claims
         self.claim_seconds = claim_seconds
+        self.history_days = history_days  # pre-order mail of this age joins an order it answers
         self.database_path = Path(url.database) if url.get_backend_name() == "sqlite" and \
             url.database not in (None, "", ":memory:") else None
 
@@ -164,9 +171,12 @@ class Store(OutboxStore):
 
     def apply(self, outcome: Outcome, aliases: Sequence[str] = (), position: Position | None = None,
               source_actions: Sequence[dict[str, Any]] = ()) -> Applied:
-        """File one message: files, rows, replies, the source position and the server actions
-        to carry out after the commit, all or nothing."""
+        """File one message: files, rows, documents, the order's terms, the case, replies, the
+        source position and the server actions to carry out after the commit, all or nothing.
+        Mail that joins a new order from before it is moved there, its old files removed after
+        the commit."""
         message = outcome.message
+        leftovers: list[str] = []
         with self.sessions() as session, session.begin():
             if position is not None:
                 advance_in(session, position, self.ledger.fences.get(position.source))
@@ -176,14 +186,12 @@ class Store(OutboxStore):
                 return Applied("duplicate", existing.id, existing.path,
                                order.number if order else None, order.folder if order else None, False)
             order_row, new_order = self._order_for(session, outcome, aliases)
-            if order_row is not None and (not outcome.order_data.empty or outcome.order_data.errors):
-                self._record_order_data(session, order_row, outcome)
             folder = (paths.order_folder(order_row.folder) if order_row
                       else paths.unfiled_folder(message.date))
-            mail_rel = paths.mail_path(folder, message.date, "in", message.sha256)
+            mail_rel = paths.mail_path(folder, message.date, outcome.direction, message.sha256)
             self.archive.write(mail_rel, outcome.raw.data)
             row = MessageRow(
-                sha256=message.sha256, message_id=message.message_id, direction="in",
+                sha256=message.sha256, message_id=message.message_id, direction=outcome.direction,
                 subject=message.subject,
                 from_addr=message.sender.addr if message.sender else "",
                 from_name=message.sender.name if message.sender else "",
@@ -191,7 +199,7 @@ class Store(OutboxStore):
                 date=_utc(message.date), in_reply_to=message.in_reply_to,
                 references=list(message.references), category=outcome.decision.category,
                 rule=outcome.decision.rule, decision=decision_json(outcome),
-                buyer=outcome.order.buyer if outcome.order else "",
+                buyer=outcome.order.buyer if outcome.order else outcome.buyer,
                 order_id=order_row.id if order_row else None,
                 correlation=outcome.order.how if outcome.order else "",
                 path=str(mail_rel), size=message.size, origin=outcome.raw.origin.describe(),
@@ -199,6 +207,8 @@ class Store(OutboxStore):
                 auth_results=dict(outcome.auth_results))
             session.add(row)
             session.flush()
+            changed = self._record_documents(session, order_row, row, outcome)
+            case = self._open_case(session, outcome, row, order_row)
             for att in message.attachments:
                 att_rel = paths.attachment_path(folder, att)
                 self.archive.write(att_rel, att.payload)
@@ -213,29 +223,42 @@ class Store(OutboxStore):
                 [a.name for a in (*message.from_, *message.to, *message.cc)] +
                 [a.filename for a in message.attachments],
                 [a.text for a in message.attachments if a.text] + list(outcome.document_texts),
-                numbers, row.buyer))
+                [*numbers, *([case] if case else [])], row.buyer))
             if position is not None:
                 add_actions_in(session, position, row.id, source_actions, message.message_id)
             for reply in outcome.replies:
-                session.add(OutboxRow(
+                reply_row = OutboxRow(
                     message_id=reply.message_id, answers_id=row.id,
                     order_id=order_row.id if order_row else None, template=reply.template,
                     language=reply.language, to_addrs=[a.addr for a in reply.to],
-                    subject=reply.subject, raw=reply.raw, state=reply.state, reason=reply.reason))
+                    subject=reply.subject, raw=reply.raw, state=reply.state, reason=reply.reason,
+                    revision_key=outcome.revision_key, action=dict(reply.action),
+                    order_version=order_row.version if order_row else 0)
+                session.add(reply_row)
+                session.flush()
+                if reply.supersedes and order_row is not None:
+                    self._supersede(session, order_row.id, reply.template, reply_row.id)
             session.add(EventRow(kind="filed", message_row_id=row.id,
                                  order_id=order_row.id if order_row else None,
                                  detail={"category": outcome.decision.category,
                                          "rule": outcome.decision.rule, "path": str(mail_rel),
-                                         "correlation": row.correlation}))
+                                         "correlation": row.correlation, "direction": outcome.direction,
+                                         "documents": [d.kind for d in outcome.documents],
+                                         **({"case": case} if case else {})}))
             for suppressed in outcome.suppressed:
                 session.add(EventRow(kind="reply-suppressed", message_row_id=row.id,
                                      order_id=order_row.id if order_row else None,
                                      detail={"template": suppressed.template,
                                              "reason": suppressed.reason}))
+            if new_order and order_row is not None and any(
+                    d.kind in (*documents.ORDER_KINDS, *documents.CONFIRMATION_KINDS) for d in outcome.documents):
+                leftovers = self._adopt_history(session, order_row, row, outcome, self.history_days)
             applied = Applied("filed", row.id, str(mail_rel),
                               order_row.number if order_row else None,
                               order_row.folder if order_row else None, new_order,
-                              order_row.id if order_row else None)
+                              order_row.id if order_row else None, changed, case)
+        for path in leftovers:  # committed: the old copies of mail that joined the order go
+            self.archive.remove(path)
         return applied
 
     def _order_for(self, session: Session, outcome: Outcome,
@@ -255,21 +278,6 @@ class Store(OutboxStore):
             new = True
         self._add_aliases(session, order, [ref.number, *aliases])
         return order, new
-
-    def _record_order_data(self, session: Session, order: OrderRow, outcome: Outcome) -> None:
-        """A document's order data merged into the order; what a later document changed is
-        kept in the history and as an event on the timeline."""
-        message = outcome.message
-        had = bool((order.data or {}).get("history"))
-        merged, changes = order_record.merge(dict(order.data or {}), outcome.order_data,
-                                             message_id=message.message_id, sha256=message.sha256,
-                                             at=utcnow().isoformat())
-        order.data = merged
-        if had and changes:
-            session.add(EventRow(kind="order-updated", order_id=order.id,
-                                 detail={"message_id": message.message_id,
-                                         "document": outcome.order_data.document,
-                                         "changes": changes}))
 
     def order_data(self, order_id: int) -> dict[str, Any]:
         """An order's record as filed (lines, terms, checks, history)."""
@@ -312,6 +320,12 @@ class Store(OutboxStore):
         self.archive.write_json(paths.order_folder(summary["folder"]) / "order.json", summary)
 
     def order_summary(self, order_id: int) -> dict[str, Any]:
+        """The order as order.json, `order show --json` and the export give it: its data (the
+        buyer's terms), its documents, how our P/I differs from the PO, every message in and
+        out with why it was filed here, the replies with who decided on them, the cases and the
+        events (approvals, assignments, revisions)."""
+        from mailflow.extract.record import differences
+
         with self.sessions() as session:
             order = session.get(OrderRow, order_id)
             assert order is not None
@@ -319,21 +333,44 @@ class Store(OutboxStore):
                                        .order_by(MessageRow.date, MessageRow.id)).all()
             outbox = session.scalars(select(OutboxRow).where(OutboxRow.order_id == order_id)
                                      .order_by(OutboxRow.id)).all()
+            docs = session.scalars(select(DocumentRow).where(DocumentRow.order_id == order_id)
+                                   .order_by(DocumentRow.id)).all()
+            cases = session.scalars(select(CaseRow).where(CaseRow.order_id == order_id)
+                                    .order_by(CaseRow.id)).all()
+            events = session.scalars(select(EventRow).where(EventRow.order_id == order_id,
+                                                            EventRow.kind != "filed")
+                                     .order_by(EventRow.at, EventRow.id)).all()
+            message_ids = {m.id: m.message_id for m in messages}
+            confirmation = next((d.record for d in reversed(docs) if d.kind in documents.CONFIRMATION_KINDS
+                                 and d.record), None)
+            data = dict(order.data or {})
             return {
                 "order": order.number, "folder": order.folder, "buyer": order.buyer,
                 "status": order.status, "aliases": sorted(a.number for a in order.aliases),
-                "data": order.data,
+                "version": order.version, "data": data,
+                "confirmation_differences": differences(data, confirmation) if confirmation and data else [],
+                "documents": [{"kind": d.kind, "name": documents.NAMES.get(d.kind, d.kind), "party": d.party,
+                               "file": d.name, "revision": d.revision, "reason": d.reason,
+                               "message_id": message_ids.get(d.message_row_id, ""),
+                               "read": bool(d.record)} for d in docs],
+                "cases": [{"case": c.number, "status": c.status, "closed_by": c.closed_by or None,
+                           "note": c.note or None} for c in cases],
                 "messages": [{"date": m.date.isoformat() if m.date else None,
                               "direction": m.direction, "category": m.category,
-                              "from": m.from_addr, "subject": m.subject,
+                              "from": m.from_addr, "subject": m.subject, "rule": m.rule,
+                              "why_here": m.correlation,
                               "message_id": m.message_id, "sha256": m.sha256, "path": m.path,
                               "authentication": dict(m.auth_results or {}),
                               "attachments": [a.path for a in m.attachments]} for m in messages],
                 "replies": [{"id": r.id, "template": r.template, "state": r.state,
                              "to": r.to_addrs, "subject": r.subject, "reason": r.reason,
+                             "decided_by": r.decided_by or None,
+                             "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+                             "superseded_by": r.superseded_by,
                              "created_at": r.created_at.isoformat() if r.created_at else None,
                              "sent_at": r.sent_at.isoformat() if r.sent_at else None}
                             for r in outbox],
+                "events": [{"at": e.at.isoformat(), "kind": e.kind, **dict(e.detail or {})} for e in events],
             }
 
     # --- quarantine ----------------------------------------------------------------------
@@ -378,7 +415,7 @@ class Store(OutboxStore):
 
     # --- moving a message to an order by hand --------------------------------------------
 
-    def assign(self, message_ref: str, number: str) -> Applied:
+    def assign(self, message_ref: str, number: str, by: str = "") -> Applied:
         """File a message (and its attachments) under an order, creating it if needed.
 
         The store's rule holds here too: the files are copied to their new place first, the
@@ -419,7 +456,7 @@ class Store(OutboxStore):
                     att.path = str(target)
             session.add(EventRow(kind="assigned", message_row_id=row.id, order_id=order.id,
                                  detail={"from": row.path, "to": str(new_mail),
-                                         "previous_order": row.order_id}))
+                                         "previous_order": row.order_id, "by": by}))
             row.path, row.order_id, row.correlation = str(new_mail), order.id, "assigned by hand"
             row.buyer = row.buyer or order.buyer
             for reply in session.scalars(select(OutboxRow).where(OutboxRow.answers_id == row.id)):

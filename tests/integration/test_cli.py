@@ -116,11 +116,13 @@ def test_archive_keeps_raw_bytes_and_replies_wait_in_the_outbox(desk: Path) -> N
     _, output = cli(desk, "outbox", "list", "--json")
     replies = json.loads(output)
     assert replies, "the example mailbox should queue or hold replies"
-    assert {r["state"] for r in replies} <= {"queued", "held"}
-    held = [r for r in replies if r["template"] == "order_confirmation"]
-    assert held and all(r["state"] == "held" for r in held)
+    assert {r["state"] for r in replies} <= {"queued", "held", "superseded"}
+    confirmations = [r for r in replies if r["template"] == "order_confirmation"]
+    # a later confirmation about the same order replaces an earlier one that was never sent
+    assert confirmations and all(r["state"] in ("held", "superseded") for r in confirmations)
+    assert all("superseded by reply #" in r["reason"] for r in confirmations if r["state"] == "superseded")
     assert all(not r["to"][0].endswith("acme.example") for r in replies)
-    code, shown = cli(desk, "outbox", "show", str(replies[0]["id"]))
+    code, shown = cli(desk, "outbox", "show", str(replies[0]["id"]), "--raw")
     assert code == 0
     assert "Auto-Submitted: auto-replied" in shown and "In-Reply-To:" in shown
 
@@ -386,3 +388,19 @@ def test_errors_are_one_line_with_their_exit_code_and_ctrl_c_is_130(desk: Path, 
                                      "(run with --traceback for the details)")
     result = runner.invoke(main, ["--config", str(desk), "--traceback", "search", "spunlace"])
     assert isinstance(result.exception, ZeroDivisionError)
+
+
+def test_bad_arguments_and_bad_documents_are_one_line(desk: Path, tmp_path: Path) -> None:
+    from tests import pdfs
+
+    runner = CliRunner()
+    undecodable = b"\xff\xfe".decode("utf-8", "surrogateescape")  # as Python hands over such argv
+    for args in (["search", undecodable], ["order", "show", undecodable[:1]]):
+        result = runner.invoke(main, ["--config", str(desk), *args])
+        assert result.exit_code == 2 and "is not valid UTF-8 text" in result.output, args
+        assert "Traceback" not in result.output
+    assert runner.invoke(main, ["--config", str(desk), "search", "foo", "--until", "9999-12-31"]).exit_code == 0
+    broken = pdfs.write_broken_pdfs(tmp_path / "pdfs")["zero_width"]
+    result = runner.invoke(main, ["--config", str(desk), "extract", str(broken)])
+    assert result.exit_code == 1 and "ZeroDivisionError" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

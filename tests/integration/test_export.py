@@ -106,7 +106,7 @@ def test_order_list_filters_and_json(bundle: tuple[Path, Path]) -> None:
     assert shown["data"]["lines"] and shown["data"]["total"]
     dates = [m["date"] for m in shown["messages"]]
     assert dates == sorted(dates)  # the timeline, oldest first
-    assert {r["state"] for r in shown["replies"]} == {"held"}
+    assert {r["state"] for r in shown["replies"]} == {"held", "superseded"}  # a later confirmation replaced one
 
 
 def test_a_signed_bundle_fails_when_its_manifest_is_rewritten(tmp_path: Path,

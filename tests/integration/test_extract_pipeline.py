@@ -140,6 +140,8 @@ def test_a_price_under_the_floor_holds_the_confirmation(tmp_path: Path, hold_des
         desk.close()
     reply = handled.outcome.replies[0]  # type: ignore[union-attr]
     assert reply.state == "held" and "hold_if" not in reply.reason and "checks_failed" in reply.reason
+    # the concrete reason, not only the rule: which line, which price, which floor
+    assert f"price floor: line 1 {cheap.item_code}: unit price {cheap.unit_price} is under" in reply.reason
     data = order_of(store, "PO-2026-0600")
     store.close()
     assert data["checks_failed"] == ["price_floor"]

@@ -169,8 +169,13 @@ def test_no_reply_to_auto_replies_bounces_and_lists(tmp_path: Path, database_url
 
 def test_one_reply_per_template_and_address_and_an_hourly_cap(
         tmp_path: Path, database_url: str, smtp_server: SmtpServer) -> None:
+    """The same template to the same address about the same order within 24 h is suppressed
+    once one was sent (a held or queued one went nowhere, so it does not count); the hourly cap
+    stops the rest."""
     config = desk(tmp_path, database_url, smtp_server.port, "reply: {max_per_hour: 1}\n")
     drop(config, "a.eml", INQUIRY)
+    cli(config, "run", "--once")
+    assert "sent 1" in cli(config, "outbox", "send").output
     drop(config, "b.eml", mail("Another inquiry", "Please quote 50gsm as well.",
                                sender="tom@northwind.example", message_id="inq-2@northwind.example"))
     drop(config, "c.eml", mail("Inquiry", "Please quote wipes.", sender="ann@harbor.example",
@@ -241,6 +246,19 @@ def test_a_sent_reply_is_copied_to_the_imap_sent_folder(
         found = client.search(["HEADER", "Message-ID", row["message_id"]])
         assert len(found) == 1
         assert b"\\Seen" in client.get_flags(found)[found[0]]
+    finally:
+        client.logout()
+    # a sender that stopped after appending, before it could say so, copies again: never twice
+    store = Store(sqlite_url, config.parent / "var" / "archive")
+    try:
+        store.reply_sent_copy(row["id"], "failed")
+    finally:
+        store.close()
+    cli(config, "outbox", "send")
+    client = dovecot.client("desk")
+    try:
+        client.select_folder(f"Sent-{imap_folder}", readonly=True)
+        assert len(client.search(["HEADER", "Message-ID", row["message_id"]])) == 1
     finally:
         client.logout()
 

@@ -92,7 +92,7 @@ def test_a_template_that_fails_on_every_mail_stops_the_check(tmp_path: Path) -> 
                                              encoding="utf-8")
     templates = ReplyTemplates(folder)
     templates.check()  # it compiles
-    from mailflow.pipeline import sample_contexts
+    from mailflow.reply.plan import sample_contexts
 
     config = load_config(_config(tmp_path))
     with pytest.raises(ReplyTemplateError) as caught:
@@ -111,7 +111,7 @@ def test_a_hold_if_that_cannot_be_evaluated_holds_with_the_reason(tmp_path: Path
     """README's own margin rule on an order without a total: `order.total > 50000` raises on
     None; the reply is held and the reason says why."""
     from mailflow.model import LineItem
-    from mailflow.pipeline import _hold_if
+    from mailflow.reply.plan import _hold_if
 
     data = OrderData(numbers=("4500871",), lines=(LineItem("A", "x"),))  # read, but no total
     holds = _hold_if("order.checks_failed or order.total > 50000", data, "reply.hold_if")

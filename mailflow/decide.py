@@ -1,0 +1,285 @@
+"""What the desk does with a prepared mail: who sent it, its documents, the checks on its order
+data, the order it belongs to, the complaint case, and the replies it gets.
+
+Reads the store through `lookup` (correlation, the order as filed, earlier replies), writes
+nothing: when a write loses a race to another daemon, the mail is decided again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from mailflow import authresults, documents
+from mailflow.config import Buyer, Config
+from mailflow.correlate import (
+    KnownOrder,
+    OrderLookup,
+    alias_key,
+    aliases_in,
+    correlate,
+    find_numbers,
+    untrusted_token,
+)
+from mailflow.extract import record as order_record
+from mailflow.intake import Prepared
+from mailflow.model import CaseRef, Decision, DocumentFacts, Message, OrderData, OrderRef, Outcome, RawMail
+from mailflow.reply.plan import ReplyFacts, SenderFacts, case_number, plan_replies
+
+if TYPE_CHECKING:
+    from mailflow.pipeline import Desk
+
+log = logging.getLogger("mailflow.pipeline")
+
+_CASE = re.compile(r"\bC\d{6}-[0-9A-F]{4,8}\b")
+
+
+def ours(address: str, config: Config) -> bool:
+    """Whether an address is one of our own (the desk, a colleague, our domain)."""
+    address = address.lower()
+    return (address == config.identity.address.lower()
+            or address in (a.lower() for a in config.identity.other_addresses)
+            or address.rpartition("@")[2] == config.identity.domain)
+
+
+def buyer_of(message: Message, config: Config) -> tuple[str, Buyer | None]:
+    """The configured buyer a mail is from (or, for mail we sent, to), else that side's domain."""
+    outgoing = message.sender is not None and ours(message.sender.addr, config)
+    others = [a for a in (*message.to, *message.cc) if not ours(a.addr, config)] if outgoing else \
+        [a for a in message.from_[:1]]
+    if not others:
+        return "", None
+    party = others[0]
+    for buyer in config.buyers:
+        if party.addr in (a.lower() for a in buyer.addresses) or party.domain in (
+                d.lower().lstrip("@") for d in buyer.domains):
+            return buyer.name, buyer
+    return party.domain, None
+
+
+def _configured(config: Config, name: str) -> Buyer | None:
+    return next((b for b in config.buyers if b.name == name), None)
+
+
+def _buyer_domains(buyer_name: str, buyer: Buyer | None) -> frozenset[str]:
+    if buyer is not None:
+        return frozenset(d.lower().lstrip("@") for d in buyer.domains) | frozenset(
+            a.rpartition("@")[2].lower() for a in buyer.addresses)
+    return frozenset([buyer_name.lower()]) if buyer_name else frozenset()
+
+
+def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) -> tuple[Outcome, list[str]]:
+    """What the desk does with a prepared mail (see the module's docstring)."""
+    config = desk.config
+    message, decision = prepared.message, prepared.decision
+    outgoing = message.sender is not None and ours(message.sender.addr, config)
+    buyer_name, buyer = buyer_of(message, config)
+    usual = buyer.currency if buyer and buyer.currency else _usual_currency(lookup, buyer_name)
+    order_data = desk.extractor.check(prepared.order_data, message, usual_currency=usual)
+    for error in order_data.errors:
+        log.warning("extraction: %s (message <%s>)", error, message.message_id)
+    refused = "" if outgoing else untrusted_token(message, lookup, desk.token, buyer_name,
+                                                  functools.partial(_is_party, config, lookup))
+    texts = {d.name: d.text for d in prepared.documents if d.text}
+
+    def party_for(order: OrderRef | None, category: str) -> str:
+        """Who sent the mail in the order's terms: the buyer is the order's buyer (a bank's or
+        a forwarder's mail that joins the order is not the buyer's)."""
+        owner, configured = (order.buyer, _configured(config, order.buyer)) if order else (buyer_name, buyer)
+        return documents.party_of(message, outgoing, _buyer_domains(owner, configured), category)[0]
+
+
+    def place(decision: Decision) -> OrderRef | None:
+        if refused:
+            return None
+        return correlate(message, decision, order_data, buyer_name, lookup, desk.patterns, desk.token)
+
+    order = place(decision)
+    party = party_for(order, decision.category)
+    docs = documents.detect(message, decision.category, party, texts)  # type: ignore[arg-type]
+    case = _case_of(message, lookup)
+    if desk.rules.reads_order:  # rules that test the order see it, and where it stands, now
+        opens = _opens_order(message, order_data, order, lookup, desk)
+        facts = order_facts(order_data, order, _stored_order(lookup, order), docs, case, opens)
+        again = desk.rules.classify(message, facts)
+        if _placing(again) != _placing(decision):
+            order = place(again)
+            opens = _opens_order(message, order_data, order, lookup, desk)
+            facts = order_facts(order_data, order, _stored_order(lookup, order), docs, case, opens)
+            again = desk.rules.classify(message, facts)
+        decision = again
+        party = party_for(order, decision.category)
+        docs = documents.detect(message, decision.category, party, texts)  # type: ignore[arg-type]
+    if refused:
+        log.warning("%s (message <%s>)", refused, message.message_id)
+        message = dataclasses.replace(message, warnings=(*message.warnings, refused))
+        decision = dataclasses.replace(decision, tags=tuple(dict.fromkeys((*decision.tags, "suspicious"))))
+    case_ref = None
+    if decision.category == "complaint":
+        case_ref = case or CaseRef(case_number(message), None, "new complaint")
+    files_to_order = any(a.params.get("to") == "order" for a in decision.wants("file"))
+    # only an order found by its number (or new) learns the other numbers a message gives:
+    # a reply in a thread may mention another order's number in passing
+    learns = order is not None and order.by in ("number", "new") and files_to_order
+    aliases = aliases_in(message, order_data, desk.patterns) if learns else []
+    stored = _stored_order(lookup, order) or {}
+    record = current_record(stored, order_data, party, docs, order)
+    auth = authresults.ours(message.header_values("Authentication-Results"), config.identity.authserv_ids)
+    revision_key = _revision_key(order, docs, record)
+    reply_facts = ReplyFacts(order=order, record=record, buyer=buyer,
+                       sender=SenderFacts(first_contact=_first_contact(message, buyer, lookup),
+                                          dmarc=auth.get("dmarc", "")),
+                       case_number=case_ref.number if case_ref else "", revision_key=revision_key,
+                       confirmation=_confirmation(lookup, order, docs, order_data, party))
+    replies, suppressed = plan_replies(message, decision, reply_facts, desk.planner,
+                                       _replied_recently(lookup, config.reply.same_reply_hours))
+    outcome = Outcome(raw=raw, message=message, decision=decision, order_data=order_data,
+                      order=order, replies=tuple(replies), suppressed=tuple(suppressed),
+                      source_actions=tuple(decision.wants("imap")), auth_results=auth,
+                      document_texts=tuple(d.text for d in prepared.documents if d.text and not d.error),
+                      direction="out" if outgoing else "in", documents=tuple(docs), case=case_ref,
+                      revision_key=revision_key, party=party, buyer=buyer_name)
+    return outcome, aliases
+
+
+def _placing(decision: Decision) -> tuple[bool, bool]:
+    """What correlation depends on in a decision: whether it files to an order, and extracts."""
+    return (any(a.params.get("to") == "order" for a in decision.wants("file")), bool(decision.wants("extract")))
+
+
+def current_record(stored: dict[str, Any], data: OrderData, party: str,
+                   docs: list[DocumentFacts] | tuple[DocumentFacts, ...], order: OrderRef | None) -> dict[str, Any]:
+    """The order's data as it stands once this mail is filed (what replies are written from)."""
+    if data.empty or not documents.sets_terms(party, docs, stored, data):
+        return dict(stored) if stored else (order_record.order_record(data) if order is None else {})
+    merged, _ = order_record.merge(stored, data, message_id="", sha256="", at="")
+    return merged
+
+
+def _opens_order(message: Message, data: OrderData, order: OrderRef | None, lookup: OrderLookup,
+                 desk: Desk) -> bool:
+    """Whether filing this mail to an order would open one: it gives an order number (extracted,
+    or in its own text) that no order has yet."""
+    if order is not None:
+        return order.existing_id is None
+    numbers = [f for f in find_numbers(message, data, desk.patterns) if f.where != "quoted text"]
+    if not numbers:
+        return False
+    known = lookup.orders_with_aliases([alias_key(f.number) for f in numbers])
+    return not any(known.get(alias_key(f.number)) for f in numbers)
+
+
+def order_facts(data: OrderData, order: OrderRef | None, stored: dict[str, Any] | None,
+                docs: list[DocumentFacts], case: CaseRef | None, opens: bool = False) -> dict[str, Any]:
+    """What rules' `order:` conditions see: the data read from this mail, and where the order
+    stands: `known` (an order we have), `new` (this mail opens one), `revision` (it revises the
+    buyer's PO: a revision mark, or other lines or total than on file), `documents` (their
+    kinds), `in_case` (a reply in an open complaint's thread)."""
+    facts = order_record.facts(data)
+    known = order is not None and order.existing_id is not None
+    order_docs = [d for d in docs if d.kind in documents.ORDER_KINDS and d.party == "buyer"]
+    revision = False
+    if known and order_docs and stored:
+        terms = stored.get("terms") or {}
+        newer = max(d.revision for d in order_docs) > int(terms.get("revision") or 0)
+        record = order_record.order_record(data)
+        changed = any(not order_record.same(name, stored.get(name), record[name])
+                      for name in ("lines", "total") if name in record and stored.get(name) is not None)
+        revision = newer or changed
+    facts.update(known=known, new=opens, revision=revision,
+                 documents=[d.kind for d in docs], in_case=case is not None and case.existing_id is not None)
+    return facts
+
+
+def _revision_key(order: OrderRef | None, docs: tuple[DocumentFacts, ...] | list[DocumentFacts],
+                  record: dict[str, Any]) -> str:
+    """The document revision replies answer: rate limits count per revision, so a revised PO is
+    confirmed again while a loop about one revision is stopped."""
+    order_docs = [d for d in docs if d.kind in documents.ORDER_KINDS]
+    if order is None or not order_docs:
+        return ""
+    version = order_record.fingerprint(record)
+    return f"{order.number}:{order_docs[0].kind}:{order_docs[0].revision}:{version}"
+
+
+def _case_of(message: Message, lookup: OrderLookup) -> CaseRef | None:
+    """The open complaint case this mail belongs to: its thread, or its number in the subject."""
+    thread = [i for i in (message.in_reply_to, *reversed(message.references)) if i]
+    by_thread = getattr(lookup, "case_of_messages", None)
+    if by_thread is not None and thread:
+        found = by_thread(thread)
+        if found is not None:
+            return CaseRef(found[1], found[0], f"reply in the thread of case {found[1]}")
+    by_number = getattr(lookup, "case_by_number", None)
+    match = _CASE.search(message.subject.upper())
+    if by_number is not None and match:
+        found = by_number(match.group(0))
+        if found is not None:
+            return CaseRef(found[1], found[0], f"case number {found[1]} in the subject")
+    return None
+
+
+def _confirmation(lookup: OrderLookup, order: OrderRef | None, docs: list[DocumentFacts],
+                  data: OrderData, party: str) -> dict[str, Any] | None:
+    """Our latest P/I's data, to compare with the PO: this mail's, or the one on file."""
+    read = next((d for d in docs if d.name == data.document), None)
+    if read is not None and read.kind in documents.CONFIRMATION_KINDS and not data.empty:
+        return order_record.order_record(data)
+    latest = getattr(lookup, "latest_confirmation", None)
+    if latest is None or order is None or order.existing_id is None:
+        return None
+    return latest(order.existing_id)  # type: ignore[no-any-return]
+
+
+def _is_party(config: Config, lookup: OrderLookup, order: KnownOrder, message: Message) -> bool:
+    """Whether the sender is one of the order's parties: us, the buyer (its configured addresses
+    and domains), or an address whose mail is already filed with the order."""
+    sender = message.sender
+    if sender is None:
+        return False
+    if ours(sender.addr, config):
+        return True
+    for buyer in config.buyers:
+        if buyer.name == order.buyer and (
+                sender.addr in (a.lower() for a in buyer.addresses)
+                or sender.domain in (d.lower().lstrip("@") for d in buyer.domains)):
+            return True
+    if sender.domain == order.buyer.lower():  # an unconfigured buyer is known by its domain
+        return True
+    parties = getattr(lookup, "order_parties", None)  # the store knows; a test lookup may not
+    return bool(parties is not None and sender.addr in parties(order.id))
+
+
+def _first_contact(message: Message, buyer: Buyer | None, lookup: OrderLookup) -> bool:
+    """No mail from this address was filed before and it is no configured buyer's: a reply
+    then quotes nothing of theirs (a forged sender must not turn us into a relay of its text)."""
+    sender = message.sender
+    if sender is None or buyer is not None:
+        return sender is None
+    known = getattr(lookup, "known_sender", None)  # the store knows; a test lookup may not
+    return known is None or not known(sender.addr)
+
+
+def _replied_recently(lookup: OrderLookup, hours: float) -> Any:
+    recent = getattr(lookup, "recent_reply", None)  # the store knows; a test lookup may not
+    if recent is None or not hours:
+        return None
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)
+    return lambda template, address, order_id, revision: bool(
+        recent(template, address, since, order_id, revision))
+
+
+def _stored_order(lookup: OrderLookup, order: OrderRef | None) -> dict[str, Any] | None:
+    data_of = getattr(lookup, "order_data", None)  # the store knows; a test lookup may not
+    if data_of is None or order is None or order.existing_id is None:
+        return None
+    return data_of(order.existing_id)  # type: ignore[no-any-return]
+
+
+def _usual_currency(lookup: OrderLookup, buyer: str) -> str:
+    usual = getattr(lookup, "usual_currency", None)  # the store knows; a test lookup may not
+    return str(usual(buyer)) if usual and buyer else ""

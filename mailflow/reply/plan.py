@@ -1,0 +1,363 @@
+"""Which replies a mail gets, in which words, and what holds them for a person. Pure: the mail,
+the decision and what the desk knows around it (`ReplyFacts`) in, rendered replies out.
+
+Used by the pipeline for new mail, by `outbox compose` for replies by hand, and by
+`refresh_replies` when an order's data changes under a reply that waits (it is written again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from mailflow.config import Buyer, Config
+from mailflow.errors import MailflowError, ReplyTemplateError
+from mailflow.extract import record as order_record
+from mailflow.model import (
+    Action,
+    Address,
+    Decision,
+    LineItem,
+    Message,
+    OrderData,
+    OrderRef,
+    Reply,
+    SuppressedReply,
+)
+from mailflow.reply.compose import compose, recipients, reply_message_id, reply_subject
+from mailflow.reply.guard import reasons_not_to_reply
+from mailflow.reply.outbox import HELD, QUEUED
+from mailflow.reply.packing import Product
+from mailflow.reply.packing import font_path as packing_font
+from mailflow.reply.packing import plan as plan_packing
+from mailflow.reply.packing import render_pdf as render_packing
+from mailflow.reply.render import ReplyTemplates
+from mailflow.rules import Where, compile_order_expression, evaluate_order_expression
+from mailflow.store.archive import folder_name
+
+log = logging.getLogger("mailflow.reply")
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+
+PACKING_TEMPLATE = "packing_list"
+CONFIRMATION_TEMPLATE = "order_confirmation"
+# the subject of a reply to someone who never wrote before: theirs is not echoed back
+NEUTRAL_SUBJECT = {"en": "Your message to {company}", "zh": "您发给{company}的邮件"}
+
+
+@dataclass(frozen=True)
+class Planner:
+    """What planning replies needs from the desk."""
+
+    config: Config
+    templates: ReplyTemplates
+    products: dict[str, Product] | None = None  # packing specifications (packing.products)
+
+
+@dataclass(frozen=True)
+class SenderFacts:
+    """What the desk knows of the sender a reply would answer."""
+
+    first_contact: bool = True  # nothing of theirs filed before: quote nothing back to them
+    dmarc: str = ""  # our own server's DMARC verdict on this mail; "" when it recorded none
+
+
+@dataclass(frozen=True)
+class ReplyFacts:
+    """What the desk knows around one mail when it plans its replies."""
+
+    order: OrderRef | None = None
+    record: dict[str, Any] = field(default_factory=dict)  # the order's data as it stands after this mail
+    buyer: Buyer | None = None
+    sender: SenderFacts = SenderFacts()
+    case_number: str = ""  # the complaint case this mail opens or belongs to
+    revision_key: str = ""  # the document revision the reply answers
+    confirmation: dict[str, Any] | None = None  # our latest P/I's data, compared with the PO
+
+
+Replied = Callable[[str, str, int | None, str], bool]  # (template, address, order id, revision) -> sent lately
+
+
+def language_of(message: Message, action: Action, buyer: Buyer | None, config: Config) -> str:
+    """The most specific setting wins: the rule's, the address's, the domain's, the buyer's,
+    then the language the mail is written in, then the desk's."""
+    if action.params.get("language"):
+        return str(action.params["language"])
+    sender = message.sender
+    if sender:
+        for key in (sender.addr, sender.domain):
+            if key in config.reply.languages:
+                return config.reply.languages[key]
+    if buyer and buyer.language:
+        return buyer.language
+    sample = message.subject + message.text[:2000]
+    if _KANA.search(sample):
+        return "ja"  # Japanese: answered in English unless a ja template exists
+    if len(_CJK.findall(sample)) >= 4:
+        return "zh"
+    return config.identity.language
+
+
+def plan_replies(message: Message, decision: Decision, facts: ReplyFacts, planner: Planner,
+                 replied: Replied | None = None) -> tuple[list[Reply], list[SuppressedReply]]:
+    """The replies the decision's rules ask for, rendered, each queued or held with every
+    reason. `replied`: whether that template already went to that address about that order and
+    document revision within reply.same_reply_hours (then this one is suppressed): per order and
+    revision, so a buyer's second PO of the day, or a revised PO, is still confirmed, while a
+    loop (one thread, one order, one revision) is not."""
+    config = planner.config
+    actions = decision.wants("reply")
+    if not actions:
+        return [], []
+    blockers = reasons_not_to_reply(message, [config.identity.address, *config.identity.other_addresses],
+                                    [config.identity.domain])
+    if facts.sender.dmarc in ("fail", "permerror"):
+        blockers.append(f"our mail server found DMARC {facts.sender.dmarc}: the sender is forged")
+    if blockers:
+        return [], [SuppressedReply(a.params["template"], "; ".join(blockers)) for a in actions]
+    replies: list[Reply] = []
+    suppressed: list[SuppressedReply] = []
+    seen: set[str] = set()
+    to = recipients(message)
+    order = facts.order
+    new_order = order is not None and order.existing_id is None  # nothing was sent about it yet
+    rate_limited = bool(config.reply.same_reply_hours and to) and not new_order
+    for action in actions:
+        name = action.params["template"]
+        if name in seen:
+            continue
+        seen.add(name)
+        if replied is not None and rate_limited and \
+                replied(name, to[0].addr, order.existing_id if order else None, facts.revision_key):
+            suppressed.append(SuppressedReply(name, f"a {name} reply went to {to[0].addr} within "
+                                                    f"{config.reply.same_reply_hours:g} h"))
+            continue
+        try:
+            replies.append(render_reply(message, action, facts, planner))
+        except ReplyTemplateError as exc:
+            log.error("reply %s not rendered: %s", name, exc)
+            suppressed.append(SuppressedReply(name, f"template error: {exc}"))
+    return replies, suppressed
+
+
+def render_reply(message: Message, action: Action, facts: ReplyFacts, planner: Planner) -> Reply:
+    """One reply, rendered and composed, with the holds that apply; raises ReplyTemplateError.
+    The same mail and template always give the same Message-ID (and threading)."""
+    config = planner.config
+    name = action.params["template"]
+    quote = not facts.sender.first_contact
+    to = recipients(message)
+    if not quote:  # their display name is their text too
+        to = tuple(Address("", a.addr) for a in to)
+    context = reply_context(message, facts, config, quote_sender=quote)
+    attachments: list[tuple[str, str, bytes]] = []
+    packing_hold = ""
+    if name == PACKING_TEMPLATE:
+        packing_hold, context["packing"], attachments = _packing(facts, planner)
+    text, html, lang = planner.templates.render(name, language_of(message, action, facts.buyer, config),
+                                                context)
+    order = facts.order
+    token = config.reply.subject_token.format(order=order.number) if order else None
+    original = message.subject if quote else \
+        NEUTRAL_SUBJECT.get(lang, NEUTRAL_SUBJECT["en"]).format(company=config.identity.company)
+    subject = reply_subject(original, token)
+    message_id = reply_message_id(message.sha256, name, config.identity.domain)
+    holds = hold_reasons(message, action, facts, config)
+    if packing_hold:
+        holds.insert(0, packing_hold)
+    sender = Address(config.identity.name or config.identity.company, config.identity.address)
+    raw = compose(message=message, sender=sender, to=to, subject=subject, text=text, html=html,
+                  message_id=message_id, attachments=attachments)
+    return Reply(template=name, language=lang, to=to, subject=subject, text=text, html=html,
+                 message_id=message_id, in_reply_to=message.message_id,
+                 references=(*message.references, message.message_id),
+                 state=HELD if holds else QUEUED, reason="; ".join(holds), raw=raw,
+                 supersedes=name == CONFIRMATION_TEMPLATE and order is not None and order.existing_id is not None,
+                 action={**action.params, "rule": action.rule})
+
+
+def hold_reasons(message: Message, action: Action, facts: ReplyFacts, config: Config) -> list[str]:
+    """Every policy that holds this reply for a person, each with its concrete reason; empty:
+    it may go."""
+    holds: list[str] = []
+    data = from_record(facts.record)
+    about_order = facts.order is not None or not data.empty
+    if action.params.get("hold"):
+        holds.append(f"rule {action.rule} asks for approval")
+    if action.params.get("hold_if") and about_order:
+        holds += _hold_if(action.params["hold_if"], data, f"rule {action.rule}")
+    buyer = facts.buyer
+    if buyer is not None and buyer.hold_replies:
+        holds.append(f"replies to {buyer.name} wait for approval (buyers: hold_replies)")
+    if config.reply.hold_if and about_order:  # on an inquiry about no order it has nothing to say
+        holds += _hold_if(config.reply.hold_if, data, "reply.hold_if")
+    if config.reply.hold_all:
+        holds.append("every reply waits for approval (reply.hold_all)")
+    if action.params["template"] == CONFIRMATION_TEMPLATE and facts.confirmation:
+        differences = order_record.differences(facts.record, facts.confirmation)
+        if differences:
+            holds.append("our P/I differs from the buyer's PO: " + "; ".join(differences))
+    sender = message.sender
+    for reply_to in message.reply_to:
+        if sender is not None and reply_to.domain != sender.domain:
+            holds.append(f"Reply-To {reply_to.addr} is in another domain than From {sender.addr}: "
+                         "a person checks where this goes")
+            break
+    return holds
+
+
+@functools.lru_cache(maxsize=64)
+def expression(text: str) -> Any:
+    return compile_order_expression(text, Where(Path("mailflow.yaml"), None), "hold_if")
+
+
+def _hold_if(text: str, data: OrderData, where: str) -> list[str]:
+    """A `hold_if` on the order: true holds, with the failed checks it rests on; so does one that
+    cannot be evaluated (no order data read, a missing value, an error), since nobody can tell
+    whether the condition is met."""
+    if data.empty:
+        return [f"{where} {text!r} cannot be checked: no order data was read"]
+    value, why = evaluate_order_expression(expression(text), order_record.facts(data))
+    if value is None:
+        return [f"{where} {text!r} {why}"]
+    if not value:
+        return []
+    failed = [f"{c.name.replace('_', ' ')}: {c.detail}" for c in data.checks_failed if c.name in text
+              or "checks_failed" in text]
+    return [f"{where} holds it: {text}" + (f" ({'; '.join(failed)})" if failed else "")]
+
+
+def from_record(record: dict[str, Any]) -> OrderData:
+    """An order record (JSON, as stored) as the values rules and checks read."""
+    from mailflow.model import Check
+
+    def day(value: Any) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(str(value)[:10]) if value else None
+        except ValueError:
+            return None
+
+    lines = tuple(LineItem(item_code=str(li.get("item_code") or ""), description=str(li.get("description") or ""),
+                           quantity=order_record.to_decimal(li.get("quantity")), unit=str(li.get("unit") or ""),
+                           unit_price=order_record.to_decimal(li.get("unit_price")),
+                           amount=order_record.to_decimal(li.get("amount")))
+                  for li in record.get("lines") or [])
+    checks = tuple(Check(str(c.get("name")), bool(c.get("ok")), str(c.get("detail") or ""))
+                   for c in record.get("checks") or [])
+    total = order_record.to_decimal(record.get("total"))
+    return OrderData(numbers=tuple(record.get("numbers") or ()), buyer=str(record.get("buyer") or ""),
+                     order_date=day(record.get("order_date")), delivery_date=day(record.get("delivery_date")),
+                     currency=str(record.get("currency") or ""), incoterm=str(record.get("incoterm") or ""),
+                     payment_terms=str(record.get("payment_terms") or ""), lines=lines,
+                     total=total if isinstance(total, Decimal) else None, checks=checks,
+                     errors=tuple((record.get("document") or {}).get("errors") or ()))
+
+
+def reply_context(message: Message, facts: ReplyFacts, config: Config, quote_sender: bool = True) -> dict[str, Any]:
+    """Plain values only: a template sees data, never objects with methods. Without
+    `quote_sender` (a first-time sender) nothing the sender wrote is given: no name, subject or
+    file names, so a forged mail cannot make us send its text to someone else."""
+    sender = message.sender
+    date = message.date or dt.datetime.now(dt.UTC)
+    buyer = facts.buyer
+    return {
+        "company": config.identity.company,
+        "signature": config.identity.name or config.identity.company,
+        "our_address": config.identity.address,
+        "sender_name": (sender.name if sender and sender.name and quote_sender else ""),
+        "sender_address": sender.addr if sender else "",
+        "buyer": buyer.name if buyer else (sender.domain if sender else ""),
+        "subject": message.subject if quote_sender else "",
+        "first_contact": not quote_sender,
+        "received": date.strftime("%Y-%m-%d"),
+        "case_number": facts.case_number or case_number(message),
+        "attachments": [a.filename for a in message.attachments] if quote_sender else [],
+        "order": order_context(facts.order, facts.record),
+        "packing": None,
+    }
+
+
+def case_number(message: Message) -> str:
+    """A complaint's case number: the day it came and four hex digits of the mail's sha256."""
+    date = message.date or dt.datetime.now(dt.UTC)
+    return f"C{date:%y%m%d}-{message.sha256[:4].upper()}"
+
+
+def order_context(order: OrderRef | None, record: dict[str, Any]) -> dict[str, Any] | None:
+    if order is None and not record:
+        return None
+    numbers = record.get("numbers") or []
+    return {
+        "number": order.number if order else (numbers[0] if numbers else ""),
+        "buyer": record.get("buyer") or "",
+        "order_date": record.get("order_date") or "",
+        "delivery_date": record.get("delivery_date") or "",
+        "currency": record.get("currency") or "",
+        "incoterm": record.get("incoterm") or "",
+        "payment_terms": record.get("payment_terms") or "",
+        "total": str(record["total"]) if record.get("total") not in (None, "") else "",
+        "lines": [{k: ("" if line.get(k) is None else str(line.get(k)))
+                   for k in ("item_code", "description", "quantity", "unit", "unit_price", "amount")}
+                  for line in record.get("lines") or []],
+    }
+
+
+def _packing(facts: ReplyFacts, planner: Planner) -> tuple[str, dict[str, Any] | None, list[tuple[str, str, bytes]]]:
+    """(why it must wait, the totals for the template, the PDF) for a packing-list reply."""
+    order, record, buyer = facts.order, facts.record, facts.buyer
+    lines = record.get("lines") or []
+    numbers = record.get("numbers") or []
+    number = order.number if order else (numbers[0] if numbers else "")
+    if planner.products is None:
+        return "no product file to pack from (packing.products in mailflow.yaml)", None, []
+    if not lines:
+        return "the order has no line items yet: nothing to pack", None, []
+    packing = plan_packing(number, buyer.name if buyer else (order.buyer if order else ""), lines,
+                           planner.products)
+    if packing.missing:
+        return ("no packing specifications in the product file for: " + ", ".join(packing.missing),
+                None, [])
+    config = planner.config
+    try:
+        pdf = render_packing(packing, config.identity.company, packing_font(
+            config.resolve(config.packing.font) if config.packing.font else None))
+    except MailflowError as exc:
+        return str(exc), None, []
+    filename = f"packing-list-{folder_name(number)}.pdf"
+    totals = {"cartons": packing.cartons, "net_kg": str(packing.net_kg),
+              "gross_kg": str(packing.gross_kg), "cbm": str(packing.cbm), "file": filename}
+    return "", totals, [(filename, "application/pdf", pdf)]
+
+
+def sample_contexts(config: Config) -> list[dict[str, Any]]:
+    """Contexts a reply template must render with (`rules check`, start-up): an order with
+    lines and a packing list, and a first-time sender's mail about no order."""
+    sender = Address("Bob Buyer", "bob@buyer.example")
+    message = Message(
+        sha256="0" * 64, size=0, message_id="sample@buyer.example", subject="PO 4500871",
+        date=dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC), from_=(sender,),
+        to=(Address("", config.identity.address),), cc=(), reply_to=(), return_path=None,
+        in_reply_to="", references=(), auto_submitted="", precedence="", list_id="", headers=(),
+        text="", html="", attachments=())
+    data = OrderData(numbers=("4500871",), buyer="Buyer Ltd.", currency="USD", incoterm="FOB Ningbo",
+                     payment_terms="30% T/T deposit", order_date=dt.date(2026, 1, 5),
+                     delivery_date=dt.date(2026, 3, 1), total=Decimal("1000.00"),
+                     lines=(LineItem("NW-1", "Spunlace 45 gsm", Decimal(1000), "kg",
+                                     Decimal("1.00"), Decimal("1000.00")),))
+    facts = ReplyFacts(order=OrderRef("4500871", "buyer.example", 1, "sample"),
+                       record=order_record.order_record(data), case_number="C260105-0000")
+    with_order = reply_context(message, facts, config)
+    with_order["packing"] = {"cartons": 10, "net_kg": "500.0", "gross_kg": "520.0", "cbm": "1.2",
+                             "file": "packing-list-4500871.pdf"}
+    first_contact = reply_context(message, ReplyFacts(), config, quote_sender=False)
+    return [with_order, first_contact]
+
+

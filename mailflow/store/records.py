@@ -1,0 +1,302 @@
+"""The order record in the store: its documents, its terms and their history, its version (a
+reply written from an older one is written again), the replies that wait on it, the complaint
+cases, and the pre-order mail that joins an order when it opens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from mailflow import documents
+from mailflow.extract import record as order_record
+from mailflow.model import Outcome
+from mailflow.reply.outbox import HELD, QUEUED, SENT, SUPERSEDED
+from mailflow.store import archive as paths
+from mailflow.store.archive import Archive
+from mailflow.store.db import (
+    AttachmentRow,
+    CaseRow,
+    DocumentRow,
+    EventRow,
+    MessageRow,
+    OrderRow,
+    OutboxRow,
+    utcnow,
+)
+
+HISTORY_CATEGORIES = ("inquiry", "sample")  # mail before an order that joins it when it opens
+
+
+class RecordStore:
+    sessions: sessionmaker[Session]
+    archive: Archive
+
+    # --- while applying a message (inside its transaction) --------------------------------
+
+    def _record_documents(self, session: Session, order: OrderRow | None, row: MessageRow,
+                          outcome: Outcome) -> bool:
+        """The mail's documents, and the order's terms when a document sets them. True when the
+        order's data changed (its version then grows: replies that wait are written again)."""
+        data = outcome.order_data
+        party = outcome.party
+        record = order_record.order_record(data) if not data.empty else {}
+        read = next((d for d in outcome.documents if d.name == data.document), None)
+        for doc in outcome.documents:
+            session.add(DocumentRow(message_row_id=row.id, order_id=order.id if order else None,
+                                    kind=doc.kind, party=doc.party, name=doc.name, revision=doc.revision,
+                                    reason=doc.reason, record=record if doc is read else {}))
+        if order is None or (data.empty and not data.errors):
+            return False
+        stored = dict(order.data or {})
+        if not documents.sets_terms(party, outcome.documents, stored, data):
+            # our P/I (or a document after the PO): kept as a document and compared, never merged
+            changed = read is not None and read.kind in documents.CONFIRMATION_KINDS and bool(record)
+            if changed:
+                order.version += 1
+                session.add(EventRow(kind="confirmation-filed", order_id=order.id, message_row_id=row.id,
+                                     detail={"document": read.name if read else "", "version": order.version,
+                                             "differences": order_record.differences(stored, record)}))
+            return changed
+        terms = {"kind": read.kind if read else "", "party": party, "revision": read.revision if read else 0,
+                 "message_id": outcome.message.message_id}
+        had = bool(stored.get("history"))
+        merged, changes = order_record.merge(stored, data, message_id=outcome.message.message_id,
+                                             sha256=outcome.message.sha256, at=utcnow().isoformat(),
+                                             terms=terms)
+        if had and changes:
+            order.version += 1
+            merged["history"][-1]["version"] = order.version
+            session.add(EventRow(kind="order-updated", order_id=order.id, message_row_id=row.id,
+                                 detail={"message_id": outcome.message.message_id, "document": data.document,
+                                         "changes": changes, "version": order.version,
+                                         "lines": merged["history"][-1].get("lines", [])}))
+        order.data = merged
+        return had and bool(changes)
+
+    def _supersede(self, session: Session, order_id: int, template: str, replacement: int) -> None:
+        """Earlier replies of this template about the order that were not sent can never be
+        sent now: a newer one (for a revised PO) replaces them."""
+        for old in session.scalars(select(OutboxRow).where(
+                OutboxRow.order_id == order_id, OutboxRow.template == template,
+                OutboxRow.state.in_((HELD, QUEUED)), OutboxRow.id != replacement)):
+            old.state, old.superseded_by, old.updated_at = SUPERSEDED, replacement, utcnow()
+            old.reason = f"superseded by reply #{replacement}, written for a newer version of the order"
+            session.add(EventRow(kind="reply-superseded", order_id=order_id, message_row_id=old.answers_id,
+                                 detail={"outbox_id": old.id, "by": replacement}))
+
+    def _open_case(self, session: Session, outcome: Outcome, row: MessageRow, order: OrderRow | None) -> str:
+        """A complaint opens its case, a follow-up joins it; returns the case number."""
+        ref = outcome.case
+        if ref is None:
+            return ""
+        if ref.existing_id is not None:
+            case = session.get(CaseRow, ref.existing_id)
+        else:
+            number = ref.number
+            while session.scalar(select(CaseRow.id).where(CaseRow.number == number)) is not None:
+                number = f"{ref.number}-{outcome.message.sha256[4:6].upper()}" if number == ref.number \
+                    else number + "X"
+            case = CaseRow(number=number, order_id=order.id if order else None, buyer=row.buyer,
+                           subject=row.subject[:500])
+            session.add(case)
+            session.flush()
+            session.add(EventRow(kind="case-opened", order_id=case.order_id, message_row_id=row.id,
+                                 detail={"case": case.number}))
+        if case is None:
+            return ""
+        row.case_id = case.id
+        if case.order_id is None and order is not None:
+            case.order_id = order.id
+        return case.number
+
+    def _adopt_history(self, session: Session, order: OrderRow, row: MessageRow, outcome: Outcome,
+                       days: int) -> list[str]:
+        """When a PO or P/I opens an order, the buyer's earlier inquiries and sample requests it
+        answers join it: the same thread, a number it cites, or (within `days`) an item code of
+        its lines. Their files are copied into the order's folder here; the old copies are
+        returned, to be removed after the commit."""
+        message = outcome.message
+        thread = [i for i in (message.in_reply_to, *message.references) if i]
+        lines = outcome.order_data.lines
+        codes = [li.item_code for li in lines if li.item_code and len(li.item_code) >= 4][:20]
+        cited = [n for n in outcome.order_data.numbers if n not in (order.number,)][:10]
+        candidates = select(MessageRow).where(MessageRow.order_id.is_(None), MessageRow.id != row.id,
+                                              MessageRow.category.in_(HISTORY_CATEGORIES + ("other",)))
+        found: dict[int, tuple[MessageRow, str]] = {}
+        # the thread, followed back through unfiled mail
+        pending = list(thread)
+        for _ in range(20):
+            if not pending:
+                break
+            batch = session.scalars(candidates.where(MessageRow.message_id.in_(pending))).all()
+            pending = []
+            for earlier in batch:
+                if earlier.id not in found and earlier.category in HISTORY_CATEGORIES:
+                    found[earlier.id] = (earlier, "the same thread as the order's first document")
+                    pending += [i for i in (earlier.in_reply_to, *(earlier.references or [])) if i]
+        same_buyer = candidates.where(or_(MessageRow.buyer == order.buyer,
+                                          func.lower(MessageRow.from_addr).like(f"%@{order.buyer.lower()}")),
+                                      MessageRow.category.in_(HISTORY_CATEGORIES))
+        for number in cited:
+            for earlier in session.scalars(same_buyer.where(MessageRow.text.contains(number))):
+                found.setdefault(earlier.id, (earlier, f"it names {number}, which the order cites"))
+        since = (row.date or utcnow()) - dt.timedelta(days=days)
+        for code in codes:
+            for earlier in session.scalars(same_buyer.where(MessageRow.date >= since,
+                                                            MessageRow.text.contains(code))):
+                found.setdefault(earlier.id, (earlier, (f"the same buyer asked about item {code} "
+                                                       f"within {days} days")))
+        leftovers: list[str] = []
+        folder = paths.order_folder(order.folder)
+        for earlier, why in found.values():
+            leftovers += self._move_into(session, earlier, order, folder)
+            earlier.correlation = f"before the order: {why}"
+            session.add(EventRow(kind="joined-order", order_id=order.id, message_row_id=earlier.id,
+                                 detail={"reason": why, "opened_by": message.message_id}))
+            session.execute(update(DocumentRow).where(DocumentRow.message_row_id == earlier.id)
+                            .values(order_id=order.id))
+        return leftovers
+
+    def _move_into(self, session: Session, row: MessageRow, order: OrderRow, folder: PurePosixPath) -> list[str]:
+        """A filed message and its attachments copied under an order; the old paths returned."""
+        new_mail = paths.mail_path(folder, row.date, row.direction, row.sha256)  # type: ignore[arg-type]
+        leftovers: list[str] = []
+        if row.path != str(new_mail):
+            self.archive.copy(row.path, new_mail)
+            leftovers.append(row.path)
+            for att in row.attachments:
+                target = folder / "files" / PurePosixPath(att.path).name
+                self.archive.copy(att.path, target)
+                shared = session.scalar(select(func.count(AttachmentRow.id)).where(
+                    AttachmentRow.path == att.path, AttachmentRow.id != att.id))
+                if not shared:  # a file another message still uses stays where it is
+                    leftovers.append(att.path)
+                att.path = str(target)
+        row.path, row.order_id = str(new_mail), order.id
+        row.buyer = row.buyer or order.buyer
+        for reply in session.scalars(select(OutboxRow).where(OutboxRow.answers_id == row.id)):
+            reply.order_id = order.id
+        return leftovers
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def order(self, order_id: int) -> OrderRow | None:
+        with self.sessions() as session:
+            return session.get(OrderRow, order_id)
+
+    def message_row(self, row_id: int) -> MessageRow:
+        with self.sessions() as session:
+            row = session.get(MessageRow, row_id)
+            assert row is not None
+            return row
+
+    def latest_confirmation(self, order_id: int) -> dict[str, Any] | None:
+        """The data of the latest P/I (ours or countersigned) filed with the order."""
+        with self.sessions() as session:
+            record = session.scalar(select(DocumentRow.record).where(
+                DocumentRow.order_id == order_id, DocumentRow.kind.in_(documents.CONFIRMATION_KINDS),
+                DocumentRow.record != {}).order_by(DocumentRow.id.desc()).limit(1))
+            return dict(record) if record else None
+
+    def documents(self, order_id: int) -> list[DocumentRow]:
+        with self.sessions() as session:
+            return list(session.scalars(select(DocumentRow).where(DocumentRow.order_id == order_id)
+                                        .order_by(DocumentRow.id)))
+
+    def stale_replies(self, order_id: int, version: int) -> list[OutboxRow]:
+        with self.sessions() as session:
+            return list(session.scalars(select(OutboxRow).where(
+                OutboxRow.order_id == order_id, OutboxRow.state.in_((HELD, QUEUED)),
+                OutboxRow.order_version < version).order_by(OutboxRow.id)))
+
+    def changes_since(self, order_id: int, version: int) -> list[str]:
+        """What changed in the order's data after `version`, in words."""
+        order = self.order(order_id)
+        out: list[str] = []
+        for entry in ((order.data or {}).get("history") or []) if order else []:
+            if int(entry.get("version") or 0) > version:
+                out += [f"{k} {v[0]!r} -> {v[1]!r}" for k, v in (entry.get("changes") or {}).items() if k != "lines"]
+                out += list(entry.get("lines") or [])
+        return out
+
+    def known_sender_before(self, address: str, row_id: int) -> bool:
+        """Whether mail from this address was filed before the message `row_id`."""
+        with self.sessions() as session:
+            return session.scalar(select(MessageRow.id).where(
+                func.lower(MessageRow.from_addr) == address.lower(), MessageRow.id < row_id).limit(1)) is not None
+
+    def rewrite_reply(self, reply_id: int, raw: bytes, subject: str, version: int, state: str, reason: str,
+                      changed: Sequence[str]) -> None:
+        """A waiting reply written again from the order as it stands (same Message-ID)."""
+        with self.sessions() as session, session.begin():
+            row = session.get(OutboxRow, reply_id)
+            if row is None or row.state not in (HELD, QUEUED):
+                return
+            row.raw, row.subject, row.order_version, row.state, row.updated_at = raw, subject, version, state, utcnow()
+            row.reason = reason
+            session.add(EventRow(kind="reply-rewritten", order_id=row.order_id, message_row_id=row.answers_id,
+                                 detail={"outbox_id": row.id, "version": version, "changed": list(changed)}))
+
+    def hold_stale_reply(self, reply_id: int, version: int, reason: str) -> None:
+        with self.sessions() as session, session.begin():
+            row = session.get(OutboxRow, reply_id)
+            if row is None or row.state not in (HELD, QUEUED):
+                return
+            row.state, row.reason, row.order_version, row.updated_at = HELD, reason, version, utcnow()
+            session.add(EventRow(kind="reply-held", order_id=row.order_id, message_row_id=row.answers_id,
+                                 detail={"outbox_id": row.id, "reason": reason}))
+
+    # --- complaint cases -------------------------------------------------------------------
+
+    def case_of_messages(self, message_ids: Sequence[str]) -> tuple[int, str] | None:
+        """The open case of the nearest message in a thread."""
+        if not message_ids:
+            return None
+        with self.sessions() as session:
+            rows = session.execute(select(MessageRow.message_id, CaseRow.id, CaseRow.number)
+                                   .join(CaseRow, MessageRow.case_id == CaseRow.id)
+                                   .where(MessageRow.message_id.in_(list(message_ids)),
+                                          CaseRow.status == "open")).all()
+        by_id = {r[0]: (r[1], r[2]) for r in rows}
+        return next((by_id[m] for m in message_ids if m in by_id), None)
+
+    def case_by_number(self, number: str) -> tuple[int, str] | None:
+        with self.sessions() as session:
+            row = session.execute(select(CaseRow.id, CaseRow.number).where(
+                func.upper(CaseRow.number) == number.upper(), CaseRow.status == "open")).first()
+            return (row[0], row[1]) if row else None
+
+    def cases(self, only_open: bool = False) -> list[CaseRow]:
+        with self.sessions() as session:
+            query = select(CaseRow).order_by(CaseRow.opened_at.desc())
+            if only_open:
+                query = query.where(CaseRow.status == "open")
+            return list(session.scalars(query))
+
+    def case_messages(self, case_id: int) -> list[MessageRow]:
+        with self.sessions() as session:
+            return list(session.scalars(select(MessageRow).where(MessageRow.case_id == case_id)
+                                        .order_by(MessageRow.date, MessageRow.id)))
+
+    def close_case(self, number: str, by: str, note: str) -> CaseRow:
+        from mailflow.errors import MailflowError, NotFound
+
+        with self.sessions() as session, session.begin():
+            case = session.scalar(select(CaseRow).where(func.upper(CaseRow.number) == number.upper()))
+            if case is None:
+                raise NotFound(f"no case {number!r}")
+            if case.status == "closed":
+                raise MailflowError(f"case {case.number} was closed by {case.closed_by} on "
+                                    f"{case.closed_at:%Y-%m-%d}" if case.closed_at else f"case {case.number} is closed")
+            case.status, case.closed_at, case.closed_by, case.note = "closed", utcnow(), by, note
+            session.add(EventRow(kind="case-closed", order_id=case.order_id,
+                                 detail={"case": case.number, "by": by, "note": note}))
+            return case
+
+
+__all__ = ["SENT", "RecordStore"]
