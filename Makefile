@@ -39,6 +39,7 @@ bench: $(STAMP) system-packages
 	$(BIN)/python bench/imap_ingest.py
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/drill.py
 
 lint: $(STAMP)

@@ -239,6 +239,16 @@ class IntakeLimits(_Strict):
     memory_mb: int = Field(default=1024, ge=256)  # per worker (RLIMIT_AS)
 
 
+class Classifier(_Strict):
+    """The learned classifier beside the rules (learn.py): rules with `classifier:` conditions
+    and `weak: true` rules read it; `mailflow train` and the daemon's daily run retrain it."""
+
+    enabled: bool = True
+    models: Path = Path("var/models")  # the desk's trained models and classifier.json
+    overrule: float = Field(default=0.85, gt=0.5, le=1.0)  # a weak rule gives way at this probability
+    retrain_at: str = Field(default="03:30", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")  # daily, local time
+
+
 class Packing(_Strict):
     products: Path | None = None  # CSV: item_code, pieces_per_carton, net_kg, gross_kg, length_cm, …
     font: Path | None = None  # a TrueType CJK font; default: Debian's fonts-wqy-zenhei
@@ -258,6 +268,7 @@ class Config(_Strict):
     correlation: Correlation = Correlation()
     extract: Extraction = Extraction()
     intake: IntakeLimits = IntakeLimits()
+    classifier: Classifier = Classifier()
     packing: Packing = Packing()
     poll_interval: int = Field(default=60, ge=1)  # seconds between polls where IDLE is missing
     stall_warning_minutes: int = Field(default=15, ge=1)  # warn when a folder has not synced
@@ -283,6 +294,10 @@ class Config(_Strict):
                 return prefix + str(self.resolve(Path(url[len(prefix):])))
             return url
         return "sqlite:///" + str(self.archive_root.parent / "mailflow.db")
+
+    @property
+    def models_dir(self) -> Path:
+        return self.resolve(self.classifier.models)
 
     @property
     def rules_dir(self) -> Path:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from mailflow import linear
+from mailflow import linear, quoting
 from mailflow.model import Decision, Message, OrderData, OrderRef
 
 MAX_BODY_CHARS = 20_000  # of the body, and of each attachment's text, searched for numbers
@@ -29,6 +29,16 @@ class OrderLookup(Protocol):
     def orders_with_aliases(self, keys: Sequence[str]) -> dict[str, list[KnownOrder]]: ...
 
     def order_of_messages(self, message_ids: Sequence[str]) -> KnownOrder | None: ...
+
+
+class NoOrders:
+    """A desk with no orders yet (`mailflow rules test` on files: every order number is new)."""
+
+    def orders_with_aliases(self, keys: Sequence[str]) -> dict[str, list[KnownOrder]]:
+        return {}
+
+    def order_of_messages(self, message_ids: Sequence[str]) -> KnownOrder | None:
+        return None
 
 
 def alias_key(number: str) -> str:
@@ -95,18 +105,7 @@ def _unique(found: Iterable[Found]) -> list[Found]:
 
 
 def _split_quoted(text: str) -> tuple[str, str]:
-    """(what the sender wrote, what they quoted): quoted lines start with '>' or follow an
-    'On … wrote:' / '-----Original Message-----' / '发件人:' marker."""
-    own: list[str] = []
-    quoted: list[str] = []
-    in_quote = False
-    for line in text.splitlines():
-        stripped = line.strip()
-        if re.match(r"^(-{2,}\s*original message\s*-{2,}|-{2,}\s*原始邮件\s*-{2,}|"
-                    r"on .{4,200} wrote:$|(from|发件人|寄件者)\s*[:：].+)", stripped, re.IGNORECASE):
-            in_quote = True
-        (quoted if in_quote or stripped.startswith(">") else own).append(line)
-    return "\n".join(own), "\n".join(quoted)
+    return quoting.split(text)
 
 
 def token_order(message: Message, lookup: OrderLookup, token: linear.Pattern,

@@ -370,6 +370,23 @@ def stalled(watchers: Sequence[FolderWatcher], now: float, minutes: int) -> list
     return warnings
 
 
+def retrain(desk: Desk, store: Store) -> None:
+    """The daily training, when there are new corrections; one daemon of several trains, the
+    others load its model (`Desk.refresh_model`)."""
+    from mailflow.training import train
+
+    leases = store.leases()
+    fence = leases.acquire("classifier-training")
+    if fence is None:
+        return  # another daemon trains now
+    try:
+        training = train(desk, store, only_if_new=True)
+        if training.trained is None:
+            log.info("classifier not trained: %s", training.reason)
+    finally:
+        leases.release("classifier-training", fence)
+
+
 def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Config,
                 accounts: Sequence[ImapAccount] = (), stopper: Stopper | None = None) -> None:
     stopper = stopper or Stopper()
@@ -408,6 +425,10 @@ def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Con
     scheduler.every(config.poll_interval).seconds.do(Guarded("waking pollers", wake_pollers))
     scheduler.every(60).seconds.do(Guarded("checking for stalled folders", check_stalls))
     scheduler.every(5).seconds.do(Guarded("writing order.json", sink.write_orders))
+    if desk.model_file is not None:
+        scheduler.every().day.at(config.classifier.retrain_at).do(
+            Guarded("training the classifier", lambda: retrain(desk, store)))
+        scheduler.every(60).seconds.do(Guarded("looking for a newer classifier", desk.refresh_model))
     outbox = OutboxWorker(config, store, stopper.event, config.smtp.send_interval) \
         if config.smtp is not None else None
     names = [s.describe() for s in sources] + [w.describe() for w in watchers]

@@ -29,6 +29,7 @@ from mailflow.extract import record as order_record
 from mailflow.intake import Prepared
 from mailflow.model import CaseRef, Decision, DocumentFacts, Message, OrderData, OrderRef, Outcome, RawMail
 from mailflow.reply.plan import ReplyFacts, SenderFacts, case_number, plan_replies
+from mailflow.rules import Known
 
 if TYPE_CHECKING:
     from mailflow.pipeline import Desk
@@ -105,12 +106,14 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
     if desk.rules.reads_order:  # rules that test the order see it, and where it stands, now
         opens = _opens_order(message, order_data, order, lookup, desk)
         facts = order_facts(order_data, order, _stored_order(lookup, order), docs, case, opens)
-        again = desk.rules.classify(message, facts)
+        said = Known(prepared.prediction)  # the classifier's word from the intake, or a person's
+        overrule = config.classifier.overrule
+        again = desk.rules.classify(message, facts, said, overrule, prepared.only)
         if _placing(again) != _placing(decision):
             order = place(again)
             opens = _opens_order(message, order_data, order, lookup, desk)
             facts = order_facts(order_data, order, _stored_order(lookup, order), docs, case, opens)
-            again = desk.rules.classify(message, facts)
+            again = desk.rules.classify(message, facts, said, overrule, prepared.only)
         decision = again
         party = party_for(order, decision.category)
         docs = documents.detect(message, decision.category, party, texts)  # type: ignore[arg-type]

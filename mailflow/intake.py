@@ -21,12 +21,14 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 
+from mailflow import learn
 from mailflow.errors import MailflowError, QuarantinedMail
 from mailflow.extract import Extractor, Settings
 from mailflow.extract.pdf import Document
-from mailflow.model import Decision, Message, OrderData
+from mailflow.learn import Model
+from mailflow.model import Decision, Message, OrderData, Prediction
 from mailflow.parse import parse
-from mailflow.rules import OPTIMISTIC, RuleSet, load_rules
+from mailflow.rules import OPTIMISTIC, Known, Predictor, RuleSet, load_rules
 from mailflow.worker import ForkRunner, WorkerFailed, WorkerPool, WorkerStartFailed
 
 
@@ -46,6 +48,8 @@ class DeskSpec:
     rules_dir: str
     extract: Settings
     rules_version: str  # the rule files' names, sizes and times: a change loads them again
+    model_file: str = ""  # the learned classifier in use ("": none); a new file is loaded again
+    overrule: float = 0.85  # a weak rule gives way to the classifier at this probability
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class Prepared:
     decision: Decision
     order_data: OrderData
     documents: tuple[Document, ...]
+    prediction: Prediction | None = None  # the classifier's word, when a rule may ask for it
+    only: str | None = None  # a person set the category (`mailflow reclassify`)
 
 
 def rules_version(directory: Path) -> str:
@@ -67,29 +73,44 @@ def rules_version(directory: Path) -> str:
     return "|".join(parts)
 
 
-_LOADED: dict[tuple[str, str], tuple[RuleSet, Extractor]] = {}
+_LOADED: dict[tuple[str, str, str], tuple[RuleSet, Extractor, Model | None]] = {}
 
 
-def _desk(spec: DeskSpec) -> tuple[RuleSet, Extractor]:
-    """The rules and a document reader of this worker, loaded once per version."""
-    key = (spec.rules_dir, spec.rules_version)
+def _desk(spec: DeskSpec) -> tuple[RuleSet, Extractor, Model | None]:
+    """The rules, a document reader and the classifier of this worker, loaded once per version."""
+    key = (spec.rules_dir, spec.rules_version, spec.model_file)
     if key not in _LOADED:
         _LOADED.clear()
         runner = ForkRunner(memory_mb=spec.extract.memory_mb)
-        _LOADED[key] = (load_rules(Path(spec.rules_dir)), Extractor(spec.extract, runner=runner))
+        rules = load_rules(Path(spec.rules_dir))
+        model = None
+        if spec.model_file and rules.reads_classifier:
+            model = learn.load(Path(spec.model_file))
+            if model is None:  # the daemon loaded it at start: the file changed under us
+                raise MailflowError(f"the classifier {spec.model_file} no longer loads")
+        _LOADED[key] = (rules, Extractor(spec.extract, runner=runner), model)
     return _LOADED[key]
 
 
-def prepare(data: bytes, spec: DeskSpec) -> Prepared:
-    """In a worker: the content stages of one mail; raises QuarantinedMail with the reason."""
-    rules, extractor = _desk(spec)
+def prepare(data: bytes, spec: DeskSpec, only: str | None = None, by: str = "") -> Prepared:
+    """In a worker: the content stages of one mail; raises QuarantinedMail with the reason.
+    `only`: the category a person set (`by`), decided with that category's rules."""
+    rules, extractor, model = _desk(spec)
     message = extractor.attachment_texts(parse(data), pdf_text=rules.reads_attachment_text)
-    decision = rules.classify(message)
+    if only is not None:
+        predictor: Predictor | None = Known(Prediction(only, 1.0, (f"set by {by or 'a person'}",)))
+    elif model is not None and rules.reads_classifier:
+        predictor = Known(model.predict(message))  # once: every rule and decide() reuse it
+    else:
+        predictor = None
+    decision = rules.classify(message, model=predictor, overrule=spec.overrule, only=only)
     # the documents are read for every rule that may match once the order is known (a PO sent
     # in a quotation thread is decided only after correlation, and needs its PDF read by then)
-    reading = rules.classify(message, OPTIMISTIC) if rules.reads_order else decision
+    reading = rules.classify(message, OPTIMISTIC, model=predictor, overrule=spec.overrule, only=only) \
+        if rules.reads_order else decision
     order_data, documents = extractor.read(message, reading)
-    return Prepared(message, decision, order_data, tuple(documents))
+    prediction = predictor.prediction if isinstance(predictor, Known) else None
+    return Prepared(message, decision, order_data, tuple(documents), prediction, only)
 
 
 class Intake:
@@ -109,8 +130,8 @@ class Intake:
                                         memory_mb=self.budget.memory_mb)
             return self._pool
 
-    def submit(self, data: bytes) -> Future[Prepared]:
-        return self.pool.submit(prepare, data, self.spec, seconds=self.budget.cpu_seconds)
+    def submit(self, data: bytes, only: str | None = None, by: str = "") -> Future[Prepared]:
+        return self.pool.submit(prepare, data, self.spec, only, by, seconds=self.budget.cpu_seconds)
 
     def result(self, future: Future[Prepared], stopped: Callable[[], bool] = lambda: False,
                grace: float = 10.0) -> Prepared:

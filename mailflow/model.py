@@ -119,9 +119,23 @@ class Decision:
     actions: tuple[Action, ...]
     tags: tuple[str, ...] = ()
     matched_rules: tuple[str, ...] = ()
+    classifier: str = ""  # the model's word when it decided or overruled: "complaint 0.87 (late, 破损)"
 
     def wants(self, kind: str) -> list[Action]:
         return [a for a in self.actions if a.kind == kind]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The learned classifier's word on a mail."""
+
+    category: str
+    probability: float
+    words: tuple[str, ...] = ()  # what weighed most for it
+
+    def describe(self) -> str:
+        why = f" ({', '.join(self.words)})" if self.words else ""
+        return f"{self.category} {self.probability:.2f}{why}"
 
 
 @dataclass(frozen=True)

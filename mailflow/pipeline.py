@@ -11,11 +11,12 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
-from mailflow import linear
+from mailflow import learn, linear
 from mailflow.config import Config
 from mailflow.correlate import OrderLookup, token_pattern
 from mailflow.decide import buyer_of, decide
@@ -63,6 +64,7 @@ from mailflow.reply.plan import (
 )
 from mailflow.reply.render import ReplyTemplates
 from mailflow.rules import RuleSet, load_rules
+from mailflow.shipped import shipped
 from mailflow.store import Applied, Store
 from mailflow.store.leases import LeaseLost
 from mailflow.store.sync import Position
@@ -87,6 +89,23 @@ class Desk:
     @property
     def planner(self) -> Planner:
         return Planner(self.config, self.templates, self.products)
+
+    @property
+    def model_file(self) -> Path | None:
+        return Path(self.intake.spec.model_file) if self.intake.spec.model_file else None
+
+    def use_model(self, path: Path) -> None:
+        """A newly trained classifier: the workers load it before their next mail."""
+        if self.intake.spec.model_file and Path(self.intake.spec.model_file) != path:
+            self.intake.spec = dataclasses.replace(self.intake.spec, model_file=str(path))
+            log.info("classifier in use: %s", learn.describe_file(path))
+
+    def refresh_model(self) -> None:
+        """Another daemon (or `mailflow train`) may have trained a new classifier."""
+        if self.intake.spec.model_file:
+            current = learn.desk_model_file(self.config.models_dir)
+            if current is not None:
+                self.use_model(current)
 
     def close(self) -> None:
         self.intake.close()
@@ -113,13 +132,29 @@ def load_desk(config: Config) -> Desk:
         except RuleError as exc:
             raise ConfigError(exc.message, config.file, None, "reply.hold_if") from None
     products = load_products(config.resolve(config.packing.products)) if config.packing.products else None
-    spec = DeskSpec(str(config.rules_dir), settings, rules_version(config.rules_dir))
+    spec = DeskSpec(str(config.rules_dir), settings, rules_version(config.rules_dir),
+                    model_file=str(classifier_file(config, rules) or ""), overrule=config.classifier.overrule)
     budget = Budget(cpu_seconds=config.intake.cpu_seconds, memory_mb=config.intake.memory_mb,
                     workers=config.intake.workers)
     return Desk(config=config, rules=rules, templates=templates,
                 patterns=tuple(linear.compile(p) for p in config.correlation.patterns),
                 token=token_pattern(config.reply.subject_token), extractor=Extractor(settings),
                 intake=Intake(spec, budget), products=products)
+
+
+def classifier_file(config: Config, rules: RuleSet) -> Path | None:
+    """The learned classifier the rules read, trained first if this desk has none yet; None when
+    no rule reads it or it is switched off. A model that cannot be had stops start-up: rules
+    that ask it would otherwise decide without it."""
+    if not config.classifier.enabled or not rules.reads_classifier:
+        return None
+    try:
+        path = learn.model_file(config.models_dir, shipped("eval"))
+    except (OSError, MailflowError) as exc:
+        raise ConfigError(f"the classifier could not be loaded or trained: {exc} (or set "
+                          "classifier.enabled: false)", config.file, None, "classifier") from None
+    log.debug("classifier in use: %s", learn.describe_file(path))
+    return path
 
 
 def process(raw: RawMail, desk: Desk, lookup: OrderLookup,
@@ -297,9 +332,10 @@ def _log_line(raw: RawMail, handled: Handled) -> None:
         return
     if applied is None:  # dry run
         server = [f"{a.kind}:{a.params}" for a in outcome.source_actions]
-        log.info("dry-run: would file msgid=<%s> origin=%s category=%s rule=%s order=%s "
+        log.info("dry-run: would file msgid=<%s> origin=%s category=%s rule=%s%s order=%s "
                  "replies=%s server=%s", outcome.message.message_id, raw.origin.describe(),
                  outcome.decision.category, outcome.decision.rule,
+                 f" classifier={outcome.decision.classifier!r}" if outcome.decision.classifier else "",
                  outcome.order.number if outcome.order else "unfiled",
                  ",".join(r.template for r in outcome.replies) or "-", ",".join(server) or "-")
         return
@@ -307,9 +343,10 @@ def _log_line(raw: RawMail, handled: Handled) -> None:
     actions = [a.kind for a in outcome.decision.actions]
     replies = [f"{r.template}:{r.state}" for r in outcome.replies]
     replies += [f"{s.template}:suppressed" for s in outcome.suppressed]
-    log.info("%s msgid=<%s> origin=%s category=%s rule=%s order=%s actions=%s replies=%s",
+    said = f" classifier={outcome.decision.classifier!r}" if outcome.decision.classifier else ""
+    log.info("%s msgid=<%s> origin=%s category=%s rule=%s%s order=%s actions=%s replies=%s",
              applied.status, message.message_id, raw.origin.describe(), outcome.decision.category,
-             outcome.decision.rule, applied.order_folder or "unfiled", ",".join(actions) or "-",
+             outcome.decision.rule, said, applied.order_folder or "unfiled", ",".join(actions) or "-",
              ",".join(replies) or "-")
 
 

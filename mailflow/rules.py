@@ -12,15 +12,15 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from jinja2 import TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from mailflow import linear
+from mailflow import linear, quoting
 from mailflow.errors import RuleError
-from mailflow.model import Action, Address, Attachment, Decision, Message
+from mailflow.model import Action, Address, Attachment, Decision, Message, Prediction
 from mailflow.yamlfile import LineDict, load_yaml
 
 FALLBACK_CATEGORY = "other"
@@ -181,7 +181,8 @@ Result = tuple[bool, list[str]]
 
 
 class Condition:
-    def evaluate(self, message: Message, order: OrderFacts | None = None) -> Result:
+    def evaluate(self, message: Message, order: OrderFacts | None = None,
+                 predict: Predict | None = None) -> Result:
         raise NotImplementedError
 
 
@@ -191,7 +192,8 @@ class FieldCondition(Condition):
     matchers: tuple[Matcher, ...]
     values: Callable[[Message], list[str]]
 
-    def evaluate(self, message: Message, order: OrderFacts | None = None) -> Result:
+    def evaluate(self, message: Message, order: OrderFacts | None = None,
+                 predict: Predict | None = None) -> Result:
         hit = _all_match(self.matchers, self.values(message))
         if hit is None:
             return False, [f"{self.label} did not match"]
@@ -202,7 +204,8 @@ class FieldCondition(Condition):
 class HeaderExists(Condition):
     name: str
 
-    def evaluate(self, message: Message, order: OrderFacts | None = None) -> Result:
+    def evaluate(self, message: Message, order: OrderFacts | None = None,
+                 predict: Predict | None = None) -> Result:
         present = bool(message.header_values(self.name))
         return present, [f"header {self.name} {'is present' if present else 'is absent'}"]
 
@@ -211,7 +214,8 @@ class HeaderExists(Condition):
 class AttachmentCondition(Condition):
     parts: tuple[tuple[str, tuple[Matcher, ...]], ...]  # (name|type|text, matchers)
 
-    def evaluate(self, message: Message, order: OrderFacts | None = None) -> Result:
+    def evaluate(self, message: Message, order: OrderFacts | None = None,
+                 predict: Predict | None = None) -> Result:
         for att in message.attachments[:MAX_ATTACHMENTS]:
             reasons = []
             for part, matchers in self.parts:
@@ -235,26 +239,45 @@ class Group(Condition):
     kind: str  # any | all | none
     children: tuple[Condition, ...]
 
-    def evaluate(self, message: Message, order: OrderFacts | None = None) -> Result:
+    def evaluate(self, message: Message, order: OrderFacts | None = None,
+                 predict: Predict | None = None) -> Result:
         """`all` stops at the first miss and `none` at the first match; `any` reads every child,
         so that the explanation lists everything that matched."""
         if self.kind == "all":
             reasons: list[str] = []
             for child in self.children:
-                ok, child_reasons = child.evaluate(message, order)
+                ok, child_reasons = child.evaluate(message, order, predict)
                 if not ok:
                     return False, []
                 reasons.extend(child_reasons)
             return True, reasons
         if self.kind == "any":
-            results = [c.evaluate(message, order) for c in self.children]
+            results = [c.evaluate(message, order, predict) for c in self.children]
             return any(ok for ok, _ in results), [r for ok, rs in results if ok for r in rs]
-        if any(child.evaluate(message, order)[0] for child in self.children):
+        if any(child.evaluate(message, order, predict)[0] for child in self.children):
             return False, []
         return True, [f"none of {len(self.children)} exclusion(s) matched"]
 
 
 OrderFacts = Mapping[str, Any]  # an order's extracted data as plain values (see pipeline)
+
+
+class Predictor(Protocol):
+    """The learned classifier (learn.py), as rules see it."""
+
+    def predict(self, message: Message) -> Prediction | None: ...
+
+
+@dataclass(frozen=True)
+class Known:
+    """A prediction already made (in the intake worker, or a person's correction), for deciding
+    again without the model at hand."""
+
+    prediction: Prediction | None
+
+    def predict(self, message: Message) -> Prediction | None:
+        return self.prediction
+
 # passed as the order facts when nothing is known of the order yet and the question is which
 # rules *may* match (to read the documents a later decision may need): `order:` conditions hold
 OPTIMISTIC: OrderFacts = {"__optimistic__": True}
@@ -315,13 +338,35 @@ class OrderCondition(Condition):
     text: str
     expression: Callable[..., Any]
 
-    def evaluate(self, message: Message, order: OrderFacts | None = None) -> Result:
+    def evaluate(self, message: Message, order: OrderFacts | None = None,
+                 predict: Predict | None = None) -> Result:
         if order is OPTIMISTIC:  # before the order is known: a rule that may match may extract
             return True, [f"order: {self.text} (decided once the order is known)"]
         ok, why_not = order_expression_true(self.expression, order)
         if ok:
             return True, [f"order: {self.text}"]
         return False, [f"order: {self.text} is not true" + (f": {why_not}" if why_not else "")]
+
+
+Predict = Callable[[], "Prediction | None"]  # the learned classifier's word on this mail, computed once
+
+
+@dataclass(frozen=True)
+class ClassifierCondition(Condition):
+    """True when the learned classifier puts the mail in `category` with at least `minimum`
+    probability; the reason names the model's probability and the words that weighed most."""
+
+    category: str
+    minimum: float
+
+    def evaluate(self, message: Message, order: OrderFacts | None = None,
+                 predict: Predict | None = None) -> Result:
+        prediction = predict() if predict is not None else None
+        if prediction is None:
+            return False, ["classifier: no model"]
+        if prediction.category == self.category and prediction.probability >= self.minimum:
+            return True, [f"classifier: {prediction.describe()}"]
+        return False, [f"classifier: {prediction.describe()}, not {self.category} at {self.minimum:g}"]
 
 
 def _address_values(attr: str) -> Callable[[Message], list[str]]:
@@ -334,10 +379,20 @@ def _address_values(attr: str) -> Callable[[Message], list[str]]:
     return values
 
 
-def _text_value(attr: str) -> Callable[[Message], list[str]]:
+def _text_value(attr: str, quoted: bool = False) -> Callable[[Message], list[str]]:
+    """A body condition reads what the sender wrote: quoted history and signature are left out,
+    unless the condition says `quoted: true`."""
     if attr == "subject":
         return lambda message: [message.subject[:MAX_FIELD]]
-    return lambda message: [message.text[:MAX_TEXT]]
+    if quoted:
+        return lambda message: [message.text[:MAX_TEXT]]
+    return lambda message: [_own_text(message.text[:MAX_TEXT])]
+
+
+@functools.lru_cache(maxsize=8)
+def _own_text(text: str) -> str:
+    """Kept for the next rule: every body condition reads the same own text."""
+    return quoting.own_text(text)
 
 
 def _header_values(name: str) -> Callable[[Message], list[str]]:
@@ -366,7 +421,15 @@ def build_condition(node: Any, file: Path, line: int | None, path: str = "when")
         matchers = _matchers(value, kwhere, kpath, file, addresses=True)
         return FieldCondition(key, matchers, _address_values(key))
     if key in TEXT_FIELDS:
-        return FieldCondition(key, _matchers(value, kwhere, kpath, file), _text_value(key))
+        quoted = False
+        if key == "body" and isinstance(value, dict) and "quoted" in value:
+            quoted = value["quoted"]
+            if not isinstance(quoted, bool):
+                raise kwhere.error("quoted: takes true or false", f"{kpath}.quoted")
+            value = LineDict({k: v for k, v in value.items() if k != "quoted"})
+            value.line, value.key_lines = kwhere.line or 0, {}
+        label = "body (with quoted text)" if quoted else key
+        return FieldCondition(label, _matchers(value, kwhere, kpath, file), _text_value(key, quoted))
     if key == "header":
         if not isinstance(value, dict) or not isinstance(value.get("name"), str):
             raise kwhere.error("'header' needs {name: Header-Name, <operator>: …}", kpath)
@@ -394,8 +457,18 @@ def build_condition(node: Any, file: Path, line: int | None, path: str = "when")
         return AttachmentCondition(tuple(parts))
     if key == "order":
         return OrderCondition(str(value), compile_order_expression(value, kwhere, kpath))
-    known = ", ".join((*ADDRESS_FIELDS, *TEXT_FIELDS, "header", "attachment", "order", "any",
-                       "all", "none"))
+    if key == "classifier":
+        if isinstance(value, str):
+            value = {"category": value}
+        if not isinstance(value, dict) or not isinstance(value.get("category"), str) or \
+                set(value) - {"category", "min"}:
+            raise kwhere.error("classifier: takes a category, or {category: NAME, min: 0.6}", kpath)
+        minimum = value.get("min", 0.5)
+        if not isinstance(minimum, (int, float)) or not 0 <= minimum <= 1:
+            raise kwhere.error("classifier.min is a probability between 0 and 1", f"{kpath}.min")
+        return ClassifierCondition(value["category"], float(minimum))
+    known = ", ".join((*ADDRESS_FIELDS, *TEXT_FIELDS, "header", "attachment", "order", "classifier",
+                       "any", "all", "none"))
     raise kwhere.error(f"unknown condition {key!r} (use {known})", kpath)
 
 
@@ -416,6 +489,7 @@ class Rule:
     file: Path
     line: int | None
     tags: tuple[str, ...] = field(default=())
+    weak: bool = False  # the classifier may overrule it when it disagrees with high confidence
 
 
 def _build_actions(node: Any, rule: str, file: Path, line: int | None) -> tuple[tuple[Action, ...], bool]:
@@ -508,17 +582,44 @@ class RuleSet:
         return any(part == "text" for rule in self.rules for cond in _walk(rule.when, AttachmentCondition)
                    for part, _ in cond.parts)  # type: ignore[attr-defined]
 
-    def classify(self, message: Message, order: OrderFacts | None = None) -> Decision:
+    def classify(self, message: Message, order: OrderFacts | None = None, model: Predictor | None = None,
+                 overrule: float = 0.85, only: str | None = None) -> Decision:
+        """The first matching rule with a category decides, unless it says `continue`. With a
+        `model`, `classifier:` conditions can match, and a `weak` rule is passed over when the
+        model puts the mail in another category with at least `overrule` probability.
+
+        `only`: a person set the category. Rules of other categories are passed over, the
+        category's own rules decide what is done (give a `model` that says the category for
+        certain, see `Known`, and its `classifier:` rules match), and the category is `only`
+        even when none of its rules matches."""
         category: str | None = None
         deciding: str | None = None
         conditions: list[str] = []
         actions: list[Action] = []
         tags: list[str] = []
         matched: list[str] = []
+        said = ""
+        cache: list[Prediction | None] = []
+
+        def predict() -> Prediction | None:
+            if not cache:
+                cache.append(model.predict(message) if model is not None else None)
+            return cache[0]
+
         for rule in self.rules:
-            ok, reasons = rule.when.evaluate(message, order)
+            if only is not None and rule.category and rule.category != only:
+                continue
+            ok, reasons = rule.when.evaluate(message, order, predict)
             if not ok:
                 continue
+            if rule.weak and rule.category and model is not None:
+                prediction = predict()
+                if prediction is not None and prediction.category != rule.category and \
+                        prediction.probability >= overrule:
+                    conditions.append(f"{rule.name}: a weak rule, overruled by the classifier: "
+                                      f"{prediction.describe()}")
+                    said = prediction.describe()
+                    continue
             matched.append(rule.name)
             conditions.extend(f"{rule.name}: {r}" for r in reasons)
             actions.extend(rule.actions)
@@ -527,11 +628,17 @@ class RuleSet:
                     tags.extend(t for t in action.params["tags"] if t not in tags)
             if rule.category:
                 category, deciding = rule.category, rule.name
+                if _walk(rule.when, ClassifierCondition) and cache and cache[0] is not None:
+                    said = cache[0].describe()
             if not rule.continue_:
                 break
-        return Decision(category=category or FALLBACK_CATEGORY, rule=deciding,
+        return Decision(category=category or only or FALLBACK_CATEGORY, rule=deciding,
                         conditions=tuple(conditions), actions=tuple(actions), tags=tuple(tags),
-                        matched_rules=tuple(matched))
+                        matched_rules=tuple(matched), classifier=said)
+
+    @functools.cached_property
+    def reads_classifier(self) -> bool:
+        return any(rule.weak or _walk(rule.when, ClassifierCondition) for rule in self.rules)
 
 
 def _walk(condition: Condition, kind: type[Condition]) -> list[Condition]:
@@ -567,7 +674,7 @@ def load_rules(directory: Path) -> RuleSet:
     return RuleSet(tuple(rules))
 
 
-_RULE_KEYS = {"name", "category", "when", "then", "description", "continue", "enabled"}
+_RULE_KEYS = {"name", "category", "when", "then", "description", "continue", "enabled", "weak"}
 
 
 def _build_rule(node: Any, file: Path, line: int | None, seen: dict[str, Where]) -> Rule:
@@ -602,5 +709,8 @@ def _build_rule(node: Any, file: Path, line: int | None, seen: dict[str, Where])
         raise where.error(f"rule {name!r} sets no category; give one or add 'continue'", "category")
     if node.get("enabled") is False:
         when = Group("any", ())  # never matches; kept so names stay reserved
+    weak = node.get("weak", False)
+    if not isinstance(weak, bool):
+        raise _where(node, file, line, "weak").error("weak: takes true or false", "weak")
     return Rule(name=name, category=category, when=when, actions=actions, continue_=continue_,
-                file=file, line=line)
+                file=file, line=line, weak=weak)

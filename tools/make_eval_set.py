@@ -784,6 +784,15 @@ training data, and do not train on them.  Tune on `train`; report on `test` (and
 reporting on `train`).  If the test mails ever leak into tuning, the numbers measured on
 them stop meaning anything — then write new test mails rather than keep using these.
 
+## More training mail: `more-training.jsonl`
+
+406 further labelled mails (subject, body, category; one JSON object a line), written while the
+shipped rules were tuned on the `train` split, as fresh mail to check each change on before
+it was made.  They are training material only: the starting classifier
+(`mailflow/learn.py`) learns from `train` and from them, and they are never scored as a
+result.  None was taken from or written after reading the `test` split.  They are plain
+text (no MIME, no charsets): what they add is wording.
+
 ## How it was made
 
 All mails were written by hand for this set (none is a real mail or a template fill-in) and

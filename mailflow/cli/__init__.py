@@ -1,7 +1,18 @@
 """Command line: one module per command group, each a thin wrapper that parses arguments, calls
 one function and prints. Errors become one line and an exit code in one place (`base`)."""
 
-from mailflow.cli import cases, db, desk, evidence, extract, orders, outbox, quarantine, rules  # noqa: F401
+from mailflow.cli import (  # noqa: F401
+    cases,
+    db,
+    desk,
+    evidence,
+    extract,
+    learning,
+    orders,
+    outbox,
+    quarantine,
+    rules,
+)
 from mailflow.cli.base import main
 
 __all__ = ["main"]

@@ -29,15 +29,6 @@ out = Console(highlight=False, soft_wrap=True)
 INTERRUPTED = 130
 
 
-def shipped(name: str) -> Path:
-    """The rules/ or templates/ that come with mailflow (in the wheel, or in a source checkout)."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "_shipped" / name, here.parent / name):
-        if candidate.is_dir():
-            return candidate
-    raise MailflowError(f"the shipped {name}/ folder is missing from this installation")
-
-
 def add_row(table: Table, *cells: str) -> None:
     """Table cells are data (a buyer's subject may contain [brackets]), never rich markup."""
     table.add_row(*(escape(str(c)) for c in cells))

@@ -11,9 +11,10 @@ from typing import Any
 import click
 from rich.table import Table
 
-from mailflow.cli.base import TEXT, State, add_row, main, out, shipped, utc_iso
+from mailflow.cli.base import TEXT, State, add_row, main, out, utc_iso
 from mailflow.config import Config
 from mailflow.errors import ConfigError
+from mailflow.shipped import shipped
 
 INIT_CONFIG = """\
 # mailflow configuration. Relative paths are relative to this file.

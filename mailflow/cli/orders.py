@@ -119,7 +119,8 @@ def order_show(state: State, number: str, as_json: bool, explain: bool) -> None:
     table = Table("date", "dir", "category", "from", "subject", "files", "sender checks",
                   *(["why here"] if explain else []))
     for m in summary["messages"]:
-        add_row(table, m["date"] or "", m["direction"], m["category"], m["from"], m["subject"],
+        category = m["category"] + (f" (classifier: {m['classifier']})" if m.get("classifier") else "")
+        add_row(table, m["date"] or "", m["direction"], category, m["from"], m["subject"],
                 str(len(m["attachments"])), auth_summary(m.get("authentication") or {}),
                 *([m["why_here"]] if explain else []))
     out.print(table)

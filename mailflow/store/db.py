@@ -196,6 +196,19 @@ class CaseRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class CorrectionRow(Base):
+    """A person's category for a filed mail (`mailflow reclassify`): the record of who changed
+    what, and training data that weighs more than a rule's category."""
+
+    __tablename__ = "corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_row_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    before: Mapped[str] = mapped_column(String(50))
+    after: Mapped[str] = mapped_column(String(50))
+    by: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
 class EventRow(Base):
     __tablename__ = "events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

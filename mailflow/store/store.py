@@ -28,6 +28,7 @@ from mailflow.model import Outcome, Quarantined
 from mailflow.store import archive as paths
 from mailflow.store import migrations, search
 from mailflow.store.archive import Archive
+from mailflow.store.corrections import CorrectionStore
 from mailflow.store.db import (
     AttachmentRow,
     CaseRow,
@@ -64,7 +65,7 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(dt.UTC) if value else None
 
 
-class Store(OutboxStore, RecordStore):
+class Store(OutboxStore, RecordStore, CorrectionStore):
     def __init__(self, database_url: str, archive_root: Path, claim_seconds: float = 30.0,
                  history_days: int = 90) -> None:
         url = make_url(database_url)
@@ -358,6 +359,7 @@ class Store(OutboxStore, RecordStore):
                 "messages": [{"date": m.date.isoformat() if m.date else None,
                               "direction": m.direction, "category": m.category,
                               "from": m.from_addr, "subject": m.subject, "rule": m.rule,
+                              "classifier": (m.decision or {}).get("classifier") or "",
                               "why_here": m.correlation,
                               "message_id": m.message_id, "sha256": m.sha256, "path": m.path,
                               "authentication": dict(m.auth_results or {}),
@@ -525,7 +527,7 @@ def decision_json(outcome: Outcome) -> dict[str, Any]:
     result: dict[str, Any] = json.loads(json.dumps({
         "category": decision.category, "rule": decision.rule,
         "conditions": list(decision.conditions), "tags": list(decision.tags),
-        "matched_rules": list(decision.matched_rules),
+        "matched_rules": list(decision.matched_rules), "classifier": decision.classifier,
         "actions": [{"kind": a.kind, "rule": a.rule, **a.params} for a in decision.actions],
         "order_data": {"source": outcome.order_data.source, "errors": list(outcome.order_data.errors),
                        "document": outcome.order_data.document,

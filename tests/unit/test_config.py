@@ -81,6 +81,8 @@ def test_bad_correlation_pattern_is_refused(tmp_path: Path) -> None:
     ("reply: {subject_token: '{x}'}", "placeholder"),
     ("database: {url: 'bogus://x'}", "not supported"),
     ("database: {url: 'not a url'}", "not a database URL"),
+    ("classifier: {overrule: 0.4}", "greater than 0.5"),
+    ("classifier: {retrain_at: '3:30'}", "should match pattern"),
 ])
 def test_values_that_would_fail_later_are_refused_now(tmp_path: Path, setting: str, fragment: str) -> None:
     path = write(tmp_path, "identity: {company: A, address: a@b.example}\n" + setting + "\n")

@@ -1,0 +1,62 @@
+"""The shipped rules and the starting classifier on the held-out part of the evaluation set
+(tests/eval, split=test: never used to tune rules or the model), measured through
+`mailflow rules test --expect` as a user would run it, and what that command reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mailflow.cli import main
+from tests.conftest import ROOT, write_desk
+
+pytestmark = pytest.mark.integration
+
+EVAL = ROOT / "tests" / "eval"
+# measured when the classifier came in: 85.1 % of the held-out mail right, every complaint
+# found (16 of 16). The floor below guards against a change that makes it worse; the issue's
+# aim of 95 % is not reached (see docs/architecture.md and the issue's note).
+MIN_ACCURACY = 0.83
+MIN_COMPLAINT_RECALL = 0.95
+
+
+def test_the_held_out_mail_is_classified_as_a_merchandiser_would(tmp_path: Path, sqlite_url: str) -> None:
+    config = write_desk(tmp_path / "desk", sqlite_url)
+    result = CliRunner().invoke(main, ["--config", str(config), "rules", "test", str(EVAL / "mails"),
+                                       "--expect", str(EVAL / "labels.csv"), "--split", "test",
+                                       "--min-accuracy", str(MIN_ACCURACY), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["total"] == 114 and report["split"] == "test"
+    assert report["accuracy"] >= MIN_ACCURACY, report["wrong"]
+    complaint = report["categories"]["complaint"]
+    assert complaint["support"] == 16 and complaint["recall"] >= MIN_COMPLAINT_RECALL, report["wrong"]
+    assert sum(c["count"] for c in report["confusion"]) == 114
+    for wrong in report["wrong"]:  # each wrong mail says what decided it
+        assert wrong["decided_by"].startswith(("rule ", "no rule")) and wrong["expected"] != wrong["got"]
+
+
+def test_rules_test_reports_and_fails_below_the_minimum(tmp_path: Path, sqlite_url: str) -> None:
+    config = write_desk(tmp_path / "desk", sqlite_url)
+    labels = tmp_path / "labels.csv"
+    rows = [line for line in (EVAL / "labels.csv").read_text(encoding="utf-8").splitlines()[1:]
+            if ",train," in line][:6]
+    wrong_row = rows[0].split(",")
+    wrong_row[1] = "payment" if wrong_row[1] != "payment" else "sample"  # a label the desk will not give
+    labels.write_text("file,category,split\n" + "\n".join([",".join(wrong_row[:3]), *(
+        ",".join(r.split(",")[:3]) for r in rows[1:])]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--config", str(config), "rules", "test", str(EVAL / "mails"),
+                                       "--expect", str(labels), "--min-accuracy", "0.99"])
+    assert result.exit_code == 1, result.output
+    assert "accuracy 83.3%: 5 of 6 mails" in result.output
+    assert f"wrong: {wrong_row[0]} expected {wrong_row[1]}" in result.output
+    assert "below the minimum 99.0%" in result.output
+    assert "confusion" in result.output and "precision" in result.output
+    escape = tmp_path / "escape.csv"
+    escape.write_text("file,category\n../labels.csv,other\n", encoding="utf-8")
+    refused = CliRunner().invoke(main, ["--config", str(config), "rules", "test", str(EVAL / "mails"),
+                                        "--expect", str(escape)])
+    assert refused.exit_code != 0 and "is not a file in" in refused.output
