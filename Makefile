@@ -40,6 +40,7 @@ bench: $(STAMP) system-packages
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/classify.py
+	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/drill.py
 
 lint: $(STAMP)

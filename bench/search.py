@@ -15,19 +15,19 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import os
 import random
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
+
+from bench.databases import DEFAULT_POSTGRES, databases  # noqa: E402
 
 from mailflow.store import Store, search  # noqa: E402
 from mailflow.store.db import MessageRow, OrderAlias, OrderRow, SearchBigram, SearchDoc  # noqa: E402
@@ -154,44 +154,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=50)
-    parser.add_argument("--postgres", default=os.environ.get(
-        "MAILFLOW_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     args = parser.parse_args()
     rng = random.Random(1)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, databases(Path(tmp), args.postgres) as found:
         base = Path(tmp)
-        databases = [("SQLite", f"sqlite:///{base / 'bench.db'}", None)]
-        name = f"mailflow_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            databases.append(("PostgreSQL", args.postgres.rsplit("/", 1)[0] + f"/{name}", name))
-        except Exception as exc:  # noqa: BLE001 - the SQLite figures stand alone
-            print(f"PostgreSQL not available ({type(exc).__name__}); SQLite only")
         print(f"{args.messages:,} messages (30% with Chinese text), {args.queries} queries of each kind")
         print(f"{'database':11} {'build s':>8} {'two words p50/p95 ms':>21} {'order no. p50/p95':>18} "
               f"{'2-char zh p50/p95':>18} {'index MB':>9}")
-        try:
-            for label, url, _ in databases:
-                store, seconds, orders = build(url, base / label / "archive", args.messages)
-                # two words a merchandiser would type: one common trade word, one rarer word
-                two_words = [f"{rng.choice(TRADE)} {rng.choice(WORDS[100:400])}" for _ in range(args.queries)]
-                numbers = [rng.choice(orders) for _ in range(args.queries)]
-                hanzi = ["".join(rng.sample(HANZI, 2)) for _ in range(args.queries)]
-                figures = [timed(store, qs) for qs in (two_words, numbers, hanzi)]
-                print(f"{label:11} {seconds:8.1f} " + " ".join(
-                    f"{p50:9.1f}/{p95:<8.1f}" for p50, p95, _ in figures) + f" {size_mb(store, url):9.0f}")
-                if label == "SQLite":
-                    exported, verified = export_bench(store, base / "bundle.zip")
-                    print(f"export of an order with 200 messages: {exported:.2f} s; verify {verified:.2f} s")
-                store.close()
-        finally:
-            for _, _, db_name in databases:
-                if db_name:
-                    with admin.connect() as conn:
-                        conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
-            admin.dispose()
+        for label, url in found:
+            store, seconds, orders = build(url, base / label / "archive", args.messages)
+            # two words a merchandiser would type: one common trade word, one rarer word
+            two_words = [f"{rng.choice(TRADE)} {rng.choice(WORDS[100:400])}" for _ in range(args.queries)]
+            numbers = [rng.choice(orders) for _ in range(args.queries)]
+            hanzi = ["".join(rng.sample(HANZI, 2)) for _ in range(args.queries)]
+            figures = [timed(store, qs) for qs in (two_words, numbers, hanzi)]
+            print(f"{label:11} {seconds:8.1f} " + " ".join(
+                f"{p50:9.1f}/{p95:<8.1f}" for p50, p95, _ in figures) + f" {size_mb(store, url):9.0f}")
+            if label == "SQLite":
+                exported, verified = export_bench(store, base / "bundle.zip")
+                print(f"export of an order with 200 messages: {exported:.2f} s; verify {verified:.2f} s")
+            store.close()
 
 
 if __name__ == "__main__":

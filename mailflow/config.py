@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -196,6 +197,61 @@ class Buyer(_Strict):
     language: Literal["en", "zh"] | None = None
     currency: str = ""
     hold_replies: bool = False  # every reply to this buyer waits for approval
+    merchandiser: str = ""  # the user who follows this buyer's orders (their plan shows them)
+
+
+Role = Literal["merchandiser", "manager", "general_manager", "accounts"]
+
+
+class User(_Strict):
+    """A person of the desk: who signs off, completes milestones, gets a digest."""
+
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+    email: str = ""
+    language: Literal["en", "zh"] = "en"
+
+
+class Approval(_Strict):
+    """The manager's sign-off before production, and the margin rule: below the floor the
+    general manager signs."""
+
+    costs: Path | None = None  # CSV: item_code, unit_cost, currency
+    rates: dict[str, Decimal] = Field(default_factory=dict)  # value of one unit of each currency in one base
+    margin_floor: Decimal = Field(default=Decimal(5), ge=0, le=100)  # percent
+
+
+class Followup(_Strict):
+    enabled: bool = True
+    plans: Path | None = None  # default: the followup folder inside the rules folder
+    tolerance: Decimal = Field(default=Decimal(50), ge=0)  # bank charges: a payment this much short covers
+    timezone: str = ""  # the desk's calendar (due today, the digest's hour); default: $TZ or the machine's
+    check_every_minutes: int = Field(default=60, ge=1, le=1440)  # overdue and chasers
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        if value:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Shanghai)") from None
+        return value
+
+
+class DigestRecipient(_Strict):
+    address: str
+    owner: str | None = None  # a user's name: their plan; none: everyone's
+    language: Literal["en", "zh"] = "en"
+
+
+class Digest(_Strict):
+    """The daily plan by mail, through the outbox, once per recipient and day."""
+
+    time: str = Field(default="07:30", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")  # local time
+    to: list[DigestRecipient] = Field(default_factory=list)
 
 
 class Correlation(_Strict):
@@ -270,6 +326,10 @@ class Config(_Strict):
     intake: IntakeLimits = IntakeLimits()
     classifier: Classifier = Classifier()
     packing: Packing = Packing()
+    users: list[User] = Field(default_factory=list)
+    approval: Approval = Approval()
+    followup: Followup = Followup()
+    digest: Digest | None = None
     poll_interval: int = Field(default=60, ge=1)  # seconds between polls where IDLE is missing
     stall_warning_minutes: int = Field(default=15, ge=1)  # warn when a folder has not synced
     reconnect_max_seconds: float = Field(default=300.0, gt=0)  # backoff ceiling after faults
@@ -302,6 +362,24 @@ class Config(_Strict):
     @property
     def rules_dir(self) -> Path:
         return self.resolve(self.rules)
+
+    @property
+    def plans_dir(self) -> Path:
+        return self.resolve(self.followup.plans) if self.followup.plans else self.rules_dir / "followup"
+
+    @model_validator(mode="after")
+    def _people(self) -> Config:
+        names = [u.name.casefold() for u in self.users]
+        if len(set(names)) != len(names):
+            raise ValueError("users: a name is listed twice")
+        for recipient in self.digest.to if self.digest else []:
+            if recipient.owner and self.user(recipient.owner) is None:
+                raise ValueError(f"digest: owner {recipient.owner!r} is not one of users:")
+        return self
+
+    def user(self, name: str) -> User | None:
+        wanted = name.strip().casefold()
+        return next((u for u in self.users if u.name.casefold() == wanted), None)
 
     @property
     def templates_dir(self) -> Path:

@@ -387,6 +387,45 @@ def retrain(desk: Desk, store: Store) -> None:
         leases.release("classifier-training", fence)
 
 
+class FollowUpJobs:
+    """The follow-up's scheduled work: every `followup.check_every_minutes` the overdue
+    milestones and their chasers (orders filed before following began are followed first), and each minute
+    whether today's digest is due. One daemon of several does each, under a lease; the
+    outbox's unique Message-IDs make a second attempt add nothing."""
+
+    def __init__(self, desk: Desk, store: Store) -> None:
+        self.desk, self.store = desk, store
+
+    def follow_up(self) -> None:
+        from mailflow.follow.desk import follow_up
+
+        leases = self.store.leases()
+        fence = leases.acquire("follow-up")
+        if fence is None:
+            return
+        try:
+            tick = follow_up(self.desk, self.store)
+            if tick.overdue or tick.chasers:
+                log.info("follow-up: %d milestones overdue, %d chasers drafted", tick.overdue, len(tick.chasers))
+        finally:
+            leases.release("follow-up", fence)
+
+    def digest(self) -> None:
+        from mailflow.follow.desk import digest_due, send_digests
+
+        follower = self.store.follower
+        if follower is None or not digest_due(self.desk.config, follower):
+            return
+        leases = self.store.leases()
+        fence = leases.acquire("digest")
+        if fence is None:
+            return
+        try:
+            send_digests(self.desk, self.store)
+        finally:
+            leases.release("digest", fence)
+
+
 def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Config,
                 accounts: Sequence[ImapAccount] = (), stopper: Stopper | None = None) -> None:
     stopper = stopper or Stopper()
@@ -429,6 +468,12 @@ def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Con
         scheduler.every().day.at(config.classifier.retrain_at).do(
             Guarded("training the classifier", lambda: retrain(desk, store)))
         scheduler.every(60).seconds.do(Guarded("looking for a newer classifier", desk.refresh_model))
+    if store.follower is not None and store.follower.plans:
+        jobs = FollowUpJobs(desk, store)
+        following = Guarded("following the orders", jobs.follow_up)
+        scheduler.every(config.followup.check_every_minutes).minutes.do(following)
+        scheduler.every(60).seconds.do(Guarded("sending the daily digest", jobs.digest))
+        following()
     outbox = OutboxWorker(config, store, stopper.event, config.smtp.send_interval) \
         if config.smtp is not None else None
     names = [s.describe() for s in sources] + [w.describe() for w in watchers]

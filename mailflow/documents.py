@@ -49,6 +49,9 @@ _COMPILED = tuple((kind, name, re.compile(pattern, re.IGNORECASE)) for kind, nam
 # a mail with no business attachment is a document of its own when its category says so
 _MAIL_KINDS = {"inquiry": "inquiry", "sample": "sample_request", "complaint": "complaint",
                "payment": "bank_slip", "shipping": "shipping_advice"}
+# what a mail without attachments is when its subject names it (a bank's L/C advice is the
+# text of the mail); a subject that names a PO or a packing list is more often a question
+_SUBJECT_KINDS = ("lc_amendment", "lc_advice")
 NAMES = {kind: name for kind, name, _ in _KINDS} | {
     "inquiry": "inquiry", "sample_request": "sample request", "complaint": "complaint",
     "shipping_advice": "shipping advice"}
@@ -70,17 +73,33 @@ def party_of(message: Message, ours: bool, buyer_domains: frozenset[str], catego
     if domain in buyer_domains:
         return "buyer", f"{domain} is the buyer's"
     text = f"{domain} {sender.name if sender else ''}".lower()
-    if re.search(r"bank|银行|銀行|\bbk\b", text) or category == "payment":
+    if _BANK.search(text) or category == "payment":
         return "bank", f"{domain} writes as a bank"
-    if re.search(r"logistic|shipping|freight|forward|cargo|line\b|express|货代|貨代|物流", text) \
-            or category == "shipping":
+    if _FORWARDER.search(text) or category == "shipping":
         return "forwarder", f"{domain} writes as a forwarder"
     return "supplier", f"{domain} is not the buyer's, ours, a bank's or a forwarder's"
 
 
-def _kind_of(text: str) -> tuple[str, str] | None:
+_BANK = re.compile(r"bank|银行|銀行|\bbk\b")
+_FORWARDER = re.compile(r"logistic|shipping|freight|forward|cargo|line\b|express|货代|貨代|物流")
+
+
+def sender_party(domain: str, name: str) -> str:
+    """bank, forwarder or buyer, by the sender's domain and name alone (for mail on file with
+    no document that says)."""
+    text = f"{domain} {name}".lower()
+    if _BANK.search(text):
+        return "bank"
+    if _FORWARDER.search(text):
+        return "forwarder"
+    return "buyer"
+
+
+def _kind_of(text: str, only: tuple[str, ...] = ()) -> tuple[str, str] | None:
     text = text.replace("_", " ")  # file names join words with underscores: PO_4500871.pdf
     for kind, name, pattern in _COMPILED:
+        if only and kind not in only:
+            continue
         found = pattern.search(text)
         if found:
             return kind, found.group(0)
@@ -124,6 +143,9 @@ def detect(message: Message, category: str, party: Party, texts: dict[str, str] 
                 kind = "po_revision"
             found.append(DocumentFacts(kind, party, MAIL_BODY, revision,
                                        f"subject says {by_subject[1]!r}; sent by {party}"))
+        elif (said := _kind_of(message.subject, _SUBJECT_KINDS)) is not None:
+            found.append(DocumentFacts(said[0], party, MAIL_BODY, 0,
+                                       f"subject says {said[1]!r}; sent by {party}"))
         elif category in _MAIL_KINDS:
             kind = _MAIL_KINDS[category]
             if category == "inquiry" and party == "us":

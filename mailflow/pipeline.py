@@ -30,6 +30,7 @@ from mailflow.errors import (
 )
 from mailflow.extract import Extractor, settings_from
 from mailflow.extract.templates import load_templates
+from mailflow.follow import DIGEST_TEMPLATE, Follower, follower_from
 from mailflow.intake import (
     Budget,
     DeskSpec,
@@ -85,6 +86,7 @@ class Desk:
     extractor: Extractor  # checks what the intake read; reads documents only for the CLI
     intake: Intake  # the content stages, in budgeted worker processes
     products: dict[str, Product] | None = None  # packing specifications (packing.products)
+    follower: Follower | None = None  # the follow-up plans (rules/followup)
 
     @property
     def planner(self) -> Planner:
@@ -124,6 +126,16 @@ def load_desk(config: Config) -> Desk:
                 raise ReplyTemplateError(
                     f"rule {rule.name!r} replies with template {action.params['template']!r}, "
                     f"which is not in {templates.directory}", rule.file, rule.line, "then.reply")
+    follower = follower_from(config)
+    for plan in follower.plans if follower else ():
+        for milestone in plan.milestones:
+            if milestone.chaser and milestone.chaser.template not in templates.names():
+                raise ReplyTemplateError(
+                    f"milestone {milestone.key!r} chases with template {milestone.chaser.template!r}, "
+                    f"which is not in {templates.directory}", plan.file, milestone.line, "chaser.template")
+    if config.digest is not None and DIGEST_TEMPLATE not in templates.names():
+        raise ConfigError(f"the digest needs the template {DIGEST_TEMPLATE!r} in {templates.directory}",
+                          config.file, None, "digest")
     settings = settings_from(config)
     load_templates(settings.template_dirs)  # a broken extraction template stops start-up too
     if config.reply.hold_if:
@@ -139,7 +151,7 @@ def load_desk(config: Config) -> Desk:
     return Desk(config=config, rules=rules, templates=templates,
                 patterns=tuple(linear.compile(p) for p in config.correlation.patterns),
                 token=token_pattern(config.reply.subject_token), extractor=Extractor(settings),
-                intake=Intake(spec, budget), products=products)
+                intake=Intake(spec, budget), products=products, follower=follower)
 
 
 def classifier_file(config: Config, rules: RuleSet) -> Path | None:
@@ -291,6 +303,8 @@ def refresh_replies(order_id: int, desk: Desk, store: Store) -> int:
     count = 0
     for row in store.stale_replies(order_id, order.version):
         changed = store.changes_since(order_id, row.order_version)
+        if row.answers_id is None:
+            continue  # a mail of our own (the digest) is about no order
         try:
             answered = store.message_row(row.answers_id)
             message = parse(store.archive.read(answered.path))

@@ -7,6 +7,7 @@ from mailflow.cli import (  # noqa: F401
     desk,
     evidence,
     extract,
+    follow,
     learning,
     orders,
     outbox,

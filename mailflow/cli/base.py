@@ -96,8 +96,10 @@ class State:
         return self.config_path.exists()
 
     def store(self) -> Any:
+        from mailflow.follow import follower_from
         from mailflow.store import Store
-        return Store(self.config.database_url, self.config.archive_root, self.config.lease_seconds)
+        return Store(self.config.database_url, self.config.archive_root, self.config.lease_seconds,
+                     history_days=self.config.correlation.history_days, follower=follower_from(self.config))
 
     @contextmanager
     def opened_store(self) -> Iterator[Any]:

@@ -38,7 +38,15 @@ reply:
   max_per_hour: 60                 # automatic replies sent per hour
 extract: {{enabled: true}}           # price_list: prices.csv (item code, floor price)
 buyers: []
-#  - {{name: Northwind Trading, domains: [northwind.example], language: en, currency: USD}}
+#  - {{name: Northwind Trading, domains: [northwind.example], language: en, currency: USD,
+#     merchandiser: Lily Chen}}
+# Following orders (rules/followup/*.yaml): who signs off, the margin rule, the daily digest.
+users: []
+#  - {{name: Lily Chen, role: merchandiser}}      # merchandiser | manager | general_manager | accounts
+#  - {{name: Wang Fang, role: manager}}
+# approval: {{costs: costs.csv, rates: {{USD: 7.1, CNY: 1}}, margin_floor: 5}}
+# followup: {{timezone: Asia/Shanghai, tolerance: 50}}
+# digest: {{time: "07:30", to: [{{address: wang@acme.example, owner: Wang Fang}}]}}
 """
 
 

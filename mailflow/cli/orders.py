@@ -33,32 +33,43 @@ def order_assign(state: State, message: str, number: str, who: str | None) -> No
 
 
 @order.command("list")
-@click.option("--open", "only_open", is_flag=True, help="Only orders whose status is open.")
+@click.option("--open", "only_open", is_flag=True, help="Only orders not closed or cancelled.")
 @click.option("--buyer", type=TEXT, help="Only this buyer's orders (part of the name).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def order_list(state: State, only_open: bool, buyer: str | None, as_json: bool) -> None:
-    """Every order with its buyer and number of messages."""
+    """Every order with its status, next milestone and its due date, overdue first."""
+    import datetime as dt
+
     store = state.store()
     try:
+        today = store.follower.today() if store.follower else dt.date.today()
         rows = [store.order_summary(o.id) for o in store.orders()
-                if (not only_open or o.status == "open")
+                if (not only_open or o.status not in ("closed", "cancelled"))
                 and (not buyer or buyer.lower() in o.buyer.lower())]
     finally:
         store.close()
-    items = [{"order": r["order"], "folder": r["folder"], "buyer": r["buyer"], "status": r["status"],
-              "aliases": r["aliases"], "messages": len(r["messages"]), "replies": len(r["replies"]),
-              "total": (r.get("data") or {}).get("total"),
-              "currency": (r.get("data") or {}).get("currency"),
-              "checks_failed": (r.get("data") or {}).get("checks_failed", [])}
-             for r in rows]
+    items = []
+    for r in rows:
+        follow = r.get("follow_up") or {}
+        due = follow.get("next_due")
+        items.append({"order": r["order"], "folder": r["folder"], "buyer": r["buyer"], "status": r["status"],
+                      "next_milestone": follow.get("next_milestone"), "due": due,
+                      "days_overdue": max(0, (today - dt.date.fromisoformat(due)).days) if due else 0,
+                      "outstanding": (follow.get("money") or {}).get("outstanding"),
+                      "aliases": r["aliases"], "messages": len(r["messages"]), "replies": len(r["replies"]),
+                      "total": (r.get("data") or {}).get("total"),
+                      "currency": (r.get("data") or {}).get("currency"),
+                      "checks_failed": (r.get("data") or {}).get("checks_failed", [])})
+    items.sort(key=lambda i: (-i["days_overdue"], i["due"] is None, i["due"] or "", i["folder"]))
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
-    table = Table("order", "buyer", "aliases", "messages", "replies")
+    table = Table("order", "buyer", "status", "next", "due", "late", "messages", "replies")
     for item in items:
-        add_row(table, item["order"], item["buyer"], ", ".join(item["aliases"]), str(item["messages"]),
-                      str(item["replies"]))
+        add_row(table, item["order"], item["buyer"], item["status"], item["next_milestone"] or "",
+                item["due"] or "", f"{item['days_overdue']} d" if item["days_overdue"] else "",
+                str(item["messages"]), str(item["replies"]))
     out.print(table)
 
 
@@ -105,6 +116,7 @@ def order_show(state: State, number: str, as_json: bool, explain: bool) -> None:
     out.print(f"[bold]order {escape(summary['order'])}[/bold]  buyer {escape(summary['buyer'])}  "
               f"aliases {escape(', '.join(summary['aliases']))}")
     print_order_data(summary.get("data") or {})
+    print_follow_up(summary, state)
     for difference in summary["confirmation_differences"]:
         out.print(f"P/I vs PO: {difference}", markup=False)
     for doc in summary["documents"]:
@@ -131,6 +143,31 @@ def order_show(state: State, number: str, as_json: bool, explain: bool) -> None:
     for event in summary["events"]:
         if event.get("by"):
             out.print(f"{event['at'][:16]} {event['kind']} by {event['by']}", markup=False)
+
+
+def print_follow_up(summary: dict[str, Any], state: State) -> None:
+    """Status, plan, each milestone (done by what or whom, or due when and why), money, margin."""
+    follow = summary.get("follow_up") or {}
+    out.print(f"status {summary['status']}" + (f"; plan {follow['plan']}" if follow.get("plan") else ""),
+              markup=False)
+    if follow.get("milestones"):
+        table = Table("milestone", "owner", "state", "due", "done")
+        for m in follow["milestones"]:
+            done = f"{m['done_at'][:10]} {m['how']}: {m['by']}" if m["done_at"] else ""
+            state_text = m["state"] + (f" (waits for {', '.join(m['waiting_for'])})" if m["waiting_for"]
+                                       and m["state"] != "done" else "")
+            add_row(table, m["name"], m["owner"], state_text, m["due"] or m["due_why"][:40], done)
+        out.print(table)
+    money = follow.get("money") or {}
+    if money.get("total"):
+        paid = ", ".join(f"{p['amount']} {p['currency']} on {p['value_date']} ({p['by']})" for p in money["payments"])
+        out.print(f"money: total {money['currency']} {money['total']}, outstanding {money['outstanding']}"
+                  + (f"; paid {paid}" if paid else ""), markup=False)
+    if state.config.approval.costs is not None:
+        from mailflow.follow.signoff import who_must_sign
+
+        role, why, _ = who_must_sign(state.config, summary.get("data") or {})
+        out.print(f"sign-off by the {role.replace('_', ' ')}: {why}", markup=False)
 
 
 def print_order_data(data: dict[str, Any]) -> None:

@@ -31,7 +31,9 @@ def rules_check(state: State) -> None:
 
     desk = load_desk(state.config)
     files = sorted({str(r.file) for r in desk.rules.rules})
-    out.print(f"ok: {len(desk.rules.rules)} rules in {len(files)} files")
+    plans = desk.follower.plans if desk.follower else ()
+    out.print(f"ok: {len(desk.rules.rules)} rules in {len(files)} files; {len(plans)} follow-up plans"
+              + (f" ({', '.join(p.name for p in plans)})" if plans else ""))
 
 
 def _looks_like_mbox(path: Path) -> bool:

@@ -39,16 +39,22 @@ def recipients(message: Message) -> tuple[Address, ...]:
     return message.reply_to or message.from_[:1]
 
 
-def compose(*, message: Message, sender: Address, to: tuple[Address, ...], subject: str, text: str,
-            html: str, message_id: str, when: dt.datetime | None = None,
-            attachments: Sequence[tuple[str, str, bytes]] = ()) -> bytes:
-    """`attachments`: (file name, content type, bytes), e.g. the packing list's PDF."""
+def _new_mail(sender: Address, to: tuple[Address, ...], subject: str, message_id: str,
+              when: dt.datetime | None) -> EmailMessage:
     mail = EmailMessage(policy=email.policy.SMTP)
     mail["From"] = email.utils.formataddr((sender.name, sender.addr))
     mail["To"] = ", ".join(email.utils.formataddr((a.name, a.addr)) for a in to)
     mail["Subject"] = subject
     mail["Date"] = email.utils.format_datetime(when or dt.datetime.now(dt.UTC))
     mail["Message-ID"] = f"<{message_id}>"
+    return mail
+
+
+def compose(*, message: Message, sender: Address, to: tuple[Address, ...], subject: str, text: str,
+            html: str, message_id: str, when: dt.datetime | None = None,
+            attachments: Sequence[tuple[str, str, bytes]] = ()) -> bytes:
+    """`attachments`: (file name, content type, bytes), e.g. the packing list's PDF."""
+    mail = _new_mail(sender, to, subject, message_id, when)
     if message.message_id:
         mail["In-Reply-To"] = f"<{message.message_id}>"
         refs = [*message.references, message.message_id][-MAX_REFERENCES:]
@@ -62,6 +68,19 @@ def compose(*, message: Message, sender: Address, to: tuple[Address, ...], subje
     for filename, content_type, data in attachments:
         maintype, _, subtype = content_type.partition("/")
         mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return mail.as_bytes()
+
+
+def compose_new(*, sender: Address, to: tuple[Address, ...], subject: str, text: str, html: str,
+                message_id: str, when: dt.datetime | None = None) -> bytes:
+    """A mail of our own that answers nothing (the daily digest)."""
+    mail = _new_mail(sender, to, subject, message_id, when)
+    mail["Auto-Submitted"] = "auto-generated"
+    mail["X-Auto-Response-Suppress"] = "All"
+    mail["X-Mailer"] = "mailflow"
+    mail.set_content(text)
+    if html:
+        mail.add_alternative(html, subtype="html")
     return mail.as_bytes()
 
 

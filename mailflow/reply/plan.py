@@ -161,7 +161,7 @@ def render_reply(message: Message, action: Action, facts: ReplyFacts, planner: P
     attachments: list[tuple[str, str, bytes]] = []
     packing_hold = ""
     if name == PACKING_TEMPLATE:
-        packing_hold, context["packing"], attachments = _packing(facts, planner)
+        packing_hold, context["packing"], attachments = packing_attachment(facts, planner)
     text, html, lang = planner.templates.render(name, language_of(message, action, facts.buyer, config),
                                                 context)
     order = facts.order
@@ -310,7 +310,7 @@ def order_context(order: OrderRef | None, record: dict[str, Any]) -> dict[str, A
     }
 
 
-def _packing(facts: ReplyFacts, planner: Planner) -> tuple[str, dict[str, Any] | None, list[tuple[str, str, bytes]]]:
+def packing_attachment(facts: ReplyFacts, planner: Planner) -> tuple[str, dict[str, Any] | None, list[tuple[str, str, bytes]]]:
     """(why it must wait, the totals for the template, the PDF) for a packing-list reply."""
     order, record, buyer = facts.order, facts.record, facts.buyer
     lines = record.get("lines") or []
@@ -358,6 +358,13 @@ def sample_contexts(config: Config) -> list[dict[str, Any]]:
     with_order["packing"] = {"cartons": 10, "net_kg": "500.0", "gross_kg": "520.0", "cbm": "1.2",
                              "file": "packing-list-4500871.pdf"}
     first_contact = reply_context(message, ReplyFacts(), config, quote_sender=False)
-    return [with_order, first_contact]
+    from mailflow.follow.desk import digest_sample_context
+
+    follow_up = {"milestone": {"key": "deposit", "name": "Deposit received", "due": "2026-01-12", "days_overdue": 3,
+                               "chases": 1},
+                 "money": {"currency": "USD", "total": "1000.00", "outstanding": "700.00", "deposit": "300.00",
+                           "balance": "700.00", "deposit_percent": "30", "terms": "30% T/T deposit"},
+                 **digest_sample_context()}
+    return [{**follow_up, **with_order}, {**follow_up, **first_contact}]
 
 

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
@@ -61,6 +63,17 @@ class OrderRow(Base):
     # is written again (see pipeline.refresh_replies)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # following the order (store/follow.py): its plan, next milestone and money, derived from
+    # the milestones; `status_by_hand` (on hold, cancelled) stands over the derived status
+    plan: Mapped[str] = mapped_column(String(60), default="")
+    plan_by_hand: Mapped[bool] = mapped_column(default=False)
+    status_by_hand: Mapped[str] = mapped_column(String(20), default="")
+    next_milestone: Mapped[str] = mapped_column(String(40), default="")
+    next_due: Mapped[dt.date | None] = mapped_column(Date(), nullable=True, index=True)
+    currency: Mapped[str] = mapped_column(String(10), default="")
+    total_due: Mapped[str] = mapped_column(String(40), default="")  # what the buyer pays in all
+    outstanding: Mapped[str] = mapped_column(String(40), default="")  # of it, not paid yet
+    anchors: Mapped[dict[str, Any]] = mapped_column(default=dict)  # dates a person set: {"etd": "2026-04-02"}
     aliases: Mapped[list[OrderAlias]] = relationship(back_populates="order")
     messages: Mapped[list[MessageRow]] = relationship(back_populates="order")
 
@@ -126,7 +139,8 @@ class OutboxRow(Base):
     __tablename__ = "outbox"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     message_id: Mapped[str] = mapped_column(String(998), unique=True)  # our reply's Message-ID
-    answers_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    # the mail it answers; none for a mail of our own such as the daily digest
+    answers_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True, nullable=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     template: Mapped[str] = mapped_column(String(100))
     language: Mapped[str] = mapped_column(String(10))
@@ -207,6 +221,57 @@ class CorrectionRow(Base):
     after: Mapped[str] = mapped_column(String(50))
     by: Mapped[str] = mapped_column(String(200))
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class MilestoneRow(Base):
+    """One milestone of an order's plan: due when (and why that day), done by which mail or
+    whom, overdue since when, chased how often."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (
+        UniqueConstraint("order_id", "key"), Index("ix_milestones_state_due", "state", "due"),
+        # the daily plan walks the open milestones in due order and stops after a page
+        Index("ix_milestones_open_due", "due", sqlite_where=text("state != 'done'"),
+              postgresql_where=text("state != 'done'")),
+        Index("ix_milestones_open_owner", "owner", "due", sqlite_where=text("state != 'done'"),
+              postgresql_where=text("state != 'done'")))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    plan: Mapped[str] = mapped_column(String(60), default="")
+    name: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str] = mapped_column(String(30), default="merchandiser")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(20), default="open")  # open | overdue | done
+    due: Mapped[dt.date | None] = mapped_column(Date(), nullable=True)
+    due_why: Mapped[str] = mapped_column(Text, default="")
+    waiting_for: Mapped[list[Any]] = mapped_column(default=list)
+    done_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    how: Mapped[str] = mapped_column(String(20), default="")  # evidence | payment | hand | signoff
+    done_by: Mapped[str] = mapped_column(String(200), default="")
+    message_row_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    reopened_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    overdue_since: Mapped[dt.date | None] = mapped_column(Date(), nullable=True)
+    last_chased_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    chases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PaymentRow(Base):
+    """Money received for an order: read from a bank slip or remittance advice, or entered by
+    a person. Amounts are decimal strings, as in the order record."""
+
+    __tablename__ = "payments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    message_row_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), nullable=True, index=True)
+    amount: Mapped[str] = mapped_column(String(40))
+    currency: Mapped[str] = mapped_column(String(10), default="")
+    value_date: Mapped[dt.date | None] = mapped_column(Date(), nullable=True)
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    recorded_by: Mapped[str] = mapped_column(String(200), default="")  # "": read from the slip
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class EventRow(Base):

@@ -53,6 +53,15 @@ mailflow {{ version }}. Every file named here is in this bundle; manifest.json l
 <table><tr><th>Document</th><th>Revision</th><th>From</th><th>File</th><th>Recognised by</th></tr>
 {% for d in order.documents %}<tr><td>{{ d.name }}</td><td>{{ d.revision or "" }}</td><td>{{ d.party }}</td>
 <td>{{ d.file }}</td><td>{{ d.reason }}</td></tr>{% endfor %}</table>{% endif %}
+{% set follow = order.follow_up or {} %}{% if follow.milestones %}<h2>Follow-up: {{ order.status }}
+(plan {{ follow.plan }})</h2>
+<table><tr><th>Milestone</th><th>Owner</th><th>State</th><th>Due</th><th>Done</th></tr>
+{% for m in follow.milestones %}<tr><td>{{ m.name }}</td><td>{{ m.owner }}</td><td>{{ m.state }}</td>
+<td>{{ m.due or "" }} <small>{{ m.due_why }}</small></td>
+<td>{{ m.done_at or "" }} {{ m.how or "" }} {{ m.by or "" }} {{ m.message_id or "" }}</td></tr>{% endfor %}</table>
+{% if follow.money.total %}<p>Money: total {{ follow.money.currency }} {{ follow.money.total }}, outstanding
+{{ follow.money.outstanding }}.{% for p in follow.money.payments %} Paid {{ p.amount }} {{ p.currency }} on
+{{ p.value_date }} (ref. {{ p.reference or "-" }}, {{ p.by }}).{% endfor %}</p>{% endif %}{% endif %}
 <h2>Messages</h2>
 <table><tr><th>Date (UTC)</th><th>Direction</th><th>Category</th><th>From</th><th>Subject</th>
 <th>Why filed here</th><th>Sender checks</th><th>Files</th></tr>
@@ -68,7 +77,7 @@ mailflow {{ version }}. Every file named here is in this bundle; manifest.json l
 {% if order.events %}<h2>What people and mailflow did</h2>
 <table><tr><th>When (UTC)</th><th>What</th><th>Who</th><th>Detail</th></tr>
 {% for e in order.events %}<tr><td>{{ e.at }}</td><td>{{ e.kind }}</td><td>{{ e.by or "" }}</td>
-<td>{{ e.reason or e.note or (e.changed | join("; ") if e.changed else "") or (e.lines | join("; ") if e.lines else "") }}</td></tr>{% endfor %}</table>{% endif %}
+<td>{{ e.name or "" }}{{ ": " if e.name and (e.reason or e.note) }}{{ e.reason or e.note or (e.changed | join("; ") if e.changed else "") or (e.lines | join("; ") if e.lines else "") }}</td></tr>{% endfor %}</table>{% endif %}
 </body></html>
 """)
 

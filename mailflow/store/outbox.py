@@ -14,7 +14,7 @@ from mailflow.reply.outbox import FAILED, HELD, QUEUED, REJECTED, SENDING, SENT,
 from mailflow.store import archive as paths
 from mailflow.store import search
 from mailflow.store.archive import Archive
-from mailflow.store.db import EventRow, MessageRow, OrderRow, OutboxRow, utcnow
+from mailflow.store.db import DocumentRow, EventRow, MessageRow, OrderRow, OutboxRow, utcnow
 from mailflow.store.leases import db_now, owner_gone
 
 
@@ -25,6 +25,18 @@ def _reply_text(raw: bytes) -> str:
     body = email.message_from_bytes(raw, policy=email.policy.default).get_body(("plain",))
     return str(body.get_content()) if body is not None else ""
 
+
+def _attachment_name(raw: bytes) -> str:
+    import email
+    import email.policy
+
+    for part in email.message_from_bytes(raw, policy=email.policy.default).iter_attachments():
+        return str(part.get_filename() or "")
+    return ""
+
+
+# the document a sent reply of this template is (a packing list we send completes its milestone)
+SENT_DOCUMENTS = {"packing_list": "packing_list", "chase_balance": "packing_list"}
 
 _CAP_LOCK = 0x6D66_0001  # PostgreSQL advisory lock: one claim at a time counts against the cap
 
@@ -157,7 +169,7 @@ class OutboxStore:
             sha256 = hashlib.sha256(row.raw).hexdigest()
             rel = paths.mail_path(folder, now, "out", sha256)
             self.archive.write(rel, row.raw)
-            answered = session.get(MessageRow, row.answers_id)
+            answered = session.get(MessageRow, row.answers_id) if row.answers_id is not None else None
             if session.scalar(select(MessageRow.id).where(MessageRow.sha256 == sha256)) is None:
                 out = MessageRow(
                     sha256=sha256, message_id=row.message_id, direction="out", subject=row.subject,
@@ -168,6 +180,12 @@ class OutboxStore:
                     origin=f"outbox #{row.id}", text=_reply_text(row.raw), warnings=[])
                 session.add(out)
                 session.flush()
+                kind = SENT_DOCUMENTS.get(row.template)
+                attached = _attachment_name(row.raw) if kind else ""
+                if kind and attached and order is not None:  # what we sent is a document of the order too
+                    session.add(DocumentRow(message_row_id=out.id, order_id=order.id, kind=kind, party="us",
+                                            name=attached, revision=0,
+                                            reason=f"our {row.template} reply, sent", record={}))
                 search.index(session, out.id, search.document(
                     row.subject, out.text, list(row.to_addrs), [], [],
                     [order.number] if order else [], order.buyer if order else ""))
@@ -176,6 +194,9 @@ class OutboxStore:
                                  message_row_id=row.answers_id,
                                  detail={"outbox_id": row.id, "template": row.template,
                                          "to": list(row.to_addrs), "server": row.server_reply}))
+            order_id = row.order_id
+        if order_id is not None and getattr(self, "follower", None) is not None:
+            self.follow_order(order_id)  # type: ignore[attr-defined]  # a sent packing list completes its milestone
 
     def unfiled_sent_replies(self) -> list[int]:
         with self.sessions() as session:

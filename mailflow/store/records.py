@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow import documents
 from mailflow.extract import record as order_record
+from mailflow.follow import money
 from mailflow.model import Outcome
 from mailflow.reply.outbox import HELD, QUEUED, SENT, SUPERSEDED
 from mailflow.store import archive as paths
@@ -30,6 +31,25 @@ from mailflow.store.db import (
 )
 
 HISTORY_CATEGORIES = ("inquiry", "sample")  # mail before an order that joins it when it opens
+
+
+def money_facts(doc: Any, outcome: Outcome) -> dict[str, Any]:
+    """What a bank slip says was paid, or what dates an L/C advice gives, read from its own
+    text first, then the mail's: kept on the document, counted when the order is followed."""
+    if doc.kind not in ("bank_slip", "lc_advice", "lc_amendment"):
+        return {}
+    message = outcome.message
+    own = [a.text for a in message.attachments if a.filename == doc.name and a.text]
+    text = "\n".join([*own, *outcome.document_texts, message.subject, message.text])[:money.MAX_TEXT]
+    if doc.kind == "bank_slip":
+        paid = money.read_payment(text)
+        if paid is None:
+            return {}
+        return {"payment": {"amount": str(paid.amount), "currency": paid.currency,
+                            "value_date": paid.value_date.isoformat() if paid.value_date else None,
+                            "reference": paid.reference, "read_from": paid.read_from}}
+    dates = money.lc_dates(text)
+    return {"lc": dates} if dates else {}
 
 
 class RecordStore:
@@ -49,7 +69,8 @@ class RecordStore:
         for doc in outcome.documents:
             session.add(DocumentRow(message_row_id=row.id, order_id=order.id if order else None,
                                     kind=doc.kind, party=doc.party, name=doc.name, revision=doc.revision,
-                                    reason=doc.reason, record=record if doc is read else {}))
+                                    reason=doc.reason,
+                                    record={**(record if doc is read else {}), **money_facts(doc, outcome)}))
         if order is None or (data.empty and not data.errors):
             return False
         stored = dict(order.data or {})

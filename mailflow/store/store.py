@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from mailflow import documents
 from mailflow.correlate import KnownOrder, alias_key
 from mailflow.errors import StoreError
+from mailflow.follow import Follower
 from mailflow.model import Outcome, Quarantined
 from mailflow.store import archive as paths
 from mailflow.store import migrations, search
@@ -35,13 +36,16 @@ from mailflow.store.db import (
     DocumentRow,
     EventRow,
     MessageRow,
+    MilestoneRow,
     OrderAlias,
     OrderRow,
     OutboxRow,
+    PaymentRow,
     QuarantineRow,
     make_engine,
     utcnow,
 )
+from mailflow.store.follow import FollowStore
 from mailflow.store.leases import Leases, exclusive, new_owner
 from mailflow.store.outbox import OutboxStore
 from mailflow.store.records import RecordStore
@@ -65,9 +69,9 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(dt.UTC) if value else None
 
 
-class Store(OutboxStore, RecordStore, CorrectionStore):
+class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
     def __init__(self, database_url: str, archive_root: Path, claim_seconds: float = 30.0,
-                 history_days: int = 90) -> None:
+                 history_days: int = 90, follower: Follower | None = None) -> None:
         url = make_url(database_url)
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -83,6 +87,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore):
         self.owner = new_owner()  # this process, as the owner of folders and claims
         self.claim_seconds = claim_seconds
         self.history_days = history_days  # pre-order mail of this age joins an order it answers
+        self.follower = follower  # the follow-up plans: orders are followed when they change
         self.database_path = Path(url.database) if url.get_backend_name() == "sqlite" and \
             url.database not in (None, "", ":memory:") else None
 
@@ -316,7 +321,10 @@ class Store(OutboxStore, RecordStore, CorrectionStore):
         """order.json beside the mail: what a person opening the folder wants to see first.
 
         A summary derived from the index, rewritten after each batch that touched the order
-        (not per message: a busy order would make every message pay for all earlier ones)."""
+        (not per message: a busy order would make every message pay for all earlier ones).
+        The order's follow-up (milestones, payments, status) is brought up to date first."""
+        if self.follower is not None:
+            self.follow_order(order_id)
         summary = self.order_summary(order_id)
         self.archive.write_json(paths.order_folder(summary["folder"]) / "order.json", summary)
 
@@ -341,6 +349,10 @@ class Store(OutboxStore, RecordStore, CorrectionStore):
             events = session.scalars(select(EventRow).where(EventRow.order_id == order_id,
                                                             EventRow.kind != "filed")
                                      .order_by(EventRow.at, EventRow.id)).all()
+            milestones = session.scalars(select(MilestoneRow).where(MilestoneRow.order_id == order_id)
+                                         .order_by(MilestoneRow.position)).all()
+            payments = session.scalars(select(PaymentRow).where(PaymentRow.order_id == order_id)
+                                       .order_by(PaymentRow.value_date, PaymentRow.id)).all()
             message_ids = {m.id: m.message_id for m in messages}
             confirmation = next((d.record for d in reversed(docs) if d.kind in documents.CONFIRMATION_KINDS
                                  and d.record), None)
@@ -373,6 +385,25 @@ class Store(OutboxStore, RecordStore, CorrectionStore):
                              "sent_at": r.sent_at.isoformat() if r.sent_at else None}
                             for r in outbox],
                 "events": [{"at": e.at.isoformat(), "kind": e.kind, **dict(e.detail or {})} for e in events],
+                "follow_up": {
+                    "plan": order.plan or None, "next_milestone": order.next_milestone or None,
+                    "next_due": order.next_due.isoformat() if order.next_due else None,
+                    "dates_set": dict(order.anchors or {}),
+                    "milestones": [{"key": m.key, "name": m.name, "owner": m.owner, "state": m.state,
+                                    "due": m.due.isoformat() if m.due else None, "due_why": m.due_why,
+                                    "done_at": m.done_at.isoformat() if m.done_at else None,
+                                    "how": m.how or None, "by": m.done_by or None,
+                                    "message_id": message_ids.get(m.message_row_id or 0) or None,
+                                    "waiting_for": list(m.waiting_for or []), "note": m.note or None,
+                                    "chases": m.chases} for m in milestones],
+                    "money": {"currency": order.currency or None, "total": order.total_due or None,
+                              "outstanding": order.outstanding or None,
+                              "payments": [{"amount": p.amount, "currency": p.currency,
+                                            "value_date": p.value_date.isoformat() if p.value_date else None,
+                                            "reference": p.reference, "by": p.recorded_by or "bank slip",
+                                            "message_id": message_ids.get(p.message_row_id or 0) or None}
+                                           for p in payments]},
+                },
             }
 
     # --- quarantine ----------------------------------------------------------------------

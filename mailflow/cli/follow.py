@@ -1,0 +1,274 @@
+"""Following orders: the daily plan, payments, milestones done by hand, the sign-off, dates
+the plan counts from, an order put on hold, and the follow-up job run by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import click
+from rich.table import Table
+
+from mailflow.cli.base import AS_OPTION, TEXT, State, add_row, main, out
+from mailflow.cli.orders import order
+from mailflow.errors import MailflowError
+
+
+def _day(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _person(state: State, who: str | None) -> str:
+    """`--as NAME`; when users: are configured it must be one of them (nobody acts as a
+    stranger)."""
+    name = state.who(who)
+    config = state.config
+    if config.users:
+        user = config.user(name)
+        if user is None:
+            raise MailflowError(f"{name!r} is not one of users: in {config.file}")
+        return user.name
+    return name
+
+
+def _print_followed(followed: Any) -> None:
+    if followed is None:
+        return
+    out.print(f"status {followed.status}; plan {followed.plan}", markup=False)
+    for change in followed.changes:
+        out.print(f"  {change}", markup=False)
+
+
+@main.command("plan")
+@click.option("--date", "day", type=TEXT, help="The day to plan (YYYY-MM-DD; default today).")
+@click.option("--owner", type=TEXT, help="One person's plan (a name in users:); a manager's is everyone's.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def plan(state: State, day: str | None, owner: str | None, as_json: bool) -> None:
+    """The day's plan: overdue, due today, due this week, waiting for approval, waiting on the
+    buyer, money outstanding, unanswered inquiries, open complaints, unfiled and quarantined mail."""
+    from mailflow.follow.desk import SECTION_NAMES, SECTIONS, daily_plan
+
+    with state.opened_store() as store:
+        today = _day(day) or (store.follower.today() if store.follower else dt.date.today())
+        result = daily_plan(store, state.config, today, owner)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    out.print(f"[bold]plan for {result['date']}[/bold]" + (f" ({result['owner']})" if result["owner"] else ""))
+    for key in SECTIONS:
+        items = result[key]
+        if not items:
+            continue
+        out.print(f"\n[bold]{SECTION_NAMES['en'][key]}[/bold] ({len(items)})")
+        table = Table("order", "buyer", "what", "due", "late")
+        for item in items[:200]:
+            what = item.get("name") or item.get("subject") or item.get("template") or item.get("reason") or ""
+            if item.get("outstanding"):
+                what = f"{item['currency']} {item['outstanding']} outstanding"
+            if item.get("days_since_their_mail") is not None:
+                what = f"their last mail {item['days_since_their_mail']} days ago"
+            if item.get("waiting_for"):
+                what += f" (waits for {', '.join(item['waiting_for'])})"
+            add_row(table, item["order"] or "-", item["buyer"], what, item["due"] or "",
+                    f"{item['days_overdue']} d" if item["days_overdue"] else "")
+        out.print(table)
+
+
+@main.command("payments")
+@click.option("--overdue", is_flag=True, help="Only money whose due day has passed.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def payments(state: State, overdue: bool, as_json: bool) -> None:
+    """Money per order (total, paid, outstanding, next due) and outstanding per buyer."""
+    with state.opened_store() as store:
+        today = store.follower.today() if store.follower else dt.date.today()
+        rows = []
+        for row in store.orders():
+            if row.status == "cancelled" or not row.total_due:
+                continue
+            paid = [p for p in store.payments(row.id)]
+            counted = sum((Decimal(p.amount) for p in paid if p.currency in ("", row.currency)), Decimal(0))
+            milestones = [m for m in store.milestones(row.id) if m.key in ("deposit", "balance", "payment")
+                          and m.state != "done"]
+            due = min((m.due for m in milestones if m.due), default=None)
+            late = bool(due and due < today and row.outstanding and Decimal(row.outstanding) > 0)
+            if overdue and not late:
+                continue
+            rows.append({"order": row.folder, "buyer": row.buyer, "currency": row.currency, "total": row.total_due,
+                         "paid": str(counted), "outstanding": row.outstanding or None,
+                         "next_due": due.isoformat() if due else None, "overdue": late,
+                         "days_overdue": (today - due).days if late and due else 0,
+                         "payments": [{"amount": p.amount, "currency": p.currency,
+                                       "value_date": p.value_date.isoformat() if p.value_date else None,
+                                       "reference": p.reference, "by": p.recorded_by or "bank slip"} for p in paid]})
+    per_buyer: dict[str, dict[str, Decimal]] = {}
+    for item in rows:
+        if item["outstanding"]:
+            bucket = per_buyer.setdefault(item["buyer"], {})
+            bucket[item["currency"]] = bucket.get(item["currency"], Decimal(0)) + Decimal(item["outstanding"])
+    by_buyer = {b: {c: str(v) for c, v in cur.items()} for b, cur in sorted(per_buyer.items())}
+    result: dict[str, Any] = {"date": today.isoformat(), "orders": rows, "by_buyer": by_buyer}
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    table = Table("order", "buyer", "total", "paid", "outstanding", "due", "late")
+    for item in rows:
+        add_row(table, item["order"], item["buyer"], f"{item['currency']} {item['total']}", item["paid"],
+                item["outstanding"] or "", item["next_due"] or "", f"{item['days_overdue']} d" if item["overdue"] else "")
+    out.print(table)
+    for buyer, amounts in by_buyer.items():
+        out.print(f"{buyer}: " + ", ".join(f"{c} {v}" for c, v in amounts.items()) + " outstanding", markup=False)
+
+
+@order.command("done")
+@click.argument("number", type=TEXT)
+@click.argument("milestone", type=TEXT)
+@click.option("--note", type=TEXT, default="")
+@AS_OPTION
+@click.pass_obj
+def order_done(state: State, number: str, milestone: str, note: str, who: str | None) -> None:
+    """Mark MILESTONE of order NUMBER done (refused while a milestone it requires is open)."""
+    by = _person(state, who)
+    with state.opened_store() as store:
+        followed = store.complete(number, milestone, by, note)
+    out.print(f"{milestone} done by {by}", markup=False)
+    _print_followed(followed)
+
+
+@order.command("undo")
+@click.argument("number", type=TEXT)
+@click.argument("milestone", type=TEXT)
+@click.option("--note", type=TEXT, default="")
+@AS_OPTION
+@click.pass_obj
+def order_undo(state: State, number: str, milestone: str, note: str, who: str | None) -> None:
+    """Open MILESTONE again (done by mistake, or its document was wrong)."""
+    by = _person(state, who)
+    with state.opened_store() as store:
+        followed = store.undo(number, milestone, by, note)
+    out.print(f"{milestone} open again ({by})", markup=False)
+    _print_followed(followed)
+
+
+@order.command("approve")
+@click.argument("number", type=TEXT)
+@click.option("--note", type=TEXT, default="")
+@AS_OPTION
+@click.pass_obj
+def order_approve(state: State, number: str, note: str, who: str | None) -> None:
+    """The manager's sign-off before production; under the margin floor (or with a margin the
+    cost file cannot tell), the general manager's."""
+    from mailflow.follow.signoff import approve
+
+    name = state.who(who)
+    with state.opened_store() as store:
+        followed, why = approve(store, state.config, number, name, note)
+    out.print(f"signed off by {name}: {why}", markup=False)
+    _print_followed(followed)
+
+
+@order.command("payment")
+@click.argument("number", type=TEXT)
+@click.argument("amount", type=TEXT)
+@click.option("--currency", type=TEXT, default="")
+@click.option("--date", "day", type=TEXT, help="The value date (YYYY-MM-DD).")
+@click.option("--ref", "reference", type=TEXT, default="")
+@AS_OPTION
+@click.pass_obj
+def order_payment(state: State, number: str, amount: str, currency: str, day: str | None, reference: str,
+                  who: str | None) -> None:
+    """Record a payment a bank slip did not tell (AMOUNT in the order's currency unless --currency)."""
+    try:
+        value = Decimal(amount.replace(",", ""))
+    except InvalidOperation:
+        raise click.BadParameter(f"{amount!r} is not an amount") from None
+    if value <= 0:
+        raise click.BadParameter("a payment is more than nothing")
+    by = _person(state, who)
+    with state.opened_store() as store:
+        followed = store.add_payment(number, value, currency, _day(day), reference, by)
+    out.print(f"payment {value} recorded by {by}; outstanding {followed.outstanding}", markup=False)
+    _print_followed(followed)
+
+
+@order.command("date")
+@click.argument("number", type=TEXT)
+@click.argument("anchor", type=click.Choice(["etd", "delivery_date", "po_date", "pi_date", "bl_date",
+                                             "lc_expiry", "lc_latest_shipment"]))
+@click.argument("day", type=TEXT)
+@AS_OPTION
+@click.pass_obj
+def order_date(state: State, number: str, anchor: str, day: str, who: str | None) -> None:
+    """Set a date the plan counts from (the ETD a forwarder confirmed by phone, say)."""
+    by = _person(state, who)
+    when = _day(day)
+    assert when is not None
+    with state.opened_store() as store:
+        followed = store.set_anchor(number, anchor, when, by)
+    out.print(f"{anchor} {when} set by {by}", markup=False)
+    _print_followed(followed)
+
+
+@order.command("plan")
+@click.argument("number", type=TEXT)
+@click.argument("plan_name", metavar="PLAN", type=TEXT)
+@AS_OPTION
+@click.pass_obj
+def order_plan(state: State, number: str, plan_name: str, who: str | None) -> None:
+    """Follow PLAN whatever the plans' conditions say (`auto`: let them choose again)."""
+    by = _person(state, who)
+    with state.opened_store() as store:
+        followed = store.set_plan(number, "" if plan_name == "auto" else plan_name, by)
+    out.print(f"order {number} follows {followed.plan} ({by})", markup=False)
+    _print_followed(followed)
+
+
+@order.command("status")
+@click.argument("number", type=TEXT)
+@click.argument("status", type=click.Choice(["on-hold", "cancelled", "resume"]))
+@click.option("--note", type=TEXT, default="")
+@AS_OPTION
+@click.pass_obj
+def order_status(state: State, number: str, status: str, note: str, who: str | None) -> None:
+    """Put an order on hold, cancel it, or resume (the milestones decide its status again)."""
+    by = _person(state, who)
+    wanted = {"on-hold": "on hold", "cancelled": "cancelled", "resume": ""}[status]
+    with state.opened_store() as store:
+        now = store.set_status(number, wanted, by, note)
+    out.print(f"order {number}: {now} ({by})", markup=False)
+
+
+@main.command("follow")
+@click.option("--refresh", is_flag=True, help="Recompute every open order (after editing the plans).")
+@click.option("--digest", is_flag=True, help="Also queue today's digest for each digest.to now.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def follow(state: State, refresh: bool, digest: bool, as_json: bool) -> None:
+    """Run the daemon's follow-up job once: overdue milestones, chasers (and the digest)."""
+    from mailflow.follow.desk import follow_up, send_digests
+    from mailflow.pipeline import load_desk
+
+    desk = load_desk(state.config)
+    try:
+        with state.opened_store() as store:
+            tick = follow_up(desk, store, refresh=refresh)
+            digests = send_digests(desk, store) if digest else []
+    finally:
+        desk.close()
+    result = {"refreshed": tick.refreshed, "overdue": tick.overdue, "chasers": tick.chasers,
+              "not_written": tick.skipped, "digests": digests}
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    out.print(f"{tick.refreshed} orders recomputed, {tick.overdue} milestones overdue, "
+              f"{len(tick.chasers)} chasers drafted", markup=False)
+    for line in [*tick.chasers, *(f"not written: {s}" for s in tick.skipped), *(f"digest to {d}" for d in digests)]:
+        out.print(f"  {line}", markup=False)

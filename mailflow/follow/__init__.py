@@ -1,0 +1,55 @@
+"""Following an order (跟单): its plan of milestones, what is due and overdue, money owed, the
+manager's sign-off, chasers and the daily plan.
+
+- `plans`: the follow-up plans in `rules/followup/*.yaml`
+- `calendar`: where an order stands on its plan (pure)
+- `money`: payment terms, bank slips, L/C dates and the margin (pure)
+- `store/follow.py`: the milestones, payments and sign-offs in the index
+- `desk`: the hourly job (overdue, chasers), the daily plan and its digest
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from mailflow import clock
+from mailflow.follow.plans import Plan
+
+if TYPE_CHECKING:
+    from mailflow.config import Config
+
+
+DIGEST_TEMPLATE = "daily_digest"
+
+
+@dataclass(frozen=True)
+class Follower:
+    """What following orders needs from the configuration."""
+
+    plans: tuple[Plan, ...]
+    tolerance: Decimal = Decimal(50)  # a payment this much short (bank charges) still covers
+    zone: dt.tzinfo | None = None  # the desk's time zone; None: $TZ or the machine's
+
+    def today(self) -> dt.date:
+        return clock.today(self.zone)
+
+    def plan(self, name: str) -> Plan | None:
+        return next((p for p in self.plans if p.name == name), None)
+
+
+def follower_from(config: Config) -> Follower | None:
+    """The plans of `followup.plans` (default `rules/followup/`); None when following is off.
+    A plan with an error stops here with its file and line, as a rule does."""
+    from mailflow.follow.plans import load_plans
+
+    if not config.followup.enabled:
+        return None
+    zone = None
+    if config.followup.timezone:
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(config.followup.timezone)
+    return Follower(load_plans(config.plans_dir), config.followup.tolerance, zone)

@@ -1,0 +1,236 @@
+"""Where an order stands on its plan: each milestone done (by what, when) or due (on which day,
+and why that day), overdue, waiting for another; and the order's status derived from them.
+Pure: the plan and the order's facts in, the calendar out, for any `today`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from mailflow.documents import NAMES as DOCUMENT_NAMES
+from mailflow.follow.money import Expected
+from mailflow.follow.plans import ANCHOR_NAMES, ANCHORS, Milestone, Plan
+
+STATUSES = ("quoted", "confirmed", "in production", "ready", "shipped", "paid", "closed")
+BY_HAND_STATUSES = ("on hold", "cancelled")
+PAYMENT_DOCS = ("bank_slip",)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A document filed with the order."""
+
+    kind: str
+    party: str
+    at: dt.datetime
+    message_row_id: int
+    label: str = ""  # "PO_4500871.pdf of 2026-03-02"
+
+
+@dataclass(frozen=True)
+class PaymentFact:
+    amount: Decimal
+    currency: str
+    day: dt.date
+    reference: str = ""
+    message_row_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A milestone a person completed (by hand, or the sign-off), or reopened."""
+
+    at: dt.datetime
+    by: str
+    how: str  # "hand" | "signoff"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Facts:
+    anchors: Mapping[str, dt.date]
+    documents: Sequence[Evidence] = ()
+    payments: Sequence[PaymentFact] = ()
+    expected: Expected | None = None
+    manual: Mapping[str, Completion] = field(default_factory=dict)
+    reopened: Mapping[str, dt.datetime] = field(default_factory=dict)  # evidence before this is not counted
+    tolerance: Decimal = Decimal(0)  # bank charges: a payment this much short still covers
+
+
+@dataclass(frozen=True)
+class State:
+    key: str
+    name: str
+    owner: str
+    done: bool
+    done_at: dt.datetime | None = None
+    how: str = ""  # evidence | payment | hand | signoff
+    by: str = ""  # who, or which document
+    message_row_id: int | None = None
+    due: dt.date | None = None
+    due_why: str = ""
+    waiting_for: tuple[str, ...] = ()  # required milestones not done
+    status: str = "upcoming"  # done | overdue | due_today | upcoming | no_date
+
+    def days_overdue(self, today: dt.date) -> int:
+        return (today - self.due).days if self.due and not self.done and self.due < today else 0
+
+
+def _day(at: dt.datetime) -> dt.date:
+    return at.date()
+
+
+def paid_in(facts: Facts) -> list[PaymentFact]:
+    """The payments that count: in the order's currency (others are shown, not added)."""
+    currency = facts.expected.currency if facts.expected else ""
+    return sorted((p for p in facts.payments if not currency or p.currency == currency),
+                  key=lambda p: p.day)
+
+
+def _covered(facts: Facts, need: Decimal | None) -> PaymentFact | None:
+    """The payment with which the running sum reached `need` (less the tolerance)."""
+    if need is None:
+        return None
+    running = Decimal(0)
+    for payment in paid_in(facts):
+        running += payment.amount
+        if running + facts.tolerance >= need:
+            return payment
+    return None
+
+
+def _completion(m: Milestone, facts: Facts) -> tuple[dt.datetime, str, str, int | None] | None:
+    """(when, how, by what or whom, message) for a done milestone; None when open."""
+    manual = facts.manual.get(m.key)
+    if manual is not None:
+        return manual.at, manual.how, manual.by, None
+    if m.signoff or (m.hand and not m.documents and not m.payment):
+        return None
+    since = facts.reopened.get(m.key)
+    if m.documents:
+        firsts: list[Evidence] = []
+        for kind in m.documents:
+            found = [d for d in facts.documents if d.kind == kind and (m.party == "any" or d.party == m.party)
+                     and (since is None or d.at > since)]
+            if found:
+                firsts.append(min(found, key=lambda d: d.at))
+        if not firsts or (m.all_documents and len(firsts) < len(m.documents)):
+            return None
+        last = max(firsts, key=lambda d: d.at)
+        return last.at, "evidence", last.label or DOCUMENT_NAMES.get(last.kind, last.kind), last.message_row_id
+    if m.payment and facts.expected is not None:
+        exp = facts.expected
+        need = {"deposit": exp.deposit, "balance": exp.total, "full": exp.total}[m.payment]
+        if need is not None and need <= 0:
+            return None  # nothing to pay as a deposit: not applicable, stays open for a person
+        payment = _covered(facts, need)
+        if payment is not None:
+            at = dt.datetime.combine(payment.day, dt.time(12), tzinfo=dt.UTC)
+            if since is not None and at <= since:
+                return None
+            return at, "payment", f"{payment.amount} {payment.currency} {payment.reference}".strip(), \
+                payment.message_row_id
+    return None
+
+
+def _order(plan: Plan) -> list[Milestone]:
+    """Milestones with those they wait on first (plans are checked for cycles when loaded)."""
+    done: list[Milestone] = []
+    seen: set[str] = set()
+
+    def visit(m: Milestone) -> None:
+        if m.key in seen:
+            return
+        seen.add(m.key)
+        for key in (*m.requires, *(d.anchor for d in m.due if d.anchor not in ANCHORS)):
+            other = plan.milestone(key)
+            if other is not None:
+                visit(other)
+        done.append(m)
+
+    for m in plan.milestones:
+        visit(m)
+    return done
+
+
+def evaluate(plan: Plan, facts: Facts, today: dt.date, language: str = "en") -> list[State]:
+    """Every milestone of the plan, in the plan's order."""
+    completions = {m.key: _completion(m, facts) for m in plan.milestones}
+    dues: dict[str, tuple[dt.date | None, str]] = {}
+    for m in _order(plan):
+        best: tuple[dt.date | None, str] = (None, "no due date in the plan" if not m.due else "")
+        reasons: list[str] = []
+        for rule in m.due:
+            if rule.anchor in ANCHORS:
+                base = facts.anchors.get(rule.anchor)
+                if base is None:
+                    reasons.append(f"the {ANCHOR_NAMES[rule.anchor]} is not known")
+                    continue
+            else:
+                finished = completions.get(rule.anchor)
+                if finished is None:
+                    other = plan.milestone(rule.anchor)
+                    reasons.append(f"{other.name(language) if other else rule.anchor} is not done")
+                    continue
+                base = _day(finished[0])
+            day = base + dt.timedelta(days=rule.days)
+            if best[0] is None or day < best[0]:
+                best = (day, f"{rule.describe()} ({base.isoformat()})")
+        if best[0] is None and reasons:
+            best = (None, "; ".join(reasons))
+        dues[m.key] = best
+    states: list[State] = []
+    for m in plan.milestones:
+        done = completions[m.key]
+        due, why = dues[m.key]
+        waiting = tuple(r for r in m.requires if completions.get(r) is None)
+        if done is not None:
+            status = "done"
+        elif due is None:
+            status = "no_date"
+        elif due < today:
+            status = "overdue"
+        elif due == today:
+            status = "due_today"
+        else:
+            status = "upcoming"
+        states.append(State(
+            key=m.key, name=m.name(language), owner=m.owner, done=done is not None,
+            done_at=done[0] if done else None, how=done[1] if done else "", by=done[2] if done else "",
+            message_row_id=done[3] if done else None, due=due, due_why=why, waiting_for=waiting,
+            status=status))
+    return states
+
+
+def next_open(states: Sequence[State]) -> State | None:
+    """The milestone to look at next: the earliest due of those not done (dated before undated)."""
+    open_ = [s for s in states if not s.done]
+    if not open_:
+        return None
+    return min(open_, key=lambda s: (s.due is None, s.due or dt.date.max))
+
+
+def derive_status(states: Sequence[State], kinds: set[str], by_hand: str = "") -> str:
+    """quoted, confirmed, in production, ready, shipped, paid, closed, from the milestones and
+    the documents on file; `on hold` and `cancelled` are set by a person and stand."""
+    if by_hand in BY_HAND_STATUSES:
+        return by_hand
+    done = {s.key for s in states if s.done}
+    if states and len(done) == len(states):
+        return "closed"
+    payment_keys = {s.key for s in states if s.how == "payment" or s.key in ("balance", "payment", "lc_payment")}
+    shipped = "bl" in kinds or bool(done & {"shipped", "original_bl", "bl_draft"})
+    if shipped and payment_keys and payment_keys <= done:
+        return "paid"
+    if shipped:
+        return "shipped"
+    if done & {"inspection", "packing_list", "ready"} or "packing_list" in kinds or "inspection_report" in kinds:
+        return "ready"
+    if done & {"production", "signoff"}:
+        return "in production"
+    if kinds & {"po", "po_revision", "pi_countersigned", "lc_advice"}:
+        return "confirmed"
+    return "quoted"

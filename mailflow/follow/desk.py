@@ -1,0 +1,357 @@
+"""The follow-up's work on the desk: the hourly job (milestones overdue, chasers drafted), the
+daily plan a merchandiser starts the day with, and its digest by mail.
+
+Chasers and digests go through the outbox like any reply: a chaser is held for a person unless
+its plan says otherwise, threads into the latest mail of the party it chases, never goes to an
+automated sender, and goes at most once per milestone per `every_days`; a digest goes once per
+recipient and day. Both have Message-IDs derived from what they are, so a restart or a second
+daemon adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import logging
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from mailflow import clock
+from mailflow.config import Config, User
+from mailflow.extract.record import to_decimal
+from mailflow.follow import DIGEST_TEMPLATE, Follower
+from mailflow.follow import money as money_rules
+
+if TYPE_CHECKING:
+    from mailflow.pipeline import Desk
+    from mailflow.store import Store
+
+log = logging.getLogger("mailflow.follow")
+
+SECTIONS = ("overdue", "due_today", "due_soon", "waiting_for_approval", "waiting_on_buyer",
+            "money_outstanding", "unanswered_inquiries", "open_complaints", "unfiled", "quarantined")
+SECTION_NAMES = {
+    "en": {"overdue": "Overdue", "due_today": "Due today", "due_soon": "Due in the next 7 days",
+           "waiting_for_approval": "Waiting for approval", "waiting_on_buyer": "Waiting on the buyer",
+           "money_outstanding": "Money outstanding", "unanswered_inquiries": "Inquiries unanswered for over a day",
+           "open_complaints": "Open complaints", "unfiled": "Unfiled mail", "quarantined": "Quarantined mail"},
+    "zh": {"overdue": "已逾期", "due_today": "今天到期", "due_soon": "未来7天到期", "waiting_for_approval": "待审批",
+           "waiting_on_buyer": "等待客户回复", "money_outstanding": "未收款项", "unanswered_inquiries": "超过一天未回复的询盘",
+           "open_complaints": "未结投诉", "unfiled": "未归档邮件", "quarantined": "隔离邮件"},
+}
+
+
+# --- the daily plan --------------------------------------------------------------------------
+
+def _owns(config: Config, user: User | None, role: str, buyer: str) -> bool:
+    """Whether an item is on this person's plan: a manager sees everyone's; others see their
+    role's milestones, and a merchandiser only the buyers assigned to them (or to nobody)."""
+    if user is None or user.role in ("manager", "general_manager"):
+        return True
+    if role and role != user.role:
+        return False
+    if user.role == "merchandiser" and buyer:
+        assigned = next((b.merchandiser for b in config.buyers if buyer in (b.name, *b.domains)), "")
+        return not assigned or assigned.casefold() == user.name.casefold()
+    return True
+
+
+def daily_plan(store: Store, config: Config, today: dt.date, owner: str | None = None) -> dict[str, Any]:
+    """`mailflow plan`: one list per section, each item with at least order, buyer, milestone,
+    due and days_overdue (plain JSON values)."""
+    user = None
+    if owner:
+        user = config.user(owner)
+        if user is None:
+            from mailflow.errors import MailflowError
+
+            raise MailflowError(f"{owner!r} is not one of users: in {config.file}")
+    rows = store.plan_rows(today)
+    plan: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
+
+    def item(base: dict[str, Any], milestone: str | None = None, due: dt.date | None = None,
+             **more: Any) -> dict[str, Any]:
+        return {"order": base.get("order", ""), "buyer": base.get("buyer", ""), "milestone": milestone,
+                "due": due.isoformat() if due else None,
+                "days_overdue": (today - due).days if due and due < today else 0, **more}
+
+    for row in rows["milestones"]:
+        if not _owns(config, user, row["owner"], row["buyer"]):
+            continue
+        due = row["due"]
+        section = "overdue" if due < today else "due_today" if due == today else "due_soon"
+        plan[section].append(item(row, row["milestone"], due, name=row["name"], owner=row["owner"],
+                                  waiting_for=row["waiting_for"], why=row["why"]))
+    for row in rows["signoffs"]:
+        if user is None or user.role in ("manager", "general_manager"):
+            plan["waiting_for_approval"].append(item(row, row["milestone"], row["due"], name=row["name"],
+                                                     kind="sign-off", what=row["what"]))
+    for row in rows["held"]:
+        if _owns(config, user, "", row["buyer"]):
+            plan["waiting_for_approval"].append(item(row, None, None, kind="reply", reply=row["reply"],
+                                                     template=row["template"], what=row["what"],
+                                                     since=_iso(row["since"])))
+    for row in rows["waiting_on_buyer"]:
+        if _owns(config, user, "merchandiser", row["buyer"]):
+            theirs = row["their_last_mail"]
+            plan["waiting_on_buyer"].append(item(row, None, None, status=row["status"],
+                                                 their_last_mail=_iso(theirs), our_last_mail=_iso(row["our_last_mail"]),
+                                                 days_since_their_mail=(today - theirs).days if theirs else None))
+    for row in rows["money"]:
+        if _owns(config, user, "accounts" if user and user.role == "accounts" else "", row["buyer"]):
+            plan["money_outstanding"].append(item(row, None, row["due"], outstanding=row["outstanding"],
+                                                  total=row["total"], currency=row["currency"]))
+    for row in rows["inquiries"]:
+        if _owns(config, user, "merchandiser", row["buyer"]):
+            received = row["received"]
+            plan["unanswered_inquiries"].append(item(row, None, None, subject=row["subject"], sender=row["from"],
+                                                     message_id=row["message_id"], received=_iso(received),
+                                                     days_waiting=(today - received).days if received else None))
+    for row in rows["complaints"]:
+        if _owns(config, user, "", row["buyer"]):
+            plan["open_complaints"].append(item(row, None, None, case=row["case"], subject=row["subject"],
+                                                opened=_iso(row["opened"])))
+    if user is None or user.role != "accounts":
+        for row in rows["unfiled"]:
+            plan["unfiled"].append(item(row, None, None, category=row["category"], subject=row["subject"],
+                                        message_id=row["message_id"], received=_iso(row["received"])))
+        for row in rows["quarantined"]:
+            plan["quarantined"].append(item(row, None, None, sha256=row["sha256"], reason=row["reason"],
+                                            since=_iso(row["since"])))
+    plan["overdue"].sort(key=lambda i: (-i["days_overdue"], i["order"]))
+    per_buyer: dict[str, dict[str, Decimal]] = {}
+    for entry in plan["money_outstanding"]:
+        amount = Decimal(entry["outstanding"])
+        per_buyer.setdefault(entry["buyer"], {}).setdefault(entry["currency"] or "?", Decimal(0))
+        per_buyer[entry["buyer"]][entry["currency"] or "?"] += amount
+    return {"date": today.isoformat(), "owner": user.name if user else None,
+            "role": user.role if user else None, **plan,
+            "outstanding_by_buyer": {b: {c: str(v) for c, v in cur.items()} for b, cur in sorted(per_buyer.items())}}
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    return str(value.isoformat()) if hasattr(value, "isoformat") else str(value)
+
+
+# --- the hourly job --------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Tick:
+    refreshed: int = 0
+    overdue: int = 0
+    chasers: list[str] = dataclasses.field(default_factory=list)
+    skipped: list[str] = dataclasses.field(default_factory=list)
+    digests: list[str] = dataclasses.field(default_factory=list)
+
+
+def follow_up(desk: Desk, store: Store, refresh: bool = False) -> Tick:
+    """Mark what became overdue and draft the chasers it calls for. First the orders no plan
+    was chosen for yet are followed (filed before following began); with `refresh`, every order
+    still open is recomputed (after the plans were edited)."""
+    tick = Tick()
+    follower = store.follower
+    if follower is None or not follower.plans:
+        return tick
+    for order_id in store.open_order_ids(unfollowed_only=not refresh):
+        store.follow_order(order_id)
+        tick.refreshed += 1
+    tick.overdue = store.mark_overdue(follower.today())
+    draft_chasers(desk, store, follower, tick)
+    return tick
+
+
+def chase_message_id(order_id: int, key: str, number: int, domain: str) -> str:
+    digest = hashlib.sha256(f"chase:{order_id}:{key}:{number}".encode()).hexdigest()[:24]
+    return f"mailflow.{digest}@{domain}"
+
+
+def draft_chasers(desk: Desk, store: Store, follower: Follower, tick: Tick) -> None:
+    from mailflow.decide import buyer_of
+    from mailflow.errors import MailflowError
+    from mailflow.model import Action, OrderRef
+    from mailflow.reply.compose import compose, recipients, reply_subject
+    from mailflow.reply.outbox import HELD, QUEUED
+    from mailflow.reply.plan import (
+        ReplyFacts,
+        SenderFacts,
+        hold_reasons,
+        language_of,
+        packing_attachment,
+        reply_context,
+    )
+
+    config = desk.config
+    now = clock.now()
+    for milestone_row, order in store.chase_candidates():
+        plan = follower.plan(milestone_row.plan)
+        milestone = plan.milestone(milestone_row.key) if plan else None
+        chaser = milestone.chaser if milestone else None
+        if milestone is None or chaser is None:
+            continue
+        last = milestone_row.last_chased_at
+        if last is not None and last > now - dt.timedelta(days=chaser.every_days):
+            continue
+        what = f"{order.folder} {milestone.key}"
+        found = _mail_to_answer(store, order.id, chaser.to, config)
+        if isinstance(found, str):
+            store.skip_chase(milestone_row.id, found)
+            tick.skipped.append(f"{what}: {found}")
+            continue
+        answered, message = found
+        _, buyer = buyer_of(message, config)
+        facts = ReplyFacts(order=OrderRef(order.number, order.buyer, order.id, "on file", "token"),
+                           record=dict(order.data or {}), buyer=buyer, sender=SenderFacts(first_contact=False),
+                           confirmation=store.latest_confirmation(order.id))
+        action = Action("reply", {"template": chaser.template, "hold": chaser.hold}, f"followup:{plan.name if plan else ''}")
+        context = reply_context(message, facts, config)
+        context["milestone"] = milestone_context(milestone_row, follower.today())
+        context["money"] = money_context(order)
+        attachments: list[tuple[str, str, bytes]] = []
+        holds: list[str] = []
+        if chaser.attach == "packing_list":
+            why, context["packing"], attachments = packing_attachment(facts, desk.planner)
+            if why:
+                holds.append(f"the packing list cannot go with it: {why}")
+        try:
+            text, html, lang = desk.templates.render(chaser.template, language_of(message, action, buyer, config),
+                                                     context)
+        except MailflowError as exc:
+            store.skip_chase(milestone_row.id, f"template {chaser.template}: {exc}")
+            tick.skipped.append(f"{what}: {exc}")
+            continue
+        holds += hold_reasons(message, action, facts, config)
+        if chaser.hold and not any(h.startswith("rule ") for h in holds):
+            holds.insert(0, f"chasers of plan {plan.name if plan else ''} wait for approval")
+        token = config.reply.subject_token.format(order=order.number)
+        subject = reply_subject(message.subject, token)
+        message_id = chase_message_id(order.id, milestone.key, milestone_row.chases + 1, config.identity.domain)
+        to = recipients(message)
+        from mailflow.model import Address
+
+        sender = Address(config.identity.name or config.identity.company, config.identity.address)
+        raw = compose(message=message, sender=sender, to=to, subject=subject, text=text, html=html,
+                      message_id=message_id, when=now, attachments=attachments)
+        reply = {"message_id": message_id, "answers_id": answered.id, "order_id": order.id,
+                 "template": chaser.template, "language": lang, "to_addrs": [a.addr for a in to],
+                 "subject": subject, "raw": raw, "state": HELD if holds else QUEUED,
+                 "reason": "; ".join(holds), "revision_key": f"{order.folder}:chase:{milestone.key}",
+                 "order_version": order.version,
+                 "action": {"template": chaser.template, "hold": chaser.hold, "rule": action.rule}}
+        if store.add_chaser(milestone_row.id, chaser.every_days, reply):
+            tick.chasers.append(f"{what}: {chaser.template} to {', '.join(a.addr for a in to)} "
+                                f"({'held' if holds else 'queued'})")
+            log.info("chaser drafted order=%s milestone=%s template=%s state=%s", order.folder, milestone.key,
+                     chaser.template, "held" if holds else "queued")
+
+
+def _mail_to_answer(store: Store, order_id: int, party: str, config: Config) -> tuple[Any, Any] | str:
+    """The newest mail of the order from `party` that a person wrote (an out-of-office notice,
+    a bounce or a no-reply system is never chased), parsed; or why there is none. A complaint's
+    thread is answered only when there is no other: a chaser for money does not go there."""
+    from mailflow.errors import MailflowError
+    from mailflow.parse import parse
+    from mailflow.reply.guard import reasons_not_to_reply
+
+    rows = store.mails_from(order_id, party)
+    rows = [r for r in rows if r.case_id is None] + [r for r in rows if r.case_id is not None]
+    if not rows:
+        return f"no mail from the {party} on this order to answer"
+    why: list[str] = []
+    for row in rows[:10]:
+        try:
+            message = parse(store.archive.read(row.path))
+        except (OSError, MailflowError) as exc:
+            why.append(f"<{row.message_id}> cannot be read: {exc}")
+            continue
+        blockers = reasons_not_to_reply(message, [config.identity.address, *config.identity.other_addresses],
+                                        [config.identity.domain])
+        if not blockers:
+            return row, message
+        why.append(f"<{row.message_id}> is automated ({'; '.join(blockers)})")
+    return f"no mail a person of the {party} wrote: " + "; ".join(why)
+
+
+def milestone_context(row: Any, today: dt.date) -> dict[str, Any]:
+    return {"key": row.key, "name": row.name, "due": row.due.isoformat() if row.due else "",
+            "days_overdue": (today - row.due).days if row.due and row.due < today else 0,
+            "chases": row.chases}
+
+
+def money_context(order: Any) -> dict[str, Any]:
+    exp = money_rules.expected(str((order.data or {}).get("payment_terms") or ""),
+                               to_decimal(order.total_due), order.currency, "")
+    return {"currency": order.currency or "", "total": order.total_due or "",
+            "outstanding": order.outstanding or "",
+            "deposit": str(exp.deposit) if exp.deposit is not None else "",
+            "balance": str(exp.balance) if exp.balance is not None else "",
+            "deposit_percent": f"{exp.split.deposit * 100:.0f}", "terms": str((order.data or {}).get("payment_terms") or "")}
+
+
+# --- the digest --------------------------------------------------------------------------------
+
+def digest_message_id(day: dt.date, address: str, domain: str) -> str:
+    digest = hashlib.sha256(f"digest:{day.isoformat()}:{address.strip().lower()}".encode()).hexdigest()[:20]
+    return f"mailflow.digest.{day:%Y%m%d}.{digest}@{domain}"
+
+
+def digest_due(config: Config, follower: Follower) -> bool:
+    """Whether today's digest time has come, in the desk's time zone."""
+    if config.digest is None or not config.digest.to:
+        return False
+    hour, minute = (int(x) for x in config.digest.time.split(":"))
+    local = clock.now().astimezone(follower.zone or clock.local_zone())
+    return (local.hour, local.minute) >= (hour, minute)
+
+
+def send_digests(desk: Desk, store: Store, day: dt.date | None = None) -> list[str]:
+    """Today's plan to each `digest.to`, through the outbox; a recipient who has it already
+    gets nothing more. Returns the addresses it was added for."""
+    from mailflow.model import Address
+    from mailflow.reply.compose import compose_new
+    from mailflow.reply.outbox import QUEUED
+
+    config = desk.config
+    follower = store.follower
+    if config.digest is None or follower is None:
+        return []
+    day = day or follower.today()
+    added: list[str] = []
+    for recipient in config.digest.to:
+        message_id = digest_message_id(day, recipient.address, config.identity.domain)
+        if store.has_outbox_message(message_id):
+            continue
+        plan = daily_plan(store, config, day, recipient.owner)
+        context = {"company": config.identity.company, "date": day.isoformat(), "owner": recipient.owner or "",
+                   "plan": plan, "sections": [(key, SECTION_NAMES.get(recipient.language, SECTION_NAMES["en"])[key],
+                                               plan[key]) for key in SECTIONS],
+                   "counts": {key: len(plan[key]) for key in SECTIONS}}
+        text, html, lang = desk.templates.render(DIGEST_TEMPLATE, recipient.language, context)
+        subject = (f"{config.identity.company}: 今日跟单计划 {day.isoformat()}" if lang == "zh"
+                   else f"{config.identity.company}: the plan for {day.isoformat()}")
+        if recipient.owner:
+            subject += f" ({recipient.owner})"
+        sender = Address(config.identity.name or config.identity.company, config.identity.address)
+        raw = compose_new(sender=sender, to=(Address("", recipient.address),), subject=subject, text=text,
+                          html=html, message_id=message_id, when=clock.now())
+        if store.add_own_mail({"message_id": message_id, "answers_id": None, "order_id": None,
+                               "template": DIGEST_TEMPLATE, "language": lang, "to_addrs": [recipient.address],
+                               "subject": subject, "raw": raw, "state": QUEUED, "reason": "",
+                               "revision_key": f"digest:{day.isoformat()}", "order_version": 0,
+                               "action": {"template": DIGEST_TEMPLATE, "rule": "digest"}}):
+            added.append(recipient.address)
+            log.info("digest queued for %s (%s)", recipient.address, day.isoformat())
+    return added
+
+
+def digest_sample_context() -> dict[str, Any]:
+    """What `rules check` renders the digest template with."""
+    plan: dict[str, list[dict[str, Any]]] = {key: [] for key in SECTIONS}
+    plan["overdue"] = [{"order": "4500871", "buyer": "Buyer Ltd.", "milestone": "deposit", "name": "Deposit received",
+                        "due": "2026-01-12", "days_overdue": 3, "owner": "accounts"}]
+    return {"company": "Sample Co.", "date": "2026-01-15", "owner": "", "plan": {"date": "2026-01-15", **plan},
+            "sections": [(key, SECTION_NAMES["en"][key], plan[key]) for key in SECTIONS],
+            "counts": {key: len(plan[key]) for key in SECTIONS}}
+

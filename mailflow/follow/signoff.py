@@ -1,0 +1,78 @@
+"""The manager's sign-off before production (company rule), and the margin rule: an order whose
+margin is under `approval.margin_floor`, or whose margin cannot be computed from the cost file,
+is signed by the general manager. Who may sign is read from `users:`; without it nobody can be
+checked, so nobody signs.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from mailflow.config import Config
+from mailflow.errors import MailflowError, NotFound
+from mailflow.follow import money
+
+if TYPE_CHECKING:
+    from mailflow.store import Store
+    from mailflow.store.follow import Followed
+
+SIGNERS = ("manager", "general_manager")
+
+
+class NotAllowed(MailflowError):
+    exit_code = 1
+
+
+def order_margin(config: Config, data: dict[str, Any]) -> money.Margin | None:
+    """The order's margin by its lines; None when no cost file is configured."""
+    if config.approval.costs is None:
+        return None
+    costs = money.load_costs(config.resolve(config.approval.costs))
+    rates = {k.upper(): Decimal(v) for k, v in config.approval.rates.items()}
+    currency = str(data.get("currency") or "").upper()
+    if currency and currency not in rates and all(c.currency in ("", currency) for c in costs.values()):
+        rates[currency] = Decimal(1)  # one currency throughout: no rate needed
+    return money.margin(data.get("lines") or [], currency, costs, rates)
+
+
+def who_must_sign(config: Config, data: dict[str, Any]) -> tuple[str, str, money.Margin | None]:
+    """(role, why, margin): the general manager when the margin is under the floor or unknown."""
+    margin = order_margin(config, data)
+    floor = config.approval.margin_floor
+    if margin is None:
+        return "manager", "no cost file (approval.costs): the margin is not checked", None
+    if margin.percent is None:
+        return "general_manager", margin.describe() + " — the general manager signs what cannot be checked", margin
+    if margin.percent < floor:
+        return "general_manager", f"margin {margin.percent:.2f} % is under the floor of {floor} %", margin
+    return "manager", f"margin {margin.percent:.2f} % (floor {floor} %)", margin
+
+
+def approve(store: Store, config: Config, number: str, name: str, note: str = "") -> tuple[Followed, str]:
+    """Record the sign-off as `name`, or refuse with the reason (an unknown person, a role that
+    does not sign, a margin that needs the general manager)."""
+    if not config.users:
+        raise NotAllowed(f"nobody can sign off: no users: in {config.file} say who is a manager "
+                         "(users: [{name: ..., role: manager}])")
+    user = config.user(name)
+    if user is None:
+        raise NotAllowed(f"{name!r} is not one of users: in {config.file}")
+    if user.role not in SIGNERS:
+        raise NotAllowed(f"{user.name} is a {user.role}: a sign-off is a manager's or the general manager's")
+    row = store.find_order(number)
+    if row is None:
+        raise NotFound(f"no order {number!r}")
+    role, why, margin = who_must_sign(config, dict(row.data or {}))
+    if role == "general_manager" and user.role != "general_manager":
+        raise NotAllowed(f"order {row.number} needs the general manager's sign-off: {why}")
+    followed = store.follow_order(row.id)
+    follower = store.follower
+    plan = follower.plan(followed.plan) if followed and follower else None
+    key = next((m.key for m in plan.milestones if m.signoff), None) if plan else None
+    if key is None:
+        raise MailflowError(f"order {row.number} follows " + (f"plan {plan.name}, which has no sign-off"
+                                                              if plan else "no plan") )
+    detail = {"role": user.role, "margin": str(margin.percent) if margin and margin.percent is not None else None,
+              "floor": str(config.approval.margin_floor), "why": why}
+    return store.complete(row.folder, key, user.name, note, how="signoff", detail=detail), why
