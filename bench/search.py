@@ -95,7 +95,10 @@ def build(url: str, archive: Path, n: int, seed: int = 7) -> tuple[Store, float,
                 conn.execute(insert(SearchBigram), pairs)
     if not sqlite:
         with store.engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            # ids were given: the sequence goes on after them, for rows added later
+            conn.execute(text("SELECT setval(pg_get_serial_sequence('messages', 'id'), (SELECT max(id) FROM messages))"))
+            conn.execute(text("ANALYZE"))
     return store, time.perf_counter() - start, orders
 
 

@@ -241,6 +241,17 @@ class Followup(_Strict):
         return value
 
 
+class Web(_Strict):
+    """`mailflow web`: the desk in a browser."""
+
+    host: str = "127.0.0.1"  # loopback; put a TLS proxy in front to reach it from elsewhere
+    port: int = Field(default=8025, ge=0, le=65535)
+    secret_key_file: Path = Path("var/web-secret.key")  # made (mode 600) on first start
+    secure_cookies: bool = False  # true behind TLS: the session cookie is sent over HTTPS only
+    session_idle_hours: float = Field(default=8, gt=0)
+    session_days: float = Field(default=7, gt=0)
+
+
 class DigestRecipient(_Strict):
     address: str
     owner: str | None = None  # a user's name: their plan; none: everyone's
@@ -330,6 +341,7 @@ class Config(_Strict):
     approval: Approval = Approval()
     followup: Followup = Followup()
     digest: Digest | None = None
+    web: Web = Web()
     poll_interval: int = Field(default=60, ge=1)  # seconds between polls where IDLE is missing
     stall_warning_minutes: int = Field(default=15, ge=1)  # warn when a folder has not synced
     reconnect_max_seconds: float = Field(default=300.0, gt=0)  # backoff ceiling after faults

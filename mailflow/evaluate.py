@@ -103,3 +103,43 @@ def evaluate(results: Sequence[tuple[str, str, Decision, str]]) -> Evaluation:
         else:
             evaluation.wrong.append(Wrong(file, expected, decision.category, decided_by(decision), subject))
     return evaluation
+
+
+def decide_mail(data: bytes, name: str, desk: Any, lookup: Any) -> tuple[Decision, str]:
+    """The daemon's decision on one mail (workers, classifier, decide against `lookup`);
+    MailflowError when it would be quarantined."""
+    from mailflow.errors import MailflowError, QuarantinedMail
+    from mailflow.model import Origin, RawMail
+    from mailflow.pipeline import process
+
+    try:
+        outcome, _, _ = process(RawMail(data, Origin("file", path=name)), desk, lookup)
+    except QuarantinedMail as exc:
+        raise MailflowError(f"{name}: would be quarantined: {exc.reason}") from None
+    return outcome.decision, outcome.message.subject
+
+
+@dataclass(frozen=True)
+class Preview:
+    counts: list[tuple[str, int]]
+    changes: list[dict[str, str]]
+
+
+def preview_archive(desk: Any, store: Any, limit: int = 500) -> Preview:
+    """What the rules as they are now would decide on the newest `limit` filed mails: counts per
+    category, and the mails whose category would change from the one on record."""
+    from mailflow.errors import MailflowError
+
+    counts: Counter[str] = Counter()
+    changes: list[dict[str, str]] = []
+    for row in store.newest_messages(limit):
+        try:
+            decision, subject = decide_mail(store.archive.read(row.path), row.path, desk, store)
+        except (MailflowError, OSError):
+            counts["(quarantined)"] += 1
+            continue
+        counts[decision.category] += 1
+        if row.direction == "in" and row.category not in ("reply",) and decision.category != row.category:
+            changes.append({"subject": subject, "before": row.category, "after": decision.category,
+                            "decided_by": decided_by(decision)})
+    return Preview(sorted(counts.items()), changes)

@@ -76,3 +76,13 @@ def write_desk(directory: Path, database_url: str, inbox: Path | None = None) ->
 
 from tests.dovecot import dovecot, imap_folder  # noqa: F401  (fixtures for the IMAP tests)
 from tests.smtpd import smtp_server  # noqa: F401  (the SMTP test server fixture)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
+    """Debian's Chromium, never a downloaded browser (see the Makefile's system-packages)."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (make system-packages)")
+    return {**browser_type_launch_args, "executable_path": chromium,
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]}

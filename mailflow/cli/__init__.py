@@ -13,6 +13,7 @@ from mailflow.cli import (  # noqa: F401
     outbox,
     quarantine,
     rules,
+    web,
 )
 from mailflow.cli.base import main
 

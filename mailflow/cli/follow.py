@@ -28,10 +28,13 @@ def _day(value: str | None) -> dt.date | None:
 def _person(state: State, who: str | None) -> str:
     """`--as NAME`; when users: are configured it must be one of them (nobody acts as a
     stranger)."""
+    from mailflow.follow.signoff import find_user
+
     name = state.who(who)
     config = state.config
     if config.users:
-        user = config.user(name)
+        with state.opened_store() as store:
+            user = find_user(config, store, name)
         if user is None:
             raise MailflowError(f"{name!r} is not one of users: in {config.file}")
         return user.name
@@ -55,10 +58,14 @@ def plan(state: State, day: str | None, owner: str | None, as_json: bool) -> Non
     """The day's plan: overdue, due today, due this week, waiting for approval, waiting on the
     buyer, money outstanding, unanswered inquiries, open complaints, unfiled and quarantined mail."""
     from mailflow.follow.desk import SECTION_NAMES, SECTIONS, daily_plan
+    from mailflow.follow.signoff import find_user
 
     with state.opened_store() as store:
         today = _day(day) or (store.follower.today() if store.follower else dt.date.today())
-        result = daily_plan(store, state.config, today, owner)
+        person = find_user(state.config, store, owner) if owner else None
+        if owner and person is None:
+            raise MailflowError(f"{owner!r} is not one of users: in {state.config.file}")
+        result = daily_plan(store, state.config, today, person=person)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return

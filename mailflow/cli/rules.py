@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from mailflow.cli.base import TEXT, State, add_row, main, out
-from mailflow.errors import MailflowError, QuarantinedMail
+from mailflow.errors import MailflowError
 from mailflow.evaluate import decided_by
 from mailflow.model import Decision, Origin, RawMail
 
@@ -118,15 +118,9 @@ def rules_test(state: State, target: Path | None, use_archive: bool, diff: bool,
 
 
 def _decide(data: bytes, name: str, desk: Any, lookup: Any) -> tuple[Decision, str]:
-    """The daemon's decision on one mail; MailflowError when it would be quarantined."""
-    from mailflow.model import Origin as MailOrigin
-    from mailflow.pipeline import process
+    from mailflow.evaluate import decide_mail
 
-    try:
-        outcome, _, _ = process(RawMail(data, MailOrigin("file", path=name)), desk, lookup)
-    except QuarantinedMail as exc:
-        raise MailflowError(f"{name}: would be quarantined: {exc.reason}") from None
-    return outcome.decision, outcome.message.subject
+    return decide_mail(data, name, desk, lookup)
 
 
 def _explain(name: str, subject: str, decision: Decision, as_json: bool) -> None:

@@ -57,11 +57,13 @@ def _owns(config: Config, user: User | None, role: str, buyer: str) -> bool:
     return True
 
 
-def daily_plan(store: Store, config: Config, today: dt.date, owner: str | None = None) -> dict[str, Any]:
+def daily_plan(store: Store, config: Config, today: dt.date, owner: str | None = None,
+               person: User | None = None) -> dict[str, Any]:
     """`mailflow plan`: one list per section, each item with at least order, buyer, milestone,
-    due and days_overdue (plain JSON values)."""
-    user = None
-    if owner:
+    due and days_overdue (plain JSON values). The plan of `owner` (a name in `users:`) or of
+    `person` (as the web desk knows them); everyone's without either."""
+    user = person
+    if owner and user is None:
         user = config.user(owner)
         if user is None:
             from mailflow.errors import MailflowError

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from mailflow.config import Config
+from mailflow.config import Config, User
 from mailflow.errors import MailflowError, NotFound
 from mailflow.follow import money
 
@@ -22,6 +22,22 @@ SIGNERS = ("manager", "general_manager")
 
 class NotAllowed(MailflowError):
     exit_code = 1
+
+
+def find_user(config: Config, store: Store, name: str) -> User | None:
+    """A person by name: one of `users:` in the config, else a web desk user who is not
+    disabled (`mailflow user add`)."""
+    user = config.user(name)
+    if user is not None:
+        return user
+    from sqlalchemy import func, select
+
+    from mailflow.store.db import UserRow
+
+    with store.sessions() as session:
+        row = session.scalar(select(UserRow).where(func.lower(UserRow.name) == name.strip().lower(),
+                                                   UserRow.disabled.is_(False)))
+    return User(name=row.name, role=row.role) if row is not None else None  # type: ignore[arg-type]
 
 
 def order_margin(config: Config, data: dict[str, Any]) -> money.Margin | None:
@@ -49,15 +65,15 @@ def who_must_sign(config: Config, data: dict[str, Any]) -> tuple[str, str, money
     return "manager", f"margin {margin.percent:.2f} % (floor {floor} %)", margin
 
 
-def approve(store: Store, config: Config, number: str, name: str, note: str = "") -> tuple[Followed, str]:
-    """Record the sign-off as `name`, or refuse with the reason (an unknown person, a role that
-    does not sign, a margin that needs the general manager)."""
-    if not config.users:
-        raise NotAllowed(f"nobody can sign off: no users: in {config.file} say who is a manager "
-                         "(users: [{name: ..., role: manager}])")
-    user = config.user(name)
+def approve(store: Store, config: Config, number: str, name: str, note: str = "",
+            person: User | None = None) -> tuple[Followed, str]:
+    """Record the sign-off as `name` (a user of `users:`, or `person` as the web desk knows
+    them), or refuse with the reason (an unknown person, a role that does not sign, a margin
+    that needs the general manager)."""
+    user = person or find_user(config, store, name)
     if user is None:
-        raise NotAllowed(f"{name!r} is not one of users: in {config.file}")
+        raise NotAllowed(f"{name!r} is not one of users: in {config.file} nor a user of the web desk: "
+                         "nobody unknown signs off")
     if user.role not in SIGNERS:
         raise NotAllowed(f"{user.name} is a {user.role}: a sign-off is a manager's or the general manager's")
     row = store.find_order(number)

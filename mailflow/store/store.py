@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from mailflow import documents
 from mailflow.correlate import KnownOrder, alias_key
@@ -339,6 +339,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
             order = session.get(OrderRow, order_id)
             assert order is not None
             messages = session.scalars(select(MessageRow).where(MessageRow.order_id == order_id)
+                                       .options(selectinload(MessageRow.attachments))
                                        .order_by(MessageRow.date, MessageRow.id)).all()
             outbox = session.scalars(select(OutboxRow).where(OutboxRow.order_id == order_id)
                                      .order_by(OutboxRow.id)).all()
@@ -528,6 +529,10 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
                 "quarantined": session.scalar(select(func.count(QuarantineRow.id))
                                               .where(QuarantineRow.resolved_at.is_(None))),
             }
+
+    def newest_messages(self, limit: int) -> list[MessageRow]:
+        with self.sessions() as session:
+            return list(session.scalars(select(MessageRow).order_by(MessageRow.id.desc()).limit(limit)))
 
     def messages(self) -> list[MessageRow]:
         with self.sessions() as session:

@@ -1,0 +1,71 @@
+"""The web desk's words in English and Chinese; a key missing in Chinese falls back to English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "plan": "Plan", "orders": "Orders", "search": "Search", "outbox": "Outbox", "quarantine": "Quarantine",
+        "rules": "Rules", "log_in": "Log in", "log_out": "Log out", "username": "Name", "password": "Password",
+        "language": "Language", "timezone": "Time zone", "save": "Save", "order": "Order", "buyer": "Buyer",
+        "status": "Status", "next": "Next", "due": "Due", "late": "Late", "days": "{n} d",
+        "outstanding": "Outstanding", "filter": "Filter", "text": "Text", "any": "any",
+        "terms": "Terms", "lines": "Lines", "checks": "Checks", "differences": "Our P/I against the buyer's PO",
+        "milestones": "Milestones", "payments": "Payments", "timeline": "Timeline", "documents": "Documents",
+        "mark_done": "Mark done", "sign_off": "Sign off", "export": "Download the evidence bundle",
+        "date": "Date", "direction": "Dir", "category": "Category", "rule": "Rule", "from": "From",
+        "subject": "Subject", "why_here": "Why filed here", "sender_checks": "Sender checks", "files": "Files",
+        "headers": "Headers", "body": "Text", "html": "HTML (no scripts, no remote content)",
+        "raw": "Download the original (.eml)", "refile": "File under order", "query": "Words or numbers",
+        "found": "{n} found", "nothing": "Nothing here.", "state": "State", "template": "Template",
+        "to": "To", "reason": "Reason", "approve": "Approve and send", "reject": "Reject", "edit": "Edit the text",
+        "attachments": "Attachments", "view": "view", "download": "download", "diff": "What changed",
+        "retry": "Try all again", "since": "Since", "preview": "Preview on the last 500 messages",
+        "would_change": "Mails whose category would change", "counts": "Categories",
+        "manager_only": "Only a manager may do this.", "approved": "Approved: it goes with the next send.",
+        "rejected": "Rejected.", "reason_needed": "Give a reason for rejecting it.",
+        "milestone_done": "Milestone done.", "signed_off": "Signed off", "refiled": "Filed under the order.",
+        "retried": "{filed} of {total} filed.", "welcome": "{name} ({role})", "note": "Note",
+        "overdue": "Overdue", "due_today": "Due today", "due_soon": "Due in the next 7 days",
+        "waiting_for_approval": "Waiting for approval", "waiting_on_buyer": "Waiting on the buyer",
+        "money_outstanding": "Money outstanding", "unanswered_inquiries": "Inquiries unanswered for over a day",
+        "open_complaints": "Open complaints", "unfiled": "Unfiled mail", "quarantined": "Quarantined mail",
+        "what": "What", "error": "Something went wrong", "owner": "Owner", "done": "Done",
+        "money": "Money", "total": "Total", "paid": "Paid", "plan_for": "The plan for {date}",
+    },
+    "zh": {
+        "plan": "今日计划", "orders": "订单", "search": "搜索", "outbox": "发件箱", "quarantine": "隔离区",
+        "rules": "规则", "log_in": "登录", "log_out": "退出", "username": "用户名", "password": "密码",
+        "language": "语言", "timezone": "时区", "save": "保存", "order": "订单", "buyer": "客户",
+        "status": "状态", "next": "下一步", "due": "到期", "late": "逾期", "days": "{n} 天",
+        "outstanding": "未收款", "filter": "筛选", "text": "文字", "any": "全部",
+        "terms": "条款", "lines": "明细", "checks": "检查", "differences": "我方形式发票与客户订单的差异",
+        "milestones": "跟单节点", "payments": "收款", "timeline": "往来邮件", "documents": "单据",
+        "mark_done": "标记完成", "sign_off": "审批", "export": "下载证据包",
+        "date": "日期", "direction": "方向", "category": "类别", "rule": "规则", "from": "发件人",
+        "subject": "主题", "why_here": "归档原因", "sender_checks": "发件人验证", "files": "附件",
+        "headers": "邮件头", "body": "正文", "html": "HTML（不运行脚本，不加载外部内容）",
+        "raw": "下载原始邮件（.eml）", "refile": "归入订单", "query": "关键词或单号",
+        "found": "找到 {n} 封", "nothing": "暂无。", "state": "状态", "template": "模板",
+        "to": "收件人", "reason": "原因", "approve": "批准并发送", "reject": "驳回", "edit": "修改正文",
+        "attachments": "附件", "view": "查看", "download": "下载", "diff": "修改内容",
+        "retry": "全部重试", "since": "自", "preview": "在最近500封邮件上预览",
+        "would_change": "类别会改变的邮件", "counts": "类别统计",
+        "manager_only": "只有经理可以执行此操作。", "approved": "已批准，将随下一次发送发出。",
+        "rejected": "已驳回。", "reason_needed": "请填写驳回原因。",
+        "milestone_done": "节点已完成。", "signed_off": "已审批", "refiled": "已归入订单。",
+        "retried": "{total} 封中 {filed} 封已归档。", "welcome": "{name}（{role}）", "note": "备注",
+        "overdue": "已逾期", "due_today": "今天到期", "due_soon": "未来7天到期", "waiting_for_approval": "待审批",
+        "waiting_on_buyer": "等待客户回复", "money_outstanding": "未收款项", "unanswered_inquiries": "超过一天未回复的询盘",
+        "open_complaints": "未结投诉", "unfiled": "未归档邮件", "quarantined": "隔离邮件",
+        "what": "事项", "error": "出错了", "owner": "负责人", "done": "完成",
+        "money": "款项", "total": "总额", "paid": "已收", "plan_for": "{date} 跟单计划",
+    },
+}
+
+
+def translate(language: str, key: str, **values: Any) -> str:
+    words = WORDS.get(language) or WORDS["en"]
+    text = words.get(key) or WORDS["en"].get(key) or key
+    return text.format(**values) if values else text

@@ -1,0 +1,99 @@
+"""The web desk in a real browser: Debian's Chromium driven by Playwright, against the app
+served by uvicorn on 127.0.0.1, on SQLite and PostgreSQL. A merchandiser cannot release an order
+confirmation, a manager can and it is sent once (aiosmtpd); the order page shows the PO in and
+our packing list out in date order with why each is there; a two-character Chinese search; a
+mail full of script payloads stays inert. A screenshot of each page is kept in the test's
+temporary folder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.webdesk import PASSWORDS, build, served
+
+pytest.importorskip("playwright")
+pytest.importorskip("tests.pdfs")
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
+
+def log_in(page: Any, base: str, name: str) -> None:
+    page.goto(base + "/orders")
+    assert page.url.endswith("/login")  # no session: to the login form
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", PASSWORDS[name])
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+def log_out(page: Any, base: str) -> None:
+    page.click("#logout")
+    page.wait_for_url(base + "/login")
+
+
+def test_the_desk_in_chromium(tmp_path: Path, database_url: str, smtp_server: Any, page: Any) -> None:
+    from mailflow.config import load_config
+    from mailflow.daemon import send_outbox
+
+    desk = build(tmp_path, database_url, smtp_server.port)
+    shots = tmp_path / "screenshots"
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    with served(desk.config) as (base, store):
+        confirmation = next(r for r in store.outbox() if r.template == "order_confirmation")
+
+        log_in(page, base, "Lily Chen")  # Chinese is her language
+        page.screenshot(path=str(shots / "plan-lily-zh.png"), full_page=True)
+        assert "跟单计划" in page.content()
+        page.goto(f"{base}/outbox/{confirmation.id}")
+        page.click("#approve")
+        assert "只有经理可以执行此操作" in page.content()  # refused, and nothing changed
+        assert store.reply(confirmation.id).state == "held"
+        log_out(page, base)
+
+        log_in(page, base, "Wang Fang")
+        page.screenshot(path=str(shots / "plan.png"), full_page=True)
+        page.goto(f"{base}/outbox/{confirmation.id}")
+        assert "KS-7001" in page.inner_text("#reply-text")
+        page.screenshot(path=str(shots / "reply.png"), full_page=True)
+        page.click("#approve")
+        assert store.reply(confirmation.id).state == "queued"
+        assert store.reply(confirmation.id).decided_by == "Wang Fang"
+        loaded = load_config(desk.config)
+        send_outbox(loaded, store)
+        send_outbox(loaded, store)
+        sent = [r for r in smtp_server.received if r.rcpt_tos == ["bob@kestrel.example"]]
+        assert len(sent) == 1 and b"KS-7001" in sent[0].data
+
+        page.goto(f"{base}/orders")
+        page.screenshot(path=str(shots / "orders.png"), full_page=True)
+        page.click("text=KS-7001")
+        rows = page.locator("table.timeline tr").all_inner_texts()[1:]
+        po = next(i for i, row in enumerate(rows) if "PO KS-7001" in row and "\tin\t" in f"\t{row}\t")
+        packing = next(i for i, row in enumerate(rows) if "Packing list PO KS-7001" in row)
+        assert po < packing and "\tout\t" in f"\t{rows[packing]}\t"
+        assert re.search(r"number KS-?7001", rows[packing], re.IGNORECASE) or "KS-7001" in rows[packing]
+        page.screenshot(path=str(shots / "order.png"), full_page=True)
+
+        page.goto(f"{base}/search?q=样品")
+        assert page.locator("mark").first.inner_text() == "样品"
+        assert "寄样 NW-SL45-P200" in page.content()
+        page.screenshot(path=str(shots / "search.png"), full_page=True)
+
+        hostile = store.message_by_ref(desk.hostile_message_id)
+        page.goto(f"{base}/messages/{hostile.id}")
+        page.wait_for_load_state("networkidle")
+        assert '<script>alert("x")</script>' in page.inner_text("h1")  # shown as text
+        frame = page.frame_locator("iframe.mailhtml")
+        assert frame.locator("p").inner_text() == "About PO KS-7001"
+        page.screenshot(path=str(shots / "message.png"), full_page=True)
+        page.goto(f"{base}/orders/KS-7001")
+        page.goto(f"{base}/outbox")
+        page.screenshot(path=str(shots / "outbox.png"), full_page=True)
+        assert dialogs == []  # no payload ran, on any page
+        log_out(page, base)
+    assert sorted(p.name for p in shots.iterdir()) == ["message.png", "order.png", "orders.png", "outbox.png",
+                                                         "plan-lily-zh.png", "plan.png", "reply.png", "search.png"]
