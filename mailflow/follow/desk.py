@@ -84,11 +84,11 @@ def daily_plan(store: Store, config: Config, today: dt.date, owner: str | None =
         due = row["due"]
         section = "overdue" if due < today else "due_today" if due == today else "due_soon"
         plan[section].append(item(row, row["milestone"], due, name=row["name"], owner=row["owner"],
-                                  waiting_for=row["waiting_for"], why=row["why"]))
+                                  waiting_for=row["waiting_for"], why=row["why"], plan=row["plan"]))
     for row in rows["signoffs"]:
         if user is None or user.role in ("manager", "general_manager"):
             plan["waiting_for_approval"].append(item(row, row["milestone"], row["due"], name=row["name"],
-                                                     kind="sign-off", what=row["what"]))
+                                                     kind="sign-off", what=row["what"], plan=row["plan"]))
     for row in rows["held"]:
         if _owns(config, user, "", row["buyer"]):
             plan["waiting_for_approval"].append(item(row, None, None, kind="reply", reply=row["reply"],

@@ -429,6 +429,14 @@ class FollowStore:
                 query = query.where(PaymentRow.order_id == order_id)
             return list(session.scalars(query))
 
+    def order_list(self) -> list[Any]:
+        """Every order's columns for a list (not its data: a busy desk has thousands)."""
+        with self.sessions() as session:
+            return list(session.execute(select(
+                OrderRow.id, OrderRow.number, OrderRow.folder, OrderRow.buyer, OrderRow.status,
+                OrderRow.next_milestone, OrderRow.next_due, OrderRow.outstanding, OrderRow.currency)
+                .order_by(OrderRow.id)).all())
+
     def open_order_ids(self, unfollowed_only: bool = False) -> list[int]:
         """Orders not closed or cancelled; `unfollowed_only`: those no plan was chosen for yet
         (orders filed before following began)."""
@@ -492,7 +500,7 @@ class FollowStore:
         out: dict[str, list[dict[str, Any]]] = {}
         with self.sessions() as session:
             columns = (MilestoneRow.key, MilestoneRow.name, MilestoneRow.owner, MilestoneRow.due,
-                       MilestoneRow.state, MilestoneRow.waiting_for, MilestoneRow.due_why,
+                       MilestoneRow.state, MilestoneRow.waiting_for, MilestoneRow.due_why, MilestoneRow.plan,
                        OrderRow.folder, OrderRow.number, OrderRow.buyer)
             followed = (select(*columns).join(OrderRow, MilestoneRow.order_id == OrderRow.id)
                         .where(NOT_DONE, OrderRow.status.not_in(closed)))
@@ -503,16 +511,16 @@ class FollowStore:
                                      .order_by(MilestoneRow.due).limit(limit)).all()
             out["milestones"] = [
                 {"order": r.folder, "number": r.number, "buyer": r.buyer, "milestone": r.key, "name": r.name,
-                 "owner": r.owner, "due": r.due, "waiting_for": list(r.waiting_for or []), "why": r.due_why}
-                for r in [*late, *coming]]
+                 "owner": r.owner, "due": r.due, "waiting_for": list(r.waiting_for or []), "why": r.due_why,
+                 "plan": r.plan} for r in [*late, *coming]]
             signoffs = session.execute(
                 select(MilestoneRow.key, MilestoneRow.name, MilestoneRow.owner, MilestoneRow.due,
-                       MilestoneRow.waiting_for, OrderRow.folder, OrderRow.buyer, OrderRow.total_due,
+                       MilestoneRow.waiting_for, MilestoneRow.plan, OrderRow.folder, OrderRow.buyer, OrderRow.total_due,
                        OrderRow.currency)
                 .join(OrderRow, MilestoneRow.order_id == OrderRow.id)
                 .where(NOT_DONE, MilestoneRow.owner.in_(("manager", "general_manager")),
                        OrderRow.status.not_in(closed)).order_by(MilestoneRow.due).limit(limit)).all()
-            out["signoffs"] = [{"order": r.folder, "buyer": r.buyer, "milestone": r.key, "name": r.name,
+            out["signoffs"] = [{"order": r.folder, "buyer": r.buyer, "milestone": r.key, "name": r.name, "plan": r.plan,
                                 "owner": r.owner, "due": r.due,
                                 "what": f"{r.total_due} {r.currency}".strip()} for r in signoffs
                                if not r.waiting_for]  # ready to sign: what it waits for is done

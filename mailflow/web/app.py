@@ -52,6 +52,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 # a mail's own HTML: nothing runs, nothing is fetched; shown only inside our own pages
 MAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'"
 MANAGER_TEMPLATES = ("order_confirmation",)
+PAGE = 200  # orders per page of /orders
 
 
 @dataclass
@@ -279,6 +280,13 @@ async def home(request: Request, caller: Caller) -> Response:
     person = caller.person
     today = web.store.follower.today() if web.store.follower else clock.today()
     plan = daily_plan(web.store, web.config, today, person=None if person.manager else _as_user(person))
+    follower = web.store.follower
+    for key in SECTIONS:  # milestone names in the reader's language, as the plans give them
+        for item in plan[key]:
+            followed = follower.plan(item.get("plan") or "") if follower and item.get("milestone") else None
+            milestone = followed.milestone(item["milestone"]) if followed else None
+            if milestone is not None:
+                item["name"] = milestone.name(person.language)
     return page(request, "plan.html", person=person, csrf=caller.csrf, plan=plan, sections=SECTIONS)
 
 
@@ -290,7 +298,8 @@ async def orders(request: Request, caller: Caller) -> Response:
     text = request.query_params.get("q", "").strip().lower()
     today = web.store.follower.today() if web.store.follower else clock.today()
     rows: list[dict[str, Any]] = []
-    for order in web.store.orders():
+    listed = web.store.order_list()
+    for order in listed:
         if buyer and buyer not in order.buyer.lower():
             continue
         if status and order.status != status:
@@ -302,9 +311,16 @@ async def orders(request: Request, caller: Caller) -> Response:
                      "next": order.next_milestone, "due": order.next_due, "late": late,
                      "outstanding": order.outstanding, "currency": order.currency})
     rows.sort(key=lambda r: (-r["late"], r["due"] is None, r["due"] or dt.date.max, r["number"]))
-    return page(request, "orders.html", person=caller.person, csrf=caller.csrf, rows=rows[:1000],
+    try:
+        number = max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        number = 1
+    pages = max(1, (len(rows) + PAGE - 1) // PAGE)
+    number = min(number, pages)
+    return page(request, "orders.html", person=caller.person, csrf=caller.csrf,
+                rows=rows[(number - 1) * PAGE: number * PAGE], page_number=number, pages=pages, total=len(rows),
                 filters={"buyer": buyer, "status": status, "q": text},
-                statuses=sorted({o.status for o in web.store.orders()}))
+                statuses=sorted({o.status for o in listed}))
 
 
 @logged_in
@@ -322,6 +338,12 @@ async def order_page(request: Request, caller: Caller) -> Response:
         files = session.execute(select(AttachmentRow.id, AttachmentRow.filename, AttachmentRow.message_row_id)
                                 .join(MessageRow, AttachmentRow.message_row_id == MessageRow.id)
                                 .where(MessageRow.order_id == row.id)).all()
+    follow = summary.get("follow_up") or {}
+    plan = web.store.follower.plan(follow.get("plan") or "") if web.store.follower else None
+    for step in follow.get("milestones") or []:  # names in the reader's language
+        milestone = plan.milestone(step["key"]) if plan else None
+        if milestone is not None:
+            step["name"] = milestone.name(caller.person.language)
     ids = {m.message_id: m.id for m in messages}
     attachments: dict[int, list[tuple[int, str]]] = {}
     for f in files:

@@ -111,6 +111,16 @@ def test_sessions_cookies_and_login_limits(tmp_path: Path, sqlite_url: str) -> N
             assert wanted in page.headers[header]
         assert "unsafe-inline" not in page.headers["content-security-policy"].split("style-src")[0]
 
+        from tests.webdesk import cli
+        assert "Lily Chen" in cli(desk.config, "user", "list")
+        cli(desk.config, "user", "disable", "Wang Fang")  # a disabled user's sessions end at once
+        assert client.get("/", follow_redirects=False).status_code == 303
+        cli(desk.config, "user", "passwd", "Wang Fang", "--password-stdin", stdin="a-new-password-2\n")
+        from mailflow.store.db import UserRow
+        with store.sessions() as session:
+            session.execute(UserRow.__table__.update().values(disabled=False))
+            session.commit()
+        log_in(client, "Wang Fang", "a-new-password-2")
         web = client.app.state.web  # an idle session ends
         web.limits = type(web.limits)(idle=dt.timedelta(seconds=0))
         assert client.get("/", follow_redirects=False).status_code == 303
@@ -196,6 +206,10 @@ def test_actions_from_the_pages(tmp_path: Path, sqlite_url: str) -> None:
         (tmp_path / "bundle.zip").write_bytes(bundle.content)
         with zipfile.ZipFile(tmp_path / "bundle.zip") as archive:
             assert "manifest.json" in archive.namelist() and "timeline.html" in archive.namelist()
+
+        listed = client.get("/orders?buyer=kestrel")
+        assert 'href="/orders/KS-7001"' in listed.text
+        assert 'href="/orders/KS-7001"' not in client.get("/orders?status=cancelled").text
 
         preview = client.get("/rules?preview=1")
         assert preview.status_code == 200 and "Categories" in preview.text and "40-order.yaml" in preview.text
