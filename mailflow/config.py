@@ -252,6 +252,17 @@ class Web(_Strict):
     session_days: float = Field(default=7, gt=0)
 
 
+class MetricsSettings(_Strict):
+    """The daemon's /metrics and /health: off until a port is given."""
+
+    host: str = "127.0.0.1"
+    port: int | None = Field(default=None, ge=0, le=65535)
+
+
+class Logging(_Strict):
+    format: Literal["text", "json"] = "text"  # json: one object a line, for a log collector
+
+
 class DigestRecipient(_Strict):
     address: str
     owner: str | None = None  # a user's name: their plan; none: everyone's
@@ -342,6 +353,8 @@ class Config(_Strict):
     followup: Followup = Followup()
     digest: Digest | None = None
     web: Web = Web()
+    logging: Logging = Logging()
+    metrics: MetricsSettings = MetricsSettings()
     poll_interval: int = Field(default=60, ge=1)  # seconds between polls where IDLE is missing
     stall_warning_minutes: int = Field(default=15, ge=1)  # warn when a folder has not synced
     reconnect_max_seconds: float = Field(default=300.0, gt=0)  # backoff ceiling after faults

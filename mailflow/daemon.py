@@ -24,6 +24,7 @@ from mailflow.config import Config, ImapAccount
 from mailflow.errors import ConfigError
 from mailflow.intake import Interrupted
 from mailflow.pipeline import Desk, Handled, handle
+from mailflow.service import Heart, notify
 from mailflow.sources import Source
 from mailflow.sources.imap import FAULTS, FolderWatcher, connect, explain, quiet_logout
 from mailflow.sources.local import local_source
@@ -86,14 +87,18 @@ class Intake:
         self.lock = threading.Lock()
         self.summary = Summary()
         self.touched: set[int] = set()
+        self.metrics: Any = None  # metrics.Metrics when the daemon serves /metrics
 
     def handler(self, account: ImapAccount | None = None) -> Any:
         dry_run = bool(account and account.dry_run)
 
         def handle_one(raw: Any) -> Handled:
             with self.lock:
+                started = time.monotonic()
                 handled = handle(raw, self.desk, self.store, dry_run=dry_run, stopped=self.stop.is_set)
                 self.summary.count(handled, self.touched)
+                if self.metrics is not None:
+                    self.metrics.handled(handled, time.monotonic() - started)
                 return handled
         return handle_one
 
@@ -483,16 +488,31 @@ def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Con
         thread.start()
     if outbox is not None:
         outbox.start()
+    guarded = [getattr(job.job_func, "func", None) for job in scheduler.get_jobs()]
+    periodic = [job for job in guarded if isinstance(job, Guarded)]
+    served = None
+    if config.metrics.port is not None:
+        from mailflow.metrics import Metrics, serve
+
+        sink.metrics = Metrics(store, config.stall_warning_minutes, watchers, periodic)
+        served, _ = serve(sink.metrics, config.metrics.host, config.metrics.port)
+        log.info("metrics and health on http://%s:%d/metrics", config.metrics.host, served.server_address[1])
     local()
+    heart = Heart(watchers)  # systemd: READY after every folder's first sync, WATCHDOG while all beat
+    scheduler.every(max(1, int((heart.period or 10.0) / 3))).seconds.do(Guarded("telling systemd", heart.tick))
+    heart.tick()
     while not stopper.stopped:
         scheduler.run_pending()
         stopper.event.wait(timeout=min(1.0, max(0.1, scheduler.idle_seconds or 1.0)))
     scheduler.clear()
+    notify("STOPPING=1", "STATUS=finishing the message in hand")
     for watcher in watchers:
         watcher.poll.set()  # wake pollers, so they see the stop at once
     deadline = time.monotonic() + 15
     for thread in [*threads, *([outbox.thread] if outbox is not None else [])]:
         thread.join(timeout=max(0.1, deadline - time.monotonic()))
     Guarded("writing order.json", sink.write_orders)()
+    if served is not None:
+        served.shutdown()
     keeper.stop_all()
     log.info("stopped")

@@ -339,10 +339,20 @@ def _quarantine(raw: RawMail, sha256: str, reason: str, store: Store, position: 
     return handled
 
 
+def _where(raw: RawMail) -> dict[str, Any]:
+    """The mail's place, as fields of a JSON log line."""
+    origin = raw.origin
+    fields: dict[str, Any] = {"origin": origin.describe()}
+    if origin.kind == "imap":
+        fields.update(account=origin.account, folder=origin.folder, uid=origin.uid)
+    return fields
+
+
 def _log_line(raw: RawMail, handled: Handled) -> None:
     outcome, applied = handled.outcome, handled.applied
     if outcome is None:
-        log.warning("quarantined origin=%s reason=%r", raw.origin.describe(), handled.reason)
+        log.warning("quarantined origin=%s reason=%r", raw.origin.describe(), handled.reason,
+                     extra={"fields": {**_where(raw), "outcome": "quarantined", "reason": handled.reason}})
         return
     if applied is None:  # dry run
         server = [f"{a.kind}:{a.params}" for a in outcome.source_actions]
@@ -361,7 +371,10 @@ def _log_line(raw: RawMail, handled: Handled) -> None:
     log.info("%s msgid=<%s> origin=%s category=%s rule=%s%s order=%s actions=%s replies=%s",
              applied.status, message.message_id, raw.origin.describe(), outcome.decision.category,
              outcome.decision.rule, said, applied.order_folder or "unfiled", ",".join(actions) or "-",
-             ",".join(replies) or "-")
+             ",".join(replies) or "-",
+             extra={"fields": {**_where(raw), "outcome": applied.status, "message_id": message.message_id,
+                               "order": applied.order_folder, "category": outcome.decision.category,
+                               "rule": outcome.decision.rule, "replies": replies}})
 
 
 @dataclass(frozen=True)

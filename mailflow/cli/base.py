@@ -78,7 +78,7 @@ class State:
                     secrets.append(source.imap.password)
             if self._config.smtp:
                 secrets.append(self._config.smtp.password)
-            setup_logging(self.verbose, secrets)
+            setup_logging(self.verbose, secrets, self._config.logging.format)
         return self._config
 
     def who(self, given: str | None) -> str:

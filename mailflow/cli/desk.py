@@ -17,15 +17,30 @@ from mailflow.errors import ConfigError
 from mailflow.shipped import shipped
 
 INIT_CONFIG = """\
-# mailflow configuration. Relative paths are relative to this file.
-identity: {{company: "Acme Nonwovens Co., Ltd.", name: "Acme Order Desk", address: orders@acme.example,
-           language: en}}
+# mailflow configuration. Relative paths are relative to this file. Every commented example
+# works as it is when the leading "# " is removed.
+identity:
+  company: "Acme Nonwovens Co., Ltd."
+  name: "Acme Order Desk"
+  address: orders@acme.example
+  language: en
+  # other_addresses: [lily@acme.example]       # colleagues: never auto-replied, their mail is ours
 sources:
   - path: {inbox}          # a folder of .eml files, maildir:PATH or mbox:PATH
-  # - imap: {{host: imap.acme.example, port: 993, tls: implicit, username: orders@acme.example,
-  #          password: ${{MAILFLOW_IMAP_PASSWORD}}, folders: [INBOX]}}
-# smtp: {{host: smtp.acme.example, port: 587, tls: starttls, username: orders@acme.example,
-#        password: ${{MAILFLOW_SMTP_PASSWORD}}, sent_folder: Sent}}
+  # - imap:
+  #     host: imap.acme.example
+  #     port: 993
+  #     tls: implicit
+  #     username: orders@acme.example
+  #     password: "${{MAILFLOW_IMAP_PASSWORD}}"
+  #     folders: [INBOX]
+# smtp:
+#   host: smtp.acme.example
+#   port: 587
+#   tls: starttls
+#   username: orders@acme.example
+#   password: "${{MAILFLOW_SMTP_PASSWORD}}"
+#   sent_folder: Sent
 database: {{url: "sqlite:///var/mailflow.db"}}   # or postgresql+psycopg://user@host/db
 archive: {{path: var/archive}}
 rules: rules/
@@ -36,17 +51,26 @@ reply:
   subject_token: "[Order {{order}}]"
   same_reply_hours: 24             # one reply of a template per address in this window
   max_per_hour: 60                 # automatic replies sent per hour
-extract: {{enabled: true}}           # price_list: prices.csv (item code, floor price)
+extract:
+  enabled: true
+  # price_list: prices.csv         # item code, floor price: the price floor check
+# packing:
+#   products: products.csv         # item_code, pieces_per_carton, net_kg, gross_kg, length_cm, width_cm, height_cm
 buyers: []
-#  - {{name: Northwind Trading, domains: [northwind.example], language: en, currency: USD,
-#     merchandiser: Lily Chen}}
+#  - {{name: Northwind Trading, domains: [northwind.example], language: en, currency: USD, merchandiser: Lily Chen}}
 # Following orders (rules/followup/*.yaml): who signs off, the margin rule, the daily digest.
 users: []
 #  - {{name: Lily Chen, role: merchandiser}}      # merchandiser | manager | general_manager | accounts
 #  - {{name: Wang Fang, role: manager}}
-# approval: {{costs: costs.csv, rates: {{USD: 7.1, CNY: 1}}, margin_floor: 5}}
+# approval:
+#   costs: costs.csv               # item_code, unit_cost, currency
+#   rates: {{USD: 7.1, CNY: 1}}      # one unit of each currency in one base
+#   margin_floor: 5                # percent
 # followup: {{timezone: Asia/Shanghai, tolerance: 50}}
 # digest: {{time: "07:30", to: [{{address: wang@acme.example, owner: Wang Fang}}]}}
+# The desk in a browser (`mailflow web`; people: `mailflow user add NAME --role manager`).
+# web: {{host: 127.0.0.1, port: 8025, secure_cookies: false}}
+# classifier: {{enabled: true, overrule: 0.85, retrain_at: "03:30"}}
 """
 
 
@@ -160,8 +184,10 @@ def status(state: State, as_json: bool) -> None:
     out.print(table)
     if failed_actions:
         out.print(f"{failed_actions} server action(s) (move/flag) failed: see the log", markup=False)
-    out.print(f"outbox: {counts['outbox'] or 'empty'}   messages: {counts['messages']}   "
-              f"orders: {counts['orders']}   quarantined: {counts['quarantined']}", markup=False)
+    totals = Table("messages", "orders", "quarantined", *(f"outbox {k}" for k in sorted(counts["outbox"])))
+    add_row(totals, str(counts["messages"]), str(counts["orders"]), str(counts["quarantined"]),
+            *(str(counts["outbox"][k]) for k in sorted(counts["outbox"])))
+    out.print(totals)
 
 
 @main.group()
@@ -208,3 +234,19 @@ def accounts_test(state: State) -> None:
             quiet_logout(client)
     if failures:
         raise SourceError(f"{failures} problem(s) found")
+
+
+@main.group()
+def service() -> None:
+    """Running mailflow as a systemd service."""
+
+
+@service.command("unit")
+@click.option("--web", is_flag=True, help="The unit of the web desk instead of the daemon.")
+@click.option("--user", "user_name", default="mailflow", show_default=True, help="The system user it runs as.")
+@click.pass_obj
+def service_unit(state: State, web: bool, user_name: str) -> None:
+    """Print the systemd unit for this installation and config (save it under /etc/systemd/system)."""
+    from mailflow.service import unit
+
+    click.echo(unit(state.config_path, web=web, user=user_name), nl=False)

@@ -304,6 +304,8 @@ class FolderWatcher:
     progress: bool = field(default_factory=lambda: sys.stderr.isatty())
     last_sync: float = 0.0  # time.monotonic() of the last successful sync
     started: float = 0.0  # time.monotonic() when run() began
+    beat: float = 0.0  # time.monotonic() when the thread last showed it is alive (the watchdog reads it)
+    waiting: bool = False  # another daemon holds the folder: nothing to sync here
     using_idle: bool = False
     idle_cycle: float = IDLE_LIMIT
     dry_run_seen: dict[int, int] = field(default_factory=dict)  # dry run: UIDVALIDITY -> last UID seen
@@ -342,7 +344,7 @@ class FolderWatcher:
             log.warning("%s: the server holds %d message(s) that two syncs did not process "
                         "(UIDs %d…%d)", self.describe(), len(stuck), min(stuck), max(stuck))
         self._unprocessed = remaining
-        self.last_sync = time.monotonic()
+        self.last_sync = self.beat = time.monotonic()
         return handled
 
     def _new_uids(self, client: imapclient.IMAPClient, uidvalidity: int) -> list[int]:
@@ -394,6 +396,7 @@ class FolderWatcher:
                             and outcome.source_actions):
                         with_actions.add(uid)
                     count += 1
+                    self.beat = time.monotonic()
                     advance(count, time.monotonic() - started)
                 if with_actions:  # committed with their messages: carried out a batch at a time
                     self._pending(client, uidvalidity, capabilities, with_actions)
@@ -463,17 +466,20 @@ class FolderWatcher:
         never silently abandoned. A lost lease (another daemon took the folder over) stops the
         work on it at once; the next write would have been refused anyway.
         """
-        self.started = time.monotonic()
+        self.started = self.beat = time.monotonic()
         failures = 0
         waiting_for = ""
         while not self.stop.is_set():
+            self.beat = time.monotonic()
             if not self.lease.acquire():
+                self.waiting = True
                 holder = self.lease.holder()
                 if holder != waiting_for:
                     log.info("%s is watched by %s; taking over if it stops", self.describe(), holder)
                     waiting_for = holder
                 self.stop.wait(lease_wait)
                 continue
+            self.waiting = False
             if waiting_for:
                 log.info("%s: took over from %s", self.describe(), waiting_for)
                 waiting_for = ""
@@ -520,6 +526,7 @@ class FolderWatcher:
         """Until the poll schedule wakes this folder, looking at the lease every few seconds."""
         deadline = time.monotonic() + poll_interval
         while not self.stop.is_set() and self.lease.held:
+            self.beat = time.monotonic()
             if self.poll.wait(timeout=min(5.0, max(0.0, deadline - time.monotonic()))):
                 break
             if time.monotonic() >= deadline:
@@ -533,7 +540,10 @@ class FolderWatcher:
             self.ledger.failed(self.source, reason)
         except Exception as exc:  # noqa: BLE001 - the database may be the fault
             log.warning("%s: cannot record the error: %s", self.describe(), exc)
-        self.stop.wait(delay)
+        until = time.monotonic() + delay
+        while not self.stop.is_set() and time.monotonic() < until:  # alive while it waits
+            self.beat = time.monotonic()
+            self.stop.wait(min(5.0, max(0.0, until - time.monotonic())))
 
     @staticmethod
     def _news_during_sync(client: imapclient.IMAPClient) -> bool:
@@ -551,7 +561,7 @@ class FolderWatcher:
         instant_empty = 0
         try:
             while not self.stop.is_set() and self.lease.held and time.monotonic() < deadline:
-                asked = time.monotonic()
+                asked = self.beat = time.monotonic()
                 responses = client.idle_check(timeout=1.0)
                 if any(r and r[0] == b"BYE" for r in responses):
                     raise ConnectionError("the server said BYE")

@@ -437,6 +437,10 @@ class FollowStore:
                 OrderRow.next_milestone, OrderRow.next_due, OrderRow.outstanding, OrderRow.currency)
                 .order_by(OrderRow.id)).all())
 
+    def overdue_count(self) -> int:
+        with self.sessions() as session:
+            return int(session.scalar(select(func.count(MilestoneRow.id)).where(MilestoneRow.state == OVERDUE)) or 0)
+
     def open_order_ids(self, unfollowed_only: bool = False) -> list[int]:
         """Orders not closed or cancelled; `unfollowed_only`: those no plan was chosen for yet
         (orders filed before following began)."""

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from mailflow import documents
@@ -75,7 +75,13 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
         url = make_url(database_url)
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = make_engine(database_url)
+        try:
+            self.engine = make_engine(database_url)
+        except (ModuleNotFoundError, NoSuchModuleError) as exc:
+            driver = url.get_driver_name() if url.drivername else "?"
+            hint = " (pip install 'mailflow[postgres]')" if url.get_backend_name() == "postgresql" else ""
+            raise StoreError(f"cannot use the database {url.render_as_string(hide_password=True)}: its driver "
+                             f"{driver!r} is not installed{hint}: {exc}") from None
         try:
             migrations.ensure(self.engine)
         except OperationalError as exc:
@@ -440,6 +446,13 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
             if not include_resolved:
                 query = query.where(QuarantineRow.resolved_at.is_(None))
             return list(session.scalars(query))
+
+    def quarantined_since(self, seconds: float) -> int:
+        """Mail quarantined (and not resolved) in the last `seconds`."""
+        with self.sessions() as session:
+            return int(session.scalar(select(func.count(QuarantineRow.id)).where(
+                QuarantineRow.resolved_at.is_(None),
+                QuarantineRow.created_at > utcnow() - dt.timedelta(seconds=seconds))) or 0)
 
     def resolve_quarantine(self, sha256: str) -> None:
         with self.sessions() as session, session.begin():

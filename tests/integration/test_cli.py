@@ -257,6 +257,30 @@ def test_init_writes_a_working_desk(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "already exists" in result.stderr
 
 
+def test_every_commented_example_of_init_s_config_works_uncommented(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from mailflow.config import load_config
+
+    target = tmp_path / "newdesk"
+    assert CliRunner().invoke(main, ["init", str(target)]).exit_code == 0
+    config = target / "mailflow.yaml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    examples = [i for i, line in enumerate(lines) if line.lstrip().startswith("# ") and (
+        ":" in line or line.lstrip().startswith("# - ")) and not line.startswith("# mailflow")
+        and not line.startswith("# Following") and not line.startswith("# The desk") and not line.startswith("# Every")
+        and not line.startswith("# works")]
+    uncommented = [line.replace("# ", "", 1) if i in examples else line for i, line in enumerate(lines)]
+    text = "\n".join(uncommented).replace("buyers: []", "buyers:").replace("users: []", "users:")
+    config.write_text(text + "\n", encoding="utf-8")
+    monkeypatch.setenv("MAILFLOW_IMAP_PASSWORD", "secret")
+    monkeypatch.setenv("MAILFLOW_SMTP_PASSWORD", "secret")
+    loaded = load_config(config)  # valid YAML and valid settings, every section the README shows
+    assert loaded.sources[1].imap is not None and loaded.sources[1].imap.password == "secret"
+    assert loaded.smtp is not None and loaded.digest is not None and loaded.web.port == 8025
+    assert loaded.approval.margin_floor == 5 and [u.name for u in loaded.users] == ["Lily Chen", "Wang Fang"]
+    assert loaded.packing.products is not None and loaded.extract.price_list is not None
+
+
 def test_poison_values_never_stop_the_run(desk: Path) -> None:
     inbox = empty_inbox(desk)
     (inbox / "a-future.eml").write_bytes(b"From: a@b.example\r\nDate: Fri, 31 Dec 9999 23:59:59 -2359\r\n"

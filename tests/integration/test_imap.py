@@ -235,6 +235,8 @@ def test_server_restart_mid_run_is_survived(tmp_path: Path, dovecot: Dovecot, im
     status = cli(config, "status", "--json")
     folder = json.loads(status.stdout)["folders"][0]
     assert folder["last_error"] and folder["lag"] == 0
+    shown = cli(config, "status").stdout  # tables, never a Python dict
+    assert "last error" in shown and "messages" in shown and "{" not in shown
 
 
 def test_wrong_password_gives_one_clear_line(tmp_path: Path, dovecot: Dovecot, imap_folder: str) -> None:
