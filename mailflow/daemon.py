@@ -23,7 +23,7 @@ import schedule
 from mailflow.config import Config, ImapAccount
 from mailflow.errors import ConfigError
 from mailflow.intake import Interrupted
-from mailflow.pipeline import Desk, Handled, handle
+from mailflow.pipeline import Desk, Handled, handle, read_ahead
 from mailflow.service import Heart, notify
 from mailflow.sources import Source
 from mailflow.sources.imap import FAULTS, FolderWatcher, connect, explain, quiet_logout
@@ -92,15 +92,20 @@ class Intake:
     def handler(self, account: ImapAccount | None = None) -> Any:
         dry_run = bool(account and account.dry_run)
 
-        def handle_one(raw: Any) -> Handled:
+        def handle_one(raw: Any, ahead: Any = None) -> Handled:
             with self.lock:
                 started = time.monotonic()
-                handled = handle(raw, self.desk, self.store, dry_run=dry_run, stopped=self.stop.is_set)
+                handled = handle(raw, self.desk, self.store, dry_run=dry_run, stopped=self.stop.is_set,
+                                 ahead=ahead)
                 self.summary.count(handled, self.touched)
                 if self.metrics is not None:
                     self.metrics.handled(handled, time.monotonic() - started)
                 return handled
         return handle_one
+
+    def read_ahead(self, raws: Any) -> Any:
+        """The workers parse and classify the next mails while this thread files one."""
+        return read_ahead(raws, self.desk, self.store)
 
     def write_orders(self) -> None:
         with self.lock:
@@ -252,6 +257,7 @@ def watchers_for(accounts: Sequence[ImapAccount], sink: Intake, stop: threading.
     for account in accounts:
         for folder in account.folders:
             watcher = FolderWatcher(account, folder, sink.handler(account), sink.store.ledger, stop=stop)
+            watcher.ahead = sink.read_ahead
             watcher.lease = FolderLease(leases, sink.store.ledger, watcher.source,
                                         total if share else None)
             watcher.idle_cycle = min(watcher.idle_cycle, stall_minutes * 60 / 3)
@@ -333,11 +339,11 @@ def run_once(desk: Desk, store: Store, sources: Sequence[Source],
     try:
         for source in sources:
             handler = sink.handler()
-            for raw in source.fetch():
+            for raw, ahead in read_ahead(source.fetch(), desk, store):
                 if stop.is_set():
                     return sink.summary
                 try:
-                    handler(raw)
+                    handler(raw, ahead)
                 except Interrupted:
                     return sink.summary
         for watcher in watchers_for(accounts, sink, stop, 15):
@@ -446,11 +452,11 @@ def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Con
     def poll_local() -> None:
         handler = sink.handler()
         for source in sources:
-            for raw in source.fetch():
+            for raw, ahead in read_ahead(source.fetch(), desk, store):
                 if stopper.stopped:
                     return
                 try:
-                    handler(raw)
+                    handler(raw, ahead)
                 except Interrupted:
                     return
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -170,11 +172,13 @@ def classifier_file(config: Config, rules: RuleSet) -> Path | None:
 
 
 def process(raw: RawMail, desk: Desk, lookup: OrderLookup,
-            stopped: Callable[[], bool] = lambda: False) -> tuple[Outcome, list[str], Prepared]:
+            stopped: Callable[[], bool] = lambda: False,
+            ahead: Future[Prepared] | None = None) -> tuple[Outcome, list[str], Prepared]:
     """One mail -> its Outcome, the order numbers it gives, and what the intake prepared;
-    raises QuarantinedMail, or Interrupted when the daemon stops while a worker has the mail."""
+    raises QuarantinedMail, or Interrupted when the daemon stops while a worker has the mail.
+    `ahead`: the content stages already submitted (`read_ahead`)."""
     log.debug("reading %s (%d bytes) in a worker", raw.origin.describe(), len(raw.data))
-    prepared = desk.intake.result(desk.intake.submit(raw.data), stopped)
+    prepared = desk.intake.result(ahead if ahead is not None else desk.intake.submit(raw.data), stopped)
     outcome, aliases = decide(prepared, raw, desk, lookup)
     return outcome, aliases, prepared
 
@@ -194,8 +198,34 @@ def position_of(raw: RawMail) -> Position | None:
     return Position(origin.source_key, origin.uidvalidity, origin.uid) if origin.kind == "imap" else None
 
 
+def read_ahead(raws: Iterable[RawMail], desk: Desk, store: Store,
+               depth: int = 4) -> Iterator[tuple[RawMail, Future[Prepared] | None]]:
+    """Each mail with its content stages already running in a worker: while the daemon decides
+    and files one mail, the workers parse and classify the next `depth` (both cores busy).
+    Decisions and filing stay in order, one at a time; a mail filed before is not read again.
+    What was read ahead and never filed (the daemon stopped) is simply dropped: nothing is
+    done until its commit."""
+    pending: deque[tuple[RawMail, Future[Prepared] | None]] = deque()
+    source = iter(raws)
+    try:
+        while True:
+            while len(pending) < depth:
+                raw = next(source, None)
+                if raw is None:
+                    break
+                known = store.has_message(hashlib.sha256(raw.data).hexdigest())
+                pending.append((raw, None if known else desk.intake.submit(raw.data)))
+            if not pending:
+                return
+            yield pending.popleft()
+    finally:
+        for _, future in pending:
+            if future is not None:
+                future.cancel()
+
+
 def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
-           stopped: Callable[[], bool] = lambda: False) -> Handled:
+           stopped: Callable[[], bool] = lambda: False, ahead: Future[Prepared] | None = None) -> Handled:
     """Process and store one mail. Bad mail is quarantined; this never raises for mail content.
 
     `dry_run`: classify and log what would happen, write nothing. Only the same bytes are the
@@ -209,7 +239,7 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
         log.info("already filed origin=%s sha256=%s", raw.origin.describe(), sha256[:12])
         return Handled("duplicate", reason="already filed")
     try:
-        outcome, aliases, prepared = process(raw, desk, store, stopped)
+        outcome, aliases, prepared = process(raw, desk, store, stopped, ahead)
     except QuarantinedMail as exc:
         return _quarantine(raw, sha256, exc.reason, store, position, dry_run)
     except RecursionError:

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -253,7 +253,7 @@ def _delete(client: imapclient.IMAPClient, uids: list[int], capabilities: set[by
 
 # --- one folder -----------------------------------------------------------------------------
 
-Handler = Callable[[RawMail], Any]  # raw mail -> pipeline.Handled
+Handler = Callable[..., Any]  # (raw mail[, its content stages read ahead]) -> pipeline.Handled
 
 
 class Lease(Protocol):
@@ -306,6 +306,8 @@ class FolderWatcher:
     started: float = 0.0  # time.monotonic() when run() began
     beat: float = 0.0  # time.monotonic() when the thread last showed it is alive (the watchdog reads it)
     waiting: bool = False  # another daemon holds the folder: nothing to sync here
+    # (raw mails) -> (raw mail, its content stages already submitted): workers read ahead
+    ahead: Callable[[Iterable[RawMail]], Iterator[tuple[RawMail, Any]]] | None = None
     using_idle: bool = False
     idle_cycle: float = IDLE_LIMIT
     dry_run_seen: dict[int, int] = field(default_factory=dict)  # dry run: UIDVALIDITY -> last UID seen
@@ -379,17 +381,23 @@ class FolderWatcher:
                     break
                 fetched = client.fetch(batch, ["BODY.PEEK[]"])
                 with_actions: set[int] = set()
-                for uid in batch:
-                    if self.stop.is_set() or not self.lease.held:
-                        break
-                    body = fetched.get(uid, {}).get(b"BODY[]")
-                    if body is None:  # expunged between SEARCH and FETCH
-                        continue
-                    origin = Origin("imap", account=self.account.label, folder=self.folder,
-                                    uidvalidity=uidvalidity, uid=uid)
-                    fetched[uid] = {}  # drop the server's copy as soon as the message is handed on
-                    handled = self.handle(RawMail(body if isinstance(body, bytes) else bytes(body),
-                                                  origin))
+
+                def raws(batch: list[int] = batch, fetched: Any = fetched) -> Iterator[RawMail]:
+                    for uid in batch:
+                        if self.stop.is_set() or not self.lease.held:
+                            return
+                        body = fetched.get(uid, {}).get(b"BODY[]")
+                        if body is None:  # expunged between SEARCH and FETCH
+                            continue
+                        fetched[uid] = {}  # drop the server's copy as soon as the message is handed on
+                        yield RawMail(body if isinstance(body, bytes) else bytes(body),
+                                      Origin("imap", account=self.account.label, folder=self.folder,
+                                             uidvalidity=uidvalidity, uid=uid))
+
+                paired = self.ahead(raws()) if self.ahead is not None else ((r, None) for r in raws())
+                for raw, future in paired:
+                    uid = raw.origin.uid
+                    handled = self.handle(raw, future) if future is not None else self.handle(raw)
                     self.dry_run_seen[uidvalidity] = max(uid, self.dry_run_seen.get(uidvalidity, 0))
                     outcome = getattr(handled, "outcome", None)
                     if (getattr(handled, "applied", None) is not None and outcome is not None
