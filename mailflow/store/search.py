@@ -51,8 +51,13 @@ def is_cjk(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
+_CJK_RUN = re.compile("[\u3400-\u9fff\uf900-\ufaff]{2,}")
+
+
 def bigrams(body: str) -> set[tuple[str, str]]:
-    return {(a, b) for a, b in itertools.pairwise(body) if is_cjk(a) and is_cjk(b)}
+    """Each pair of consecutive CJK characters: only the runs of CJK text are walked (a regex
+    finds them), not every character of an English mail."""
+    return {pair for run in _CJK_RUN.findall(body) for pair in itertools.pairwise(run)}
 
 
 _NUMBER_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9][A-Za-z0-9./_-]{2,40}(?![A-Za-z0-9])")
