@@ -1,6 +1,6 @@
 """IMAP ingest: mailflow's rate against a fetch-and-parse baseline, IDLE latency, peak memory.
 
-    .venv/bin/python bench/imap_ingest.py [--messages N] [--latency-samples 50] [--big-mb 25]
+    .venv/bin/python bench/imap_ingest.py [--messages N] [--latency-samples 50] [--big-mb 25] [--scale 4]
 
 Starts a private Dovecot on 127.0.0.1 (as the tests do), loads N messages into a folder (70% text
 of about 4 KB, 30% with a 100 KB PDF), then measures, each in its own process so that peak RSS
@@ -11,6 +11,8 @@ of about 4 KB, 30% with a 100 KB PDF), then measures, each in its own process so
   (c) the same with extraction on: each PO's PDF read in the worker pool (pdfplumber)
   IDLE: `mailflow run` watching a folder; APPEND one message, time until it is filed (p50, max)
   big:  one message with a 25 MB attachment through mailflow run --once (peak RSS)
+  (b) at 4N: the same mix four times over, to see whether peak RSS grows with N
+and (b)'s time per message by stage: read (waiting for the workers), decide, apply, replies.
 """
 
 from __future__ import annotations
@@ -114,7 +116,8 @@ def child_mailflow(config: str) -> dict[str, float]:
     desk.close()
     store.close()
     return {"messages": summary.read, "seconds": seconds, "rss_mb": peak_rss_mb(),
-            "errors": len(summary.errors), "quarantined": summary.quarantined}
+            "errors": len(summary.errors), "quarantined": summary.quarantined,
+            "stages": dict(summary.seconds)}
 
 
 def in_child(kind: str, *args: str) -> dict[str, float]:
@@ -182,6 +185,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--latency-samples", type=int, default=50)
     parser.add_argument("--big-mb", type=int, default=25)
+    parser.add_argument("--scale", type=int, default=4, help="also run (b) on this many times N (1: not)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -210,6 +214,10 @@ def main() -> None:
                 data = make_message(i, pdfs[i % 8] if i % 10 < 3 else None)
                 client.append("Bench", data)
                 total += len(data)
+            if args.scale > 1:  # the same mix, `scale` times as many: does peak memory grow with N?
+                client.create_folder("BenchN")
+                for i in range(args.messages * args.scale):
+                    client.append("BenchN", make_message(i, pdfs[i % 8] if i % 10 < 3 else None))
             big = make_message(999_999, make_pdf(args.big_mb * 1_000_000, 99))
             client.create_folder("Big")
             client.append("Big", big)
@@ -218,6 +226,8 @@ def main() -> None:
             a = in_child("baseline", str(dovecot.port), "Bench")
             b = in_child("mailflow", str(write_config(base / "b", dovecot.port, "Bench", extract=False)))
             c = in_child("mailflow", str(write_config(base / "c", dovecot.port, "Bench")))
+            scaled = in_child("mailflow", str(write_config(base / "n", dovecot.port, "BenchN", extract=False))) \
+                if args.scale > 1 else None
             big_run = in_child("mailflow", str(write_config(base / "big", dovecot.port, "Big")))
             latencies, daemon_rss = idle_latency(dovecot, dovecot.port, base, args.latency_samples)
         finally:
@@ -235,6 +245,15 @@ def main() -> None:
     rate_c = c["messages"] / c["seconds"]
     print(f"(c) mailflow run --once, extract on:   {rate_c:8.0f} msg/s   peak RSS {c['rss_mb']:6.0f} MB"
           f"   c/a = {rate_c / rate_a:.2f}   (daemon process; PDF workers have their own memory)")
+    stages = b.get("stages") or {}
+    if stages:
+        print("(b) per message, by stage (ms): " + ", ".join(
+            f"{stage} {spent * 1e3 / b['messages']:.2f}" for stage, spent in sorted(stages.items()))
+            + f"; all {b['seconds'] * 1e3 / b['messages']:.2f} (read is the wait for the workers, "
+              "whose reading overlaps the rest)")
+    if scaled is not None:
+        print(f"(b) at {args.scale}N ({scaled['messages']} messages): {scaled['messages'] / scaled['seconds']:8.0f} "
+              f"msg/s   peak RSS {scaled['rss_mb']:6.0f} MB ({scaled['rss_mb'] - b['rss_mb']:+.0f} MB over N)")
     print(f"IDLE, APPEND to filed ({len(latencies)} messages): p50 {statistics.median(latencies) * 1e3:.0f} ms, "
           f"max {max(latencies) * 1e3:.0f} ms; daemon peak RSS {daemon_rss:.0f} MB")
     grown = big_run["rss_mb"] - b["rss_mb"]

@@ -46,6 +46,7 @@ class Summary:
     dry_run: int = 0
     replies: Counter[str] = field(default_factory=Counter)  # queued, held, suppressed
     errors: list[str] = field(default_factory=list)
+    seconds: Counter[str] = field(default_factory=Counter)  # per stage, summed (Handled.seconds)
 
     def as_dict(self) -> dict[str, object]:
         return {"read": self.read, "categories": dict(sorted(self.categories.items())),
@@ -56,6 +57,7 @@ class Summary:
 
     def count(self, handled: Handled, touched: set[int]) -> None:
         self.read += 1
+        self.seconds.update(handled.seconds)
         if handled.status == "quarantined":
             self.quarantined += 1
             return

@@ -47,6 +47,8 @@ class Metrics:
         category = outcome.decision.category if outcome is not None else ""
         self.messages.labels(category, handled.status).inc()
         self.stages.labels("handle").observe(seconds)
+        for stage, spent in (handled.seconds or {}).items():
+            self.stages.labels(stage).observe(spent)
 
     # --- health ----------------------------------------------------------------------------
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -178,9 +180,22 @@ def process(raw: RawMail, desk: Desk, lookup: OrderLookup,
     raises QuarantinedMail, or Interrupted when the daemon stops while a worker has the mail.
     `ahead`: the content stages already submitted (`read_ahead`)."""
     log.debug("reading %s (%d bytes) in a worker", raw.origin.describe(), len(raw.data))
+    started = time.perf_counter()
     prepared = desk.intake.result(ahead if ahead is not None else desk.intake.submit(raw.data), stopped)
+    read = time.perf_counter()
     outcome, aliases = decide(prepared, raw, desk, lookup)
+    _STAGES.seconds = {"read": read - started, "decide": time.perf_counter() - read}
     return outcome, aliases, prepared
+
+
+class _Stages(threading.local):
+    """The stage times of the mail this thread handles last (for `Handled.seconds`)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+
+_STAGES = _Stages()
 
 
 @dataclass(frozen=True)
@@ -191,6 +206,9 @@ class Handled:
     outcome: Outcome | None = None
     applied: Applied | None = None
     reason: str = ""
+    # seconds per stage: read (waiting for the worker: parse, classify, documents), decide,
+    # apply (files, rows, index, commit), replies (waiting replies written again)
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def position_of(raw: RawMail) -> Position | None:
@@ -255,6 +273,8 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
         _log_line(raw, handled)
         return handled
     actions = [{"kind": a.kind, "rule": a.rule, **a.params} for a in outcome.source_actions]
+    seconds = dict(_STAGES.seconds)
+    started = time.perf_counter()
     for attempt in range(1, 4):
         try:
             applied = store.apply(outcome, aliases, position, actions)
@@ -281,11 +301,13 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
                                f"{str(exc).splitlines()[0][:300]}", store, position, dry_run)
         except OSError as exc:
             raise StoreError(f"cannot write to the archive: {exc}") from exc
-    handled = Handled(applied.status, outcome, applied)
-    _log_line(raw, handled)
+    seconds["apply"] = time.perf_counter() - started
+    _log_line(raw, Handled(applied.status, outcome, applied))
     if applied.order_id is not None and applied.order_changed:
+        started = time.perf_counter()
         refresh_replies(applied.order_id, desk, store)  # what waits for a person shows the order as it is
-    return handled
+        seconds["replies"] = time.perf_counter() - started
+    return Handled(applied.status, outcome, applied, seconds=seconds)
 
 
 def compose_for_order(number: str, template: str, desk: Desk, store: Store) -> Reply:

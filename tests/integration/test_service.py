@@ -168,7 +168,8 @@ def test_metrics_and_health_from_the_running_daemon(tmp_path: Path, dovecot: Dov
         status, text = get("/metrics")
         assert status == 200
         assert 'mailflow_messages_total{category="inquiry",outcome="filed"} 1.0' in text
-        assert 'mailflow_stage_seconds_count{stage="handle"} 2.0' in text
+        for stage in ("handle", "read", "decide", "apply"):
+            assert f'mailflow_stage_seconds_count{{stage="{stage}"}} 2.0' in text, stage
         where = f'account="desk@127.0.0.1:{dovecot.port}",folder="{imap_folder}"'
         assert f"mailflow_imap_lag_messages{{{where}}} 0.0" in text
         assert f"mailflow_imap_idle_connected{{{where}}} 1.0" in text
