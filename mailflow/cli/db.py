@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mailflow.cli.base import State, main, out
+from mailflow.cli.base import State, main, out, working
 
 
 @main.group()
@@ -21,7 +21,8 @@ def db_upgrade(state: State) -> None:
 
     engine = make_engine(state.config.database_url)
     try:
-        before, after = migrations.upgrade(engine)
+        with working("upgrading the database…"):
+            before, after = migrations.upgrade(engine)
     finally:
         engine.dispose()
     if before == after:

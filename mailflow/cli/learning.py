@@ -7,7 +7,7 @@ import json
 
 import click
 
-from mailflow.cli.base import AS_OPTION, TEXT, State, add_row, main, out
+from mailflow.cli.base import AS_OPTION, TEXT, State, add_row, main, out, working
 
 
 @main.command("reclassify")
@@ -61,7 +61,7 @@ def train(state: State, if_new: bool, as_json: bool) -> None:
 
     desk = load_desk(state.config)
     try:
-        with state.opened_store() as store:
+        with state.opened_store() as store, working("training the classifier on the desk's mail…"):
             training = run(desk, store, only_if_new=if_new)
     finally:
         desk.close()

@@ -10,7 +10,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from mailflow.cli.base import AS_OPTION, TEXT, State, add_row, main, out
+from mailflow.cli.base import AS_OPTION, TEXT, State, add_row, main, out, progress_bar
 from mailflow.errors import ConfigError, MailflowError
 
 
@@ -89,7 +89,8 @@ def order_export(state: State, number: str, output: Path, sign: Path | None) -> 
         row = store.find_order(number)
         if row is None:
             raise NotFound(f"no order {number!r}")
-        manifest = export_order(store, row.id, output, sign.read_bytes() if sign else None)
+        with progress_bar(f"exporting {row.folder}") as advance:
+            manifest = export_order(store, row.id, output, sign.read_bytes() if sign else None, advance)
     finally:
         store.close()
     out.print(f"{output}: {len(manifest['files'])} files with their sha256 in manifest.json", markup=False)

@@ -14,6 +14,7 @@ import re
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -86,14 +87,18 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def export_order(store: Any, order_id: int, target: Path, private_key: bytes | None = None) -> dict[str, Any]:
+def export_order(store: Any, order_id: int, target: Path, private_key: bytes | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Write the bundle; returns its manifest. With `private_key` (PEM, Ed25519) the manifest is
-    signed: a manifest rewritten to match changed files then fails `verify --key`."""
+    signed: a manifest rewritten to match changed files then fails `verify --key`. `progress`
+    is told (mails read, mails in all) as the mail is read."""
     summary = store.order_summary(order_id)
     exported = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     files: dict[str, bytes] = {}
     messages = []
-    for m in summary["messages"]:
+    for done, m in enumerate(summary["messages"], start=1):
+        if progress is not None:
+            progress(done, len(summary["messages"]))
         name = f"mail/{PurePosixPath(m['path']).name}"
         files[name] = store.archive.read(m["path"])
         attachments = []

@@ -162,3 +162,49 @@ def test_against_the_store_every_mail_must_be_one_the_desk_filed(tmp_path: Path,
     caught = runner.invoke(main, ["--config", str(config), "verify", str(extended), "--against-store"])
     assert caught.exit_code == 1
     assert "mail/2026-01-01T000000Z_in_00000000.eml: no message with this sha256" in caught.output
+
+
+def test_an_export_tells_its_progress_mail_by_mail(bundle: tuple[Path, Path], tmp_path: Path) -> None:
+    from mailflow.config import load_config
+    from mailflow.store import Store
+    from mailflow.store.export import export_order
+
+    config, _ = bundle
+    loaded = load_config(config)
+    store = Store(loaded.database_url, loaded.archive_root)
+    told: list[tuple[int, int]] = []
+    try:
+        order = store.find_order("4500871")
+        assert order is not None
+        manifest = export_order(store, order.id, tmp_path / "again.zip", progress=lambda d, t: told.append((d, t)))
+    finally:
+        store.close()
+    mails = [f for f in manifest["files"] if f["path"].startswith("mail/")]
+    assert told == [(i, len(mails)) for i in range(1, len(mails) + 1)] and len(mails) > 1
+
+
+def test_in_a_terminal_the_export_shows_a_progress_bar(bundle: tuple[Path, Path], tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    config, _ = bundle
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "mailflow", "--config", str(config), "order", "export",
+                                "4500871", "-o", str(tmp_path / "tty.zip")],
+                               stdin=follower, stdout=follower, stderr=follower, env={**os.environ, "COLUMNS": "100"})
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed: the command is done
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait(timeout=120) == 0, seen
+    os.close(leader)
+    text = seen.decode(errors="replace")
+    assert "exporting 4500871" in text and "manifest.json" in text
