@@ -62,6 +62,7 @@ class Prepared:
     documents: tuple[Document, ...]
     prediction: Prediction | None = None  # the classifier's word, when a rule may ask for it
     only: str | None = None  # a person set the category (`mailflow reclassify`)
+    extract_seconds: float = 0.0  # reading its documents (0: none was read)
 
 
 def rules_version(directory: Path) -> str:
@@ -108,9 +109,11 @@ def prepare(data: bytes, spec: DeskSpec, only: str | None = None, by: str = "") 
     # in a quotation thread is decided only after correlation, and needs its PDF read by then)
     reading = rules.classify(message, OPTIMISTIC, model=predictor, overrule=spec.overrule, only=only) \
         if rules.reads_order else decision
+    started = time.perf_counter()
     order_data, documents = extractor.read(message, reading)
+    spent = time.perf_counter() - started if documents else 0.0
     prediction = predictor.prediction if isinstance(predictor, Known) else None
-    return Prepared(message, decision, order_data, tuple(documents), prediction, only)
+    return Prepared(message, decision, order_data, tuple(documents), prediction, only, spent)
 
 
 class Intake:

@@ -40,6 +40,10 @@ class Metrics:
                                 ["category", "outcome"], registry=self.registry)
         self.stages = Histogram("mailflow_stage_seconds", "Time spent per stage of one mail", ["stage"],
                                 buckets=STAGES, registry=self.registry)
+        self.extract = Histogram("mailflow_extract_seconds", "Reading one mail's order documents (PDF, sheets)",
+                                 buckets=STAGES, registry=self.registry)
+        self.extract_failures = Counter("mailflow_extract_failures", "Order documents that could not be read",
+                                        ["reason"], registry=self.registry)
         self.registry.register(_Scraped(self))
 
     def handled(self, handled: Any, seconds: float) -> None:
@@ -48,7 +52,12 @@ class Metrics:
         self.messages.labels(category, handled.status).inc()
         self.stages.labels("handle").observe(seconds)
         for stage, spent in (handled.seconds or {}).items():
-            self.stages.labels(stage).observe(spent)
+            if stage == "extract":
+                self.extract.observe(spent)
+            else:
+                self.stages.labels(stage).observe(spent)
+        for error in outcome.order_data.errors if outcome is not None else ():
+            self.extract_failures.labels(failure_reason(error)).inc()
 
     # --- health ----------------------------------------------------------------------------
 
@@ -89,6 +98,17 @@ class Metrics:
             if job.failures >= 3:
                 issues.append(f"{job.name} failed {job.failures} times in a row")
         return {"healthy": not issues, "issues": issues}
+
+
+_REASONS = (("budget", ("cpu", "time", "budget", "took longer")), ("too large", ("too large", "pages", "size")),
+            ("encrypted", ("encrypt", "password")), ("damaged", ("damaged", "not a pdf", "broken", "invalid")),
+            ("reader", ("reader failed",)))
+
+
+def failure_reason(error: str) -> str:
+    """A document's error (`name: what went wrong`) as a few words a dashboard can group by."""
+    text = error.partition(": ")[2].lower() or error.lower()
+    return next((reason for reason, words in _REASONS if any(w in text for w in words)), "other")
 
 
 class _Scraped(Collector):

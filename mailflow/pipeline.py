@@ -274,6 +274,8 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
         return handled
     actions = [{"kind": a.kind, "rule": a.rule, **a.params} for a in outcome.source_actions]
     seconds = dict(_STAGES.seconds)
+    if prepared.extract_seconds:
+        seconds["extract"] = prepared.extract_seconds  # inside "read": the worker read its documents
     started = time.perf_counter()
     for attempt in range(1, 4):
         try:

@@ -148,6 +148,10 @@ def test_metrics_and_health_from_the_running_daemon(tmp_path: Path, dovecot: Dov
 
     dovecot.append("desk", imap_folder, mail("PO 4500871", "Please find our PO 4500871.", message_id="m-1@northwind.example"))
     dovecot.append("desk", imap_folder, mail("Inquiry", "Please quote 40gsm.", message_id="m-2@northwind.example"))
+    dovecot.append("desk", imap_folder, mail("PO 4500872", "Please find attached our PO 4500872.",
+                                             message_id="m-3@northwind.example",
+                                             attachments=[("PO_4500872.pdf", b"%PDF-1.4\nnot a document",
+                                                           "application/pdf")]))
     port = free_port()
     config = write_config(tmp_path, dovecot, imap_folder, extra=f"metrics: {{port: {port}}}\n")
     process = subprocess.Popen([sys.executable, "-m", "mailflow", "--config", str(config), "run"],
@@ -163,15 +167,19 @@ def test_metrics_and_health_from_the_running_daemon(tmp_path: Path, dovecot: Dov
             return 0, ""
 
     try:
-        assert wait_for(lambda: len(filed_ids(config)) == 2, timeout=60)
-        assert wait_for(lambda: 'mailflow_messages_total{category="order",outcome="filed"} 1.0' in get("/metrics")[1])
+        assert wait_for(lambda: len(filed_ids(config)) == 3, timeout=60)
+        assert wait_for(lambda: 'mailflow_messages_total{category="order",outcome="filed"} 2.0' in get("/metrics")[1])
         status, text = get("/metrics")
         assert status == 200
         assert 'mailflow_messages_total{category="inquiry",outcome="filed"} 1.0' in text
         for stage in ("handle", "read", "decide", "apply"):
-            assert f'mailflow_stage_seconds_count{{stage="{stage}"}} 2.0' in text, stage
+            assert f'mailflow_stage_seconds_count{{stage="{stage}"}} 3.0' in text, stage
+        assert "mailflow_extract_seconds_count 1.0" in text  # the PO's PDF, read in a worker
+        assert 'mailflow_extract_failures_total{reason="damaged"} 1.0' in text
         where = f'account="desk@127.0.0.1:{dovecot.port}",folder="{imap_folder}"'
-        assert f"mailflow_imap_lag_messages{{{where}}} 0.0" in text
+        # the folder's health is written when its sync ends, a moment after the last mail is filed
+        assert wait_for(lambda: f"mailflow_imap_lag_messages{{{where}}} 0.0" in get("/metrics")[1])
+        text = get("/metrics")[1]
         assert f"mailflow_imap_idle_connected{{{where}}} 1.0" in text
         assert f"mailflow_imap_last_sync_timestamp_seconds{{{where}}}" in text
         assert 'mailflow_outbox{state="queued"}' in text and "mailflow_quarantine_total 0.0" in text
