@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, Select, and_, func, or_, select, text
+from sqlalchemy import Float, Select, and_, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from mailflow.correlate import alias_key
@@ -95,8 +95,10 @@ def index(session: Session, message_row_id: int, body: str) -> None:
         for table in FTS_TABLES:
             session.execute(text(f"INSERT INTO {table} (rowid, body) VALUES (:id, :body)"),
                             {"id": message_row_id, "body": body})
-    for a, b in bigrams(body):
-        session.add(SearchBigram(message_row_id=message_row_id, c1=a, c2=b))
+    pairs = bigrams(body)
+    if pairs:  # one executemany, not an ORM object a pair (a Chinese mail has hundreds)
+        session.execute(insert(SearchBigram), [{"message_row_id": message_row_id, "c1": a, "c2": b}
+                                               for a, b in sorted(pairs)])
 
 
 @dataclass(frozen=True)
