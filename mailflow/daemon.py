@@ -383,21 +383,29 @@ def stalled(watchers: Sequence[FolderWatcher], now: float, minutes: int) -> list
     return warnings
 
 
+def under_lease(store: Store, name: str, job: Callable[[], Any]) -> None:
+    """Run `job` only while this daemon holds the lease `name`: of several daemons on one
+    database, one does it; the others skip it while the lease is held."""
+    leases = store.leases()
+    fence = leases.acquire(name)
+    if fence is None:
+        return
+    try:
+        job()
+    finally:
+        leases.release(name, fence)
+
+
 def retrain(desk: Desk, store: Store) -> None:
     """The daily training, when there are new corrections; one daemon of several trains, the
     others load its model (`Desk.refresh_model`)."""
     from mailflow.training import train
 
-    leases = store.leases()
-    fence = leases.acquire("classifier-training")
-    if fence is None:
-        return  # another daemon trains now
-    try:
+    def run() -> None:
         training = train(desk, store, only_if_new=True)
         if training.trained is None:
             log.info("classifier not trained: %s", training.reason)
-    finally:
-        leases.release("classifier-training", fence)
+    under_lease(store, "classifier-training", run)
 
 
 class FollowUpJobs:
@@ -412,16 +420,11 @@ class FollowUpJobs:
     def follow_up(self) -> None:
         from mailflow.follow.desk import follow_up
 
-        leases = self.store.leases()
-        fence = leases.acquire("follow-up")
-        if fence is None:
-            return
-        try:
+        def run() -> None:
             tick = follow_up(self.desk, self.store)
             if tick.overdue or tick.chasers:
                 log.info("follow-up: %d milestones overdue, %d chasers drafted", tick.overdue, len(tick.chasers))
-        finally:
-            leases.release("follow-up", fence)
+        under_lease(self.store, "follow-up", run)
 
     def digest(self) -> None:
         from mailflow.follow.desk import digest_due, send_digests
@@ -429,14 +432,7 @@ class FollowUpJobs:
         follower = self.store.follower
         if follower is None or not digest_due(self.desk.config, follower):
             return
-        leases = self.store.leases()
-        fence = leases.acquire("digest")
-        if fence is None:
-            return
-        try:
-            send_digests(self.desk, self.store)
-        finally:
-            leases.release("digest", fence)
+        under_lease(self.store, "digest", lambda: send_digests(self.desk, self.store))
 
 
 def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Config,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import logging
 import threading
 import time
@@ -219,20 +220,20 @@ def position_of(raw: RawMail) -> Position | None:
 def read_ahead(raws: Iterable[RawMail], desk: Desk, store: Store,
                depth: int = 4) -> Iterator[tuple[RawMail, Future[Prepared] | None]]:
     """Each mail with its content stages already running in a worker: while the daemon decides
-    and files one mail, the workers parse and classify the next `depth` (both cores busy).
-    Decisions and filing stay in order, one at a time; a mail filed before is not read again.
-    What was read ahead and never filed (the daemon stopped) is simply dropped: nothing is
-    done until its commit."""
+    and files one mail, the workers parse and classify the next ones, `depth` to 2 × `depth` of
+    them (both cores busy). Decisions and filing stay in order, one at a time; a mail filed
+    before is not read again (looked up `depth` mails to a query). What was read ahead and
+    never filed (the daemon stopped) is simply dropped: nothing is done until its commit."""
     pending: deque[tuple[RawMail, Future[Prepared] | None]] = deque()
     source = iter(raws)
     try:
         while True:
-            while len(pending) < depth:
-                raw = next(source, None)
-                if raw is None:
-                    break
-                known = store.has_message(hashlib.sha256(raw.data).hexdigest())
-                pending.append((raw, None if known else desk.intake.submit(raw.data)))
+            if len(pending) <= depth:
+                fresh = list(itertools.islice(source, depth))
+                digests = [hashlib.sha256(raw.data).hexdigest() for raw in fresh]
+                known = set(store.filed_sha256s(digests)) if fresh else set()
+                pending.extend((raw, None if digest in known else desk.intake.submit(raw.data))
+                               for raw, digest in zip(fresh, digests, strict=True))
             if not pending:
                 return
             yield pending.popleft()

@@ -80,35 +80,14 @@ def unit(config: Path, web: bool = False, user: str = "mailflow") -> str:
     command = [sys.executable, "-m", "mailflow", "--config", str(config.resolve())]
     state = config.resolve().parent
     if web:
-        return f"""[Unit]
-Description=mailflow web desk ({config.resolve()})
-After=network-online.target postgresql.service
-Wants=network-online.target
-
-[Service]
-Type=simple
+        what, run = "web desk", f"""Type=simple
 User={user}
 ExecStart={shlex.join([*command, "web"])}
 WorkingDirectory={state}
 Restart=on-failure
-RestartSec=5
-NoNewPrivileges=yes
-ProtectSystem=strict
-ProtectHome=yes
-PrivateTmp=yes
-ReadWritePaths={state}
-StateDirectory=mailflow
-
-[Install]
-WantedBy=multi-user.target
-"""
-    return f"""[Unit]
-Description=mailflow order desk ({config.resolve()})
-After=network-online.target postgresql.service
-Wants=network-online.target
-
-[Service]
-Type=notify
+RestartSec=5"""
+    else:
+        what, run = "order desk", f"""Type=notify
 NotifyAccess=main
 User={user}
 ExecStart={shlex.join([*command, "run"])}
@@ -119,7 +98,14 @@ TimeoutStartSec=infinity
 # SIGTERM: the message in hand is finished (its budget is intake.cpu_seconds)
 TimeoutStopSec=90
 Restart=on-failure
-RestartSec=10
+RestartSec=10"""
+    return f"""[Unit]
+Description=mailflow {what} ({config.resolve()})
+After=network-online.target postgresql.service
+Wants=network-online.target
+
+[Service]
+{run}
 NoNewPrivileges=yes
 ProtectSystem=strict
 ProtectHome=yes

@@ -289,13 +289,9 @@ class FollowStore:
     # --- by hand -----------------------------------------------------------------------------
 
     def _order_for_update(self, session: Session, number: str) -> OrderRow:
-        from mailflow.correlate import alias_key
-        from mailflow.store.db import OrderAlias
+        from mailflow.store.records import order_by_number
 
-        order = session.scalar(select(OrderRow).where(OrderRow.folder == number))
-        if order is None:
-            order = session.scalar(select(OrderRow).join(OrderAlias).where(OrderAlias.key == alias_key(number))
-                                   .limit(1))
+        order = order_by_number(session, number)
         if order is None:
             raise NotFound(f"no order {number!r}")
         locked = session.execute(select(OrderRow).where(OrderRow.id == order.id).with_for_update()).scalar_one()

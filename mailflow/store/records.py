@@ -52,6 +52,18 @@ def money_facts(doc: Any, outcome: Outcome) -> dict[str, Any]:
     return {"lc": dates} if dates else {}
 
 
+def order_by_number(session: Session, number: str) -> OrderRow | None:
+    """An order by its folder name, else by any number it is known by (its aliases)."""
+    from mailflow.correlate import alias_key
+    from mailflow.store.db import OrderAlias
+
+    order = session.scalar(select(OrderRow).where(OrderRow.folder == number))
+    if order is None:
+        order = session.scalar(select(OrderRow).join(OrderAlias).where(OrderAlias.key == alias_key(number))
+                               .limit(1))
+    return order
+
+
 class RecordStore:
     sessions: sessionmaker[Session]
     archive: Archive

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -48,7 +48,7 @@ from mailflow.store.db import (
 from mailflow.store.follow import FollowStore
 from mailflow.store.leases import Leases, exclusive, new_owner
 from mailflow.store.outbox import OutboxStore
-from mailflow.store.records import RecordStore
+from mailflow.store.records import RecordStore, order_by_number
 from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
 
 
@@ -471,7 +471,6 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
         it leaves spare old files, never a row pointing at nothing."""
         from mailflow.errors import NotFound
 
-        leftovers: list[str] = []
         with self.sessions() as session, session.begin():
             row = self._find_message(session, message_ref)
             if row is None:
@@ -488,27 +487,13 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
                 session.add(order)
                 session.flush()
                 self._add_aliases(session, order, [number])
-            folder = paths.order_folder(order.folder)
-            new_mail = paths.mail_path(folder, row.date, row.direction, row.sha256)  # type: ignore[arg-type]
-            if row.path != str(new_mail):
-                self.archive.copy(row.path, new_mail)
-                leftovers.append(row.path)
-                for att in row.attachments:
-                    target = folder / "files" / PurePosixPath(att.path).name
-                    self.archive.copy(att.path, target)
-                    shared = session.scalar(select(func.count(AttachmentRow.id)).where(
-                        AttachmentRow.path == att.path, AttachmentRow.id != att.id))
-                    if not shared:  # a file another message still uses stays where it is
-                        leftovers.append(att.path)
-                    att.path = str(target)
+            before_path, before_order = row.path, row.order_id
+            leftovers = self._move_into(session, row, order, paths.order_folder(order.folder))
             session.add(EventRow(kind="assigned", message_row_id=row.id, order_id=order.id,
-                                 detail={"from": row.path, "to": str(new_mail),
-                                         "previous_order": row.order_id, "by": by}))
-            row.path, row.order_id, row.correlation = str(new_mail), order.id, "assigned by hand"
-            row.buyer = row.buyer or order.buyer
-            for reply in session.scalars(select(OutboxRow).where(OutboxRow.answers_id == row.id)):
-                reply.order_id = order.id
-            applied = Applied("filed", row.id, str(new_mail), order.number, order.folder, new)
+                                 detail={"from": before_path, "to": row.path,
+                                         "previous_order": before_order, "by": by}))
+            row.correlation = "assigned by hand"
+            applied = Applied("filed", row.id, row.path, order.number, order.folder, new)
             order_id = order.id
         for path in leftovers:  # committed: the old copies are no longer anyone's
             self.archive.remove(path)
@@ -564,11 +549,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
 
     def find_order(self, number: str) -> OrderRow | None:
         with self.sessions() as session:
-            order = session.scalar(select(OrderRow).where(OrderRow.folder == number))
-            if order is None:
-                order = session.scalar(select(OrderRow).join(OrderAlias)
-                                       .where(OrderAlias.key == alias_key(number)).limit(1))
-            return order
+            return order_by_number(session, number)
 
 
 def decision_json(outcome: Outcome) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from mailflow.cli import main
 from tests.dovecot import Dovecot
-from tests.integration.test_imap import filed_ids, write_config
+from tests.integration.test_imap import filed_ids, orders_folder_cleanup, write_config  # noqa: F401
 from tests.mails import mail
 
 pytestmark = pytest.mark.integration
@@ -138,6 +138,7 @@ def test_json_logs_carry_the_mail_s_fields_and_no_secret(tmp_path: Path) -> None
     assert "hunter2-secret" not in result.stderr
 
 
+@pytest.mark.usefixtures("orders_folder_cleanup")  # the shipped rules move order mail to Orders
 def test_metrics_and_health_from_the_running_daemon(tmp_path: Path, dovecot: Dovecot, imap_folder: str) -> None:
     import json
     import urllib.error
