@@ -191,12 +191,11 @@ class RecordStore:
             earlier.correlation = f"before the order: {why}"
             session.add(EventRow(kind="joined-order", order_id=order.id, message_row_id=earlier.id,
                                  detail={"reason": why, "opened_by": message.message_id}))
-            session.execute(update(DocumentRow).where(DocumentRow.message_row_id == earlier.id)
-                            .values(order_id=order.id))
         return leftovers
 
     def _move_into(self, session: Session, row: MessageRow, order: OrderRow, folder: PurePosixPath) -> list[str]:
-        """A filed message and its attachments copied under an order; the old paths returned."""
+        """A filed message, its attachments and its documents moved under an order (files copied,
+        rows pointed there); the old paths returned."""
         new_mail = paths.mail_path(folder, row.date, row.direction, row.sha256)  # type: ignore[arg-type]
         leftovers: list[str] = []
         if row.path != str(new_mail):
@@ -214,6 +213,8 @@ class RecordStore:
         row.buyer = row.buyer or order.buyer
         for reply in session.scalars(select(OutboxRow).where(OutboxRow.answers_id == row.id)):
             reply.order_id = order.id
+        session.execute(update(DocumentRow).where(DocumentRow.message_row_id == row.id)
+                        .values(order_id=order.id))
         return leftovers
 
     # --- reads ---------------------------------------------------------------------------

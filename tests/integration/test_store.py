@@ -13,7 +13,7 @@ from mailflow.config import load_config
 from mailflow.model import Origin, RawMail
 from mailflow.pipeline import Desk, handle, load_desk
 from mailflow.store import Store
-from mailflow.store.db import AttachmentRow, MessageRow, OrderAlias, OrderRow, OutboxRow
+from mailflow.store.db import AttachmentRow, DocumentRow, MessageRow, OrderAlias, OrderRow, OutboxRow
 from tests.conftest import write_desk
 from tests.mails import mail
 
@@ -147,6 +147,10 @@ def test_unmatched_mail_is_unfiled_and_can_be_assigned_later(desk_and_store: tup
     with store.sessions() as session:
         attachment = session.scalar(select(AttachmentRow))
         assert attachment.path.startswith("orders/4500871/files/")
+        # its documents (the inquiry) go with it: the order's follow-up and export count them
+        docs = session.scalars(select(DocumentRow).where(
+            DocumentRow.message_row_id == handled.applied.message_row_id)).all()
+        assert docs and {d.order_id for d in docs} == {store.find_order("4500871").id}
 
 
 def test_bad_mail_is_quarantined_with_bytes_and_reason(desk_and_store: tuple[Desk, Store]) -> None:
