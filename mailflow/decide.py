@@ -108,12 +108,12 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
         facts = order_facts(order_data, order, _stored_order(lookup, order), docs, case, opens)
         said = Known(prepared.prediction)  # the classifier's word from the intake, or a person's
         overrule = config.classifier.overrule
-        again = desk.rules.classify(message, facts, said, overrule, prepared.only)
+        again = desk.rules.classify(message, facts, said, overrule, prepared.only, prepared.memo)
         if _placing(again) != _placing(decision):
             order = place(again)
             opens = _opens_order(message, order_data, order, lookup, desk)
             facts = order_facts(order_data, order, _stored_order(lookup, order), docs, case, opens)
-            again = desk.rules.classify(message, facts, said, overrule, prepared.only)
+            again = desk.rules.classify(message, facts, said, overrule, prepared.only, prepared.memo)
         decision = again
         party = party_for(order, decision.category)
         docs = documents.detect(message, decision.category, party, texts)  # type: ignore[arg-type]

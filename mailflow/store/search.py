@@ -60,7 +60,10 @@ def bigrams(body: str) -> set[tuple[str, str]]:
     return {pair for run in _CJK_RUN.findall(body) for pair in itertools.pairwise(run)}
 
 
-_NUMBER_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9][A-Za-z0-9./_-]{2,40}(?![A-Za-z0-9])")
+# a token of letters, digits and separators; the two look-aheads pass over at once the words
+# that have no digit or no separator (an English body's every word), whose key would be dropped
+_NUMBER_LIKE = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9./_-]{0,40}\d)(?=[A-Za-z0-9]{0,40}[./_-])"
+                          r"[A-Za-z0-9][A-Za-z0-9./_-]{2,40}(?![A-Za-z0-9])")
 MAX_KEYS = 300  # number spellings added per message
 KEY_SCAN = 200_000  # characters of a message read for them
 

@@ -230,3 +230,40 @@ def test_an_escaped_digit_class_is_not_turned_into_its_opposite(tmp_path: Path) 
     rules = ruleset(tmp_path, "- name: r\n  category: hit\n  when: {subject: {regex: '^\\D+$'}}\n")
     assert rules.classify(parse(mail("ABC"))).category == "hit"
     assert rules.classify(parse(mail("123"))).category == "other"
+
+
+MEMO_RULES = """
+- name: po
+  category: order
+  when:
+    all:
+      - body: {regex: 'purchase order'}
+      - order: "known"
+  then: []
+- name: ask
+  category: inquiry
+  when: {subject: {contains: price}}
+  then: []
+"""
+
+
+def test_a_memo_carries_content_verdicts_to_the_classification_after_correlation(tmp_path: Path) -> None:
+    from mailflow.rules import OPTIMISTIC, Memo
+
+    message = parse(mail("Price please", "Our purchase order follows."))
+    worker = ruleset(tmp_path / "a", MEMO_RULES)  # the worker's load of the rules
+    daemon = ruleset(tmp_path / "b", MEMO_RULES)  # the daemon's own load of the same rules
+    assert worker.fingerprint == daemon.fingerprint
+    memo = Memo(worker.fingerprint)
+    worker.classify(message, OPTIMISTIC, memo=memo)
+    assert memo.verdicts  # the body and subject conditions were taken
+    known = {"known": True}
+    assert daemon.classify(message, known, memo=memo).rule == daemon.classify(message, known).rule == "po"
+    # the verdicts are what is read, not the text: a memo that says the body did not match decides
+    body = next(place for place, (ok, reasons) in memo.verdicts.items() if reasons and "body" in reasons[0])
+    memo.verdicts[body] = (False, ["body did not match"])
+    assert daemon.classify(message, known, memo=memo).rule == "ask"
+    # rules that test anything else do not read that memo
+    other = ruleset(tmp_path / "c", MEMO_RULES.replace("purchase order", "purchase orders?"))
+    assert other.fingerprint != worker.fingerprint
+    assert other.classify(message, known, memo=memo).rule == "po"
