@@ -7,12 +7,14 @@ its trace and counted, the job waits out a doubling pause, and it runs again."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -86,7 +88,7 @@ class Intake:
     def __init__(self, desk: Desk, store: Store, stop: threading.Event | None = None) -> None:
         self.desk, self.store = desk, store
         self.stop = stop or threading.Event()
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()  # held for a mail, or for a whole batch (`batch`)
         self.summary = Summary()
         self.touched: set[int] = set()
         self.metrics: Any = None  # metrics.Metrics when the daemon serves /metrics
@@ -102,8 +104,22 @@ class Intake:
                 self.summary.count(handled, self.touched)
                 if self.metrics is not None:
                     self.metrics.handled(handled, time.monotonic() - started)
+                batch = self.store.sessions.current
+                if batch is not None and batch.due():  # the other writers wait for no more than this
+                    batch.commit()
                 return handled
         return handle_one
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """The mails handled inside are filed in one transaction, a savepoint each
+        (store/batch.py), by this thread alone. A stop keeps what was filed before it."""
+        with self.lock, self.store.batch() as batch:
+            try:
+                yield
+            except Interrupted:
+                batch.commit(again=False)
+                raise
 
     def read_ahead(self, raws: Any) -> Any:
         """The workers parse and classify the next mails while this thread files one."""
@@ -260,6 +276,7 @@ def watchers_for(accounts: Sequence[ImapAccount], sink: Intake, stop: threading.
         for folder in account.folders:
             watcher = FolderWatcher(account, folder, sink.handler(account), sink.store.ledger, stop=stop)
             watcher.ahead = sink.read_ahead
+            watcher.batch = sink.batch
             watcher.lease = FolderLease(leases, sink.store.ledger, watcher.source,
                                         total if share else None)
             watcher.idle_cycle = min(watcher.idle_cycle, stall_minutes * 60 / 3)
@@ -333,6 +350,26 @@ class OutboxWorker:
             self.stop.wait(self.every)
 
 
+LOCAL_BATCH = 20  # mails of a local folder filed in one transaction
+
+
+def file_local(source: Source, sink: Intake) -> bool:
+    """File what a local folder holds, LOCAL_BATCH mails to a transaction (the workers read the
+    next ones meanwhile); False when the daemon stopped."""
+    handler = sink.handler()
+    paired = read_ahead(source.fetch(), sink.desk, sink.store)
+    while chunk := list(itertools.islice(paired, LOCAL_BATCH)):
+        try:
+            with sink.batch():
+                for raw, ahead in chunk:
+                    if sink.stop.is_set():
+                        return False
+                    handler(raw, ahead)
+        except Interrupted:
+            return False
+    return True
+
+
 def run_once(desk: Desk, store: Store, sources: Sequence[Source],
              accounts: Sequence[ImapAccount] = (), stopper: Stopper | None = None) -> Summary:
     """One pass over every source; an IMAP account that fails is reported in `errors`."""
@@ -340,14 +377,8 @@ def run_once(desk: Desk, store: Store, sources: Sequence[Source],
     sink = Intake(desk, store, stop)
     try:
         for source in sources:
-            handler = sink.handler()
-            for raw, ahead in read_ahead(source.fetch(), desk, store):
-                if stop.is_set():
-                    return sink.summary
-                try:
-                    handler(raw, ahead)
-                except Interrupted:
-                    return sink.summary
+            if not file_local(source, sink):
+                return sink.summary
         for watcher in watchers_for(accounts, sink, stop, 15):
             if not watcher.lease.acquire():
                 reason = f"a daemon ({watcher.lease.holder()}) is working on it: not read"
@@ -448,15 +479,9 @@ def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Con
                          config.lease_seconds / 3, stopper.event)
 
     def poll_local() -> None:
-        handler = sink.handler()
         for source in sources:
-            for raw, ahead in read_ahead(source.fetch(), desk, store):
-                if stopper.stopped:
-                    return
-                try:
-                    handler(raw, ahead)
-                except Interrupted:
-                    return
+            if not file_local(source, sink):
+                return
 
     def wake_pollers() -> None:
         for watcher in watchers:

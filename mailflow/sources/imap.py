@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -308,6 +309,9 @@ class FolderWatcher:
     waiting: bool = False  # another daemon holds the folder: nothing to sync here
     # (raw mails) -> (raw mail, its content stages already submitted): workers read ahead
     ahead: Callable[[Iterable[RawMail]], Iterator[tuple[RawMail, Any]]] | None = None
+    # a fetched batch is filed in one transaction (daemon.Intake.batch); the server actions
+    # its mails ask for are carried out once it is committed
+    batch: Callable[[], AbstractContextManager[Any]] = nullcontext
     using_idle: bool = False
     idle_cycle: float = IDLE_LIMIT
     dry_run_seen: dict[int, int] = field(default_factory=dict)  # dry run: UIDVALIDITY -> last UID seen
@@ -395,17 +399,18 @@ class FolderWatcher:
                                              uidvalidity=uidvalidity, uid=uid))
 
                 paired = self.ahead(raws()) if self.ahead is not None else ((r, None) for r in raws())
-                for raw, future in paired:
-                    uid = raw.origin.uid
-                    handled = self.handle(raw, future) if future is not None else self.handle(raw)
-                    self.dry_run_seen[uidvalidity] = max(uid, self.dry_run_seen.get(uidvalidity, 0))
-                    outcome = getattr(handled, "outcome", None)
-                    if (getattr(handled, "applied", None) is not None and outcome is not None
-                            and outcome.source_actions):
-                        with_actions.add(uid)
-                    count += 1
-                    self.beat = time.monotonic()
-                    advance(count, time.monotonic() - started)
+                with self.batch():
+                    for raw, future in paired:
+                        uid = raw.origin.uid
+                        handled = self.handle(raw, future) if future is not None else self.handle(raw)
+                        self.dry_run_seen[uidvalidity] = max(uid, self.dry_run_seen.get(uidvalidity, 0))
+                        outcome = getattr(handled, "outcome", None)
+                        if (getattr(handled, "applied", None) is not None and outcome is not None
+                                and outcome.source_actions):
+                            with_actions.add(uid)
+                        count += 1
+                        self.beat = time.monotonic()
+                        advance(count, time.monotonic() - started)
                 if with_actions:  # committed with their messages: carried out a batch at a time
                     self._pending(client, uidvalidity, capabilities, with_actions)
         return count

@@ -76,6 +76,8 @@ class CorrectionStore:
 
         def write_order_json(self, order_id: int) -> None: ...
 
+        def _remove_after_commit(self, leftovers: Sequence[str]) -> None: ...
+
     def refile(self, row_id: int, outcome: Outcome, aliases: Sequence[str], by: str) -> Refiled:
         """Carry out a person's category for a filed mail (see the module's docstring)."""
         from mailflow.store.store import decision_json
@@ -141,8 +143,7 @@ class CorrectionStore:
                                          **({"case": case} if case else {})}))
             refiled = Refiled(before, decision.category, order_row.folder if order_row else None, new_order,
                               case, tuple(added), tuple(rejected), order_row.id if order_row else None, row.path)
-        for path in leftovers:  # committed: the old copies are no longer anyone's
-            self.archive.remove(path)
+        self._remove_after_commit(leftovers)  # the old copies are no longer anyone's
         if refiled.order_id is not None:
             self.write_order_json(refiled.order_id)
         return refiled

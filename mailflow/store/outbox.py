@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.errors import MailflowError, NotFound
@@ -231,14 +231,17 @@ class OutboxStore:
 
     def recent_reply(self, template: str, address: str, since: dt.datetime,
                      order_id: int | None = None, revision_key: str = "") -> bool:
-        """Whether this template was sent to this address about this order (None: about no
-        order) and this document revision since then. Only replies actually sent count: a held
-        or superseded one went nowhere."""
+        """Whether this template went to this address about this order (None: about no order)
+        and this document revision since then, or is queued to go (written for a mail filed a
+        moment before, in the same batch perhaps). A held, rejected or superseded one went
+        nowhere and does not count."""
         same_order = OutboxRow.order_id.is_(None) if order_id is None else OutboxRow.order_id == order_id
+        went = or_(and_(OutboxRow.state.in_((SENT, SENDING)), OutboxRow.sent_at >= since),
+                   and_(OutboxRow.state == QUEUED, OutboxRow.created_at >= since))
         with self.sessions() as session:
             rows = session.scalars(select(OutboxRow.to_addrs).where(
-                OutboxRow.template == template, OutboxRow.sent_at >= since, same_order,
-                OutboxRow.state.in_((SENT, SENDING)), OutboxRow.revision_key == revision_key)).all()
+                OutboxRow.template == template, went, same_order,
+                OutboxRow.revision_key == revision_key)).all()
         return any(address.lower() in (a.lower() for a in to) for to in rows)
 
     # --- people ----------------------------------------------------------------------------

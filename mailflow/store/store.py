@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Sequence
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, selectinload
 
 from mailflow import documents
 from mailflow.correlate import KnownOrder, alias_key
@@ -29,6 +29,7 @@ from mailflow.model import Outcome, Quarantined
 from mailflow.store import archive as paths
 from mailflow.store import migrations, search
 from mailflow.store.archive import Archive
+from mailflow.store.batch import Batch, Sessions
 from mailflow.store.corrections import CorrectionStore
 from mailflow.store.db import (
     AttachmentRow,
@@ -70,6 +71,8 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
 
 
 class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
+    sessions: Sessions
+
     def __init__(self, database_url: str, archive_root: Path, claim_seconds: float = 30.0,
                  history_days: int = 90, follower: Follower | None = None) -> None:
         url = make_url(database_url)
@@ -87,7 +90,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
         except OperationalError as exc:
             raise StoreError(f"cannot open the database {url.render_as_string(hide_password=True)}: "
                              f"{exc.orig}") from None
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = Sessions(self.engine)  # one transaction each, or a savepoint in a batch
         self.archive = Archive(archive_root)
         self.ledger = SyncLedger(self.sessions)
         self.owner = new_owner()  # this process, as the owner of folders and claims
@@ -107,6 +110,19 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def batch(self) -> AbstractContextManager[Batch]:
+        """File what this thread files inside in one transaction, a SAVEPOINT per message
+        (see store/batch.py)."""
+        return self.sessions.batch()
+
+    def _remove_after_commit(self, leftovers: Sequence[str]) -> None:
+        """Old copies of files that moved: removed once the move is committed, never before."""
+        def remove() -> None:
+            for path in leftovers:
+                self.archive.remove(path)
+        if leftovers:
+            self.sessions.after_commit(remove)
 
     # --- lookups for correlation ---------------------------------------------------------
 
@@ -269,8 +285,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
                               order_row.number if order_row else None,
                               order_row.folder if order_row else None, new_order,
                               order_row.id if order_row else None, changed, case)
-        for path in leftovers:  # committed: the old copies of mail that joined the order go
-            self.archive.remove(path)
+        self._remove_after_commit(leftovers)  # the old copies of mail that joined the order
         return applied
 
     def _order_for(self, session: Session, outcome: Outcome,
@@ -495,8 +510,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
             row.correlation = "assigned by hand"
             applied = Applied("filed", row.id, row.path, order.number, order.folder, new)
             order_id = order.id
-        for path in leftovers:  # committed: the old copies are no longer anyone's
-            self.archive.remove(path)
+        self._remove_after_commit(leftovers)  # the old copies are no longer anyone's
         self.write_order_json(order_id)
         return applied
 

@@ -170,7 +170,7 @@ def test_no_reply_to_auto_replies_bounces_and_lists(tmp_path: Path, database_url
 def test_one_reply_per_template_and_address_and_an_hourly_cap(
         tmp_path: Path, database_url: str, smtp_server: SmtpServer) -> None:
     """The same template to the same address about the same order within 24 h is suppressed
-    once one was sent (a held or queued one went nowhere, so it does not count); the hourly cap
+    once one was sent or queued (a held one went nowhere, so it does not count); the hourly cap
     stops the rest."""
     config = desk(tmp_path, database_url, smtp_server.port, "reply: {max_per_hour: 1}\n")
     drop(config, "a.eml", INQUIRY)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from mailflow.model import Origin, RawMail
 from mailflow.pipeline import Desk, handle, load_desk
 from mailflow.store import Store
 from mailflow.store.db import AttachmentRow, DocumentRow, MessageRow, OrderAlias, OrderRow, OutboxRow
-from tests.conftest import write_desk
+from tests.conftest import ROOT, write_desk
 from tests.mails import mail
 
 pytestmark = pytest.mark.integration
@@ -205,3 +206,98 @@ def test_hostile_attachment_names_never_leave_the_archive(desk_and_store: tuple[
     assert written and all(p.is_relative_to(root) for p in written)
     files = sorted(p.name[9:] for p in root.rglob("files/*"))
     assert files == sorted(["passwd", "boot.ini", "shadow", "x.pdf", "_NUL", "part-7"])
+
+
+FOLLOW_UP = mail("PO 4500871 - carton marking", "For our PO 4500871: please use the new carton marks.",
+                 message_id="marks@northwind.example")
+
+
+def test_a_batch_is_one_transaction_whose_lookups_see_its_own_mail(desk_and_store: tuple[Desk, Store],
+                                                                  database_url: str) -> None:
+    desk, store = desk_and_store
+    other = Store(database_url, store.archive.root)  # another connection: it sees what is committed
+    try:
+        with store.batch():
+            first = handle(raw(PO), desk, store)
+            second = handle(raw(FOLLOW_UP), desk, store)  # the new order's second mail, no thread headers
+            assert first.applied is not None and second.applied is not None and first.applied.new_order
+            assert second.applied.order_id == first.applied.order_id and not second.applied.new_order
+            assert count(store, MessageRow) == 2 and count(other, MessageRow) == 0
+        assert count(other, MessageRow) == 2 and count(other, OrderRow) == 1
+    finally:
+        other.close()
+
+
+def test_a_reply_queued_earlier_in_the_batch_counts_for_the_rate_limit(desk_and_store: tuple[Desk, Store]) -> None:
+    desk, store = desk_and_store
+    ask = mail("Inquiry", "Please quote spunlace 45gsm.", sender="tom@northwind.example",
+               message_id="inq-1@northwind.example")
+    again = mail("Inquiry", "Please quote 50gsm as well.", sender="tom@northwind.example",
+                 message_id="inq-2@northwind.example")
+    with store.batch():
+        first = handle(raw(ask), desk, store)
+        second = handle(raw(again), desk, store)
+    assert first.outcome is not None and [r.template for r in first.outcome.replies] == ["inquiry_ack"]
+    assert second.outcome is not None and not second.outcome.replies
+    assert [s.reason for s in second.outcome.suppressed] == [
+        "a inquiry_ack reply went to tom@northwind.example within 24 h"]
+
+
+def test_a_crash_inside_a_batch_files_none_of_it_and_the_rerun_files_each_once(
+        desk_and_store: tuple[Desk, Store]) -> None:
+    desk, store = desk_and_store
+    with pytest.raises(RuntimeError), store.batch():
+        handle(raw(PO), desk, store)
+        handle(raw(REPLY), desk, store)
+        raise RuntimeError("the process dies here")
+    assert count(store, MessageRow) == count(store, OrderRow) == count(store, OutboxRow) == 0
+    with store.batch():  # the restart: the same mail again, its files written again byte for byte
+        handle(raw(PO), desk, store)
+        handle(raw(REPLY), desk, store)
+        assert handle(raw(PO), desk, store).status == "duplicate"  # the batch's own rows count
+    assert count(store, MessageRow) == 2 and count(store, OrderRow) == 1
+    for row in store.messages():
+        assert hashlib.sha256((store.archive.root / row.path).read_bytes()).hexdigest() == row.sha256
+
+
+def test_a_mail_whose_rows_do_not_fit_rolls_back_alone_and_the_batch_goes_on(tmp_path: Path,
+                                                                           database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite keeps text of any length: only PostgreSQL refuses the too long rule name")
+    config_file = write_desk(tmp_path / "desk", database_url)
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    (rules / "00-long.yaml").write_text(  # its name is longer than the messages' rule column
+        f"- name: {'x' * 250}\n  category: other\n  when: {{subject: LONGNAME}}\n  then: []\n",
+        encoding="utf-8")
+    config_file.write_text(config_file.read_text().replace(str(ROOT / "rules"), str(rules)))
+    config = load_config(config_file)
+    store, desk = Store(config.database_url, config.archive_root), load_desk(config)
+    try:
+        with store.batch():
+            before = handle(raw(PO), desk, store)
+            refused = handle(raw(mail("LONGNAME", "Hello.", message_id="long@northwind.example")), desk, store)
+            after = handle(raw(REPLY), desk, store)
+        assert before.status == after.status == "filed"
+        assert refused.status == "quarantined" and "could not be stored" in refused.reason
+        assert count(store, MessageRow) == 2 and count(store, OrderRow) == 1
+        assert [q.reason for q in store.quarantined()] == [refused.reason]
+    finally:
+        desk.close()
+        store.close()
+
+
+def test_work_that_waits_for_the_commit_runs_after_it_and_never_after_a_rollback(
+        desk_and_store: tuple[Desk, Store]) -> None:
+    _, store = desk_and_store
+    done: list[str] = []
+    store.sessions.after_commit(lambda: done.append("outside a batch: at once"))
+    assert done == ["outside a batch: at once"]
+    with store.batch():
+        store.sessions.after_commit(lambda: done.append("after the commit"))
+        assert len(done) == 1
+    assert done[-1] == "after the commit"
+    with pytest.raises(RuntimeError), store.batch():
+        store.sessions.after_commit(lambda: done.append("never"))
+        raise RuntimeError("rolled back")
+    assert "never" not in done

@@ -1,0 +1,131 @@
+"""One transaction for a batch of messages, a SAVEPOINT for each.
+
+Filing a message is one transaction of its own (`Store.apply`): its rows, its index entries,
+its replies and the source's new position, all or nothing. Committing each alone costs a
+round trip and a flush of the database's log per message; the daemon therefore files a
+fetched batch in one transaction (`Sessions.batch`), and each message's transaction becomes a
+SAVEPOINT in it:
+
+- a message whose rows do not fit rolls back to its savepoint alone (and is quarantined); the
+  batch goes on;
+- every lookup of the batch (correlation, rate limits, duplicates) runs on the batch's
+  connection and sees the batch's earlier messages: the second mail of a new order joins it;
+- nothing of the batch is committed before its end, so a crash at any point leaves the batch
+  unfiled, its position unmoved: the restart files it again, once (files are written, and
+  fsynced, before the commit; written again byte for byte, they change nothing);
+- work that must follow the commit (removing files that moved) waits for it (`after_commit`).
+
+On SQLite the batch begins with BEGIN IMMEDIATE: it takes the write lock at once instead of
+failing later when it turns from reading to writing. A batch is committed after
+`BATCH_SECONDS` even when it is not done, so that the daemon's other writers (the sender, the
+follow-up) never wait long for the lock.
+
+Outside a batch, on every other thread and in every other process, sessions are as they
+always were: one transaction each.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+
+BATCH_SECONDS = 2.0  # a batch open longer than this is committed after the message in hand
+
+
+class Batch:
+    """The open transaction of a batch, on its own connection."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.sqlite = engine.dialect.name == "sqlite"
+        self.connection: Connection = engine.connect()
+        self.after: list[Callable[[], None]] = []
+        self._begin()
+
+    def _begin(self) -> None:
+        self.connection.begin()
+        if self.sqlite:  # the driver would begin only before the first write: begin now, as a writer
+            self.connection.exec_driver_sql("BEGIN IMMEDIATE")
+        self.started = time.monotonic()
+
+    def commit(self, again: bool = True) -> None:
+        """Commit what the batch holds, then do what waited for it; `again`: the batch goes on
+        in a new transaction."""
+        self.connection.commit()
+        after, self.after = self.after, []
+        for work in after:
+            work()
+        if again:
+            self._begin()
+
+    def rollback(self) -> None:
+        self.connection.rollback()
+        self.after = []
+
+    def due(self) -> bool:
+        return time.monotonic() - self.started > BATCH_SECONDS
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class BatchSession(Session):
+    """A session inside a batch: `begin()` opens a SAVEPOINT of the batch's transaction, and
+    closing the session leaves that transaction alone (a read needs no savepoint)."""
+
+    def begin(self, nested: bool = False) -> SessionTransaction:
+        return super().begin(nested=True)
+
+
+class Sessions(sessionmaker[Session]):
+    """The store's sessions: a sessionmaker, except on a thread inside `batch()`."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine, expire_on_commit=False)
+        self._local = threading.local()
+
+    @property
+    def current(self) -> Batch | None:
+        batch: Batch | None = getattr(self._local, "batch", None)
+        return batch
+
+    def __call__(self, **kw: Any) -> Session:
+        batch = self.current
+        if batch is None:
+            return super().__call__(**kw)
+        return BatchSession(bind=batch.connection, expire_on_commit=False,
+                            join_transaction_mode="rollback_only", **kw)
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """One transaction for what this thread files inside; committed at the end, rolled back
+        on an error. Inside a batch already, the same batch."""
+        if self.current is not None:
+            yield self.current
+            return
+        engine = self.kw["bind"]
+        batch = Batch(engine)
+        self._local.batch = batch
+        try:
+            yield batch
+            batch.commit(again=False)
+        except BaseException:
+            batch.rollback()
+            raise
+        finally:
+            self._local.batch = None
+            batch.close()
+
+    def after_commit(self, work: Callable[[], None]) -> None:
+        """Do `work` once what this thread wrote is committed: now outside a batch, after the
+        batch's commit inside one (and never when the batch is rolled back)."""
+        batch = self.current
+        if batch is None:
+            work()
+        else:
+            batch.after.append(work)
