@@ -426,7 +426,9 @@ class SearchBigram(Base):
     query (发票) that a trigram index cannot answer."""
 
     __tablename__ = "search_bigrams"
-    __table_args__ = (Index("ix_search_bigrams_pair", "c1", "c2"), Index("ix_search_bigrams_c2", "c2"))
+    # with the message id: a pair's messages, newest first, from the index alone
+    __table_args__ = (Index("ix_search_bigrams_pair", "c1", "c2", "message_row_id"),
+                      Index("ix_search_bigrams_c2", "c2", "message_row_id"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     message_row_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
     c1: Mapped[str] = mapped_column(String(1))

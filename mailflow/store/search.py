@@ -24,11 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, Select, and_, func, insert, or_, select, text
+from sqlalchemy import Select, and_, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from mailflow.correlate import alias_key
@@ -39,6 +39,9 @@ FTS_TABLES = ("search_fts", "search_words")  # SQLite: trigrams, words
 MAX_QUERY = 500  # characters
 MAX_TERMS = 20
 SCAN_LIMIT = 20_000  # newest messages read when a query has only short non-Chinese words
+CANDIDATES = 500  # matches a search checks at a time, newest first
+FIRST_RANGE = 2_000  # message ids in PostgreSQL's first range (see _pg_ranges)
+BOUND = 5_000  # PostgreSQL: matches taken at once, unordered, before it goes range by range
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _WORD = re.compile(r"[a-z0-9]+")  # what PostgreSQL's 'simple' parser keeps as one word
 
@@ -167,56 +170,149 @@ def _fts_phrase(term: str) -> str:
 
 
 def search(session: Session, raw: str, filters: Filters = Filters()) -> list[Hit]:
+    """The newest matching messages first, whole words before words that only begin with a term.
+
+    At the size of a desk's whole history (a million messages) a query must not read every
+    match: a common word is in most of them. One index drives the search and gives its
+    matches newest first (by the order they were filed), CANDIDATES at a time; each batch is
+    checked against the other terms and the filters, and put in date order; the search stops
+    as soon as it has `filters.limit` messages. Which index drives:
+    - words ([a-z0-9]+): the word index, first for the words as typed (whole words), then for
+      words that begin with them, unless the first pass found enough;
+    - else other text of three or more characters (Chinese, `PO-1234`): the trigram index;
+    - else one or two Chinese characters: the bigram table;
+    - else (only short terms): the newest SCAN_LIMIT messages.
+    Every other term of the query is then a substring of the message's indexed text."""
     query = parse_query(raw)
     sqlite = session.get_bind().dialect.name == "sqlite"
-    rank: Any = None
-    stmt: Select[Any] = select(MessageRow.id)
     words = tuple(t for t in query.long if _WORD.fullmatch(t))
     other = tuple(t for t in query.long if t not in words)
-    if words and sqlite:  # whole words by their beginning, ranked by bm25
-        stmt, rank = _fts(stmt, "search_words", " AND ".join(_fts_phrase(t) + "*" for t in words))
-    if other and sqlite:  # any other text: Chinese, codes with punctuation
-        stmt, other_rank = _fts(stmt, "search_fts", " AND ".join(_fts_phrase(t) for t in other))
-        rank = rank if rank is not None else other_rank
-    if query.long and not sqlite:  # the candidates first, so the planner cannot walk by date
-        words_match = " & ".join(f"{t}:*" for t in words)  # [a-z0-9]+ only: no query syntax
-        found = select(SearchDoc.message_row_id)
-        if words_match:
-            found = found.where(text("search_docs.words @@ to_tsquery('simple', :words)")
-                                .bindparams(words=words_match))
-        for term in other:  # words are matched by their beginning, as on SQLite
-            found = found.where(SearchDoc.body.ilike("%" + _like(term) + "%", escape="\\"))
-        hits = found.cte("long_hits").prefix_with("MATERIALIZED", dialect="postgresql")
-        stmt = stmt.join(hits, hits.c.message_row_id == MessageRow.id)
-    if query.short:
+    found: list[int] = []
+    for candidates, checked in _drivers(session, sqlite, words, other, query):
+        for batch in candidates:
+            seen = set(found)  # the whole words' pass found these already
+            found += _passing(session, [i for i in batch if i not in seen], checked,
+                              filters)[:filters.limit - len(found)]
+            if len(found) >= filters.limit:
+                return _hits(session, found, query)
+    return _hits(session, found, query)
+
+
+Candidates = Iterator[list[int]]  # batches of message ids, newest first
+
+
+def _drivers(session: Session, sqlite: bool, words: tuple[str, ...], other: tuple[str, ...],
+             query: Query) -> Iterator[tuple[Candidates, tuple[str, ...]]]:
+    """The passes of a search: their candidates and the terms each candidate must then contain."""
+    if words:
+        rest = (*other, *query.cjk, *query.short)
+        if sqlite:
+            yield _fts(session, "search_words", " AND ".join(_fts_phrase(t) for t in words)), rest
+            yield _fts(session, "search_words", " AND ".join(_fts_phrase(t) + "*" for t in words)), rest
+        else:  # [a-z0-9]+ only: no tsquery syntax can come in
+            yield _pg_words(session, " & ".join(words)), rest
+            yield _pg_words(session, " & ".join(f"{t}:*" for t in words)), rest
+    elif other:
+        rest = (*other[1:], *query.cjk, *query.short)
+        if sqlite:
+            yield _fts(session, "search_fts", " AND ".join(_fts_phrase(t) for t in other)), rest
+        else:
+            yield _pg_text(session, other[0]), rest
+    elif query.cjk:
+        yield _bigram_hits(session, query.cjk[0]), (*query.cjk[1:], *query.short)
+    else:  # nothing indexed to start from
+        newest = select(MessageRow.id).order_by(MessageRow.id.desc()).limit(SCAN_LIMIT)
+        yield _batches(list(session.scalars(newest))), query.short
+
+
+def _fts(session: Session, table: str, match: str) -> Candidates:
+    """SQLite FTS5 matches by rowid, newest first: FTS5 walks its lists backwards and stops
+    after CANDIDATES (no score is computed: bm25 would read every match's list first)."""
+    before = None
+    while True:
+        batch = list(session.scalars(text(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH :match"
+            + (" AND rowid < :before" if before is not None else "")
+            + " ORDER BY rowid DESC LIMIT :n").bindparams(match=match, n=CANDIDATES,
+                                                         **({"before": before} if before else {}))))
+        if batch:
+            yield batch
+        if len(batch) < CANDIDATES:
+            return
+        before = batch[-1]
+
+
+def _pg_ranges(session: Session, condition: str, params: dict[str, Any]) -> Candidates:
+    """PostgreSQL's GIN indexes give a term's matches in no order, and reading every match of
+    a common word costs seconds at a million messages. They are asked range by range of
+    message ids, newest first, each range four times the last: a common word fills the first
+    small range. A range that held few matches shows a rarer term: then all its older matches
+    are taken at once, up to BOUND (beyond that, the ranges go on)."""
+    top = session.scalar(select(func.max(SearchDoc.message_row_id)))
+    high, span = (top or 0) + 1, FIRST_RANGE
+    while high > 0:
+        low = max(0, high - span)
+        ids = sorted(session.scalars(text(
+            f"SELECT message_row_id FROM search_docs WHERE {condition} "
+            "AND message_row_id >= :low AND message_row_id < :high").bindparams(
+                low=low, high=high, **params)), reverse=True)
+        yield from _batches(ids)
+        high, span = low, span * 4
+        if high > 0 and len(ids) < CANDIDATES // 5:
+            older = list(session.scalars(text(
+                f"SELECT message_row_id FROM search_docs WHERE {condition} "
+                "AND message_row_id < :high LIMIT :bound").bindparams(high=high, bound=BOUND + 1, **params)))
+            if len(older) <= BOUND:
+                yield from _batches(sorted(older, reverse=True))
+                return
+
+
+def _batches(ids: list[int]) -> Candidates:
+    for start in range(0, len(ids), CANDIDATES):
+        yield ids[start:start + CANDIDATES]
+
+
+def _pg_words(session: Session, tsquery: str) -> Candidates:
+    return _pg_ranges(session, "words @@ to_tsquery('simple', :tsquery)", {"tsquery": tsquery})
+
+
+def _pg_text(session: Session, term: str) -> Candidates:
+    return _pg_ranges(session, "body ILIKE :pattern ESCAPE '\\'", {"pattern": "%" + _like(term) + "%"})
+
+
+def _bigram_hits(session: Session, term: str) -> Candidates:
+    """One or two Chinese characters: the bigram table's index on (c1, c2, message) gives
+    their messages newest first without reading the table (one character: as either half)."""
+    before = None
+    while True:
+        halves = [and_(SearchBigram.c1 == term[0], SearchBigram.c2 == term[1])] if len(term) == 2 \
+            else [SearchBigram.c1 == term, SearchBigram.c2 == term]
+        batch: list[int] = []
+        for half in halves:
+            stmt = select(SearchBigram.message_row_id).where(half)
+            if before is not None:
+                stmt = stmt.where(SearchBigram.message_row_id < before)
+            batch += session.scalars(stmt.distinct().order_by(SearchBigram.message_row_id.desc())
+                                     .limit(CANDIDATES))
+        batch = sorted(set(batch), reverse=True)[:CANDIDATES]
+        if batch:
+            yield batch
+        if len(batch) < CANDIDATES:
+            return
+        before = batch[-1]
+
+
+def _passing(session: Session, ids: list[int], terms: tuple[str, ...], filters: Filters) -> list[int]:
+    """Those of the candidates that hold every term and pass the filters, newest first."""
+    if not ids:
+        return []
+    stmt = select(MessageRow.id).where(MessageRow.id.in_(ids))
+    if terms:
         stmt = stmt.join(SearchDoc, SearchDoc.message_row_id == MessageRow.id)
-    for number, term in enumerate(query.cjk):
-        pairs = select(SearchBigram.message_row_id).where(bigram_filter(term)).distinct() \
-            .cte(f"cjk_hits{number}").prefix_with("MATERIALIZED", dialect="postgresql")
-        stmt = stmt.join(pairs, pairs.c.message_row_id == MessageRow.id)
-    if query.short and not (query.long or query.cjk):  # nothing indexed to start from
-        newest = select(MessageRow.id).order_by(MessageRow.date.desc()).limit(SCAN_LIMIT).subquery()
-        stmt = stmt.where(MessageRow.id.in_(select(newest.c.id)))
-    for term in query.short:
-        stmt = stmt.where(func.lower(SearchDoc.body).like("%" + _like(term) + "%", escape="\\"))
+        for term in terms:
+            stmt = stmt.where(func.lower(SearchDoc.body).like("%" + _like(term) + "%", escape="\\"))
     stmt = _filtered(session, stmt, filters)
-    order = [rank.asc()] if rank is not None else []
-    stmt = stmt.order_by(*order, MessageRow.date.desc(), MessageRow.id.desc()).limit(filters.limit)
-    ids = [row[0] for row in session.execute(stmt)]
-    return _hits(session, ids, query)
-
-
-def _fts(stmt: Select[Any], table: str, match: str) -> tuple[Select[Any], Any]:
-    found = text(f"SELECT rowid AS id, bm25({table}) AS score FROM {table} "
-                 f"WHERE {table} MATCH :match").bindparams(match=match).columns(
-        id=MessageRow.id.type, score=Float()).subquery(table + "_hits")
-    return stmt.join(found, found.c.id == MessageRow.id), found.c.score
-
-
-def bigram_filter(term: str) -> Any:
-    if len(term) == 2:
-        return and_(SearchBigram.c1 == term[0], SearchBigram.c2 == term[1])
-    return or_(SearchBigram.c1 == term, SearchBigram.c2 == term)
+    return list(session.scalars(stmt.order_by(MessageRow.date.desc(), MessageRow.id.desc())))
 
 
 def _like(term: str) -> str:
@@ -249,7 +345,10 @@ def _filtered(session: Session, stmt: Select[Any], filters: Filters) -> Select[A
 def _hits(session: Session, ids: list[int], query: Query) -> list[Hit]:
     if not ids:
         return []
-    rows = {m.id: m for m in session.scalars(select(MessageRow).where(MessageRow.id.in_(ids)))}
+    rows = {m.id: m for m in session.execute(  # the columns shown, not the message's whole text
+        select(MessageRow.id, MessageRow.message_id, MessageRow.date, MessageRow.direction,
+               MessageRow.from_addr, MessageRow.subject, MessageRow.order_id, MessageRow.category)
+        .where(MessageRow.id.in_(ids)))}
     bodies = dict(session.execute(select(SearchDoc.message_row_id, SearchDoc.body)
                                   .where(SearchDoc.message_row_id.in_(ids))).all())
     numbers = dict(session.execute(select(OrderRow.id, OrderRow.number)

@@ -127,3 +127,41 @@ def test_hostile_queries_are_text_or_a_one_line_refusal(desk: Path) -> None:
     assert len(search(desk, "acme", "--limit", "1000")) == before  # nothing was dropped
     assert search(desk, "'; DROP TABLE messages; --") == []
     assert any("don" in h["snippet"].lower() for h in search(desk, "don't")) or search(desk, "don't") == []
+
+
+def test_matches_are_read_a_few_at_a_time_newest_first_whole_words_before_beginnings(
+        tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The paging that keeps a million-message search fast, with pages of two: every match is
+    still found, newest first, and the filters still see the oldest."""
+    import datetime as dt
+
+    from mailflow.config import load_config
+    from mailflow.store import Store
+    from mailflow.store import search as index
+
+    config = write_desk(tmp_path / "desk", database_url)
+    inbox = config.parent / "inbox"
+    for day in range(1, 13):  # filed in date order: ids and dates agree
+        sender = "old@harbor.example" if day <= 2 else "buyer@x.example"
+        (inbox / f"{day:02d}.eml").write_bytes(mail(
+            f"Meltblown media, lot {day}", "Please confirm the meltblown lot.", sender=sender,
+            message_id=f"m{day}@x.example", date=dt.datetime(2026, 11, day, 9, tzinfo=dt.UTC)))
+    (inbox / "13.eml").write_bytes(mail(  # the newest, but "meltblowns" only begins with the word
+        "Meltblowns for filters", "Meltblowns, several.", sender="buyer@x.example",
+        message_id="m13@x.example", date=dt.datetime(2026, 11, 13, 9, tzinfo=dt.UTC)))
+    assert CliRunner().invoke(main, ["--config", str(config), "run", "--once"]).exit_code == 0
+    monkeypatch.setattr(index, "CANDIDATES", 2)
+    monkeypatch.setattr(index, "FIRST_RANGE", 2)
+    monkeypatch.setattr(index, "BOUND", 3)
+    loaded = load_config(config)
+    store = Store(loaded.database_url, loaded.archive_root)
+    try:
+        with store.sessions() as session:
+            hits = index.search(session, "meltblown", index.Filters(limit=50))
+            assert [h.message_id for h in hits] == [f"m{day}@x.example" for day in range(12, 0, -1)] + [
+                "m13@x.example"]
+            oldest = index.search(session, "meltblown", index.Filters(sender="harbor.example"))
+            assert [h.message_id for h in oldest] == ["m2@x.example", "m1@x.example"]
+            assert [h.message_id for h in index.search(session, "lot 7")] == ["m7@x.example"]
+    finally:
+        store.close()
