@@ -7,7 +7,8 @@ Prints, per database: the time to build the index, p50/p95 of four query kinds (
 query, an order number, a two-character Chinese word, which takes the bigram path, and two
 words typed in part, which take the second, word-beginnings pass) and the size on disk (SQLite:
 the whole file; PostgreSQL: the search tables with their indexes); then the time to export an order of 200 messages (`mailflow order export`) and to
-verify the bundle. Messages are written straight into the tables (the pipeline's own speed is
+verify the bundle; last, how long filing one mail through the pipeline takes in the full
+database against the same database empty (the lookups a mail makes must not grow with it). Messages are written straight into the tables (the pipeline's own speed is
 bench/run_once.py's and bench/imap_ingest.py's subject); the search is mailflow's own.
 """
 
@@ -66,6 +67,8 @@ def build(url: str, archive: Path, n: int, seed: int = 7) -> tuple[Store, float,
                                            "buyer": f"Buyer {i % 97}"} for i, o in enumerate(orders)])
     sqlite = store.engine.dialect.name == "sqlite"
     when = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    with store.engine.connect() as conn:  # after the mail filed before the build (`filing`)
+        offset = conn.execute(text("SELECT coalesce(max(id), 0) FROM messages")).scalar_one()
     for first in range(0, n, BATCH):
         messages, docs, pairs = [], [], []
         for i in range(first, min(n, first + BATCH)):
@@ -73,7 +76,7 @@ def build(url: str, archive: Path, n: int, seed: int = 7) -> tuple[Store, float,
             subject = f"PO {order} " + " ".join(rng.choice(WORDS) for _ in range(4))
             text_ = body(rng, chinese=i % 10 < 3)
             messages.append({
-                "id": i + 1, "sha256": hashlib.sha256(f"{i}".encode()).hexdigest(),
+                "id": offset + i + 1, "sha256": hashlib.sha256(f"{i}".encode()).hexdigest(),
                 "message_id": f"bench-{i}@x.example", "direction": "in" if i % 5 else "out",
                 "subject": subject, "from_addr": f"buyer{i % 97}@customer{i % 13}.example",
                 "from_name": "", "to_addrs": ["orders@acme.example"], "cc_addrs": [],
@@ -83,8 +86,8 @@ def build(url: str, archive: Path, n: int, seed: int = 7) -> tuple[Store, float,
                 "origin": "bench", "text": text_, "warnings": [], "auth_results": {}})
             doc = search.document(subject, text_, [messages[-1]["from_addr"]], [], [], [order],
                                   messages[-1]["buyer"])
-            docs.append({"message_row_id": i + 1, "body": doc})
-            pairs += [{"message_row_id": i + 1, "c1": a, "c2": b} for a, b in search.bigrams(doc)]
+            docs.append({"message_row_id": offset + i + 1, "body": doc})
+            pairs += [{"message_row_id": offset + i + 1, "c1": a, "c2": b} for a, b in search.bigrams(doc)]
         with store.engine.begin() as conn:
             conn.execute(insert(MessageRow), messages)
             conn.execute(insert(SearchDoc), docs)
@@ -101,6 +104,34 @@ def build(url: str, archive: Path, n: int, seed: int = 7) -> tuple[Store, float,
             conn.execute(text("SELECT setval(pg_get_serial_sequence('messages', 'id'), (SELECT max(id) FROM messages))"))
             conn.execute(text("ANALYZE"))
     return store, time.perf_counter() - start, orders
+
+
+def filing(url: str, base: Path, first: int, count: int) -> float:
+    """p50 ms to file one mail (bench/imap_ingest.py's plain mail: an inquiry, a quality
+    question, Chinese, …) through the pipeline into the database at `url`, as it stands."""
+    from bench.imap_ingest import make_message
+    from mailflow.config import load_config
+    from mailflow.model import Origin, RawMail
+    from mailflow.pipeline import handle, load_desk
+
+    base.mkdir(parents=True, exist_ok=True)
+    (base / "mailflow.yaml").write_text(
+        "identity: {company: Acme, address: orders@acme.example}\n"
+        f"rules: {ROOT / 'rules'}\ntemplates: {ROOT / 'templates'}\nextract: {{enabled: false}}\n"
+        f'database: {{url: "{url}"}}\narchive: {{path: {base / "archive"}}}\n', encoding="utf-8")
+    config = load_config(base / "mailflow.yaml")
+    desk, store = load_desk(config), Store(config.database_url, config.archive_root)
+    times = []
+    try:
+        for i in range(first, first + count):
+            raw = RawMail(make_message(i, None), Origin("file", path=f"{i}.eml"))
+            start = time.perf_counter()
+            assert handle(raw, desk, store).status == "filed"
+            times.append(time.perf_counter() - start)
+    finally:
+        desk.close()
+        store.close()
+    return statistics.median(times) * 1e3
 
 
 def timed(store: Store, queries: list[str]) -> tuple[float, float, int]:
@@ -158,6 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=50)
+    parser.add_argument("--filed", type=int, default=100, help="mails filed before and after the build")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     args = parser.parse_args()
     rng = random.Random(1)
@@ -166,7 +198,9 @@ def main() -> None:
         print(f"{args.messages:,} messages (30% with Chinese text), {args.queries} queries of each kind")
         print(f"{'database':11} {'build s':>8} {'two words p50/p95 ms':>21} {'order no. p50/p95':>18} "
               f"{'2-char zh p50/p95':>18} {'beginnings p50/p95':>19} {'index MB':>9}")
+        filed: dict[str, tuple[float, float]] = {}
         for label, url in found:
+            empty = filing(url, base / label / "empty", 9_000_000, args.filed)
             store, seconds, orders = build(url, base / label / "archive", args.messages)
             # two words a merchandiser would type: one common trade word, one rarer word
             two_words = [f"{rng.choice(TRADE)} {rng.choice(WORDS[100:400])}" for _ in range(args.queries)]
@@ -181,6 +215,10 @@ def main() -> None:
                 exported, verified = export_bench(store, base / "bundle.zip")
                 print(f"export of an order with 200 messages: {exported:.2f} s; verify {verified:.2f} s")
             store.close()
+            filed[label] = empty, filing(url, base / label / "full", 9_100_000, args.filed)
+        for label, (empty, full) in filed.items():
+            print(f"{label}: filing a mail (p50 of {args.filed}) into the empty database {empty:.1f} ms, "
+                  f"into {args.messages:,} messages {full:.1f} ms ({full / empty:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -91,6 +92,8 @@ class OrderAlias(Base):
 
 class MessageRow(Base):
     __tablename__ = "messages"
+    # addresses are compared in lower case ("has this address written before"): indexed so
+    __table_args__ = (Index("ix_messages_from_addr_lower", func.lower(text("from_addr"))),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     message_id: Mapped[str] = mapped_column(String(998), index=True)

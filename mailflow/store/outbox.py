@@ -241,7 +241,8 @@ class OutboxStore:
         with self.sessions() as session:
             rows = session.scalars(select(OutboxRow.to_addrs).where(
                 OutboxRow.template == template, went, same_order,
-                OutboxRow.revision_key == revision_key)).all()
+                _addressed_to(session.get_bind().dialect.name, address),
+                OutboxRow.revision_key == revision_key).limit(1)).all()
         return any(address.lower() in (a.lower() for a in to) for to in rows)
 
     # --- people ----------------------------------------------------------------------------
@@ -337,3 +338,13 @@ class OutboxStore:
             row.raw, row.subject, row.updated_at = raw, subject, utcnow()
             session.add(EventRow(kind="reply-edited", order_id=row.order_id,
                                  message_row_id=row.answers_id, detail={"outbox_id": row.id, "by": by}))
+
+
+def _addressed_to(dialect: str, address: str) -> Any:
+    """The reply's recipients include `address` (in any case), asked of the JSON list in the
+    database, so that a check reads one row, not every reply of the day."""
+    if dialect == "postgresql":
+        found = "SELECT 1 FROM jsonb_array_elements_text(outbox.to_addrs) AS a(value) WHERE lower(a.value) = :address"
+    else:
+        found = "SELECT 1 FROM json_each(outbox.to_addrs) AS a WHERE lower(a.value) = :address"
+    return text(f"EXISTS ({found})").bindparams(address=address.lower())

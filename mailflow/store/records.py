@@ -175,10 +175,11 @@ class RecordStore:
         same_buyer = candidates.where(or_(MessageRow.buyer == order.buyer,
                                           func.lower(MessageRow.from_addr).like(f"%@{order.buyer.lower()}")),
                                       MessageRow.category.in_(HISTORY_CATEGORIES))
+        since = (row.date or utcnow()) - dt.timedelta(days=days)  # pre-order mail of this age only
         for number in cited:
-            for earlier in session.scalars(same_buyer.where(MessageRow.text.contains(number))):
+            for earlier in session.scalars(same_buyer.where(MessageRow.date >= since,
+                                                            MessageRow.text.contains(number))):
                 found.setdefault(earlier.id, (earlier, f"it names {number}, which the order cites"))
-        since = (row.date or utcnow()) - dt.timedelta(days=days)
         for code in codes:
             for earlier in session.scalars(same_buyer.where(MessageRow.date >= since,
                                                             MessageRow.text.contains(code))):

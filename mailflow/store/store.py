@@ -313,9 +313,10 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
             return dict(order.data or {}) if order is not None else {}
 
     def usual_currency(self, buyer: str) -> str:
-        """The currency most of this buyer's orders were in; "" when none is known."""
+        """The currency most of this buyer's last 50 orders were in; "" when none is known."""
         with self.sessions() as session:
-            datas = session.scalars(select(OrderRow.data).where(OrderRow.buyer == buyer)).all()
+            datas = session.scalars(select(OrderRow.data).where(OrderRow.buyer == buyer)
+                                    .order_by(OrderRow.id.desc()).limit(50)).all()
         counts = Counter(d.get("currency") for d in datas if d and d.get("currency"))
         return counts.most_common(1)[0][0] if counts else ""
 
