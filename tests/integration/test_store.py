@@ -232,7 +232,7 @@ def test_a_reply_queued_earlier_in_the_batch_counts_for_the_rate_limit(desk_and_
     desk, store = desk_and_store
     ask = mail("Inquiry", "Please quote spunlace 45gsm.", sender="tom@northwind.example",
                message_id="inq-1@northwind.example")
-    again = mail("Inquiry", "Please quote 50gsm as well.", sender="tom@northwind.example",
+    again = mail("Inquiry", "Please quote 50gsm as well.", sender="Tom@Northwind.example",  # any case
                  message_id="inq-2@northwind.example")
     with store.batch():
         first = handle(raw(ask), desk, store)
@@ -240,7 +240,7 @@ def test_a_reply_queued_earlier_in_the_batch_counts_for_the_rate_limit(desk_and_
     assert first.outcome is not None and [r.template for r in first.outcome.replies] == ["inquiry_ack"]
     assert second.outcome is not None and not second.outcome.replies
     assert [s.reason for s in second.outcome.suppressed] == [
-        "a inquiry_ack reply went to tom@northwind.example within 24 h"]
+        "a inquiry_ack reply went to Tom@northwind.example within 24 h"]
 
 
 def test_a_crash_inside_a_batch_files_none_of_it_and_the_rerun_files_each_once(
