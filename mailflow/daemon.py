@@ -98,15 +98,15 @@ class Intake:
 
         def handle_one(raw: Any, ahead: Any = None) -> Handled:
             with self.lock:
+                batch = self.store.sessions.current
+                if batch is not None and (batch.due() or ahead is None or not ahead.done()):
+                    batch.commit()  # the batch so far: the write lock is not held while a worker reads
                 started = time.monotonic()
                 handled = handle(raw, self.desk, self.store, dry_run=dry_run, stopped=self.stop.is_set,
                                  ahead=ahead)
                 self.summary.count(handled, self.touched)
                 if self.metrics is not None:
                     self.metrics.handled(handled, time.monotonic() - started)
-                batch = self.store.sessions.current
-                if batch is not None and batch.due():  # the other writers wait for no more than this
-                    batch.commit()
                 return handled
         return handle_one
 
@@ -118,7 +118,7 @@ class Intake:
             try:
                 yield
             except Interrupted:
-                batch.commit(again=False)
+                batch.commit()
                 raise
 
     def read_ahead(self, raws: Any) -> Any:

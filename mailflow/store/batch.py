@@ -15,10 +15,11 @@ SAVEPOINT in it:
   fsynced, before the commit; written again byte for byte, they change nothing);
 - work that must follow the commit (removing files that moved) waits for it (`after_commit`).
 
-On SQLite the batch begins with BEGIN IMMEDIATE: it takes the write lock at once instead of
-failing later when it turns from reading to writing. A batch is committed after
-`BATCH_SECONDS` even when it is not done, so that the daemon's other writers (the sender, the
-follow-up) never wait long for the lock.
+On SQLite the batch's transaction begins with BEGIN IMMEDIATE: it takes the write lock at
+once instead of failing later when it turns from reading to writing. So that the daemon's other
+writers (the sender, the lease keeper, the follow-up) never wait long for the lock, the daemon
+commits what a batch holds before it waits for a worker (the next mail is not read yet), and
+after `BATCH_SECONDS`.
 
 Outside a batch, on every other thread and in every other process, sessions are as they
 always were: one transaction each.
@@ -39,36 +40,40 @@ BATCH_SECONDS = 2.0  # a batch open longer than this is committed after the mess
 
 
 class Batch:
-    """The open transaction of a batch, on its own connection."""
+    """The transaction of a batch, on its own connection. It begins when a session first needs
+    it, and a commit ends it: between the two the batch holds SQLite's write lock, so the daemon
+    commits before it waits for anything (a worker reading the next mail)."""
 
     def __init__(self, engine: Engine) -> None:
         self.sqlite = engine.dialect.name == "sqlite"
         self.connection: Connection = engine.connect()
         self.after: list[Callable[[], None]] = []
-        self._begin()
+        self.started: float | None = None  # time.monotonic() of the open transaction's start
 
-    def _begin(self) -> None:
-        self.connection.begin()
-        if self.sqlite:  # the driver would begin only before the first write: begin now, as a writer
-            self.connection.exec_driver_sql("BEGIN IMMEDIATE")
-        self.started = time.monotonic()
+    def begin(self) -> None:
+        if self.started is None:
+            self.connection.begin()
+            if self.sqlite:  # the driver would begin only before the first write: begin now, as a writer
+                self.connection.exec_driver_sql("BEGIN IMMEDIATE")
+            self.started = time.monotonic()
 
-    def commit(self, again: bool = True) -> None:
-        """Commit what the batch holds, then do what waited for it; `again`: the batch goes on
-        in a new transaction."""
-        self.connection.commit()
+    def commit(self) -> None:
+        """Commit what the batch holds, then do what waited for it."""
+        if self.started is not None:
+            self.connection.commit()
+            self.started = None
         after, self.after = self.after, []
         for work in after:
             work()
-        if again:
-            self._begin()
 
     def rollback(self) -> None:
-        self.connection.rollback()
+        if self.started is not None:
+            self.connection.rollback()
+            self.started = None
         self.after = []
 
     def due(self) -> bool:
-        return time.monotonic() - self.started > BATCH_SECONDS
+        return self.started is not None and time.monotonic() - self.started > BATCH_SECONDS
 
     def close(self) -> None:
         self.connection.close()
@@ -98,6 +103,7 @@ class Sessions(sessionmaker[Session]):
         batch = self.current
         if batch is None:
             return super().__call__(**kw)
+        batch.begin()
         return BatchSession(bind=batch.connection, expire_on_commit=False,
                             join_transaction_mode="rollback_only", **kw)
 
@@ -113,7 +119,7 @@ class Sessions(sessionmaker[Session]):
         self._local.batch = batch
         try:
             yield batch
-            batch.commit(again=False)
+            batch.commit()
         except BaseException:
             batch.rollback()
             raise

@@ -301,3 +301,35 @@ def test_work_that_waits_for_the_commit_runs_after_it_and_never_after_a_rollback
         store.sessions.after_commit(lambda: done.append("never"))
         raise RuntimeError("rolled back")
     assert "never" not in done
+
+
+def test_a_batch_holds_sqlites_write_lock_only_until_it_commits(desk_and_store: tuple[Desk, Store]) -> None:
+    """What the daemon relies on to let its other writers in: the batch takes the lock when it
+    first writes (BEGIN IMMEDIATE), and a commit gives it back until the next mail."""
+    import sqlite3
+
+    desk, store = desk_and_store
+    if store.database_path is None:
+        pytest.skip("PostgreSQL has no database-wide write lock")
+
+    def can_write() -> bool:
+        other = sqlite3.connect(store.database_path, timeout=0.05, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError as exc:
+            assert "locked" in str(exc)
+            return False
+        finally:
+            other.close()
+
+    with store.batch() as batch:
+        assert can_write()  # nothing begun yet
+        handle(raw(PO), desk, store)
+        assert not can_write()
+        batch.commit()
+        assert can_write() and count(store, MessageRow) == 1
+        handle(raw(REPLY), desk, store)
+        assert not can_write()
+    assert can_write() and count(store, MessageRow) == 2
