@@ -185,6 +185,10 @@ def search(session: Session, raw: str, filters: Filters = Filters()) -> list[Hit
     Every other term of the query is then a substring of the message's indexed text."""
     query = parse_query(raw)
     sqlite = session.get_bind().dialect.name == "sqlite"
+    if not sqlite:  # a plan for these very values: a generic plan, made blind to how common a word
+        # is, walks a range of ids row by row (measured: 10 -> 80-110 ms an order number at a
+        # million messages, once the driver had prepared the statement)
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     words = tuple(t for t in query.long if _WORD.fullmatch(t))
     other = tuple(t for t in query.long if t not in words)
     found: list[int] = []
