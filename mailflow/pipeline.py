@@ -258,7 +258,8 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
         log.info("already filed origin=%s sha256=%s", raw.origin.describe(), sha256[:12])
         return Handled("duplicate", reason="already filed")
     try:
-        outcome, aliases, prepared = process(raw, desk, store, stopped, ahead)
+        with store.sessions.one_mail():  # in a batch, what this mail read is undone alone if it fails
+            outcome, aliases, prepared = process(raw, desk, store, stopped, ahead)
     except QuarantinedMail as exc:
         return _quarantine(raw, sha256, exc.reason, store, position, dry_run)
     except RecursionError:
@@ -308,7 +309,15 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
     _log_line(raw, Handled(applied.status, outcome, applied))
     if applied.order_id is not None and applied.order_changed:
         started = time.perf_counter()
-        refresh_replies(applied.order_id, desk, store)  # what waits for a person shows the order as it is
+        try:
+            with store.sessions.one_mail():
+                refresh_replies(applied.order_id, desk, store)  # what waits shows the order as it is
+        except (Interrupted, IntakeUnavailable, LeaseLost, StoreError):
+            raise
+        except Exception as exc:  # the mail is filed: its order's waiting replies are held
+            log.exception("the replies waiting on order %s could not be written again", applied.order_number)
+            hold_stale_replies(applied.order_id, store, f"the order changed and this reply could not be "
+                                                        f"written again: {type(exc).__name__}: {exc}")
         seconds["replies"] = time.perf_counter() - started
     return Handled(applied.status, outcome, applied, seconds=seconds)
 
@@ -380,6 +389,14 @@ def refresh_replies(order_id: int, desk: Desk, store: Store) -> int:
         store.rewrite_reply(row.id, reply.raw, reply.subject, order.version, state, reply.reason, changed)
         count += 1
     return count
+
+
+def hold_stale_replies(order_id: int, store: Store, reason: str) -> None:
+    """Fail closed: replies written from an order's older data wait for a person, with why."""
+    order = store.order(order_id)
+    if order is not None:
+        for row in store.stale_replies(order_id, order.version):
+            store.hold_stale_reply(row.id, order.version, reason)
 
 
 def _quarantine(raw: RawMail, sha256: str, reason: str, store: Store, position: Position | None,

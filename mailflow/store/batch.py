@@ -127,6 +127,26 @@ class Sessions(sessionmaker[Session]):
             self._local.batch = None
             batch.close()
 
+    @contextmanager
+    def one_mail(self) -> Iterator[None]:
+        """What one mail reads and writes inside: in a batch, a SAVEPOINT, undone alone when the
+        mail fails (on PostgreSQL a failed statement spoils the whole transaction until then,
+        and the mail could not even be quarantined); outside a batch, nothing."""
+        batch = self.current
+        if batch is None:
+            yield
+            return
+        batch.begin()
+        savepoint = batch.connection.begin_nested()
+        try:
+            yield
+        except BaseException:
+            if savepoint.is_active:
+                savepoint.rollback()
+            raise
+        if savepoint.is_active:
+            savepoint.commit()
+
     def after_commit(self, work: Callable[[], None]) -> None:
         """Do `work` once what this thread wrote is committed: now outside a batch, after the
         batch's commit inside one (and never when the batch is rolled back)."""

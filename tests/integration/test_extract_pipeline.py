@@ -189,3 +189,41 @@ def test_extract_command_prints_invoice2data_shaped_json(tmp_path: Path) -> None
     broken.write_bytes(b"<html>session expired</html>")
     result = CliRunner().invoke(main, ["--config", str(tmp_path / "none.yaml"), "extract", str(broken)])
     assert result.exit_code != 0 and "not a PDF" in result.output
+
+
+def test_waiting_replies_are_held_when_they_cannot_be_written_again(
+        tmp_path: Path, desk_store: tuple[Desk, Store], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail closed: an order changed, and its waiting replies could not be written again from
+    the new data (an unexpected error): they wait for a person, with why; the mail is filed."""
+    import mailflow.pipeline as pipeline
+    from mailflow.store.db import OrderRow
+
+    desk, store = desk_store
+    first = pdfs.sample_order(3, seed=23, number="PO-2026-0600")
+    filed = handle(RawMail(po_mail(first, tmp_path / "a" / "po.pdf", "po-c@northwind.example"),
+                           Origin("file", path="a.eml")), desk, store)
+    assert filed.applied is not None and len(store.outbox()) == 1  # its confirmation waits
+    with store.sessions() as session, session.begin():  # the order changed since the reply was written
+        session.get(OrderRow, filed.applied.order_id).version += 1
+    pipeline.hold_stale_replies(filed.applied.order_id, store, "could not be written again: test")
+    [held] = store.outbox()
+    assert held.state == "held" and held.reason == "could not be written again: test"
+
+    calls: list[str] = []
+    real = pipeline.hold_stale_replies
+
+    def broken(order_id: int, desk: Desk, store: Store) -> int:
+        raise RuntimeError("template engine down")
+
+    def spy(order_id: int, store: Store, reason: str) -> None:
+        calls.append(reason)
+        real(order_id, store, reason)
+
+    monkeypatch.setattr(pipeline, "refresh_replies", broken)
+    monkeypatch.setattr(pipeline, "hold_stale_replies", spy)
+    revised = pdfs.OrderDoc(**{**first.__dict__, "lines": first.lines[:2]})
+    again = handle(RawMail(po_mail(revised, tmp_path / "b" / "po.pdf", "po-d@northwind.example",
+                                   f"Revised PO {first.number}"), Origin("file", path="b.eml")), desk, store)
+    assert again.status == "filed" and again.applied is not None and again.applied.order_changed
+    assert calls == ["the order changed and this reply could not be written again: "
+                     "RuntimeError: template engine down"]

@@ -333,3 +333,29 @@ def test_a_batch_holds_sqlites_write_lock_only_until_it_commits(desk_and_store: 
         handle(raw(REPLY), desk, store)
         assert not can_write()
     assert can_write() and count(store, MessageRow) == 2
+
+
+def test_a_mail_whose_lookup_fails_is_quarantined_and_the_batch_goes_on(
+        desk_and_store: tuple[Desk, Store], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A statement that fails while a mail is decided (on PostgreSQL it spoils the whole
+    transaction) is undone with that mail alone: the mail is quarantined, the batch files the rest."""
+    from sqlalchemy import text
+
+    desk, store = desk_and_store
+    real = Store.known_sender
+
+    def failing(self: Store, address: str) -> bool:
+        if address.startswith("ann@"):
+            with self.sessions() as session:
+                session.execute(text("SELECT * FROM no_such_table"))  # the database refuses it
+        return real(self, address)
+
+    monkeypatch.setattr(Store, "known_sender", failing)
+    ann = mail("Inquiry", "Please quote wipes.", sender="ann@harbor.example", message_id="ann@harbor.example")
+    with store.batch():
+        before = handle(raw(PO), desk, store)
+        refused = handle(raw(ann), desk, store)
+        after = handle(raw(REPLY), desk, store)
+    assert before.status == after.status == "filed"
+    assert refused.status == "quarantined" and "internal error" in refused.reason
+    assert count(store, MessageRow) == 2 and len(store.quarantined()) == 1
