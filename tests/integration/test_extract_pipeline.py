@@ -195,7 +195,7 @@ def test_waiting_replies_are_held_when_they_cannot_be_written_again(
         tmp_path: Path, desk_store: tuple[Desk, Store], monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail closed: an order changed, and its waiting replies could not be written again from
     the new data (an unexpected error): they wait for a person, with why; the mail is filed."""
-    import mailflow.pipeline as pipeline
+    from mailflow import pipeline
     from mailflow.store.db import OrderRow
 
     desk, store = desk_store
