@@ -225,5 +225,5 @@ def test_waiting_replies_are_held_when_they_cannot_be_written_again(
     again = handle(RawMail(po_mail(revised, tmp_path / "b" / "po.pdf", "po-d@northwind.example",
                                    f"Revised PO {first.number}"), Origin("file", path="b.eml")), desk, store)
     assert again.status == "filed" and again.applied is not None and again.applied.order_changed
-    assert calls == ["the order changed and this reply could not be written again: "
-                     "RuntimeError: template engine down"]
+    assert calls == [("the order changed and this reply could not be written again: "
+                      "RuntimeError: template engine down")]
