@@ -97,10 +97,12 @@ class Intake:
         dry_run = bool(account and account.dry_run)
 
         def handle_one(raw: Any, ahead: Any = None) -> Handled:
+            batch = self.store.sessions.current
+            if batch is not None and (batch.due() or ahead is None or not ahead.done()):
+                batch.commit()  # what the batch holds so far: no lock is held while a worker reads
+                if ahead is not None:
+                    self.desk.intake.wait(ahead, self.stop.is_set)
             with self.lock:
-                batch = self.store.sessions.current
-                if batch is not None and (batch.due() or ahead is None or not ahead.done()):
-                    batch.commit()  # the batch so far: the write lock is not held while a worker reads
                 started = time.monotonic()
                 handled = handle(raw, self.desk, self.store, dry_run=dry_run, stopped=self.stop.is_set,
                                  ahead=ahead)
@@ -113,8 +115,11 @@ class Intake:
     @contextmanager
     def batch(self) -> Iterator[None]:
         """The mails handled inside are filed in one transaction, a savepoint each
-        (store/batch.py), by this thread alone. A stop keeps what was filed before it."""
-        with self.lock, self.store.batch() as batch:
+        (store/batch.py). The intake's lock is held while that transaction is open (SQLite's
+        write lock with it), so no other thread of the daemon waits on the database; between
+        transactions (while a worker reads the next mail) the others go on. A stop keeps what
+        was filed before it."""
+        with self.store.batch(self.lock) as batch:
             try:
                 yield
             except Interrupted:

@@ -12,6 +12,7 @@ What needs the database (correlation, reply planning, the apply) stays in the da
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import threading
 import time
@@ -137,6 +138,12 @@ class Intake:
 
     def submit(self, data: bytes, only: str | None = None, by: str = "") -> Future[Prepared]:
         return self.pool.submit(prepare, data, self.spec, only, by, seconds=self.budget.cpu_seconds)
+
+    @staticmethod
+    def wait(future: Future[Prepared], stopped: Callable[[], bool] = lambda: False) -> None:
+        """Until the worker is done with the mail, or the daemon stops (then `result` says)."""
+        while not future.done() and not stopped():
+            concurrent.futures.wait([future], timeout=0.25)
 
     def result(self, future: Future[Prepared], stopped: Callable[[], bool] = lambda: False,
                grace: float = 10.0) -> Prepared:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
@@ -44,38 +44,57 @@ class Batch:
     it, and a commit ends it: between the two the batch holds SQLite's write lock, so the daemon
     commits before it waits for anything (a worker reading the next mail)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, lock: AbstractContextManager[Any] | None = None) -> None:
         self.sqlite = engine.dialect.name == "sqlite"
         self.connection: Connection = engine.connect()
         self.after: list[Callable[[], None]] = []
         self.started: float | None = None  # time.monotonic() of the open transaction's start
+        self.lock = lock or nullcontext()  # held while the transaction is open (the intake's)
 
     def begin(self) -> None:
         if self.started is None:
-            self.connection.begin()
-            if self.sqlite:  # the driver would begin only before the first write: begin now, as a writer
-                self.connection.exec_driver_sql("BEGIN IMMEDIATE")
+            self.lock.__enter__()
+            try:
+                self.connection.begin()
+                if self.sqlite:  # the driver would begin only before the first write: begin now, as a writer
+                    self.connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                self.connection.rollback()
+                self.lock.__exit__(None, None, None)
+                raise
             self.started = time.monotonic()
 
     def commit(self) -> None:
-        """Commit what the batch holds, then do what waited for it."""
+        """Commit what the batch holds, then do what waited for it (and commit what that did)."""
+        self._commit()
+        while self.after:
+            after, self.after = self.after, []
+            for work in after:
+                work()
+            self._commit()
+
+    def _commit(self) -> None:
         if self.started is not None:
-            self.connection.commit()
-            self.started = None
-        after, self.after = self.after, []
-        for work in after:
-            work()
+            try:
+                self.connection.commit()
+            finally:
+                self.started = None
+                self.lock.__exit__(None, None, None)
 
     def rollback(self) -> None:
         if self.started is not None:
-            self.connection.rollback()
-            self.started = None
+            try:
+                self.connection.rollback()
+            finally:
+                self.started = None
+                self.lock.__exit__(None, None, None)
         self.after = []
 
     def due(self) -> bool:
         return self.started is not None and time.monotonic() - self.started > BATCH_SECONDS
 
     def close(self) -> None:
+        self.rollback()  # nothing is left open, the lock least of all
         self.connection.close()
 
 
@@ -108,14 +127,15 @@ class Sessions(sessionmaker[Session]):
                             join_transaction_mode="rollback_only", **kw)
 
     @contextmanager
-    def batch(self) -> Iterator[Batch]:
+    def batch(self, lock: AbstractContextManager[Any] | None = None) -> Iterator[Batch]:
         """One transaction for what this thread files inside; committed at the end, rolled back
-        on an error. Inside a batch already, the same batch."""
+        on an error. Inside a batch already, the same batch. `lock` is held while a
+        transaction of the batch is open (not while the batch waits between transactions)."""
         if self.current is not None:
             yield self.current
             return
         engine = self.kw["bind"]
-        batch = Batch(engine)
+        batch = Batch(engine, lock)
         self._local.batch = batch
         try:
             yield batch

@@ -232,12 +232,13 @@ class OutboxStore:
     def recent_reply(self, template: str, address: str, since: dt.datetime,
                      order_id: int | None = None, revision_key: str = "") -> bool:
         """Whether this template went to this address about this order (None: about no order)
-        and this document revision since then, or is queued to go (written for a mail filed a
-        moment before, in the same batch perhaps). A held, rejected or superseded one went
-        nowhere and does not count."""
+        and this document revision since then, or is still to go (queued for a mail filed a
+        moment before, in the same batch perhaps, or being sent). A held, rejected or superseded
+        one went nowhere and does not count."""
         same_order = OutboxRow.order_id.is_(None) if order_id is None else OutboxRow.order_id == order_id
-        went = or_(and_(OutboxRow.state.in_((SENT, SENDING)), OutboxRow.sent_at >= since),
-                   and_(OutboxRow.state == QUEUED, OutboxRow.created_at >= since))
+        # sent within the window, or still to go (queued, or being sent), whenever written
+        went = or_(and_(OutboxRow.state == SENT, OutboxRow.sent_at >= since),
+                   OutboxRow.state.in_((QUEUED, SENDING)))
         with self.sessions() as session:
             rows = session.scalars(select(OutboxRow.to_addrs).where(
                 OutboxRow.template == template, went, same_order,
@@ -343,8 +344,9 @@ class OutboxStore:
 def _addressed_to(dialect: str, address: str) -> Any:
     """The reply's recipients include `address` (in any case), asked of the JSON list in the
     database, so that a check reads one row, not every reply of the day."""
+    # both sides through the database's own lower() (SQLite's folds ASCII letters only)
     if dialect == "postgresql":
-        found = "SELECT 1 FROM jsonb_array_elements_text(outbox.to_addrs) AS a(value) WHERE lower(a.value) = :address"
+        found = "SELECT 1 FROM jsonb_array_elements_text(outbox.to_addrs) AS a(value) WHERE lower(a.value) = lower(:address)"
     else:
-        found = "SELECT 1 FROM json_each(outbox.to_addrs) AS a WHERE lower(a.value) = :address"
-    return text(f"EXISTS ({found})").bindparams(address=address.lower())
+        found = "SELECT 1 FROM json_each(outbox.to_addrs) AS a WHERE lower(a.value) = lower(:address)"
+    return text(f"EXISTS ({found})").bindparams(address=address)

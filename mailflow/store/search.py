@@ -310,13 +310,14 @@ def _passing(session: Session, ids: list[int], terms: tuple[str, ...], filters: 
     """Those of the candidates that hold every term and pass the filters, newest first."""
     if not ids:
         return []
-    stmt = select(MessageRow.id).where(MessageRow.id.in_(ids))
-    if terms:
-        stmt = stmt.join(SearchDoc, SearchDoc.message_row_id == MessageRow.id)
-        for term in terms:
-            stmt = stmt.where(func.lower(SearchDoc.body).like("%" + _like(term) + "%", escape="\\"))
-    stmt = _filtered(session, stmt, filters)
-    return list(session.scalars(stmt.order_by(MessageRow.date.desc(), MessageRow.id.desc())))
+    stmt = _filtered(session, select(MessageRow.id).where(MessageRow.id.in_(ids)), filters)
+    stmt = stmt.order_by(MessageRow.date.desc(), MessageRow.id.desc())
+    if not terms:
+        return list(session.scalars(stmt))
+    # the terms are looked for here, not with SQL's lower(): SQLite's folds ASCII letters only
+    texts = session.execute(stmt.add_columns(SearchDoc.body)
+                            .join(SearchDoc, SearchDoc.message_row_id == MessageRow.id)).all()
+    return [row_id for row_id, body in texts if all(term in body.lower() for term in terms)]
 
 
 def _like(term: str) -> str:

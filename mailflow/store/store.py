@@ -111,16 +111,21 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
     def close(self) -> None:
         self.engine.dispose()
 
-    def batch(self) -> AbstractContextManager[Batch]:
+    def batch(self, lock: AbstractContextManager[Any] | None = None) -> AbstractContextManager[Batch]:
         """File what this thread files inside in one transaction, a SAVEPOINT per message
-        (see store/batch.py)."""
-        return self.sessions.batch()
+        (see store/batch.py); `lock` is held while the transaction is open."""
+        return self.sessions.batch(lock)
 
     def _remove_after_commit(self, leftovers: Sequence[str]) -> None:
         """Old copies of files that moved: removed once the move is committed, never before."""
         def remove() -> None:
+            # a later mail of the same batch may have filed the same bytes at the same place
+            with self.sessions() as session:
+                used = set(session.scalars(select(MessageRow.path).where(MessageRow.path.in_(leftovers))))
+                used |= set(session.scalars(select(AttachmentRow.path).where(AttachmentRow.path.in_(leftovers))))
             for path in leftovers:
-                self.archive.remove(path)
+                if path not in used:
+                    self.archive.remove(path)
         if leftovers:
             self.sessions.after_commit(remove)
 

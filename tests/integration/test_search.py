@@ -165,3 +165,13 @@ def test_matches_are_read_a_few_at_a_time_newest_first_whole_words_before_beginn
             assert [h.message_id for h in index.search(session, "lot 7")] == ["m7@x.example"]
     finally:
         store.close()
+
+
+def test_letters_beyond_ascii_are_found_in_any_case(tmp_path: Path, database_url: str) -> None:
+    config = write_desk(tmp_path / "desk", database_url)
+    (config.parent / "inbox" / "m.eml").write_bytes(mail(
+        "Anfrage MÜLLER GMBH", "ÖKO-TEX zertifizierte Ware, bitte.", sender="einkauf@mueller.example",
+        message_id="m@mueller.example"))
+    assert CliRunner().invoke(main, ["--config", str(config), "run", "--once"]).exit_code == 0
+    assert [h["message_id"] for h in search(config, "müller gmbh")] == ["m@mueller.example"]
+    assert [h["message_id"] for h in search(config, "öko-tex")] == ["m@mueller.example"]

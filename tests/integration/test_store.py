@@ -359,3 +359,45 @@ def test_a_mail_whose_lookup_fails_is_quarantined_and_the_batch_goes_on(
     assert before.status == after.status == "filed"
     assert refused.status == "quarantined" and "internal error" in refused.reason
     assert count(store, MessageRow) == 2 and len(store.quarantined()) == 1
+
+
+def test_a_file_that_moved_is_removed_after_the_commit_only_when_no_row_uses_it(
+        desk_and_store: tuple[Desk, Store]) -> None:
+    """A later mail of the same batch may file the same bytes at the place a moved file left."""
+    desk, store = desk_and_store
+    with store.batch():
+        filed = handle(raw(PO), desk, store)
+        assert filed.applied is not None
+        spare = "unfiled/2026-11/files/spare.pdf"
+        (store.archive.root / spare).parent.mkdir(parents=True, exist_ok=True)
+        (store.archive.root / spare).write_bytes(b"%PDF spare")
+        store._remove_after_commit([filed.applied.path, spare])  # the first is the mail's own file now
+        assert (store.archive.root / spare).exists()  # not before the commit
+    assert (store.archive.root / filed.applied.path).exists() and not (store.archive.root / spare).exists()
+
+
+def test_the_intake_lock_is_held_while_a_batch_transaction_is_open_and_only_then(
+        desk_and_store: tuple[Desk, Store]) -> None:
+    import threading
+
+    from mailflow.daemon import Intake
+
+    desk, store = desk_and_store
+    sink = Intake(desk, store)
+
+    def free() -> bool:  # what another thread of the daemon sees
+        got: list[bool] = []
+        thread = threading.Thread(target=lambda: got.append(sink.lock.acquire(timeout=0.05)) or (
+            got[0] and sink.lock.release()))
+        thread.start()
+        thread.join()
+        return got[0]
+
+    handler = sink.handler()
+    with sink.batch():
+        assert free()
+        handler(raw(PO))
+        assert not free()  # the mail's transaction is open
+        store.sessions.current.commit()
+        assert free()
+    assert free() and count(store, MessageRow) == 1
