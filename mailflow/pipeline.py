@@ -180,9 +180,10 @@ def process(raw: RawMail, desk: Desk, lookup: OrderLookup,
     """One mail -> its Outcome, the order numbers it gives, and what the intake prepared;
     raises QuarantinedMail, or Interrupted when the daemon stops while a worker has the mail.
     `ahead`: the content stages already submitted (`read_ahead`)."""
-    log.debug("reading %s (%d bytes) in a worker", raw.origin.describe(), len(raw.data))
+    if ahead is None:
+        ahead = _submit(raw, desk)
     started = time.perf_counter()
-    prepared = desk.intake.result(ahead if ahead is not None else desk.intake.submit(raw.data), stopped)
+    prepared = desk.intake.result(ahead, stopped)
     read = time.perf_counter()
     outcome, aliases = decide(prepared, raw, desk, lookup)
     _STAGES.seconds = {"read": read - started, "decide": time.perf_counter() - read}
@@ -217,6 +218,11 @@ def position_of(raw: RawMail) -> Position | None:
     return Position(origin.source_key, origin.uidvalidity, origin.uid) if origin.kind == "imap" else None
 
 
+def _submit(raw: RawMail, desk: Desk) -> Future[Prepared]:
+    log.debug("reading %s (%d bytes) in a worker", raw.origin.describe(), len(raw.data))
+    return desk.intake.submit(raw.data)
+
+
 def read_ahead(raws: Iterable[RawMail], desk: Desk, store: Store,
                depth: int = 4) -> Iterator[tuple[RawMail, Future[Prepared] | None]]:
     """Each mail with its content stages already running in a worker: while the daemon decides
@@ -232,7 +238,7 @@ def read_ahead(raws: Iterable[RawMail], desk: Desk, store: Store,
                 fresh = list(itertools.islice(source, depth))
                 digests = [hashlib.sha256(raw.data).hexdigest() for raw in fresh]
                 known = set(store.filed_sha256s(digests)) if fresh else set()
-                pending.extend((raw, None if digest in known else desk.intake.submit(raw.data))
+                pending.extend((raw, None if digest in known else _submit(raw, desk))
                                for raw, digest in zip(fresh, digests, strict=True))
             if not pending:
                 return
