@@ -98,14 +98,18 @@ class Intake:
 
         def handle_one(raw: Any, ahead: Any = None) -> Handled:
             batch = self.store.sessions.current
+            waited = time.perf_counter()
             if batch is not None and (batch.due() or ahead is None or not ahead.done()):
                 batch.commit()  # what the batch holds so far: no lock is held while a worker reads
                 if ahead is not None:
                     self.desk.intake.wait(ahead, self.stop.is_set)
+            waited = time.perf_counter() - waited
             with self.lock:
                 started = time.monotonic()
                 handled = handle(raw, self.desk, self.store, dry_run=dry_run, stopped=self.stop.is_set,
                                  ahead=ahead)
+                if handled.seconds:  # the wait for the worker belongs to its reading
+                    handled.seconds["read"] = handled.seconds.get("read", 0.0) + waited
                 self.summary.count(handled, self.touched)
                 if self.metrics is not None:
                     self.metrics.handled(handled, time.monotonic() - started)
