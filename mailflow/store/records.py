@@ -20,7 +20,6 @@ from mailflow.reply.outbox import HELD, QUEUED, SENT, SUPERSEDED
 from mailflow.store import archive as paths
 from mailflow.store.archive import Archive
 from mailflow.store.db import (
-    AttachmentRow,
     CaseRow,
     DocumentRow,
     EventRow,
@@ -196,7 +195,8 @@ class RecordStore:
 
     def _move_into(self, session: Session, row: MessageRow, order: OrderRow, folder: PurePosixPath) -> list[str]:
         """A filed message, its attachments and its documents moved under an order (files copied,
-        rows pointed there); the old paths returned."""
+        rows pointed there); the old paths returned, for `Store._remove_after_commit`, which
+        keeps a file another message still uses."""
         new_mail = paths.mail_path(folder, row.date, row.direction, row.sha256)  # type: ignore[arg-type]
         leftovers: list[str] = []
         if row.path != str(new_mail):
@@ -205,10 +205,7 @@ class RecordStore:
             for att in row.attachments:
                 target = folder / "files" / PurePosixPath(att.path).name
                 self.archive.copy(att.path, target)
-                shared = session.scalar(select(func.count(AttachmentRow.id)).where(
-                    AttachmentRow.path == att.path, AttachmentRow.id != att.id))
-                if not shared:  # a file another message still uses stays where it is
-                    leftovers.append(att.path)
+                leftovers.append(att.path)
                 att.path = str(target)
         row.path, row.order_id = str(new_mail), order.id
         row.buyer = row.buyer or order.buyer
