@@ -240,11 +240,10 @@ class OutboxStore:
         went = or_(and_(OutboxRow.state == SENT, OutboxRow.sent_at >= since),
                    OutboxRow.state.in_((QUEUED, SENDING)))
         with self.sessions() as session:
-            rows = session.scalars(select(OutboxRow.to_addrs).where(
+            return session.scalar(select(OutboxRow.id).where(
                 OutboxRow.template == template, went, same_order,
                 _addressed_to(session.get_bind().dialect.name, address),
-                OutboxRow.revision_key == revision_key).limit(1)).all()
-        return any(address.lower() in (a.lower() for a in to) for to in rows)
+                OutboxRow.revision_key == revision_key).limit(1)) is not None
 
     # --- people ----------------------------------------------------------------------------
 
