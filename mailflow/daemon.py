@@ -88,7 +88,7 @@ class Intake:
     def __init__(self, desk: Desk, store: Store, stop: threading.Event | None = None) -> None:
         self.desk, self.store = desk, store
         self.stop = stop or threading.Event()
-        self.lock = threading.RLock()  # held for a mail, or for a whole batch (`batch`)
+        self.lock = threading.RLock()  # held for a mail, and while a batch's transaction is open
         self.summary = Summary()
         self.touched: set[int] = set()
         self.metrics: Any = None  # metrics.Metrics when the daemon serves /metrics

@@ -36,7 +36,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-BATCH_SECONDS = 2.0  # a batch open longer than this is committed after the message in hand
+BATCH_SECONDS = 2.0  # a transaction open longer than this is committed before the next message
 
 
 class Batch:
@@ -74,21 +74,20 @@ class Batch:
             self._commit()
 
     def _commit(self) -> None:
-        if self.started is not None:
-            try:
-                self.connection.commit()
-            finally:
-                self.started = None
-                self.lock.__exit__(None, None, None)
+        self._end(self.connection.commit)
 
     def rollback(self) -> None:
+        self._end(self.connection.rollback)
+        self.after = []
+
+    def _end(self, finish: Callable[[], None]) -> None:
+        """End the open transaction (if one is) with `finish`, and give the lock back."""
         if self.started is not None:
             try:
-                self.connection.rollback()
+                finish()
             finally:
                 self.started = None
                 self.lock.__exit__(None, None, None)
-        self.after = []
 
     def due(self) -> bool:
         return self.started is not None and time.monotonic() - self.started > BATCH_SECONDS
