@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -232,13 +232,20 @@ def _drivers(session: Session, sqlite: bool, words: tuple[str, ...], other: tupl
 def _fts(session: Session, table: str, match: str) -> Candidates:
     """SQLite FTS5 matches by rowid, newest first: FTS5 walks its lists backwards and stops
     after CANDIDATES (no score is computed: bm25 would read every match's list first)."""
+    def page(before: int | None) -> list[int]:
+        below = " AND rowid < :before" if before is not None else ""
+        return list(session.scalars(text(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH :match{below} ORDER BY rowid DESC LIMIT :n")
+            .bindparams(match=match, n=CANDIDATES, **({} if before is None else {"before": before}))))
+    return _pages(page)
+
+
+def _pages(page: Callable[[int | None], list[int]]) -> Candidates:
+    """The pages an index gives newest first, CANDIDATES ids each (`page(before)`: those below
+    `before`, None for the newest), until one comes back short."""
     before = None
     while True:
-        batch = list(session.scalars(text(
-            f"SELECT rowid FROM {table} WHERE {table} MATCH :match"
-            + (" AND rowid < :before" if before is not None else "")
-            + " ORDER BY rowid DESC LIMIT :n").bindparams(match=match, n=CANDIDATES,
-                                                         **({"before": before} if before else {}))))
+        batch = page(before)
         if batch:
             yield batch
         if len(batch) < CANDIDATES:
@@ -287,23 +294,19 @@ def _pg_text(session: Session, term: str) -> Candidates:
 def _bigram_hits(session: Session, term: str) -> Candidates:
     """One or two Chinese characters: the bigram table's index on (c1, c2, message) gives
     their messages newest first without reading the table (one character: as either half)."""
-    before = None
-    while True:
-        halves = [and_(SearchBigram.c1 == term[0], SearchBigram.c2 == term[1])] if len(term) == 2 \
-            else [SearchBigram.c1 == term, SearchBigram.c2 == term]
-        batch: list[int] = []
+    halves = [and_(SearchBigram.c1 == term[0], SearchBigram.c2 == term[1])] if len(term) == 2 \
+        else [SearchBigram.c1 == term, SearchBigram.c2 == term]
+
+    def page(before: int | None) -> list[int]:
+        found: list[int] = []
         for half in halves:
             stmt = select(SearchBigram.message_row_id).where(half)
             if before is not None:
                 stmt = stmt.where(SearchBigram.message_row_id < before)
-            batch += session.scalars(stmt.distinct().order_by(SearchBigram.message_row_id.desc())
+            found += session.scalars(stmt.distinct().order_by(SearchBigram.message_row_id.desc())
                                      .limit(CANDIDATES))
-        batch = sorted(set(batch), reverse=True)[:CANDIDATES]
-        if batch:
-            yield batch
-        if len(batch) < CANDIDATES:
-            return
-        before = batch[-1]
+        return sorted(set(found), reverse=True)[:CANDIDATES]
+    return _pages(page)
 
 
 def _passing(session: Session, ids: list[int], terms: tuple[str, ...], filters: Filters) -> list[int]:
