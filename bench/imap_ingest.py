@@ -7,6 +7,8 @@ of about 4 KB, 30% with a 100 KB PDF), then measures, each in its own process so
 (VmHWM from /proc, not ru_maxrss) belongs to that measurement alone:
 
   (a) baseline: batched imapclient fetch + mail-parser parse of every message, nothing else
+  (f) floor: (a), and each message filed as the least durable, searchable filer must (its file,
+      fsynced before the commit, a row, an FTS5 entry, a commit per batch): what (b) is held to
   (b) mailflow run --once: fetch + parse + classify + correlate + archive + index + replies
   (c) the same with extraction on: each PO's PDF read in the worker pool (pdfplumber)
   IDLE: `mailflow run` watching a folder; APPEND one message, time until it is filed (p50, max)
@@ -18,6 +20,7 @@ and (b)'s time per message by stage: read (waiting for the workers), decide, app
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -91,6 +94,59 @@ def child_baseline(port: int, folder: str) -> dict[str, float]:
     for i in range(0, len(uids), 50):
         for item in client.fetch(uids[i:i + 50], ["BODY.PEEK[]"]).values():
             mailparser.parse_from_bytes(item[b"BODY[]"])
+    seconds = time.perf_counter() - start
+    client.logout()
+    return {"messages": len(uids), "seconds": seconds, "rss_mb": peak_rss_mb()}
+
+
+def child_floor(port: int, folder: str, directory: str) -> dict[str, float]:
+    """The least a filer that keeps the brief's promises must add to (a): each message's raw
+    bytes in a file of its own (temp file, rename; the batch's files and folder fsynced before its
+    commit), a row, a full-text index entry (SQLite FTS5), one commit per fetched batch. No
+    classification, no correlation, no replies, no ORM."""
+    import sqlite3
+
+    import imapclient
+    import mailparser
+
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(root / "floor.db", isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE TABLE messages (id INTEGER PRIMARY KEY, sha256 TEXT UNIQUE, message_id TEXT, "
+               "subject TEXT, from_addr TEXT, date TEXT, path TEXT, size INTEGER, text TEXT)")
+    db.execute("CREATE VIRTUAL TABLE search USING fts5(body, tokenize='trigram')")
+    client = imapclient.IMAPClient("127.0.0.1", port=port, ssl=False)
+    client.login("desk", "desk-pass")
+    start = time.perf_counter()
+    client.select_folder(folder, readonly=True)
+    uids = client.search(["ALL"])
+    for i in range(0, len(uids), 50):
+        written: list[Path] = []
+        db.execute("BEGIN IMMEDIATE")
+        for item in client.fetch(uids[i:i + 50], ["BODY.PEEK[]"]).values():
+            data = item[b"BODY[]"]
+            mail = mailparser.parse_from_bytes(data)
+            digest = hashlib.sha256(data).hexdigest()
+            path = root / "mail" / f"{digest}.eml"
+            path.parent.mkdir(exist_ok=True)
+            temp = path.with_suffix(".tmp")
+            temp.write_bytes(data)
+            os.replace(temp, path)
+            written.append(path)
+            row = db.execute("INSERT INTO messages (sha256, message_id, subject, from_addr, date, path, size, "
+                             "text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             (digest, mail.message_id, mail.subject, str(mail.from_), str(mail.date), str(path),
+                              len(data), mail.body)).lastrowid
+            db.execute("INSERT INTO search (rowid, body) VALUES (?, ?)", (row, f"{mail.subject}\n{mail.body}"))
+        for path in written:
+            fd = os.open(path, os.O_RDONLY)
+            os.fsync(fd)
+            os.close(fd)
+        fd = os.open(root / "mail", os.O_RDONLY)
+        os.fsync(fd)
+        os.close(fd)
+        db.execute("COMMIT")
     seconds = time.perf_counter() - start
     client.logout()
     return {"messages": len(uids), "seconds": seconds, "rss_mb": peak_rss_mb()}
@@ -186,14 +242,27 @@ def main() -> None:
     parser.add_argument("--latency-samples", type=int, default=50)
     parser.add_argument("--big-mb", type=int, default=25)
     parser.add_argument("--scale", type=int, default=4, help="also run (b) on this many times N (1: not)")
+    parser.add_argument("--profile", metavar="FILE", help="only (a) and (b), (b) under cProfile, its "
+                        "stats written to FILE (read them with pstats)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "baseline":
         print(json.dumps(child_baseline(int(args.rest[0]), args.rest[1])))
         return
+    if args.child == "floor":
+        print(json.dumps(child_floor(int(args.rest[0]), args.rest[1], args.rest[2])))
+        return
     if args.child == "mailflow":
         print(json.dumps(child_mailflow(args.rest[0])))
+        return
+    if args.child == "profile":
+        import cProfile
+
+        profile = cProfile.Profile()
+        result = profile.runcall(child_mailflow, args.rest[0])
+        profile.dump_stats(args.rest[1])
+        print(json.dumps(result))
         return
 
     sys.path.insert(0, str(ROOT))
@@ -214,6 +283,14 @@ def main() -> None:
                 data = make_message(i, pdfs[i % 8] if i % 10 < 3 else None)
                 client.append("Bench", data)
                 total += len(data)
+            if args.profile:
+                client.logout()
+                a = in_child("baseline", str(dovecot.port), "Bench")
+                b = in_child("profile", str(write_config(base / "b", dovecot.port, "Bench", extract=False)),
+                             str(Path(args.profile).resolve()))
+                print(f"(a) {a['messages'] / a['seconds']:.0f} msg/s, (b) under cProfile "
+                      f"{b['messages'] / b['seconds']:.0f} msg/s; stats in {args.profile}")
+                return
             if args.scale > 1:  # the same mix, `scale` times as many: does peak memory grow with N?
                 client.create_folder("BenchN")
                 for i in range(args.messages * args.scale):
@@ -224,6 +301,7 @@ def main() -> None:
             client.logout()
 
             a = in_child("baseline", str(dovecot.port), "Bench")
+            floor = in_child("floor", str(dovecot.port), "Bench", str(base / "floor"))
             b = in_child("mailflow", str(write_config(base / "b", dovecot.port, "Bench", extract=False)))
             c = in_child("mailflow", str(write_config(base / "c", dovecot.port, "Bench")))
             scaled = in_child("mailflow", str(write_config(base / "n", dovecot.port, "BenchN", extract=False))) \
@@ -237,11 +315,14 @@ def main() -> None:
 
     n = args.messages
     rate_a, rate_b = a["messages"] / a["seconds"], b["messages"] / b["seconds"]
+    rate_floor = floor["messages"] / floor["seconds"]
     print(f"folder: {n} messages, {total / 1e6:.1f} MB (70% text ~4 KB, 30% with a 100 KB PDF), "
           "Dovecot on 127.0.0.1, SQLite")
     print(f"(a) baseline fetch + mail-parser:      {rate_a:8.0f} msg/s   peak RSS {a['rss_mb']:6.0f} MB")
+    print(f"(f) floor: (a) + file, row, FTS5, commit: {rate_floor:6.0f} msg/s   f/a = {rate_floor / rate_a:.2f}"
+          "   (the least any durable, searchable filer adds; see child_floor)")
     print(f"(b) mailflow run --once, extract off:  {rate_b:8.0f} msg/s   peak RSS {b['rss_mb']:6.0f} MB"
-          f"   b/a = {rate_b / rate_a:.2f}")
+          f"   b/a = {rate_b / rate_a:.2f}   b/f = {rate_b / rate_floor:.2f}")
     rate_c = c["messages"] / c["seconds"]
     print(f"(c) mailflow run --once, extract on:   {rate_c:8.0f} msg/s   peak RSS {c['rss_mb']:6.0f} MB"
           f"   c/a = {rate_c / rate_a:.2f}   (daemon process; PDF workers have their own memory)")

@@ -60,17 +60,26 @@ class Found:
     where: str  # "subject", "body", "attachment name.pdf", "extracted"
 
 
-def find_numbers(message: Message, order_data: OrderData,
-                 patterns: Sequence[linear.Pattern]) -> list[Found]:
+def find_numbers(message: Message, order_data: OrderData, patterns: Sequence[linear.Pattern], *,
+                 in_text: Sequence[Found] | None = None) -> list[Found]:
     """Order numbers in the order a person would trust them: extracted data, subject, own text,
-    attachment texts, then quoted text."""
+    attachment texts, then quoted text. `in_text`: `numbers_in_text` of the message with these
+    patterns, when a worker has found them already."""
+    found = [Found(n, "extracted") for n in order_data.numbers]
+    found += in_text if in_text is not None else numbers_in_text(message, patterns)
+    return _unique(found)
+
+
+def numbers_in_text(message: Message, patterns: Sequence[linear.Pattern]) -> tuple[Found, ...]:
+    """What the patterns find in the mail's own words (subject, text, attachments), in that
+    order: the part of `find_numbers` that needs nothing but the mail (a worker does it)."""
     own, quoted = _split_quoted(message.text[:MAX_BODY_CHARS])
     attachments = message.attachments[:MAX_ATTACHMENTS]
     places: list[tuple[str, str]] = [("subject", message.subject[:MAX_BODY_CHARS]), ("body", own)]
     places += [(f"attachment {a.filename}", a.text[:MAX_BODY_CHARS]) for a in attachments if a.text]
     places += [("attachment names", " ".join(a.filename[:200] for a in attachments))]
     places += [("quoted text", quoted)]
-    found: list[Found] = [Found(n, "extracted") for n in order_data.numbers]
+    found: list[Found] = []
     for where, text in places:
         hits: list[tuple[int, str]] = []
         for pattern in patterns:
@@ -80,7 +89,7 @@ def find_numbers(message: Message, order_data: OrderData,
                 if number:
                     hits.append((match.start(group), number))
         found.extend(Found(number, where) for _, number in sorted(hits))
-    return _unique(found)
+    return tuple(found)
 
 
 MAX_NUMBER = 40  # longer "numbers" are noise (a hash, a tracking URL), never an order number
@@ -134,14 +143,14 @@ def untrusted_token(message: Message, lookup: OrderLookup, token: linear.Pattern
 
 def correlate(message: Message, decision: Decision, order_data: OrderData, buyer: str,
               lookup: OrderLookup, patterns: Sequence[linear.Pattern],
-              token: linear.Pattern) -> OrderRef | None:
+              token: linear.Pattern, in_text: Sequence[Found] | None = None) -> OrderRef | None:
     """The order this message belongs to, an order to create, or None (unfiled). A subject
     token is taken as it is: `untrusted_token` says first whether it may be."""
     known, written = token_order(message, lookup, token, buyer)
     if known:
         return OrderRef(known.number, known.buyer, known.id, f"subject token {written}", by="token")
 
-    numbers = find_numbers(message, order_data, patterns)
+    numbers = find_numbers(message, order_data, patterns, in_text=in_text)
     # An order document (a rule extracts order data from it) belongs to its sender's own order;
     # other mail (a bank's, a forwarder's) may join another party's order by its number.
     own_only = bool(decision.wants("extract"))
@@ -229,6 +238,7 @@ def _choose(candidates: Sequence[KnownOrder], buyer: str, own_only: bool) -> Kno
 
 
 def aliases_in(message: Message, order_data: OrderData, patterns: Sequence[linear.Pattern],
-               ) -> list[str]:
+               in_text: Sequence[Found] | None = None) -> list[str]:
     """Numbers this message gives for its order (PO, P/I, contract), quoted text excluded."""
-    return [f.number for f in find_numbers(message, order_data, patterns) if f.where != "quoted text"]
+    return [f.number for f in find_numbers(message, order_data, patterns, in_text=in_text)
+            if f.where != "quoted text"]

@@ -12,17 +12,20 @@ import datetime as dt
 import functools
 import logging
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from mailflow import authresults, documents
 from mailflow.config import Buyer, Config
 from mailflow.correlate import (
+    Found,
     KnownOrder,
     OrderLookup,
     alias_key,
     aliases_in,
     correlate,
     find_numbers,
+    numbers_in_text,
     untrusted_token,
 )
 from mailflow.extract import record as order_record
@@ -79,13 +82,16 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
     message, decision = prepared.message, prepared.decision
     outgoing = message.sender is not None and ours(message.sender.addr, config)
     buyer_name, buyer = buyer_of(message, config)
-    usual = buyer.currency if buyer and buyer.currency else _usual_currency(lookup, buyer_name)
+    usual = ""  # what the buyer usually pays in: compared only with a currency the documents give
+    if prepared.order_data.currency:
+        usual = buyer.currency if buyer and buyer.currency else _usual_currency(lookup, buyer_name)
     order_data = desk.extractor.check(prepared.order_data, message, usual_currency=usual)
     for error in order_data.errors:
         log.warning("extraction: %s (message <%s>)", error, message.message_id)
     refused = "" if outgoing else untrusted_token(message, lookup, desk.token, buyer_name,
                                                   functools.partial(_is_party, config, lookup))
     texts = {d.name: d.text for d in prepared.documents if d.text}
+    in_text = prepared.numbers if prepared.numbers is not None else numbers_in_text(message, desk.patterns)
 
     def party_for(order: OrderRef | None, category: str) -> str:
         """Who sent the mail in the order's terms: the buyer is the order's buyer (a bank's or
@@ -97,21 +103,22 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
     def place(decision: Decision) -> OrderRef | None:
         if refused:
             return None
-        return correlate(message, decision, order_data, buyer_name, lookup, desk.patterns, desk.token)
+        return correlate(message, decision, order_data, buyer_name, lookup, desk.patterns, desk.token,
+                         in_text)
 
     order = place(decision)
     party = party_for(order, decision.category)
     docs = documents.detect(message, decision.category, party, texts)  # type: ignore[arg-type]
     case = _case_of(message, lookup)
     if desk.rules.reads_order:  # rules that test the order see it, and where it stands, now
-        opens = _opens_order(message, order_data, order, lookup, desk)
+        opens = _opens_order(message, order_data, order, lookup, desk, in_text)
         facts = order_facts(order_data, order, _stored_order(lookup, order), docs, case, opens)
         said = Known(prepared.prediction)  # the classifier's word from the intake, or a person's
         overrule = config.classifier.overrule
         again = desk.rules.classify(message, facts, said, overrule, prepared.only, prepared.memo)
         if _placing(again) != _placing(decision):
             order = place(again)
-            opens = _opens_order(message, order_data, order, lookup, desk)
+            opens = _opens_order(message, order_data, order, lookup, desk, in_text)
             facts = order_facts(order_data, order, _stored_order(lookup, order), docs, case, opens)
             again = desk.rules.classify(message, facts, said, overrule, prepared.only, prepared.memo)
         decision = again
@@ -128,7 +135,7 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
     # only an order found by its number (or new) learns the other numbers a message gives:
     # a reply in a thread may mention another order's number in passing
     learns = order is not None and order.by in ("number", "new") and files_to_order
-    aliases = aliases_in(message, order_data, desk.patterns) if learns else []
+    aliases = aliases_in(message, order_data, desk.patterns, in_text) if learns else []
     stored = _stored_order(lookup, order) or {}
     record = current_record(stored, order_data, party, docs, order)
     auth = authresults.ours(message.header_values("Authentication-Results"), config.identity.authserv_ids)
@@ -164,12 +171,13 @@ def current_record(stored: dict[str, Any], data: OrderData, party: str,
 
 
 def _opens_order(message: Message, data: OrderData, order: OrderRef | None, lookup: OrderLookup,
-                 desk: Desk) -> bool:
+                 desk: Desk, in_text: Sequence[Found]) -> bool:
     """Whether filing this mail to an order would open one: it gives an order number (extracted,
     or in its own text) that no order has yet."""
     if order is not None:
         return order.existing_id is None
-    numbers = [f for f in find_numbers(message, data, desk.patterns) if f.where != "quoted text"]
+    numbers = [f for f in find_numbers(message, data, desk.patterns, in_text=in_text)
+               if f.where != "quoted text"]
     if not numbers:
         return False
     known = lookup.orders_with_aliases([alias_key(f.number) for f in numbers])

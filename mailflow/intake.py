@@ -21,8 +21,10 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from mailflow import learn
+from mailflow import learn, linear
+from mailflow.correlate import Found, numbers_in_text
 from mailflow.errors import MailflowError, QuarantinedMail
 from mailflow.extract import Extractor, Settings
 from mailflow.extract.pdf import Document
@@ -51,6 +53,7 @@ class DeskSpec:
     rules_version: str  # the rule files' names, sizes and times: a change loads them again
     model_file: str = ""  # the learned classifier in use ("": none); a new file is loaded again
     overrule: float = 0.85  # a weak rule gives way to the classifier at this probability
+    patterns: tuple[str, ...] = ()  # correlation.patterns: the order numbers in the text are found here
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class Prepared:
     only: str | None = None  # a person set the category (`mailflow reclassify`)
     extract_seconds: float = 0.0  # reading its documents (0: none was read)
     memo: Memo | None = None  # what the rules' content conditions said: not read again after correlation
+    numbers: tuple[Found, ...] | None = None  # correlate.numbers_in_text with the desk's patterns
 
 
 def rules_version(directory: Path) -> str:
@@ -76,12 +80,13 @@ def rules_version(directory: Path) -> str:
     return "|".join(parts)
 
 
-_LOADED: dict[tuple[str, str, str], tuple[RuleSet, Extractor, Model | None]] = {}
+_LOADED: dict[tuple[Any, ...], tuple[RuleSet, Extractor, Model | None, tuple[linear.Pattern, ...]]] = {}
 
 
-def _desk(spec: DeskSpec) -> tuple[RuleSet, Extractor, Model | None]:
-    """The rules, a document reader and the classifier of this worker, loaded once per version."""
-    key = (spec.rules_dir, spec.rules_version, spec.model_file)
+def _desk(spec: DeskSpec) -> tuple[RuleSet, Extractor, Model | None, tuple[linear.Pattern, ...]]:
+    """The rules, a document reader, the classifier and the number patterns of this worker,
+    loaded once per version."""
+    key = (spec.rules_dir, spec.rules_version, spec.model_file, spec.patterns)
     if key not in _LOADED:
         _LOADED.clear()
         runner = ForkRunner(memory_mb=spec.extract.memory_mb)
@@ -91,14 +96,15 @@ def _desk(spec: DeskSpec) -> tuple[RuleSet, Extractor, Model | None]:
             model = learn.load(Path(spec.model_file))
             if model is None:  # the daemon loaded it at start: the file changed under us
                 raise MailflowError(f"the classifier {spec.model_file} no longer loads")
-        _LOADED[key] = (rules, Extractor(spec.extract, runner=runner), model)
+        patterns = tuple(linear.compile(p) for p in spec.patterns)
+        _LOADED[key] = (rules, Extractor(spec.extract, runner=runner), model, patterns)
     return _LOADED[key]
 
 
 def prepare(data: bytes, spec: DeskSpec, only: str | None = None, by: str = "") -> Prepared:
     """In a worker: the content stages of one mail; raises QuarantinedMail with the reason.
     `only`: the category a person set (`by`), decided with that category's rules."""
-    rules, extractor, model = _desk(spec)
+    rules, extractor, model, patterns = _desk(spec)
     message = extractor.attachment_texts(parse(data), pdf_text=rules.reads_attachment_text)
     if only is not None:
         predictor: Predictor | None = Known(Prediction(only, 1.0, (f"set by {by or 'a person'}",)))
@@ -116,7 +122,8 @@ def prepare(data: bytes, spec: DeskSpec, only: str | None = None, by: str = "") 
     order_data, documents = extractor.read(message, reading)
     spent = time.perf_counter() - started if documents else 0.0
     prediction = predictor.prediction if isinstance(predictor, Known) else None
-    return Prepared(message, decision, order_data, tuple(documents), prediction, only, spent, memo)
+    return Prepared(message, decision, order_data, tuple(documents), prediction, only, spent, memo,
+                    numbers_in_text(message, patterns))
 
 
 class Intake:

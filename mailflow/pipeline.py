@@ -150,7 +150,8 @@ def load_desk(config: Config) -> Desk:
             raise ConfigError(exc.message, config.file, None, "reply.hold_if") from None
     products = load_products(config.resolve(config.packing.products)) if config.packing.products else None
     spec = DeskSpec(str(config.rules_dir), settings, rules_version(config.rules_dir),
-                    model_file=str(classifier_file(config, rules) or ""), overrule=config.classifier.overrule)
+                    model_file=str(classifier_file(config, rules) or ""), overrule=config.classifier.overrule,
+                    patterns=tuple(config.correlation.patterns))
     budget = Budget(cpu_seconds=config.intake.cpu_seconds, memory_mb=config.intake.memory_mb,
                     workers=config.intake.workers)
     return Desk(config=config, rules=rules, templates=templates,
@@ -258,7 +259,9 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
     """
     sha256 = hashlib.sha256(raw.data).hexdigest()
     position = None if dry_run else position_of(raw)
-    if store.has_message(sha256):  # a restart or a second source: no need to read it again
+    # a restart or a second source: no need to read it again (`read_ahead` has just asked,
+    # and `Store.apply` asks once more inside the transaction that would file it)
+    if ahead is None and store.has_message(sha256):
         if position:
             store.ledger.advance(position)
         log.info("already filed origin=%s sha256=%s", raw.origin.describe(), sha256[:12])

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -29,27 +30,35 @@ class Archive:
             raise ValueError(f"refusing to write outside the archive: {rel}")
         return full
 
-    def write(self, rel: PurePosixPath, data: bytes) -> None:
-        """Temp file in the same folder, fsync, rename, fsync the folder: all or nothing."""
+    def write(self, rel: PurePosixPath, data: bytes, *, sync: bool = True) -> Path:
+        """Temp file in the same folder, fsync, rename, fsync the folder: all or nothing.
+
+        With `sync=False` the file is renamed into place unsynced, and the caller must pass the
+        path returned to `sync_files` before it commits anything that points at the file (a
+        batch syncs the files of all its mails at once, each folder once). Until then the file
+        is only as good as any write a crash interrupts; nothing refers to it yet, and filing
+        the mail again writes it again."""
         full = self._full(rel)
-        full.parent.mkdir(parents=True, exist_ok=True)
         if full.exists() and full.stat().st_size == len(data) and full.read_bytes() == data:
-            return
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=full.parent)
+            return full
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=full.parent)
+        except FileNotFoundError:  # the folder's first file
+            full.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=full.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
-                os.fsync(handle.fileno())
+                if sync:
+                    os.fsync(handle.fileno())
             os.replace(tmp, full)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        dir_fd = os.open(full.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        if sync:
+            _fsync_folder(full.parent)
+        return full
 
     def write_json(self, rel: PurePosixPath, value: Any) -> None:
         self.write(rel, json.dumps(value, ensure_ascii=False, indent=2, default=str).encode() + b"\n")
@@ -57,15 +66,34 @@ class Archive:
     def read(self, rel: str | PurePosixPath) -> bytes:
         return self._full(PurePosixPath(rel)).read_bytes()
 
-    def copy(self, src: str | PurePosixPath, dst: PurePosixPath) -> None:
-        """The file at a second place, written like any other (temp file, fsync, rename)."""
-        self.write(dst, self.read(src))
-
     def remove(self, rel: str | PurePosixPath) -> None:
         self._full(PurePosixPath(rel)).unlink(missing_ok=True)
 
     def exists(self, rel: str | PurePosixPath) -> bool:
         return self._full(PurePosixPath(rel)).exists()
+
+
+def sync_files(files: Iterable[Path]) -> None:
+    """Each file's bytes to the disk, then each of their folders once (the renames that put
+    them there): what `Archive.write(..., sync=False)` left to be done."""
+    folders: dict[Path, None] = {}
+    for path in files:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        folders[path.parent] = None
+    for folder in folders:
+        _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def folder_name(number: str) -> str:

@@ -13,6 +13,8 @@ SAVEPOINT in it:
 - nothing of the batch is committed before its end, so a crash at any point leaves the batch
   unfiled, its position unmoved: the restart files it again, once (files are written, and
   fsynced, before the commit; written again byte for byte, they change nothing);
+- the batch's files are fsynced together just before it commits (`files`), each folder once,
+  not each file and its folder as it is written;
 - work that must follow the commit (removing files that moved) waits for it (`after_commit`).
 
 On SQLite the batch's transaction begins with BEGIN IMMEDIATE: it takes the write lock at
@@ -31,10 +33,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+
+from mailflow.store.archive import sync_files
 
 BATCH_SECONDS = 2.0  # a transaction open longer than this is committed before the next message
 
@@ -48,6 +53,7 @@ class Batch:
         self.sqlite = engine.dialect.name == "sqlite"
         self.connection: Connection = engine.connect()
         self.after: list[Callable[[], None]] = []
+        self.files: list[Path] = []  # written unsynced for the open transaction: synced before its commit
         self.started: float | None = None  # time.monotonic() of the open transaction's start
         self.lock = lock or nullcontext()  # held while the transaction is open (the intake's)
 
@@ -74,11 +80,14 @@ class Batch:
             self._commit()
 
     def _commit(self) -> None:
+        if self.files:  # nothing is committed that points at a file not yet on the disk
+            sync_files(self.files)
+            self.files = []
         self._end(self.connection.commit)
 
     def rollback(self) -> None:
         self._end(self.connection.rollback)
-        self.after = []
+        self.after, self.files = [], []
 
     def _end(self, finish: Callable[[], None]) -> None:
         """End the open transaction (if one is) with `finish`, and give the lock back."""

@@ -22,8 +22,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, event, select, text, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -72,15 +74,34 @@ def db_now(session: Session) -> dt.datetime:
     return utcnow()
 
 
+_FENCED = "mailflow.fenced"  # in Connection.info: the fences checked in its open transaction
+
+
 def check_fence(session: Session, source: str, fence: Fence) -> None:
     """Inside a transaction that writes the folder's position: raise LeaseLost unless `fence`
-    still owns it. The row is locked until the commit, so no takeover slips in between."""
+    still owns it. The row is locked until the commit, so no takeover slips in between; a
+    transaction (a batch of mails) that checked it once needs no second look, until it ends
+    or a savepoint rolls back (the lock may go with it): see `forget_fences`."""
+    checked: set[tuple[str, Fence]] = session.connection().info.setdefault(_FENCED, set())
+    if (source, fence) in checked:
+        return
     row = session.execute(select(FolderLease.owner, FolderLease.generation)
                           .where(FolderLease.source == source).with_for_update()).first()
     if row is None or (row.owner, row.generation) != (fence.owner, fence.generation):
         holder = f"{row.owner} (generation {row.generation})" if row else "nobody"
         raise LeaseLost(f"{source} is now owned by {holder}, not {fence.owner} "
                         f"(generation {fence.generation})")
+    checked.add((source, fence))
+
+
+def forget_fences(engine: Engine) -> None:
+    """The fences a connection checked are forgotten when its transaction ends and when any
+    savepoint of it rolls back (PostgreSQL may release a row lock taken inside it)."""
+    def forget(conn: Connection, *_: Any) -> None:
+        conn.info.pop(_FENCED, None)
+
+    for name in ("commit", "rollback", "rollback_savepoint"):
+        event.listen(engine, name, forget)
 
 
 @dataclass(frozen=True)

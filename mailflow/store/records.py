@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from mailflow import documents
 from mailflow.extract import record as order_record
@@ -19,6 +19,7 @@ from mailflow.model import Outcome
 from mailflow.reply.outbox import HELD, QUEUED, SENT, SUPERSEDED
 from mailflow.store import archive as paths
 from mailflow.store.archive import Archive
+from mailflow.store.batch import Sessions
 from mailflow.store.db import (
     CaseRow,
     DocumentRow,
@@ -64,8 +65,17 @@ def order_by_number(session: Session, number: str) -> OrderRow | None:
 
 
 class RecordStore:
-    sessions: sessionmaker[Session]
+    sessions: Sessions
     archive: Archive
+
+    def _write(self, rel: PurePosixPath, data: bytes) -> None:
+        """A file of the mail being filed: in a batch, fsynced with the batch's other files just
+        before it commits; alone, now."""
+        batch = self.sessions.current
+        if batch is None:
+            self.archive.write(rel, data)
+        else:
+            batch.files.append(self.archive.write(rel, data, sync=False))
 
     # --- while applying a message (inside its transaction) --------------------------------
 
@@ -200,11 +210,11 @@ class RecordStore:
         new_mail = paths.mail_path(folder, row.date, row.direction, row.sha256)  # type: ignore[arg-type]
         leftovers: list[str] = []
         if row.path != str(new_mail):
-            self.archive.copy(row.path, new_mail)
+            self._write(new_mail, self.archive.read(row.path))
             leftovers.append(row.path)
             for att in row.attachments:
                 target = folder / "files" / PurePosixPath(att.path).name
-                self.archive.copy(att.path, target)
+                self._write(target, self.archive.read(att.path))
                 leftovers.append(att.path)
                 att.path = str(target)
         row.path, row.order_id = str(new_mail), order.id

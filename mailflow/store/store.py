@@ -47,7 +47,7 @@ from mailflow.store.db import (
     utcnow,
 )
 from mailflow.store.follow import FollowStore
-from mailflow.store.leases import Leases, exclusive, new_owner
+from mailflow.store.leases import Leases, exclusive, forget_fences, new_owner
 from mailflow.store.outbox import OutboxStore
 from mailflow.store.records import RecordStore, order_by_number
 from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
@@ -90,6 +90,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
         except OperationalError as exc:
             raise StoreError(f"cannot open the database {url.render_as_string(hide_password=True)}: "
                              f"{exc.orig}") from None
+        forget_fences(self.engine)  # a fence is checked once per transaction, not per mail
         self.sessions = Sessions(self.engine)  # one transaction each, or a savepoint in a batch
         self.archive = Archive(archive_root)
         self.ledger = SyncLedger(self.sessions)
@@ -213,8 +214,9 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
         with self.sessions() as session, session.begin():
             if position is not None:
                 advance_in(session, position, self.ledger.fences.get(position.source))
-            existing = session.scalar(select(MessageRow).where(MessageRow.sha256 == message.sha256))
-            if existing is not None:
+            existing_id = session.scalar(select(MessageRow.id).where(MessageRow.sha256 == message.sha256))
+            if existing_id is not None:
+                existing = session.get_one(MessageRow, existing_id)
                 order = existing.order
                 return Applied("duplicate", existing.id, existing.path,
                                order.number if order else None, order.folder if order else None, False)
@@ -222,7 +224,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
             folder = (paths.order_folder(order_row.folder) if order_row
                       else paths.unfiled_folder(message.date))
             mail_rel = paths.mail_path(folder, message.date, outcome.direction, message.sha256)
-            self.archive.write(mail_rel, outcome.raw.data)
+            self._write(mail_rel, outcome.raw.data)
             row = MessageRow(
                 sha256=message.sha256, message_id=message.message_id, direction=outcome.direction,
                 subject=message.subject,
@@ -244,7 +246,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
             case = self._open_case(session, outcome, row, order_row)
             for att in message.attachments:
                 att_rel = paths.attachment_path(folder, att)
-                self.archive.write(att_rel, att.payload)
+                self._write(att_rel, att.payload)
                 session.add(AttachmentRow(message_row_id=row.id, filename=att.filename,
                                           content_type=att.content_type, size=att.size,
                                           sha256=att.sha256, path=str(att_rel)))

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.store.db import PendingAction, SourceHealth, SourcePosition, utcnow
@@ -41,14 +41,14 @@ def advance_in(session: Session, position: Position, fence: Fence | None = None)
     transaction; with a `fence`, only while this daemon still owns the folder (LeaseLost)."""
     if fence is not None:
         check_fence(session, position.source, fence)
-    row = session.scalar(select(SourcePosition).where(
-        SourcePosition.source == position.source, SourcePosition.uidvalidity == position.uidvalidity))
-    if row is None:
+    same = (SourcePosition.source == position.source, SourcePosition.uidvalidity == position.uidvalidity)
+    moved: CursorResult[Any] = session.execute(update(SourcePosition).where(*same, SourcePosition.last_uid < position.uid)
+                            .values(last_uid=position.uid, updated_at=utcnow())
+                            .execution_options(synchronize_session=False))  # type: ignore[assignment]
+    if moved.rowcount == 0 and session.scalar(select(SourcePosition.id).where(*same)) is None:
         session.add(SourcePosition(source=position.source, uidvalidity=position.uidvalidity,
                                    last_uid=position.uid))
         session.flush()
-    elif position.uid > row.last_uid:
-        row.last_uid, row.updated_at = position.uid, utcnow()
 
 
 def add_actions_in(session: Session, position: Position, message_row_id: int | None,

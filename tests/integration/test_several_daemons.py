@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from mailflow.config import load_config
 from mailflow.model import Origin, RawMail
@@ -19,7 +19,7 @@ from mailflow.pipeline import handle, load_desk
 from mailflow.store import Store
 from mailflow.store.db import MessageRow, OrderRow, OutboxRow, QuarantineRow
 from mailflow.store.leases import Fence, LeaseLost, Leases
-from mailflow.store.sync import Position
+from mailflow.store.sync import Position, advance_in
 from tests.conftest import write_desk
 from tests.mails import mail, wait_for
 
@@ -124,6 +124,37 @@ def test_a_folder_has_one_owner_and_a_former_owners_write_is_refused(tmp_path: P
     finally:
         first.close()
         second.close()
+
+
+def test_a_transaction_checks_its_folders_fence_once_and_again_after_a_savepoint_rolls_back(
+        tmp_path: Path, database_url: str) -> None:
+    """The lease row stays locked until the commit once checked; a rolled-back savepoint may
+    take the lock with it (PostgreSQL), so the next write checks again."""
+    config = load_config(write_desk(tmp_path / "desk", database_url))
+    store = Store(database_url, config.archive_root)
+    try:
+        source = "imap://desk@127.0.0.1:143/INBOX"
+        fence = Leases(store.sessions, "a-host:1:aa", 30).acquire(source)
+        assert fence is not None
+        store.ledger.fences[source] = fence
+        checks: list[str] = []
+        event.listen(store.engine, "before_cursor_execute",
+                     lambda _c, _cur, statement, *_: checks.append(statement) if "folder_leases" in statement else None)
+        with store.batch():
+            for uid in (1, 2, 3):  # three mails of a batch
+                store.ledger.advance(Position(source, 7, uid))
+            assert len(checks) == 1
+            with pytest.raises(RuntimeError), store.sessions() as session, session.begin():
+                advance_in(session, Position(source, 7, 4), fence)  # still checked: no new look
+                raise RuntimeError("this mail fails: its savepoint rolls back")
+            assert len(checks) == 1
+            store.ledger.advance(Position(source, 7, 5))
+            store.ledger.advance(Position(source, 7, 6))
+            assert len(checks) == 2  # looked again once, after the rollback
+        store.ledger.advance(Position(source, 7, 7))  # a new transaction looks again
+        assert len(checks) == 3 and store.ledger.position(source, 7) == 7
+    finally:
+        store.close()
 
 
 def _queue(store: Store, n: int) -> list[int]:

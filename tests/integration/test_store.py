@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from mailflow.config import load_config
+from mailflow.correlate import Found, numbers_in_text
 from mailflow.model import Origin, RawMail
 from mailflow.pipeline import Desk, handle, load_desk
 from mailflow.store import Store
@@ -374,6 +376,44 @@ def test_a_file_that_moved_is_removed_after_the_commit_only_when_no_row_uses_it(
         store._remove_after_commit([filed.applied.path, spare])  # the first is the mail's own file now
         assert (store.archive.root / spare).exists()  # not before the commit
     assert (store.archive.root / filed.applied.path).exists() and not (store.archive.root / spare).exists()
+
+
+def test_the_worker_finds_the_order_numbers_in_the_text_as_the_daemon_would(
+        desk_and_store: tuple[Desk, Store]) -> None:
+    desk, _ = desk_and_store
+    prepared = desk.intake.result(desk.intake.submit(PO), lambda: False)
+    assert prepared.numbers == (Found("4500871", "body"),)
+    assert prepared.numbers == numbers_in_text(prepared.message, desk.patterns)  # the desk's patterns, in a worker
+
+
+def test_a_batch_syncs_its_files_together_before_it_commits_each_folder_once(
+        desk_and_store: tuple[Desk, Store], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing is committed that points at a file not yet on the disk; the batch fsyncs its
+    mails' files when it commits, not one by one as they are written."""
+    desk, store = desk_and_store
+    synced: list[Path] = []
+    fsync = os.fsync
+
+    def watched(fd: int) -> None:  # the real fsync, and which file or folder it was for
+        synced.append(Path(os.readlink(f"/proc/self/fd/{fd}")))
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", watched)
+    synced_at_commit: list[int] = []
+    event.listen(store.engine, "commit", lambda _conn: synced_at_commit.append(len(synced)))
+    with store.batch():
+        handle(raw(PO), desk, store)
+        handle(raw(REPLY), desk, store)
+        assert synced == []  # written, not yet synced
+    root = store.archive.root
+    files = [root / row.path for row in store.messages()]
+    with store.sessions() as session:
+        files += [root / path for path in session.scalars(select(AttachmentRow.path))]
+    assert len(files) == 4 and all(f.exists() for f in files)
+    before_commit = synced[:synced_at_commit[0]]
+    assert set(files) <= set(before_commit)
+    folders = [p for p in before_commit if p.is_dir()]
+    assert sorted(folders) == sorted({f.parent for f in files})  # each folder once
 
 
 def test_the_intake_lock_is_held_while_a_batch_transaction_is_open_and_only_then(
