@@ -137,8 +137,7 @@ class Intake:
     def write_orders(self) -> None:
         with self.lock:
             touched, self.touched = sorted(self.touched), set()
-            for order_id in touched:
-                self.store.write_order_json(order_id)
+            self.store.write_order_json(*touched)
 
 
 def sent_copier(config: Config) -> Callable[[Any], bool] | None:

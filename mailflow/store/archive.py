@@ -60,8 +60,9 @@ class Archive:
             _fsync_folder(full.parent)
         return full
 
-    def write_json(self, rel: PurePosixPath, value: Any) -> None:
-        self.write(rel, json.dumps(value, ensure_ascii=False, indent=2, default=str).encode() + b"\n")
+    def write_json(self, rel: PurePosixPath, value: Any, *, sync: bool = True) -> Path:
+        return self.write(rel, json.dumps(value, ensure_ascii=False, indent=2, default=str).encode() + b"\n",
+                          sync=sync)
 
     def read(self, rel: str | PurePosixPath) -> bytes:
         return self._full(PurePosixPath(rel)).read_bytes()

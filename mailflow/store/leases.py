@@ -95,13 +95,18 @@ def check_fence(session: Session, source: str, fence: Fence) -> None:
 
 
 def forget_fences(engine: Engine) -> None:
-    """The fences a connection checked are forgotten when its transaction ends and when any
-    savepoint of it rolls back (PostgreSQL may release a row lock taken inside it)."""
+    """The fences a connection checked are forgotten when its transaction ends, when any
+    savepoint of it rolls back (PostgreSQL may release a row lock taken inside it), and when
+    it goes back to the pool (whatever ended its transaction there)."""
     def forget(conn: Connection, *_: Any) -> None:
         conn.info.pop(_FENCED, None)
 
+    def forget_pooled(_dbapi_connection: Any, record: Any) -> None:
+        record.info.pop(_FENCED, None)
+
     for name in ("commit", "rollback", "rollback_savepoint"):
         event.listen(engine, name, forget)
+    event.listen(engine, "checkin", forget_pooled)
 
 
 @dataclass(frozen=True)

@@ -270,8 +270,8 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
                     revision_key=outcome.revision_key, action=dict(reply.action),
                     order_version=order_row.version if order_row else 0)
                 session.add(reply_row)
-                session.flush()
                 if reply.supersedes and order_row is not None:
+                    session.flush()  # its id, for the replies it supersedes
                     self._supersede(session, order_row.id, reply.template, reply_row.id)
             session.add(EventRow(kind="filed", message_row_id=row.id,
                                  order_id=order_row.id if order_row else None,
@@ -346,16 +346,23 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
                 session.add(OrderAlias(order_id=order.id, key=key, number=number, buyer=order.buyer))
                 session.flush()
 
-    def write_order_json(self, order_id: int) -> None:
+    def write_order_json(self, *order_ids: int) -> None:
         """order.json beside the mail: what a person opening the folder wants to see first.
 
         A summary derived from the index, rewritten after each batch that touched the order
         (not per message: a busy order would make every message pay for all earlier ones).
-        The order's follow-up (milestones, payments, status) is brought up to date first."""
-        if self.follower is not None:
-            self.follow_order(order_id)
-        summary = self.order_summary(order_id)
-        self.archive.write_json(paths.order_folder(summary["folder"]) / "order.json", summary)
+        The order's follow-up (milestones, payments, status) is brought up to date first.
+        The files of several orders are fsynced together, each folder once."""
+        written: list[Path] = []
+        try:
+            for order_id in order_ids:
+                if self.follower is not None:
+                    self.follow_order(order_id)
+                summary = self.order_summary(order_id)
+                written.append(self.archive.write_json(paths.order_folder(summary["folder"]) / "order.json",
+                                                       summary, sync=False))
+        finally:
+            paths.sync_files(written)
 
     def order_summary(self, order_id: int) -> dict[str, Any]:
         """The order as order.json, `order show --json` and the export give it: its data (the

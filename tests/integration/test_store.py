@@ -416,6 +416,34 @@ def test_a_batch_syncs_its_files_together_before_it_commits_each_folder_once(
     assert sorted(folders) == sorted({f.parent for f in files})  # each folder once
 
 
+def test_the_order_json_of_several_orders_is_written_first_and_synced_together(
+        desk_and_store: tuple[Desk, Store], monkeypatch: pytest.MonkeyPatch) -> None:
+    desk, store = desk_and_store
+    second_po = mail("New order", "Please find attached our PO 4500872.", message_id="po2@northwind.example",
+                     attachments=[("PO_4500872.pdf", b"%PDF-1.4 po", "application/pdf")])
+    orders = [handle(raw(data), desk, store).applied for data in (PO, second_po)]
+    assert all(a is not None and a.order_id for a in orders)
+    events: list[str] = []
+    fsync, write = os.fsync, store.archive.write
+
+    def watched_write(rel, data, *, sync=True):  # the real write, noted
+        events.append(f"write {rel}")
+        return write(rel, data, sync=sync)
+
+    def watched_fsync(fd: int) -> None:  # the real fsync, noted
+        events.append(f"fsync {Path(os.readlink(f'/proc/self/fd/{fd}')).relative_to(store.archive.root)}")
+        fsync(fd)
+
+    monkeypatch.setattr(store.archive, "write", watched_write)
+    monkeypatch.setattr(os, "fsync", watched_fsync)
+    store.write_order_json(*(a.order_id for a in orders if a and a.order_id))
+    assert events == ["write orders/4500871/order.json", "write orders/4500872/order.json",
+                      "fsync orders/4500871/order.json", "fsync orders/4500872/order.json",
+                      "fsync orders/4500871", "fsync orders/4500872"]
+    for number in ("4500871", "4500872"):
+        assert json.loads((store.archive.root / "orders" / number / "order.json").read_text())["order"] == number
+
+
 def test_the_intake_lock_is_held_while_a_batch_transaction_is_open_and_only_then(
         desk_and_store: tuple[Desk, Store]) -> None:
     import threading
