@@ -283,6 +283,11 @@ def main() -> None:
                 data = make_message(i, pdfs[i % 8] if i % 10 < 3 else None)
                 client.append("Bench", data)
                 total += len(data)
+            # (b) moves the POs to Orders (the shipped rules say so): (c) reads its own copy
+            client.create_folder("BenchC")
+            client.select_folder("Bench")
+            client.copy(client.search(["ALL"]), "BenchC")
+            client.unselect_folder()
             if args.profile:
                 client.logout()
                 a = in_child("baseline", str(dovecot.port), "Bench")
@@ -303,7 +308,7 @@ def main() -> None:
             a = in_child("baseline", str(dovecot.port), "Bench")
             floor = in_child("floor", str(dovecot.port), "Bench", str(base / "floor"))
             b = in_child("mailflow", str(write_config(base / "b", dovecot.port, "Bench", extract=False)))
-            c = in_child("mailflow", str(write_config(base / "c", dovecot.port, "Bench")))
+            c = in_child("mailflow", str(write_config(base / "c", dovecot.port, "BenchC")))
             scaled = in_child("mailflow", str(write_config(base / "n", dovecot.port, "BenchN", extract=False))) \
                 if args.scale > 1 else None
             big_run = in_child("mailflow", str(write_config(base / "big", dovecot.port, "Big")))

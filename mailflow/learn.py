@@ -44,6 +44,7 @@ log = logging.getLogger("mailflow.learn")
 RECIPE = "tfidf-char1-3+word1-2-mindf2+logreg-C30-balanced/2"  # changes when the features or model change
 FORMAT = 1  # of the saved file
 MAX_TEXT = 6000  # characters of a mail's own text the model reads
+MAX_KNOWN_WORDS = 100_000  # words whose pieces a worker remembers (forgotten all at once beyond)
 CORRECTION_WEIGHT = 5.0  # a person's category counts this many times a rule's
 SUFFIX = ".npz"
 
@@ -96,6 +97,7 @@ class Features:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", {term: index for index, term in enumerate(self.terms)})
+        object.__setattr__(self, "known_words", {})  # a word -> the columns of its pieces (char_wb)
 
     def cut(self, text: str) -> list[str]:
         """The text's terms, as TfidfVectorizer(analyzer=kind, ngram_range=(low, high),
@@ -104,11 +106,7 @@ class Features:
         if self.kind == "char_wb":
             grams: list[str] = []
             for word in _WHITE_SPACES.sub(" ", text).split():
-                padded = f" {word} "
-                for n in range(self.low, self.high + 1):
-                    grams.extend(padded[i:i + n] for i in range(max(1, len(padded) - n + 1)))
-                    if len(padded) <= n:  # a short word counts once, whole
-                        break
+                grams += self._pieces(word)
             return grams
         tokens = _TOKEN.findall(text)
         grams = list(tokens) if self.low == 1 else []
@@ -116,10 +114,37 @@ class Features:
             grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
         return grams
 
+    def _pieces(self, word: str) -> list[str]:
+        """A word's character n-grams, padded with a space each side (char_wb)."""
+        padded = f" {word} "
+        grams: list[str] = []
+        for n in range(self.low, self.high + 1):
+            grams.extend(padded[i:i + n] for i in range(max(1, len(padded) - n + 1)))
+            if len(padded) <= n:  # a short word counts once, whole
+                break
+        return grams
+
+    def counts(self, text: str) -> Counter[int]:
+        """How often each column's term is in the text: `cut`, counted. A mail says the same
+        words again and again, so char_wb cuts each distinct word once (and remembers it)."""
+        columns: dict[str, int] = self.columns  # type: ignore[attr-defined]
+        if self.kind != "char_wb":
+            return Counter(index for index in map(columns.get, self.cut(text)) if index is not None)
+        known: dict[str, tuple[int, ...]] = self.known_words  # type: ignore[attr-defined]
+        if len(known) > MAX_KNOWN_WORDS:
+            known.clear()
+        counts: Counter[int] = Counter()
+        for word, times in Counter(_WHITE_SPACES.sub(" ", text.lower()).split()).items():
+            found = known.get(word)
+            if found is None:
+                found = known[word] = tuple(i for i in map(columns.get, self._pieces(word)) if i is not None)
+            for index in found:
+                counts[index] += times
+        return counts
+
     def weights(self, text: str) -> tuple[Any, Any]:
         """(columns, weights): sublinear TF x IDF, L2-normalised within the block."""
-        columns: dict[str, int] = self.columns  # type: ignore[attr-defined]
-        counts = Counter(index for index in map(columns.get, self.cut(text)) if index is not None)
+        counts = self.counts(text)
         if not counts:
             return numpy.empty(0, dtype=numpy.int64), numpy.empty(0)
         block = numpy.fromiter(counts.keys(), dtype=numpy.int64, count=len(counts))

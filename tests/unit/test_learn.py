@@ -5,6 +5,7 @@ give way only to a confident model, and a retrained model that does worse is ref
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,8 @@ def test_the_saved_numbers_give_the_fitted_pipelines_probabilities(tmp_path: Pat
         analyze = vectorizer.build_analyzer()
         for text in [e.text for e in held[:30]] + tricky:
             assert block.cut(text) == analyze(text)
+            cut = Counter(i for i in map(block.columns.get, block.cut(text)) if i is not None)
+            assert block.counts(text) == block.counts(text) == cut  # each word cut once, then remembered
 
 
 def test_the_explanation_names_words_of_the_mail(model: learn.Model, held: list[learn.Example]) -> None:
