@@ -97,7 +97,9 @@ def _desk(spec: DeskSpec) -> tuple[RuleSet, Extractor, Model | None, tuple[linea
             if model is None:  # the daemon loaded it at start: the file changed under us
                 raise MailflowError(f"the classifier {spec.model_file} no longer loads")
         patterns = tuple(linear.compile(p) for p in spec.patterns)
-        _LOADED[key] = (rules, Extractor(spec.extract, runner=runner), model, patterns)
+        extractor = Extractor(spec.extract, runner=runner)
+        extractor.preload()  # each child forked for a document inherits the readers
+        _LOADED[key] = (rules, extractor, model, patterns)
     return _LOADED[key]
 
 

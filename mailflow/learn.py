@@ -44,7 +44,8 @@ log = logging.getLogger("mailflow.learn")
 RECIPE = "tfidf-char1-3+word1-2-mindf2+logreg-C30-balanced/2"  # changes when the features or model change
 FORMAT = 1  # of the saved file
 MAX_TEXT = 6000  # characters of a mail's own text the model reads
-MAX_KNOWN_WORDS = 100_000  # words whose pieces a worker remembers (forgotten all at once beyond)
+MAX_KNOWN_WORDS = 20_000  # words whose pieces a worker remembers (forgotten all at once beyond)
+MAX_KNOWN_LENGTH = 30  # longer words are cut each time: a few MB at most are remembered
 CORRECTION_WEIGHT = 5.0  # a person's category counts this many times a rule's
 SUFFIX = ".npz"
 
@@ -137,7 +138,9 @@ class Features:
         for word, times in Counter(_WHITE_SPACES.sub(" ", text.lower()).split()).items():
             found = known.get(word)
             if found is None:
-                found = known[word] = tuple(i for i in map(columns.get, self._pieces(word)) if i is not None)
+                found = tuple(i for i in map(columns.get, self._pieces(word)) if i is not None)
+                if len(word) <= MAX_KNOWN_LENGTH:  # a link or a code is seldom seen twice
+                    known[word] = found
             for index in found:
                 counts[index] += times
         return counts

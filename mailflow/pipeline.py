@@ -259,9 +259,7 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
     """
     sha256 = hashlib.sha256(raw.data).hexdigest()
     position = None if dry_run else position_of(raw)
-    # a restart or a second source: no need to read it again (`read_ahead` has just asked,
-    # and `Store.apply` asks once more inside the transaction that would file it)
-    if ahead is None and store.has_message(sha256):
+    if store.has_message(sha256):  # a restart or a second source: no need to read it again
         if position:
             store.ledger.advance(position)
         log.info("already filed origin=%s sha256=%s", raw.origin.describe(), sha256[:12])

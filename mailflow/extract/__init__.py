@@ -20,8 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from mailflow.errors import ExtractionError
-from mailflow.extract import checks, pdf, sheets
+from mailflow.errors import ExtractionError, MailflowError
+from mailflow.extract import checks, pdf, sheets, templates
 from mailflow.extract.pdf import Document
 from mailflow.model import Attachment, Decision, Message, OrderData
 from mailflow.parse import decode_bytes
@@ -72,6 +72,19 @@ class Extractor:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+
+    def preload(self) -> None:
+        """In a worker, before any child is forked for a document: the readers and the
+        extraction templates, loaded once here so that each child has them. A child that
+        loaded them itself spent about 60 ms a document on it. A template that no longer loads
+        is left to the children, which give the reason as the document's error."""
+        if not self.settings.enabled:
+            return
+        pdf.preload()
+        try:
+            templates.load_templates(self.settings.template_dirs)
+        except (OSError, MailflowError) as exc:
+            log.warning("the extraction templates do not load: %s", exc)
 
     # --- documents ---------------------------------------------------------------------
 

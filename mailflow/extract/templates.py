@@ -88,14 +88,21 @@ def _regex_module_accepts(pattern: str) -> bool:
     return True
 
 
+def load_templates(dirs: Sequence[str]) -> list[Any]:
+    """invoice2data InvoiceTemplates from these folders, highest priority first; loaded again
+    only when a file in them is added, removed or changed."""
+    files = template_files([Path(d) for d in dirs])
+    return _load_templates(tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+
+
 @functools.lru_cache(maxsize=8)
-def load_templates(dirs: tuple[str, ...]) -> list[Any]:
-    """invoice2data InvoiceTemplates from these folders, highest priority first (cached)."""
+def _load_templates(files: tuple[tuple[str, int, int], ...]) -> list[Any]:
+    """`files`: (path, mtime, size) of each template file, in `template_files`' order."""
     from invoice2data.extract.invoice_template import InvoiceTemplate
     from invoice2data.extract.loader import prepare_template
 
     templates = []
-    for path in template_files([Path(d) for d in dirs]):
+    for path in (Path(name) for name, _, _ in files):
         data = _load_one(path)
         if data is None:
             continue

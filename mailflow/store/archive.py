@@ -30,39 +30,42 @@ class Archive:
             raise ValueError(f"refusing to write outside the archive: {rel}")
         return full
 
-    def write(self, rel: PurePosixPath, data: bytes, *, sync: bool = True) -> Path:
-        """Temp file in the same folder, fsync, rename, fsync the folder: all or nothing.
+    def write(self, rel: PurePosixPath, data: bytes) -> Path:
+        """Temp file in the same folder, fsync, rename, fsync the folder: all or nothing. A file
+        already there with these bytes is fsynced all the same (an earlier `put` may have left
+        it unsynced)."""
+        full, created = self.put(rel, data)
+        if not created:
+            _fsync_file(full)
+        _fsync_folder(full.parent)
+        return full
 
-        With `sync=False` the file is renamed into place unsynced, and the caller must pass the
-        path returned to `sync_files` before it commits anything that points at the file (a
-        batch syncs the files of all its mails at once, each folder once). Until then the file
-        is only as good as any write a crash interrupts; nothing refers to it yet, and filing
-        the mail again writes it again."""
+    def put(self, rel: PurePosixPath, data: bytes) -> tuple[Path, bool]:
+        """The file written and renamed into place, NOT synced: (its path, whether this call
+        wrote it). The caller passes the path to `sync_files` before it commits anything that
+        points at the file (a batch syncs the files of all its mails at once, each folder once).
+        Until then nothing refers to the file, and filing the mail again writes it again; if
+        the sync fails, the caller removes what it wrote, so that the retry writes it anew
+        rather than trusting bytes that may not be on the disk."""
         full = self._full(rel)
         if full.exists() and full.stat().st_size == len(data) and full.read_bytes() == data:
-            return full
+            return full, False
         try:
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=full.parent)
         except FileNotFoundError:  # the folder's first file
-            full.parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(full.parent)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=full.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-                handle.flush()
-                if sync:
-                    os.fsync(handle.fileno())
             os.replace(tmp, full)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        if sync:
-            _fsync_folder(full.parent)
-        return full
+        return full, True
 
-    def write_json(self, rel: PurePosixPath, value: Any, *, sync: bool = True) -> Path:
-        return self.write(rel, json.dumps(value, ensure_ascii=False, indent=2, default=str).encode() + b"\n",
-                          sync=sync)
+    def write_json(self, rel: PurePosixPath, value: Any) -> Path:
+        return self.write(rel, json_bytes(value))
 
     def read(self, rel: str | PurePosixPath) -> bytes:
         return self._full(PurePosixPath(rel)).read_bytes()
@@ -74,27 +77,44 @@ class Archive:
         return self._full(PurePosixPath(rel)).exists()
 
 
+def json_bytes(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, indent=2, default=str).encode() + b"\n"
+
+
 def sync_files(files: Iterable[Path]) -> None:
     """Each file's bytes to the disk, then each of their folders once (the renames that put
-    them there): what `Archive.write(..., sync=False)` left to be done."""
+    them there): what `Archive.put` left to be done."""
     folders: dict[Path, None] = {}
     for path in files:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fsync_file(path)
         folders[path.parent] = None
     for folder in folders:
         _fsync_folder(folder)
 
 
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _fsync_folder(folder: Path) -> None:
+    _fsync_file(folder)  # a folder is opened read-only and fsynced like a file
+
+
+def _make_folder(folder: Path) -> None:
+    """The folder and any missing parents, each new one's entry fsynced in its parent: a
+    crash must not lose the folder a committed file is in."""
+    missing = []
+    parent = folder
+    while not parent.exists():
+        missing.append(parent)
+        parent = parent.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for created in reversed(missing):
+        _fsync_folder(created.parent)
 
 
 def folder_name(number: str) -> str:

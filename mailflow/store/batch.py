@@ -39,6 +39,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
+from mailflow.errors import StoreError
 from mailflow.store.archive import sync_files
 
 BATCH_SECONDS = 2.0  # a transaction open longer than this is committed before the next message
@@ -53,7 +54,8 @@ class Batch:
         self.sqlite = engine.dialect.name == "sqlite"
         self.connection: Connection = engine.connect()
         self.after: list[Callable[[], None]] = []
-        self.files: list[Path] = []  # written unsynced for the open transaction: synced before its commit
+        # written unsynced for the open transaction (path, whether the batch created it): synced before its commit
+        self.files: list[tuple[Path, bool]] = []
         self.started: float | None = None  # time.monotonic() of the open transaction's start
         self.lock = lock or nullcontext()  # held while the transaction is open (the intake's)
 
@@ -81,8 +83,16 @@ class Batch:
 
     def _commit(self) -> None:
         if self.files:  # nothing is committed that points at a file not yet on the disk
-            sync_files(self.files)
-            self.files = []
+            files, self.files = self.files, []
+            try:
+                sync_files(path for path, _ in files)
+            except OSError as exc:
+                # what the batch wrote is removed: filed again, it is written anew, not trusted
+                # as it stands (its bytes may be in memory only, the error already reported)
+                for path, created in files:
+                    if created:
+                        path.unlink(missing_ok=True)
+                raise StoreError(f"cannot write to the archive: {exc}") from exc
         self._end(self.connection.commit)
 
     def rollback(self) -> None:

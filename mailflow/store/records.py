@@ -75,7 +75,7 @@ class RecordStore:
         if batch is None:
             self.archive.write(rel, data)
         else:
-            batch.files.append(self.archive.write(rel, data, sync=False))
+            batch.files.append(self.archive.put(rel, data))
 
     # --- while applying a message (inside its transaction) --------------------------------
 

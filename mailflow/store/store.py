@@ -359,8 +359,9 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
                 if self.follower is not None:
                     self.follow_order(order_id)
                 summary = self.order_summary(order_id)
-                written.append(self.archive.write_json(paths.order_folder(summary["folder"]) / "order.json",
-                                                       summary, sync=False))
+                path, _ = self.archive.put(paths.order_folder(summary["folder"]) / "order.json",
+                                           paths.json_bytes(summary))
+                written.append(path)
         finally:
             paths.sync_files(written)
 

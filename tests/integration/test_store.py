@@ -6,13 +6,14 @@ import hashlib
 import json
 import os
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from sqlalchemy import event, func, select
 
 from mailflow.config import load_config
 from mailflow.correlate import Found, numbers_in_text
+from mailflow.errors import StoreError
 from mailflow.model import Origin, RawMail
 from mailflow.pipeline import Desk, handle, load_desk
 from mailflow.store import Store
@@ -404,16 +405,62 @@ def test_a_batch_syncs_its_files_together_before_it_commits_each_folder_once(
     with store.batch():
         handle(raw(PO), desk, store)
         handle(raw(REPLY), desk, store)
-        assert synced == []  # written, not yet synced
+        assert all(p.is_dir() for p in synced)  # written, not yet synced (new folders' entries are)
+        while_filing = len(synced)
     root = store.archive.root
     files = [root / row.path for row in store.messages()]
     with store.sessions() as session:
         files += [root / path for path in session.scalars(select(AttachmentRow.path))]
     assert len(files) == 4 and all(f.exists() for f in files)
-    before_commit = synced[:synced_at_commit[0]]
+    before_commit = synced[while_filing:synced_at_commit[0]]
     assert set(files) <= set(before_commit)
     folders = [p for p in before_commit if p.is_dir()]
     assert sorted(folders) == sorted({f.parent for f in files})  # each folder once
+
+
+def test_a_batch_whose_files_cannot_be_synced_commits_nothing_and_removes_what_it_wrote(
+        desk_and_store: tuple[Desk, Store], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An fsync that fails (a disk error, a full disk) stops the commit; the files the batch
+    wrote are removed, so that filing the mail again writes them anew instead of trusting
+    bytes that may be in memory only."""
+    desk, store = desk_and_store
+    fsync = os.fsync
+
+    def failing(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    with pytest.raises(StoreError, match="cannot write to the archive: .*Input/output error"), store.batch():
+        filed = handle(raw(PO), desk, store)
+        assert filed.applied is not None
+        written = store.archive.root / filed.applied.path
+        assert written.exists()
+        monkeypatch.setattr(os, "fsync", failing)  # the disk fails at the commit
+    monkeypatch.setattr(os, "fsync", fsync)
+    assert count(store, MessageRow) == 0 and not written.exists()
+    again = handle(raw(PO), desk, store)
+    assert again.status == "filed" and (store.archive.root / again.applied.path).read_bytes() == PO
+
+
+def test_a_file_written_again_with_the_same_bytes_is_synced_and_new_folders_are_too(
+        desk_and_store: tuple[Desk, Store], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`put` (a batch's unsynced write) may leave a file that a later `write` finds with the
+    same bytes: it is fsynced then, not trusted; a new folder's entry is fsynced in its parent."""
+    _, store = desk_and_store
+    store.archive.root.mkdir(parents=True, exist_ok=True)
+    synced: list[str] = []
+    fsync = os.fsync
+
+    def watched(fd: int) -> None:
+        synced.append(str(Path(os.readlink(f"/proc/self/fd/{fd}")).relative_to(store.archive.root.parent)))
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", watched)
+    name = store.archive.root.name
+    path, created = store.archive.put(PurePosixPath("new/deeper/a.eml"), b"bytes")
+    assert created and synced == [name, f"{name}/new"]  # the two new folders' entries, nothing else
+    synced.clear()
+    assert store.archive.write(PurePosixPath("new/deeper/a.eml"), b"bytes") == path
+    assert synced == [f"{name}/new/deeper/a.eml", f"{name}/new/deeper"]
 
 
 def test_the_order_json_of_several_orders_is_written_first_and_synced_together(
@@ -424,17 +471,17 @@ def test_the_order_json_of_several_orders_is_written_first_and_synced_together(
     orders = [handle(raw(data), desk, store).applied for data in (PO, second_po)]
     assert all(a is not None and a.order_id for a in orders)
     events: list[str] = []
-    fsync, write = os.fsync, store.archive.write
+    fsync, put = os.fsync, store.archive.put
 
-    def watched_write(rel, data, *, sync=True):  # the real write, noted
+    def watched_put(rel, data):  # the real (unsynced) write, noted
         events.append(f"write {rel}")
-        return write(rel, data, sync=sync)
+        return put(rel, data)
 
     def watched_fsync(fd: int) -> None:  # the real fsync, noted
         events.append(f"fsync {Path(os.readlink(f'/proc/self/fd/{fd}')).relative_to(store.archive.root)}")
         fsync(fd)
 
-    monkeypatch.setattr(store.archive, "write", watched_write)
+    monkeypatch.setattr(store.archive, "put", watched_put)
     monkeypatch.setattr(os, "fsync", watched_fsync)
     store.write_order_json(*(a.order_id for a in orders if a and a.order_id))
     assert events == ["write orders/4500871/order.json", "write orders/4500872/order.json",

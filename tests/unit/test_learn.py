@@ -55,6 +55,22 @@ def test_the_saved_numbers_give_the_fitted_pipelines_probabilities(tmp_path: Pat
             assert block.counts(text) == block.counts(text) == cut  # each word cut once, then remembered
 
 
+def test_a_worker_remembers_short_words_only_and_forgets_them_beyond_its_limit(
+        model: learn.Model, monkeypatch: pytest.MonkeyPatch) -> None:
+    block = next(f for f in model.features if f.kind == "char_wb")
+    block.known_words.clear()
+    link = "https://track.example/" + "x9" * 40  # a link or a code: seldom seen twice
+    text = f"sample sample {link} sample"
+    expected = Counter(i for i in map(block.columns.get, block.cut(text)) if i is not None)
+    assert block.counts(text) == expected
+    assert set(block.known_words) == {"sample"}
+    monkeypatch.setattr(learn, "MAX_KNOWN_WORDS", 1)
+    block.counts("quality delivery")  # at the limit: kept, and these two added
+    assert set(block.known_words) == {"sample", "quality", "delivery"}
+    block.counts("carton")  # over it: all forgotten at once, then this one
+    assert set(block.known_words) == {"carton"}
+
+
 def test_the_explanation_names_words_of_the_mail(model: learn.Model, held: list[learn.Example]) -> None:
     explained = 0
     for example in held:
