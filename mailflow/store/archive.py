@@ -31,13 +31,11 @@ class Archive:
         return full
 
     def write(self, rel: PurePosixPath, data: bytes) -> Path:
-        """Temp file in the same folder, fsync, rename, fsync the folder: all or nothing. A file
-        already there with these bytes is fsynced all the same (an earlier `put` may have left
-        it unsynced)."""
-        full, created = self.put(rel, data)
-        if not created:
-            _fsync_file(full)
-        _fsync_folder(full.parent)
+        """Temp file in the same folder, rename, fsync the file and the folder: all or nothing,
+        and on the disk when this returns. A file already there with these bytes is fsynced all
+        the same (an earlier `put` may have left it unsynced)."""
+        full, _ = self.put(rel, data)
+        sync_files([full])
         return full
 
     def put(self, rel: PurePosixPath, data: bytes) -> tuple[Path, bool]:

@@ -461,6 +461,9 @@ def test_a_file_written_again_with_the_same_bytes_is_synced_and_new_folders_are_
     synced.clear()
     assert store.archive.write(PurePosixPath("new/deeper/a.eml"), b"bytes") == path
     assert synced == [f"{name}/new/deeper/a.eml", f"{name}/new/deeper"]
+    synced.clear()
+    store.archive.write(PurePosixPath("new/deeper/b.eml"), b"other bytes")  # a new file: synced too
+    assert synced == [f"{name}/new/deeper/b.eml", f"{name}/new/deeper"]
 
 
 def test_the_order_json_of_several_orders_is_written_first_and_synced_together(
