@@ -51,10 +51,8 @@ def preload() -> None:
     """Import the PDF readers now. They are imported where used, so that a process that never
     reads a PDF never loads them; a worker loads them before it forks a child per document,
     which then has them (a child importing pdfplumber itself spent about 50 ms on it)."""
-    import pdfplumber  # noqa: F401
+    import pdfplumber  # noqa: F401 - and the pdfminer modules it reads with
     import pypdfium2  # noqa: F401
-    from pdfminer.pdfdocument import PDFPasswordIncorrect  # noqa: F401
-    from pdfminer.pdfparser import PDFSyntaxError  # noqa: F401
 
 
 def check_header(data: bytes) -> None:

@@ -91,8 +91,8 @@ def _regex_module_accepts(pattern: str) -> bool:
 def load_templates(dirs: Sequence[str]) -> list[Any]:
     """invoice2data InvoiceTemplates from these folders, highest priority first; loaded again
     only when a file in them is added, removed or changed."""
-    files = template_files([Path(d) for d in dirs])
-    return _load_templates(tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+    stats = ((p, p.stat()) for p in template_files([Path(d) for d in dirs]))
+    return _load_templates(tuple((str(p), st.st_mtime_ns, st.st_size) for p, st in stats))
 
 
 @functools.lru_cache(maxsize=8)

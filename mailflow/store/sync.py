@@ -42,9 +42,10 @@ def advance_in(session: Session, position: Position, fence: Fence | None = None)
     if fence is not None:
         check_fence(session, position.source, fence)
     same = (SourcePosition.source == position.source, SourcePosition.uidvalidity == position.uidvalidity)
-    moved: CursorResult[Any] = session.execute(update(SourcePosition).where(*same, SourcePosition.last_uid < position.uid)
-                            .values(last_uid=position.uid, updated_at=utcnow())
-                            .execution_options(synchronize_session=False))  # type: ignore[assignment]
+    forward = (update(SourcePosition).where(*same, SourcePosition.last_uid < position.uid)
+               .values(last_uid=position.uid, updated_at=utcnow())
+               .execution_options(synchronize_session=False))
+    moved: CursorResult[Any] = session.execute(forward)  # type: ignore[assignment]
     if moved.rowcount == 0 and session.scalar(select(SourcePosition.id).where(*same)) is None:
         session.add(SourcePosition(source=position.source, uidvalidity=position.uidvalidity,
                                    last_uid=position.uid))
