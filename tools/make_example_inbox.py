@@ -12,9 +12,10 @@ Output is deterministic: fixed dates, Message-IDs, MIME boundaries and PDF
 timestamps; no randomness.  Files are numbered in chronological order of
 their Date headers; the one deliberately broken file (no Date) comes last.
 
-Requirements: Python 3.11 stdlib ``email`` package, plus ``reportlab`` for the
-PDF attachments (``pip install reportlab``; dev-only, not a project
-dependency).  JPEG/PNG attachments are produced by tiny stdlib encoders below.
+Requirements: Python 3.11 stdlib ``email`` package, ``mimekit.py`` next to
+this file (the MIME building blocks it shares with ``make_eval_set.py``), plus
+``reportlab`` for the PDF attachments (a mailflow dependency).  JPEG/PNG
+attachments are produced by tiny stdlib encoders below.
 
 Usage::
 
@@ -31,15 +32,13 @@ import hashlib
 import html
 import io
 import os
-import quopri
 import struct
 import zipfile
 import zlib
-from email import policy
-from email.generator import BytesGenerator
 from email.message import Message
-from email.utils import format_datetime
 from pathlib import Path
+
+from mimekit import addr, attachment, encode_body, envelope, ew, leaf, multi, rfcdate, serialize, text
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "examples" / "inbox"
@@ -53,67 +52,8 @@ def when(y, mo, d, h, mi, s, tz):
 
 
 # ---------------------------------------------------------------------------
-# Header helpers
+# Header helpers (the MIME building blocks are in mimekit.py, shared with make_eval_set.py)
 # ---------------------------------------------------------------------------
-
-_Q_SAFE = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!*+-/")
-
-
-def _q(data: bytes) -> str:
-    out = []
-    for b in data:
-        if b == 0x20:
-            out.append("_")
-        elif b in _Q_SAFE:
-            out.append(chr(b))
-        else:
-            out.append("=%02X" % b)
-    return "".join(out)
-
-
-def ew(text: str, charset: str, enc: str = "B", codec: str | None = None,
-       maxlen: int = 66, fold: str = "\n ") -> str:
-    """RFC 2047 encoded words for *text*, split so each word <= maxlen chars.
-
-    *codec* is the Python codec used to produce the bytes; it defaults to
-    *charset*, but may differ on purpose (GBK bytes labelled gb2312).
-    Every chunk is encoded separately, so stateful charsets (ISO-2022-JP)
-    return to ASCII at the end of each word, as RFC 2047 requires.
-    """
-    codec = codec or charset
-
-    def word(s: str) -> str:
-        raw = s.encode(codec)
-        if enc == "B":
-            return "=?%s?B?%s?=" % (charset, base64.b64encode(raw).decode())
-        return "=?%s?Q?%s?=" % (charset, _q(raw))
-
-    words, cur = [], ""
-    for ch in text:
-        if cur and len(word(cur + ch)) > maxlen:
-            words.append(word(cur))
-            cur = ch
-        else:
-            cur += ch
-    words.append(word(cur))
-    return fold.join(words)
-
-
-def addr(name: str | None, email: str, charset: str = "utf-8", enc: str = "B",
-         codec: str | None = None) -> str:
-    if not name:
-        return email
-    if name.isascii():
-        if any(c in name for c in '()<>[]:;@\\,."|'):
-            name = '"%s"' % name.replace("\\", "\\\\").replace('"', '\\"')
-        return "%s <%s>" % (name, email)
-    return "%s <%s>" % (ew(name, charset, enc, codec), email)
-
-
-def rfcdate(d: dt.datetime) -> str:
-    """RFC 5322 date as most clients write it: day of month not zero-padded."""
-    s = format_datetime(d)
-    return s[:5] + s[5:7].lstrip("0") + s[7:]
 
 
 def pfdate(d: dt.datetime) -> str:
@@ -143,60 +83,6 @@ def received_ours(helo: str, host: str, ip: str, arrived: dt.datetime, seed: str
             % (helo, host, ip, tls, proto, qid(seed), rcpt, pfdate(arrived)))
 
 
-# ---------------------------------------------------------------------------
-# MIME part helpers (compat32 Message objects with raw, client-like headers)
-# ---------------------------------------------------------------------------
-
-def encode_body(data: bytes, cte: str) -> str:
-    if cte == "base64":
-        return base64.encodebytes(data).decode("ascii")
-    if cte == "quoted-printable":
-        return quopri.encodestring(data).decode("ascii")
-    if cte == "7bit":
-        return data.decode("ascii")
-    if cte == "8bit":
-        # surrogateescape: BytesGenerator writes these back as the raw bytes
-        return data.decode("ascii", "surrogateescape")
-    raise ValueError(cte)
-
-
-def leaf(headers: list[tuple[str, str]], data: bytes, cte: str | None) -> Message:
-    m = Message()
-    for k, v in headers:
-        m[k] = v
-    if cte:
-        m["Content-Transfer-Encoding"] = cte
-        m.set_payload(encode_body(data, cte))
-    else:
-        m.set_payload(data.decode("ascii", "surrogateescape"))
-    return m
-
-
-def text(body: str, subtype: str = "plain", charset: str = "utf-8", cte: str = "base64",
-         codec: str | None = None, ct: str | None = None, extra=()) -> Message:
-    data = body.encode(codec or charset)
-    ctype = ct or 'text/%s; charset="%s"' % (subtype, charset)
-    return leaf([("Content-Type", ctype), *extra], data, cte)
-
-
-def multi(subtype: str, boundary: str, parts: list[Message], params: str = "",
-          quote_boundary: bool = True, fold: bool = True, preamble: str | None = None,
-          extra=()) -> Message:
-    m = Message()
-    b = '"%s"' % boundary if quote_boundary else boundary
-    sep = ";\n\t" if fold else "; "
-    m["Content-Type"] = "multipart/%s%s%sboundary=%s" % (subtype, params, sep, b)
-    for k, v in extra:
-        m[k] = v
-    m.set_payload(list(parts))
-    m.preamble = preamble
-    return m
-
-
-def attachment(data: bytes, ctype: str, cdisp: str, extra=()) -> Message:
-    return leaf([("Content-Type", ctype), *extra, ("Content-Disposition", cdisp)], data, "base64")
-
-
 def outlook_attachment(data: bytes, mime: str, filename: str, d: dt.datetime,
                        inline_cid: str | None = None) -> Message:
     stamp = rfcdate(d.astimezone(TZ[0]).replace(tzinfo=None)).replace("-0000", "GMT")
@@ -211,33 +97,6 @@ def outlook_attachment(data: bytes, mime: str, filename: str, d: dt.datetime,
     m["Content-Transfer-Encoding"] = "base64"
     m.set_payload(encode_body(data, "base64"))
     return m
-
-
-def envelope(headers: list[tuple[str, str]], body: Message, mime_version: str | None = "MIME-Version",
-             after_mime=()) -> Message:
-    """Top-level message: *headers* in the given order, then MIME-Version
-    (unless the client writes it elsewhere: pass None), *after_mime*, then
-    the body's own Content-* headers."""
-    top = Message()
-    for k, v in headers:
-        top[k] = v
-    if mime_version:
-        top[mime_version] = "1.0"
-    for k, v in after_mime:
-        top[k] = v
-    for k, v in body.items():
-        top[k] = v
-    top.set_payload(body.get_payload())
-    top.preamble = body.preamble
-    top.epilogue = body.epilogue
-    return top
-
-
-def serialize(msg: Message, linesep: str = "\r\n") -> bytes:
-    buf = io.BytesIO()
-    pol = policy.compat32.clone(linesep=linesep, max_line_length=78)
-    BytesGenerator(buf, mangle_from_=False, policy=pol).flatten(msg)
-    return buf.getvalue()
 
 
 # ---------------------------------------------------------------------------
