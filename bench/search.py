@@ -27,17 +27,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import insert, text
 
-from bench.databases import DEFAULT_POSTGRES, databases  # noqa: E402
+from bench.databases import DEFAULT_POSTGRES, databases
+from mailflow.store import Store, search
+from mailflow.store.db import MessageRow, OrderAlias, OrderRow, SearchBigram, SearchDoc
+from mailflow.store.export import export_order, verify
 
-from mailflow.store import Store, search  # noqa: E402
-from mailflow.store.db import MessageRow, OrderAlias, OrderRow, SearchBigram, SearchDoc  # noqa: E402
-from mailflow.store.export import export_order, verify  # noqa: E402
-
-TRADE = ("spunlace nonwoven wipes price delivery carton roll gsm quality shipment sample width "
-         "viscose polyester meter weight invoice payment deposit balance container booking vessel "
-         "marking label pallet inspection complaint claim airlaid meltblown embossed plain").split()
+TRADE = [
+    "spunlace", "nonwoven", "wipes", "price", "delivery", "carton", "roll", "gsm", "quality",
+    "shipment", "sample", "width", "viscose", "polyester", "meter", "weight", "invoice", "payment",
+    "deposit", "balance", "container", "booking", "vessel", "marking", "label", "pallet", "inspection",
+    "complaint", "claim", "airlaid", "meltblown", "embossed", "plain",
+]
 # a vocabulary as mail has one: a few words in every message, most in few (Zipf's law)
 WORDS = TRADE + [f"{a}{b}{c}" for a in ("ka", "mo", "ri", "te", "su", "no", "la", "pe", "do", "vi")
                  for b in ("ren", "tal", "bos", "quin", "dor", "fex", "gam", "lup", "mir", "sot")

@@ -70,12 +70,11 @@ import re
 import sys
 from collections.abc import Iterator
 from email import policy
-from email.message import Message
+from email.message import EmailMessage, Message, MIMEPart
 from pathlib import Path
 from typing import Any
 
 import yaml
-
 from mimekit import Q_ALNUM, encode_body, envelope, ew, leaf, multi, rfcdate, serialize
 from mimekit import addr as mime_addr
 
@@ -123,23 +122,23 @@ FIELDS = {"lang", "split", *OPTIONS, "note", "from", "to", "subject", "body", "q
 
 class Mail:
     def __init__(self, category: str, rec: dict[str, Any]):
-        where = "%s mail %r" % (category, rec.get("note"))
+        where = "{} mail {!r}".format(category, rec.get("note"))
         if set(rec) - FIELDS:
-            raise ValueError("unknown field(s) %s in %s" % (sorted(set(rec) - FIELDS), where))
+            raise ValueError(f"unknown field(s) {sorted(set(rec) - FIELDS)} in {where}")
         self.category, self.lang, self.split = category, rec["lang"], rec["split"]
         # str(): an unquoted date is read as a datetime.date
         self.opts = {k: str(rec[k]) for k in OPTIONS if k in rec}
         self.note = rec["note"]
         if self.category not in CATEGORIES:
-            raise ValueError("bad category in %s" % where)
+            raise ValueError(f"bad category in {where}")
         if self.lang not in LANGS:
-            raise ValueError("bad lang in %s" % where)
+            raise ValueError(f"bad lang in {where}")
         if self.split not in ("train", "test"):
-            raise ValueError("bad split in %s" % where)
+            raise ValueError(f"bad split in {where}")
         if not self.note:
-            raise ValueError("no note in %s" % where)
+            raise ValueError(f"no note in {where}")
         if "from" not in rec or "subject" not in rec:
-            raise ValueError("from/subject missing in %s" % where)
+            raise ValueError(f"from/subject missing in {where}")
         self.sender: str = rec["from"]
         self.to: str = rec.get("to", OUR_ADDR)
         self.subject: str | None = rec["subject"]
@@ -169,18 +168,18 @@ def seed_text(category: str, rec: dict[str, Any]) -> str:
     It is the form the mails were written in when they lived inside this
     script; hashing that same text keeps every generated file as it was.
     """
-    opts = "".join(" %s=%s" % (k, str(rec[k]).replace(" ", "_")) for k in OPTIONS if k in rec)
-    lines = ["#### %s %s %s%s | %s" % (category, rec["lang"], rec["split"], opts, rec["note"]),
+    opts = "".join(" {}={}".format(k, str(rec[k]).replace(" ", "_")) for k in OPTIONS if k in rec)
+    lines = ["#### {} {} {}{} | {}".format(category, rec["lang"], rec["split"], opts, rec["note"]),
              "from: " + rec["from"]]
     if "to" in rec:
         lines.append("to: " + rec["to"])
     subject = "<none>" if rec["subject"] is None else rec["subject"]
     lines += ["subject: " + subject if subject else "subject:", "--", rec["body"].rstrip("\n")]
     for q in rec.get("quotes", ()):
-        lines += ["@@@ quote %s | %s | %s" % (q["style"], q["from"], q["subject"]), q["text"].rstrip("\n")]
+        lines += ["@@@ quote {} | {} | {}".format(q["style"], q["from"], q["subject"]), q["text"].rstrip("\n")]
     if "original" in rec:
         o = rec["original"]
-        lines += ["@@@ original %s | %s" % (o["to"], o["subject"]), o["text"].rstrip("\n")]
+        lines += ["@@@ original {} | {}".format(o["to"], o["subject"]), o["text"].rstrip("\n")]
     for a in rec.get("attachments", ()):
         lines += ["@@@ attach " + a["name"], a["text"].rstrip("\n")]
     return "\n".join(lines) + "\n"
@@ -296,7 +295,7 @@ def fmt(d: dt.datetime, pattern: str) -> str:
     """Locale-independent date text: {a} {A} {b} {B} {d} {dd} {Y} {HM}."""
     return pattern.format(a=DAY_ABBR[d.weekday()], A=DAY_NAME[d.weekday()],
                           b=MONTH_NAME[d.month - 1][:3], B=MONTH_NAME[d.month - 1],
-                          d=d.day, dd="%02d" % d.day, Y=d.year, HM="%02d:%02d" % (d.hour, d.minute))
+                          d=d.day, dd=f"{d.day:02d}", Y=d.year, HM=f"{d.hour:02d}:{d.minute:02d}")
 
 
 def quote_block(style: str, who: str, subj: str, text: str, when: dt.datetime,
@@ -306,48 +305,45 @@ def quote_block(style: str, who: str, subj: str, text: str, when: dt.datetime,
     hh = fmt(when, "{HM}")
     ampm_cn = ("上午" if when.hour < 12 else "下午")
     h12 = when.hour % 12 or 12
+    clock = f"{h12}:{when.minute:02d} {'AM' if when.hour < 12 else 'PM'}"
+    ymd_cn = f"{when.year}年{when.month}月{when.day}日"
+    weekday_cn = WEEKDAYS_CN[when.weekday()]
     if style in ("gmail", "gcn", "gtw", "apple"):
         prefixed = "\n".join(("> " + ln) if ln else ">" for ln in lines)
         if style == "gmail":
-            clock = "%d:%02d %s" % (h12, when.minute, "AM" if when.hour < 12 else "PM")
-            intro = "On %s at %s, %s <%s> wrote:" % (fmt(when, "{a}, {b} {d}, {Y}"), clock, name, email)
+            intro = f"On {fmt(when, '{a}, {b} {d}, {Y}')} at {clock}, {name} <{email}> wrote:"
         elif style == "apple":
-            intro = "On %s, at %s, %s <%s> wrote:" % (fmt(when, "{d} {b} {Y}"), hh, name, email)
+            intro = f"On {fmt(when, '{d} {b} {Y}')}, at {hh}, {name} <{email}> wrote:"
         elif style == "gcn":
-            intro = "%s <%s> 于%d年%d月%d日周%s %s写道：" % (
-                name, email, when.year, when.month, when.day, WEEKDAYS_CN[when.weekday()], hh)
+            intro = f"{name} <{email}> 于{ymd_cn}周{weekday_cn} {hh}写道："
         else:
-            intro = "%s <%s> 於 %d年%d月%d日 週%s %s 寫道：" % (
-                name, email, when.year, when.month, when.day, WEEKDAYS_CN[when.weekday()], hh)
+            intro = f"{name} <{email}> 於 {ymd_cn} 週{weekday_cn} {hh} 寫道："
         return intro + "\n\n" + prefixed
     if style == "outlook":
-        head = ("-----Original Message-----\nFrom: %s <%s>\nSent: %s\nTo: %s\nSubject: %s"
-                % (name, email, fmt(when, "{A}, {B} {d}, {Y} ") + "%d:%02d %s" % (
-                    h12, when.minute, "AM" if when.hour < 12 else "PM"), to_addr, subj))
+        head = (f"-----Original Message-----\nFrom: {name} <{email}>\n"
+                f"Sent: {fmt(when, '{A}, {B} {d}, {Y}')} {clock}\nTo: {to_addr}\nSubject: {subj}")
     elif style == "outlook2":
-        head = ("________________________________\nFrom: %s <%s>\nSent: %s\nTo: %s <%s>\nSubject: %s"
-                % (name, email, fmt(when, "{dd} {B} {Y} {HM}"), to_name or to_addr, to_addr, subj))
+        head = (f"________________________________\nFrom: {name} <{email}>\n"
+                f"Sent: {fmt(when, '{dd} {B} {Y} {HM}')}\nTo: {to_name or to_addr} <{to_addr}>\n"
+                f"Subject: {subj}")
     elif style == "fwd":
-        head = ("---------- Forwarded message ---------\nFrom: %s <%s>\nDate: %s\nSubject: %s\nTo: <%s>"
-                % (name, email, fmt(when, "{a}, {b} {d}, {Y} at ") + "%d:%02d %s" % (
-                    h12, when.minute, "AM" if when.hour < 12 else "PM"), subj, to_addr))
+        head = (f"---------- Forwarded message ---------\nFrom: {name} <{email}>\n"
+                f"Date: {fmt(when, '{a}, {b} {d}, {Y}')} at {clock}\nSubject: {subj}\nTo: <{to_addr}>")
     elif style == "foxmail":
-        head = ("------------------ 原始邮件 ------------------\n发件人: \"%s\"<%s>;\n"
-                "发送时间: %d年%d月%d日(星期%s) %s%d:%02d\n收件人: \"%s\"<%s>;\n主题: %s"
-                % (name, email, when.year, when.month, when.day, WEEKDAYS_CN[when.weekday()],
-                   ampm_cn, h12, when.minute, to_name or to_addr, to_addr, subj))
+        head = (f"------------------ 原始邮件 ------------------\n发件人: \"{name}\"<{email}>;\n"
+                f"发送时间: {ymd_cn}(星期{weekday_cn}) {ampm_cn}{h12}:{when.minute:02d}\n"
+                f"收件人: \"{to_name or to_addr}\"<{to_addr}>;\n主题: {subj}")
     elif style == "cnoutlook":
-        head = ("发件人: %s <%s>\n发送时间: %d年%d月%d日 %s\n收件人: %s\n主题: %s"
-                % (name, email, when.year, when.month, when.day, hh, to_addr, subj))
+        head = f"发件人: {name} <{email}>\n发送时间: {ymd_cn} {hh}\n收件人: {to_addr}\n主题: {subj}"
     elif style == "fwdcn":
-        head = ("-------- 转发邮件信息 --------\n发件人：\"%s\" <%s>\n发送日期：%s\n收件人：%s\n主题：%s"
-                % (name, email, "%s:%02d" % (when.isoformat(sep=" ")[:16], when.second), to_addr, subj))
+        sent = f"{when.isoformat(sep=' ')[:16]}:{when.second:02d}"
+        head = (f"-------- 转发邮件信息 --------\n发件人：\"{name}\" <{email}>\n发送日期：{sent}\n"
+                f"收件人：{to_addr}\n主题：{subj}")
     elif style == "twoutlook":
-        head = ("寄件者: %s <%s>\n寄件日期: %d年%d月%d日 %s %02d:%02d\n收件者: %s\n主旨: %s"
-                % (name, email, when.year, when.month, when.day, ampm_cn, h12, when.minute,
-                   to_addr, subj))
+        head = (f"寄件者: {name} <{email}>\n寄件日期: {ymd_cn} {ampm_cn} {h12:02d}:{when.minute:02d}\n"
+                f"收件者: {to_addr}\n主旨: {subj}")
     else:
-        raise ValueError("unknown quote style %r" % style)
+        raise ValueError(f"unknown quote style {style!r}")
     return head + "\n\n" + text
 
 
@@ -359,7 +355,7 @@ def build(m: Mail) -> tuple[bytes, dt.datetime]:
     text = m.body
     when = date
     for i, (style, who, qsubj, qtext) in enumerate(m.quotes):
-        when = when - dt.timedelta(hours=5 + m.h("q%d" % i, 90))
+        when = when - dt.timedelta(hours=5 + m.h(f"q{i}", 90))
         _, qaddr, qtz = person(who)
         qwhen = when.astimezone(dt.timezone(dt.timedelta(hours=qtz)))
         if qaddr.endswith("@acme.example"):
@@ -375,24 +371,24 @@ def build(m: Mail) -> tuple[bytes, dt.datetime]:
     cte = cte_for(m, data)
     hcs = "utf-8" if cs in ("us-ascii",) else cs
     henc = "Q" if cs in ("iso-8859-1",) else "B"
-    body_part = leaf([("Content-Type", 'text/plain; charset="%s"' % cs)], data, cte)
+    body_part = leaf([("Content-Type", f'text/plain; charset="{cs}"')], data, cte)
     kind = m.opts.get("kind", "plain")
-    boundary = "----=_Part_%s" % m.key[:20]
+    boundary = f"----=_Part_{m.key[:20]}"
 
     if kind == "html":
-        paras = "".join("<p>%s</p>" % p.replace("&", "&amp;").replace("<", "&lt;")
-                        .replace(">", "&gt;").replace("\n", "<br>")
+        paras = "".join("<p>{}</p>".format(p.replace("&", "&amp;").replace("<", "&lt;")
+                        .replace(">", "&gt;").replace("\n", "<br>"))
                         for p in text.strip().split("\n\n"))
-        html = ("<html><head><meta charset=\"%s\"></head><body style=\"font-family:Arial\">"
-                "%s</body></html>\n" % (cs, paras))
-        hpart = leaf([("Content-Type", 'text/html; charset="%s"' % cs)],
+        html = (f"<html><head><meta charset=\"{cs}\"></head><body style=\"font-family:Arial\">"
+                f"{paras}</body></html>\n")
+        hpart = leaf([("Content-Type", f'text/html; charset="{cs}"')],
                      html.replace("\n", "\r\n").encode(codec),
                      "base64" if not html.isascii() else "quoted-printable")
         content = multi("alternative", boundary, [body_part, hpart], preamble=PREAMBLE)
     elif kind == "bounce":
         status = m.opts.get("status", "5.1.1")
         if m.original is None:
-            raise ValueError("bounce without its original: %s" % m.note)
+            raise ValueError(f"bounce without its original: {m.note}")
         rcpt, osubj, otext = m.original
         host = rcpt.split("@")[1]
         dsn = Message()
@@ -400,14 +396,14 @@ def build(m: Mail) -> tuple[bytes, dt.datetime]:
         dsn["Content-Description"] = "Delivery report"
         sender_host = domain_of(faddr)
         mta = "mx.acme.example" if sender_host.endswith("acme.example") else sender_host
-        remote = "Remote-MTA: dns; mail.%s\n" % host if mta == "mx.acme.example" else ""
-        report = ("Reporting-MTA: dns; %s\n\n"
-                  "Final-Recipient: rfc822; %s\nOriginal-Recipient: rfc822;%s\nAction: failed\n"
-                  "Status: %s\n%s"
-                  "Diagnostic-Code: smtp; %s\n" % (mta, rcpt, rcpt, status, remote,
-                                                   m.opts.get("diag", "550 %s mailbox unavailable" % status)))
+        remote = f"Remote-MTA: dns; mail.{host}\n" if mta == "mx.acme.example" else ""
+        report = ("Reporting-MTA: dns; {}\n\n"
+                  "Final-Recipient: rfc822; {}\nOriginal-Recipient: rfc822;{}\nAction: failed\n"
+                  "Status: {}\n{}"
+                  "Diagnostic-Code: smtp; {}\n".format(mta, rcpt, rcpt, status, remote,
+                                                   m.opts.get("diag", f"550 {status} mailbox unavailable")))
         # message/delivery-status holds header blocks; use two sub-"messages"
-        blocks = []
+        blocks: list[Message | str] = []
         for blk in report.strip().split("\n\n"):
             bm = Message()
             for line in blk.splitlines():
@@ -423,11 +419,11 @@ def build(m: Mail) -> tuple[bytes, dt.datetime]:
         orig["Subject"] = header_text(osubj, "utf-8")
         odate = date - dt.timedelta(minutes=2 + m.h("od", 30), seconds=m.h("os", 60))
         orig["Date"] = rfcdate(odate)
-        orig["Message-ID"] = "<%s.%s@acme.example>" % (
+        orig["Message-ID"] = "<{}.{}@acme.example>".format(
             odate.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S"), m.key[20:32])
         orig["MIME-Version"] = "1.0"
         odata = (otext + "\n").replace("\n", "\r\n").encode(ocs)
-        orig["Content-Type"] = 'text/plain; charset="%s"' % ocs
+        orig["Content-Type"] = f'text/plain; charset="{ocs}"'
         octe = "7bit" if ocs == "us-ascii" else "base64"
         orig["Content-Transfer-Encoding"] = octe
         orig.set_payload(encode_body(odata, octe))
@@ -446,8 +442,8 @@ def build(m: Mail) -> tuple[bytes, dt.datetime]:
         for name, atext in m.attachments:
             adata = (atext + "\n").replace("\n", "\r\n").encode(codec)
             mime = "text/csv" if name.endswith(".csv") else "text/plain"
-            parts.append(leaf([("Content-Type", '%s; charset="%s"; name="%s"' % (mime, cs, name)),
-                               ("Content-Disposition", 'attachment; filename="%s"' % name)],
+            parts.append(leaf([("Content-Type", f'{mime}; charset="{cs}"; name="{name}"'),
+                               ("Content-Disposition", f'attachment; filename="{name}"')],
                               adata, "base64"))
         content = multi("mixed", boundary + "_mix", parts, preamble=PREAMBLE)
 
@@ -457,22 +453,21 @@ def build(m: Mail) -> tuple[bytes, dt.datetime]:
                       + dt.timedelta(seconds=3 + m.h("lag", 40)))
     relay = domain if domain.startswith("mail.") else "mail." + domain
     if domain == "mx.acme.example":
-        top["Received"] = "by mx.acme.example (Postfix)\n\tid %s; %s" % (m.key[32:44].upper(), arrived)
+        top["Received"] = f"by mx.acme.example (Postfix)\n\tid {m.key[32:44].upper()}; {arrived}"
     else:
-        top["Received"] = ("from %s (%s [198.51.100.%d])\n\tby mx.acme.example (Postfix) "
-                           "with ESMTPS id %s\n\tfor <%s>; %s"
-                           % (relay, relay, 10 + m.h("ip", 200), m.key[32:44].upper(), taddr,
-                              arrived))
+        top["Received"] = (f"from {relay} ({relay} [198.51.100.{10 + m.h('ip', 200)}])\n"
+                           f"\tby mx.acme.example (Postfix) with ESMTPS id {m.key[32:44].upper()}\n"
+                           f"\tfor <{taddr}>; {arrived}")
     top["Date"] = rfcdate(date)
     top["From"] = addr(fname, faddr, hcs, henc)
     top["To"] = addr(tname, taddr, hcs, henc)
     if m.subject is not None:
         top["Subject"] = header_text(m.subject, hcs, henc)
-    top["Message-ID"] = "<%s.%s@%s>" % (date.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S"),
+    top["Message-ID"] = "<{}.{}@{}>".format(date.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S"),
                                         m.key[:16], domain)
     if m.quotes and not m.quotes[0][0].startswith("fwd"):
         qdomain = person(m.quotes[0][1])[1].split("@")[-1]
-        top["In-Reply-To"] = "<%s@%s>" % (m.key[44:60], qdomain)
+        top["In-Reply-To"] = f"<{m.key[44:60]}@{qdomain}>"
         top["References"] = top["In-Reply-To"]
     if kind == "ooo":
         top["Auto-Submitted"] = "auto-replied"
@@ -481,14 +476,14 @@ def build(m: Mail) -> tuple[bytes, dt.datetime]:
         top["Auto-Submitted"] = "auto-replied"
     if kind == "html":
         top["Precedence"] = "bulk"
-        top["List-Unsubscribe"] = "<https://%s/unsubscribe?u=%s>" % (domain, m.key[:10])
+        top["List-Unsubscribe"] = f"<https://{domain}/unsubscribe?u={m.key[:10]}>"
     return serialize(envelope(top.items(), content)), date
 
 
 def domain_of(address: str) -> str:
     m = re.search(r"@([\w.-]+)", address)
     if m is None:
-        raise ValueError("no domain in %r" % address)
+        raise ValueError(f"no domain in {address!r}")
     return m.group(1)
 
 
@@ -500,10 +495,10 @@ def domain_of(address: str) -> str:
 README_HEAD = (DATA_DIR / "readme_head.md").read_text(encoding="utf-8")
 
 
-def counts_table(rows: list[dict]) -> str:
+def counts_table(rows: list[dict[str, str]]) -> str:
     out = []
     c = collections.Counter((r["category"], r["language"], r["split"]) for r in rows)
-    head = "| category | " + " | ".join("%s train/test" % lg for lg in LANG_ORDER) + \
+    head = "| category | " + " | ".join(f"{lg} train/test" for lg in LANG_ORDER) + \
            " | train | test | total |"
     out.append(head)
     out.append("|" + "---|" * (len(LANG_ORDER) + 4))
@@ -517,10 +512,9 @@ def counts_table(rows: list[dict]) -> str:
                 tr, te = c[(cat, lg, "train")], c[(cat, lg, "test")]
             tr_sum += tr
             te_sum += te
-            cells.append("%d / %d" % (tr, te))
+            cells.append(f"{tr} / {te}")
         name = "**total**" if cat == "total" else cat
-        out.append("| %s | %s | %d | %d | %d |" % (name, " | ".join(cells), tr_sum, te_sum,
-                                                  tr_sum + te_sum))
+        out.append(f"| {name} | {' | '.join(cells)} | {tr_sum} | {te_sum} | {tr_sum + te_sum} |")
     return "\n".join(out) + "\n"
 
 
@@ -532,24 +526,24 @@ def keyword_table(mails: list[Mail]) -> str:
             continue
         rx = re.compile(OBVIOUS[cat], re.IGNORECASE)
         free = sum(1 for m in ms if not rx.search((m.subject or "") + "\n" + m.body))
-        out.append("| %s | %d | %d | %.0f%% |" % (cat, len(ms), free, 100.0 * free / len(ms)))
+        out.append(f"| {cat} | {len(ms)} | {free} | {100.0 * free / len(ms):.0f}% |")
     return "\n".join(out) + "\n"
 
 
-def charset_table(rows: list[dict]) -> str:
+def charset_table(rows: list[dict[str, str]]) -> str:
     c = collections.Counter(r["charset"] for r in rows)
     out = ["| charset | mails |", "|---|---|"]
     for cs, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0])):
-        out.append("| %s | %d |" % (cs, n))
+        out.append(f"| {cs} | {n} |")
     return "\n".join(out) + "\n"
 
 
-def generate(out: Path) -> list[dict]:
+def generate(out: Path) -> list[dict[str, str]]:
     mails = load_mails()
     seen = set()
     for m in mails:
         if m.key in seen:
-            raise SystemExit("duplicate mail: %s" % m.seed[:80])
+            raise SystemExit(f"duplicate mail: {m.seed[:80]}")
         seen.add(m.key)
     built = []
     for m in mails:
@@ -560,10 +554,13 @@ def generate(out: Path) -> list[dict]:
     maildir.mkdir(parents=True, exist_ok=True)
     rows, names = [], set()
     for i, (_, _, m, data) in enumerate(built, 1):
-        name = "%03d.eml" % i
+        name = f"{i:03d}.eml"
         names.add(name)
         (maildir / name).write_bytes(data)
-        body_cs = re.search(rb'charset="([^"]+)"', data).group(1).decode()
+        found = re.search(rb'charset="([^"]+)"', data)
+        if found is None:
+            raise ValueError(f"{name}: no charset")
+        body_cs = found.group(1).decode()
         rows.append({"file": name, "category": m.category, "split": m.split,
                      "language": m.language, "note": m.note, "charset": body_cs})
     for old in maildir.glob("*.eml"):
@@ -584,18 +581,18 @@ def generate(out: Path) -> list[dict]:
     return rows
 
 
-def text_parts(msg: Message) -> Iterator[Message]:
+def text_parts(msg: MIMEPart) -> Iterator[MIMEPart]:
     """Leaf parts, not descending into message/delivery-status header blocks."""
     if msg.get_content_type() == "message/delivery-status":
         return
     if msg.is_multipart():
-        for sub in msg.get_payload():
+        for sub in msg.iter_parts():
             yield from text_parts(sub)
     else:
         yield msg
 
 
-def check(out: Path, rows: list[dict]) -> int:
+def check(out: Path, rows: list[dict[str, str]]) -> int:
     from email import message_from_bytes
     errors = []
     files = sorted(p.name for p in (out / "mails").glob("*.eml"))
@@ -606,58 +603,60 @@ def check(out: Path, rows: list[dict]) -> int:
         errors.append("labels.csv does not list every file exactly once")
     for r in labels:
         if r["category"] not in CATEGORIES or r["split"] not in ("train", "test"):
-            errors.append("bad label row %r" % r)
+            errors.append(f"bad label row {r!r}")
     for name in files:
         raw = (out / "mails" / name).read_bytes()
         msg = message_from_bytes(raw, policy=policy.default)
+        assert isinstance(msg, EmailMessage)
         if msg.defects:
-            errors.append("%s: defects %r" % (name, msg.defects))
+            errors.append(f"{name}: defects {msg.defects!r}")
         for key in ("Date", "Message-ID", "From"):
             if msg[key] is None:
-                errors.append("%s: no %s" % (name, key))
+                errors.append(f"{name}: no {key}")
         str(msg["Subject"] or "")
         d = msg["Date"].datetime
         if not (dt.datetime(2026, 8, 31, 12, tzinfo=dt.UTC) <= d
                 <= dt.datetime(2026, 11, 28, 23, 59, tzinfo=dt.UTC)):
-            errors.append("%s: date %s out of range" % (name, d))
+            errors.append(f"{name}: date {d} out of range")
         texts = 0
         for part in text_parts(msg):
             if part.get_content_type() not in ("text/plain", "text/html"):
                 continue
             if part.get_content_disposition() == "attachment":
                 continue
-            cs = part.get_content_charset()
+            cs = part.get_content_charset() or "us-ascii"
             payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
             try:
                 strict = payload.decode({"us-ascii": "ascii"}.get(cs, cs))
-            except (UnicodeDecodeError, LookupError) as e:
-                errors.append("%s: body does not decode as %s: %s" % (name, cs, e))
+            except (UnicodeDecodeError, LookupError) as exc:
+                errors.append(f"{name}: body does not decode as {cs}: {exc}")
                 continue
             if part.get_content() != strict:
-                errors.append("%s: get_content() differs from strict decode" % name)
+                errors.append(f"{name}: get_content() differs from strict decode")
             if "\ufffd" in strict:
-                errors.append("%s: replacement character in text" % name)
+                errors.append(f"{name}: replacement character in text")
             texts += 1
         if not texts:
-            errors.append("%s: no text part" % name)
+            errors.append(f"{name}: no text part")
     for e in errors:
         print("ERROR", e)
     c = collections.Counter(r["category"] for r in labels)
     print(counts_table(labels))
-    print("total %d mails, %d test; per category %s" % (
-        len(labels), sum(r["split"] == "test" for r in labels),
-        ", ".join("%s %d" % (k, c[k]) for k in CATEGORIES)))
-    print("OK" if not errors else "%d errors" % len(errors))
+    per_category = ", ".join(f"{k} {c[k]}" for k in CATEGORIES)
+    print(f"total {len(labels)} mails, {sum(r['split'] == 'test' for r in labels)} test; "
+          f"per category {per_category}")
+    print("OK" if not errors else f"{len(errors)} errors")
     return 1 if errors else 0
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--check", action="store_true", help="verify after writing")
     args = ap.parse_args(argv)
     rows = generate(args.out)
-    print("wrote %d mails to %s" % (len(rows), args.out))
+    print(f"wrote {len(rows)} mails to {args.out}")
     if args.check:
         return check(args.out, rows)
     return 0
