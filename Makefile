@@ -45,8 +45,8 @@ bench: $(STAMP) system-packages
 	$(BIN)/python bench/drill.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check mailflow tests
-	$(BIN)/mypy mailflow
+	$(BIN)/ruff check mailflow tests tools bench
+	$(BIN)/mypy mailflow tools
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

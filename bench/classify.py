@@ -26,10 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mailflow import learn  # noqa: E402
-from mailflow.parse import parse  # noqa: E402
-from mailflow.rules import OPTIMISTIC, Known, Memo, load_rules  # noqa: E402
-from mailflow.shipped import shipped  # noqa: E402
+from mailflow import learn
+from mailflow.parse import parse
+from mailflow.rules import OPTIMISTIC, Known, Memo, load_rules
+from mailflow.shipped import shipped
 
 
 def best(func: Callable[[], object], repeat: int) -> float:

@@ -21,17 +21,18 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import pdfplumber  # noqa: E402
-import pypdfium2  # noqa: E402
+import pdfplumber
+import pypdfium2
 
-from mailflow.extract import Extractor, Settings  # noqa: E402
-from mailflow.extract.pdf import layout_text, read_order  # noqa: E402
-from tests import pdfs  # noqa: E402
+from mailflow.extract import Extractor, Settings
+from mailflow.extract.pdf import layout_text, read_order
+from tests import pdfs
 
 
 def best(func: Callable[[], object], repeat: int) -> float:
@@ -69,7 +70,7 @@ def main() -> None:
             path = pdfs.write_order_pdf(pdfs.sample_order(lines, seed=5), Path(tmp) / f"{lines}.pdf")
             documents[label] = path
         extractor = Extractor(Settings(template_dirs=(templates,), workers=1))
-        print("ms per page (best of %d); machine: %s" % (args.repeat, "2 cores, shared"))
+        print(f"ms per page (best of {args.repeat}); machine: 2 cores, shared")
         header = (f"{'document':12} {'pages':>5} {'pdfium':>7} {'pdftotext':>9} {'plain':>7} {'layout':>7} "
                   f"{'tables':>7} {'lay+tab':>7} {'full':>7} {'pool':>7} {'full/(lay+tab)':>15}")
         print(header)
@@ -78,16 +79,16 @@ def main() -> None:
             pages = len(pypdfium2.PdfDocument(data))
             extractor.read_pdf(data, path.name)  # start the worker before timing it
             row = {
-                "pdfium": best(lambda: pdfium_text(data), args.repeat),
-                "pdftotext": best(lambda: subprocess.run(["pdftotext", "-layout", str(path), "-"],
-                                                         capture_output=True, check=True), args.repeat)
+                "pdfium": best(partial(pdfium_text, data), args.repeat),
+                "pdftotext": best(partial(subprocess.run, ["pdftotext", "-layout", str(path), "-"],
+                                          capture_output=True, check=True), args.repeat)
                 if shutil.which("pdftotext") else float("nan"),
                 "plain": best(plumber(data, lambda p: p.extract_text()), args.repeat),  # type: ignore[attr-defined]
                 "layout": best(plumber(data, layout_text), args.repeat),
                 "tables": best(plumber(data, lambda p: p.extract_tables()), args.repeat),  # type: ignore[attr-defined]
                 "lay+tab": best(plumber(data, lambda p: (layout_text(p), p.extract_tables())), args.repeat),  # type: ignore[attr-defined]
-                "full": best(lambda: read_order(data, path.name, (templates,), 50), args.repeat),
-                "pool": best(lambda: extractor.read_pdf(data, path.name), args.repeat),
+                "full": best(partial(read_order, data, path.name, (templates,), 50), args.repeat),
+                "pool": best(partial(extractor.read_pdf, data, path.name), args.repeat),
             }
             ms = {k: v * 1000 / pages for k, v in row.items()}
             print(f"{label:12} {pages:>5} {ms['pdfium']:7.1f} {ms['pdftotext']:9.1f} {ms['plain']:7.1f} "

@@ -26,16 +26,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, select, text, update  # noqa: E402
+from sqlalchemy import insert, select, text, update
 
-from bench.databases import DEFAULT_POSTGRES, databases  # noqa: E402
-
-from mailflow.config import load_config  # noqa: E402
-from mailflow.follow import Follower  # noqa: E402
-from mailflow.follow.desk import daily_plan  # noqa: E402
-from mailflow.follow.plans import load_plans  # noqa: E402
-from mailflow.store import Store  # noqa: E402
-from mailflow.store.db import MessageRow, MilestoneRow, OrderRow, PaymentRow  # noqa: E402
+from bench.databases import DEFAULT_POSTGRES, databases
+from mailflow.config import load_config
+from mailflow.follow import Follower
+from mailflow.follow.desk import daily_plan
+from mailflow.follow.plans import load_plans
+from mailflow.store import Store
+from mailflow.store.db import MessageRow, MilestoneRow, OrderRow, PaymentRow
 
 TODAY = dt.date(2026, 6, 15)
 BATCH = 2000

@@ -24,11 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.databases import DEFAULT_POSTGRES, databases  # noqa: E402
-from bench.search import HANZI, TRADE, WORDS, build, export_bench  # noqa: E402
-from mailflow.config import load_config  # noqa: E402
-from mailflow.web import auth  # noqa: E402
-from mailflow.web.app import create_app  # noqa: E402
+from bench.databases import DEFAULT_POSTGRES, databases
+from bench.search import HANZI, TRADE, WORDS, build, export_bench
+from mailflow.config import load_config
+from mailflow.web import auth
+from mailflow.web.app import create_app
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 

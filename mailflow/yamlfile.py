@@ -73,7 +73,7 @@ def load_yaml(path: Path, error: type[Located], *, duplicates: bool = False) -> 
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror}", path) from None
     try:
-        return yaml.load(text, Loader=_LenientLoader if duplicates else _Loader)
+        return yaml.load(text, Loader=_LenientLoader if duplicates else _Loader)  # noqa: S506 - SafeLoaders
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -12,9 +12,10 @@ Output is deterministic: fixed dates, Message-IDs, MIME boundaries and PDF
 timestamps; no randomness.  Files are numbered in chronological order of
 their Date headers; the one deliberately broken file (no Date) comes last.
 
-Requirements: Python 3.11 stdlib ``email`` package, plus ``reportlab`` for the
-PDF attachments (``pip install reportlab``; dev-only, not a project
-dependency).  JPEG/PNG attachments are produced by tiny stdlib encoders below.
+Requirements: Python 3.11 stdlib ``email`` package, ``mimekit.py`` next to
+this file (the MIME building blocks it shares with ``make_eval_set.py``), plus
+``reportlab`` for the PDF attachments (a mailflow dependency).  JPEG/PNG
+attachments are produced by tiny stdlib encoders below.
 
 Usage::
 
@@ -31,95 +32,38 @@ import hashlib
 import html
 import io
 import os
-import quopri
 import struct
 import zipfile
 import zlib
-from email import policy
-from email.generator import BytesGenerator
+from collections.abc import Callable
 from email.message import Message
-from email.utils import format_datetime
 from pathlib import Path
+
+from mimekit import addr, attachment, encode_body, envelope, ew, leaf, multi, rfcdate, serialize, text
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "examples" / "inbox"
+
+# a pixel's colour (r, g, b) at (x, y)
+Pixel = Callable[[int, int], tuple[int, int, int]]
 
 TZ = {h: dt.timezone(dt.timedelta(hours=h)) for h in (-5, 0, 1, 8, 9)}
 CST = TZ[8]  # our MX (mx.acme.example) stamps Received: headers in +0800
 
 
-def when(y, mo, d, h, mi, s, tz):
+def when(y: int, mo: int, d: int, h: int, mi: int, s: int, tz: int) -> dt.datetime:
     return dt.datetime(y, mo, d, h, mi, s, tzinfo=TZ[tz])
 
 
 # ---------------------------------------------------------------------------
-# Header helpers
+# Header helpers (the MIME building blocks are in mimekit.py, shared with make_eval_set.py)
 # ---------------------------------------------------------------------------
-
-_Q_SAFE = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!*+-/")
-
-
-def _q(data: bytes) -> str:
-    out = []
-    for b in data:
-        if b == 0x20:
-            out.append("_")
-        elif b in _Q_SAFE:
-            out.append(chr(b))
-        else:
-            out.append("=%02X" % b)
-    return "".join(out)
-
-
-def ew(text: str, charset: str, enc: str = "B", codec: str | None = None,
-       maxlen: int = 66, fold: str = "\n ") -> str:
-    """RFC 2047 encoded words for *text*, split so each word <= maxlen chars.
-
-    *codec* is the Python codec used to produce the bytes; it defaults to
-    *charset*, but may differ on purpose (GBK bytes labelled gb2312).
-    Every chunk is encoded separately, so stateful charsets (ISO-2022-JP)
-    return to ASCII at the end of each word, as RFC 2047 requires.
-    """
-    codec = codec or charset
-
-    def word(s: str) -> str:
-        raw = s.encode(codec)
-        if enc == "B":
-            return "=?%s?B?%s?=" % (charset, base64.b64encode(raw).decode())
-        return "=?%s?Q?%s?=" % (charset, _q(raw))
-
-    words, cur = [], ""
-    for ch in text:
-        if cur and len(word(cur + ch)) > maxlen:
-            words.append(word(cur))
-            cur = ch
-        else:
-            cur += ch
-    words.append(word(cur))
-    return fold.join(words)
-
-
-def addr(name: str | None, email: str, charset: str = "utf-8", enc: str = "B",
-         codec: str | None = None) -> str:
-    if not name:
-        return email
-    if name.isascii():
-        if any(c in name for c in '()<>[]:;@\\,."|'):
-            name = '"%s"' % name.replace("\\", "\\\\").replace('"', '\\"')
-        return "%s <%s>" % (name, email)
-    return "%s <%s>" % (ew(name, charset, enc, codec), email)
-
-
-def rfcdate(d: dt.datetime) -> str:
-    """RFC 5322 date as most clients write it: day of month not zero-padded."""
-    s = format_datetime(d)
-    return s[:5] + s[5:7].lstrip("0") + s[7:]
 
 
 def pfdate(d: dt.datetime) -> str:
     """Postfix-style date: day of month padded with a space, zone name."""
     d = d.astimezone(CST)
-    return d.strftime("%a, ") + ("%2d" % d.day) + d.strftime(" %b %Y %H:%M:%S +0800 (CST)")
+    return d.strftime("%a, ") + f"{d.day:2d}" + d.strftime(" %b %Y %H:%M:%S +0800 (CST)")
 
 
 def qid(seed: str, n: int = 15) -> str:
@@ -139,62 +83,8 @@ def received_ours(helo: str, host: str, ip: str, arrived: dt.datetime, seed: str
     tls = ""
     if proto == "ESMTPS":
         tls = "\n\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))\n\t(No client certificate requested)"
-    return ("from %s (%s [%s])%s\n\tby mx.acme.example (Postfix) with %s id %s\n\tfor <%s>; %s"
-            % (helo, host, ip, tls, proto, qid(seed), rcpt, pfdate(arrived)))
-
-
-# ---------------------------------------------------------------------------
-# MIME part helpers (compat32 Message objects with raw, client-like headers)
-# ---------------------------------------------------------------------------
-
-def encode_body(data: bytes, cte: str) -> str:
-    if cte == "base64":
-        return base64.encodebytes(data).decode("ascii")
-    if cte == "quoted-printable":
-        return quopri.encodestring(data).decode("ascii")
-    if cte == "7bit":
-        return data.decode("ascii")
-    if cte == "8bit":
-        # surrogateescape: BytesGenerator writes these back as the raw bytes
-        return data.decode("ascii", "surrogateescape")
-    raise ValueError(cte)
-
-
-def leaf(headers: list[tuple[str, str]], data: bytes, cte: str | None) -> Message:
-    m = Message()
-    for k, v in headers:
-        m[k] = v
-    if cte:
-        m["Content-Transfer-Encoding"] = cte
-        m.set_payload(encode_body(data, cte))
-    else:
-        m.set_payload(data.decode("ascii", "surrogateescape"))
-    return m
-
-
-def text(body: str, subtype: str = "plain", charset: str = "utf-8", cte: str = "base64",
-         codec: str | None = None, ct: str | None = None, extra=()) -> Message:
-    data = body.encode(codec or charset)
-    ctype = ct or 'text/%s; charset="%s"' % (subtype, charset)
-    return leaf([("Content-Type", ctype), *extra], data, cte)
-
-
-def multi(subtype: str, boundary: str, parts: list[Message], params: str = "",
-          quote_boundary: bool = True, fold: bool = True, preamble: str | None = None,
-          extra=()) -> Message:
-    m = Message()
-    b = '"%s"' % boundary if quote_boundary else boundary
-    sep = ";\n\t" if fold else "; "
-    m["Content-Type"] = "multipart/%s%s%sboundary=%s" % (subtype, params, sep, b)
-    for k, v in extra:
-        m[k] = v
-    m.set_payload(list(parts))
-    m.preamble = preamble
-    return m
-
-
-def attachment(data: bytes, ctype: str, cdisp: str, extra=()) -> Message:
-    return leaf([("Content-Type", ctype), *extra, ("Content-Disposition", cdisp)], data, "base64")
+    return (f"from {helo} ({host} [{ip}]){tls}\n\tby mx.acme.example (Postfix) with {proto} id {qid(seed)}\n"
+            f"\tfor <{rcpt}>; {pfdate(arrived)}")
 
 
 def outlook_attachment(data: bytes, mime: str, filename: str, d: dt.datetime,
@@ -202,42 +92,15 @@ def outlook_attachment(data: bytes, mime: str, filename: str, d: dt.datetime,
     stamp = rfcdate(d.astimezone(TZ[0]).replace(tzinfo=None)).replace("-0000", "GMT")
     disp = "inline" if inline_cid else "attachment"
     extra = [("Content-Description", filename)]
-    cdisp = ('%s; filename="%s"; size=%d;\n\tcreation-date="%s";\n\tmodification-date="%s"'
-             % (disp, filename, len(data), stamp, stamp))
-    m = leaf([("Content-Type", '%s; name="%s"' % (mime, filename)), *extra,
+    cdisp = (f'{disp}; filename="{filename}"; size={len(data)};\n\tcreation-date="{stamp}";\n'
+             f'\tmodification-date="{stamp}"')
+    m = leaf([("Content-Type", f'{mime}; name="{filename}"'), *extra,
               ("Content-Disposition", cdisp)], data, None)
     if inline_cid:
-        m["Content-ID"] = "<%s>" % inline_cid
+        m["Content-ID"] = f"<{inline_cid}>"
     m["Content-Transfer-Encoding"] = "base64"
     m.set_payload(encode_body(data, "base64"))
     return m
-
-
-def envelope(headers: list[tuple[str, str]], body: Message, mime_version: str | None = "MIME-Version",
-             after_mime=()) -> Message:
-    """Top-level message: *headers* in the given order, then MIME-Version
-    (unless the client writes it elsewhere: pass None), *after_mime*, then
-    the body's own Content-* headers."""
-    top = Message()
-    for k, v in headers:
-        top[k] = v
-    if mime_version:
-        top[mime_version] = "1.0"
-    for k, v in after_mime:
-        top[k] = v
-    for k, v in body.items():
-        top[k] = v
-    top.set_payload(body.get_payload())
-    top.preamble = body.preamble
-    top.epilogue = body.epilogue
-    return top
-
-
-def serialize(msg: Message, linesep: str = "\r\n") -> bytes:
-    buf = io.BytesIO()
-    pol = policy.compat32.clone(linesep=linesep, max_line_length=78)
-    BytesGenerator(buf, mangle_from_=False, policy=pol).flatten(msg)
-    return buf.getvalue()
 
 
 # ---------------------------------------------------------------------------
@@ -250,7 +113,7 @@ def html_outlook(body: str, charset: str = "us-ascii", lang: str = "EN-US",
         '<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
         'xmlns:w="urn:schemas-microsoft-com:office:word" xmlns:m="http://schemas.microsoft.com/office/2004/12/omml" '
         'xmlns="http://www.w3.org/TR/REC-html40">\n'
-        '<head>\n<meta http-equiv="Content-Type" content="text/html; charset=%s">\n'
+        f'<head>\n<meta http-equiv="Content-Type" content="text/html; charset={charset}">\n'
         '<meta name="Generator" content="Microsoft Word 15 (filtered medium)">\n'
         '<style><!--\n/* Font Definitions */\n'
         '@font-face\n\t{font-family:"Cambria Math";\n\tpanose-1:2 4 5 3 5 4 6 3 2 4;}\n'
@@ -262,19 +125,18 @@ def html_outlook(body: str, charset: str = "us-ascii", lang: str = "EN-US",
         '.MsoChpDefault\n\t{mso-style-type:export-only;\n\tfont-family:"Calibri",sans-serif;}\n'
         '@page WordSection1\n\t{size:8.5in 11.0in;\n\tmargin:1.0in 1.0in 1.0in 1.0in;}\n'
         'div.WordSection1\n\t{page:WordSection1;}\n--></style>\n</head>\n'
-        '<body lang=%s link="#0563C1" vlink="#954F72" style=\'word-wrap:break-word\'>\n'
-        '<div class=WordSection1>\n' % (charset, lang))
+        f'<body lang={lang} link="#0563C1" vlink="#954F72" style=\'word-wrap:break-word\'>\n'
+        '<div class=WordSection1>\n')
     out = [head]
     for line in body.rstrip("\n").split("\n"):
-        if line.startswith("> "):
-            line = line[2:]
+        line = line.removeprefix("> ")
         if not line.strip():
             out.append("<p class=MsoNormal><o:p>&nbsp;</o:p></p>\n")
         else:
-            out.append("<p class=MsoNormal>%s<o:p></o:p></p>\n" % html.escape(line, quote=False))
+            out.append(f"<p class=MsoNormal>{html.escape(line, quote=False)}<o:p></o:p></p>\n")
     if logo_cid:
         out.append('<p class=MsoNormal><img width=120 height=40 style=\'width:1.25in;height:.4166in\' '
-                   'id="Picture_x0020_1" src="cid:%s" alt="Northwind Trading Inc."><o:p></o:p></p>\n' % logo_cid)
+                   f'id="Picture_x0020_1" src="cid:{logo_cid}" alt="Northwind Trading Inc."><o:p></o:p></p>\n')
     out.append("</div>\n</body>\n</html>\n")
     return "".join(out)
 
@@ -289,19 +151,19 @@ def html_gmail(body: str, quote_from: int | None = None) -> str:
     if quote_from is not None:
         attribution = lines[quote_from]
         quoted = [l[2:] if l.startswith("> ") else l.lstrip(">") for l in lines[quote_from + 1:]]
-        out.append('<br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">%s<br></div>'
+        out.append('<br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">'
+                   f'{html.escape(attribution, quote=False)}<br></div>'
                    '<blockquote class="gmail_quote" style="margin:0px 0px 0px 0.8ex;'
-                   'border-left:1px solid rgb(204,204,204);padding-left:1ex">'
-                   % html.escape(attribution, quote=False))
+                   'border-left:1px solid rgb(204,204,204);padding-left:1ex">')
         out.append("".join("<div>%s</div>" % (html.escape(l, quote=False) or "<br>") for l in quoted))
         out.append("</blockquote></div>")
     return "\n".join(out) + "\n"
 
 
 def html_foxmail(body: str, charset: str) -> str:
-    out = ['<html><head><meta http-equiv="content-type" content="text/html; charset=%s">'
+    out = [(f'<html><head><meta http-equiv="content-type" content="text/html; charset={charset}">'
            '<style>body { line-height: 1.5; }body { font-size: 14px; font-family: \'Microsoft YaHei UI\'; '
-           'color: rgb(0, 0, 0); line-height: 1.5; }</style></head><body>' % charset]
+           'color: rgb(0, 0, 0); line-height: 1.5; }</style></head><body>')]
     lines = body.rstrip("\n").split("\n")
     sig_at = lines.index("-- ") if "-- " in lines else len(lines)
     for line in lines[:sig_at]:
@@ -310,7 +172,7 @@ def html_foxmail(body: str, charset: str) -> str:
         out.append('<hr style="width: 210px; height: 1px;" color="#b5c4df" size="1" align="left">')
         out.append('<div><span><div style="MARGIN: 10px; FONT-FAMILY: verdana; FONT-SIZE: 10pt">')
         for line in lines[sig_at + 1:]:
-            out.append("<div>%s</div>" % html.escape(line, quote=False))
+            out.append(f"<div>{html.escape(line, quote=False)}</div>")
         out.append("</div></span></div>")
     out.append("</body></html>")
     return "\r\n".join(out) + "\r\n"
@@ -318,14 +180,14 @@ def html_foxmail(body: str, charset: str) -> str:
 
 def html_simple(body: str, charset: str = "UTF-8") -> str:
     paras = body.rstrip("\n").split("\n\n")
-    out = ['<html><head><meta http-equiv="Content-Type" content="text/html; charset=%s"></head>' % charset,
+    out = [f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}"></head>',
            '<body>']
     for p in paras:
         if p.startswith(">"):
             inner = "<br>\n".join(html.escape(l.lstrip("> "), quote=False) for l in p.split("\n"))
-            out.append('<blockquote type="cite">%s</blockquote>' % inner)
+            out.append(f'<blockquote type="cite">{inner}</blockquote>')
         else:
-            out.append("<p>%s</p>" % "<br>\n".join(html.escape(l, quote=False) for l in p.split("\n")))
+            out.append("<p>{}</p>".format("<br>\n".join(html.escape(l, quote=False) for l in p.split("\n"))))
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
@@ -334,7 +196,7 @@ def html_simple(body: str, charset: str = "UTF-8") -> str:
 # Tiny stdlib image encoders (valid files, deterministic bytes)
 # ---------------------------------------------------------------------------
 
-def make_png(w: int, h: int, pixel) -> bytes:
+def make_png(w: int, h: int, pixel: Pixel) -> bytes:
     rows = []
     for y in range(h):
         rows.append(b"\x00" + bytes(c for x in range(w) for c in pixel(x, y)))
@@ -349,7 +211,7 @@ def make_png(w: int, h: int, pixel) -> bytes:
             + chunk(b"IEND", b""))
 
 
-def make_jpeg(w: int, h: int, pixel, comment: bytes = b"") -> bytes:
+def make_jpeg(w: int, h: int, pixel: Pixel, comment: bytes = b"") -> bytes:
     """Baseline JFIF, YCbCr 4:4:4, DC-only 8x8 blocks (block-average colours)."""
     assert w % 8 == 0 and h % 8 == 0
     dc_bits = [0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]  # ITU T.81 Annex K.3
@@ -358,8 +220,9 @@ def make_jpeg(w: int, h: int, pixel, comment: bytes = b"") -> bytes:
     ac_vals = [0x00]
     q = 4
 
-    def codes(bits, vals):
-        table, code, k = {}, 0, 0
+    def codes(bits: list[int], vals: list[int]) -> dict[int, tuple[int, int]]:
+        table: dict[int, tuple[int, int]] = {}
+        code = k = 0
         for length in range(1, 17):
             for _ in range(bits[length - 1]):
                 table[vals[k]] = (code, length)
@@ -373,7 +236,7 @@ def make_jpeg(w: int, h: int, pixel, comment: bytes = b"") -> bytes:
     out = bytearray()
     acc = nbits = 0
 
-    def put(code, length):
+    def put(code: int, length: int) -> None:
         nonlocal acc, nbits
         acc = (acc << length) | code
         nbits += length
@@ -397,7 +260,7 @@ def make_jpeg(w: int, h: int, pixel, comment: bytes = b"") -> bytes:
                     sums[2] += 128 + 0.5 * r - 0.418688 * g - 0.081312 * b
             for c in range(3):
                 avg = sums[c] / 64.0
-                dc = int(round(8 * (avg - 128) / q))
+                dc = round(8 * (avg - 128) / q)
                 diff = dc - pred[c]
                 pred[c] = dc
                 cat = abs(diff).bit_length()
@@ -421,7 +284,7 @@ def make_jpeg(w: int, h: int, pixel, comment: bytes = b"") -> bytes:
 
 
 def logo_png() -> bytes:
-    def px(x, y):
+    def px(x: int, y: int) -> tuple[int, int, int]:
         if 6 <= x <= 30 and 6 <= y <= 33 and (x - 6) // 6 % 2 == 0:
             return (0, 84, 147)  # stylised "N" bars
         if 6 <= x <= 30 and 6 <= y <= 33 and abs((x - 6) - (y - 6)) < 3:
@@ -433,7 +296,7 @@ def logo_png() -> bytes:
 
 
 def photo_jpeg(variant: int) -> bytes:
-    def px(x, y):
+    def px(x: int, y: int) -> tuple[int, int, int]:
         floor = (148 + (y // 8) * 3, 146 + (y // 8) * 3, 140 + (y // 8) * 3)
         if variant == 1:  # crushed carton on pallet
             if 16 <= x < 88 and 16 <= y < 64:
@@ -458,7 +321,7 @@ def photo_jpeg(variant: int) -> bytes:
 # PDF attachments (reportlab; real, selectable text)
 # ---------------------------------------------------------------------------
 
-def _pdf_env(created: dt.datetime):
+def _pdf_env(created: dt.datetime) -> None:
     # reportlab honours SOURCE_DATE_EPOCH for /CreationDate, /ModDate and /ID
     os.environ["SOURCE_DATE_EPOCH"] = str(int(created.timestamp()))
 
@@ -466,7 +329,7 @@ def _pdf_env(created: dt.datetime):
 def pdf_po_4500871(created: dt.datetime) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import letter
-    from reportlab.lib.styles import getSampleStyleSheet, ParagraphStyle
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -531,9 +394,9 @@ def pdf_po_4500871(created: dt.datetime) -> bytes:
     for ln, code, desc, qty, unit, price in lines:
         amount = qty * int(price.replace(".", ""))  # cents
         total += amount
-        rows.append([ln, code, Paragraph(desc, cell), "{:,}".format(qty), unit, price,
-                     "{:,.2f}".format(amount / 100)])
-    rows.append(["", "", "", "{:,}".format(sum(l[3] for l in lines)), "KG", "TOTAL", "{:,.2f}".format(total / 100)])
+        rows.append([ln, code, Paragraph(desc, cell), f"{qty:,}", unit, price,
+                     f"{amount / 100:,.2f}"])
+    rows.append(["", "", "", f"{sum(l[3] for l in lines):,}", "KG", "TOTAL", f"{total / 100:,.2f}"])
     assert total == 2120000
     items = Table(rows, colWidths=[11 * mm, 26 * mm, 70 * mm, 18 * mm, 11 * mm, 20 * mm, 27 * mm], repeatRows=1)
     items.setStyle(TableStyle([
@@ -615,9 +478,9 @@ def pdf_pi_signed(created: dt.datetime) -> bytes:
         c.drawString(21 * mm, yy, no)
         c.drawString(33 * mm, yy, desc[:58])
         c.drawString(33 * mm, yy - 3.8 * mm, desc[58:])
-        c.drawRightString(140 * mm, yy, "{:,}".format(qty))
+        c.drawRightString(140 * mm, yy, f"{qty:,}")
         c.drawRightString(165 * mm, yy, price)
-        c.drawRightString(189 * mm, yy, "{:,.2f}".format(amount / 100))
+        c.drawRightString(189 * mm, yy, f"{amount / 100:,.2f}")
         yy -= 3.8 * mm
     assert total == 4896000
     yy -= 8 * mm
@@ -669,7 +532,7 @@ def pdf_bank_slip(created: dt.datetime) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
     c.setTitle("Outgoing Wire Transfer - Customer Copy")
-    W, H = A4
+    _W, H = A4
     y = H - 25 * mm
     c.setFont("Helvetica-Bold", 14)
     c.drawString(20 * mm, y, "EXAMPLE NATIONAL BANK")
@@ -787,7 +650,7 @@ def pdf_order_details_cn(created: dt.datetime) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
     c.setTitle("PO 4500871 订单明细")
-    W, H = A4
+    _W, H = A4
     y = H - 25 * mm
     c.setFont("STSong-Light", 15)
     c.drawString(20 * mm, y, "订单明细 / Order details  PO 4500871")
@@ -823,7 +686,7 @@ def pdf_carton_marks(created: dt.datetime) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=landscape(A4))
     c.setTitle("Carton marking - confirmed artwork")
-    W, H = landscape(A4)
+    _W, H = landscape(A4)
     c.setFont("Helvetica-Bold", 13)
     c.drawString(20 * mm, H - 20 * mm, "CARTON MARKING - CONFIRMED ARTWORK (CON)   PO 4500871   rev. B")
     for i, side in enumerate(["Side A (long side)", "Side B (short side)"]):
@@ -863,17 +726,18 @@ Northwind Trading Inc.
 T +1 973 555 0142 | M +1 201 555 0199
 tom.harris@northwind.example"""
 
-MSG = []
+Built = tuple[dt.datetime, str, Message, str]  # date, file name slug, message, Message-ID
+MSG: list[Callable[[], Built]] = []
 
 
-def message(fn):
+def message(fn: Callable[[], Built]) -> Callable[[], Built]:
     MSG.append(fn)
     return fn
 
 
 # -- Northwind RFQ (new buyer, Outlook / Exchange) ---------------------------
 @message
-def m_rfq_northwind():
+def m_rfq_northwind() -> Built:
     d = when(2026, 11, 2, 9, 14, 9, -5)
     mid = "<SJ0PR17MB54320C4A9B1E2D3F6A7B8C9D0E1F2A3B4C5@SJ0PR17MB5432.namprd17.prod.outlook.example>"
     body = """Hi,
@@ -916,9 +780,9 @@ rachel.kim@northwind.example
         ("Delivered-To", "orders@acme.example"),
         ("Received", received_ours("mail.northwind.example", "mail.northwind.example", "192.0.2.25",
                                    d + dt.timedelta(seconds=3), "rfq")),
-        ("Received", "from SJ0PR17MB5432.namprd17.prod.outlook.example ([fe80::3c1a:8b2f:91d4:7e6a]) by\n"
+        ("Received", ("from SJ0PR17MB5432.namprd17.prod.outlook.example ([fe80::3c1a:8b2f:91d4:7e6a]) by\n"
                      " SJ0PR17MB5432.namprd17.prod.outlook.example ([fe80::3c1a:8b2f:91d4:7e6a%4]) with mapi id\n"
-                     " 15.20.8207.017; Mon, 2 Nov 2026 14:14:09 +0000"),
+                     " 15.20.8207.017; Mon, 2 Nov 2026 14:14:09 +0000")),
         ("From", "Rachel Kim <rachel.kim@northwind.example>"),
         ("To", '"orders@acme.example" <orders@acme.example>'),
         ("CC", "Tom Harris <tom.harris@northwind.example>"),
@@ -937,7 +801,7 @@ rachel.kim@northwind.example
 
 # -- HK buyer inquiry, UTF-8, Google Workspace ------------------------------
 @message
-def m_inquiry_hk():
+def m_inquiry_hk() -> Built:
     d = when(2026, 11, 3, 10, 22, 37, 8)
     mid = "<CAHk3fV0q8sJx2bN7mTt1pQe9Lr4yWd6uZc5Gn+8aRkP3vE2hXg@mail.gmail.example>"
     body = """Lily 你好，
@@ -994,7 +858,7 @@ karen.leung@kongfung.example
 
 # -- Mainland trading company, GBK bytes labelled gb2312 (Foxmail) ----------
 @message
-def m_inquiry_gbk():
+def m_inquiry_gbk() -> Built:
     d = when(2026, 11, 4, 14, 5, 20, 8)
     mid = "<202611041405208639617@nbjuntai.example>"
     body = """Lily 您好：
@@ -1059,7 +923,7 @@ def m_inquiry_gbk():
 
 # -- Müller sample request (Thunderbird, 8bit UTF-8) -------------------------
 @message
-def m_sample_mueller():
+def m_sample_mueller() -> Built:
     d = when(2026, 11, 4, 16, 40, 55, 1)
     mid = "<7c3e9a52-1f4b-4d8e-b6a0-2e9f1c7d5b38@mueller-hw.example>"
     body = """Dear Ms Chen,
@@ -1122,7 +986,7 @@ Geschäftsführer: Klaus Müller
 
 # -- Taiwanese sample request, Big5 (Outlook zh-TW) --------------------------
 @message
-def m_sample_tw_big5():
+def m_sample_tw_big5() -> Built:
     d = when(2026, 11, 5, 11, 30, 16, 8)
     mid = "<003a01dd4e2b$8f1c2d40$ad5487c0$@hongsheng.example>"
     body = """Lily 您好：
@@ -1178,7 +1042,7 @@ JP_MID = "<20261106104812.5E3A.4B7C2D91@sakura-shoji.example>"
 
 
 @message
-def m_inquiry_jp():
+def m_inquiry_jp() -> Built:
     d = when(2026, 11, 6, 10, 48, 12, 9)
     body = """Acme Nonwovens Co., Ltd.
 ご担当者様
@@ -1234,11 +1098,11 @@ E-mail：k.sato@sakura-shoji.example
 
 # -- Bounce (Postfix DSN) of our quotation to the Japanese buyer -------------
 @message
-def m_bounce():
+def m_bounce() -> Built:
     d = when(2026, 11, 9, 16, 20, 41, 8)
     q_in = qid("bounce-orig")
     q_dsn = qid("bounce-dsn")
-    mid = "<20261109082041.%s@mx.acme.example>" % q_dsn
+    mid = f"<20261109082041.{q_dsn}@mx.acme.example>"
     orig_subject = "Re: " + "スパンレース不織布のお見積り依頼（株式会社さくら商事）"
     notification = """This is the mail system at host mx.acme.example.
 
@@ -1280,10 +1144,10 @@ delete your own text from the attached returned message.
         "Return-Path: <orders@acme.example>",
         "Received: from [192.168.10.23] (unknown [198.51.100.77])",
         "\t(Authenticated sender: orders@acme.example)",
-        "\tby mx.acme.example (Postfix) with ESMTPSA id %s" % q_in,
-        "\tfor <k.satou@sakura-shoji.example>; %s" % pfdate(sent),
+        f"\tby mx.acme.example (Postfix) with ESMTPSA id {q_in}",
+        f"\tfor <k.satou@sakura-shoji.example>; {pfdate(sent)}",
         "Message-ID: <b81f2c47-5d0e-4a9b-8c3d-6e1f7a2b9c04@acme.example>",
-        "Date: %s" % rfcdate(sent),
+        f"Date: {rfcdate(sent)}",
         "MIME-Version: 1.0",
         "User-Agent: Mozilla Thunderbird",
         "Subject: " + ew(orig_subject, "UTF-8", maxlen=70, fold="\n "),
@@ -1310,14 +1174,14 @@ delete your own text from the attached returned message.
             del p[k]
         for k, v in sorted(items, key=lambda kv: kv[0] != "Content-Description"):
             p[k] = v
-    rep = multi("report", "%s.1794213641/mx.acme.example" % q_dsn, parts,
+    rep = multi("report", f"{q_dsn}.1794213641/mx.acme.example", parts,
                 params="; report-type=delivery-status", fold=True,
                 preamble="This is a MIME-encapsulated message.\n",
                 extra=[("Content-Transfer-Encoding", "8bit")])
     hdrs = [
         ("Return-Path", "<>"),
         ("Delivered-To", "orders@acme.example"),
-        ("Received", "by mx.acme.example (Postfix)\n\tid %s; %s" % (q_dsn, pfdate(d))),
+        ("Received", f"by mx.acme.example (Postfix)\n\tid {q_dsn}; {pfdate(d)}"),
         ("Date", pfdate(d)),
         ("From", "MAILER-DAEMON@mx.acme.example (Mail Delivery System)"),
         ("Subject", "Undelivered Mail Returned to Sender"),
@@ -1334,7 +1198,7 @@ PO_MID = "<SJ0PR17MB5432B7E1F09A4C2D8E3F5A6B7C8D9E0F1A2@SJ0PR17MB5432.namprd17.p
 
 
 @message
-def m_po_northwind():
+def m_po_northwind() -> Built:
     d = when(2026, 11, 10, 8, 47, 31, -5)
     body = """Hi Lily,
 
@@ -1363,9 +1227,9 @@ Thank you and best regards,
         ("Delivered-To", "orders@acme.example"),
         ("Received", received_ours("mail.northwind.example", "mail.northwind.example", "192.0.2.25",
                                    d + dt.timedelta(seconds=4), "po")),
-        ("Received", "from SJ0PR17MB5432.namprd17.prod.outlook.example ([fe80::3c1a:8b2f:91d4:7e6a]) by\n"
+        ("Received", ("from SJ0PR17MB5432.namprd17.prod.outlook.example ([fe80::3c1a:8b2f:91d4:7e6a]) by\n"
                      " SJ0PR17MB5432.namprd17.prod.outlook.example ([fe80::3c1a:8b2f:91d4:7e6a%4]) with mapi id\n"
-                     " 15.20.8207.017; Tue, 10 Nov 2026 13:47:31 +0000"),
+                     " 15.20.8207.017; Tue, 10 Nov 2026 13:47:31 +0000")),
         ("From", "Tom Harris <tom.harris@northwind.example>"),
         ("To", "'Lily Chen' <orders@acme.example>"),
         ("CC", "Rachel Kim <rachel.kim@northwind.example>, Shan Zhao\n <shan.zhao@northwind.example>"),
@@ -1384,7 +1248,7 @@ Thank you and best regards,
 
 # -- Buyer reply in the PO thread, no number anywhere (Outlook for iOS) ------
 @message
-def m_po_reply():
+def m_po_reply() -> Built:
     d = when(2026, 11, 11, 18, 32, 4, -5)
     mid = "<BY5PR17MB39024E6A1C8D2F7B9A0C3E5D7F1B2A4C6E8@BY5PR17MB3902.namprd17.prod.outlook.example>"
     body = """Hi Lily,
@@ -1432,7 +1296,7 @@ Get Outlook for iOS
 
 # -- Signed PI back from Müller (RFC 2231 filename) ---------------------------
 @message
-def m_signed_pi():
+def m_signed_pi() -> Built:
     d = when(2026, 11, 13, 15, 20, 48, 1)
     mid = "<e41a7b26-93c5-4f0d-8a2e-5b6c7d8e9f10@mueller-hw.example>"
     body = """Dear Lily,
@@ -1484,7 +1348,7 @@ www.mueller-hw.example
 
 # -- Remittance advice from Northwind AP (system mail, bank slip PDF) --------
 @message
-def m_remittance():
+def m_remittance() -> Built:
     d = when(2026, 11, 16, 11, 12, 40, -5)
     mid = "<NWAP.20261116161240.2000187342.0001@erp.northwind.example>"
     body = """*** This is a system generated message. Please do not reply to this e-mail. ***
@@ -1541,7 +1405,7 @@ Northwind Trading Inc. - Accounts Payable
 
 # -- Quality claim from Northwind on PO 4500655, photos attached -------------
 @message
-def m_complaint_northwind():
+def m_complaint_northwind() -> Built:
     d = when(2026, 11, 17, 10, 5, 22, -5)
     mid = "<SJ0PR17MB61185A9C3E7D1B2F4A6C8E0D2B4F6A8C0E1@SJ0PR17MB6118.namprd17.prod.outlook.example>"
     body = """Dear Lily,
@@ -1605,7 +1469,7 @@ linda.park@northwind.example
 
 # -- Chinese complaint from the HK buyer (Gmail reply with quoted history) ----
 @message
-def m_complaint_hk():
+def m_complaint_hk() -> Built:
     d = when(2026, 11, 18, 16, 47, 3, 8)
     mid = "<CAHk3fV2mR8pT4nQ1wZx7yB5cD9eF3gH6jK0lM2nP4qS8tU1vW@mail.gmail.example>"
     ours = "<3d9e1f7a-2b4c-4e6d-8f0a-1c3e5a7b9d2f@acme.example>"
@@ -1669,7 +1533,7 @@ Karen
 
 # -- Northwind Shanghai office: order details, RFC 2047 CN filename, CON.pdf --
 @message
-def m_order_details_hostile():
+def m_order_details_hostile() -> Built:
     d = when(2026, 11, 19, 10, 31, 45, 8)
     mid = "<202611191031453125104@northwind.example>"
     body = """Lily 你好：
@@ -1697,8 +1561,8 @@ Tel: +86 21 5550 7810
     ], fold=True)
     fname_cn = ew("订单明细.pdf", "utf-8")
     att_cn = attachment(pdf_order_details_cn(d - dt.timedelta(minutes=30)),
-                        'application/octet-stream;\n\tname="%s"' % fname_cn,
-                        'attachment;\n\tfilename="%s"' % fname_cn)
+                        f'application/octet-stream;\n\tname="{fname_cn}"',
+                        f'attachment;\n\tfilename="{fname_cn}"')
     att_con = attachment(pdf_carton_marks(d - dt.timedelta(minutes=45)),
                          'application/octet-stream;\n\tname="CON.pdf"',
                          'attachment;\n\tfilename="CON.pdf"')
@@ -1726,7 +1590,7 @@ Tel: +86 21 5550 7810
 
 # -- Out-of-office auto-reply from Müller (Exchange, iso-8859-1) --------------
 @message
-def m_oof():
+def m_oof() -> Built:
     d = when(2026, 11, 19, 14, 58, 37, 1)
     mid = "<AM9PR03MB71247C1E2F3A4B5C6D7E8F9A0B1C2D3E4F5@AM9PR03MB7124.eurprd03.prod.outlook.example>"
     ours = "<5a2c8e1f-7b3d-4f9a-b6c0-d4e2f1a3c5b7@acme.example>"
@@ -1776,7 +1640,7 @@ Müller Haushaltswaren GmbH
 
 # -- L/C advice from our bank -------------------------------------------------
 @message
-def m_lc_advice():
+def m_lc_advice() -> Built:
     d = when(2026, 11, 20, 9, 30, 2, 8)
     mid = "<ADV2611JX0127.20261120093002.TS@bank.example>"
     body = """ADVICE OF DOCUMENTARY CREDIT
@@ -1841,7 +1705,7 @@ This e-mail is generated automatically. Please do not reply. 本邮件由系统�
 
 # -- Phishing "payment advice" with a path-traversal attachment name ---------
 @message
-def m_phishing():
+def m_phishing() -> Built:
     d = when(2026, 11, 23, 3, 44, 19, 0)
     mid = "<20261123034419.6C1F2A9E4B7D@srv7.bulk-sender.example>"
     body = """Dear Sir/Madam,
@@ -1891,7 +1755,7 @@ Accounts Department
 
 # -- Trade-fair newsletter, HTML only ------------------------------------------
 @message
-def m_newsletter():
+def m_newsletter() -> Built:
     d = when(2026, 11, 24, 10, 0, 3, 1)
     mid = "<enx2027.nl47.8842.20261124090003@mailer.fair.example>"
     page = """<!DOCTYPE html>
@@ -1938,8 +1802,8 @@ You are receiving this e-mail because you are registered as an exhibitor contact
         ("Subject", "Last week for early-bird prices - order now for ENX 2027!"),
         ("Message-ID", mid),
         ("List-Id", "ENX Exhibitor News <enx-exhibitor-news.fair.example>"),
-        ("List-Unsubscribe", "<https://fair.example/unsubscribe?u=8842&l=enx-exhibitor-news>,\n"
-                             " <mailto:unsubscribe@fair.example?subject=unsubscribe%20enx-exhibitor-news%208842>"),
+        ("List-Unsubscribe", ("<https://fair.example/unsubscribe?u=8842&l=enx-exhibitor-news>,\n"
+                             " <mailto:unsubscribe@fair.example?subject=unsubscribe%20enx-exhibitor-news%208842>")),
         ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
         ("Precedence", "bulk"),
         ("X-Campaign-ID", "nl47"),
@@ -1950,7 +1814,7 @@ You are receiving this e-mail because you are registered as an exhibitor contact
 
 # -- Chinese forwarder asks for packing list and C/O (Coremail, quoted) -------
 @message
-def m_shipping_cn():
+def m_shipping_cn() -> Built:
     d = when(2026, 11, 26, 11, 20, 58, 8)
     mid = "<6e2b1c4d.8a3f.19ac1e2b7d5.Coremail.booking@forwarder.example>"
     ours = "<c7a4e1b9-3d2f-4a6c-9e8b-0f1d2c3b4a5e@acme.example>"
@@ -2023,7 +1887,7 @@ Lily
 
 # -- Forwarder booking confirmation + draft B/L for PO 4500871 ----------------
 @message
-def m_shipping_booking():
+def m_shipping_booking() -> Built:
     d = when(2026, 11, 30, 15, 42, 7, 8)
     mid = "<TYZPR06MB52813A7C9E1F2B4D6A8C0E2F4A6B8C0D1E3@TYZPR06MB5281.apcprd06.prod.outlook.example>"
     ours = "<9b6d3f1a-4c2e-4b8d-a7f0-e1c3d5b7a9f2@acme.example>"
@@ -2081,8 +1945,8 @@ Lily
         ("From", '"Zoe Zhou | Example Logistics" <booking@forwarder.example>'),
         ("To", '"Lily Chen | Acme Nonwovens" <orders@acme.example>'),
         ("CC", "Shan Zhao <shan.zhao@northwind.example>"),
-        ("Subject", "RE: Booking request - PO 4500871 - 1x40HQ Shanghai-Los Angeles - "
-                    "booking confirmed / draft B/L MSKU1234565"),
+        ("Subject", ("RE: Booking request - PO 4500871 - 1x40HQ Shanghai-Los Angeles - "
+                    "booking confirmed / draft B/L MSKU1234565")),
         ("Thread-Topic", "Booking request - PO 4500871 - 1x40HQ Shanghai-Los Angeles"),
         ("Thread-Index", thread_index("booking", replies=1)),
         ("Date", rfcdate(d)),
@@ -2112,12 +1976,12 @@ def broken_blob() -> bytes:
 
 # ---------------------------------------------------------------------------
 
-def build():
+def build() -> list[Built]:
     built = []
     for fn in MSG:
         d, slug, msg, mid = fn()
         built.append((d, slug, msg, mid))
-    built.sort(key=lambda t: t[0].astimezone(dt.timezone.utc))
+    built.sort(key=lambda t: t[0].astimezone(dt.UTC))
     return built
 
 
@@ -2130,13 +1994,13 @@ def main() -> None:
         old.unlink()
     built = build()
     for i, (d, slug, msg, mid) in enumerate(built, 1):
-        path = args.out / ("%02d-%s.eml" % (i, slug))
+        path = args.out / f"{i:02d}-{slug}.eml"
         path.write_bytes(serialize(msg))
-        print("%s  %s  %s" % (path.name, d.isoformat(), mid))
+        print(f"{path.name}  {d.isoformat()}  {mid}")
     os.environ.pop("SOURCE_DATE_EPOCH", None)
-    path = args.out / ("%02d-broken.eml" % (len(built) + 1))
+    path = args.out / f"{len(built) + 1:02d}-broken.eml"
     path.write_bytes(broken_blob())
-    print("%s  (not an e-mail)" % path.name)
+    print(f"{path.name}  (not an e-mail)")
 
 
 if __name__ == "__main__":

@@ -74,8 +74,8 @@ def _index_mail_filed_before(bind: sa.engine.Connection) -> None:
         bind.execute(sa.text("INSERT INTO search_docs (message_row_id, body) VALUES (:id, :body)"),
                      {"id": row.id, "body": body})
         if bind.dialect.name == "sqlite":
-            for table in ("search_fts", "search_words"):
-                bind.execute(sa.text(f"INSERT INTO {table} (rowid, body) VALUES (:id, :body)"),
+            for table in ("search_fts", "search_words"):  # constants; the values are bound
+                bind.execute(sa.text(f"INSERT INTO {table} (rowid, body) VALUES (:id, :body)"),  # noqa: S608
                              {"id": row.id, "body": body})
         pairs = {(a, b) for a, b in itertools.pairwise(body) if _cjk(a) and _cjk(b)}
         for a, b in pairs:
