@@ -14,8 +14,8 @@ from mailflow.errors import MailflowError, NotFound
 from mailflow.follow import money
 
 if TYPE_CHECKING:
+    from mailflow.follow.order import Followed
     from mailflow.store import Store
-    from mailflow.store.follow import Followed
 
 SIGNERS = ("manager", "general_manager")
 
