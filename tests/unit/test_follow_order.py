@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 
 import pytest
@@ -22,7 +23,7 @@ TERMS = {"numbers": ["4500871"], "buyer": "Buyer Ltd.", "total": "20000.00", "cu
          "payment_terms": "30% T/T deposit, 70% balance against copy of B/L", "order_date": "2026-03-02"}
 
 
-def doc(kind: str, party: str, day: int, message: int, record: dict[str, object] | None = None) -> fo.Doc:
+def doc(kind: str, party: str, day: int, message: int, record: Mapping[str, object] | None = None) -> fo.Doc:
     at = dt.datetime(2026, 3, day, 9, tzinfo=UTC)
     return fo.Doc(kind, party, f"{kind}.pdf", record or {}, message, at, at)
 
