@@ -10,6 +10,7 @@ decided on the same values.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -391,7 +392,7 @@ def follow(inputs: Inputs, follower: Follower) -> Result:
     return Result(followed, columns, tuple(new_payments), tuple(marks), dropped, tuple(events))
 
 
-# --- people's acts: what is refused -----------------------------------------------------------
+# --- people's acts: what is refused, and what they change -----------------------------------------
 
 def refuse_unfollowed(followed: Followed, number: str) -> None:
     if not followed.plan:
@@ -426,3 +427,21 @@ def refuse_undo(kept: Kept | None, number: str, key: str) -> Kept:
     if kept.state != DONE:
         raise MailflowError(f"{kept.name} is not done")
     return kept
+
+
+def completed(kept: Kept, state: cal.State, by: str, note: str, how: str, detail: Mapping[str, Any],
+              now: dt.datetime) -> tuple[Kept, Event]:
+    """A milestone done by a person (by hand, or the sign-off): kept as such until undone."""
+    event = Event("signed-off" if how == "signoff" else "milestone-done",
+                  {"milestone": kept.key, "name": state.name, "how": how, "by": by,
+                   **({"note": note} if note else {}), **detail})
+    return dataclasses.replace(kept, state=DONE, done_at=now, how=how, done_by=by, note=note[:1000],
+                               message_row_id=None, reopened_at=None), event
+
+
+def undone(kept: Kept, by: str, note: str, now: dt.datetime) -> tuple[Kept, Event]:
+    """A done milestone open again; evidence from before `now` no longer completes it."""
+    event = Event("milestone-undone", {"milestone": kept.key, "name": kept.name, "was": f"{kept.how}: {kept.done_by}",
+                                       "by": by, **({"note": note} if note else {})})
+    return dataclasses.replace(kept, state=OPEN, done_at=None, how="", done_by="", note=note[:1000],
+                               message_row_id=None, reopened_at=now), event

@@ -169,12 +169,7 @@ class FollowStore:
             row = self._milestone_row(session, order, key)
             assert row is not None
             now = clock.now()
-            row.state, row.done_at, row.how, row.done_by, row.note = DONE, now, how, by, note[:1000]
-            row.message_row_id, row.reopened_at = None, None
-            session.add(EventRow(kind="signed-off" if how == "signoff" else "milestone-done", order_id=order.id,
-                                 at=now, detail={"milestone": key, "name": state.name, "how": how, "by": by,
-                                                 **({"note": note} if note else {}), **(detail or {})}))
-            session.flush()
+            self._act(session, order, row, *fo.completed(kept(row), state, by, note, how, detail or {}, now), now)
             return self._refollow(session, order, follower, now)
 
     def undo(self, number: str, key: str, by: str, note: str = "") -> Followed:
@@ -185,16 +180,20 @@ class FollowStore:
             follower = self._follower_or_refuse()
             self._followed_or_refuse(session, order)
             row = self._milestone_row(session, order, key)
-            fo.refuse_undo(kept(row) if row is not None else None, order.number, key)
+            done = fo.refuse_undo(kept(row) if row is not None else None, order.number, key)
             assert row is not None
             now = clock.now()
-            session.add(EventRow(kind="milestone-undone", order_id=order.id, at=now,
-                                 detail={"milestone": key, "name": row.name, "was": f"{row.how}: {row.done_by}",
-                                         "by": by, **({"note": note} if note else {})}))
-            row.state, row.done_at, row.how, row.done_by, row.note = OPEN, None, "", "", note[:1000]
-            row.message_row_id, row.reopened_at = None, now
-            session.flush()
+            self._act(session, order, row, *fo.undone(done, by, note, now), now)
             return self._refollow(session, order, follower, now)
+
+    def _act(self, session: Session, order: OrderRow, row: MilestoneRow, act: fo.Kept, event: fo.Event,
+             now: dt.datetime) -> None:
+        """What a person did to a milestone, stored, with its event."""
+        row.state, row.done_at, row.how, row.done_by, row.note = act.state, act.done_at, act.how, act.done_by, act.note
+        row.message_row_id, row.reopened_at = act.message_row_id, act.reopened_at
+        session.add(EventRow(kind=event.kind, order_id=order.id, message_row_id=event.message_row_id, at=now,
+                             detail=dict(event.detail)))
+        session.flush()
 
     def add_payment(self, number: str, amount: Decimal, currency: str, value_date: dt.date | None,
                     reference: str, by: str) -> Followed:

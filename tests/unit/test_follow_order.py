@@ -141,3 +141,21 @@ def test_what_a_person_may_not_complete_or_undo_is_refused_with_the_reason() -> 
         fo.refuse_undo(fo.Kept("deposit", "Deposit received"), "4500871", "deposit")
     with pytest.raises(NotFound):
         fo.refuse_undo(None, "4500871", "deposit")
+
+
+def test_a_completion_by_hand_is_kept_and_undoing_it_opens_the_milestone_from_now() -> None:
+    before = inputs(doc("po", "buyer", 2, 1), doc("pi", "us", 3, 2))
+    first = fo.follow(before, FOLLOWER)
+    state = fo.refuse_complete(first.followed, FOLLOWER.plan("tt-order"), "4500871", "signoff", "signoff")
+    on_file = stored(first, before)
+    signoff = next(k for k in on_file.milestones if k.key == "signoff")
+    act, event = fo.completed(signoff, state, "Wang", "margin fine", "signoff", {"margin": "12%"}, NOW)
+    assert event.kind == "signed-off" and event.detail["margin"] == "12%" and act.done_by == "Wang"
+    signed = dataclasses.replace(on_file, milestones=tuple(act if k.key == "signoff" else k
+                                                           for k in on_file.milestones))
+    after = fo.follow(signed, FOLLOWER)
+    assert {m.key: m for m in after.milestones}["signoff"].state == fo.DONE
+    assert kinds(after) == ["status-changed"] and after.order.status == "in production"
+    reopened, event = fo.undone(act, "Li", "", NOW)
+    assert event.kind == "milestone-undone" and event.detail["was"] == "signoff: Wang"
+    assert reopened.state == fo.OPEN and reopened.reopened_at == NOW and reopened.done_at is None
