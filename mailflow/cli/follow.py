@@ -57,7 +57,8 @@ def _print_followed(followed: Any) -> None:
 def plan(state: State, day: str | None, owner: str | None, as_json: bool) -> None:
     """The day's plan: overdue, due today, due this week, waiting for approval, waiting on the
     buyer, money outstanding, unanswered inquiries, open complaints, unfiled and quarantined mail."""
-    from mailflow.follow.desk import SECTION_NAMES, SECTIONS, daily_plan
+    from mailflow.follow.desk import daily_plan
+    from mailflow.follow.digest import SECTION_NAMES, SECTIONS
     from mailflow.follow.signoff import find_user
 
     with state.opened_store() as store:
@@ -260,8 +261,8 @@ def order_status(state: State, number: str, status: str, note: str, who: str | N
 @click.pass_obj
 def follow(state: State, refresh: bool, digest: bool, as_json: bool) -> None:
     """Run the daemon's follow-up job once: overdue milestones, chasers (and the digest)."""
+    from mailflow.desk import load_desk
     from mailflow.follow.desk import follow_up, send_digests
-    from mailflow.pipeline import load_desk
 
     desk = load_desk(state.config)
     try:

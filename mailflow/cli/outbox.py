@@ -76,7 +76,8 @@ def outbox_show(state: State, reply_id: int, raw: bool) -> None:
 @click.pass_obj
 def outbox_compose(state: State, number: str, template: str) -> None:
     """Compose TEMPLATE (e.g. packing_list) for ORDER by hand, answering its latest mail."""
-    from mailflow.pipeline import compose_for_order, load_desk
+    from mailflow.desk import load_desk
+    from mailflow.pipeline import compose_for_order
 
     desk = load_desk(state.config)
     store = state.store()

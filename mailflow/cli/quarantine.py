@@ -38,7 +38,8 @@ def quarantine_list(state: State, show_all: bool, as_json: bool) -> None:
 @click.pass_obj
 def quarantine_retry(state: State) -> None:
     """Run every quarantined mail through the pipeline again (after a fix), from its origin."""
-    from mailflow.pipeline import load_desk, retry_quarantined
+    from mailflow.desk import load_desk
+    from mailflow.pipeline import retry_quarantined
 
     desk = load_desk(state.config)
     try:

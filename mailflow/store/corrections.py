@@ -31,6 +31,7 @@ from mailflow.store.db import (
     OutboxRow,
     utcnow,
 )
+from mailflow.store.records import decision_json
 
 MAX_TRAINING_MAIL = 20_000  # the newest filed mails a training reads
 
@@ -80,8 +81,6 @@ class CorrectionStore:
 
     def refile(self, row_id: int, outcome: Outcome, aliases: Sequence[str], by: str) -> Refiled:
         """Carry out a person's category for a filed mail (see the module's docstring)."""
-        from mailflow.store.store import decision_json
-
         decision = outcome.decision
         leftovers: list[str] = []
         with self.sessions() as session, session.begin():

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -25,7 +24,7 @@ from mailflow import documents
 from mailflow.correlate import KnownOrder, alias_key
 from mailflow.errors import StoreError
 from mailflow.follow import Follower
-from mailflow.model import Outcome, Quarantined
+from mailflow.model import Outcome, Quarantined, folder_name
 from mailflow.store import archive as paths
 from mailflow.store import migrations, search
 from mailflow.store.archive import Archive
@@ -49,7 +48,7 @@ from mailflow.store.db import (
 from mailflow.store.follow import FollowStore
 from mailflow.store.leases import Leases, exclusive, forget_fences, new_owner
 from mailflow.store.outbox import OutboxStore
-from mailflow.store.records import RecordStore, order_by_number
+from mailflow.store.records import RecordStore, decision_json, order_by_number
 from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
 
 
@@ -328,8 +327,8 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
         return counts.most_common(1)[0][0] if counts else ""
 
     def _free_folder(self, session: Session, number: str, buyer: str) -> str:
-        base = paths.folder_name(number)
-        candidates = [base, paths.folder_name(f"{number}~{buyer}")]
+        base = folder_name(number)
+        candidates = [base, folder_name(f"{number}~{buyer}")]
         candidates += [f"{candidates[1]}~{i}" for i in range(2, 1000)]
         taken = set(session.scalars(select(OrderRow.folder).where(
             or_(OrderRow.folder == base, OrderRow.folder.like(f"{base}~%")))))
@@ -580,20 +579,6 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
     def find_order(self, number: str) -> OrderRow | None:
         with self.sessions() as session:
             return order_by_number(session, number)
-
-
-def decision_json(outcome: Outcome) -> dict[str, Any]:
-    decision = outcome.decision
-    result: dict[str, Any] = json.loads(json.dumps({
-        "category": decision.category, "rule": decision.rule,
-        "conditions": list(decision.conditions), "tags": list(decision.tags),
-        "matched_rules": list(decision.matched_rules), "classifier": decision.classifier,
-        "actions": [{"kind": a.kind, "rule": a.rule, **a.params} for a in decision.actions],
-        "order_data": {"source": outcome.order_data.source, "errors": list(outcome.order_data.errors),
-                       "document": outcome.order_data.document,
-                       "checks_failed": [c.name for c in outcome.order_data.checks_failed]},
-    }, default=str))
-    return result
 
 
 __all__ = ["Applied", "IntegrityError", "Store"]

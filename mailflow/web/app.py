@@ -274,7 +274,8 @@ async def preferences(request: Request, caller: Caller, form: dict[str, str]) ->
 
 @logged_in
 async def home(request: Request, caller: Caller) -> Response:
-    from mailflow.follow.desk import SECTIONS, daily_plan
+    from mailflow.follow.desk import daily_plan
+    from mailflow.follow.digest import SECTIONS
 
     web: WebDesk = request.app.state.web
     person = caller.person
@@ -611,7 +612,8 @@ async def quarantine_page(request: Request, caller: Caller) -> Response:
 
 @posted
 async def quarantine_retry(request: Request, caller: Caller, form: dict[str, str]) -> Response:
-    from mailflow.pipeline import load_desk, retry_quarantined
+    from mailflow.desk import load_desk
+    from mailflow.pipeline import retry_quarantined
 
     web: WebDesk = request.app.state.web
     desk = load_desk(web.config)
@@ -632,8 +634,8 @@ async def rules_page(request: Request, caller: Caller) -> Response:
         files.append((path.name, path.read_text(encoding="utf-8", errors="replace")[:200_000]))
     preview = None
     if request.query_params.get("preview"):
+        from mailflow.desk import load_desk
         from mailflow.evaluate import preview_archive
-        from mailflow.pipeline import load_desk
 
         desk = load_desk(web.config)
         try:
