@@ -581,6 +581,68 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
         with self.sessions() as session:
             return order_by_number(session, number)
 
+    def order_overview(self) -> list[dict[str, Any]]:
+        """Every order with what a list of orders shows (`views.order_list`): its columns, its
+        aliases, how many messages and replies it has, and its data (in a few queries, not one
+        order_summary per order)."""
+        with self.sessions() as session:
+            messages = dict(session.execute(select(MessageRow.order_id, func.count(MessageRow.id))
+                                            .where(MessageRow.order_id.is_not(None))
+                                            .group_by(MessageRow.order_id)).all())
+            replies = dict(session.execute(select(OutboxRow.order_id, func.count(OutboxRow.id))
+                                           .where(OutboxRow.order_id.is_not(None))
+                                           .group_by(OutboxRow.order_id)).all())
+            aliases: dict[int, list[str]] = {}
+            for order_id, number in session.execute(select(OrderAlias.order_id, OrderAlias.number)):
+                aliases.setdefault(order_id, []).append(number)
+            rows = session.execute(select(OrderRow.id, OrderRow.number, OrderRow.folder, OrderRow.buyer,
+                                          OrderRow.status, OrderRow.next_milestone, OrderRow.next_due,
+                                          OrderRow.outstanding, OrderRow.data).order_by(OrderRow.id)).all()
+        return [{"order": r.number, "folder": r.folder, "buyer": r.buyer, "status": r.status,
+                 "next_milestone": r.next_milestone or None,
+                 "due": r.next_due.isoformat() if r.next_due else None, "outstanding": r.outstanding or None,
+                 "aliases": sorted(aliases.get(r.id, [])), "messages": messages.get(r.id, 0),
+                 "replies": replies.get(r.id, 0), "data": dict(r.data or {})} for r in rows]
+
+    def message_by_row(self, row_id: int) -> MessageRow:
+        """A message by its row id (the web desk's links), or NotFound."""
+        from mailflow.errors import NotFound
+
+        with self.sessions() as session:
+            row = session.get(MessageRow, row_id)
+        if row is None:
+            raise NotFound("no such message")
+        return row
+
+    def attachment_row(self, row_id: int) -> AttachmentRow:
+        """An attachment by its row id, or NotFound."""
+        from mailflow.errors import NotFound
+
+        with self.sessions() as session:
+            row = session.get(AttachmentRow, row_id)
+        if row is None:
+            raise NotFound("no such attachment")
+        return row
+
+    def attachments_of(self, message_row_id: int) -> list[AttachmentRow]:
+        with self.sessions() as session:
+            return list(session.scalars(select(AttachmentRow).where(AttachmentRow.message_row_id == message_row_id)
+                                        .order_by(AttachmentRow.id)))
+
+    def order_files(self, order_id: int) -> dict[str, tuple[int, list[tuple[int, str]]]]:
+        """The order's messages by Message-ID: each one's row id and its attachments (row id,
+        file name), which the order page links to."""
+        with self.sessions() as session:
+            found: dict[str, tuple[int, list[tuple[int, str]]]] = {m.message_id: (m.id, []) for m in session.execute(
+                select(MessageRow.id, MessageRow.message_id).where(MessageRow.order_id == order_id))}
+            files = session.execute(select(AttachmentRow.id, AttachmentRow.filename, AttachmentRow.message_row_id)
+                                    .join(MessageRow, AttachmentRow.message_row_id == MessageRow.id)
+                                    .where(MessageRow.order_id == order_id).order_by(AttachmentRow.id)).all()
+        by_row: dict[int, list[tuple[int, str]]] = {row_id: names for row_id, names in found.values()}
+        for f in files:
+            by_row.setdefault(f.message_row_id, []).append((f.id, f.filename))
+        return found
+
 
 def decision_json(outcome: Outcome) -> dict[str, Any]:
     decision = outcome.decision
