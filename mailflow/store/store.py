@@ -584,25 +584,24 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
     def order_overview(self) -> list[dict[str, Any]]:
         """Every order with what a list of orders shows (`views.order_list`): its columns, its
         aliases, how many messages and replies it has, and its data (in a few queries, not one
-        order_summary per order)."""
+        order_summary per order; plain rows, no ORM objects: a busy desk has thousands)."""
         with self.sessions() as session:
-            messages = dict(session.execute(select(MessageRow.order_id, func.count(MessageRow.id))
-                                            .where(MessageRow.order_id.is_not(None))
-                                            .group_by(MessageRow.order_id)).all())
-            replies = dict(session.execute(select(OutboxRow.order_id, func.count(OutboxRow.id))
-                                           .where(OutboxRow.order_id.is_not(None))
-                                           .group_by(OutboxRow.order_id)).all())
+            conn = session.connection()
+            messages = dict(conn.execute(select(MessageRow.order_id, func.count()).where(
+                MessageRow.order_id.is_not(None)).group_by(MessageRow.order_id)).all())
+            replies = dict(conn.execute(select(OutboxRow.order_id, func.count()).where(
+                OutboxRow.order_id.is_not(None)).group_by(OutboxRow.order_id)).all())
             aliases: dict[int, list[str]] = {}
-            for order_id, number in session.execute(select(OrderAlias.order_id, OrderAlias.number)):
+            for order_id, number in conn.execute(select(OrderAlias.order_id, OrderAlias.number)):
                 aliases.setdefault(order_id, []).append(number)
-            rows = session.execute(select(OrderRow.id, OrderRow.number, OrderRow.folder, OrderRow.buyer,
-                                          OrderRow.status, OrderRow.next_milestone, OrderRow.next_due,
-                                          OrderRow.outstanding, OrderRow.data).order_by(OrderRow.id)).all()
-        return [{"order": r.number, "folder": r.folder, "buyer": r.buyer, "status": r.status,
-                 "next_milestone": r.next_milestone or None,
-                 "due": r.next_due.isoformat() if r.next_due else None, "outstanding": r.outstanding or None,
-                 "aliases": sorted(aliases.get(r.id, [])), "messages": messages.get(r.id, 0),
-                 "replies": replies.get(r.id, 0), "data": dict(r.data or {})} for r in rows]
+            rows = conn.execute(select(OrderRow.id, OrderRow.number, OrderRow.folder, OrderRow.buyer,
+                                       OrderRow.status, OrderRow.next_milestone, OrderRow.next_due,
+                                       OrderRow.outstanding, OrderRow.data).order_by(OrderRow.id)).all()
+        return [{"order": number, "folder": folder, "buyer": buyer, "status": status,
+                 "next_milestone": next_milestone or None, "due": due.isoformat() if due else None,
+                 "outstanding": outstanding or None, "aliases": sorted(aliases.get(order_id, [])),
+                 "messages": messages.get(order_id, 0), "replies": replies.get(order_id, 0), "data": dict(data or {})}
+                for order_id, number, folder, buyer, status, next_milestone, due, outstanding, data in rows]
 
     def message_by_row(self, row_id: int) -> MessageRow:
         """A message by its row id (the web desk's links), or NotFound."""
