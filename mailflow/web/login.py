@@ -6,8 +6,6 @@ session yet; argon2 verifies the password in the thread pool, never on the event
 
 from __future__ import annotations
 
-import hmac
-import secrets
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from starlette.concurrency import run_in_threadpool
@@ -16,12 +14,20 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from mailflow.web import auth
 from mailflow.web.render import back, page
-from mailflow.web.security import COOKIE, LOGIN_COOKIE, Caller, posted, same_origin, set_cookie
+from mailflow.web.security import (
+    COOKIE,
+    LOGIN_COOKIE,
+    Caller,
+    login_form_checked,
+    login_token,
+    posted,
+    set_cookie,
+)
 from mailflow.web.state import desk_of
 
 
 def _form(request: Request) -> Response:
-    token = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
+    token = login_token(request)
     response = page(request, "login.html", person=None, csrf=token, message="")
     set_cookie(request, response, LOGIN_COOKIE, token, max_age=3600)
     return response
@@ -31,13 +37,13 @@ async def login_form(request: Request) -> Response:
     return await run_in_threadpool(_form, request)
 
 
-def _log_in(request: Request, name: str, password: str, expected: str) -> Response:
+def _log_in(request: Request, name: str, password: str) -> Response:
     web = desk_of(request)
     address = request.client.host if request.client else ""
     try:
         _, token, _ = auth.log_in(web.store.sessions, web.key, name, password, address, web.limits)
     except auth.LoginRefused as exc:
-        return page(request, "login.html", 401, person=None, csrf=expected, message=str(exc))
+        return page(request, "login.html", 401, person=None, csrf=login_token(request), message=str(exc))
     response = RedirectResponse("/", status_code=303)
     set_cookie(request, response, COOKIE, token, max_age=int(web.limits.absolute.total_seconds()))
     response.delete_cookie(LOGIN_COOKIE)
@@ -46,12 +52,10 @@ def _log_in(request: Request, name: str, password: str, expected: str) -> Respon
 
 async def login(request: Request) -> Response:
     form = await request.form()
-    expected = request.cookies.get(LOGIN_COOKIE, "")
-    given = str(form.get("csrf_token") or "")
-    if not expected or not given or not hmac.compare_digest(given, expected) or not same_origin(request):
+    if not login_form_checked(request, str(form.get("csrf_token") or "")):
         return PlainTextResponse("refused: the login form did not come from this desk", status_code=403)
     return await run_in_threadpool(_log_in, request, str(form.get("username") or "")[:200],
-                                   str(form.get("password") or "")[:1000], expected)
+                                   str(form.get("password") or "")[:1000])
 
 
 @posted

@@ -79,6 +79,18 @@ def same_origin(request: Request) -> bool:
     return bool(origin) and hmac.compare_digest(origin, own)
 
 
+def login_token(request: Request) -> str:
+    """The login form's own CSRF token (there is no session yet): the one its cookie carries, or
+    a new one."""
+    return request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
+
+
+def login_form_checked(request: Request, given: str) -> bool:
+    """A login came from our own form: its token is the form cookie's and its Origin is ours."""
+    expected = request.cookies.get(LOGIN_COOKIE, "")
+    return bool(expected) and bool(given) and hmac.compare_digest(given, expected) and same_origin(request)
+
+
 def as_user(person: auth.Person) -> User:
     """The logged-in person as the follow-up's functions know people."""
     return User(name=person.name, role=person.role)  # type: ignore[arg-type]
