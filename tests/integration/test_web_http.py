@@ -260,7 +260,8 @@ def test_a_page_waiting_on_its_data_does_not_stop_the_desk(tmp_path: Path, sqlit
         try:
             assert entered.wait(timeout=30), "/orders never asked for its data"
             assert client.get("/healthz").text == "ok"  # a blocked loop would time out here
-            assert "KS-7001" in client.get("/outbox").text
+            outbox = client.get("/outbox").text
+            assert "order_confirmation" in outbox and "bob@kestrel.example" in outbox
             assert "orders" not in answers  # still waiting for its data
         finally:
             release.set()
