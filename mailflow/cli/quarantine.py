@@ -19,11 +19,10 @@ def quarantine() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def quarantine_list(state: State, show_all: bool, as_json: bool) -> None:
+    from mailflow import views
+
     with state.opened_store() as store:
-        rows = store.quarantined(include_resolved=show_all)
-    items = [{"sha256": r.sha256, "path": r.path, "reason": r.reason, "origin": r.origin,
-              "size": r.size, "at": r.created_at.isoformat(),
-              "resolved": r.resolved_at.isoformat() if r.resolved_at else None} for r in rows]
+        items = views.quarantine_list(store, include_resolved=show_all)
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return

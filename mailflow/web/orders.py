@@ -1,0 +1,102 @@
+"""Orders: the list (`views.order_list`, as `order list --json`), one order (`views.order_show`,
+as `order show --json`), its evidence bundle, a milestone done by hand, the sign-off."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+
+from mailflow import views
+from mailflow.errors import MailflowError, NotFound
+from mailflow.web.i18n import translate
+from mailflow.web.render import back, page, safe_name
+from mailflow.web.security import Caller, as_user, logged_in, posted, require_manager
+from mailflow.web.state import desk_of
+
+PAGE = 200  # orders per page of /orders
+
+
+@logged_in
+def orders(request: Request, caller: Caller) -> Response:
+    params = request.query_params
+    filters = {"buyer": params.get("buyer", "").strip().lower(), "status": params.get("status", "").strip(),
+               "q": params.get("q", "").strip().lower()}
+    listed = views.order_list(desk_of(request).store)
+    rows = views.filter_orders(listed, buyer=filters["buyer"], status=filters["status"], text=filters["q"])
+    try:
+        number = max(1, int(params.get("page", "1")))
+    except ValueError:
+        number = 1
+    pages = max(1, (len(rows) + PAGE - 1) // PAGE)
+    number = min(number, pages)
+    return page(request, "orders.html", person=caller.person, csrf=caller.csrf,
+                rows=rows[(number - 1) * PAGE: number * PAGE], page_number=number, pages=pages, total=len(rows),
+                filters=filters, statuses=sorted({o["status"] for o in listed}))
+
+
+@logged_in
+def order_page(request: Request, caller: Caller) -> Response:
+    from mailflow.authresults import summary as auth_summary
+
+    store = desk_of(request).store
+    summary = views.order_show(store, request.path_params["number"], links=True)
+    follow = summary.get("follow_up") or {}
+    views.milestone_names(store, follow.get("milestones") or [], caller.person.language, plan=follow.get("plan"))
+    for message in summary["messages"]:
+        message["checks"] = auth_summary(message.get("authentication") or {})
+    return page(request, "order.html", person=caller.person, csrf=caller.csrf, order=summary,
+                number=summary["folder"])
+
+
+@logged_in
+def export(request: Request, caller: Caller) -> Response:
+    """The order's evidence bundle (a zip), written to a temporary file removed once sent."""
+    from mailflow.store.export import export_order
+
+    store = desk_of(request).store
+    row = store.find_order(request.path_params["number"])
+    if row is None:
+        raise NotFound("no such order")
+    handle, name = tempfile.mkstemp(suffix=".zip")
+    os.close(handle)
+    try:
+        export_order(store, row.id, Path(name))
+    except BaseException:
+        os.unlink(name)
+        raise
+    return FileResponse(name, media_type="application/zip", filename=f"order-{safe_name(row.folder)}.zip",
+                        background=BackgroundTask(os.unlink, name))
+
+
+@posted
+def milestone_done(request: Request, caller: Caller, form: dict[str, str]) -> Response:
+    number, key = request.path_params["number"], request.path_params["key"]
+    try:
+        desk_of(request).store.complete(number, key, caller.person.name, form.get("note", "")[:1000])
+    except NotFound:
+        raise
+    except MailflowError as exc:
+        return back(f"/orders/{number}", error=str(exc))
+    return back(f"/orders/{number}", said=translate(caller.person.language, "milestone_done"))
+
+
+@posted
+def sign_off(request: Request, caller: Caller, form: dict[str, str]) -> Response:
+    from mailflow.follow.signoff import approve
+
+    web = desk_of(request)
+    number = request.path_params["number"]
+    require_manager(caller)
+    try:
+        _, why = approve(web.store, web.config, number, caller.person.name, form.get("note", "")[:1000],
+                         person=as_user(caller.person))
+    except NotFound:
+        raise
+    except MailflowError as exc:
+        return back(f"/orders/{number}", error=str(exc))
+    return back(f"/orders/{number}", said=f"{translate(caller.person.language, 'signed_off')}: {why}")
