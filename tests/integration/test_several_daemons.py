@@ -219,3 +219,113 @@ def test_the_hourly_cap_holds_for_several_senders_together(tmp_path: Path, datab
     finally:
         for store in stores:
             store.close()
+
+
+def _queue_reply(store: Store) -> int:
+    [reply_id] = _queue(store, 1)
+    with store.sessions() as session, session.begin():
+        session.execute(update(OutboxRow).where(OutboxRow.id == reply_id).values(
+            raw=mail("Re: Inquiry", "Thank you, we will quote today.", sender="orders@acme.example",
+                     to="a@b.example", message_id="r0@acme.example")))
+    return reply_id
+
+
+def _lapse(store: Store, reply_id: int) -> None:
+    """The claim's time runs out by the database's clock (no heartbeat reached it)."""
+    with store.sessions() as session, session.begin():
+        session.execute(update(OutboxRow).where(OutboxRow.id == reply_id).values(
+            lease_until=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
+
+
+def _cut_off_heartbeat(store: Store, tmp_path: Path, url: str) -> None:
+    """This daemon's heartbeat cannot reach the database: its renewals fail."""
+    from types import SimpleNamespace
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    from mailflow.store.outbox import OutboxStore
+
+    away = (f"sqlite:///{tmp_path}/no-such-dir/mailflow.db" if url.startswith("sqlite")
+            else "postgresql+psycopg://postgres@127.0.0.1:1/postgres?connect_timeout=2")
+    cut = SimpleNamespace(sessions=sessionmaker(create_engine(away)), owner=store.owner,
+                          claim_seconds=store.claim_seconds)
+    store.renew_claims = lambda: OutboxStore.renew_claims(cut)  # type: ignore[method-assign,arg-type]
+
+
+def _two_senders(tmp_path: Path, url: str, port: int) -> tuple[Any, Store, Store]:
+    desk = write_desk(tmp_path / "desk", url)
+    desk.write_text(desk.read_text() + f"smtp: {{host: 127.0.0.1, port: {port}, tls: none, timeout: 10}}\n",
+                    encoding="utf-8")
+    config = load_config(desk)
+    first = Store(url, config.archive_root, claim_seconds=60)
+    second = Store(url, config.archive_root, claim_seconds=60)
+    second.owner = "other-host:4242:cc"  # the second daemon, on another machine
+    return config, first, second
+
+
+def test_a_sender_whose_heartbeat_cannot_reach_the_database_never_sends_a_reply_twice(
+        tmp_path: Path, database_url: str, smtp_server: Any) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from mailflow.reply import smtp as transport
+    from mailflow.reply.outbox import send_due
+
+    config, first, second = _two_senders(tmp_path, database_url, smtp_server.port)
+    _cut_off_heartbeat(first, tmp_path, database_url)
+    try:
+        reply_id = _queue_reply(first)
+        seconds: list[Any] = []
+
+        def first_deliver(*args: Any, **kwargs: Any) -> Any:
+            # the first daemon has claimed the reply; its heartbeat beats and cannot reach the
+            # database, the claim lapses, and the second daemon's tick recovers it and sends it
+            with pytest.raises(OperationalError):
+                first.renew_claims()
+            _lapse(first, reply_id)
+            seconds.append(send_due(second, config.smtp, "orders@acme.example", max_per_hour=10,
+                                    deliver=transport.deliver))
+            return transport.deliver(*args, **kwargs)
+
+        report = send_due(first, config.smtp, "orders@acme.example", max_per_hour=10, deliver=first_deliver)
+        assert seconds[0].recovered == 1 and seconds[0].sent == 1
+        assert report.sent == 0 and report.lost == 1  # it stopped before the data
+        assert len(smtp_server.received) == 1  # delivered once, by the second daemon
+        row = first.reply(reply_id)
+        assert row.state == "sent" and row.claimed_by.startswith("other-host:4242:cc/")
+        assert row.attempts == 2 and row.phase == "" and row.filed_at is not None
+        assert send_due(first, config.smtp, "orders@acme.example", max_per_hour=10,
+                        deliver=transport.deliver).sent == 0
+        assert len(smtp_server.received) == 1
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_claim_that_lapses_during_the_data_is_uncertain_for_the_other_daemon_and_sent_for_its_sender(
+        tmp_path: Path, database_url: str, smtp_server: Any) -> None:
+    from mailflow.reply import smtp as transport
+    from mailflow.reply.outbox import send_due
+
+    config, first, second = _two_senders(tmp_path, database_url, smtp_server.port)
+    _cut_off_heartbeat(first, tmp_path, database_url)
+    smtp_server.handler.mode = "hold"  # the server takes the data and answers when released
+    try:
+        reply_id = _queue_reply(first)
+        reports: list[Any] = []
+        sender = threading.Thread(target=lambda: reports.append(send_due(
+            first, config.smtp, "orders@acme.example", max_per_hour=10, deliver=transport.deliver)))
+        sender.start()
+        assert smtp_server.handler.arrived.wait(30)
+        _lapse(first, reply_id)
+        other = send_due(second, config.smtp, "orders@acme.example", max_per_hour=10, deliver=transport.deliver)
+        assert other.recovered == 1 and other.sent == 0  # it may have been delivered: never resent
+        assert first.reply(reply_id).state == "uncertain"
+        smtp_server.handler.release.set()
+        sender.join(30)
+        assert reports[0].sent == 1 and len(smtp_server.received) == 1
+        assert first.reply(reply_id).state == "sent"  # its sender heard the server take it
+    finally:
+        smtp_server.handler.release.set()
+        first.close()
+        second.close()
