@@ -98,18 +98,24 @@ class OutboxStore:
         the hourly cap stopped it). The cap counts replies sent in the last hour and those being
         sent now, and is checked in the same statement as the claim, under a lock on
         PostgreSQL: several senders together never go over it. The row's `claimed_by` is this
-        claim: every later write of the sender is fenced by it (`_set`)."""
+        claim: every later write of the sender is fenced by it (`_set`).
+
+        A reply written from an older version of its order than the order's own is never
+        claimed, whether or not `refresh_replies` could write it again or hold it: it is held
+        here, with the reason, in the statement that would have claimed it (fail closed)."""
         for row in self.due_replies(limit=5):
             with self.sessions() as session, session.begin():
                 if session.get_bind().dialect.name == "postgresql":
                     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CAP_LOCK})
                 now = db_now(session)
+                if self._hold_if_stale(session, row.id):
+                    continue
                 counted = select(func.count(OutboxRow.id)).where(or_(
                     OutboxRow.sent_at >= now - dt.timedelta(hours=1), OutboxRow.state == SENDING))
                 busy = counted.scalar_subquery()
                 claimed = session.execute(
                     update(OutboxRow).where(OutboxRow.id == row.id, OutboxRow.state == QUEUED,
-                                            busy < max_per_hour)
+                                            busy < max_per_hour, ~_stale())
                     .values(state=SENDING, phase="connecting", attempts=OutboxRow.attempts + 1,
                             claimed_by=self._new_claim(), updated_at=now,
                             lease_until=now + dt.timedelta(seconds=self.claim_seconds)))
@@ -121,6 +127,27 @@ class OutboxStore:
                 if (session.scalar(counted) or 0) >= max_per_hour:
                     return None, True
         return None, False
+
+    def _hold_if_stale(self, session: Session, reply_id: int) -> bool:
+        """Hold a queued reply whose order moved on since it was written (its text may state
+        what the order no longer says); a person who approves it approves the text as it is."""
+        found = session.execute(select(OutboxRow.order_version, OrderRow.version)
+                                .join(OrderRow, OrderRow.id == OutboxRow.order_id)
+                                .where(OutboxRow.id == reply_id, OutboxRow.state == QUEUED,
+                                       OutboxRow.order_version < OrderRow.version)
+                                .with_for_update(of=OutboxRow)).first()
+        if found is None:
+            return False
+        written, version = found
+        reason = (f"written for version {written} of its order, which is now at version {version}, "
+                  "and not written again: check it, then approve it or write it anew")
+        session.execute(update(OutboxRow).where(OutboxRow.id == reply_id, OutboxRow.state == QUEUED)
+                        .values(state=HELD, reason=reason, order_version=version, updated_at=utcnow()))
+        row = session.get(OutboxRow, reply_id)
+        assert row is not None
+        session.add(EventRow(kind="reply-held", order_id=row.order_id, message_row_id=row.answers_id,
+                             detail={"outbox_id": row.id, "reason": reason}))
+        return True
 
     def renew_claims(self) -> None:
         """The sender's heartbeat: its claims (sending, copying to Sent) stay its own."""
@@ -367,6 +394,13 @@ class OutboxStore:
             row.raw, row.subject, row.updated_at = raw, subject, utcnow()
             session.add(EventRow(kind="reply-edited", order_id=row.order_id,
                                  message_row_id=row.answers_id, detail={"outbox_id": row.id, "by": by}))
+
+
+def _stale() -> Any:
+    """The reply was written from an older version of its order than the order's own."""
+    current = (select(OrderRow.version).where(OrderRow.id == OutboxRow.order_id)
+               .correlate(OutboxRow).scalar_subquery())
+    return and_(OutboxRow.order_id.is_not(None), OutboxRow.order_version < current)
 
 
 def _addressed_to(dialect: str, address: str) -> Any:

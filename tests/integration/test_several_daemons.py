@@ -329,3 +329,28 @@ def test_a_claim_that_lapses_during_the_data_is_uncertain_for_the_other_daemon_a
         smtp_server.handler.release.set()
         first.close()
         second.close()
+
+
+def test_a_reply_written_for_an_older_version_of_its_order_is_held_at_claim_not_sent(
+        tmp_path: Path, database_url: str) -> None:
+    """The order changed and its waiting reply could neither be written again nor held (the
+    hold failed too): the sender still never takes it; it holds it, with why."""
+    config = load_config(write_desk(tmp_path / "desk", database_url))
+    store = Store(database_url, config.archive_root)
+    try:
+        stale, fresh = _queue(store, 2)
+        with store.sessions() as session, session.begin():
+            order = OrderRow(number="4500871", folder="4500871", buyer="northwind", version=3)
+            session.add(order)
+            session.flush()
+            session.execute(update(OutboxRow).where(OutboxRow.id == stale).values(order_id=order.id, order_version=2))
+            session.execute(update(OutboxRow).where(OutboxRow.id == fresh).values(order_id=order.id, order_version=3))
+        claimed = []
+        while (row := store.claim_reply(max_per_hour=10)[0]) is not None:
+            claimed.append(row.id)
+        assert claimed == [fresh]
+        held = store.reply(stale)
+        assert held.state == "held" and "version 2" in held.reason and "now at version 3" in held.reason
+        assert store.reply(fresh).state == "sending"
+    finally:
+        store.close()
