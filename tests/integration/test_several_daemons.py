@@ -6,6 +6,7 @@ claim is recovered only after its lease expires; the hourly cap holds for all se
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from mailflow.store import Store
 from mailflow.store.db import MessageRow, OrderRow, OutboxRow, QuarantineRow
 from mailflow.store.leases import Fence, LeaseLost, Leases
 from mailflow.store.sync import Position, advance_in
-from tests.conftest import write_desk
+from tests.conftest import ROOT, write_desk
 from tests.mails import mail, wait_for
 
 pytestmark = pytest.mark.integration
@@ -354,3 +355,98 @@ def test_a_reply_written_for_an_older_version_of_its_order_is_held_at_claim_not_
         assert store.reply(fresh).state == "sending"
     finally:
         store.close()
+
+
+def _imap_desk(tmp_path: Path, url: str, dovecot: Any, folder: str) -> Path:
+    directory = tmp_path / "imap-desk"
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / "mailflow.yaml"
+    config.write_text(
+        "identity: {company: Acme, address: orders@acme.example}\n"
+        "sources:\n"
+        f"  - imap: {{host: 127.0.0.1, port: {dovecot.port}, tls: none, username: desk,\n"
+        f"           password: desk-pass, folders: ['{folder}'], batch_size: 5}}\n"
+        f"database: {{url: '{url}'}}\n"
+        "archive: {path: var/archive}\n"
+        f"rules: {ROOT / 'rules'}\ntemplates: {ROOT / 'templates'}\n", encoding="utf-8")
+    return config
+
+
+def test_run_once_on_a_folder_another_daemon_is_reading_leaves_it_and_exits_0(
+        tmp_path: Path, database_url: str, dovecot: Any, imap_folder: str) -> None:
+    """A failover cron job's `run --once` finds the folder leased by a live daemon: it says so
+    and exits 0 (5 is for a mail server that could not be used); with --wait it takes the
+    folder once that daemon lets it go."""
+    from click.testing import CliRunner
+
+    from mailflow.cli import main
+    from mailflow.model import Origin as MailOrigin
+
+    dovecot.append("desk", imap_folder, mail("Inquiry", "Please quote.", message_id="busy-1@northwind.example"))
+    config = _imap_desk(tmp_path, database_url, dovecot, imap_folder)
+    loaded = load_config(config)
+    source = MailOrigin("imap", account=loaded.sources[0].imap.label, folder=imap_folder).source_key  # type: ignore[union-attr]
+    store = Store(database_url, loaded.archive_root)
+    try:
+        other = Leases(store.sessions, "other-host:4242:cc", 600)  # a live daemon on another machine
+        fence = other.acquire(source)
+        assert fence is not None
+        result = CliRunner().invoke(main, ["--config", str(config), "run", "--once", "--json"])
+        assert result.exit_code == 0, result.output
+        summary = json.loads(result.stdout)
+        assert summary["errors"] == [] and summary["read"] == 0
+        assert "other-host:4242:cc" in summary["busy"][0] and "working on it" in summary["busy"][0]
+        assert rows(store, MessageRow) == []
+        result = CliRunner().invoke(main, ["--config", str(config), "run", "--once"])
+        assert result.exit_code == 0 and "is working on it" in result.output, result.output
+        other.release(source, fence)  # that daemon stopped cleanly: the folder is free
+        result = CliRunner().invoke(main, ["--config", str(config), "run", "--once", "--wait", "30", "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["busy"] == []
+        assert [m.message_id for m in rows(store, MessageRow)] == ["busy-1@northwind.example"]
+    finally:
+        store.close()
+
+
+def test_three_run_once_at_once_on_one_folder_all_exit_0_and_file_each_mail_once(
+        tmp_path: Path, dovecot: Any, imap_folder: str) -> None:
+    """Three `mailflow run --once` processes at once on one IMAP folder and one PostgreSQL:
+    one reads the folder, the others leave it to that one; all exit 0, each mail filed once."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import _postgres_database
+
+    databases = _postgres_database()
+    url = next(databases)
+    try:
+        ids = [f"three-{i}@northwind.example" for i in range(30)]
+        client = dovecot.client("desk")
+        try:
+            for i, message_id in enumerate(ids):
+                client.append(imap_folder, mail(f"Inquiry {i}", "Please quote 45gsm spunlace.",
+                                                message_id=message_id))
+        finally:
+            client.logout()
+        config = _imap_desk(tmp_path, url, dovecot, imap_folder)
+        Store(url, tmp_path / "unused").close()  # the schema, created once before the race
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        processes = [subprocess.Popen([sys.executable, "-m", "mailflow", "--config", str(config), "run",
+                                       "--once", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True, env=env) for _ in range(3)]
+        outputs = [p.communicate(timeout=240) for p in processes]
+        for process, (out, err) in zip(processes, outputs, strict=True):
+            assert process.returncode == 0, (out, err)
+        summaries = [json.loads(out[out.index("{"):]) for out, _ in outputs]
+        assert all(s["errors"] == [] for s in summaries)
+        loaded = load_config(config)
+        store = Store(url, loaded.archive_root)
+        try:
+            filed = [m.message_id for m in rows(store, MessageRow)]
+        finally:
+            store.close()
+        assert sorted(filed) == sorted(ids)  # every mail once
+        assert sum(s["read"] - s["duplicates"] for s in summaries) == len(ids)
+    finally:
+        databases.close()
