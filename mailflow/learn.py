@@ -20,7 +20,6 @@ model in use on the held-out part of the evaluation set.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
@@ -36,7 +35,7 @@ from typing import Any
 
 import numpy
 
-from mailflow import __version__, quoting
+from mailflow import __version__, clock, quoting
 from mailflow.model import Message, Prediction
 
 log = logging.getLogger("mailflow.learn")
@@ -272,7 +271,7 @@ def train(examples: Sequence[Example], meta: dict[str, Any] | None = None) -> Mo
     counts = Counter(e.category for e in examples)
     return Model.from_pipeline(fit(examples), {
         "recipe": RECIPE, "sklearn": sklearn.__version__, "mailflow": __version__,
-        "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "trained_at": clock.now().isoformat(timespec="seconds"),
         "training_size": len(examples), "by_category": dict(sorted(counts.items())), **(meta or {})})
 
 

@@ -10,6 +10,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from mailflow import clock
 from mailflow.cli.base import AS_OPTION, TEXT, State, add_row, main, out, progress_bar
 from mailflow.errors import ConfigError, MailflowError
 
@@ -43,7 +44,8 @@ def order_list(state: State, only_open: bool, buyer: str | None, as_json: bool) 
 
     store = state.store()
     try:
-        today = store.follower.today() if store.follower else dt.date.today()
+        today = (store.follower.today() if store.follower
+                 else clock.today(clock.zone(state.config.followup.timezone)))
         rows = [store.order_summary(o.id) for o in store.orders()
                 if (not only_open or o.status not in ("closed", "cancelled"))
                 and (not buyer or buyer.lower() in o.buyer.lower())]

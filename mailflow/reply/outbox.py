@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, Self
 
+from mailflow import clock
 from mailflow.errors import ClaimLost
 
 QUEUED: Final = "queued"
@@ -112,7 +113,7 @@ def _send_one(store: Any, smtp: Any, sender: str, row: Any, deliver: Callable[..
         # a claim that only lapsed before the data, taken by nobody, goes back to the queue at
         # once; the release is fenced like every write, so it finds no row after any other loss
         try:
-            store.reply_release(row.id, f"not sent: {exc}", dt.datetime.now(dt.UTC), row.claimed_by)
+            store.reply_release(row.id, f"not sent: {exc}", clock.now(), row.claimed_by)
         except ClaimLost:
             pass
         return True
@@ -124,7 +125,7 @@ def _deliver_claimed(store: Any, smtp: Any, sender: str, row: Any, deliver: Call
     refused = {a for a, answer in (row.recipient_results or {}).items() if answer[:1] == "5"}
     delivery = deliver(smtp, sender, [a for a in row.to_addrs if a not in refused], row.raw,
                        before_data=lambda r=row: store.reply_phase(r.id, "data", claim))
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     if delivery.account_fault:  # no reply can go: wait for the account to be fixed
         store.reply_release(row.id, delivery.reply, now + dt.timedelta(seconds=smtp.retry_base_seconds), claim)
         log.error("outbox: %s; nothing is sent until this is fixed", delivery.reply)

@@ -110,8 +110,9 @@ class OutboxStore:
                 now = db_now(session)
                 if self._hold_if_stale(session, row.id):
                     continue
+                # the window is business time, as `sent_at` is (the claim's lease is the database's)
                 counted = select(func.count(OutboxRow.id)).where(or_(
-                    OutboxRow.sent_at >= now - dt.timedelta(hours=1), OutboxRow.state == SENDING))
+                    OutboxRow.sent_at >= utcnow() - dt.timedelta(hours=1), OutboxRow.state == SENDING))
                 busy = counted.scalar_subquery()
                 claimed = session.execute(
                     update(OutboxRow).where(OutboxRow.id == row.id, OutboxRow.state == QUEUED,
