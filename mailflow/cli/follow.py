@@ -97,6 +97,9 @@ def plan(state: State, day: str | None, owner: str | None, as_json: bool) -> Non
 @click.pass_obj
 def payments(state: State, overdue: bool, as_json: bool) -> None:
     """Money per order (total, paid, outstanding, next due) and outstanding per buyer."""
+    from mailflow.extract.record import to_decimal
+    from mailflow.follow.calendar import counts_toward
+
     with state.opened_store() as store:
         today = (store.follower.today() if store.follower
                  else clock.today(clock.zone(state.config.followup.timezone)))
@@ -105,7 +108,8 @@ def payments(state: State, overdue: bool, as_json: bool) -> None:
             if row.status == "cancelled" or not row.total_due:
                 continue
             paid = [p for p in store.payments(row.id)]
-            counted = sum((Decimal(p.amount) for p in paid if p.currency in ("", row.currency)), Decimal(0))
+            counted = sum((to_decimal(p.amount) or Decimal(0) for p in paid
+                           if counts_toward(p.currency, row.currency)), Decimal(0))
             milestones = [m for m in store.milestones(row.id) if m.key in ("deposit", "balance", "payment")
                           and m.state != "done"]
             due = min((m.due for m in milestones if m.due), default=None)
@@ -117,6 +121,7 @@ def payments(state: State, overdue: bool, as_json: bool) -> None:
                          "next_due": due.isoformat() if due else None, "overdue": late,
                          "days_overdue": (today - due).days if late and due else 0,
                          "payments": [{"amount": p.amount, "currency": p.currency,
+                                       "counted": counts_toward(p.currency, row.currency),
                                        "value_date": p.value_date.isoformat() if p.value_date else None,
                                        "reference": p.reference, "by": p.recorded_by or "bank slip"} for p in paid]})
     per_buyer: dict[str, dict[str, Decimal]] = {}
