@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from mailflow import authresults, documents
+from mailflow import authresults, clock, documents
 from mailflow.config import Buyer
 from mailflow.correlate import (
     Found,
@@ -96,7 +96,8 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
         decision = dataclasses.replace(decision, tags=tuple(dict.fromkeys((*decision.tags, "suspicious"))))
     case_ref = None
     if decision.category == "complaint":
-        case_ref = case or CaseRef(case_number(message), None, "new complaint")
+        case_ref = case or CaseRef(case_number(message, clock.zone(config.followup.timezone)), None,
+                                   "new complaint")
     files_to_order = any(a.params.get("to") == "order" for a in decision.wants("file"))
     # only an order found by its number (or new) learns the other numbers a message gives:
     # a reply in a thread may mention another order's number in passing
@@ -226,7 +227,7 @@ def _replied_recently(lookup: OrderLookup, hours: float) -> Any:
     recent = getattr(lookup, "recent_reply", None)  # the store knows; a test lookup may not
     if recent is None or not hours:
         return None
-    since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)
+    since = clock.now() - dt.timedelta(hours=hours)
     return lambda template, address, order_id, revision: bool(
         recent(template, address, since, order_id, revision))
 

@@ -232,7 +232,7 @@ def compose_for_order(number: str, template: str, desk: Desk, store: Store) -> R
     decision = Decision(category=latest.category, rule="by hand", conditions=(),
                         actions=(Action("reply", {"template": template, "hold": False}, "by hand"),),
                         tags=(), matched_rules=())
-    replies, suppressed = plan_replies(message, decision, _facts_on_file(message, row, desk, store),
+    replies, suppressed = plan_replies(message, decision, _facts_on_file(message, row, desk, store, latest.id),
                                        desk.planner)
     if not replies:
         raise MailflowError(f"no {template} reply: " + "; ".join(s.reason for s in suppressed))
@@ -240,12 +240,15 @@ def compose_for_order(number: str, template: str, desk: Desk, store: Store) -> R
     return replies[0]
 
 
-def _facts_on_file(message: Message, order: Any, desk: Desk, store: Store) -> ReplyFacts:
-    """What a reply written now about a filed order knows: the order as it stands."""
+def _facts_on_file(message: Message, order: Any, desk: Desk, store: Store, answered_id: int) -> ReplyFacts:
+    """What a reply written now about a filed order knows: the order as it stands, and the
+    complaint case the answered mail is filed under (a case opened earlier in its thread keeps
+    its number: the acknowledgement must not cite a new one)."""
     _, buyer = buyer_of(message, desk.config)
     return ReplyFacts(order=OrderRef(order.number, order.buyer, order.id, "on file", "token"),
                       record=dict(order.data or {}), buyer=buyer,
                       sender=SenderFacts(first_contact=False),
+                      case_number=store.case_of_message(answered_id),
                       confirmation=store.latest_confirmation(order.id))
 
 
@@ -268,7 +271,7 @@ def refresh_replies(order_id: int, desk: Desk, store: Store) -> int:
             params = dict(row.action or {"template": row.template, "hold": False})
             action = Action("reply", {k: v for k, v in params.items() if k != "rule"},
                             str(params.get("rule") or "by hand"))
-            facts = dataclasses.replace(_facts_on_file(message, order, desk, store), sender=SenderFacts(
+            facts = dataclasses.replace(_facts_on_file(message, order, desk, store, answered.id), sender=SenderFacts(
                 first_contact=not store.known_sender_before(message.sender.addr if message.sender else "",
                                                             answered.id)))
             reply = render_reply(message, action, facts, desk.planner)

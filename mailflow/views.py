@@ -95,14 +95,19 @@ def milestone_names(store: Store, items: list[dict[str, Any]], language: str, pl
 
 def payments(store: Store, *, overdue: bool = False) -> dict[str, Any]:
     """`payments --json`: money per order (total, paid, outstanding, next due) and outstanding
-    per buyer."""
+    per buyer. A payment counts where the calendar counts it (`counts_toward`), so "paid" and
+    "outstanding" agree with the milestones."""
+    from mailflow.extract.record import to_decimal
+    from mailflow.follow.calendar import counts_toward
+
     day = today(store)
     rows: list[dict[str, Any]] = []
     for row in store.orders():
         if row.status == "cancelled" or not row.total_due:
             continue
         paid = list(store.payments(row.id))
-        counted = sum((Decimal(p.amount) for p in paid if p.currency in ("", row.currency)), Decimal(0))
+        counted = sum((to_decimal(p.amount) or Decimal(0) for p in paid
+                       if counts_toward(p.currency, row.currency)), Decimal(0))
         milestones = [m for m in store.milestones(row.id) if m.key in ("deposit", "balance", "payment")
                       and m.state != "done"]
         due = min((m.due for m in milestones if m.due), default=None)
@@ -114,6 +119,7 @@ def payments(store: Store, *, overdue: bool = False) -> dict[str, Any]:
                      "next_due": due.isoformat() if due else None, "overdue": late,
                      "days_overdue": (day - due).days if late and due else 0,
                      "payments": [{"amount": p.amount, "currency": p.currency,
+                                   "counted": counts_toward(p.currency, row.currency),
                                    "value_date": p.value_date.isoformat() if p.value_date else None,
                                    "reference": p.reference, "by": p.recorded_by or "bank slip"} for p in paid]})
     per_buyer: dict[str, dict[str, Decimal]] = {}

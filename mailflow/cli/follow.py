@@ -11,6 +11,7 @@ from typing import Any
 import click
 from rich.table import Table
 
+from mailflow import clock
 from mailflow.cli.base import AS_OPTION, TEXT, State, add_row, main, out
 from mailflow.cli.orders import order
 from mailflow.errors import MailflowError
@@ -62,7 +63,8 @@ def plan(state: State, day: str | None, owner: str | None, as_json: bool) -> Non
     from mailflow.follow.signoff import find_user
 
     with state.opened_store() as store:
-        today = _day(day) or (store.follower.today() if store.follower else dt.date.today())
+        today = _day(day) or (store.follower.today() if store.follower
+                              else clock.today(clock.zone(state.config.followup.timezone)))
         person = find_user(state.config, store, owner) if owner else None
         if owner and person is None:
             raise MailflowError(f"{owner!r} is not one of users: in {state.config.file}")

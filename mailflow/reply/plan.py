@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from mailflow import clock
 from mailflow.config import Buyer, Config
 from mailflow.errors import MailflowError, ReplyTemplateError
 from mailflow.expressions import compile_order_expression, evaluate_order_expression
@@ -242,7 +243,7 @@ def reply_context(message: Message, facts: ReplyFacts, config: Config, quote_sen
     `quote_sender` (a first-time sender) nothing the sender wrote is given: no name, subject or
     file names, so a forged mail cannot make us send its text to someone else."""
     sender = message.sender
-    date = message.date or dt.datetime.now(dt.UTC)
+    date = (message.date or clock.now()).astimezone(clock.zone(config.followup.timezone))
     buyer = facts.buyer
     return {
         "company": config.identity.company,
@@ -254,16 +255,17 @@ def reply_context(message: Message, facts: ReplyFacts, config: Config, quote_sen
         "subject": message.subject if quote_sender else "",
         "first_contact": not quote_sender,
         "received": date.strftime("%Y-%m-%d"),
-        "case_number": facts.case_number or case_number(message),
+        "case_number": facts.case_number or case_number(message, clock.zone(config.followup.timezone)),
         "attachments": [a.filename for a in message.attachments] if quote_sender else [],
         "order": order_context(facts.order, facts.record),
         "packing": None,
     }
 
 
-def case_number(message: Message) -> str:
-    """A complaint's case number: the day it came and four hex digits of the mail's sha256."""
-    date = message.date or dt.datetime.now(dt.UTC)
+def case_number(message: Message, zone: dt.tzinfo | None = None) -> str:
+    """A complaint's case number: the day it came on the desk's calendar (`zone`; the mail's
+    Date, else now by the desk's clock) and four hex digits of the mail's sha256."""
+    date = (message.date or clock.now()).astimezone(zone or clock.local_zone())
     return f"C{date:%y%m%d}-{message.sha256[:4].upper()}"
 
 

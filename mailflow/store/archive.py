@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from mailflow import clock
 from mailflow.errors import StoreError
 from mailflow.model import Attachment, Direction
 
@@ -115,7 +116,7 @@ def _make_folder(folder: Path) -> None:
 
 
 def stamp(when: dt.datetime | None) -> str:
-    when = (when or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    when = (when or clock.now()).astimezone(dt.UTC)
     return when.strftime("%Y-%m-%dT%H%M%SZ")
 
 
@@ -133,11 +134,11 @@ def order_folder(folder: str) -> PurePosixPath:
 
 
 def unfiled_folder(date: dt.datetime | None) -> PurePosixPath:
-    when = (date or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    when = (date or clock.now()).astimezone(dt.UTC)
     return PurePosixPath("unfiled") / when.strftime("%Y-%m")
 
 
 def quarantine_paths(sha256: str, now: dt.datetime | None = None) -> tuple[PurePosixPath, PurePosixPath]:
-    when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m")
+    when = (now or clock.now()).strftime("%Y-%m")
     base = PurePosixPath("quarantine") / when
     return base / f"{sha256[:8]}.eml", base / f"{sha256[:8]}.reason.json"

@@ -27,9 +27,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from mailflow import clock
+
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    """When a row says something happened: the desk's clock (mailflow.clock), so a frozen
+    test clock freezes it too. Leases and claims ask `leases.db_now` instead."""
+    return clock.now()
 
 
 _JSON = JSON().with_variant(JSONB(), "postgresql")

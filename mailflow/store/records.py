@@ -308,6 +308,12 @@ class RecordStore:
         by_id = {r[0]: (r[1], r[2]) for r in rows}
         return next((by_id[m] for m in message_ids if m in by_id), None)
 
+    def case_of_message(self, message_row_id: int) -> str:
+        """The number of the complaint case a filed mail belongs to ("" for none)."""
+        with self.sessions() as session:
+            return session.scalar(select(CaseRow.number).join(MessageRow, MessageRow.case_id == CaseRow.id)
+                                  .where(MessageRow.id == message_row_id)) or ""
+
     def case_by_number(self, number: str) -> tuple[int, str] | None:
         with self.sessions() as session:
             row = session.execute(select(CaseRow.id, CaseRow.number).where(
