@@ -39,6 +39,7 @@ from starlette.staticfiles import StaticFiles
 from mailflow import clock
 from mailflow.config import Config, User
 from mailflow.errors import MailflowError, NotFound
+from mailflow.policy import Person
 from mailflow.store import Store, migrations
 from mailflow.store.db import AttachmentRow, MessageRow
 from mailflow.web import auth
@@ -207,6 +208,10 @@ def posted(handler: Callable[[Request, Caller, dict[str, str]], Awaitable[Respon
         except Forbidden as exc:
             return page(request, "error.html", 403, person=caller.person, csrf=caller.csrf, message=exc.reason)
     return wrapped
+
+
+def _acting(caller: Caller) -> Person:
+    return Person(caller.person.name, caller.person.role)
 
 
 def _as_user(person: auth.Person) -> User:
@@ -497,7 +502,7 @@ async def approve_reply(request: Request, caller: Caller, form: dict[str, str]) 
     reply_id = int(request.path_params["id"])
     _manager_only(caller, web.store.reply(reply_id))
     try:
-        web.store.approve(reply_id, caller.person.name)
+        web.store.approve(reply_id, _acting(caller))
     except MailflowError as exc:
         return _back(f"/outbox/{reply_id}", error=str(exc))
     return _back(f"/outbox/{reply_id}", said=translate(caller.person.language, "approved"))
@@ -512,7 +517,7 @@ async def reject_reply(request: Request, caller: Caller, form: dict[str, str]) -
     if not reason:
         return _back(f"/outbox/{reply_id}", error=translate(caller.person.language, "reason_needed"))
     try:
-        web.store.reject(reply_id, reason, caller.person.name)
+        web.store.reject(reply_id, reason, _acting(caller))
     except MailflowError as exc:
         return _back(f"/outbox/{reply_id}", error=str(exc))
     return _back(f"/outbox/{reply_id}", said=translate(caller.person.language, "rejected"))
@@ -531,7 +536,7 @@ async def edit_reply(request: Request, caller: Caller, form: dict[str, str]) -> 
         return _back(f"/outbox/{reply_id}", error="an empty reply is not sent; reject it instead")
     before = readable(reply.raw).text
     try:
-        web.store.replace_reply(reply_id, replace_text(reply.raw, text), reply.subject, caller.person.name)
+        web.store.replace_reply(reply_id, replace_text(reply.raw, text), reply.subject, _acting(caller))
     except MailflowError as exc:
         return _back(f"/outbox/{reply_id}", error=str(exc))
     diff = "\n".join(difflib.unified_diff(before.splitlines(), text.splitlines(), "before", "after", lineterm=""))
@@ -543,7 +548,7 @@ async def milestone_done(request: Request, caller: Caller, form: dict[str, str])
     web: WebDesk = request.app.state.web
     number, key = request.path_params["number"], request.path_params["key"]
     try:
-        web.store.complete(number, key, caller.person.name, form.get("note", "")[:1000])
+        web.store.complete(number, key, _acting(caller), form.get("note", "")[:1000])
     except NotFound:
         raise
     except MailflowError as exc:
@@ -560,8 +565,7 @@ async def sign_off(request: Request, caller: Caller, form: dict[str, str]) -> Re
     if not caller.person.manager:
         raise Forbidden(translate(caller.person.language, "manager_only"))
     try:
-        _, why = approve(web.store, web.config, number, caller.person.name, form.get("note", "")[:1000],
-                         person=_as_user(caller.person))
+        _, why = approve(web.store, web.config, number, _acting(caller), form.get("note", "")[:1000])
     except NotFound:
         raise
     except MailflowError as exc:
@@ -577,7 +581,7 @@ async def refile(request: Request, caller: Caller, form: dict[str, str]) -> Resp
     if not number:
         return _back(f"/messages/{row.id}", error="give the order number to file it under")
     try:
-        applied = web.store.assign(row.sha256, number, caller.person.name)
+        applied = web.store.assign(row.sha256, number, _acting(caller))
     except NotFound:
         raise
     except MailflowError as exc:
@@ -616,7 +620,7 @@ async def quarantine_retry(request: Request, caller: Caller, form: dict[str, str
     web: WebDesk = request.app.state.web
     desk = load_desk(web.config)
     try:
-        results = retry_quarantined(desk, web.store)
+        results = retry_quarantined(desk, web.store, _acting(caller))
     finally:
         desk.close()
     filed = sum(1 for r in results if r.resolved)
