@@ -36,14 +36,14 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from mailflow import clock
+from mailflow import clock, policy
 from mailflow.config import Config, User
 from mailflow.errors import MailflowError, NotFound
-from mailflow.policy import Person
+from mailflow.policy import Person, Refused
 from mailflow.store import Store, migrations
 from mailflow.store.db import AttachmentRow, MessageRow
-from mailflow.web import auth
-from mailflow.web.i18n import translate
+from mailflow.web import actions, auth
+from mailflow.web.i18n import refusal, translate
 
 HERE = Path(__file__).parent
 COOKIE = "mailflow_session"
@@ -52,7 +52,6 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
 # a mail's own HTML: nothing runs, nothing is fetched; shown only inside our own pages
 MAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'"
-MANAGER_TEMPLATES = ("order_confirmation",)
 PAGE = 200  # orders per page of /orders
 
 
@@ -164,12 +163,6 @@ def _same_origin(request: Request) -> bool:
     return bool(origin) and hmac.compare_digest(origin, own)
 
 
-class Forbidden(Exception):
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
-
-
 Handler = Callable[[Request, Caller], Awaitable[Response]]
 
 
@@ -183,9 +176,15 @@ def logged_in(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return await handler(request, caller)
         except NotFound as exc:
             return page(request, "error.html", 404, person=caller.person, csrf=caller.csrf, message=str(exc))
-        except Forbidden as exc:
-            return page(request, "error.html", 403, person=caller.person, csrf=caller.csrf, message=exc.reason)
+        except Refused as exc:
+            return refused(request, caller, exc)
     return wrapped
+
+
+def refused(request: Request, caller: Caller, exc: Refused) -> Response:
+    """What the policy refused, and why, in the reader's language; nothing changed (403)."""
+    return page(request, "error.html", 403, person=caller.person, csrf=caller.csrf, code=exc.code,
+                message=refusal(caller.person.language, exc))
 
 
 def posted(handler: Callable[[Request, Caller, dict[str, str]], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
@@ -205,8 +204,8 @@ def posted(handler: Callable[[Request, Caller, dict[str, str]], Awaitable[Respon
             return await handler(request, caller, fields)
         except NotFound as exc:
             return page(request, "error.html", 404, person=caller.person, csrf=caller.csrf, message=str(exc))
-        except Forbidden as exc:
-            return page(request, "error.html", 403, person=caller.person, csrf=caller.csrf, message=exc.reason)
+        except Refused as exc:
+            return refused(request, caller, exc)
     return wrapped
 
 
@@ -463,8 +462,10 @@ async def reply_page(request: Request, caller: Caller) -> Response:
     parsed = email.message_from_bytes(reply.raw, policy=email.policy.default)
     files = [(i, part.get_filename() or "attachment", len(part.get_payload(decode=True) or b""))
              for i, part in enumerate(parsed.iter_attachments())]
+    verdict = policy.check(_acting(caller), policy.Action.APPROVE_REPLY,
+                           policy.Reply(reply.id, reply.template, reply.approver))
     return page(request, "reply.html", person=caller.person, csrf=caller.csrf, reply=reply, shown=shown,
-                files=files, needs_manager=_needs_manager(reply))
+                files=files, not_yours="" if verdict.allowed else refusal(caller.person.language, Refused(verdict)))
 
 
 @logged_in
@@ -484,25 +485,14 @@ async def reply_attachment(request: Request, caller: Caller) -> Response:
                     headers={"Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{safe}"'})
 
 
-def _needs_manager(reply: Any) -> bool:
-    """Order confirmations and replies held by the margin rule are a manager's to decide."""
-    reason = (reply.reason or "").lower()
-    return reply.template in MANAGER_TEMPLATES or "hold_if" in reason or "margin" in reason \
-        or "price floor" in reason or "price_floor" in reason
-
-
-def _manager_only(caller: Caller, reply: Any) -> None:
-    if _needs_manager(reply) and not caller.person.manager:
-        raise Forbidden(translate(caller.person.language, "manager_only"))
-
-
 @posted
 async def approve_reply(request: Request, caller: Caller, form: dict[str, str]) -> Response:
     web: WebDesk = request.app.state.web
     reply_id = int(request.path_params["id"])
-    _manager_only(caller, web.store.reply(reply_id))
     try:
         web.store.approve(reply_id, _acting(caller))
+    except (Refused, NotFound):
+        raise
     except MailflowError as exc:
         return _back(f"/outbox/{reply_id}", error=str(exc))
     return _back(f"/outbox/{reply_id}", said=translate(caller.person.language, "approved"))
@@ -512,12 +502,11 @@ async def approve_reply(request: Request, caller: Caller, form: dict[str, str]) 
 async def reject_reply(request: Request, caller: Caller, form: dict[str, str]) -> Response:
     web: WebDesk = request.app.state.web
     reply_id = int(request.path_params["id"])
-    _manager_only(caller, web.store.reply(reply_id))
     reason = form.get("reason", "").strip()[:1000]
-    if not reason:
-        return _back(f"/outbox/{reply_id}", error=translate(caller.person.language, "reason_needed"))
     try:
         web.store.reject(reply_id, reason, _acting(caller))
+    except (Refused, NotFound):
+        raise
     except MailflowError as exc:
         return _back(f"/outbox/{reply_id}", error=str(exc))
     return _back(f"/outbox/{reply_id}", said=translate(caller.person.language, "rejected"))
@@ -530,13 +519,15 @@ async def edit_reply(request: Request, caller: Caller, form: dict[str, str]) -> 
     web: WebDesk = request.app.state.web
     reply_id = int(request.path_params["id"])
     reply = web.store.reply(reply_id)
-    _manager_only(caller, reply)
+    policy.require(_acting(caller), policy.Action.EDIT_REPLY, policy.Reply(reply.id, reply.template, reply.approver))
     text = form.get("text", "").replace("\r\n", "\n")[:100_000]
     if not text.strip():
         return _back(f"/outbox/{reply_id}", error="an empty reply is not sent; reject it instead")
     before = readable(reply.raw).text
     try:
         web.store.replace_reply(reply_id, replace_text(reply.raw, text), reply.subject, _acting(caller))
+    except (Refused, NotFound):
+        raise
     except MailflowError as exc:
         return _back(f"/outbox/{reply_id}", error=str(exc))
     diff = "\n".join(difflib.unified_diff(before.splitlines(), text.splitlines(), "before", "after", lineterm=""))
@@ -549,7 +540,7 @@ async def milestone_done(request: Request, caller: Caller, form: dict[str, str])
     number, key = request.path_params["number"], request.path_params["key"]
     try:
         web.store.complete(number, key, _acting(caller), form.get("note", "")[:1000])
-    except NotFound:
+    except (Refused, NotFound):
         raise
     except MailflowError as exc:
         return _back(f"/orders/{number}", error=str(exc))
@@ -562,11 +553,9 @@ async def sign_off(request: Request, caller: Caller, form: dict[str, str]) -> Re
 
     web: WebDesk = request.app.state.web
     number = request.path_params["number"]
-    if not caller.person.manager:
-        raise Forbidden(translate(caller.person.language, "manager_only"))
     try:
         _, why = approve(web.store, web.config, number, _acting(caller), form.get("note", "")[:1000])
-    except NotFound:
+    except (Refused, NotFound):
         raise
     except MailflowError as exc:
         return _back(f"/orders/{number}", error=str(exc))
@@ -582,7 +571,7 @@ async def refile(request: Request, caller: Caller, form: dict[str, str]) -> Resp
         return _back(f"/messages/{row.id}", error="give the order number to file it under")
     try:
         applied = web.store.assign(row.sha256, number, _acting(caller))
-    except NotFound:
+    except (Refused, NotFound):
         raise
     except MailflowError as exc:
         return _back(f"/messages/{row.id}", error=str(exc))
@@ -701,6 +690,7 @@ def create_app(config: Config, store: Store) -> Starlette:
         Route("/quarantine", quarantine_page),
         Route("/quarantine/retry", quarantine_retry, methods=["POST"]),
         Route("/rules", rules_page),
+        *actions.routes(),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
