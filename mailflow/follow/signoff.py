@@ -73,9 +73,11 @@ def approve(store: Store, config: Config, number: str, person: Person, note: str
     if row is None:
         raise NotFound(f"no order {number!r}")
     role, why, margin = who_must_sign(config, dict(row.data or {}))
-    followed = store.follow_order(row.id)
     follower = store.follower
-    plan = follower.plan(followed.plan) if followed and follower else None
+    plan = follower.plan(row.plan) if follower and row.plan else None
+    if plan is None:  # not followed yet: its plan chosen now (the store asks the policy as it signs)
+        followed = store.follow_order(row.id)
+        plan = follower.plan(followed.plan) if followed and follower else None
     key = next((m.key for m in plan.milestones if m.signoff), None) if plan else None
     if key is None:
         raise MailflowError(f"order {row.number} follows " + (f"plan {plan.name}, which has no sign-off"
@@ -88,15 +90,28 @@ def approve(store: Store, config: Config, number: str, person: Person, note: str
 def resolve(config: Config, store: Store, name: str) -> Person:
     """The person acting as `name` (`--as`): one of `users:`, else a web desk user; refused
     (`policy.Refused`) when nobody of that name is known, so nobody acts as a stranger."""
-    user = find_user(config, store, name) if name.strip() else None
+    user = config.user(name) if name.strip() else None
     if user is not None:
         return Person(user.name, user.role)
+    row = _web_user(store, name) if name.strip() else None
+    if row is not None:  # the role as stored: one this version does not know is refused by the policy
+        return Person(row.name, row.role)
     if not config.users and not _web_users(store):
         raise Refused(refuse("no_users", f"this desk knows nobody to act as {name!r}: add users: to {config.file} "
                              "(each person's name and role: merchandiser, manager, general_manager, "
                              "accounts), or web desk users (`mailflow user add`)", name=name))
     raise Refused(refuse("unknown_person", f"{name!r} is not one of users: in {config.file} nor a user of the "
                          "web desk: nobody unknown acts on this desk", name=name))
+
+
+def _web_user(store: Store, name: str) -> Any:
+    from sqlalchemy import func, select
+
+    from mailflow.store.db import UserRow
+
+    with store.sessions() as session:
+        return session.scalar(select(UserRow).where(func.lower(UserRow.name) == name.strip().lower(),
+                                                    UserRow.disabled.is_(False)))
 
 
 def _web_users(store: Store) -> bool:
