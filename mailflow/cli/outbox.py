@@ -26,7 +26,8 @@ def outbox_list(state: State, reply_state: str | None, as_json: bool) -> None:
     finally:
         store.close()
     items = [{"id": r.id, "state": r.state, "template": r.template, "language": r.language,
-              "to": r.to_addrs, "subject": r.subject, "reason": r.reason, "message_id": r.message_id}
+              "to": r.to_addrs, "subject": r.subject, "reason": r.reason, "message_id": r.message_id,
+              "approver": r.approver}
              for r in rows]
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
@@ -58,6 +59,10 @@ def outbox_show(state: State, reply_id: int, raw: bool) -> None:
               markup=False)
     if row.reason:
         out.print(f"why: {row.reason}", markup=False)
+    if row.state in ("held", "uncertain", "failed"):
+        from mailflow.policy import release_roles
+
+        out.print(f"released by: {', '.join(release_roles(row.approver)).replace('_', ' ')}", markup=False)
     for name in ("From", "To", "Subject", "Date", "Message-ID", "In-Reply-To"):
         if shown.headers.get(name):
             out.print(f"{name}: {shown.headers[name]}", markup=False)
