@@ -23,6 +23,7 @@ MANAGERS = ("manager", "general_manager")
 # a reply whose hold names no approver: the people who answer the buyers' mail
 REPLY_DESK = ("merchandiser", *MANAGERS)
 APPROVERS = ("", *ROLES)  # "" : any of REPLY_DESK
+MANAGER_TEMPLATES = ("order_confirmation",)  # replies a manager releases, whatever holds them
 ROLE_NAMES = {"merchandiser": "a merchandiser", "manager": "a manager", "general_manager": "the general manager",
               "accounts": "accounts"}
 
@@ -139,11 +140,14 @@ def _who(roles: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def release_roles(approver: str | None) -> tuple[str, ...]:
+def release_roles(approver: str | None, template: str = "") -> tuple[str, ...]:
     """Who may release (approve, reject, edit) a reply held for `approver`. A manager may
     release any hold; one whose approver cannot be read is a manager's only: nobody below a
     manager can tell whether it was theirs, and a manager can always release it, so no reply is
-    stuck."""
+    stuck. An order confirmation commits the company to a price and a date: a manager's,
+    whatever its hold says."""
+    if template in MANAGER_TEMPLATES and approver in APPROVERS:
+        approver = combine_approvers([approver or "", "manager"])
     if approver is None or approver not in APPROVERS:
         return MANAGERS
     if approver == "":
@@ -194,10 +198,12 @@ def check(person: Person, action: Action, subject: Subject | None = None, note: 
 def _reply(person: Person, action: Action, subject: Subject | None, note: str) -> Verdict:
     if not isinstance(subject, Reply):
         return refuse("unknown_subject", f"to {action.value} needs the reply", action=action.value)
-    roles = release_roles(subject.approver)
+    roles = release_roles(subject.approver, subject.template)
     if person.role not in roles:
         if subject.approver is None or subject.approver not in APPROVERS:
             why = "its hold names no approver this desk can read, so it is a manager's"
+        elif subject.template in MANAGER_TEMPLATES and subject.approver in ("", "merchandiser", "accounts"):
+            why = "an order confirmation commits the company to a price and a date"
         elif subject.approver == "":
             why = "replies are released by the merchandisers and managers"
         else:

@@ -62,7 +62,7 @@ def outbox_show(state: State, reply_id: int, raw: bool) -> None:
     if row.state in ("held", "uncertain", "failed"):
         from mailflow.policy import release_roles
 
-        out.print(f"released by: {', '.join(release_roles(row.approver)).replace('_', ' ')}", markup=False)
+        out.print(f"released by: {', '.join(release_roles(row.approver, row.template)).replace('_', ' ')}", markup=False)
     for name in ("From", "To", "Subject", "Date", "Message-ID", "In-Reply-To"):
         if shown.headers.get(name):
             out.print(f"{name}: {shown.headers[name]}", markup=False)

@@ -120,3 +120,13 @@ def test_several_holds_are_released_by_whom_all_of_them_allow() -> None:
     assert policy.combine_approvers(["accounts", ""]) == "accounts"
     assert policy.combine_approvers(["accounts", "merchandiser"]) == "manager"
     assert policy.combine_approvers(["manager", "general_manager"]) == "general_manager"
+
+
+def test_an_order_confirmation_is_a_managers_whatever_its_hold_says() -> None:
+    for approver in ("", "merchandiser", "accounts"):
+        verdict = check(LILY, Action.APPROVE_REPLY, Reply(3, "order_confirmation", approver))
+        assert not verdict.allowed and "commits the company to a price and a date" in verdict.reason
+        assert {p.role for p in PEOPLE if allowed(p, Action.APPROVE_REPLY, Reply(3, "order_confirmation", approver))} \
+            == {"manager", "general_manager"}
+    assert {p.role for p in PEOPLE if allowed(p, Action.APPROVE_REPLY, Reply(3, "order_confirmation",
+                                                                             "general_manager"))} == {"general_manager"}
