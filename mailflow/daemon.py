@@ -23,9 +23,10 @@ from typing import Any
 import schedule
 
 from mailflow.config import Config, ImapAccount
+from mailflow.desk import Desk
 from mailflow.errors import ConfigError
 from mailflow.intake import Interrupted
-from mailflow.pipeline import Desk, Handled, handle, read_ahead
+from mailflow.pipeline import Handled, handle, read_ahead
 from mailflow.service import Heart, notify
 from mailflow.sources import Source
 from mailflow.sources.imap import FAULTS, FolderWatcher, connect, explain, quiet_logout

@@ -6,6 +6,7 @@ Each stage takes the previous stage's value and returns a new one; nothing here 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -194,6 +195,13 @@ class OrderRef:
     existing_id: int | None  # None: a new order to create
     how: str  # "number 4500871 in subject", "reply to <id>", "subject token"
     by: str = "number"  # token | thread | number | new: only number and new teach new aliases
+
+
+def folder_name(number: str) -> str:
+    """A safe folder name for an order number: characters outside A-Za-z0-9._- replaced. The
+    archive's folder of an order and the files named after it (a packing list) use it."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", number).strip("._") or "order"
+    return name[:100]
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,10 @@ from pathlib import Path
 
 from mailflow import learn, policy
 from mailflow.decide import decide
+from mailflow.desk import Desk
 from mailflow.errors import MailflowError
 from mailflow.model import Origin, RawMail
-from mailflow.pipeline import Desk, refresh_replies
+from mailflow.pipeline import refresh_replies
 from mailflow.policy import Person
 from mailflow.shipped import shipped
 from mailflow.store import Store

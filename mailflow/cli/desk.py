@@ -103,7 +103,7 @@ def init(directory: Path) -> None:
 def run(state: State, once: bool, source: str | None, as_json: bool) -> None:
     """Fetch, classify, file and queue replies; without --once, keep watching until stopped."""
     from mailflow.daemon import imap_accounts, local_sources, run_forever, run_once
-    from mailflow.pipeline import load_desk
+    from mailflow.desk import load_desk
     from mailflow.sources.imap import SourceError, account_from_url
 
     config = state.config

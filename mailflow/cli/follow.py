@@ -41,7 +41,8 @@ def _print_followed(followed: Any) -> None:
 def plan(state: State, day: str | None, owner: str | None, as_json: bool) -> None:
     """The day's plan: overdue, due today, due this week, waiting for approval, waiting on the
     buyer, money outstanding, unanswered inquiries, open complaints, unfiled and quarantined mail."""
-    from mailflow.follow.desk import SECTION_NAMES, SECTIONS, daily_plan
+    from mailflow.follow.desk import daily_plan
+    from mailflow.follow.digest import SECTION_NAMES, SECTIONS
     from mailflow.follow.signoff import find_user
 
     with state.opened_store() as store:
@@ -79,34 +80,11 @@ def plan(state: State, day: str | None, owner: str | None, as_json: bool) -> Non
 @click.pass_obj
 def payments(state: State, overdue: bool, as_json: bool) -> None:
     """Money per order (total, paid, outstanding, next due) and outstanding per buyer."""
+    from mailflow import views
+
     with state.opened_store() as store:
-        today = store.follower.today() if store.follower else dt.date.today()
-        rows = []
-        for row in store.orders():
-            if row.status == "cancelled" or not row.total_due:
-                continue
-            paid = [p for p in store.payments(row.id)]
-            counted = sum((Decimal(p.amount) for p in paid if p.currency in ("", row.currency)), Decimal(0))
-            milestones = [m for m in store.milestones(row.id) if m.key in ("deposit", "balance", "payment")
-                          and m.state != "done"]
-            due = min((m.due for m in milestones if m.due), default=None)
-            late = bool(due and due < today and row.outstanding and Decimal(row.outstanding) > 0)
-            if overdue and not late:
-                continue
-            rows.append({"order": row.folder, "buyer": row.buyer, "currency": row.currency, "total": row.total_due,
-                         "paid": str(counted), "outstanding": row.outstanding or None,
-                         "next_due": due.isoformat() if due else None, "overdue": late,
-                         "days_overdue": (today - due).days if late and due else 0,
-                         "payments": [{"amount": p.amount, "currency": p.currency,
-                                       "value_date": p.value_date.isoformat() if p.value_date else None,
-                                       "reference": p.reference, "by": p.recorded_by or "bank slip"} for p in paid]})
-    per_buyer: dict[str, dict[str, Decimal]] = {}
-    for item in rows:
-        if item["outstanding"]:
-            bucket = per_buyer.setdefault(item["buyer"], {})
-            bucket[item["currency"]] = bucket.get(item["currency"], Decimal(0)) + Decimal(item["outstanding"])
-    by_buyer = {b: {c: str(v) for c, v in cur.items()} for b, cur in sorted(per_buyer.items())}
-    result: dict[str, Any] = {"date": today.isoformat(), "orders": rows, "by_buyer": by_buyer}
+        result = views.payments(store, overdue=overdue)
+    rows, by_buyer = result["orders"], result["by_buyer"]
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -244,8 +222,8 @@ def order_status(state: State, number: str, status: str, note: str, who: str | N
 @click.pass_obj
 def follow(state: State, refresh: bool, digest: bool, as_json: bool) -> None:
     """Run the daemon's follow-up job once: overdue milestones, chasers (and the digest)."""
+    from mailflow.desk import load_desk
     from mailflow.follow.desk import follow_up, send_digests
-    from mailflow.pipeline import load_desk
 
     desk = load_desk(state.config)
     try:

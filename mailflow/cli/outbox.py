@@ -20,15 +20,10 @@ def outbox() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def outbox_list(state: State, reply_state: str | None, as_json: bool) -> None:
-    store = state.store()
-    try:
-        rows = store.outbox(reply_state)
-    finally:
-        store.close()
-    items = [{"id": r.id, "state": r.state, "template": r.template, "language": r.language,
-              "to": r.to_addrs, "subject": r.subject, "reason": r.reason, "message_id": r.message_id,
-              "approver": r.approver}
-             for r in rows]
+    from mailflow import views
+
+    with state.opened_store() as store:
+        items = views.outbox_list(store, reply_state)
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
@@ -81,7 +76,8 @@ def outbox_show(state: State, reply_id: int, raw: bool) -> None:
 @click.pass_obj
 def outbox_compose(state: State, number: str, template: str) -> None:
     """Compose TEMPLATE (e.g. packing_list) for ORDER by hand, answering its latest mail."""
-    from mailflow.pipeline import compose_for_order, load_desk
+    from mailflow.desk import load_desk
+    from mailflow.pipeline import compose_for_order
 
     desk = load_desk(state.config)
     store = state.store()

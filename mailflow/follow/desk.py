@@ -22,25 +22,13 @@ from mailflow.config import Config, User
 from mailflow.extract.record import to_decimal
 from mailflow.follow import DIGEST_TEMPLATE, Follower
 from mailflow.follow import money as money_rules
+from mailflow.follow.digest import SECTION_NAMES, SECTIONS
 
 if TYPE_CHECKING:
-    from mailflow.pipeline import Desk
+    from mailflow.desk import Desk
     from mailflow.store import Store
 
 log = logging.getLogger("mailflow.follow")
-
-SECTIONS = ("overdue", "due_today", "due_soon", "waiting_for_approval", "waiting_on_buyer",
-            "money_outstanding", "unanswered_inquiries", "open_complaints", "unfiled", "quarantined")
-SECTION_NAMES = {
-    "en": {"overdue": "Overdue", "due_today": "Due today", "due_soon": "Due in the next 7 days",
-           "waiting_for_approval": "Waiting for approval", "waiting_on_buyer": "Waiting on the buyer",
-           "money_outstanding": "Money outstanding", "unanswered_inquiries": "Inquiries unanswered for over a day",
-           "open_complaints": "Open complaints", "unfiled": "Unfiled mail", "quarantined": "Quarantined mail"},
-    "zh": {"overdue": "已逾期", "due_today": "今天到期", "due_soon": "未来7天到期", "waiting_for_approval": "待审批",
-           "waiting_on_buyer": "等待客户回复", "money_outstanding": "未收款项", "unanswered_inquiries": "超过一天未回复的询盘",
-           "open_complaints": "未结投诉", "unfiled": "未归档邮件", "quarantined": "隔离邮件"},
-}
-
 
 # --- the daily plan --------------------------------------------------------------------------
 
@@ -171,9 +159,9 @@ def chase_message_id(order_id: int, key: str, number: int, domain: str) -> str:
 
 
 def draft_chasers(desk: Desk, store: Store, follower: Follower, tick: Tick) -> None:
-    from mailflow.decide import buyer_of
     from mailflow.errors import MailflowError
     from mailflow.model import Action, OrderRef
+    from mailflow.parties import buyer_of
     from mailflow.reply.compose import compose, recipients, reply_subject
     from mailflow.reply.outbox import HELD, QUEUED
     from mailflow.reply.plan import (
@@ -346,14 +334,3 @@ def send_digests(desk: Desk, store: Store, day: dt.date | None = None) -> list[s
             added.append(recipient.address)
             log.info("digest queued for %s (%s)", recipient.address, day.isoformat())
     return added
-
-
-def digest_sample_context() -> dict[str, Any]:
-    """What `rules check` renders the digest template with."""
-    plan: dict[str, list[dict[str, Any]]] = {key: [] for key in SECTIONS}
-    plan["overdue"] = [{"order": "4500871", "buyer": "Buyer Ltd.", "milestone": "deposit", "name": "Deposit received",
-                        "due": "2026-01-12", "days_overdue": 3, "owner": "accounts"}]
-    return {"company": "Sample Co.", "date": "2026-01-15", "owner": "", "plan": {"date": "2026-01-15", **plan},
-            "sections": [(key, SECTION_NAMES["en"][key], plan[key]) for key in SECTIONS],
-            "counts": {key: len(plan[key]) for key in SECTIONS}}
-

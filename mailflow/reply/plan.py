@@ -19,7 +19,9 @@ from typing import Any
 
 from mailflow.config import Buyer, Config
 from mailflow.errors import MailflowError, ReplyTemplateError
+from mailflow.expressions import compile_order_expression, evaluate_order_expression
 from mailflow.extract import record as order_record
+from mailflow.follow.digest import digest_sample_context
 from mailflow.model import (
     Action,
     Address,
@@ -30,6 +32,7 @@ from mailflow.model import (
     OrderRef,
     Reply,
     SuppressedReply,
+    folder_name,
 )
 from mailflow.policy import combine_approvers
 from mailflow.reply.compose import compose, recipients, reply_message_id, reply_subject
@@ -40,8 +43,7 @@ from mailflow.reply.packing import font_path as packing_font
 from mailflow.reply.packing import plan as plan_packing
 from mailflow.reply.packing import render_pdf as render_packing
 from mailflow.reply.render import ReplyTemplates
-from mailflow.rules import Where, compile_order_expression, evaluate_order_expression
-from mailflow.store.archive import folder_name
+from mailflow.yamlfile import Where
 
 log = logging.getLogger("mailflow.reply")
 
@@ -205,7 +207,7 @@ def hold_policies(message: Message, action: Action, facts: ReplyFacts,
     reads the cost file; a reply is answered within the day, and one person's absence must not
     stop every confirmation."""
     holds: list[tuple[str, str]] = []
-    data = from_record(facts.record)
+    data = order_record.from_record(facts.record)
     about_order = facts.order is not None or not data.empty
     confirmation = action.params["template"] == CONFIRMATION_TEMPLATE
     floor = "manager" if confirmation else ""
@@ -254,32 +256,6 @@ def _hold_if(text: str, data: OrderData, where: str) -> list[str]:
     failed = [f"{c.name.replace('_', ' ')}: {c.detail}" for c in data.checks_failed if c.name in text
               or "checks_failed" in text]
     return [f"{where} holds it: {text}" + (f" ({'; '.join(failed)})" if failed else "")]
-
-
-def from_record(record: dict[str, Any]) -> OrderData:
-    """An order record (JSON, as stored) as the values rules and checks read."""
-    from mailflow.model import Check
-
-    def day(value: Any) -> dt.date | None:
-        try:
-            return dt.date.fromisoformat(str(value)[:10]) if value else None
-        except ValueError:
-            return None
-
-    lines = tuple(LineItem(item_code=str(li.get("item_code") or ""), description=str(li.get("description") or ""),
-                           quantity=order_record.to_decimal(li.get("quantity")), unit=str(li.get("unit") or ""),
-                           unit_price=order_record.to_decimal(li.get("unit_price")),
-                           amount=order_record.to_decimal(li.get("amount")))
-                  for li in record.get("lines") or [])
-    checks = tuple(Check(str(c.get("name")), bool(c.get("ok")), str(c.get("detail") or ""))
-                   for c in record.get("checks") or [])
-    total = order_record.to_decimal(record.get("total"))
-    return OrderData(numbers=tuple(record.get("numbers") or ()), buyer=str(record.get("buyer") or ""),
-                     order_date=day(record.get("order_date")), delivery_date=day(record.get("delivery_date")),
-                     currency=str(record.get("currency") or ""), incoterm=str(record.get("incoterm") or ""),
-                     payment_terms=str(record.get("payment_terms") or ""), lines=lines,
-                     total=total if isinstance(total, Decimal) else None, checks=checks,
-                     errors=tuple((record.get("document") or {}).get("errors") or ()))
 
 
 def reply_context(message: Message, facts: ReplyFacts, config: Config, quote_sender: bool = True) -> dict[str, Any]:
@@ -379,8 +355,6 @@ def sample_contexts(config: Config) -> list[dict[str, Any]]:
     with_order["packing"] = {"cartons": 10, "net_kg": "500.0", "gross_kg": "520.0", "cbm": "1.2",
                              "file": "packing-list-4500871.pdf"}
     first_contact = reply_context(message, ReplyFacts(), config, quote_sender=False)
-    from mailflow.follow.desk import digest_sample_context
-
     follow_up = {"milestone": {"key": "deposit", "name": "Deposit received", "due": "2026-01-12", "days_overdue": 3,
                                "chases": 1},
                  "money": {"currency": "USD", "total": "1000.00", "outstanding": "700.00", "deposit": "300.00",

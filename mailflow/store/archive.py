@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -113,12 +112,6 @@ def _make_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for created in reversed(missing):
         _fsync_folder(created.parent)
-
-
-def folder_name(number: str) -> str:
-    """A safe folder name for an order number: characters outside A-Za-z0-9._- replaced."""
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", number).strip("._") or "order"
-    return name[:100]
 
 
 def stamp(when: dt.datetime | None) -> str:

@@ -32,6 +32,7 @@ from mailflow.store.db import (
     OutboxRow,
     utcnow,
 )
+from mailflow.store.records import decision_json
 
 MAX_TRAINING_MAIL = 20_000  # the newest filed mails a training reads
 
@@ -81,8 +82,6 @@ class CorrectionStore:
 
     def refile(self, row_id: int, outcome: Outcome, aliases: Sequence[str], person: policy.Person) -> Refiled:
         """Carry out a person's category for a filed mail (see the module's docstring)."""
-        from mailflow.store.store import decision_json
-
         decision = outcome.decision
         leftovers: list[str] = []
         with self.sessions() as session, session.begin():

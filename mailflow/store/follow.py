@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow import clock, policy
 from mailflow.errors import MailflowError, NotFound
+from mailflow.expressions import evaluate_order_expression
 from mailflow.extract import record as order_record
 from mailflow.follow import Follower, money
 from mailflow.follow import calendar as cal
 from mailflow.follow.plans import ANCHORS, Plan
-from mailflow.rules import evaluate_order_expression
 from mailflow.store.db import (
     DocumentRow,
     EventRow,
@@ -69,9 +69,7 @@ def _date(value: Any) -> dt.date | None:
 
 def plan_facts(data: dict[str, Any], kinds: Sequence[str]) -> dict[str, Any]:
     """The order as a plan's `when` sees it: the rules' order facts plus `order.documents`."""
-    from mailflow.reply.plan import from_record
-
-    facts = order_record.facts(from_record(data))
+    facts = order_record.facts(order_record.from_record(data))
     facts["documents"] = sorted(set(kinds))
     return facts
 

@@ -5,6 +5,7 @@ cases, and the pre-order mail that joins an order when it opens."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import Any
@@ -349,3 +350,19 @@ class RecordStore:
 
 
 __all__ = ["SENT", "RecordStore"]
+
+
+def decision_json(outcome: Outcome) -> dict[str, Any]:
+    """A mail's decision as its row keeps it (plain JSON): when filed, and again when a person
+    corrects it."""
+    decision = outcome.decision
+    result: dict[str, Any] = json.loads(json.dumps({
+        "category": decision.category, "rule": decision.rule,
+        "conditions": list(decision.conditions), "tags": list(decision.tags),
+        "matched_rules": list(decision.matched_rules), "classifier": decision.classifier,
+        "actions": [{"kind": a.kind, "rule": a.rule, **a.params} for a in decision.actions],
+        "order_data": {"source": outcome.order_data.source, "errors": list(outcome.order_data.errors),
+                       "document": outcome.order_data.document,
+                       "checks_failed": [c.name for c in outcome.order_data.checks_failed]},
+    }, default=str))
+    return result

@@ -15,8 +15,9 @@ from click.testing import CliRunner
 
 from mailflow.cli import main
 from mailflow.config import load_config
+from mailflow.desk import Desk, load_desk
 from mailflow.model import Origin, RawMail
-from mailflow.pipeline import Desk, handle, load_desk
+from mailflow.pipeline import handle
 from mailflow.store import Store
 from tests.conftest import ROOT, write_desk
 from tests.mails import mail

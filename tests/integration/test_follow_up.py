@@ -326,8 +326,8 @@ def test_the_digest_goes_once_per_recipient_and_day_across_a_restart(
         tmp_path: Path, database_url: str, smtp_server: Any) -> None:
     from mailflow.config import load_config
     from mailflow.daemon import FollowUpJobs, send_outbox
+    from mailflow.desk import load_desk
     from mailflow.follow import follower_from
-    from mailflow.pipeline import load_desk
     from mailflow.store import Store
 
     config = desk(tmp_path, database_url, {"NW-SL45-P200": "13.16", "MF-4040-GR": "26.32"}, smtp_server.port)

@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import event, select, update
 
 from mailflow.config import load_config
+from mailflow.desk import load_desk
 from mailflow.model import Origin, RawMail
-from mailflow.pipeline import handle, load_desk
+from mailflow.pipeline import handle
 from mailflow.store import Store
 from mailflow.store.db import MessageRow, OrderRow, OutboxRow, QuarantineRow
 from mailflow.store.leases import Fence, LeaseLost, Leases

@@ -13,9 +13,10 @@ from sqlalchemy import event, func, select
 
 from mailflow.config import load_config
 from mailflow.correlate import Found, numbers_in_text
+from mailflow.desk import Desk, load_desk
 from mailflow.errors import StoreError
 from mailflow.model import Origin, RawMail
-from mailflow.pipeline import Desk, handle, load_desk
+from mailflow.pipeline import handle
 from mailflow.policy import Person
 from mailflow.store import Store
 from mailflow.store.db import AttachmentRow, DocumentRow, MessageRow, OrderAlias, OrderRow, OutboxRow
