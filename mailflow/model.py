@@ -220,6 +220,7 @@ class Reply:
     raw: bytes = field(repr=False, default=b"")
     supersedes: bool = False  # earlier unsent replies of this template about the order are replaced
     action: dict[str, Any] = field(default_factory=dict)  # the reply action it was written for
+    approver: str = ""  # who releases it when held (a role; "" : anyone who answers mail); see policy.py
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
+from mailflow import policy
 from mailflow.correlate import OrderLookup
 from mailflow.decide import decide
 from mailflow.desk import Desk
@@ -47,6 +48,7 @@ from mailflow.model import (
 )
 from mailflow.parse import parse
 from mailflow.parties import buyer_of
+from mailflow.policy import Person
 from mailflow.reply.outbox import HELD
 from mailflow.reply.plan import (
     ReplyFacts,
@@ -282,7 +284,8 @@ def refresh_replies(order_id: int, desk: Desk, store: Store) -> int:
             count += 1
             continue
         state = HELD if row.state == HELD or reply.state == HELD else row.state
-        store.rewrite_reply(row.id, reply.raw, reply.subject, order.version, state, reply.reason, changed)
+        store.rewrite_reply(row.id, reply.raw, reply.subject, order.version, state, reply.reason, changed,
+                            reply.approver)
         count += 1
     return count
 
@@ -352,10 +355,12 @@ class Retried:
     resolved: bool  # filed now (or found filed): out of the quarantine
 
 
-def retry_quarantined(desk: Desk, store: Store) -> list[Retried]:
+def retry_quarantined(desk: Desk, store: Store, person: Person) -> list[Retried]:
     """Run every quarantined mail through the pipeline again (after a fix), from where it came
     (an IMAP folder's position and server actions, or a file), and mark it resolved only once it
-    is filed; one that fails again keeps its place, with the new reason."""
+    is filed; one that fails again keeps its place, with the new reason. Refused
+    (`policy.Refused`) unless the person may."""
+    policy.require(person, policy.Action.RETRY_QUARANTINE, policy.Thing("the quarantine"))
     results = []
     for row in store.quarantined():
         fields = dict(row.origin_data or {})

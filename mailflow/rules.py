@@ -500,8 +500,13 @@ def _action_params(kind: str, value: Any, where: Where, path: str) -> dict[str, 
         hold_if = value.get("hold_if")
         if hold_if is not None:  # checked now, so a typo stops start-up, not the first order
             compile_order_expression(hold_if, where, f"{path}.hold_if")
-        params = {"template": value["template"], "hold": bool(value.get("hold", False)),
-                  "language": value.get("language")}
+        hold, approver, why = _hold(value.get("hold", False), where_in(value, where.file, where.line, "hold"),
+                                    f"{path}.hold")
+        params = {"template": value["template"], "hold": hold, "language": value.get("language")}
+        if approver:
+            params["approver"] = approver
+        if why:
+            params["hold_reason"] = why
         return params if hold_if is None else {**params, "hold_if": str(hold_if)}
     if kind == "imap":
         if not isinstance(value, dict) or not value:
@@ -512,6 +517,29 @@ def _action_params(kind: str, value: Any, where: Where, path: str) -> dict[str, 
                               "(use move, copy, flag, unflag, seen, delete)", path)
         return dict(value)
     raise AssertionError(kind)
+
+
+def _hold(value: Any, where: Where, path: str) -> tuple[bool, str, str]:
+    """`hold: true`, or `hold: {approver: ROLE, reason: TEXT}`: the reply waits for that role (or a
+    manager) to release it. (held, approver, reason); approver "" : anyone who answers mail."""
+    from mailflow.policy import ROLES
+
+    if value is None or isinstance(value, bool | int) and not isinstance(value, dict):
+        return bool(value), "", ""
+    if not isinstance(value, dict):
+        raise where.error("hold: takes true, false or {approver: ROLE, reason: TEXT}", path)
+    unknown = set(value) - {"approver", "reason"}
+    if unknown:
+        raise where_in(value, where.file, where.line, min(unknown)).error(
+            f"unknown hold option {min(unknown)!r} (use approver, reason)", path)
+    approver = value.get("approver", "")
+    if approver not in ROLES:
+        raise where_in(value, where.file, where.line, "approver").error(
+            f"approver is one of {', '.join(ROLES)}", f"{path}.approver")
+    reason = value.get("reason", "")
+    if not isinstance(reason, str):
+        raise where_in(value, where.file, where.line, "reason").error("reason is a sentence", f"{path}.reason")
+    return True, str(approver), " ".join(reason.split())[:300]
 
 
 @dataclass(frozen=True)

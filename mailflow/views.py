@@ -136,7 +136,8 @@ def payments(store: Store, *, overdue: bool = False) -> dict[str, Any]:
 def outbox_list(store: Store, state: str | None = None) -> list[dict[str, Any]]:
     """`outbox list --json` and /outbox: replies (in `state`), oldest first."""
     return [{"id": r.id, "state": r.state, "template": r.template, "language": r.language,
-             "to": r.to_addrs, "subject": r.subject, "reason": r.reason, "message_id": r.message_id}
+             "to": r.to_addrs, "subject": r.subject, "reason": r.reason, "message_id": r.message_id,
+             "approver": r.approver}  # who releases it if held (policy.py); None: a manager
             for r in store.outbox(state)]
 
 

@@ -59,7 +59,7 @@ extract:
 buyers: []
 #  - {{name: Northwind Trading, domains: [northwind.example], language: en, currency: USD, merchandiser: Lily Chen}}
 # Following orders (rules/followup/*.yaml): who signs off, the margin rule, the daily digest.
-users: []
+users: []                          # who may do what: every --as NAME (approve, sign off, ...) is one of these
 #  - {{name: Lily Chen, role: merchandiser}}      # merchandiser | manager | general_manager | accounts
 #  - {{name: Wang Fang, role: manager}}
 # approval:

@@ -26,22 +26,6 @@ def _day(value: str | None) -> dt.date | None:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _person(state: State, who: str | None) -> str:
-    """`--as NAME`; when users: are configured it must be one of them (nobody acts as a
-    stranger)."""
-    from mailflow.follow.signoff import find_user
-
-    name = state.who(who)
-    config = state.config
-    if config.users:
-        with state.opened_store() as store:
-            user = find_user(config, store, name)
-        if user is None:
-            raise MailflowError(f"{name!r} is not one of users: in {config.file}")
-        return user.name
-    return name
-
-
 def _print_followed(followed: Any) -> None:
     if followed is None:
         return
@@ -123,10 +107,10 @@ def payments(state: State, overdue: bool, as_json: bool) -> None:
 @click.pass_obj
 def order_done(state: State, number: str, milestone: str, note: str, who: str | None) -> None:
     """Mark MILESTONE of order NUMBER done (refused while a milestone it requires is open)."""
-    by = _person(state, who)
     with state.opened_store() as store:
-        followed = store.complete(number, milestone, by, note)
-    out.print(f"{milestone} done by {by}", markup=False)
+        person = state.person(who, store)
+        followed = store.complete(number, milestone, person, note)
+    out.print(f"{milestone} done by {person.name}", markup=False)
     _print_followed(followed)
 
 
@@ -138,10 +122,10 @@ def order_done(state: State, number: str, milestone: str, note: str, who: str | 
 @click.pass_obj
 def order_undo(state: State, number: str, milestone: str, note: str, who: str | None) -> None:
     """Open MILESTONE again (done by mistake, or its document was wrong)."""
-    by = _person(state, who)
     with state.opened_store() as store:
-        followed = store.undo(number, milestone, by, note)
-    out.print(f"{milestone} open again ({by})", markup=False)
+        person = state.person(who, store)
+        followed = store.undo(number, milestone, person, note)
+    out.print(f"{milestone} open again ({person.name})", markup=False)
     _print_followed(followed)
 
 
@@ -155,10 +139,10 @@ def order_approve(state: State, number: str, note: str, who: str | None) -> None
     cost file cannot tell), the general manager's."""
     from mailflow.follow.signoff import approve
 
-    name = state.who(who)
     with state.opened_store() as store:
-        followed, why = approve(store, state.config, number, name, note)
-    out.print(f"signed off by {name}: {why}", markup=False)
+        person = state.person(who, store)
+        followed, why = approve(store, state.config, number, person, note)
+    out.print(f"signed off by {person.name}: {why}", markup=False)
     _print_followed(followed)
 
 
@@ -179,10 +163,10 @@ def order_payment(state: State, number: str, amount: str, currency: str, day: st
         raise click.BadParameter(f"{amount!r} is not an amount") from None
     if value <= 0:
         raise click.BadParameter("a payment is more than nothing")
-    by = _person(state, who)
     with state.opened_store() as store:
-        followed = store.add_payment(number, value, currency, _day(day), reference, by)
-    out.print(f"payment {value} recorded by {by}; outstanding {followed.outstanding}", markup=False)
+        person = state.person(who, store)
+        followed = store.add_payment(number, value, currency, _day(day), reference, person)
+    out.print(f"payment {value} recorded by {person.name}; outstanding {followed.outstanding}", markup=False)
     _print_followed(followed)
 
 
@@ -195,12 +179,12 @@ def order_payment(state: State, number: str, amount: str, currency: str, day: st
 @click.pass_obj
 def order_date(state: State, number: str, anchor: str, day: str, who: str | None) -> None:
     """Set a date the plan counts from (the ETD a forwarder confirmed by phone, say)."""
-    by = _person(state, who)
     when = _day(day)
     assert when is not None
     with state.opened_store() as store:
-        followed = store.set_anchor(number, anchor, when, by)
-    out.print(f"{anchor} {when} set by {by}", markup=False)
+        person = state.person(who, store)
+        followed = store.set_anchor(number, anchor, when, person)
+    out.print(f"{anchor} {when} set by {person.name}", markup=False)
     _print_followed(followed)
 
 
@@ -211,10 +195,10 @@ def order_date(state: State, number: str, anchor: str, day: str, who: str | None
 @click.pass_obj
 def order_plan(state: State, number: str, plan_name: str, who: str | None) -> None:
     """Follow PLAN whatever the plans' conditions say (`auto`: let them choose again)."""
-    by = _person(state, who)
     with state.opened_store() as store:
-        followed = store.set_plan(number, "" if plan_name == "auto" else plan_name, by)
-    out.print(f"order {number} follows {followed.plan} ({by})", markup=False)
+        person = state.person(who, store)
+        followed = store.set_plan(number, "" if plan_name == "auto" else plan_name, person)
+    out.print(f"order {number} follows {followed.plan} ({person.name})", markup=False)
     _print_followed(followed)
 
 
@@ -226,11 +210,11 @@ def order_plan(state: State, number: str, plan_name: str, who: str | None) -> No
 @click.pass_obj
 def order_status(state: State, number: str, status: str, note: str, who: str | None) -> None:
     """Put an order on hold, cancel it, or resume (the milestones decide its status again)."""
-    by = _person(state, who)
     wanted = {"on-hold": "on hold", "cancelled": "cancelled", "resume": ""}[status]
     with state.opened_store() as store:
-        now = store.set_status(number, wanted, by, note)
-    out.print(f"order {number}: {now} ({by})", markup=False)
+        person = state.person(who, store)
+        now = store.set_status(number, wanted, person, note)
+    out.print(f"order {number}: {now} ({person.name})", markup=False)
 
 
 @main.command("follow")

@@ -23,11 +23,12 @@ def reclassify(state: State, message: str, category: str, who: str | None, as_js
     from mailflow.desk import load_desk
     from mailflow.training import reclassify as carry_out
 
-    by = state.who(who)
+    person = state.person(who)
+    by = person.name
     desk = load_desk(state.config)
     try:
         with state.opened_store() as store:
-            refiled = carry_out(message, category, by, desk, store)
+            refiled = carry_out(message, category, person, desk, store)
     finally:
         desk.close()
     if as_json:

@@ -26,10 +26,10 @@ def order() -> None:
 @click.pass_obj
 def order_assign(state: State, message: str, number: str, who: str | None) -> None:
     """File MESSAGE (Message-ID or sha256 prefix) under order NUMBER, creating it if needed."""
-    by = state.who(who)
     with state.opened_store() as store:
-        applied = store.assign(message, number, by)
-    out.print(f"filed under {applied.order_folder} by {by}: {applied.path}", markup=False)
+        person = state.person(who, store)
+        applied = store.assign(message, number, person)
+    out.print(f"filed under {applied.order_folder} by {person.name}: {applied.path}", markup=False)
 
 
 @order.command("list")

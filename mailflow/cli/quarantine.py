@@ -6,7 +6,7 @@ import json
 
 import click
 
-from mailflow.cli.base import State, main, out
+from mailflow.cli.base import AS_OPTION, State, main, out
 
 
 @main.group()
@@ -34,16 +34,18 @@ def quarantine_list(state: State, show_all: bool, as_json: bool) -> None:
 
 
 @quarantine.command("retry")
+@AS_OPTION
 @click.pass_obj
-def quarantine_retry(state: State) -> None:
+def quarantine_retry(state: State, who: str | None) -> None:
     """Run every quarantined mail through the pipeline again (after a fix), from its origin."""
     from mailflow.desk import load_desk
     from mailflow.pipeline import retry_quarantined
 
+    person = state.person(who)
     desk = load_desk(state.config)
     try:
         with state.opened_store() as store:
-            results = retry_quarantined(desk, store)
+            results = retry_quarantined(desk, store, person)
     finally:
         desk.close()
     for result in results:

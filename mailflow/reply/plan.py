@@ -35,6 +35,7 @@ from mailflow.model import (
     SuppressedReply,
     folder_name,
 )
+from mailflow.policy import combine_approvers
 from mailflow.reply.compose import compose, recipients, reply_message_id, reply_subject
 from mailflow.reply.guard import reasons_not_to_reply
 from mailflow.reply.outbox import HELD, QUEUED
@@ -173,9 +174,10 @@ def render_reply(message: Message, action: Action, facts: ReplyFacts, planner: P
         NEUTRAL_SUBJECT.get(lang, NEUTRAL_SUBJECT["en"]).format(company=config.identity.company)
     subject = reply_subject(original, token)
     message_id = reply_message_id(message.sha256, name, config.identity.domain)
-    holds = hold_reasons(message, action, facts, config)
+    held = hold_policies(message, action, facts, config)
     if packing_hold:
-        holds.insert(0, packing_hold)
+        held.insert(0, (packing_hold, ""))
+    holds = [why for why, _ in held]
     sender = Address(config.identity.name or config.identity.company, config.identity.address)
     raw = compose(message=message, sender=sender, to=to, subject=subject, text=text, html=html,
                   message_id=message_id, attachments=attachments)
@@ -184,35 +186,54 @@ def render_reply(message: Message, action: Action, facts: ReplyFacts, planner: P
                  references=(*message.references, message.message_id),
                  state=HELD if holds else QUEUED, reason="; ".join(holds), raw=raw,
                  supersedes=name == CONFIRMATION_TEMPLATE and order is not None and order.existing_id is not None,
-                 action={**action.params, "rule": action.rule})
+                 action={**action.params, "rule": action.rule},
+                 approver=combine_approvers([who for _, who in held]) if held else "")
 
 
 def hold_reasons(message: Message, action: Action, facts: ReplyFacts, config: Config) -> list[str]:
     """Every policy that holds this reply for a person, each with its concrete reason; empty:
     it may go."""
-    holds: list[str] = []
+    return [why for why, _ in hold_policies(message, action, facts, config)]
+
+
+def hold_policies(message: Message, action: Action, facts: ReplyFacts,
+                  config: Config) -> list[tuple[str, str]]:
+    """(reason, approver) of every policy that holds this reply: the approver is the role that
+    releases it ("" : anyone who answers mail; a manager releases any hold, see policy.py).
+
+    An order confirmation commits the company to a price and a date, and a `hold_if` on the
+    order is the margin rule (`'price_floor' in order.checks_failed`, a total over a limit): a
+    manager releases either. Not the general manager, even under the price floor: the general
+    manager's word on the margin is the sign-off before production (`follow/signoff.py`), which
+    reads the cost file; a reply is answered within the day, and one person's absence must not
+    stop every confirmation."""
+    holds: list[tuple[str, str]] = []
     data = order_record.from_record(facts.record)
     about_order = facts.order is not None or not data.empty
+    confirmation = action.params["template"] == CONFIRMATION_TEMPLATE
+    floor = "manager" if confirmation else ""
     if action.params.get("hold"):
-        holds.append(f"rule {action.rule} asks for approval")
+        why = action.params.get("hold_reason") or "asks for approval"
+        holds.append((f"rule {action.rule} {why}" if why == "asks for approval" else f"rule {action.rule}: {why}",
+                      combine_approvers([str(action.params.get("approver") or ""), floor])))
     if action.params.get("hold_if") and about_order:
-        holds += _hold_if(action.params["hold_if"], data, f"rule {action.rule}")
+        holds += [(why, "manager") for why in _hold_if(action.params["hold_if"], data, f"rule {action.rule}")]
     buyer = facts.buyer
     if buyer is not None and buyer.hold_replies:
-        holds.append(f"replies to {buyer.name} wait for approval (buyers: hold_replies)")
+        holds.append((f"replies to {buyer.name} wait for approval (buyers: hold_replies)", floor))
     if config.reply.hold_if and about_order:  # on an inquiry about no order it has nothing to say
-        holds += _hold_if(config.reply.hold_if, data, "reply.hold_if")
+        holds += [(why, "manager") for why in _hold_if(config.reply.hold_if, data, "reply.hold_if")]
     if config.reply.hold_all:
-        holds.append("every reply waits for approval (reply.hold_all)")
-    if action.params["template"] == CONFIRMATION_TEMPLATE and facts.confirmation:
+        holds.append(("every reply waits for approval (reply.hold_all)", floor))
+    if confirmation and facts.confirmation:
         differences = order_record.differences(facts.record, facts.confirmation)
         if differences:
-            holds.append("our P/I differs from the buyer's PO: " + "; ".join(differences))
+            holds.append(("our P/I differs from the buyer's PO: " + "; ".join(differences), "manager"))
     sender = message.sender
     for reply_to in message.reply_to:
         if sender is not None and reply_to.domain != sender.domain:
-            holds.append(f"Reply-To {reply_to.addr} is in another domain than From {sender.addr}: "
-                         "a person checks where this goes")
+            why = f"Reply-To {reply_to.addr} is in another domain than From {sender.addr}: a person checks where this goes"
+            holds.append((why, floor))
             break
     return holds
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from mailflow import policy
 from mailflow.model import Outcome
 from mailflow.reply.outbox import HELD, QUEUED, REJECTED, SUPERSEDED
 from mailflow.store import archive as paths
@@ -79,13 +80,15 @@ class CorrectionStore:
 
         def _remove_after_commit(self, leftovers: Sequence[str]) -> None: ...
 
-    def refile(self, row_id: int, outcome: Outcome, aliases: Sequence[str], by: str) -> Refiled:
+    def refile(self, row_id: int, outcome: Outcome, aliases: Sequence[str], person: policy.Person) -> Refiled:
         """Carry out a person's category for a filed mail (see the module's docstring)."""
         decision = outcome.decision
         leftovers: list[str] = []
         with self.sessions() as session, session.begin():
             row = session.get(MessageRow, row_id)
             assert row is not None, "refile of a message that is not filed"
+            policy.require(person, policy.Action.RECLASSIFY, policy.Thing(f"message <{row.message_id}>"))
+            by = person.name
             before = row.category
             session.add(CorrectionRow(message_row_id=row.id, before=before, after=decision.category, by=by))
             row.category = decision.category
@@ -133,7 +136,8 @@ class CorrectionStore:
                     order_id=order_row.id if order_row else None, template=reply.template,
                     language=reply.language, to_addrs=[a.addr for a in reply.to], subject=reply.subject,
                     raw=reply.raw, state=reply.state, reason=reply.reason, revision_key=outcome.revision_key,
-                    action=dict(reply.action), order_version=order_row.version if order_row else 0))
+                    action=dict(reply.action), order_version=order_row.version if order_row else 0,
+                    approver=reply.approver))
                 added.append(f"{reply.template}:{reply.state}")
             session.add(EventRow(kind="reclassified", message_row_id=row.id,
                                  order_id=order_row.id if order_row else None,

@@ -181,6 +181,9 @@ class OutboxRow(Base):
     decided_by: Mapped[str] = mapped_column(String(200), default="")  # who approved or rejected it
     action: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the rule's reply action: written again with it
     decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # who releases it when held: a role, "" for anyone who answers mail, NULL when whoever wrote
+    # the row did not say (a manager's: fail closed); see policy.py
+    approver: Mapped[str | None] = mapped_column(String(30), nullable=True, default=None)
 
 
 class DocumentRow(Base):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, insert, literal, null, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from mailflow import clock
+from mailflow import clock, policy
 from mailflow.errors import MailflowError, NotFound
 from mailflow.expressions import evaluate_order_expression
 from mailflow.extract import record as order_record
@@ -87,6 +87,23 @@ def choose_plan(plans: Sequence[Plan], facts: dict[str, Any]) -> tuple[Plan | No
         if value is None:
             notes.append(f"{plan.name}: {why}")
     return None, "; ".join(notes)
+
+
+def _milestone_subject(number: str, state: cal.State, milestone: Any, followed: Followed) -> policy.Milestone:
+    """A milestone as the policy reads it: who owns it and what completes it. A payment
+    milestone that recorded payments cannot complete (the terms ask no deposit, or the total is
+    not known) is done by a person, as a document's is."""
+    if milestone is None:
+        return policy.Milestone(number, state.key, state.name, state.owner, "hand")
+    done_by = "signoff" if milestone.signoff else "payment" if milestone.payment else \
+        "documents" if milestone.documents else "hand"
+    counts = True
+    if milestone.payment:
+        expected = followed.expected
+        need = None if expected is None else \
+            {"deposit": expected.deposit, "balance": expected.total, "full": expected.total}.get(milestone.payment)
+        counts = need is not None and need > 0
+    return policy.Milestone(number, state.key, state.name, state.owner, done_by, payment_counts=counts)
 
 
 class FollowStore:
@@ -304,11 +321,12 @@ class FollowStore:
             raise MailflowError(f"order {order.number} follows no plan: no plan's condition holds for it")
         return followed
 
-    def complete(self, number: str, key: str, by: str, note: str = "", how: str = "hand",
-                 detail: dict[str, Any] | None = None) -> Followed:
-        """A milestone done by a person. Refused while a milestone it requires is open (the
-        production milestone waits for the sign-off), for the sign-off itself (`approve`), and
-        for one already done."""
+    def complete(self, number: str, key: str, person: policy.Person, note: str = "", how: str = "hand",
+                 detail: dict[str, Any] | None = None, signer: tuple[str, str] = ("", "")) -> Followed:
+        """A milestone done by a person, if the policy lets them (`policy.Refused`): the
+        sign-off (how="signoff", `signer`: the role the margin rule asks for, and why) or a
+        milestone by hand. Refused while a milestone it requires is open (the production
+        milestone waits for the sign-off), and for one already done."""
         with self.sessions() as session, session.begin():
             order = self._order_for_update(session, number)
             followed = self._followed_or_refuse(session, order)
@@ -320,9 +338,14 @@ class FollowStore:
             assert follower is not None
             plan = follower.plan(followed.plan)
             milestone = plan.milestone(key) if plan else None
-            if milestone is not None and milestone.signoff and how != "signoff":
-                raise MailflowError(f"{state.name} is the manager's sign-off: use `mailflow order approve "
-                                    f"{order.number} --as NAME`")
+            if how == "signoff":
+                if milestone is None or not milestone.signoff:
+                    raise MailflowError(f"{state.name} is not a sign-off")
+                policy.require(person, policy.Action.SIGN_OFF, policy.SignOff(order.number, *signer))
+            else:
+                policy.require(person, policy.Action.COMPLETE_MILESTONE,
+                               _milestone_subject(order.number, state, milestone, followed), note=note)
+            by = person.name
             if state.done:
                 raise MailflowError(f"{state.name} is done already ({state.how}: {state.by}, "
                                     f"{state.done_at:%Y-%m-%d})" if state.done_at else f"{state.name} is done")
@@ -341,7 +364,7 @@ class FollowStore:
             session.flush()
             return self._follow(session, order, follower, follower.today(), now)
 
-    def undo(self, number: str, key: str, by: str, note: str = "") -> Followed:
+    def undo(self, number: str, key: str, person: policy.Person, note: str = "") -> Followed:
         """A done milestone open again: by hand or sign-off undone; one done by a document is
         reopened and only a newer document completes it again."""
         with self.sessions() as session, session.begin():
@@ -351,6 +374,9 @@ class FollowStore:
                                                             MilestoneRow.key == key))
             if row is None:
                 raise NotFound(f"order {order.number} has no milestone {key!r}")
+            policy.require(person, policy.Action.UNDO_MILESTONE,
+                           policy.Milestone(order.number, key, row.name, row.owner, "hand"), note=note)
+            by = person.name
             if row.state != DONE:
                 raise MailflowError(f"{row.name} is not done")
             now = clock.now()
@@ -365,9 +391,11 @@ class FollowStore:
             return self._follow(session, order, follower, follower.today(), now)
 
     def add_payment(self, number: str, amount: Decimal, currency: str, value_date: dt.date | None,
-                    reference: str, by: str) -> Followed:
+                    reference: str, person: policy.Person) -> Followed:
         with self.sessions() as session, session.begin():
             order = self._order_for_update(session, number)
+            policy.require(person, policy.Action.RECORD_PAYMENT, policy.Thing(f"order {order.number}"))
+            by = person.name
             now = clock.now()
             currency = (currency or order.currency or "").upper()
             session.add(PaymentRow(order_id=order.id, message_row_id=None, amount=str(amount), currency=currency,
@@ -380,12 +408,14 @@ class FollowStore:
             session.flush()
             return self._followed_or_refuse(session, order)
 
-    def set_status(self, number: str, status: str, by: str, note: str = "") -> str:
+    def set_status(self, number: str, status: str, person: policy.Person, note: str = "") -> str:
         """`on hold` or `cancelled` by a person (or "" to let the milestones decide again)."""
         if status not in ("", *cal.BY_HAND_STATUSES):
             raise MailflowError(f"a status set by hand is one of: {', '.join(cal.BY_HAND_STATUSES)} (or resume)")
         with self.sessions() as session, session.begin():
             order = self._order_for_update(session, number)
+            policy.require(person, policy.Action.SET_STATUS, policy.Thing(f"order {order.number}"))
+            by = person.name
             now = clock.now()
             session.add(EventRow(kind="status-set", order_id=order.id, at=now,
                                  detail={"status": status or "derived from milestones", "by": by,
@@ -398,11 +428,13 @@ class FollowStore:
                 self._follow(session, order, follower, follower.today(), now)
             return order.status
 
-    def set_anchor(self, number: str, anchor: str, day: dt.date, by: str) -> Followed:
+    def set_anchor(self, number: str, anchor: str, day: dt.date, person: policy.Person) -> Followed:
         if anchor not in ANCHORS:
             raise MailflowError(f"a date the plan counts from is one of: {', '.join(ANCHORS)}")
         with self.sessions() as session, session.begin():
             order = self._order_for_update(session, number)
+            policy.require(person, policy.Action.SET_DATE, policy.Thing(f"order {order.number}"))
+            by = person.name
             order.anchors = {**(order.anchors or {}), anchor: day.isoformat()}
             session.add(EventRow(kind="date-set", order_id=order.id, at=clock.now(),
                                  detail={"date": anchor, "value": day.isoformat(), "by": by}))
@@ -444,7 +476,7 @@ class FollowStore:
                 query = query.where(OrderRow.plan == "")
             return list(session.scalars(query.order_by(OrderRow.id)))
 
-    def set_plan(self, number: str, plan: str, by: str) -> Followed:
+    def set_plan(self, number: str, plan: str, person: policy.Person) -> Followed:
         """Follow this plan whatever the plans' conditions say ("" : let them choose again)."""
         follower = self.follower
         if plan and (follower is None or follower.plan(plan) is None):
@@ -452,6 +484,8 @@ class FollowStore:
             raise MailflowError(f"no follow-up plan {plan!r} (plans: {names})")
         with self.sessions() as session, session.begin():
             order = self._order_for_update(session, number)
+            policy.require(person, policy.Action.SET_PLAN, policy.Thing(f"order {order.number}"))
+            by = person.name
             session.add(EventRow(kind="plan-set", order_id=order.id, at=clock.now(),
                                  detail={"plan": plan or "chosen by the plans' conditions", "by": by,
                                          "before": order.plan or None}))
@@ -646,7 +680,7 @@ class FollowStore:
                     .values(last_chased_at=now, chases=MilestoneRow.chases + 1))
                 if not claimed.rowcount:  # type: ignore[attr-defined]
                     return False
-                row = OutboxRow(**reply)
+                row = OutboxRow(**{"approver": "", **reply})  # a chaser: anyone who answers mail
                 session.add(row)
                 session.flush()
                 session.add(EventRow(kind="chaser-drafted", order_id=reply["order_id"],
@@ -682,7 +716,7 @@ class FollowStore:
                 return False
         try:
             with self.sessions() as session, session.begin():
-                session.add(OutboxRow(**reply))
+                session.add(OutboxRow(**{"approver": "", **reply}))
             return True
         except IntegrityError:
             return False

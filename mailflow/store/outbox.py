@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from mailflow import policy
 from mailflow.errors import ClaimLost, MailflowError, NotFound
 from mailflow.reply.outbox import FAILED, HELD, QUEUED, REJECTED, SENDING, SENT, SUPERSEDED, UNCERTAIN
 from mailflow.store import archive as paths
@@ -320,14 +321,14 @@ class OutboxStore:
                 if existing.state in (HELD, QUEUED):  # composed again: the newer text wins
                     existing.raw, existing.subject, existing.state = reply.raw, reply.subject, reply.state
                     existing.reason, existing.updated_at = reply.reason, utcnow()
-                    existing.order_version = order_version
+                    existing.order_version, existing.approver = order_version, reply.approver
                     return existing.id
                 raise MailflowError(f"this reply was already {existing.state} (#{existing.id})")
             row = OutboxRow(message_id=reply.message_id, answers_id=answers_id, order_id=order_id,
                             template=reply.template, language=reply.language,
                             to_addrs=[a.addr for a in reply.to], subject=reply.subject, raw=reply.raw,
                             state=reply.state, reason=reply.reason, order_version=order_version,
-                            action=dict(reply.action))
+                            action=dict(reply.action), approver=reply.approver)
             session.add(row)
             session.flush()
             session.add(EventRow(kind="reply-composed", order_id=order_id, message_row_id=answers_id,
@@ -354,11 +355,14 @@ class OutboxStore:
             row.next_attempt_at, row.updated_at = None, utcnow()
             return row
 
-    def approve(self, reply_id: int, by: str) -> OutboxRow:
+    def approve(self, reply_id: int, person: policy.Person) -> OutboxRow:
         """held (or uncertain, after a person checked it was not delivered) -> queued; who
-        approved it, and when, is kept with the reply and on the order's timeline."""
+        approved it, and when, is kept with the reply and on the order's timeline. Refused
+        (`policy.Refused`) unless the hold's approver may release it."""
         with self.sessions() as session, session.begin():
             row = self._reply(session, reply_id)
+            policy.require(person, policy.Action.APPROVE_REPLY, _subject(row))
+            by = person.name
             if row.state == SUPERSEDED:
                 raise MailflowError(f"reply #{reply_id} was superseded by #{row.superseded_by}, written "
                                     "for a newer version of the order: approve that one")
@@ -373,9 +377,13 @@ class OutboxStore:
                                  detail={"outbox_id": row.id, "was": before, "by": by}))
             return row
 
-    def reject(self, reply_id: int, reason: str, by: str) -> OutboxRow:
+    def reject(self, reply_id: int, reason: str, person: policy.Person) -> OutboxRow:
+        """Never sent, with why (a rejection without a reason is refused)."""
+        reason = reason.strip()
         with self.sessions() as session, session.begin():
             row = self._reply(session, reply_id)
+            policy.require(person, policy.Action.REJECT_REPLY, _subject(row), note=reason)
+            by = person.name
             if row.state in (SENT, SENDING):
                 raise MailflowError(f"reply #{reply_id} is {row.state}; it cannot be rejected")
             now = utcnow()
@@ -385,10 +393,12 @@ class OutboxStore:
                                  detail={"outbox_id": row.id, "reason": reason, "by": by}))
             return row
 
-    def replace_reply(self, reply_id: int, raw: bytes, subject: str, by: str) -> None:
+    def replace_reply(self, reply_id: int, raw: bytes, subject: str, person: policy.Person) -> None:
         """A person edited the text: same Message-ID and threading, new body."""
         with self.sessions() as session, session.begin():
             row = self._reply(session, reply_id)
+            policy.require(person, policy.Action.EDIT_REPLY, _subject(row))
+            by = person.name
             if row.state not in (HELD, QUEUED):
                 raise MailflowError(f"reply #{reply_id} is {row.state}; only held or queued "
                                     "replies can be edited")
@@ -402,6 +412,10 @@ def _stale() -> Any:
     current = (select(OrderRow.version).where(OrderRow.id == OutboxRow.order_id)
                .correlate(OutboxRow).scalar_subquery())
     return and_(OutboxRow.order_id.is_not(None), OutboxRow.order_version < current)
+
+
+def _subject(row: OutboxRow) -> policy.Reply:
+    return policy.Reply(row.id, row.template, row.approver)
 
 
 def _addressed_to(dialect: str, address: str) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from mailflow import documents
+from mailflow import documents, policy
 from mailflow.extract import record as order_record
 from mailflow.follow import money
 from mailflow.model import Outcome
@@ -274,14 +274,19 @@ class RecordStore:
                 func.lower(MessageRow.from_addr) == address.lower(), MessageRow.id < row_id).limit(1)) is not None
 
     def rewrite_reply(self, reply_id: int, raw: bytes, subject: str, version: int, state: str, reason: str,
-                      changed: Sequence[str]) -> None:
-        """A waiting reply written again from the order as it stands (same Message-ID)."""
+                      changed: Sequence[str], approver: str = "") -> None:
+        """A waiting reply written again from the order as it stands (same Message-ID). A reply
+        that waited keeps the approver it had, with the new one's added (see policy.py)."""
+        from mailflow.policy import APPROVERS, combine_approvers
+
         with self.sessions() as session, session.begin():
             row = session.get(OutboxRow, reply_id)
             if row is None or row.state not in (HELD, QUEUED):
                 return
+            before = row.approver if row.approver in APPROVERS and row.state == HELD else \
+                ("manager" if row.state == HELD else "")
             row.raw, row.subject, row.order_version, row.state, row.updated_at = raw, subject, version, state, utcnow()
-            row.reason = reason
+            row.reason, row.approver = reason, combine_approvers([before or "", approver])
             session.add(EventRow(kind="reply-rewritten", order_id=row.order_id, message_row_id=row.answers_id,
                                  detail={"outbox_id": row.id, "version": version, "changed": list(changed)}))
 
@@ -332,13 +337,15 @@ class RecordStore:
             return list(session.scalars(select(MessageRow).where(MessageRow.case_id == case_id)
                                         .order_by(MessageRow.date, MessageRow.id)))
 
-    def close_case(self, number: str, by: str, note: str) -> CaseRow:
+    def close_case(self, number: str, person: policy.Person, note: str) -> CaseRow:
         from mailflow.errors import MailflowError, NotFound
 
         with self.sessions() as session, session.begin():
             case = session.scalar(select(CaseRow).where(func.upper(CaseRow.number) == number.upper()))
             if case is None:
                 raise NotFound(f"no case {number!r}")
+            policy.require(person, policy.Action.CLOSE_CASE, policy.Thing(f"case {case.number}"))
+            by = person.name
             if case.status == "closed":
                 raise MailflowError(f"case {case.number} was closed by {case.closed_by} on "
                                     f"{case.closed_at:%Y-%m-%d}" if case.closed_at else f"case {case.number} is closed")

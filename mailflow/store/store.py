@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
-from mailflow import documents
+from mailflow import documents, policy
 from mailflow.correlate import KnownOrder, alias_key
 from mailflow.errors import StoreError
 from mailflow.follow import Follower
@@ -267,7 +267,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
                     language=reply.language, to_addrs=[a.addr for a in reply.to],
                     subject=reply.subject, raw=reply.raw, state=reply.state, reason=reply.reason,
                     revision_key=outcome.revision_key, action=dict(reply.action),
-                    order_version=order_row.version if order_row else 0)
+                    order_version=order_row.version if order_row else 0, approver=reply.approver)
                 session.add(reply_row)
                 if reply.supersedes and order_row is not None:
                     session.flush()  # its id, for the replies it supersedes
@@ -492,7 +492,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
 
     # --- moving a message to an order by hand --------------------------------------------
 
-    def assign(self, message_ref: str, number: str, by: str = "") -> Applied:
+    def assign(self, message_ref: str, number: str, person: policy.Person) -> Applied:
         """File a message (and its attachments) under an order, creating it if needed.
 
         The store's rule holds here too: the files are copied to their new place first, the
@@ -505,6 +505,8 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
             row = self._find_message(session, message_ref)
             if row is None:
                 raise NotFound(f"no message {message_ref!r} (give its Message-ID or sha256 prefix)")
+            policy.require(person, policy.Action.ASSIGN, policy.Thing(f"message <{row.message_id}>"))
+            by = person.name
             key = alias_key(number)
             orders = session.scalars(select(OrderRow).where(OrderRow.id.in_(
                 select(OrderAlias.order_id).where(OrderAlias.key == key))).order_by(OrderRow.id)).all()

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from mailflow import views
 from mailflow.web.i18n import translate
 from mailflow.web.render import back, page
-from mailflow.web.security import Caller, logged_in, posted
+from mailflow.web.security import Caller, acting, logged_in, posted
 from mailflow.web.state import desk_of
 
 
@@ -21,13 +21,16 @@ def quarantine_page(request: Request, caller: Caller) -> Response:
 
 @posted
 def quarantine_retry(request: Request, caller: Caller, form: dict[str, str]) -> Response:
+    from mailflow import policy
     from mailflow.desk import load_desk
     from mailflow.pipeline import retry_quarantined
 
     web = desk_of(request)
+    person = acting(caller)
+    policy.require(person, policy.Action.RETRY_QUARANTINE, policy.Thing("the quarantine"))  # before the workers start
     desk = load_desk(web.config)
     try:
-        results = retry_quarantined(desk, web.store)
+        results = retry_quarantined(desk, web.store, person)
     finally:
         desk.close()
     filed = sum(1 for r in results if r.resolved)

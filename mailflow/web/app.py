@@ -27,7 +27,7 @@ from starlette.staticfiles import StaticFiles
 
 from mailflow.config import Config
 from mailflow.store import Store, migrations
-from mailflow.web import admin, auth, login, messages, orders, outbox, plan, search
+from mailflow.web import admin, auth, cases, login, messages, orders, outbox, plan, search
 from mailflow.web.render import HERE
 from mailflow.web.security import SecurityHeaders, secret_key
 from mailflow.web.state import WebDesk, desk_of
@@ -62,11 +62,15 @@ ROUTES: list[BaseRoute] = [
     Route("/orders/{number}", orders.order_page),
     Route("/orders/{number}/export", orders.export),
     Route("/orders/{number}/milestones/{key}/done", orders.milestone_done, methods=POST),
+    Route("/orders/{number}/milestones/{key}/undo", orders.milestone_undo, methods=POST),
     Route("/orders/{number}/approve", orders.sign_off, methods=POST),
+    Route("/orders/{number}/payments", orders.record_payment, methods=POST),
+    Route("/orders/{number}/status", orders.order_status, methods=POST),
     Route("/messages/{id:int}", messages.message_page),
     Route("/messages/{id:int}/html", messages.message_html),
     Route("/messages/{id:int}/raw", messages.message_raw),
     Route("/messages/{id:int}/refile", messages.refile, methods=POST),
+    Route("/messages/{id:int}/reclassify", messages.reclassify, methods=POST),
     Route("/attachments/{id:int}", messages.attachment),
     Route("/search", search.search_page),
     Route("/outbox", outbox.outbox_page),
@@ -75,6 +79,7 @@ ROUTES: list[BaseRoute] = [
     Route("/outbox/{id:int}/approve", outbox.approve_reply, methods=POST),
     Route("/outbox/{id:int}/reject", outbox.reject_reply, methods=POST),
     Route("/outbox/{id:int}/edit", outbox.edit_reply, methods=POST),
+    Route("/cases/{number}/close", cases.close_case, methods=POST),
     Route("/quarantine", admin.quarantine_page),
     Route("/quarantine/retry", admin.quarantine_retry, methods=POST),
     Route("/rules", admin.rules_page),

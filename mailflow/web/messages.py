@@ -1,5 +1,5 @@
 """One message: its headers, text, attachments and its HTML (served inert, for a sandboxed
-frame), the raw mail as a download, and filing it under another order. Messages and
+frame), the raw mail as a download, filing it under another order and reclassifying it. Messages and
 attachments are found by their row id, never by a path."""
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from mailflow import policy
 from mailflow.errors import MailflowError, NotFound
+from mailflow.policy import Refused
 from mailflow.web.i18n import translate
 from mailflow.web.render import back, page, safe_name
-from mailflow.web.security import MAIL_CSP, Caller, logged_in, posted
+from mailflow.web.security import MAIL_CSP, Caller, acting, logged_in, posted
 from mailflow.web.state import desk_of
 
 
@@ -63,9 +65,32 @@ def refile(request: Request, caller: Caller, form: dict[str, str]) -> Response:
     if not number:
         return back(f"/messages/{row.id}", error="give the order number to file it under")
     try:
-        applied = store.assign(row.sha256, number, caller.person.name)
-    except NotFound:
+        applied = store.assign(row.sha256, number, acting(caller))
+    except (Refused, NotFound):
         raise
     except MailflowError as exc:
         return back(f"/messages/{row.id}", error=str(exc))
     return back(f"/orders/{applied.order_folder}", said=translate(caller.person.language, "refiled"))
+
+
+@posted
+def reclassify(request: Request, caller: Caller, form: dict[str, str]) -> Response:
+    """A person's category for a filed mail, carried out at once (`mailflow reclassify`)."""
+    from mailflow.desk import load_desk
+    from mailflow.training import reclassify as carry_out
+
+    web = desk_of(request)
+    row = web.store.message_by_row(request.path_params["id"])
+    person = acting(caller)
+    # asked before the desk's workers start; the store asks again as it writes
+    policy.require(person, policy.Action.RECLASSIFY, policy.Thing(f"message <{row.message_id}>"))
+    desk = load_desk(web.config)
+    try:
+        refiled = carry_out(row.sha256, form.get("category", "").strip()[:50], person, desk, web.store)
+    except (Refused, NotFound):
+        raise
+    except MailflowError as exc:
+        return back(f"/messages/{row.id}", error=str(exc))
+    finally:
+        desk.close()
+    return back(f"/messages/{row.id}", said=f"{refiled.before} -> {refiled.after}")

@@ -1,5 +1,7 @@
 """Orders: the list (`views.order_list`, as `order list --json`), one order (`views.order_show`,
-as `order show --json`), its evidence bundle, a milestone done by hand, the sign-off."""
+as `order show --json`), its evidence bundle, a milestone done by hand or opened again, the
+sign-off, a payment recorded, the order put on hold. Who may is the store's answer
+(`mailflow.policy`), as on the command line."""
 
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ from starlette.responses import FileResponse, Response
 
 from mailflow import views
 from mailflow.errors import MailflowError, NotFound
+from mailflow.policy import Refused
 from mailflow.web.i18n import translate
 from mailflow.web.render import back, page, safe_name
-from mailflow.web.security import Caller, as_user, logged_in, posted, require_manager
+from mailflow.web.security import Caller, acting, logged_in, posted
 from mailflow.web.state import desk_of
 
 PAGE = 200  # orders per page of /orders
@@ -77,8 +80,8 @@ def export(request: Request, caller: Caller) -> Response:
 def milestone_done(request: Request, caller: Caller, form: dict[str, str]) -> Response:
     number, key = request.path_params["number"], request.path_params["key"]
     try:
-        desk_of(request).store.complete(number, key, caller.person.name, form.get("note", "")[:1000])
-    except NotFound:
+        desk_of(request).store.complete(number, key, acting(caller), form.get("note", "")[:1000])
+    except (Refused, NotFound):
         raise
     except MailflowError as exc:
         return back(f"/orders/{number}", error=str(exc))
@@ -91,12 +94,62 @@ def sign_off(request: Request, caller: Caller, form: dict[str, str]) -> Response
 
     web = desk_of(request)
     number = request.path_params["number"]
-    require_manager(caller)
     try:
-        _, why = approve(web.store, web.config, number, caller.person.name, form.get("note", "")[:1000],
-                         person=as_user(caller.person))
-    except NotFound:
+        _, why = approve(web.store, web.config, number, acting(caller), form.get("note", "")[:1000])
+    except (Refused, NotFound):
         raise
     except MailflowError as exc:
         return back(f"/orders/{number}", error=str(exc))
     return back(f"/orders/{number}", said=f"{translate(caller.person.language, 'signed_off')}: {why}")
+
+
+@posted
+def milestone_undo(request: Request, caller: Caller, form: dict[str, str]) -> Response:
+    number, key = request.path_params["number"], request.path_params["key"]
+    try:
+        desk_of(request).store.undo(number, key, acting(caller), form.get("note", "")[:1000])
+    except (Refused, NotFound):
+        raise
+    except MailflowError as exc:
+        return back(f"/orders/{number}", error=str(exc))
+    return back(f"/orders/{number}", said=translate(caller.person.language, "milestone_undone"))
+
+
+@posted
+def record_payment(request: Request, caller: Caller, form: dict[str, str]) -> Response:
+    """A payment no bank slip told (`order payment`): the milestones it covers follow."""
+    import datetime as dt
+    from decimal import Decimal, InvalidOperation
+
+    number = request.path_params["number"]
+    try:
+        amount = Decimal(form.get("amount", "").replace(",", "").strip())
+        day = dt.date.fromisoformat(form["date"]) if form.get("date") else None
+    except (InvalidOperation, ValueError):
+        return back(f"/orders/{number}", error="give the amount as a number and the date as YYYY-MM-DD")
+    if not amount.is_finite() or amount <= 0:
+        return back(f"/orders/{number}", error="a payment is more than nothing")
+    try:
+        desk_of(request).store.add_payment(number, amount, form.get("currency", "")[:10], day,
+                                           form.get("reference", "")[:100], acting(caller))
+    except (Refused, NotFound):
+        raise
+    except MailflowError as exc:
+        return back(f"/orders/{number}", error=str(exc))
+    return back(f"/orders/{number}", said=translate(caller.person.language, "payment_recorded"))
+
+
+@posted
+def order_status(request: Request, caller: Caller, form: dict[str, str]) -> Response:
+    """On hold, cancelled, or resumed (`order status`)."""
+    number = request.path_params["number"]
+    wanted = {"on-hold": "on hold", "cancelled": "cancelled", "resume": ""}.get(form.get("status", ""))
+    if wanted is None:
+        return back(f"/orders/{number}", error="the status is on-hold, cancelled or resume")
+    try:
+        desk_of(request).store.set_status(number, wanted, acting(caller), form.get("note", "")[:1000])
+    except (Refused, NotFound):
+        raise
+    except MailflowError as exc:
+        return back(f"/orders/{number}", error=str(exc))
+    return back(f"/orders/{number}", said=translate(caller.person.language, "status_set"))

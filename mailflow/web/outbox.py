@@ -10,11 +10,12 @@ import email.policy
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mailflow import views
+from mailflow import policy, views
 from mailflow.errors import MailflowError, NotFound
-from mailflow.web.i18n import translate
+from mailflow.policy import Refused
+from mailflow.web.i18n import refusal, translate
 from mailflow.web.render import back, page, safe_name
-from mailflow.web.security import Caller, logged_in, manager_only, needs_manager, posted
+from mailflow.web.security import Caller, acting, logged_in, posted
 from mailflow.web.state import desk_of
 
 
@@ -35,8 +36,11 @@ def reply_page(request: Request, caller: Caller) -> Response:
     parsed = email.message_from_bytes(reply.raw, policy=email.policy.default)
     files = [(i, part.get_filename() or "attachment", len(part.get_payload(decode=True) or b""))
              for i, part in enumerate(parsed.iter_attachments())]
+    verdict = policy.check(acting(caller), policy.Action.APPROVE_REPLY,
+                           policy.Reply(reply.id, reply.template, reply.approver))
     return page(request, "reply.html", person=caller.person, csrf=caller.csrf, reply=reply,
-                shown=readable(reply.raw), files=files, needs_manager=needs_manager(reply))
+                shown=readable(reply.raw), files=files,
+                not_yours="" if verdict.allowed else refusal(caller.person.language, Refused(verdict)))
 
 
 @logged_in
@@ -60,9 +64,10 @@ def reply_attachment(request: Request, caller: Caller) -> Response:
 def approve_reply(request: Request, caller: Caller, form: dict[str, str]) -> Response:
     store = desk_of(request).store
     reply_id = request.path_params["id"]
-    manager_only(caller, store.reply(reply_id))
     try:
-        store.approve(reply_id, caller.person.name)
+        store.approve(reply_id, acting(caller))
+    except (Refused, NotFound):
+        raise
     except MailflowError as exc:
         return back(f"/outbox/{reply_id}", error=str(exc))
     return back(f"/outbox/{reply_id}", said=translate(caller.person.language, "approved"))
@@ -72,12 +77,11 @@ def approve_reply(request: Request, caller: Caller, form: dict[str, str]) -> Res
 def reject_reply(request: Request, caller: Caller, form: dict[str, str]) -> Response:
     store = desk_of(request).store
     reply_id = request.path_params["id"]
-    manager_only(caller, store.reply(reply_id))
     reason = form.get("reason", "").strip()[:1000]
-    if not reason:
-        return back(f"/outbox/{reply_id}", error=translate(caller.person.language, "reason_needed"))
-    try:
-        store.reject(reply_id, reason, caller.person.name)
+    try:  # a blank reason is the store's to refuse, as on the command line
+        store.reject(reply_id, reason, acting(caller))
+    except (Refused, NotFound):
+        raise
     except MailflowError as exc:
         return back(f"/outbox/{reply_id}", error=str(exc))
     return back(f"/outbox/{reply_id}", said=translate(caller.person.language, "rejected"))
@@ -90,13 +94,15 @@ def edit_reply(request: Request, caller: Caller, form: dict[str, str]) -> Respon
     store = desk_of(request).store
     reply_id = request.path_params["id"]
     reply = store.reply(reply_id)
-    manager_only(caller, reply)
+    policy.require(acting(caller), policy.Action.EDIT_REPLY, policy.Reply(reply.id, reply.template, reply.approver))
     text = form.get("text", "").replace("\r\n", "\n")[:100_000]
     if not text.strip():
         return back(f"/outbox/{reply_id}", error="an empty reply is not sent; reject it instead")
     before = readable(reply.raw).text
     try:
-        store.replace_reply(reply_id, replace_text(reply.raw, text), reply.subject, caller.person.name)
+        store.replace_reply(reply_id, replace_text(reply.raw, text), reply.subject, acting(caller))
+    except (Refused, NotFound):
+        raise
     except MailflowError as exc:
         return back(f"/outbox/{reply_id}", error=str(exc))
     diff = "\n".join(difflib.unified_diff(before.splitlines(), text.splitlines(), "before", "after", lineterm=""))

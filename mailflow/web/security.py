@@ -1,6 +1,7 @@
 """Who is asking and whether to believe them: the key that hashes session tokens, the session
 cookie and its caller, the CSRF token and the same-origin check on every POST, the security
-headers on every answer, and the actions only a manager may take.
+headers on every answer, and what the desk's policy refuses (`mailflow.policy`, asked by the
+store), shown with its reason in the reader's language.
 
 Every page and action runs its body off the event loop (`run_in_threadpool`): the session
 lookup, the database, the archive and argon2 all block, and a slow page must not stop the desk
@@ -24,8 +25,9 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from mailflow.config import Config, User
 from mailflow.errors import NotFound
+from mailflow.policy import Person, Refused
 from mailflow.web import auth
-from mailflow.web.i18n import translate
+from mailflow.web.i18n import refusal
 from mailflow.web.render import page
 from mailflow.web.state import desk_of
 
@@ -59,12 +61,6 @@ class Caller:
     token: str
 
 
-class Forbidden(Exception):
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
-
-
 def caller_of(request: Request) -> Caller | None:
     """The person whose session cookie came with the request (blocks: the database)."""
     web = desk_of(request)
@@ -92,8 +88,14 @@ def login_form_checked(request: Request, given: str) -> bool:
 
 
 def as_user(person: auth.Person) -> User:
-    """The logged-in person as the follow-up's functions know people."""
-    return User(name=person.name, role=person.role)  # type: ignore[arg-type]
+    """The logged-in person as the follow-up's functions know people (the role as stored: one
+    this version does not know is refused by the policy, not here)."""
+    return User.model_construct(name=person.name, role=person.role)
+
+
+def acting(caller: Caller) -> Person:
+    """The logged-in person as the policy knows people: the store asks it for them."""
+    return Person(caller.person.name, caller.person.role)
 
 
 def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
@@ -110,8 +112,9 @@ def _answered(request: Request, caller: Caller, run: Callable[[], Response]) -> 
         return run()
     except NotFound as exc:
         return page(request, "error.html", 404, person=caller.person, csrf=caller.csrf, message=str(exc))
-    except Forbidden as exc:
-        return page(request, "error.html", 403, person=caller.person, csrf=caller.csrf, message=exc.reason)
+    except Refused as exc:  # what the policy refused, and why; nothing changed
+        return page(request, "error.html", 403, person=caller.person, csrf=caller.csrf, code=exc.code,
+                    message=refusal(caller.person.language, exc))
 
 
 def _shown(handler: Page, request: Request) -> Response:
@@ -158,27 +161,3 @@ class SecurityHeaders(BaseHTTPMiddleware):
         if request.url.path not in ("/healthz", "/readyz") and not request.url.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
         return response
-
-
-# --- what only a manager may do (until mailflow.policy decides it for the store) ----------------
-
-MANAGER_TEMPLATES = ("order_confirmation",)
-
-
-def needs_manager(reply: Any) -> bool:
-    """Order confirmations and replies held by the margin rule are a manager's to decide."""
-    reason = (reply.reason or "").lower()
-    return reply.template in MANAGER_TEMPLATES or "hold_if" in reason or "margin" in reason \
-        or "price floor" in reason or "price_floor" in reason
-
-
-def manager_only(caller: Caller, reply: Any) -> None:
-    """Refuse (Forbidden) a reply that needs a manager to anyone else."""
-    if needs_manager(reply):
-        require_manager(caller)
-
-
-def require_manager(caller: Caller) -> None:
-    """Refuse (Forbidden) anyone but a manager: an order's sign-off."""
-    if not caller.person.manager:
-        raise Forbidden(translate(caller.person.language, "manager_only"))
