@@ -157,8 +157,8 @@ def child_mailflow(config: str) -> dict[str, float]:
 
     from mailflow.config import load_config
     from mailflow.daemon import imap_accounts, run_once
+    from mailflow.desk import load_desk
     from mailflow.logs import setup_logging
-    from mailflow.pipeline import load_desk
     from mailflow.store import Store
 
     setup_logging()

@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from mailflow.config import load_config
 from mailflow.daemon import run_once
+from mailflow.desk import load_desk
 from mailflow.logs import setup_logging
-from mailflow.pipeline import load_desk
 from mailflow.sources.local import EmlFolder
 from mailflow.store import Store
 

@@ -113,8 +113,9 @@ def filing(url: str, base: Path, first: int, count: int) -> float:
     question, Chinese, …) through the pipeline into the database at `url`, as it stands."""
     from bench.imap_ingest import make_message
     from mailflow.config import load_config
+    from mailflow.desk import load_desk
     from mailflow.model import Origin, RawMail
-    from mailflow.pipeline import handle, load_desk
+    from mailflow.pipeline import handle
 
     base.mkdir(parents=True, exist_ok=True)
     (base / "mailflow.yaml").write_text(

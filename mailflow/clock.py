@@ -55,6 +55,17 @@ def local_zone() -> dt.tzinfo:
     return dt.datetime.now().astimezone().tzinfo or dt.UTC
 
 
+def zone(name: str = "") -> dt.tzinfo:
+    """The desk's time zone as configured (`followup.timezone`, checked when the config is
+    read), else `local_zone()`."""
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return local_zone()
+
+
 def today(zone: dt.tzinfo | None = None) -> dt.date:
     """The desk's calendar day (its own time zone): a milestone due today is due on this date."""
     return now().astimezone(zone or local_zone()).date()

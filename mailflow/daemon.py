@@ -23,15 +23,16 @@ from typing import Any
 import schedule
 
 from mailflow.config import Config, ImapAccount
+from mailflow.desk import Desk
 from mailflow.errors import ConfigError
 from mailflow.intake import Interrupted
-from mailflow.pipeline import Desk, Handled, handle, read_ahead
+from mailflow.pipeline import Handled, handle, read_ahead
 from mailflow.service import Heart, notify
 from mailflow.sources import Source
 from mailflow.sources.imap import FAULTS, FolderWatcher, connect, explain, quiet_logout
 from mailflow.sources.local import local_source
 from mailflow.store import Store
-from mailflow.store.leases import Fence, Leases
+from mailflow.store.leases import Fence, LeaseLost, Leases
 
 log = logging.getLogger("mailflow.daemon")
 
@@ -48,6 +49,8 @@ class Summary:
     dry_run: int = 0
     replies: Counter[str] = field(default_factory=Counter)  # queued, held, suppressed
     errors: list[str] = field(default_factory=list)
+    # folders another daemon was reading: left to it (not an error: its mail gets filed)
+    busy: list[str] = field(default_factory=list)
     seconds: Counter[str] = field(default_factory=Counter)  # per stage, summed (Handled.seconds)
 
     def as_dict(self) -> dict[str, object]:
@@ -55,7 +58,7 @@ class Summary:
                 "filed_under_order": self.filed_under_order, "new_orders": self.new_orders,
                 "unfiled": self.unfiled, "duplicates": self.duplicates,
                 "quarantined": self.quarantined, "dry_run": self.dry_run,
-                "replies": dict(sorted(self.replies.items())), "errors": self.errors}
+                "replies": dict(sorted(self.replies.items())), "errors": self.errors, "busy": self.busy}
 
     def count(self, handled: Handled, touched: set[int]) -> None:
         self.read += 1
@@ -380,8 +383,12 @@ def file_local(source: Source, sink: Intake) -> bool:
 
 
 def run_once(desk: Desk, store: Store, sources: Sequence[Source],
-             accounts: Sequence[ImapAccount] = (), stopper: Stopper | None = None) -> Summary:
-    """One pass over every source; an IMAP account that fails is reported in `errors`."""
+             accounts: Sequence[ImapAccount] = (), stopper: Stopper | None = None,
+             wait: float = 0.0) -> Summary:
+    """One pass over every source; an IMAP account that fails is reported in `errors`. A
+    folder another daemon is reading is left to it and noted in `busy` (its mail is being
+    filed: a failover cron job has nothing to report), after waiting up to `wait` seconds for
+    it to be free."""
     stop = stopper.event if stopper else threading.Event()
     sink = Intake(desk, store, stop)
     try:
@@ -389,15 +396,18 @@ def run_once(desk: Desk, store: Store, sources: Sequence[Source],
             if not file_local(source, sink):
                 return sink.summary
         for watcher in watchers_for(accounts, sink, stop, 15):
-            if not watcher.lease.acquire():
-                reason = f"a daemon ({watcher.lease.holder()}) is working on it: not read"
-                log.error("%s: %s", watcher.describe(), reason)
-                sink.summary.errors.append(f"{watcher.describe()}: {reason}")
+            if not _lease_within(watcher.lease, wait, stop):
+                reason = f"a daemon ({watcher.lease.holder()}) is working on it: left to it, not read"
+                log.info("%s: %s", watcher.describe(), reason)
+                sink.summary.busy.append(f"{watcher.describe()}: {reason}")
                 continue
             client = None
             try:
                 client = connect(watcher.account)
                 watcher.sync(client)
+            except LeaseLost as exc:  # another daemon took the folder over: it reads the rest
+                log.info("%s: %s", watcher.describe(), exc)
+                sink.summary.busy.append(f"{watcher.describe()}: another daemon took it over: {exc}")
             except FAULTS as exc:
                 reason = explain(exc, watcher.account)
                 log.error("%s: %s", watcher.describe(), reason)
@@ -409,6 +419,16 @@ def run_once(desk: Desk, store: Store, sources: Sequence[Source],
     finally:
         sink.write_orders()
     return sink.summary
+
+
+def _lease_within(lease: Any, wait: float, stop: threading.Event) -> bool:
+    """The folder's lease, taken at once or within `wait` seconds (looked for each second)."""
+    deadline = time.monotonic() + wait
+    while not lease.acquire():
+        left = deadline - time.monotonic()
+        if left <= 0 or stop.wait(min(1.0, left)):
+            return False
+    return True
 
 
 def stalled(watchers: Sequence[FolderWatcher], now: float, minutes: int) -> list[str]:

@@ -15,11 +15,10 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from mailflow import authresults, documents
-from mailflow.config import Buyer, Config
+from mailflow import authresults, clock, documents
+from mailflow.config import Buyer
 from mailflow.correlate import (
     Found,
-    KnownOrder,
     OrderLookup,
     alias_key,
     aliases_in,
@@ -31,49 +30,16 @@ from mailflow.correlate import (
 from mailflow.extract import record as order_record
 from mailflow.intake import Prepared
 from mailflow.model import CaseRef, Decision, DocumentFacts, Message, OrderData, OrderRef, Outcome, RawMail
+from mailflow.parties import buyer_domains, buyer_of, configured_buyer, is_party, ours
 from mailflow.reply.plan import ReplyFacts, SenderFacts, case_number, plan_replies
 from mailflow.rules import Known
 
 if TYPE_CHECKING:
-    from mailflow.pipeline import Desk
+    from mailflow.desk import Desk
 
 log = logging.getLogger("mailflow.pipeline")
 
 _CASE = re.compile(r"\bC\d{6}-[0-9A-F]{4,8}\b")
-
-
-def ours(address: str, config: Config) -> bool:
-    """Whether an address is one of our own (the desk, a colleague, our domain)."""
-    address = address.lower()
-    return (address == config.identity.address.lower()
-            or address in (a.lower() for a in config.identity.other_addresses)
-            or address.rpartition("@")[2] == config.identity.domain)
-
-
-def buyer_of(message: Message, config: Config) -> tuple[str, Buyer | None]:
-    """The configured buyer a mail is from (or, for mail we sent, to), else that side's domain."""
-    outgoing = message.sender is not None and ours(message.sender.addr, config)
-    others = [a for a in (*message.to, *message.cc) if not ours(a.addr, config)] if outgoing else \
-        [a for a in message.from_[:1]]
-    if not others:
-        return "", None
-    party = others[0]
-    for buyer in config.buyers:
-        if party.addr in (a.lower() for a in buyer.addresses) or party.domain in (
-                d.lower().lstrip("@") for d in buyer.domains):
-            return buyer.name, buyer
-    return party.domain, None
-
-
-def _configured(config: Config, name: str) -> Buyer | None:
-    return next((b for b in config.buyers if b.name == name), None)
-
-
-def _buyer_domains(buyer_name: str, buyer: Buyer | None) -> frozenset[str]:
-    if buyer is not None:
-        return frozenset(d.lower().lstrip("@") for d in buyer.domains) | frozenset(
-            a.rpartition("@")[2].lower() for a in buyer.addresses)
-    return frozenset([buyer_name.lower()]) if buyer_name else frozenset()
 
 
 def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) -> tuple[Outcome, list[str]]:
@@ -89,15 +55,15 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
     for error in order_data.errors:
         log.warning("extraction: %s (message <%s>)", error, message.message_id)
     refused = "" if outgoing else untrusted_token(message, lookup, desk.token, buyer_name,
-                                                  functools.partial(_is_party, config, lookup))
+                                                  functools.partial(is_party, config, lookup))
     texts = {d.name: d.text for d in prepared.documents if d.text}
     in_text = prepared.numbers if prepared.numbers is not None else numbers_in_text(message, desk.patterns)
 
     def party_for(order: OrderRef | None, category: str) -> str:
         """Who sent the mail in the order's terms: the buyer is the order's buyer (a bank's or
         a forwarder's mail that joins the order is not the buyer's)."""
-        owner, configured = (order.buyer, _configured(config, order.buyer)) if order else (buyer_name, buyer)
-        return documents.party_of(message, outgoing, _buyer_domains(owner, configured), category)[0]
+        owner, configured = (order.buyer, configured_buyer(config, order.buyer)) if order else (buyer_name, buyer)
+        return documents.party_of(message, outgoing, buyer_domains(owner, configured), category)[0]
 
 
     def place(decision: Decision) -> OrderRef | None:
@@ -130,7 +96,8 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
         decision = dataclasses.replace(decision, tags=tuple(dict.fromkeys((*decision.tags, "suspicious"))))
     case_ref = None
     if decision.category == "complaint":
-        case_ref = case or CaseRef(case_number(message), None, "new complaint")
+        case_ref = case or CaseRef(case_number(message, clock.zone(config.followup.timezone)), None,
+                                   "new complaint")
     files_to_order = any(a.params.get("to") == "order" for a in decision.wants("file"))
     # only an order found by its number (or new) learns the other numbers a message gives:
     # a reply in a thread may mention another order's number in passing
@@ -246,25 +213,6 @@ def _confirmation(lookup: OrderLookup, order: OrderRef | None, docs: list[Docume
     return latest(order.existing_id)  # type: ignore[no-any-return]
 
 
-def _is_party(config: Config, lookup: OrderLookup, order: KnownOrder, message: Message) -> bool:
-    """Whether the sender is one of the order's parties: us, the buyer (its configured addresses
-    and domains), or an address whose mail is already filed with the order."""
-    sender = message.sender
-    if sender is None:
-        return False
-    if ours(sender.addr, config):
-        return True
-    for buyer in config.buyers:
-        if buyer.name == order.buyer and (
-                sender.addr in (a.lower() for a in buyer.addresses)
-                or sender.domain in (d.lower().lstrip("@") for d in buyer.domains)):
-            return True
-    if sender.domain == order.buyer.lower():  # an unconfigured buyer is known by its domain
-        return True
-    parties = getattr(lookup, "order_parties", None)  # the store knows; a test lookup may not
-    return bool(parties is not None and sender.addr in parties(order.id))
-
-
 def _first_contact(message: Message, buyer: Buyer | None, lookup: OrderLookup) -> bool:
     """No mail from this address was filed before and it is no configured buyer's: a reply
     then quotes nothing of theirs (a forged sender must not turn us into a relay of its text)."""
@@ -279,7 +227,7 @@ def _replied_recently(lookup: OrderLookup, hours: float) -> Any:
     recent = getattr(lookup, "recent_reply", None)  # the store knows; a test lookup may not
     if recent is None or not hours:
         return None
-    since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)
+    since = clock.now() - dt.timedelta(hours=hours)
     return lambda template, address, order_id, revision: bool(
         recent(template, address, since, order_id, revision))
 

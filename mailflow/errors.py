@@ -66,3 +66,10 @@ class StoreError(MailflowError):
     """The database or the archive cannot be used (not reachable, no permission, disk full)."""
 
     exit_code = 4
+
+
+class ClaimLost(MailflowError):
+    """This process's claim on an outbox row is no longer its own (its heartbeat could not
+    reach the database and the claim lapsed, or another daemon recovered or took the row): the
+    write it fenced was not made, and the sender must not go on (never start the data, never
+    record an outcome)."""

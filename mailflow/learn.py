@@ -20,7 +20,6 @@ model in use on the held-out part of the evaluation set.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
@@ -28,7 +27,7 @@ import logging
 import os
 import re
 import zipfile
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +35,7 @@ from typing import Any
 
 import numpy
 
-from mailflow import __version__, quoting
+from mailflow import __version__, clock, quoting
 from mailflow.model import Message, Prediction
 
 log = logging.getLogger("mailflow.learn")
@@ -272,7 +271,7 @@ def train(examples: Sequence[Example], meta: dict[str, Any] | None = None) -> Mo
     counts = Counter(e.category for e in examples)
     return Model.from_pipeline(fit(examples), {
         "recipe": RECIPE, "sklearn": sklearn.__version__, "mailflow": __version__,
-        "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "trained_at": clock.now().isoformat(timespec="seconds"),
         "training_size": len(examples), "by_category": dict(sorted(counts.items())), **(meta or {})})
 
 
@@ -304,7 +303,12 @@ def save(model: Model, path: Path) -> None:
     os.replace(temporary, path)
 
 
-_LOADED: dict[tuple[str, int, int], Model] = {}
+# the models a process has loaded, newest use last: the one in use and the one it is compared
+# with (a retrain checks the candidate against the current one). A daily retrain writes a new
+# file each time, so a model is forgotten once two newer ones were used, or at once when its
+# file changed (same path, another version).
+KEEP_LOADED = 2
+_LOADED: OrderedDict[tuple[str, int, int], Model] = OrderedDict()
 
 
 def load(path: Path) -> Model | None:
@@ -316,7 +320,10 @@ def load(path: Path) -> Model | None:
         return None
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key in _LOADED:
+        _LOADED.move_to_end(key)
         return _LOADED[key]
+    for old in [k for k in _LOADED if k[0] == key[0]]:  # that file was written again
+        del _LOADED[old]
     try:
         with numpy.load(path, allow_pickle=False) as saved:
             header = json.loads(bytes(saved["header"]).decode())
@@ -333,8 +340,9 @@ def load(path: Path) -> Model | None:
             UnicodeDecodeError, io.UnsupportedOperation) as exc:
         log.info("classifier %s not loaded (%s): it will be trained again", path, exc)
         return None
-    _LOADED.clear()  # one model in use at a time
     _LOADED[key] = model
+    while len(_LOADED) > KEEP_LOADED:
+        _LOADED.popitem(last=False)
     return model
 
 

@@ -6,6 +6,7 @@ Each stage takes the previous stage's value and returns a new one; nothing here 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -196,6 +197,13 @@ class OrderRef:
     by: str = "number"  # token | thread | number | new: only number and new teach new aliases
 
 
+def folder_name(number: str) -> str:
+    """A safe folder name for an order number: characters outside A-Za-z0-9._- replaced. The
+    archive's folder of an order and the files named after it (a packing list) use it."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", number).strip("._") or "order"
+    return name[:100]
+
+
 @dataclass(frozen=True)
 class Reply:
     template: str
@@ -212,6 +220,7 @@ class Reply:
     raw: bytes = field(repr=False, default=b"")
     supersedes: bool = False  # earlier unsent replies of this template about the order are replaced
     action: dict[str, Any] = field(default_factory=dict)  # the reply action it was written for
+    approver: str = ""  # who releases it when held (a role; "" : anyone who answers mail); see policy.py
 
 
 @dataclass(frozen=True)

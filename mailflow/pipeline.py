@@ -16,34 +16,24 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
-from mailflow import learn, linear
-from mailflow.config import Config
-from mailflow.correlate import OrderLookup, token_pattern
-from mailflow.decide import buyer_of, decide
+from mailflow import policy
+from mailflow.correlate import OrderLookup
+from mailflow.decide import decide
+from mailflow.desk import Desk
 from mailflow.errors import (
-    ConfigError,
     MailflowError,
     QuarantinedMail,
     ReplyTemplateError,
-    RuleError,
     StoreError,
 )
-from mailflow.extract import Extractor, settings_from
-from mailflow.extract.templates import load_templates
-from mailflow.follow import DIGEST_TEMPLATE, Follower, follower_from
 from mailflow.intake import (
-    Budget,
-    DeskSpec,
-    Intake,
     IntakeUnavailable,
     Interrupted,
     Prepared,
-    rules_version,
 )
 from mailflow.model import (
     Action,
@@ -57,122 +47,20 @@ from mailflow.model import (
     Reply,
 )
 from mailflow.parse import parse
+from mailflow.parties import buyer_of
+from mailflow.policy import Person
 from mailflow.reply.outbox import HELD
-from mailflow.reply.packing import Product, load_products
 from mailflow.reply.plan import (
-    Planner,
     ReplyFacts,
     SenderFacts,
-    expression,
     plan_replies,
     render_reply,
-    sample_contexts,
 )
-from mailflow.reply.render import ReplyTemplates
-from mailflow.rules import RuleSet, load_rules
-from mailflow.shipped import shipped
 from mailflow.store import Applied, Store
 from mailflow.store.leases import LeaseLost
 from mailflow.store.sync import Position
 
 log = logging.getLogger("mailflow.pipeline")
-
-
-
-@dataclass(frozen=True)
-class Desk:
-    """Everything processing needs, loaded and checked once at start-up."""
-
-    config: Config
-    rules: RuleSet
-    templates: ReplyTemplates
-    patterns: tuple[linear.Pattern, ...]
-    token: linear.Pattern
-    extractor: Extractor  # checks what the intake read; reads documents only for the CLI
-    intake: Intake  # the content stages, in budgeted worker processes
-    products: dict[str, Product] | None = None  # packing specifications (packing.products)
-    follower: Follower | None = None  # the follow-up plans (rules/followup)
-
-    @property
-    def planner(self) -> Planner:
-        return Planner(self.config, self.templates, self.products)
-
-    @property
-    def model_file(self) -> Path | None:
-        return Path(self.intake.spec.model_file) if self.intake.spec.model_file else None
-
-    def use_model(self, path: Path) -> None:
-        """A newly trained classifier: the workers load it before their next mail."""
-        if self.intake.spec.model_file and Path(self.intake.spec.model_file) != path:
-            self.intake.spec = dataclasses.replace(self.intake.spec, model_file=str(path))
-            log.info("classifier in use: %s", learn.describe_file(path))
-
-    def refresh_model(self) -> None:
-        """Another daemon (or `mailflow train`) may have trained a new classifier."""
-        if self.intake.spec.model_file:
-            current = learn.desk_model_file(self.config.models_dir)
-            if current is not None:
-                self.use_model(current)
-
-    def close(self) -> None:
-        self.intake.close()
-        self.extractor.close()
-
-
-def load_desk(config: Config) -> Desk:
-    """Load rules and templates; any error stops start-up (never skipped with a warning)."""
-    rules = load_rules(config.rules_dir)
-    templates = ReplyTemplates(config.templates_dir / "reply")
-    templates.check()
-    templates.check_render(sample_contexts(config))  # a template that fails on every mail stops here
-    for rule in rules.rules:
-        for action in rule.actions:
-            if action.kind == "reply" and action.params["template"] not in templates.names():
-                raise ReplyTemplateError(
-                    f"rule {rule.name!r} replies with template {action.params['template']!r}, "
-                    f"which is not in {templates.directory}", rule.file, rule.line, "then.reply")
-    follower = follower_from(config)
-    for plan in follower.plans if follower else ():
-        for milestone in plan.milestones:
-            if milestone.chaser and milestone.chaser.template not in templates.names():
-                raise ReplyTemplateError(
-                    f"milestone {milestone.key!r} chases with template {milestone.chaser.template!r}, "
-                    f"which is not in {templates.directory}", plan.file, milestone.line, "chaser.template")
-    if config.digest is not None and DIGEST_TEMPLATE not in templates.names():
-        raise ConfigError(f"the digest needs the template {DIGEST_TEMPLATE!r} in {templates.directory}",
-                          config.file, None, "digest")
-    settings = settings_from(config)
-    load_templates(settings.template_dirs)  # a broken extraction template stops start-up too
-    if config.reply.hold_if:
-        try:
-            expression(config.reply.hold_if)
-        except RuleError as exc:
-            raise ConfigError(exc.message, config.file, None, "reply.hold_if") from None
-    products = load_products(config.resolve(config.packing.products)) if config.packing.products else None
-    spec = DeskSpec(str(config.rules_dir), settings, rules_version(config.rules_dir),
-                    model_file=str(classifier_file(config, rules) or ""), overrule=config.classifier.overrule,
-                    patterns=tuple(config.correlation.patterns))
-    budget = Budget(cpu_seconds=config.intake.cpu_seconds, memory_mb=config.intake.memory_mb,
-                    workers=config.intake.workers)
-    return Desk(config=config, rules=rules, templates=templates,
-                patterns=tuple(linear.compile(p) for p in config.correlation.patterns),
-                token=token_pattern(config.reply.subject_token), extractor=Extractor(settings),
-                intake=Intake(spec, budget), products=products, follower=follower)
-
-
-def classifier_file(config: Config, rules: RuleSet) -> Path | None:
-    """The learned classifier the rules read, trained first if this desk has none yet; None when
-    no rule reads it or it is switched off. A model that cannot be had stops start-up: rules
-    that ask it would otherwise decide without it."""
-    if not config.classifier.enabled or not rules.reads_classifier:
-        return None
-    try:
-        path = learn.model_file(config.models_dir, shipped("eval"))
-    except (OSError, MailflowError) as exc:
-        raise ConfigError(f"the classifier could not be loaded or trained: {exc} (or set "
-                          "classifier.enabled: false)", config.file, None, "classifier") from None
-    log.debug("classifier in use: %s", learn.describe_file(path))
-    return path
 
 
 def process(raw: RawMail, desk: Desk, lookup: OrderLookup,
@@ -346,7 +234,7 @@ def compose_for_order(number: str, template: str, desk: Desk, store: Store) -> R
     decision = Decision(category=latest.category, rule="by hand", conditions=(),
                         actions=(Action("reply", {"template": template, "hold": False}, "by hand"),),
                         tags=(), matched_rules=())
-    replies, suppressed = plan_replies(message, decision, _facts_on_file(message, row, desk, store),
+    replies, suppressed = plan_replies(message, decision, _facts_on_file(message, row, desk, store, latest.id),
                                        desk.planner)
     if not replies:
         raise MailflowError(f"no {template} reply: " + "; ".join(s.reason for s in suppressed))
@@ -354,12 +242,15 @@ def compose_for_order(number: str, template: str, desk: Desk, store: Store) -> R
     return replies[0]
 
 
-def _facts_on_file(message: Message, order: Any, desk: Desk, store: Store) -> ReplyFacts:
-    """What a reply written now about a filed order knows: the order as it stands."""
+def _facts_on_file(message: Message, order: Any, desk: Desk, store: Store, answered_id: int) -> ReplyFacts:
+    """What a reply written now about a filed order knows: the order as it stands, and the
+    complaint case the answered mail is filed under (a case opened earlier in its thread keeps
+    its number: the acknowledgement must not cite a new one)."""
     _, buyer = buyer_of(message, desk.config)
     return ReplyFacts(order=OrderRef(order.number, order.buyer, order.id, "on file", "token"),
                       record=dict(order.data or {}), buyer=buyer,
                       sender=SenderFacts(first_contact=False),
+                      case_number=store.case_of_message(answered_id),
                       confirmation=store.latest_confirmation(order.id))
 
 
@@ -382,7 +273,7 @@ def refresh_replies(order_id: int, desk: Desk, store: Store) -> int:
             params = dict(row.action or {"template": row.template, "hold": False})
             action = Action("reply", {k: v for k, v in params.items() if k != "rule"},
                             str(params.get("rule") or "by hand"))
-            facts = dataclasses.replace(_facts_on_file(message, order, desk, store), sender=SenderFacts(
+            facts = dataclasses.replace(_facts_on_file(message, order, desk, store, answered.id), sender=SenderFacts(
                 first_contact=not store.known_sender_before(message.sender.addr if message.sender else "",
                                                             answered.id)))
             reply = render_reply(message, action, facts, desk.planner)
@@ -393,7 +284,8 @@ def refresh_replies(order_id: int, desk: Desk, store: Store) -> int:
             count += 1
             continue
         state = HELD if row.state == HELD or reply.state == HELD else row.state
-        store.rewrite_reply(row.id, reply.raw, reply.subject, order.version, state, reply.reason, changed)
+        store.rewrite_reply(row.id, reply.raw, reply.subject, order.version, state, reply.reason, changed,
+                            reply.approver)
         count += 1
     return count
 
@@ -463,10 +355,12 @@ class Retried:
     resolved: bool  # filed now (or found filed): out of the quarantine
 
 
-def retry_quarantined(desk: Desk, store: Store) -> list[Retried]:
+def retry_quarantined(desk: Desk, store: Store, person: Person) -> list[Retried]:
     """Run every quarantined mail through the pipeline again (after a fix), from where it came
     (an IMAP folder's position and server actions, or a file), and mark it resolved only once it
-    is filed; one that fails again keeps its place, with the new reason."""
+    is filed; one that fails again keeps its place, with the new reason. Refused
+    (`policy.Refused`) unless the person may."""
+    policy.require(person, policy.Action.RETRY_QUARANTINE, policy.Thing("the quarantine"))
     results = []
     for row in store.quarantined():
         fields = dict(row.origin_data or {})

@@ -15,35 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from jinja2 import TemplateSyntaxError
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
-
 from mailflow import linear, quoting
 from mailflow.errors import RuleError
+from mailflow.expressions import OrderFacts, compile_order_expression, order_expression_true
 from mailflow.model import Action, Address, Attachment, Decision, Message, Prediction
-from mailflow.yamlfile import LineDict, load_yaml
+from mailflow.yamlfile import LineDict, Where, load_yaml, where_in
 
 FALLBACK_CATEGORY = "other"
 OPERATORS = ("contains", "regex", "glob", "equals", "in")
 ADDRESS_FIELDS = ("from", "to", "cc", "reply_to", "sender")
 TEXT_FIELDS = ("subject", "body")
 ACTIONS = ("file", "extract", "reply", "imap", "tag", "stop", "continue")
-
-
-@dataclass(frozen=True)
-class Where:
-    file: Path
-    line: int | None
-
-    def error(self, message: str, field: str | None = None) -> RuleError:
-        return RuleError(message, self.file, self.line, field)
-
-
-def _where(node: Any, file: Path, fallback: int | None = None, key: Any = None) -> Where:
-    if isinstance(node, LineDict) and key is not None and key in node.key_lines:
-        return Where(file, node.key_lines[key])
-    return Where(file, getattr(node, "line", None) or fallback)
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -135,7 +117,7 @@ def _matchers(spec: Any, where: Where, field_name: str, rule_file: Path,
         raise where.error(f"expected text or a mapping with one of {', '.join(OPERATORS)}", field_name)
     result = []
     for op, raw in spec.items():
-        op_where = _where(spec, rule_file, where.line, op)
+        op_where = where_in(spec, rule_file, where.line, op)
         if op not in OPERATORS:
             raise op_where.error(f"unknown operator {op!r} (use {', '.join(OPERATORS)})",
                                  f"{field_name}.{op}")
@@ -274,9 +256,6 @@ class Group(Condition):
         return True, [f"none of {len(self.children)} exclusion(s) matched"]
 
 
-OrderFacts = Mapping[str, Any]  # an order's extracted data as plain values (see pipeline)
-
-
 class Predictor(Protocol):
     """The learned classifier (learn.py), as rules see it."""
 
@@ -296,53 +275,6 @@ class Known:
 # passed as the order facts when nothing is known of the order yet and the question is which
 # rules *may* match (to read the documents a later decision may need): `order:` conditions hold
 OPTIMISTIC: OrderFacts = {"__optimistic__": True}
-
-class _Expressions(SandboxedEnvironment):
-    """Jinja2's sandbox, with `*` and `**` bounded so that an expression cannot build a huge
-    string or number (`'x' * 10**9`)."""
-
-    intercepted_binops = frozenset(["*", "**"])
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        sizes = [len(v) for v in (left, right) if isinstance(v, (str, list, tuple))]
-        numbers = [abs(v) for v in (left, right) if isinstance(v, (int, float)) and not isinstance(v, bool)]
-        if operator == "**" and numbers and max(numbers) > 1000:
-            raise SecurityError("a power with an operand over 1000 is not allowed here")
-        if operator == "*" and sizes and numbers and max(sizes) * max(numbers) > 100_000:
-            raise SecurityError("a repeated text or list over 100,000 long is not allowed here")
-        return super().call_binop(context, operator, left, right)
-
-
-_EXPRESSIONS = _Expressions()
-
-
-def compile_order_expression(text: Any, where: Where, path: str) -> Callable[..., Any]:
-    """`order.total > 50000 or order.checks_failed`: a Jinja2 expression, run sandboxed."""
-    if not isinstance(text, str) or not text.strip():
-        raise where.error("expected an expression such as 'order.total > 50000'", path)
-    try:
-        return _EXPRESSIONS.compile_expression(text, undefined_to_none=True)
-    except TemplateSyntaxError as exc:
-        raise where.error(f"invalid expression: {exc.message}", path) from None
-
-
-def evaluate_order_expression(expression: Callable[..., Any],
-                              order: OrderFacts | None) -> tuple[bool | None, str]:
-    """(value, why it has none): None when the expression cannot be evaluated on this order
-    (no order data, a missing total, a type error). Callers that decide whether something may
-    happen treat None as "no" with the reason; see `order_expression_true` for conditions."""
-    if not order:
-        return None, "no order data was read"
-    try:
-        return bool(expression(order=order, **order)), ""
-    except Exception as exc:  # noqa: BLE001 - e.g. None > 50000 when the total is unknown
-        return None, f"cannot be evaluated on this order ({type(exc).__name__}: {exc})"
-
-
-def order_expression_true(expression: Callable[..., Any], order: OrderFacts | None) -> tuple[bool, str]:
-    """(value, why not) for a rule's condition: one that cannot be evaluated is not true."""
-    value, why = evaluate_order_expression(expression, order)
-    return bool(value), why
 
 
 @dataclass(frozen=True)
@@ -415,17 +347,17 @@ def _header_values(name: str) -> Callable[[Message], list[str]]:
 
 
 def build_condition(node: Any, file: Path, line: int | None, path: str = "when") -> Condition:
-    where = _where(node, file, line)
+    where = where_in(node, file, line)
     if isinstance(node, list):
         return Group("all", tuple(build_condition(c, file, _item_line(node, i, line), f"{path}[{i}]")
                                   for i, c in enumerate(node)))
     if not isinstance(node, dict) or not node:
         raise where.error("a condition must be a mapping such as {subject: {contains: …}}", path)
     if len(node) > 1:
-        return Group("all", tuple(build_condition({k: v}, file, _where(node, file, line, k).line,
+        return Group("all", tuple(build_condition({k: v}, file, where_in(node, file, line, k).line,
                                                   f"{path}.{k}") for k, v in node.items()))
     (key, value), = node.items()
-    kwhere = _where(node, file, line, key)
+    kwhere = where_in(node, file, line, key)
     kpath = f"{path}.{key}"
     if key in ("any", "all", "none"):
         if not isinstance(value, list) or not value:
@@ -463,7 +395,7 @@ def build_condition(node: Any, file: Path, line: int | None, path: str = "when")
             raise kwhere.error("'attachment' needs name, type and/or text", kpath)
         parts = []
         for part, spec in value.items():
-            pwhere = _where(value, file, kwhere.line, part)
+            pwhere = where_in(value, file, kwhere.line, part)
             if part not in ("name", "type", "text"):
                 raise pwhere.error(f"unknown attachment field {part!r} (use name, type, text)",
                                    f"{kpath}.{part}")
@@ -568,8 +500,13 @@ def _action_params(kind: str, value: Any, where: Where, path: str) -> dict[str, 
         hold_if = value.get("hold_if")
         if hold_if is not None:  # checked now, so a typo stops start-up, not the first order
             compile_order_expression(hold_if, where, f"{path}.hold_if")
-        params = {"template": value["template"], "hold": bool(value.get("hold", False)),
-                  "language": value.get("language")}
+        hold, approver, why = _hold(value.get("hold", False), where_in(value, where.file, where.line, "hold"),
+                                    f"{path}.hold")
+        params = {"template": value["template"], "hold": hold, "language": value.get("language")}
+        if approver:
+            params["approver"] = approver
+        if why:
+            params["hold_reason"] = why
         return params if hold_if is None else {**params, "hold_if": str(hold_if)}
     if kind == "imap":
         if not isinstance(value, dict) or not value:
@@ -580,6 +517,29 @@ def _action_params(kind: str, value: Any, where: Where, path: str) -> dict[str, 
                               "(use move, copy, flag, unflag, seen, delete)", path)
         return dict(value)
     raise AssertionError(kind)
+
+
+def _hold(value: Any, where: Where, path: str) -> tuple[bool, str, str]:
+    """`hold: true`, or `hold: {approver: ROLE, reason: TEXT}`: the reply waits for that role (or a
+    manager) to release it. (held, approver, reason); approver "" : anyone who answers mail."""
+    from mailflow.policy import ROLES
+
+    if value is None or isinstance(value, bool | int) and not isinstance(value, dict):
+        return bool(value), "", ""
+    if not isinstance(value, dict):
+        raise where.error("hold: takes true, false or {approver: ROLE, reason: TEXT}", path)
+    unknown = set(value) - {"approver", "reason"}
+    if unknown:
+        raise where_in(value, where.file, where.line, min(unknown)).error(
+            f"unknown hold option {min(unknown)!r} (use approver, reason)", path)
+    approver = value.get("approver", "")
+    if approver not in ROLES:
+        raise where_in(value, where.file, where.line, "approver").error(
+            f"approver is one of {', '.join(ROLES)}", f"{path}.approver")
+    reason = value.get("reason", "")
+    if not isinstance(reason, str):
+        raise where_in(value, where.file, where.line, "reason").error("reason is a sentence", f"{path}.reason")
+    return True, str(approver), " ".join(reason.split())[:300]
 
 
 @dataclass(frozen=True)
@@ -751,26 +711,26 @@ def _build_rule(node: Any, file: Path, line: int | None, seen: dict[str, Where])
         raise where.error("a rule is a mapping with name, category, when and then")
     for key in node:
         if key not in _RULE_KEYS:
-            raise _where(node, file, line, key).error(
+            raise where_in(node, file, line, key).error(
                 f"unknown rule key {key!r} (use {', '.join(sorted(_RULE_KEYS))})", str(key))
     name = node.get("name")
     if not isinstance(name, str) or not name.strip():
         raise where.error("every rule needs a name", "name")
     if name in seen:
         other = seen[name]
-        raise _where(node, file, line, "name").error(
+        raise where_in(node, file, line, "name").error(
             f"rule name {name!r} is already used at {other.file}:{other.line}", "name")
     seen[name] = Where(file, line)
     category = node.get("category")
     if category is not None and (not isinstance(category, str)
                                  or not re.fullmatch(r"[a-z][a-z0-9_-]*", category)):
-        raise _where(node, file, line, "category").error(
+        raise where_in(node, file, line, "category").error(
             "category is a lower-case word such as order, inquiry or complaint", "category")
     if "when" not in node:
         raise where.error(f"rule {name!r} has no 'when'", "when")
-    when = build_condition(node["when"], file, _where(node, file, line, "when").line)
+    when = build_condition(node["when"], file, where_in(node, file, line, "when").line)
     actions, continue_ = _build_actions(node.get("then"), name, file,
-                                        _where(node, file, line, "then").line)
+                                        where_in(node, file, line, "then").line)
     if node.get("continue"):
         continue_ = True
     if category is None and not continue_:
@@ -779,6 +739,6 @@ def _build_rule(node: Any, file: Path, line: int | None, seen: dict[str, Where])
         when = Group("any", ())  # never matches; kept so names stay reserved
     weak = node.get("weak", False)
     if not isinstance(weak, bool):
-        raise _where(node, file, line, "weak").error("weak: takes true or false", "weak")
+        raise where_in(node, file, line, "weak").error("weak: takes true or false", "weak")
     return Rule(name=name, category=category, when=when, actions=actions, continue_=continue_,
                 file=file, line=line, weak=weak)

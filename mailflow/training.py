@@ -17,11 +17,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from mailflow import learn
+from mailflow import learn, policy
 from mailflow.decide import decide
+from mailflow.desk import Desk
 from mailflow.errors import MailflowError
 from mailflow.model import Origin, RawMail
-from mailflow.pipeline import Desk, refresh_replies
+from mailflow.pipeline import refresh_replies
+from mailflow.policy import Person
 from mailflow.shipped import shipped
 from mailflow.store import Store
 from mailflow.store.corrections import Refiled
@@ -35,20 +37,21 @@ def categories(desk: Desk) -> list[str]:
     return sorted({r.category for r in desk.rules.rules if r.category} | {"other"})
 
 
-def reclassify(ref: str, category: str, by: str, desk: Desk, store: Store) -> Refiled:
-    """Set a filed mail's category (see the module's docstring)."""
+def reclassify(ref: str, category: str, person: Person, desk: Desk, store: Store) -> Refiled:
+    """Set a filed mail's category (see the module's docstring); refused (`policy.Refused`)
+    unless the person may (asked again by the store as it writes)."""
+    policy.require(person, policy.Action.RECLASSIFY, policy.Thing(ref))
+    by = person.name
     known = categories(desk)
     if category not in known:
         raise MailflowError(f"unknown category {category!r}: the rules know {', '.join(known)}")
-    if not by:
-        raise MailflowError("a correction needs a name (--as NAME)")
     row = store.message_by_ref(ref)
     if row.category == category:
         raise MailflowError(f"message <{row.message_id}> is filed as {category} already")
     data = store.archive.read(row.path)
     prepared = desk.intake.result(desk.intake.submit(data, only=category, by=by))
     outcome, aliases = decide(prepared, RawMail(data, Origin("file", path=row.path)), desk, store)
-    refiled = store.refile(row.id, outcome, aliases, by)
+    refiled = store.refile(row.id, outcome, aliases, person)
     if refiled.order_id is not None:
         refresh_replies(refiled.order_id, desk, store)
     log.info("reclassified msgid=<%s> %s -> %s by %s rule=%s order=%s replies=%s rejected=%s",

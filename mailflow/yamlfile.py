@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from mailflow.errors import Located
+from mailflow.errors import Located, RuleError
 
 
 class LineDict(dict):  # type: ignore[type-arg]
@@ -18,6 +19,25 @@ class LineDict(dict):  # type: ignore[type-arg]
 class LineList(list):  # type: ignore[type-arg]
     line: int = 0
     item_lines: list[int]
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in a rule or plan file, for an error that names it."""
+
+    file: Path
+    line: int | None
+
+    def error(self, message: str, field: str | None = None) -> RuleError:
+        return RuleError(message, self.file, self.line, field)
+
+
+def where_in(node: Any, file: Path, fallback: int | None = None, key: Any = None) -> Where:
+    """Where a node of a loaded file is, or its value under `key` (a mapping remembers the line
+    of each key); `fallback` when the node has no line of its own (a plain value)."""
+    if isinstance(node, LineDict) and key is not None and key in node.key_lines:
+        return Where(file, node.key_lines[key])
+    return Where(file, getattr(node, "line", None) or fallback)
 
 
 class _Loader(yaml.SafeLoader):

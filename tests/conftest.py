@@ -22,6 +22,12 @@ templates: {templates}
 buyers:
   - {{name: Northwind Trading, domains: [northwind.example], language: en}}
   - {{name: Mueller Haushaltswaren, domains: [mueller-hw.example], language: en}}
+operator: Wang Fang
+users:
+  - {{name: Wang Fang, role: manager}}
+  - {{name: Lily Chen, role: merchandiser}}
+  - {{name: Zhao Min, role: general_manager}}
+  - {{name: Ada Xu, role: accounts}}
 """
 
 POSTGRES_ADMIN_URL = os.environ.get("MAILFLOW_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

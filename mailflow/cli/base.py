@@ -2,7 +2,8 @@
 and the one place where errors become exit codes.
 
 Exit codes: 0 ok, 1 other error, 2 configuration/rule/template or usage error, 3 not found,
-4 database or archive unusable, 5 a mail server could not be used, 130 interrupted (Ctrl-C).
+4 database or archive unusable, 5 a mail server could not be used, 6 refused by the desk's
+policy (who may do what: `policy.py`), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from mailflow import __version__
 from mailflow.config import Config, load_config
 from mailflow.errors import ConfigError, MailflowError, StoreError
 from mailflow.logs import setup_logging
+from mailflow.policy import Person
 
 out = Console(highlight=False, soft_wrap=True)
 INTERRUPTED = 130
@@ -81,8 +83,9 @@ class TextParam(click.ParamType):  # type: ignore[type-arg]
 
 
 TEXT = TextParam()
-AS_OPTION = click.option("--as", "who", type=TEXT, help="Who does this (default: operator: in mailflow.yaml, "
-                                                        "else the login user); kept with the record.")
+AS_OPTION = click.option("--as", "who", type=TEXT, help="Who does this: a name in users: of mailflow.yaml or a web "
+                                                        "desk user (default: operator:, else the login user); their "
+                                                        "role decides what they may do; kept with the record.")
 
 
 class State:
@@ -117,6 +120,17 @@ class State:
         import getpass
 
         return getpass.getuser()
+
+    def person(self, given: str | None, store: Any | None = None) -> Person:
+        """Who acts (`who`), as a person with a role; refused (`policy.Refused`) when the desk
+        does not know them."""
+        from mailflow.follow.signoff import resolve
+
+        name = self.who(given)
+        if store is not None:
+            return resolve(self.config, store, name)
+        with self.opened_store() as opened:
+            return resolve(self.config, opened, name)
 
     @property
     def config_file_exists(self) -> bool:

@@ -45,7 +45,7 @@ def case_list(state: State, only_open: bool, as_json: bool) -> None:
 @click.pass_obj
 def case_close(state: State, number: str, who: str | None, note: str) -> None:
     """Close CASE: who settled it, when, and how."""
-    by = state.who(who)
     with state.opened_store() as store:
-        row = store.close_case(number, by, note)
-    out.print(f"case {row.number} closed by {by}" + (f": {note}" if note else ""), markup=False)
+        person = state.person(who, store)
+        row = store.close_case(number, person, note)
+    out.print(f"case {row.number} closed by {person.name}" + (f": {note}" if note else ""), markup=False)

@@ -59,7 +59,7 @@ extract:
 buyers: []
 #  - {{name: Northwind Trading, domains: [northwind.example], language: en, currency: USD, merchandiser: Lily Chen}}
 # Following orders (rules/followup/*.yaml): who signs off, the margin rule, the daily digest.
-users: []
+users: []                          # who may do what: every --as NAME (approve, sign off, ...) is one of these
 #  - {{name: Lily Chen, role: merchandiser}}      # merchandiser | manager | general_manager | accounts
 #  - {{name: Wang Fang, role: manager}}
 # approval:
@@ -99,11 +99,15 @@ def init(directory: Path) -> None:
                                "files, maildir:PATH, mbox:PATH, or imaps://USER@HOST:PORT/FOLDER "
                                "(password from MAILFLOW_IMAP_PASSWORD; imap:// on loopback only).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--wait", type=click.FloatRange(min=0), default=0.0, metavar="SECONDS",
+              help="With --once: wait up to SECONDS for a folder another daemon is reading (by "
+                   "default it is left to that daemon, which files its mail).")
 @click.pass_obj
-def run(state: State, once: bool, source: str | None, as_json: bool) -> None:
-    """Fetch, classify, file and queue replies; without --once, keep watching until stopped."""
+def run(state: State, once: bool, source: str | None, as_json: bool, wait: float) -> None:
+    """Fetch, classify, file and queue replies; without --once, keep watching until stopped.
+    A folder another daemon is reading is left to it: not an error (exit 0), said in a line."""
     from mailflow.daemon import imap_accounts, local_sources, run_forever, run_once
-    from mailflow.pipeline import load_desk
+    from mailflow.desk import load_desk
     from mailflow.sources.imap import SourceError, account_from_url
 
     config = state.config
@@ -122,7 +126,7 @@ def run(state: State, once: bool, source: str | None, as_json: bool) -> None:
             if not once:
                 run_forever(desk, store, sources, config, accounts)
                 return
-            summary = run_once(desk, store, sources, accounts)
+            summary = run_once(desk, store, sources, accounts, wait=wait)
         counts = store.counts()
     finally:
         desk.close()
@@ -131,6 +135,8 @@ def run(state: State, once: bool, source: str | None, as_json: bool) -> None:
         click.echo(json.dumps({**summary.as_dict(), "totals": counts}, ensure_ascii=False, indent=2))
     else:
         _print_summary(summary, config)
+        for busy in summary.busy:
+            out.print(busy, markup=False)
     if summary.errors:
         raise SourceError("; ".join(summary.errors))
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.table import Table
 
-from mailflow.cli.base import TEXT, State, add_row, main, out, utc_iso
+from mailflow.cli.base import TEXT, State, add_row, main, out
 from mailflow.errors import MailflowError
 
 
@@ -30,21 +29,14 @@ def search_command(state: State, query: str, order_number: str | None, buyer: st
                    category: str | None, sender: str | None, since: dt.datetime | None,
                    until: dt.datetime | None, direction: str | None, limit: int, as_json: bool) -> None:
     """Find mail by words, in English or Chinese: best matches first, newest first on ties."""
-    from mailflow.store.search import Filters, search
+    from mailflow import views
+    from mailflow.store.search import Filters
 
     filters = Filters(order=order_number, buyer=buyer, category=category, sender=sender,
                       since=since.date() if since else None, until=until.date() if until else None,
                       direction=direction, limit=limit)
-    store = state.store()
-    try:
-        with store.sessions() as session:
-            hits = search(session, query, filters)
-    finally:
-        store.close()
-    items: list[dict[str, Any]] = [
-        {"message_id": h.message_id, "date": utc_iso(h.date), "direction": h.direction,
-         "from": h.sender, "subject": h.subject, "order": h.order, "category": h.category,
-         "snippet": h.snippet} for h in hits]
+    with state.opened_store() as store:
+        items = views.search(store, query, filters)
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import click
 from rich.markup import escape
 
+from mailflow import clock
 from mailflow.cli.base import State, main, out
 from mailflow.cli.orders import print_order_data
 
@@ -45,7 +45,7 @@ def extract_command(state: State, file: Path, template_dirs: tuple[Path, ...], a
     finally:
         extractor.close()
     data = order_data([document])
-    data = dc.replace(data, checks=check_order(data, today=dt.date.today(), floors=settings.floors))
+    data = dc.replace(data, checks=check_order(data, today=clock.today(), floors=settings.floors))
     if as_json:
         click.echo(json.dumps({"template": document.template,
                                "fields": document.fields or _generic_fields(document),

@@ -11,6 +11,7 @@ from typing import Any
 import click
 from rich.table import Table
 
+from mailflow import clock
 from mailflow.cli.base import AS_OPTION, TEXT, State, add_row, main, out
 from mailflow.cli.orders import order
 from mailflow.errors import MailflowError
@@ -23,22 +24,6 @@ def _day(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _person(state: State, who: str | None) -> str:
-    """`--as NAME`; when users: are configured it must be one of them (nobody acts as a
-    stranger)."""
-    from mailflow.follow.signoff import find_user
-
-    name = state.who(who)
-    config = state.config
-    if config.users:
-        with state.opened_store() as store:
-            user = find_user(config, store, name)
-        if user is None:
-            raise MailflowError(f"{name!r} is not one of users: in {config.file}")
-        return user.name
-    return name
 
 
 def _print_followed(followed: Any) -> None:
@@ -57,11 +42,13 @@ def _print_followed(followed: Any) -> None:
 def plan(state: State, day: str | None, owner: str | None, as_json: bool) -> None:
     """The day's plan: overdue, due today, due this week, waiting for approval, waiting on the
     buyer, money outstanding, unanswered inquiries, open complaints, unfiled and quarantined mail."""
-    from mailflow.follow.desk import SECTION_NAMES, SECTIONS, daily_plan
+    from mailflow.follow.desk import daily_plan
+    from mailflow.follow.digest import SECTION_NAMES, SECTIONS
     from mailflow.follow.signoff import find_user
 
     with state.opened_store() as store:
-        today = _day(day) or (store.follower.today() if store.follower else dt.date.today())
+        today = _day(day) or (store.follower.today() if store.follower
+                              else clock.today(clock.zone(state.config.followup.timezone)))
         person = find_user(state.config, store, owner) if owner else None
         if owner and person is None:
             raise MailflowError(f"{owner!r} is not one of users: in {state.config.file}")
@@ -95,34 +82,11 @@ def plan(state: State, day: str | None, owner: str | None, as_json: bool) -> Non
 @click.pass_obj
 def payments(state: State, overdue: bool, as_json: bool) -> None:
     """Money per order (total, paid, outstanding, next due) and outstanding per buyer."""
+    from mailflow import views
+
     with state.opened_store() as store:
-        today = store.follower.today() if store.follower else dt.date.today()
-        rows = []
-        for row in store.orders():
-            if row.status == "cancelled" or not row.total_due:
-                continue
-            paid = [p for p in store.payments(row.id)]
-            counted = sum((Decimal(p.amount) for p in paid if p.currency in ("", row.currency)), Decimal(0))
-            milestones = [m for m in store.milestones(row.id) if m.key in ("deposit", "balance", "payment")
-                          and m.state != "done"]
-            due = min((m.due for m in milestones if m.due), default=None)
-            late = bool(due and due < today and row.outstanding and Decimal(row.outstanding) > 0)
-            if overdue and not late:
-                continue
-            rows.append({"order": row.folder, "buyer": row.buyer, "currency": row.currency, "total": row.total_due,
-                         "paid": str(counted), "outstanding": row.outstanding or None,
-                         "next_due": due.isoformat() if due else None, "overdue": late,
-                         "days_overdue": (today - due).days if late and due else 0,
-                         "payments": [{"amount": p.amount, "currency": p.currency,
-                                       "value_date": p.value_date.isoformat() if p.value_date else None,
-                                       "reference": p.reference, "by": p.recorded_by or "bank slip"} for p in paid]})
-    per_buyer: dict[str, dict[str, Decimal]] = {}
-    for item in rows:
-        if item["outstanding"]:
-            bucket = per_buyer.setdefault(item["buyer"], {})
-            bucket[item["currency"]] = bucket.get(item["currency"], Decimal(0)) + Decimal(item["outstanding"])
-    by_buyer = {b: {c: str(v) for c, v in cur.items()} for b, cur in sorted(per_buyer.items())}
-    result: dict[str, Any] = {"date": today.isoformat(), "orders": rows, "by_buyer": by_buyer}
+        result = views.payments(store, overdue=overdue)
+    rows, by_buyer = result["orders"], result["by_buyer"]
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -143,10 +107,10 @@ def payments(state: State, overdue: bool, as_json: bool) -> None:
 @click.pass_obj
 def order_done(state: State, number: str, milestone: str, note: str, who: str | None) -> None:
     """Mark MILESTONE of order NUMBER done (refused while a milestone it requires is open)."""
-    by = _person(state, who)
     with state.opened_store() as store:
-        followed = store.complete(number, milestone, by, note)
-    out.print(f"{milestone} done by {by}", markup=False)
+        person = state.person(who, store)
+        followed = store.complete(number, milestone, person, note)
+    out.print(f"{milestone} done by {person.name}", markup=False)
     _print_followed(followed)
 
 
@@ -158,10 +122,10 @@ def order_done(state: State, number: str, milestone: str, note: str, who: str | 
 @click.pass_obj
 def order_undo(state: State, number: str, milestone: str, note: str, who: str | None) -> None:
     """Open MILESTONE again (done by mistake, or its document was wrong)."""
-    by = _person(state, who)
     with state.opened_store() as store:
-        followed = store.undo(number, milestone, by, note)
-    out.print(f"{milestone} open again ({by})", markup=False)
+        person = state.person(who, store)
+        followed = store.undo(number, milestone, person, note)
+    out.print(f"{milestone} open again ({person.name})", markup=False)
     _print_followed(followed)
 
 
@@ -175,10 +139,10 @@ def order_approve(state: State, number: str, note: str, who: str | None) -> None
     cost file cannot tell), the general manager's."""
     from mailflow.follow.signoff import approve
 
-    name = state.who(who)
     with state.opened_store() as store:
-        followed, why = approve(store, state.config, number, name, note)
-    out.print(f"signed off by {name}: {why}", markup=False)
+        person = state.person(who, store)
+        followed, why = approve(store, state.config, number, person, note)
+    out.print(f"signed off by {person.name}: {why}", markup=False)
     _print_followed(followed)
 
 
@@ -199,10 +163,10 @@ def order_payment(state: State, number: str, amount: str, currency: str, day: st
         raise click.BadParameter(f"{amount!r} is not an amount") from None
     if value <= 0:
         raise click.BadParameter("a payment is more than nothing")
-    by = _person(state, who)
     with state.opened_store() as store:
-        followed = store.add_payment(number, value, currency, _day(day), reference, by)
-    out.print(f"payment {value} recorded by {by}; outstanding {followed.outstanding}", markup=False)
+        person = state.person(who, store)
+        followed = store.add_payment(number, value, currency, _day(day), reference, person)
+    out.print(f"payment {value} recorded by {person.name}; outstanding {followed.outstanding}", markup=False)
     _print_followed(followed)
 
 
@@ -215,12 +179,12 @@ def order_payment(state: State, number: str, amount: str, currency: str, day: st
 @click.pass_obj
 def order_date(state: State, number: str, anchor: str, day: str, who: str | None) -> None:
     """Set a date the plan counts from (the ETD a forwarder confirmed by phone, say)."""
-    by = _person(state, who)
     when = _day(day)
     assert when is not None
     with state.opened_store() as store:
-        followed = store.set_anchor(number, anchor, when, by)
-    out.print(f"{anchor} {when} set by {by}", markup=False)
+        person = state.person(who, store)
+        followed = store.set_anchor(number, anchor, when, person)
+    out.print(f"{anchor} {when} set by {person.name}", markup=False)
     _print_followed(followed)
 
 
@@ -231,10 +195,10 @@ def order_date(state: State, number: str, anchor: str, day: str, who: str | None
 @click.pass_obj
 def order_plan(state: State, number: str, plan_name: str, who: str | None) -> None:
     """Follow PLAN whatever the plans' conditions say (`auto`: let them choose again)."""
-    by = _person(state, who)
     with state.opened_store() as store:
-        followed = store.set_plan(number, "" if plan_name == "auto" else plan_name, by)
-    out.print(f"order {number} follows {followed.plan} ({by})", markup=False)
+        person = state.person(who, store)
+        followed = store.set_plan(number, "" if plan_name == "auto" else plan_name, person)
+    out.print(f"order {number} follows {followed.plan} ({person.name})", markup=False)
     _print_followed(followed)
 
 
@@ -246,11 +210,11 @@ def order_plan(state: State, number: str, plan_name: str, who: str | None) -> No
 @click.pass_obj
 def order_status(state: State, number: str, status: str, note: str, who: str | None) -> None:
     """Put an order on hold, cancel it, or resume (the milestones decide its status again)."""
-    by = _person(state, who)
     wanted = {"on-hold": "on hold", "cancelled": "cancelled", "resume": ""}[status]
     with state.opened_store() as store:
-        now = store.set_status(number, wanted, by, note)
-    out.print(f"order {number}: {now} ({by})", markup=False)
+        person = state.person(who, store)
+        now = store.set_status(number, wanted, person, note)
+    out.print(f"order {number}: {now} ({person.name})", markup=False)
 
 
 @main.command("follow")
@@ -260,8 +224,8 @@ def order_status(state: State, number: str, status: str, note: str, who: str | N
 @click.pass_obj
 def follow(state: State, refresh: bool, digest: bool, as_json: bool) -> None:
     """Run the daemon's follow-up job once: overdue milestones, chasers (and the digest)."""
+    from mailflow.desk import load_desk
     from mailflow.follow.desk import follow_up, send_digests
-    from mailflow.pipeline import load_desk
 
     desk = load_desk(state.config)
     try:

@@ -20,14 +20,15 @@ def reclassify(state: State, message: str, category: str, who: str | None, as_js
     """Set the category of MESSAGE (Message-ID or sha256 prefix): it is filed, acknowledged and
     held as a mail of CATEGORY would be, replies the old category planned and nobody sent are
     rejected, and the correction teaches the next `mailflow train`."""
-    from mailflow.pipeline import load_desk
+    from mailflow.desk import load_desk
     from mailflow.training import reclassify as carry_out
 
-    by = state.who(who)
+    person = state.person(who)
+    by = person.name
     desk = load_desk(state.config)
     try:
         with state.opened_store() as store:
-            refiled = carry_out(message, category, by, desk, store)
+            refiled = carry_out(message, category, person, desk, store)
     finally:
         desk.close()
     if as_json:
@@ -56,7 +57,7 @@ def reclassify(state: State, message: str, category: str, who: str | None, as_js
 def train(state: State, if_new: bool, as_json: bool) -> None:
     """Train the classifier again on the desk's own mail (a person's corrections weigh more);
     the new model is used only if it does at least as well on the held-out evaluation mail."""
-    from mailflow.pipeline import load_desk
+    from mailflow.desk import load_desk
     from mailflow.training import train as run
 
     desk = load_desk(state.config)

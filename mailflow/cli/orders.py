@@ -26,10 +26,10 @@ def order() -> None:
 @click.pass_obj
 def order_assign(state: State, message: str, number: str, who: str | None) -> None:
     """File MESSAGE (Message-ID or sha256 prefix) under order NUMBER, creating it if needed."""
-    by = state.who(who)
     with state.opened_store() as store:
-        applied = store.assign(message, number, by)
-    out.print(f"filed under {applied.order_folder} by {by}: {applied.path}", markup=False)
+        person = state.person(who, store)
+        applied = store.assign(message, number, person)
+    out.print(f"filed under {applied.order_folder} by {person.name}: {applied.path}", markup=False)
 
 
 @order.command("list")
@@ -39,29 +39,10 @@ def order_assign(state: State, message: str, number: str, who: str | None) -> No
 @click.pass_obj
 def order_list(state: State, only_open: bool, buyer: str | None, as_json: bool) -> None:
     """Every order with its status, next milestone and its due date, overdue first."""
-    import datetime as dt
+    from mailflow import views
 
-    store = state.store()
-    try:
-        today = store.follower.today() if store.follower else dt.date.today()
-        rows = [store.order_summary(o.id) for o in store.orders()
-                if (not only_open or o.status not in ("closed", "cancelled"))
-                and (not buyer or buyer.lower() in o.buyer.lower())]
-    finally:
-        store.close()
-    items = []
-    for r in rows:
-        follow = r.get("follow_up") or {}
-        due = follow.get("next_due")
-        items.append({"order": r["order"], "folder": r["folder"], "buyer": r["buyer"], "status": r["status"],
-                      "next_milestone": follow.get("next_milestone"), "due": due,
-                      "days_overdue": max(0, (today - dt.date.fromisoformat(due)).days) if due else 0,
-                      "outstanding": (follow.get("money") or {}).get("outstanding"),
-                      "aliases": r["aliases"], "messages": len(r["messages"]), "replies": len(r["replies"]),
-                      "total": (r.get("data") or {}).get("total"),
-                      "currency": (r.get("data") or {}).get("currency"),
-                      "checks_failed": (r.get("data") or {}).get("checks_failed", [])})
-    items.sort(key=lambda i: (-i["days_overdue"], i["due"] is None, i["due"] or "", i["folder"]))
+    with state.opened_store() as store:
+        items = views.order_list(store, only_open=only_open, buyer=buyer)
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
@@ -104,13 +85,10 @@ def order_export(state: State, number: str, output: Path, sign: Path | None) -> 
 def order_show(state: State, number: str, as_json: bool, explain: bool) -> None:
     """An order: its terms (the buyer's latest PO), how our P/I differs, its documents, every
     message in and out in date order with why it is here, the replies and who decided on them."""
-    from mailflow.errors import NotFound
+    from mailflow import views
 
     with state.opened_store() as store:
-        row = store.find_order(number)
-        if row is None:
-            raise NotFound(f"no order {number!r}")
-        summary = store.order_summary(row.id)
+        summary = views.order_show(store, number)
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return

@@ -20,14 +20,10 @@ def outbox() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def outbox_list(state: State, reply_state: str | None, as_json: bool) -> None:
-    store = state.store()
-    try:
-        rows = store.outbox(reply_state)
-    finally:
-        store.close()
-    items = [{"id": r.id, "state": r.state, "template": r.template, "language": r.language,
-              "to": r.to_addrs, "subject": r.subject, "reason": r.reason, "message_id": r.message_id}
-             for r in rows]
+    from mailflow import views
+
+    with state.opened_store() as store:
+        items = views.outbox_list(store, reply_state)
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
@@ -58,6 +54,10 @@ def outbox_show(state: State, reply_id: int, raw: bool) -> None:
               markup=False)
     if row.reason:
         out.print(f"why: {row.reason}", markup=False)
+    if row.state in ("held", "uncertain", "failed"):
+        from mailflow.policy import release_roles
+
+        out.print(f"released by: {', '.join(release_roles(row.approver, row.template)).replace('_', ' ')}", markup=False)
     for name in ("From", "To", "Subject", "Date", "Message-ID", "In-Reply-To"):
         if shown.headers.get(name):
             out.print(f"{name}: {shown.headers[name]}", markup=False)
@@ -76,7 +76,8 @@ def outbox_show(state: State, reply_id: int, raw: bool) -> None:
 @click.pass_obj
 def outbox_compose(state: State, number: str, template: str) -> None:
     """Compose TEMPLATE (e.g. packing_list) for ORDER by hand, answering its latest mail."""
-    from mailflow.pipeline import compose_for_order, load_desk
+    from mailflow.desk import load_desk
+    from mailflow.pipeline import compose_for_order
 
     desk = load_desk(state.config)
     store = state.store()
@@ -137,22 +138,23 @@ def outbox_retry(state: State, reply_id: int) -> None:
 @click.pass_obj
 def outbox_approve(state: State, reply_id: int, who: str | None) -> None:
     """Release a held reply (or one a person checked after `uncertain`) to be sent."""
-    by = state.who(who)
     with state.opened_store() as store:
-        row = store.approve(reply_id, by)
-    out.print(f"reply #{row.id} approved by {by}: queued to {', '.join(row.to_addrs)}", markup=False)
+        person = state.person(who, store)
+        row = store.approve(reply_id, person)
+    out.print(f"reply #{row.id} approved by {person.name}: queued to {', '.join(row.to_addrs)}", markup=False)
 
 
 @outbox.command("reject")
 @click.argument("reply_id", type=int)
-@click.option("--reason", required=True, type=TEXT, help="Why it must not go (kept with the reply).")
+@click.option("--reason", required=True, type=TEXT, help="Why it must not go (kept with the reply; not blank).")
 @AS_OPTION
 @click.pass_obj
 def outbox_reject(state: State, reply_id: int, reason: str, who: str | None) -> None:
-    by = state.who(who)
+    """Never send a held or queued reply, and say why."""
     with state.opened_store() as store:
-        store.reject(reply_id, reason, by)
-    out.print(f"reply #{reply_id} rejected by {by}: {reason}", markup=False)
+        person = state.person(who, store)
+        store.reject(reply_id, reason, person)
+    out.print(f"reply #{reply_id} rejected by {person.name}: {reason.strip()}", markup=False)
 
 
 @outbox.command("edit")
@@ -161,17 +163,20 @@ def outbox_reject(state: State, reply_id: int, reason: str, who: str | None) -> 
 @click.pass_obj
 def outbox_edit(state: State, reply_id: int, who: str | None) -> None:
     """Edit a held or queued reply's text in $EDITOR; headers and threading stay as they are."""
+    from mailflow import policy
     from mailflow.reply.compose import replace_text
 
     store = state.store()
     try:
+        person = state.person(who, store)
         row = store.reply(reply_id)
+        policy.require(person, policy.Action.EDIT_REPLY, policy.Reply(row.id, row.template, row.approver))
         original = email_text(row.raw)
         edited = click.edit(original, extension=".txt", require_save=True)
         if edited is None or edited == original:
             out.print("unchanged")
             return
-        store.replace_reply(reply_id, replace_text(row.raw, edited), row.subject, state.who(who))
+        store.replace_reply(reply_id, replace_text(row.raw, edited), row.subject, person)
     finally:
         store.close()
     out.print(f"reply #{reply_id} updated")

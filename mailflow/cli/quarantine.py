@@ -6,7 +6,7 @@ import json
 
 import click
 
-from mailflow.cli.base import State, main, out
+from mailflow.cli.base import AS_OPTION, State, main, out
 
 
 @main.group()
@@ -19,11 +19,10 @@ def quarantine() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def quarantine_list(state: State, show_all: bool, as_json: bool) -> None:
+    from mailflow import views
+
     with state.opened_store() as store:
-        rows = store.quarantined(include_resolved=show_all)
-    items = [{"sha256": r.sha256, "path": r.path, "reason": r.reason, "origin": r.origin,
-              "size": r.size, "at": r.created_at.isoformat(),
-              "resolved": r.resolved_at.isoformat() if r.resolved_at else None} for r in rows]
+        items = views.quarantine_list(store, include_resolved=show_all)
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
@@ -35,15 +34,18 @@ def quarantine_list(state: State, show_all: bool, as_json: bool) -> None:
 
 
 @quarantine.command("retry")
+@AS_OPTION
 @click.pass_obj
-def quarantine_retry(state: State) -> None:
+def quarantine_retry(state: State, who: str | None) -> None:
     """Run every quarantined mail through the pipeline again (after a fix), from its origin."""
-    from mailflow.pipeline import load_desk, retry_quarantined
+    from mailflow.desk import load_desk
+    from mailflow.pipeline import retry_quarantined
 
+    person = state.person(who)
     desk = load_desk(state.config)
     try:
         with state.opened_store() as store:
-            results = retry_quarantined(desk, store)
+            results = retry_quarantined(desk, store, person)
     finally:
         desk.close()
     for result in results:

@@ -27,7 +27,7 @@ def rules() -> None:
 @click.pass_obj
 def rules_check(state: State) -> None:
     """Validate the rule files (and the reply templates they use)."""
-    from mailflow.pipeline import load_desk
+    from mailflow.desk import load_desk
 
     desk = load_desk(state.config)
     files = sorted({str(r.file) for r in desk.rules.rules})
@@ -59,7 +59,7 @@ def rules_test(state: State, target: Path | None, use_archive: bool, diff: bool,
     Mail is decided as the daemon decides it (workers, the classifier, rules that see the order:
     for files, on a desk that has no orders yet)."""
     from mailflow.correlate import NoOrders
-    from mailflow.pipeline import load_desk
+    from mailflow.desk import load_desk
     from mailflow.sources.local import local_source
 
     if labels is not None:
@@ -146,8 +146,8 @@ def _explain(name: str, subject: str, decision: Decision, as_json: bool) -> None
 def _measure(state: State, folder: Path, labels_file: Path, split: str | None, min_accuracy: float | None,
              as_json: bool) -> None:
     from mailflow.correlate import NoOrders
+    from mailflow.desk import load_desk
     from mailflow.evaluate import evaluate, read_labels
-    from mailflow.pipeline import load_desk
 
     labels = [label for label in read_labels(labels_file) if split is None or label.split == split]
     if not labels:

@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from mailflow import clock
 from mailflow.errors import ExtractionError, MailflowError
 from mailflow.extract import checks, pdf, sheets, templates
 from mailflow.extract.pdf import Document
@@ -168,7 +169,7 @@ class Extractor:
         """The merchandiser's cross-checks on what was read (sums, dates, currency, floors)."""
         if data.empty and not data.errors:
             return data
-        when = today or (message.date.date() if message.date else dt.date.today())
+        when = today or (message.date.date() if message.date else clock.today())
         return dataclasses.replace(data, checks=checks.check_order(
             data, today=when, usual_currency=usual_currency, floors=self.settings.floors))
 

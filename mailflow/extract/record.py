@@ -6,10 +6,11 @@ changed, from what to what, and which message said so.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from mailflow.model import OrderData
+from mailflow.model import Check, LineItem, OrderData
 
 FIELDS = ("numbers", "buyer", "order_date", "delivery_date", "currency", "incoterm",
           "payment_terms", "total", "lines")
@@ -57,6 +58,30 @@ def order_record(data: OrderData) -> dict[str, Any]:
             value = [{k: _plain(v) for k, v in dataclasses.asdict(line).items()} for line in value]
         record[name] = _plain(value)
     return record
+
+
+def from_record(record: dict[str, Any]) -> OrderData:
+    """An order record (JSON, as stored) as the values rules and checks read."""
+    def day(value: Any) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(str(value)[:10]) if value else None
+        except ValueError:
+            return None
+
+    lines = tuple(LineItem(item_code=str(li.get("item_code") or ""), description=str(li.get("description") or ""),
+                           quantity=to_decimal(li.get("quantity")), unit=str(li.get("unit") or ""),
+                           unit_price=to_decimal(li.get("unit_price")),
+                           amount=to_decimal(li.get("amount")))
+                  for li in record.get("lines") or [])
+    checks = tuple(Check(str(c.get("name")), bool(c.get("ok")), str(c.get("detail") or ""))
+                   for c in record.get("checks") or [])
+    total = to_decimal(record.get("total"))
+    return OrderData(numbers=tuple(record.get("numbers") or ()), buyer=str(record.get("buyer") or ""),
+                     order_date=day(record.get("order_date")), delivery_date=day(record.get("delivery_date")),
+                     currency=str(record.get("currency") or ""), incoterm=str(record.get("incoterm") or ""),
+                     payment_terms=str(record.get("payment_terms") or ""), lines=lines,
+                     total=total if isinstance(total, Decimal) else None, checks=checks,
+                     errors=tuple((record.get("document") or {}).get("errors") or ()))
 
 
 def facts(data: OrderData) -> dict[str, Any]:

@@ -83,10 +83,19 @@ def _day(at: dt.datetime) -> dt.date:
     return at.date()
 
 
+def counts_toward(payment_currency: str, order_currency: str) -> bool:
+    """Whether a payment counts toward what the order is owed: one in the order's currency, or
+    any while the order's currency is not known. One in another currency, or whose currency
+    could not be read, is shown, not added. The calendar (`paid_in`, and so the order's
+    outstanding) and `mailflow payments` both ask this, so "paid" and "outstanding" agree."""
+    order = order_currency.strip().upper()
+    return not order or payment_currency.strip().upper() == order
+
+
 def paid_in(facts: Facts) -> list[PaymentFact]:
-    """The payments that count: in the order's currency (others are shown, not added)."""
+    """The payments that count (`counts_toward`), in the order they were paid."""
     currency = facts.expected.currency if facts.expected else ""
-    return sorted((p for p in facts.payments if not currency or p.currency == currency),
+    return sorted((p for p in facts.payments if counts_toward(p.currency, currency)),
                   key=lambda p: p.day)
 
 

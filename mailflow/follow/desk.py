@@ -23,27 +23,15 @@ from mailflow.errors import MailflowError
 from mailflow.extract.record import to_decimal
 from mailflow.follow import DIGEST_TEMPLATE, Follower
 from mailflow.follow import money as money_rules
+from mailflow.follow.digest import SECTION_NAMES, SECTIONS
 from mailflow.follow.plans import Chaser
 
 if TYPE_CHECKING:
+    from mailflow.desk import Desk
     from mailflow.model import Message, Reply
-    from mailflow.pipeline import Desk
     from mailflow.store import Store
 
 log = logging.getLogger("mailflow.follow")
-
-SECTIONS = ("overdue", "due_today", "due_soon", "waiting_for_approval", "waiting_on_buyer",
-            "money_outstanding", "unanswered_inquiries", "open_complaints", "unfiled", "quarantined")
-SECTION_NAMES = {
-    "en": {"overdue": "Overdue", "due_today": "Due today", "due_soon": "Due in the next 7 days",
-           "waiting_for_approval": "Waiting for approval", "waiting_on_buyer": "Waiting on the buyer",
-           "money_outstanding": "Money outstanding", "unanswered_inquiries": "Inquiries unanswered for over a day",
-           "open_complaints": "Open complaints", "unfiled": "Unfiled mail", "quarantined": "Quarantined mail"},
-    "zh": {"overdue": "已逾期", "due_today": "今天到期", "due_soon": "未来7天到期", "waiting_for_approval": "待审批",
-           "waiting_on_buyer": "等待客户回复", "money_outstanding": "未收款项", "unanswered_inquiries": "超过一天未回复的询盘",
-           "open_complaints": "未结投诉", "unfiled": "未归档邮件", "quarantined": "隔离邮件"},
-}
-
 
 # --- the daily plan --------------------------------------------------------------------------
 
@@ -212,8 +200,8 @@ def render_chaser(desk: Desk, store: Store, plan: str, chaser: Chaser, milestone
                   message: Message, now: dt.datetime) -> Reply:
     """The chaser of an overdue milestone, answering the party's latest mail: held when its plan
     says so (the rule `followup:PLAN` asks for approval) or any reply policy holds it."""
-    from mailflow.decide import buyer_of
     from mailflow.model import Action, OrderRef
+    from mailflow.parties import buyer_of
     from mailflow.reply.plan import Occasion, ReplyFacts, SenderFacts, render_reply
 
     config = desk.config
@@ -329,14 +317,3 @@ def send_digests(desk: Desk, store: Store, day: dt.date | None = None) -> list[s
             added.append(recipient.address)
             log.info("digest queued for %s (%s)", recipient.address, day.isoformat())
     return added
-
-
-def digest_sample_context() -> dict[str, Any]:
-    """What `rules check` renders the digest template with."""
-    plan: dict[str, list[dict[str, Any]]] = {key: [] for key in SECTIONS}
-    plan["overdue"] = [{"order": "4500871", "buyer": "Buyer Ltd.", "milestone": "deposit", "name": "Deposit received",
-                        "due": "2026-01-12", "days_overdue": 3, "owner": "accounts"}]
-    return {"company": "Sample Co.", "date": "2026-01-15", "owner": "", "plan": {"date": "2026-01-15", **plan},
-            "sections": [(key, SECTION_NAMES["en"][key], plan[key]) for key in SECTIONS],
-            "counts": {key: len(plan[key]) for key in SECTIONS}}
-

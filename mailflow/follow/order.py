@@ -18,10 +18,11 @@ from decimal import Decimal
 from typing import Any
 
 from mailflow.errors import MailflowError, NotFound
+from mailflow.expressions import evaluate_order_expression
 from mailflow.extract import record as order_record
 from mailflow.follow import Follower, money
 from mailflow.follow import calendar as cal
-from mailflow.follow.plans import ANCHORS, Plan
+from mailflow.follow.plans import ANCHORS, Milestone, Plan
 
 OPEN, OVERDUE, DONE = "open", "overdue", "done"
 MANUAL = ("hand", "signoff")  # how a person completes a milestone; kept as such, never recomputed
@@ -182,9 +183,7 @@ def as_date(value: Any) -> dt.date | None:
 
 def plan_facts(data: Mapping[str, Any], kinds: Sequence[str]) -> dict[str, Any]:
     """The order as a plan's `when` sees it: the rules' order facts plus `order.documents`."""
-    from mailflow.reply.plan import from_record
-
-    facts = order_record.facts(from_record(dict(data)))
+    facts = order_record.facts(order_record.from_record(dict(data)))
     facts["documents"] = sorted(set(kinds))
     return facts
 
@@ -192,8 +191,6 @@ def plan_facts(data: Mapping[str, Any], kinds: Sequence[str]) -> dict[str, Any]:
 def choose_plan(plans: Sequence[Plan], facts: dict[str, Any]) -> tuple[Plan | None, str]:
     """The first plan whose `when` holds; one that cannot be evaluated is passed over, with
     the reason kept."""
-    from mailflow.rules import evaluate_order_expression
-
     notes: list[str] = []
     for plan in plans:
         if plan.when is None:
@@ -399,31 +396,34 @@ def refuse_unfollowed(followed: Followed, number: str) -> None:
         raise MailflowError(f"order {number} follows no plan: no plan's condition holds for it")
 
 
-def refuse_complete(followed: Followed, plan: Plan | None, number: str, key: str, how: str) -> cal.State:
-    """The milestone a person may complete now, or why not: one the plan does not have, the
-    sign-off other than by `approve`, one done already, one waiting for a milestone it requires
-    (production waits for the sign-off)."""
+def milestone_to_complete(followed: Followed, plan: Plan | None, number: str, key: str,
+                          how: str) -> tuple[cal.State, Milestone | None]:
+    """The milestone a person means to complete, or why there is none: one the plan does not
+    have, or a sign-off asked of a milestone that is not one. Who may complete it is the
+    policy's to say (`policy.require`), after this."""
     state = next((s for s in followed.states if s.key == key), None)
     if state is None:
         raise NotFound(f"order {number} follows plan {followed.plan}, which has no milestone "
                        f"{key!r} (it has: {', '.join(s.key for s in followed.states)})")
     milestone = plan.milestone(key) if plan else None
-    if milestone is not None and milestone.signoff and how != "signoff":
-        raise MailflowError(f"{state.name} is the manager's sign-off: use `mailflow order approve "
-                            f"{number} --as NAME`")
+    if how == "signoff" and (milestone is None or not milestone.signoff):
+        raise MailflowError(f"{state.name} is not a sign-off")
+    return state, milestone
+
+
+def refuse_complete(followed: Followed, state: cal.State) -> None:
+    """Why a milestone cannot be completed now: done already, or waiting for a milestone it
+    requires (production waits for the sign-off)."""
     if state.done:
         raise MailflowError(f"{state.name} is done already ({state.how}: {state.by}, "
                             f"{state.done_at:%Y-%m-%d})" if state.done_at else f"{state.name} is done")
     if state.waiting_for:
         names = [next((s.name for s in followed.states if s.key == k), k) for k in state.waiting_for]
         raise MailflowError(f"{state.name} cannot be done before {', '.join(names)}")
-    return state
 
 
-def refuse_undo(kept: Kept | None, number: str, key: str) -> Kept:
+def refuse_undo(kept: Kept) -> Kept:
     """The done milestone a person may open again, or why not."""
-    if kept is None:
-        raise NotFound(f"order {number} has no milestone {key!r}")
     if kept.state != DONE:
         raise MailflowError(f"{kept.name} is not done")
     return kept

@@ -31,8 +31,8 @@ from typing import Any
 
 from mailflow.documents import NAMES as DOCUMENT_NAMES
 from mailflow.errors import RuleError
-from mailflow.rules import Where, _where, compile_order_expression
-from mailflow.yamlfile import LineList, load_yaml
+from mailflow.expressions import compile_order_expression
+from mailflow.yamlfile import LineList, Where, load_yaml, where_in
 
 ANCHORS = ("opened", "po_date", "pi_date", "delivery_date", "etd", "bl_date", "lc_expiry", "lc_latest_shipment")
 ANCHOR_NAMES = {"opened": "day the order opened", "po_date": "PO date", "pi_date": "P/I date", "delivery_date": "delivery date",
@@ -158,12 +158,12 @@ def _due(node: Any, where: Where, path: str) -> Due:
         raise where.error("due is {after: ANCHOR, days: N} or {before: ANCHOR, days: N}", path)
     for key in node:
         if key not in _DUE_KEYS:
-            raise _where(node, where.file, where.line, key).error(
+            raise where_in(node, where.file, where.line, key).error(
                 f"unknown key {key!r} (after, before, days)", f"{path}.{key}")
     sides = [k for k in ("after", "before") if k in node]
     if len(sides) != 1 or not isinstance(node[sides[0]], str):
         raise where.error("give one of after: or before: with an anchor", path)
-    days = _int(node.get("days", 0), _where(node, where.file, where.line, "days"), f"{path}.days", 0, 3650)
+    days = _int(node.get("days", 0), where_in(node, where.file, where.line, "days"), f"{path}.days", 0, 3650)
     return Due(str(node[sides[0]]), days if sides[0] == "after" else -days)
 
 
@@ -172,15 +172,15 @@ def _milestone(node: Any, where: Where, keys_before: set[str]) -> Milestone:
         raise where.error("a milestone is a mapping with key, names, done_by, due, owner")
     for key in node:
         if key not in _MILESTONE_KEYS:
-            raise _where(node, where.file, where.line, key).error(
+            raise where_in(node, where.file, where.line, key).error(
                 f"unknown milestone key {key!r} (use {', '.join(sorted(_MILESTONE_KEYS))})", str(key))
     key = node.get("key")
     if not isinstance(key, str) or not _KEY.fullmatch(key):
         raise where.error("every milestone needs a key: a lower-case word such as deposit or bl_draft", "key")
     if key in keys_before:
-        raise _where(node, where.file, where.line, "key").error(f"milestone {key!r} is listed twice", "key")
+        raise where_in(node, where.file, where.line, "key").error(f"milestone {key!r} is listed twice", "key")
     def at(name: str) -> Where:
-        return _where(node, where.file, where.line, name)
+        return where_in(node, where.file, where.line, name)
 
     names = _names(node.get("names"), at("names"), key.replace("_", " "))
     owner = node.get("owner", "merchandiser")
@@ -191,7 +191,7 @@ def _milestone(node: Any, where: Where, keys_before: set[str]) -> Milestone:
         raise at("done_by").error("done_by is a mapping: documents/from, payment, signoff or hand", "done_by")
     for dkey in done:
         if dkey not in _DONE_KEYS:
-            raise _where(done, where.file, at("done_by").line, dkey).error(
+            raise where_in(done, where.file, at("done_by").line, dkey).error(
                 f"unknown key {dkey!r} (use {', '.join(sorted(_DONE_KEYS))})", f"done_by.{dkey}")
     dwhere = Where(where.file, at("done_by").line)
     kinds = _strings(done["documents"], dwhere, "done_by.documents") if "documents" in done else ()
@@ -225,7 +225,7 @@ def _milestone(node: Any, where: Where, keys_before: set[str]) -> Milestone:
             raise cwhere.error("chaser is a mapping with a template (and to, every_days, attach, hold)", "chaser")
         for ckey in cnode:
             if ckey not in _CHASER_KEYS:
-                raise _where(cnode, where.file, cwhere.line, ckey).error(
+                raise where_in(cnode, where.file, cwhere.line, ckey).error(
                     f"unknown key {ckey!r} (use {', '.join(sorted(_CHASER_KEYS))})", f"chaser.{ckey}")
         to = cnode.get("to", "buyer")
         if to not in CHASE_PARTIES:
@@ -250,20 +250,20 @@ def load_plan(file: Path) -> Plan:
         raise where.error("a follow-up plan is a mapping with name, when and milestones")
     for key in data:
         if key not in ("name", "names", "when", "milestones", "description"):
-            raise _where(data, file, 1, key).error(
+            raise where_in(data, file, 1, key).error(
                 f"unknown plan key {key!r} (name, names, when, milestones, description)", str(key))
     name = data.get("name")
     if not isinstance(name, str) or not _KEY.fullmatch(name.replace("-", "_")):
-        raise _where(data, file, 1, "name").error("every plan needs a name such as tt-order", "name")
+        raise where_in(data, file, 1, "name").error("every plan needs a name such as tt-order", "name")
     when_text = data.get("when")
     when = None
     if when_text is not None:
-        when = compile_order_expression(when_text, _where(data, file, 1, "when"), "when")
+        when = compile_order_expression(when_text, where_in(data, file, 1, "when"), "when")
     items = data.get("milestones")
     if not isinstance(items, list) or not items:
-        raise _where(data, file, 1, "milestones").error("a plan needs a list of milestones", "milestones")
+        raise where_in(data, file, 1, "milestones").error("a plan needs a list of milestones", "milestones")
     if len(items) > MAX_MILESTONES:
-        raise _where(data, file, 1, "milestones").error(f"at most {MAX_MILESTONES} milestones", "milestones")
+        raise where_in(data, file, 1, "milestones").error(f"at most {MAX_MILESTONES} milestones", "milestones")
     milestones: list[Milestone] = []
     for i, node in enumerate(items):
         line = items.item_lines[i] if isinstance(items, LineList) else None
@@ -281,7 +281,7 @@ def load_plan(file: Path) -> Plan:
             if due.anchor == m.key:
                 raise mwhere.error("a milestone cannot be due after itself", "due")
     _no_cycles(milestones, file)
-    return Plan(name=name, names=_names(data.get("names"), _where(data, file, 1, "names"), name),
+    return Plan(name=name, names=_names(data.get("names"), where_in(data, file, 1, "names"), name),
                 milestones=tuple(milestones), file=file, when_text=str(when_text or ""), when=when,
                 chase_templates=tuple(sorted({m.chaser.template for m in milestones if m.chaser})))
 

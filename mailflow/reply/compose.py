@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 
+from mailflow import clock
 from mailflow.model import Address, Message
 
 MAX_REFERENCES = 20
@@ -45,7 +46,7 @@ def _new_mail(sender: Address, to: tuple[Address, ...], subject: str, message_id
     mail["From"] = email.utils.formataddr((sender.name, sender.addr))
     mail["To"] = ", ".join(email.utils.formataddr((a.name, a.addr)) for a in to)
     mail["Subject"] = subject
-    mail["Date"] = email.utils.format_datetime(when or dt.datetime.now(dt.UTC))
+    mail["Date"] = email.utils.format_datetime(when or clock.now())
     mail["Message-ID"] = f"<{message_id}>"
     return mail
 

@@ -23,6 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, Self
 
+from mailflow import clock
+from mailflow.errors import ClaimLost
+
 QUEUED: Final = "queued"
 HELD: Final = "held"
 SENDING: Final = "sending"
@@ -45,6 +48,7 @@ class SendReport:
     uncertain: int = 0
     held: int = 0
     recovered: int = 0
+    lost: int = 0  # claims this sender lost (its heartbeat failed, another daemon took the row)
     capped: bool = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -86,45 +90,70 @@ def send_due(store: Any, smtp: Any, sender: str, *, max_per_hour: int,
                 break
         if copy_to_sent is not None:
             while (row := store.claim_sent_copy()) is not None:
-                store.reply_sent_copy(row.id, "done" if copy_to_sent(row) else "failed")
+                copied = copy_to_sent(row)
+                try:
+                    store.reply_sent_copy(row.id, "done" if copied else "failed", row.claimed_by)
+                except ClaimLost as exc:  # another daemon took the copy over: it finds ours there
+                    log.warning("outbox: %s", exc)
+                    report.lost += 1
     return report
 
 
 def _send_one(store: Any, smtp: Any, sender: str, row: Any, deliver: Callable[..., Any],
               transport: Any, report: SendReport) -> bool:
-    """Deliver one claimed reply and record the outcome; False: stop this tick."""
+    """Deliver one claimed reply and record the outcome; False: stop this tick. Every write is
+    fenced by the claim: a sender whose claim was lost (its heartbeat could not reach the
+    database and another daemon recovered the row) does not start the data, and records
+    nothing over what the row now says."""
+    try:
+        return _deliver_claimed(store, smtp, sender, row, deliver, transport, report)
+    except ClaimLost as exc:
+        report.lost += 1
+        log.error("outbox: %s", exc)
+        # a claim that only lapsed before the data, taken by nobody, goes back to the queue at
+        # once; the release is fenced like every write, so it finds no row after any other loss
+        try:
+            store.reply_release(row.id, f"not sent: {exc}", clock.now(), row.claimed_by)
+        except ClaimLost:
+            pass
+        return True
+
+
+def _deliver_claimed(store: Any, smtp: Any, sender: str, row: Any, deliver: Callable[..., Any],
+                     transport: Any, report: SendReport) -> bool:
+    claim = row.claimed_by
     refused = {a for a, answer in (row.recipient_results or {}).items() if answer[:1] == "5"}
     delivery = deliver(smtp, sender, [a for a in row.to_addrs if a not in refused], row.raw,
-                       before_data=lambda r=row: store.reply_phase(r.id, "data"))
-    now = dt.datetime.now(dt.UTC)
+                       before_data=lambda r=row: store.reply_phase(r.id, "data", claim))
+    now = clock.now()
     if delivery.account_fault:  # no reply can go: wait for the account to be fixed
-        store.reply_release(row.id, delivery.reply, now + dt.timedelta(seconds=smtp.retry_base_seconds))
+        store.reply_release(row.id, delivery.reply, now + dt.timedelta(seconds=smtp.retry_base_seconds), claim)
         log.error("outbox: %s; nothing is sent until this is fixed", delivery.reply)
         report.retrying += 1
         return False
     if delivery.outcome == transport.SENT:
-        store.reply_sent(row.id, delivery.reply, delivery.recipients)
+        store.reply_sent(row.id, delivery.reply, claim, delivery.recipients)
         report.sent += 1
         log.info("sent reply #%d %s to %s: %s", row.id, row.template, ", ".join(row.to_addrs),
                  delivery.reply)
     elif delivery.outcome == transport.PARTIAL:  # nothing went out: a person decides
         store.reply_done(row.id, HELD, f"{delivery.reply}; approve to send to the accepted "
-                                       "recipient(s) only", recipients=delivery.recipients)
+                                       "recipient(s) only", claim, recipients=delivery.recipients)
         report.held += 1
         log.warning("reply #%d held: %s", row.id, delivery.reply)
     elif delivery.outcome == transport.UNCERTAIN:
-        store.reply_done(row.id, UNCERTAIN, delivery.reply)
+        store.reply_done(row.id, UNCERTAIN, delivery.reply, claim)
         report.uncertain += 1
         log.error("reply #%d is uncertain: %s", row.id, delivery.reply)
     elif delivery.outcome == transport.TEMPORARY and row.attempts < smtp.max_attempts:
-        store.reply_retry(row.id, delivery.reply, backoff(row.attempts, smtp.retry_base_seconds, now))
+        store.reply_retry(row.id, delivery.reply, backoff(row.attempts, smtp.retry_base_seconds, now), claim)
         report.retrying += 1
         log.warning("reply #%d not sent (attempt %d of %d), will retry: %s", row.id,
                     row.attempts, smtp.max_attempts, delivery.reply)
     else:
         reason = delivery.reply if delivery.outcome == transport.PERMANENT else \
             f"gave up after {row.attempts} attempts: {delivery.reply}"
-        store.reply_done(row.id, FAILED, reason)
+        store.reply_done(row.id, FAILED, reason, claim)
         report.failed += 1
         log.error("reply #%d failed: %s", row.id, reason)
     return True
@@ -132,7 +161,8 @@ def _send_one(store: Any, smtp: Any, sender: str, row: Any, deliver: Callable[..
 
 class Heartbeat:
     """Calls `beat` every `every` seconds on a thread while the block runs (a failed beat is
-    logged; the claim then lapses, and the fencing of the next write tells)."""
+    logged; the claim then lapses, and the next write, fenced by the claim, finds it lost: the
+    check just before the data refuses a lapsed claim too)."""
 
     def __init__(self, beat: Callable[[], None], every: float) -> None:
         self.beat, self.every = beat, max(0.5, every)

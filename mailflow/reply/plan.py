@@ -17,9 +17,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from mailflow import clock
 from mailflow.config import Buyer, Config
 from mailflow.errors import MailflowError, ReplyTemplateError
+from mailflow.expressions import compile_order_expression, evaluate_order_expression
 from mailflow.extract import record as order_record
+from mailflow.follow.digest import digest_sample_context
 from mailflow.model import (
     Action,
     Address,
@@ -30,7 +33,9 @@ from mailflow.model import (
     OrderRef,
     Reply,
     SuppressedReply,
+    folder_name,
 )
+from mailflow.policy import combine_approvers
 from mailflow.reply.compose import compose, compose_new, recipients, reply_message_id, reply_subject
 from mailflow.reply.guard import reasons_not_to_reply
 from mailflow.reply.outbox import HELD, QUEUED
@@ -39,8 +44,7 @@ from mailflow.reply.packing import font_path as packing_font
 from mailflow.reply.packing import plan as plan_packing
 from mailflow.reply.packing import render_pdf as render_packing
 from mailflow.reply.render import ReplyTemplates
-from mailflow.rules import Where, compile_order_expression, evaluate_order_expression
-from mailflow.store.archive import folder_name
+from mailflow.yamlfile import Where
 
 log = logging.getLogger("mailflow.reply")
 
@@ -191,9 +195,10 @@ def render_reply(message: Message | None, action: Action, facts: ReplyFacts, pla
         NEUTRAL_SUBJECT.get(lang, NEUTRAL_SUBJECT["en"]).format(company=config.identity.company)
     subject = reply_subject(original, token)
     message_id = occasion.message_id or reply_message_id(message.sha256, name, config.identity.domain)
-    holds = hold_reasons(message, action, facts, config)
+    held = hold_policies(message, action, facts, config)
     if packing_hold:
-        holds.insert(0, packing_hold)
+        held.insert(0, (packing_hold, ""))
+    holds = [why for why, _ in held]
     raw = compose(message=message, sender=our_address(config), to=to, subject=subject, text=text, html=html,
                   message_id=message_id, when=occasion.when, attachments=attachments)
     return Reply(template=name, language=lang, to=to, subject=subject, text=text, html=html,
@@ -201,7 +206,8 @@ def render_reply(message: Message | None, action: Action, facts: ReplyFacts, pla
                  references=(*message.references, message.message_id),
                  state=HELD if holds else QUEUED, reason="; ".join(holds), raw=raw,
                  supersedes=name == CONFIRMATION_TEMPLATE and order is not None and order.existing_id is not None,
-                 action={**action.params, "rule": action.rule})
+                 action={**action.params, "rule": action.rule},
+                 approver=combine_approvers([who for _, who in held]) if held else "")
 
 
 def _render_own_mail(name: str, action: Action, planner: Planner, occasion: Occasion) -> Reply:
@@ -224,29 +230,47 @@ def our_address(config: Config) -> Address:
 def hold_reasons(message: Message, action: Action, facts: ReplyFacts, config: Config) -> list[str]:
     """Every policy that holds this reply for a person, each with its concrete reason; empty:
     it may go."""
-    holds: list[str] = []
-    data = from_record(facts.record)
+    return [why for why, _ in hold_policies(message, action, facts, config)]
+
+
+def hold_policies(message: Message, action: Action, facts: ReplyFacts,
+                  config: Config) -> list[tuple[str, str]]:
+    """(reason, approver) of every policy that holds this reply: the approver is the role that
+    releases it ("" : anyone who answers mail; a manager releases any hold, see policy.py).
+
+    An order confirmation commits the company to a price and a date, and a `hold_if` on the
+    order is the margin rule (`'price_floor' in order.checks_failed`, a total over a limit): a
+    manager releases either. Not the general manager, even under the price floor: the general
+    manager's word on the margin is the sign-off before production (`follow/signoff.py`), which
+    reads the cost file; a reply is answered within the day, and one person's absence must not
+    stop every confirmation."""
+    holds: list[tuple[str, str]] = []
+    data = order_record.from_record(facts.record)
     about_order = facts.order is not None or not data.empty
+    confirmation = action.params["template"] == CONFIRMATION_TEMPLATE
+    floor = "manager" if confirmation else ""
     if action.params.get("hold"):
-        holds.append(f"rule {action.rule} asks for approval")
+        why = action.params.get("hold_reason") or "asks for approval"
+        holds.append((f"rule {action.rule} {why}" if why == "asks for approval" else f"rule {action.rule}: {why}",
+                      combine_approvers([str(action.params.get("approver") or ""), floor])))
     if action.params.get("hold_if") and about_order:
-        holds += _hold_if(action.params["hold_if"], data, f"rule {action.rule}")
+        holds += [(why, "manager") for why in _hold_if(action.params["hold_if"], data, f"rule {action.rule}")]
     buyer = facts.buyer
     if buyer is not None and buyer.hold_replies:
-        holds.append(f"replies to {buyer.name} wait for approval (buyers: hold_replies)")
+        holds.append((f"replies to {buyer.name} wait for approval (buyers: hold_replies)", floor))
     if config.reply.hold_if and about_order:  # on an inquiry about no order it has nothing to say
-        holds += _hold_if(config.reply.hold_if, data, "reply.hold_if")
+        holds += [(why, "manager") for why in _hold_if(config.reply.hold_if, data, "reply.hold_if")]
     if config.reply.hold_all:
-        holds.append("every reply waits for approval (reply.hold_all)")
-    if action.params["template"] == CONFIRMATION_TEMPLATE and facts.confirmation:
+        holds.append(("every reply waits for approval (reply.hold_all)", floor))
+    if confirmation and facts.confirmation:
         differences = order_record.differences(facts.record, facts.confirmation)
         if differences:
-            holds.append("our P/I differs from the buyer's PO: " + "; ".join(differences))
+            holds.append(("our P/I differs from the buyer's PO: " + "; ".join(differences), "manager"))
     sender = message.sender
     for reply_to in message.reply_to:
         if sender is not None and reply_to.domain != sender.domain:
-            holds.append(f"Reply-To {reply_to.addr} is in another domain than From {sender.addr}: "
-                         "a person checks where this goes")
+            why = f"Reply-To {reply_to.addr} is in another domain than From {sender.addr}: a person checks where this goes"
+            holds.append((why, floor))
             break
     return holds
 
@@ -272,38 +296,12 @@ def _hold_if(text: str, data: OrderData, where: str) -> list[str]:
     return [f"{where} holds it: {text}" + (f" ({'; '.join(failed)})" if failed else "")]
 
 
-def from_record(record: dict[str, Any]) -> OrderData:
-    """An order record (JSON, as stored) as the values rules and checks read."""
-    from mailflow.model import Check
-
-    def day(value: Any) -> dt.date | None:
-        try:
-            return dt.date.fromisoformat(str(value)[:10]) if value else None
-        except ValueError:
-            return None
-
-    lines = tuple(LineItem(item_code=str(li.get("item_code") or ""), description=str(li.get("description") or ""),
-                           quantity=order_record.to_decimal(li.get("quantity")), unit=str(li.get("unit") or ""),
-                           unit_price=order_record.to_decimal(li.get("unit_price")),
-                           amount=order_record.to_decimal(li.get("amount")))
-                  for li in record.get("lines") or [])
-    checks = tuple(Check(str(c.get("name")), bool(c.get("ok")), str(c.get("detail") or ""))
-                   for c in record.get("checks") or [])
-    total = order_record.to_decimal(record.get("total"))
-    return OrderData(numbers=tuple(record.get("numbers") or ()), buyer=str(record.get("buyer") or ""),
-                     order_date=day(record.get("order_date")), delivery_date=day(record.get("delivery_date")),
-                     currency=str(record.get("currency") or ""), incoterm=str(record.get("incoterm") or ""),
-                     payment_terms=str(record.get("payment_terms") or ""), lines=lines,
-                     total=total if isinstance(total, Decimal) else None, checks=checks,
-                     errors=tuple((record.get("document") or {}).get("errors") or ()))
-
-
 def reply_context(message: Message, facts: ReplyFacts, config: Config, quote_sender: bool = True) -> dict[str, Any]:
     """Plain values only: a template sees data, never objects with methods. Without
     `quote_sender` (a first-time sender) nothing the sender wrote is given: no name, subject or
     file names, so a forged mail cannot make us send its text to someone else."""
     sender = message.sender
-    date = message.date or dt.datetime.now(dt.UTC)
+    date = (message.date or clock.now()).astimezone(clock.zone(config.followup.timezone))
     buyer = facts.buyer
     return {
         "company": config.identity.company,
@@ -315,16 +313,17 @@ def reply_context(message: Message, facts: ReplyFacts, config: Config, quote_sen
         "subject": message.subject if quote_sender else "",
         "first_contact": not quote_sender,
         "received": date.strftime("%Y-%m-%d"),
-        "case_number": facts.case_number or case_number(message),
+        "case_number": facts.case_number or case_number(message, clock.zone(config.followup.timezone)),
         "attachments": [a.filename for a in message.attachments] if quote_sender else [],
         "order": order_context(facts.order, facts.record),
         "packing": None,
     }
 
 
-def case_number(message: Message) -> str:
-    """A complaint's case number: the day it came and four hex digits of the mail's sha256."""
-    date = message.date or dt.datetime.now(dt.UTC)
+def case_number(message: Message, zone: dt.tzinfo | None = None) -> str:
+    """A complaint's case number: the day it came on the desk's calendar (`zone`; the mail's
+    Date, else now by the desk's clock) and four hex digits of the mail's sha256."""
+    date = (message.date or clock.now()).astimezone(zone or clock.local_zone())
     return f"C{date:%y%m%d}-{message.sha256[:4].upper()}"
 
 
@@ -395,8 +394,6 @@ def sample_contexts(config: Config) -> list[dict[str, Any]]:
     with_order["packing"] = {"cartons": 10, "net_kg": "500.0", "gross_kg": "520.0", "cbm": "1.2",
                              "file": "packing-list-4500871.pdf"}
     first_contact = reply_context(message, ReplyFacts(), config, quote_sender=False)
-    from mailflow.follow.desk import digest_sample_context
-
     follow_up = {"milestone": {"key": "deposit", "name": "Deposit received", "due": "2026-01-12", "days_overdue": 3,
                                "chases": 1},
                  "money": {"currency": "USD", "total": "1000.00", "outstanding": "700.00", "deposit": "300.00",

@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from mailflow import clock
 from mailflow.errors import StoreError
 from mailflow.model import Attachment, Direction
 
@@ -115,14 +115,8 @@ def _make_folder(folder: Path) -> None:
         _fsync_folder(created.parent)
 
 
-def folder_name(number: str) -> str:
-    """A safe folder name for an order number: characters outside A-Za-z0-9._- replaced."""
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", number).strip("._") or "order"
-    return name[:100]
-
-
 def stamp(when: dt.datetime | None) -> str:
-    when = (when or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    when = (when or clock.now()).astimezone(dt.UTC)
     return when.strftime("%Y-%m-%dT%H%M%SZ")
 
 
@@ -140,11 +134,11 @@ def order_folder(folder: str) -> PurePosixPath:
 
 
 def unfiled_folder(date: dt.datetime | None) -> PurePosixPath:
-    when = (date or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    when = (date or clock.now()).astimezone(dt.UTC)
     return PurePosixPath("unfiled") / when.strftime("%Y-%m")
 
 
 def quarantine_paths(sha256: str, now: dt.datetime | None = None) -> tuple[PurePosixPath, PurePosixPath]:
-    when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m")
+    when = (now or clock.now()).strftime("%Y-%m")
     base = PurePosixPath("quarantine") / when
     return base / f"{sha256[:8]}.eml", base / f"{sha256[:8]}.reason.json"

@@ -59,7 +59,7 @@ class ChaseStore:
                     .values(last_chased_at=now, chases=MilestoneRow.chases + 1))
                 if not claimed.rowcount:  # type: ignore[attr-defined]
                     return False
-                row = OutboxRow(**reply)
+                row = OutboxRow(**{"approver": "", **reply})  # a chaser: anyone who answers mail
                 session.add(row)
                 session.flush()
                 session.add(EventRow(kind="chaser-drafted", order_id=reply["order_id"],
@@ -91,7 +91,7 @@ class ChaseStore:
                 return False
         try:
             with self.sessions() as session, session.begin():
-                session.add(OutboxRow(**reply))
+                session.add(OutboxRow(**{"approver": "", **reply}))
             return True
         except IntegrityError:
             return False

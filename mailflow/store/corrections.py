@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from mailflow import policy
 from mailflow.model import Outcome
 from mailflow.reply.outbox import HELD, QUEUED, REJECTED, SUPERSEDED
 from mailflow.store import archive as paths
@@ -31,6 +32,7 @@ from mailflow.store.db import (
     OutboxRow,
     utcnow,
 )
+from mailflow.store.records import decision_json
 
 MAX_TRAINING_MAIL = 20_000  # the newest filed mails a training reads
 
@@ -80,15 +82,15 @@ class CorrectionStore:
 
         def _remove_after_commit(self, leftovers: Sequence[str]) -> None: ...
 
-    def refile(self, row_id: int, outcome: Outcome, aliases: Sequence[str], by: str) -> Refiled:
+    def refile(self, row_id: int, outcome: Outcome, aliases: Sequence[str], person: policy.Person) -> Refiled:
         """Carry out a person's category for a filed mail (see the module's docstring)."""
-        from mailflow.store.store import decision_json
-
         decision = outcome.decision
         leftovers: list[str] = []
         with self.sessions() as session, session.begin():
             row = session.get(MessageRow, row_id)
             assert row is not None, "refile of a message that is not filed"
+            policy.require(person, policy.Action.RECLASSIFY, policy.Thing(f"message <{row.message_id}>"))
+            by = person.name
             before = row.category
             session.add(CorrectionRow(message_row_id=row.id, before=before, after=decision.category, by=by))
             row.category = decision.category
@@ -136,7 +138,8 @@ class CorrectionStore:
                     order_id=order_row.id if order_row else None, template=reply.template,
                     language=reply.language, to_addrs=[a.addr for a in reply.to], subject=reply.subject,
                     raw=reply.raw, state=reply.state, reason=reply.reason, revision_key=outcome.revision_key,
-                    action=dict(reply.action), order_version=order_row.version if order_row else 0))
+                    action=dict(reply.action), order_version=order_row.version if order_row else 0,
+                    approver=reply.approver))
                 added.append(f"{reply.template}:{reply.state}")
             session.add(EventRow(kind="reclassified", message_row_id=row.id,
                                  order_id=order_row.id if order_row else None,

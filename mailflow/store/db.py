@@ -27,9 +27,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from mailflow import clock
+
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    """When a row says something happened: the desk's clock (mailflow.clock), so a frozen
+    test clock freezes it too. Leases and claims ask `leases.db_now` instead."""
+    return clock.now()
 
 
 _JSON = JSON().with_variant(JSONB(), "postgresql")
@@ -177,6 +181,9 @@ class OutboxRow(Base):
     decided_by: Mapped[str] = mapped_column(String(200), default="")  # who approved or rejected it
     action: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the rule's reply action: written again with it
     decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # who releases it when held: a role, "" for anyone who answers mail, NULL when whoever wrote
+    # the row did not say (a manager's: fail closed); see policy.py
+    approver: Mapped[str | None] = mapped_column(String(30), nullable=True, default=None)
 
 
 class DocumentRow(Base):

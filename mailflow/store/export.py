@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 import hashlib
 import json
 import re
@@ -21,7 +20,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from mailflow import __version__
+from mailflow import __version__, clock
 from mailflow.authresults import summary as auth_summary
 from mailflow.store import signing
 
@@ -93,7 +92,7 @@ def export_order(store: Any, order_id: int, target: Path, private_key: bytes | N
     signed: a manifest rewritten to match changed files then fails `verify --key`. `progress`
     is told (mails read, mails in all) as the mail is read."""
     summary = store.order_summary(order_id)
-    exported = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    exported = clock.now().replace(microsecond=0).isoformat()
     files: dict[str, bytes] = {}
     messages = []
     for done, m in enumerate(summary["messages"], start=1):

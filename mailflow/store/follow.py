@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, insert, literal, null, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from mailflow import clock
+from mailflow import clock, policy
 from mailflow.errors import MailflowError, NotFound
 from mailflow.follow import Follower
 from mailflow.follow import calendar as cal
@@ -97,6 +97,23 @@ def persist(session: Session, order: OrderRow, rows: dict[str, MilestoneRow], re
                              detail=dict(e.detail)) for e in result.events)
 
 
+def _milestone_subject(number: str, state: cal.State, milestone: Any, followed: Followed) -> policy.Milestone:
+    """A milestone as the policy reads it: who owns it and what completes it. A payment
+    milestone that recorded payments cannot complete (the terms ask no deposit, or the total is
+    not known) is done by a person, as a document's is."""
+    if milestone is None:
+        return policy.Milestone(number, state.key, state.name, state.owner, "hand")
+    done_by = "signoff" if milestone.signoff else "payment" if milestone.payment else \
+        "documents" if milestone.documents else "hand"
+    counts = True
+    if milestone.payment:
+        expected = followed.expected
+        need = None if expected is None else \
+            {"deposit": expected.deposit, "balance": expected.total, "full": expected.total}.get(milestone.payment)
+        counts = need is not None and need > 0
+    return policy.Milestone(number, state.key, state.name, state.owner, done_by, payment_counts=counts)
+
+
 class FollowStore:
     sessions: sessionmaker[Session]
     archive: Archive
@@ -156,23 +173,32 @@ class FollowStore:
         return session.scalar(select(MilestoneRow).where(MilestoneRow.order_id == order.id,
                                                          MilestoneRow.key == key))
 
-    def complete(self, number: str, key: str, by: str, note: str = "", how: str = "hand",
-                 detail: dict[str, Any] | None = None) -> Followed:
-        """A milestone done by a person. Refused while a milestone it requires is open (the
-        production milestone waits for the sign-off), for the sign-off itself (`approve`), and
-        for one already done."""
+    def complete(self, number: str, key: str, person: policy.Person, note: str = "", how: str = "hand",
+                 detail: dict[str, Any] | None = None, signer: tuple[str, str] = ("", "")) -> Followed:
+        """A milestone done by a person, if the policy lets them (`policy.Refused`): the
+        sign-off (how="signoff", `signer`: the role the margin rule asks for, and why) or a
+        milestone by hand. Refused while a milestone it requires is open (the production
+        milestone waits for the sign-off), and for one already done."""
         with self.sessions() as session, session.begin():
             order = self._order_for_update(session, number)
             follower = self._follower_or_refuse()
             followed = self._followed_or_refuse(session, order)
-            state = fo.refuse_complete(followed, follower.plan(followed.plan), order.number, key, how)
+            plan = follower.plan(followed.plan)
+            state, milestone = fo.milestone_to_complete(followed, plan, order.number, key, how)
+            if how == "signoff":
+                policy.require(person, policy.Action.SIGN_OFF, policy.SignOff(order.number, *signer))
+            else:
+                policy.require(person, policy.Action.COMPLETE_MILESTONE,
+                               _milestone_subject(order.number, state, milestone, followed), note=note)
+            fo.refuse_complete(followed, state)
             row = self._milestone_row(session, order, key)
             assert row is not None
             now = clock.now()
-            self._act(session, order, row, *fo.completed(kept(row), state, by, note, how, detail or {}, now), now)
+            act = fo.completed(kept(row), state, person.name, note, how, detail or {}, now)
+            self._act(session, order, row, *act, now)
             return self._refollow(session, order, follower, now)
 
-    def undo(self, number: str, key: str, by: str, note: str = "") -> Followed:
+    def undo(self, number: str, key: str, person: policy.Person, note: str = "") -> Followed:
         """A done milestone open again: by hand or sign-off undone; one done by a document is
         reopened and only a newer document completes it again."""
         with self.sessions() as session, session.begin():
@@ -180,10 +206,13 @@ class FollowStore:
             follower = self._follower_or_refuse()
             self._followed_or_refuse(session, order)
             row = self._milestone_row(session, order, key)
-            done = fo.refuse_undo(kept(row) if row is not None else None, order.number, key)
-            assert row is not None
+            if row is None:
+                raise NotFound(f"order {order.number} has no milestone {key!r}")
+            policy.require(person, policy.Action.UNDO_MILESTONE,
+                           policy.Milestone(order.number, key, row.name, row.owner, "hand"), note=note)
+            done = fo.refuse_undo(kept(row))
             now = clock.now()
-            self._act(session, order, row, *fo.undone(done, by, note, now), now)
+            self._act(session, order, row, *fo.undone(done, person.name, note, now), now)
             return self._refollow(session, order, follower, now)
 
     def _act(self, session: Session, order: OrderRow, row: MilestoneRow, act: fo.Kept, event: fo.Event,
@@ -196,9 +225,11 @@ class FollowStore:
         session.flush()
 
     def add_payment(self, number: str, amount: Decimal, currency: str, value_date: dt.date | None,
-                    reference: str, by: str) -> Followed:
+                    reference: str, person: policy.Person) -> Followed:
         with self.sessions() as session, session.begin():
             order = self._order_for_update(session, number)
+            policy.require(person, policy.Action.RECORD_PAYMENT, policy.Thing(f"order {order.number}"))
+            by = person.name
             now = clock.now()
             currency = (currency or order.currency or "").upper()
             session.add(PaymentRow(order_id=order.id, message_row_id=None, amount=str(amount), currency=currency,
@@ -211,12 +242,14 @@ class FollowStore:
             session.flush()
             return self._followed_or_refuse(session, order)
 
-    def set_status(self, number: str, status: str, by: str, note: str = "") -> str:
+    def set_status(self, number: str, status: str, person: policy.Person, note: str = "") -> str:
         """`on hold` or `cancelled` by a person (or "" to let the milestones decide again)."""
         if status not in ("", *cal.BY_HAND_STATUSES):
             raise MailflowError(f"a status set by hand is one of: {', '.join(cal.BY_HAND_STATUSES)} (or resume)")
         with self.sessions() as session, session.begin():
             order = self._order_for_update(session, number)
+            policy.require(person, policy.Action.SET_STATUS, policy.Thing(f"order {order.number}"))
+            by = person.name
             now = clock.now()
             session.add(EventRow(kind="status-set", order_id=order.id, at=now,
                                  detail={"status": status or "derived from milestones", "by": by,
@@ -229,11 +262,13 @@ class FollowStore:
                 self._refollow(session, order, follower, now)
             return order.status
 
-    def set_anchor(self, number: str, anchor: str, day: dt.date, by: str) -> Followed:
+    def set_anchor(self, number: str, anchor: str, day: dt.date, person: policy.Person) -> Followed:
         if anchor not in ANCHORS:
             raise MailflowError(f"a date the plan counts from is one of: {', '.join(ANCHORS)}")
         with self.sessions() as session, session.begin():
             order = self._order_for_update(session, number)
+            policy.require(person, policy.Action.SET_DATE, policy.Thing(f"order {order.number}"))
+            by = person.name
             order.anchors = {**(order.anchors or {}), anchor: day.isoformat()}
             session.add(EventRow(kind="date-set", order_id=order.id, at=clock.now(),
                                  detail={"date": anchor, "value": day.isoformat(), "by": by}))
@@ -275,7 +310,7 @@ class FollowStore:
                 query = query.where(OrderRow.plan == "")
             return list(session.scalars(query.order_by(OrderRow.id)))
 
-    def set_plan(self, number: str, plan: str, by: str) -> Followed:
+    def set_plan(self, number: str, plan: str, person: policy.Person) -> Followed:
         """Follow this plan whatever the plans' conditions say ("" : let them choose again)."""
         follower = self.follower
         if plan and (follower is None or follower.plan(plan) is None):
@@ -283,6 +318,8 @@ class FollowStore:
             raise MailflowError(f"no follow-up plan {plan!r} (plans: {names})")
         with self.sessions() as session, session.begin():
             order = self._order_for_update(session, number)
+            policy.require(person, policy.Action.SET_PLAN, policy.Thing(f"order {order.number}"))
+            by = person.name
             session.add(EventRow(kind="plan-set", order_id=order.id, at=clock.now(),
                                  detail={"plan": plan or "chosen by the plans' conditions", "by": by,
                                          "before": order.plan or None}))

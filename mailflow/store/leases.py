@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.errors import StoreError
-from mailflow.store.db import FolderLease, utcnow
+from mailflow.store.db import FolderLease
 
 
 class LeaseLost(Exception):
@@ -71,7 +71,7 @@ def db_now(session: Session) -> dt.datetime:
     if session.get_bind().dialect.name == "postgresql":
         value = session.execute(text("SELECT clock_timestamp()")).scalar_one()
         return value.astimezone(dt.UTC)  # type: ignore[no-any-return]
-    return utcnow()
+    return dt.datetime.now(dt.UTC)  # liveness: the host's real clock, not the desk's (clock.py)
 
 
 _FENCED = "mailflow.fenced"  # in Connection.info: the fences checked in its open transaction

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from mailflow.errors import MailflowError, NotFound
+from mailflow import policy
+from mailflow.errors import ClaimLost, MailflowError, NotFound
 from mailflow.reply.outbox import FAILED, HELD, QUEUED, REJECTED, SENDING, SENT, SUPERSEDED, UNCERTAIN
 from mailflow.store import archive as paths
 from mailflow.store import search
@@ -41,6 +43,12 @@ SENT_DOCUMENTS = {"packing_list": "packing_list", "chase_balance": "packing_list
 _CAP_LOCK = 0x6D66_0001  # PostgreSQL advisory lock: one claim at a time counts against the cap
 
 
+def claimer(claimed_by: str) -> str:
+    """The owner (host:pid:random) behind a claim: `claimed_by` is the owner and one claim's own
+    part, so that a write is fenced by this claim, not merely by this process."""
+    return claimed_by.partition("/")[0]
+
+
 class OutboxStore:
     sessions: sessionmaker[Session]
     archive: Archive
@@ -65,7 +73,7 @@ class OutboxStore:
             now = db_now(session)
             rows = [r for r in session.scalars(select(OutboxRow).where(OutboxRow.state == SENDING)
                                                .with_for_update())
-                    if r.claimed_by != self.owner and (
+                    if claimer(r.claimed_by) != self.owner and (
                         owner_gone(r.claimed_by) or r.lease_until is None or r.lease_until < now)]
             for row in rows:
                 if row.phase == "data":
@@ -83,24 +91,35 @@ class OutboxStore:
             return int(session.scalar(select(func.count(OutboxRow.id)).where(
                 OutboxRow.sent_at >= utcnow() - period)) or 0)
 
+    def _new_claim(self) -> str:
+        return f"{self.owner}/{uuid.uuid4().hex[:12]}"
+
     def claim_reply(self, max_per_hour: int) -> tuple[OutboxRow | None, bool]:
         """(the next due reply, moved to `sending` and committed so nobody else takes it; whether
         the hourly cap stopped it). The cap counts replies sent in the last hour and those being
         sent now, and is checked in the same statement as the claim, under a lock on
-        PostgreSQL: several senders together never go over it."""
+        PostgreSQL: several senders together never go over it. The row's `claimed_by` is this
+        claim: every later write of the sender is fenced by it (`_set`).
+
+        A reply written from an older version of its order than the order's own is never
+        claimed, whether or not `refresh_replies` could write it again or hold it: it is held
+        here, with the reason, in the statement that would have claimed it (fail closed)."""
         for row in self.due_replies(limit=5):
             with self.sessions() as session, session.begin():
                 if session.get_bind().dialect.name == "postgresql":
                     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CAP_LOCK})
                 now = db_now(session)
+                if self._hold_if_stale(session, row.id):
+                    continue
+                # the window is business time, as `sent_at` is (the claim's lease is the database's)
                 counted = select(func.count(OutboxRow.id)).where(or_(
-                    OutboxRow.sent_at >= now - dt.timedelta(hours=1), OutboxRow.state == SENDING))
+                    OutboxRow.sent_at >= utcnow() - dt.timedelta(hours=1), OutboxRow.state == SENDING))
                 busy = counted.scalar_subquery()
                 claimed = session.execute(
                     update(OutboxRow).where(OutboxRow.id == row.id, OutboxRow.state == QUEUED,
-                                            busy < max_per_hour)
+                                            busy < max_per_hour, ~_stale())
                     .values(state=SENDING, phase="connecting", attempts=OutboxRow.attempts + 1,
-                            claimed_by=self.owner, updated_at=now,
+                            claimed_by=self._new_claim(), updated_at=now,
                             lease_until=now + dt.timedelta(seconds=self.claim_seconds)))
                 if claimed.rowcount == 1:  # type: ignore[attr-defined]
                     fresh = session.get(OutboxRow, row.id)
@@ -111,48 +130,87 @@ class OutboxStore:
                     return None, True
         return None, False
 
+    def _hold_if_stale(self, session: Session, reply_id: int) -> bool:
+        """Hold a queued reply whose order moved on since it was written (its text may state
+        what the order no longer says); a person who approves it approves the text as it is."""
+        found = session.execute(select(OutboxRow.order_version, OrderRow.version)
+                                .join(OrderRow, OrderRow.id == OutboxRow.order_id)
+                                .where(OutboxRow.id == reply_id, OutboxRow.state == QUEUED,
+                                       OutboxRow.order_version < OrderRow.version)
+                                .with_for_update(of=OutboxRow)).first()
+        if found is None:
+            return False
+        written, version = found
+        reason = (f"written for version {written} of its order, which is now at version {version}, "
+                  "and not written again: check it, then approve it or write it anew")
+        session.execute(update(OutboxRow).where(OutboxRow.id == reply_id, OutboxRow.state == QUEUED)
+                        .values(state=HELD, reason=reason, order_version=version, updated_at=utcnow()))
+        row = session.get(OutboxRow, reply_id)
+        assert row is not None
+        session.add(EventRow(kind="reply-held", order_id=row.order_id, message_row_id=row.answers_id,
+                             detail={"outbox_id": row.id, "reason": reason}))
+        return True
+
     def renew_claims(self) -> None:
         """The sender's heartbeat: its claims (sending, copying to Sent) stay its own."""
         with self.sessions() as session, session.begin():
             now = db_now(session)
             session.execute(update(OutboxRow).where(
-                OutboxRow.claimed_by == self.owner,
+                OutboxRow.claimed_by.startswith(self.owner + "/", autoescape=True),
                 or_(OutboxRow.state == SENDING, OutboxRow.sent_copy == "copying"))
                 .values(lease_until=now + dt.timedelta(seconds=self.claim_seconds)))
 
-    def _set(self, reply_id: int, **values: Any) -> None:
-        """One committed state change of one reply."""
+    def _set(self, reply_id: int, claim: str, *fence: Any, live: bool = False, **values: Any) -> None:
+        """One committed state change of one reply, fenced by the claim it is made under: it
+        is made only while the row is still this claim's (`fence`: in the state the claim
+        holds; `live`: and the claim has not lapsed, by the database's clock). A write that
+        finds no such row is not made, and raises ClaimLost: the sender stops there."""
         with self.sessions() as session, session.begin():
-            session.execute(update(OutboxRow).where(OutboxRow.id == reply_id)
-                            .values(**values, updated_at=utcnow()))
+            now = db_now(session)
+            held = [OutboxRow.id == reply_id, OutboxRow.claimed_by == claim, *fence]
+            if live:
+                held.append(OutboxRow.lease_until >= now)
+                values["lease_until"] = now + dt.timedelta(seconds=self.claim_seconds)
+            done = session.execute(update(OutboxRow).where(*held).values(**values, updated_at=utcnow()))
+            if done.rowcount != 1:  # type: ignore[attr-defined]
+                row = session.get(OutboxRow, reply_id)
+                now_held = f"{row.state}, claimed by {row.claimed_by or 'nobody'}" if row else "gone"
+                raise ClaimLost(f"reply #{reply_id} is no longer this sender's claim {claim} "
+                                f"(now {now_held}); nothing was written")
 
-    def reply_phase(self, reply_id: int, phase: str) -> None:
-        self._set(reply_id, phase=phase)
+    def reply_phase(self, reply_id: int, phase: str, claim: str) -> None:
+        """The last check before the data: the claim is still this sender's and has not lapsed
+        (its heartbeat may not have reached the database), renewed in the same statement. A
+        sender whose claim is lost never starts the data."""
+        self._set(reply_id, claim, OutboxRow.state == SENDING, live=True, phase=phase)
 
-    def reply_retry(self, reply_id: int, server_reply: str, when: dt.datetime) -> None:
-        self._set(reply_id, state=QUEUED, phase="", next_attempt_at=when, server_reply=server_reply,
-                  reason=f"retrying: {server_reply}")
+    def reply_retry(self, reply_id: int, server_reply: str, when: dt.datetime, claim: str) -> None:
+        self._set(reply_id, claim, OutboxRow.state == SENDING, state=QUEUED, phase="",
+                  next_attempt_at=when, server_reply=server_reply, reason=f"retrying: {server_reply}")
 
-    def reply_release(self, reply_id: int, reason: str, when: dt.datetime) -> None:
+    def reply_release(self, reply_id: int, reason: str, when: dt.datetime, claim: str) -> None:
         """Back to queued without counting the attempt (the fault was not this reply's)."""
-        self._set(reply_id, state=QUEUED, phase="", attempts=OutboxRow.attempts - 1,
-                  next_attempt_at=when, reason=reason)
+        self._set(reply_id, claim, OutboxRow.state == SENDING, state=QUEUED, phase="",
+                  attempts=OutboxRow.attempts - 1, next_attempt_at=when, reason=reason)
 
-    def reply_done(self, reply_id: int, state: str, reason: str,
+    def reply_done(self, reply_id: int, state: str, reason: str, claim: str,
                    recipients: dict[str, str] | None = None) -> None:
-        extra = {"recipient_results": recipients} if recipients is not None else {}
-        self._set(reply_id, state=state, phase="", server_reply=reason, reason=reason, **extra)
+        extra: dict[str, Any] = {"recipient_results": recipients} if recipients is not None else {}
+        self._set(reply_id, claim, OutboxRow.state == SENDING, state=state, phase="",
+                  server_reply=reason, reason=reason, **extra)
 
-    def reply_sent(self, reply_id: int, server_reply: str,
+    def reply_sent(self, reply_id: int, server_reply: str, claim: str,
                    recipients: dict[str, str] | None = None) -> None:
         """The server took it: recorded at once, in one short commit (until then a crash leaves
-        the reply `uncertain`), then filed as evidence."""
+        the reply `uncertain`), then filed as evidence. A reply another daemon found `uncertain`
+        after this sender's claim lapsed during the data, and that nobody claimed since, is
+        recorded as what it is: sent."""
         now = utcnow()
         values: dict[str, Any] = {"state": SENT, "phase": "", "sent_at": now, "server_reply": server_reply,
                                   "reason": "", "lease_until": None}
         if recipients:
             values["recipient_results"] = recipients
-        self._set(reply_id, **values)
+        self._set(reply_id, claim, OutboxRow.state.in_((SENDING, UNCERTAIN)), **values)
         self.file_sent_reply(reply_id)
 
     def file_sent_reply(self, reply_id: int) -> None:
@@ -217,7 +275,7 @@ class OutboxStore:
                     or_(OutboxRow.sent_copy.in_(("", "failed")),
                         (OutboxRow.sent_copy == "copying") & or_(OutboxRow.lease_until.is_(None),
                                                                   OutboxRow.lease_until < now)))
-                    .values(sent_copy="copying", claimed_by=self.owner,
+                    .values(sent_copy="copying", claimed_by=self._new_claim(),
                             lease_until=now + dt.timedelta(seconds=self.claim_seconds)))
                 if claimed.rowcount == 1:  # type: ignore[attr-defined]
                     row = session.get(OutboxRow, reply_id)
@@ -226,8 +284,8 @@ class OutboxStore:
                     return row
         return None
 
-    def reply_sent_copy(self, reply_id: int, status: str) -> None:
-        self._set(reply_id, sent_copy=status, lease_until=None)
+    def reply_sent_copy(self, reply_id: int, status: str, claim: str) -> None:
+        self._set(reply_id, claim, OutboxRow.sent_copy == "copying", sent_copy=status, lease_until=None)
 
     def recent_reply(self, template: str, address: str, since: dt.datetime,
                      order_id: int | None = None, revision_key: str = "") -> bool:
@@ -263,14 +321,14 @@ class OutboxStore:
                 if existing.state in (HELD, QUEUED):  # composed again: the newer text wins
                     existing.raw, existing.subject, existing.state = reply.raw, reply.subject, reply.state
                     existing.reason, existing.updated_at = reply.reason, utcnow()
-                    existing.order_version = order_version
+                    existing.order_version, existing.approver = order_version, reply.approver
                     return existing.id
                 raise MailflowError(f"this reply was already {existing.state} (#{existing.id})")
             row = OutboxRow(message_id=reply.message_id, answers_id=answers_id, order_id=order_id,
                             template=reply.template, language=reply.language,
                             to_addrs=[a.addr for a in reply.to], subject=reply.subject, raw=reply.raw,
                             state=reply.state, reason=reply.reason, order_version=order_version,
-                            action=dict(reply.action))
+                            action=dict(reply.action), approver=reply.approver)
             session.add(row)
             session.flush()
             session.add(EventRow(kind="reply-composed", order_id=order_id, message_row_id=answers_id,
@@ -297,11 +355,14 @@ class OutboxStore:
             row.next_attempt_at, row.updated_at = None, utcnow()
             return row
 
-    def approve(self, reply_id: int, by: str) -> OutboxRow:
+    def approve(self, reply_id: int, person: policy.Person) -> OutboxRow:
         """held (or uncertain, after a person checked it was not delivered) -> queued; who
-        approved it, and when, is kept with the reply and on the order's timeline."""
+        approved it, and when, is kept with the reply and on the order's timeline. Refused
+        (`policy.Refused`) unless the hold's approver may release it."""
         with self.sessions() as session, session.begin():
             row = self._reply(session, reply_id)
+            policy.require(person, policy.Action.APPROVE_REPLY, _subject(row))
+            by = person.name
             if row.state == SUPERSEDED:
                 raise MailflowError(f"reply #{reply_id} was superseded by #{row.superseded_by}, written "
                                     "for a newer version of the order: approve that one")
@@ -316,9 +377,13 @@ class OutboxStore:
                                  detail={"outbox_id": row.id, "was": before, "by": by}))
             return row
 
-    def reject(self, reply_id: int, reason: str, by: str) -> OutboxRow:
+    def reject(self, reply_id: int, reason: str, person: policy.Person) -> OutboxRow:
+        """Never sent, with why (a rejection without a reason is refused)."""
+        reason = reason.strip()
         with self.sessions() as session, session.begin():
             row = self._reply(session, reply_id)
+            policy.require(person, policy.Action.REJECT_REPLY, _subject(row), note=reason)
+            by = person.name
             if row.state in (SENT, SENDING):
                 raise MailflowError(f"reply #{reply_id} is {row.state}; it cannot be rejected")
             now = utcnow()
@@ -328,16 +393,29 @@ class OutboxStore:
                                  detail={"outbox_id": row.id, "reason": reason, "by": by}))
             return row
 
-    def replace_reply(self, reply_id: int, raw: bytes, subject: str, by: str) -> None:
+    def replace_reply(self, reply_id: int, raw: bytes, subject: str, person: policy.Person) -> None:
         """A person edited the text: same Message-ID and threading, new body."""
         with self.sessions() as session, session.begin():
             row = self._reply(session, reply_id)
+            policy.require(person, policy.Action.EDIT_REPLY, _subject(row))
+            by = person.name
             if row.state not in (HELD, QUEUED):
                 raise MailflowError(f"reply #{reply_id} is {row.state}; only held or queued "
                                     "replies can be edited")
             row.raw, row.subject, row.updated_at = raw, subject, utcnow()
             session.add(EventRow(kind="reply-edited", order_id=row.order_id,
                                  message_row_id=row.answers_id, detail={"outbox_id": row.id, "by": by}))
+
+
+def _stale() -> Any:
+    """The reply was written from an older version of its order than the order's own."""
+    current = (select(OrderRow.version).where(OrderRow.id == OutboxRow.order_id)
+               .correlate(OutboxRow).scalar_subquery())
+    return and_(OutboxRow.order_id.is_not(None), OutboxRow.order_version < current)
+
+
+def _subject(row: OutboxRow) -> policy.Reply:
+    return policy.Reply(row.id, row.template, row.approver)
 
 
 def _addressed_to(dialect: str, address: str) -> Any:

@@ -5,6 +5,7 @@ cases, and the pre-order mail that joins an order when it opens."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from mailflow import documents
+from mailflow import documents, policy
 from mailflow.extract import record as order_record
 from mailflow.follow import money
 from mailflow.model import Outcome
@@ -273,14 +274,19 @@ class RecordStore:
                 func.lower(MessageRow.from_addr) == address.lower(), MessageRow.id < row_id).limit(1)) is not None
 
     def rewrite_reply(self, reply_id: int, raw: bytes, subject: str, version: int, state: str, reason: str,
-                      changed: Sequence[str]) -> None:
-        """A waiting reply written again from the order as it stands (same Message-ID)."""
+                      changed: Sequence[str], approver: str = "") -> None:
+        """A waiting reply written again from the order as it stands (same Message-ID). A reply
+        that waited keeps the approver it had, with the new one's added (see policy.py)."""
+        from mailflow.policy import APPROVERS, combine_approvers
+
         with self.sessions() as session, session.begin():
             row = session.get(OutboxRow, reply_id)
             if row is None or row.state not in (HELD, QUEUED):
                 return
+            before = row.approver if row.approver in APPROVERS and row.state == HELD else \
+                ("manager" if row.state == HELD else "")
             row.raw, row.subject, row.order_version, row.state, row.updated_at = raw, subject, version, state, utcnow()
-            row.reason = reason
+            row.reason, row.approver = reason, combine_approvers([before or "", approver])
             session.add(EventRow(kind="reply-rewritten", order_id=row.order_id, message_row_id=row.answers_id,
                                  detail={"outbox_id": row.id, "version": version, "changed": list(changed)}))
 
@@ -307,6 +313,12 @@ class RecordStore:
         by_id = {r[0]: (r[1], r[2]) for r in rows}
         return next((by_id[m] for m in message_ids if m in by_id), None)
 
+    def case_of_message(self, message_row_id: int) -> str:
+        """The number of the complaint case a filed mail belongs to ("" for none)."""
+        with self.sessions() as session:
+            return session.scalar(select(CaseRow.number).join(MessageRow, MessageRow.case_id == CaseRow.id)
+                                  .where(MessageRow.id == message_row_id)) or ""
+
     def case_by_number(self, number: str) -> tuple[int, str] | None:
         with self.sessions() as session:
             row = session.execute(select(CaseRow.id, CaseRow.number).where(
@@ -325,13 +337,15 @@ class RecordStore:
             return list(session.scalars(select(MessageRow).where(MessageRow.case_id == case_id)
                                         .order_by(MessageRow.date, MessageRow.id)))
 
-    def close_case(self, number: str, by: str, note: str) -> CaseRow:
+    def close_case(self, number: str, person: policy.Person, note: str) -> CaseRow:
         from mailflow.errors import MailflowError, NotFound
 
         with self.sessions() as session, session.begin():
             case = session.scalar(select(CaseRow).where(func.upper(CaseRow.number) == number.upper()))
             if case is None:
                 raise NotFound(f"no case {number!r}")
+            policy.require(person, policy.Action.CLOSE_CASE, policy.Thing(f"case {case.number}"))
+            by = person.name
             if case.status == "closed":
                 raise MailflowError(f"case {case.number} was closed by {case.closed_by} on "
                                     f"{case.closed_at:%Y-%m-%d}" if case.closed_at else f"case {case.number} is closed")
@@ -342,3 +356,19 @@ class RecordStore:
 
 
 __all__ = ["SENT", "RecordStore"]
+
+
+def decision_json(outcome: Outcome) -> dict[str, Any]:
+    """A mail's decision as its row keeps it (plain JSON): when filed, and again when a person
+    corrects it."""
+    decision = outcome.decision
+    result: dict[str, Any] = json.loads(json.dumps({
+        "category": decision.category, "rule": decision.rule,
+        "conditions": list(decision.conditions), "tags": list(decision.tags),
+        "matched_rules": list(decision.matched_rules), "classifier": decision.classifier,
+        "actions": [{"kind": a.kind, "rule": a.rule, **a.params} for a in decision.actions],
+        "order_data": {"source": outcome.order_data.source, "errors": list(outcome.order_data.errors),
+                       "document": outcome.order_data.document,
+                       "checks_failed": [c.name for c in outcome.order_data.checks_failed]},
+    }, default=str))
+    return result

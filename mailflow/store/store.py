@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -21,11 +20,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
-from mailflow import documents
+from mailflow import documents, policy
 from mailflow.correlate import KnownOrder, alias_key
 from mailflow.errors import StoreError
 from mailflow.follow import Follower
-from mailflow.model import Outcome, Quarantined
+from mailflow.model import Outcome, Quarantined, folder_name
 from mailflow.store import archive as paths
 from mailflow.store import migrations, search
 from mailflow.store.archive import Archive
@@ -51,7 +50,7 @@ from mailflow.store.follow import FollowStore
 from mailflow.store.leases import Leases, exclusive, forget_fences, new_owner
 from mailflow.store.outbox import OutboxStore
 from mailflow.store.plan import PlanStore
-from mailflow.store.records import RecordStore, order_by_number
+from mailflow.store.records import RecordStore, decision_json, order_by_number
 from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
 
 
@@ -270,7 +269,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                     language=reply.language, to_addrs=[a.addr for a in reply.to],
                     subject=reply.subject, raw=reply.raw, state=reply.state, reason=reply.reason,
                     revision_key=outcome.revision_key, action=dict(reply.action),
-                    order_version=order_row.version if order_row else 0)
+                    order_version=order_row.version if order_row else 0, approver=reply.approver)
                 session.add(reply_row)
                 if reply.supersedes and order_row is not None:
                     session.flush()  # its id, for the replies it supersedes
@@ -330,8 +329,8 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         return counts.most_common(1)[0][0] if counts else ""
 
     def _free_folder(self, session: Session, number: str, buyer: str) -> str:
-        base = paths.folder_name(number)
-        candidates = [base, paths.folder_name(f"{number}~{buyer}")]
+        base = folder_name(number)
+        candidates = [base, folder_name(f"{number}~{buyer}")]
         candidates += [f"{candidates[1]}~{i}" for i in range(2, 1000)]
         taken = set(session.scalars(select(OrderRow.folder).where(
             or_(OrderRow.folder == base, OrderRow.folder.like(f"{base}~%")))))
@@ -494,7 +493,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
 
     # --- moving a message to an order by hand --------------------------------------------
 
-    def assign(self, message_ref: str, number: str, by: str = "") -> Applied:
+    def assign(self, message_ref: str, number: str, person: policy.Person) -> Applied:
         """File a message (and its attachments) under an order, creating it if needed.
 
         The store's rule holds here too: the files are copied to their new place first, the
@@ -507,6 +506,8 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             row = self._find_message(session, message_ref)
             if row is None:
                 raise NotFound(f"no message {message_ref!r} (give its Message-ID or sha256 prefix)")
+            policy.require(person, policy.Action.ASSIGN, policy.Thing(f"message <{row.message_id}>"))
+            by = person.name
             key = alias_key(number)
             orders = session.scalars(select(OrderRow).where(OrderRow.id.in_(
                 select(OrderAlias.order_id).where(OrderAlias.key == key))).order_by(OrderRow.id)).all()
@@ -583,19 +584,66 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         with self.sessions() as session:
             return order_by_number(session, number)
 
+    def order_overview(self) -> list[dict[str, Any]]:
+        """Every order with what a list of orders shows (`views.order_list`): its columns, its
+        aliases, how many messages and replies it has, and its data (in a few queries, not one
+        order_summary per order; plain rows, no ORM objects: a busy desk has thousands)."""
+        with self.sessions() as session:
+            conn = session.connection()
+            messages = dict(conn.execute(select(MessageRow.order_id, func.count()).where(
+                MessageRow.order_id.is_not(None)).group_by(MessageRow.order_id)).all())
+            replies = dict(conn.execute(select(OutboxRow.order_id, func.count()).where(
+                OutboxRow.order_id.is_not(None)).group_by(OutboxRow.order_id)).all())
+            aliases: dict[int, list[str]] = {}
+            for order_id, number in conn.execute(select(OrderAlias.order_id, OrderAlias.number)):
+                aliases.setdefault(order_id, []).append(number)
+            rows = conn.execute(select(OrderRow.id, OrderRow.number, OrderRow.folder, OrderRow.buyer,
+                                       OrderRow.status, OrderRow.next_milestone, OrderRow.next_due,
+                                       OrderRow.outstanding, OrderRow.data).order_by(OrderRow.id)).all()
+        return [{"order": number, "folder": folder, "buyer": buyer, "status": status,
+                 "next_milestone": next_milestone or None, "due": due.isoformat() if due else None,
+                 "outstanding": outstanding or None, "aliases": sorted(aliases.get(order_id, [])),
+                 "messages": messages.get(order_id, 0), "replies": replies.get(order_id, 0), "data": dict(data or {})}
+                for order_id, number, folder, buyer, status, next_milestone, due, outstanding, data in rows]
 
-def decision_json(outcome: Outcome) -> dict[str, Any]:
-    decision = outcome.decision
-    result: dict[str, Any] = json.loads(json.dumps({
-        "category": decision.category, "rule": decision.rule,
-        "conditions": list(decision.conditions), "tags": list(decision.tags),
-        "matched_rules": list(decision.matched_rules), "classifier": decision.classifier,
-        "actions": [{"kind": a.kind, "rule": a.rule, **a.params} for a in decision.actions],
-        "order_data": {"source": outcome.order_data.source, "errors": list(outcome.order_data.errors),
-                       "document": outcome.order_data.document,
-                       "checks_failed": [c.name for c in outcome.order_data.checks_failed]},
-    }, default=str))
-    return result
+    def message_by_row(self, row_id: int) -> MessageRow:
+        """A message by its row id (the web desk's links), or NotFound."""
+        from mailflow.errors import NotFound
+
+        with self.sessions() as session:
+            row = session.get(MessageRow, row_id)
+        if row is None:
+            raise NotFound("no such message")
+        return row
+
+    def attachment_row(self, row_id: int) -> AttachmentRow:
+        """An attachment by its row id, or NotFound."""
+        from mailflow.errors import NotFound
+
+        with self.sessions() as session:
+            row = session.get(AttachmentRow, row_id)
+        if row is None:
+            raise NotFound("no such attachment")
+        return row
+
+    def attachments_of(self, message_row_id: int) -> list[AttachmentRow]:
+        with self.sessions() as session:
+            return list(session.scalars(select(AttachmentRow).where(AttachmentRow.message_row_id == message_row_id)
+                                        .order_by(AttachmentRow.id)))
+
+    def order_files(self, order_id: int) -> dict[str, tuple[int, list[tuple[int, str]]]]:
+        """The order's messages by Message-ID: each one's row id and its attachments (row id,
+        file name), which the order page links to."""
+        with self.sessions() as session:
+            found: dict[str, tuple[int, list[tuple[int, str]]]] = {m.message_id: (m.id, []) for m in session.execute(
+                select(MessageRow.id, MessageRow.message_id).where(MessageRow.order_id == order_id))}
+            files = session.execute(select(AttachmentRow.id, AttachmentRow.filename, AttachmentRow.message_row_id)
+                                    .join(MessageRow, AttachmentRow.message_row_id == MessageRow.id)
+                                    .where(MessageRow.order_id == order_id).order_by(AttachmentRow.id)).all()
+        by_row: dict[int, list[tuple[int, str]]] = {row_id: names for row_id, names in found.values()}
+        for f in files:
+            by_row.setdefault(f.message_row_id, []).append((f.id, f.filename))
+        return found
 
 
 __all__ = ["Applied", "IntegrityError", "Store"]

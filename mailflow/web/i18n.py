@@ -69,3 +69,56 @@ def translate(language: str, key: str, **values: Any) -> str:
     words = WORDS.get(language) or WORDS["en"]
     text = words.get(key) or WORDS["en"].get(key) or key
     return text.format(**values) if values else text
+
+
+WORDS["en"].update({"milestone_undone": "Milestone open again.", "payment_recorded": "Payment recorded.",
+                    "status_set": "Status set.", "case_closed": "Case closed.", "undo": "Open again",
+                    "record_payment": "Record a payment", "amount": "Amount", "reclassify": "Reclassify as",
+                    "close_case": "Close the case"})
+WORDS["zh"].update({"milestone_undone": "节点已重新打开。", "payment_recorded": "收款已登记。",
+                    "status_set": "状态已更新。", "case_closed": "投诉已结案。", "undo": "重新打开",
+                    "record_payment": "登记收款", "amount": "金额", "reclassify": "改为类别",
+                    "close_case": "结案"})
+
+# what the policy refuses (policy.py), by its stable code; English is the policy's own sentence
+ROLE_WORDS = {"zh": {"merchandiser": "跟单员", "manager": "经理", "general_manager": "总经理", "accounts": "财务"}}
+ACTION_WORDS = {"zh": {
+    "approve_reply": "批准回复", "reject_reply": "驳回回复", "edit_reply": "修改回复", "sign_off": "审批订单",
+    "complete_milestone": "标记节点完成", "undo_milestone": "重新打开节点", "record_payment": "登记收款",
+    "set_status": "暂停、取消或恢复订单", "set_plan": "选择跟单计划", "set_date": "设定计划日期",
+    "reclassify": "更改邮件类别", "assign": "将邮件归入订单", "close_case": "投诉结案",
+    "retry_quarantine": "重试隔离邮件"}}
+REFUSALS = {"zh": {
+    "unknown_role": "{name} 的角色 {role!r} 不在本系统已知角色之内：未知角色不能执行任何操作",
+    "unknown_action": "没有规则说明谁可以执行此操作：已拒绝",
+    "unknown_subject": "缺少操作对象：已拒绝",
+    "role": "{name} 是{role_words}：此操作（{action_words}）只能由{allowed_words}执行",
+    "reply_approver": "{name} 是{role_words}：回复 #{reply}（{template}）须由{allowed_words}处理",
+    "reason_needed": "驳回须写明原因（原因会随回复保存）",
+    "signoff_role": "{name} 是{role_words}：订单审批须由经理或总经理执行",
+    "signoff_general_manager": "订单 {order} 须由总经理审批：{why}",
+    "milestone_signoff": "{name} 是经理审批节点：请使用审批（mailflow order approve {order} --as 姓名）",
+    "milestone_payment": "{name} 由登记收款完成，不能直接点击完成：请登记收款（财务或经理）；随订单归档的水单会自动计入",
+    "milestone_unknown": "{name} 的完成方式本版本无法识别：已拒绝",
+    "milestone_owner": "{name} 是{role_words}：节点“{milestone}”由{allowed_words}负责",
+    "evidence_note_needed": "节点“{milestone}”由单据完成：手工完成时，请在备注中写明证据在哪里（例如通过其他渠道收到的回签件）",
+    "no_users": "本系统没有可以代表 {name!r} 的人员：请在 mailflow.yaml 中添加 users:（姓名与角色）",
+    "unknown_person": "{name!r} 不是本系统的用户：未知人员不能执行操作",
+}}
+
+
+def refusal(language: str, refused: Any) -> str:
+    """A refusal of the policy (`policy.Refused`) in the reader's language: its code's words
+    where this language has them, else the policy's own English sentence."""
+    text = REFUSALS.get(language, {}).get(refused.code)
+    if text is None:
+        return str(refused)
+    roles = ROLE_WORDS.get(language, {})
+    params = dict(refused.params)
+    params["role_words"] = roles.get(params.get("role", ""), params.get("role", ""))
+    params["allowed_words"] = "或".join(roles.get(r, r) for r in params.get("allowed", "").split(",") if r)
+    params["action_words"] = ACTION_WORDS.get(language, {}).get(params.get("action", ""), params.get("action", ""))
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return str(refused)

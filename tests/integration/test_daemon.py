@@ -53,7 +53,7 @@ def test_daemon_files_new_mail_and_stops_cleanly_on_signal(tmp_path: Path, sqlit
 def _in_thread(config_path: Path, sqlite_url: str, sources: list[Any]) -> tuple[Any, Any, Any, Any]:
     from mailflow.config import load_config
     from mailflow.daemon import Stopper, run_forever
-    from mailflow.pipeline import load_desk
+    from mailflow.desk import load_desk
 
     config = load_config(config_path)
     desk, store, stopper = load_desk(config), Store(sqlite_url, config.archive_root), Stopper()

@@ -108,6 +108,25 @@ def test_order_list_filters_and_json(bundle: tuple[Path, Path]) -> None:
     assert dates == sorted(dates)  # the timeline, oldest first
     assert {r["state"] for r in shown["replies"]} == {"held", "superseded"}  # a later confirmation replaced one
 
+    # the list's columns (from a few queries) say what each order's own summary says
+    from mailflow.config import load_config
+    from mailflow.store import Store
+
+    loaded = load_config(config)
+    store = Store(loaded.database_url, loaded.archive_root)
+    try:
+        for item in everything:
+            summary = store.order_summary(store.find_order(item["folder"]).id)  # type: ignore[union-attr]
+            data, follow = summary["data"], summary["follow_up"]
+            assert item == {**item, "order": summary["order"], "buyer": summary["buyer"], "status": summary["status"],
+                            "aliases": summary["aliases"], "messages": len(summary["messages"]),
+                            "replies": len(summary["replies"]), "next_milestone": follow["next_milestone"],
+                            "due": follow["next_due"], "outstanding": follow["money"]["outstanding"],
+                            "total": data.get("total"), "currency": data.get("currency"),
+                            "checks_failed": data.get("checks_failed", [])}
+    finally:
+        store.close()
+
 
 def test_a_signed_bundle_fails_when_its_manifest_is_rewritten(tmp_path: Path,
                                                               bundle: tuple[Path, Path]) -> None:

@@ -15,8 +15,9 @@ from click.testing import CliRunner
 
 from mailflow.cli import main
 from mailflow.config import load_config
+from mailflow.desk import Desk, load_desk
 from mailflow.model import Origin, RawMail
-from mailflow.pipeline import Desk, handle, load_desk
+from mailflow.pipeline import handle
 from mailflow.store import Store
 from tests.conftest import ROOT, write_desk
 from tests.mails import mail
@@ -227,3 +228,30 @@ def test_waiting_replies_are_held_when_they_cannot_be_written_again(
     assert again.status == "filed" and again.applied is not None and again.applied.order_changed
     assert calls == [("the order changed and this reply could not be written again: "
                       "RuntimeError: template engine down")]
+
+
+def test_a_rewritten_complaint_acknowledgement_keeps_the_case_number(
+        tmp_path: Path, desk_store: tuple[Desk, Store]) -> None:
+    """The complaint joined a case opened earlier in its thread; its order changes, and the
+    acknowledgement written again cites that case, not a number made up from the mail."""
+    from sqlalchemy import update
+
+    from mailflow import pipeline
+    from mailflow.store.db import CaseRow, MessageRow, OrderRow
+    from tests.conftest import EXAMPLES
+
+    desk, store = desk_store
+    for name in ("08-po-northwind-new-order.eml", "12-complaint-northwind-4500655.eml"):
+        handle(RawMail((EXAMPLES / "inbox" / name).read_bytes(), Origin("file", path=name)), desk, store)
+    [ack] = [r for r in store.outbox() if r.template == "complaint_ack"]
+    assert ack.answers_id is not None and ack.order_id is not None
+    with store.sessions() as session, session.begin():
+        case = CaseRow(number="C261110-0A0A", order_id=ack.order_id, buyer="northwind", subject="GSM")
+        session.add(case)
+        session.flush()
+        session.execute(update(MessageRow).where(MessageRow.id == ack.answers_id).values(case_id=case.id))
+        session.get(OrderRow, ack.order_id).version += 1  # the order changed since the ack was written
+    assert pipeline.refresh_replies(ack.order_id, desk, store) == 1
+    rewritten = store.reply(ack.id)
+    assert rewritten.order_version == ack.order_version + 1
+    assert b"C261110-0A0A" in rewritten.raw and b"C261117-" not in rewritten.raw

@@ -326,8 +326,8 @@ def test_the_digest_goes_once_per_recipient_and_day_across_a_restart(
         tmp_path: Path, database_url: str, smtp_server: Any) -> None:
     from mailflow.config import load_config
     from mailflow.daemon import FollowUpJobs, send_outbox
+    from mailflow.desk import load_desk
     from mailflow.follow import follower_from
-    from mailflow.pipeline import load_desk
     from mailflow.store import Store
 
     config = desk(tmp_path, database_url, {"NW-SL45-P200": "13.16", "MF-4040-GR": "26.32"}, smtp_server.port)
@@ -430,3 +430,35 @@ def test_the_plan_s_sections_and_a_chaser_that_finds_only_automated_mail(tmp_pat
         assert shown["status"] == "confirmed" and shown["follow_up"]["next_milestone"]
         listed = json.loads(cli(config, "order", "list", "--open", "--json"))
         assert listed[0]["order"] == "KS-5001" and listed[0]["days_overdue"] > 0
+
+
+def test_payments_and_the_calendar_count_the_same_payments(tmp_path: Path, sqlite_url: str) -> None:
+    """A slip whose currency could not be read, one in another currency and one in the order's:
+    `mailflow payments` says paid what the calendar counted, so paid and outstanding add up."""
+    from mailflow.config import load_config
+    from mailflow.store import Store
+    from mailflow.store.db import PaymentRow
+
+    config = desk(tmp_path, sqlite_url, {"NW-SL45-P200": "13.16", "MF-4040-GR": "26.32"})
+    with clock.frozen(at("2026-03-02")):
+        deliver(config, "01.eml", mail("PO KS-4001", "Please find attached our PO KS-4001.", sender=BOB,
+                                       message_id="po4@kestrel.example", date=at("2026-03-02", 8),
+                                       attachments=[("PO_KS-4001.pdf", pdf(tmp_path, "po", "KS-4001", TT),
+                                                     "application/pdf")]))
+        loaded = load_config(config)
+        store = Store(loaded.database_url, loaded.archive_root)
+        try:
+            row = store.find_order("KS-4001")
+            assert row is not None
+            with store.sessions() as session, session.begin():
+                session.add_all([PaymentRow(order_id=row.id, amount="1000.00", currency="", reference="no currency"),
+                                 PaymentRow(order_id=row.id, amount="500.00", currency="EUR", reference="euros")])
+        finally:
+            store.close()
+        cli(config, "order", "payment", "KS-4001", "4000", "--currency", "usd", "--as", "Ada Xu")
+        money = show(config, "KS-4001")["follow_up"]["money"]
+        listed = next(o for o in json.loads(cli(config, "payments", "--json"))["orders"] if o["order"] == "KS-4001")
+    assert money["outstanding"] == listed["outstanding"] == "16000.00"  # the calendar counted 4,000
+    assert Decimal(listed["paid"]) + Decimal(listed["outstanding"]) == Decimal(listed["total"]) == Decimal(20000)
+    assert sorted((p["currency"], p["counted"]) for p in listed["payments"]) == [
+        ("", False), ("EUR", False), ("USD", True)]

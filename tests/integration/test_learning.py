@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from mailflow.cli import main
 from mailflow.config import load_config
 from mailflow.daemon import retrain
-from mailflow.pipeline import load_desk
+from mailflow.desk import load_desk
 from mailflow.store import Store
 from tests.conftest import ROOT, write_desk
 from tests.mails import mail

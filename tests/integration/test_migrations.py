@@ -70,3 +70,29 @@ def test_a_database_from_before_migrations_is_recognised(tmp_path: Path, databas
     with pytest.raises(StoreError, match=r"lacks outbox\.claimed_by"):
         migrations.upgrade(engine)
     engine.dispose()
+
+
+def test_replies_waiting_before_approvers_were_kept_get_the_one_their_rule_would_give(
+        tmp_path: Path, database_url: str) -> None:
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        command.upgrade(migrations._config(connection), "0009")
+        for n, (template, state, reason) in enumerate((
+                ("order_confirmation", "held", "rule purchase-order asks for approval"),
+                ("complaint_ack", "held", "rule complaint asks for approval"),
+                ("inquiry_ack", "held", "reply.hold_if holds it: order.total > 50000"),
+                ("sample_ack", "held", "rule sample asks for approval"),
+                ("order_confirmation", "sent", ""))):
+            connection.execute(text(
+                "INSERT INTO outbox (message_id, template, language, to_addrs, subject, raw, state, reason, "
+                "created_at, updated_at, phase, attempts, server_reply, sent_copy, claimed_by, recipient_results, "
+                "revision_key, order_version, decided_by, action) VALUES (:mid, :template, 'en', '[]', 's', :raw, "
+                ":state, :reason, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '', 0, '', '', '', '{}', '', 0, '', '{}')"),
+                {"mid": f"<r{n}@acme.example>", "template": template, "state": state, "reason": reason,
+                 "raw": b"x"})
+        command.upgrade(migrations._config(connection), "head")
+        rows = connection.execute(text("SELECT template, state, approver FROM outbox ORDER BY id")).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [("order_confirmation", "held", "manager"), ("complaint_ack", "held", "manager"),
+                                        ("inquiry_ack", "held", "manager"), ("sample_ack", "held", ""),
+                                        ("order_confirmation", "sent", "")]

@@ -64,7 +64,8 @@ def config_for(tmp_path: Path, database_url: str) -> Path:
         "reply:\n  hold_if: \"order.total > 50000 or 'price_floor' in order.checks_failed\"\n"
         "  languages: {lily@kestrel.example: zh}\n"
         f"buyers: [{{name: {BUYER}, domains: [kestrel.example], language: en, currency: USD}}]\n"
-        f"packing: {{products: {products}}}\noperator: Lily Chen\n", encoding="utf-8")
+        f"packing: {{products: {products}}}\noperator: Lily Chen\n"
+        "users: [{name: Lily Chen, role: merchandiser}, {name: Manager Wang, role: manager}]\n", encoding="utf-8")
     return config
 
 
@@ -208,8 +209,11 @@ def test_one_order_from_first_inquiry_to_its_revision(tmp_path: Path, database_u
     assert "8700" in text_of(config, new["id"]).replace(",", "")
     packing = next(r for r in outbox(config) if r["template"] == "packing_list")
     assert "222 cartons" in text_of(config, packing["id"])  # written again: 8,700 rolls are 174 cartons
-    refused = CliRunner().invoke(main, ["--config", str(config), "outbox", "approve", str(old["id"])])
+    refused = CliRunner().invoke(main, ["--config", str(config), "outbox", "approve", str(old["id"]),
+                                        "--as", "Manager Wang"])
     assert refused.exit_code == 1 and "superseded" in refused.output
+    refused = CliRunner().invoke(main, ["--config", str(config), "outbox", "approve", str(new["id"])])
+    assert refused.exit_code == 6 and "is for a manager or the general manager" in refused.output  # the operator
     cli(config, "outbox", "approve", str(new["id"]), "--as", "Manager Wang")
     shown = show(config)
     approved = next(r for r in shown["replies"] if r["id"] == new["id"])

@@ -15,10 +15,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import update
 
 from mailflow.cli import main
 from mailflow.config import load_config
 from mailflow.store import Store
+from mailflow.store.db import OutboxRow
 from tests.conftest import EXAMPLES, write_desk
 from tests.mails import mail
 from tests.smtpd import SmtpServer
@@ -251,7 +253,8 @@ def test_a_sent_reply_is_copied_to_the_imap_sent_folder(
     # a sender that stopped after appending, before it could say so, copies again: never twice
     store = Store(sqlite_url, config.parent / "var" / "archive")
     try:
-        store.reply_sent_copy(row["id"], "failed")
+        with store.sessions() as session, session.begin():
+            session.execute(update(OutboxRow).where(OutboxRow.id == row["id"]).values(sent_copy="failed"))
     finally:
         store.close()
     cli(config, "outbox", "send")

@@ -6,6 +6,7 @@ claim is recovered only after its lease expires; the hourly cap holds for all se
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -14,13 +15,14 @@ import pytest
 from sqlalchemy import event, select, update
 
 from mailflow.config import load_config
+from mailflow.desk import load_desk
 from mailflow.model import Origin, RawMail
-from mailflow.pipeline import handle, load_desk
+from mailflow.pipeline import handle
 from mailflow.store import Store
 from mailflow.store.db import MessageRow, OrderRow, OutboxRow, QuarantineRow
 from mailflow.store.leases import Fence, LeaseLost, Leases
 from mailflow.store.sync import Position, advance_in
-from tests.conftest import write_desk
+from tests.conftest import ROOT, write_desk
 from tests.mails import mail, wait_for
 
 pytestmark = pytest.mark.integration
@@ -219,3 +221,233 @@ def test_the_hourly_cap_holds_for_several_senders_together(tmp_path: Path, datab
     finally:
         for store in stores:
             store.close()
+
+
+def _queue_reply(store: Store) -> int:
+    [reply_id] = _queue(store, 1)
+    with store.sessions() as session, session.begin():
+        session.execute(update(OutboxRow).where(OutboxRow.id == reply_id).values(
+            raw=mail("Re: Inquiry", "Thank you, we will quote today.", sender="orders@acme.example",
+                     to="a@b.example", message_id="r0@acme.example")))
+    return reply_id
+
+
+def _lapse(store: Store, reply_id: int) -> None:
+    """The claim's time runs out by the database's clock (no heartbeat reached it)."""
+    with store.sessions() as session, session.begin():
+        session.execute(update(OutboxRow).where(OutboxRow.id == reply_id).values(
+            lease_until=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
+
+
+def _cut_off_heartbeat(store: Store, tmp_path: Path, url: str) -> None:
+    """This daemon's heartbeat cannot reach the database: its renewals fail."""
+    from types import SimpleNamespace
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    from mailflow.store.outbox import OutboxStore
+
+    away = (f"sqlite:///{tmp_path}/no-such-dir/mailflow.db" if url.startswith("sqlite")
+            else "postgresql+psycopg://postgres@127.0.0.1:1/postgres?connect_timeout=2")
+    cut = SimpleNamespace(sessions=sessionmaker(create_engine(away)), owner=store.owner,
+                          claim_seconds=store.claim_seconds)
+    store.renew_claims = lambda: OutboxStore.renew_claims(cut)  # type: ignore[method-assign,arg-type]
+
+
+def _two_senders(tmp_path: Path, url: str, port: int) -> tuple[Any, Store, Store]:
+    desk = write_desk(tmp_path / "desk", url)
+    desk.write_text(desk.read_text() + f"smtp: {{host: 127.0.0.1, port: {port}, tls: none, timeout: 10}}\n",
+                    encoding="utf-8")
+    config = load_config(desk)
+    first = Store(url, config.archive_root, claim_seconds=60)
+    second = Store(url, config.archive_root, claim_seconds=60)
+    second.owner = "other-host:4242:cc"  # the second daemon, on another machine
+    return config, first, second
+
+
+def test_a_sender_whose_heartbeat_cannot_reach_the_database_never_sends_a_reply_twice(
+        tmp_path: Path, database_url: str, smtp_server: Any) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from mailflow.reply import smtp as transport
+    from mailflow.reply.outbox import send_due
+
+    config, first, second = _two_senders(tmp_path, database_url, smtp_server.port)
+    _cut_off_heartbeat(first, tmp_path, database_url)
+    try:
+        reply_id = _queue_reply(first)
+        seconds: list[Any] = []
+
+        def first_deliver(*args: Any, **kwargs: Any) -> Any:
+            # the first daemon has claimed the reply; its heartbeat beats and cannot reach the
+            # database, the claim lapses, and the second daemon's tick recovers it and sends it
+            with pytest.raises(OperationalError):
+                first.renew_claims()
+            _lapse(first, reply_id)
+            seconds.append(send_due(second, config.smtp, "orders@acme.example", max_per_hour=10,
+                                    deliver=transport.deliver))
+            return transport.deliver(*args, **kwargs)
+
+        report = send_due(first, config.smtp, "orders@acme.example", max_per_hour=10, deliver=first_deliver)
+        assert seconds[0].recovered == 1 and seconds[0].sent == 1
+        assert report.sent == 0 and report.lost == 1  # it stopped before the data
+        assert len(smtp_server.received) == 1  # delivered once, by the second daemon
+        row = first.reply(reply_id)
+        assert row.state == "sent" and row.claimed_by.startswith("other-host:4242:cc/")
+        assert row.attempts == 2 and row.phase == "" and row.filed_at is not None
+        assert send_due(first, config.smtp, "orders@acme.example", max_per_hour=10,
+                        deliver=transport.deliver).sent == 0
+        assert len(smtp_server.received) == 1
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_claim_that_lapses_during_the_data_is_uncertain_for_the_other_daemon_and_sent_for_its_sender(
+        tmp_path: Path, database_url: str, smtp_server: Any) -> None:
+    from mailflow.reply import smtp as transport
+    from mailflow.reply.outbox import send_due
+
+    config, first, second = _two_senders(tmp_path, database_url, smtp_server.port)
+    _cut_off_heartbeat(first, tmp_path, database_url)
+    smtp_server.handler.mode = "hold"  # the server takes the data and answers when released
+    try:
+        reply_id = _queue_reply(first)
+        reports: list[Any] = []
+        sender = threading.Thread(target=lambda: reports.append(send_due(
+            first, config.smtp, "orders@acme.example", max_per_hour=10, deliver=transport.deliver)))
+        sender.start()
+        assert smtp_server.handler.arrived.wait(30)
+        _lapse(first, reply_id)
+        other = send_due(second, config.smtp, "orders@acme.example", max_per_hour=10, deliver=transport.deliver)
+        assert other.recovered == 1 and other.sent == 0  # it may have been delivered: never resent
+        assert first.reply(reply_id).state == "uncertain"
+        smtp_server.handler.release.set()
+        sender.join(30)
+        assert reports[0].sent == 1 and len(smtp_server.received) == 1
+        assert first.reply(reply_id).state == "sent"  # its sender heard the server take it
+    finally:
+        smtp_server.handler.release.set()
+        first.close()
+        second.close()
+
+
+def test_a_reply_written_for_an_older_version_of_its_order_is_held_at_claim_not_sent(
+        tmp_path: Path, database_url: str) -> None:
+    """The order changed and its waiting reply could neither be written again nor held (the
+    hold failed too): the sender still never takes it; it holds it, with why."""
+    config = load_config(write_desk(tmp_path / "desk", database_url))
+    store = Store(database_url, config.archive_root)
+    try:
+        stale, fresh = _queue(store, 2)
+        with store.sessions() as session, session.begin():
+            order = OrderRow(number="4500871", folder="4500871", buyer="northwind", version=3)
+            session.add(order)
+            session.flush()
+            session.execute(update(OutboxRow).where(OutboxRow.id == stale).values(order_id=order.id, order_version=2))
+            session.execute(update(OutboxRow).where(OutboxRow.id == fresh).values(order_id=order.id, order_version=3))
+        claimed = []
+        while (row := store.claim_reply(max_per_hour=10)[0]) is not None:
+            claimed.append(row.id)
+        assert claimed == [fresh]
+        held = store.reply(stale)
+        assert held.state == "held" and "version 2" in held.reason and "now at version 3" in held.reason
+        assert store.reply(fresh).state == "sending"
+    finally:
+        store.close()
+
+
+def _imap_desk(tmp_path: Path, url: str, dovecot: Any, folder: str) -> Path:
+    directory = tmp_path / "imap-desk"
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / "mailflow.yaml"
+    config.write_text(
+        "identity: {company: Acme, address: orders@acme.example}\n"
+        "sources:\n"
+        f"  - imap: {{host: 127.0.0.1, port: {dovecot.port}, tls: none, username: desk,\n"
+        f"           password: desk-pass, folders: ['{folder}'], batch_size: 5}}\n"
+        f"database: {{url: '{url}'}}\n"
+        "archive: {path: var/archive}\n"
+        f"rules: {ROOT / 'rules'}\ntemplates: {ROOT / 'templates'}\n", encoding="utf-8")
+    return config
+
+
+def test_run_once_on_a_folder_another_daemon_is_reading_leaves_it_and_exits_0(
+        tmp_path: Path, database_url: str, dovecot: Any, imap_folder: str) -> None:
+    """A failover cron job's `run --once` finds the folder leased by a live daemon: it says so
+    and exits 0 (5 is for a mail server that could not be used); with --wait it takes the
+    folder once that daemon lets it go."""
+    from click.testing import CliRunner
+
+    from mailflow.cli import main
+    from mailflow.model import Origin as MailOrigin
+
+    dovecot.append("desk", imap_folder, mail("Inquiry", "Please quote.", message_id="busy-1@northwind.example"))
+    config = _imap_desk(tmp_path, database_url, dovecot, imap_folder)
+    loaded = load_config(config)
+    source = MailOrigin("imap", account=loaded.sources[0].imap.label, folder=imap_folder).source_key  # type: ignore[union-attr]
+    store = Store(database_url, loaded.archive_root)
+    try:
+        other = Leases(store.sessions, "other-host:4242:cc", 600)  # a live daemon on another machine
+        fence = other.acquire(source)
+        assert fence is not None
+        result = CliRunner().invoke(main, ["--config", str(config), "run", "--once", "--json"])
+        assert result.exit_code == 0, result.output
+        summary = json.loads(result.stdout)
+        assert summary["errors"] == [] and summary["read"] == 0
+        assert "other-host:4242:cc" in summary["busy"][0] and "working on it" in summary["busy"][0]
+        assert rows(store, MessageRow) == []
+        result = CliRunner().invoke(main, ["--config", str(config), "run", "--once"])
+        assert result.exit_code == 0 and "is working on it" in result.output, result.output
+        other.release(source, fence)  # that daemon stopped cleanly: the folder is free
+        result = CliRunner().invoke(main, ["--config", str(config), "run", "--once", "--wait", "30", "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["busy"] == []
+        assert [m.message_id for m in rows(store, MessageRow)] == ["busy-1@northwind.example"]
+    finally:
+        store.close()
+
+
+def test_three_run_once_at_once_on_one_folder_all_exit_0_and_file_each_mail_once(
+        tmp_path: Path, dovecot: Any, imap_folder: str) -> None:
+    """Three `mailflow run --once` processes at once on one IMAP folder and one PostgreSQL:
+    one reads the folder, the others leave it to that one; all exit 0, each mail filed once."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import _postgres_database
+
+    databases = _postgres_database()
+    url = next(databases)
+    try:
+        ids = [f"three-{i}@northwind.example" for i in range(30)]
+        client = dovecot.client("desk")
+        try:
+            for i, message_id in enumerate(ids):
+                client.append(imap_folder, mail(f"Inquiry {i}", "Please quote 45gsm spunlace.",
+                                                message_id=message_id))
+        finally:
+            client.logout()
+        config = _imap_desk(tmp_path, url, dovecot, imap_folder)
+        Store(url, tmp_path / "unused").close()  # the schema, created once before the race
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        processes = [subprocess.Popen([sys.executable, "-m", "mailflow", "--config", str(config), "run",
+                                       "--once", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True, env=env) for _ in range(3)]
+        outputs = [p.communicate(timeout=240) for p in processes]
+        for process, (out, err) in zip(processes, outputs, strict=True):
+            assert process.returncode == 0, (out, err)
+        summaries = [json.loads(out[out.index("{"):]) for out, _ in outputs]
+        assert all(s["errors"] == [] for s in summaries)
+        loaded = load_config(config)
+        store = Store(url, loaded.archive_root)
+        try:
+            filed = [m.message_id for m in rows(store, MessageRow)]
+        finally:
+            store.close()
+        assert sorted(filed) == sorted(ids)  # every mail once
+        assert sum(s["read"] - s["duplicates"] for s in summaries) == len(ids)
+    finally:
+        databases.close()

@@ -13,9 +13,11 @@ from sqlalchemy import event, func, select
 
 from mailflow.config import load_config
 from mailflow.correlate import Found, numbers_in_text
+from mailflow.desk import Desk, load_desk
 from mailflow.errors import StoreError
 from mailflow.model import Origin, RawMail
-from mailflow.pipeline import Desk, handle, load_desk
+from mailflow.pipeline import handle
+from mailflow.policy import Person
 from mailflow.store import Store
 from mailflow.store.db import AttachmentRow, DocumentRow, MessageRow, OrderAlias, OrderRow, OutboxRow
 from tests.conftest import ROOT, write_desk
@@ -142,7 +144,7 @@ def test_unmatched_mail_is_unfiled_and_can_be_assigned_later(desk_and_store: tup
     handled = handle(raw(data), desk, store)
     assert handled.applied is not None and handled.applied.order_folder is None
     assert handled.applied.path.startswith("unfiled/2026-11/")
-    moved = store.assign("q@northwind.example", "4500871")
+    moved = store.assign("q@northwind.example", "4500871", Person("Lily Chen", "merchandiser"))
     assert moved.order_folder == "4500871" and moved.new_order
     root = store.archive.root
     assert (root / moved.path).read_bytes() == data

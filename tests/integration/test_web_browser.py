@@ -50,7 +50,7 @@ def test_the_desk_in_chromium(tmp_path: Path, database_url: str, smtp_server: An
         assert "跟单计划" in page.content()
         page.goto(f"{base}/outbox/{confirmation.id}")
         page.click("#approve")
-        assert "只有经理可以执行此操作" in page.content()  # refused, and nothing changed
+        assert "须由经理或总经理处理" in page.content()  # refused with the reason in her language; nothing changed
         assert store.reply(confirmation.id).state == "held"
         log_out(page, base)
 

@@ -180,8 +180,8 @@ def test_actions_from_the_pages(tmp_path: Path, sqlite_url: str) -> None:
                              data={"csrf_token": csrf, "text": "Dear Bob,\n\nWe confirm PO KS-7001 as ordered.\n"})
         assert edited.status_code == 200 and "+We confirm PO KS-7001 as ordered." in edited.text
         assert "We confirm PO KS-7001 as ordered." in client.get(f"/outbox/{reply.id}").text
-        assert "Give a reason" in client.post(f"/outbox/{reply.id}/reject", headers=ORIGIN,
-                                              data={"csrf_token": csrf, "reason": " "}).text
+        blank = client.post(f"/outbox/{reply.id}/reject", headers=ORIGIN, data={"csrf_token": csrf, "reason": " "})
+        assert blank.status_code == 403 and "a rejection says why" in blank.text  # as on the command line
         client.post(f"/outbox/{reply.id}/reject", headers=ORIGIN,
                     data={"csrf_token": csrf, "reason": "price to be agreed first"})
         rejected = store.reply(reply.id)
@@ -225,3 +225,46 @@ def test_actions_from_the_pages(tmp_path: Path, sqlite_url: str) -> None:
         assert retried.status_code == 200
     finally:
         store.close()
+
+
+def test_a_page_waiting_on_its_data_does_not_stop_the_desk(tmp_path: Path, sqlite_url: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Handlers run off the event loop: while /orders waits for its data (held on an Event),
+    /healthz and another page answer on the real server; the held page completes once released."""
+    import threading
+
+    import httpx
+
+    from mailflow import views
+    from tests.webdesk import served
+
+    desk = build(tmp_path, sqlite_url)
+    entered, release = threading.Event(), threading.Event()
+    order_list = views.order_list
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        entered.set()
+        release.wait(timeout=60)
+        return order_list(*args, **kwargs)
+
+    monkeypatch.setattr(views, "order_list", held)
+    answers: dict[str, Any] = {}
+    with served(desk.config) as (base, _), httpx.Client(base_url=base, timeout=10) as client:
+        form = client.get("/login")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+        client.post("/login", data={"username": "Wang Fang", "password": PASSWORDS["Wang Fang"], "csrf_token": csrf},
+                    headers={"Origin": base})
+        slow = httpx.Client(base_url=base, cookies=client.cookies, timeout=60)
+        waiting = threading.Thread(target=lambda: answers.setdefault("orders", slow.get("/orders")))
+        waiting.start()
+        try:
+            assert entered.wait(timeout=30), "/orders never asked for its data"
+            assert client.get("/healthz").text == "ok"  # a blocked loop would time out here
+            outbox = client.get("/outbox").text
+            assert "order_confirmation" in outbox and "bob@kestrel.example" in outbox
+            assert "orders" not in answers  # still waiting for its data
+        finally:
+            release.set()
+            waiting.join(timeout=60)
+            slow.close()
+    assert answers["orders"].status_code == 200 and 'href="/orders/KS-7001"' in answers["orders"].text

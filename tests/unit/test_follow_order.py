@@ -128,25 +128,30 @@ def test_a_status_set_by_hand_stands() -> None:
 def test_what_a_person_may_not_complete_or_undo_is_refused_with_the_reason() -> None:
     followed = fo.follow(inputs(doc("po", "buyer", 2, 1), doc("pi", "us", 3, 2)), FOLLOWER).followed
     plan = FOLLOWER.plan(followed.plan)
+
+    def complete(key: str, how: str = "hand") -> None:
+        state, _ = fo.milestone_to_complete(followed, plan, "4500871", key, how)
+        fo.refuse_complete(followed, state)
+
     with pytest.raises(MailflowError, match="cannot be done before"):
-        fo.refuse_complete(followed, plan, "4500871", "production", "hand")
-    with pytest.raises(MailflowError, match="the manager's sign-off"):
-        fo.refuse_complete(followed, plan, "4500871", "signoff", "hand")
+        complete("production")
+    with pytest.raises(MailflowError, match="is not a sign-off"):
+        complete("production", "signoff")
     with pytest.raises(MailflowError, match="done already"):
-        fo.refuse_complete(followed, plan, "4500871", "pi_sent", "hand")
+        complete("pi_sent")
     with pytest.raises(NotFound, match="no milestone 'telex'"):
-        fo.refuse_complete(followed, plan, "4500871", "telex", "hand")
-    assert fo.refuse_complete(followed, plan, "4500871", "signoff", "signoff").key == "signoff"
+        complete("telex")
+    state, milestone = fo.milestone_to_complete(followed, plan, "4500871", "signoff", "signoff")
+    assert state.key == "signoff" and milestone is not None and milestone.signoff
+    complete("signoff", "signoff")  # who may sign is the policy's to say
     with pytest.raises(MailflowError, match="is not done"):
-        fo.refuse_undo(fo.Kept("deposit", "Deposit received"), "4500871", "deposit")
-    with pytest.raises(NotFound):
-        fo.refuse_undo(None, "4500871", "deposit")
+        fo.refuse_undo(fo.Kept("deposit", "Deposit received"))
 
 
 def test_a_completion_by_hand_is_kept_and_undoing_it_opens_the_milestone_from_now() -> None:
     before = inputs(doc("po", "buyer", 2, 1), doc("pi", "us", 3, 2))
     first = fo.follow(before, FOLLOWER)
-    state = fo.refuse_complete(first.followed, FOLLOWER.plan("tt-order"), "4500871", "signoff", "signoff")
+    state, _ = fo.milestone_to_complete(first.followed, FOLLOWER.plan("tt-order"), "4500871", "signoff", "signoff")
     on_file = stored(first, before)
     signoff = next(k for k in on_file.milestones if k.key == "signoff")
     act, event = fo.completed(signoff, state, "Wang", "margin fine", "signoff", {"margin": "12%"}, NOW)

@@ -244,3 +244,28 @@ def test_a_model_from_another_recipe_is_not_loaded(tmp_path: Path, model: learn.
     import numpy
     numpy.savez(tmp_path / "object.npz", header=numpy.array([{"format": 1}], dtype=object))
     assert learn.load(tmp_path / "object.npz") is None  # never unpickled
+
+
+def test_a_process_keeps_the_model_in_use_and_the_one_compared_not_every_retrained_one(
+        model: learn.Model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A daily retrain writes a new model file each day: a worker that loads each must not keep
+    them all; the one in use and the one it was compared with stay loaded, read once."""
+    monkeypatch.setattr(learn, "_LOADED", type(learn._LOADED)())
+    files = []
+    for day in range(6):
+        path = tmp_path / f"desk-{day}.npz"
+        learn.save(model, path)
+        files.append(path)
+        current = learn.load(path)
+        assert current is not None and len(learn._LOADED) <= learn.KEEP_LOADED
+    assert [k[0] for k in learn._LOADED] == [str(files[4]), str(files[5])]
+    # the retrain's check goes back and forth between the current model and the candidate
+    assert learn.load(files[4]) is learn.load(files[4]) and learn.load(files[5]) is current
+    # a file written again is a new model: the old one is forgotten at once
+    learn.save(model, files[5])
+    import os
+    os.utime(files[5], ns=(1, 1))
+    again = learn.load(files[5])
+    assert again is not None and again is not current
+    assert sorted(k[0] for k in learn._LOADED) == sorted([str(files[4]), str(files[5])])
+    assert len(learn._LOADED) == 2

@@ -184,6 +184,12 @@ def test_nothing_matches_gives_other(tmp_path: Path) -> None:
     ("- name: r\n  category: x\n  when: {subject: a}\n  colour: red\n", 4, "unknown rule key 'colour'"),
     ("name: r\n", 1, "a list of rules"),
     ("- name: r\n  category: x\n  when: {from: {in: {file: missing.txt}}}\n", 3, "cannot read list file"),
+    (("- name: r\n  category: x\n  when: {subject: a}\n  then:\n    - reply:\n        template: t\n"
+     "        hold: {approver: boss}\n"), 7, "then[0].reply.hold.approver: approver is one of merchandiser"),
+    (("- name: r\n  category: x\n  when: {subject: a}\n  then:\n    - reply:\n        template: t\n"
+     "        hold:\n          approver: manager\n          who: me\n"), 9, "unknown hold option 'who'"),
+    (("- name: r\n  category: x\n  when: {subject: a}\n  then:\n    - reply:\n        template: t\n"
+     "        hold: sometimes\n"), 7, "hold: takes true, false or {approver: ROLE, reason: TEXT}"),
 ])
 def test_bad_rule_files_name_file_line_and_field(tmp_path: Path, text: str, line: int, fragment: str) -> None:
     with pytest.raises(RuleError) as caught:
@@ -267,3 +273,14 @@ def test_a_memo_carries_content_verdicts_to_the_classification_after_correlation
     other = ruleset(tmp_path / "c", MEMO_RULES.replace("purchase order", "purchase orders?"))
     assert other.fingerprint != worker.fingerprint
     assert other.classify(message, known, memo=memo).rule == "po"
+
+
+def test_a_hold_names_who_releases_it(tmp_path: Path) -> None:
+    rules = ruleset(tmp_path, "- name: complaint\n  category: complaint\n  when: {subject: a}\n  then:\n"
+                              "    - reply: {template: complaint_ack, hold: {approver: manager, reason: "
+                              "'a manager reads every complaint first'}}\n"
+                              "    - reply: {template: inquiry_ack, hold: true}\n")
+    first, second = rules.rules[0].actions
+    assert first.params["hold"] is True and first.params["approver"] == "manager"
+    assert first.params["hold_reason"] == "a manager reads every complaint first"
+    assert second.params["hold"] is True and "approver" not in second.params

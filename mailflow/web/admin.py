@@ -1,0 +1,57 @@
+"""The desk's upkeep: quarantined mail (`views.quarantine_list`, as `quarantine list --json`)
+and retrying it, the rule files and their preview over the archive."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mailflow import views
+from mailflow.web.i18n import translate
+from mailflow.web.render import back, page
+from mailflow.web.security import Caller, acting, logged_in, posted
+from mailflow.web.state import desk_of
+
+
+@logged_in
+def quarantine_page(request: Request, caller: Caller) -> Response:
+    return page(request, "quarantine.html", person=caller.person, csrf=caller.csrf,
+                rows=views.quarantine_list(desk_of(request).store))
+
+
+@posted
+def quarantine_retry(request: Request, caller: Caller, form: dict[str, str]) -> Response:
+    from mailflow import policy
+    from mailflow.desk import load_desk
+    from mailflow.pipeline import retry_quarantined
+
+    web = desk_of(request)
+    person = acting(caller)
+    policy.require(person, policy.Action.RETRY_QUARANTINE, policy.Thing("the quarantine"))  # before the workers start
+    desk = load_desk(web.config)
+    try:
+        results = retry_quarantined(desk, web.store, person)
+    finally:
+        desk.close()
+    filed = sum(1 for r in results if r.resolved)
+    return back("/quarantine", said=translate(caller.person.language, "retried", filed=filed, total=len(results)))
+
+
+@logged_in
+def rules_page(request: Request, caller: Caller) -> Response:
+    """The rule files as they are; with ?preview=1, what they would decide for the archive's
+    mail."""
+    web = desk_of(request)
+    files = [(path.name, path.read_text(encoding="utf-8", errors="replace")[:200_000])
+             for path in sorted(web.config.rules_dir.glob("*.y*ml"))[:100]]
+    preview = None
+    if request.query_params.get("preview"):
+        from mailflow.desk import load_desk
+        from mailflow.evaluate import preview_archive
+
+        desk = load_desk(web.config)
+        try:
+            preview = preview_archive(desk, web.store, limit=500)
+        finally:
+            desk.close()
+    return page(request, "rules.html", person=caller.person, csrf=caller.csrf, files=files, preview=preview)

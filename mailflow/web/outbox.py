@@ -1,0 +1,109 @@
+"""Replies: the outbox (`views.outbox_list`, as `outbox list --json`), one reply with its
+attachments, and approving, rejecting (with a reason) or editing it (with the diff shown)."""
+
+from __future__ import annotations
+
+import difflib
+import email
+import email.policy
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mailflow import policy, views
+from mailflow.errors import MailflowError, NotFound
+from mailflow.policy import Refused
+from mailflow.web.i18n import refusal, translate
+from mailflow.web.render import back, page, safe_name
+from mailflow.web.security import Caller, acting, logged_in, posted
+from mailflow.web.state import desk_of
+
+
+@logged_in
+def outbox_page(request: Request, caller: Caller) -> Response:
+    """Replies in the state asked for; without one, those a person has to look at."""
+    wanted = request.query_params.get("state", "")
+    rows = [r for r in views.outbox_list(desk_of(request).store, wanted or None)
+            if wanted or r["state"] in views.REVIEW_STATES]
+    return page(request, "outbox.html", person=caller.person, csrf=caller.csrf, rows=rows[-500:], state=wanted)
+
+
+@logged_in
+def reply_page(request: Request, caller: Caller) -> Response:
+    from mailflow.reply.compose import readable
+
+    reply = desk_of(request).store.reply(request.path_params["id"])
+    parsed = email.message_from_bytes(reply.raw, policy=email.policy.default)
+    files = [(i, part.get_filename() or "attachment", len(part.get_payload(decode=True) or b""))
+             for i, part in enumerate(parsed.iter_attachments())]
+    verdict = policy.check(acting(caller), policy.Action.APPROVE_REPLY,
+                           policy.Reply(reply.id, reply.template, reply.approver))
+    return page(request, "reply.html", person=caller.person, csrf=caller.csrf, reply=reply,
+                shown=readable(reply.raw), files=files,
+                not_yours="" if verdict.allowed else refusal(caller.person.language, Refused(verdict)))
+
+
+@logged_in
+def reply_attachment(request: Request, caller: Caller) -> Response:
+    """An attachment of a reply: a download, or a PDF shown in the browser with ?view=1."""
+    reply = desk_of(request).store.reply(request.path_params["id"])
+    parsed = email.message_from_bytes(reply.raw, policy=email.policy.default)
+    parts = list(parsed.iter_attachments())
+    index = request.path_params["n"]
+    if not 0 <= index < len(parts):
+        raise NotFound("no such attachment")
+    part = parts[index]
+    inline = part.get_content_type() == "application/pdf" and request.query_params.get("view") == "1"
+    safe = safe_name(part.get_filename() or "attachment")
+    return Response(part.get_payload(decode=True) or b"",
+                    media_type="application/pdf" if inline else "application/octet-stream",
+                    headers={"Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{safe}"'})
+
+
+@posted
+def approve_reply(request: Request, caller: Caller, form: dict[str, str]) -> Response:
+    store = desk_of(request).store
+    reply_id = request.path_params["id"]
+    try:
+        store.approve(reply_id, acting(caller))
+    except (Refused, NotFound):
+        raise
+    except MailflowError as exc:
+        return back(f"/outbox/{reply_id}", error=str(exc))
+    return back(f"/outbox/{reply_id}", said=translate(caller.person.language, "approved"))
+
+
+@posted
+def reject_reply(request: Request, caller: Caller, form: dict[str, str]) -> Response:
+    store = desk_of(request).store
+    reply_id = request.path_params["id"]
+    reason = form.get("reason", "").strip()[:1000]
+    try:  # a blank reason is the store's to refuse, as on the command line
+        store.reject(reply_id, reason, acting(caller))
+    except (Refused, NotFound):
+        raise
+    except MailflowError as exc:
+        return back(f"/outbox/{reply_id}", error=str(exc))
+    return back(f"/outbox/{reply_id}", said=translate(caller.person.language, "rejected"))
+
+
+@posted
+def edit_reply(request: Request, caller: Caller, form: dict[str, str]) -> Response:
+    from mailflow.reply.compose import readable, replace_text
+
+    store = desk_of(request).store
+    reply_id = request.path_params["id"]
+    reply = store.reply(reply_id)
+    policy.require(acting(caller), policy.Action.EDIT_REPLY, policy.Reply(reply.id, reply.template, reply.approver))
+    text = form.get("text", "").replace("\r\n", "\n")[:100_000]
+    if not text.strip():
+        return back(f"/outbox/{reply_id}", error="an empty reply is not sent; reject it instead")
+    before = readable(reply.raw).text
+    try:
+        store.replace_reply(reply_id, replace_text(reply.raw, text), reply.subject, acting(caller))
+    except (Refused, NotFound):
+        raise
+    except MailflowError as exc:
+        return back(f"/outbox/{reply_id}", error=str(exc))
+    diff = "\n".join(difflib.unified_diff(before.splitlines(), text.splitlines(), "before", "after", lineterm=""))
+    return page(request, "edited.html", person=caller.person, csrf=caller.csrf, reply_id=reply_id, diff=diff)

@@ -1,0 +1,27 @@
+"""The home page: the day's plan, built by `follow.desk.daily_plan` as `mailflow plan --json`
+gives it (a manager sees everyone's, anyone else their own), milestones named in the reader's
+language."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mailflow import views
+from mailflow.web.render import page
+from mailflow.web.security import Caller, as_user, logged_in
+from mailflow.web.state import desk_of
+
+
+@logged_in
+def home(request: Request, caller: Caller) -> Response:
+    from mailflow.follow.desk import daily_plan
+    from mailflow.follow.digest import SECTIONS
+
+    web = desk_of(request)
+    person = caller.person
+    plan = daily_plan(web.store, web.config, views.today(web.store),
+                      person=None if person.manager else as_user(person))
+    for key in SECTIONS:
+        views.milestone_names(web.store, plan[key], person.language, key="milestone")
+    return page(request, "plan.html", person=person, csrf=caller.csrf, plan=plan, sections=SECTIONS)

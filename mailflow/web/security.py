@@ -1,0 +1,163 @@
+"""Who is asking and whether to believe them: the key that hashes session tokens, the session
+cookie and its caller, the CSRF token and the same-origin check on every POST, the security
+headers on every answer, and what the desk's policy refuses (`mailflow.policy`, asked by the
+store), shown with its reason in the reader's language.
+
+Every page and action runs its body off the event loop (`run_in_threadpool`): the session
+lookup, the database, the archive and argon2 all block, and a slow page must not stop the desk
+answering anyone else.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import os
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from mailflow.config import Config, User
+from mailflow.errors import NotFound
+from mailflow.policy import Person, Refused
+from mailflow.web import auth
+from mailflow.web.i18n import refusal
+from mailflow.web.render import page
+from mailflow.web.state import desk_of
+
+COOKIE = "mailflow_session"
+LOGIN_COOKIE = "mailflow_login"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
+       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+# a mail's own HTML: nothing runs, nothing is fetched; shown only inside our own pages
+MAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'"
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def secret_key(config: Config) -> bytes:
+    """The key that hashes session tokens: made once (mode 600) and kept."""
+    path = config.resolve(config.web.secret_key_file)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text(encoding="utf-8").strip().encode()
+
+
+# --- who is asking -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Caller:
+    person: auth.Person
+    csrf: str
+    token: str
+
+
+def caller_of(request: Request) -> Caller | None:
+    """The person whose session cookie came with the request (blocks: the database)."""
+    web = desk_of(request)
+    token = request.cookies.get(COOKIE, "")
+    found = auth.session_of(web.store.sessions, web.key, token, web.limits)
+    return Caller(found[0], found[1], token) if found else None
+
+
+def same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin", "")
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    return bool(origin) and hmac.compare_digest(origin, own)
+
+
+def login_token(request: Request) -> str:
+    """The login form's own CSRF token (there is no session yet): the one its cookie carries, or
+    a new one."""
+    return request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
+
+
+def login_form_checked(request: Request, given: str) -> bool:
+    """A login came from our own form: its token is the form cookie's and its Origin is ours."""
+    expected = request.cookies.get(LOGIN_COOKIE, "")
+    return bool(expected) and bool(given) and hmac.compare_digest(given, expected) and same_origin(request)
+
+
+def as_user(person: auth.Person) -> User:
+    """The logged-in person as the follow-up's functions know people (the role as stored: one
+    this version does not know is refused by the policy, not here)."""
+    return User.model_construct(name=person.name, role=person.role)
+
+
+def acting(caller: Caller) -> Person:
+    """The logged-in person as the policy knows people: the store asks it for them."""
+    return Person(caller.person.name, caller.person.role)
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax",
+                        secure=desk_of(request).config.web.secure_cookies, path="/")
+
+
+Page = Callable[[Request, Caller], Response]
+Action = Callable[[Request, Caller, dict[str, str]], Response]
+
+
+def _answered(request: Request, caller: Caller, run: Callable[[], Response]) -> Response:
+    try:
+        return run()
+    except NotFound as exc:
+        return page(request, "error.html", 404, person=caller.person, csrf=caller.csrf, message=str(exc))
+    except Refused as exc:  # what the policy refused, and why; nothing changed
+        return page(request, "error.html", 403, person=caller.person, csrf=caller.csrf, code=exc.code,
+                    message=refusal(caller.person.language, exc))
+
+
+def _shown(handler: Page, request: Request) -> Response:
+    caller = caller_of(request)
+    if caller is None:
+        return RedirectResponse("/login", status_code=303)
+    return _answered(request, caller, lambda: handler(request, caller))
+
+
+def logged_in(handler: Page) -> Endpoint:
+    """A page for people with a session (without one, to /login, 303). The handler is a plain
+    function: it runs, with the session lookup, in the thread pool."""
+    @functools.wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        return await run_in_threadpool(_shown, handler, request)
+    return endpoint
+
+
+def posted(handler: Action) -> Endpoint:
+    """An action: a session, its CSRF token (form field or X-CSRF-Token) and a same-origin
+    Origin, or 403 with nothing changed. Only reading the form happens on the event loop."""
+    @functools.wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        caller = await run_in_threadpool(caller_of, request)
+        if caller is None:
+            return PlainTextResponse("not logged in", status_code=403)
+        form = await request.form()
+        given = str(form.get("csrf_token") or request.headers.get("x-csrf-token", ""))
+        if not same_origin(request) or not given or not hmac.compare_digest(given, caller.csrf):
+            return PlainTextResponse("refused: the request did not come from this desk's own page "
+                                     "(CSRF token or Origin missing or wrong)", status_code=403)
+        fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+        return await run_in_threadpool(_answered, request, caller, lambda: handler(request, caller, fields))
+    return endpoint
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        if request.url.path not in ("/healthz", "/readyz") and not request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
