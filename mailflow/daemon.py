@@ -140,6 +140,7 @@ class Intake:
     def write_orders(self) -> None:
         with self.lock:
             touched, self.touched = sorted(self.touched), set()
+            self.store.follow_orders(*touched)
             self.store.write_order_json(*touched)
 
 

@@ -372,6 +372,7 @@ def retry_quarantined(desk: Desk, store: Store, person: Person) -> list[Retried]
         if resolved:
             store.resolve_quarantine(row.sha256)
             if handled.applied and handled.applied.order_id is not None:
+                store.follow_orders(handled.applied.order_id)
                 store.write_order_json(handled.applied.order_id)
         results.append(Retried(row.sha256, handled, resolved))
     return results

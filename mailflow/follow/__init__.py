@@ -2,9 +2,12 @@
 manager's sign-off, chasers and the daily plan.
 
 - `plans`: the follow-up plans in `rules/followup/*.yaml`
+- `order`: following one order, from what is on file and the day to the plan, payments,
+  milestones, status and events (pure); the refusals of people's acts
 - `calendar`: where an order stands on its plan (pure)
 - `money`: payment terms, bank slips, L/C dates and the margin (pure)
-- `store/follow.py`: the milestones, payments and sign-offs in the index
+- `store/follow.py`: loads what `order` reads, persists what it returns, people's acts;
+  `store/plan.py` the daily plan's queries; `store/chase.py` chasers and digests in the outbox
 - `desk`: the hourly job (overdue, chasers), the daily plan and its digest
 """
 

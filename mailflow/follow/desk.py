@@ -19,13 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 from mailflow import clock
 from mailflow.config import Config, User
+from mailflow.errors import MailflowError
 from mailflow.extract.record import to_decimal
 from mailflow.follow import DIGEST_TEMPLATE, Follower
 from mailflow.follow import money as money_rules
 from mailflow.follow.digest import SECTION_NAMES, SECTIONS
+from mailflow.follow.plans import Chaser
 
 if TYPE_CHECKING:
     from mailflow.desk import Desk
+    from mailflow.model import Message, Reply
     from mailflow.store import Store
 
 log = logging.getLogger("mailflow.follow")
@@ -159,82 +162,67 @@ def chase_message_id(order_id: int, key: str, number: int, domain: str) -> str:
 
 
 def draft_chasers(desk: Desk, store: Store, follower: Follower, tick: Tick) -> None:
-    from mailflow.errors import MailflowError
-    from mailflow.model import Action, OrderRef
-    from mailflow.parties import buyer_of
-    from mailflow.reply.compose import compose, recipients, reply_subject
-    from mailflow.reply.outbox import HELD, QUEUED
-    from mailflow.reply.plan import (
-        ReplyFacts,
-        SenderFacts,
-        hold_reasons,
-        language_of,
-        packing_attachment,
-        reply_context,
-    )
-
-    config = desk.config
+    """A chaser for each overdue milestone whose plan has one and whose last chaser is older
+    than its `every_days`, rendered as every reply is (`reply.plan.render_reply`)."""
     now = clock.now()
     for milestone_row, order in store.chase_candidates():
         plan = follower.plan(milestone_row.plan)
         milestone = plan.milestone(milestone_row.key) if plan else None
         chaser = milestone.chaser if milestone else None
-        if milestone is None or chaser is None:
+        if plan is None or milestone is None or chaser is None:
             continue
         last = milestone_row.last_chased_at
         if last is not None and last > now - dt.timedelta(days=chaser.every_days):
             continue
         what = f"{order.folder} {milestone.key}"
-        found = _mail_to_answer(store, order.id, chaser.to, config)
+        found = _mail_to_answer(store, order.id, chaser.to, desk.config)
         if isinstance(found, str):
             store.skip_chase(milestone_row.id, found)
             tick.skipped.append(f"{what}: {found}")
             continue
         answered, message = found
-        _, buyer = buyer_of(message, config)
-        facts = ReplyFacts(order=OrderRef(order.number, order.buyer, order.id, "on file", "token"),
-                           record=dict(order.data or {}), buyer=buyer, sender=SenderFacts(first_contact=False),
-                           confirmation=store.latest_confirmation(order.id))
-        action = Action("reply", {"template": chaser.template, "hold": chaser.hold}, f"followup:{plan.name if plan else ''}")
-        context = reply_context(message, facts, config)
-        context["milestone"] = milestone_context(milestone_row, follower.today())
-        context["money"] = money_context(order)
-        attachments: list[tuple[str, str, bytes]] = []
-        holds: list[str] = []
-        if chaser.attach == "packing_list":
-            why, context["packing"], attachments = packing_attachment(facts, desk.planner)
-            if why:
-                holds.append(f"the packing list cannot go with it: {why}")
         try:
-            text, html, lang = desk.templates.render(chaser.template, language_of(message, action, buyer, config),
-                                                     context)
+            reply = render_chaser(desk, store, plan.name, chaser, milestone_row, order, message, now)
         except MailflowError as exc:
             store.skip_chase(milestone_row.id, f"template {chaser.template}: {exc}")
             tick.skipped.append(f"{what}: {exc}")
             continue
-        holds += hold_reasons(message, action, facts, config)
-        if chaser.hold and not any(h.startswith("rule ") for h in holds):
-            holds.insert(0, f"chasers of plan {plan.name if plan else ''} wait for approval")
-        token = config.reply.subject_token.format(order=order.number)
-        subject = reply_subject(message.subject, token)
-        message_id = chase_message_id(order.id, milestone.key, milestone_row.chases + 1, config.identity.domain)
-        to = recipients(message)
-        from mailflow.model import Address
-
-        sender = Address(config.identity.name or config.identity.company, config.identity.address)
-        raw = compose(message=message, sender=sender, to=to, subject=subject, text=text, html=html,
-                      message_id=message_id, when=now, attachments=attachments)
-        reply = {"message_id": message_id, "answers_id": answered.id, "order_id": order.id,
-                 "template": chaser.template, "language": lang, "to_addrs": [a.addr for a in to],
-                 "subject": subject, "raw": raw, "state": HELD if holds else QUEUED,
-                 "reason": "; ".join(holds), "revision_key": f"{order.folder}:chase:{milestone.key}",
-                 "order_version": order.version,
-                 "action": {"template": chaser.template, "hold": chaser.hold, "rule": action.rule}}
-        if store.add_chaser(milestone_row.id, chaser.every_days, reply):
-            tick.chasers.append(f"{what}: {chaser.template} to {', '.join(a.addr for a in to)} "
-                                f"({'held' if holds else 'queued'})")
+        row = {**outbox_fields(reply), "answers_id": answered.id, "order_id": order.id,
+               "revision_key": f"{order.folder}:chase:{milestone.key}", "order_version": order.version}
+        if store.add_chaser(milestone_row.id, chaser.every_days, row):
+            tick.chasers.append(f"{what}: {chaser.template} to {', '.join(a.addr for a in reply.to)} "
+                                f"({reply.state})")
             log.info("chaser drafted order=%s milestone=%s template=%s state=%s", order.folder, milestone.key,
-                     chaser.template, "held" if holds else "queued")
+                     chaser.template, reply.state)
+
+
+def render_chaser(desk: Desk, store: Store, plan: str, chaser: Chaser, milestone_row: Any, order: Any,
+                  message: Message, now: dt.datetime) -> Reply:
+    """The chaser of an overdue milestone, answering the party's latest mail: held when its plan
+    says so (the rule `followup:PLAN` asks for approval) or any reply policy holds it."""
+    from mailflow.model import Action, OrderRef
+    from mailflow.parties import buyer_of
+    from mailflow.reply.plan import Occasion, ReplyFacts, SenderFacts, render_reply
+
+    config = desk.config
+    _, buyer = buyer_of(message, config)
+    facts = ReplyFacts(order=OrderRef(order.number, order.buyer, order.id, "on file", "token"),
+                       record=dict(order.data or {}), buyer=buyer, sender=SenderFacts(first_contact=False),
+                       confirmation=store.latest_confirmation(order.id))
+    action = Action("reply", {"template": chaser.template, "hold": chaser.hold}, f"followup:{plan}")
+    today = store.follower.today() if store.follower else clock.today()
+    occasion = Occasion(
+        message_id=chase_message_id(order.id, milestone_row.key, milestone_row.chases + 1, config.identity.domain),
+        context={"milestone": milestone_context(milestone_row, today), "money": money_context(order)},
+        attach=chaser.attach or "", when=now)
+    return render_reply(message, action, facts, desk.planner, occasion)
+
+
+def outbox_fields(reply: Reply) -> dict[str, Any]:
+    """A rendered reply as the outbox row of a mail mailflow writes on its own (a chaser, a digest)."""
+    return {"message_id": reply.message_id, "template": reply.template, "language": reply.language,
+            "to_addrs": [a.addr for a in reply.to], "subject": reply.subject, "raw": reply.raw,
+            "state": reply.state, "reason": reply.reason, "action": dict(reply.action)}
 
 
 def _mail_to_answer(store: Store, order_id: int, party: str, config: Config) -> tuple[Any, Any] | str:
@@ -299,38 +287,33 @@ def digest_due(config: Config, follower: Follower) -> bool:
 def send_digests(desk: Desk, store: Store, day: dt.date | None = None) -> list[str]:
     """Today's plan to each `digest.to`, through the outbox; a recipient who has it already
     gets nothing more. Returns the addresses it was added for."""
-    from mailflow.model import Address
-    from mailflow.reply.compose import compose_new
-    from mailflow.reply.outbox import QUEUED
+    from mailflow.model import Action, Address
+    from mailflow.reply.plan import Occasion, ReplyFacts, render_reply
 
     config = desk.config
     follower = store.follower
     if config.digest is None or follower is None:
         return []
     day = day or follower.today()
+    action = Action("reply", {"template": DIGEST_TEMPLATE}, "digest")
     added: list[str] = []
     for recipient in config.digest.to:
         message_id = digest_message_id(day, recipient.address, config.identity.domain)
         if store.has_outbox_message(message_id):
             continue
         plan = daily_plan(store, config, day, recipient.owner)
+        names = SECTION_NAMES.get(recipient.language, SECTION_NAMES["en"])
         context = {"company": config.identity.company, "date": day.isoformat(), "owner": recipient.owner or "",
-                   "plan": plan, "sections": [(key, SECTION_NAMES.get(recipient.language, SECTION_NAMES["en"])[key],
-                                               plan[key]) for key in SECTIONS],
+                   "plan": plan, "sections": [(key, names[key], plan[key]) for key in SECTIONS],
                    "counts": {key: len(plan[key]) for key in SECTIONS}}
-        text, html, lang = desk.templates.render(DIGEST_TEMPLATE, recipient.language, context)
-        subject = (f"{config.identity.company}: 今日跟单计划 {day.isoformat()}" if lang == "zh"
-                   else f"{config.identity.company}: the plan for {day.isoformat()}")
-        if recipient.owner:
-            subject += f" ({recipient.owner})"
-        sender = Address(config.identity.name or config.identity.company, config.identity.address)
-        raw = compose_new(sender=sender, to=(Address("", recipient.address),), subject=subject, text=text,
-                          html=html, message_id=message_id, when=clock.now())
-        if store.add_own_mail({"message_id": message_id, "answers_id": None, "order_id": None,
-                               "template": DIGEST_TEMPLATE, "language": lang, "to_addrs": [recipient.address],
-                               "subject": subject, "raw": raw, "state": QUEUED, "reason": "",
-                               "revision_key": f"digest:{day.isoformat()}", "order_version": 0,
-                               "action": {"template": DIGEST_TEMPLATE, "rule": "digest"}}):
+        whose = f" ({recipient.owner})" if recipient.owner else ""
+        subjects = {"zh": f"{config.identity.company}: 今日跟单计划 {day.isoformat()}{whose}",
+                    "en": f"{config.identity.company}: the plan for {day.isoformat()}{whose}"}
+        reply = render_reply(None, action, ReplyFacts(), desk.planner, Occasion(
+            message_id=message_id, context=context, language=recipient.language,
+            to=(Address("", recipient.address),), subjects=subjects, when=clock.now()))
+        if store.add_own_mail({**outbox_fields(reply), "answers_id": None, "order_id": None,
+                               "revision_key": f"digest:{day.isoformat()}", "order_version": 0}):
             added.append(recipient.address)
             log.info("digest queued for %s (%s)", recipient.address, day.isoformat())
     return added

@@ -15,8 +15,8 @@ from mailflow.follow import money
 from mailflow.policy import Person, Refused, refuse
 
 if TYPE_CHECKING:
+    from mailflow.follow.order import Followed
     from mailflow.store import Store
-    from mailflow.store.follow import Followed
 
 SIGNERS = ("manager", "general_manager")
 

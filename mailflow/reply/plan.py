@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -36,7 +36,7 @@ from mailflow.model import (
     folder_name,
 )
 from mailflow.policy import combine_approvers
-from mailflow.reply.compose import compose, recipients, reply_message_id, reply_subject
+from mailflow.reply.compose import compose, compose_new, recipients, reply_message_id, reply_subject
 from mailflow.reply.guard import reasons_not_to_reply
 from mailflow.reply.outbox import HELD, QUEUED
 from mailflow.reply.packing import Product
@@ -152,20 +152,41 @@ def plan_replies(message: Message, decision: Decision, facts: ReplyFacts, planne
     return replies, suppressed
 
 
-def render_reply(message: Message, action: Action, facts: ReplyFacts, planner: Planner) -> Reply:
+@dataclass(frozen=True)
+class Occasion:
+    """What a reply written for something other than a new mail brings: a chaser's milestone,
+    the digest's plan. Each field left empty means: as for an acknowledgement."""
+
+    message_id: str = ""  # derived from what it is; "": from the mail answered and the template
+    context: Mapping[str, Any] = field(default_factory=dict)  # more for the template (all of it, answering nothing)
+    attach: str = ""  # "packing_list": the order's packing list goes with it
+    language: str = ""  # the recipient's, when it answers nothing
+    to: tuple[Address, ...] = ()  # when it answers nothing
+    subjects: Mapping[str, str] = field(default_factory=dict)  # by language, when it answers nothing
+    when: dt.datetime | None = None  # its Date: header; None: now
+
+
+def render_reply(message: Message | None, action: Action, facts: ReplyFacts, planner: Planner,
+                 occasion: Occasion = Occasion()) -> Reply:
     """One reply, rendered and composed, with the holds that apply; raises ReplyTemplateError.
-    The same mail and template always give the same Message-ID (and threading)."""
+    The same mail and template always give the same Message-ID (and threading). Every mail
+    mailflow writes comes here: acknowledgements, chasers (an `occasion` with the milestone),
+    and the digest (no `message`: a mail of our own that answers nothing, never held)."""
     config = planner.config
     name = action.params["template"]
+    if message is None:
+        return _render_own_mail(name, action, planner, occasion)
     quote = not facts.sender.first_contact
     to = recipients(message)
     if not quote:  # their display name is their text too
         to = tuple(Address("", a.addr) for a in to)
-    context = reply_context(message, facts, config, quote_sender=quote)
+    context = {**reply_context(message, facts, config, quote_sender=quote), **occasion.context}
     attachments: list[tuple[str, str, bytes]] = []
     packing_hold = ""
-    if name == PACKING_TEMPLATE:
+    if name == PACKING_TEMPLATE or occasion.attach == PACKING_TEMPLATE:
         packing_hold, context["packing"], attachments = packing_attachment(facts, planner)
+        if packing_hold and name != PACKING_TEMPLATE:
+            packing_hold = f"the packing list cannot go with it: {packing_hold}"
     text, html, lang = planner.templates.render(name, language_of(message, action, facts.buyer, config),
                                                 context)
     order = facts.order
@@ -173,14 +194,13 @@ def render_reply(message: Message, action: Action, facts: ReplyFacts, planner: P
     original = message.subject if quote else \
         NEUTRAL_SUBJECT.get(lang, NEUTRAL_SUBJECT["en"]).format(company=config.identity.company)
     subject = reply_subject(original, token)
-    message_id = reply_message_id(message.sha256, name, config.identity.domain)
+    message_id = occasion.message_id or reply_message_id(message.sha256, name, config.identity.domain)
     held = hold_policies(message, action, facts, config)
     if packing_hold:
         held.insert(0, (packing_hold, ""))
     holds = [why for why, _ in held]
-    sender = Address(config.identity.name or config.identity.company, config.identity.address)
-    raw = compose(message=message, sender=sender, to=to, subject=subject, text=text, html=html,
-                  message_id=message_id, attachments=attachments)
+    raw = compose(message=message, sender=our_address(config), to=to, subject=subject, text=text, html=html,
+                  message_id=message_id, when=occasion.when, attachments=attachments)
     return Reply(template=name, language=lang, to=to, subject=subject, text=text, html=html,
                  message_id=message_id, in_reply_to=message.message_id,
                  references=(*message.references, message.message_id),
@@ -188,6 +208,23 @@ def render_reply(message: Message, action: Action, facts: ReplyFacts, planner: P
                  supersedes=name == CONFIRMATION_TEMPLATE and order is not None and order.existing_id is not None,
                  action={**action.params, "rule": action.rule},
                  approver=combine_approvers([who for _, who in held]) if held else "")
+
+
+def _render_own_mail(name: str, action: Action, planner: Planner, occasion: Occasion) -> Reply:
+    """A mail of our own to our own people (the digest): its context, recipients, subject and
+    Message-ID are the occasion's."""
+    text, html, lang = planner.templates.render(name, occasion.language or planner.config.identity.language,
+                                                dict(occasion.context))
+    subject = occasion.subjects.get(lang) or occasion.subjects.get("en") or name
+    raw = compose_new(sender=our_address(planner.config), to=occasion.to, subject=subject, text=text, html=html,
+                      message_id=occasion.message_id, when=occasion.when)
+    return Reply(template=name, language=lang, to=occasion.to, subject=subject, text=text, html=html,
+                 message_id=occasion.message_id, in_reply_to="", references=(), state=QUEUED, reason="",
+                 raw=raw, action={**action.params, "rule": action.rule})
+
+
+def our_address(config: Config) -> Address:
+    return Address(config.identity.name or config.identity.company, config.identity.address)
 
 
 def hold_reasons(message: Message, action: Action, facts: ReplyFacts, config: Config) -> list[str]:

@@ -76,6 +76,8 @@ class CorrectionStore:
 
         def _find_message(self, session: Session, ref: str) -> MessageRow | None: ...
 
+        def follow_orders(self, *order_ids: int) -> None: ...
+
         def write_order_json(self, order_id: int) -> None: ...
 
         def _remove_after_commit(self, leftovers: Sequence[str]) -> None: ...
@@ -148,6 +150,7 @@ class CorrectionStore:
                               case, tuple(added), tuple(rejected), order_row.id if order_row else None, row.path)
         self._remove_after_commit(leftovers)  # the old copies are no longer anyone's
         if refiled.order_id is not None:
+            self.follow_orders(refiled.order_id)
             self.write_order_json(refiled.order_id)
         return refiled
 

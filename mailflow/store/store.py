@@ -29,6 +29,7 @@ from mailflow.store import archive as paths
 from mailflow.store import migrations, search
 from mailflow.store.archive import Archive
 from mailflow.store.batch import Batch, Sessions
+from mailflow.store.chase import ChaseStore
 from mailflow.store.corrections import CorrectionStore
 from mailflow.store.db import (
     AttachmentRow,
@@ -48,6 +49,7 @@ from mailflow.store.db import (
 from mailflow.store.follow import FollowStore
 from mailflow.store.leases import Leases, exclusive, forget_fences, new_owner
 from mailflow.store.outbox import OutboxStore
+from mailflow.store.plan import PlanStore
 from mailflow.store.records import RecordStore, decision_json, order_by_number
 from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
 
@@ -69,7 +71,7 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(dt.UTC) if value else None
 
 
-class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
+class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, ChaseStore):
     sessions: Sessions
 
     def __init__(self, database_url: str, archive_root: Path, claim_seconds: float = 30.0,
@@ -350,13 +352,12 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
 
         A summary derived from the index, rewritten after each batch that touched the order
         (not per message: a busy order would make every message pay for all earlier ones).
-        The order's follow-up (milestones, payments, status) is brought up to date first.
+        It writes what is stored: a caller that changed the order follows it first
+        (`follow_orders`), so that the file shows its follow-up as it now stands.
         The files of several orders are fsynced together, each folder once."""
         written: list[Path] = []
         try:
             for order_id in order_ids:
-                if self.follower is not None:
-                    self.follow_order(order_id)
                 summary = self.order_summary(order_id)
                 path, _ = self.archive.put(paths.order_folder(summary["folder"]) / "order.json",
                                            paths.json_bytes(summary))
@@ -528,6 +529,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore):
             applied = Applied("filed", row.id, row.path, order.number, order.folder, new)
             order_id = order.id
         self._remove_after_commit(leftovers)  # the old copies are no longer anyone's
+        self.follow_orders(order_id)
         self.write_order_json(order_id)
         return applied
 

@@ -1,0 +1,101 @@
+"""Chasers and the digest in the outbox: the overdue milestones a chaser may be drafted for,
+the mail of a party a chaser answers, and the outbox rows themselves, each added once (a
+Message-ID derived from what it is, and the milestone's chase claimed in the same transaction).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from mailflow import clock
+from mailflow.follow.order import OVERDUE
+from mailflow.store.db import DocumentRow, EventRow, MessageRow, MilestoneRow, OrderRow, OutboxRow
+
+
+class ChaseStore:
+    sessions: sessionmaker[Session]
+
+    def chase_candidates(self, limit: int = 500) -> list[tuple[MilestoneRow, OrderRow]]:
+        """Overdue milestones of orders being followed (the caller keeps those with a chaser)."""
+        with self.sessions() as session:
+            return [(row[0], row[1]) for row in session.execute(
+                select(MilestoneRow, OrderRow).join(OrderRow, MilestoneRow.order_id == OrderRow.id)
+                .where(MilestoneRow.state == OVERDUE,
+                       OrderRow.status.not_in(("closed", "cancelled", "on hold")))
+                .order_by(MilestoneRow.due, MilestoneRow.id).limit(limit))]
+
+    def mails_from(self, order_id: int, party: str) -> list[MessageRow]:
+        """The order's mail from that party (buyer, forwarder, bank), newest first: a chaser
+        answers the newest one a person wrote, so it threads into the conversation it is about."""
+        from mailflow.documents import sender_party
+
+        with self.sessions() as session:
+            rows = session.scalars(select(MessageRow).where(MessageRow.order_id == order_id,
+                                                            MessageRow.direction == "in")
+                                   .order_by(func.coalesce(MessageRow.date, MessageRow.received_at).desc(),
+                                             MessageRow.id.desc()).limit(50)).all()
+            parties = {mid: p for mid, p in session.execute(
+                select(DocumentRow.message_row_id, DocumentRow.party)
+                .where(DocumentRow.message_row_id.in_([r.id for r in rows])))}
+        return [row for row in rows
+                if (parties.get(row.id) or sender_party(row.from_addr.rpartition("@")[2], row.from_name)) == party]
+
+    def add_chaser(self, milestone_id: int, every_days: int, reply: dict[str, Any]) -> bool:
+        """The chaser's outbox row and the milestone's chase count in one transaction, only if
+        no chaser went within `every_days` (another daemon, or an earlier hour): true when this
+        call added it."""
+        now = clock.now()
+        try:
+            with self.sessions() as session, session.begin():
+                claimed = session.execute(update(MilestoneRow).where(
+                    MilestoneRow.id == milestone_id, MilestoneRow.state == OVERDUE,
+                    (MilestoneRow.last_chased_at.is_(None)) |
+                    (MilestoneRow.last_chased_at <= now - dt.timedelta(days=every_days)))
+                    .values(last_chased_at=now, chases=MilestoneRow.chases + 1))
+                if not claimed.rowcount:  # type: ignore[attr-defined]
+                    return False
+                row = OutboxRow(**{"approver": "", **reply})  # a chaser: anyone who answers mail
+                session.add(row)
+                session.flush()
+                session.add(EventRow(kind="chaser-drafted", order_id=reply["order_id"],
+                                     message_row_id=reply["answers_id"], at=now,
+                                     detail={"outbox_id": row.id, "template": reply["template"],
+                                             "state": reply["state"], "to": reply["to_addrs"],
+                                             "milestone": reply["revision_key"].rpartition(":")[2]}))
+            return True
+        except IntegrityError:
+            return False  # the same chaser (same Message-ID) was added by another daemon
+
+    def skip_chase(self, milestone_id: int, reason: str) -> None:
+        """No chaser can be written (no mail of that party to answer, an automated sender): the
+        reason is an event, and the next attempt waits as a chaser would."""
+        now = clock.now()
+        with self.sessions() as session, session.begin():
+            row = session.get(MilestoneRow, milestone_id)
+            if row is None:
+                return
+            row.last_chased_at = now
+            session.add(EventRow(kind="chaser-not-written", order_id=row.order_id, at=now,
+                                 detail={"milestone": row.key, "reason": reason}))
+
+    def add_own_mail(self, reply: dict[str, Any]) -> bool:
+        """A mail of our own (the daily digest) in the outbox, once: its Message-ID is derived
+        from what it is, so a second attempt (a restart, another daemon) adds nothing."""
+        with self.sessions() as session:
+            if session.scalar(select(OutboxRow.id).where(OutboxRow.message_id == reply["message_id"])):
+                return False
+        try:
+            with self.sessions() as session, session.begin():
+                session.add(OutboxRow(**{"approver": "", **reply}))
+            return True
+        except IntegrityError:
+            return False
+
+    def has_outbox_message(self, message_id: str) -> bool:
+        with self.sessions() as session:
+            return session.scalar(select(OutboxRow.id).where(OutboxRow.message_id == message_id)) is not None

@@ -1,0 +1,182 @@
+"""What the daily plan reads: one query per section, each a function of a session, the day and
+a page size; the caller (`follow/desk.py`) filters them by owner and words them.
+
+The milestones' queries use the partial indexes on open milestones, which match only the very
+term `NOT_DONE` (written out, not bound); at 10,000 orders they are a few indexed reads
+(`bench/plan.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from mailflow import clock
+from mailflow.extract import record as order_record
+from mailflow.follow.order import DONE, as_date
+from mailflow.reply.outbox import HELD, SENT
+from mailflow.store.db import CaseRow, MessageRow, MilestoneRow, OrderRow, OutboxRow, QuarantineRow
+
+# written out, not bound: the partial indexes on open milestones are used only for this very term
+NOT_DONE = text("milestones.state != 'done'")
+CLOSED = ("closed", "cancelled", "on hold")
+SIGNERS = ("manager", "general_manager")
+MONEY_MILESTONES = ("deposit", "balance", "payment")
+
+Rows = list[dict[str, Any]]
+
+
+def milestones(session: Session, today: dt.date, horizon: int, limit: int) -> Rows:
+    """Open milestones of followed orders: overdue first (oldest first), then due within `horizon` days."""
+    columns = (MilestoneRow.key, MilestoneRow.name, MilestoneRow.owner, MilestoneRow.due,
+               MilestoneRow.state, MilestoneRow.waiting_for, MilestoneRow.due_why, MilestoneRow.plan,
+               OrderRow.folder, OrderRow.number, OrderRow.buyer)
+    followed = (select(*columns).join(OrderRow, MilestoneRow.order_id == OrderRow.id)
+                .where(NOT_DONE, OrderRow.status.not_in(CLOSED)))
+    late = session.execute(followed.where(MilestoneRow.due < today)
+                           .order_by(MilestoneRow.due).limit(limit)).all()
+    coming = session.execute(followed.where(MilestoneRow.due >= today,
+                                            MilestoneRow.due <= today + dt.timedelta(days=horizon))
+                             .order_by(MilestoneRow.due).limit(limit)).all()
+    return [{"order": r.folder, "number": r.number, "buyer": r.buyer, "milestone": r.key, "name": r.name,
+             "owner": r.owner, "due": r.due, "waiting_for": list(r.waiting_for or []), "why": r.due_why,
+             "plan": r.plan} for r in [*late, *coming]]
+
+
+def signoffs(session: Session, limit: int) -> Rows:
+    """Sign-offs ready to sign: a manager's milestone whose requirements are done."""
+    rows = session.execute(
+        select(MilestoneRow.key, MilestoneRow.name, MilestoneRow.owner, MilestoneRow.due,
+               MilestoneRow.waiting_for, MilestoneRow.plan, OrderRow.folder, OrderRow.buyer, OrderRow.total_due,
+               OrderRow.currency)
+        .join(OrderRow, MilestoneRow.order_id == OrderRow.id)
+        .where(NOT_DONE, MilestoneRow.owner.in_(SIGNERS), OrderRow.status.not_in(CLOSED))
+        .order_by(MilestoneRow.due).limit(limit)).all()
+    return [{"order": r.folder, "buyer": r.buyer, "milestone": r.key, "name": r.name, "plan": r.plan,
+             "owner": r.owner, "due": r.due, "what": f"{r.total_due} {r.currency}".strip()}
+            for r in rows if not r.waiting_for]
+
+
+def held(session: Session, limit: int) -> Rows:
+    """Replies held for a person."""
+    rows = session.execute(
+        select(OutboxRow.id, OutboxRow.template, OutboxRow.reason, OutboxRow.created_at, OutboxRow.to_addrs,
+               OrderRow.folder, OrderRow.buyer)
+        .outerjoin(OrderRow, OutboxRow.order_id == OrderRow.id)
+        .where(OutboxRow.state == HELD).order_by(OutboxRow.id).limit(limit)).all()
+    return [{"order": r.folder or "", "buyer": r.buyer or "", "reply": r.id, "template": r.template,
+             "since": r.created_at, "what": r.reason[:300], "to": list(r.to_addrs or [])} for r in rows]
+
+
+def waiting_on_buyer(session: Session, limit: int) -> Rows:
+    """Open orders whose last mail is ours: the buyer owes an answer."""
+    mailed = func.coalesce(MessageRow.date, MessageRow.received_at)
+    last = (select(MessageRow.order_id,
+                   func.max(mailed).filter(MessageRow.direction == "in").label("theirs"),
+                   func.max(mailed).filter(MessageRow.direction == "out").label("ours"))
+            .where(MessageRow.order_id.is_not(None)).group_by(MessageRow.order_id).subquery())
+    rows = session.execute(
+        select(OrderRow.folder, OrderRow.buyer, OrderRow.status, last.c.theirs, last.c.ours)
+        .join(last, last.c.order_id == OrderRow.id)
+        .where(OrderRow.status.not_in(CLOSED), last.c.ours.is_not(None),
+               (last.c.theirs.is_(None)) | (last.c.ours > last.c.theirs))
+        .order_by(last.c.theirs).limit(limit)).all()
+    return [{"order": r.folder, "buyer": r.buyer, "status": r.status,
+             "their_last_mail": as_date(r.theirs), "our_last_mail": as_date(r.ours)} for r in rows]
+
+
+def money(session: Session, limit: int) -> Rows:
+    """Orders with money outstanding, each with the earliest due day of its payment milestones."""
+    owing = session.execute(
+        select(OrderRow.id, OrderRow.folder, OrderRow.buyer, OrderRow.outstanding, OrderRow.total_due,
+               OrderRow.currency)
+        .where(OrderRow.outstanding != "", OrderRow.status.not_in(("closed", "cancelled")))
+        .order_by(OrderRow.folder).limit(limit * 10)).all()
+    money_due: dict[int, dt.date] = {}
+    for order_id, due in session.execute(
+            select(MilestoneRow.order_id, func.min(MilestoneRow.due))
+            .where(MilestoneRow.state != DONE, MilestoneRow.key.in_(MONEY_MILESTONES),
+                   MilestoneRow.due.is_not(None)).group_by(MilestoneRow.order_id)):
+        if due is not None:
+            money_due[order_id] = due
+    out: Rows = []
+    for r in owing:
+        amount = order_record.to_decimal(r.outstanding)
+        if amount is None or amount <= 0:
+            continue
+        out.append({"order": r.folder, "buyer": r.buyer, "outstanding": str(amount),
+                    "total": r.total_due, "currency": r.currency, "due": money_due.get(r.id)})
+    return out
+
+
+def inquiries(session: Session, now: dt.datetime, limit: int) -> Rows:
+    """Inquiries of the last 30 days unanswered for over a day."""
+    mailed = func.coalesce(MessageRow.date, MessageRow.received_at)
+    answered = select(MessageRow.in_reply_to).where(MessageRow.direction == "out", MessageRow.in_reply_to != "")
+    replied = select(OutboxRow.answers_id).where(OutboxRow.state == SENT, OutboxRow.answers_id.is_not(None))
+    rows = session.execute(
+        select(MessageRow.id, MessageRow.message_id, MessageRow.subject, MessageRow.from_addr,
+               MessageRow.buyer, MessageRow.date, MessageRow.received_at)
+        .where(MessageRow.category == "inquiry", MessageRow.direction == "in",
+               mailed < now - dt.timedelta(days=1), mailed > now - dt.timedelta(days=30),
+               MessageRow.message_id.not_in(answered), MessageRow.id.not_in(replied))
+        .order_by(MessageRow.date).limit(limit)).all()
+    return [{"order": "", "buyer": r.buyer or r.from_addr.rpartition("@")[2], "from": r.from_addr,
+             "subject": r.subject[:200], "message_id": r.message_id,
+             "received": as_date(r.date or r.received_at)} for r in rows]
+
+
+def complaints(session: Session, limit: int) -> Rows:
+    rows = session.execute(
+        select(CaseRow.number, CaseRow.buyer, CaseRow.subject, CaseRow.opened_at, OrderRow.folder)
+        .outerjoin(OrderRow, CaseRow.order_id == OrderRow.id)
+        .where(CaseRow.status == "open").order_by(CaseRow.opened_at).limit(limit)).all()
+    return [{"order": r.folder or "", "buyer": r.buyer, "case": r.number, "subject": r.subject[:200],
+             "opened": as_date(r.opened_at)} for r in rows]
+
+
+def unfiled(session: Session, now: dt.datetime, limit: int) -> Rows:
+    """Mail of the last 30 days about orders that no order was found for."""
+    rows = session.execute(
+        select(MessageRow.message_id, MessageRow.subject, MessageRow.category, MessageRow.from_addr,
+               MessageRow.date, MessageRow.received_at)
+        .where(MessageRow.order_id.is_(None), MessageRow.direction == "in",
+               MessageRow.category.in_(("order", "payment", "shipping", "complaint")),
+               MessageRow.received_at > now - dt.timedelta(days=30))
+        .order_by(MessageRow.id.desc()).limit(limit)).all()
+    return [{"order": "", "buyer": r.from_addr.rpartition("@")[2], "category": r.category,
+             "subject": r.subject[:200], "message_id": r.message_id,
+             "received": as_date(r.date or r.received_at)} for r in rows]
+
+
+def quarantined(session: Session, limit: int) -> Rows:
+    rows = session.execute(
+        select(QuarantineRow.sha256, QuarantineRow.reason, QuarantineRow.created_at)
+        .where(QuarantineRow.resolved_at.is_(None)).order_by(QuarantineRow.id).limit(limit)).all()
+    return [{"order": "", "buyer": "", "sha256": r.sha256[:12], "reason": r.reason[:300],
+             "since": as_date(r.created_at)} for r in rows]
+
+
+def plan_rows(session: Session, today: dt.date, now: dt.datetime, horizon: int = 7,
+              limit: int = 500) -> dict[str, Rows]:
+    """The raw material of the daily plan, one query per section: milestones overdue, due today
+    and in the next `horizon` days, sign-offs waiting, replies held, orders waiting on the
+    buyer, money outstanding, inquiries unanswered for over a day, open complaints, unfiled and
+    quarantined mail."""
+    return {"milestones": milestones(session, today, horizon, limit), "signoffs": signoffs(session, limit),
+            "held": held(session, limit), "waiting_on_buyer": waiting_on_buyer(session, limit),
+            "money": money(session, limit), "inquiries": inquiries(session, now, limit),
+            "complaints": complaints(session, limit), "unfiled": unfiled(session, now, limit),
+            "quarantined": quarantined(session, limit)}
+
+
+class PlanStore:
+    sessions: sessionmaker[Session]
+
+    def plan_rows(self, today: dt.date, horizon: int = 7, limit: int = 500) -> dict[str, Rows]:
+        """What the daily plan reads (`plan_rows` above), in one session."""
+        with self.sessions() as session:
+            return plan_rows(session, today, clock.now(), horizon, limit)
