@@ -12,11 +12,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from mailflow import policy
-from mailflow.errors import MailflowError, NotFound
-from mailflow.policy import Refused
 from mailflow.web.i18n import translate
 from mailflow.web.render import back, page, safe_name
-from mailflow.web.security import MAIL_CSP, Caller, acting, logged_in, posted
+from mailflow.web.security import MAIL_CSP, Caller, acting, attempt, logged_in, posted
 from mailflow.web.state import desk_of
 
 
@@ -64,12 +62,7 @@ def refile(request: Request, caller: Caller, form: dict[str, str]) -> Response:
     number = form.get("order", "").strip()[:200]
     if not number:
         return back(f"/messages/{row.id}", error="give the order number to file it under")
-    try:
-        applied = store.assign(row.sha256, number, acting(caller))
-    except (Refused, NotFound):
-        raise
-    except MailflowError as exc:
-        return back(f"/messages/{row.id}", error=str(exc))
+    applied = attempt(f"/messages/{row.id}", lambda: store.assign(row.sha256, number, acting(caller)))
     return back(f"/orders/{applied.order_folder}", said=translate(caller.person.language, "refiled"))
 
 
@@ -86,11 +79,8 @@ def reclassify(request: Request, caller: Caller, form: dict[str, str]) -> Respon
     policy.require(person, policy.Action.RECLASSIFY, policy.Thing(f"message <{row.message_id}>"))
     desk = load_desk(web.config)
     try:
-        refiled = carry_out(row.sha256, form.get("category", "").strip()[:50], person, desk, web.store)
-    except (Refused, NotFound):
-        raise
-    except MailflowError as exc:
-        return back(f"/messages/{row.id}", error=str(exc))
+        refiled = attempt(f"/messages/{row.id}", lambda: carry_out(
+            row.sha256, form.get("category", "").strip()[:50], person, desk, web.store))
     finally:
         desk.close()
     return back(f"/messages/{row.id}", said=f"{refiled.before} -> {refiled.after}")

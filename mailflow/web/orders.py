@@ -14,11 +14,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from mailflow import views
-from mailflow.errors import MailflowError, NotFound
-from mailflow.policy import Refused
+from mailflow.errors import NotFound
 from mailflow.web.i18n import translate
 from mailflow.web.render import back, page, safe_name
-from mailflow.web.security import Caller, acting, logged_in, posted
+from mailflow.web.security import Caller, acting, attempt, logged_in, posted
 from mailflow.web.state import desk_of
 
 PAGE = 200  # orders per page of /orders
@@ -79,12 +78,8 @@ def export(request: Request, caller: Caller) -> Response:
 @posted
 def milestone_done(request: Request, caller: Caller, form: dict[str, str]) -> Response:
     number, key = request.path_params["number"], request.path_params["key"]
-    try:
-        desk_of(request).store.complete(number, key, acting(caller), form.get("note", "")[:1000])
-    except (Refused, NotFound):
-        raise
-    except MailflowError as exc:
-        return back(f"/orders/{number}", error=str(exc))
+    note = form.get("note", "")[:1000]
+    attempt(f"/orders/{number}", lambda: desk_of(request).store.complete(number, key, acting(caller), note))
     return back(f"/orders/{number}", said=translate(caller.person.language, "milestone_done"))
 
 
@@ -94,24 +89,16 @@ def sign_off(request: Request, caller: Caller, form: dict[str, str]) -> Response
 
     web = desk_of(request)
     number = request.path_params["number"]
-    try:
-        _, why = approve(web.store, web.config, number, acting(caller), form.get("note", "")[:1000])
-    except (Refused, NotFound):
-        raise
-    except MailflowError as exc:
-        return back(f"/orders/{number}", error=str(exc))
+    note = form.get("note", "")[:1000]
+    _, why = attempt(f"/orders/{number}", lambda: approve(web.store, web.config, number, acting(caller), note))
     return back(f"/orders/{number}", said=f"{translate(caller.person.language, 'signed_off')}: {why}")
 
 
 @posted
 def milestone_undo(request: Request, caller: Caller, form: dict[str, str]) -> Response:
     number, key = request.path_params["number"], request.path_params["key"]
-    try:
-        desk_of(request).store.undo(number, key, acting(caller), form.get("note", "")[:1000])
-    except (Refused, NotFound):
-        raise
-    except MailflowError as exc:
-        return back(f"/orders/{number}", error=str(exc))
+    note = form.get("note", "")[:1000]
+    attempt(f"/orders/{number}", lambda: desk_of(request).store.undo(number, key, acting(caller), note))
     return back(f"/orders/{number}", said=translate(caller.person.language, "milestone_undone"))
 
 
@@ -129,13 +116,9 @@ def record_payment(request: Request, caller: Caller, form: dict[str, str]) -> Re
         return back(f"/orders/{number}", error="give the amount as a number and the date as YYYY-MM-DD")
     if not amount.is_finite() or amount <= 0:
         return back(f"/orders/{number}", error="a payment is more than nothing")
-    try:
-        desk_of(request).store.add_payment(number, amount, form.get("currency", "")[:10], day,
-                                           form.get("reference", "")[:100], acting(caller))
-    except (Refused, NotFound):
-        raise
-    except MailflowError as exc:
-        return back(f"/orders/{number}", error=str(exc))
+    currency, reference = form.get("currency", "")[:10], form.get("reference", "")[:100]
+    attempt(f"/orders/{number}", lambda: desk_of(request).store.add_payment(
+        number, amount, currency, day, reference, acting(caller)))
     return back(f"/orders/{number}", said=translate(caller.person.language, "payment_recorded"))
 
 
@@ -146,10 +129,6 @@ def order_status(request: Request, caller: Caller, form: dict[str, str]) -> Resp
     wanted = {"on-hold": "on hold", "cancelled": "cancelled", "resume": ""}.get(form.get("status", ""))
     if wanted is None:
         return back(f"/orders/{number}", error="the status is on-hold, cancelled or resume")
-    try:
-        desk_of(request).store.set_status(number, wanted, acting(caller), form.get("note", "")[:1000])
-    except (Refused, NotFound):
-        raise
-    except MailflowError as exc:
-        return back(f"/orders/{number}", error=str(exc))
+    note = form.get("note", "")[:1000]
+    attempt(f"/orders/{number}", lambda: desk_of(request).store.set_status(number, wanted, acting(caller), note))
     return back(f"/orders/{number}", said=translate(caller.person.language, "status_set"))

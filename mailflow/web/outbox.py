@@ -11,11 +11,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mailflow import policy, views
-from mailflow.errors import MailflowError, NotFound
+from mailflow.errors import NotFound
 from mailflow.policy import Refused
 from mailflow.web.i18n import refusal, translate
 from mailflow.web.render import back, page, safe_name
-from mailflow.web.security import Caller, acting, logged_in, posted
+from mailflow.web.security import Caller, acting, attempt, logged_in, posted
 from mailflow.web.state import desk_of
 
 
@@ -64,12 +64,7 @@ def reply_attachment(request: Request, caller: Caller) -> Response:
 def approve_reply(request: Request, caller: Caller, form: dict[str, str]) -> Response:
     store = desk_of(request).store
     reply_id = request.path_params["id"]
-    try:
-        store.approve(reply_id, acting(caller))
-    except (Refused, NotFound):
-        raise
-    except MailflowError as exc:
-        return back(f"/outbox/{reply_id}", error=str(exc))
+    attempt(f"/outbox/{reply_id}", lambda: store.approve(reply_id, acting(caller)))
     return back(f"/outbox/{reply_id}", said=translate(caller.person.language, "approved"))
 
 
@@ -78,12 +73,8 @@ def reject_reply(request: Request, caller: Caller, form: dict[str, str]) -> Resp
     store = desk_of(request).store
     reply_id = request.path_params["id"]
     reason = form.get("reason", "").strip()[:1000]
-    try:  # a blank reason is the store's to refuse, as on the command line
-        store.reject(reply_id, reason, acting(caller))
-    except (Refused, NotFound):
-        raise
-    except MailflowError as exc:
-        return back(f"/outbox/{reply_id}", error=str(exc))
+    # a blank reason is the store's to refuse, as on the command line
+    attempt(f"/outbox/{reply_id}", lambda: store.reject(reply_id, reason, acting(caller)))
     return back(f"/outbox/{reply_id}", said=translate(caller.person.language, "rejected"))
 
 
@@ -99,11 +90,7 @@ def edit_reply(request: Request, caller: Caller, form: dict[str, str]) -> Respon
     if not text.strip():
         return back(f"/outbox/{reply_id}", error="an empty reply is not sent; reject it instead")
     before = readable(reply.raw).text
-    try:
-        store.replace_reply(reply_id, replace_text(reply.raw, text), reply.subject, acting(caller))
-    except (Refused, NotFound):
-        raise
-    except MailflowError as exc:
-        return back(f"/outbox/{reply_id}", error=str(exc))
+    edited = replace_text(reply.raw, text)
+    attempt(f"/outbox/{reply_id}", lambda: store.replace_reply(reply_id, edited, reply.subject, acting(caller)))
     diff = "\n".join(difflib.unified_diff(before.splitlines(), text.splitlines(), "before", "after", lineterm=""))
     return page(request, "edited.html", person=caller.person, csrf=caller.csrf, reply_id=reply_id, diff=diff)

@@ -16,7 +16,7 @@ import os
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.base import BaseHTTPMiddleware
@@ -24,11 +24,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from mailflow.config import Config, User
-from mailflow.errors import NotFound
+from mailflow.errors import MailflowError, NotFound
 from mailflow.policy import Person, Refused
 from mailflow.web import auth
 from mailflow.web.i18n import refusal
-from mailflow.web.render import page
+from mailflow.web.render import back, page
 from mailflow.web.state import desk_of
 
 COOKIE = "mailflow_session"
@@ -38,6 +38,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 # a mail's own HTML: nothing runs, nothing is fetched; shown only inside our own pages
 MAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'"
 
+T = TypeVar("T")
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -107,9 +108,31 @@ Page = Callable[[Request, Caller], Response]
 Action = Callable[[Request, Caller, dict[str, str]], Response]
 
 
+class GoBack(Exception):
+    """An act the desk did not carry out for a reason the person can mend: back to `path`,
+    saying why."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(reason)
+        self.path, self.reason = path, reason
+
+
+def attempt(path: str, act: Callable[[], T]) -> T:
+    """Carry out a person's act. What the policy refused (403) and what is not there (404) are
+    shown on a page of their own; any other reason goes back to `path`, where the person was."""
+    try:
+        return act()
+    except (Refused, NotFound):
+        raise
+    except MailflowError as exc:
+        raise GoBack(path, str(exc)) from exc
+
+
 def _answered(request: Request, caller: Caller, run: Callable[[], Response]) -> Response:
     try:
         return run()
+    except GoBack as went:
+        return back(went.path, error=went.reason)
     except NotFound as exc:
         return page(request, "error.html", 404, person=caller.person, csrf=caller.csrf, message=str(exc))
     except Refused as exc:  # what the policy refused, and why; nothing changed
