@@ -28,15 +28,17 @@ EXAMPLE_FILES = sorted((EXAMPLES / "inbox").glob("*.eml"))
 
 
 def write_config(directory: Path, dovecot: Dovecot, folder: str, *, password: str = "desk-pass",
-                 extra_account: str = "", extra: str = "") -> Path:
+                 extra_account: str = "", extra: str = "", database_url: str = "") -> Path:
+    """A desk on one IMAP folder of the test Dovecot (its own SQLite file unless `database_url`)."""
     directory.mkdir(parents=True, exist_ok=True)
+    url = database_url or f"sqlite:///{directory / 'mailflow.db'}"
     config = directory / "mailflow.yaml"
     config.write_text(
         "identity: {company: Acme, address: orders@acme.example}\n"
         "sources:\n"
         f"  - imap: {{host: 127.0.0.1, port: {dovecot.port}, tls: none, username: desk,\n"
         f"           password: {password}, folders: ['{folder}']{extra_account}}}\n"
-        f"database: {{url: 'sqlite:///{directory / 'mailflow.db'}'}}\n"
+        f"database: {{url: '{url}'}}\n"
         "archive: {path: var/archive}\n"
         f"rules: {ROOT / 'rules'}\ntemplates: {ROOT / 'templates'}\n" + extra, encoding="utf-8")
     return config

@@ -23,6 +23,7 @@ from mailflow.store.db import MessageRow, OrderRow, OutboxRow, QuarantineRow
 from mailflow.store.leases import Fence, LeaseLost, Leases
 from mailflow.store.sync import Position, advance_in
 from tests.conftest import ROOT, write_desk
+from tests.integration.test_imap import write_config
 from tests.mails import mail, wait_for
 
 pytestmark = pytest.mark.integration
@@ -359,18 +360,8 @@ def test_a_reply_written_for_an_older_version_of_its_order_is_held_at_claim_not_
 
 
 def _imap_desk(tmp_path: Path, url: str, dovecot: Any, folder: str) -> Path:
-    directory = tmp_path / "imap-desk"
-    directory.mkdir(parents=True, exist_ok=True)
-    config = directory / "mailflow.yaml"
-    config.write_text(
-        "identity: {company: Acme, address: orders@acme.example}\n"
-        "sources:\n"
-        f"  - imap: {{host: 127.0.0.1, port: {dovecot.port}, tls: none, username: desk,\n"
-        f"           password: desk-pass, folders: ['{folder}'], batch_size: 5}}\n"
-        f"database: {{url: '{url}'}}\n"
-        "archive: {path: var/archive}\n"
-        f"rules: {ROOT / 'rules'}\ntemplates: {ROOT / 'templates'}\n", encoding="utf-8")
-    return config
+    return write_config(tmp_path / "imap-desk", dovecot, folder, extra_account=", batch_size: 5",
+                        database_url=url)
 
 
 def test_run_once_on_a_folder_another_daemon_is_reading_leaves_it_and_exits_0(
