@@ -30,12 +30,13 @@ def today(store: Store) -> dt.date:
 # --- orders ------------------------------------------------------------------------------------
 
 def order_list(store: Store, *, only_open: bool = False, buyer: str | None = None,
-               day: dt.date | None = None) -> list[dict[str, Any]]:
+               day: dt.date | None = None, counts: bool = True) -> list[dict[str, Any]]:
     """`order list --json` and /orders: every order with its status, next milestone and its due
-    date, overdue first, then by due date and folder."""
+    date, overdue first, then by due date and folder. Without `counts`, its messages and replies
+    are not counted (None): the browser's list does not show them."""
     day = day or today(store)
     items = []
-    for row in store.order_overview():
+    for row in store.order_overview(counts):
         if only_open and row["status"] in ("closed", "cancelled"):
             continue
         due = row["due"]
