@@ -107,13 +107,14 @@ def order_show(state: State, number: str, as_json: bool, explain: bool) -> None:
             f" closed by {case['closed_by']}: {case['note'] or ''}" if case["closed_by"] else ""), markup=False)
     from mailflow.authresults import summary as auth_summary
 
-    table = Table("date", "dir", "category", "from", "party", "subject", "files", "sender checks",
-                  *(["why here", "why this party"] if explain else []))
+    table = Table("date", "dir", "category", "from", "subject", "files", "sender checks",
+                  *(["why here"] if explain else []))
     for m in summary["messages"]:
         category = m["category"] + (f" (classifier: {m['classifier']})" if m.get("classifier") else "")
-        add_row(table, m["date"] or "", m["direction"], category, m["from"], m.get("party") or "", m["subject"],
+        party = f"{m['party']}: {m.get('party_why') or ''}" if m.get("party") else ""
+        add_row(table, m["date"] or "", m["direction"], category, m["from"], m["subject"],
                 str(len(m["attachments"])), auth_summary(m.get("authentication") or {}),
-                *([m["why_here"], m.get("party_why") or ""] if explain else []))
+                *(["; ".join(w for w in (m["why_here"], party) if w)] if explain else []))
     out.print(table)
     for reply in summary["replies"]:
         decided = f" by {reply['decided_by']} {reply['decided_at'][:16]}" if reply["decided_by"] else ""
