@@ -79,7 +79,7 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
             if order is not None and joined else None
         kinds = [d.kind for d in documents.detect(message, category, "supplier", texts)]
         return party_of(message, config, outgoing=outgoing, order_buyer=order_buyer, kinds=kinds,
-                        texts=heads, category=category)
+                        texts=heads, category=category, buys=not joined and _buys_from_us(lookup, message))
 
     def place(decision: Decision, who: PartyCall) -> OrderRef | None:
         if refused:
@@ -276,6 +276,11 @@ def _replied_recently(lookup: OrderLookup, hours: float) -> Any:
     since = clock.now() - dt.timedelta(hours=hours)
     return lambda template, address, order_id, revision: bool(
         recent(template, address, since, order_id, revision))
+
+
+def _buys_from_us(lookup: OrderLookup, message: Message) -> bool:
+    buys = getattr(lookup, "buys_from_us", None)  # the store knows; a test lookup may not
+    return bool(buys is not None and message.sender is not None and buys(message.sender.domain))
 
 
 def _stored_order(lookup: OrderLookup, order: OrderRef | None) -> dict[str, Any] | None:

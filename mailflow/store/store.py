@@ -321,6 +321,11 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             order = session.get(OrderRow, order_id)
             return dict(order.data or {}) if order is not None else {}
 
+    def buys_from_us(self, domain: str) -> bool:
+        """Whether orders on file are this domain's (an unconfigured buyer is known by its domain)."""
+        with self.sessions() as session:
+            return session.scalar(select(OrderRow.id).where(OrderRow.buyer == domain).limit(1)) is not None
+
     def usual_currency(self, buyer: str) -> str:
         """The currency most of this buyer's last 50 orders were in; "" when none is known."""
         with self.sessions() as session:

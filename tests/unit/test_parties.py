@@ -114,3 +114,9 @@ def test_one_domain_names_one_party(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert caught.value.line == 3 and "not a domain" in str(caught.value)
+
+
+def test_a_buyer_with_orders_on_file_stays_a_buyer_whatever_its_name(config: Config) -> None:
+    assert call(config, "ops@pacific-shipping-supplies.example")[0] == "forwarder"
+    party, why = call(config, "ops@pacific-shipping-supplies.example", buys=True)
+    assert party == "buyer" and "orders on file" in why
