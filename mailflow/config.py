@@ -200,6 +200,31 @@ class Buyer(_Strict):
     merchandiser: str = ""  # the user who follows this buyer's orders (their plan shows them)
 
 
+class KnownParty(_Strict):
+    """A supplier, forwarder, inspection agency or bank the desk knows: its mail joins the order
+    it cites and never opens one, and no acknowledgement goes to it."""
+
+    name: str = Field(min_length=1, max_length=200)
+    addresses: list[str] = Field(default_factory=list)
+    domains: list[str] = Field(default_factory=list)
+
+    @field_validator("addresses")
+    @classmethod
+    def _are_addresses(cls, value: list[str]) -> list[str]:
+        for addr in value:
+            if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", addr):
+                raise ValueError(f"not an email address: {addr!r}")
+        return value
+
+    @field_validator("domains")
+    @classmethod
+    def _are_domains(cls, value: list[str]) -> list[str]:
+        for domain in value:
+            if not re.fullmatch(r"@?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", domain):
+                raise ValueError(f"not a domain: {domain!r}")
+        return value
+
+
 Role = Literal["merchandiser", "manager", "general_manager", "accounts"]
 
 
@@ -343,6 +368,11 @@ class Config(_Strict):
     templates: Path = Path("templates")
     reply: ReplyPolicy = ReplyPolicy()
     buyers: list[Buyer] = Field(default_factory=list)
+    # the other parties of an order (optional: unlisted ones are recognised from their mail)
+    suppliers: list[KnownParty] = Field(default_factory=list)
+    forwarders: list[KnownParty] = Field(default_factory=list)
+    agencies: list[KnownParty] = Field(default_factory=list)  # inspection agencies
+    banks: list[KnownParty] = Field(default_factory=list)
     correlation: Correlation = Correlation()
     extract: Extraction = Extraction()
     intake: IntakeLimits = IntakeLimits()
@@ -472,4 +502,21 @@ def load_config(file: Path | str) -> Config:
         if first["type"] == "extra_forbidden":
             message = "unknown setting"
         raise ConfigError(message, path, line_of(data, loc), _dotted(loc) or None) from None
+    _parties_apart(config, data, path)
     return config
+
+
+def _parties_apart(config: Config, data: Any, path: Path) -> None:
+    """An address or a domain names one party: listed under two (a buyer and a forwarder), the
+    desk could not tell whether its mail may open an order."""
+    seen: dict[str, str] = {}
+    for key in ("buyers", "suppliers", "forwarders", "agencies", "banks"):
+        for i, entry in enumerate(getattr(config, key)):
+            for field in ("addresses", "domains"):
+                for j, value in enumerate(getattr(entry, field)):
+                    name = value.lower().lstrip("@")
+                    if name in seen and not seen[name].startswith(f"{key}["):
+                        loc = (key, i, field, j)
+                        raise ConfigError(f"{name} is listed already under {seen[name]}: one address or "
+                                          "domain names one party", path, line_of(data, loc), _dotted(loc))
+                    seen.setdefault(name, f"{key}[{i}]")

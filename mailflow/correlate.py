@@ -143,9 +143,12 @@ def untrusted_token(message: Message, lookup: OrderLookup, token: linear.Pattern
 
 def correlate(message: Message, decision: Decision, order_data: OrderData, buyer: str,
               lookup: OrderLookup, patterns: Sequence[linear.Pattern],
-              token: linear.Pattern, in_text: Sequence[Found] | None = None) -> OrderRef | None:
+              token: linear.Pattern, in_text: Sequence[Found] | None = None, *,
+              opens: bool = True) -> OrderRef | None:
     """The order this message belongs to, an order to create, or None (unfiled). A subject
-    token is taken as it is: `untrusted_token` says first whether it may be."""
+    token is taken as it is: `untrusted_token` says first whether it may be. `opens`: whether
+    the sender may open an order (a buyer); any other party's mail only joins an order it names
+    unambiguously (`why_unfiled` says why it did not)."""
     known, written = token_order(message, lookup, token, buyer)
     if known:
         return OrderRef(known.number, known.buyer, known.id, f"subject token {written}", by="token")
@@ -153,8 +156,8 @@ def correlate(message: Message, decision: Decision, order_data: OrderData, buyer
     numbers = find_numbers(message, order_data, patterns, in_text=in_text)
     # An order document (a rule extracts order data from it) belongs to its sender's own order;
     # other mail (a bank's, a forwarder's) may join another party's order by its number.
-    own_only = bool(decision.wants("extract"))
-    wants_order = any(a.params.get("to") == "order" for a in decision.wants("file"))
+    own_only = bool(decision.wants("extract")) and opens
+    wants_order = any(a.params.get("to") == "order" for a in decision.wants("file")) and opens
     known_by_key = lookup.orders_with_aliases([alias_key(f.number) for f in numbers])
 
     thread = [i for i in (message.in_reply_to, *reversed(message.references)) if i]
@@ -204,6 +207,21 @@ def correlate(message: Message, decision: Decision, order_data: OrderData, buyer
         if known:
             return OrderRef(known.number, known.buyer, known.id, f"order number {found.number} in quoted text")
     return None
+
+
+def why_unfiled(numbers: Sequence[Found], lookup: OrderLookup, who: str) -> str:
+    """Why a mail of a party that opens no order (`who`: "a forwarder (why)") was left unfiled:
+    the numbers it cites name no order, or name several."""
+    if not numbers:
+        return f"not filed: {who} opens no order, and the mail cites no order number"
+    known = lookup.orders_with_aliases([alias_key(f.number) for f in numbers])
+    for found in numbers:
+        several = known.get(alias_key(found.number), [])
+        if len(several) > 1:
+            names = ", ".join(f"{o.number} of {o.buyer}" for o in several)
+            return f"not filed: number {found.number} names {len(several)} orders ({names}); assign it by hand"
+    cited = ", ".join(f.number for f in numbers[:5])
+    return f"not filed: {who} opens no order, and no order we have is numbered {cited}"
 
 
 def _tier(found: Found) -> int:

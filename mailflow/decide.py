@@ -26,11 +26,21 @@ from mailflow.correlate import (
     find_numbers,
     numbers_in_text,
     untrusted_token,
+    why_unfiled,
 )
 from mailflow.extract import record as order_record
 from mailflow.intake import Prepared
 from mailflow.model import CaseRef, Decision, DocumentFacts, Message, OrderData, OrderRef, Outcome, RawMail
-from mailflow.parties import buyer_domains, buyer_of, configured_buyer, is_party, ours
+from mailflow.parties import (
+    THIRD_PARTIES,
+    PartyCall,
+    buyer_domains,
+    buyer_of,
+    configured_buyer,
+    is_party,
+    ours,
+    party_of,
+)
 from mailflow.reply.plan import ReplyFacts, SenderFacts, case_number, plan_replies
 from mailflow.rules import Known
 
@@ -59,37 +69,46 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
     texts = {d.name: d.text for d in prepared.documents if d.text}
     in_text = prepared.numbers if prepared.numbers is not None else numbers_in_text(message, desk.patterns)
 
-    def party_for(order: OrderRef | None, category: str) -> str:
-        """Who sent the mail in the order's terms: the buyer is the order's buyer (a bank's or
-        a forwarder's mail that joins the order is not the buyer's)."""
-        owner, configured = (order.buyer, configured_buyer(config, order.buyer)) if order else (buyer_name, buyer)
-        return documents.party_of(message, outgoing, buyer_domains(owner, configured), category)[0]
+    heads = [t[:2000] for t in texts.values()]
 
+    def party_for(order: OrderRef | None, category: str) -> PartyCall:
+        """Who sent the mail: the order's buyer is the buyer of the order it joins (a bank's
+        or a forwarder's mail that joins the order is not the buyer's)."""
+        joined = order is not None and order.existing_id is not None
+        order_buyer = buyer_domains(order.buyer, configured_buyer(config, order.buyer)) \
+            if order is not None and joined else None
+        kinds = [d.kind for d in documents.detect(message, category, "supplier", texts)]
+        return party_of(message, config, outgoing=outgoing, order_buyer=order_buyer, kinds=kinds,
+                        texts=heads, category=category, buys=not joined and _buys_from_us(lookup, message))
 
-    def place(decision: Decision) -> OrderRef | None:
+    def place(decision: Decision, who: PartyCall) -> OrderRef | None:
         if refused:
             return None
         return correlate(message, decision, order_data, buyer_name, lookup, desk.patterns, desk.token,
-                         in_text)
+                         in_text, opens=who.party not in THIRD_PARTIES)
 
-    order = place(decision)
+    party = party_for(None, decision.category)
+    order = place(decision, party)
     party = party_for(order, decision.category)
-    docs = documents.detect(message, decision.category, party, texts)  # type: ignore[arg-type]
+    docs = documents.detect(message, decision.category, party.party, texts)  # type: ignore[arg-type]
     case = _case_of(message, lookup)
     if desk.rules.reads_order:  # rules that test the order see it, and where it stands, now
-        opens = _opens_order(message, order_data, order, lookup, desk, in_text)
+        opens = _opens_order(message, order_data, order, lookup, desk, in_text, party)
         facts = order_facts(order_data, order, _stored_order(lookup, order), docs, case, opens)
         said = Known(prepared.prediction)  # the classifier's word from the intake, or a person's
         overrule = config.classifier.overrule
         again = desk.rules.classify(message, facts, said, overrule, prepared.only, prepared.memo)
         if _placing(again) != _placing(decision):
-            order = place(again)
-            opens = _opens_order(message, order_data, order, lookup, desk, in_text)
+            order = place(again, party_for(None, again.category))
+            opens = _opens_order(message, order_data, order, lookup, desk, in_text, party)
             facts = order_facts(order_data, order, _stored_order(lookup, order), docs, case, opens)
             again = desk.rules.classify(message, facts, said, overrule, prepared.only, prepared.memo)
         decision = again
         party = party_for(order, decision.category)
-        docs = documents.detect(message, decision.category, party, texts)  # type: ignore[arg-type]
+        docs = documents.detect(message, decision.category, party.party, texts)  # type: ignore[arg-type]
+    unfiled = _why_unfiled(message, order_data, order, decision, party, refused, lookup, desk, in_text)
+    if order is not None and order.by == "new":
+        message = _same_number_warning(message, order, lookup)
     if refused:
         log.warning("%s (message <%s>)", refused, message.message_id)
         message = dataclasses.replace(message, warnings=(*message.warnings, refused))
@@ -104,14 +123,15 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
     learns = order is not None and order.by in ("number", "new") and files_to_order
     aliases = aliases_in(message, order_data, desk.patterns, in_text) if learns else []
     stored = _stored_order(lookup, order) or {}
-    record = current_record(stored, order_data, party, docs, order)
+    record = current_record(stored, order_data, party.party, docs, order)
     auth = authresults.ours(message.header_values("Authentication-Results"), config.identity.authserv_ids)
     revision_key = _revision_key(order, docs, record)
     reply_facts = ReplyFacts(order=order, record=record, buyer=buyer,
                        sender=SenderFacts(first_contact=_first_contact(message, buyer, lookup),
                                           dmarc=auth.get("dmarc", "")),
                        case_number=case_ref.number if case_ref else "", revision_key=revision_key,
-                       confirmation=_confirmation(lookup, order, docs, order_data, party))
+                       confirmation=_confirmation(lookup, order, docs, order_data, party.party),
+                       party=party.party, party_why=party.why)
     replies, suppressed = plan_replies(message, decision, reply_facts, desk.planner,
                                        _replied_recently(lookup, config.reply.same_reply_hours))
     outcome = Outcome(raw=raw, message=message, decision=decision, order_data=order_data,
@@ -119,7 +139,8 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
                       source_actions=tuple(decision.wants("imap")), auth_results=auth,
                       document_texts=tuple(d.text for d in prepared.documents if d.text and not d.error),
                       direction="out" if outgoing else "in", documents=tuple(docs), case=case_ref,
-                      revision_key=revision_key, party=party, buyer=buyer_name)
+                      revision_key=revision_key, party=party.party, buyer=buyer_name,
+                      party_why=party.why, unfiled=unfiled)
     return outcome, aliases
 
 
@@ -138,9 +159,11 @@ def current_record(stored: dict[str, Any], data: OrderData, party: str,
 
 
 def _opens_order(message: Message, data: OrderData, order: OrderRef | None, lookup: OrderLookup,
-                 desk: Desk, in_text: Sequence[Found]) -> bool:
+                 desk: Desk, in_text: Sequence[Found], party: PartyCall) -> bool:
     """Whether filing this mail to an order would open one: it gives an order number (extracted,
-    or in its own text) that no order has yet."""
+    or in its own text) that no order has yet, and it is a buyer's (no other party opens one)."""
+    if party.party in THIRD_PARTIES:
+        return False
     if order is not None:
         return order.existing_id is None
     numbers = [f for f in find_numbers(message, data, desk.patterns, in_text=in_text)
@@ -149,6 +172,29 @@ def _opens_order(message: Message, data: OrderData, order: OrderRef | None, look
         return False
     known = lookup.orders_with_aliases([alias_key(f.number) for f in numbers])
     return not any(known.get(alias_key(f.number)) for f in numbers)
+
+
+def _why_unfiled(message: Message, data: OrderData, order: OrderRef | None, decision: Decision,
+                 party: PartyCall, refused: str, lookup: OrderLookup, desk: Desk,
+                 in_text: Sequence[Found]) -> str:
+    """Why a mail that a rule files to an order stays unfiled, when its party is the reason."""
+    if order is not None or refused or party.party not in THIRD_PARTIES or not any(
+            a.params.get("to") == "order" for a in decision.wants("file")):
+        return ""
+    numbers = [f for f in find_numbers(message, data, desk.patterns, in_text=in_text) if f.where != "quoted text"]
+    return why_unfiled(numbers, lookup, f"a {party.party} ({party.why})")
+
+
+def _same_number_warning(message: Message, order: OrderRef, lookup: OrderLookup) -> Message:
+    """A new order whose number another buyer's order has already: both are kept (two buyers
+    may number alike), but not silently."""
+    others = lookup.orders_with_aliases([alias_key(order.number)]).get(alias_key(order.number), [])
+    if not others:
+        return message
+    names = ", ".join(f"{o.number} of {o.buyer}" for o in others[:5])
+    warning = f"number {order.number} also names order {names}: a new order of {order.buyer} is opened beside it"
+    log.warning("%s (message <%s>)", warning, message.message_id)
+    return dataclasses.replace(message, warnings=(*message.warnings, warning))
 
 
 def order_facts(data: OrderData, order: OrderRef | None, stored: dict[str, Any] | None,
@@ -230,6 +276,11 @@ def _replied_recently(lookup: OrderLookup, hours: float) -> Any:
     since = clock.now() - dt.timedelta(hours=hours)
     return lambda template, address, order_id, revision: bool(
         recent(template, address, since, order_id, revision))
+
+
+def _buys_from_us(lookup: OrderLookup, message: Message) -> bool:
+    buys = getattr(lookup, "buys_from_us", None)  # the store knows; a test lookup may not
+    return bool(buys is not None and message.sender is not None and buys(message.sender.domain))
 
 
 def _stored_order(lookup: OrderLookup, order: OrderRef | None) -> dict[str, Any] | None:

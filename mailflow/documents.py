@@ -64,37 +64,6 @@ _REVISION = re.compile(r"\brev(?:ision)?\b\.?\s{0,2}(\d{1,3})|\bamendment\s{0,2}
 _HEAD = 1500  # characters of a document's text looked at for its kind
 
 
-def party_of(message: Message, ours: bool, buyer_domains: frozenset[str], category: str) -> tuple[Party, str]:
-    """Who sent the mail, in the order's terms, and why."""
-    sender = message.sender
-    domain = sender.domain if sender else ""
-    if ours:
-        return "us", f"sent from our address {sender.addr if sender else ''}"
-    if domain in buyer_domains:
-        return "buyer", f"{domain} is the buyer's"
-    text = f"{domain} {sender.name if sender else ''}".lower()
-    if _BANK.search(text) or category == "payment":
-        return "bank", f"{domain} writes as a bank"
-    if _FORWARDER.search(text) or category == "shipping":
-        return "forwarder", f"{domain} writes as a forwarder"
-    return "supplier", f"{domain} is not the buyer's, ours, a bank's or a forwarder's"
-
-
-_BANK = re.compile(r"bank|银行|銀行|\bbk\b")
-_FORWARDER = re.compile(r"logistic|shipping|freight|forward|cargo|line\b|express|货代|貨代|物流")
-
-
-def sender_party(domain: str, name: str) -> str:
-    """bank, forwarder or buyer, by the sender's domain and name alone (for mail on file with
-    no document that says)."""
-    text = f"{domain} {name}".lower()
-    if _BANK.search(text):
-        return "bank"
-    if _FORWARDER.search(text):
-        return "forwarder"
-    return "buyer"
-
-
 def _kind_of(text: str, only: tuple[str, ...] = ()) -> tuple[str, str] | None:
     text = text.replace("_", " ")  # file names join words with underscores: PO_4500871.pdf
     for kind, name, pattern in _COMPILED:

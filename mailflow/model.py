@@ -228,7 +228,7 @@ class DocumentFacts:
     """One document a mail carries, as the desk files it (see documents.py)."""
 
     kind: str  # po, po_revision, pi, pi_countersigned, bl_draft, bank_slip, inquiry, ...
-    party: str  # buyer, us, forwarder, bank, supplier
+    party: str  # us, buyer, supplier, forwarder, agency, bank, other
     name: str  # the attachment's file name, or "mail"
     revision: int  # 0: the first issue; n: Rev.n / Amendment n
     reason: str  # why it was recognised
@@ -267,8 +267,10 @@ class Outcome:
     documents: tuple[DocumentFacts, ...] = ()
     case: CaseRef | None = None
     revision_key: str = ""  # the document revision the replies answer
-    party: str = "buyer"  # who sent it, in the order's terms: buyer, us, forwarder, bank, supplier
+    party: str = "buyer"  # who sent it: us, buyer, supplier, forwarder, agency, bank, other (parties.py)
     buyer: str = ""  # the buyer the mail is from (or, sent by us, to): kept on unfiled mail too
+    party_why: str = ""  # why the party was decided
+    unfiled: str = ""  # why a mail a rule files to an order was left unfiled ("" : filed, or no such rule)
 
 
 @dataclass(frozen=True)

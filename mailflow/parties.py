@@ -1,5 +1,6 @@
 """Who is who: our own addresses, the buyer a mail is from (or, for mail we sent, to), a buyer's
-domains, and whether a sender is one of an order's parties.
+domains, whether a sender is one of an order's parties, and the party of a mail (us, buyer,
+supplier, forwarder, inspection agency, bank, other) with the reason it was decided.
 
 Pure functions of the configuration and the mail; `is_party` also asks the store through the
 lookup it is given. Below `decide`, `pipeline` and the follow-up desk, which all ask it.
@@ -7,6 +8,11 @@ lookup it is given. Below `decide`, `pipeline` and the follow-up desk, which all
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from mailflow import linear
 from mailflow.config import Buyer, Config
 from mailflow.correlate import KnownOrder, OrderLookup
 from mailflow.model import Message
@@ -66,3 +72,131 @@ def is_party(config: Config, lookup: OrderLookup, order: KnownOrder, message: Me
         return True
     parties = getattr(lookup, "order_parties", None)  # the store knows; a test lookup may not
     return bool(parties is not None and sender.addr in parties(order.id))
+
+
+# --- the party of a mail ---------------------------------------------------------------------
+
+Party = Literal["us", "buyer", "supplier", "forwarder", "agency", "bank", "other"]
+PARTIES: tuple[Party, ...] = ("us", "buyer", "supplier", "forwarder", "agency", "bank", "other")
+THIRD_PARTIES = frozenset({"supplier", "forwarder", "agency", "bank", "other"})  # never open an order
+
+
+@dataclass(frozen=True)
+class PartyCall:
+    """Who a mail is from, in the desk's terms, and why that was decided."""
+
+    party: Party
+    why: str
+
+
+# words of a sender's domain or name; the name and the domain are short, and RE2 runs in linear time
+_NAME_WORDS: tuple[tuple[Party, linear.Pattern], ...] = (
+    ("agency", linear.compile(
+        r"inspect|\bsgs\b|bureau\s?veritas|bureauveritas|\bbv(cps)?\b|intertek|\bqima\b|t[uü]v|cotecna"
+        r"|asiainspection|v-?trust|\bqc\b|验货|驗貨|检验|檢驗|质检|質檢", ignore_case=True)),
+    ("bank", linear.compile(
+        r"bank|\bhsbc\b|\bicbc\b|\bboc\b|\bccb\b|\bciti\b|\bbnp|\bdbs\b|\bocbc\b|\buob\b|\bmufg\b|\bsmbc\b"
+        r"|standard\s?chartered|银行|銀行|\bbk\b", ignore_case=True)),
+    ("forwarder", linear.compile(
+        r"logistic|shipping|freight|forward|cargo|\blines?\b|maersk|\bmsc\b|cma-?cgm|cosco|hapag|evergreen"
+        r"|\boocl\b|kuehne|schenker|expeditors|\bdsv\b|货代|貨代|物流|船务|船務|货运|貨運", ignore_case=True)),
+)
+# documents only one kind of party sends (typed by documents.detect)
+_DOCUMENT_PARTIES: dict[str, Party] = {
+    "inspection_report": "agency",
+    "booking_confirmation": "forwarder", "shipping_advice": "forwarder", "bl_draft": "forwarder",
+    "bl": "forwarder", "bl_copy": "forwarder", "bl_original": "forwarder", "telex_release": "forwarder",
+    "credit_advice": "bank", "lc_advice": "bank", "lc_amendment": "bank", "mt103": "bank",
+}
+_BUYER_DOCUMENTS = ("po", "po_revision", "pi_countersigned", "inquiry", "sample_request", "complaint")
+# what a bank, an agency or a forwarder writes as such, in the subject or a document's first lines
+_WRITES_AS: tuple[tuple[Party, linear.Pattern], ...] = (
+    ("agency", linear.compile(
+        r"inspection\s(report|result|certificate)|final\srandom\sinspection|pre-?shipment\sinspection"
+        r"|验货报告|驗貨報告|检验报告|檢驗報告", ignore_case=True)),
+    ("bank", linear.compile(
+        r"credit\sadvice|advice\sof\scredit|we\shave\scredited|credited\sto\syour\saccount|\bMT\s?103\b"
+        r"|\bMT\s?7[0-9]{2}\b|advising\sbank|reimbursement\sclaim|入账通知|入賬通知|贷记通知|貸記通知",
+        ignore_case=True)),
+    ("forwarder", linear.compile(
+        r"booking\sconfirm|booking\s(no|number)\b|shipping\sorder|vessel\s?/\s?voy|\bcy\scut-?off"
+        r"|订舱确认|訂艙確認|配舱通知|配艙通知|入货通知|入貨通知", ignore_case=True)),
+)
+_CATEGORY_PARTIES: dict[str, Party] = {"shipping": "forwarder", "payment": "bank"}
+_HEAD = 1500  # characters of the subject and of each document looked at
+
+
+def _configured(address: str, domain: str, config: Config) -> PartyCall | None:
+    """The party the configuration lists this address or domain under: an address counts
+    before a domain, so a buyer's forwarder at a shared domain can be listed by address."""
+    lists: list[tuple[Party, str, Sequence[Any]]] = [
+        ("buyer", "buyers", config.buyers), ("supplier", "suppliers", config.suppliers),
+        ("forwarder", "forwarders", config.forwarders), ("agency", "agencies", config.agencies),
+        ("bank", "banks", config.banks)]
+    for party, key, entries in lists:
+        for entry in entries:
+            if address in (a.lower() for a in entry.addresses):
+                return PartyCall(party, f"{address} is {entry.name}'s, listed under {key}:")
+    for party, key, entries in lists:
+        for entry in entries:
+            if domain and domain in (d.lower().lstrip("@") for d in entry.domains):
+                return PartyCall(party, f"{domain} is {entry.name}'s, listed under {key}:")
+    return None
+
+
+def party_of(message: Message, config: Config, *, outgoing: bool = False,
+             order_buyer: frozenset[str] | None = None, kinds: Sequence[str] = (),
+             texts: Sequence[str] = (), category: str = "", buys: bool = False) -> PartyCall:
+    """Who sent the mail, and why: us; a party the configuration lists; the buyer of the order
+    it joins (`order_buyer`: that buyer's domains), or, about no order yet, a domain whose
+    orders are on file (`buys`); then what the mail says of its sender: its
+    domain and name, the documents it carries (`kinds`, as documents.detect typed them), what
+    its subject and documents' first lines (`texts`) say. A sender nothing says anything of is
+    a buyer, or a prospective one, unless it writes about another buyer's order: then a
+    shipping mail is a forwarder's, a payment a bank's, anything else `other`'s."""
+    sender = message.sender
+    if outgoing:
+        return PartyCall("us", f"sent from our address {sender.addr if sender else ''}")
+    if sender is None:
+        return PartyCall("other", "the mail names no sender")
+    address, domain = sender.addr.lower(), sender.domain.lower()
+    configured = _configured(address, domain, config)
+    if configured is not None:
+        return configured
+    if order_buyer and domain in order_buyer:
+        return PartyCall("buyer", f"{domain} is the domain of the order's buyer")
+    if buys and not order_buyer:
+        return PartyCall("buyer", f"orders on file are {domain}'s")
+    said = f"{domain} {sender.name}"[:400]
+    for party, pattern in _NAME_WORDS:
+        found = pattern.search(said)
+        if found is not None:
+            return PartyCall(party, f"the sender's name or domain says {found.group(0)!r}")
+    for kind in kinds:
+        if kind in _BUYER_DOCUMENTS:
+            break  # the buyer's own document comes first: a PO citing an inspection is a PO
+        if kind in _DOCUMENT_PARTIES:
+            party = _DOCUMENT_PARTIES[kind]
+            return PartyCall(party, f"it carries a {kind.replace('_', ' ')}, which a {party} sends")
+    if "po" not in kinds and "po_revision" not in kinds:
+        for text in (message.subject, *texts):
+            for party, pattern in _WRITES_AS:
+                found = pattern.search(text[:_HEAD])
+                if found is not None:
+                    return PartyCall(party, f"it says {found.group(0)!r}, as a {party} writes")
+        if "pi" in kinds:
+            return PartyCall("supplier", "it carries a proforma invoice of its own: a seller's, a supplier")
+    if order_buyer:  # about another buyer's order
+        if category in _CATEGORY_PARTIES:
+            party = _CATEGORY_PARTIES[category]
+            return PartyCall(party, f"a {category} mail about the order from {domain}, not its buyer's domain")
+        return PartyCall("other", f"{domain} is not listed and is not the domain of the order's buyer")
+    return PartyCall("buyer", f"{domain} is not listed and nothing says bank, forwarder, agency or "
+                              "supplier: a buyer, or a prospective one")
+
+
+def sender_party(domain: str, name: str) -> str:
+    """bank, forwarder, agency or buyer, by the sender's domain and name alone (for mail on file
+    with no document that says)."""
+    said = f"{domain} {name}"[:400]
+    return next((party for party, pattern in _NAME_WORDS if pattern.search(said)), "buyer")

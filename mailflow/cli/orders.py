@@ -111,9 +111,10 @@ def order_show(state: State, number: str, as_json: bool, explain: bool) -> None:
                   *(["why here"] if explain else []))
     for m in summary["messages"]:
         category = m["category"] + (f" (classifier: {m['classifier']})" if m.get("classifier") else "")
+        party = f"{m['party']}: {m.get('party_why') or ''}" if m.get("party") else ""
         add_row(table, m["date"] or "", m["direction"], category, m["from"], m["subject"],
                 str(len(m["attachments"])), auth_summary(m.get("authentication") or {}),
-                *([m["why_here"]] if explain else []))
+                *(["; ".join(w for w in (m["why_here"], party) if w)] if explain else []))
     out.print(table)
     for reply in summary["replies"]:
         decided = f" by {reply['decided_by']} {reply['decided_at'][:16]}" if reply["decided_by"] else ""

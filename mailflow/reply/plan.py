@@ -85,6 +85,8 @@ class ReplyFacts:
     case_number: str = ""  # the complaint case this mail opens or belongs to
     revision_key: str = ""  # the document revision the reply answers
     confirmation: dict[str, Any] | None = None  # our latest P/I's data, compared with the PO
+    party: str = "buyer"  # who the mail is from (parties.party_of): replies go to buyers only
+    party_why: str = ""
 
 
 Replied = Callable[[str, str, int | None, str], bool]  # (template, address, order id, revision) -> sent lately
@@ -110,6 +112,22 @@ def language_of(message: Message, action: Action, buyer: Buyer | None, config: C
     return config.identity.language
 
 
+PROSPECTIVE = ("inquiry", "sample")  # what a stranger asks as a prospective buyer
+
+
+def answers_party(party: str, category: str) -> bool:
+    """Whether the desk answers a mail of this party: a buyer's; a stranger's inquiry or sample
+    request (a prospective buyer). Never a supplier's, forwarder's, agency's or bank's: their
+    mail joins the order, and a person writes to them (a chaser asks for what they owe)."""
+    return party == "buyer" or (party == "other" and category in PROSPECTIVE)
+
+
+def for_buyers(template: str) -> bool:
+    """An acknowledgement (`*_ack`) or an order confirmation: written to a buyer only. A reply
+    that sends what was asked for (the packing list a forwarder asks for) is not one."""
+    return template.endswith("_ack") or template == CONFIRMATION_TEMPLATE
+
+
 def plan_replies(message: Message, decision: Decision, facts: ReplyFacts, planner: Planner,
                  replied: Replied | None = None) -> tuple[list[Reply], list[SuppressedReply]]:
     """The replies the decision's rules ask for, rendered, each queued or held with every
@@ -127,8 +145,18 @@ def plan_replies(message: Message, decision: Decision, facts: ReplyFacts, planne
         blockers.append(f"our mail server found DMARC {facts.sender.dmarc}: the sender is forged")
     if blockers:
         return [], [SuppressedReply(a.params["template"], "; ".join(blockers)) for a in actions]
+    if not answers_party(facts.party, decision.category):
+        why = (f"not drafted: the mail is from a {facts.party} ({facts.party_why or 'as decided'}); "
+               "acknowledgements and confirmations go to buyers only")
+        blocked = [a for a in actions if for_buyers(a.params["template"])]
+        actions = [a for a in actions if not for_buyers(a.params["template"])]
+        if blocked:
+            log.info("%s (message <%s>)", why, message.message_id)
+        blocked_replies = [SuppressedReply(a.params["template"], why) for a in blocked]
+    else:
+        blocked_replies = []
     replies: list[Reply] = []
-    suppressed: list[SuppressedReply] = []
+    suppressed: list[SuppressedReply] = blocked_replies
     seen: set[str] = set()
     to = recipients(message)
     order = facts.order

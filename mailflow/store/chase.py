@@ -32,7 +32,7 @@ class ChaseStore:
     def mails_from(self, order_id: int, party: str) -> list[MessageRow]:
         """The order's mail from that party (buyer, forwarder, bank), newest first: a chaser
         answers the newest one a person wrote, so it threads into the conversation it is about."""
-        from mailflow.documents import sender_party
+        from mailflow.parties import sender_party
 
         with self.sessions() as session:
             rows = session.scalars(select(MessageRow).where(MessageRow.order_id == order_id,
@@ -43,7 +43,7 @@ class ChaseStore:
                 select(DocumentRow.message_row_id, DocumentRow.party)
                 .where(DocumentRow.message_row_id.in_([r.id for r in rows])))}
         return [row for row in rows
-                if (parties.get(row.id) or sender_party(row.from_addr.rpartition("@")[2], row.from_name)) == party]
+                if ((row.decision or {}).get("party") or parties.get(row.id) or sender_party(row.from_addr.rpartition("@")[2], row.from_name)) == party]
 
     def add_chaser(self, milestone_id: int, every_days: int, reply: dict[str, Any]) -> bool:
         """The chaser's outbox row and the milestone's chase count in one transaction, only if

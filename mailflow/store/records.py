@@ -370,5 +370,7 @@ def decision_json(outcome: Outcome) -> dict[str, Any]:
         "order_data": {"source": outcome.order_data.source, "errors": list(outcome.order_data.errors),
                        "document": outcome.order_data.document,
                        "checks_failed": [c.name for c in outcome.order_data.checks_failed]},
+        "party": outcome.party, "party_why": outcome.party_why,
+        **({"unfiled": outcome.unfiled} if outcome.unfiled else {}),
     }, default=str))
     return result

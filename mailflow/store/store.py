@@ -237,7 +237,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                 rule=outcome.decision.rule, decision=decision_json(outcome),
                 buyer=outcome.order.buyer if outcome.order else outcome.buyer,
                 order_id=order_row.id if order_row else None,
-                correlation=outcome.order.how if outcome.order else "",
+                correlation=outcome.order.how if outcome.order else outcome.unfiled,
                 path=str(mail_rel), size=message.size, origin=outcome.raw.origin.describe(),
                 text=message.text, warnings=list(message.warnings),
                 auth_results=dict(outcome.auth_results))
@@ -280,6 +280,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                                          "rule": outcome.decision.rule, "path": str(mail_rel),
                                          "correlation": row.correlation, "direction": outcome.direction,
                                          "documents": [d.kind for d in outcome.documents],
+                                         "party": outcome.party,
                                          **({"case": case} if case else {})}))
             for suppressed in outcome.suppressed:
                 session.add(EventRow(kind="reply-suppressed", message_row_id=row.id,
@@ -319,6 +320,11 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         with self.sessions() as session:
             order = session.get(OrderRow, order_id)
             return dict(order.data or {}) if order is not None else {}
+
+    def buys_from_us(self, domain: str) -> bool:
+        """Whether orders on file are this domain's (an unconfigured buyer is known by its domain)."""
+        with self.sessions() as session:
+            return session.scalar(select(OrderRow.id).where(OrderRow.buyer == domain).limit(1)) is not None
 
     def usual_currency(self, buyer: str) -> str:
         """The currency most of this buyer's last 50 orders were in; "" when none is known."""
@@ -410,6 +416,8 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                               "direction": m.direction, "category": m.category,
                               "from": m.from_addr, "subject": m.subject, "rule": m.rule,
                               "classifier": (m.decision or {}).get("classifier") or "",
+                              "party": (m.decision or {}).get("party") or "",
+                              "party_why": (m.decision or {}).get("party_why") or "",
                               "why_here": m.correlation,
                               "message_id": m.message_id, "sha256": m.sha256, "path": m.path,
                               "authentication": dict(m.auth_results or {}),
@@ -494,7 +502,8 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
     # --- moving a message to an order by hand --------------------------------------------
 
     def assign(self, message_ref: str, number: str, person: policy.Person) -> Applied:
-        """File a message (and its attachments) under an order, creating it if needed.
+        """File a message (and its attachments) under an order (its number, or its folder when
+    several orders have that number), creating it if needed for a buyer's mail.
 
         The store's rule holds here too: the files are copied to their new place first, the
         rows are committed, and only then are the old copies removed. A crash before the commit
@@ -512,7 +521,8 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             orders = session.scalars(select(OrderRow).where(OrderRow.id.in_(
                 select(OrderAlias.order_id).where(OrderAlias.key == key))).order_by(OrderRow.id)).all()
             buyer = row.buyer or row.from_addr.rpartition("@")[2]
-            order = next((o for o in orders if o.buyer == buyer), orders[0] if orders else None)
+            by_folder = session.scalar(select(OrderRow).where(OrderRow.folder == number))
+            order = by_folder or _assigned_order(orders, buyer, (row.decision or {}).get("party") or "buyer", number)
             new = order is None
             if order is None:
                 order = OrderRow(number=number, buyer=buyer,
@@ -653,3 +663,19 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
 
 
 __all__ = ["Applied", "IntegrityError", "Store"]
+
+
+def _assigned_order(orders: Sequence[OrderRow], buyer: str, party: str, number: str) -> OrderRow | None:
+    """The order a person files a message under by its number: the sender's own (a buyer's);
+    for any other party's mail the one order with that number. A number several orders have is
+    refused rather than guessed, and another party's mail opens no order."""
+    from mailflow.errors import MailflowError
+
+    if party in ("buyer", "us"):
+        return next((o for o in orders if o.buyer == buyer), orders[0] if orders else None)
+    if len(orders) > 1:
+        names = ", ".join(f"{o.folder} ({o.buyer})" for o in orders)
+        raise MailflowError(f"number {number} names {len(orders)} orders: {names}; give the folder of the one you mean")
+    if not orders:
+        raise MailflowError(f"no order is numbered {number}, and a {party}'s mail opens no order")
+    return orders[0]
