@@ -212,3 +212,53 @@ def test_a_mail_that_is_a_telex_release_or_the_originals_sent() -> None:
     assert [d.kind for d in detect(release, "shipping", "forwarder")] == ["bl_release"]
     originals = parse(mail("Original B/L sent by DHL", "3/3 originals, AWB 1234567890."))
     assert [d.kind for d in detect(originals, "shipping", "us")] == ["bl_original"]
+
+
+US = "Lily Chen <lily@anchor-textiles.example>"
+
+
+def ours(subject: str, body: str, category: str, attachments: list[tuple[str, str]] = ()) -> list[str]:  # type: ignore[assignment]
+    message = parse(mail(subject, body, sender=US, to="bob@kestrel.example",
+                         attachments=[(n, b"%PDF-1.4", "application/pdf") for n, _ in attachments]))
+    return [d.kind for d in detect(message, category, "us", {n: t for n, t in attachments if t})]
+
+
+QUOTATION = """NINGBO ANCHOR TEXTILES CO., LTD.
+QUOTATION
+Quotation No.: AN-Q-26-031   Date: 2026-02-10
+Item: spunlace wipes 45 gsm   FOB Ningbo USD 1.20 / pack   Samples: free of charge
+"""
+
+
+@pytest.mark.parametrize("subject, body, category, attachments, expected", [
+    # our quotation offers samples: it is a quotation, not a sample request
+    ("Quotation for spunlace wipes", "Dear Bob,\nplease find our best prices below. Free samples on request.",
+     "sample", [], ["quotation"]),
+    ("Re: RFQ spunlace wipes", "Dear Bob,\nattached our offer; samples can be sent next week.", "sample",
+     [("AN-Q-26-031.pdf", QUOTATION)], ["quotation"]),
+    ("Re: 报价 水刺无纺布", "王先生您好，\n附件是我们的报价单，样品可免费提供。", "sample", [], ["quotation"]),
+    # samples sent: never a sample request or an inquiry
+    ("Samples sent - DHL 1234567890", "Dear Bob,\nthe samples were sent today by DHL, AWB 1234567890.",
+     "sample", [], ["samples_sent"]),
+    ("Re: samples", "Dear Bob,\nsamples have been dispatched by FedEx 7788 9900.", "inquiry", [], ["samples_sent"]),
+    ("样品已寄出", "王先生您好，\n样品已寄出，顺丰单号 SF1234567890。", "sample", [], ["samples_sent"]),
+    ("Re: 樣品", "陳先生您好，\n樣品已寄出，請查收。", "sample", [], ["samples_sent"]),
+    # our P/I is ours; the shipping documents we send are copies, not a release
+    ("P/I AN-PI-26-0412 for your PO 4500871", "Please find our P/I.", "order",
+     [("PI_AN-PI-26-0412.pdf", "")], ["pi"]),
+    ("Signed PI AN-PI-26-0412", "Our signed P/I.", "order", [("Signed_PI_AN-PI-26-0412.pdf", "")], ["pi"]),
+    ("Shipping documents PO 4500871", "Dear Bob,\nattached copy B/L, invoice and packing list.", "shipping",
+     [("BL_SWLNGB1234.pdf", BL_COPY), ("CI_26_0412.pdf", "COMMERCIAL INVOICE\nInvoice No. CI-26-0412"),
+      ("PL_26_0412.pdf", PACKING)], ["bl_copy", "commercial_invoice", "packing_list"]),
+    ("Copy B/L PO 4500871", "Dear Bob,\nplease find the copy B/L; originals after the balance.", "shipping",
+     [("Copy_BL_SWLNGB1234.pdf", "")], ["bl_copy"]),
+])
+def test_our_own_mail_is_typed_by_what_we_send(subject: str, body: str, category: str,
+                                                attachments: list[tuple[str, str]], expected: list[str]) -> None:
+    assert ours(subject, body, category, attachments) == expected
+
+
+def test_our_answer_to_a_sample_request_without_samples_sent_confirms_it() -> None:
+    assert ours("Re: samples please", "Dear Bob,\nwe will prepare the samples this week.", "sample") == [
+        "sample_request"]
+    assert ours("Re: RFQ spunlace", "Dear Bob,\nplease see our prices below.", "inquiry") == ["quotation"]
