@@ -270,7 +270,7 @@ def _mail_document(message: Message, category: str, party: Party) -> DocumentFac
             kind = "po_revision"
         return DocumentFacts(kind, party, MAIL_BODY, revision, f"subject says {said.words!r}; sent by {party}")
     said = _best(names_in(message.subject, _SUBJECT_KINDS))
-    if said is not None:
+    if said is not None and (party != "buyer" or not said.kind.startswith("bl")):  # a buyer asks for a release
         return DocumentFacts(said.kind, party, MAIL_BODY, 0, f"subject says {said.words!r}; sent by {party}")
     if party == "us":
         return _ours(message, category)

@@ -262,3 +262,9 @@ def test_our_answer_to_a_sample_request_without_samples_sent_confirms_it() -> No
     assert ours("Re: samples please", "Dear Bob,\nwe will prepare the samples this week.", "sample") == [
         "sample_request"]
     assert ours("Re: RFQ spunlace", "Dear Bob,\nplease see our prices below.", "inquiry") == ["quotation"]
+
+
+def test_a_buyer_asking_for_the_telex_release_is_no_release() -> None:
+    asked = parse(mail("Telex release PO 4500871?", "Balance paid, please arrange the telex release."))
+    assert "bl_release" not in [d.kind for d in detect(asked, "shipping", "buyer")]
+    assert [d.kind for d in detect(asked, "shipping", "forwarder")] == ["bl_release"]
