@@ -2,59 +2,132 @@
 or the buyer's countersigned one, a B/L draft, a bank slip... with the party that sent it and
 the reason each was recognised. Pure: facts of the mail in, typed documents out.
 
-Each attachment is recognised by its file name, then by its text (English and Chinese,
-simplified and traditional); a mail without a business attachment is a document in itself when
-its category says so (an inquiry, a sample request, a complaint, a bank's advice).
+Each attachment is recognised by what it says it is (English and Chinese, simplified and
+traditional): the heading among the first lines of its text first, the file name only as a hint
+when the text names nothing; a number cited in either ("PO 4500871") never outranks the
+document's own name. A mail without a business attachment is a document in itself when its
+subject names one (an L/C advice, a telex release), when it is ours and says what we send
+(a quotation, samples sent), or when its category says so (an inquiry, a sample request).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
+from mailflow import quoting
 from mailflow.model import DocumentFacts, Message, OrderData
 
 Party = Literal["buyer", "us", "forwarder", "bank", "supplier"]
 
-# (kind, English name, words in a file name or a document's first lines); first match wins, so
-# the more specific kinds come first (a "PO revision" before a "PO", a "B/L draft" before a "B/L")
-_KINDS: tuple[tuple[str, str, str], ...] = (
-    ("po_revision", "PO revision",
-     (r"(purchase\s?order|\bP\.?O\b|订单|訂單|采购单|採購單).{0,40}(\brev(ision)?\b\.?\s?\d*|amend(ment|ed)?|修改|更改|修订|修訂)"
-     r"|(\brev(ision)?\b\.?\s?\d+|amendment|修改|更改|修订|修訂).{0,40}(purchase\s?order|\bP\.?O\b|订单|訂單)")),
-    ("pi_countersigned", "countersigned P/I",
-     (r"((counter-?)?signed|countersigned|回签|回簽|签回|簽回|盖章|蓋章).{0,30}(proforma|\bP/?I\b|形式发票|形式發票)"
-     r"|(proforma|\bP/?I\b|形式发票|形式發票).{0,30}((counter-?)?signed|countersigned|回签|回簽|签回|簽回|盖章|蓋章)")),
-    ("pi", "P/I", r"proforma|\bP/I\b|\bPI\b|形式发票|形式發票|形式发票号"),
-    ("po", "PO", r"purchase\s?order|\bP\.?O\b|\border\s?(sheet|form|confirmation)\b|订单|訂單|采购单|採購單|订货单|訂貨單"),
-    ("commercial_invoice", "commercial invoice", r"commercial\s?invoice|\bC/?I\b|商业发票|商業發票"),
-    ("packing_list", "packing list", r"packing\s?list|\bP/?L\b|装箱单|裝箱單|箱单|箱單"),
-    ("bl_draft", "B/L draft",
-     r"(draft|copy|草稿|样本|樣本).{0,20}(\bB/?L\b|bill\s?of\s?lading|提单|提單)|(\bB/?L\b|bill\s?of\s?lading|提单|提單).{0,20}(draft|草稿)"),
-    ("bl", "B/L", r"\bB/?L\b|bill\s?of\s?lading|提单|提單"),
-    ("co", "C/O", r"\bC/?O\b|certificate\s?of\s?origin|产地证|產地證|原产地|原產地"),
-    ("lc_amendment", "L/C amendment",
-     r"(\bL/?C\b|letter\s?of\s?credit|信用证|信用證).{0,30}(amend|修改)|(amend\w*|修改).{0,30}(\bL/?C\b|letter\s?of\s?credit|信用证)"),
-    ("lc_advice", "L/C advice", r"\bL/?C\b|letter\s?of\s?credit|信用证|信用證"),
-    ("inspection_report", "inspection report", r"inspection|\bQC\b|验货|驗貨|检验|檢驗|验厂"),
-    ("bank_slip", "bank slip / remittance",
-     r"remittance|bank\s?slip|\bswift\b|\bMT\s?103\b|\bT/?T\s?(copy|slip)\b|payment\s?(advice|slip|copy)|水单|水單|汇款|匯款|付款凭证|付款憑證"),
-    ("booking_confirmation", "booking confirmation",
-     r"booking(\s?confirm\w*)?|\bS/?O\b|shipping\s?order|订舱|訂艙|配舱|配艙"),
-    ("quotation", "quotation", r"quotation|\bquote\b|price\s?list|报价单|報價單|报价|報價"),
+# How a document names itself, kind by kind: (kind, English name, ((strength, pattern), ...)).
+# Strength 3 is the document's name in words ("Packing List", "装箱单", "Bill of Lading"), 2 a
+# name in short or a qualified one ("Draft BL", "TT copy"), and an abbreviation followed by a
+# number ("PO 4500871", "CI-123") is only a citation of another document (strength 1): a cited
+# PO never outranks what a document says it is. Equal strengths go to the earlier line, then to
+# the earlier kind here (a "PO revision" before a "PO").
+_BL = r"(?:\bB/L\b|\bBL\b|bill\s?of\s?lading|提单|提單)"
+_KINDS: tuple[tuple[str, str, tuple[tuple[int, str], ...]], ...] = (
+    ("po_revision", "PO revision", (
+        (3, (r"(purchase\s?order|订单|訂單|采购单|採購單).{0,40}(\brev(ision)?\b\.?\s?\d*|amend(ment|ed)?|修改|更改|修订|修訂)"
+            r"|(\brev(ision)?\b\.?\s?\d+|amendment|修改|更改|修订|修訂).{0,40}(purchase\s?order|订单|訂單)")),
+        (2, r"\bP\.?O\b.{0,40}(\brev(ision)?\b\.?\s?\d*|amend(ment|ed)?|修改|更改|修订|修訂)"),
+    )),
+    ("pi_countersigned", "countersigned P/I", (
+        (3, (r"((counter-?)?signed|countersigned|回签|回簽|签回|簽回|盖章|蓋章).{0,30}(proforma|形式发票|形式發票)"
+            r"|(proforma|形式发票|形式發票).{0,30}((counter-?)?signed|countersigned|回签|回簽|签回|簽回|盖章|蓋章)")),
+        (2, (r"((counter-?)?signed|countersigned|回签|回簽|签回|簽回|盖章|蓋章).{0,30}\bP/?I\b"
+            r"|\bP/?I\b.{0,30}((counter-?)?signed|countersigned|回签|回簽|签回|簽回|盖章|蓋章)")),
+    )),
+    ("pi", "P/I", ((3, r"pro-?\s?forma|形式发票|形式發票"), (2, r"\bP/I\b|\bPI\b"))),
+    ("bl_release", "B/L telex release / surrender", (
+        (3, r"telex\s?release[ds]?|surrender(ed)?\s?" + _BL + "|" + _BL + r".{0,20}surrender(ed)?|电放|電放"),
+    )),
+    ("bl_draft", "B/L draft", (
+        (3, r"(draft|草稿|确认件|確認件).{0,20}" + _BL + "|" + _BL + r".{0,20}(draft|草稿|确认件|確認件)"),
+    )),
+    ("bl_copy", "copy B/L", (
+        (3, r"(copy|non-?\s?negotiable|副本).{0,20}" + _BL + "|" + _BL + r".{0,20}(\bcopy\b|副本)"),
+    )),
+    ("bl_original", "original B/L", (
+        (3, r"(original|正本).{0,20}" + _BL + "|" + _BL + r".{0,20}(original|正本)|\b3/3\b"),
+    )),
+    ("bl", "B/L", ((3, r"bill\s?of\s?lading|sea\s?waybill|提单|提單|海运单|海運單"), (2, r"\bB/?L\b|\b[HM]B/?L\b"))),
+    ("po", "PO", (
+        (3, r"purchase\s?order|\border\s?(sheet|form)\b|订单|訂單|采购单|採購單|订货单|訂貨單|采购合同|採購合同"),
+        (2, r"\bP\.?O\b(?!\.?\s?box)|\border\s?confirmation\b"),
+    )),
+    ("packing_list", "packing list", ((3, r"packing\s?list|装箱单|裝箱單|箱单|箱單"), (2, r"\bP/L\b|\bPL\b"))),
+    ("commercial_invoice", "commercial invoice", (
+        (3, r"commercial\s?invoice|商业发票|商業發票"), (2, r"\bC/?I\b|\binvoice\b|发票|發票"))),
+    ("co", "C/O", ((3, r"certificate\s?of\s?origin|产地证|產地證|原产地证|原產地證|\bform\s?[AE]\b"), (2, r"\bC/O\b"))),
+    ("lc_amendment", "L/C amendment", (
+        (3, (r"(letter\s?of\s?credit|documentary\s?credit|信用证|信用證).{0,30}(amend|修改)"
+            r"|(amend\w*|修改).{0,30}(letter\s?of\s?credit|documentary\s?credit|信用证|信用證)|\bMT\s?707\b|改证|改證")),
+        (2, r"\bL/?C\b.{0,30}amend|amend\w*.{0,30}\bL/?C\b"),
+    )),
+    ("lc_advice", "L/C advice", (
+        (3, r"\bL/?C\s?(advice|advising|notification)|letter\s?of\s?credit|documentary\s?credit|信用证|信用證|\bMT\s?7[01]0\b|来证|來證"), (2, r"\bL/?C\b"))),
+    ("inspection_report", "inspection report", (
+        (3, (r"((final|pre-?shipment|during\s?production)\s?(random\s?)?)?inspection\s?(report|record|certificate|result)"
+            r"|(final|pre-?shipment|during\s?production)\s?(random\s?)?inspection|\bQC\s?report|验货报告|驗貨報告|检验报告|檢驗報告|验货记录|驗貨記錄|检验证书|檢驗證書|查验报告")),
+        (2, r"inspection|\bQC\b|验货|驗貨|检验|檢驗|验厂|驗廠"),
+    )),
+    ("bank_slip", "bank slip / credit advice", (
+        (3, (r"remittance|bank\s?slip|credit\s?advice|advice\s?of\s?credit|payment\s?advice|\bMT\s?103\b|swift\s?copy"
+            r"|贷记通知|貸記通知|入账通知|入賬通知|收汇通知|收匯通知|到账通知|到賬通知|水单|水單|汇款|匯款|付款凭证|付款憑證")),
+        (2, r"\bswift\b|\bT/?T\s?(copy|slip)\b|payment\s?(slip|copy)"),
+    )),
+    ("booking_confirmation", "booking confirmation", (
+        (3, r"booking\s?(confirm\w*|note)|shipping\s?order|订舱确认|訂艙確認|订舱|訂艙|配舱|配艙|进仓通知|進倉通知"),
+        (2, r"\bbooking\b|\bS/O\b"),
+    )),
+    ("shipping_advice", "shipping advice", (
+        (3, r"shipping\s?advice|shipment\s?advice|advice\s?of\s?shipment|装运通知|裝運通知|出货通知|出貨通知|装船通知|裝船通知"),
+    )),
+    ("quotation", "quotation", ((3, r"quotation|price\s?list|quote\s?sheet|报价单|報價單|报价|報價"), (2, r"\bquote\b"))),
+    ("samples_sent", "samples sent", (
+        (3, (r"samples?\s?(have\s?been\s?|were\s?|was\s?|are\s?)?(sent|dispatched|shipped|couriered)"
+            r"|样品已寄|樣品已寄|已寄样|已寄樣|寄样|寄樣|样品已发|樣品已發")),
+    )),
 )
-_COMPILED = tuple((kind, name, re.compile(pattern, re.IGNORECASE)) for kind, name, pattern in _KINDS)
+_COMPILED = tuple((kind, name, tuple((strength, re.compile(pattern, re.IGNORECASE)) for strength, pattern in forms))
+                  for kind, name, forms in _KINDS)
+# what makes a short name a citation: a number (or a reference with one) right after it
+_CITED = re.compile(r"[\s#:：.,/-]*(no\.?|nr\.?|number|编号|編號|号|號)?[\s#:：.]*([a-z]{1,8}-)*\d", re.IGNORECASE)
+_TITLE_LINES = 8  # the first lines of a document's text where its title is
+# what a B/L says it is, anywhere on it: released (telex, surrendered), a draft, a copy, an original
+_QUALIFIED_BL = (
+    ("bl_release", re.compile(r"telex\s?release[ds]?|surrender(ed)?|电放|電放", re.IGNORECASE)),
+    ("bl_draft", re.compile(r"\bdraft\b|草稿|确认件|確認件", re.IGNORECASE)),
+    ("bl_copy", re.compile(r"\bcopy\b|non-?\s?negotiable|副本", re.IGNORECASE)),
+    ("bl_original", re.compile(r"\boriginal\b|正本", re.IGNORECASE)),
+)
+BL_KINDS = ("bl", *(kind for kind, _ in _QUALIFIED_BL))
+
+
+@dataclass(frozen=True)
+class Named:
+    """What a piece of text says a document is: the kind, the words, how strongly."""
+
+    kind: str
+    words: str
+    strength: int  # 3 its name, 2 a short or qualified name, 1 a citation of one
+    line: int = 0  # which line of the text (0: the first)
+    title: bool = False  # the words stand as the line's heading
+
 
 # a mail with no business attachment is a document of its own when its category says so
 _MAIL_KINDS = {"inquiry": "inquiry", "sample": "sample_request", "complaint": "complaint",
                "payment": "bank_slip", "shipping": "shipping_advice"}
 # what a mail without attachments is when its subject names it (a bank's L/C advice is the
 # text of the mail); a subject that names a PO or a packing list is more often a question
-_SUBJECT_KINDS = ("lc_amendment", "lc_advice")
+_SUBJECT_KINDS = ("lc_amendment", "lc_advice", "bl_release", "bl_original")
+_OUR_KINDS = ("samples_sent", "quotation")  # what our own mail says it sends
 NAMES = {kind: name for kind, name, _ in _KINDS} | {
-    "inquiry": "inquiry", "sample_request": "sample request", "complaint": "complaint",
-    "shipping_advice": "shipping advice"}
+    "inquiry": "inquiry", "sample_request": "sample request", "complaint": "complaint"}
 MAIL_BODY = "mail body"  # the name of a document that is the mail itself (as extraction names it)
 ORDER_KINDS = ("po", "po_revision")  # the buyer's: they set the order's terms
 CONFIRMATION_KINDS = ("pi", "pi_countersigned")  # ours (or countersigned): compared with the PO
@@ -64,15 +137,61 @@ _REVISION = re.compile(r"\brev(?:ision)?\b\.?\s{0,2}(\d{1,3})|\bamendment\s{0,2}
 _HEAD = 1500  # characters of a document's text looked at for its kind
 
 
-def _kind_of(text: str, only: tuple[str, ...] = ()) -> tuple[str, str] | None:
+def names_in(text: str, only: tuple[str, ...] = (), line: int = 0) -> list[Named]:
+    """Every kind a piece of text (a file name, a subject, one line of a document) names, with
+    how strongly: a short name followed by a number is a citation ("PO 4500871")."""
     text = text.replace("_", " ")  # file names join words with underscores: PO_4500871.pdf
-    for kind, name, pattern in _COMPILED:
+    found: list[Named] = []
+    for kind, _, forms in _COMPILED:
         if only and kind not in only:
             continue
-        found = pattern.search(text)
-        if found:
-            return kind, found.group(0)
-    return None
+        for strength, pattern in forms:
+            for match in pattern.finditer(text):
+                cited = strength == 2 and _CITED.match(text, match.end()) is not None
+                rest = len(re.sub(r"\W", "", text)) - len(re.sub(r"\W", "", match.group(0)))
+                title = not cited and strength >= 2 and (rest <= 20 or (text.isupper() and len(text) <= 60))
+                found.append(Named(kind, match.group(0).strip(), 1 if cited else strength, line, title))
+                break
+    return found
+
+
+def _best(found: list[Named]) -> Named | None:
+    """The strongest naming: a heading over words in a line, then the stronger words, then the
+    earlier line, then the more specific kind (the order of `_KINDS`)."""
+    order = {kind: i for i, (kind, _, _) in enumerate(_KINDS)}
+    return min(found, key=lambda n: (not n.title, -n.strength, n.line, order[n.kind]), default=None)
+
+
+def title_of(text: str) -> Named | None:
+    """What a document's text says it is: its heading among the first lines (the title a
+    document carries: "PACKING LIST", "验货报告"), else the strongest words of those lines."""
+    lines = [line.strip() for line in text[:_HEAD].splitlines() if line.strip()][:_TITLE_LINES]
+    return _best([n for i, line in enumerate(lines) for n in names_in(line, line=i)])
+
+
+def kind_of(filename: str, text: str) -> tuple[str, str] | None:
+    """(kind, reason) of one attachment: its text's own title first; the file name only when the
+    text names nothing, or no more than a citation while the name says more."""
+    by_text = title_of(text) if text else None
+    by_name = _best(names_in(filename))
+    if by_text is not None and (by_text.strength >= 2 or by_name is None or by_name.strength <= 1):
+        where = "its heading" if by_text.title else f"line {by_text.line + 1} of its text"
+        chosen, reason = by_text, f"{where} says {by_text.words!r}"
+    elif by_name is not None:
+        chosen, reason = by_name, f"file name says {by_name.words!r}"
+        if by_text is not None:
+            reason += f" (its text only cites {by_text.words!r})"
+    else:
+        return None
+    if chosen.strength == 1:
+        reason += " (a citation: nothing names the document better)"
+    kind = chosen.kind
+    if kind == "bl":  # a B/L's copy, draft, original or release is said anywhere on it
+        said = f"{filename.replace('_', ' ')} {text[:_HEAD]}"
+        qualified = next(((k, m.group(0)) for k, pattern in _QUALIFIED_BL if (m := pattern.search(said))), None)
+        if qualified is not None:
+            kind, reason = qualified[0], f"{reason}, and it says {qualified[1]!r}"
+    return kind, reason
 
 
 def revision_of(text: str) -> int:
@@ -85,42 +204,62 @@ def revision_of(text: str) -> int:
 
 def detect(message: Message, category: str, party: Party, texts: dict[str, str] | None = None) -> list[DocumentFacts]:
     """The documents of a mail. `texts`: what extraction read from an attachment, by its file
-    name (its first lines tell a PO from a P/I where the file name does not)."""
+    name (its title decides; the file name is a hint only when the text names nothing)."""
     texts = texts or {}
     found: list[DocumentFacts] = []
     for att in message.attachments[:20]:
-        by_name = _kind_of(att.filename)
         head = (texts.get(att.filename) or att.text or "")[:_HEAD]
-        by_text = _kind_of(head) if head else None
-        chosen = by_name or by_text
+        chosen = kind_of(att.filename, head)
         if chosen is None:
             continue
-        kind, matched = chosen
-        where = "file name" if by_name else "text"
+        kind, reason = chosen
         kind = _countersigned(kind, party)
         revision = revision_of(f"{att.filename} {head[:300]} {message.subject}") if kind in ORDER_KINDS else 0
         if kind == "po" and revision:
             kind = "po_revision"
-        found.append(DocumentFacts(kind, party, att.filename, revision,
-                                   f"{where} says {matched!r}; sent by {party}"))
+        found.append(DocumentFacts(kind, party, att.filename, revision, f"{reason}; sent by {party}"))
     if not found:
-        by_subject = _kind_of(message.subject)
-        if by_subject and by_subject[0] in (*ORDER_KINDS, *CONFIRMATION_KINDS) and category == "order":
-            kind = _countersigned(by_subject[0], party)
-            revision = revision_of(message.subject) if kind in ORDER_KINDS else 0
-            if kind == "po" and revision:
-                kind = "po_revision"
-            found.append(DocumentFacts(kind, party, MAIL_BODY, revision,
-                                       f"subject says {by_subject[1]!r}; sent by {party}"))
-        elif (said := _kind_of(message.subject, _SUBJECT_KINDS)) is not None:
-            found.append(DocumentFacts(said[0], party, MAIL_BODY, 0,
-                                       f"subject says {said[1]!r}; sent by {party}"))
-        elif category in _MAIL_KINDS:
-            kind = _MAIL_KINDS[category]
-            if category == "inquiry" and party == "us":
-                kind = "quotation"
-            found.append(DocumentFacts(kind, party, MAIL_BODY, 0, f"a {category} mail from {party}"))
+        body = _mail_document(message, category, party)
+        if body is not None:
+            found.append(body)
     return found
+
+
+def _mail_document(message: Message, category: str, party: Party) -> DocumentFacts | None:
+    """The mail itself as a document, when it carries none: what its subject names (a PO, our
+    P/I, a bank's L/C advice, a telex release), what we say we send (our quotation, samples
+    sent), or what its category makes it (an inquiry, a sample request, a bank's advice)."""
+    said = _best(names_in(message.subject))
+    if said and said.kind in (*ORDER_KINDS, *CONFIRMATION_KINDS) and category == "order":
+        kind = _countersigned(said.kind, party)
+        if kind == "pi_countersigned":  # a countersigned P/I is a document, never a line of text
+            return None
+        revision = revision_of(message.subject) if kind in ORDER_KINDS else 0
+        if kind == "po" and revision:
+            kind = "po_revision"
+        return DocumentFacts(kind, party, MAIL_BODY, revision, f"subject says {said.words!r}; sent by {party}")
+    said = _best(names_in(message.subject, _SUBJECT_KINDS))
+    if said is not None and (party != "buyer" or not said.kind.startswith("bl")):  # a buyer asks for a release
+        return DocumentFacts(said.kind, party, MAIL_BODY, 0, f"subject says {said.words!r}; sent by {party}")
+    if party == "us":
+        return _ours(message, category)
+    if category in _MAIL_KINDS:
+        return DocumentFacts(_MAIL_KINDS[category], party, MAIL_BODY, 0, f"a {category} mail from {party}")
+    return None
+
+
+def _ours(message: Message, category: str) -> DocumentFacts | None:
+    """Our own mail is typed by what we send: samples sent, our quotation; never a request."""
+    quoted = quoting.own_text(message.text) if message.text else ""
+    for where, text in (("subject", message.subject), ("our text", quoted[:_HEAD])):
+        said = _best(names_in(text.replace("\n", " "), _OUR_KINDS))
+        if said is not None and said.strength >= 3:
+            return DocumentFacts(said.kind, "us", MAIL_BODY, 0, f"{where} says {said.words!r}; sent by us")
+    if category == "inquiry":
+        return DocumentFacts("quotation", "us", MAIL_BODY, 0, "our answer to an inquiry")
+    if category in _MAIL_KINDS:  # our answer to a sample request confirms it (the sample plan's first step)
+        return DocumentFacts(_MAIL_KINDS[category], "us", MAIL_BODY, 0, f"a {category} mail from us")
+    return None
 
 
 def _countersigned(kind: str, party: Party) -> str:

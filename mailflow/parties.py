@@ -105,7 +105,7 @@ _NAME_WORDS: tuple[tuple[Party, linear.Pattern], ...] = (
 _DOCUMENT_PARTIES: dict[str, Party] = {
     "inspection_report": "agency",
     "booking_confirmation": "forwarder", "shipping_advice": "forwarder", "bl_draft": "forwarder",
-    "bl": "forwarder", "bl_copy": "forwarder", "bl_original": "forwarder", "telex_release": "forwarder",
+    "bl": "forwarder", "bl_copy": "forwarder", "bl_original": "forwarder", "bl_release": "forwarder",
     "credit_advice": "bank", "lc_advice": "bank", "lc_amendment": "bank", "mt103": "bank",
 }
 _BUYER_DOCUMENTS = ("po", "po_revision", "pi_countersigned", "inquiry", "sample_request", "complaint")

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from mailflow.documents import BL_KINDS
 from mailflow.documents import NAMES as DOCUMENT_NAMES
 from mailflow.follow.money import Expected
 from mailflow.follow.plans import ANCHOR_NAMES, ANCHORS, Milestone, Plan
@@ -17,6 +18,9 @@ from mailflow.follow.plans import ANCHOR_NAMES, ANCHORS, Milestone, Plan
 STATUSES = ("quoted", "confirmed", "in production", "ready", "shipped", "paid", "closed")
 BY_HAND_STATUSES = ("on hold", "cancelled")
 PAYMENT_DOCS = ("bank_slip",)
+# kinds that are documents, never a mail's words: a buyer's "PI received" is no countersigned P/I
+ATTACHED_ONLY = ("pi_countersigned",)
+SHIPPED_KINDS = tuple(k for k in BL_KINDS if k != "bl_draft")  # a B/L issued: the goods are on board
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class Evidence:
     at: dt.datetime
     message_row_id: int
     label: str = ""  # "PO_4500871.pdf of 2026-03-02"
+    attached: bool = True  # a file the mail carries; False: the mail itself
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,7 @@ def _completion(m: Milestone, facts: Facts) -> tuple[dt.datetime, str, str, int 
         firsts: list[Evidence] = []
         for kind in m.documents:
             found = [d for d in facts.documents if d.kind == kind and (m.party == "any" or d.party == m.party)
-                     and (since is None or d.at > since)]
+                     and (since is None or d.at > since) and (d.attached or kind not in ATTACHED_ONLY)]
             if found:
                 firsts.append(min(found, key=lambda d: d.at))
         if not firsts or (m.all_documents and len(firsts) < len(m.documents)):
@@ -231,7 +236,7 @@ def derive_status(states: Sequence[State], kinds: set[str], by_hand: str = "") -
     if states and len(done) == len(states):
         return "closed"
     payment_keys = {s.key for s in states if s.how == "payment" or s.key in ("balance", "payment", "lc_payment")}
-    shipped = "bl" in kinds or bool(done & {"shipped", "original_bl", "bl_draft"})
+    shipped = bool(kinds & set(SHIPPED_KINDS)) or bool(done & {"shipped", "original_bl"})
     if shipped and payment_keys and payment_keys <= done:
         return "paid"
     if shipped:

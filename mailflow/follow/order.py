@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from mailflow.documents import MAIL_BODY
 from mailflow.errors import MailflowError, NotFound
 from mailflow.expressions import evaluate_order_expression
 from mailflow.extract import record as order_record
@@ -249,7 +250,7 @@ def anchors(order: OrderFacts, documents: Sequence[Doc]) -> dict[str, dt.date]:
     po = as_date(order.data.get("order_date")) or first("po", "po_revision")
     if po:
         found["po_date"] = po
-    for key, day in (("pi_date", first("pi")), ("bl_date", first("bl")),
+    for key, day in (("pi_date", first("pi")), ("bl_date", first(*cal.SHIPPED_KINDS)),
                      ("delivery_date", as_date(order.data.get("delivery_date")))):
         if day:
             found[key] = day
@@ -280,7 +281,8 @@ def expected(data: Mapping[str, Any], documents: Sequence[Doc]) -> money.Expecte
 
 def evidence(documents: Sequence[Doc]) -> list[cal.Evidence]:
     return [cal.Evidence(d.kind, d.party, d.at, d.message_row_id,
-                         f"{d.name if d.name != 'mail body' else 'mail'} of {d.at:%Y-%m-%d}") for d in documents]
+                         f"{d.name if d.name != MAIL_BODY else 'mail'} of {d.at:%Y-%m-%d}", d.name != MAIL_BODY)
+            for d in documents]
 
 
 def calendar_facts(inputs: Inputs, payments: Sequence[Paid], follower: Follower,

@@ -462,3 +462,55 @@ def test_payments_and_the_calendar_count_the_same_payments(tmp_path: Path, sqlit
     assert Decimal(listed["paid"]) + Decimal(listed["outstanding"]) == Decimal(listed["total"]) == Decimal(20000)
     assert sorted((p["currency"], p["counted"]) for p in listed["payments"]) == [
         ("", False), ("EUR", False), ("USD", True)]
+
+
+def test_milestones_are_done_by_the_right_evidence(tmp_path: Path, database_url: str) -> None:
+    """A buyer's "PI received" in text is no countersigned P/I; an inspection agency's report
+    completes the inspection; our copy B/L sent to the buyer
+    ships the order but does not release the original B/L: the forwarder's telex release does."""
+    config = desk(tmp_path, database_url, {"NW-SL45-P200": "13.16", "MF-4040-GR": "26.32"})
+    with clock.frozen(at("2026-03-02")) as now:
+        deliver(config, "01.eml", mail("PO KS-4001", "Please find attached our PO KS-4001.", sender=BOB,
+                                       message_id="po4@kestrel.example", date=at("2026-03-02", 8),
+                                       attachments=[("PO_KS-4001.pdf", pdf(tmp_path, "po", "KS-4001", TT),
+                                                     "application/pdf")]))
+        now.advance(days=1)
+        deliver(config, "02.eml", mail("P/I AN-PI-4001 for your PO KS-4001", "Our P/I.", sender=US, to=BOB,
+                                       message_id="pi4@acme.example", date=at("2026-03-03"),
+                                       attachments=[("PI_AN-PI-4001.pdf", pdf(tmp_path, "pi", "AN-PI-4001", TT),
+                                                     "application/pdf")]))
+        now.advance(days=1)
+        deliver(config, "03.eml", mail("Re: P/I AN-PI-4001 for your PO KS-4001", "PI received, L/C being applied.",
+                                       sender=BOB, message_id="pi-received@kestrel.example", date=at("2026-03-04"),
+                                       headers={"In-Reply-To": "<pi4@acme.example>"}))
+        steps = milestones(config, "KS-4001")
+        assert steps["pi_sent"]["state"] == "done" and steps["pi_countersigned"]["state"] != "done"
+        assert "pi_countersigned" not in [d["kind"] for d in show(config, "KS-4001")["documents"]]
+
+        now.advance(days=30)
+        deliver(config, "04.eml", mail("Inspection report KS-4001", "Final inspection passed, report attached.",
+                                       sender="QC <qc@inspect-asia.example>", message_id="qc4@inspect.example",
+                                       date=at("2026-04-03"),
+                                       attachments=[("QIMA_Final_Inspection_Report_KS-4001.pdf", b"%PDF-1.4 not read",
+                                                     "application/pdf")]))
+        steps = milestones(config, "KS-4001")
+        assert steps["inspection"]["state"] == "done", show(config, "KS-4001")["documents"]
+        kinds = {d["file"]: d["kind"] for d in show(config, "KS-4001")["documents"]}
+        assert kinds["QIMA_Final_Inspection_Report_KS-4001.pdf"] == "inspection_report"
+
+        now.advance(days=10)
+        deliver(config, "05.eml", mail("Copy B/L KS-4001", "Dear Bob, please find the copy B/L.", sender=US, to=BOB,
+                                       message_id="copy-bl4@acme.example", date=at("2026-04-13"),
+                                       attachments=[("Copy_BL_SWLNGB4001.pdf", b"%PDF-1.4 not read",
+                                                     "application/pdf")]))
+        steps = milestones(config, "KS-4001")
+        assert steps["original_bl"]["state"] != "done"
+        assert show(config, "KS-4001")["status"] == "shipped"
+        assert "bl_copy" in [d["kind"] for d in show(config, "KS-4001")["documents"]]
+
+        now.advance(days=3)
+        deliver(config, "06.eml", mail("Telex release SWLNGB4001 / KS-4001", "B/L surrendered, cargo released.",
+                                       sender="Ops <ops@seaways-forwarding.example>",
+                                       message_id="telex4@seaways.example", date=at("2026-04-16")))
+        steps = milestones(config, "KS-4001")
+        assert steps["original_bl"]["state"] == "done", show(config, "KS-4001")["documents"]

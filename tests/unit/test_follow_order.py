@@ -164,3 +164,53 @@ def test_a_completion_by_hand_is_kept_and_undoing_it_opens_the_milestone_from_no
     reopened, event = fo.undone(act, "Li", "", NOW)
     assert event.kind == "milestone-undone" and event.detail["was"] == "signoff: Wang"
     assert reopened.state == fo.OPEN and reopened.reopened_at == NOW and reopened.done_at is None
+
+
+def body(kind: str, party: str, day: int, message: int) -> fo.Doc:
+    """A document that is the mail itself (no file attached)."""
+    at = dt.datetime(2026, 3, day, 9, tzinfo=UTC)
+    return fo.Doc(kind, party, "mail body", {}, message, at, at)
+
+
+def marks_of(*documents: fo.Doc, today: dt.date = dt.date(2026, 3, 12)) -> dict[str, fo.Mark]:
+    return {m.key: m for m in fo.follow(inputs(*documents, today=today), FOLLOWER).milestones}
+
+
+def test_the_countersigned_pi_is_the_buyers_document_not_a_reply_in_its_thread() -> None:
+    said = marks_of(doc("po", "buyer", 2, 1), doc("pi", "us", 3, 2), body("pi_countersigned", "buyer", 4, 3))
+    assert said["pi_countersigned"].state != fo.DONE  # "PI received, L/C being applied", no attachment
+    signed = marks_of(doc("po", "buyer", 2, 1), doc("pi", "us", 3, 2), doc("pi_countersigned", "buyer", 5, 4))
+    assert signed["pi_countersigned"].state == fo.DONE and signed["pi_countersigned"].message_row_id == 4
+    ours = marks_of(doc("po", "buyer", 2, 1), doc("pi", "us", 3, 2), doc("pi_countersigned", "us", 5, 4))
+    assert ours["pi_countersigned"].state != fo.DONE  # only the buyer countersigns
+
+
+def test_our_copy_bl_does_not_release_the_original_bl() -> None:
+    copy = marks_of(doc("po", "buyer", 2, 1), doc("pi", "us", 3, 2), doc("bl_copy", "us", 10, 3))
+    assert copy["original_bl"].state != fo.DONE
+    for kind, party in (("bl_release", "forwarder"), ("bl_release", "us"), ("bl_original", "us")):
+        released = marks_of(doc("po", "buyer", 2, 1), doc("bl_copy", "us", 10, 3), doc(kind, party, 11, 4))
+        assert released["original_bl"].state == fo.DONE and released["original_bl"].message_row_id == 4
+
+
+def test_an_inspection_report_completes_the_inspection_from_an_agency_or_our_own_record() -> None:
+    for party in ("supplier", "us", "forwarder"):  # an agency's mail, our own inspection record
+        marks = marks_of(doc("po", "buyer", 2, 1), doc("inspection_report", party, 9, 5))
+        assert marks["inspection"].state == fo.DONE and marks["inspection"].message_row_id == 5
+    assert marks_of(doc("po", "buyer", 2, 1), doc("po", "supplier", 9, 5))["inspection"].state != fo.DONE
+
+
+def test_a_copy_bl_ships_the_order_and_dates_the_bl() -> None:
+    result = fo.follow(inputs(doc("po", "buyer", 2, 1), doc("bl_copy", "us", 10, 3)), FOLLOWER)
+    assert result.order.status == "shipped"
+    assert fo.anchors(inputs().order, [doc("bl_draft", "forwarder", 8, 2), doc("bl_copy", "us", 10, 3)])[
+        "bl_date"] == dt.date(2026, 3, 10)
+
+
+def test_our_samples_sent_completes_the_sample_sent_milestone() -> None:
+    asked = marks_of(body("sample_request", "buyer", 2, 1), body("sample_request", "us", 2, 2))
+    assert asked["sample_confirmed"].state == fo.DONE and asked["sample_sent"].state != fo.DONE
+    sent = marks_of(body("sample_request", "buyer", 2, 1), body("samples_sent", "us", 5, 3))
+    assert sent["sample_sent"].state == fo.DONE and sent["sample_sent"].message_row_id == 3
+    assert marks_of(body("sample_request", "buyer", 2, 1), body("samples_sent", "buyer", 5, 3))[
+        "sample_sent"].state != fo.DONE
