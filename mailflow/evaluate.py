@@ -1,12 +1,14 @@
 """How well the desk classifies a labelled set of mail: accuracy, precision and recall per
-category, the confusion matrix, and each mail it got wrong with the rule or model that decided.
+category, accuracy per party kind (who sent the mail: us, buyer, supplier, forwarder,
+inspection, bank, other; a `party` column of the labels), the confusion matrix, and each mail
+it got wrong with the rule or model that decided.
 Pure: (name, expected, decision) in, figures out."""
 
 from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,10 +23,11 @@ class Label:
     category: str
     split: str = ""  # "train" / "test" in mailflow's evaluation set; "" when not given
     language: str = ""
+    party: str = ""  # the sender's party kind (us, buyer, supplier, ...); "" when not given
 
 
 def read_labels(path: Path) -> list[Label]:
-    """A CSV with at least `file` and `category` columns (more are kept: split, language)."""
+    """A CSV with at least `file` and `category` columns (more are kept: split, language, party)."""
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
@@ -37,7 +40,7 @@ def read_labels(path: Path) -> list[Label]:
         if not row.get("file") or not row.get("category"):
             raise ConfigError("a row without a file or a category", path, line)
         labels.append(Label(row["file"], row["category"].strip(), (row.get("split") or "").strip(),
-                            (row.get("language") or "").strip()))
+                            (row.get("language") or "").strip(), (row.get("party") or "").strip()))
     return labels
 
 
@@ -56,6 +59,7 @@ class Evaluation:
     correct: int = 0
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)  # (expected, got) -> count
     wrong: list[Wrong] = field(default_factory=list)
+    parties: Counter[tuple[str, bool]] = field(default_factory=Counter)  # (party, right) -> count
 
     @property
     def accuracy(self) -> float:
@@ -76,11 +80,24 @@ class Evaluation:
     def support(self, category: str) -> int:
         return sum(n for (expected, _), n in self.confusion.items() if expected == category)
 
+    @property
+    def party_kinds(self) -> list[str]:
+        return sorted({party for party, _ in self.parties})
+
+    def party_total(self, party: str) -> int:
+        return self.parties[(party, True)] + self.parties[(party, False)]
+
+    def party_accuracy(self, party: str) -> float:
+        total = self.party_total(party)
+        return self.parties[(party, True)] / total if total else 0.0
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "total": self.total, "correct": self.correct, "accuracy": round(self.accuracy, 4),
             "categories": {c: {"precision": round(self.precision(c), 4), "recall": round(self.recall(c), 4),
                                "support": self.support(c)} for c in self.categories},
+            "parties": {p: {"accuracy": round(self.party_accuracy(p), 4), "correct": self.parties[(p, True)],
+                            "total": self.party_total(p)} for p in self.party_kinds},
             "confusion": [{"expected": e, "got": g, "count": n} for (e, g), n in sorted(self.confusion.items())],
             "wrong": [w.__dict__ for w in self.wrong],
         }
@@ -92,12 +109,16 @@ def decided_by(decision: Decision) -> str:
     return f"{rule}, classifier: {decision.classifier}" if decision.classifier else rule
 
 
-def evaluate(results: Sequence[tuple[str, str, Decision, str]]) -> Evaluation:
-    """`results`: (file, expected category, decision, subject) for each labelled mail."""
+def evaluate(results: Sequence[tuple[str, str, Decision, str]], parties: Mapping[str, str] | None = None) -> Evaluation:
+    """`results`: (file, expected category, decision, subject) for each labelled mail;
+    `parties`: the party kind of each file, where the labels give it (counted per kind)."""
     evaluation = Evaluation()
     for file, expected, decision, subject in results:
         evaluation.total += 1
         evaluation.confusion[(expected, decision.category)] += 1
+        party = (parties or {}).get(file, "")
+        if party:
+            evaluation.parties[(party, decision.category == expected)] += 1
         if decision.category == expected:
             evaluation.correct += 1
         else:

@@ -7,11 +7,18 @@ Germany, the UK, Hong Kong, Taiwan, Japan, the Middle East and Latin America,
 forwarders, banks, colleagues, robots.  They live as data in
 ``tools/eval_data/`` (one YAML file per category, plus the people and the
 signatures they name); each one carries its label (category, split, language)
-and a short note on the trap it sets.  This script only turns them into
+and a short note on the trap it sets.  Each mail's party kind (who sent it:
+us, buyer, supplier, forwarder, inspection, bank, other) comes from its
+sender (people.yaml's ``party``, parties.yaml) or its own ``party:``.
+
+The mails of ``tools/eval_data/parties_mail.yaml`` (supplier, forwarder,
+bank and inspection-agency mail and our own outgoing mail; each record names
+its ``category``) were added after the first 342: they are numbered after
+them, so that adding mail never renames or changes a mail already in the set.  This script only turns them into
 RFC 5322 files:
 
     tests/eval/mails/NNN.eml   one message per file, numbered by Date
-    tests/eval/labels.csv      file,category,split,language,note
+    tests/eval/labels.csv      file,category,split,language,party,note
     tests/eval/README.md       tools/eval_data/readme_head.md and the counts tables
 
 Needs PyYAML (a mailflow dependency) and ``mimekit.py`` next to this file.
@@ -45,6 +52,8 @@ A mail in ``tools/eval_data/<category>.yaml`` is one record::
       note: ...        the trap the mail sets (labels.csv)
       from: keller     a key of people.yaml, or "Name <addr>"
       to: ...          optional, default orders@acme.example
+      party: supplier  optional: the sender's party kind, when people.yaml or parties.yaml
+                       do not give it (or it differs: a colleague writing as the desk)
       subject: ...     "" = empty Subject; null = no Subject header
       body: |          the new text; a line "%sig KEY" inserts signatures.yaml's KEY
         ...
@@ -113,15 +122,19 @@ def load_yaml(name: str) -> Any:
 # key -> (display name, address, UTC offset in hours)
 PEOPLE: dict[str, tuple[str, str, int]] = {
     key: (p["name"], p["address"], p["tz"]) for key, p in load_yaml("people.yaml").items()}
+PARTY_OF: dict[str, str] = {p["address"].lower(): p["party"] for p in load_yaml("people.yaml").values()}
+PARTY_OF.update({k.lower(): v for k, v in load_yaml("parties.yaml").items()})
+PARTIES = ("us", "buyer", "supplier", "forwarder", "inspection", "bank", "other")
+LATER = "parties_mail.yaml"  # mail added after the first 342, numbered after them
 SIGS: dict[str, str] = {key: text.strip("\n") for key, text in load_yaml("signatures.yaml").items()}
 
 OPTIONS = ("cs", "kind", "status", "diag", "date")  # in the order seed_text writes them
 FIELDS = {"lang", "split", *OPTIONS, "note", "from", "to", "subject", "body", "quotes", "original",
-          "attachments"}
+          "attachments", "party", "category"}
 
 
 class Mail:
-    def __init__(self, category: str, rec: dict[str, Any]):
+    def __init__(self, category: str, rec: dict[str, Any], later: bool = False):
         where = "{} mail {!r}".format(category, rec.get("note"))
         if set(rec) - FIELDS:
             raise ValueError(f"unknown field(s) {sorted(set(rec) - FIELDS)} in {where}")
@@ -129,6 +142,7 @@ class Mail:
         # str(): an unquoted date is read as a datetime.date
         self.opts = {k: str(rec[k]) for k in OPTIONS if k in rec}
         self.note = rec["note"]
+        self.later = later
         if self.category not in CATEGORIES:
             raise ValueError(f"bad category in {where}")
         if self.lang not in LANGS:
@@ -140,6 +154,9 @@ class Mail:
         if "from" not in rec or "subject" not in rec:
             raise ValueError(f"from/subject missing in {where}")
         self.sender: str = rec["from"]
+        self.party: str = rec.get("party") or PARTY_OF.get(person(self.sender)[1].lower(), "")
+        if self.party not in PARTIES:
+            raise ValueError(f"no party kind for {self.sender!r} in {where}")
         self.to: str = rec.get("to", OUR_ADDR)
         self.subject: str | None = rec["subject"]
         self.body = expand(rec["body"])
@@ -196,7 +213,9 @@ def expand(text: str) -> str:
 
 
 def load_mails() -> list[Mail]:
-    return [Mail(cat, rec) for cat in CATEGORIES for rec in load_yaml(cat + ".yaml")]
+    first = [Mail(cat, rec) for cat in CATEGORIES for rec in load_yaml(cat + ".yaml")]
+    return first + [Mail(rec["category"], {k: v for k, v in rec.items() if k != "category"}, later=True)
+                    for rec in load_yaml(LATER)]
 
 
 # ---------------------------------------------------------------------------
@@ -518,6 +537,15 @@ def counts_table(rows: list[dict[str, str]]) -> str:
     return "\n".join(out) + "\n"
 
 
+def party_table(rows: list[dict[str, str]]) -> str:
+    c = collections.Counter((r["category"], r["party"], r["split"]) for r in rows)
+    kinds = [p for p in PARTIES if any(r["party"] == p for r in rows)]
+    out = ["| category | " + " | ".join(kinds) + " |", "|" + "---|" * (len(kinds) + 1)]
+    for cat in CATEGORIES:
+        out.append(f"| {cat} | " + " | ".join(f"{c[(cat, p, 'train')]} / {c[(cat, p, 'test')]}" for p in kinds) + " |")
+    return "\n".join(out) + "\n"
+
+
 def keyword_table(mails: list[Mail]) -> str:
     out = ["| category | mails | without the obvious words | share |", "|---|---|---|---|"]
     for cat in CATEGORIES:
@@ -548,12 +576,12 @@ def generate(out: Path) -> list[dict[str, str]]:
     built = []
     for m in mails:
         data, date = build(m)
-        built.append((date.astimezone(dt.UTC), m.key, m, data))
-    built.sort(key=lambda t: (t[0], t[1]))
+        built.append((m.later, date.astimezone(dt.UTC), m.key, m, data))
+    built.sort(key=lambda t: (t[0], t[1], t[2]))
     maildir = out / "mails"
     maildir.mkdir(parents=True, exist_ok=True)
     rows, names = [], set()
-    for i, (_, _, m, data) in enumerate(built, 1):
+    for i, (_, _, _, m, data) in enumerate(built, 1):
         name = f"{i:03d}.eml"
         names.add(name)
         (maildir / name).write_bytes(data)
@@ -562,18 +590,19 @@ def generate(out: Path) -> list[dict[str, str]]:
             raise ValueError(f"{name}: no charset")
         body_cs = found.group(1).decode()
         rows.append({"file": name, "category": m.category, "split": m.split,
-                     "language": m.language, "note": m.note, "charset": body_cs})
+                     "language": m.language, "party": m.party, "note": m.note, "charset": body_cs})
     for old in maildir.glob("*.eml"):
         if old.name not in names:
             old.unlink()
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["file", "category", "split", "language", "note"])
+    w.writerow(["file", "category", "split", "language", "party", "note"])
     for r in rows:
-        w.writerow([r["file"], r["category"], r["split"], r["language"], r["note"]])
+        w.writerow([r["file"], r["category"], r["split"], r["language"], r["party"], r["note"]])
     (out / "labels.csv").write_text(buf.getvalue(), encoding="utf-8")
     readme = README_HEAD.format(n=len(rows), ntest=sum(r["split"] == "test" for r in rows))
     readme += "Category × language × split (train / test):\n\n" + counts_table(rows)
+    readme += "\nCategory × party kind (who sent the mail; train / test):\n\n" + party_table(rows)
     readme += "\nDeclared body charsets:\n\n" + charset_table(rows)
     readme += ("\nMails whose subject and new text contain none of the category's obvious "
                "words (see `OBVIOUS` in the generator):\n\n" + keyword_table(mails))
@@ -602,7 +631,7 @@ def check(out: Path, rows: list[dict[str, str]]) -> int:
     if sorted(listed) != files or len(set(listed)) != len(listed):
         errors.append("labels.csv does not list every file exactly once")
     for r in labels:
-        if r["category"] not in CATEGORIES or r["split"] not in ("train", "test"):
+        if r["category"] not in CATEGORIES or r["split"] not in ("train", "test") or r["party"] not in PARTIES:
             errors.append(f"bad label row {r!r}")
     for name in files:
         raw = (out / "mails" / name).read_bytes()

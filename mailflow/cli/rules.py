@@ -46,7 +46,8 @@ def _looks_like_mbox(path: Path) -> bool:
 @click.option("--archive", "use_archive", is_flag=True, help="Classify every message in the archive.")
 @click.option("--diff", is_flag=True, help="List messages whose category would change from the one on record.")
 @click.option("--expect", "labels", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="A CSV of file,category[,split]: measure the classification of the folder TARGET.")
+              help="A CSV of file,category[,split][,party]: measure the classification of the folder TARGET "
+                   "(per category and, with a party column, per party kind).")
 @click.option("--split", type=TEXT, help="With --expect: only the rows of this split (e.g. test).")
 @click.option("--min-accuracy", type=click.FloatRange(0, 1), help="With --expect: exit 1 below this accuracy (0-1).")
 @click.option("--json", "as_json", is_flag=True)
@@ -167,7 +168,7 @@ def _measure(state: State, folder: Path, labels_file: Path, split: str | None, m
             results.append((label.file, label.category, decision, subject))
     finally:
         desk.close()
-    evaluation = evaluate(results)
+    evaluation = evaluate(results, {label.file: label.party for label in labels if label.party})
     below = min_accuracy is not None and evaluation.accuracy < min_accuracy
     if as_json:
         click.echo(json.dumps({**evaluation.as_dict(), "split": split, "min_accuracy": min_accuracy,
@@ -190,6 +191,12 @@ def _print_evaluation(evaluation: Any, split: str | None) -> None:
         add_row(table, category, f"{evaluation.precision(category):.1%}", f"{evaluation.recall(category):.1%}",
                 str(evaluation.support(category)))
     out.print(table)
+    if evaluation.party_kinds:
+        parties = Table("party kind", "accuracy", "right", "mails")
+        for party in evaluation.party_kinds:
+            add_row(parties, party, f"{evaluation.party_accuracy(party):.1%}", str(evaluation.parties[(party, True)]),
+                    str(evaluation.party_total(party)))
+        out.print(parties)
     matrix = Table("expected \\ got", *categories, title="confusion")
     for expected in categories:
         add_row(matrix, expected, *(str(evaluation.confusion[(expected, got)] or "·") for got in categories))

@@ -30,11 +30,17 @@ def test_the_held_out_mail_is_classified_as_a_merchandiser_would(tmp_path: Path,
                                        "--min-accuracy", str(MIN_ACCURACY), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["total"] == 114 and report["split"] == "test"
+    # 114 held-out mails of the first set and 6 of the party kinds' mail added for issue 22
+    assert report["total"] == 120 and report["split"] == "test"
     assert report["accuracy"] >= MIN_ACCURACY, report["wrong"]
     complaint = report["categories"]["complaint"]
     assert complaint["support"] == 16 and complaint["recall"] >= MIN_COMPLAINT_RECALL, report["wrong"]
-    assert sum(c["count"] for c in report["confusion"]) == 114
+    assert sum(c["count"] for c in report["confusion"]) == 120
+    # accuracy per party kind (labels.csv's party column), beside the per-category figures
+    parties = report["parties"]
+    assert set(parties) == {"us", "buyer", "supplier", "forwarder", "inspection", "bank", "other"}
+    assert sum(p["total"] for p in parties.values()) == 120
+    assert sum(p["correct"] for p in parties.values()) == report["correct"]
     for wrong in report["wrong"]:  # each wrong mail says what decided it
         assert wrong["decided_by"].startswith(("rule ", "no rule")) and wrong["expected"] != wrong["got"]
 
@@ -60,3 +66,22 @@ def test_rules_test_reports_and_fails_below_the_minimum(tmp_path: Path, sqlite_u
     refused = CliRunner().invoke(main, ["--config", str(config), "rules", "test", str(EVAL / "mails"),
                                         "--expect", str(escape)])
     assert refused.exit_code != 0 and "is not a file in" in refused.output
+
+
+def test_rules_test_reports_accuracy_per_party_kind(tmp_path: Path, sqlite_url: str) -> None:
+    """With a party column, `rules test --expect` gives the accuracy per party kind (who sent the
+    mail) beside the per-category figures, in its table and its --json."""
+    config = write_desk(tmp_path / "desk", sqlite_url)
+    rows = [line.split(",") for line in (EVAL / "labels.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    chosen = [r for r in rows if r[2] == "train" and r[4] in ("bank", "forwarder", "us")][:9]
+    labels = tmp_path / "labels.csv"
+    labels.write_text("file,category,party\n" + "".join(f"{r[0]},{r[1]},{r[4]}\n" for r in chosen), encoding="utf-8")
+    args = ["--config", str(config), "rules", "test", str(EVAL / "mails"), "--expect", str(labels)]
+    shown = CliRunner().invoke(main, args)
+    assert shown.exit_code == 0, shown.output
+    assert "party kind" in shown.output
+    report = json.loads(CliRunner().invoke(main, [*args, "--json"]).stdout)
+    kinds = {r[4] for r in chosen}
+    assert set(report["parties"]) == kinds
+    for kind in kinds:
+        assert report["parties"][kind]["total"] == sum(r[4] == kind for r in chosen)

@@ -47,6 +47,31 @@ CASES = [
     ("Happy holidays", "Best wishes from all of us.", {}, "other"),
     ("Thanks", "So glad to meet you at the fair.", {}, "other"),
     ("Acme Co. visit", "We will visit your factory.", {}, "other"),
+    # issue 22: misread categories, and our own mail typed by what we send
+    ("Re: Quotation AQ-2610-118", ("USD 2.35/kg is still too high for us. Our target is USD 2.20/kg FOB. "
+     "If you can meet that, we need ETD end of January."), {}, "inquiry"),
+    ("Re: offer", "Your price is not competitive; can you do USD 2.20? ETD: 25 Jan would suit us.", {}, "inquiry"),
+    ("订单 WXLH-2611-06", "附件是我司订单。请尽快做形式发票，信用证将在收到贵司形式发票后开出。", {}, "order"),
+    ("PO 4501234", "Attached our PO. The L/C will be opened upon receipt of your P/I.", {}, "order"),
+    ("信用证已开", "信用证已经开出，请查收。", {}, "payment"),
+    ("L/C 26HH-ILC-00457", "The L/C has been opened by our bank today.", {}, "payment"),
+    ("CREDIT ADVICE // REIMBURSEMENT", ("RE: YOUR EXPORT BILL UNDER L/C NO. 26HH-ILC-00457. REIMBURSEMENT RECEIVED. "
+     "WE HAVE CREDITED YOUR ACCOUNT WITH USD 48,125.00 BEING PROCEEDS OF THE ABOVE BILL."),
+     {"from": "Trade Services <ts@harbourside-bank.example>"}, "payment"),
+    ("入账通知", "贵司账户收到境外汇入款项，款项已入账。", {"from": "国际结算部 <ts@hxcb-bank.example>"}, "payment"),
+    ("Re: delivery", "The goods arrived damaged; we demand reimbursement of the freight.", {}, "complaint"),
+    ("Quotation AQ-2611-031", ("We are pleased to quote spunlace 45gsm at USD 2.38/kg FOB. We can send "
+     "samples free of charge by DHL if you would like to test them."),
+     {"from": "Lily Chen <lily.chen@acme.example>"}, "inquiry"),
+    ("水刺无纺布报价单", "现报价如下：40克 19.60元/公斤。如需样品，我们可以免费寄样。",
+     {"from": "陈丽 <lily.chen@acme.example>"}, "inquiry"),
+    ("Samples sent - DHL 4471 2283 90", "We have sent you today the two trial rolls by DHL.",
+     {"from": "Lily Chen <lily.chen@acme.example>"}, "sample"),
+    ("Samples", "Could you send us samples by DHL?", {}, "sample"),   # a buyer's request is still one
+    ("Inspection Report - PO 4500912 - PASSED", "Please find attached the final inspection report.",
+     {"from": "Reports <reports@veritasqa.example>"}, "shipping"),
+    ("Debit note DN-26-11842", ("Attached our debit note for the local charges (THC, doc fee). Kindly arrange "
+     "the transfer and send us the bank receipt."), {"from": "Accounts <acc@bluewake-log.example>"}, "payment"),
 ]
 
 
