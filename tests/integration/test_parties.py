@@ -2,7 +2,8 @@
 its held confirmation; an inspection agency's report and a forwarder's booking that cite the
 PO join that order, typed by what they are, and no reply is drafted to them; a bank's credit
 advice that cites a number no order has stays unfiled with the reason, and no acknowledgement
-goes to the bank. The desk lists only its buyer, as real desks do: the others are recognised
+goes to the bank; the agency's failed re-inspection reads as a complaint, and its acknowledgement
+is not drafted either. The desk lists only its buyer, as real desks do: the others are recognised
 from their mail."""
 
 from __future__ import annotations
@@ -62,6 +63,15 @@ def test_third_parties_join_the_buyers_order_and_get_no_reply(tmp_path: Path, da
                                    sender="Trade Services <ts@harbourfin.example>", message_id="advice@harbourfin.example",
                                    date=D + dt.timedelta(days=30)))
 
+    # the agency's failed re-inspection reads as a complaint: its acknowledgement is not drafted
+    deliver(config, "05.eml", mail("Re-inspection FAILED - PO KS-1234",
+                                   "Dear sirs, the re-inspection of PO KS-1234 failed again: 14 rolls with holes and "
+                                   "oil stains. We are holding the shipment until the defective rolls are replaced "
+                                   "and we hold you responsible for the re-inspection fee.",
+                                   sender="Reports <reports@checkpoint-asia.example>", message_id="qc2@checkpoint.example",
+                                   date=D + dt.timedelta(days=25),
+                                   attachments=[("Inspection Report KS-1234 rev2.pdf", PDF, "application/pdf")]))
+
     orders = json.loads(cli(config, "order", "list", "--json"))
     assert [o["order"] for o in orders] == ["KS-1234"]  # no phantom order, one per number
     filed = messages(config)
@@ -85,8 +95,8 @@ def test_third_parties_join_the_buyers_order_and_get_no_reply(tmp_path: Path, da
     kinds = {(d["kind"], d["party"]) for d in shown["documents"]}
     assert {("inspection_report", "agency"), ("booking_confirmation", "forwarder")} <= kinds
     suppressed = [e for e in shown["events"] if e["kind"] == "reply-suppressed"]
-    assert suppressed and all("acknowledgements and confirmations go to buyers only" in e["reason"]
-                              for e in suppressed)
+    assert "complaint_ack" in {e["template"] for e in suppressed}  # the agency's failed re-inspection
+    assert all("acknowledgements and confirmations go to buyers only" in e["reason"] for e in suppressed)
     explained = cli(config, "order", "show", "KS-1234", "--explain")
     assert "agency" in explained and "forwarder" in explained
 
