@@ -48,6 +48,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _addresses(value: Any) -> Any:
+    """An address, or a list of them, each a plain email address: else a readable error."""
+    for addr in value if isinstance(value, list) else [value]:
+        if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", addr):
+            raise ValueError(f"not an email address: {addr!r}")
+    return value
+
+
 class Identity(_Strict):
     company: str
     address: str
@@ -60,10 +68,7 @@ class Identity(_Strict):
     @field_validator("address", "other_addresses")
     @classmethod
     def _is_address(cls, value: Any) -> Any:
-        for addr in value if isinstance(value, list) else [value]:
-            if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", addr):
-                raise ValueError(f"not an email address: {addr!r}")
-        return value
+        return _addresses(value)
 
     @property
     def domain(self) -> str:
@@ -211,10 +216,7 @@ class KnownParty(_Strict):
     @field_validator("addresses")
     @classmethod
     def _are_addresses(cls, value: list[str]) -> list[str]:
-        for addr in value:
-            if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", addr):
-                raise ValueError(f"not an email address: {addr!r}")
-        return value
+        return _addresses(value)  # type: ignore[no-any-return]
 
     @field_validator("domains")
     @classmethod

@@ -70,6 +70,10 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
     in_text = prepared.numbers if prepared.numbers is not None else numbers_in_text(message, desk.patterns)
 
     heads = [t[:2000] for t in texts.values()]
+    # asked again as the mail is placed and classified again: each answer read once
+    buys = functools.cache(lambda: _buys_from_us(lookup, message))
+    kinds_for = functools.cache(
+        lambda category: tuple(d.kind for d in documents.detect(message, category, "supplier", texts)))
 
     def party_for(order: OrderRef | None, category: str) -> PartyCall:
         """Who sent the mail: the order's buyer is the buyer of the order it joins (a bank's
@@ -77,9 +81,8 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
         joined = order is not None and order.existing_id is not None
         order_buyer = buyer_domains(order.buyer, configured_buyer(config, order.buyer)) \
             if order is not None and joined else None
-        kinds = [d.kind for d in documents.detect(message, category, "supplier", texts)]
-        return party_of(message, config, outgoing=outgoing, order_buyer=order_buyer, kinds=kinds,
-                        texts=heads, category=category, buys=not joined and _buys_from_us(lookup, message))
+        return party_of(message, config, outgoing=outgoing, order_buyer=order_buyer, kinds=kinds_for(category),
+                        texts=heads, category=category, buys=not joined and buys())
 
     def place(decision: Decision, who: PartyCall) -> OrderRef | None:
         if refused:

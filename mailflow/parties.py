@@ -106,7 +106,7 @@ _DOCUMENT_PARTIES: dict[str, Party] = {
     "inspection_report": "agency",
     "booking_confirmation": "forwarder", "shipping_advice": "forwarder", "bl_draft": "forwarder",
     "bl": "forwarder", "bl_copy": "forwarder", "bl_original": "forwarder", "bl_release": "forwarder",
-    "credit_advice": "bank", "lc_advice": "bank", "lc_amendment": "bank", "mt103": "bank",
+    "lc_advice": "bank", "lc_amendment": "bank",  # a bank slip is often the buyer's T/T copy: no party of its own
 }
 _BUYER_DOCUMENTS = ("po", "po_revision", "pi_countersigned", "inquiry", "sample_request", "complaint")
 # what a bank, an agency or a forwarder writes as such, in the subject or a document's first lines
