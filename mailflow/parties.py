@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 from mailflow import linear
 from mailflow.config import Buyer, Config
@@ -34,11 +34,36 @@ def buyer_of(message: Message, config: Config) -> tuple[str, Buyer | None]:
     if not others:
         return "", None
     party = others[0]
-    for buyer in config.buyers:
-        if party.addr in (a.lower() for a in buyer.addresses) or party.domain in (
-                d.lower().lstrip("@") for d in buyer.domains):
-            return buyer.name, buyer
-    return party.domain, None
+    buyer, _ = listed(config.buyers, party.addr, party.domain)
+    return (buyer.name, buyer) if buyer is not None else (party.domain, None)
+
+
+class Listed(Protocol):
+    """A party the configuration lists: a buyer, supplier, forwarder, agency or bank."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def addresses(self) -> Sequence[str]: ...
+    @property
+    def domains(self) -> Sequence[str]: ...
+
+
+T = TypeVar("T", bound=Listed)
+
+
+def listed(entries: Sequence[T], address: str, domain: str) -> tuple[T | None, str]:
+    """The entry an address is listed under, else the one its domain is (an address counts
+    before a domain, so a buyer's forwarder at a shared domain can be listed by address), and
+    which of the two matched: ("address" or "domain"), or (None, "")."""
+    address, domain = address.lower(), domain.lower()
+    for entry in entries:
+        if address in (a.lower() for a in entry.addresses):
+            return entry, "address"
+    for entry in entries:
+        if domain and domain in (d.lower().lstrip("@") for d in entry.domains):
+            return entry, "domain"
+    return None, ""
 
 
 def configured_buyer(config: Config, name: str) -> Buyer | None:
@@ -63,11 +88,8 @@ def is_party(config: Config, lookup: OrderLookup, order: KnownOrder, message: Me
         return False
     if ours(sender.addr, config):
         return True
-    for buyer in config.buyers:
-        if buyer.name == order.buyer and (
-                sender.addr in (a.lower() for a in buyer.addresses)
-                or sender.domain in (d.lower().lstrip("@") for d in buyer.domains)):
-            return True
+    if listed([b for b in config.buyers if b.name == order.buyer], sender.addr, sender.domain)[0] is not None:
+        return True
     if sender.domain == order.buyer.lower():  # an unconfigured buyer is known by its domain
         return True
     parties = getattr(lookup, "order_parties", None)  # the store knows; a test lookup may not
@@ -133,14 +155,12 @@ def _configured(address: str, domain: str, config: Config) -> PartyCall | None:
         ("buyer", "buyers", config.buyers), ("supplier", "suppliers", config.suppliers),
         ("forwarder", "forwarders", config.forwarders), ("agency", "agencies", config.agencies),
         ("bank", "banks", config.banks)]
-    for party, key, entries in lists:
-        for entry in entries:
-            if address in (a.lower() for a in entry.addresses):
-                return PartyCall(party, f"{address} is {entry.name}'s, listed under {key}:")
-    for party, key, entries in lists:
-        for entry in entries:
-            if domain and domain in (d.lower().lstrip("@") for d in entry.domains):
-                return PartyCall(party, f"{domain} is {entry.name}'s, listed under {key}:")
+    for by in ("address", "domain"):
+        for party, key, entries in lists:
+            entry, matched = listed(entries, address, domain)
+            if entry is not None and matched == by:
+                return PartyCall(party, f"{address if by == 'address' else domain} is {entry.name}'s, "
+                                        f"listed under {key}:")
     return None
 
 

@@ -63,10 +63,10 @@ mailflow {{ version }}. Every file named here is in this bundle; manifest.json l
 {{ follow.money.outstanding }}.{% for p in follow.money.payments %} Paid {{ p.amount }} {{ p.currency }} on
 {{ p.value_date }} (ref. {{ p.reference or "-" }}, {{ p.by }}).{% endfor %}</p>{% endif %}{% endif %}
 <h2>Messages</h2>
-<table><tr><th>Date (UTC)</th><th>Direction</th><th>Category</th><th>From</th><th>Subject</th>
+<table><tr><th>Date (UTC)</th><th>Direction</th><th>Category</th><th>From</th><th>Party</th><th>Subject</th>
 <th>Why filed here</th><th>Sender checks</th><th>Files</th></tr>
 {% for m in messages %}<tr class="{{ m.direction }}"><td>{{ m.date }}</td><td>{{ m.direction }}</td>
-<td>{{ m.category }}</td><td>{{ m.from }}</td><td>{{ m.subject }}<br><small>{{ m.file }}</small></td>
+<td>{{ m.category }}</td><td>{{ m.from }}</td><td>{{ m.party }}<br><small>{{ m.party_why }}</small></td><td>{{ m.subject }}<br><small>{{ m.file }}</small></td>
 <td>{{ m.why_here }}</td><td>{{ m.auth }}</td><td>{% for a in m.attachments %}{{ a }}<br>{% endfor %}</td></tr>
 {% endfor %}</table>
 <h2>Replies</h2>

@@ -111,3 +111,13 @@ def test_third_parties_join_the_buyers_order_and_get_no_reply(tmp_path: Path, da
     cli(config, "order", "assign", "advice@harbourfin.example", "KS-1234")
     assert messages(config)["advice@harbourfin.example"][0] == "KS-1234"
     assert [o["order"] for o in json.loads(cli(config, "order", "list", "--json"))] == ["KS-1234"]
+
+    # the evidence bundle says who each mail is from, and why
+    import zipfile
+
+    bundle = tmp_path / "KS-1234.zip"
+    cli(config, "order", "export", "KS-1234", "-o", str(bundle))
+    with zipfile.ZipFile(bundle) as archive:
+        timeline = archive.read("timeline.html").decode()
+    assert "<th>Party</th>" in timeline
+    assert timeline.count("<td>agency<br>") == 2 and "<td>forwarder<br>" in timeline
