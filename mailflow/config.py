@@ -74,6 +74,13 @@ class Identity(_Strict):
     def domain(self) -> str:
         return self.address.rpartition("@")[2].lower()
 
+    @property
+    def ours(self) -> tuple[str, ...]:
+        """Our own addresses and domain, as rules' `from_us:` conditions test a sender against
+        them (and as `parties.ours` decides): the address, the colleagues', the domain."""
+        return tuple(dict.fromkeys([self.address.lower(), *(a.lower() for a in self.other_addresses),
+                                    self.domain]))
+
 
 class ImapAccount(_Strict):
     """One IMAP account and the folders mailflow watches in it."""

@@ -71,7 +71,7 @@ class Desk:
 
 def load_desk(config: Config) -> Desk:
     """Load rules and templates; any error stops start-up (never skipped with a warning)."""
-    rules = load_rules(config.rules_dir)
+    rules = load_rules(config.rules_dir, ours=config.identity.ours)
     templates = ReplyTemplates(config.templates_dir / "reply")
     templates.check()
     templates.check_render(sample_contexts(config))  # a template that fails on every mail stops here
@@ -101,7 +101,7 @@ def load_desk(config: Config) -> Desk:
     products = load_products(config.resolve(config.packing.products)) if config.packing.products else None
     spec = DeskSpec(str(config.rules_dir), settings, rules_version(config.rules_dir),
                     model_file=str(classifier_file(config, rules) or ""), overrule=config.classifier.overrule,
-                    patterns=tuple(config.correlation.patterns))
+                    patterns=tuple(config.correlation.patterns), ours=config.identity.ours)
     budget = Budget(cpu_seconds=config.intake.cpu_seconds, memory_mb=config.intake.memory_mb,
                     workers=config.intake.workers)
     return Desk(config=config, rules=rules, templates=templates,

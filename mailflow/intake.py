@@ -54,6 +54,7 @@ class DeskSpec:
     model_file: str = ""  # the learned classifier in use ("": none); a new file is loaded again
     overrule: float = 0.85  # a weak rule gives way to the classifier at this probability
     patterns: tuple[str, ...] = ()  # correlation.patterns: the order numbers in the text are found here
+    ours: tuple[str, ...] = ()  # the identity's addresses and domain, for the rules' `from_us:`
 
 
 @dataclass(frozen=True)
@@ -86,11 +87,11 @@ _LOADED: dict[tuple[Any, ...], tuple[RuleSet, Extractor, Model | None, tuple[lin
 def _desk(spec: DeskSpec) -> tuple[RuleSet, Extractor, Model | None, tuple[linear.Pattern, ...]]:
     """The rules, a document reader, the classifier and the number patterns of this worker,
     loaded once per version."""
-    key = (spec.rules_dir, spec.rules_version, spec.model_file, spec.patterns)
+    key = (spec.rules_dir, spec.rules_version, spec.model_file, spec.patterns, spec.ours)
     if key not in _LOADED:
         _LOADED.clear()
         runner = ForkRunner(memory_mb=spec.extract.memory_mb)
-        rules = load_rules(Path(spec.rules_dir))
+        rules = load_rules(Path(spec.rules_dir), ours=spec.ours)
         model = None
         if spec.model_file and rules.reads_classifier:
             model = learn.load(Path(spec.model_file))

@@ -316,6 +316,36 @@ class ClassifierCondition(Condition):
         return False, [f"classifier: {prediction.describe()}, not {self.category} at {self.minimum:g}"]
 
 
+@dataclass(frozen=True)
+class FromUs(Condition):
+    """`from_us: true`: the sender is one of our own addresses, as the desk's configuration names
+    them (identity address, other_addresses, and any address at the identity's domain);
+    `from_us: false`: it is not. The rules are loaded with those addresses (`load_rules(…, ours=)`),
+    so a desk with another identity runs the same rule files."""
+
+    content = True
+    want: bool
+    ours: tuple[str, ...]  # addresses and bare domains, lower-cased
+
+    def evaluate(self, message: Message, order: OrderFacts | None = None,
+                 predict: Predict | None = None, memo: Recall | None = None) -> Result:
+        sender = message.sender
+        if not self.ours:
+            found, why = False, "no identity was given to the rules"
+        elif sender is None:
+            found, why = False, "the mail has no sender"
+        else:
+            address = sender.addr.lower()
+            domain = address.rpartition("@")[2]
+            if address in self.ours:
+                found, why = True, f"{address} is one of our addresses"
+            elif domain in self.ours:
+                found, why = True, f"{address} is at our domain {domain}"
+            else:
+                found, why = False, f"{address} is not one of ours"
+        return found == self.want, [f"from_us: {why}"]
+
+
 def _address_values(attr: str) -> Callable[[Message], list[str]]:
     def values(message: Message) -> list[str]:
         if attr == "sender":
@@ -328,34 +358,65 @@ def _address_values(attr: str) -> Callable[[Message], list[str]]:
 
 def _text_value(attr: str, quoted: bool = False) -> Callable[[Message], list[str]]:
     """A body condition reads what the sender wrote: quoted history and signature are left out,
-    unless the condition says `quoted: true`."""
+    unless the condition says `quoted: true`. Either way it reads the text's paragraphs with
+    their lines joined (`unwrap`)."""
     if attr == "subject":
         return lambda message: [message.subject[:MAX_FIELD]]
     if quoted:
-        return lambda message: [message.text[:MAX_TEXT]]
+        return lambda message: [_unwrapped(message.text[:MAX_TEXT])]
     return lambda message: [_own_text(message.text[:MAX_TEXT])]
 
 
 @functools.lru_cache(maxsize=8)
 def _own_text(text: str) -> str:
     """Kept for the next rule: every body condition reads the same own text."""
-    return quoting.own_text(text)
+    return unwrap(quoting.own_text(text))
+
+
+@functools.lru_cache(maxsize=8)
+def _unwrapped(text: str) -> str:
+    return unwrap(text)
+
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def unwrap(text: str) -> str:
+    """The text with each paragraph's lines joined: mail is wrapped at some 72 columns, and "we
+    have" at the end of one line and "remitted" at the start of the next are still one phrase
+    to a rule ("we have remitted"). Lines join with a space, Chinese ones without; a blank line
+    still ends a paragraph, so `.` in a pattern never reaches into the next one."""
+    paragraphs = []
+    for paragraph in re.split(r"\n[ \t\r]*\n", text):
+        joined = ""
+        for line in paragraph.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            if joined and not (_CJK.match(joined[-1]) and _CJK.match(line[0])):
+                joined += " "
+            joined += line
+        if joined:
+            paragraphs.append(joined)
+    return "\n\n".join(paragraphs)
 
 
 def _header_values(name: str) -> Callable[[Message], list[str]]:
     return lambda message: [v[:MAX_FIELD] for v in message.header_values(name)[:50]]
 
 
-def build_condition(node: Any, file: Path, line: int | None, path: str = "when") -> Condition:
+def build_condition(node: Any, file: Path, line: int | None, path: str = "when",
+                    ours: tuple[str, ...] = ()) -> Condition:
+    """A rule's `when` (or a part of it). `ours`: our own addresses and domain, for `from_us`."""
     where = where_in(node, file, line)
     if isinstance(node, list):
-        return Group("all", tuple(build_condition(c, file, _item_line(node, i, line), f"{path}[{i}]")
+        return Group("all", tuple(build_condition(c, file, _item_line(node, i, line), f"{path}[{i}]", ours)
                                   for i, c in enumerate(node)))
     if not isinstance(node, dict) or not node:
         raise where.error("a condition must be a mapping such as {subject: {contains: …}}", path)
     if len(node) > 1:
         return Group("all", tuple(build_condition({k: v}, file, where_in(node, file, line, k).line,
-                                                  f"{path}.{k}") for k, v in node.items()))
+                                                  f"{path}.{k}", ours) for k, v in node.items()))
     (key, value), = node.items()
     kwhere = where_in(node, file, line, key)
     kpath = f"{path}.{key}"
@@ -363,7 +424,11 @@ def build_condition(node: Any, file: Path, line: int | None, path: str = "when")
         if not isinstance(value, list) or not value:
             raise kwhere.error(f"'{key}' takes a non-empty list of conditions", kpath)
         return Group(key, tuple(build_condition(c, file, _item_line(value, i, kwhere.line),
-                                                f"{kpath}[{i}]") for i, c in enumerate(value)))
+                                                f"{kpath}[{i}]", ours) for i, c in enumerate(value)))
+    if key == "from_us":
+        if not isinstance(value, bool):
+            raise kwhere.error("from_us: takes true or false", kpath)
+        return FromUs(value, ours)
     if key in ADDRESS_FIELDS:
         matchers = _matchers(value, kwhere, kpath, file, addresses=True)
         return FieldCondition(key, matchers, _address_values(key))
@@ -414,8 +479,8 @@ def build_condition(node: Any, file: Path, line: int | None, path: str = "when")
         if not isinstance(minimum, (int, float)) or not 0 <= minimum <= 1:
             raise kwhere.error("classifier.min is a probability between 0 and 1", f"{kpath}.min")
         return ClassifierCondition(value["category"], float(minimum))
-    known = ", ".join((*ADDRESS_FIELDS, *TEXT_FIELDS, "header", "attachment", "order", "classifier",
-                       "any", "all", "none"))
+    known = ", ".join((*ADDRESS_FIELDS, "from_us", *TEXT_FIELDS, "header", "attachment", "order",
+                       "classifier", "any", "all", "none"))
     raise kwhere.error(f"unknown condition {key!r} (use {known})", kpath)
 
 
@@ -683,7 +748,10 @@ def _rule_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def load_rules(directory: Path) -> RuleSet:
+def load_rules(directory: Path, ours: Sequence[str] = ()) -> RuleSet:
+    """The rule files of a folder, in name order. `ours`: the desk's own addresses and domain
+    (`Identity.ours`), which `from_us:` conditions test the sender against."""
+    own = tuple(dict.fromkeys(o.strip().lower().lstrip("@") for o in ours if o.strip()))
     rules: list[Rule] = []
     seen: dict[str, Where] = {}
     for file in _rule_files(directory):
@@ -696,7 +764,7 @@ def load_rules(directory: Path) -> RuleSet:
             raise RuleError("a rule file is a list of rules (- name: …)", file, getattr(data, "line", 1))
         for i, node in enumerate(data):
             line = _item_line(data, i, None)
-            rules.append(_build_rule(node, file, line, seen))
+            rules.append(_build_rule(node, file, line, seen, own))
     if not rules:
         raise RuleError("no rules found (*.yaml files with a list of rules)", directory)
     return RuleSet(tuple(rules))
@@ -705,7 +773,8 @@ def load_rules(directory: Path) -> RuleSet:
 _RULE_KEYS = {"name", "category", "when", "then", "description", "continue", "enabled", "weak"}
 
 
-def _build_rule(node: Any, file: Path, line: int | None, seen: dict[str, Where]) -> Rule:
+def _build_rule(node: Any, file: Path, line: int | None, seen: dict[str, Where],
+                ours: tuple[str, ...] = ()) -> Rule:
     where = Where(file, line)
     if not isinstance(node, dict):
         raise where.error("a rule is a mapping with name, category, when and then")
@@ -728,7 +797,7 @@ def _build_rule(node: Any, file: Path, line: int | None, seen: dict[str, Where])
             "category is a lower-case word such as order, inquiry or complaint", "category")
     if "when" not in node:
         raise where.error(f"rule {name!r} has no 'when'", "when")
-    when = build_condition(node["when"], file, where_in(node, file, line, "when").line)
+    when = build_condition(node["when"], file, where_in(node, file, line, "when").line, ours=ours)
     actions, continue_ = _build_actions(node.get("then"), name, file,
                                         where_in(node, file, line, "then").line)
     if node.get("continue"):

@@ -14,8 +14,10 @@ sender (people.yaml's ``party``, parties.yaml) or its own ``party:``.
 The mails of ``tools/eval_data/parties_mail.yaml`` (supplier, forwarder,
 bank and inspection-agency mail and our own outgoing mail; each record names
 its ``category``) were added after the first 342: they are numbered after
-them, so that adding mail never renames or changes a mail already in the set.  This script only turns them into
-RFC 5322 files:
+them, so that adding mail never renames or changes a mail already in the set;
+those of ``tools/eval_data/more_mail.yaml`` (buyer mail setting issue 22's
+traps, our own and third parties' mail; all ``train``) are numbered after those.
+This script only turns them into RFC 5322 files:
 
     tests/eval/mails/NNN.eml   one message per file, numbered by Date
     tests/eval/labels.csv      file,category,split,language,party,note
@@ -126,6 +128,7 @@ PARTY_OF: dict[str, str] = {p["address"].lower(): p["party"] for p in load_yaml(
 PARTY_OF.update({k.lower(): v for k, v in load_yaml("parties.yaml").items()})
 PARTIES = ("us", "buyer", "supplier", "forwarder", "inspection", "bank", "other")
 LATER = "parties_mail.yaml"  # mail added after the first 342, numbered after them
+LATEST = "more_mail.yaml"  # mail added for issue 22's classification (all train), numbered after those
 SIGS: dict[str, str] = {key: text.strip("\n") for key, text in load_yaml("signatures.yaml").items()}
 
 OPTIONS = ("cs", "kind", "status", "diag", "date")  # in the order seed_text writes them
@@ -134,7 +137,7 @@ FIELDS = {"lang", "split", *OPTIONS, "note", "from", "to", "subject", "body", "q
 
 
 class Mail:
-    def __init__(self, category: str, rec: dict[str, Any], later: bool = False):
+    def __init__(self, category: str, rec: dict[str, Any], later: int = 0):
         where = "{} mail {!r}".format(category, rec.get("note"))
         if set(rec) - FIELDS:
             raise ValueError(f"unknown field(s) {sorted(set(rec) - FIELDS)} in {where}")
@@ -214,8 +217,8 @@ def expand(text: str) -> str:
 
 def load_mails() -> list[Mail]:
     first = [Mail(cat, rec) for cat in CATEGORIES for rec in load_yaml(cat + ".yaml")]
-    return first + [Mail(rec["category"], {k: v for k, v in rec.items() if k != "category"}, later=True)
-                    for rec in load_yaml(LATER)]
+    return first + [Mail(rec["category"], {k: v for k, v in rec.items() if k != "category"}, later=batch)
+                    for batch, name in ((1, LATER), (2, LATEST)) for rec in load_yaml(name)]
 
 
 # ---------------------------------------------------------------------------

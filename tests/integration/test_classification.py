@@ -17,9 +17,11 @@ pytestmark = pytest.mark.integration
 
 EVAL = ROOT / "tests" / "eval"
 # measured when the classifier came in: 85.1 % of the held-out mail right, every complaint
-# found (16 of 16). The floor below guards against a change that makes it worse; the issue's
-# aim of 95 % is not reached (see docs/architecture.md and the issue's note).
-MIN_ACCURACY = 0.83
+# found (16 of 16); 86.8 % after issue 22's first part; 90.0 % (108 of 120; buyer mail 82 of
+# 94, every other party kind right) after its second (from_us, wrapped lines joined, a reply's
+# subject read as its thread's, 119 new training mails). The floor below guards against a
+# change that makes it worse; issue 22's aim of 95 % is not reached (see docs/architecture.md).
+MIN_ACCURACY = 0.88
 MIN_COMPLAINT_RECALL = 0.95
 
 

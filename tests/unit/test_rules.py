@@ -9,7 +9,7 @@ import pytest
 
 from mailflow.errors import RuleError
 from mailflow.parse import parse
-from mailflow.rules import load_rules
+from mailflow.rules import load_rules, unwrap
 from tests.mails import mail
 
 
@@ -62,6 +62,43 @@ def test_in_matches_addresses_and_domains_from_a_list_file(tmp_path: Path) -> No
     assert classify(tmp_path, rules, mail(sender="Solo <solo@other.example>")).category == "known"
     assert classify(tmp_path, rules, mail(sender="x@other.example")).category == "other"
     assert classify(tmp_path, rules, mail(sender="x@evilnorthwind.example")).category == "other"
+
+
+def test_from_us_tests_the_sender_against_the_identity_the_rules_are_loaded_with(tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "10-ours.yaml").write_text(textwrap.dedent("""
+    - name: ours
+      category: ours
+      when: {from_us: true}
+    - name: theirs
+      category: theirs
+      when: {from_us: false}
+    """), encoding="utf-8")
+    rules = load_rules(folder, ours=("Desk@Acme.example", "lily@gmail.example", "acme.example"))
+    for sender, expected in [("Desk <desk@acme.example>", "ours"), ("x@acme.example", "ours"),
+                             ("Lily <LILY@gmail.example>", "ours"), ("y@gmail.example", "theirs"),
+                             ("z@mx.acme.example", "theirs"), ("b@northwind.example", "theirs")]:
+        decision = rules.classify(parse(mail(sender=sender)))
+        assert decision.category == expected, (sender, decision.conditions)
+    said = rules.classify(parse(mail(sender="x@acme.example"))).conditions
+    assert said == ("ours: from_us: x@acme.example is at our domain acme.example",)
+    # loaded without an identity, no sender is ours (and the explanation says why)
+    bare = load_rules(folder).classify(parse(mail(sender="x@acme.example")))
+    assert bare.category == "theirs" and bare.conditions == ("theirs: from_us: no identity was given to the rules",)
+
+
+def test_body_conditions_read_wrapped_lines_joined(tmp_path: Path) -> None:
+    rules = """
+    - name: paid
+      category: payment
+      when: {body: {regex: 'we have remitted|已经付款'}}
+    """
+    assert classify(tmp_path, rules, mail("x", "Today we have\nremitted it.")).category == "payment"
+    assert classify(tmp_path, rules, mail("x", "我们今天已经\n付款了。")).category == "payment"
+    # a blank line ends a paragraph: a pattern does not reach across it
+    assert classify(tmp_path, rules, mail("x", "Today we have\n\nremitted it.")).category == "other"
+    assert unwrap("a\n b \n\n\nc\r\nd\n中文\n接着 ") == "a b\n\nc d 中文接着"
 
 
 def test_any_all_none_combine(tmp_path: Path) -> None:
@@ -184,6 +221,8 @@ def test_nothing_matches_gives_other(tmp_path: Path) -> None:
     ("- name: r\n  category: x\n  when: {subject: a}\n  colour: red\n", 4, "unknown rule key 'colour'"),
     ("name: r\n", 1, "a list of rules"),
     ("- name: r\n  category: x\n  when: {from: {in: {file: missing.txt}}}\n", 3, "cannot read list file"),
+    ("- name: r\n  category: x\n  when:\n    all:\n      - subject: a\n      - from_us: yes please\n", 6,
+     "when.all[1].from_us: from_us: takes true or false"),
     (("- name: r\n  category: x\n  when: {subject: a}\n  then:\n    - reply:\n        template: t\n"
      "        hold: {approver: boss}\n"), 7, "then[0].reply.hold.approver: approver is one of merchandiser"),
     (("- name: r\n  category: x\n  when: {subject: a}\n  then:\n    - reply:\n        template: t\n"

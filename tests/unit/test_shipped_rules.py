@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from mailflow.config import Identity
 from mailflow.parse import parse
 from mailflow.rules import load_rules
 from tests.conftest import ROOT
 from tests.mails import mail
 
-RULES = load_rules(ROOT / "rules")
+ACME = Identity(company="Acme Nonwovens Co., Ltd.", address="orders@acme.example")
+RULES = load_rules(ROOT / "rules", ours=ACME.ours)
 
 CASES = [
     # subject, body, headers/attachments, expected category
@@ -68,6 +70,17 @@ CASES = [
     ("Samples sent - DHL 4471 2283 90", "We have sent you today the two trial rolls by DHL.",
      {"from": "Lily Chen <lily.chen@acme.example>"}, "sample"),
     ("Samples", "Could you send us samples by DHL?", {}, "sample"),   # a buyer's request is still one
+    # a reply's subject is its thread's: the sender's own words decide, the thread's subject last
+    ("Re: PO GM-2611 - L/C", "Our bank issued the credit this morning through Emirates Trade Bank.", {}, "payment"),
+    ("Re: PO GH-2290", "Everything arrived in good shape. Thank you, nothing needed for now.", {}, "other"),
+    ("Re: PO GH-2290", "Noted.", {}, "order"),
+    # a phrase wrapped over two lines is still the phrase
+    ("Deposit", "Dear Lily,\n\nToday we have\nremitted the 30% deposit.\n\nBob", {}, "payment"),
+    ("About the latest delivery", "The blue is visibly lighter than the\nlot before.", {}, "complaint"),
+    # passing mentions: samples sent earlier, a width change asked about, samples late
+    ("新规格", "上次寄的样品客户觉得不错。帮忙算一下 20 吨的价格，FOB 上海。", {}, "inquiry"),
+    ("新規格", "如果門幅改成 3.2 米，貴司生產大概需要多少天？最少要訂多少？", {}, "inquiry"),
+    ("trial rolls", "The two trial rolls you promised have still not reached us.", {}, "sample"),
     ("Inspection Report - PO 4500912 - PASSED", "Please find attached the final inspection report.",
      {"from": "Reports <reports@veritasqa.example>"}, "shipping"),
     ("Debit note DN-26-11842", ("Attached our debit note for the local charges (THC, doc fee). Kindly arrange "
@@ -84,3 +97,25 @@ def test_shipped_rules_classify_like_a_merchandiser(subject: str, body: str, ext
     decision = RULES.classify(parse(mail(subject, body or "Hello.", sender=sender, headers=headers,
                                          attachments=attachments)))
     assert decision.category == expected, decision.conditions
+
+
+def test_our_mail_is_known_by_the_identity_the_rules_are_loaded_with() -> None:
+    """The shipped rules hold no address of ours: a desk with another identity (and a colleague
+    at a free-mail address) runs them unchanged, and each desk's quotation is its own, not the other's."""
+    hengda = Identity(company="Hengda Textile Co., Ltd.", address="sales@hengda-tex.example",
+                      other_addresses=["hengda.wang@freemail.example"])
+    theirs = load_rules(ROOT / "rules", ours=hengda.ours)
+    quotation = ("Quotation HQ-2611-07", ("We are pleased to quote spunlace 45gsm at USD 2.38/kg FOB. We can "
+                                          "send samples free of charge if you would like to test them."))
+    for sender, acme, other in [("Lily Chen <lily.chen@acme.example>", "inquiry", "sample"),
+                                ("Wang <sales@hengda-tex.example>", "sample", "inquiry"),
+                                ("Wang <hengda.wang@freemail.example>", "sample", "inquiry"),
+                                ("Bob <bob@freemail.example>", "sample", "sample")]:
+        message = parse(mail(*quotation, sender=sender))
+        assert RULES.classify(message).category == acme, (sender, RULES.classify(message).conditions)
+        decided = theirs.classify(message)
+        assert decided.category == other, (sender, decided.conditions)
+        if other == "inquiry":
+            assert decided.rule == "our-quotation"
+            assert any("from_us: " in c and "our" in c for c in decided.conditions)
+    assert not (ROOT / "rules" / "lists" / "ours.txt").exists()
