@@ -21,9 +21,7 @@ from mailflow.model import Message
 def ours(address: str, config: Config) -> bool:
     """Whether an address is one of our own (the desk, a colleague, our domain)."""
     address = address.lower()
-    return (address == config.identity.address.lower()
-            or address in (a.lower() for a in config.identity.other_addresses)
-            or address.rpartition("@")[2] == config.identity.domain)
+    return address in config.identity.ours or address.rpartition("@")[2] in config.identity.ours
 
 
 def buyer_of(message: Message, config: Config) -> tuple[str, Buyer | None]:
