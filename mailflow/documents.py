@@ -201,6 +201,13 @@ def kind_of(filename: str, text: str) -> tuple[str, str] | None:
     return kind, reason
 
 
+def unnamed(filename: str) -> bool:
+    """Whether a file's name leaves its kind to its text: it names none, or only cites one
+    ("KY-BK-2610-332.pdf", "PO 4500871.pdf"); its text is then read for its heading."""
+    named = _best(names_in(filename))
+    return named is None or named.strength < 2
+
+
 def revision_of(text: str) -> int:
     found = _REVISION.search(text.replace("_", " "))
     if found is None:

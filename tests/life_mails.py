@@ -221,7 +221,7 @@ LIFE: tuple[Mail, ...] = (
          f"Dear Grace,\n\nBooking confirmation for your order {B}: booking no. KY-BK-2610-332, "
          "1x40HQ on COSCO PORT KLANG V.118S, ETD 9 October, CY cut-off 7 October.\n\nJudy Lin\n"
          "Kaiyuan International", "bkg-332@kaiyuan-intl.example",
-         docs=(Doc("Booking Confirmation KY-BK-2610-332.pdf", "paper",
+         docs=(Doc("KY-BK-2610-332.pdf", "paper",
                    lines=_paper("BOOKING CONFIRMATION", "KY-BK-2610-332", f"Ref: {B}")),)),
     Mail("29", "10-04", BLUEWAVE, GRACE, f"BL draft PO {A} - HBL BWLSHA2610017 - please confirm",
          f"Dear Grace,\n\nAttached the draft HBL for PO {A}. Please check and confirm by tomorrow.\n\nBluewave",
@@ -234,7 +234,7 @@ LIFE: tuple[Mail, ...] = (
     Mail("31", "10-06", KAIYUAN, GRACE, f"Draft B/L for your confirmation - {B}",
          f"Dear Grace,\n\nPlease confirm the attached draft B/L for order {B}.\n\nJudy",
          "bl-draft-b@kaiyuan-intl.example",
-         docs=(Doc("Draft BL KYPKG2610088.pdf", "paper",
+         docs=(Doc("KYPKG2610088.pdf", "paper",
                    lines=_paper("BILL OF LADING (DRAFT)", "B/L No. KYPKG2610088", f"Order {B}")),)),
     Mail("32", "10-07", BLUEWAVE, GRACE, f"Shipping advice PO {A} - MSC ANNA V.2641W",
          f"Dear Grace,\n\nPO {A} shipped on board MSC ANNA V.2641W on 7 October, container MSMU 772104-3, "
@@ -291,16 +291,16 @@ EXPECTED: tuple[tuple[str, str, str, str, str | None, tuple[str, ...], str], ...
     ("11", "09-11", "oliver",     "buyer",     A,    ("po",),                                 "order"),
     ("12", "09-12", "desk",       "us",        A,    ("pi",),                                 "order"),
     ("13", "09-13", "oliver",     "buyer",     A,    (),                                      "order"),
-    ("14", "09-14", "grace",      "us",        P,    ("po",),                                 "order"),
+    ("14", "09-14", "grace",      "us",        P,    ("purchase_order",),                     "order"),
     ("15", "09-14", "chen",       "buyer",     B,    ("po",),                                 "order"),
     ("16", "09-15", "oliver",     "buyer",     A,    ("pi_countersigned",),                   "order"),
     ("17", "09-15", "desk",       "us",        B,    ("pi",),                                 "order"),
     ("18", "09-16", "ap",         "buyer",     A,    ("bank_slip",),                          "payment"),
-    ("19", "09-16", "yongfeng",   "supplier",  P,    (),                                      "order"),
+    ("19", "09-16", "yongfeng",   "supplier",  P,    ("supplier_confirmation",),              "order"),
     ("20", "09-17", "chen",       "buyer",     B,    (),                                      "order"),
     ("21", "09-21", "bank",       "bank",      B,    ("lc_advice",),                          "payment"),
     ("22", "09-22", "meridian",   "agency",    A,    (),                                      "shipping"),
-    ("23", "09-25", "yongfeng",   "supplier",  P,    (),                                      "shipping"),
+    ("23", "09-25", "yongfeng",   "supplier",  P,    ("delivery_note",),                      "shipping"),
     ("24", "09-28", "bluewave",   "forwarder", None, (),                                      "shipping"),
     ("25", "09-29", "meridian",   "agency",    A,    ("inspection_report",),                  "shipping"),
     ("26", "09-30", "bluewave",   "forwarder", A,    ("booking_confirmation",),               "shipping"),
@@ -339,6 +339,9 @@ MILESTONES: dict[str, dict[str, str | None]] = {
         "shipped": "37", "presentation": None, "payment": "39"},
 }
 PLANS = {A: "tt-order", B: "lc-order"}
+# the purchase order's (its plan and kinds are the purchase-order work's: rules/followup/05-purchase-order.yaml)
+PURCHASE_MILESTONES = {"po_sent": "14", "supplier_confirmed": "19", "delivered": "23", "checked": None}
+PURCHASE_PLAN = "purchase-order"
 PRE_ORDER = {A: ("01", "02", "03", "04", "09", "10"), B: ("05", "06", "07", "08")}
 
 

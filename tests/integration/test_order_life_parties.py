@@ -229,7 +229,12 @@ def test_purchase_order_of_the_life(lived: Path) -> None:
     orders = {o["order"]: o for o in json.loads(cli(lived, "order", "list", "--json"))}
     assert {n: o.get("kind") for n, o in orders.items()} == {life.A: "sale", life.B: "sale", life.P: "purchase"}
     assert orders[life.P].get("for_order") == life.A
-    assert "for_order" not in orders[life.A] or orders[life.A]["for_order"] in (None, "")
+    assert not orders[life.A].get("for_order") and not orders[life.B].get("for_order")
+    shown = show(lived, life.P)
+    assert shown["follow_up"]["plan"] == life.PURCHASE_PLAN
+    steps = {m["key"]: m for m in shown["follow_up"]["milestones"]}
+    assert {key: (m.get("message_id") if m["state"] == "done" else None) for key, m in steps.items()} == {
+        key: (life.message_id(file) if file else None) for key, file in life.PURCHASE_MILESTONES.items()}
 
 
 def test_a_po_citing_our_quotation_brings_the_whole_pre_order_thread(tmp_path: Path, database_url: str) -> None:

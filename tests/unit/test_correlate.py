@@ -47,6 +47,9 @@ def run(data: bytes, lookup: Lookup, decision: Decision = FILE_ORDER, buyer: str
     ("订单号：4500871，请安排", ["4500871"]),
     ("訂單編號 TW-8812 的樣品", ["TW-8812"]),
     ("we can order 500 pcs per month from our PO box 12", []),
+    # a company's prefix and the document's own letters: the whole number, not the "PO" inside it
+    ("Delivery note for your P/O HX-PO-2609-05", ["HX-PO-2609-05"]),
+    ("Proforma Invoice HX-PI-26-0918 for your PO BH-7731", ["HX-PI-26-0918", "BH-7731"]),
 ])
 def test_numbers_found_in_text(text: str, numbers: list[str]) -> None:
     found = find_numbers(parse(mail("x", text)), OrderData(), PATTERNS)
