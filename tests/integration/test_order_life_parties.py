@@ -18,9 +18,10 @@ import email
 import email.policy
 import json
 import shutil
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -195,6 +196,8 @@ def test_no_phantom_order_and_every_milestone_done_by_its_own_evidence(lived: Pa
         got = {key: (life.message_id(file) if file else None) for key, file in expected.items()}
         actual = {key: (m.get("message_id") if m["state"] == "done" else None) for key, m in steps.items()}
         assert actual == got, number
+    explained = cli(lived, "order", "show", life.A, "--explain")  # who is who, and why, on the order
+    assert all(party in explained for party in ("agency", "forwarder", "buyer"))
 
 
 def test_replies_go_to_buyers_only_and_a_listed_buyer_is_greeted_by_name(lived: Path) -> None:
@@ -219,6 +222,12 @@ def test_the_pre_order_mail_joins_its_order_in_the_order_it_was_written(lived: P
         assert [i for i in ids if i in pre] == pre, number
         po = next(f for f, _, _, _, order, kinds, _ in life.EXPECTED if order == number and kinds == ("po",))
         assert ids.index(pre[-1]) < ids.index(life.message_id(po)), number
+        bundle = lived.parent / f"{number}.zip"  # the evidence bundle carries them too
+        cli(lived, "order", "export", number, "-o", str(bundle))
+        with zipfile.ZipFile(bundle) as archive:
+            names = {n for n in archive.namelist() if n.startswith("mail/")}
+        paths = {m["message_id"]: f"mail/{PurePosixPath(m['path']).name}" for m in shown["messages"]}
+        assert {paths[i] for i in pre} <= names, number
 
 
 def test_purchase_order_of_the_life(lived: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailflow.documents import detect, revision_of, sets_terms
+from mailflow.documents import detect, kind_of, revision_of, sets_terms
 from mailflow.extract.record import differences, line_differences
 from mailflow.model import DocumentFacts, OrderData
 from mailflow.parse import parse
@@ -290,3 +290,17 @@ def test_our_swatches_sent_are_samples_sent() -> None:
                 "sample") == ["samples_sent"]
     assert ours("Re: cuttings", "Dear Oliver,\nwe have couriered you the cuttings, AWB 4471.", "sample") == [
         "samples_sent"]
+
+
+@pytest.mark.parametrize("name, unnamed", [
+    ("KY-BK-2610-332.pdf", True), ("scan0042.pdf", True), ("PO 4500871.pdf", True),  # a citation only
+    ("Booking Confirmation KY-BK-2610-332.pdf", False), ("Inspection Report - PO 4500871.pdf", False),
+    ("Draft BL KYPKG2610088.pdf", False), ("装箱单.pdf", False),
+])
+def test_a_file_whose_name_says_nothing_is_read_for_its_heading(name: str, unnamed: bool) -> None:
+    from mailflow.documents import unnamed as says_nothing
+
+    assert says_nothing(name) is unnamed
+    if unnamed:  # then its text decides
+        assert kind_of(name, "BOOKING CONFIRMATION\nBooking No. KY-BK-2610-332") == (
+            "booking_confirmation", "its heading says 'BOOKING CONFIRMATION'")
