@@ -21,13 +21,15 @@ LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 # "MH-2026-118", "AN-PI-26-0311"); correlation keeps only those with a digit and four or more
 # characters. Every pattern runs on RE2 (linear time): no look-around, and runs of white space
 # between the parts are bounded ({0,3}), so no text makes a search slow.
-_NUMBER = r"(?P<number>[A-Z]{0,4}-?\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b"
+_NUMBER = r"(?P<number>(?:[A-Z]{1,4}-){0,2}[A-Z]{0,4}-?\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b"
+# a label that stands as a word of its own: not the "PO" inside "HX-PO-2609-05"
+_LABEL_START = r"(?:^|[^\w-])"
 _LABEL_TAIL = r"\s{0,3}(?:no\b\.?|number\b|nr\b\.?|#)?\s{0,3}[:#：-]?\s{0,3}"
 
 DEFAULT_ORDER_PATTERNS = [
-    # "PO 4500871", "P.O. No.: 4500871", "PO#4500871", "Purchase Order No. MH-2026-118";
-    # the label ends at a word boundary, so "POWER7" names no order
-    r"(?i)(?:\bP\.?\s?O\b\.?|\bpurchase\s{1,3}order\b)" + _LABEL_TAIL + _NUMBER,
+    # "PO 4500871", "P.O. No.: 4500871", "P/O HX-PO-2609-05", "PO#4500871", "Purchase Order No.
+    # MH-2026-118"; the label ends at a word boundary, so "POWER7" names no order
+    r"(?i)" + _LABEL_START + r"(?:P[./]?\s?O\b\.?|purchase\s{1,3}order\b)" + _LABEL_TAIL + _NUMBER,
     # "PO4500871": label and number run together, the number starting with a digit
     r"(?i)\bPO(?P<number>\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b",
     # "Order No. 4500871", "order #4500871", "order nr 4500871"
@@ -35,7 +37,7 @@ DEFAULT_ORDER_PATTERNS = [
     # "order MH-2026-118": a code with letters, a hyphen and digits
     r"(?i)\border\s{1,3}(?P<number>[A-Z]{1,4}-\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b",
     # "PI AN-PI-26-0311", "P/I No. AN-PI-26-0311", "proforma invoice 2611-07", "PI2611-07"
-    (r"(?i)(?:\bP/I\b|\bPI\b|\bproforma\s{1,3}invoice\b)\.?\s{0,3}(?:no\b\.?|number\b|#)?\s{0,3}[:#：]?\s{0,3}"
+    (r"(?i)" + _LABEL_START + r"(?:P/I\b|PI\b|proforma\s{1,3}invoice\b)\.?\s{0,3}(?:no\b\.?|number\b|#)?\s{0,3}[:#：]?\s{0,3}"
      r"(?P<number>[A-Z]{0,4}-?(?:PI-)?\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b"),
     r"(?i)\bPI(?P<number>\d[A-Z0-9]*(?:-[A-Z0-9]+)*)\b",
     # 订单号：4500871, 订单 MH-2026-118, 合同号 SC2611

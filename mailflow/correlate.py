@@ -144,11 +144,13 @@ def untrusted_token(message: Message, lookup: OrderLookup, token: linear.Pattern
 def correlate(message: Message, decision: Decision, order_data: OrderData, buyer: str,
               lookup: OrderLookup, patterns: Sequence[linear.Pattern],
               token: linear.Pattern, in_text: Sequence[Found] | None = None, *,
-              opens: bool = True) -> OrderRef | None:
+              opens: bool = True, ours: bool = False) -> OrderRef | None:
     """The order this message belongs to, an order to create, or None (unfiled). A subject
     token is taken as it is: `untrusted_token` says first whether it may be. `opens`: whether
     the sender may open an order (a buyer); any other party's mail only joins an order it names
-    unambiguously (`why_unfiled` says why it did not)."""
+    unambiguously (`why_unfiled` says why it did not). `ours`: our own mail, which joins the one
+    order a number names whoever its buyer is, and never opens a second order under a number
+    that names one already (two buyers may number alike; we do not cite a number we have not got)."""
     known, written = token_order(message, lookup, token, buyer)
     if known:
         return OrderRef(known.number, known.buyer, known.id, f"subject token {written}", by="token")
@@ -186,7 +188,7 @@ def correlate(message: Message, decision: Decision, order_data: OrderData, buyer
             if known:
                 return OrderRef(known.number, known.buyer, known.id,
                                 f"order number {found.number} in {found.where}")
-        if group and wants_order:
+        if group and wants_order and not (ours and known_by_key.get(alias_key(group[0].number))):
             first = group[0]
             return OrderRef(first.number, buyer, None, f"new order: number {first.number} in {first.where}",
                             by="new")
@@ -206,6 +208,11 @@ def correlate(message: Message, decision: Decision, order_data: OrderData, buyer
         known = _choose(known_by_key.get(alias_key(found.number), []), buyer, own_only)
         if known:
             return OrderRef(known.number, known.buyer, known.id, f"order number {found.number} in quoted text")
+    if ours:  # our mail to a forwarder or an agency about the buyer's order
+        for found in numbers:
+            known = _choose(known_by_key.get(alias_key(found.number), []), buyer, own_only=False)
+            if known:
+                return OrderRef(known.number, known.buyer, known.id, f"order number {found.number} in {found.where}")
     return None
 
 
@@ -244,6 +251,13 @@ def _candidate_tokens(text: str, limit: int = 500) -> dict[str, str]:
             if len(tokens) >= limit:
                 break
     return tokens
+
+
+def references_in(text: str, limit: int = 20) -> list[str]:
+    """References a person wrote (a quotation's, a contract's number): tokens of five or more
+    letters and digits, with both letters and digits, in text order."""
+    return [t for t in _candidate_tokens(text[:MAX_BODY_CHARS], limit * 5).values()
+            if any(c.isalpha() for c in t)][:limit]
 
 
 def _choose(candidates: Sequence[KnownOrder], buyer: str, own_only: bool) -> KnownOrder | None:

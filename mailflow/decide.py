@@ -88,7 +88,7 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
         if refused:
             return None
         return correlate(message, decision, order_data, buyer_name, lookup, desk.patterns, desk.token,
-                         in_text, opens=who.party not in THIRD_PARTIES)
+                         in_text, opens=who.party not in THIRD_PARTIES, ours=outgoing)
 
     party = party_for(None, decision.category)
     order = place(decision, party)
@@ -124,7 +124,7 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
     # only an order found by its number (or new) learns the other numbers a message gives:
     # a reply in a thread may mention another order's number in passing
     learns = order is not None and order.by in ("number", "new") and files_to_order
-    aliases = aliases_in(message, order_data, desk.patterns, in_text) if learns else []
+    aliases = _own_aliases(aliases_in(message, order_data, desk.patterns, in_text), order, lookup) if learns else []
     stored = _stored_order(lookup, order) or {}
     record = current_record(stored, order_data, party.party, docs, order)
     auth = authresults.ours(message.header_values("Authentication-Results"), config.identity.authserv_ids)
@@ -145,6 +145,16 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
                       revision_key=revision_key, party=party.party, buyer=buyer_name,
                       party_why=party.why, unfiled=unfiled)
     return outcome, aliases
+
+
+def _own_aliases(numbers: list[str], order: OrderRef | None, lookup: OrderLookup) -> list[str]:
+    """The numbers a mail gives that become its order's aliases: not those that name another
+    order already (our P/O citing the sales order it serves, a repeat order citing the last one),
+    so that one number never comes to name two orders."""
+    if not numbers or order is None:
+        return numbers
+    known = lookup.orders_with_aliases([alias_key(n) for n in numbers])
+    return [n for n in numbers if all(o.id == order.existing_id for o in known.get(alias_key(n), []))]
 
 
 def _placing(decision: Decision) -> tuple[bool, bool]:

@@ -81,15 +81,17 @@ _KINDS: tuple[tuple[str, str, tuple[tuple[int, str], ...]], ...] = (
         (2, r"\bswift\b|\bT/?T\s?(copy|slip)\b|payment\s?(slip|copy)"),
     )),
     ("booking_confirmation", "booking confirmation", (
-        (3, r"booking\s?(confirm\w*|note)|shipping\s?order|订舱确认|訂艙確認|订舱|訂艙|配舱|配艙|进仓通知|進倉通知"),
-        (2, r"\bbooking\b|\bS/O\b"),
+        (3, r"(?<!inspection\s)booking\s?(confirm\w*|note)|shipping\s?order|订舱确认|訂艙確認|订舱|訂艙|配舱|配艙|进仓通知|進倉通知"),
+        (2, r"(?<!inspection\s)\bbooking\b|\bS/O\b"),
     )),
     ("shipping_advice", "shipping advice", (
         (3, r"shipping\s?advice|shipment\s?advice|advice\s?of\s?shipment|装运通知|裝運通知|出货通知|出貨通知|装船通知|裝船通知"),
     )),
     ("quotation", "quotation", ((3, r"quotation|price\s?list|quote\s?sheet|报价单|報價單|报价|報價"), (2, r"\bquote\b"))),
     ("samples_sent", "samples sent", (
-        (3, (r"samples?\s?(have\s?been\s?|were\s?|was\s?|are\s?)?(sent|dispatched|shipped|couriered)"
+        (3, (r"(samples?|swatch(es)?|cuttings)\s?(have\s?been\s?|were\s?|was\s?|are\s?)?(sent|dispatched|shipped|couriered)"
+            r"|\b(we|I)\s?(have|'ve)\s?(just\s?|today\s?)?(sent|dispatched|couriered)\s?(you\s?)?(the\s?|our\s?|your\s?)?"
+            r"(samples?|swatch(es)?|cuttings)\b"
             r"|样品已寄|樣品已寄|已寄样|已寄樣|寄样|寄樣|样品已发|樣品已發")),
     )),
 )
@@ -119,12 +121,17 @@ class Named:
     title: bool = False  # the words stand as the line's heading
 
 
-# a mail with no business attachment is a document of its own when its category says so
+# a mail with no business attachment is a document of its own when its category says so; a
+# shipping mail is not (an inspection booking, a sailing schedule, a buyer's "goods arrived"):
+# a forwarder's shipping advice or booking confirmation names itself in its subject
 _MAIL_KINDS = {"inquiry": "inquiry", "sample": "sample_request", "complaint": "complaint",
-               "payment": "bank_slip", "shipping": "shipping_advice"}
-# what a mail without attachments is when its subject names it (a bank's L/C advice is the
-# text of the mail); a subject that names a PO or a packing list is more often a question
-_SUBJECT_KINDS = ("lc_amendment", "lc_advice", "bl_release", "bl_original")
+               "payment": "bank_slip"}
+# what a mail without attachments is when its subject names it (a bank's L/C advice or credit
+# advice is the text of the mail, so is a forwarder's shipping advice); a subject that names a
+# PO or a packing list is more often a question
+_SUBJECT_KINDS = ("lc_amendment", "lc_advice", "bl_release", "bl_original", "bank_slip", "booking_confirmation",
+                  "shipping_advice")
+_STRONG_SUBJECT_KINDS = ("bank_slip", "booking_confirmation", "shipping_advice")  # only in so many words
 _OUR_KINDS = ("samples_sent", "quotation")  # what our own mail says it sends
 NAMES = {kind: name for kind, name, _ in _KINDS} | {
     "inquiry": "inquiry", "sample_request": "sample request", "complaint": "complaint"}
@@ -194,6 +201,13 @@ def kind_of(filename: str, text: str) -> tuple[str, str] | None:
     return kind, reason
 
 
+def unnamed(filename: str) -> bool:
+    """Whether a file's name leaves its kind to its text: it names none, or only cites one
+    ("KY-BK-2610-332.pdf", "PO 4500871.pdf"); its text is then read for its heading."""
+    named = _best(names_in(filename))
+    return named is None or named.strength < 2
+
+
 def revision_of(text: str) -> int:
     found = _REVISION.search(text.replace("_", " "))
     if found is None:
@@ -238,7 +252,8 @@ def _mail_document(message: Message, category: str, party: Party) -> DocumentFac
         if kind == "po" and revision:
             kind = "po_revision"
         return DocumentFacts(kind, party, MAIL_BODY, revision, f"subject says {said.words!r}; sent by {party}")
-    said = _best(names_in(message.subject, _SUBJECT_KINDS))
+    said = _best([n for n in names_in(message.subject, _SUBJECT_KINDS)
+                  if n.strength >= 3 or n.kind not in _STRONG_SUBJECT_KINDS])  # "booking?" is no booking
     if said is not None and (party != "buyer" or not said.kind.startswith("bl")):  # a buyer asks for a release
         return DocumentFacts(said.kind, party, MAIL_BODY, 0, f"subject says {said.words!r}; sent by {party}")
     if party == "us":

@@ -132,8 +132,8 @@ _BUYER_DOCUMENTS = ("po", "po_revision", "pi_countersigned", "inquiry", "sample_
 # what a bank, an agency or a forwarder writes as such, in the subject or a document's first lines
 _WRITES_AS: tuple[tuple[Party, linear.Pattern], ...] = (
     ("agency", linear.compile(
-        r"inspection\s(report|result|certificate)|final\srandom\sinspection|pre-?shipment\sinspection"
-        r"|验货报告|驗貨報告|检验报告|檢驗報告", ignore_case=True)),
+        r"inspection\s(report|result|certificate|booking|appointment|schedule)|final\srandom\sinspection"
+        r"|pre-?shipment\sinspection|验货报告|驗貨報告|检验报告|檢驗報告|验货预约|驗貨預約", ignore_case=True)),
     ("bank", linear.compile(
         r"credit\sadvice|advice\sof\scredit|we\shave\scredited|credited\sto\syour\saccount|\bMT\s?103\b"
         r"|\bMT\s?7[0-9]{2}\b|advising\sbank|reimbursement\sclaim|入账通知|入賬通知|贷记通知|貸記通知",

@@ -274,8 +274,7 @@ def refresh_replies(order_id: int, desk: Desk, store: Store) -> int:
             action = Action("reply", {k: v for k, v in params.items() if k != "rule"},
                             str(params.get("rule") or "by hand"))
             facts = dataclasses.replace(_facts_on_file(message, order, desk, store, answered.id), sender=SenderFacts(
-                first_contact=not store.known_sender_before(message.sender.addr if message.sender else "",
-                                                            answered.id)))
+                first_contact=_first_contact(message, desk, store, answered.id)))
             reply = render_reply(message, action, facts, desk.planner)
         except (ReplyTemplateError, QuarantinedMail, OSError, ValueError) as exc:
             store.hold_stale_reply(row.id, order.version, f"order changed since this was written: "
@@ -288,6 +287,14 @@ def refresh_replies(order_id: int, desk: Desk, store: Store) -> int:
                             reply.approver)
         count += 1
     return count
+
+
+def _first_contact(message: Message, desk: Desk, store: Store, row_id: int) -> bool:
+    """As `decide` says it: a mail from no configured buyer whose sender had no mail filed
+    before it (a reply written again keeps greeting a listed buyer by name)."""
+    if message.sender is None:
+        return True
+    return buyer_of(message, desk.config)[1] is None and not store.known_sender_before(message.sender.addr, row_id)
 
 
 def hold_stale_replies(order_id: int, store: Store, reason: str) -> None:

@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from decimal import Decimal
 from pathlib import Path
@@ -173,13 +173,16 @@ class Extractor:
         return dataclasses.replace(data, checks=checks.check_order(
             data, today=when, usual_currency=usual_currency, floors=self.settings.floors))
 
-    def attachment_texts(self, message: Message, pdf_text: bool) -> Message:
+    def attachment_texts(self, message: Message, pdf_text: bool,
+                         unnamed: Callable[[str], bool] | None = None) -> Message:
         """Fill `Attachment.text` where it can be read safely, so rules can test it: plain text
-        here; PDF text (cheap reader, in a worker) only when a rule looks at attachment text."""
+        here; PDF text (cheap reader, in a worker) when a rule looks at attachment text, or
+        for a PDF whose file name does not say what it is (`unnamed`: its text does)."""
         attachments = []
         futures: dict[int, Future[Document] | ForkTask] = {}
         for index, att in enumerate(message.attachments):
-            if pdf_text and self.settings.enabled and is_pdf(att) and att.size <= MAX_DOCUMENT_BYTES:
+            wanted = pdf_text or (unnamed is not None and unnamed(att.filename))
+            if wanted and self.settings.enabled and is_pdf(att) and att.size <= MAX_DOCUMENT_BYTES:
                 futures[index] = self._submit(pdf.read_text, att.payload, att.filename,
                                               self.settings.max_pages)
         for index, att in enumerate(message.attachments):

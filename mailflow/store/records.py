@@ -34,6 +34,18 @@ from mailflow.store.db import (
 HISTORY_CATEGORIES = ("inquiry", "sample")  # mail before an order that joins it when it opens
 
 
+def _cited(outcome: Outcome, number: str) -> list[str]:
+    """The numbers an order's first document cites besides its own: the order data's, and the
+    references its sender wrote (our quotation's number in "as per your quotation HX-Q-2609-11A")."""
+    from mailflow import quoting
+    from mailflow.correlate import alias_key, references_in
+
+    message = outcome.message
+    said = references_in(f"{message.subject}\n{quoting.own_text(message.text or '')}")
+    own = alias_key(number)
+    return list(dict.fromkeys(n for n in (*outcome.order_data.numbers, *said) if alias_key(n) != own))[:10]
+
+
 def money_facts(doc: Any, outcome: Outcome) -> dict[str, Any]:
     """What a bank slip says was paid, or what dates an L/C advice gives, read from its own
     text first, then the mail's: kept on the document, counted when the order is followed."""
@@ -159,50 +171,70 @@ class RecordStore:
 
     def _adopt_history(self, session: Session, order: OrderRow, row: MessageRow, outcome: Outcome,
                        days: int) -> list[str]:
-        """When a PO or P/I opens an order, the buyer's earlier inquiries and sample requests it
-        answers join it: the same thread, a number it cites, or (within `days`) an item code of
-        its lines. Their files are copied into the order's folder here; the old copies are
-        returned, to be removed after the commit."""
+        """When a PO or P/I opens an order, the pre-order mail it answers joins it: the buyer's
+        inquiries and sample requests, our quotations and the samples we sent. Found by the
+        same thread, a number it cites (the PO's own numbers, or a reference in its text: our
+        quotation's number), or (within `days`) an item code of its lines; then the rest of
+        each found mail's thread. Their files are copied into the order's folder here; the old
+        copies are returned, to be removed after the commit."""
         message = outcome.message
-        thread = [i for i in (message.in_reply_to, *message.references) if i]
-        lines = outcome.order_data.lines
-        codes = [li.item_code for li in lines if li.item_code and len(li.item_code) >= 4][:20]
-        cited = [n for n in outcome.order_data.numbers if n not in (order.number,)][:10]
         candidates = select(MessageRow).where(MessageRow.order_id.is_(None), MessageRow.id != row.id,
-                                              MessageRow.category.in_(HISTORY_CATEGORIES + ("other",)))
+                                              MessageRow.category.in_(HISTORY_CATEGORIES))
         found: dict[int, tuple[MessageRow, str]] = {}
-        # the thread, followed back through unfiled mail
-        pending = list(thread)
-        for _ in range(20):
-            if not pending:
-                break
-            batch = session.scalars(candidates.where(MessageRow.message_id.in_(pending))).all()
-            pending = []
-            for earlier in batch:
-                if earlier.id not in found and earlier.category in HISTORY_CATEGORIES:
-                    found[earlier.id] = (earlier, "the same thread as the order's first document")
-                    pending += [i for i in (earlier.in_reply_to, *(earlier.references or [])) if i]
+        self._thread_of(session, candidates, [i for i in (message.in_reply_to, *message.references) if i], found,
+                        "the same thread as the order's first document")
         same_buyer = candidates.where(or_(MessageRow.buyer == order.buyer,
-                                          func.lower(MessageRow.from_addr).like(f"%@{order.buyer.lower()}")),
-                                      MessageRow.category.in_(HISTORY_CATEGORIES))
+                                          func.lower(MessageRow.from_addr).like(f"%@{order.buyer.lower()}")))
         since = (row.date or utcnow()) - dt.timedelta(days=days)  # pre-order mail of this age only
-        for number in cited:
+        for number in _cited(outcome, order.number):
             for earlier in session.scalars(same_buyer.where(MessageRow.date >= since,
                                                             MessageRow.text.contains(number))):
                 found.setdefault(earlier.id, (earlier, f"it names {number}, which the order cites"))
+        codes = [li.item_code for li in outcome.order_data.lines if li.item_code and len(li.item_code) >= 4][:20]
         for code in codes:
             for earlier in session.scalars(same_buyer.where(MessageRow.date >= since,
                                                             MessageRow.text.contains(code))):
                 found.setdefault(earlier.id, (earlier, (f"the same buyer asked about item {code} "
                                                        f"within {days} days")))
+        self._rest_of_threads(session, same_buyer, found)
         leftovers: list[str] = []
         folder = paths.order_folder(order.folder)
-        for earlier, why in found.values():
+        for earlier, why in sorted(found.values(), key=lambda f: (f[0].date or utcnow(), f[0].id)):
             leftovers += self._move_into(session, earlier, order, folder)
             earlier.correlation = f"before the order: {why}"
             session.add(EventRow(kind="joined-order", order_id=order.id, message_row_id=earlier.id,
                                  detail={"reason": why, "opened_by": message.message_id}))
         return leftovers
+
+    @staticmethod
+    def _thread_of(session: Session, candidates: Any, pending: list[str], found: dict[int, tuple[MessageRow, str]],
+                   why: str) -> None:
+        """The pre-order mail a thread goes back through (by the Message-IDs it answers)."""
+        for _ in range(20):
+            if not pending:
+                return
+            batch = session.scalars(candidates.where(MessageRow.message_id.in_(pending))).all()
+            pending = []
+            for earlier in batch:
+                if earlier.id not in found:
+                    found[earlier.id] = (earlier, why)
+                    pending += [i for i in (earlier.in_reply_to, *(earlier.references or [])) if i]
+
+    def _rest_of_threads(self, session: Session, same_buyer: Any, found: dict[int, tuple[MessageRow, str]]) -> None:
+        """The threads of the pre-order mail found: what each answers, and the same buyer's
+        pre-order mail that answers it (our quotation's reply asking for samples)."""
+        done: set[int] = set()
+        for _ in range(20):
+            fresh = [f for i, f in found.items() if i not in done]
+            if not fresh:
+                return
+            done |= {earlier.id for earlier, _ in fresh}
+            for earlier, _ in fresh:
+                why = f"the same thread as {earlier.message_id}, which joined it"
+                self._thread_of(session, same_buyer, [i for i in (earlier.in_reply_to, *(earlier.references or []))
+                                                      if i], found, why)
+                for reply in session.scalars(same_buyer.where(MessageRow.in_reply_to == earlier.message_id)):
+                    found.setdefault(reply.id, (reply, why))
 
     def _move_into(self, session: Session, row: MessageRow, order: OrderRow, folder: PurePosixPath) -> list[str]:
         """A filed message, its attachments and its documents moved under an order (files copied,

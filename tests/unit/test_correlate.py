@@ -47,6 +47,9 @@ def run(data: bytes, lookup: Lookup, decision: Decision = FILE_ORDER, buyer: str
     ("订单号：4500871，请安排", ["4500871"]),
     ("訂單編號 TW-8812 的樣品", ["TW-8812"]),
     ("we can order 500 pcs per month from our PO box 12", []),
+    # a company's prefix and the document's own letters: the whole number, not the "PO" inside it
+    ("Delivery note for your P/O HX-PO-2609-05", ["HX-PO-2609-05"]),
+    ("Proforma Invoice HX-PI-26-0918 for your PO BH-7731", ["HX-PI-26-0918", "BH-7731"]),
 ])
 def test_numbers_found_in_text(text: str, numbers: list[str]) -> None:
     found = find_numbers(parse(mail("x", text)), OrderData(), PATTERNS)
@@ -140,3 +143,43 @@ def test_a_new_po_in_an_old_orders_thread_starts_its_own_order() -> None:
                   headers={"In-Reply-To": "<po@northwind.example>"})
     ref = run(change, Lookup({"4500871": [PO]}, threads={"po@northwind.example": PO}), decision=extract)
     assert ref is not None and ref.existing_id == 1
+
+
+def test_our_own_mail_about_a_buyers_order_joins_it_and_never_opens_another_under_its_number() -> None:
+    """Our "Re: BL draft PO 4500871" to the forwarder, which an order rule files and extracts:
+    the number names the buyer's order, so it joins that one, never a second 4500871 of the
+    forwarder's; a number nobody has still opens one (our P/O to a supplier)."""
+    extract = Decision("order", "change", (), (Action("extract", {"from": "pdf"}, "change"),
+                                               Action("file", {"to": "order"}, "change")))
+    data = parse(mail("Re: BL draft PO 4500871 - please confirm", "The draft is fine, please issue.",
+                      sender="Lily <lily@acme.example>", to="ops@bluewave.example"))
+    ours = correlate(data, extract, OrderData(), "bluewave.example", Lookup({"4500871": [PO]}), PATTERNS, TOKEN,
+                     ours=True)
+    assert ours is not None and ours.existing_id == 1
+    theirs = correlate(data, extract, OrderData(), "bluewave.example", Lookup({"4500871": [PO]}), PATTERNS, TOKEN)
+    assert theirs is not None and theirs.existing_id is None  # a buyer's PO of the same number: its own order
+    ambiguous = Lookup({"4500871": [PO, KnownOrder(7, "4500871", "Someone Else")]})
+    assert correlate(data, extract, OrderData(), "bluewave.example", ambiguous, PATTERNS, TOKEN, ours=True) is None
+    purchase = parse(mail("Purchase Order HX-PO-2609-05 for sales order 4500871", "Our P/O attached.",
+                          sender="Lily <lily@acme.example>", to="sales@cartons.example"))
+    ref = correlate(purchase, extract, OrderData(numbers=("HX-PO-2609-05",)), "cartons.example",
+                    Lookup({"4500871": [PO]}), PATTERNS, TOKEN, ours=True)
+    assert ref is not None and ref.existing_id is None and ref.number == "HX-PO-2609-05"
+
+
+def test_references_a_person_wrote_have_letters_and_digits() -> None:
+    from mailflow.correlate import references_in
+
+    text = "as per your revised quotation HX-Q-2609-11A of 2026-09-10, 40 tons; PO BH-7731"
+    assert references_in(text) == ["HX-Q-2609-11A", "BH-7731"]
+
+
+def test_a_number_that_names_another_order_is_no_alias_of_this_one() -> None:
+    from mailflow.decide import _own_aliases
+    from mailflow.model import OrderRef
+
+    lookup = Lookup({alias_key("BH-7731"): [KnownOrder(1, "BH-7731", "Bellmont")]})
+    new = OrderRef("HX-PO-2609-05", "cartons.example", None, "new order", by="new")
+    assert _own_aliases(["HX-PO-2609-05", "BH-7731"], new, lookup) == ["HX-PO-2609-05"]
+    same = OrderRef("BH-7731", "Bellmont", 1, "order number", by="number")
+    assert _own_aliases(["BH-7731", "HX-PI-26-0918"], same, lookup) == ["BH-7731", "HX-PI-26-0918"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailflow.documents import detect, revision_of, sets_terms
+from mailflow.documents import detect, kind_of, revision_of, sets_terms
 from mailflow.extract.record import differences, line_differences
 from mailflow.model import DocumentFacts, OrderData
 from mailflow.parse import parse
@@ -265,3 +265,42 @@ def test_a_buyer_asking_for_the_telex_release_is_no_release() -> None:
     asked = parse(mail("Telex release PO 4500871?", "Balance paid, please arrange the telex release."))
     assert "bl_release" not in [d.kind for d in detect(asked, "shipping", "buyer")]
     assert [d.kind for d in detect(asked, "shipping", "forwarder")] == ["bl_release"]
+
+
+@pytest.mark.parametrize("subject, party, category, expected", [
+    # a mail without attachments names what it is in its subject, in so many words
+    ("Credit Advice - REIMBURSEMENT under L/C MLC26/04417", "bank", "payment", ["bank_slip"]),
+    ("Advice of Documentary Credit No. MLC26/04417", "bank", "payment", ["lc_advice"]),
+    ("Shipping advice PO BH-7731 - MSC ANNA V.2641W", "forwarder", "shipping", ["shipping_advice"]),
+    ("Booking confirmed - LH-2609-018 - Port Klang", "forwarder", "shipping", ["booking_confirmation"]),
+    ("Telex release PO BH-7731 / HBL BWLSHA2610017", "forwarder", "shipping", ["bl_release"]),
+    # a shipping mail is no shipping advice unless it says so
+    ("Inspection booking confirmed: PO BH-7731, 28 September", "agency", "shipping", []),
+    ("October sailing schedule Shanghai - Rotterdam", "forwarder", "shipping", []),
+    ("Goods arrival PO BH-7731", "buyer", "shipping", []),
+    ("Booking for PO 4500871?", "buyer", "shipping", []),
+])
+def test_a_mail_without_attachments_is_the_document_its_subject_names(subject: str, party: str, category: str,
+                                                                        expected: list[str]) -> None:
+    assert kinds(subject, [], category=category, party=party) == expected
+
+
+def test_our_swatches_sent_are_samples_sent() -> None:
+    assert ours("Swatches sent by DHL - SSS-25-WH", "Dear Oliver,\nwe have sent the swatches today by DHL.",
+                "sample") == ["samples_sent"]
+    assert ours("Re: cuttings", "Dear Oliver,\nwe have couriered you the cuttings, AWB 4471.", "sample") == [
+        "samples_sent"]
+
+
+@pytest.mark.parametrize("name, unnamed", [
+    ("KY-BK-2610-332.pdf", True), ("scan0042.pdf", True), ("PO 4500871.pdf", True),  # a citation only
+    ("Booking Confirmation KY-BK-2610-332.pdf", False), ("Inspection Report - PO 4500871.pdf", False),
+    ("Draft BL KYPKG2610088.pdf", False), ("装箱单.pdf", False),
+])
+def test_a_file_whose_name_says_nothing_is_read_for_its_heading(name: str, unnamed: bool) -> None:
+    from mailflow.documents import unnamed as says_nothing
+
+    assert says_nothing(name) is unnamed
+    if unnamed:  # then its text decides
+        assert kind_of(name, "BOOKING CONFIRMATION\nBooking No. KY-BK-2610-332") == (
+            "booking_confirmation", "its heading says 'BOOKING CONFIRMATION'")

@@ -120,3 +120,9 @@ def test_a_buyer_with_orders_on_file_stays_a_buyer_whatever_its_name(config: Con
     assert call(config, "ops@pacific-shipping-supplies.example")[0] == "forwarder"
     party, why = call(config, "ops@pacific-shipping-supplies.example", buys=True)
     assert party == "buyer" and "orders on file" in why
+
+
+
+def test_an_inspection_booking_is_the_agencys(config: Config) -> None:
+    party, why = call(config, "Reports <reports@meridian-qa.example>", "Inspection booking confirmed: PO BH-7731")
+    assert party == "agency" and "inspection booking" in why.lower()
