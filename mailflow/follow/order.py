@@ -213,6 +213,8 @@ def choose_plan(plans: Sequence[Plan], facts: dict[str, Any]) -> tuple[Plan | No
 def slip_payments(inputs: Inputs) -> tuple[list[Paid], list[Event], list[str]]:
     """The payments the order's bank slips say, each slip counted once; a slip whose amount and
     reference a payment on file has already (the bank's advice of the buyer's slip) adds nothing."""
+    if inputs.order.kind == "purchase":  # a slip on a purchase order is our payment to the supplier
+        return [], [], []
     counted = {p.message_row_id for p in inputs.payments if p.message_row_id is not None}
     known = [(p.amount, p.reference) for p in inputs.payments]
     added: list[Paid] = []
@@ -361,7 +363,8 @@ def follow(inputs: Inputs, follower: Follower) -> Result:
     """Where the order stands on its plan now, and every change since what is stored."""
     order = inputs.order
     new_payments, events, changes = slip_payments(inputs)
-    exp = expected(order.data, inputs.documents)
+    # what we owe a supplier is not money owed to us: a purchase order expects no payment
+    exp = expected(order.data, inputs.documents) if order.kind != "purchase" else money.expected("", None, "", "")
     plan, note = pick_plan(inputs, follower)
     if plan is None:
         followed = Followed(order.id, "", order.status, (), exp, Decimal(0), None, tuple(changes))

@@ -535,8 +535,10 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             by_folder = session.scalar(select(OrderRow).where(OrderRow.folder == number))
             order = by_folder or _assigned_order(orders, buyer, (row.decision or {}).get("party") or "buyer", number)
             new = order is None
-            if order is None:
-                order = OrderRow(number=number, buyer=buyer,
+            if order is None:  # our P/O filed by hand opens a purchase order, as it would have by itself
+                ours_po = session.scalar(select(DocumentRow.id).where(
+                    DocumentRow.message_row_id == row.id, DocumentRow.kind == documents.PURCHASE_ORDER).limit(1))
+                order = OrderRow(number=number, buyer=buyer, kind="purchase" if ours_po else "sale",
                                  folder=self._free_folder(session, number, buyer))
                 session.add(order)
                 session.flush()
@@ -691,13 +693,19 @@ def order_parties(kind: str, counterparty: str, for_order: str | None, for_buyer
 
 
 def _assigned_order(orders: Sequence[OrderRow], buyer: str, party: str, number: str) -> OrderRow | None:
-    """The order a person files a message under by its number: the sender's own (a buyer's);
-    for any other party's mail the one order with that number. A number several orders have is
-    refused rather than guessed, and another party's mail opens no order."""
+    """The order a person files a message under by its number: the sender's own (a buyer's
+    sales order, a supplier's purchase order); for any other party's mail the one order with
+    that number, or the one sales order among a sales and a purchase order of that number (a
+    forwarder cites the customer's PO, as correlation reads it). A number several orders have
+    otherwise is refused rather than guessed, and another party's mail opens no order."""
     from mailflow.errors import MailflowError
 
     if party in ("buyer", "us"):
         return next((o for o in orders if o.buyer == buyer), orders[0] if orders else None)
+    own = [o for o in orders if o.buyer == buyer]
+    sales = [o for o in orders if o.kind == "sale"]
+    if own or (len(orders) > 1 and len(sales) == 1):
+        return (own or sales)[0]
     if len(orders) > 1:
         names = ", ".join(f"{o.folder} ({o.buyer})" for o in orders)
         raise MailflowError(f"number {number} names {len(orders)} orders: {names}; give the folder of the one you mean")

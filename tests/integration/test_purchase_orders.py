@@ -75,6 +75,22 @@ def warnings_of(config: Path, message_id: str) -> list[str]:
         store.close()
 
 
+def buyer_po(config: Path, tmp_path: Path, number: str) -> None:
+    """The buyer's PO, on the day the clock stands at: it opens the sales order."""
+    deliver(config, "01.eml", mail(f"PO {number}", f"Please find attached our PO {number}.", sender=BOB,
+                                   message_id=f"po{number}@kestrel.example", date=clock.now(),
+                                   attachments=[(f"PO_{number}.pdf", pdf(tmp_path, "po", number, TT),
+                                                 "application/pdf")]))
+
+
+def send_our_po(config: Path, tmp_path: Path, number: str, subject: str) -> None:
+    """Our P/O to the carton supplier, as the desk's own outgoing mail."""
+    deliver(config, "02.eml", mail(subject, f"Dear Mr Li, please find attached our purchase order {number} for "
+                                   "1,600 export cartons. Please confirm it with your delivery date.",
+                                   sender=US, to=SUPPLIER, message_id=f"po{number}@acme.example", date=clock.now(),
+                                   attachments=[(f"PO_{number}.pdf", our_po(tmp_path, number), "application/pdf")]))
+
+
 def orders(config: Path) -> dict[str, dict[str, Any]]:
     return {o["folder"]: o for o in json.loads(cli(config, "order", "list", "--json"))}
 
@@ -82,18 +98,9 @@ def orders(config: Path) -> dict[str, dict[str, Any]]:
 def test_our_po_to_a_supplier_opens_a_purchase_order_for_the_sales_order(tmp_path: Path, database_url: str) -> None:
     config = desk(tmp_path, database_url, {})
     with clock.frozen(at("2026-03-02")) as now:
-        deliver(config, "01.eml", mail("PO KS-6001", "Please find attached our PO KS-6001.", sender=BOB,
-                                       message_id="po6001@kestrel.example", date=at("2026-03-02", 8),
-                                       attachments=[("PO_KS-6001.pdf", pdf(tmp_path, "po", "KS-6001", TT),
-                                                     "application/pdf")]))
+        buyer_po(config, tmp_path, "KS-6001")
         now.advance(days=1)  # 03-03: our P/O for the cartons, citing the customer's order
-        deliver(config, "02.eml", mail("Purchase Order HL-2603 - export cartons for order KS-6001",
-                                       "Dear Mr Li, please find attached our purchase order HL-2603 for 1,600 "
-                                       "export cartons. Please confirm it with your delivery date.",
-                                       sender=US, to=SUPPLIER, message_id="po2603@acme.example",
-                                       date=at("2026-03-03"),
-                                       attachments=[("PO_HL-2603.pdf", our_po(tmp_path, "HL-2603"),
-                                                     "application/pdf")]))
+        send_our_po(config, tmp_path, "HL-2603", "Purchase Order HL-2603 - export cartons for order KS-6001")
         listed = orders(config)
         assert set(listed) == {"KS-6001", "HL-2603"}  # no sales order of the carton maker
         sale, purchase = listed["KS-6001"], listed["HL-2603"]
@@ -113,8 +120,8 @@ def test_our_po_to_a_supplier_opens_a_purchase_order_for_the_sales_order(tmp_pat
         deliver(config, "03.eml", mail("Re: Purchase Order HL-2603 - export cartons for order KS-6001",
                                        "Dear Lily, received with thanks. We will revert with the delivery date.",
                                        sender=SUPPLIER, to=US, message_id="ack2603@hengli-pack.example",
-                                       date=at("2026-03-07", 10), headers={"In-Reply-To": "<po2603@acme.example>",
-                                                                           "References": "<po2603@acme.example>"}))
+                                       date=at("2026-03-07", 10), headers={"In-Reply-To": "<poHL-2603@acme.example>",
+                                                                           "References": "<poHL-2603@acme.example>"}))
         now.advance(days=2)  # 03-09: still no confirmation: the chaser answers the supplier's own mail
         ticked = follow(config)
         [chased] = [c for c in ticked["chasers"] if "supplier_confirmed" in c]
@@ -128,8 +135,8 @@ def test_our_po_to_a_supplier_opens_a_purchase_order_for_the_sales_order(tmp_pat
                                        "Dear Lily, we confirm your order HL-2603, delivery on 25 March. "
                                        "Our proforma invoice is attached.",
                                        sender=SUPPLIER, to=US, message_id="conf2603@hengli-pack.example",
-                                       date=at("2026-03-10"), headers={"In-Reply-To": "<po2603@acme.example>",
-                                                                       "References": "<po2603@acme.example>"},
+                                       date=at("2026-03-10"), headers={"In-Reply-To": "<poHL-2603@acme.example>",
+                                                                       "References": "<poHL-2603@acme.example>"},
                                        attachments=[("PI_HL-PI-0310.pdf", supplier_pi(tmp_path, "HL-PI-0310"),
                                                      "application/pdf")]))
         now.advance(days=2)  # 03-12: the forwarder's booking cites the customer's PO
@@ -139,8 +146,8 @@ def test_our_po_to_a_supplier_opens_a_purchase_order_for_the_sales_order(tmp_pat
                                        attachments=[("Booking Confirmation KS-6001.pdf", BOOKING, "application/pdf")]))
 
         filed = messages(config)
-        assert filed["po6001@kestrel.example"][:2] == ("KS-6001", "buyer")
-        assert filed["po2603@acme.example"][:2] == ("HL-2603", "us")
+        assert filed["poKS-6001@kestrel.example"][:2] == ("KS-6001", "buyer")
+        assert filed["poHL-2603@acme.example"][:2] == ("HL-2603", "us")
         for supplier_mail in ("ack2603@hengli-pack.example", "conf2603@hengli-pack.example"):
             assert filed[supplier_mail][:2] == ("HL-2603", "supplier"), filed[supplier_mail]
         assert filed["bk6001@swiftline.example"][:2] == ("KS-6001", "forwarder")
@@ -156,6 +163,11 @@ def test_our_po_to_a_supplier_opens_a_purchase_order_for_the_sales_order(tmp_pat
         assert marks["supplier_confirmed"]["state"] == "done"
         assert marks["delivered"]["state"] != "done"
         assert show(config, "KS-6001")["follow_up"]["plan"] == "tt-order"  # a sales plan for the sales order
+        # what we owe the supplier is not money owed to us
+        assert orders(config)["HL-2603"]["outstanding"] is None
+        assert [o["order"] for o in json.loads(cli(config, "payments", "--json"))["orders"]] == ["KS-6001"]
+        shown_text = cli(config, "order", "show", "HL-2603")
+        assert "purchase order HL-2603" in shown_text and "supplier hengli-pack.example, for order KS-6001" in shown_text
         assert milestones(config, "KS-6001")["booking"]["state"] == "done"
 
         # nothing but the chaser went to the supplier; no acknowledgement or confirmation at all
@@ -167,24 +179,16 @@ def test_our_po_to_a_supplier_opens_a_purchase_order_for_the_sales_order(tmp_pat
 def test_a_po_number_that_is_also_the_customers_names_both_orders_plainly(tmp_path: Path, database_url: str) -> None:
     config = desk(tmp_path, database_url, {})
     with clock.frozen(at("2026-03-02")) as now:
-        deliver(config, "01.eml", mail("PO KS-6002", "Please find attached our PO KS-6002.", sender=BOB,
-                                       message_id="po6002@kestrel.example", date=at("2026-03-02", 8),
-                                       attachments=[("PO_KS-6002.pdf", pdf(tmp_path, "po", "KS-6002", TT),
-                                                     "application/pdf")]))
+        buyer_po(config, tmp_path, "KS-6002")
         now.advance(days=1)  # our P/O bears the customer's number, as many desks number theirs
-        deliver(config, "02.eml", mail("Purchase Order KS-6002 - export cartons",
-                                       "Please find attached our purchase order KS-6002 for 1,600 export cartons.",
-                                       sender=US, to=SUPPLIER, message_id="po6002@acme.example",
-                                       date=at("2026-03-03"),
-                                       attachments=[("PO_KS-6002.pdf", our_po(tmp_path, "KS-6002"),
-                                                     "application/pdf")]))
+        send_our_po(config, tmp_path, "KS-6002", "Purchase Order KS-6002 - export cartons")
         listed = list(orders(config).values())
         assert sorted((o["kind"], o["order"]) for o in listed) == [("purchase", "KS-6002"), ("sale", "KS-6002")]
         purchase = next(o for o in listed if o["kind"] == "purchase")
         assert purchase["for_order"] == "KS-6002" and purchase["supplier"] == "hengli-pack.example"
-        ours = next(m for m in show(config, purchase["folder"])["messages"] if m["message_id"] == "po6002@acme.example")
+        ours = next(m for m in show(config, purchase["folder"])["messages"] if m["message_id"] == "poKS-6002@acme.example")
         assert "for order KS-6002" in ours["why_here"]
-        [warning] = warnings_of(config, "po6002@acme.example")  # one number, two orders: said, not silent
+        [warning] = warnings_of(config, "poKS-6002@acme.example")  # one number, two orders: said, not silent
         assert "also names order KS-6002 of Kestrel Supplies" in warning and "purchase order to" in warning
         now.advance(days=2)  # the supplier cites the number outside the thread; so does the forwarder
         deliver(config, "03.eml", mail("Cartons for KS-6002 confirmed", "We confirm purchase order KS-6002, "
@@ -204,3 +208,17 @@ def test_a_po_number_that_is_also_the_customers_names_both_orders_plainly(tmp_pa
         assert any(m["message_id"] == "bk6002@swiftline.example" for m in show(config, sale_folder)["messages"])
         assert not any(m["message_id"] == "bk6002@swiftline.example"
                        for m in show(config, purchase["folder"])["messages"])
+        assert any(m["message_id"] == "conf6002@hengli-pack.example"
+                   for m in show(config, purchase["folder"])["messages"])
+
+        # our P/O that gives no number of its own stays unfiled with the reason; filed by hand under
+        # a number, it opens a purchase order of the label printer, not a sales order
+        deliver(config, "05.eml", mail("Purchase order: printed labels for order KS-6002",
+                                       "Dear Sir, please supply 1,600 printed labels for our order KS-6002.",
+                                       sender=US, to="Printco <labels@printco-label.example>",
+                                       message_id="labels@acme.example", date=at("2026-03-05", 14)))
+        number, party, _, unfiled = messages(config)["labels@acme.example"]
+        assert (number, party) == (None, "us") and "gives no number of its own (it cites order KS-6002)" in unfiled
+        cli(config, "order", "assign", "labels@acme.example", "PL-0305")
+        labels = orders(config)["PL-0305"]
+        assert (labels["kind"], labels["supplier"]) == ("purchase", "printco-label.example")
