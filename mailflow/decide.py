@@ -255,7 +255,8 @@ def order_facts(data: OrderData, order: OrderRef | None, stored: dict[str, Any] 
     """What rules' `order:` conditions see: the data read from this mail, and where the order
     stands: `known` (an order we have), `new` (this mail opens one), `revision` (it revises the
     buyer's PO: a revision mark, or other lines or total than on file), `documents` (their
-    kinds), `in_case` (a reply in an open complaint's thread)."""
+    kinds), `in_case` (a reply in an open complaint's thread), `kind` (sale or purchase, as
+    the follow-up plans see it too)."""
     facts = order_record.facts(data)
     known = order is not None and order.existing_id is not None
     order_docs = [d for d in docs if d.kind in documents.ORDER_KINDS and d.party == "buyer"]
@@ -267,7 +268,7 @@ def order_facts(data: OrderData, order: OrderRef | None, stored: dict[str, Any] 
         changed = any(not order_record.same(name, stored.get(name), record[name])
                       for name in ("lines", "total") if name in record and stored.get(name) is not None)
         revision = newer or changed
-    facts.update(known=known, new=opens, revision=revision,
+    facts.update(known=known, new=opens, revision=revision, kind=order.kind if order is not None else "sale",
                  documents=[d.kind for d in docs], in_case=case is not None and case.existing_id is not None)
     return facts
 

@@ -42,7 +42,7 @@ def order_list(store: Store, *, only_open: bool = False, buyer: str | None = Non
         due = row["due"]
         data = row["data"]
         items.append({"order": row["order"], "folder": row["folder"], "kind": row["kind"], "buyer": row["buyer"],
-                      "supplier": row["supplier"], "for_order": row["for_order"],
+                      "supplier": row["supplier"], "for_order": row["for_order"], "for_folder": row["for_folder"],
                       "status": row["status"], "next_milestone": row["next_milestone"], "due": due,
                       "days_overdue": max(0, (day - dt.date.fromisoformat(due)).days) if due else 0,
                       "outstanding": row["outstanding"], "aliases": row["aliases"],

@@ -412,8 +412,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             served = session.get(OrderRow, order.for_order_id) if order.for_order_id is not None else None
             return {
                 "order": order.number, "folder": order.folder,
-                **order_parties(order.kind, order.buyer, served.number if served else None,
-                                served.buyer if served else ""),
+                **order_parties(order.kind, order.buyer, served),
                 "status": order.status, "aliases": sorted(a.number for a in order.aliases),
                 "version": order.version, "data": data,
                 "confirmation_differences": differences(data, confirmation) if confirmation and data else [],
@@ -631,8 +630,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                                 .order_by(OrderRow.id)).all()
         by_id = {r.id: r for r in rows}
         return [{"order": r.number, "folder": r.folder,
-                 **order_parties(r.kind, r.buyer, by_id[r.for_order_id].number if r.for_order_id in by_id else None,
-                                 by_id[r.for_order_id].buyer if r.for_order_id in by_id else ""),
+                 **order_parties(r.kind, r.buyer, by_id.get(r.for_order_id)),
                  "status": r.status, "next_milestone": r.next_milestone or None,
                  "due": r.next_due.isoformat() if r.next_due else None,
                  "outstanding": r.outstanding or None, "aliases": sorted(aliases.get(r.id, [])),
@@ -683,13 +681,15 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
 __all__ = ["Applied", "IntegrityError", "Store"]
 
 
-def order_parties(kind: str, counterparty: str, for_order: str | None, for_buyer: str) -> dict[str, Any]:
+def order_parties(kind: str, counterparty: str, served: Any) -> dict[str, Any]:
     """Who an order is with, as the desk's lists and JSON say it: a sales order's `buyer`; a
     purchase order's `supplier` (the counterparty it is kept under), the sales order it serves
-    (`for_order`, its number) and that order's buyer, for whom the goods are bought."""
+    (`served`: `for_order`, its number, and `for_folder`, which names it even where two orders
+    share the number) and that order's buyer, for whom the goods are bought."""
     if kind == "purchase":
-        return {"kind": kind, "buyer": for_buyer, "supplier": counterparty, "for_order": for_order}
-    return {"kind": kind, "buyer": counterparty, "supplier": None, "for_order": None}
+        return {"kind": kind, "buyer": served.buyer if served else "", "supplier": counterparty,
+                "for_order": served.number if served else None, "for_folder": served.folder if served else None}
+    return {"kind": kind, "buyer": counterparty, "supplier": None, "for_order": None, "for_folder": None}
 
 
 def _assigned_order(orders: Sequence[OrderRow], buyer: str, party: str, number: str) -> OrderRow | None:

@@ -222,3 +222,21 @@ def test_a_po_number_that_is_also_the_customers_names_both_orders_plainly(tmp_pa
         cli(config, "order", "assign", "labels@acme.example", "PL-0305")
         labels = orders(config)["PL-0305"]
         assert (labels["kind"], labels["supplier"]) == ("purchase", "printco-label.example")
+
+    # the browser shows the kind, and links a purchase order to the very sales order it serves
+    from tests.integration.test_web_http import client_for, log_in
+    from tests.webdesk import PASSWORDS
+    from tests.webdesk import cli as web_cli
+
+    web_cli(config, "user", "add", "Wang Fang", "--role", "manager", "--password-stdin",
+            stdin=PASSWORDS["Wang Fang"] + "\n")
+    client, store = client_for(config)
+    try:
+        log_in(client, "Wang Fang")
+        listed_page = client.get("/orders").text
+        assert "purchase" in listed_page and "hengli-pack.example" in listed_page
+        page = client.get(f"/orders/{purchase['folder']}").text
+        assert f'href="/orders/{sale_folder}"' in page and "hengli-pack.example" in page
+        assert purchase["for_folder"] == sale_folder != purchase["folder"]
+    finally:
+        store.close()

@@ -218,6 +218,9 @@ def test_a_po_is_typed_by_who_sends_it_to_whom() -> None:
     confirmed = parse(mail("Re: PO HL-2603", "We confirm your order, delivery on 25 March.",
                            sender="sales@hengli-pack.example"))
     assert [d.kind for d in detect(confirmed, "order", "supplier")] == ["supplier_confirmation"]
+    delivered = parse(mail("Delivery HL-2603", "attached", sender="sales@hengli-pack.example",
+                           attachments=[("Delivery Note HL-2603.pdf", b"%PDF-1.4", "application/pdf")]))
+    assert [d.kind for d in detect(delivered, "shipping", "supplier")] == ["delivery_note"]
 
 
 @pytest.fixture
