@@ -237,9 +237,7 @@ def correlate_purchase(message: Message, order_data: OrderData, supplier: str, l
     served, cited = (sales[0][1], f"number {sales[0][0].number} in {sales[0][0].where}") if sales else (None, "")
     if served is None and in_thread is not None and in_thread.kind == "sale":
         served, cited = in_thread, "the thread"
-    extracted = [f for f in numbers if f.where == "extracted"]
-    own = next((f for f in extracted if not any(o.kind == "sale" for o in known.get(alias_key(f.number), []))),
-               extracted[0] if extracted else next((f for f in numbers if not known.get(alias_key(f.number))), None))
+    own = _own_number(numbers, known)
     if own is None:
         names = f" (it cites order {served.number})" if served else ""
         return None, f"not filed: our P/O to {supplier} gives no number of its own{names}; assign it by hand"
@@ -248,6 +246,17 @@ def correlate_purchase(message: Message, order_data: OrderData, supplier: str, l
         return OrderRef(own.number, supplier, None, how, by="new", kind="purchase"), ""
     return OrderRef(own.number, supplier, None, f"{how}, for order {served.number} ({cited})", by="new",
                     kind="purchase", for_order=served.number, for_order_id=served.id), ""
+
+
+def _own_number(numbers: Sequence[Found], known: dict[str, list[KnownOrder]]) -> Found | None:
+    """Our P/O's own number: the one read from the P/O that names no sales order, else the first
+    read from it (a P/O numbered after the customer's PO); with nothing read from a document, the
+    first number in the mail that no order has (the others it cites are orders we have)."""
+    extracted = [f for f in numbers if f.where == "extracted"]
+    if extracted:
+        return next((f for f in extracted if not any(o.kind == "sale" for o in known.get(alias_key(f.number), []))),
+                    extracted[0])
+    return next((f for f in numbers if not known.get(alias_key(f.number))), None)
 
 
 def why_unfiled(numbers: Sequence[Found], lookup: OrderLookup, who: str) -> str:

@@ -178,12 +178,12 @@ class _Who:
         if self.refused:
             return None
         desk, message = self.desk, self.message
-        files = any(a.params.get("to") == "order" for a in decision.wants("file"))
-        if files and self.to_supplier() and any(
+        if self.to_supplier() and any(
                 d.kind == documents.PURCHASE_ORDER for d in self.documents(decision.category, who)):
             order, self.unfiled = correlate_purchase(message, self.order_data, self.buyer_name, self.lookup,
                                                      desk.patterns, self.in_text)
-            return order
+            files = any(a.params.get("to") == "order" for a in decision.wants("file"))
+            return order if files or (order is not None and order.existing_id is not None) else None
         self.unfiled = ""
         return correlate(message, decision, self.order_data, self.buyer_name, self.lookup, desk.patterns,
                          desk.token, self.in_text, opens=who.party not in THIRD_PARTIES)
