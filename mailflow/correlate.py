@@ -22,7 +22,8 @@ MAX_ATTACHMENTS = 20
 class KnownOrder:
     id: int
     number: str
-    buyer: str
+    buyer: str  # the counterparty: a sales order's buyer, a purchase order's supplier
+    kind: str = "sale"  # sale | purchase
 
 
 class OrderLookup(Protocol):
@@ -153,7 +154,7 @@ def correlate(message: Message, decision: Decision, order_data: OrderData, buyer
     that names one already (two buyers may number alike; we do not cite a number we have not got)."""
     known, written = token_order(message, lookup, token, buyer)
     if known:
-        return OrderRef(known.number, known.buyer, known.id, f"subject token {written}", by="token")
+        return _ref(known, f"subject token {written}", by="token")
 
     numbers = find_numbers(message, order_data, patterns, in_text=in_text)
     # An order document (a rule extracts order data from it) belongs to its sender's own order;
@@ -176,18 +177,19 @@ def correlate(message: Message, decision: Decision, order_data: OrderData, buyer
                                     f"new order: number {first.number} in {first.where} "
                                     f"(in the thread of order {known.number})", by="new")
             else:
-                return OrderRef(known.number, known.buyer, known.id,
-                                "reply in the thread of a filed message", by="thread")
+                return _ref(known, "reply in the thread of a filed message", by="thread")
 
     # The subject (and extracted data) speak first: a complaint about PO 4500655 that mentions
-    # PO 4500871 in passing belongs to 4500655, even when only 4500871 is known yet.
+    # PO 4500871 in passing belongs to 4500655, even when only 4500871 is known yet. Within a
+    # place, the sender's own order comes first: a supplier that cites the customer's PO beside
+    # our P/O's number writes about our P/O.
     for tier in (0, 1):
         group = [f for f in numbers if _tier(f) == tier]
-        for found in group:
-            known = _choose(known_by_key.get(alias_key(found.number), []), buyer, own_only)
-            if known:
-                return OrderRef(known.number, known.buyer, known.id,
-                                f"order number {found.number} in {found.where}")
+        for mine_only in (True, False):
+            for found in group:
+                known = _choose(known_by_key.get(alias_key(found.number), []), buyer, own_only or mine_only)
+                if known:
+                    return _ref(known, f"order number {found.number} in {found.where}")
         if group and wants_order and not (ours and known_by_key.get(alias_key(group[0].number))):
             first = group[0]
             return OrderRef(first.number, buyer, None, f"new order: number {first.number} in {first.where}",
@@ -201,19 +203,67 @@ def correlate(message: Message, decision: Decision, order_data: OrderData, buyer
         for key in tokens:
             known = _choose(found_keys.get(key, []), buyer, own_only)
             if known:
-                return OrderRef(known.number, known.buyer, known.id,
-                                f"known order number {tokens[key]} in {where}")
+                return _ref(known, f"known order number {tokens[key]} in {where}")
 
     for found in (f for f in numbers if _tier(f) == 2):
         known = _choose(known_by_key.get(alias_key(found.number), []), buyer, own_only)
         if known:
-            return OrderRef(known.number, known.buyer, known.id, f"order number {found.number} in quoted text")
+            return _ref(known, f"order number {found.number} in quoted text")
     if ours:  # our mail to a forwarder or an agency about the buyer's order
         for found in numbers:
             known = _choose(known_by_key.get(alias_key(found.number), []), buyer, own_only=False)
             if known:
-                return OrderRef(known.number, known.buyer, known.id, f"order number {found.number} in {found.where}")
+                return _ref(known, f"order number {found.number} in {found.where}")
     return None
+
+
+def _ref(known: KnownOrder, how: str, by: str = "number") -> OrderRef:
+    return OrderRef(known.number, known.buyer, known.id, how, by=by, kind=known.kind)
+
+
+def correlate_purchase(message: Message, order_data: OrderData, supplier: str, lookup: OrderLookup,
+                       patterns: Sequence[linear.Pattern],
+                       in_text: Sequence[Found] | None = None) -> tuple[OrderRef | None, str]:
+    """The purchase order our P/O to a supplier belongs to or opens, with the sales order it
+    serves; or None and why. A P/O of ours never opens a sales order: it joins the supplier's
+    purchase order its number (or thread) names (a revised P/O), else opens one numbered by
+    the P/O itself (the number read from it, else the first number no order has), linked to
+    the sales order it cites or whose thread it is in. The customer's PO number it cites is the
+    sales order's, not the purchase order's."""
+    numbers = [f for f in find_numbers(message, order_data, patterns, in_text=in_text) if f.where != "quoted text"]
+    known = lookup.orders_with_aliases([alias_key(f.number) for f in numbers])
+    thread = [i for i in (message.in_reply_to, *reversed(message.references)) if i]
+    in_thread = lookup.order_of_messages(thread) if thread else None
+    for found in numbers:
+        ours = [o for o in known.get(alias_key(found.number), []) if o.kind == "purchase" and o.buyer == supplier]
+        if ours:
+            return _ref(ours[0], f"our P/O number {found.number} in {found.where}"), ""
+    if in_thread is not None and in_thread.kind == "purchase" and in_thread.buyer == supplier:
+        return _ref(in_thread, "our P/O in the thread of the purchase order", by="thread"), ""
+    sales = [(f, o) for f in numbers for o in known.get(alias_key(f.number), []) if o.kind == "sale"]
+    served, cited = (sales[0][1], f"number {sales[0][0].number} in {sales[0][0].where}") if sales else (None, "")
+    if served is None and in_thread is not None and in_thread.kind == "sale":
+        served, cited = in_thread, "the thread"
+    own = _own_number(numbers, known)
+    if own is None:
+        names = f" (it cites order {served.number})" if served else ""
+        return None, f"not filed: our P/O to {supplier} gives no number of its own{names}; assign it by hand"
+    how = f"new purchase order: our P/O number {own.number} in {own.where}"
+    if served is None:
+        return OrderRef(own.number, supplier, None, how, by="new", kind="purchase"), ""
+    return OrderRef(own.number, supplier, None, f"{how}, for order {served.number} ({cited})", by="new",
+                    kind="purchase", for_order=served.number, for_order_id=served.id), ""
+
+
+def _own_number(numbers: Sequence[Found], known: dict[str, list[KnownOrder]]) -> Found | None:
+    """Our P/O's own number: the one read from the P/O that names no sales order, else the first
+    read from it (a P/O numbered after the customer's PO); with nothing read from a document, the
+    first number in the mail that no order has (the others it cites are orders we have)."""
+    extracted = [f for f in numbers if f.where == "extracted"]
+    if extracted:
+        return next((f for f in extracted if not any(o.kind == "sale" for o in known.get(alias_key(f.number), []))),
+                    extracted[0])
+    return next((f for f in numbers if not known.get(alias_key(f.number))), None)
 
 
 def why_unfiled(numbers: Sequence[Found], lookup: OrderLookup, who: str) -> str:
@@ -224,7 +274,7 @@ def why_unfiled(numbers: Sequence[Found], lookup: OrderLookup, who: str) -> str:
     known = lookup.orders_with_aliases([alias_key(f.number) for f in numbers])
     for found in numbers:
         several = known.get(alias_key(found.number), [])
-        if len(several) > 1:
+        if len(several) > 1 and sum(o.kind == "sale" for o in several) != 1:
             names = ", ".join(f"{o.number} of {o.buyer}" for o in several)
             return f"not filed: number {found.number} names {len(several)} orders ({names}); assign it by hand"
     cited = ", ".join(f.number for f in numbers[:5])
@@ -261,12 +311,19 @@ def references_in(text: str, limit: int = 20) -> list[str]:
 
 
 def _choose(candidates: Sequence[KnownOrder], buyer: str, own_only: bool) -> KnownOrder | None:
-    """The buyer's own order with that number; another party's (bank, forwarder) only when the
-    number is unambiguous."""
+    """The sender's own order with that number (a buyer's, or a supplier's purchase order);
+    another party's (bank, forwarder) only when the number is unambiguous. A number that names
+    a sales order and a purchase order (our P/O numbered after the customer's PO) is the sales
+    order's for anyone else: a forwarder or a bank cites the customer's PO."""
     own = [c for c in candidates if c.buyer == buyer]
     if own:
         return own[0]
-    return candidates[0] if len(candidates) == 1 and not own_only else None
+    if own_only:
+        return None
+    if len(candidates) == 1:
+        return candidates[0]
+    sales = [c for c in candidates if c.kind == "sale"]
+    return sales[0] if len(sales) == 1 else None
 
 
 def aliases_in(message: Message, order_data: OrderData, patterns: Sequence[linear.Pattern],

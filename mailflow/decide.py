@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from mailflow import authresults, clock, documents
-from mailflow.config import Buyer
+from mailflow.config import Buyer, Config
 from mailflow.correlate import (
     Found,
     OrderLookup,
     alias_key,
     aliases_in,
     correlate,
+    correlate_purchase,
     find_numbers,
     numbers_in_text,
     untrusted_token,
@@ -69,31 +70,12 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
     texts = {d.name: d.text for d in prepared.documents if d.text}
     in_text = prepared.numbers if prepared.numbers is not None else numbers_in_text(message, desk.patterns)
 
-    heads = [t[:2000] for t in texts.values()]
-    # asked again as the mail is placed and classified again: each answer read once
-    buys = functools.cache(lambda: _buys_from_us(lookup, message))
-    kinds_for = functools.cache(
-        lambda category: tuple(d.kind for d in documents.detect(message, category, "supplier", texts)))
-
-    def party_for(order: OrderRef | None, category: str) -> PartyCall:
-        """Who sent the mail: the order's buyer is the buyer of the order it joins (a bank's
-        or a forwarder's mail that joins the order is not the buyer's)."""
-        joined = order is not None and order.existing_id is not None
-        order_buyer = buyer_domains(order.buyer, configured_buyer(config, order.buyer)) \
-            if order is not None and joined else None
-        return party_of(message, config, outgoing=outgoing, order_buyer=order_buyer, kinds=kinds_for(category),
-                        texts=heads, category=category, buys=not joined and buys())
-
-    def place(decision: Decision, who: PartyCall) -> OrderRef | None:
-        if refused:
-            return None
-        return correlate(message, decision, order_data, buyer_name, lookup, desk.patterns, desk.token,
-                         in_text, opens=who.party not in THIRD_PARTIES, ours=outgoing)
-
-    party = party_for(None, decision.category)
-    order = place(decision, party)
-    party = party_for(order, decision.category)
-    docs = documents.detect(message, decision.category, party.party, texts)  # type: ignore[arg-type]
+    who = _Who(message, config, lookup, desk, outgoing=outgoing, buyer_name=buyer_name, buyer=buyer,
+               order_data=order_data, texts=texts, in_text=in_text, refused=refused)
+    party = who.party(None, decision.category)
+    order = who.place(decision, party)
+    party = who.party(order, decision.category)
+    docs = who.documents(decision.category, party)
     case = _case_of(message, lookup)
     if desk.rules.reads_order:  # rules that test the order see it, and where it stands, now
         opens = _opens_order(message, order_data, order, lookup, desk, in_text, party)
@@ -102,14 +84,15 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
         overrule = config.classifier.overrule
         again = desk.rules.classify(message, facts, said, overrule, prepared.only, prepared.memo)
         if _placing(again) != _placing(decision):
-            order = place(again, party_for(None, again.category))
+            order = who.place(again, who.party(None, again.category))
             opens = _opens_order(message, order_data, order, lookup, desk, in_text, party)
             facts = order_facts(order_data, order, _stored_order(lookup, order), docs, case, opens)
             again = desk.rules.classify(message, facts, said, overrule, prepared.only, prepared.memo)
         decision = again
-        party = party_for(order, decision.category)
-        docs = documents.detect(message, decision.category, party.party, texts)  # type: ignore[arg-type]
-    unfiled = _why_unfiled(message, order_data, order, decision, party, refused, lookup, desk, in_text)
+        party = who.party(order, decision.category)
+        docs = who.documents(decision.category, party)
+    unfiled = (who.unfiled if order is None else "") or _why_unfiled(
+        message, order_data, order, decision, party, refused, lookup, desk, in_text)
     if order is not None and order.by == "new":
         message = _same_number_warning(message, order, lookup)
     if refused:
@@ -155,6 +138,64 @@ def _own_aliases(numbers: list[str], order: OrderRef | None, lookup: OrderLookup
         return numbers
     known = lookup.orders_with_aliases([alias_key(n) for n in numbers])
     return [n for n in numbers if all(o.id == order.existing_id for o in known.get(alias_key(n), []))]
+
+
+class _Who:
+    """Who sent a mail (its party) and the order it belongs to, asked before correlation and
+    again once the order is placed or the mail classified again: what the store says is read
+    once. Our mail that carries a PO to a party that is no buyer is our P/O to a supplier: it
+    is placed by `correlate_purchase` (a purchase order), never as a buyer's sales order."""
+
+    def __init__(self, message: Message, config: Config, lookup: OrderLookup, desk: Desk, *, outgoing: bool,
+                 buyer_name: str, buyer: Buyer | None, order_data: OrderData, texts: dict[str, str],
+                 in_text: Sequence[Found], refused: str) -> None:
+        self.message, self.config, self.lookup, self.desk = message, config, lookup, desk
+        self.outgoing, self.buyer_name, self.buyer, self.order_data = outgoing, buyer_name, buyer, order_data
+        self.texts, self.in_text, self.refused = texts, in_text, refused
+        self.heads = [t[:2000] for t in texts.values()]
+        self.unfiled = ""  # why our P/O was not placed
+        self.buys = functools.cache(lambda: _asks(lookup, "buys_from_us", message))
+        self.supplies = functools.cache(lambda: _asks(lookup, "supplies_us", message))
+        self.kinds_for = functools.cache(  # as any sender's: what decides the party is not known yet
+            lambda category: tuple(d.kind for d in documents.detect(message, category, "other", texts)))
+        self.to_supplier = functools.cache(self._to_supplier)
+
+    def _to_supplier(self) -> bool:
+        """Our mail goes to no configured buyer and to no domain whose sales orders are on file."""
+        if not self.outgoing or self.buyer is not None or not self.buyer_name:
+            return False
+        buys = getattr(self.lookup, "buys_from_us", None)  # the store knows; a test lookup may not
+        return not (buys is not None and buys(self.buyer_name))
+
+    def party(self, order: OrderRef | None, category: str) -> PartyCall:
+        """Who sent the mail: the order's counterparty is the buyer (or the supplier) of the
+        order it joins (a bank's or a forwarder's mail that joins the order is not the buyer's)."""
+        joined = order is not None and order.existing_id is not None
+        order_buyer = buyer_domains(order.buyer, configured_buyer(self.config, order.buyer)) \
+            if order is not None and joined else None
+        return party_of(self.message, self.config, outgoing=self.outgoing, order_buyer=order_buyer,
+                        kinds=self.kinds_for(category), texts=self.heads, category=category,
+                        buys=not joined and self.buys(), order_kind=order.kind if order is not None else "sale",
+                        supplies=not joined and self.supplies())
+
+    def documents(self, category: str, party: PartyCall) -> list[DocumentFacts]:
+        return documents.detect(self.message, category, party.party, self.texts,
+                                to_supplier=self.to_supplier())
+
+    def place(self, decision: Decision, who: PartyCall) -> OrderRef | None:
+        if self.refused:
+            return None
+        desk, message = self.desk, self.message
+        if self.to_supplier() and any(
+                d.kind == documents.PURCHASE_ORDER for d in self.documents(decision.category, who)):
+            order, self.unfiled = correlate_purchase(message, self.order_data, self.buyer_name, self.lookup,
+                                                     desk.patterns, self.in_text)
+            files = any(a.params.get("to") == "order" for a in decision.wants("file"))
+            return order if files or (order is not None and order.existing_id is not None) else None
+        self.unfiled = ""
+        return correlate(message, decision, self.order_data, self.buyer_name, self.lookup, desk.patterns,
+                         desk.token, self.in_text, opens=who.party not in THIRD_PARTIES, ours=self.outgoing)
+
 
 
 def _placing(decision: Decision) -> tuple[bool, bool]:
@@ -205,7 +246,8 @@ def _same_number_warning(message: Message, order: OrderRef, lookup: OrderLookup)
     if not others:
         return message
     names = ", ".join(f"{o.number} of {o.buyer}" for o in others[:5])
-    warning = f"number {order.number} also names order {names}: a new order of {order.buyer} is opened beside it"
+    opened = f"a purchase order to {order.buyer}" if order.kind == "purchase" else f"a new order of {order.buyer}"
+    warning = f"number {order.number} also names order {names}: {opened} is opened beside it"
     log.warning("%s (message <%s>)", warning, message.message_id)
     return dataclasses.replace(message, warnings=(*message.warnings, warning))
 
@@ -215,7 +257,8 @@ def order_facts(data: OrderData, order: OrderRef | None, stored: dict[str, Any] 
     """What rules' `order:` conditions see: the data read from this mail, and where the order
     stands: `known` (an order we have), `new` (this mail opens one), `revision` (it revises the
     buyer's PO: a revision mark, or other lines or total than on file), `documents` (their
-    kinds), `in_case` (a reply in an open complaint's thread)."""
+    kinds), `in_case` (a reply in an open complaint's thread), `kind` (sale or purchase, as
+    the follow-up plans see it too)."""
     facts = order_record.facts(data)
     known = order is not None and order.existing_id is not None
     order_docs = [d for d in docs if d.kind in documents.ORDER_KINDS and d.party == "buyer"]
@@ -227,7 +270,7 @@ def order_facts(data: OrderData, order: OrderRef | None, stored: dict[str, Any] 
         changed = any(not order_record.same(name, stored.get(name), record[name])
                       for name in ("lines", "total") if name in record and stored.get(name) is not None)
         revision = newer or changed
-    facts.update(known=known, new=opens, revision=revision,
+    facts.update(known=known, new=opens, revision=revision, kind=order.kind if order is not None else "sale",
                  documents=[d.kind for d in docs], in_case=case is not None and case.existing_id is not None)
     return facts
 
@@ -291,9 +334,11 @@ def _replied_recently(lookup: OrderLookup, hours: float) -> Any:
         recent(template, address, since, order_id, revision))
 
 
-def _buys_from_us(lookup: OrderLookup, message: Message) -> bool:
-    buys = getattr(lookup, "buys_from_us", None)  # the store knows; a test lookup may not
-    return bool(buys is not None and message.sender is not None and buys(message.sender.domain))
+def _asks(lookup: OrderLookup, question: str, message: Message) -> bool:
+    """The store's answer about the sender's domain (`buys_from_us`: its sales orders are on
+    file; `supplies_us`: our purchase orders to it are); a test lookup may not know."""
+    ask = getattr(lookup, question, None)
+    return bool(ask is not None and message.sender is not None and ask(message.sender.domain))
 
 
 def _stored_order(lookup: OrderLookup, order: OrderRef | None) -> dict[str, Any] | None:

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from mailflow import quoting
 from mailflow.model import DocumentFacts, Message, OrderData
 
-Party = Literal["buyer", "us", "forwarder", "bank", "supplier"]
+Party = Literal["buyer", "us", "forwarder", "bank", "supplier", "agency", "other"]
 
 # How a document names itself, kind by kind: (kind, English name, ((strength, pattern), ...)).
 # Strength 3 is the document's name in words ("Packing List", "装箱单", "Bill of Lading"), 2 a
@@ -87,6 +87,9 @@ _KINDS: tuple[tuple[str, str, tuple[tuple[int, str], ...]], ...] = (
     ("shipping_advice", "shipping advice", (
         (3, r"shipping\s?advice|shipment\s?advice|advice\s?of\s?shipment|装运通知|裝運通知|出货通知|出貨通知|装船通知|裝船通知"),
     )),
+    ("delivery_note", "delivery note", (
+        (3, r"delivery\s?(note|slip|receipt)|goods\s?delivery|送货单|送貨單|交货单|交貨單|出库单|出庫單"),
+    )),
     ("quotation", "quotation", ((3, r"quotation|price\s?list|quote\s?sheet|报价单|報價單|报价|報價"), (2, r"\bquote\b"))),
     ("samples_sent", "samples sent", (
         (3, (r"(samples?|swatch(es)?|cuttings)\s?(have\s?been\s?|were\s?|was\s?|are\s?)?(sent|dispatched|shipped|couriered)"
@@ -133,10 +136,15 @@ _SUBJECT_KINDS = ("lc_amendment", "lc_advice", "bl_release", "bl_original", "ban
                   "shipping_advice")
 _STRONG_SUBJECT_KINDS = ("bank_slip", "booking_confirmation", "shipping_advice")  # only in so many words
 _OUR_KINDS = ("samples_sent", "quotation")  # what our own mail says it sends
+# what a supplier writes when it confirms our P/O in the mail itself
+_SUPPLIER_CONFIRMS = re.compile(r"\b(we\s(hereby\s)?confirm|confirmed|order\sconfirmation|(is|are)\saccepted)\b"
+                                r"|已确认|已確認|确认接单|確認接單|确认订单|確認訂單|确认采购单|確認採購單", re.IGNORECASE)
 NAMES = {kind: name for kind, name, _ in _KINDS} | {
-    "inquiry": "inquiry", "sample_request": "sample request", "complaint": "complaint"}
+    "inquiry": "inquiry", "sample_request": "sample request", "complaint": "complaint",
+    "purchase_order": "our P/O to a supplier", "supplier_confirmation": "supplier's order confirmation"}
 MAIL_BODY = "mail body"  # the name of a document that is the mail itself (as extraction names it)
 ORDER_KINDS = ("po", "po_revision")  # the buyer's: they set the order's terms
+PURCHASE_ORDER = "purchase_order"  # a PO we send to a supplier: it opens a purchase order
 CONFIRMATION_KINDS = ("pi", "pi_countersigned")  # ours (or countersigned): compared with the PO
 
 _REVISION = re.compile(r"\brev(?:ision)?\b\.?\s{0,2}(\d{1,3})|\bamendment\s{0,2}(?:no\.?\s{0,2})?(\d{1,3})|"
@@ -216,9 +224,11 @@ def revision_of(text: str) -> int:
     return int(digits) if digits else 1
 
 
-def detect(message: Message, category: str, party: Party, texts: dict[str, str] | None = None) -> list[DocumentFacts]:
+def detect(message: Message, category: str, party: Party, texts: dict[str, str] | None = None, *,
+           to_supplier: bool = False) -> list[DocumentFacts]:
     """The documents of a mail. `texts`: what extraction read from an attachment, by its file
-    name (its title decides; the file name is a hint only when the text names nothing)."""
+    name (its title decides; the file name is a hint only when the text names nothing).
+    `to_supplier`: our mail goes to a party that is no buyer, so a PO in it is our P/O."""
     texts = texts or {}
     found: list[DocumentFacts] = []
     for att in message.attachments[:20]:
@@ -227,25 +237,33 @@ def detect(message: Message, category: str, party: Party, texts: dict[str, str] 
         if chosen is None:
             continue
         kind, reason = chosen
-        kind = _countersigned(kind, party)
         revision = revision_of(f"{att.filename} {head[:300]} {message.subject}") if kind in ORDER_KINDS else 0
         if kind == "po" and revision:
             kind = "po_revision"
+        kind = _as_sent(kind, party, to_supplier)
         found.append(DocumentFacts(kind, party, att.filename, revision, f"{reason}; sent by {party}"))
     if not found:
-        body = _mail_document(message, category, party)
+        body = _mail_document(message, category, party, to_supplier)
         if body is not None:
             found.append(body)
     return found
 
 
-def _mail_document(message: Message, category: str, party: Party) -> DocumentFacts | None:
+def _mail_document(message: Message, category: str, party: Party, to_supplier: bool = False) -> DocumentFacts | None:
     """The mail itself as a document, when it carries none: what its subject names (a PO, our
     P/I, a bank's L/C advice, a telex release), what we say we send (our quotation, samples
-    sent), or what its category makes it (an inquiry, a sample request, a bank's advice)."""
+    sent), what a supplier says it confirms, or what its category makes it (an inquiry, a
+    sample request, a bank's advice). A supplier's "Re: P/O 123" that confirms nothing is no
+    document: only its confirmation is."""
     said = _best(names_in(message.subject))
-    if said and said.kind in (*ORDER_KINDS, *CONFIRMATION_KINDS) and category == "order":
-        kind = _countersigned(said.kind, party)
+    if party == "supplier" and category == "order":
+        own = quoting.own_text(message.text) if message.text else ""
+        confirms = _SUPPLIER_CONFIRMS.search(f"{message.subject}\n{own[:_HEAD]}")
+        if confirms is not None:
+            return DocumentFacts("supplier_confirmation", party, MAIL_BODY, 0,
+                                 f"the supplier says {confirms.group(0)!r}; sent by supplier")
+    elif said and said.kind in (*ORDER_KINDS, *CONFIRMATION_KINDS) and category == "order":
+        kind = _as_sent(said.kind, party, to_supplier)
         if kind == "pi_countersigned":  # a countersigned P/I is a document, never a line of text
             return None
         revision = revision_of(message.subject) if kind in ORDER_KINDS else 0
@@ -277,23 +295,31 @@ def _ours(message: Message, category: str) -> DocumentFacts | None:
     return None
 
 
-def _countersigned(kind: str, party: Party) -> str:
-    """Our P/I coming back from the buyer is countersigned; a P/I we send is ours."""
+def _as_sent(kind: str, party: Party, to_supplier: bool) -> str:
+    """What a document is, given who sends it: our P/I coming back from the buyer is
+    countersigned, a P/I we send is ours; a PO we send to a supplier is our P/O, and what a
+    supplier sends as an order ("order confirmation" to our P/O) is its confirmation, never a
+    buyer's PO."""
     if kind == "pi" and party == "buyer":
         return "pi_countersigned"
     if kind == "pi_countersigned" and party == "us":
         return "pi"
+    if kind in ORDER_KINDS and party == "us" and to_supplier:
+        return PURCHASE_ORDER
+    if kind in ORDER_KINDS and party == "supplier":
+        return "supplier_confirmation"
     return kind
 
 
 def sets_terms(party: str, docs: Sequence[DocumentFacts], stored: dict[str, Any],
                data: OrderData) -> bool:
-    """Whether a document's data becomes the order's terms: the buyer's PO (and its revisions)
-    always; anything else only while the order has no PO yet. Our own P/I never overwrites the
-    buyer's fields: it is compared with them."""
+    """Whether a document's data becomes the order's terms: the buyer's PO (and its revisions),
+    or our P/O on a purchase order, always; anything else only while the order has no PO yet.
+    Our own P/I never overwrites the buyer's fields (it is compared with them), nor a
+    supplier's P/I our P/O's."""
     read = next((d for d in docs if d.name == data.document), None)
     kind = read.kind if read else ""
-    if kind in ORDER_KINDS and party == "buyer":
+    if (kind in ORDER_KINDS and party == "buyer") or (kind == PURCHASE_ORDER and party == "us"):
         return True
-    from_po = (stored.get("terms") or {}).get("kind") in ORDER_KINDS
+    from_po = (stored.get("terms") or {}).get("kind") in (*ORDER_KINDS, PURCHASE_ORDER)
     return not from_po and not (party == "us" and stored)

@@ -195,6 +195,9 @@ class OrderRef:
     existing_id: int | None  # None: a new order to create
     how: str  # "number 4500871 in subject", "reply to <id>", "subject token"
     by: str = "number"  # token | thread | number | new: only number and new teach new aliases
+    kind: str = "sale"  # sale (a buyer's PO) | purchase (our P/O to a supplier, `buyer` the supplier)
+    for_order: str = ""  # a purchase order's: the number of the sales order it serves
+    for_order_id: int | None = None
 
 
 def folder_name(number: str) -> str:

@@ -164,10 +164,12 @@ def _configured(address: str, domain: str, config: Config) -> PartyCall | None:
 
 def party_of(message: Message, config: Config, *, outgoing: bool = False,
              order_buyer: frozenset[str] | None = None, kinds: Sequence[str] = (),
-             texts: Sequence[str] = (), category: str = "", buys: bool = False) -> PartyCall:
-    """Who sent the mail, and why: us; a party the configuration lists; the buyer of the order
-    it joins (`order_buyer`: that buyer's domains), or, about no order yet, a domain whose
-    orders are on file (`buys`); then what the mail says of its sender: its
+             texts: Sequence[str] = (), category: str = "", buys: bool = False,
+             order_kind: str = "sale", supplies: bool = False) -> PartyCall:
+    """Who sent the mail, and why: us; a party the configuration lists; the counterparty of the
+    order it joins (`order_buyer`: its domains; the buyer of a sales order, the supplier of a
+    purchase order, `order_kind`), or, about no order yet, a domain whose sales orders are on
+    file (`buys`) or whose purchase orders are (`supplies`); then what the mail says of its sender: its
     domain and name, the documents it carries (`kinds`, as documents.detect typed them), what
     its subject and documents' first lines (`texts`) say. A sender nothing says anything of is
     a buyer, or a prospective one, unless it writes about another buyer's order: then a
@@ -182,9 +184,13 @@ def party_of(message: Message, config: Config, *, outgoing: bool = False,
     if configured is not None:
         return configured
     if order_buyer and domain in order_buyer:
+        if order_kind == "purchase":
+            return PartyCall("supplier", f"{domain} is the supplier of the purchase order")
         return PartyCall("buyer", f"{domain} is the domain of the order's buyer")
     if buys and not order_buyer:
         return PartyCall("buyer", f"orders on file are {domain}'s")
+    if supplies and not order_buyer:
+        return PartyCall("supplier", f"our purchase orders on file are to {domain}")
     said = f"{domain} {sender.name}"[:400]
     for party, pattern in _NAME_WORDS:
         found = pattern.search(said)

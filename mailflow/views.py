@@ -41,7 +41,8 @@ def order_list(store: Store, *, only_open: bool = False, buyer: str | None = Non
             continue
         due = row["due"]
         data = row["data"]
-        items.append({"order": row["order"], "folder": row["folder"], "buyer": row["buyer"],
+        items.append({"order": row["order"], "folder": row["folder"], "kind": row["kind"], "buyer": row["buyer"],
+                      "supplier": row["supplier"], "for_order": row["for_order"], "for_folder": row["for_folder"],
                       "status": row["status"], "next_milestone": row["next_milestone"], "due": due,
                       "days_overdue": max(0, (day - dt.date.fromisoformat(due)).days) if due else 0,
                       "outstanding": row["outstanding"], "aliases": row["aliases"],
@@ -60,7 +61,7 @@ def filter_orders(items: list[dict[str, Any]], *, buyer: str | None = None, stat
     buyer, text = (buyer or "").lower(), (text or "").lower()
     return [i for i in items
             if (not buyer or buyer in i["buyer"].lower()) and (not status or i["status"] == status)
-            and (not text or text in f"{i['order']} {i['folder']} {i['buyer']}".lower())]
+            and (not text or text in f"{i['order']} {i['folder']} {i['buyer']} {i.get('supplier') or ''}".lower())]
 
 
 def order_show(store: Store, number: str, *, links: bool = False) -> dict[str, Any]:

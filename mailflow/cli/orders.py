@@ -46,12 +46,20 @@ def order_list(state: State, only_open: bool, buyer: str | None, as_json: bool) 
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
-    table = Table("order", "buyer", "status", "next", "due", "late", "messages", "replies")
+    table = Table("order", "kind", "with", "status", "next", "due", "late", "messages", "replies")
     for item in items:
-        add_row(table, item["order"], item["buyer"], item["status"], item["next_milestone"] or "",
+        add_row(table, item["order"], item["kind"], with_whom(item), item["status"], item["next_milestone"] or "",
                 item["due"] or "", f"{item['days_overdue']} d" if item["days_overdue"] else "",
                 str(item["messages"]), str(item["replies"]))
     out.print(table)
+
+
+def with_whom(item: dict[str, Any]) -> str:
+    """"buyer Kestrel", or for a purchase order "supplier cartons.example, for order KS-1234"."""
+    if item.get("kind") == "purchase":
+        served = f", for order {item['for_order']}" if item.get("for_order") else ""
+        return f"supplier {item['supplier']}{served}"
+    return f"buyer {item['buyer']}"
 
 
 @order.command("export")
@@ -92,7 +100,8 @@ def order_show(state: State, number: str, as_json: bool, explain: bool) -> None:
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
-    out.print(f"[bold]order {escape(summary['order'])}[/bold]  buyer {escape(summary['buyer'])}  "
+    out.print(f"[bold]{'purchase ' if summary['kind'] == 'purchase' else ''}order {escape(summary['order'])}[/bold]  "
+              f"{escape(with_whom(summary))}  "
               f"aliases {escape(', '.join(summary['aliases']))}")
     print_order_data(summary.get("data") or {})
     print_follow_up(summary, state)

@@ -127,7 +127,7 @@ def _completion(m: Milestone, facts: Facts) -> tuple[dt.datetime, str, str, int 
     if m.documents:
         firsts: list[Evidence] = []
         for kind in m.documents:
-            found = [d for d in facts.documents if d.kind == kind and (m.party == "any" or d.party == m.party)
+            found = [d for d in facts.documents if m.accepts(d.kind, d.party) and d.kind == kind
                      and (since is None or d.at > since) and (d.attached or kind not in ATTACHED_ONLY)]
             if found:
                 firsts.append(min(found, key=lambda d: d.at))

@@ -175,7 +175,7 @@ def draft_chasers(desk: Desk, store: Store, follower: Follower, tick: Tick) -> N
         if last is not None and last > now - dt.timedelta(days=chaser.every_days):
             continue
         what = f"{order.folder} {milestone.key}"
-        found = _mail_to_answer(store, order.id, chaser.to, desk.config)
+        found = _mail_to_answer(store, order.id, chaser, desk.config)
         if isinstance(found, str):
             store.skip_chase(milestone_row.id, found)
             tick.skipped.append(f"{what}: {found}")
@@ -225,20 +225,21 @@ def outbox_fields(reply: Reply) -> dict[str, Any]:
             "state": reply.state, "reason": reply.reason, "action": dict(reply.action)}
 
 
-def _mail_to_answer(store: Store, order_id: int, party: str, config: Config) -> tuple[Any, Any] | str:
-    """The newest mail of the order from `party` that a person wrote (an out-of-office notice,
-    a bounce or a no-reply system is never chased), parsed; or why there is none. A complaint's
-    thread is answered only when there is no other: a chaser for money does not go there."""
+def _mail_to_answer(store: Store, order_id: int, chaser: Chaser, config: Config) -> tuple[Any, Any] | str:
+    """The newest mail of the order from the party the chaser goes to that a person wrote (an
+    out-of-office notice, a bounce or a no-reply system is never chased), parsed; or why there
+    is none (`plans.chase_route`)."""
     from mailflow.errors import MailflowError
+    from mailflow.follow.plans import chase_route
     from mailflow.parse import parse
     from mailflow.reply.guard import reasons_not_to_reply
 
-    rows = store.mails_from(order_id, party)
-    rows = [r for r in rows if r.case_id is None] + [r for r in rows if r.case_id is not None]
-    if not rows:
-        return f"no mail from the {party} on this order to answer"
+    mails, none = chase_route(chaser, store.order_mail(order_id))
+    if none:
+        return none
+    party = chaser.to
     why: list[str] = []
-    for row in rows[:10]:
+    for row in (m.ref for m in mails[:10]):
         try:
             message = parse(store.archive.read(row.path))
         except (OSError, MailflowError) as exc:

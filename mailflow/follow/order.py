@@ -45,6 +45,7 @@ class OrderFacts:
     anchors: Mapping[str, Any] = field(default_factory=dict)  # dates a person set
     created_at: dt.datetime | None = None
     first_mail: Any = None  # the date of the order's first mail
+    kind: str = "sale"  # sale | purchase: which plans may apply
 
 
 @dataclass(frozen=True)
@@ -182,18 +183,23 @@ def as_date(value: Any) -> dt.date | None:
         return None
 
 
-def plan_facts(data: Mapping[str, Any], kinds: Sequence[str]) -> dict[str, Any]:
-    """The order as a plan's `when` sees it: the rules' order facts plus `order.documents`."""
+def plan_facts(data: Mapping[str, Any], kinds: Sequence[str], order_kind: str = "sale") -> dict[str, Any]:
+    """The order as a plan's `when` sees it: the rules' order facts plus `order.documents` and
+    `order.kind` (sale or purchase)."""
     facts = order_record.facts(order_record.from_record(dict(data)))
     facts["documents"] = sorted(set(kinds))
+    facts["kind"] = order_kind
     return facts
 
 
 def choose_plan(plans: Sequence[Plan], facts: dict[str, Any]) -> tuple[Plan | None, str]:
-    """The first plan whose `when` holds; one that cannot be evaluated is passed over, with
-    the reason kept."""
+    """The first plan for the order's kind whose `when` holds; one that cannot be evaluated is
+    passed over, with the reason kept. A sales plan never follows a purchase order, nor a
+    purchase plan a sales order, whatever their `when` says."""
     notes: list[str] = []
     for plan in plans:
+        if plan.kind != facts.get("kind", "sale"):
+            continue
         if plan.when is None:
             return plan, "; ".join(notes)
         value, why = evaluate_order_expression(plan.when, facts)
@@ -207,6 +213,8 @@ def choose_plan(plans: Sequence[Plan], facts: dict[str, Any]) -> tuple[Plan | No
 def slip_payments(inputs: Inputs) -> tuple[list[Paid], list[Event], list[str]]:
     """The payments the order's bank slips say, each slip counted once; a slip whose amount and
     reference a payment on file has already (the bank's advice of the buyer's slip) adds nothing."""
+    if inputs.order.kind == "purchase":  # a slip on a purchase order is our payment to the supplier
+        return [], [], []
     counted = {p.message_row_id for p in inputs.payments if p.message_row_id is not None}
     known = [(p.amount, p.reference) for p in inputs.payments]
     added: list[Paid] = []
@@ -342,19 +350,21 @@ def mark(state: cal.State, kept: Kept | None, plan: str, position: int,
 # --- the order --------------------------------------------------------------------------------
 
 def pick_plan(inputs: Inputs, follower: Follower) -> tuple[Plan | None, str]:
-    """The plan a person set, else the first whose condition holds (with why others were passed)."""
+    """The plan a person set (for the order's kind), else the first whose condition holds (with
+    why others were passed)."""
     order = inputs.order
     plan = follower.plan(order.plan) if order.plan_by_hand and order.plan else None
-    if plan is not None:
+    if plan is not None and plan.kind == order.kind:
         return plan, ""
-    return choose_plan(follower.plans, plan_facts(order.data, [d.kind for d in inputs.documents]))
+    return choose_plan(follower.plans, plan_facts(order.data, [d.kind for d in inputs.documents], order.kind))
 
 
 def follow(inputs: Inputs, follower: Follower) -> Result:
     """Where the order stands on its plan now, and every change since what is stored."""
     order = inputs.order
     new_payments, events, changes = slip_payments(inputs)
-    exp = expected(order.data, inputs.documents)
+    # what we owe a supplier is not money owed to us: a purchase order expects no payment
+    exp = expected(order.data, inputs.documents) if order.kind != "purchase" else money.expected("", None, "", "")
     plan, note = pick_plan(inputs, follower)
     if plan is None:
         followed = Followed(order.id, "", order.status, (), exp, Decimal(0), None, tuple(changes))

@@ -14,8 +14,12 @@ first file, by name, whose `when` holds); a plan without `when` takes any order.
         owner: merchandiser
         chaser: {template: chase_pi, to: buyer, every_days: 3}
 
+A plan is for one kind of order (`kind: sale`, the default, or `kind: purchase`: our P/O to a
+supplier); a sales plan never applies to a purchase order, nor the other way round.
+
 A milestone is done by evidence (`documents` of a kind from a party, a `payment` covering the
-deposit or the balance), by the manager's sign-off (`signoff: true`), or by hand (`hand: true`,
+deposit or the balance; `from` names one party, a list of them, or a party per kind:
+`from: {bl_original: forwarder}`, the kinds it does not name from anyone), by the manager's sign-off (`signoff: true`), or by hand (`hand: true`,
 `mailflow order done`). Its due date is an anchor ± days: an order date (po_date, pi_date,
 delivery_date, etd, bl_date, lc_expiry, lc_latest_shipment, or opened: the day of its first mail) or another milestone's completion.
 Errors name the file, the line and the field, as rule errors do.
@@ -39,9 +43,10 @@ ANCHOR_NAMES = {"opened": "day the order opened", "po_date": "PO date", "pi_date
                 "etd": "ETD", "bl_date": "B/L date", "lc_expiry": "L/C expiry",
                 "lc_latest_shipment": "L/C latest shipment date"}
 ROLES = ("merchandiser", "manager", "general_manager", "accounts")
-PARTIES = ("buyer", "us", "forwarder", "bank", "supplier", "any")
+PARTIES = ("buyer", "us", "forwarder", "bank", "supplier", "agency", "any")
 PAYMENTS = ("deposit", "balance", "full")
-CHASE_PARTIES = ("buyer", "forwarder", "bank")
+CHASE_PARTIES = ("buyer", "forwarder", "bank", "supplier", "agency")  # a chaser goes to the party that owes
+ORDER_KINDS = ("sale", "purchase")
 DOCUMENT_KINDS = tuple(DOCUMENT_NAMES)
 MAX_MILESTONES = 60
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
@@ -72,12 +77,36 @@ class Chaser:
 
 
 @dataclass(frozen=True)
+class OnFile:
+    """A mail of the order as a chaser sees it: who sent it, and whether it is in a complaint's
+    thread."""
+
+    ref: Any  # what the caller answers with (the store's row)
+    party: str
+    in_case: bool = False
+
+
+def chase_route(chaser: Chaser, mails: Sequence[OnFile]) -> tuple[list[OnFile], str]:
+    """The mail a chaser may answer, best first, or why there is none. A chaser goes to the
+    party that owes the milestone (`chaser.to`) by answering that party's own mail: never to
+    another party instead (a supplier's confirmation is not chased from the buyer). A
+    complaint's thread is answered only when there is no other: a chaser for money does not go
+    there. `mails`: the order's incoming mail, newest first."""
+    theirs = [m for m in mails if m.party == chaser.to]
+    if not theirs:
+        return [], (f"no mail from the {chaser.to} on this order to answer: the chaser waits until "
+                    f"the {chaser.to} writes (it is never sent to another party)")
+    return [m for m in theirs if not m.in_case] + [m for m in theirs if m.in_case], ""
+
+
+@dataclass(frozen=True)
 class Milestone:
     key: str
     names: dict[str, str]
     owner: str = "merchandiser"
     documents: tuple[str, ...] = ()  # done by a filed document of one of these kinds...
-    party: str = "any"  # ...sent by this party
+    parties: tuple[str, ...] = ("any",)  # ...sent by one of these parties...
+    by_kind: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ...or, for these kinds, by these parties
     all_documents: bool = False  # every kind listed, not any one
     payment: str = ""  # deposit | balance | full: done when payments cover it
     signoff: bool = False  # done by `mailflow order approve` only
@@ -90,15 +119,24 @@ class Milestone:
     def name(self, language: str = "en") -> str:
         return self.names.get(language) or self.names.get("en") or self.key.replace("_", " ")
 
+    def accepts(self, kind: str, party: str) -> bool:
+        """Whether a document of this kind from this party is the milestone's evidence."""
+        if kind not in self.documents:
+            return False
+        allowed = dict(self.by_kind).get(kind, self.parties)
+        return "any" in allowed or party in allowed
+
     def done_by_words(self) -> str:
         if self.signoff:
             return "the manager's sign-off (mailflow order approve)"
         if self.payment:
             return f"payments covering the {self.payment}"
         if self.documents:
+            by_kind = dict(self.by_kind)
             kinds = (" and " if self.all_documents else " or ").join(
-                DOCUMENT_NAMES.get(k, k) for k in self.documents)
-            return kinds + ("" if self.party == "any" else f" from {self.party}")
+                DOCUMENT_NAMES.get(k, k) + (f" from {' or '.join(by_kind[k])}" if k in by_kind else "")
+                for k in self.documents)
+            return kinds + ("" if "any" in self.parties else f" from {' or '.join(self.parties)}")
         return "by hand (mailflow order done)"
 
 
@@ -108,6 +146,7 @@ class Plan:
     names: dict[str, str]
     milestones: tuple[Milestone, ...]
     file: Path
+    kind: str = "sale"  # the kind of order it is for
     when_text: str = ""
     when: Callable[..., Any] | None = None
     chase_templates: tuple[str, ...] = field(default=())
@@ -199,9 +238,7 @@ def _milestone(node: Any, where: Where, keys_before: set[str]) -> Milestone:
         if kind not in DOCUMENT_KINDS:
             raise dwhere.error(f"unknown document type {kind!r} (one of {', '.join(DOCUMENT_KINDS)})",
                                "done_by.documents")
-    party = done.get("from", "any")
-    if party not in PARTIES:
-        raise dwhere.error(f"from is one of {', '.join(PARTIES)}", "done_by.from")
+    parties, by_kind = _from(done.get("from", "any"), kinds, dwhere)
     payment = done.get("payment", "")
     if payment and payment not in PAYMENTS:
         raise dwhere.error(f"payment is one of {', '.join(PAYMENTS)}", "done_by.payment")
@@ -238,9 +275,30 @@ def _milestone(node: Any, where: Where, keys_before: set[str]) -> Milestone:
             raise cwhere.error("chaser.hold takes true or false", "chaser.hold")
         chaser = Chaser(cnode["template"], to, _int(cnode.get("every_days", 3), cwhere, "chaser.every_days", 1, 365),
                         attach, hold)
-    return Milestone(key=key, names=names, owner=owner, documents=kinds, party=party,
+    return Milestone(key=key, names=names, owner=owner, documents=kinds, parties=parties, by_kind=by_kind,
                      all_documents=done.get("all", False) is True, payment=payment, signoff=signoff,
                      hand=hand, due=tuple(dues), requires=requires, chaser=chaser, line=where.line)
+
+
+def _from(node: Any, kinds: tuple[str, ...],
+          where: Where) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """`from:` as (the parties for every kind, the parties of the kinds named one by one): a
+    party, a list of parties, or a mapping of kind to parties (the kinds it leaves out are
+    from anyone)."""
+    def parties(value: Any) -> tuple[str, ...]:
+        names = _strings(value, where, "done_by.from")
+        for name in names:
+            if name not in PARTIES:
+                raise where.error(f"from is one of {', '.join(PARTIES)}", "done_by.from")
+        return names
+
+    if isinstance(node, dict):
+        for kind in node:
+            if kind not in kinds:
+                raise where.error(f"from names {kind!r}, which is not one of this milestone's documents",
+                                  "done_by.from")
+        return ("any",), tuple((str(kind), parties(value)) for kind, value in node.items())
+    return parties(node), ()
 
 
 def load_plan(file: Path) -> Plan:
@@ -249,9 +307,12 @@ def load_plan(file: Path) -> Plan:
     if not isinstance(data, dict):
         raise where.error("a follow-up plan is a mapping with name, when and milestones")
     for key in data:
-        if key not in ("name", "names", "when", "milestones", "description"):
+        if key not in ("name", "names", "kind", "when", "milestones", "description"):
             raise where_in(data, file, 1, key).error(
-                f"unknown plan key {key!r} (name, names, when, milestones, description)", str(key))
+                f"unknown plan key {key!r} (name, names, kind, when, milestones, description)", str(key))
+    kind = data.get("kind", "sale")
+    if kind not in ORDER_KINDS:
+        raise where_in(data, file, 1, "kind").error(f"kind is one of {', '.join(ORDER_KINDS)}", "kind")
     name = data.get("name")
     if not isinstance(name, str) or not _KEY.fullmatch(name.replace("-", "_")):
         raise where_in(data, file, 1, "name").error("every plan needs a name such as tt-order", "name")
@@ -282,7 +343,7 @@ def load_plan(file: Path) -> Plan:
                 raise mwhere.error("a milestone cannot be due after itself", "due")
     _no_cycles(milestones, file)
     return Plan(name=name, names=_names(data.get("names"), where_in(data, file, 1, "names"), name),
-                milestones=tuple(milestones), file=file, when_text=str(when_text or ""), when=when,
+                milestones=tuple(milestones), file=file, kind=kind, when_text=str(when_text or ""), when=when,
                 chase_templates=tuple(sorted({m.chaser.template for m in milestones if m.chaser})))
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow import clock
 from mailflow.follow.order import OVERDUE
+from mailflow.follow.plans import OnFile
 from mailflow.store.db import DocumentRow, EventRow, MessageRow, MilestoneRow, OrderRow, OutboxRow
 
 
@@ -29,9 +30,10 @@ class ChaseStore:
                        OrderRow.status.not_in(("closed", "cancelled", "on hold")))
                 .order_by(MilestoneRow.due, MilestoneRow.id).limit(limit))]
 
-    def mails_from(self, order_id: int, party: str) -> list[MessageRow]:
-        """The order's mail from that party (buyer, forwarder, bank), newest first: a chaser
-        answers the newest one a person wrote, so it threads into the conversation it is about."""
+    def order_mail(self, order_id: int) -> list[OnFile]:
+        """The order's incoming mail, newest first, with the party each came from (as decided
+        when it was filed; else its documents', else its sender's name and domain): a chaser
+        answers the newest one of its party (`plans.chase_route`)."""
         from mailflow.parties import sender_party
 
         with self.sessions() as session:
@@ -42,8 +44,9 @@ class ChaseStore:
             parties = {mid: p for mid, p in session.execute(
                 select(DocumentRow.message_row_id, DocumentRow.party)
                 .where(DocumentRow.message_row_id.in_([r.id for r in rows])))}
-        return [row for row in rows
-                if ((row.decision or {}).get("party") or parties.get(row.id) or sender_party(row.from_addr.rpartition("@")[2], row.from_name)) == party]
+        return [OnFile(row, (row.decision or {}).get("party") or parties.get(row.id)
+                       or sender_party(row.from_addr.rpartition("@")[2], row.from_name), row.case_id is not None)
+                for row in rows]
 
     def add_chaser(self, milestone_id: int, every_days: int, reply: dict[str, Any]) -> bool:
         """The chaser's outbox row and the milestone's chase count in one transaction, only if

@@ -61,8 +61,12 @@ class OrderRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(200))  # the first number it was known by
     folder: Mapped[str] = mapped_column(String(255), unique=True)
+    # the counterparty: the buyer of a sales order, the supplier of a purchase order
     buyer: Mapped[str] = mapped_column(String(255), index=True)
     status: Mapped[str] = mapped_column(String(20), default="open")
+    # sale: a buyer's PO opened it; purchase: our P/O to a supplier, for the sales order it serves
+    kind: Mapped[str] = mapped_column(String(10), default="sale", server_default="sale")
+    for_order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), nullable=True, index=True)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # grows with every change of the order's data: a held reply written from an older version
     # is written again (see pipeline.refresh_replies)

@@ -54,7 +54,8 @@ def load(session: Session, order: OrderRow, now: dt.datetime, today: dt.date) ->
                                 .where(MessageRow.order_id == order.id))
     facts = fo.OrderFacts(id=order.id, number=order.number, data=dict(order.data or {}), status=order.status,
                           status_by_hand=order.status_by_hand, plan=order.plan, plan_by_hand=order.plan_by_hand,
-                          anchors=dict(order.anchors or {}), created_at=order.created_at, first_mail=first_mail)
+                          anchors=dict(order.anchors or {}), created_at=order.created_at, first_mail=first_mail,
+                          kind=order.kind)
     return fo.Inputs(
         order=facts,
         documents=tuple(fo.Doc(d.kind, d.party, d.name, dict(d.record or {}), d.message_row_id, mailed,
@@ -319,6 +320,10 @@ class FollowStore:
         with self.sessions() as session, session.begin():
             order = self._order_for_update(session, number)
             policy.require(person, policy.Action.SET_PLAN, policy.Thing(f"order {order.number}"))
+            chosen = follower.plan(plan) if plan and follower else None
+            if chosen is not None and chosen.kind != order.kind:
+                raise MailflowError(f"plan {plan} is for {chosen.kind} orders; order {order.number} is a "
+                                    f"{order.kind} order")
             by = person.name
             session.add(EventRow(kind="plan-set", order_id=order.id, at=clock.now(),
                                  detail={"plan": plan or "chosen by the plans' conditions", "by": by,

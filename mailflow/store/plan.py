@@ -72,7 +72,8 @@ def held(session: Session, limit: int) -> Rows:
 
 
 def waiting_on_buyer(session: Session, limit: int) -> Rows:
-    """Open orders whose last mail is ours: the buyer owes an answer."""
+    """Open sales orders whose last mail is ours: the buyer owes an answer (a supplier's owed
+    answer is its purchase plan's chaser)."""
     mailed = func.coalesce(MessageRow.date, MessageRow.received_at)
     last = (select(MessageRow.order_id,
                    func.max(mailed).filter(MessageRow.direction == "in").label("theirs"),
@@ -81,7 +82,7 @@ def waiting_on_buyer(session: Session, limit: int) -> Rows:
     rows = session.execute(
         select(OrderRow.folder, OrderRow.buyer, OrderRow.status, last.c.theirs, last.c.ours)
         .join(last, last.c.order_id == OrderRow.id)
-        .where(OrderRow.status.not_in(CLOSED), last.c.ours.is_not(None),
+        .where(OrderRow.status.not_in(CLOSED), OrderRow.kind == "sale", last.c.ours.is_not(None),
                (last.c.theirs.is_(None)) | (last.c.ours > last.c.theirs))
         .order_by(last.c.theirs).limit(limit)).all()
     return [{"order": r.folder, "buyer": r.buyer, "status": r.status,

@@ -139,14 +139,14 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             return {}
         with self.sessions() as session:
             rows = session.execute(
-                select(OrderAlias.key, OrderRow.id, OrderRow.number, OrderRow.buyer)
+                select(OrderAlias.key, OrderRow.id, OrderRow.number, OrderRow.buyer, OrderRow.kind)
                 .join(OrderRow, OrderAlias.order_id == OrderRow.id)
                 .where(OrderAlias.key.in_(keys)).order_by(OrderRow.id)).all()
         found: dict[str, list[KnownOrder]] = {}
-        for key, order_id, number, buyer in rows:
+        for key, order_id, number, buyer, kind in rows:
             orders = found.setdefault(key, [])
             if all(o.id != order_id for o in orders):
-                orders.append(KnownOrder(order_id, number, buyer))
+                orders.append(KnownOrder(order_id, number, buyer, kind))
         return found
 
     def order_of_messages(self, message_ids: Sequence[str]) -> KnownOrder | None:
@@ -154,14 +154,14 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             return None
         with self.sessions() as session:
             candidates = session.execute(
-                select(MessageRow.message_id, OrderRow.id, OrderRow.number, OrderRow.buyer)
+                select(MessageRow.message_id, OrderRow.id, OrderRow.number, OrderRow.buyer, OrderRow.kind)
                 .join(OrderRow, MessageRow.order_id == OrderRow.id)
                 .where(MessageRow.message_id.in_(list(message_ids)))).all()
             outbox = session.execute(
-                select(OutboxRow.message_id, OrderRow.id, OrderRow.number, OrderRow.buyer)
+                select(OutboxRow.message_id, OrderRow.id, OrderRow.number, OrderRow.buyer, OrderRow.kind)
                 .join(OrderRow, OutboxRow.order_id == OrderRow.id)
                 .where(OutboxRow.message_id.in_(list(message_ids)))).all()
-        by_id = {r[0]: KnownOrder(r[1], r[2], r[3]) for r in [*candidates, *outbox]}
+        by_id = {r[0]: KnownOrder(r[1], r[2], r[3], r[4]) for r in [*candidates, *outbox]}
         for mid in message_ids:  # nearest ancestor first, as the caller ordered them
             if mid in by_id:
                 return by_id[mid]
@@ -307,7 +307,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             assert order is not None, "correlation returned an order that is gone"
             new = False
         else:
-            order = OrderRow(number=ref.number, buyer=ref.buyer,
+            order = OrderRow(number=ref.number, buyer=ref.buyer, kind=ref.kind, for_order_id=ref.for_order_id,
                              folder=self._free_folder(session, ref.number, ref.buyer))
             session.add(order)
             session.flush()
@@ -322,9 +322,17 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             return dict(order.data or {}) if order is not None else {}
 
     def buys_from_us(self, domain: str) -> bool:
-        """Whether orders on file are this domain's (an unconfigured buyer is known by its domain)."""
+        """Whether sales orders on file are this domain's (an unconfigured buyer is known by its domain)."""
+        return self._counterparty_of(domain, "sale")
+
+    def supplies_us(self, domain: str) -> bool:
+        """Whether our purchase orders on file are to this domain (a supplier's)."""
+        return self._counterparty_of(domain, "purchase")
+
+    def _counterparty_of(self, domain: str, kind: str) -> bool:
         with self.sessions() as session:
-            return session.scalar(select(OrderRow.id).where(OrderRow.buyer == domain).limit(1)) is not None
+            return session.scalar(select(OrderRow.id).where(OrderRow.buyer == domain, OrderRow.kind == kind)
+                                  .limit(1)) is not None
 
     def usual_currency(self, buyer: str) -> str:
         """The currency most of this buyer's last 50 orders were in; "" when none is known."""
@@ -401,8 +409,10 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             confirmation = next((d.record for d in reversed(docs) if d.kind in documents.CONFIRMATION_KINDS
                                  and d.record), None)
             data = dict(order.data or {})
+            served = session.get(OrderRow, order.for_order_id) if order.for_order_id is not None else None
             return {
-                "order": order.number, "folder": order.folder, "buyer": order.buyer,
+                "order": order.number, "folder": order.folder,
+                **order_parties(order.kind, order.buyer, served),
                 "status": order.status, "aliases": sorted(a.number for a in order.aliases),
                 "version": order.version, "data": data,
                 "confirmation_differences": differences(data, confirmation) if confirmation and data else [],
@@ -524,8 +534,10 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             by_folder = session.scalar(select(OrderRow).where(OrderRow.folder == number))
             order = by_folder or _assigned_order(orders, buyer, (row.decision or {}).get("party") or "buyer", number)
             new = order is None
-            if order is None:
-                order = OrderRow(number=number, buyer=buyer,
+            if order is None:  # our P/O filed by hand opens a purchase order, as it would have by itself
+                ours_po = session.scalar(select(DocumentRow.id).where(
+                    DocumentRow.message_row_id == row.id, DocumentRow.kind == documents.PURCHASE_ORDER).limit(1))
+                order = OrderRow(number=number, buyer=buyer, kind="purchase" if ours_po else "sale",
                                  folder=self._free_folder(session, number, buyer))
                 session.add(order)
                 session.flush()
@@ -614,13 +626,17 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                 aliases.setdefault(order_id, []).append(number)
             rows = conn.execute(select(OrderRow.id, OrderRow.number, OrderRow.folder, OrderRow.buyer,
                                        OrderRow.status, OrderRow.next_milestone, OrderRow.next_due,
-                                       OrderRow.outstanding, OrderRow.data).order_by(OrderRow.id)).all()
-        return [{"order": number, "folder": folder, "buyer": buyer, "status": status,
-                 "next_milestone": next_milestone or None, "due": due.isoformat() if due else None,
-                 "outstanding": outstanding or None, "aliases": sorted(aliases.get(order_id, [])),
-                 "messages": None if messages is None else messages.get(order_id, 0),
-                 "replies": None if replies is None else replies.get(order_id, 0), "data": dict(data or {})}
-                for order_id, number, folder, buyer, status, next_milestone, due, outstanding, data in rows]
+                                       OrderRow.outstanding, OrderRow.data, OrderRow.kind, OrderRow.for_order_id)
+                                .order_by(OrderRow.id)).all()
+        by_id = {r.id: r for r in rows}
+        return [{"order": r.number, "folder": r.folder,
+                 **order_parties(r.kind, r.buyer, by_id.get(r.for_order_id)),
+                 "status": r.status, "next_milestone": r.next_milestone or None,
+                 "due": r.next_due.isoformat() if r.next_due else None,
+                 "outstanding": r.outstanding or None, "aliases": sorted(aliases.get(r.id, [])),
+                 "messages": None if messages is None else messages.get(r.id, 0),
+                 "replies": None if replies is None else replies.get(r.id, 0), "data": dict(r.data or {})}
+                for r in rows]
 
     def message_by_row(self, row_id: int) -> MessageRow:
         """A message by its row id (the web desk's links), or NotFound."""
@@ -665,14 +681,31 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
 __all__ = ["Applied", "IntegrityError", "Store"]
 
 
+def order_parties(kind: str, counterparty: str, served: Any) -> dict[str, Any]:
+    """Who an order is with, as the desk's lists and JSON say it: a sales order's `buyer`; a
+    purchase order's `supplier` (the counterparty it is kept under), the sales order it serves
+    (`served`: `for_order`, its number, and `for_folder`, which names it even where two orders
+    share the number) and that order's buyer, for whom the goods are bought."""
+    if kind == "purchase":
+        return {"kind": kind, "buyer": served.buyer if served else "", "supplier": counterparty,
+                "for_order": served.number if served else None, "for_folder": served.folder if served else None}
+    return {"kind": kind, "buyer": counterparty, "supplier": None, "for_order": None, "for_folder": None}
+
+
 def _assigned_order(orders: Sequence[OrderRow], buyer: str, party: str, number: str) -> OrderRow | None:
-    """The order a person files a message under by its number: the sender's own (a buyer's);
-    for any other party's mail the one order with that number. A number several orders have is
-    refused rather than guessed, and another party's mail opens no order."""
+    """The order a person files a message under by its number: the sender's own (a buyer's
+    sales order, a supplier's purchase order); for any other party's mail the one order with
+    that number, or the one sales order among a sales and a purchase order of that number (a
+    forwarder cites the customer's PO, as correlation reads it). A number several orders have
+    otherwise is refused rather than guessed, and another party's mail opens no order."""
     from mailflow.errors import MailflowError
 
     if party in ("buyer", "us"):
         return next((o for o in orders if o.buyer == buyer), orders[0] if orders else None)
+    own = [o for o in orders if o.buyer == buyer]
+    sales = [o for o in orders if o.kind == "sale"]
+    if own or (len(orders) > 1 and len(sales) == 1):
+        return (own or sales)[0]
     if len(orders) > 1:
         names = ", ".join(f"{o.folder} ({o.buyer})" for o in orders)
         raise MailflowError(f"number {number} names {len(orders)} orders: {names}; give the folder of the one you mean")

@@ -8,7 +8,8 @@ WORDS: dict[str, dict[str, str]] = {
     "en": {
         "plan": "Plan", "orders": "Orders", "search": "Search", "outbox": "Outbox", "quarantine": "Quarantine",
         "rules": "Rules", "log_in": "Log in", "log_out": "Log out", "username": "Name", "password": "Password",
-        "language": "Language", "timezone": "Time zone", "save": "Save", "order": "Order", "buyer": "Buyer",
+        "language": "Language", "timezone": "Time zone", "save": "Save", "order": "Order", "buyer": "Buyer", "kind": "Kind", "kind_sale": "sale",
+        "kind_purchase": "purchase", "for_order": "for order", "supplier": "Supplier",
         "status": "Status", "next": "Next", "due": "Due", "late": "Late", "days": "{n} d",
         "outstanding": "Outstanding", "filter": "Filter", "text": "Text", "any": "any",
         "terms": "Terms", "lines": "Lines", "checks": "Checks", "differences": "Our P/I against the buyer's PO",
@@ -39,7 +40,8 @@ WORDS: dict[str, dict[str, str]] = {
     "zh": {
         "plan": "今日计划", "orders": "订单", "search": "搜索", "outbox": "发件箱", "quarantine": "隔离区",
         "rules": "规则", "log_in": "登录", "log_out": "退出", "username": "用户名", "password": "密码",
-        "language": "语言", "timezone": "时区", "save": "保存", "order": "订单", "buyer": "客户",
+        "language": "语言", "timezone": "时区", "save": "保存", "order": "订单", "buyer": "客户", "kind": "类型", "kind_sale": "销售",
+        "kind_purchase": "采购", "for_order": "对应订单", "supplier": "供应商",
         "status": "状态", "next": "下一步", "due": "到期", "late": "逾期", "days": "{n} 天",
         "outstanding": "未收款", "filter": "筛选", "text": "文字", "any": "全部",
         "terms": "条款", "lines": "明细", "checks": "检查", "differences": "我方形式发票与客户订单的差异",

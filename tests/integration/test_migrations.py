@@ -96,3 +96,26 @@ def test_replies_waiting_before_approvers_were_kept_get_the_one_their_rule_would
     assert [tuple(r) for r in rows] == [("order_confirmation", "held", "manager"), ("complaint_ack", "held", "manager"),
                                         ("inquiry_ack", "held", "manager"), ("sample_ack", "held", ""),
                                         ("order_confirmation", "sent", "")]
+
+
+def test_orders_filed_before_purchase_orders_become_sales_orders(tmp_path: Path, database_url: str) -> None:
+    at_revision(database_url, "0010")
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        command.upgrade(migrations._config(connection), "head")
+        rows = connection.execute(text("SELECT number, kind, for_order_id FROM orders")).all()
+        assert [tuple(r) for r in rows] == [("4500871", "sale", None)]
+        sale_id = connection.execute(text("SELECT id FROM orders WHERE number = '4500871'")).scalar_one()
+        connection.execute(text("INSERT INTO orders (number, folder, buyer, status, data, created_at, kind, "
+                                "for_order_id) VALUES ('HL-2603', 'HL-2603', 'hengli-pack.example', 'open', '{}', "
+                                "CURRENT_TIMESTAMP, 'purchase', :sale)"), {"sale": sale_id})
+    assert migrations.current(engine) == migrations.head() == "0011"
+    engine.dispose()
+    store = Store(database_url, tmp_path / "archive")  # the upgraded schema is the one the code expects
+    try:
+        listed = {o["order"]: o for o in store.order_overview()}
+        assert listed["4500871"]["kind"] == "sale" and listed["4500871"]["buyer"] == "Northwind"
+        assert (listed["HL-2603"]["kind"], listed["HL-2603"]["supplier"], listed["HL-2603"]["for_order"]) == (
+            "purchase", "hengli-pack.example", "4500871")
+    finally:
+        store.close()

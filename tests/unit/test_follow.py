@@ -26,7 +26,8 @@ def plan_file(tmp_path: Path, text: str) -> Path:
 
 def test_the_shipped_plans_load_with_english_and_chinese_names() -> None:
     plans = load_plans(ROOT / "rules" / "followup")
-    assert [p.name for p in plans] == ["lc-order", "sample-order", "tt-order"]
+    assert [p.name for p in plans] == ["purchase-order", "lc-order", "sample-order", "tt-order"]
+    assert [p.kind for p in plans] == ["purchase", "sale", "sale", "sale"]
     tt = plans[-1]
     assert tt.when is None  # the plan for any order no earlier plan takes
     assert all(m.names.get("zh") and m.names.get("en") for p in plans for m in p.milestones)
