@@ -502,6 +502,7 @@ class Rule:
     line: int | None
     tags: tuple[str, ...] = field(default=())
     weak: bool = False  # the classifier may overrule it when it disagrees with high confidence
+    overrule: float | None = None  # `weak: 0.6`: at this probability, not the desk's `overrule`
 
 
 def _build_actions(node: Any, rule: str, file: Path, line: int | None) -> tuple[tuple[Action, ...], bool]:
@@ -674,7 +675,7 @@ class RuleSet:
             if rule.weak and rule.category and model is not None:
                 prediction = predict()
                 if prediction is not None and prediction.category != rule.category and \
-                        prediction.probability >= overrule:
+                        prediction.probability >= (overrule if rule.overrule is None else rule.overrule):
                     conditions.append(f"{rule.name}: a weak rule, overruled by the classifier: "
                                       f"{prediction.describe()}")
                     said = prediction.describe()
@@ -807,7 +808,10 @@ def _build_rule(node: Any, file: Path, line: int | None, seen: dict[str, Where],
     if node.get("enabled") is False:
         when = Group("any", ())  # never matches; kept so names stay reserved
     weak = node.get("weak", False)
-    if not isinstance(weak, bool):
-        raise where_in(node, file, line, "weak").error("weak: takes true or false", "weak")
+    # `weak: 0.6`: a weaker guess, passed over when the classifier says another category at 0.6
+    numeric = isinstance(weak, (int, float)) and not isinstance(weak, bool)
+    if not (isinstance(weak, bool) or numeric and 0.5 <= weak <= 1.0):
+        raise where_in(node, file, line, "weak").error(
+            "weak: takes true, false, or the classifier's probability that overrules the rule (0.5 to 1)", "weak")
     return Rule(name=name, category=category, when=when, actions=actions, continue_=continue_,
-                file=file, line=line, weak=weak)
+                file=file, line=line, weak=bool(weak), overrule=float(weak) if numeric else None)

@@ -19,9 +19,11 @@ EVAL = ROOT / "tests" / "eval"
 # measured when the classifier came in: 85.1 % of the held-out mail right, every complaint
 # found (16 of 16); 86.8 % after issue 22's first part; 90.0 % (108 of 120; buyer mail 82 of
 # 94, every other party kind right) after its second (from_us, wrapped lines joined, a reply's
-# subject read as its thread's, 119 new training mails). The floor below guards against a
-# change that makes it worse; issue 22's aim of 95 % is not reached (see docs/architecture.md).
-MIN_ACCURACY = 0.88
+# subject read as its thread's, 119 new training mails); 91.7 % (110 of 120; buyer mail 84 of
+# 94) after the classifier read the sender's own subject and decided more of the mail no rule
+# claimed (100 more training mails). The floor below guards against a change that makes it
+# worse; issue 22's aim of 95 % is not reached (see docs/architecture.md).
+MIN_ACCURACY = 0.91
 MIN_COMPLAINT_RECALL = 0.95
 
 

@@ -196,8 +196,30 @@ def test_classifier_condition_errors_name_the_file_line_and_field(tmp_path: Path
     assert "rules.yaml" in str(caught.value)
 
 
-def test_weak_takes_true_or_false(tmp_path: Path) -> None:
-    folder = rules_dir(tmp_path, "- name: x\n  category: complaint\n  weak: maybe\n  when: {subject: {contains: a}}\n")
+def test_a_weaker_rule_names_the_probability_that_overrules_it(tmp_path: Path) -> None:
+    """`weak: 0.7`: a guess from the thread's subject gives way to the classifier at 0.7, another
+    weak rule only at the desk's `overrule`."""
+    rules = load_rules(rules_dir(tmp_path, """
+- name: thread-order
+  category: order
+  weak: 0.7
+  when: {subject: {contains: "Re: PO"}}
+- name: learned-payment
+  category: payment
+  when: {classifier: {category: payment, min: 0.4}}
+"""))
+    message = parse(mail("Re: PO 4501234", "Our bank opened the credit this morning."))
+    fairly = Known(Prediction("payment", 0.75, ("bank", "credit")))
+    decision = rules.classify(message, model=fairly, overrule=0.85)
+    assert decision.category == "payment" and decision.rule == "learned-payment"
+    assert any("thread-order: a weak rule, overruled by the classifier" in c for c in decision.conditions)
+    unsure = Known(Prediction("payment", 0.65, ("bank",)))
+    assert rules.classify(message, model=unsure, overrule=0.85).rule == "thread-order"
+
+
+@pytest.mark.parametrize("weak", ["maybe", "0.3", "1.5"])
+def test_weak_takes_true_false_or_a_probability(tmp_path: Path, weak: str) -> None:
+    folder = rules_dir(tmp_path, f"- name: x\n  category: complaint\n  weak: {weak}\n  when: {{subject: {{contains: a}}}}\n")
     with pytest.raises(RuleError) as caught:
         load_rules(folder)
     assert caught.value.field == "weak"
