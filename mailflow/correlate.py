@@ -303,11 +303,58 @@ def _candidate_tokens(text: str, limit: int = 500) -> dict[str, str]:
     return tokens
 
 
-def references_in(text: str, limit: int = 20) -> list[str]:
-    """References a person wrote (a quotation's, a contract's number): tokens of five or more
-    letters and digits, with both letters and digits, in text order."""
-    return [t for t in _candidate_tokens(text[:MAX_BODY_CHARS], limit * 5).values()
-            if any(c.isalpha() for c in t)][:limit]
+# Words that say the token after them is a reference a person cites: a quotation's, an offer's,
+# a contract's, a P/I's or an order's number ("as per your quotation HX-Q-2609-11A", "our ref.
+# QT-88120", "按报价单 HX-Q-2609-14"). "quote" and "offer" are verbs too ("please quote 25gsm"):
+# they count only after a word that makes them a noun ("your quote", "our revised offer").
+_REFERENCE_LABEL = re.compile(
+    r"(?:(?<![A-Za-z])(?:(?:quotation|reference|ref|contract|proforma(?:\s+invoice)?|pi|p/i|s/c|po|p/o|"
+    r"purchase\s+order|order)s?"
+    r"|(?:your|our|the|this|revised|latest|new|last|updated)\s+(?:revised\s+|latest\s+)?(?:quote|offer)s?)"
+    r"(?![A-Za-z])|报价单|报价|合同|形式发票|订单)"
+    r"[\s.:：#№]*(?:(?:no|nr|number)(?![A-Za-z])\.?|编号|号码|号)?[\s.:：#№]*", re.IGNORECASE)
+MAX_LABELS = 200  # labels read in one text
+
+
+def _labelled(text: str) -> set[str]:
+    """The alias keys of the tokens that stand right after a reference label in `text`."""
+    found: set[str] = set()
+    for n, label in enumerate(_REFERENCE_LABEL.finditer(text)):
+        if n >= MAX_LABELS:
+            break
+        token = _TOKEN.match(text, label.end())
+        if token is not None:
+            found.add(alias_key(token.group(0)))
+    return found
+
+
+_MEASURE = re.compile(r"\d[\d.,]*[A-Za-z%]+")  # 25gsm, 1600mm, 40HQ: a specification, never a number
+
+
+def _our_numbers(subjects: Iterable[str]) -> set[str]:
+    """The numbers our own mail gave in its subjects: a labelled token ("Quotation
+    HX-Q-2609-11"), or one of letters and digits joined by a dash or slash (HX-Q-2609-11 alone);
+    never a measure ("25gsm") nor a bare code such as "ISO9001"."""
+    keys: set[str] = set()
+    for subject in list(subjects)[:50]:
+        subject = subject[:1000]
+        keys |= _labelled(subject)
+        keys |= {key for key, t in _candidate_tokens(subject, 20).items()
+                 if any(c in "-/" for c in t.strip("-/")) and not _MEASURE.fullmatch(t)}
+    return keys
+
+
+def references_in(text: str, ours: Iterable[str] = (), limit: int = 20) -> list[str]:
+    """References a person cites (a quotation's, a contract's number), in text order: tokens of
+    five or more letters and digits, with both, that stand right after a reference label
+    ("quotation", "our ref.", "P/I", "报价单", "合同" …) or that our own mail gave as a number
+    in a subject of `ours` (our earlier mail to the sender: after "Quotation HX-Q-2609-11", a
+    bare "HX-Q-2609-11" is a citation). Any other such token ("25gsm", "1600mm", "ISO9001")
+    is a specification, no reference."""
+    text = text[:MAX_BODY_CHARS]
+    cited = _labelled(text) | _our_numbers(ours)
+    return [t for key, t in _candidate_tokens(text, limit * 5).items()
+            if key in cited and any(c.isalpha() for c in t)][:limit]
 
 
 def _choose(candidates: Sequence[KnownOrder], buyer: str, own_only: bool) -> KnownOrder | None:

@@ -71,7 +71,11 @@ def plan(state: State, day: str | None, owner: str | None, as_json: bool) -> Non
                 what = f"their last mail {item['days_since_their_mail']} days ago"
             if item.get("waiting_for"):
                 what += f" (waits for {', '.join(item['waiting_for'])})"
-            add_row(table, item["order"] or "-", item["buyer"], what, item["due"] or "",
+            who = item["buyer"]
+            if item.get("order_kind") == "purchase":  # a purchase order is the supplier's, for a sales order
+                who = f"purchase: supplier {item['supplier']}" + (f", for {item['for_order']}" if item["for_order"]
+                                                                   else "") + (f" ({who})" if who else "")
+            add_row(table, item["order"] or "-", who, what, item["due"] or "",
                     f"{item['days_overdue']} d" if item["days_overdue"] else "")
         out.print(table)
 

@@ -50,8 +50,10 @@ def _owns(config: Config, user: User | None, role: str, buyer: str) -> bool:
 
 def daily_plan(store: Store, config: Config, today: dt.date, owner: str | None = None,
                person: User | None = None) -> dict[str, Any]:
-    """`mailflow plan`: one list per section, each item with at least order, buyer, milestone,
-    due and days_overdue (plain JSON values). The plan of `owner` (a name in `users:`) or of
+    """`mailflow plan`: one list per section, each item with at least order, order_kind
+    (`sale`, `purchase`, none for mail of no order), buyer, supplier and for_order (a purchase order's
+    supplier and the sales order it serves, whose buyer is `buyer`), milestone, due and
+    days_overdue (plain JSON values). The plan of `owner` (a name in `users:`) or of
     `person` (as the web desk knows them); everyone's without either."""
     user = person
     if owner and user is None:
@@ -65,7 +67,8 @@ def daily_plan(store: Store, config: Config, today: dt.date, owner: str | None =
 
     def item(base: dict[str, Any], milestone: str | None = None, due: dt.date | None = None,
              **more: Any) -> dict[str, Any]:
-        return {"order": base.get("order", ""), "buyer": base.get("buyer", ""), "milestone": milestone,
+        return {"order": base.get("order", ""), "order_kind": base.get("order_kind"), "buyer": base.get("buyer", ""),
+                "supplier": base.get("supplier"), "for_order": base.get("for_order"), "milestone": milestone,
                 "due": due.isoformat() if due else None,
                 "days_overdue": (today - due).days if due and due < today else 0, **more}
 

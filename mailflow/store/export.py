@@ -35,8 +35,10 @@ _TIMELINE = Environment(autoescape=True).from_string("""<!doctype html>
 td,th{border:1px solid #999;padding:4px 8px;vertical-align:top;text-align:left}
 .out{background:#eef6ff}</style></head>
 <body>
-<h1>Order {{ order.order }}</h1>
-<p>Buyer: {{ order.buyer }}. Aliases: {{ order.aliases | join(", ") }}. Exported {{ exported }} by
+<h1>{{ "Purchase order" if order.kind == "purchase" else "Sales order" }} {{ order.order }}</h1>
+<p>{% if order.kind == "purchase" %}Supplier: {{ order.supplier }}.{% if order.for_order %} For sales order
+{{ order.for_order }}{% if order.buyer %} of {{ order.buyer }}{% endif %}.{% endif %}{% else %}Buyer: {{ order.buyer }}.{% endif %}
+Aliases: {{ order.aliases | join(", ") }}. Exported {{ exported }} by
 mailflow {{ version }}. Every file named here is in this bundle; manifest.json lists their SHA-256.</p>
 {% if data.lines %}<h2>Order data</h2>
 <p>{% for key in ["order_date", "delivery_date", "currency", "incoterm", "payment_terms", "total"] %}

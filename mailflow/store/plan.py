@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from mailflow import clock
 from mailflow.extract import record as order_record
@@ -28,20 +28,34 @@ MONEY_MILESTONES = ("deposit", "balance", "payment")
 
 Rows = list[dict[str, Any]]
 
+SERVED = aliased(OrderRow, name="served")  # the sales order a purchase order serves
+# who an order is with: joined to each section's orders (outer: a row may have no order)
+PARTIES = (OrderRow.kind, OrderRow.buyer, SERVED.number.label("served_number"), SERVED.buyer.label("served_buyer"))
+
+
+def parties(r: Any) -> dict[str, Any]:
+    """Who a row's order is with, as `order list --json` says it (`store.order_parties`; its
+    `kind` is `order_kind` here, since a plan item's `kind` says what waits: a sign-off, a
+    reply): a sales order's buyer; a purchase order's supplier (the counterparty it is kept
+    under), the sales order it serves (`for_order`) and that order's buyer."""
+    if r.kind == "purchase":
+        return {"order_kind": "purchase", "buyer": r.served_buyer or "", "supplier": r.buyer, "for_order": r.served_number}
+    return {"order_kind": r.kind, "buyer": r.buyer or "", "supplier": None, "for_order": None}
+
 
 def milestones(session: Session, today: dt.date, horizon: int, limit: int) -> Rows:
     """Open milestones of followed orders: overdue first (oldest first), then due within `horizon` days."""
     columns = (MilestoneRow.key, MilestoneRow.name, MilestoneRow.owner, MilestoneRow.due,
                MilestoneRow.state, MilestoneRow.waiting_for, MilestoneRow.due_why, MilestoneRow.plan,
-               OrderRow.folder, OrderRow.number, OrderRow.buyer)
+               OrderRow.folder, OrderRow.number, *PARTIES)
     followed = (select(*columns).join(OrderRow, MilestoneRow.order_id == OrderRow.id)
-                .where(NOT_DONE, OrderRow.status.not_in(CLOSED)))
+                .outerjoin(SERVED, OrderRow.for_order_id == SERVED.id).where(NOT_DONE, OrderRow.status.not_in(CLOSED)))
     late = session.execute(followed.where(MilestoneRow.due < today)
                            .order_by(MilestoneRow.due).limit(limit)).all()
     coming = session.execute(followed.where(MilestoneRow.due >= today,
                                             MilestoneRow.due <= today + dt.timedelta(days=horizon))
                              .order_by(MilestoneRow.due).limit(limit)).all()
-    return [{"order": r.folder, "number": r.number, "buyer": r.buyer, "milestone": r.key, "name": r.name,
+    return [{"order": r.folder, "number": r.number, **parties(r), "milestone": r.key, "name": r.name,
              "owner": r.owner, "due": r.due, "waiting_for": list(r.waiting_for or []), "why": r.due_why,
              "plan": r.plan} for r in [*late, *coming]]
 
@@ -50,12 +64,12 @@ def signoffs(session: Session, limit: int) -> Rows:
     """Sign-offs ready to sign: a manager's milestone whose requirements are done."""
     rows = session.execute(
         select(MilestoneRow.key, MilestoneRow.name, MilestoneRow.owner, MilestoneRow.due,
-               MilestoneRow.waiting_for, MilestoneRow.plan, OrderRow.folder, OrderRow.buyer, OrderRow.total_due,
-               OrderRow.currency)
-        .join(OrderRow, MilestoneRow.order_id == OrderRow.id)
+               MilestoneRow.waiting_for, MilestoneRow.plan, OrderRow.folder, OrderRow.total_due,
+               OrderRow.currency, *PARTIES)
+        .join(OrderRow, MilestoneRow.order_id == OrderRow.id).outerjoin(SERVED, OrderRow.for_order_id == SERVED.id)
         .where(NOT_DONE, MilestoneRow.owner.in_(SIGNERS), OrderRow.status.not_in(CLOSED))
         .order_by(MilestoneRow.due).limit(limit)).all()
-    return [{"order": r.folder, "buyer": r.buyer, "milestone": r.key, "name": r.name, "plan": r.plan,
+    return [{"order": r.folder, **parties(r), "milestone": r.key, "name": r.name, "plan": r.plan,
              "owner": r.owner, "due": r.due, "what": f"{r.total_due} {r.currency}".strip()}
             for r in rows if not r.waiting_for]
 
@@ -64,10 +78,10 @@ def held(session: Session, limit: int) -> Rows:
     """Replies held for a person."""
     rows = session.execute(
         select(OutboxRow.id, OutboxRow.template, OutboxRow.reason, OutboxRow.created_at, OutboxRow.to_addrs,
-               OrderRow.folder, OrderRow.buyer)
-        .outerjoin(OrderRow, OutboxRow.order_id == OrderRow.id)
+               OrderRow.folder, *PARTIES)
+        .outerjoin(OrderRow, OutboxRow.order_id == OrderRow.id).outerjoin(SERVED, OrderRow.for_order_id == SERVED.id)
         .where(OutboxRow.state == HELD).order_by(OutboxRow.id).limit(limit)).all()
-    return [{"order": r.folder or "", "buyer": r.buyer or "", "reply": r.id, "template": r.template,
+    return [{"order": r.folder or "", **parties(r), "reply": r.id, "template": r.template,
              "since": r.created_at, "what": r.reason[:300], "to": list(r.to_addrs or [])} for r in rows]
 
 
@@ -80,20 +94,21 @@ def waiting_on_buyer(session: Session, limit: int) -> Rows:
                    func.max(mailed).filter(MessageRow.direction == "out").label("ours"))
             .where(MessageRow.order_id.is_not(None)).group_by(MessageRow.order_id).subquery())
     rows = session.execute(
-        select(OrderRow.folder, OrderRow.buyer, OrderRow.status, last.c.theirs, last.c.ours)
+        select(OrderRow.folder, OrderRow.status, last.c.theirs, last.c.ours, *PARTIES)
+        .outerjoin(SERVED, OrderRow.for_order_id == SERVED.id)
         .join(last, last.c.order_id == OrderRow.id)
         .where(OrderRow.status.not_in(CLOSED), OrderRow.kind == "sale", last.c.ours.is_not(None),
                (last.c.theirs.is_(None)) | (last.c.ours > last.c.theirs))
         .order_by(last.c.theirs).limit(limit)).all()
-    return [{"order": r.folder, "buyer": r.buyer, "status": r.status,
+    return [{"order": r.folder, **parties(r), "status": r.status,
              "their_last_mail": as_date(r.theirs), "our_last_mail": as_date(r.ours)} for r in rows]
 
 
 def money(session: Session, limit: int) -> Rows:
     """Orders with money outstanding, each with the earliest due day of its payment milestones."""
     owing = session.execute(
-        select(OrderRow.id, OrderRow.folder, OrderRow.buyer, OrderRow.outstanding, OrderRow.total_due,
-               OrderRow.currency)
+        select(OrderRow.id, OrderRow.folder, OrderRow.outstanding, OrderRow.total_due, OrderRow.currency, *PARTIES)
+        .outerjoin(SERVED, OrderRow.for_order_id == SERVED.id)
         .where(OrderRow.outstanding != "", OrderRow.status.not_in(("closed", "cancelled")))
         .order_by(OrderRow.folder).limit(limit * 10)).all()
     money_due: dict[int, dt.date] = {}
@@ -108,7 +123,7 @@ def money(session: Session, limit: int) -> Rows:
         amount = order_record.to_decimal(r.outstanding)
         if amount is None or amount <= 0:
             continue
-        out.append({"order": r.folder, "buyer": r.buyer, "outstanding": str(amount),
+        out.append({"order": r.folder, **parties(r), "outstanding": str(amount),
                     "total": r.total_due, "currency": r.currency, "due": money_due.get(r.id)})
     return out
 
@@ -132,10 +147,11 @@ def inquiries(session: Session, now: dt.datetime, limit: int) -> Rows:
 
 def complaints(session: Session, limit: int) -> Rows:
     rows = session.execute(
-        select(CaseRow.number, CaseRow.buyer, CaseRow.subject, CaseRow.opened_at, OrderRow.folder)
-        .outerjoin(OrderRow, CaseRow.order_id == OrderRow.id)
+        select(CaseRow.number, CaseRow.buyer.label("case_buyer"), CaseRow.subject, CaseRow.opened_at,
+               OrderRow.folder, *PARTIES)
+        .outerjoin(OrderRow, CaseRow.order_id == OrderRow.id).outerjoin(SERVED, OrderRow.for_order_id == SERVED.id)
         .where(CaseRow.status == "open").order_by(CaseRow.opened_at).limit(limit)).all()
-    return [{"order": r.folder or "", "buyer": r.buyer, "case": r.number, "subject": r.subject[:200],
+    return [{"order": r.folder or "", **parties(r), "buyer": r.case_buyer, "case": r.number, "subject": r.subject[:200],
              "opened": as_date(r.opened_at)} for r in rows]
 
 

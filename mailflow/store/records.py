@@ -32,16 +32,95 @@ from mailflow.store.db import (
 )
 
 HISTORY_CATEGORIES = ("inquiry", "sample")  # mail before an order that joins it when it opens
+MAX_HISTORY = 200  # pre-order mails that join one order at the most
+MAX_HISTORY_QUERIES = 60  # lookups made to find them at the most
+MAX_HISTORY_ROUNDS = 20  # steps along a thread, up or down
+MAX_IDS = 500  # Message-IDs asked for in one lookup
 
 
-def _cited(outcome: Outcome, number: str) -> list[str]:
+class _History:
+    """The pre-order mail an opening order adopts, found in bounded batches: each lookup
+    asks for many Message-IDs or numbers at once, returns no more than there is room for
+    (`MAX_HISTORY` in all), and no more than `MAX_HISTORY_QUERIES` lookups are made."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.found: dict[int, tuple[MessageRow, str]] = {}
+        self.queries = 0
+
+    def rows(self, query: Any, limit: int = MAX_HISTORY) -> list[MessageRow]:
+        """What `query` finds (the newest first), within what room and lookups are left."""
+        room = min(limit, MAX_HISTORY - len(self.found))
+        if room <= 0 or self.queries >= MAX_HISTORY_QUERIES:
+            return []
+        self.queries += 1
+        return list(self.session.scalars(query.order_by(MessageRow.date.desc(), MessageRow.id.desc())
+                                         .limit(room)))
+
+    def add(self, rows: Sequence[MessageRow], why: str) -> list[MessageRow]:
+        """The rows that were not found yet, now found for `why`."""
+        fresh = [r for r in rows if r.id not in self.found][:MAX_HISTORY - len(self.found)]
+        for r in fresh:
+            self.found[r.id] = (r, why)
+        return fresh
+
+    def climb(self, candidates: Any, pending: list[str], why: str) -> None:
+        """The pre-order mail a thread goes back through (by the Message-IDs it answers)."""
+        seen: set[str] = set()
+        for _ in range(MAX_HISTORY_ROUNDS):
+            pending = list(dict.fromkeys(i for i in pending if i not in seen))[:MAX_IDS]
+            if not pending:
+                return
+            seen.update(pending)
+            fresh = self.add(self.rows(candidates.where(MessageRow.message_id.in_(pending))), why)
+            pending = [i for earlier in fresh for i in _answers(earlier)]
+
+    def naming(self, same_buyer: Any, words: Sequence[str], why: str) -> None:
+        """The same buyer's pre-order mail whose text names one of `words` (numbers, item
+        codes), in one lookup; LIKE's wildcards in them are taken as the characters they are."""
+        words = [w for w in dict.fromkeys(words) if w][:20]
+        if not words:
+            return
+        matches = self.rows(same_buyer.where(or_(*(MessageRow.text.contains(w, autoescape=True) for w in words))))
+        for earlier in matches:
+            text = (earlier.text or "").lower()
+            named = next((w for w in words if w.lower() in text), words[0])
+            self.add([earlier], why.format(named))
+
+    def rest_of_threads(self, same_buyer: Any) -> None:
+        """The threads of the pre-order mail found: what each answers, and the same buyer's
+        pre-order mail that answers it (our quotation's reply asking for samples)."""
+        done: set[int] = set()
+        for _ in range(MAX_HISTORY_ROUNDS):
+            fresh = [f for i, f in self.found.items() if i not in done]
+            if not fresh or len(self.found) >= MAX_HISTORY:
+                return
+            done |= {earlier.id for earlier, _ in fresh}
+            answered = {i: earlier for earlier, _ in fresh for i in _answers(earlier)}
+            ids = {earlier.message_id: earlier for earlier, _ in fresh if earlier.message_id}
+            ups = self.rows(same_buyer.where(MessageRow.message_id.in_(list(answered)[:MAX_IDS]))) if answered else []
+            for up in ups:
+                via = answered.get(up.message_id, up)
+                self.add([up], f"the same thread as {via.message_id}, which joined it")
+            downs = self.rows(same_buyer.where(MessageRow.in_reply_to.in_(list(ids)[:MAX_IDS]))) if ids else []
+            for down in downs:
+                self.add([down], f"the same thread as {down.in_reply_to}, which joined it")
+
+
+def _answers(row: MessageRow) -> list[str]:
+    """The Message-IDs a filed mail answers (its In-Reply-To and References)."""
+    return [i for i in (row.in_reply_to, *(row.references or [])) if i]
+
+
+def _cited(outcome: Outcome, number: str, ours: Sequence[str] = ()) -> list[str]:
     """The numbers an order's first document cites besides its own: the order data's, and the
-    references its sender wrote (our quotation's number in "as per your quotation HX-Q-2609-11A")."""
+    references its sender wrote (our quotation's number in "as per your quotation HX-Q-2609-11A",
+    or a number of ours the subjects `ours` of our earlier mail to the buyer gave)."""
     from mailflow import quoting
     from mailflow.correlate import alias_key, references_in
 
     message = outcome.message
-    said = references_in(f"{message.subject}\n{quoting.own_text(message.text or '')}")
+    said = references_in(f"{message.subject}\n{quoting.own_text(message.text or '')}", ours)
     own = alias_key(number)
     return list(dict.fromkeys(n for n in (*outcome.order_data.numbers, *said) if alias_key(n) != own))[:10]
 
@@ -174,67 +253,36 @@ class RecordStore:
         """When a PO or P/I opens an order, the pre-order mail it answers joins it: the buyer's
         inquiries and sample requests, our quotations and the samples we sent. Found by the
         same thread, a number it cites (the PO's own numbers, or a reference in its text: our
-        quotation's number), or (within `days`) an item code of its lines; then the rest of
-        each found mail's thread. Their files are copied into the order's folder here; the old
-        copies are returned, to be removed after the commit."""
+        quotation's number), or an item code of its lines; then the rest of each found mail's
+        thread. All of it within `days` before the order's first document, the thread too: a
+        PO that answers a thread older than the history window brings none of it (a buyer
+        replying to last year's quotation to order again). Bounded: `MAX_HISTORY` mails and
+        `MAX_HISTORY_QUERIES` lookups at the most (`_History`). Their files are copied into the
+        order's folder here; the old copies are returned, to be removed after the commit."""
         message = outcome.message
-        candidates = select(MessageRow).where(MessageRow.order_id.is_(None), MessageRow.id != row.id,
-                                              MessageRow.category.in_(HISTORY_CATEGORIES))
-        found: dict[int, tuple[MessageRow, str]] = {}
-        self._thread_of(session, candidates, [i for i in (message.in_reply_to, *message.references) if i], found,
-                        "the same thread as the order's first document")
-        same_buyer = candidates.where(or_(MessageRow.buyer == order.buyer,
-                                          func.lower(MessageRow.from_addr).like(f"%@{order.buyer.lower()}")))
         since = (row.date or utcnow()) - dt.timedelta(days=days)  # pre-order mail of this age only
-        for number in _cited(outcome, order.number):
-            for earlier in session.scalars(same_buyer.where(MessageRow.date >= since,
-                                                            MessageRow.text.contains(number))):
-                found.setdefault(earlier.id, (earlier, f"it names {number}, which the order cites"))
+        candidates = select(MessageRow).where(
+            MessageRow.order_id.is_(None), MessageRow.id != row.id, MessageRow.category.in_(HISTORY_CATEGORIES),
+            func.coalesce(MessageRow.date, MessageRow.received_at) >= since)
+        history = _History(session)
+        history.climb(candidates, [i for i in (message.in_reply_to, *message.references) if i],
+                      "the same thread as the order's first document")
+        same_buyer = candidates.where(or_(MessageRow.buyer == order.buyer, func.lower(MessageRow.from_addr)
+                                          .endswith(f"@{order.buyer.lower()}", autoescape=True)))
+        ours = history.rows(same_buyer.where(MessageRow.direction == "out"), 50)
+        history.naming(same_buyer, _cited(outcome, order.number, [o.subject for o in ours]),
+                       "it names {}, which the order cites")
         codes = [li.item_code for li in outcome.order_data.lines if li.item_code and len(li.item_code) >= 4][:20]
-        for code in codes:
-            for earlier in session.scalars(same_buyer.where(MessageRow.date >= since,
-                                                            MessageRow.text.contains(code))):
-                found.setdefault(earlier.id, (earlier, (f"the same buyer asked about item {code} "
-                                                       f"within {days} days")))
-        self._rest_of_threads(session, same_buyer, found)
+        history.naming(same_buyer, codes, f"the same buyer asked about item {{}} within {days} days")
+        history.rest_of_threads(same_buyer)
         leftovers: list[str] = []
         folder = paths.order_folder(order.folder)
-        for earlier, why in sorted(found.values(), key=lambda f: (f[0].date or utcnow(), f[0].id)):
+        for earlier, why in sorted(history.found.values(), key=lambda f: (f[0].date or utcnow(), f[0].id)):
             leftovers += self._move_into(session, earlier, order, folder)
             earlier.correlation = f"before the order: {why}"
             session.add(EventRow(kind="joined-order", order_id=order.id, message_row_id=earlier.id,
                                  detail={"reason": why, "opened_by": message.message_id}))
         return leftovers
-
-    @staticmethod
-    def _thread_of(session: Session, candidates: Any, pending: list[str], found: dict[int, tuple[MessageRow, str]],
-                   why: str) -> None:
-        """The pre-order mail a thread goes back through (by the Message-IDs it answers)."""
-        for _ in range(20):
-            if not pending:
-                return
-            batch = session.scalars(candidates.where(MessageRow.message_id.in_(pending))).all()
-            pending = []
-            for earlier in batch:
-                if earlier.id not in found:
-                    found[earlier.id] = (earlier, why)
-                    pending += [i for i in (earlier.in_reply_to, *(earlier.references or [])) if i]
-
-    def _rest_of_threads(self, session: Session, same_buyer: Any, found: dict[int, tuple[MessageRow, str]]) -> None:
-        """The threads of the pre-order mail found: what each answers, and the same buyer's
-        pre-order mail that answers it (our quotation's reply asking for samples)."""
-        done: set[int] = set()
-        for _ in range(20):
-            fresh = [f for i, f in found.items() if i not in done]
-            if not fresh:
-                return
-            done |= {earlier.id for earlier, _ in fresh}
-            for earlier, _ in fresh:
-                why = f"the same thread as {earlier.message_id}, which joined it"
-                self._thread_of(session, same_buyer, [i for i in (earlier.in_reply_to, *(earlier.references or []))
-                                                      if i], found, why)
-                for reply in session.scalars(same_buyer.where(MessageRow.in_reply_to == earlier.message_id)):
-                    found.setdefault(reply.id, (reply, why))
 
     def _move_into(self, session: Session, row: MessageRow, order: OrderRow, folder: PurePosixPath) -> list[str]:
         """A filed message, its attachments and its documents moved under an order (files copied,

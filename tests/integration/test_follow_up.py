@@ -27,6 +27,7 @@ from mailflow import clock
 from mailflow.cli import main
 from tests.conftest import ROOT
 from tests.mails import mail
+from tests.replies import reply_message
 
 pdfs = pytest.importorskip("tests.pdfs")
 pytestmark = pytest.mark.integration
@@ -114,19 +115,6 @@ def outbox(config: Path) -> list[dict[str, Any]]:
     return json.loads(cli(config, "outbox", "list", "--json"))  # type: ignore[no-any-return]
 
 
-def raw_of(config: Path, reply_id: int) -> email.message.EmailMessage:
-    from mailflow.config import load_config
-    from mailflow.store import Store
-
-    loaded = load_config(config)
-    store = Store(loaded.database_url, loaded.archive_root)
-    try:
-        raw = store.reply(reply_id).raw
-    finally:
-        store.close()
-    return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
-
-
 def test_a_tt_order_over_simulated_weeks(tmp_path: Path, database_url: str) -> None:
     # a margin of 6 %: 20,000 USD at 7.0 = 140,000 CNY of sales, costs 131,600 CNY
     config = desk(tmp_path, database_url, {"NW-SL45-P200": "13.16", "MF-4040-GR": "26.32"})
@@ -168,7 +156,7 @@ def test_a_tt_order_over_simulated_weeks(tmp_path: Path, database_url: str) -> N
         assert late["order"] == "KS-2001" and late["days_overdue"] == 1 and late["due"] == "2026-03-08"
         [chaser] = [r for r in outbox(config) if r["template"] == "chase_countersign"]
         assert chaser["state"] == "held" and chaser["to"] == ["bob@kestrel.example"]
-        sent = raw_of(config, chaser["id"])
+        sent = reply_message(config, chaser["id"])
         assert sent["In-Reply-To"] == "<po@kestrel.example>" and "[Order KS-2001]" in sent["Subject"]
         assert "sign and return" in sent.get_body(("plain",)).get_content()  # type: ignore[union-attr]
         assert any(i.get("template") == "chase_countersign" for i in today["waiting_for_approval"])
@@ -233,7 +221,7 @@ def test_a_tt_order_over_simulated_weeks(tmp_path: Path, database_url: str) -> N
         ticked = follow(config)
         assert any("chase_balance" in c for c in ticked["chasers"]), ticked
         [balance] = [r for r in outbox(config) if r["template"] == "chase_balance"]
-        message = raw_of(config, balance["id"])
+        message = reply_message(config, balance["id"])
         names = [part.get_filename() for part in message.iter_attachments()]
         assert names == ["packing-list-KS-2001.pdf"]
         body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
@@ -407,7 +395,7 @@ def test_the_plan_s_sections_and_a_chaser_that_finds_only_automated_mail(tmp_pat
         lc_chaser = next(c for c in ticked["chasers"] if "lc_received" in c)
         assert "chase_lc to bob@kestrel.example (held)" in lc_chaser  # answers Bob's own mail, not his auto-reply
         [chaser] = [r for r in outbox(config) if r["template"] == "chase_lc"]
-        assert raw_of(config, chaser["id"])["In-Reply-To"] == "<po5@kestrel.example>"
+        assert reply_message(config, chaser["id"])["In-Reply-To"] == "<po5@kestrel.example>"
         today = plan(config)
         assert today["date"] == "2026-03-22"
         for section in ("overdue", "due_today", "due_soon", "waiting_for_approval", "waiting_on_buyer",

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import email
-import email.policy
 import json
 import zipfile
 from decimal import Decimal
@@ -31,6 +29,7 @@ from click.testing import CliRunner
 from mailflow.cli import main
 from tests.conftest import ROOT
 from tests.mails import mail
+from tests.replies import reply_text
 
 pdfs = pytest.importorskip("tests.pdfs")
 pytestmark = pytest.mark.integration
@@ -92,20 +91,6 @@ def outbox(config: Path) -> list[dict[str, Any]]:
     return json.loads(cli(config, "outbox", "list", "--json"))  # type: ignore[no-any-return]
 
 
-def text_of(config: Path, reply_id: int) -> str:
-    from mailflow.config import load_config
-    from mailflow.store import Store
-
-    loaded = load_config(config)
-    store = Store(loaded.database_url, loaded.archive_root)
-    try:
-        raw = store.reply(reply_id).raw
-    finally:
-        store.close()
-    body = email.message_from_bytes(raw, policy=email.policy.default).get_body(("plain",))
-    return str(body.get_content()) if body is not None else ""
-
-
 def test_one_order_from_first_inquiry_to_its_revision(tmp_path: Path, database_url: str) -> None:
     config = config_for(tmp_path, database_url)
     bob = "Bob Tan <bob@kestrel.example>"
@@ -126,7 +111,7 @@ def test_one_order_from_first_inquiry_to_its_revision(tmp_path: Path, database_u
     ack = next(r for r in replies if r["template"] == "inquiry_ack")
     assert ack["state"] == "queued", ack  # the margin rule (reply.hold_if) is about orders, not inquiries
     sample_ack = next(r for r in replies if r["template"] == "sample_ack")
-    assert "样品" in text_of(config, sample_ack["id"])  # Lily's own language wins over the buyer's English
+    assert "样品" in reply_text(config, sample_ack["id"])  # Lily's own language wins over the buyer's English
     readable = cli(config, "outbox", "show", str(sample_ack["id"]))  # as the buyer reads it, not MIME
     assert "样品" in readable and "the HTML part, as text" in readable and "Content-Transfer-Encoding" not in readable
 
@@ -169,7 +154,7 @@ def test_one_order_from_first_inquiry_to_its_revision(tmp_path: Path, database_u
                                    sender="Ops <ops@seaways-forwarding.example>", message_id="pl@seaways.example",
                                    date=D + dt.timedelta(days=20)))
     packing = next(r for r in outbox(config) if r["template"] == "packing_list")
-    assert "212 cartons" in text_of(config, packing["id"])  # 8,200 rolls at 50 a carton, 1,200 kg at 25
+    assert "212 cartons" in reply_text(config, packing["id"])  # 8,200 rolls at 50 a carton, 1,200 kg at 25
     assert "attached: packing-list-KS-1234.pdf (application/pdf," in cli(config, "outbox", "show", str(packing["id"]))
     deliver(config, "08.eml", mail("Shipping advice [Order KS-1234]", "ETD 2027-01-18, vessel EVER GIVEN V.123.",
                                    sender="Ops <ops@seaways-forwarding.example>", message_id="ship@seaways.example",
@@ -206,9 +191,9 @@ def test_one_order_from_first_inquiry_to_its_revision(tmp_path: Path, database_u
     assert old["state"] == "superseded" and old["superseded_by"] == new["id"] and new["state"] == "held"
     assert any("NW-SL45-P200: quantity 8200 (before) vs 8700 (now)" in line
                for e in shown["data"]["history"] for line in e.get("lines", []))
-    assert "8700" in text_of(config, new["id"]).replace(",", "")
+    assert "8700" in reply_text(config, new["id"]).replace(",", "")
     packing = next(r for r in outbox(config) if r["template"] == "packing_list")
-    assert "222 cartons" in text_of(config, packing["id"])  # written again: 8,700 rolls are 174 cartons
+    assert "222 cartons" in reply_text(config, packing["id"])  # written again: 8,700 rolls are 174 cartons
     refused = CliRunner().invoke(main, ["--config", str(config), "outbox", "approve", str(old["id"]),
                                         "--as", "Manager Wang"])
     assert refused.exit_code == 1 and "superseded" in refused.output

@@ -14,8 +14,6 @@ mail; no phantom order; no reply to anyone but the buyers; the pre-order mail in
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import json
 import shutil
 import zipfile
@@ -32,6 +30,7 @@ from mailflow import clock
 from mailflow.cli import main
 from tests import life_mails as life
 from tests.conftest import ROOT, _postgres_database
+from tests.replies import reply_text
 
 pytestmark = pytest.mark.integration
 
@@ -126,20 +125,6 @@ def show(config: Path, number: str) -> dict[str, Any]:
     return json.loads(cli(config, "order", "show", number, "--json"))  # type: ignore[no-any-return]
 
 
-def reply_text(config: Path, reply_id: int) -> str:
-    from mailflow.config import load_config
-    from mailflow.store import Store
-
-    loaded = load_config(config)
-    store = Store(loaded.database_url, loaded.archive_root)
-    try:
-        raw = store.reply(reply_id).raw
-    finally:
-        store.close()
-    body = email.message_from_bytes(raw, policy=email.policy.default).get_body(("plain",))
-    return str(body.get_content()) if body is not None else ""
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def lived(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The six weeks lived once per database (the module's tests read what they left), the
@@ -155,9 +140,10 @@ def lived(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         pass
 
 
-def wrong_rows(config: Path, rows: tuple[tuple[str, str, str, str, str | None, tuple[str, ...], str], ...]
-               ) -> list[str]:
-    """Each row of the table the desk got wrong, in words."""
+def wrong_rows(config: Path, rows: tuple[tuple[str, str, str, str, str | None, tuple[str, ...], str], ...],
+               rule_misses: bool = False) -> list[str]:
+    """Each row of the table the desk got wrong, in words; of a known rule miss
+    (`life.RULE_MISSES`) its party and order only, unless `rule_misses`."""
     mails, found, wrong = life.by_file(), filed(config), []
     for file, _day, _from, party, order, kinds, category in rows:
         got = found.get(mails[file].message_id)
@@ -166,7 +152,7 @@ def wrong_rows(config: Path, rows: tuple[tuple[str, str, str, str, str | None, t
             continue
         expected = (party, order, kinds, category)
         actual = (got.party, got.order, got.kinds, got.category)
-        if file in life.RULE_MISSES:  # the rules' miss, reported: party and order only
+        if file in life.RULE_MISSES and not rule_misses:  # asserted whole by its expected failure
             expected, actual = expected[:2], actual[:2]
         if actual != expected:
             wrong.append(f"{file} {mails[file].subject!r}: expected {expected}, got {actual} "
@@ -175,8 +161,7 @@ def wrong_rows(config: Path, rows: tuple[tuple[str, str, str, str, str | None, t
 
 
 def test_every_mail_of_six_weeks_lands_with_its_party_order_documents_and_category(lived: Path) -> None:
-    rows = tuple(r for r in life.EXPECTED if r[0] not in life.PURCHASE)
-    wrong = wrong_rows(lived, rows)
+    wrong = wrong_rows(lived, life.EXPECTED)
     assert not wrong, "\n".join(wrong)
     found, mails = filed(lived), life.by_file()
     for file, why in life.UNFILED_WHY.items():
@@ -195,8 +180,14 @@ def test_no_phantom_order_and_every_milestone_done_by_its_own_evidence(lived: Pa
         got = {key: (life.message_id(file) if file else None) for key, file in expected.items()}
         actual = {key: (m.get("message_id") if m["state"] == "done" else None) for key, m in steps.items()}
         assert actual == got, number
-    explained = cli(lived, "order", "show", life.A, "--explain")  # who is who, and why, on the order
-    assert all(party in explained for party in ("agency", "forwarder", "buyer"))
+    parties = {life.message_id(file): party for file, _, _, party, _, _, _ in life.EXPECTED}
+    for number in (life.A, life.B, life.P):  # who is who, and why, on each message of the order
+        shown_parties = {m["message_id"]: (m["party"], bool(m["party_why"])) for m in show(lived, number)["messages"]}
+        assert shown_parties == {i: (parties[i], True) for i in shown_parties}, number
+    explained = cli(lived, "order", "show", life.A, "--explain")  # and on each document
+    for said in ("PO from buyer", "inspection report from agency", "booking confirmation from forwarder",
+                 "copy B/L from us"):
+        assert said in explained, said
 
 
 def test_replies_go_to_buyers_only_and_a_listed_buyer_is_greeted_by_name(lived: Path) -> None:
@@ -229,11 +220,21 @@ def test_the_pre_order_mail_joins_its_order_in_the_order_it_was_written(lived: P
         assert {paths[i] for i in pre} <= names, number
 
 
-def test_purchase_order_of_the_life(lived: Path) -> None:
-    """Our P/O to the carton maker opens a purchase order for sales order A (the purchase-order
-    work: orders.kind, for_order, its own plan)."""
-    wrong = wrong_rows(lived, tuple(r for r in life.EXPECTED if r[0] in life.PURCHASE))
+@pytest.mark.parametrize("file", sorted(life.RULE_MISSES))
+@pytest.mark.xfail(strict=True, reason="a rule miss of the shipped rules (life.RULE_MISSES): 09, a price talk "
+                   "naming swatches and a lab test, is filed `sample`, not `inquiry`; 30, our \"Re: BL draft "
+                   "... the draft is fine\" to the forwarder, is filed `order`, not `shipping`")
+def test_the_mail_the_rules_still_misfile_lands_in_its_category(lived: Path, file: str) -> None:
+    """A rule miss is an expected failure, not an exemption: this passes (and, strict, fails the
+    run) once the rules file the mail right, when its row leaves `life.RULE_MISSES`."""
+    wrong = wrong_rows(lived, tuple(r for r in life.EXPECTED if r[0] == file), rule_misses=True)
     assert not wrong, "\n".join(wrong)
+
+
+def test_purchase_order_of_the_life(lived: Path) -> None:
+    """Our P/O to the carton maker opens a purchase order for sales order A: its kind, the sales
+    order it serves, its own plan and milestones (its mail's rows are in the table test)."""
+    assert {f for f, _, _, _, order, _, _ in life.EXPECTED if order == life.P} == life.PURCHASE
     orders = {o["order"]: o for o in json.loads(cli(lived, "order", "list", "--json"))}
     assert {n: o.get("kind") for n, o in orders.items()} == {life.A: "sale", life.B: "sale", life.P: "purchase"}
     assert orders[life.P].get("for_order") == life.A
@@ -243,6 +244,43 @@ def test_purchase_order_of_the_life(lived: Path) -> None:
     steps = {m["key"]: m for m in shown["follow_up"]["milestones"]}
     assert {key: (m.get("message_id") if m["state"] == "done" else None) for key, m in steps.items()} == {
         key: (life.message_id(file) if file else None) for key, file in life.PURCHASE_MILESTONES.items()}
+
+
+def test_the_purchase_order_is_the_suppliers_in_the_plan_the_digest_and_the_export(lived: Path) -> None:
+    """The plan, the web desk's plan page and the digest say a purchase order is one, with its
+    supplier and the sales order it serves, never its supplier as "buyer"; so does the
+    evidence bundle's timeline."""
+    from mailflow.follow.digest import SECTION_NAMES, SECTIONS
+    from mailflow.web.i18n import translate
+    from mailflow.web.render import _ENV
+
+    orders = {o["order"]: o for o in json.loads(cli(lived, "order", "list", "--json"))}
+    supplier, buyer = orders[life.P]["supplier"], orders[life.A]["buyer"]
+    assert supplier == "yongfeng-pack.example" and buyer
+    plan = json.loads(cli(lived, "plan", "--json"))
+    items = [i for key in SECTIONS for i in plan[key] if i["order"] in (life.P, life.A)]
+    purchase = [i for i in items if i["order"] == life.P]
+    assert purchase and [i for i in items if i["order"] == life.A]
+    assert all((i["order_kind"], i["supplier"], i["for_order"], i["buyer"]) == ("purchase", supplier, life.A, buyer)
+               for i in purchase), purchase
+    assert all((i["order_kind"], i["supplier"], i["for_order"], i["buyer"]) == ("sale", None, None, buyer)
+               for i in items if i["order"] == life.A)
+    said = f"purchase order, supplier {supplier}, for order {life.A} ({buyer})"
+    digest = _ENV.from_string((ROOT / "templates" / "reply" / "daily_digest.en.txt.j2").read_text("utf-8")).render(
+        company="Huaxin", date=plan["date"], owner="", plan=plan,
+        sections=[(key, SECTION_NAMES["en"][key], plan[key]) for key in SECTIONS])
+    assert f"- {life.P} {said}" in digest, digest
+    assert f"- {life.A} {buyer}" in digest
+    page = _ENV.get_template("plan.html").render(t=lambda key, **kw: translate("en", key, **kw), when=str,
+                                                  lang="en", company="Huaxin", path="/", plan=plan,
+                                                  sections=SECTIONS, person=None, csrf="")
+    assert f"purchase · Supplier {supplier} · for order {life.A} · {buyer}" in page
+    bundle = lived.parent / f"{life.P}.zip"
+    cli(lived, "order", "export", life.P, "-o", str(bundle))
+    with zipfile.ZipFile(bundle) as archive:
+        timeline = archive.read("timeline.html").decode()
+    assert f"<h1>Purchase order {life.P}</h1>" in timeline
+    assert f"Supplier: {supplier}. For sales order\n{life.A} of {buyer}." in timeline
 
 
 def test_a_po_citing_our_quotation_brings_the_whole_pre_order_thread(tmp_path: Path, database_url: str) -> None:
@@ -272,3 +310,113 @@ def test_a_po_citing_our_quotation_brings_the_whole_pre_order_thread(tmp_path: P
     ids = [m["message_id"] for m in shown["messages"]]
     assert ids == [m.message_id for m in mails]
     assert "QT-88120" in filed(config)["offer@huaxin-nw.example"].correlation  # the number the PO cites
+
+
+def _file_each_day(config: Path, mails: list[life.Mail], folder: Path) -> None:
+    """Each mail filed on its own day, the clock frozen on it."""
+    for m in mails:
+        with clock.frozen(life.day(m.day, 12)):
+            (config.parent / "inbox" / f"{m.file}.eml").write_bytes(life.eml(m, folder))
+            cli(config, "run", "--once")
+            (config.parent / "inbox" / f"{m.file}.eml").unlink()
+
+
+def _po(day: str = "09-11", body: str = "", replying_to: str = "") -> life.Mail:
+    return life.Mail("p", day, life.OLIVER, life.US, f"Purchase Order {life.A}",
+                     body or f"Please find attached our purchase order {life.A}.", "po@bellmont-hygiene.example",
+                     replying_to=replying_to, docs=(life.Doc(f"{life.A}.pdf", "po", life.A),))
+
+
+def _enquiry(name: str, day: str, body: str, replying_to: str = "") -> life.Mail:
+    return life.Mail(name, day, life.OLIVER, life.US, f"Enquiry {name} - nonwovens", body,
+                     f"{name}@bellmont-hygiene.example", replying_to=replying_to)
+
+
+def test_an_item_code_with_like_wildcards_names_only_itself(tmp_path: Path, database_url: str,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """An item code is looked for as the characters it is: "SSS_25%WH" names no mail that
+    says "SSSA25 blue WH" (which LIKE's `_` and `%` would match)."""
+    from decimal import Decimal
+
+    from tests import pdfs
+
+    monkeypatch.setattr(life, "LINES_A", (pdfs.Line("SSS_25%WH", "PP spunbond SSS 25gsm white", Decimal(40000),
+                                                    "KG", Decimal("1.62")),))
+    config = desk(tmp_path, database_url)
+    (tmp_path / "attachments").mkdir()
+    mails = [_enquiry("near", "09-01", "Hello, please quote your SSSA25 blue WH, FOB Shanghai."),
+             _enquiry("same", "09-02", "Hello, please quote item SSS_25%WH, about 40 tons, FOB Shanghai."),
+             _po()]
+    _file_each_day(config, mails, tmp_path / "attachments")
+    ids = [m["message_id"] for m in show(config, life.A)["messages"]]
+    assert ids == ["same@bellmont-hygiene.example", "po@bellmont-hygiene.example"]
+    assert filed(config)["near@bellmont-hygiene.example"].order is None
+
+
+def test_a_thread_older_than_the_history_window_stays_out_of_the_order(tmp_path: Path, database_url: str) -> None:
+    """The history window holds for the PO's own thread too: a PO that answers last winter's
+    quotation brings neither it nor the enquiry before it (90 days, the default)."""
+    config = desk(tmp_path, database_url)
+    (tmp_path / "attachments").mkdir()
+    old = [_enquiry("winter", "01-10", "Hello, please quote your spunbond SSS-25-WH, FOB Shanghai."),
+           life.Mail("q", "01-11", life.GRACE, life.OLIVER, "Our quotation QT-0111 for your wipes line",
+                     "Dear Oliver,\nplease find below our quotation QT-0111: SSS-25-WH USD 1.70/kg.",
+                     "q-0111@huaxin-nw.example", replying_to="winter@bellmont-hygiene.example"),
+           _enquiry("recent", "09-01", "Hello, please quote SSS-25-WH again, 40 tons.")]
+    _file_each_day(config, [*old, _po(body=f"Our PO {life.A} attached, as per your quotation QT-0111.",
+                                      replying_to="q-0111@huaxin-nw.example")], tmp_path / "attachments")
+    ids = [m["message_id"] for m in show(config, life.A)["messages"]]
+    assert ids == ["recent@bellmont-hygiene.example", "po@bellmont-hygiene.example"]
+    found = filed(config)
+    assert found["winter@bellmont-hygiene.example"].order is None and found["q-0111@huaxin-nw.example"].order is None
+
+
+def test_the_pre_order_mail_an_order_adopts_is_bounded_and_found_in_few_lookups(
+        tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """However much pre-order mail there is, the order adopts `MAX_HISTORY` at the most (what
+    names its items first, then the newest of their threads), and finds them in a few batched
+    lookups, not some per mail."""
+    from mailflow.store import records
+
+    config = desk(tmp_path, database_url)
+    (tmp_path / "attachments").mkdir()
+    mails = []
+    for n in range(1, 6):  # five threads: the buyer's enquiry and our answer
+        mails.append(_enquiry(f"e{n}", f"09-0{n}", f"Hello, please quote SSS-25-WH, lot {n}."))
+        mails.append(life.Mail(f"a{n}", f"09-0{n}", life.GRACE, life.OLIVER, f"Re: Enquiry e{n} - nonwovens",
+                               f"Dear Oliver,\nthank you for your enquiry of lot {n}; we will quote tomorrow.",
+                               f"a{n}@huaxin-nw.example", replying_to=f"e{n}@bellmont-hygiene.example"))
+    _file_each_day(config, mails, tmp_path / "attachments")
+    lookups: list[int] = []
+    rows = records._History.rows
+
+    def counted(self: Any, query: Any, limit: int = records.MAX_HISTORY) -> list[Any]:
+        lookups.append(1)
+        return rows(self, query, limit)
+
+    monkeypatch.setattr(records._History, "rows", counted)
+    monkeypatch.setattr(records, "MAX_HISTORY", 7)
+    _file_each_day(config, [_po()], tmp_path / "attachments")
+    ids = [m["message_id"] for m in show(config, life.A)["messages"]]
+    assert len(ids) == 7 + 1 and ids[-1] == "po@bellmont-hygiene.example", ids
+    assert ids[:-1] == ["e1@bellmont-hygiene.example", "e2@bellmont-hygiene.example", "e3@bellmont-hygiene.example",
+                        "e4@bellmont-hygiene.example", "a4@huaxin-nw.example", "e5@bellmont-hygiene.example",
+                        "a5@huaxin-nw.example"]
+    assert len(lookups) <= 8, len(lookups)
+
+
+def test_a_specification_in_the_po_brings_no_unrelated_enquiry_but_our_cited_number_does(
+        tmp_path: Path, database_url: str) -> None:
+    """"25gsm" in the PO is no reference: the same buyer's unrelated enquiry about 25gsm stays
+    out. A number our own mail gave in its subject is one even where the PO names it bare."""
+    config = desk(tmp_path, database_url)
+    (tmp_path / "attachments").mkdir()
+    mails = [_enquiry("other", "09-01", "Hello, do you make 25gsm hydrophilic spunbond for diapers, 1600mm?"),
+             life.Mail("q", "09-02", life.GRACE, life.OLIVER, "HX-Q-2609-77 - SSS 25gsm / SMS 35gsm",
+                       "Dear Oliver,\nthank you for your enquiry. Our quotation: spunbond 25gsm USD 1.62/kg, "
+                       "HX-Q-2609-77.", "q77@huaxin-nw.example"),
+             _po(body=f"Our PO {life.A} attached: 25gsm 1600mm as agreed in HX-Q-2609-77.")]
+    _file_each_day(config, mails, tmp_path / "attachments")
+    ids = [m["message_id"] for m in show(config, life.A)["messages"]]
+    assert ids == ["q77@huaxin-nw.example", "po@bellmont-hygiene.example"]
+    assert "HX-Q-2609-77" in filed(config)["q77@huaxin-nw.example"].correlation

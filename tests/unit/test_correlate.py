@@ -174,6 +174,29 @@ def test_references_a_person_wrote_have_letters_and_digits() -> None:
     assert references_in(text) == ["HX-Q-2609-11A", "BH-7731"]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Our ref.: QT-88120; your offer no. OF-2231 and contract No: SC26-001", ["QT-88120", "OF-2231", "SC26-001"]),
+    ("附件是我们的订单 LH-2609-018，请按报价单 HX-Q-2609-14 的价格做形式发票。", ["LH-2609-018", "HX-Q-2609-14"]),
+    ("合同号：HXC-2609-3 / P/I HX-PI-26-0918", ["HXC-2609-3", "HX-PI-26-0918"]),
+    # specifications, not references: no label before them, and "quote" as a verb is none
+    ("Please quote SSS 25gsm white 1600mm, ISO9001 certified, 5ply cartons", []),
+    ("Could you quote SSS-25-WH and offer 40HQ rates?", []),
+])
+def test_only_a_labelled_token_is_a_cited_reference(text: str, expected: list[str]) -> None:
+    from mailflow.correlate import references_in
+
+    assert references_in(text) == expected
+
+
+def test_a_number_our_own_mail_gave_is_a_reference_without_a_label() -> None:
+    from mailflow.correlate import references_in
+
+    ours = ["HX-Q-2609-77 spunbond SSS 25gsm / ISO9001"]  # our earlier mail's subject
+    text = "As agreed in HX-Q-2609-77 we order 40 tons of 25gsm, ISO9001."
+    assert references_in(text, ours) == ["HX-Q-2609-77"]
+    assert references_in(text) == []
+
+
 def test_a_number_that_names_another_order_is_no_alias_of_this_one() -> None:
     from mailflow.decide import _own_aliases
     from mailflow.model import OrderRef
