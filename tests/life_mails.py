@@ -327,7 +327,6 @@ PURCHASE = frozenset({"14", "19", "23"})  # the purchase order's own mail: its k
 # as the rules file them right (then drop the row from here).
 RULE_MISSES = {
     "09": "sample",  # "the swatches passed our lab test ... your price is a bit too high": a price talk
-    "30": "order",  # our "Re: BL draft PO ... the draft is fine" to the forwarder: shipping
 }
 UNFILED_WHY = {"24": "cites no order number"}  # unfiled mail: the reason the desk gives
 
