@@ -185,11 +185,15 @@ def correlate(message: Message, decision: Decision, order_data: OrderData, buyer
     # our P/O's number writes about our P/O.
     for tier in (0, 1):
         group = [f for f in numbers if _tier(f) == tier]
-        for mine_only in (True, False):
-            for found in group:
-                known = _choose(known_by_key.get(alias_key(found.number), []), buyer, own_only or mine_only)
-                if known:
-                    return _ref(known, f"order number {found.number} in {found.where}")
+        picked = _pick(group, known_by_key, buyer, others=not own_only)
+        if picked:
+            return _ref(picked[0], f"order number {picked[1].number} in {picked[1].where}")
+        purchase = {o.id: o for f in group for o in known_by_key.get(alias_key(f.number), []) if o.kind == "purchase"}
+        if purchase and not ours:  # our P/O's number never opens a sales order: its supplier's side writes
+            if len(purchase) == 1:
+                [known] = purchase.values()
+                return _ref(known, f"our P/O number {known.number}, written from another address than its supplier's")
+            return None
         if group and wants_order and not (ours and known_by_key.get(alias_key(group[0].number))):
             first = group[0]
             return OrderRef(first.number, buyer, None, f"new order: number {first.number} in {first.where}",
@@ -205,15 +209,28 @@ def correlate(message: Message, decision: Decision, order_data: OrderData, buyer
             if known:
                 return _ref(known, f"known order number {tokens[key]} in {where}")
 
-    for found in (f for f in numbers if _tier(f) == 2):
-        known = _choose(known_by_key.get(alias_key(found.number), []), buyer, own_only)
-        if known:
-            return _ref(known, f"order number {found.number} in quoted text")
-    if ours:  # our mail to a forwarder or an agency about the buyer's order
-        for found in numbers:
-            known = _choose(known_by_key.get(alias_key(found.number), []), buyer, own_only=False)
+    # then quoted text; and our own mail (to a forwarder, an agency) joins another party's order
+    # by any number that names it unambiguously, even when a rule extracts from it
+    for group, others in (([f for f in numbers if _tier(f) == 2], not own_only), (numbers if ours else [], True)):
+        picked = _pick(group, known_by_key, buyer, others=others)
+        if picked:
+            return _ref(picked[0], f"order number {picked[1].number} in {picked[1].where}")
+    return None
+
+
+def _pick(found: Sequence[Found], known_by_key: dict[str, list[KnownOrder]], buyer: str, *,
+          others: bool) -> tuple[KnownOrder, Found] | None:
+    """The order a group of numbers (one place of the mail, in text order) names, by one
+    preference order: the sender's own order by any of them, the first number first, before
+    any other party's; another party's order only when `others` (not an order document of the
+    sender's own) and only where a number names it unambiguously (`_choose`). Correlation asks
+    it place by place: extracted data and the subject, the text and attachments, quoted text,
+    and, for our own mail, every number once more with others allowed."""
+    for mine in (True, False) if others else (True,):
+        for item in found:
+            known = _choose(known_by_key.get(alias_key(item.number), []), buyer, own_only=mine)
             if known:
-                return _ref(known, f"order number {found.number} in {found.where}")
+                return known, item
     return None
 
 
@@ -222,30 +239,37 @@ def _ref(known: KnownOrder, how: str, by: str = "number") -> OrderRef:
 
 
 def correlate_purchase(message: Message, order_data: OrderData, supplier: str, lookup: OrderLookup,
-                       patterns: Sequence[linear.Pattern],
-                       in_text: Sequence[Found] | None = None) -> tuple[OrderRef | None, str]:
+                       patterns: Sequence[linear.Pattern], in_text: Sequence[Found] | None = None, *,
+                       known_supplier: bool = True) -> tuple[OrderRef | None, str]:
     """The purchase order our P/O to a supplier belongs to or opens, with the sales order it
     serves; or None and why. A P/O of ours never opens a sales order: it joins the supplier's
-    purchase order its number (or thread) names (a revised P/O), else opens one numbered by
-    the P/O itself (the number read from it, else the first number no order has), linked to
-    the sales order it cites or whose thread it is in. The customer's PO number it cites is the
-    sales order's, not the purchase order's."""
+    purchase order its number names (a revised P/O), or whose thread it is in when it gives no
+    number of its own or the same one (a new P/O in an old P/O's thread opens its own), else
+    opens one numbered by the P/O itself (the number read from it, else the first number no
+    order has), linked to the sales order it cites or whose thread it is in. The customer's PO
+    number it cites is the sales order's, not the purchase order's. `known_supplier`: the
+    recipient is one (configured, or our purchase orders are to it); else a document whose only
+    numbers name sales orders is the customer's PO passed on, not our P/O: (None, "")."""
     numbers = [f for f in find_numbers(message, order_data, patterns, in_text=in_text) if f.where != "quoted text"]
     known = lookup.orders_with_aliases([alias_key(f.number) for f in numbers])
     thread = [i for i in (message.in_reply_to, *reversed(message.references)) if i]
     in_thread = lookup.order_of_messages(thread) if thread else None
-    for found in numbers:
+    own = _own_number(numbers, known, known_supplier)
+    # the number read from the P/O is its own: a new P/O that cites (or replies to) an old one opens its own
+    for found in [own] if own is not None and own.where == "extracted" else numbers:
         ours = [o for o in known.get(alias_key(found.number), []) if o.kind == "purchase" and o.buyer == supplier]
         if ours:
             return _ref(ours[0], f"our P/O number {found.number} in {found.where}"), ""
-    if in_thread is not None and in_thread.kind == "purchase" and in_thread.buyer == supplier:
+    if in_thread is not None and in_thread.kind == "purchase" and in_thread.buyer == supplier and (
+            own is None or alias_key(own.number) == alias_key(in_thread.number)):
         return _ref(in_thread, "our P/O in the thread of the purchase order", by="thread"), ""
     sales = [(f, o) for f in numbers for o in known.get(alias_key(f.number), []) if o.kind == "sale"]
     served, cited = (sales[0][1], f"number {sales[0][0].number} in {sales[0][0].where}") if sales else (None, "")
     if served is None and in_thread is not None and in_thread.kind == "sale":
         served, cited = in_thread, "the thread"
-    own = _own_number(numbers, known)
     if own is None:
+        if not known_supplier and any(f.where == "extracted" for f in numbers):
+            return None, ""  # the customer's PO passed on (to an agency, a forwarder): our mail about its order
         names = f" (it cites order {served.number})" if served else ""
         return None, f"not filed: our P/O to {supplier} gives no number of its own{names}; assign it by hand"
     how = f"new purchase order: our P/O number {own.number} in {own.where}"
@@ -255,14 +279,17 @@ def correlate_purchase(message: Message, order_data: OrderData, supplier: str, l
                     kind="purchase", for_order=served.number, for_order_id=served.id), ""
 
 
-def _own_number(numbers: Sequence[Found], known: dict[str, list[KnownOrder]]) -> Found | None:
-    """Our P/O's own number: the one read from the P/O that names no sales order, else the first
-    read from it (a P/O numbered after the customer's PO); with nothing read from a document, the
-    first number in the mail that no order has (the others it cites are orders we have)."""
+def _own_number(numbers: Sequence[Found], known: dict[str, list[KnownOrder]],
+                known_supplier: bool = True) -> Found | None:
+    """Our P/O's own number: the one read from the P/O that names no sales order, else, to a
+    known supplier, the first read from it (a P/O numbered after the customer's PO); with
+    nothing read from a document, the first number in the mail that no order has (the others
+    it cites are orders we have). A number that names a sales order is never our P/O's to a
+    recipient not known as a supplier: that document is the customer's PO passed on."""
     extracted = [f for f in numbers if f.where == "extracted"]
     if extracted:
         return next((f for f in extracted if not any(o.kind == "sale" for o in known.get(alias_key(f.number), []))),
-                    extracted[0])
+                    extracted[0] if known_supplier else None)
     return next((f for f in numbers if not known.get(alias_key(f.number))), None)
 
 
@@ -301,6 +328,11 @@ def _candidate_tokens(text: str, limit: int = 500) -> dict[str, str]:
             if len(tokens) >= limit:
                 break
     return tokens
+
+
+def candidate_keys(text: str) -> list[str]:
+    """The alias keys of every token of a text that could be an order number, in text order."""
+    return list(_candidate_tokens(text[:MAX_BODY_CHARS]))
 
 
 # Words that say the token after them is a reference a person cites: a quotation's, an offer's,

@@ -38,7 +38,9 @@ from mailflow.parties import (
     buyer_domains,
     buyer_of,
     configured_buyer,
+    counterparty_key,
     is_party,
+    named_party,
     ours,
     party_of,
 )
@@ -154,18 +156,40 @@ class _Who:
         self.texts, self.in_text, self.refused = texts, in_text, refused
         self.heads = [t[:2000] for t in texts.values()]
         self.unfiled = ""  # why our P/O was not placed
+        self.passed_on = False  # our mail passes the customer's PO on: no P/O of ours
         self.buys = functools.cache(lambda: _asks(lookup, "buys_from_us", message))
         self.supplies = functools.cache(lambda: _asks(lookup, "supplies_us", message))
         self.kinds_for = functools.cache(  # as any sender's: what decides the party is not known yet
             lambda category: tuple(d.kind for d in documents.detect(message, category, "other", texts)))
         self.to_supplier = functools.cache(self._to_supplier)
+        self.known_supplier = functools.cache(self._known_supplier)
+
+    def _recipient(self) -> Any:
+        """The correspondent our mail goes to (as `buyer_of` takes it: the first not ours)."""
+        return next((a for a in (*self.message.to, *self.message.cc) if not ours(a.addr, self.config)), None)
+
+    def _known_supplier(self) -> bool:
+        """Our mail goes to a supplier the configuration lists, or one our purchase orders are to."""
+        recipient = self._recipient()
+        if not self.outgoing or recipient is None:
+            return False
+        named = named_party(recipient.addr, recipient.name, self.config)
+        if named is not None:
+            return named.party == "supplier"
+        ask = getattr(self.lookup, "supplies_us", None)  # the store knows; a test lookup may not
+        return bool(ask is not None and ask(counterparty_key(recipient.addr)))
 
     def _to_supplier(self) -> bool:
-        """Our mail goes to no configured buyer and to no domain whose sales orders are on file."""
-        if not self.outgoing or self.buyer is not None or not self.buyer_name:
+        """Our mail goes to a supplier: one configured or known as such, or one nothing names a
+        buyer (configured, or its sales orders on file), a forwarder, an agency or a bank (the
+        configuration, the words of its name or domain, as `party_of` reads a sender)."""
+        recipient = self._recipient()
+        if not self.outgoing or self.buyer is not None or not self.buyer_name or recipient is None:
             return False
+        if named_party(recipient.addr, recipient.name, self.config) is not None or self.known_supplier():
+            return self.known_supplier()
         buys = getattr(self.lookup, "buys_from_us", None)  # the store knows; a test lookup may not
-        return not (buys is not None and buys(self.buyer_name))
+        return not (buys is not None and buys(counterparty_key(recipient.addr)))
 
     def party(self, order: OrderRef | None, category: str) -> PartyCall:
         """Who sent the mail: the order's counterparty is the buyer (or the supplier) of the
@@ -180,21 +204,57 @@ class _Who:
 
     def documents(self, category: str, party: PartyCall) -> list[DocumentFacts]:
         return documents.detect(self.message, category, party.party, self.texts,
-                                to_supplier=self.to_supplier())
+                                to_supplier=self.to_supplier() and not self.passed_on)
 
     def place(self, decision: Decision, who: PartyCall) -> OrderRef | None:
         if self.refused:
             return None
         desk, message = self.desk, self.message
+        self.passed_on, self.unfiled = False, ""
         if self.to_supplier() and any(
                 d.kind == documents.PURCHASE_ORDER for d in self.documents(decision.category, who)):
             order, self.unfiled = correlate_purchase(message, self.order_data, self.buyer_name, self.lookup,
-                                                     desk.patterns, self.in_text)
-            files = any(a.params.get("to") == "order" for a in decision.wants("file"))
-            return order if files or (order is not None and order.existing_id is not None) else None
-        self.unfiled = ""
-        return correlate(message, decision, self.order_data, self.buyer_name, self.lookup, desk.patterns,
-                         desk.token, self.in_text, opens=who.party not in THIRD_PARTIES, ours=self.outgoing)
+                                                     desk.patterns, self.in_text,
+                                                     known_supplier=self.known_supplier() or self._buyer_is_us())
+            if order is not None or self.unfiled:
+                files = any(a.params.get("to") == "order" for a in decision.wants("file"))
+                return order if files or (order is not None and order.existing_id is not None) else None
+            self.passed_on = True  # the customer's PO passed on: our mail about its order
+        opens = who.party not in THIRD_PARTIES and not self._to_third_party()
+        order = correlate(message, decision, self.order_data, self.buyer_name, self.lookup, desk.patterns,
+                          desk.token, self.in_text, opens=opens, ours=self.outgoing)
+        return self._supplier_side(order, who)
+
+    def _buyer_is_us(self) -> bool:
+        """The document read names us its buyer: our own P/O, even under the customer's number."""
+        def words(text: str) -> str:
+            return " ".join(re.findall(r"[0-9a-z]+", text.lower()))
+
+        buyer, company = words(self.order_data.buyer), words(self.config.identity.company)
+        return bool(buyer and company) and (buyer.startswith(company) or company.startswith(buyer))
+
+    def _to_third_party(self) -> bool:
+        """Our mail goes to a supplier, a forwarder, an agency or a bank (configured, named so,
+        or known): it joins the order a number names, and opens none."""
+        recipient = self._recipient()
+        if not self.outgoing or self.buyer is not None or recipient is None:
+            return False
+        named = named_party(recipient.addr, recipient.name, self.config)
+        return (named is not None and named.party in THIRD_PARTIES) or self.known_supplier()
+
+    def _supplier_side(self, order: OrderRef | None, who: PartyCall) -> OrderRef | None:
+        """A supplier's mail that names the sales order our purchase order to it serves (it
+        cites the customer's PO) belongs to that purchase order."""
+        ask = getattr(self.lookup, "purchase_for", None)  # the store knows; a test lookup may not
+        if who.party != "supplier" or order is None or order.kind != "sale" or order.existing_id is None \
+                or ask is None:
+            return order
+        purchase = ask(order.existing_id, self.buyer_name)
+        if purchase is None:
+            return order
+        return OrderRef(purchase.number, purchase.buyer, purchase.id,
+                        f"{order.how}: the sales order our purchase order {purchase.number} to this supplier serves",
+                        by=order.by, kind="purchase")
 
 
 
@@ -335,10 +395,11 @@ def _replied_recently(lookup: OrderLookup, hours: float) -> Any:
 
 
 def _asks(lookup: OrderLookup, question: str, message: Message) -> bool:
-    """The store's answer about the sender's domain (`buys_from_us`: its sales orders are on
-    file; `supplies_us`: our purchase orders to it are); a test lookup may not know."""
+    """The store's answer about the sender (`buys_from_us`: its sales orders are on file;
+    `supplies_us`: our purchase orders to it are), by its domain, or its address at a free-mail
+    domain (`parties.counterparty_key`); a test lookup may not know."""
     ask = getattr(lookup, question, None)
-    return bool(ask is not None and message.sender is not None and ask(message.sender.domain))
+    return bool(ask is not None and message.sender is not None and ask(counterparty_key(message.sender.addr)))
 
 
 def _stored_order(lookup: OrderLookup, order: OrderRef | None) -> dict[str, Any] | None:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mailflow import quoting
+from mailflow import linear, quoting
 from mailflow.model import DocumentFacts, Message, OrderData
 
 Party = Literal["buyer", "us", "forwarder", "bank", "supplier", "agency", "other"]
@@ -81,8 +81,8 @@ _KINDS: tuple[tuple[str, str, tuple[tuple[int, str], ...]], ...] = (
         (2, r"\bswift\b|\bT/?T\s?(copy|slip)\b|payment\s?(slip|copy)"),
     )),
     ("booking_confirmation", "booking confirmation", (
-        (3, r"(?<!inspection\s)booking\s?(confirm\w*|note)|shipping\s?order|订舱确认|訂艙確認|订舱|訂艙|配舱|配艙|进仓通知|進倉通知"),
-        (2, r"(?<!inspection\s)\bbooking\b|\bS/O\b"),
+        (3, r"booking\s?(confirm\w*|note)|shipping\s?order|订舱确认|訂艙確認|订舱|訂艙|配舱|配艙|进仓通知|進倉通知"),
+        (2, r"\bbooking\b|\bS/O\b"),
     )),
     ("shipping_advice", "shipping advice", (
         (3, r"shipping\s?advice|shipment\s?advice|advice\s?of\s?shipment|装运通知|裝運通知|出货通知|出貨通知|装船通知|裝船通知"),
@@ -102,6 +102,7 @@ _COMPILED = tuple((kind, name, tuple((strength, re.compile(pattern, re.IGNORECAS
                   for kind, name, forms in _KINDS)
 # what makes a short name a citation: a number (or a reference with one) right after it
 _CITED = re.compile(r"[\s#:：.,/-]*(no\.?|nr\.?|number|编号|編號|号|號)?[\s#:：.]*([a-z]{1,8}-)*\d", re.IGNORECASE)
+_INSPECTION_BEFORE = linear.compile(r"inspection\s$", ignore_case=True)
 _TITLE_LINES = 8  # the first lines of a document's text where its title is
 # what a B/L says it is, anywhere on it: released (telex, surrendered), a draft, a copy, an original
 _QUALIFIED_BL = (
@@ -136,9 +137,24 @@ _SUBJECT_KINDS = ("lc_amendment", "lc_advice", "bl_release", "bl_original", "ban
                   "shipping_advice")
 _STRONG_SUBJECT_KINDS = ("bank_slip", "booking_confirmation", "shipping_advice")  # only in so many words
 _OUR_KINDS = ("samples_sent", "quotation")  # what our own mail says it sends
-# what a supplier writes when it confirms our P/O in the mail itself
-_SUPPLIER_CONFIRMS = re.compile(r"\b(we\s(hereby\s)?confirm|confirmed|order\sconfirmation|(is|are)\saccepted)\b"
-                                r"|已确认|已確認|确认接单|確認接單|确认订单|確認訂單|确认采购单|確認採購單", re.IGNORECASE)
+# what a supplier writes when it confirms our P/O in the mail itself: a confirmation of the
+# order (confirm and order, P/O or delivery words), never of its receipt, nor a negation
+_SUPPLIER_CONFIRMS = linear.compile(
+    r"\b(we\s+(hereby\s+|herewith\s+)?confirm(ed)?|confirm(ed|ing)?)\b[^!?\n]{0,60}?"
+    r"\b(orders?|P/?O|purchase|delivery|shipment\s+date)\b"
+    r"|\b(orders?|P/?O|purchase\s+order)\b[^!?\n]{0,60}?\b(is|are|has\s+been|have\s+been|was)\s+(confirmed|accepted)\b"
+    r"|\border\s+confirmation\b|已确认订单|已確認訂單|确认接单|確認接單|确认订单|確認訂單|确认采购单|確認採購單"
+    r"|订单已确认|訂單已確認|接受订单|接受訂單", ignore_case=True)
+_NOT_CONFIRMED = linear.compile(
+    r"\bconfirm(ed|ing|s)?\s+(the\s+|your\s+)?receipt|\breceipt\b[^!?\n]{0,30}confirm|\bnot\s+(yet\s+)?(be(en)?\s+)?"
+    r"confirm|\bcan(not|'t|\s+not)\s+(yet\s+)?(be\s+)?confirm|\bunable\s+to\s+confirm|\bnot\s+able\s+to\s+confirm"
+    r"|\byet\s+to\s+(be\s+)?confirm|未确认|未確認|无法确认|無法確認|不能确认|不能確認|暂不确认|暫不確認", ignore_case=True)
+# what makes a document our P/O: its heading names a purchase order (not an order confirmation,
+# an order sheet, a bare 订单), and so does a subject that names our P/O ("Purchase Order X", "P/O X")
+_OUR_PO = linear.compile(r"purchase\s?order|\bP\.?O\b|\bP/O\b|采购单|採購單|采购合同|採購合同|采购订单|採購訂單",
+                         ignore_case=True)
+_OUR_PO_SUBJECT = linear.compile(r"purchase\s?order|\bP/O\b|采购单|採購單|采购合同|採購合同|采购订单|採購訂單",
+                                 ignore_case=True)
 NAMES = {kind: name for kind, name, _ in _KINDS} | {
     "inquiry": "inquiry", "sample_request": "sample request", "complaint": "complaint",
     "purchase_order": "our P/O to a supplier", "supplier_confirmation": "supplier's order confirmation"}
@@ -146,6 +162,7 @@ MAIL_BODY = "mail body"  # the name of a document that is the mail itself (as ex
 ORDER_KINDS = ("po", "po_revision")  # the buyer's: they set the order's terms
 PURCHASE_ORDER = "purchase_order"  # a PO we send to a supplier: it opens a purchase order
 CONFIRMATION_KINDS = ("pi", "pi_countersigned")  # ours (or countersigned): compared with the PO
+CONFIRMING_PARTIES = ("us", "buyer")  # whose P/I confirms a sales order (a supplier's P/I is no confirmation of it)
 
 _REVISION = re.compile(r"\brev(?:ision)?\b\.?\s{0,2}(\d{1,3})|\bamendment\s{0,2}(?:no\.?\s{0,2})?(\d{1,3})|"
                        r"第\s{0,2}(\d{1,3})\s{0,2}次(?:修改|修订|修訂)|\brev(?:ision)?\b", re.IGNORECASE)
@@ -162,6 +179,8 @@ def names_in(text: str, only: tuple[str, ...] = (), line: int = 0) -> list[Named
             continue
         for strength, pattern in forms:
             for match in pattern.finditer(text):
+                if kind == "booking_confirmation" and _INSPECTION_BEFORE.search(text[max(0, match.start() - 12):match.start()]):
+                    continue  # an inspection booking is the agency's, no shipping booking
                 cited = strength == 2 and _CITED.match(text, match.end()) is not None
                 rest = len(re.sub(r"\W", "", text)) - len(re.sub(r"\W", "", match.group(0)))
                 title = not cited and strength >= 2 and (rest <= 20 or (text.isupper() and len(text) <= 60))
@@ -187,6 +206,12 @@ def title_of(text: str) -> Named | None:
 def kind_of(filename: str, text: str) -> tuple[str, str] | None:
     """(kind, reason) of one attachment: its text's own title first; the file name only when the
     text names nothing, or no more than a citation while the name says more."""
+    chosen = _kind_named(filename, text)
+    return (chosen[0], chosen[1]) if chosen is not None else None
+
+
+def _kind_named(filename: str, text: str) -> tuple[str, str, Named] | None:
+    """`kind_of`, with the naming it was decided by."""
     by_text = title_of(text) if text else None
     by_name = _best(names_in(filename))
     if by_text is not None and (by_text.strength >= 2 or by_name is None or by_name.strength <= 1):
@@ -206,7 +231,15 @@ def kind_of(filename: str, text: str) -> tuple[str, str] | None:
         qualified = next(((k, m.group(0)) for k, pattern in _QUALIFIED_BL if (m := pattern.search(said))), None)
         if qualified is not None:
             kind, reason = qualified[0], f"{reason}, and it says {qualified[1]!r}"
-    return kind, reason
+    return kind, reason, chosen
+
+
+def names_our_po(named: Named) -> bool:
+    """Whether a document we send names itself our P/O: a heading (not a citation, "PO 123")
+    that says purchase order, P/O or 采购单/采购合同/采购订单; an order confirmation is no P/O.
+    A document that only cites one ("PO_HL-2603.pdf") is our P/O when the subject names it so
+    ("Purchase Order HL-2603", "P/O HL-2603")."""
+    return named.strength >= 2 and _OUR_PO.search(named.words) is not None
 
 
 def unnamed(filename: str) -> bool:
@@ -233,14 +266,15 @@ def detect(message: Message, category: str, party: Party, texts: dict[str, str] 
     found: list[DocumentFacts] = []
     for att in message.attachments[:20]:
         head = (texts.get(att.filename) or att.text or "")[:_HEAD]
-        chosen = kind_of(att.filename, head)
+        chosen = _kind_named(att.filename, head)
         if chosen is None:
             continue
-        kind, reason = chosen
+        kind, reason, named = chosen
         revision = revision_of(f"{att.filename} {head[:300]} {message.subject}") if kind in ORDER_KINDS else 0
         if kind == "po" and revision:
             kind = "po_revision"
-        kind = _as_sent(kind, party, to_supplier)
+        ours = names_our_po(named) or (named.strength <= 1 and _OUR_PO_SUBJECT.search(message.subject) is not None)
+        kind = _as_sent(kind, party, to_supplier and ours)
         found.append(DocumentFacts(kind, party, att.filename, revision, f"{reason}; sent by {party}"))
     if not found:
         body = _mail_document(message, category, party, to_supplier)
@@ -258,12 +292,16 @@ def _mail_document(message: Message, category: str, party: Party, to_supplier: b
     said = _best(names_in(message.subject))
     if party == "supplier" and category == "order":
         own = quoting.own_text(message.text) if message.text else ""
-        confirms = _SUPPLIER_CONFIRMS.search(f"{message.subject}\n{own[:_HEAD]}")
-        if confirms is not None:
+        confirms = supplier_confirms(f"{message.subject}\n{own[:_HEAD]}")
+        if confirms:
             return DocumentFacts("supplier_confirmation", party, MAIL_BODY, 0,
-                                 f"the supplier says {confirms.group(0)!r}; sent by supplier")
+                                 f"the supplier says {confirms!r}; sent by supplier")
+    elif party == "us" and to_supplier and category == "order" and (
+            named := _OUR_PO_SUBJECT.search(message.subject)) is not None:
+        return DocumentFacts(PURCHASE_ORDER, party, MAIL_BODY, 0,
+                             f"subject says {named.group(0)!r}; sent by us")
     elif said and said.kind in (*ORDER_KINDS, *CONFIRMATION_KINDS) and category == "order":
-        kind = _as_sent(said.kind, party, to_supplier)
+        kind = _as_sent(said.kind, party, False)  # to a supplier, only a subject that names our P/O makes it one
         if kind == "pi_countersigned":  # a countersigned P/I is a document, never a line of text
             return None
         revision = revision_of(message.subject) if kind in ORDER_KINDS else 0
@@ -279,6 +317,17 @@ def _mail_document(message: Message, category: str, party: Party, to_supplier: b
     if category in _MAIL_KINDS:
         return DocumentFacts(_MAIL_KINDS[category], party, MAIL_BODY, 0, f"a {category} mail from {party}")
     return None
+
+
+def supplier_confirms(text: str) -> str:
+    """The words in which a supplier confirms our order or P/O ("we confirm your order HL-2603",
+    "P/O 123 is accepted", "确认订单"), or "": confirming its receipt, or saying it is not (or
+    cannot be) confirmed, is no confirmation."""
+    for found in _SUPPLIER_CONFIRMS.finditer(text):
+        start, end = found.start(), found.end()
+        if _NOT_CONFIRMED.search(text[max(0, start - 40):end]) is None:
+            return found.group(0) or ""
+    return ""
 
 
 def _ours(message: Message, category: str) -> DocumentFacts | None:

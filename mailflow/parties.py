@@ -211,12 +211,48 @@ def party_of(message: Message, config: Config, *, outgoing: bool = False,
         if "pi" in kinds:
             return PartyCall("supplier", "it carries a proforma invoice of its own: a seller's, a supplier")
     if order_buyer:  # about another buyer's order
+        if order_kind == "purchase":  # it cites our P/O's number: the supplier's side (its factory)
+            return PartyCall("supplier", f"{domain} writes about our purchase order to {min(order_buyer)}")
         if category in _CATEGORY_PARTIES:
             party = _CATEGORY_PARTIES[category]
             return PartyCall(party, f"a {category} mail about the order from {domain}, not its buyer's domain")
         return PartyCall("other", f"{domain} is not listed and is not the domain of the order's buyer")
     return PartyCall("buyer", f"{domain} is not listed and nothing says bank, forwarder, agency or "
                               "supplier: a buyer, or a prospective one")
+
+
+def named_party(address: str, name: str, config: Config) -> PartyCall | None:
+    """The party the configuration lists an address (or its domain) under, else the one its
+    domain or display name names (a forwarder, an agency, a bank), else None: what is known of
+    a correspondent before any mail of theirs is read (a recipient of our mail, too)."""
+    address = address.lower()
+    domain = address.rpartition("@")[2]
+    configured = _configured(address, domain, config)
+    if configured is not None:
+        return configured
+    said = f"{domain} {name}"[:400]
+    for party, pattern in _NAME_WORDS:
+        found = pattern.search(said)
+        if found is not None:
+            return PartyCall(party, f"the name or domain says {found.group(0)!r}")
+    return None
+
+
+# domains anyone may write from: who writes from one is known by the address, never the domain
+FREE_MAIL = frozenset({
+    "gmail.com", "googlemail.com", "qq.com", "vip.qq.com", "foxmail.com", "163.com", "126.com", "yeah.net",
+    "sina.com", "sina.cn", "sohu.com", "aliyun.com", "139.com", "yahoo.com", "yahoo.co.uk", "ymail.com",
+    "hotmail.com", "outlook.com", "live.com", "msn.com", "icloud.com", "me.com", "aol.com", "gmx.com",
+    "gmx.de", "web.de", "mail.ru", "yandex.ru", "proton.me", "protonmail.com", "zoho.com", "naver.com",
+})
+
+
+def counterparty_key(address: str) -> str:
+    """What a correspondent is known by in `supplies_us`/`buys_from_us`: its domain, or its
+    address at a free-mail domain (one supplier at qq.com makes no stranger there a supplier)."""
+    address = address.lower()
+    domain = address.rpartition("@")[2]
+    return address if domain in FREE_MAIL else domain
 
 
 def sender_party(domain: str, name: str) -> str:

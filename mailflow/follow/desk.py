@@ -178,14 +178,14 @@ def draft_chasers(desk: Desk, store: Store, follower: Follower, tick: Tick) -> N
         if last is not None and last > now - dt.timedelta(days=chaser.every_days):
             continue
         what = f"{order.folder} {milestone.key}"
-        found = _mail_to_answer(store, order.id, chaser, desk.config)
+        found = _mail_to_answer(store, order, chaser, desk.config)
         if isinstance(found, str):
             store.skip_chase(milestone_row.id, found)
             tick.skipped.append(f"{what}: {found}")
             continue
-        answered, message = found
+        answered, message, to = found
         try:
-            reply = render_chaser(desk, store, plan.name, chaser, milestone_row, order, message, now)
+            reply = render_chaser(desk, store, plan.name, chaser, milestone_row, order, message, now, to)
         except MailflowError as exc:
             store.skip_chase(milestone_row.id, f"template {chaser.template}: {exc}")
             tick.skipped.append(f"{what}: {exc}")
@@ -200,10 +200,11 @@ def draft_chasers(desk: Desk, store: Store, follower: Follower, tick: Tick) -> N
 
 
 def render_chaser(desk: Desk, store: Store, plan: str, chaser: Chaser, milestone_row: Any, order: Any,
-                  message: Message, now: dt.datetime) -> Reply:
-    """The chaser of an overdue milestone, answering the party's latest mail: held when its plan
-    says so (the rule `followup:PLAN` asks for approval) or any reply policy holds it."""
-    from mailflow.model import Action, OrderRef
+                  message: Message, now: dt.datetime, to: tuple[str, ...] = ()) -> Reply:
+    """The chaser of an overdue milestone, answering the party's latest mail (or our own to it,
+    then to `to`): held when its plan says so (the rule `followup:PLAN` asks for approval) or
+    any reply policy holds it."""
+    from mailflow.model import Action, Address, OrderRef
     from mailflow.parties import buyer_of
     from mailflow.reply.plan import Occasion, ReplyFacts, SenderFacts, render_reply
 
@@ -217,7 +218,7 @@ def render_chaser(desk: Desk, store: Store, plan: str, chaser: Chaser, milestone
     occasion = Occasion(
         message_id=chase_message_id(order.id, milestone_row.key, milestone_row.chases + 1, config.identity.domain),
         context={"milestone": milestone_context(milestone_row, today), "money": money_context(order)},
-        attach=chaser.attach or "", when=now)
+        attach=chaser.attach or "", when=now, to=tuple(Address("", a) for a in to))
     return render_reply(message, action, facts, desk.planner, occasion)
 
 
@@ -228,32 +229,55 @@ def outbox_fields(reply: Reply) -> dict[str, Any]:
             "state": reply.state, "reason": reply.reason, "action": dict(reply.action)}
 
 
-def _mail_to_answer(store: Store, order_id: int, chaser: Chaser, config: Config) -> tuple[Any, Any] | str:
+def _mail_to_answer(store: Store, order: Any, chaser: Chaser, config: Config) -> tuple[Any, Any, tuple[str, ...]] | str:
     """The newest mail of the order from the party the chaser goes to that a person wrote (an
-    out-of-office notice, a bounce or a no-reply system is never chased), parsed; or why there
-    is none (`plans.chase_route`)."""
+    out-of-office notice, a bounce or a no-reply system is never chased), parsed, else our own
+    last mail to that party, with the addresses of that party it went to; or why there is none
+    (`plans.chase_route`)."""
     from mailflow.errors import MailflowError
-    from mailflow.follow.plans import chase_route
+    from mailflow.follow.plans import OnFile, chase_route
     from mailflow.parse import parse
     from mailflow.reply.guard import reasons_not_to_reply
 
-    mails, none = chase_route(chaser, store.order_mail(order_id))
+    party = chaser.to
+    ours = [OnFile(m.ref, m.party, m.in_case, tuple(a for a in m.to if recipient_party(a, order, config) == party))
+            for m in store.order_mail(order.id, "out", limit=50)]
+    mails, none = chase_route(chaser, store.order_mail(order.id), ours)
     if none:
         return none
-    party = chaser.to
     why: list[str] = []
-    for row in (m.ref for m in mails[:10]):
+    for mail in mails[:10]:
+        row = mail.ref
         try:
             message = parse(store.archive.read(row.path))
         except (OSError, MailflowError) as exc:
             why.append(f"<{row.message_id}> cannot be read: {exc}")
             continue
+        if mail.party == "us":  # our own mail to the party: answered to its recipients of that party
+            return row, message, mail.to
         blockers = reasons_not_to_reply(message, [config.identity.address, *config.identity.other_addresses],
                                         [config.identity.domain])
         if not blockers:
-            return row, message
+            return row, message, ()
         why.append(f"<{row.message_id}> is automated ({'; '.join(blockers)})")
     return f"no mail a person of the {party} wrote: " + "; ".join(why)
+
+
+def recipient_party(address: str, order: Any, config: Config) -> str:
+    """The party of an address our mail went to: as the configuration or its name says, else
+    the order's counterparty (a sales order's buyer, a purchase order's supplier) by its domain;
+    "" when nothing says (or it is ours)."""
+    from mailflow.parties import buyer_domains, configured_buyer, named_party, ours
+
+    if ours(address, config):
+        return ""
+    named = named_party(address, "", config)
+    if named is not None:
+        return named.party
+    domain = address.lower().rpartition("@")[2]
+    if domain in buyer_domains(order.buyer, configured_buyer(config, order.buyer)):
+        return "supplier" if order.kind == "purchase" else "buyer"
+    return ""
 
 
 def milestone_context(row: Any, today: dt.date) -> dict[str, Any]:

@@ -84,18 +84,23 @@ class OnFile:
     ref: Any  # what the caller answers with (the store's row)
     party: str
     in_case: bool = False
+    to: tuple[str, ...] = ()  # our own mail's: the addresses of the party it went to
 
 
-def chase_route(chaser: Chaser, mails: Sequence[OnFile]) -> tuple[list[OnFile], str]:
+def chase_route(chaser: Chaser, mails: Sequence[OnFile], ours: Sequence[OnFile] = ()) -> tuple[list[OnFile], str]:
     """The mail a chaser may answer, best first, or why there is none. A chaser goes to the
     party that owes the milestone (`chaser.to`) by answering that party's own mail: never to
-    another party instead (a supplier's confirmation is not chased from the buyer). A
-    complaint's thread is answered only when there is no other: a chaser for money does not go
-    there. `mails`: the order's incoming mail, newest first."""
+    another party instead (a supplier's confirmation is not chased from the buyer). While that
+    party has not written, it answers our own last mail to it (our P/O to a silent supplier),
+    addressed to those of its recipients who are of that party (`ours`: our mail, newest first,
+    `to` holding them). A complaint's thread is answered only when there is no other: a chaser
+    for money does not go there. `mails`: the order's incoming mail, newest first."""
     theirs = [m for m in mails if m.party == chaser.to]
     if not theirs:
-        return [], (f"no mail from the {chaser.to} on this order to answer: the chaser waits until "
-                    f"the {chaser.to} writes (it is never sent to another party)")
+        theirs = [m for m in ours if m.to]
+    if not theirs:
+        return [], (f"no mail from the {chaser.to} on this order to answer, nor ours to it: the chaser waits "
+                    f"until the {chaser.to} writes (it is never sent to another party)")
     return [m for m in theirs if not m.in_case] + [m for m in theirs if m.in_case], ""
 
 

@@ -189,7 +189,7 @@ class Occasion:
     context: Mapping[str, Any] = field(default_factory=dict)  # more for the template (all of it, answering nothing)
     attach: str = ""  # "packing_list": the order's packing list goes with it
     language: str = ""  # the recipient's, when it answers nothing
-    to: tuple[Address, ...] = ()  # when it answers nothing
+    to: tuple[Address, ...] = ()  # when it answers nothing, or answers our own mail (a chaser)
     subjects: Mapping[str, str] = field(default_factory=dict)  # by language, when it answers nothing
     when: dt.datetime | None = None  # its Date: header; None: now
 
@@ -205,7 +205,7 @@ def render_reply(message: Message | None, action: Action, facts: ReplyFacts, pla
     if message is None:
         return _render_own_mail(name, action, planner, occasion)
     quote = not facts.sender.first_contact
-    to = recipients(message)
+    to = occasion.to or recipients(message)  # a chaser that answers our own mail: the party's addresses
     if not quote:  # their display name is their text too
         to = tuple(Address("", a.addr) for a in to)
     context = {**reply_context(message, facts, config, quote_sender=quote), **occasion.context}

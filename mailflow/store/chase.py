@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from mailflow import clock
 from mailflow.follow.order import OVERDUE
@@ -30,17 +30,23 @@ class ChaseStore:
                        OrderRow.status.not_in(("closed", "cancelled", "on hold")))
                 .order_by(MilestoneRow.due, MilestoneRow.id).limit(limit))]
 
-    def order_mail(self, order_id: int) -> list[OnFile]:
+    def order_mail(self, order_id: int, direction: str = "in", limit: int = 1000) -> list[OnFile]:
         """The order's incoming mail, newest first, with the party each came from (as decided
         when it was filed; else its documents', else its sender's name and domain): a chaser
-        answers the newest one of its party (`plans.chase_route`)."""
+        answers the newest one of its party (`plans.chase_route`). The bound is wide (a busy
+        order's newest mail must not hide the one party's older mail) and the text not loaded.
+        `direction="out"`: our own mail, with the addresses it went to (`OnFile.to`)."""
         from mailflow.parties import sender_party
 
         with self.sessions() as session:
             rows = session.scalars(select(MessageRow).where(MessageRow.order_id == order_id,
-                                                            MessageRow.direction == "in")
+                                                            MessageRow.direction == direction)
+                                   .options(defer(MessageRow.text))
                                    .order_by(func.coalesce(MessageRow.date, MessageRow.received_at).desc(),
-                                             MessageRow.id.desc()).limit(50)).all()
+                                             MessageRow.id.desc()).limit(limit)).all()
+            if direction == "out":
+                return [OnFile(row, "us", row.case_id is not None, (*(row.to_addrs or ()), *(row.cc_addrs or ())))
+                        for row in rows]
             parties = {mid: p for mid, p in session.execute(
                 select(DocumentRow.message_row_id, DocumentRow.party)
                 .where(DocumentRow.message_row_id.in_([r.id for r in rows])))}

@@ -189,7 +189,8 @@ class RecordStore:
         stored = dict(order.data or {})
         if not documents.sets_terms(party, outcome.documents, stored, data):
             # our P/I (or a document after the PO): kept as a document and compared, never merged
-            changed = read is not None and read.kind in documents.CONFIRMATION_KINDS and bool(record)
+            changed = read is not None and read.kind in documents.CONFIRMATION_KINDS and bool(record) \
+                and party in documents.CONFIRMING_PARTIES
             if changed:
                 order.version += 1
                 session.add(EventRow(kind="confirmation-filed", order_id=order.id, message_row_id=row.id,
@@ -323,6 +324,7 @@ class RecordStore:
         with self.sessions() as session:
             record = session.scalar(select(DocumentRow.record).where(
                 DocumentRow.order_id == order_id, DocumentRow.kind.in_(documents.CONFIRMATION_KINDS),
+                DocumentRow.party.in_(documents.CONFIRMING_PARTIES),
                 DocumentRow.record != {}).order_by(DocumentRow.id.desc()).limit(1))
             return dict(record) if record else None
 

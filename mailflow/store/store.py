@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
 from mailflow import documents, policy
-from mailflow.correlate import KnownOrder, alias_key
+from mailflow.correlate import KnownOrder, alias_key, candidate_keys
 from mailflow.errors import StoreError
 from mailflow.follow import Follower
 from mailflow.model import Outcome, Quarantined, folder_name
@@ -321,18 +321,38 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             order = session.get(OrderRow, order_id)
             return dict(order.data or {}) if order is not None else {}
 
-    def buys_from_us(self, domain: str) -> bool:
-        """Whether sales orders on file are this domain's (an unconfigured buyer is known by its domain)."""
-        return self._counterparty_of(domain, "sale")
+    def buys_from_us(self, key: str) -> bool:
+        """Whether sales orders on file are this correspondent's (`parties.counterparty_key`: a
+        domain, or an address at a free-mail domain; an unconfigured buyer is known by its domain)."""
+        return self._counterparty_of(key, "sale")
 
-    def supplies_us(self, domain: str) -> bool:
-        """Whether our purchase orders on file are to this domain (a supplier's)."""
-        return self._counterparty_of(domain, "purchase")
+    def supplies_us(self, key: str) -> bool:
+        """Whether our purchase orders on file are to this correspondent (a supplier's; a domain,
+        or an address at a free-mail domain, as in `buys_from_us`)."""
+        return self._counterparty_of(key, "purchase")
 
-    def _counterparty_of(self, domain: str, kind: str) -> bool:
+    def purchase_for(self, order_id: int, supplier: str) -> KnownOrder | None:
+        """Our latest purchase order to this supplier for that sales order, if any."""
         with self.sessions() as session:
-            return session.scalar(select(OrderRow.id).where(OrderRow.buyer == domain, OrderRow.kind == kind)
-                                  .limit(1)) is not None
+            row = session.execute(select(OrderRow.id, OrderRow.number, OrderRow.buyer, OrderRow.kind).where(
+                OrderRow.for_order_id == order_id, OrderRow.kind == "purchase", OrderRow.buyer == supplier)
+                .order_by(OrderRow.id.desc()).limit(1)).first()
+        return KnownOrder(row[0], row[1], row[2], row[3]) if row is not None else None
+
+    def _counterparty_of(self, key: str, kind: str) -> bool:
+        key = key.lower()
+        domain = key.rpartition("@")[2]
+        orders = select(OrderRow.id).where(OrderRow.buyer == domain, OrderRow.kind == kind)
+        with self.sessions() as session:
+            if "@" not in key:
+                return session.scalar(orders.limit(1)) is not None
+            # at a free-mail domain only mail from or to that very address counts
+            if session.scalar(select(MessageRow.id).where(MessageRow.order_id.in_(orders),
+                                                          func.lower(MessageRow.from_addr) == key).limit(1)):
+                return True
+            sent = session.execute(select(MessageRow.to_addrs, MessageRow.cc_addrs).where(
+                MessageRow.order_id.in_(orders), MessageRow.direction == "out").limit(5000)).all()
+        return any(key == a.lower() for to, cc in sent for a in (*(to or ()), *(cc or ())))
 
     def usual_currency(self, buyer: str) -> str:
         """The currency most of this buyer's last 50 orders were in; "" when none is known."""
@@ -407,7 +427,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                                        .order_by(PaymentRow.value_date, PaymentRow.id)).all()
             message_ids = {m.id: m.message_id for m in messages}
             confirmation = next((d.record for d in reversed(docs) if d.kind in documents.CONFIRMATION_KINDS
-                                 and d.record), None)
+                                 and d.party in documents.CONFIRMING_PARTIES and d.record), None)
             data = dict(order.data or {})
             served = session.get(OrderRow, order.for_order_id) if order.for_order_id is not None else None
             return {
@@ -532,16 +552,22 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                 select(OrderAlias.order_id).where(OrderAlias.key == key))).order_by(OrderRow.id)).all()
             buyer = row.buyer or row.from_addr.rpartition("@")[2]
             by_folder = session.scalar(select(OrderRow).where(OrderRow.folder == number))
-            order = by_folder or _assigned_order(orders, buyer, (row.decision or {}).get("party") or "buyer", number)
-            new = order is None
-            if order is None:  # our P/O filed by hand opens a purchase order, as it would have by itself
-                ours_po = session.scalar(select(DocumentRow.id).where(
-                    DocumentRow.message_row_id == row.id, DocumentRow.kind == documents.PURCHASE_ORDER).limit(1))
-                order = OrderRow(number=number, buyer=buyer, kind="purchase" if ours_po else "sale",
-                                 folder=self._free_folder(session, number, buyer))
-                session.add(order)
-                session.flush()
-                self._add_aliases(session, order, [number])
+            ours_po = session.scalar(select(DocumentRow.id).where(
+                DocumentRow.message_row_id == row.id, DocumentRow.kind == documents.PURCHASE_ORDER).limit(1))
+            if ours_po is not None:  # our P/O goes only to a purchase order, or opens one
+                order, new = self._purchase_assigned(session, row, number, [by_folder] if by_folder else orders, buyer)
+            else:
+                found = by_folder or _assigned_order(orders, buyer, (row.decision or {}).get("party") or "buyer",
+                                                     number)
+                new = found is None
+                order = found or OrderRow(number=number, buyer=buyer, kind="sale",
+                                          folder=self._free_folder(session, number, buyer))
+                if new:
+                    session.add(order)
+                    session.flush()
+                    self._add_aliases(session, order, [number])
+            if (row.decision or {}).get("unfiled"):  # filed now: no longer "not filed"
+                row.decision = {k: v for k, v in row.decision.items() if k != "unfiled"}
             before_path, before_order = row.path, row.order_id
             leftovers = self._move_into(session, row, order, paths.order_folder(order.folder))
             session.add(EventRow(kind="assigned", message_row_id=row.id, order_id=order.id,
@@ -554,6 +580,42 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         self.follow_orders(order_id)
         self.write_order_json(order_id)
         return applied
+
+    def _purchase_assigned(self, session: Session, row: MessageRow, number: str, named: Sequence[OrderRow],
+                           supplier: str) -> tuple[OrderRow, bool]:
+        """The purchase order our P/O is filed under by hand: the one the number (or folder)
+        names, else a new one numbered so, linked to the sales order the number names, or else
+        to the one sales order the mail's thread or text cites."""
+        from mailflow.errors import MailflowError
+
+        purchase = [o for o in named if o.kind == "purchase" and (o.buyer == supplier or len(named) == 1)]
+        if purchase:
+            return purchase[0], False
+        sales = [o for o in named if o.kind == "sale"]
+        if len(sales) > 1:
+            names = ", ".join(f"{o.folder} ({o.buyer})" for o in sales)
+            raise MailflowError(f"number {number} names {len(sales)} orders: {names}; give the folder of the one "
+                                "our P/O serves")
+        served = sales[0] if sales else self._cited_sale(session, row)
+        order = OrderRow(number=number, buyer=supplier, kind="purchase", for_order_id=served.id if served else None,
+                         folder=self._free_folder(session, number, supplier))
+        session.add(order)
+        session.flush()
+        self._add_aliases(session, order, [number])
+        return order, True
+
+    def _cited_sale(self, session: Session, row: MessageRow) -> OrderRow | None:
+        """The one sales order a mail's thread is in, or its subject and text cite by number."""
+        thread = [i for i in (row.in_reply_to, *reversed(row.references or [])) if i]
+        if thread:
+            in_thread = session.scalar(select(OrderRow).join(MessageRow, MessageRow.order_id == OrderRow.id).where(
+                MessageRow.message_id.in_(thread), OrderRow.kind == "sale").limit(1))
+            if in_thread is not None:
+                return in_thread
+        keys = candidate_keys(f"{row.subject}\n{row.text or ''}")
+        cited = session.scalars(select(OrderRow).where(OrderRow.kind == "sale", OrderRow.id.in_(
+            select(OrderAlias.order_id).where(OrderAlias.key.in_(keys[:500]))))).all() if keys else []
+        return cited[0] if len(cited) == 1 else None
 
     def _find_message(self, session: Session, ref: str) -> MessageRow | None:
         from mailflow.errors import NotFound

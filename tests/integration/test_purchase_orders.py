@@ -111,11 +111,13 @@ def test_our_po_to_a_supplier_opens_a_purchase_order_for_the_sales_order(tmp_pat
         assert purchase["aliases"] == ["HL-2603"]  # the customer's PO stays the sales order's number
         assert sale["aliases"] == ["KS-6001"]
 
-        now.advance(days=4)  # 03-07: the supplier has not written: its chaser has nobody to answer
+        now.advance(days=4)  # 03-07: the supplier has not written: its chaser answers our P/O to it
         ticked = follow(config)
-        skipped = [s for s in ticked["not_written"] if "supplier_confirmed" in s]
-        assert skipped and "no mail from the supplier on this order to answer" in skipped[0], ticked
-        assert not any("chase_supplier_confirmation" in c for c in ticked["chasers"])
+        [chased] = [c for c in ticked["chasers"] if "supplier_confirmed" in c]
+        assert "chase_supplier_confirmation to sales@hengli-pack.example" in chased, ticked
+        [first] = [r for r in outbox(config) if r["template"] == "chase_supplier_confirmation"]
+        assert first["to"] == ["sales@hengli-pack.example"]  # never the buyer, never ourselves
+        assert raw_of(config, first["id"])["In-Reply-To"] == "<poHL-2603@acme.example>"
 
         deliver(config, "03.eml", mail("Re: Purchase Order HL-2603 - export cartons for order KS-6001",
                                        "Dear Lily, received with thanks. We will revert with the delivery date.",
@@ -126,7 +128,7 @@ def test_our_po_to_a_supplier_opens_a_purchase_order_for_the_sales_order(tmp_pat
         ticked = follow(config)
         [chased] = [c for c in ticked["chasers"] if "supplier_confirmed" in c]
         assert "chase_supplier_confirmation to sales@hengli-pack.example" in chased
-        [chaser] = [r for r in outbox(config) if r["template"] == "chase_supplier_confirmation"]
+        [_, chaser] = [r for r in outbox(config) if r["template"] == "chase_supplier_confirmation"]
         assert chaser["to"] == ["sales@hengli-pack.example"]
         assert raw_of(config, chaser["id"])["In-Reply-To"] == "<ack2603@hengli-pack.example>"
 
@@ -172,7 +174,7 @@ def test_our_po_to_a_supplier_opens_a_purchase_order_for_the_sales_order(tmp_pat
 
         # nothing but the chaser went to the supplier; no acknowledgement or confirmation at all
         to_supplier = [r for r in outbox(config) if any(a.endswith("@hengli-pack.example") for a in r["to"])]
-        assert [r["template"] for r in to_supplier] == ["chase_supplier_confirmation"]
+        assert [r["template"] for r in to_supplier] == ["chase_supplier_confirmation"] * 2
         assert not any(r["template"].endswith("_ack") for r in outbox(config) if r["to"] != ["bob@kestrel.example"])
 
 
@@ -240,3 +242,188 @@ def test_a_po_number_that_is_also_the_customers_names_both_orders_plainly(tmp_pa
         assert purchase["for_folder"] == sale_folder != purchase["folder"]
     finally:
         store.close()
+
+
+# --- the review of the purchase orders: no phantom orders, the supplier's side, chasers ------------
+
+AGENCY = "Tang <book@meridian-qa.example>"  # an inspection agency nothing names as such
+NAMED_AGENCY = "QC desk <qc@inspectasia.example>"  # one its domain names
+OC_0306 = b"ORDER CONFIRMATION\nYour purchase order HL-2603\nCartons 1600 PCS\n"  # the supplier's, to our P/O
+UNNUMBERED_PO = b"PURCHASE ORDER\nCartons for order KS-6001\n"  # ours, without a number of its own
+
+
+def unfiled_of(config: Path) -> dict[str, str]:
+    """Every filed message's `decision.unfiled` (why it is not filed), by its Message-ID."""
+    from sqlalchemy import select
+
+    from mailflow.config import load_config
+    from mailflow.store import Store
+    from mailflow.store.db import MessageRow
+
+    loaded = load_config(config)
+    store = Store(loaded.database_url, loaded.archive_root)
+    try:
+        with store.sessions() as session:
+            return {m.message_id: (m.decision or {}).get("unfiled") or "" for m in session.scalars(select(MessageRow))}
+    finally:
+        store.close()
+
+
+def test_our_mail_passing_the_customers_po_on_opens_no_purchase_order(tmp_path: Path, database_url: str) -> None:
+    """To an agency (named or not) or a forwarder, the customer's PO (attached or cited in the
+    subject) is our mail about the sales order: it joins it, and no purchase order is opened."""
+    config = desk(tmp_path, database_url, {})
+    with clock.frozen(at("2026-03-02")) as now:
+        buyer_po(config, tmp_path, "KS-6001")
+        now.advance(days=3)
+        for n, (to, subject) in enumerate(((AGENCY, "PO KS-6001 for your inspection"),
+                                           (NAMED_AGENCY, "Purchase order KS-6001 for the final inspection"))):
+            deliver(config, f"1{n}.eml", mail(subject, "Dear Tang, attached the buyer's PO KS-6001 for the inspection.",
+                                              sender=US, to=to, message_id=f"insp{n}@acme.example", date=clock.now(),
+                                              attachments=[("PO_KS-6001.pdf", pdf(tmp_path, "po", "KS-6001", TT),
+                                                            "application/pdf")]))
+        deliver(config, "12.eml", mail("PO KS-6001 - shipping marks for the cartons",
+                                       "Dear Amy, the marks for PO KS-6001 are as below.", sender=US, to=FORWARDER,
+                                       message_id="marks@acme.example", date=clock.now()))
+        assert [(o["folder"], o["kind"]) for o in orders(config).values()] == [("KS-6001", "sale")]
+        filed = messages(config)
+        for mid in ("insp0@acme.example", "insp1@acme.example", "marks@acme.example"):
+            assert filed[mid][:2] == ("KS-6001", "us"), (mid, filed[mid])
+        kinds = {d["kind"] for d in show(config, "KS-6001")["documents"]}
+        assert "purchase_order" not in kinds
+
+
+def test_our_order_confirmation_to_a_new_buyer_opens_no_purchase_order(tmp_path: Path, database_url: str) -> None:
+    config = desk(tmp_path, database_url, {})
+    with clock.frozen(at("2026-03-03")) as now:
+        deliver(config, "01.eml", mail("Order Confirmation for your PO NB-5501",
+                                       "Dear Mr Tan, attached our order confirmation OC-2611-07, please sign and return.",
+                                       sender=US, to="Tan <tan@newbuyer.example>", message_id="oc@acme.example",
+                                       date=clock.now(), attachments=[(
+                                           "OC-2611-07.txt", b"ORDER CONFIRMATION\nNo. OC-2611-07\nBuyer: Newbuyer\n",
+                                           "text/plain")]))
+        now.advance(days=1)
+        deliver(config, "02.eml", mail("PO NB-5501", "Dear Sir, please find attached our PO NB-5501 as agreed.",
+                                       sender="Tan <tan@newbuyer.example>", message_id="po@newbuyer.example",
+                                       date=clock.now(), attachments=[("PO_NB-5501.pdf", pdf(tmp_path, "po", "NB-5501", TT),
+                                                                       "application/pdf")]))
+        listed = orders(config)
+        assert {(o["kind"], o["buyer"], o["supplier"]) for o in listed.values()} == {("sale", "newbuyer.example", None)}
+        filed = messages(config)
+        assert filed["oc@acme.example"][0] == filed["po@newbuyer.example"][0] == "NB-5501"
+
+
+def test_the_suppliers_factory_citing_our_po_joins_the_purchase_order(tmp_path: Path, database_url: str) -> None:
+    """Our P/O's number never opens a sales order: the supplier's factory writing from its own
+    domain joins the purchase order as the supplier's side, and gets no order confirmation."""
+    config = desk(tmp_path, database_url, {})
+    with clock.frozen(at("2026-03-02")) as now:
+        buyer_po(config, tmp_path, "KS-6001")
+        now.advance(days=1)
+        send_our_po(config, tmp_path, "HL-2603", "Purchase order HL-2603")
+        now.advance(days=3)
+        deliver(config, "05.eml", mail("Order confirmation for your purchase order HL-2603",
+                                       "Dear Sir, please find attached our order confirmation for your purchase order "
+                                       "HL-2603.", sender="Wu <wu@hengli-factory.example>",
+                                       message_id="oc@hengli-factory.example", date=clock.now(),
+                                       attachments=[("OC-0306.txt", OC_0306, "text/plain")]))
+        assert {(o["folder"], o["kind"]) for o in orders(config).values()} == {("KS-6001", "sale"), ("HL-2603", "purchase")}
+        assert messages(config)["oc@hengli-factory.example"][:2] == ("HL-2603", "supplier")
+        assert not [r for r in outbox(config) if "wu@hengli-factory.example" in r["to"]]
+        assert milestones(config, "HL-2603")["supplier_confirmed"]["state"] == "done"
+
+
+def test_a_new_po_in_an_old_pos_thread_opens_its_own_purchase_order(tmp_path: Path, database_url: str) -> None:
+    config = desk(tmp_path, database_url, {})
+    with clock.frozen(at("2026-03-02")) as now:
+        buyer_po(config, tmp_path, "KS-6001")
+        now.advance(days=1)
+        send_our_po(config, tmp_path, "HL-2603", "Purchase Order HL-2603 - export cartons for order KS-6001")
+        before = show(config, "HL-2603")
+        now.advance(days=2)
+        deliver(config, "03.eml", mail("Re: Purchase Order HL-2603 - export cartons for order KS-6001",
+                                       "Dear Mr Li, please find attached our new purchase order HL-2650 for more cartons.",
+                                       sender=US, to=SUPPLIER, message_id="poHL-2650@acme.example", date=clock.now(),
+                                       headers={"In-Reply-To": "<poHL-2603@acme.example>",
+                                                "References": "<poHL-2603@acme.example>"},
+                                       attachments=[("PO_HL-2650.pdf", our_po(tmp_path, "HL-2650"), "application/pdf")]))
+        listed = orders(config)
+        assert (listed["HL-2650"]["kind"], listed["HL-2650"]["for_order"]) == ("purchase", "KS-6001")
+        assert messages(config)["poHL-2650@acme.example"][0] == "HL-2650"
+        after = show(config, "HL-2603")
+        assert after["data"] == before["data"] and after["version"] == before["version"]
+        assert [m["message_id"] for m in after["messages"]] == ["poHL-2603@acme.example"]
+
+
+def test_a_suppliers_pi_citing_only_the_customers_po_is_the_purchase_orders(tmp_path: Path, database_url: str) -> None:
+    """The supplier cites the customer's PO: its mail belongs to our purchase order for that
+    sales order, and its P/I is never the sales order's confirmation."""
+    config = desk(tmp_path, database_url, {})
+    with clock.frozen(at("2026-03-02")) as now:
+        buyer_po(config, tmp_path, "KS-6001")
+        now.advance(days=1)
+        send_our_po(config, tmp_path, "HL-2603", "Purchase Order HL-2603 - export cartons for order KS-6001")
+        sale = show(config, "KS-6001")
+        now.advance(days=3)
+        deliver(config, "04.eml", mail("Cartons for your customer's order KS-6001",
+                                       "Dear Lily, our proforma invoice for the cartons of order KS-6001 is attached.",
+                                       sender=SUPPLIER, message_id="pi@hengli-pack.example", date=clock.now(),
+                                       attachments=[("PI_HL-PI-0306.pdf", supplier_pi(tmp_path, "HL-PI-0306"),
+                                                     "application/pdf")]))
+        assert messages(config)["pi@hengli-pack.example"][:2] == ("HL-2603", "supplier")
+        after = show(config, "KS-6001")
+        assert after["version"] == sale["version"] and after["confirmation_differences"] == sale["confirmation_differences"]
+        assert not [d for d in after["documents"] if d["party"] == "supplier"]
+        assert milestones(config, "HL-2603")["supplier_confirmed"]["state"] == "done"
+        # another supplier's P/I on the sales order itself (no P/O of ours to it) confirms nothing there
+        deliver(config, "05.eml", mail("Proforma invoice for order KS-6001", "Dear Lily, our proforma invoice for "
+                                       "order KS-6001 is attached.", sender="Chen <chen@other-carton.example>",
+                                       message_id="pi@other-carton.example", date=clock.now(),
+                                       attachments=[("PI_OC-0306.pdf", supplier_pi(tmp_path, "OC-PI-0306"),
+                                                     "application/pdf")]))
+        assert messages(config)["pi@other-carton.example"][:2] == ("KS-6001", "supplier")
+        after = show(config, "KS-6001")
+        assert after["version"] == sale["version"] and after["confirmation_differences"] == sale["confirmation_differences"]
+
+
+def test_our_po_filed_by_hand_goes_to_a_purchase_order_for_the_sales_order(tmp_path: Path, database_url: str) -> None:
+    config = desk(tmp_path, database_url, {})
+    with clock.frozen(at("2026-03-02")) as now:
+        buyer_po(config, tmp_path, "KS-6001")
+        now.advance(days=1)
+        for mid in ("pox", "poy"):
+            deliver(config, f"{mid}.eml", mail("Cartons for order KS-6001", "Dear Mr Li, please find attached our "
+                                               "purchase order for 1,600 cartons for order KS-6001.", sender=US,
+                                               to=SUPPLIER, message_id=f"{mid}@acme.example", date=clock.now(),
+                                               attachments=[("Purchase_Order.txt", UNNUMBERED_PO, "text/plain")]))
+        assert "gives no number of its own" in unfiled_of(config)["pox@acme.example"]
+        cli(config, "order", "assign", "pox@acme.example", "KS-6001")  # the sales order's number: a purchase order for it
+        cli(config, "order", "assign", "poy@acme.example", "HL-2700")  # a number of its own: linked to the order it cites
+        listed = {(o["order"], o["kind"]): o for o in orders(config).values()}
+        assert listed[("KS-6001", "sale")]["messages"] == 1
+        assert (listed[("KS-6001", "purchase")]["for_order"], listed[("KS-6001", "purchase")]["messages"]) == ("KS-6001", 1)
+        assert (listed[("HL-2700", "purchase")]["for_order"], listed[("HL-2700", "purchase")]["supplier"]) == (
+            "KS-6001", "hengli-pack.example")
+        unfiled = unfiled_of(config)
+        assert unfiled["pox@acme.example"] == unfiled["poy@acme.example"] == ""
+
+
+def test_a_supplier_at_a_free_mail_domain_makes_no_stranger_there_a_supplier(tmp_path: Path, database_url: str) -> None:
+    config = desk(tmp_path, database_url, {})
+    with clock.frozen(at("2026-03-02")) as now:
+        buyer_po(config, tmp_path, "KS-6001")
+        now.advance(days=1)
+        deliver(config, "02.eml", mail("Purchase Order HL-2603 - cartons for order KS-6001",
+                                       "Dear Mr Li, please find attached our purchase order HL-2603.", sender=US,
+                                       to="Li <li.hengli@qq.com>", message_id="po@acme.example", date=clock.now(),
+                                       attachments=[("PO_HL-2603.pdf", our_po(tmp_path, "HL-2603"), "application/pdf")]))
+        assert orders(config)["HL-2603"]["kind"] == "purchase"
+        now.advance(days=1)
+        deliver(config, "03.eml", mail("Inquiry: spunbond nonwoven 40 gsm", "Dear Sir, please quote 5 tons of "
+                                       "spunbond nonwoven, 40 gsm, white.", sender="Zhang <zhang.wei@qq.com>",
+                                       message_id="inq@qq.example", date=clock.now()))
+        deliver(config, "04.eml", mail("Delivery of cartons", "Dear Lily, the cartons were delivered today.",
+                                       sender="Li <li.hengli@qq.com>", message_id="dn@qq.example", date=clock.now()))
+        filed = messages(config)
+        assert filed["inq@qq.example"][1] == "buyer", filed["inq@qq.example"]
+        assert filed["dn@qq.example"][1] == "supplier", filed["dn@qq.example"]

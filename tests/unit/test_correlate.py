@@ -8,7 +8,14 @@ import pytest
 
 from mailflow import linear
 from mailflow.config import DEFAULT_ORDER_PATTERNS
-from mailflow.correlate import KnownOrder, alias_key, correlate, find_numbers, token_pattern
+from mailflow.correlate import (
+    KnownOrder,
+    alias_key,
+    correlate,
+    correlate_purchase,
+    find_numbers,
+    token_pattern,
+)
 from mailflow.model import Action, Decision, OrderData
 from mailflow.parse import parse
 from tests.mails import mail
@@ -160,11 +167,13 @@ def test_our_own_mail_about_a_buyers_order_joins_it_and_never_opens_another_unde
     assert theirs is not None and theirs.existing_id is None  # a buyer's PO of the same number: its own order
     ambiguous = Lookup({"4500871": [PO, KnownOrder(7, "4500871", "Someone Else")]})
     assert correlate(data, extract, OrderData(), "bluewave.example", ambiguous, PATTERNS, TOKEN, ours=True) is None
+    # our P/O to a supplier never comes here: `correlate_purchase` places it (a purchase order)
     purchase = parse(mail("Purchase Order HX-PO-2609-05 for sales order 4500871", "Our P/O attached.",
                           sender="Lily <lily@acme.example>", to="sales@cartons.example"))
-    ref = correlate(purchase, extract, OrderData(numbers=("HX-PO-2609-05",)), "cartons.example",
-                    Lookup({"4500871": [PO]}), PATTERNS, TOKEN, ours=True)
-    assert ref is not None and ref.existing_id is None and ref.number == "HX-PO-2609-05"
+    ref, why = correlate_purchase(purchase, OrderData(numbers=("HX-PO-2609-05",)), "cartons.example",
+                                  Lookup({"4500871": [PO]}), PATTERNS)
+    assert ref is not None and why == "" and ref.existing_id is None and ref.number == "HX-PO-2609-05"
+    assert ref.kind == "purchase"
 
 
 def test_references_a_person_wrote_have_letters_and_digits() -> None:

@@ -188,12 +188,20 @@ def test_the_countersigned_pi_is_the_buyers_document_not_a_reply_in_its_thread()
 def test_our_copy_bl_does_not_release_the_original_bl() -> None:
     copy = marks_of(doc("po", "buyer", 2, 1), doc("pi", "us", 3, 2), doc("bl_copy", "us", 10, 3))
     assert copy["original_bl"].state != fo.DONE
-    for kind, party in (("bl_release", "forwarder"), ("bl_release", "us"), ("bl_original", "forwarder")):
+    for kind, party in (("bl_release", "forwarder"), ("bl_release", "bank"), ("bl_original", "forwarder")):
         released = marks_of(doc("po", "buyer", 2, 1), doc("bl_copy", "us", 10, 3), doc(kind, party, 11, 4))
         assert released["original_bl"].state == fo.DONE and released["original_bl"].message_row_id == 4
-    for party in ("us", "buyer", "bank"):  # an "original" of ours, or one handed on, is no release by the carrier
+    for party in ("us", "buyer", "bank"):  # an "original" of ours, or one handed on, is no release by the forwarder
         held = marks_of(doc("po", "buyer", 2, 1), doc("bl_copy", "us", 10, 3), doc("bl_original", party, 11, 4))
         assert held["original_bl"].state != fo.DONE, party
+
+
+def test_our_own_telex_release_request_releases_nothing() -> None:
+    """"Please telex release once the balance is in" is typed a release, but ours: only the
+    forwarder (or the bank) releases the B/L."""
+    for party in ("us", "buyer", "supplier"):
+        asked = marks_of(doc("po", "buyer", 2, 1), doc("bl_copy", "us", 10, 3), doc("bl_release", party, 11, 4))
+        assert asked["original_bl"].state != fo.DONE, party
 
 
 def test_an_inspection_report_completes_the_inspection_from_an_agency_or_our_own_record() -> None:

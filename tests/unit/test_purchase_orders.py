@@ -237,3 +237,92 @@ def test_the_counterparty_of_a_purchase_order_is_its_supplier(config: Config) ->
     assert joined.party == "supplier" and "supplier of the purchase order" in joined.why
     assert party_of(message, config, supplies=True).party == "supplier"
     assert party_of(message, config, buys=True).party == "buyer"
+
+
+# --- the review of issue 22's purchase orders ----------------------------------------------------
+
+def test_only_a_document_that_names_itself_a_purchase_order_is_our_po() -> None:
+    """A cited "PO KS-6001" in our subject, or our order confirmation, is no P/O of ours."""
+    def kinds(subject: str, attachments: list[tuple[str, bytes, str]] | None = None) -> list[str]:
+        message = parse(mail(subject, "Dear Sir, see below.", sender="orders@acme.example",
+                             attachments=attachments or []))
+        texts = {name: data.decode() for name, data, _ in attachments or []}
+        return [d.kind for d in detect(message, "order", "us", texts, to_supplier=True)]
+
+    assert "purchase_order" not in kinds("PO KS-6001 - shipping marks for the cartons")
+    assert "purchase_order" not in kinds("Order Confirmation for your PO NB-5501", [
+        ("OC-2611-07.txt", b"ORDER CONFIRMATION\nNo. OC-2611-07\n", "text/plain")])
+    assert "purchase_order" not in kinds("Your order", [("Order_Sheet.txt", b"ORDER SHEET\nNo. 7\n", "text/plain")])
+    assert kinds("Cartons for order KS-6001", [("P.txt", b"PURCHASE ORDER\nCartons\n", "text/plain")]) == [
+        "purchase_order"]
+    assert kinds("P/O HL-2603") == ["purchase_order"]
+    assert kinds("Purchase Order HL-2603") == ["purchase_order"]
+    assert kinds("采购单 HL-2603") == ["purchase_order"]
+    assert kinds("Cartons", [("x.txt", "采购合同\n编号 HL-2603\n".encode(), "text/plain")]) == ["purchase_order"]
+
+
+def test_a_supplier_confirms_only_in_words_that_confirm_the_order() -> None:
+    def confirms(text: str) -> bool:
+        message = parse(mail("Re: Purchase Order HL-2603", text, sender="sales@hengli-pack.example"))
+        return [d.kind for d in detect(message, "order", "supplier")] == ["supplier_confirmation"]
+
+    for text in ("We confirm your order HL-2603, delivery on 25 March.", "Your P/O HL-2603 is accepted.",
+                 "The order is confirmed.", "已确认订单，交期3月25日。"):
+        assert confirms(text), text
+    for text in ("Your P/O is not confirmed yet, we revert tomorrow.", "The delivery date cannot be confirmed yet.",
+                 "We confirm receipt of your P/O HL-2603.", "Received, we will revert with the delivery date.",
+                 "Confirmed.", "P/O HL-2603 has not been confirmed by our boss."):
+        assert not confirms(text), text
+
+
+def test_a_new_po_in_an_old_pos_thread_opens_its_own_purchase_order() -> None:
+    thread = {"poHL-2603@acme.example": PURCHASE}
+    new = parse(our_po("Re: Purchase Order HL-2603", **{"In-Reply-To": "<poHL-2603@acme.example>"}))
+    ref, _ = correlate_purchase(new, OrderData(numbers=("HL-2650",)), "hengli-pack.example",
+                                Lookup(SALE, PURCHASE, threads=thread), PATTERNS)
+    assert ref is not None and ref.existing_id is None and ref.number == "HL-2650" and ref.kind == "purchase"
+    for data in (OrderData(), OrderData(numbers=("HL-2603",))):  # no number of its own, or the same: the thread's
+        same = parse(our_po("Re: Purchase Order", **{"In-Reply-To": "<poHL-2603@acme.example>"}))
+        ref, _ = correlate_purchase(same, data, "hengli-pack.example", Lookup(SALE, PURCHASE, threads=thread), PATTERNS)
+        assert ref is not None and ref.existing_id == PURCHASE.id
+
+
+def test_the_customers_po_passed_on_is_no_po_of_ours_unless_to_a_known_supplier() -> None:
+    passed = parse(our_po("PO KS-6001 for your inspection"))
+    ref, why = correlate_purchase(passed, OrderData(numbers=("KS-6001",)), "meridian-qa.example", Lookup(SALE),
+                                  PATTERNS, known_supplier=False)
+    assert (ref, why) == (None, "")  # our mail about the sales order: `correlate` places it
+    ref, _ = correlate_purchase(passed, OrderData(numbers=("KS-6001",)), "hengli-pack.example", Lookup(SALE),
+                                PATTERNS, known_supplier=True)
+    assert ref is not None and ref.kind == "purchase" and ref.for_order_id == SALE.id  # numbered after it
+
+
+def test_our_po_number_never_opens_a_sales_order(config: Config) -> None:
+    """The supplier's factory writes from its own domain citing our P/O: it joins the purchase order."""
+    extract = Decision("order", "po", (), (Action("extract", {"from": "pdf"}, "po"), Action("file", {"to": "order"}, "po")))
+    factory = parse(mail("Order confirmation for your purchase order HL-2603", "Please find our order confirmation.",
+                         sender="wu@hengli-factory.example"))
+    ref = correlate(factory, extract, OrderData(numbers=("HL-2603",)), "hengli-factory.example", Lookup(SALE, PURCHASE),
+                    PATTERNS, token_pattern("[Order {order}]"))
+    assert ref is not None and ref.existing_id == PURCHASE.id and ref.kind == "purchase"
+    side = party_of(factory, config, order_buyer=frozenset({"hengli-pack.example"}), order_kind="purchase")
+    assert side.party == "supplier" and "writes about our purchase order" in side.why
+
+
+def test_a_chaser_to_a_silent_party_answers_our_own_mail_to_it() -> None:
+    supplier = Chaser("chase_supplier_confirmation", "supplier")
+    ours = [OnFile("note", "us"), OnFile("po", "us", to=("sales@hengli-pack.example",))]
+    mails, why = chase_route(supplier, [OnFile("bob", "buyer")], ours)
+    assert [m.ref for m in mails] == ["po"] and mails[0].to == ("sales@hengli-pack.example",) and why == ""
+    mails, _ = chase_route(supplier, [OnFile("li", "supplier")], ours)
+    assert [m.ref for m in mails] == ["li"]  # the party's own mail first
+    mails, why = chase_route(supplier, [OnFile("bob", "buyer")], [OnFile("note", "us")])
+    assert mails == [] and "nor ours to it" in why and "never sent to another party" in why
+
+
+def test_a_correspondent_at_a_free_mail_domain_is_known_by_address() -> None:
+    from mailflow.parties import counterparty_key
+
+    assert counterparty_key("Li.Wei@QQ.com") == "li.wei@qq.com"
+    assert counterparty_key("wang@163.com") == "wang@163.com"
+    assert counterparty_key("sales@hengli-pack.example") == "hengli-pack.example"
