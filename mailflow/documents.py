@@ -128,8 +128,19 @@ class Named:
 # a mail with no business attachment is a document of its own when its category says so; a
 # shipping mail is not (an inspection booking, a sailing schedule, a buyer's "goods arrived"):
 # a forwarder's shipping advice or booking confirmation names itself in its subject
-_MAIL_KINDS = {"inquiry": "inquiry", "sample": "sample_request", "complaint": "complaint",
-               "payment": "bank_slip"}
+_MAIL_KINDS = {"inquiry": "inquiry", "sample": "sample_request", "complaint": "complaint"}
+# a payment mail is a bank slip in words only when it says the money went (or came): "we have
+# remitted", "deposit paid", "credited to your account", 已汇出; "our accounts will arrange the
+# deposit this week" is a promise, and the deposit is still to come
+_PAID = linear.compile(
+    r"\b(have|has|had|we|I|they|was|were|is|are|just|already|today|yesterday)\s(been\s)?"
+    r"(paid|remitted|transferred|wired|sent|credited|settled)\b"
+    r"|\b(deposit|balance|payment|invoice|amount|funds|money|remittance)\s(was\s|is\s|has\sbeen\s|have\sbeen\s)?"
+    r"(paid|remitted|transferred|wired|sent|settled|credited|received|arrived)\b"
+    r"|\b(bank\s?slip|remittance\s(advice|slip|copy)|T/?T\scopy|swift\s(copy|message)|MT\s?103|credit\sadvice)\b"
+    r"|\bpaid\b.{0,30}\b(USD|US\$|EUR|RMB|CNY)\b|\b(USD|US\$|EUR|RMB|CNY)\s?[0-9][0-9,.]*\s(paid|remitted|sent|transferred)\b"
+    r"|已(经|經)?(付|支付|汇|匯|转|轉|打)|(汇|匯)出|水单|水單|(付款|汇款|匯款)(凭证|憑證|底单|底單)|入(账|賬)|到(账|賬)",
+    ignore_case=True)
 # what a mail without attachments is when its subject names it (a bank's L/C advice or credit
 # advice is the text of the mail, so is a forwarder's shipping advice); a subject that names a
 # PO or a packing list is more often a question
@@ -314,6 +325,11 @@ def _mail_document(message: Message, category: str, party: Party, to_supplier: b
         return DocumentFacts(said.kind, party, MAIL_BODY, 0, f"subject says {said.words!r}; sent by {party}")
     if party == "us":
         return _ours(message, category)
+    if category == "payment":  # a remittance told in words; a payment promised is no slip
+        own = quoting.own_text(message.text)[:_HEAD] if message.text else ""
+        paid = _PAID.search(f"{message.subject}\n{own}")
+        return None if paid is None else DocumentFacts(
+            "bank_slip", party, MAIL_BODY, 0, f"a payment mail from {party} that says {paid.group(0)!r}")
     if category in _MAIL_KINDS:
         return DocumentFacts(_MAIL_KINDS[category], party, MAIL_BODY, 0, f"a {category} mail from {party}")
     return None

@@ -291,7 +291,7 @@ EXPECTED: tuple[tuple[str, str, str, str, str | None, tuple[str, ...], str], ...
     ("10", "09-10", "grace",      "us",        A,    ("quotation",),                          "inquiry"),
     ("11", "09-11", "oliver",     "buyer",     A,    ("po",),                                 "order"),
     ("12", "09-12", "desk",       "us",        A,    ("pi",),                                 "order"),
-    ("13", "09-13", "oliver",     "buyer",     A,    (),                                      "order"),
+    ("13", "09-13", "oliver",     "buyer",     A,    (),                                      "payment"),
     ("14", "09-14", "grace",      "us",        P,    ("purchase_order",),                     "order"),
     ("15", "09-14", "chen",       "buyer",     B,    ("po",),                                 "order"),
     ("16", "09-15", "oliver",     "buyer",     A,    ("pi_countersigned",),                   "order"),

@@ -9,7 +9,7 @@ term `NOT_DONE` (written out, not bound); at 10,000 orders they are a few indexe
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, aliased, sessionmaker
@@ -30,17 +30,33 @@ Rows = list[dict[str, Any]]
 
 SERVED = aliased(OrderRow, name="served")  # the sales order a purchase order serves
 # who an order is with: joined to each section's orders (outer: a row may have no order)
-PARTIES = (OrderRow.kind, OrderRow.buyer, SERVED.number.label("served_number"), SERVED.buyer.label("served_buyer"))
+PARTIES = (OrderRow.kind, OrderRow.buyer, SERVED.number.label("served_number"), SERVED.buyer.label("served_buyer"),
+           SERVED.folder.label("served_folder"))
+
+
+def order_parties(kind: str, counterparty: str, served: Any) -> dict[str, Any]:
+    """Who an order is with, as the desk's lists and JSON say it: a sales order's `buyer`; a
+    purchase order's `supplier` (the counterparty it is kept under), the sales order it serves
+    (`served`: `for_order`, its number, and `for_folder`, which names it even where two orders
+    share the number) and that order's buyer, for whom the goods are bought."""
+    if kind == "purchase":
+        return {"kind": kind, "buyer": served.buyer if served else "", "supplier": counterparty,
+                "for_order": served.number if served else None, "for_folder": served.folder if served else None}
+    return {"kind": kind, "buyer": counterparty, "supplier": None, "for_order": None, "for_folder": None}
+
+
+class _Served(NamedTuple):
+    number: str
+    buyer: str
+    folder: str
 
 
 def parties(r: Any) -> dict[str, Any]:
-    """Who a row's order is with, as `order list --json` says it (`store.order_parties`; its
-    `kind` is `order_kind` here, since a plan item's `kind` says what waits: a sign-off, a
-    reply): a sales order's buyer; a purchase order's supplier (the counterparty it is kept
-    under), the sales order it serves (`for_order`) and that order's buyer."""
-    if r.kind == "purchase":
-        return {"order_kind": "purchase", "buyer": r.served_buyer or "", "supplier": r.buyer, "for_order": r.served_number}
-    return {"order_kind": r.kind, "buyer": r.buyer or "", "supplier": None, "for_order": None}
+    """`order_parties` of a plan row's order; its `kind` is `order_kind` here, since a plan
+    item's `kind` says what waits (a sign-off, a reply)."""
+    served = _Served(r.served_number, r.served_buyer, r.served_folder) if r.served_number else None
+    said = order_parties(r.kind, r.buyer, served)
+    return {"order_kind": said.pop("kind"), **said}
 
 
 def milestones(session: Session, today: dt.date, horizon: int, limit: int) -> Rows:

@@ -49,7 +49,7 @@ from mailflow.store.db import (
 from mailflow.store.follow import FollowStore
 from mailflow.store.leases import Leases, exclusive, forget_fences, new_owner
 from mailflow.store.outbox import OutboxStore
-from mailflow.store.plan import PlanStore
+from mailflow.store.plan import PlanStore, order_parties
 from mailflow.store.records import RecordStore, decision_json, order_by_number
 from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
 
@@ -741,17 +741,6 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
 
 
 __all__ = ["Applied", "IntegrityError", "Store"]
-
-
-def order_parties(kind: str, counterparty: str, served: Any) -> dict[str, Any]:
-    """Who an order is with, as the desk's lists and JSON say it: a sales order's `buyer`; a
-    purchase order's `supplier` (the counterparty it is kept under), the sales order it serves
-    (`served`: `for_order`, its number, and `for_folder`, which names it even where two orders
-    share the number) and that order's buyer, for whom the goods are bought."""
-    if kind == "purchase":
-        return {"kind": kind, "buyer": served.buyer if served else "", "supplier": counterparty,
-                "for_order": served.number if served else None, "for_folder": served.folder if served else None}
-    return {"kind": kind, "buyer": counterparty, "supplier": None, "for_order": None, "for_folder": None}
 
 
 def _assigned_order(orders: Sequence[OrderRow], buyer: str, party: str, number: str) -> OrderRow | None:

@@ -28,11 +28,11 @@ from tests.integration.test_follow_up import (
     milestones,
     outbox,
     pdf,
-    raw_of,
     show,
 )
 from tests.integration.test_parties import messages
 from tests.mails import mail
+from tests.replies import reply_message
 
 pdfs = pytest.importorskip("tests.pdfs")
 pytestmark = pytest.mark.integration
@@ -117,7 +117,7 @@ def test_our_po_to_a_supplier_opens_a_purchase_order_for_the_sales_order(tmp_pat
         assert "chase_supplier_confirmation to sales@hengli-pack.example" in chased, ticked
         [first] = [r for r in outbox(config) if r["template"] == "chase_supplier_confirmation"]
         assert first["to"] == ["sales@hengli-pack.example"]  # never the buyer, never ourselves
-        assert raw_of(config, first["id"])["In-Reply-To"] == "<poHL-2603@acme.example>"
+        assert reply_message(config, first["id"])["In-Reply-To"] == "<poHL-2603@acme.example>"
 
         deliver(config, "03.eml", mail("Re: Purchase Order HL-2603 - export cartons for order KS-6001",
                                        "Dear Lily, received with thanks. We will revert with the delivery date.",
@@ -130,7 +130,7 @@ def test_our_po_to_a_supplier_opens_a_purchase_order_for_the_sales_order(tmp_pat
         assert "chase_supplier_confirmation to sales@hengli-pack.example" in chased
         [_, chaser] = [r for r in outbox(config) if r["template"] == "chase_supplier_confirmation"]
         assert chaser["to"] == ["sales@hengli-pack.example"]
-        assert raw_of(config, chaser["id"])["In-Reply-To"] == "<ack2603@hengli-pack.example>"
+        assert reply_message(config, chaser["id"])["In-Reply-To"] == "<ack2603@hengli-pack.example>"
 
         now.advance(days=1)  # 03-10: the supplier confirms, with its P/I
         deliver(config, "04.eml", mail("Re: Purchase Order HL-2603 - export cartons for order KS-6001",
