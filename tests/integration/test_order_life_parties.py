@@ -23,13 +23,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from mailflow import clock
-from mailflow.cli import main
 from tests import life_mails as life
 from tests.conftest import ROOT, _postgres_database
+from tests.integration.test_order_life import cli
 from tests.replies import reply_text
 
 pytestmark = pytest.mark.integration
@@ -58,12 +57,6 @@ def desk(tmp_path: Path, database_url: str) -> Path:
         "operator: Grace Zhou\nusers: [{name: Grace Zhou, role: merchandiser}, {name: Wang Li, role: manager}]\n"
         "followup: {timezone: UTC}\n", encoding="utf-8")
     return config
-
-
-def cli(config: Path, *args: str) -> str:
-    result = CliRunner().invoke(main, ["--config", str(config), *args])
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 def live(config: Path, tmp_path: Path) -> None:
