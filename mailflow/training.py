@@ -69,7 +69,8 @@ class Training:
 
 def train(desk: Desk, store: Store, only_if_new: bool = False) -> Training:
     """Train the classifier on the evaluation set's training part and the desk's own mail; keep
-    it only if it does at least as well on the held-out part. `only_if_new`: only when there are
+    it only if it does at least as well on the held-out part (one mail either way being noise:
+    `learn.retrain`). `only_if_new`: only when there are
     corrections no training has seen (the daemon's daily run)."""
     folder = desk.config.models_dir
     newest = store.last_correction()

@@ -56,7 +56,8 @@ def reclassify(state: State, message: str, category: str, who: str | None, as_js
 @click.pass_obj
 def train(state: State, if_new: bool, as_json: bool) -> None:
     """Train the classifier again on the desk's own mail (a person's corrections weigh more);
-    the new model is used only if it does at least as well on the held-out evaluation mail."""
+    the new model is used only if it does at least as well on the held-out evaluation mail (one
+    mail either way being noise)."""
     from mailflow.desk import load_desk
     from mailflow.training import train as run
 

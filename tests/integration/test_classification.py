@@ -21,9 +21,11 @@ EVAL = ROOT / "tests" / "eval"
 # 94, every other party kind right) after its second (from_us, wrapped lines joined, a reply's
 # subject read as its thread's, 119 new training mails); 91.7 % (110 of 120; buyer mail 84 of
 # 94) after the classifier read the sender's own subject and decided more of the mail no rule
-# claimed (100 more training mails). The floor below guards against a change that makes it
-# worse; issue 22's aim of 95 % is not reached (see docs/architecture.md).
-MIN_ACCURACY = 0.91
+# claimed (100 more training mails); 92.5 % (111 of 120; buyer mail 85 of 94) after three more
+# batches of buyer paraphrases (75 training mails) and the rules they showed missing. The floor
+# below guards against a change that makes it worse; issue 22's aim of 95 % is not reached (see
+# docs/architecture.md).
+MIN_ACCURACY = 0.92
 MIN_COMPLAINT_RECALL = 0.95
 
 

@@ -248,7 +248,7 @@ def test_a_model_that_does_worse_on_the_held_out_mail_is_refused(tmp_path: Path,
              for subject, body in KRELO]
     used = learn.retrain(folder, EVAL, right, corrections=len(right), last_correction=9)
     assert used.used and used.file is not None and used.file.exists()
-    assert used.scores.accuracy >= used.before.accuracy
+    assert used.scores.accuracy >= used.before.accuracy - learn.NOISE / used.scores.size - 1e-9
     pointer = json.loads((folder / learn.CURRENT).read_text(encoding="utf-8"))
     assert pointer["file"] == used.file.name and pointer["version"] == used.version == 1
     assert pointer["training_size"] == used.size and pointer["corrections"] == 3
