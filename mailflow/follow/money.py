@@ -142,7 +142,7 @@ class Instalment:
 
     @property
     def short(self) -> Decimal:
-        return max(self.amount - self.paid, Decimal(0))
+        return max(self.amount - self.paid, Decimal("0.00"))
 
     @property
     def settled(self) -> bool:
@@ -179,7 +179,7 @@ def allocate(exp: Expected, payments: Sequence[Received], tolerance: Tolerance) 
     the shortfall is then the banks' and nothing of it is carried. Returns the instalments and
     what was paid beyond them all."""
     parts = instalments_due(exp)
-    state = [{"paid": Decimal(0), "charges": Decimal(0)} for _ in parts]
+    state = [{"paid": Decimal("0.00"), "charges": Decimal("0.00")} for _ in parts]
     settled: list[tuple[dt.date, str, int | None] | None] = [None] * len(parts)
     allowed = [tolerance.allows(p.amount) for p in parts]
     index, beyond = 0, Decimal(0)
@@ -240,6 +240,7 @@ class Payment:
     value_date: dt.date | None
     reference: str
     read_from: str = ""  # what the amount was read from, in words
+    charges: Decimal | None = None  # the banks' charges the slip says were taken (71F), when it says
 
 
 _AMOUNT_LABEL = re.compile(

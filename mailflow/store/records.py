@@ -139,7 +139,8 @@ def money_facts(doc: Any, outcome: Outcome) -> dict[str, Any]:
             return {}
         return {"payment": {"amount": str(paid.amount), "currency": paid.currency,
                             "value_date": paid.value_date.isoformat() if paid.value_date else None,
-                            "reference": paid.reference, "read_from": paid.read_from}}
+                            "reference": paid.reference, "read_from": paid.read_from,
+                            **({"charges": str(paid.charges)} if paid.charges else {})}}
     dates = money.lc_dates(text)
     return {"lc": dates} if dates else {}
 

@@ -85,7 +85,7 @@ def test_a_part_deposit_its_chasers_and_a_balance_short_by_bank_charges(tmp_path
                                      "part_paid": True}
         assert listed["next_due"] == "2026-03-10" and listed["outstanding"] == "17500.00"
         [deposit, balance] = listed["instalments"]  # type: ignore[misc]
-        assert (deposit["short"], balance["short"], balance["paid"]) == ("3500.00", "14000.00", "0")
+        assert (deposit["short"], balance["short"], balance["paid"]) == ("3500.00", "14000.00", "0.00")
 
         # overdue the day after: the plan asks for the rest of the deposit, not the whole order
         now.advance(days=2)  # 03-11
@@ -141,6 +141,10 @@ def test_a_part_deposit_its_chasers_and_a_balance_short_by_bank_charges(tmp_path
             page = client.get(f"/outbox/{second['id']}").text
             assert 'id="approve"' not in page and "withdrawn" in page
             assert re.search(r"<td>withdrawn</td>", client.get("/outbox?state=withdrawn").text)
+            order_page = client.get("/orders/KS-6001").text
+            assert re.search(r"<td>deposit</td><td>6000.00</td><td>5980.00</td><td>✓</td><td>2026-03-10</td>",
+                             order_page), order_page
+            assert re.search(r"<td>balance</td><td>14000.00</td><td>0.00</td><td>14000.00</td>", order_page)
         finally:
             store.close()
 

@@ -183,3 +183,22 @@ def test_a_bad_tolerance_names_file_line_and_field(tmp_path: Path, extra: str, l
         load_config(path)
     assert caught.value.file == str(path) and caught.value.line == line, str(caught.value)
     assert caught.value.field == field and fragment in str(caught.value), str(caught.value)
+
+
+def test_the_charges_a_bank_slip_gives_are_kept_on_its_payment_and_settle_the_deposit() -> None:
+    order = fo.OrderFacts(id=1, number="KS-1", data={"payment_terms": TT, "total": "20000.00", "currency": "USD"})
+    mailed = dt.datetime(2026, 3, 11, 9, tzinfo=dt.UTC)
+    slip = fo.Doc("bank_slip", "buyer", "slip.pdf", {"payment": {
+        "amount": "5880.00", "currency": "USD", "value_date": "2026-03-11", "reference": "FT9",
+        "charges": "120.00"}}, 5, mailed, mailed)
+    strict = Follower(load_plans(ROOT / "rules" / "followup"), money.NO_TOLERANCE)
+    result = fo.follow(fo.Inputs(order, (slip,), now=mailed, today=dt.date(2026, 3, 11)), strict)
+    [payment] = result.new_payments
+    assert payment.charges == "120.00" and payment.amount == "5880.00"
+    deposit = result.followed.instalments[0]
+    assert deposit.settled and deposit.charges == Decimal("120.00") and deposit.short == 0
+    assert next(m for m in result.milestones if m.key == "deposit").state == "done"
+    # a slip that gives no charges (or nothing readable) adds none
+    bare = dataclasses.replace(slip, record={"payment": {"amount": "5880.00", "currency": "USD", "charges": "n/a"}})
+    result = fo.follow(fo.Inputs(order, (bare,), now=mailed, today=dt.date(2026, 3, 11)), strict)
+    assert result.new_payments[0].charges == "" and not result.followed.instalments[0].settled
