@@ -173,9 +173,10 @@ def print_order_data(data: dict[str, Any]) -> None:
     if lines:
         table = Table("item", "description", "qty", "unit", "unit price", "amount")
         for line in lines:
-            add_row(table, line.get("item_code") or "", line.get("description") or "",
-                 line.get("quantity") or "", line.get("unit") or "", line.get("unit_price") or "",
-                 line.get("amount") or "")
+            code = line.get("item_code") or ""
+            add_row(table, f"{code} ({line['buyer_code']})" if line.get("buyer_code") else code,
+                    line.get("description") or "", line.get("quantity") or "", line.get("unit") or "",
+                    line.get("unit_price") or "", line.get("amount") or "")
         out.print(table)
     for check in data.get("checks", []):
         mark = "ok" if check["ok"] else "FAILED"

@@ -54,8 +54,9 @@ def order_record(data: OrderData) -> dict[str, Any]:
         value = getattr(data, name)
         if value in (None, "", ()):
             continue
-        if name == "lines":
-            value = [{k: _plain(v) for k, v in dataclasses.asdict(line).items()} for line in value]
+        if name == "lines":  # a buyer's code only where the document gave one
+            value = [{k: _plain(v) for k, v in dataclasses.asdict(line).items() if k != "buyer_code" or v}
+                     for line in value]
         record[name] = _plain(value)
     return record
 
@@ -71,7 +72,7 @@ def from_record(record: dict[str, Any]) -> OrderData:
     lines = tuple(LineItem(item_code=str(li.get("item_code") or ""), description=str(li.get("description") or ""),
                            quantity=to_decimal(li.get("quantity")), unit=str(li.get("unit") or ""),
                            unit_price=to_decimal(li.get("unit_price")),
-                           amount=to_decimal(li.get("amount")))
+                           amount=to_decimal(li.get("amount")), buyer_code=str(li.get("buyer_code") or ""))
                   for li in record.get("lines") or [])
     checks = tuple(Check(str(c.get("name")), bool(c.get("ok")), str(c.get("detail") or ""))
                    for c in record.get("checks") or [])
@@ -164,7 +165,7 @@ _LINE_FIELDS = (("quantity", "quantity"), ("unit", "unit"), ("unit_price", "unit
 
 
 def _key(line: dict[str, Any], index: int) -> str:
-    code = str(line.get("item_code") or "").strip().upper()
+    code = str(line.get("item_code") or line.get("buyer_code") or "").strip().upper()
     return code or f"#{index + 1}"
 
 
