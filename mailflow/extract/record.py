@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from mailflow.extract import meaning, terms, values
 from mailflow.model import Check, LineItem, OrderData
 
 FIELDS = ("numbers", "buyer", "order_date", "delivery_date", "currency", "incoterm",
@@ -158,53 +160,149 @@ def fingerprint(record: dict[str, Any]) -> str:
 
 # --- comparing two documents of one order ----------------------------------------------------
 
-_TERMS = (("currency", "currency"), ("incoterm", "incoterm"), ("payment_terms", "payment terms"),
-          ("delivery_date", "delivery date"), ("total", "total"))
-_LINE_FIELDS = (("quantity", "quantity"), ("unit", "unit"), ("unit_price", "unit price"),
-                ("amount", "amount"))
+@dataclass(frozen=True)
+class Difference:
+    """One difference between two documents of an order, in English and in Chinese."""
+
+    en: str
+    zh: str
+
+    def words(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" else self.en
 
 
-def _key(line: dict[str, Any], index: int) -> str:
-    code = str(line.get("item_code") or line.get("buyer_code") or "").strip().upper()
-    return code or f"#{index + 1}"
+@dataclass(frozen=True)
+class Sides:
+    """What the two documents compared are called, in both languages."""
+
+    first: tuple[str, str]  # (English, Chinese)
+    second: tuple[str, str]
 
 
-def _label(line: dict[str, Any], index: int) -> str:
-    code = line.get("item_code") or (line.get("description") or "")[:30]
-    return f"line {index + 1} {code}".rstrip()
+CONFIRMATION = Sides(("on the PO", "客户订单"), ("on our P/I", "我方形式发票"))
+REVISION = Sides(("before", "修改前"), ("now", "修改后"))
+
+_TERMS = (("currency", "currency", "币种"), ("incoterm", "incoterm", "贸易条款"),
+          ("payment_terms", "payment terms", "付款方式"), ("delivery_date", "delivery date", "交货期"),
+          ("total", "total", "合计"))
+_LINE_FIELDS = (("quantity", "quantity", "数量"), ("unit", "unit", "单位"), ("unit_price", "unit price", "单价"),
+                ("amount", "amount", "金额"))
+_NUMBERS = ("quantity", "unit_price", "amount", "total")
+MAX_LINES = 500  # lines of a document compared
+
+
+def _codes(line: dict[str, Any]) -> set[str]:
+    return {"".join(str(line.get(k) or "").split()).upper() for k in ("item_code", "buyer_code")} - {""}
+
+
+def _words(value: Any) -> str:
+    return " ".join(str(value or "").split()).lower()
 
 
 def _differs(field: str, a: Any, b: Any) -> bool:
+    """Whether two values of a field mean different things: numbers as numbers, units by what
+    they name, the Incoterm by term and port, payment terms by deposit, method and due moment."""
     if a in (None, "") or b in (None, ""):
         return False  # one side does not say: nothing to compare
-    if field in ("quantity", "unit_price", "amount", "total"):
-        return to_decimal(a) != to_decimal(b)
-    return " ".join(str(a).split()).lower() != " ".join(str(b).split()).lower()
+    if field in _NUMBERS:
+        return not meaning.same_number(a, b)
+    if field == "unit":
+        return meaning.unit(a) != meaning.unit(b)
+    if field == "currency":
+        return (values.currency_of(str(a)) or _words(a)) != (values.currency_of(str(b)) or _words(b))
+    if field == "incoterm":
+        return meaning.incoterms_differ(str(a), str(b))
+    if field == "payment_terms":
+        return terms.payment_terms(str(a)).differs(terms.payment_terms(str(b)))
+    return _words(a) != _words(b)
 
 
-def line_differences(old: list[dict[str, Any]], new: list[dict[str, Any]], old_name: str = "before",
-                     new_name: str = "now") -> list[str]:
-    """Line by line, in words: what changed, what is only on one side. Lines are matched by
-    item code, else by position."""
-    olds = {_key(line, i): (i, line) for i, line in enumerate(old)}
-    news = {_key(line, i): (i, line) for i, line in enumerate(new)}
-    out: list[str] = []
-    for key, (i, line) in news.items():
-        if key not in olds:
-            out.append(f"{_label(line, i)}: only {new_name}")
+def _alike(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two lines at the same position without codes in common are one line when neither has
+    codes the other lacks and their descriptions, amounts or unit prices agree."""
+    if _codes(a) and _codes(b):
+        return False  # both coded, differently: two items
+    description = _words(a.get("description"))
+    if description and description == _words(b.get("description")):
+        return True
+    return any(a.get(k) not in (None, "") and not _differs(k, a.get(k), b.get(k)) for k in ("amount", "unit_price"))
+
+
+def pair_lines(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> list[tuple[int | None, int | None]]:
+    """The lines of two documents paired: by item code (ours or the buyer's, either side), else by
+    position when the lines are alike; (i, None) and (None, j) are lines only one side has."""
+    first, second = first[:MAX_LINES], second[:MAX_LINES]
+    partner: dict[int, int] = {}
+    taken: set[int] = set()
+    by_code: dict[str, int] = {}
+    for j, line in enumerate(second):
+        for code in _codes(line):
+            by_code.setdefault(code, j)
+    for i, line in enumerate(first):
+        found = next((by_code[c] for c in sorted(_codes(line)) if c in by_code and by_code[c] not in taken), None)
+        if found is not None:
+            partner[i] = found
+            taken.add(found)
+    for i, line in enumerate(first):
+        if i not in partner and i < len(second) and i not in taken and _alike(line, second[i]):
+            partner[i] = i
+            taken.add(i)
+    return [(i, partner.get(i)) for i in range(len(first))] + [(None, j) for j in range(len(second))
+                                                              if j not in taken]
+
+
+def _shown(field: str, line: dict[str, Any], lang: str) -> str:
+    value = line.get(field)
+    if field == "unit":
+        return meaning.unit_words(value, lang)
+    if field in _NUMBERS:
+        amount = meaning.number(value)
+        text = f"{amount:,}" if amount is not None else str(value)
+        return f"{text} {meaning.unit_words(line.get('unit'), lang)}".rstrip() if field == "quantity" else text
+    return str(value)
+
+
+def _line_name(line: dict[str, Any], index: int) -> tuple[str, str]:
+    code = line.get("item_code") or line.get("buyer_code") or (line.get("description") or "")[:30]
+    return (f"line {index + 1}" + (f" ({code})" if code else ""), f"第{index + 1}行" + (f"（{code}）" if code else ""))
+
+
+def compare_lines(first: list[dict[str, Any]], second: list[dict[str, Any]],
+                  sides: Sides = REVISION) -> list[Difference]:
+    """Line by line: what differs in meaning, and the lines only one side has."""
+    out: list[Difference] = []
+    for i, j in pair_lines(first, second):
+        if i is None or j is None:
+            index, side = (i, sides.first) if i is not None else (j, sides.second)
+            assert index is not None
+            en, zh = _line_name((first if i is not None else second)[index], index)
+            out.append(Difference(f"{en}: only {side[0]}", f"{zh}：仅{side[1]}有"))
             continue
-        _, before = olds[key]
-        for field, words in _LINE_FIELDS:
-            if _differs(field, before.get(field), line.get(field)):
-                out.append(f"{_label(line, i)}: {words} {before.get(field)} ({old_name}) vs "
-                           f"{line.get(field)} ({new_name})")
-    out += [f"{_label(line, i)}: only {old_name}" for key, (i, line) in olds.items() if key not in news]
+        a, b = first[i], second[j]
+        en, zh = _line_name(a, i)
+        for field, english, chinese in _LINE_FIELDS:
+            if _differs(field, a.get(field), b.get(field)):
+                out.append(Difference(
+                    f"{en}: {english} {_shown(field, a, 'en')} {sides.first[0]}, {_shown(field, b, 'en')} {sides.second[0]}",
+                    f"{zh}：{chinese} {sides.first[1]} {_shown(field, a, 'zh')}，{sides.second[1]} {_shown(field, b, 'zh')}"))
     return out
 
 
-def differences(po: dict[str, Any], pi: dict[str, Any]) -> list[str]:
-    """Every difference between the buyer's PO and our P/I that a merchandiser checks before
-    confirming: the terms, then each line."""
-    out = [f"{words} {po.get(field)} (PO) vs {pi.get(field)} (P/I)" for field, words in _TERMS
-           if _differs(field, po.get(field), pi.get(field))]
-    return out + line_differences(list(po.get("lines") or []), list(pi.get("lines") or []), "PO", "P/I")
+def compare(po: dict[str, Any], pi: dict[str, Any]) -> list[Difference]:
+    """Every difference in meaning between the buyer's PO and our P/I that a merchandiser checks
+    before confirming: the terms, then each line."""
+    out = [Difference(f"{english} {po.get(field)} {CONFIRMATION.first[0]}, {pi.get(field)} {CONFIRMATION.second[0]}",
+                      f"{chinese} {CONFIRMATION.first[1]} {po.get(field)}，{CONFIRMATION.second[1]} {pi.get(field)}")
+           for field, english, chinese in _TERMS if _differs(field, po.get(field), pi.get(field))]
+    return out + compare_lines(list(po.get("lines") or []), list(pi.get("lines") or []), CONFIRMATION)
+
+
+def line_differences(old: list[dict[str, Any]], new: list[dict[str, Any]], sides: Sides = REVISION,
+                     lang: str = "en") -> list[str]:
+    """Line by line, in words: what changed, what is only on one side."""
+    return [d.words(lang) for d in compare_lines(old, new, sides)]
+
+
+def differences(po: dict[str, Any], pi: dict[str, Any], lang: str = "en") -> list[str]:
+    """`compare` in words of one language."""
+    return [d.words(lang) for d in compare(po, pi)]
