@@ -67,20 +67,28 @@ def unit_words(text: str | None, lang: str = "en") -> str:
     return _UNIT_ZH[known] if lang == "zh" else known
 
 
+MAX_NUMBER = 40  # characters: no amount of an order is written longer
+
+
 def number(value: Any) -> Decimal | None:
     """An amount as stored ('5000', '100.000': plain decimals) or as written ('5,000.00') as a
-    Decimal."""
-    if value in (None, ""):
+    Decimal; None when it is none (or longer than any amount)."""
+    text = str(value if value is not None else "").strip()
+    if not text or len(text) > MAX_NUMBER:
         return None
-    text = str(value).strip()[:MAX_TEXT]
     try:
-        return Decimal(text)
+        found = Decimal(text)
     except ArithmeticError:
         return parse_number(text)
+    return found if found.is_finite() else None
 
 
 def same_number(a: Any, b: Any) -> bool:
-    return number(a) == number(b)
+    """Equal as numbers; a value that is no number is compared as written."""
+    first, second = number(a), number(b)
+    if first is None or second is None:
+        return " ".join(str(a).split()).lower() == " ".join(str(b).split()).lower()
+    return first == second
 
 
 # --- ports ---------------------------------------------------------------------------------------

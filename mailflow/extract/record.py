@@ -209,7 +209,7 @@ def _differs(field: str, a: Any, b: Any) -> bool:
     if field == "unit":
         return meaning.unit(a) != meaning.unit(b)
     if field == "currency":
-        return (values.currency_of(str(a)) or _words(a)) != (values.currency_of(str(b)) or _words(b))
+        return (values.currency_of(str(a)[:40]) or _words(a)) != (values.currency_of(str(b)[:40]) or _words(b))
     if field == "incoterm":
         return meaning.incoterms_differ(str(a), str(b))
     if field == "payment_terms":
@@ -234,12 +234,12 @@ def pair_lines(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> lis
     first, second = first[:MAX_LINES], second[:MAX_LINES]
     partner: dict[int, int] = {}
     taken: set[int] = set()
-    by_code: dict[str, int] = {}
+    by_code: dict[str, list[int]] = {}  # a code -> the second's lines with it, in order
     for j, line in enumerate(second):
         for code in _codes(line):
-            by_code.setdefault(code, j)
+            by_code.setdefault(code, []).append(j)
     for i, line in enumerate(first):
-        found = next((by_code[c] for c in sorted(_codes(line)) if c in by_code and by_code[c] not in taken), None)
+        found = min((j for c in _codes(line) for j in by_code.get(c, ()) if j not in taken), default=None)
         if found is not None:
             partner[i] = found
             taken.add(found)
@@ -251,15 +251,20 @@ def pair_lines(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> lis
                                                               if j not in taken]
 
 
+def _cut(value: Any) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
 def _shown(field: str, line: dict[str, Any], lang: str) -> str:
     value = line.get(field)
     if field == "unit":
-        return meaning.unit_words(value, lang)
+        return _cut(meaning.unit_words(value, lang))
     if field in _NUMBERS:
         amount = meaning.number(value)
-        text = f"{amount:,}" if amount is not None else str(value)
-        return f"{text} {meaning.unit_words(line.get('unit'), lang)}".rstrip() if field == "quantity" else text
-    return str(value)
+        text = f"{amount:,}" if amount is not None else _cut(value)
+        return f"{text} {_cut(meaning.unit_words(line.get('unit'), lang))}".rstrip() if field == "quantity" else text
+    return _cut(value)
 
 
 def _line_name(line: dict[str, Any], index: int) -> tuple[str, str]:
@@ -269,8 +274,12 @@ def _line_name(line: dict[str, Any], index: int) -> tuple[str, str]:
 
 def compare_lines(first: list[dict[str, Any]], second: list[dict[str, Any]],
                   sides: Sides = REVISION) -> list[Difference]:
-    """Line by line: what differs in meaning, and the lines only one side has."""
+    """Line by line: what differs in meaning, and the lines only one side has; lines past
+    `MAX_LINES` are not compared, and that is said."""
     out: list[Difference] = []
+    if max(len(first), len(second)) > MAX_LINES:
+        out.append(Difference(f"only the first {MAX_LINES} lines of each side were compared",
+                              f"只比较了每份单据的前 {MAX_LINES} 行"))
     for i, j in pair_lines(first, second):
         if i is None or j is None:
             index, side = (i, sides.first) if i is not None else (j, sides.second)
@@ -291,8 +300,8 @@ def compare_lines(first: list[dict[str, Any]], second: list[dict[str, Any]],
 def compare(po: dict[str, Any], pi: dict[str, Any]) -> list[Difference]:
     """Every difference in meaning between the buyer's PO and our P/I that a merchandiser checks
     before confirming: the terms, then each line."""
-    out = [Difference(f"{english} {po.get(field)} {CONFIRMATION.first[0]}, {pi.get(field)} {CONFIRMATION.second[0]}",
-                      f"{chinese} {CONFIRMATION.first[1]} {po.get(field)}，{CONFIRMATION.second[1]} {pi.get(field)}")
+    out = [Difference(f"{english} {_cut(po[field])} {CONFIRMATION.first[0]}, {_cut(pi[field])} {CONFIRMATION.second[0]}",
+                      f"{chinese} {CONFIRMATION.first[1]} {_cut(po[field])}，{CONFIRMATION.second[1]} {_cut(pi[field])}")
            for field, english, chinese in _TERMS if _differs(field, po.get(field), pi.get(field))]
     return out + compare_lines(list(po.get("lines") or []), list(pi.get("lines") or []), CONFIRMATION)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mailflow.extract import order_data
-from mailflow.extract.columns import header_roles, read_tables
+from mailflow.extract.columns import header_roles, read_layout_table, read_tables
 from mailflow.extract.pdf import read_order
 from mailflow.extract.record import from_record, order_record
 from mailflow.model import LineItem, OrderData
@@ -114,3 +114,12 @@ def test_the_buyers_code_is_kept_in_the_record_and_read_back() -> None:
     assert "buyer_code" not in record["lines"][1]  # a record without the buyer's code stays as it was
     assert from_record(record).lines == both.lines
     assert record == order_record(from_record(record))  # stored, read back and stored again: the same JSON
+
+
+def test_an_unruled_table_with_both_codes_keeps_both() -> None:
+    text = ("No.   Buyer Item   Our Code       Description                  Qty     Unit   Unit Price      Amount\n"
+            "1     KS-77001     NW-SL45-P200   Spunlace nonwoven 45gsm    8,000     ROLL         2.00   16,000.00\n"
+            "2     KS-77002     MF-4040-GR     Meltblown fabric 40gsm     1,000     KG           4.00    4,000.00\n")
+    read = read_layout_table(text)
+    assert [(li.item_code, li.buyer_code, li.quantity) for li in read] == [
+        ("NW-SL45-P200", "KS-77001", Decimal(8000)), ("MF-4040-GR", "KS-77002", Decimal(1000))]

@@ -153,3 +153,22 @@ def test_lines_without_codes_pair_by_position_when_alike_and_other_lines_are_onl
     assert pair_lines(po, pi) == [(0, 0), (1, None), (None, 1)]
     assert differences({"lines": po}, {"lines": pi})[-2:] == ["line 2 (X-1): only on the PO",
                                                               "line 2 (Y-2): only on our P/I"]
+
+
+def test_a_code_on_several_lines_pairs_them_in_order() -> None:
+    po = [{"item_code": "A-1", "quantity": "10"}, {"item_code": "A-1", "quantity": "20"}]
+    pi = [{"item_code": "a-1", "quantity": "10"}, {"item_code": "A-1", "quantity": "25"}]
+    assert pair_lines(po, pi) == [(0, 0), (1, 1)]
+    assert differences({"lines": po}, {"lines": pi}) == ["line 2 (A-1): quantity 20 on the PO, 25 on our P/I"]
+
+
+def test_hostile_sizes_are_cut_and_what_is_not_compared_is_said() -> None:
+    many = [{"item_code": f"C-{i}", "quantity": "1"} for i in range(5000)]
+    found = differences({"lines": many, "incoterm": "FOB " + "x" * 100_000, "payment_terms": "30% " * 50_000},
+                        {"lines": many, "incoterm": "FOB " + "x" * 100_000, "payment_terms": "30% " * 50_000})
+    assert found == ["only the first 500 lines of each side were compared"]
+    assert meaning.unit("卷" * 100_000) == "卷" * 200 and meaning.port("上海" * 100_000) is None
+    assert meaning.number("9" * 100_000) is None and meaning.number("NaN") is None
+    assert not meaning.same_number("9" * 100_000, "9" * 99_999)  # no number: compared as written
+    [said] = differences({"total": "9" * 100_000}, {"total": "8" * 100_000})
+    assert len(said) < 300 and said.startswith("total 999")
