@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from mailflow import clock
-from tests.integration.test_follow_up import BOB, US, at, cli, deliver, desk, show
+from tests.integration.test_follow_up import BOB, US, at, deliver, desk, show
+from tests.integration.test_web_http import client_for, log_in
 from tests.mails import mail
+from tests.webdesk import cli
 
 pdfs = pytest.importorskip("tests.pdfs")
 pytestmark = pytest.mark.integration
@@ -61,12 +63,32 @@ def test_a_chinese_pi_is_held_only_for_the_quantity_it_really_changes(tmp_path: 
             "line 1 (NW-SL45-P200): amount 16,000.00 on the PO, 15,600.00 on our P/I"]
         assert shown["confirmation_differences_zh"][1] == \
             "第1行（NW-SL45-P200）：数量 客户订单 8,000 卷，我方形式发票 7,800 卷"
+        [held] = [r for r in shown["replies"] if r["template"] == "order_confirmation"]
+        assert "our P/I differs from the buyer's PO" in held["reason"] and "7,800 ROLL on our P/I" in held["reason"]
+        assert "incoterm" not in held["reason"] and "payment terms" not in held["reason"]
         printed = cli(config, "order", "show", "KS-3001")
         assert "P/I vs PO: line 1 (NW-SL45-P200): quantity 8,000 ROLL on the PO, 7,800 ROLL on our P/I" in printed
         assert "KS-77001" in printed  # the buyer's code beside ours
 
         signed = cli(config, "order", "approve", "KS-3001", "--as", "Wang Fang")  # the codes find the costs
         assert "margin 6.00 %" in signed
+    seen_by(config, "Wang Fang", "en", "line 1 (NW-SL45-P200): quantity 8,000 ROLL on the PO, 7,800 ROLL on our P/I")
+    seen_by(config, "Lily Chen", "zh", "第1行（NW-SL45-P200）：数量 客户订单 8,000 卷，我方形式发票 7,800 卷")
+
+
+def seen_by(config: Path, name: str, language: str, difference: str) -> None:
+    """The order page in the reader's language shows the difference in it."""
+    cli(config, "user", "add", name, "--role", "manager", "--language", language, "--password-stdin",
+        stdin=f"{name}-password-1\n")
+    client, store = client_for(config)
+    try:
+        log_in(client, name, f"{name}-password-1")
+        page = client.get("/orders/KS-3001")
+        assert page.status_code == 200 and f"<li>{difference}</li>" in page.text
+        assert "KS-77001" in page.text  # the buyer's code beside ours
+    finally:
+        client.close()
+        store.close()
 
 
 def test_the_same_pi_in_chinese_words_is_no_difference(tmp_path: Path, database_url: str) -> None:
@@ -87,3 +109,4 @@ def test_the_same_pi_in_chinese_words_is_no_difference(tmp_path: Path, database_
         shown = show(config, "KS-3002")
         assert {d["kind"] for d in shown["documents"]} >= {"po", "pi"}
         assert shown["confirmation_differences"] == [] and shown["confirmation_differences_zh"] == []
+        assert not any("differs" in (r["reason"] or "") for r in shown["replies"])
