@@ -2,7 +2,8 @@
 own code ("Buyer Item") beside ours ("Our Code"); our P/I is in Chinese (货号, 卷, 公斤, CFR 巴生港,
 30%定金，70%见提单副本付款) and ships 200 rolls fewer. The order's lines carry both codes, the
 margin is computed from the cost list, the same terms in other words are no difference, and the
-short quantity is reported, in English and in Chinese."""
+short quantity is reported, in English and in Chinese. The buyer's enquiry that named its own
+code joins the order the PO opens."""
 
 from __future__ import annotations
 
@@ -45,12 +46,17 @@ def test_a_chinese_pi_is_held_only_for_the_quantity_it_really_changes(tmp_path: 
                   PO_LINES, (("Buyer Item", "buyer_code"), ("Our Code", "item_code")))
     pi = document(tmp_path, "pi", "zh", "AN-PI-3001", "CFR 巴生港", "30%定金，70%见提单副本付款", PI_LINES)
     with clock.frozen(at("2026-03-02")) as now:
+        deliver(config, "00.eml", mail("Price enquiry", "Hello, could you quote 1,000 kg of your meltblown fabric, "
+                                       "our item KS-77002, for shipment in April? Thanks, Bob", sender=BOB,
+                                       message_id="rfq@kestrel.example", date=at("2026-02-20", 8)))
         deliver(config, "01.eml", mail("PO KS-3001", "Please find attached our PO KS-3001.", sender=BOB,
                                        message_id="po@kestrel.example", date=at("2026-03-02", 8),
                                        attachments=[("PO_KS-3001.pdf", po, "application/pdf")]))
-        lines = show(config, "KS-3001")["data"]["lines"]
-        assert [(li["item_code"], li["buyer_code"]) for li in lines] == [
+        opened = show(config, "KS-3001")
+        assert [(li["item_code"], li["buyer_code"]) for li in opened["data"]["lines"]] == [
             (li.item_code, li.buyer_code) for li in PO_LINES]
+        enquiry = next(m for m in opened["messages"] if m["message_id"] == "rfq@kestrel.example")
+        assert "KS-77002" in enquiry["why_here"]  # the enquiry joins by the buyer's code
 
         now.advance(days=1)
         deliver(config, "02.eml", mail("形式发票 P/I AN-PI-3001 for your PO KS-3001", "请查收形式发票。", sender=US,
