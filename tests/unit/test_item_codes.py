@@ -13,6 +13,7 @@ import pytest
 
 from mailflow.extract import order_data
 from mailflow.extract.columns import header_roles, read_layout_table, read_tables
+from mailflow.extract.labels import match_label
 from mailflow.extract.pdf import read_order
 from mailflow.extract.record import from_record, order_record
 from mailflow.model import LineItem, OrderData
@@ -123,3 +124,10 @@ def test_an_unruled_table_with_both_codes_keeps_both() -> None:
     read = read_layout_table(text)
     assert [(li.item_code, li.buyer_code, li.quantity) for li in read] == [
         ("NW-SL45-P200", "KS-77001", Decimal(8000)), ("MF-4040-GR", "KS-77002", Decimal(1000))]
+
+
+@pytest.mark.parametrize("words", ["Supplier Code BW-3020", "Supplier's Item BW-3020", "Vendor Item BW-3020",
+                                   "Customer Item KS-77001", "Buyer Item KS-77001"])
+def test_a_code_column_outside_its_table_names_no_party(words: str) -> None:
+    assert match_label(words) is None  # "Supplier Code" is no seller called "Code"
+    assert match_label(words.split(" ")[0] + ": Acme Nonwovens") is not None
