@@ -78,6 +78,11 @@ def test_a_chinese_pi_is_held_only_for_the_quantity_it_really_changes(tmp_path: 
 
         signed = cli(config, "order", "approve", "KS-3001", "--as", "Wang Fang")  # the codes find the costs
         assert "margin 6.00 %" in signed
+    # the command line speaks its operator's language
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "{name: Lily Chen, role: merchandiser}", "{name: Lily Chen, role: merchandiser, language: zh}"), encoding="utf-8")
+    assert "形式发票与订单: 第1行（NW-SL45-P200）：数量 客户订单 8,000 卷，我方形式发票 7,800 卷" in \
+        cli(config, "order", "show", "KS-3001")
     seen_by(config, "Wang Fang", "en", "line 1 (NW-SL45-P200): quantity 8,000 ROLL on the PO, 7,800 ROLL on our P/I")
     seen_by(config, "Lily Chen", "zh", "第1行（NW-SL45-P200）：数量 客户订单 8,000 卷，我方形式发票 7,800 卷")
 
