@@ -191,8 +191,12 @@ _NUMBERS = ("quantity", "unit_price", "amount", "total")
 MAX_LINES = 500  # lines of a document compared
 
 
+def _code(line: dict[str, Any], kind: str) -> str:
+    return "".join(str(line.get(kind) or "").split()).upper()
+
+
 def _codes(line: dict[str, Any]) -> set[str]:
-    return {"".join(str(line.get(k) or "").split()).upper() for k in ("item_code", "buyer_code")} - {""}
+    return {_code(line, "item_code"), _code(line, "buyer_code")} - {""}
 
 
 def _words(value: Any) -> str:
@@ -218,14 +222,21 @@ def _differs(field: str, a: Any, b: Any) -> bool:
 
 
 def _alike(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Two lines at the same position without codes in common are one line when neither has
-    codes the other lacks and their descriptions, amounts or unit prices agree."""
-    if _codes(a) and _codes(b):
-        return False  # both coded, differently: two items
+    """Whether two lines at the same position, without a code in common, are one line. Codes of
+    different kinds (the buyer's on the PO, ours on the P/I) tell nothing: the description, the
+    amount or the unit price agreeing is enough. Codes of one kind that differ ("Item Code" may
+    hold the buyer's code or ours) need the same goods at the same price: the description and
+    the amount, or the quantity, unit and unit price."""
+    def agree(field: str) -> bool:
+        return a.get(field) not in (None, "") and not _differs(field, a.get(field), b.get(field))
+
     description = _words(a.get("description"))
-    if description and description == _words(b.get("description")):
-        return True
-    return any(a.get(k) not in (None, "") and not _differs(k, a.get(k), b.get(k)) for k in ("amount", "unit_price"))
+    same_description = bool(description) and description == _words(b.get("description"))
+    conflict = any(_code(a, k) and _code(b, k) and _code(a, k) != _code(b, k) for k in ("item_code", "buyer_code"))
+    if conflict:
+        return (same_description and agree("amount")) or (
+            agree("quantity") and agree("unit_price") and not _differs("unit", a.get("unit"), b.get("unit")))
+    return same_description or agree("amount") or agree("unit_price")
 
 
 def pair_lines(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> list[tuple[int | None, int | None]]:

@@ -149,8 +149,13 @@ def test_lines_without_codes_pair_by_position_when_alike_and_other_lines_are_onl
     po = [{"description": "Spunlace", "quantity": "10", "unit_price": "2", "amount": "20"},
           {"item_code": "X-1", "quantity": "1", "unit_price": "5", "amount": "5"}]
     pi = [{"description": "水刺布", "quantity": "12", "unit_price": "2", "amount": "24"},
-          {"item_code": "Y-2", "quantity": "1", "unit_price": "5", "amount": "5"}]
+          {"item_code": "Y-2", "quantity": "1", "unit_price": "6", "amount": "6"}]
     assert pair_lines(po, pi) == [(0, 0), (1, None), (None, 1)]
+    same_goods = [{**pi[0]}, {**pi[1], "unit_price": "5", "amount": "5"}]  # another code, the same goods and price
+    assert pair_lines(po, same_goods) == [(0, 0), (1, 1)]
+    theirs = [{"buyer_code": "KS-1", "quantity": "10", "unit": "ROLL", "unit_price": "2", "amount": "20"}]
+    ours = [{"item_code": "AC-1", "quantity": "12", "unit": "卷", "unit_price": "2", "amount": "24"}]
+    assert pair_lines(theirs, ours) == [(0, 0)]  # codes of different kinds: the price tells
     assert differences({"lines": po}, {"lines": pi})[-2:] == ["line 2 (X-1): only on the PO",
                                                               "line 2 (Y-2): only on our P/I"]
 
