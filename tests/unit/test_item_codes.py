@@ -16,6 +16,7 @@ from mailflow.extract.columns import header_roles, read_layout_table, read_table
 from mailflow.extract.labels import match_label
 from mailflow.extract.pdf import read_order
 from mailflow.extract.record import from_record, order_record
+from mailflow.extract.sheets import read_sheet
 from mailflow.model import LineItem, OrderData
 
 pdfs = pytest.importorskip("tests.pdfs")
@@ -131,3 +132,10 @@ def test_an_unruled_table_with_both_codes_keeps_both() -> None:
 def test_a_code_column_outside_its_table_names_no_party(words: str) -> None:
     assert match_label(words) is None  # "Supplier Code" is no seller called "Code"
     assert match_label(words.split(" ")[0] + ": Acme Nonwovens") is not None
+
+
+def test_a_spreadsheet_with_both_codes_keeps_both() -> None:
+    sheet = (b"PO No.,KS-7700\n\nNo.,Customer Code,Supplier Code,Description,Qty,Unit,Unit Price,Amount\n"
+             b"1,KS-77001,BW-3020,Spunlace,\"5,000\",ROLL,2.40,\"12,000.00\"\n")
+    read = order_data([read_sheet(sheet, "po.csv")])
+    assert [(li.item_code, li.buyer_code, li.quantity) for li in read.lines] == [("BW-3020", "KS-77001", Decimal(5000))]
