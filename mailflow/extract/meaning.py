@@ -100,8 +100,8 @@ class Port:
     chinese: str  # 上海
 
 
-_FILLER = re.compile(r"\b(?:PORT|OF|SEAPORT|SEA PORT|HARBOUR|HARBOR|TERMINAL|CITY|MAIN PORT|ANY|"
-                     r"P R|PR|PRC|CHINA|PEOPLES REPUBLIC)\b")
+# words around a port's name that do not tell ports apart: SHANGHAI PORT, PORT OF SHANGHAI, P.R. CHINA
+_FILLER = re.compile(r"\b(?:PORT|OF|SEAPORT|HARBOUR|HARBOR|TERMINAL|CITY|P R|PR|PRC|CHINA|PEOPLES REPUBLIC)\b")
 _CHINESE_FILLER = re.compile(r"^(?:中国|中國)|(?:港口|港)$")
 
 

@@ -1,6 +1,7 @@
 """An order's data as it is kept (JSON on the order row and in order.json), and how a new
 document updates it: a revised PO replaces the fields it gives, and the history keeps what
-changed, from what to what, and which message said so.
+changed, from what to what, and which message said so. Two documents of one order (our P/I and
+the buyer's PO, a revision and what it revises) are compared by what they mean (`compare`).
 """
 
 from __future__ import annotations
@@ -268,6 +269,8 @@ def _cut(value: Any) -> str:
 
 
 def _shown(field: str, line: dict[str, Any], lang: str) -> str:
+    """A field's value in words: numbers with thousands marks, a quantity with its unit, a unit
+    as the reader writes it."""
     value = line.get(field)
     if field == "unit":
         return _cut(meaning.unit_words(value, lang))
@@ -311,8 +314,9 @@ def compare_lines(first: list[dict[str, Any]], second: list[dict[str, Any]],
 def compare(po: dict[str, Any], pi: dict[str, Any]) -> list[Difference]:
     """Every difference in meaning between the buyer's PO and our P/I that a merchandiser checks
     before confirming: the terms, then each line."""
-    out = [Difference(f"{english} {_cut(po[field])} {CONFIRMATION.first[0]}, {_cut(pi[field])} {CONFIRMATION.second[0]}",
-                      f"{chinese} {CONFIRMATION.first[1]} {_cut(po[field])}，{CONFIRMATION.second[1]} {_cut(pi[field])}")
+    first, second = CONFIRMATION.first, CONFIRMATION.second
+    out = [Difference(f"{english} {_shown(field, po, 'en')} {first[0]}, {_shown(field, pi, 'en')} {second[0]}",
+                      f"{chinese} {first[1]} {_shown(field, po, 'zh')}，{second[1]} {_shown(field, pi, 'zh')}")
            for field, english, chinese in _TERMS if _differs(field, po.get(field), pi.get(field))]
     return out + compare_lines(list(po.get("lines") or []), list(pi.get("lines") or []), CONFIRMATION)
 

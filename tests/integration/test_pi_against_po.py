@@ -64,7 +64,7 @@ def test_a_chinese_pi_is_held_only_for_the_quantity_it_really_changes(tmp_path: 
                                        attachments=[("PI_AN-PI-3001.pdf", pi, "application/pdf")]))
         shown = show(config, "KS-3001")
         assert shown["confirmation_differences"] == [
-            "total 20000.00 on the PO, 19600.00 on our P/I",
+            "total 20,000.00 on the PO, 19,600.00 on our P/I",
             "line 1 (NW-SL45-P200): quantity 8,000 ROLL on the PO, 7,800 ROLL on our P/I",
             "line 1 (NW-SL45-P200): amount 16,000.00 on the PO, 15,600.00 on our P/I"]
         assert shown["confirmation_differences_zh"][1] == \
