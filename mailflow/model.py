@@ -141,12 +141,16 @@ class Prediction:
 
 @dataclass(frozen=True)
 class LineItem:
+    """One line of an order. `item_code` is the code our cost, price and product lists use (ours,
+    or the supplier's on a P/O of ours); `buyer_code` is the buyer's, kept beside it."""
+
     item_code: str = ""
     description: str = ""
     quantity: Decimal | None = None
     unit: str = ""
     unit_price: Decimal | None = None
     amount: Decimal | None = None
+    buyer_code: str = ""  # the buyer's own code for the item, when the document gives both
 
 
 @dataclass(frozen=True)

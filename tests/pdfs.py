@@ -71,6 +71,7 @@ class Line:
     quantity: Decimal
     unit: str
     unit_price: Decimal
+    buyer_code: str = ""  # the buyer's own code, printed when the document has a column for it
 
     @property
     def amount(self) -> Decimal:
@@ -91,6 +92,9 @@ class OrderDoc:
     incoterm: str
     payment_terms: str
     lines: tuple[Line, ...]
+    # the code columns as (header, Line field): ("Buyer Item", "buyer_code"), ("Our Code", "item_code");
+    # empty: one "Item Code" / 货号 column
+    code_columns: tuple[tuple[str, str], ...] = ()
 
     @property
     def total(self) -> Decimal:
@@ -243,8 +247,16 @@ def _total_text(doc: OrderDoc) -> str:
     return f"{_labels(doc)['total']}{gap}{doc.currency} {number_text(doc.total)}"
 
 
-def _row(index: int, line: Line) -> list[str]:
-    return [str(index), line.item_code, line.description, number_text(line.quantity), line.unit,
+def _table_columns(doc: OrderDoc) -> list[str]:
+    columns = list(_columns(doc.lang))
+    if doc.code_columns:
+        columns[1:2] = [header for header, _ in doc.code_columns]
+    return columns
+
+
+def _row(index: int, line: Line, doc: OrderDoc | None = None) -> list[str]:
+    codes = [getattr(line, field) for _, field in doc.code_columns] if doc and doc.code_columns else [line.item_code]
+    return [str(index), *codes, line.description, number_text(line.quantity), line.unit,
             number_text(line.unit_price), number_text(line.amount)]
 
 
@@ -318,12 +330,16 @@ def _build_order_pdf(doc: OrderDoc, path: Path, encrypt: StandardEncryption | No
     story += [Paragraph(escape(field), body) for field in _header_fields(doc)]
     story.append(Spacer(1, 5 * mm))
 
-    rows: list[list[object]] = [list(_columns(doc.lang))]
+    codes = max(1, len(doc.code_columns))
+    head = ParagraphStyle("head", fontName=bold, fontSize=8.5, leading=10, alignment=TA_CENTER, wordWrap=wrap)
+    rows: list[list[object]] = [[Paragraph(escape(h), head) if 0 < i <= codes and doc.code_columns else h
+                                 for i, h in enumerate(_table_columns(doc))]]
     for index, line in enumerate(doc.lines, start=1):
-        row: list[object] = list(_row(index, line))
-        row[2] = Paragraph(escape(line.description), cell)  # wraps instead of overrunning its cell
+        row: list[object] = list(_row(index, line, doc))
+        row[1 + codes] = Paragraph(escape(line.description), cell)  # wraps instead of overrunning its cell
         rows.append(row)
-    widths = [10 * mm, 22 * mm, 84 * mm, 16 * mm, 12 * mm, 18 * mm, 24 * mm]  # 186 mm: A4 less margins
+    # 186 mm: A4 less margins
+    widths = [10 * mm, *[22 * mm] * codes, (84 - 22 * (codes - 1)) * mm, 16 * mm, 12 * mm, 18 * mm, 24 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -332,8 +348,8 @@ def _build_order_pdf(doc: OrderDoc, path: Path, encrypt: StandardEncryption | No
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4e8ee")),
         ("ALIGN", (0, 0), (-1, 0), "CENTER"),
         ("ALIGN", (0, 1), (0, -1), "CENTER"),
-        ("ALIGN", (3, 1), (3, -1), "RIGHT"),
-        ("ALIGN", (5, 1), (6, -1), "RIGHT"),
+        ("ALIGN", (2 + codes, 1), (2 + codes, -1), "RIGHT"),
+        ("ALIGN", (4 + codes, 1), (5 + codes, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]))
     story += [table, KeepTogether([Spacer(1, 4 * mm), Paragraph(escape(_total_text(doc)), total),

@@ -105,8 +105,9 @@ def order_show(state: State, number: str, as_json: bool, explain: bool) -> None:
               f"aliases {escape(', '.join(summary['aliases']))}")
     print_order_data(summary.get("data") or {})
     print_follow_up(summary, state)
-    for difference in summary["confirmation_differences"]:
-        out.print(f"P/I vs PO: {difference}", markup=False)
+    chinese = any(u.name == state.who(None) and u.language == "zh" for u in state.config.users)  # the operator's
+    for difference in summary["confirmation_differences_zh" if chinese else "confirmation_differences"]:
+        out.print(f"{'形式发票与订单' if chinese else 'P/I vs PO'}: {difference}", markup=False)
     for doc in summary["documents"]:
         line = f"document: {doc['name']}" + (f" rev.{doc['revision']}" if doc["revision"] else "") + \
             f" from {doc['party']} ({doc['file']})"
@@ -173,9 +174,10 @@ def print_order_data(data: dict[str, Any]) -> None:
     if lines:
         table = Table("item", "description", "qty", "unit", "unit price", "amount")
         for line in lines:
-            add_row(table, line.get("item_code") or "", line.get("description") or "",
-                 line.get("quantity") or "", line.get("unit") or "", line.get("unit_price") or "",
-                 line.get("amount") or "")
+            code = line.get("item_code") or ""
+            add_row(table, f"{code} ({line['buyer_code']})" if line.get("buyer_code") else code,
+                    line.get("description") or "", line.get("quantity") or "", line.get("unit") or "",
+                    line.get("unit_price") or "", line.get("amount") or "")
         out.print(table)
     for check in data.get("checks", []):
         mark = "ok" if check["ok"] else "FAILED"

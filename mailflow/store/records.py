@@ -273,7 +273,8 @@ class RecordStore:
         ours = history.rows(same_buyer.where(MessageRow.direction == "out"), 50)
         history.naming(same_buyer, _cited(outcome, order.number, [o.subject for o in ours]),
                        "it names {}, which the order cites")
-        codes = [li.item_code for li in outcome.order_data.lines if li.item_code and len(li.item_code) >= 4][:20]
+        codes = [code for li in outcome.order_data.lines for code in dict.fromkeys((li.item_code, li.buyer_code))
+                 if code and len(code) >= 4][:20]
         history.naming(same_buyer, codes, f"the same buyer asked about item {{}} within {days} days")
         history.rest_of_threads(same_buyer)
         leftovers: list[str] = []

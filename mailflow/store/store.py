@@ -436,6 +436,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                 "status": order.status, "aliases": sorted(a.number for a in order.aliases),
                 "version": order.version, "data": data,
                 "confirmation_differences": differences(data, confirmation) if confirmation and data else [],
+                "confirmation_differences_zh": differences(data, confirmation, "zh") if confirmation and data else [],
                 "documents": [{"kind": d.kind, "name": documents.NAMES.get(d.kind, d.kind), "party": d.party,
                                "file": d.name, "revision": d.revision, "reason": d.reason,
                                "message_id": message_ids.get(d.message_row_id, ""),
