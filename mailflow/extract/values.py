@@ -144,12 +144,31 @@ _NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?![\d
 def date_order(text: str) -> bool | None:
     """Whether the document writes numeric dates day first (True: 21/11/2026 on the page),
     month first (False: 11/26/2026), or cannot tell (None: none over 12, or both kinds)."""
-    day_first = month_first = False
+    return date_order_evidence(text)[0]
+
+
+def date_order_evidence(text: str) -> tuple[bool | None, str]:
+    """`date_order`, with the first date that shows it ('21/11/2026'; '' when none does)."""
+    day_first = month_first = ""
     for match in _NUMERIC_DATE.finditer(text):
         a, b = int(match.group(1)), int(match.group(2))
-        day_first |= a > 12 >= b
-        month_first |= b > 12 >= a
-    return day_first if day_first != month_first else None
+        if a > 12 >= b:
+            day_first = day_first or match.group(0)
+        if b > 12 >= a:
+            month_first = month_first or match.group(0)
+    if bool(day_first) == bool(month_first):
+        return None, ""
+    return bool(day_first), day_first or month_first
+
+
+def both_readings(text: str) -> tuple[dt.date, dt.date, str] | None:
+    """The day-first and month-first readings of the first date in `text`, and the date as
+    written, when it is a numeric date that reads both ways (03/04/2026); None otherwise."""
+    first, second = parse_date(text, True)[0], parse_date(text, False)[0]
+    if first is None or second is None or first == second:
+        return None
+    written = _NUMERIC_DATE.search(text)
+    return first, second, written.group(0) if written else text.strip()
 
 
 def parse_date(text: str, day_first: bool | None = None) -> tuple[dt.date | None, float, str]:
