@@ -127,6 +127,17 @@ def currencies_named(text: str) -> Counter[str]:
 
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTH_WORDS = {**_MONTHS, "sept": 9, **{name: i for i, name in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}}
+
+
+def month_number(name: str) -> int | None:
+    """1 to 12 for a month's English name or its abbreviation ('Apr', 'APR', 'Sept', 'October');
+    None for any other word ('Decided', 'Rotterdam')."""
+    return _MONTH_WORDS.get(name.lower())
+
+
 ROC_OFFSET = 1911  # Republic-of-China year 115 is 2026
 _DATE_PATTERNS = [
     (re.compile(r"(?<!\d)(\d{4})[ \t]{0,2}年[ \t]{0,2}(\d{1,2})[ \t]{0,2}月[ \t]{0,2}(\d{1,2})"), "ymd"),

@@ -159,7 +159,7 @@ def _order(plan: Plan) -> list[Milestone]:
         if m.key in seen:
             return
         seen.add(m.key)
-        for key in (*m.requires, *(d.anchor for d in m.due if d.anchor not in ANCHORS)):
+        for key in (*m.requires, *(link.anchor for d in m.due for link in d.chain() if link.anchor not in ANCHORS)):
             other = plan.milestone(key)
             if other is not None:
                 visit(other)
@@ -177,19 +177,23 @@ def evaluate(plan: Plan, facts: Facts, today: dt.date, language: str = "en") -> 
     for m in _order(plan):
         best: tuple[dt.date | None, str] = (None, "no due date in the plan" if not m.due else "")
         reasons: list[str] = []
-        for rule in m.due:
-            if rule.anchor in ANCHORS:
-                base = facts.anchors.get(rule.anchor)
-                if base is None:
-                    reasons.append(f"the {ANCHOR_NAMES[rule.anchor]} is not known")
-                    continue
+        for first in m.due:
+            for rule in first.chain():  # the rule, or what it falls back on while its anchor is not known
+                if rule.anchor in ANCHORS:
+                    base = facts.anchors.get(rule.anchor)
+                    if base is None:
+                        reasons.append(f"the {ANCHOR_NAMES[rule.anchor]} is not known")
+                        continue
+                else:
+                    finished = completions.get(rule.anchor)
+                    if finished is None:
+                        other = plan.milestone(rule.anchor)
+                        reasons.append(f"{other.name(language) if other else rule.anchor} is not done")
+                        continue
+                    base = _day(finished[0])
+                break
             else:
-                finished = completions.get(rule.anchor)
-                if finished is None:
-                    other = plan.milestone(rule.anchor)
-                    reasons.append(f"{other.name(language) if other else rule.anchor} is not done")
-                    continue
-                base = _day(finished[0])
+                continue
             day = base + dt.timedelta(days=rule.days)
             if best[0] is None or day < best[0]:
                 best = (day, f"{rule.describe()} ({base.isoformat()})")
