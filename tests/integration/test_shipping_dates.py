@@ -148,3 +148,23 @@ def test_the_etd_of_a_booking_then_of_a_shipping_advice_moves_the_bl_draft(tmp_p
                      ("etd-moved", "2026-06-09", "2026-06-02", "ship-adv-8812@bluewave-log.example")]
     assert "ETD 2026-06-09 (was 2026-06-02) from mail body <ship-adv-8812@bluewave-log.example>" in \
         cli(config, "order", "show", NUMBER)
+    page = order_page(config)
+    assert "开航日: 2026-06-09" in page and "原为 2026-06-02" in page
+
+
+def order_page(config: Path) -> str:
+    """The order's page in the browser desk, as a merchandiser who reads Chinese sees it."""
+    from tests.integration.test_web_http import client_for, log_in
+
+    added = CliRunner().invoke(main, ["--config", str(config), "user", "add", "Grace Zhou", "--role", "merchandiser",
+                                      "--language", "zh", "--password-stdin"], input="grace-password-1\n")
+    assert added.exit_code == 0, added.output
+    client, store = client_for(config)
+    try:
+        log_in(client, "Grace Zhou", "grace-password-1")
+        page = client.get(f"/orders/{NUMBER}")
+        assert page.status_code == 200
+        return str(page.text)
+    finally:
+        client.close()
+        store.close()
