@@ -208,7 +208,7 @@ def _date(kind: str, match: re.Match[str], day_first: bool | None) -> tuple[dt.d
             raise ValueError(month_name)
         return dt.date(int(c), month, int(day)), 0.9, ""
     a, b, year = (int(g) for g in match.groups())
-    if kind == "dmy" or a > 12 >= b:
+    if kind == "dmy" or a > 12 >= b or a == b:  # 06/06/2026 reads the same both ways
         return dt.date(year, b, a), 0.9, ""
     if b > 12 >= a:
         return dt.date(year, a, b), 0.9, ""

@@ -117,3 +117,11 @@ def test_the_page_settles_before_the_mail_and_the_party() -> None:
                    sent=dt.date(2026, 4, 3))
     assert data.delivery_date == dt.date(2026, 5, 6)
     assert "03/25/2026 is month-first" in checks(data)["date_order"][1]
+
+
+def test_a_date_whose_day_and_month_are_the_same_is_no_ambiguity() -> None:
+    data = read(po("03/04/2026", "06/06/2026", "Printed: 25/03/2026"))
+    assert data.delivery_date == dt.date(2026, 6, 6) and [r.field for r in data.dates_read] == ["order_date"]
+    same = checked(po("06/06/2026", "09/08/2026"))  # 9 August or 8 September: both after 6 June
+    assert same.order_date == dt.date(2026, 6, 6) and same.delivery_date is None
+    assert [c.name for c in same.checks if not c.ok] == ["date_ambiguous"]
