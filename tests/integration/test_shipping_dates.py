@@ -92,6 +92,19 @@ def test_an_ambiguous_po_nothing_settles_is_a_failed_check_on_the_order(tmp_path
     assert "check date_ambiguous: FAILED: delivery date 05/06/2026 may be 5 June 2026 or 6 May 2026" in text
 
 
+def test_the_buyer_s_country_in_the_config_settles_what_the_mail_does_not(tmp_path: Path,
+                                                                          database_url: str) -> None:
+    config = desk(tmp_path, database_url)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "language: en, currency: USD}", "language: en, currency: USD, country: GB}"), encoding="utf-8")
+    send_po(config, tmp_path, dt.date(2026, 4, 20))
+    shown = show(config)
+    assert shown["data"]["delivery_date"] == "2026-06-05" and shown["data"]["checks_failed"] == []
+    assert "the buyer is in the United Kingdom, which writes dates day-first" in \
+        next(c["detail"] for c in shown["data"]["checks"] if c["name"] == "date_order")
+    assert milestones(config)["inspection"]["due"] == "2026-05-26"
+
+
 def test_extract_json_reads_a_uk_po_by_its_own_dates(tmp_path: Path) -> None:
     """12/03/2026 and 10/04/2026: only day first puts the delivery after the order date."""
     path = pdfs.write_order_pdf(uk_po(dt.date(2026, 3, 12), dt.date(2026, 4, 10)), tmp_path / "po.pdf")

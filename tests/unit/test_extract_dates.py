@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from pydantic import ValidationError
+
+from mailflow.config import Buyer
 from mailflow.extract import Extractor, Settings, order_data
 from mailflow.extract.pdf import generic_document
 from mailflow.model import OrderData
@@ -125,3 +129,9 @@ def test_a_date_whose_day_and_month_are_the_same_is_no_ambiguity() -> None:
     same = checked(po("06/06/2026", "09/08/2026"))  # 9 August or 8 September: both after 6 June
     assert same.order_date == dt.date(2026, 6, 6) and same.delivery_date is None
     assert [c.name for c in same.checks if not c.ok] == ["date_ambiguous"]
+
+
+def test_a_buyer_s_country_is_a_two_letter_code() -> None:
+    assert Buyer(name="Cascade Wipes", country="GB").country == "GB"
+    with pytest.raises(ValidationError, match="country"):
+        Buyer(name="Cascade Wipes", country="Britain")
