@@ -95,6 +95,7 @@ class OrderDoc:
     # the code columns as (header, Line field): ("Buyer Item", "buyer_code"), ("Our Code", "item_code");
     # empty: one "Item Code" / 货号 column
     code_columns: tuple[tuple[str, str], ...] = ()
+    dates: str = ""  # "dd/mm/yyyy" or "mm/dd/yyyy": numeric dates as a UK or a US buyer prints them
 
     @property
     def total(self) -> Decimal:
@@ -196,11 +197,14 @@ def number_text(value: Decimal) -> str:
 
 
 def date_style(doc: OrderDoc) -> str:
-    """"iso" (2026-12-12) or "dmy" (12 Dec 2026, no leading zero); zh is always "iso".
+    """"iso" (2026-12-12) or "dmy" (12 Dec 2026, no leading zero); zh is always "iso"; the
+    document's own numeric style when it has one (`OrderDoc.dates`).
 
     English picks per document from a CRC of its number, so a fixed document always prints the same
     way and a handful of sample seeds covers both styles.
     """
+    if doc.dates:
+        return doc.dates
     if doc.lang == "zh":
         return "iso"
     return "dmy" if zlib.crc32(doc.number.encode()) % 2 else "iso"
@@ -208,6 +212,10 @@ def date_style(doc: OrderDoc) -> str:
 
 def date_text(doc: OrderDoc, day: dt.date) -> str:
     """A date exactly as `doc`'s PDF prints it."""
+    if date_style(doc) == "dd/mm/yyyy":
+        return f"{day.day:02d}/{day.month:02d}/{day.year}"
+    if date_style(doc) == "mm/dd/yyyy":
+        return f"{day.month:02d}/{day.day:02d}/{day.year}"
     if date_style(doc) == "dmy":
         return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
     return day.isoformat()

@@ -50,7 +50,7 @@ from mailflow.store.follow import FollowStore
 from mailflow.store.leases import Leases, exclusive, forget_fences, new_owner
 from mailflow.store.outbox import OutboxStore
 from mailflow.store.plan import PlanStore, order_parties
-from mailflow.store.records import RecordStore, decision_json, order_by_number
+from mailflow.store.records import RecordStore, decision_json, order_by_number, sailing
 from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
 
 
@@ -441,6 +441,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                                "file": d.name, "revision": d.revision, "reason": d.reason,
                                "message_id": message_ids.get(d.message_row_id, ""),
                                "read": bool(d.record)} for d in docs],
+                "shipping": sailing(docs, message_ids),
                 "cases": [{"case": c.number, "status": c.status, "closed_by": c.closed_by or None,
                            "note": c.note or None} for c in cases],
                 "messages": [{"date": m.date.isoformat() if m.date else None,
