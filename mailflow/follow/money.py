@@ -18,44 +18,10 @@ from typing import Any, Protocol
 from mailflow.errors import ConfigError
 from mailflow.extract import values
 from mailflow.extract.record import to_decimal
+from mailflow.extract.terms import Split, split
 
 CENT = Decimal("0.01")
 MAX_TEXT = 20_000  # characters of a slip's text looked at
-
-_PERCENT = re.compile(r"(\d{1,3}(?:\.\d{1,2})?)\s{0,2}[%％]")
-_DEPOSIT_WORDS = re.compile(r"deposit|advance|down\s?payment|prepay|in\s?advance|before\s?production|"
-                            r"定金|订金|訂金|预付|預付|首付", re.IGNORECASE)
-_LC = re.compile(r"\bL/?C\b|letter\s?of\s?credit|信用证|信用證", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Split:
-    """What the payment terms make due, as shares of the total."""
-
-    deposit: Decimal  # 0.30 for 30 %
-    balance: Decimal
-    by_lc: bool
-    why: str
-
-
-def split(terms: str) -> Split:
-    """'30% T/T deposit, 70% balance against copy of B/L' -> 30 % / 70 %; '100% L/C at sight'
-    -> all by L/C; '100% T/T in advance' -> all as deposit; no percentage -> all on balance."""
-    text = " ".join((terms or "").split())[:500]
-    by_lc = bool(_LC.search(text))
-    for match in _PERCENT.finditer(text):
-        share = Decimal(match.group(1)) / 100
-        if not 0 < share <= 1:
-            continue
-        around = text[max(0, match.start() - 30): match.end() + 40]
-        if _DEPOSIT_WORDS.search(around):
-            return Split(share, 1 - share, by_lc, f"{match.group(0)} {'deposit' if share < 1 else 'in advance'}"
-                                                 f" in {text!r}")
-    if by_lc:
-        return Split(Decimal(0), Decimal(1), True, f"paid by L/C ({text!r})")
-    return Split(Decimal(0), Decimal(1), False,
-                 f"no deposit in the payment terms {text!r}" if text else "no payment terms known")
-
 
 @dataclass(frozen=True)
 class Expected:
@@ -93,12 +59,6 @@ class Tolerance:
         """How much short of `due` still settles it."""
         by_share = (due * self.percent / 100) if self.percent is not None else Decimal(0)
         return max(by_share, self.amount or Decimal(0)).quantize(CENT)
-
-    def describe(self) -> str:
-        parts = [f"{self.percent} %" if self.percent is not None else "",
-                 f"{self.amount}" if self.amount is not None else ""]
-        said = [p for p in parts if p]
-        return "the larger of " + " and ".join(said) if len(said) > 1 else (said[0] if said else "nothing")
 
 
 DEFAULT_TOLERANCE = Tolerance()

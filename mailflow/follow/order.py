@@ -254,8 +254,9 @@ def _charges(value: Any) -> str:
 
 def anchors(order: OrderFacts, documents: Sequence[Doc]) -> dict[str, dt.date]:
     """The dates a plan counts from: the order's own (PO date, delivery date), the first
-    document of a kind (P/I, B/L), an L/C advice's expiry and latest shipment, and any date
-    a person set (`mailflow order date`), which wins."""
+    document of a kind (P/I, B/L), an L/C advice's expiry and latest shipment, the ETD and ETA
+    of the latest booking confirmation or shipping advice that gives them, and any date a
+    person set (`mailflow order date`), which wins."""
     found: dict[str, dt.date] = {}
     opened = as_date(order.first_mail) or as_date(order.created_at)
     if opened:
@@ -276,6 +277,12 @@ def anchors(order: OrderFacts, documents: Sequence[Doc]) -> dict[str, dt.date]:
         lc = doc.record.get("lc") or {}
         for key in ("lc_expiry", "lc_latest_shipment"):
             day = as_date(lc.get(key))
+            if day:
+                found[key] = day
+    for doc in documents:  # the latest booking confirmation or shipping advice that gives them
+        sailing = doc.record.get("shipping") or {}
+        for key in ("etd", "eta"):
+            day = as_date(sailing.get(key))
             if day:
                 found[key] = day
     for key, value in order.anchors.items():

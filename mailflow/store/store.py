@@ -51,7 +51,7 @@ from mailflow.store.follow import FollowStore
 from mailflow.store.leases import Leases, exclusive, forget_fences, new_owner
 from mailflow.store.outbox import OutboxStore
 from mailflow.store.plan import PlanStore, order_parties
-from mailflow.store.records import RecordStore, decision_json, order_by_number
+from mailflow.store.records import RecordStore, decision_json, order_by_number, sailing
 from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
 
 
@@ -437,10 +437,12 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                 "status": order.status, "aliases": sorted(a.number for a in order.aliases),
                 "version": order.version, "data": data,
                 "confirmation_differences": differences(data, confirmation) if confirmation and data else [],
+                "confirmation_differences_zh": differences(data, confirmation, "zh") if confirmation and data else [],
                 "documents": [{"kind": d.kind, "name": documents.NAMES.get(d.kind, d.kind), "party": d.party,
                                "file": d.name, "revision": d.revision, "reason": d.reason,
                                "message_id": message_ids.get(d.message_row_id, ""),
                                "read": bool(d.record)} for d in docs],
+                "shipping": sailing(docs, message_ids),
                 "cases": [{"case": c.number, "status": c.status, "closed_by": c.closed_by or None,
                            "note": c.note or None} for c in cases],
                 "messages": [{"date": m.date.isoformat() if m.date else None,
