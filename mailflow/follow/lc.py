@@ -44,6 +44,7 @@ _REQUIRED_KINDS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("co",), r"certificate\s?of\s?origin|\bform\s?[AE]\b|产地证|產地證"),
         (("inspection_report",), r"inspection\s?(?:certificate|report)|检验证书|檢驗證書|检验报告|檢驗報告"),
         (("shipping_advice",), r"shipping\s?advice|shipment\s?advice|装运通知|裝運通知"),
+        ((), r"insurance|beneficiary|weight\s?(?:list|note)|保险|保險|受益人|重量单|重量單"),  # "… of invoice value"
         (("commercial_invoice",), r"invoice|发票|發票"),
     ))
 _NOT_A_NAME = {"signed", "full", "set", "of", "the", "in", "copies", "copy", "original", "originals", "and",

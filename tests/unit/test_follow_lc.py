@@ -126,4 +126,4 @@ def test_a_required_document_s_kind_by_its_words() -> None:
     assert lc.required_kinds("商业发票一式三份") == ("commercial_invoice",)
     assert lc.required_kinds("全套清洁已装船海运提单") == ("bl", "bl_original")
     assert lc.required_kinds("GSP CERTIFICATE OF ORIGIN FORM A") == ("co",)
-    assert lc.required_kinds("INSURANCE POLICY") == ()
+    assert lc.required_kinds("INSURANCE POLICY FOR 110 PCT OF INVOICE VALUE") == ()
