@@ -104,10 +104,11 @@ _AMBIGUOUS_ALONE = {r"applicant", r"beneficiary(?:\s?customer)?", "收款人"}
 _UNTAGGED_NAMES = sorted(((name, tag) for tag in _ALONE for name in _NAMES[tag] if name not in _AMBIGUOUS_ALONE),
                          key=lambda pair: -len(pair[0]))
 _UNTAGGED = re.compile("|".join(f"(?P<g{i}>{name})" for i, (name, _) in enumerate(_UNTAGGED_NAMES))
-                       + r"(?=[ \t]{0,4}(?:\([^)\n]{0,40}\))?[ \t]{0,4}(?:[:：]|[ \t]\S|$))", re.IGNORECASE)
+                       + r"(?=[ \t]{0,4}(?:\([^)\n]{0,40}\))?(?:[ \t]{0,4}[:：]|[ \t]{1,80}\S|[ \t]{0,80}$))",
+                       re.IGNORECASE)
 _UNTAGGED_TAG = {f"g{i}": tag for i, (_, tag) in enumerate(_UNTAGGED_NAMES)}
 _COLON_TAG = re.compile(r"[ \t]{0,8}:(\d{2}[A-Z]?):[ \t]{0,4}")
-_BARE_TAG = re.compile(r"[ \t]{0,8}(\d{2}[A-Z]?)[ \t]{0,2}[:.]?[ \t]{1,4}")
+_BARE_TAG = re.compile(r"[ \t]{0,8}(\d{2}[A-Z]?)[ \t]{0,2}[:.]?[ \t]{1,20}")
 # fields whose value is a date, a sum, a number: a printed name before a colon is passed over
 _TYPED = {"20", "26E", "31C", "31D", "31E", "32A", "32B", "33B", "34B", "39A", "44C", "48", "71F", "71G"}
 _LABEL = re.compile(r"[^:：\n\d+]{1,80}[:：][ \t]{0,4}")
@@ -358,6 +359,11 @@ def _one_line(value: str, limit: int = 200) -> str:
     return " ".join(value.split())[:limit]
 
 
+def _first_word(value: str) -> str:
+    """A reference (20): SWIFT's has no spaces, so a printed "LC2603GM118 (our ref.)" is its first word."""
+    return (value[:200].split() or [""])[0][:40]
+
+
 def read_credit(text: str, amendment: bool = False) -> Credit:
     """An MT700 (or, `amendment` or an MT707 named in the text, an MT707) in any layout."""
     amendment = amendment or message_type(text) == "707"
@@ -382,7 +388,7 @@ def read_credit(text: str, amendment: bool = False) -> Credit:
         currency, amount = (said[0], said[1]) if said else ("", None)
     shipment = value("44C")
     return Credit(
-        amendment=amendment, number=_one_line(value("20"), 40), issued=swift_date(value("31C")) if "31C" in tags else None,
+        amendment=amendment, number=_first_word(value("20")), issued=swift_date(value("31C")) if "31C" in tags else None,
         expiry=expiry, expiry_place=_one_line(place, 60), currency=currency, amount=amount, increase=increase,
         decrease=decrease, tolerance=tolerance(value("39A")) if "39A" in tags else None, rules=_one_line(value("40E")),
         latest_shipment=swift_date(shipment) if shipment else None, shipment_period=_one_line(value("44D")),
@@ -514,7 +520,7 @@ def _transfer(tags: Mapping[str, Field], text: str) -> Remittance | None:
         printed = _after(_NET, text, (_CHARGES,))
         net = (printed[1], printed[0]) if printed else None
     by = _CHARGES_BY.search(tags["71A"].value) if "71A" in tags else None
-    reference = _one_line(tags["20"].value, 40) if "20" in tags else _reference(text)
+    reference = _first_word(tags["20"].value) if "20" in tags else _reference(text)
     return Remittance(paid[1], values.currency_of(paid[0]) or paid[0], day or _value_date(text), reference,
                       charges[1] if charges else None, charges[0] if charges else "", net[1] if net else None,
                       by.group(1) if by else "", _one_line(tags["50"].value, 120) if "50" in tags else "",

@@ -114,6 +114,21 @@ def test_a_printed_mt700_gives_the_same_credit(text: str) -> None:
     assert (credit.currency, credit.amount) == ("USD", Decimal("34440.00"))
 
 
+MT700_PDF_COLUMNS = """                 ADVICE OF DOCUMENTARY CREDIT
+   20        Documentary Credit Number               LC2603GM118
+   31D       Date and Place of Expiry                260506 CHINA
+   32B       Currency Code, Amount                   USD 34,440.00
+Latest Date of Shipment                              260415
+"""
+
+
+def test_a_pdf_s_columns_wide_apart_are_read_too() -> None:
+    """pdfplumber keeps a page's layout: a field's name and its value stand far apart."""
+    credit = swift.read_credit(MT700_PDF_COLUMNS)
+    assert (credit.number, credit.expiry, credit.amount, credit.latest_shipment) == (
+        "LC2603GM118", dt.date(2026, 5, 6), Decimal("34440.00"), dt.date(2026, 4, 15))
+
+
 def test_printed_layouts_keep_their_own_tolerance_documents_and_presentation() -> None:
     assert swift.read_credit(MT700_TAG_AND_NAME).tolerance == (Decimal(10), Decimal(0))
     labelled = swift.read_credit(MT700_LABELLED)
@@ -199,6 +214,7 @@ def test_a_credit_is_kept_and_read_back_as_json() -> None:
     assert swift.credit_from_record(credit.as_record()) == credit
     assert swift.credit_from_record({"expiry": "not a date", "amount": "many", "tolerance": ["x"]}) == swift.Credit()
     assert swift.read_credit("Dear Sirs, please find our order.").empty()
+    assert swift.read_credit("L/C No. 88123 opened for order MH-2026-118.").number == "88123"
 
 
 # --- transfers and advices -------------------------------------------------------------------------
