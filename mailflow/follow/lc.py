@@ -31,6 +31,7 @@ MAX_DOCUMENT_MILESTONES = 20
 AMEND_PREFIX = "lc_amend_"
 DOCUMENT_PREFIX = "lc_doc_"
 DOCUMENTS_BEFORE_EXPIRY = 7  # days: the credit's documents ready a week before it expires
+_DOCUMENT_EN = "L/C document: "
 
 # what each discrepancy asks the buyer to amend, in Chinese (the English is the check's detail)
 _AMEND_ZH = {"lc_amount": "信用证金额超出形式发票金额的溢短装范围", "lc_currency": "信用证币种与形式发票不符",
@@ -184,7 +185,7 @@ def extend(plan: Plan, found: Standing) -> Plan:
             continue
         documents.append(Milestone(key=key, owner="merchandiser", documents=kinds, hand=not kinds,
                                    due=(Due("lc_expiry", -DOCUMENTS_BEFORE_EXPIRY),),
-                                   names={"en": f"L/C document: {text[:120]}", "zh": f"信用证单据：{text[:120]}"}))
+                                   names={"en": f"{_DOCUMENT_EN}{text[:120]}", "zh": f"信用证单据：{text[:120]}"}))
     milestones = list(plan.milestones)
     if documents and "presentation" in has:
         at = next(i for i, m in enumerate(milestones) if m.key == "presentation")
@@ -196,3 +197,16 @@ def extend(plan: Plan, found: Standing) -> Plan:
     at = next((i + 1 for i, m in enumerate(milestones) if m.key == "lc_received"), len(milestones))
     milestones[at:at] = amend
     return dataclasses.replace(plan, milestones=tuple(milestones))
+
+
+def name_in(key: str, stored: str, language: str) -> str | None:
+    """An L/C milestone's name in `language`, from its key and the (English) name stored with
+    it; None for a milestone that is not the L/C's own."""
+    if key.startswith(AMEND_PREFIX):
+        if language != "zh":
+            return stored
+        return f"请客户修改信用证：{_AMEND_ZH.get('lc_' + key.removeprefix(AMEND_PREFIX), stored)}"
+    if key.startswith(DOCUMENT_PREFIX):
+        text = stored.removeprefix(_DOCUMENT_EN)
+        return f"信用证单据：{text}" if language == "zh" else f"{_DOCUMENT_EN}{text}"
+    return None

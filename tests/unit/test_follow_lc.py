@@ -127,3 +127,11 @@ def test_a_required_document_s_kind_by_its_words() -> None:
     assert lc.required_kinds("全套清洁已装船海运提单") == ("bl", "bl_original")
     assert lc.required_kinds("GSP CERTIFICATE OF ORIGIN FORM A") == ("co",)
     assert lc.required_kinds("INSURANCE POLICY FOR 110 PCT OF INVOICE VALUE") == ()
+
+
+def test_the_l_c_milestones_read_in_chinese_on_the_desk() -> None:
+    stored = "Ask the buyer to amend the L/C: L/C latest shipment 2026-04-15 is before the delivery date 2026-04-30"
+    assert lc.name_in("lc_amend_shipment", stored, "zh") == "请客户修改信用证：最迟装运日早于约定的装运/交货日期"
+    assert lc.name_in("lc_amend_shipment", stored, "en") == stored
+    assert lc.name_in("lc_doc_co", "L/C document: CERTIFICATE OF ORIGIN", "zh") == "信用证单据：CERTIFICATE OF ORIGIN"
+    assert lc.name_in("deposit", "Deposit received", "zh") is None
