@@ -91,6 +91,12 @@ def credits(documents: Sequence[OnFile]) -> list[tuple[OnFile, swift.Credit]]:
     return found
 
 
+def amended(doc: OnFile) -> list[str]:
+    """What an L/C document says, in words (an amendment: what it changes)."""
+    record = (doc.record.get("lc") or {}).get("credit")
+    return swift.credit_from_record(record).changes() if isinstance(record, Mapping) else []
+
+
 def _money(value: Decimal) -> str:
     return f"{value:,.2f}"
 

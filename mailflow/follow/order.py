@@ -309,11 +309,15 @@ def lc_on_file(order: OrderFacts, documents: Sequence[Doc]) -> lc.Standing:
 
 
 def cleared_by(found: lc.Standing) -> dict[str, cal.Evidence]:
-    """The amendment milestones an amendment fixing their discrepancy completes."""
-    return {lc.amend_key(name): cal.Evidence(doc.kind, doc.party, doc.at, doc.message_row_id,
-                                             f"{doc.name if doc.name != MAIL_BODY else 'L/C amendment'} of "
-                                             f"{doc.at:%Y-%m-%d} amended it")
-            for name, doc in found.cleared.items()}
+    """The amendment milestones an amendment fixing their discrepancy completes, each with what
+    the amendment changed."""
+    cleared: dict[str, cal.Evidence] = {}
+    for name, doc in found.cleared.items():
+        changed = "; ".join(lc.amended(doc))
+        label = (f"{doc.name if doc.name != MAIL_BODY else 'L/C amendment'} of {doc.at:%Y-%m-%d} amended it"
+                 + (f" ({changed})" if changed else ""))
+        cleared[lc.amend_key(name)] = cal.Evidence(doc.kind, doc.party, doc.at, doc.message_row_id, label)
+    return cleared
 
 
 def evidence(documents: Sequence[Doc]) -> list[cal.Evidence]:

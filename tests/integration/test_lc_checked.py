@@ -114,6 +114,8 @@ def test_an_lc_short_and_early_is_checked_planned_for_amendment_and_cleared_by_t
         for key in ("lc_amend_amount", "lc_amend_shipment"):
             assert steps[key]["state"] == "done" and steps[key]["how"] == "evidence"
             assert steps[key]["message_id"] == "lc6a@bank.example"
+            assert steps[key]["by"].endswith("amended it (amount increased by USD 2,000.00; expiry 2026-05-31; "
+                                             "latest shipment 2026-05-05)")
         assert steps["shipped"]["due"] == "2026-05-05"  # the amended latest shipment
         assert steps["lc_doc_co"]["due"] == "2026-05-24"  # a week before the amended expiry
         assert show(config, "KS-6001")["follow_up"]["lc"]["amount"] == "20000.00"

@@ -104,7 +104,8 @@ def test_the_plan_gains_the_amendment_requests_and_the_documents_the_credit_requ
     marks = {m.key: m for m in again.milestones}
     for key in ("lc_amend_amount", "lc_amend_shipment"):
         assert (marks[key].state, marks[key].how, marks[key].message_row_id) == ("done", "evidence", 3)
-        assert marks[key].done_by == "L/C amendment of 2026-03-14 amended it"
+        assert marks[key].done_by == ("L/C amendment of 2026-03-14 amended it (amount increased by USD 2,000.00; "
+                                      "expiry 2026-05-31; latest shipment 2026-05-05)")
     assert not [e for e in again.events if e.kind == "lc-discrepancy"]
     assert marks["lc_doc_co"].due == dt.date(2026, 5, 24)  # the amended expiry
 
