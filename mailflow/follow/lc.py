@@ -79,8 +79,8 @@ def credits(documents: Sequence[OnFile]) -> list[tuple[OnFile, swift.Credit]]:
     current: swift.Credit | None = None
     found: list[tuple[OnFile, swift.Credit]] = []
     for doc in documents:
-        record = (doc.record.get("lc") or {}).get("credit") if doc.kind in LC_KINDS else None
-        if not isinstance(record, Mapping):
+        record = _credit_record(doc) if doc.kind in LC_KINDS else None
+        if record is None:
             continue
         read = swift.credit_from_record(record)
         if doc.kind == "lc_advice" and not read.amendment:
@@ -91,10 +91,17 @@ def credits(documents: Sequence[OnFile]) -> list[tuple[OnFile, swift.Credit]]:
     return found
 
 
+def _credit_record(doc: OnFile) -> Mapping[str, Any] | None:
+    """What `extract/swift.py` read of an L/C document, as kept on it; None when nothing was."""
+    lc = doc.record.get("lc")
+    credit = lc.get("credit") if isinstance(lc, Mapping) else None
+    return credit if isinstance(credit, Mapping) else None
+
+
 def amended(doc: OnFile) -> list[str]:
     """What an L/C document says, in words (an amendment: what it changes)."""
-    record = (doc.record.get("lc") or {}).get("credit")
-    return swift.credit_from_record(record).changes() if isinstance(record, Mapping) else []
+    record = _credit_record(doc)
+    return swift.credit_from_record(record).changes() if record is not None else []
 
 
 def _money(value: Decimal) -> str:

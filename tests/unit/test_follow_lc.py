@@ -136,3 +136,13 @@ def test_the_l_c_milestones_read_in_chinese_on_the_desk() -> None:
     assert lc.name_in("lc_amend_shipment", stored, "en") == stored
     assert lc.name_in("lc_doc_co", "L/C document: CERTIFICATE OF ORIGIN", "zh") == "信用证单据：CERTIFICATE OF ORIGIN"
     assert lc.name_in("deposit", "Deposit received", "zh") is None
+
+
+def test_what_cannot_be_read_on_file_is_no_credit() -> None:
+    at = dt.datetime(2026, 3, 9, tzinfo=UTC)
+    odd = [fo.Doc("lc_advice", "bank", "x", {"lc": ["not", "a", "mapping"]}, 1, at, at),
+           fo.Doc("lc_advice", "bank", "y", {"lc": {"credit": "text"}}, 2, at, at),
+           fo.Doc("lc_amendment", "bank", "z", {"lc": {"credit": {"amount": "many", "expiry": "soon"}}}, 3, at, at)]
+    found = lc.standing(odd, expected(), dt.date(2026, 4, 30))
+    assert found.credit == swift.Credit() and found.checks == () and not found.found
+    assert lc.amended(odd[0]) == [] and lc.amended(odd[2]) == []
