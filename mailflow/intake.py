@@ -25,7 +25,7 @@ from typing import Any
 
 from mailflow import learn, linear
 from mailflow.correlate import Found, numbers_in_text
-from mailflow.documents import unnamed
+from mailflow.documents import text_wanted
 from mailflow.errors import MailflowError, QuarantinedMail
 from mailflow.extract import Extractor, Settings
 from mailflow.extract.pdf import Document
@@ -110,7 +110,7 @@ def prepare(data: bytes, spec: DeskSpec, only: str | None = None, by: str = "") 
     `only`: the category a person set (`by`), decided with that category's rules."""
     rules, extractor, model, patterns = _desk(spec)
     message = extractor.attachment_texts(parse(data), pdf_text=rules.reads_attachment_text,
-                                         unnamed=unnamed)
+                                         unnamed=text_wanted)
     if only is not None:
         predictor: Predictor | None = Known(Prediction(only, 1.0, (f"set by {by or 'a person'}",)))
     elif model is not None and rules.reads_classifier:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -299,3 +300,34 @@ def test_hostile_texts_are_bounded() -> None:
         credit = swift.read_credit(text)
         assert credit.expiry is None and len(credit.documents) <= swift.MAX_DOCUMENTS
         assert swift.read_remittance(text) is None
+
+
+def test_a_bank_pdf_s_text_is_read_and_gives_its_fields(tmp_path: Path) -> None:
+    """An L/C advice as a PDF named for what it is: its text is read before the rules run (a
+    bank document's figures are in it), and the SWIFT fields come out of pdfplumber's layout."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from mailflow import documents
+    from mailflow.extract import Extractor, Settings
+    from mailflow.parse import parse
+    from tests.mails import mail
+
+    path = tmp_path / "MT700_LC2603GM118.pdf"
+    canvas = Canvas(str(path))
+    canvas.setFont("Courier", 10)
+    for row, line in enumerate(MT700_LABELLED.splitlines() + MT700_PDF_COLUMNS.splitlines()[3:]):
+        canvas.drawString(40, 800 - 14 * row, line)
+    canvas.save()
+    assert documents.text_wanted(path.name) and documents.text_wanted("LC advice.pdf")
+    assert not documents.text_wanted("Packing_List_CI_123.pdf")
+    message = parse(mail("L/C advice", "Please see the attached advice.", sender="lc@bank.example",
+                         attachments=[(path.name, path.read_bytes(), "application/pdf")]))
+    extractor = Extractor(Settings(workers=1, cpu_seconds=10, memory_mb=512))
+    try:
+        [read] = extractor.attachment_texts(message, pdf_text=False, unnamed=documents.text_wanted).attachments
+    finally:
+        extractor.close()
+    credit = swift.read_credit(read.text or "")
+    assert (credit.number, credit.expiry, credit.latest_shipment, credit.amount, credit.tolerance) == (
+        "LC2603GM118", dt.date(2026, 5, 6), dt.date(2026, 4, 15), Decimal("34440.00"), (Decimal(5), Decimal(5)))
+    assert credit.documents == ("SIGNED COMMERCIAL INVOICE IN 3 COPIES", "PACKING LIST")
