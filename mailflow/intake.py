@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mailflow import learn, linear
+from mailflow import documents, learn, linear
 from mailflow.correlate import Found, numbers_in_text
-from mailflow.documents import names_in, unnamed
 from mailflow.errors import MailflowError, QuarantinedMail
 from mailflow.extract import Extractor, Settings, shipping
 from mailflow.extract.pdf import Document
@@ -107,8 +106,9 @@ def _desk(spec: DeskSpec) -> tuple[RuleSet, Extractor, Model | None, tuple[linea
 
 def text_wanted(filename: str) -> bool:
     """A PDF whose text is read before the rules: one whose name does not say what it is (its
-    text does), and a booking confirmation or shipping advice (its ETD and vessel are kept)."""
-    return unnamed(filename) or bool(names_in(filename, shipping.KINDS))
+    text does), a bank document (its figures are read, `documents.text_wanted`), and a booking
+    confirmation or shipping advice (its ETD and vessel are kept)."""
+    return documents.text_wanted(filename) or bool(documents.names_in(filename, shipping.KINDS))
 
 
 def prepare(data: bytes, spec: DeskSpec, only: str | None = None, by: str = "") -> Prepared:

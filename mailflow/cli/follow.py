@@ -159,12 +159,14 @@ def order_approve(state: State, number: str, note: str, who: str | None) -> None
 @click.option("--currency", type=TEXT, default="")
 @click.option("--date", "day", type=TEXT, help="The value date (YYYY-MM-DD).")
 @click.option("--ref", "reference", type=TEXT, default="")
-@click.option("--charges", type=TEXT, default="", help="What the banks took from it, if known (counts as paid).")
+@click.option("--charges", type=TEXT, default="",
+              help="What the banks took on the way, if known: the payment counts as AMOUNT plus these.")
 @AS_OPTION
 @click.pass_obj
 def order_payment(state: State, number: str, amount: str, currency: str, day: str | None, reference: str,
                   charges: str, who: str | None) -> None:
-    """Record a payment a bank slip did not tell (AMOUNT in the order's currency unless --currency)."""
+    """Record a payment a bank slip did not tell (AMOUNT, what arrived, in the order's currency
+    unless --currency)."""
     value = _amount(amount)
     if value <= 0:
         raise click.BadParameter("a payment is more than nothing")

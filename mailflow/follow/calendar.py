@@ -65,6 +65,7 @@ class Facts:
     manual: Mapping[str, Completion] = field(default_factory=dict)
     reopened: Mapping[str, dt.datetime] = field(default_factory=dict)  # evidence before this is not counted
     tolerance: Tolerance = NO_TOLERANCE  # bank charges: an instalment this much short is settled
+    cleared: Mapping[str, Evidence] = field(default_factory=dict)  # done by a document that fixed what it asked
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,9 @@ def _completion(m: Milestone, facts: Facts) -> tuple[dt.datetime, str, str, int 
     manual = facts.manual.get(m.key)
     if manual is not None:
         return manual.at, manual.how, manual.by, None
+    cleared = facts.cleared.get(m.key)
+    if cleared is not None:  # an L/C amendment that fixed the discrepancy the milestone asked to amend
+        return cleared.at, "evidence", cleared.label, cleared.message_row_id
     if m.signoff or (m.hand and not m.documents and not m.payment):
         return None
     since = facts.reopened.get(m.key)

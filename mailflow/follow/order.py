@@ -21,7 +21,7 @@ from mailflow.documents import MAIL_BODY
 from mailflow.errors import MailflowError, NotFound
 from mailflow.expressions import evaluate_order_expression
 from mailflow.extract import record as order_record
-from mailflow.follow import Follower, money
+from mailflow.follow import Follower, lc, money
 from mailflow.follow import calendar as cal
 from mailflow.follow.plans import ANCHORS, Milestone, Plan
 
@@ -78,7 +78,7 @@ class Paid:
     created_at: dt.datetime
     recorded_by: str = ""
     note: str = ""
-    charges: str = ""  # the banks' charges the payment says were taken (71F), if any
+    charges: str = ""  # of `amount`, what the banks took on the way (71F, a charges line), if said
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,7 @@ def slip_payments(inputs: Inputs) -> tuple[list[Paid], list[Event], list[str]]:
         payment = Paid(amount=amount, currency=str(read.get("currency") or ""),
                        value_date=as_date(read.get("value_date")) or as_date(doc.mailed),
                        reference=reference, message_row_id=doc.message_row_id, created_at=inputs.now,
-                       note=str(read.get("read_from") or ""), charges=_charges(read.get("charges")))
+                       note=str(read.get("read_from") or ""), charges=_charges(read))
         added.append(payment)
         events.append(Event("payment-recorded", {"amount": payment.amount, "currency": payment.currency,
                                                  "value_date": str(payment.value_date or ""),
@@ -246,10 +246,14 @@ def slip_payments(inputs: Inputs) -> tuple[list[Paid], list[Event], list[str]]:
     return added, events, changes
 
 
-def _charges(value: Any) -> str:
-    """The charges a slip's reading gives, as a decimal string ("" when none or not a sum)."""
+def _charges(read: Mapping[str, Any]) -> str:
+    """The bank charges a slip's reading gives in the payment's own currency, as a decimal
+    string ("" when none, in another currency, or not a sum): shown with the payment."""
+    value, currency = read.get("charges"), str(read.get("charges_currency") or "")
     amount = order_record.to_decimal(value) if value not in (None, "") else None
-    return str(amount) if amount is not None and amount > 0 else ""
+    if amount is None or amount <= 0 or (currency and currency.upper() != str(read.get("currency") or "").upper()):
+        return ""
+    return str(amount)
 
 
 def anchors(order: OrderFacts, documents: Sequence[Doc]) -> dict[str, dt.date]:
@@ -304,6 +308,39 @@ def expected(data: Mapping[str, Any], documents: Sequence[Doc]) -> money.Expecte
     return money.expected(terms, total, currency, "our P/I" if source is confirmation else "the buyer's PO")
 
 
+def agreed_shipment(order: OrderFacts, documents: Sequence[Doc]) -> tuple[dt.date | None, str]:
+    """The shipment date the L/C's latest shipment is checked against, and what it is: a date a
+    person set (ETD, delivery date), else our latest P/I's delivery date, else the order's."""
+    for key in ("etd", "delivery_date"):
+        day = as_date(order.anchors.get(key))
+        if day:
+            return day, f"{'ETD' if key == 'etd' else 'delivery date'} set on the order"
+    confirmation = next((d.record for d in reversed(documents)
+                         if d.kind in ("pi", "pi_countersigned") and d.record.get("delivery_date")), None)
+    if confirmation:
+        return as_date(confirmation.get("delivery_date")), "P/I's delivery date"
+    return as_date(order.data.get("delivery_date")), "order's delivery date"
+
+
+def lc_on_file(order: OrderFacts, documents: Sequence[Doc]) -> lc.Standing:
+    """The order's L/C as it stands, checked against what the order makes due (our P/I's total
+    and currency, else the PO's) and the shipment agreed."""
+    agreed, what = agreed_shipment(order, documents)
+    return lc.standing(documents, expected(order.data, documents), agreed, what)
+
+
+def cleared_by(found: lc.Standing) -> dict[str, cal.Evidence]:
+    """The amendment milestones an amendment fixing their discrepancy completes, each with what
+    the amendment changed."""
+    cleared: dict[str, cal.Evidence] = {}
+    for name, doc in found.cleared.items():
+        changed = "; ".join(lc.amended(doc))
+        label = (f"{doc.name if doc.name != MAIL_BODY else 'L/C amendment'} of {doc.at:%Y-%m-%d} amended it"
+                 + (f" ({changed})" if changed else ""))
+        cleared[lc.amend_key(name)] = cal.Evidence(doc.kind, doc.party, doc.at, doc.message_row_id, label)
+    return cleared
+
+
 def evidence(documents: Sequence[Doc]) -> list[cal.Evidence]:
     return [cal.Evidence(d.kind, d.party, d.at, d.message_row_id,
                          f"{d.name if d.name != MAIL_BODY else 'mail'} of {d.at:%Y-%m-%d}", d.name != MAIL_BODY)
@@ -311,7 +348,7 @@ def evidence(documents: Sequence[Doc]) -> list[cal.Evidence]:
 
 
 def calendar_facts(inputs: Inputs, payments: Sequence[Paid], follower: Follower,
-                   exp: money.Expected) -> cal.Facts:
+                   exp: money.Expected, cleared: Mapping[str, cal.Evidence] | None = None) -> cal.Facts:
     manual = {k.key: cal.Completion(k.done_at, k.done_by, k.how, k.note) for k in inputs.milestones
               if k.state == DONE and k.how in MANUAL and k.done_at is not None}
     reopened = {k.key: k.reopened_at for k in inputs.milestones if k.reopened_at is not None}
@@ -320,7 +357,8 @@ def calendar_facts(inputs: Inputs, payments: Sequence[Paid], follower: Follower,
                             order_record.to_decimal(p.charges) or Decimal(0)) for p in payments]
     return cal.Facts(anchors=anchors(inputs.order, inputs.documents), documents=evidence(inputs.documents),
                      payments=paid, expected=exp, manual=manual, reopened=reopened,
-                     tolerance=follower.tolerance_for(inputs.order.buyer))
+                     tolerance=follower.tolerance_for(inputs.order.buyer),
+                     cleared=cleared or {})
 
 
 def dated_instalments(plan: Plan, facts: cal.Facts, states: Sequence[cal.State]) -> tuple[money.Instalment, ...]:
@@ -409,10 +447,18 @@ def follow(inputs: Inputs, follower: Follower) -> Result:
             changes.append(f"plan {order.plan} -> {plan.name}")
         events.append(Event("plan-chosen", {"plan": plan.name, "before": order.plan or None,
                                             **({"note": note} if note else {})}))
-    facts = calendar_facts(inputs, [*inputs.payments, *new_payments], follower, exp)
+    kept = {k.key: k for k in inputs.milestones}
+    credit = lc_on_file(order, inputs.documents) if order.kind != "purchase" else None
+    if credit is not None and credit.credit is not None:
+        plan = lc.extend(plan, credit)
+        for name, found in credit.found.items():
+            if lc.amend_key(name) not in kept:
+                events.append(Event("lc-discrepancy", {"check": name, "detail": found.detail}))
+                changes.append(f"L/C discrepancy: {found.detail}")
+    facts = calendar_facts(inputs, [*inputs.payments, *new_payments], follower, exp,
+                           cleared_by(credit) if credit is not None else None)
     states = cal.evaluate(plan, facts, inputs.today)
     keys = {m.key for m in plan.milestones}
-    kept = {k.key: k for k in inputs.milestones}
     dropped = tuple(k for k in kept if k not in keys)
     events += [Event("milestone-dropped", {"milestone": k, "plan": plan.name}) for k in dropped]
     marks: list[Mark] = []

@@ -11,7 +11,9 @@ stored, so only the passing of time is left to apply. What the daily plan reads 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +66,17 @@ def load(session: Session, order: OrderRow, now: dt.datetime, today: dt.date) ->
         payments=tuple(fo.Paid(p.amount, p.currency, p.value_date, p.reference, p.message_row_id, p.created_at,
                                p.recorded_by, p.note, p.charges) for p in payments),
         milestones=tuple(kept(r) for r in rows.values()), now=now, today=today), rows
+
+
+def lc_summary(order: OrderRow, docs: Sequence[DocumentRow]) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The order's L/C checks (as an order document's checks are kept) and the credit as it
+    stands after its amendments, for the order as `order show` and the order page give it."""
+    facts = fo.OrderFacts(id=order.id, number=order.number, data=dict(order.data or {}),
+                          anchors=dict(order.anchors or {}), kind=order.kind)
+    found = fo.lc_on_file(facts, [fo.Doc(d.kind, d.party, d.name, dict(d.record or {}), d.message_row_id, None,
+                                         d.created_at) for d in docs])
+    return ([dataclasses.asdict(c) for c in found.checks],
+            found.credit.as_record() if found.credit is not None else None)
 
 
 def kept(row: MilestoneRow) -> fo.Kept:
@@ -231,18 +244,20 @@ class FollowStore:
 
     def add_payment(self, number: str, amount: Decimal, currency: str, value_date: dt.date | None,
                     reference: str, person: policy.Person, charges: Decimal | None = None) -> Followed:
-        """A payment a person records (the banks' `charges` taken from it, if known, count
-        towards settling its instalment)."""
+        """A payment a person records: `amount` is what arrived; the banks' `charges` taken on
+        the way, if known, were paid too, so the payment counts as their sum (as a slip's does)."""
         with self.sessions() as session, session.begin():
             order = self._order_for_update(session, number)
             policy.require(person, policy.Action.RECORD_PAYMENT, policy.Thing(f"order {order.number}"))
             by = person.name
             now = clock.now()
             currency = (currency or order.currency or "").upper()
+            arrived, amount = amount, amount + (charges or 0)
             session.add(PaymentRow(order_id=order.id, message_row_id=None, amount=str(amount), currency=currency,
                                    value_date=value_date or clock.today(), reference=reference[:100],
-                                   recorded_by=by, note="recorded by hand", created_at=now,
-                                   charges=str(charges) if charges else ""))
+                                   recorded_by=by, created_at=now, charges=str(charges) if charges else "",
+                                   note=f"recorded by hand: {arrived} arrived, bank charges {charges}" if charges
+                                   else "recorded by hand"))
             session.add(EventRow(kind="payment-recorded", order_id=order.id, at=now,
                                  detail={"amount": str(amount), "currency": currency,
                                          **({"charges": str(charges)} if charges else {}),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from mailflow import documents, policy
 from mailflow.extract import record as order_record
-from mailflow.extract import shipping
+from mailflow.extract import shipping, swift
 from mailflow.follow import money
 from mailflow.model import Outcome
 from mailflow.reply.outbox import HELD, QUEUED, SENT, SUPERSEDED
@@ -155,8 +155,10 @@ def sailing(docs: Sequence[DocumentRow], message_ids: dict[int, str]) -> dict[st
 
 
 def money_facts(doc: Any, outcome: Outcome) -> dict[str, Any]:
-    """What a bank slip says was paid, or what dates an L/C advice gives, read from its own
-    text first, then the mail's: kept on the document, counted when the order is followed."""
+    """What a bank slip says was paid (the remitted amount, its charges and the amount credited
+    apart), or what an L/C advice or amendment says (`swift.Credit`, and its expiry and latest
+    shipment as the plan's anchors), read from its own text first, then the mail's: kept on the
+    document, counted and checked when the order is followed."""
     if doc.kind not in ("bank_slip", "lc_advice", "lc_amendment"):
         return {}
     text = _text_of(doc, outcome)
@@ -164,12 +166,20 @@ def money_facts(doc: Any, outcome: Outcome) -> dict[str, Any]:
         paid = money.read_payment(text)
         if paid is None:
             return {}
-        return {"payment": {"amount": str(paid.amount), "currency": paid.currency,
-                            "value_date": paid.value_date.isoformat() if paid.value_date else None,
-                            "reference": paid.reference, "read_from": paid.read_from,
-                            **({"charges": str(paid.charges)} if paid.charges else {})}}
-    dates = money.lc_dates(text)
-    return {"lc": dates} if dates else {}
+        payment: dict[str, Any] = {"amount": str(paid.amount), "currency": paid.currency,
+                                   "value_date": paid.value_date.isoformat() if paid.value_date else None,
+                                   "reference": paid.reference, "read_from": paid.read_from}
+        if paid.charges is not None:
+            payment |= {"charges": str(paid.charges), "charges_currency": paid.charges_currency}
+            payment["read_from"] += f"; bank charges {paid.charges_currency} {paid.charges} kept apart"
+        if paid.net is not None:
+            payment["net"] = str(paid.net)
+            payment["read_from"] += f"; {paid.net} credited"
+        return {"payment": payment}
+    credit = swift.read_credit(text, amendment=doc.kind == "lc_amendment")
+    if credit.empty():
+        return {}
+    return {"lc": {**money.lc_facts(credit), "credit": credit.as_record()}}
 
 
 def order_by_number(session: Session, number: str) -> OrderRow | None:

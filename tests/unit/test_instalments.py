@@ -64,11 +64,12 @@ def test_an_instalment_short_by_bank_charges_within_the_tolerance_is_settled_and
     assert not strict[1].settled and strict[1].short == Decimal("95.00")
 
 
-def test_charges_recorded_on_a_payment_count_towards_settling() -> None:
+def test_a_payment_s_charges_are_inside_its_amount_and_never_counted_twice() -> None:
     exp = money.expected(TT, Decimal("20000.00"), "USD", "")
-    parts, _ = money.allocate(exp, [paid("5880.00", 10, charges="120.00")], NONE)
+    # the payer sent 6,000.00; the banks took 120.00 of it on the way
+    parts, _ = money.allocate(exp, [paid("6000.00", 10, charges="120.00")], NONE)
     assert parts[0].settled and parts[0].paid == Decimal("6000.00") and parts[0].charges == Decimal("120.00")
-    assert parts[0].short == 0
+    assert parts[1].paid == 0  # nothing of the charges spills over to the balance
 
 
 def test_lc_proceeds_net_of_charges_settle_the_drawing() -> None:
@@ -185,20 +186,23 @@ def test_a_bad_tolerance_names_file_line_and_field(tmp_path: Path, extra: str, l
     assert caught.value.field == field and fragment in str(caught.value), str(caught.value)
 
 
-def test_the_charges_a_bank_slip_gives_are_kept_on_its_payment_and_settle_the_deposit() -> None:
+def test_the_charges_a_bank_slip_gives_are_kept_on_its_payment_and_shown_on_its_instalment() -> None:
     order = fo.OrderFacts(id=1, number="KS-1", data={"payment_terms": TT, "total": "20000.00", "currency": "USD"})
     mailed = dt.datetime(2026, 3, 11, 9, tzinfo=dt.UTC)
+    # an advice of 5,880.00 credited and 120.00 charges: the reader says 6,000.00 was paid
     slip = fo.Doc("bank_slip", "buyer", "slip.pdf", {"payment": {
-        "amount": "5880.00", "currency": "USD", "value_date": "2026-03-11", "reference": "FT9",
-        "charges": "120.00"}}, 5, mailed, mailed)
+        "amount": "6000.00", "currency": "USD", "value_date": "2026-03-11", "reference": "FT9",
+        "charges": "120.00", "charges_currency": "USD", "net": "5880.00"}}, 5, mailed, mailed)
     strict = Follower(load_plans(ROOT / "rules" / "followup"), money.NO_TOLERANCE)
     result = fo.follow(fo.Inputs(order, (slip,), now=mailed, today=dt.date(2026, 3, 11)), strict)
     [payment] = result.new_payments
-    assert payment.charges == "120.00" and payment.amount == "5880.00"
+    assert payment.charges == "120.00" and payment.amount == "6000.00"
     deposit = result.followed.instalments[0]
-    assert deposit.settled and deposit.charges == Decimal("120.00") and deposit.short == 0
+    assert deposit.settled and deposit.paid == Decimal("6000.00") and deposit.charges == Decimal("120.00")
+    assert result.order.instalments[0]["charges"] == "120.00"
     assert next(m for m in result.milestones if m.key == "deposit").state == "done"
-    # a slip that gives no charges (or nothing readable) adds none
-    bare = dataclasses.replace(slip, record={"payment": {"amount": "5880.00", "currency": "USD", "charges": "n/a"}})
-    result = fo.follow(fo.Inputs(order, (bare,), now=mailed, today=dt.date(2026, 3, 11)), strict)
-    assert result.new_payments[0].charges == "" and not result.followed.instalments[0].settled
+    # charges in another currency, or no sum, are not shown as this payment's
+    for other in ({"charges": "15.00", "charges_currency": "EUR"}, {"charges": "n/a"}):
+        bare = dataclasses.replace(slip, record={"payment": {"amount": "6000.00", "currency": "USD", **other}})
+        result = fo.follow(fo.Inputs(order, (bare,), now=mailed, today=dt.date(2026, 3, 11)), strict)
+        assert result.new_payments[0].charges == "" and result.followed.instalments[0].settled

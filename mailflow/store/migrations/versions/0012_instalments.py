@@ -5,7 +5,7 @@ charges a payment says were taken
 paid and short and their due dates, so that the daily plan and `payments` show the instalment
 due now without following every order again; it is filled the next time an order is followed
 (`mailflow follow --refresh` does every open order). `payments.charges` is the 71F or "bank
-charges" amount a slip gives, counted towards settling its instalment.
+charges" amount a slip gives, of the amount paid, shown beside it.
 
 Revision ID: 0012
 Revises: 0011
