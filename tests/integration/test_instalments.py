@@ -179,3 +179,28 @@ def test_lc_proceeds_net_of_bank_charges_settle_lc_paid(tmp_path: Path, database
         listed = payments(config, "KS-6002")
         [drawing] = listed["instalments"]  # type: ignore[misc]
         assert drawing["settled"] and drawing["written_off"] == "121.50" and listed["outstanding"] == "0.00"
+
+
+def test_a_payment_recorded_by_hand_with_its_bank_charges_under_a_desk_that_allows_nothing_short(
+        tmp_path: Path, sqlite_url: str) -> None:
+    config = desk(tmp_path, sqlite_url, COSTS)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "followup: {timezone: UTC}", "followup: {timezone: UTC, tolerance: {amount: 0}}"), encoding="utf-8")
+    with clock.frozen(at("2026-03-02")) as now:
+        deliver(config, "01.eml", mail("PO KS-6003", "Please find attached our PO KS-6003.", sender=BOB,
+                                       message_id="po63@kestrel.example", date=at("2026-03-02", 8),
+                                       attachments=[("PO_KS-6003.pdf", pdf(tmp_path, "po", "KS-6003", TT),
+                                                     "application/pdf")]))
+        now.advance(days=3)
+        said = cli(config, "order", "payment", "KS-6003", "5975", "--as", "Ada Xu")
+        assert "due now: the deposit, 25.00 of 6000.00 still to pay" in said  # nothing short is allowed
+        assert milestones(config, "KS-6003")["deposit"]["state"] != "done"
+        assert "not an amount" in cli(config, "order", "payment", "KS-6003", "10", "--charges", "NaN", "--as",
+                                      "Ada Xu", ok=False)
+        said = cli(config, "order", "payment", "KS-6003", "4975", "--charges", "25", "--as", "Ada Xu")
+        steps = milestones(config, "KS-6003")
+        assert steps["deposit"]["state"] == "done"  # 5,975 + (4,975 + 25 charges): the deposit and 4,975 more
+        listed = payments(config, "KS-6003")
+        assert listed["due_now"]["key"] == "balance" and listed["due_now"]["remaining"] == "9025.00"  # type: ignore[index]
+        by_hand = [p for p in listed["payments"] if p["charges"]]  # type: ignore[attr-defined]
+        assert [(p["amount"], p["charges"]) for p in by_hand] == [("5000", "25")]
