@@ -22,8 +22,8 @@ from typing import Any
 
 from mailflow import clock
 from mailflow.errors import ExtractionError, MailflowError
-from mailflow.extract import checks, pdf, sheets, templates
-from mailflow.extract.pdf import Document
+from mailflow.extract import checks, ocr, pdf, sheets, templates
+from mailflow.extract.pdf import Document, Scans
 from mailflow.model import Attachment, Decision, Message, OrderData
 from mailflow.parse import decode_bytes
 from mailflow.worker import ForkRunner, ForkTask, WorkerFailed, WorkerPool
@@ -35,6 +35,7 @@ MAX_TEXT_BYTES = 5_000_000
 MAX_DOCUMENT_BYTES = 50_000_000
 HAND_OVER_BYTES = 1_000_000  # larger documents go to a worker through a temporary file
 MAX_BODY_CHARS = 200_000  # of a mail body read as an order
+IMAGE_MAGIC = (b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe1", b"\x89PNG", b"II*\x00", b"MM\x00*")
 
 
 def is_pdf(att: Attachment) -> bool:
@@ -46,10 +47,11 @@ class Settings:
     template_dirs: tuple[str, ...] = ()
     workers: int = 0  # 0: one per core
     cpu_seconds: int = 20
-    memory_mb: int = 1024
+    memory_mb: int = 2048
     max_pages: int = 50
     floors: Mapping[str, Decimal] = dataclasses.field(default_factory=dict)
     enabled: bool = True
+    scans: Scans = dataclasses.field(default_factory=Scans)  # OCR of scans and image attachments
 
 
 class Extractor:
@@ -82,6 +84,8 @@ class Extractor:
         if not self.settings.enabled:
             return
         pdf.preload()
+        if self.settings.scans.ocr:
+            ocr.preload()
         try:
             templates.load_templates(self.settings.template_dirs)
         except (OSError, MailflowError) as exc:
@@ -121,10 +125,21 @@ class Extractor:
             return Document(name, error=f"{len(data) / 1e6:.0f} MB, larger than the "
                                         f"{MAX_DOCUMENT_BYTES // 1_000_000} MB limit for a document")
         return self._submit(pdf.read_order, data, name, self.settings.template_dirs,
-                            self.settings.max_pages)
+                            self.settings.max_pages, self.settings.scans)
+
+    def _read_image(self, data: bytes, name: str) -> Future[Document] | ForkTask | Document:
+        """An image attachment's order through OCR, on its way from a worker."""
+        if len(data) > MAX_DOCUMENT_BYTES:
+            return Document(name, error=f"{len(data) / 1e6:.0f} MB, larger than the "
+                                        f"{MAX_DOCUMENT_BYTES // 1_000_000} MB limit for a document")
+        return self._submit(pdf.read_image, data, name, self.settings.template_dirs,
+                            self.settings.max_pages, self.settings.scans)
 
     def read_pdf(self, data: bytes, name: str) -> Document:
         return self._done(self._read_order(data, name), name)
+
+    def read_image(self, data: bytes, name: str) -> Document:
+        return self._done(self._read_image(data, name), name)
 
     def _done(self, pending: Future[Document] | ForkTask | Document, name: str) -> Document:
         return pending if isinstance(pending, Document) else self._result(pending, name)
@@ -135,6 +150,8 @@ class Extractor:
         for att in message.attachments:
             if "pdf" in kinds and is_pdf(att):
                 pending.append((att.filename, self._read_order(att.payload, att.filename)))
+            elif "image" in kinds and ocr.is_image(att.filename, att.content_type):
+                pending.append((att.filename, self._read_image(att.payload, att.filename)))
             elif "spreadsheet" in kinds and sheets.is_sheet(att.filename, att.content_type):
                 pending.append((att.filename, self._submit(sheets.read_sheet, att.payload,
                                                            att.filename)))
@@ -160,7 +177,7 @@ class Extractor:
         kinds: set[str] = set()
         for action in wanted:
             kind = str(action.params.get("from", "auto"))
-            kinds |= {"pdf", "spreadsheet", "body"} if kind == "auto" else {kind}
+            kinds |= {"pdf", "image", "spreadsheet", "body"} if kind == "auto" else {kind}
         documents = self.documents(message, kinds)
         return order_data(documents), documents
 
@@ -211,10 +228,10 @@ def order_data(documents: Sequence[Document]) -> OrderData:
     errors = tuple(f"{d.name}: {d.error}" for d in documents if d.error)
     usable = [d for d in documents if d.order and not d.error]
 
-    def score(d: Document) -> tuple[int, int, int, int]:
+    def score(d: Document) -> tuple[int, int, int, int, bool]:
         o = d.order
         return (d.template is not None, bool(o.get("numbers")), len(o.get("lines", ())),
-                o.get("total") is not None)
+                o.get("total") is not None, d.ocr_confidence is None)  # text over a scan's OCR
 
     if not usable:
         return OrderData(errors=errors, source="none" if errors else "")
@@ -228,7 +245,8 @@ def order_data(documents: Sequence[Document]) -> OrderData:
         currency=o.get("currency", ""), incoterm=o.get("incoterm", ""),
         payment_terms=o.get("payment_terms", ""), lines=tuple(o.get("lines", ())),
         total=o.get("total"),
-        source=f"template {best.template}" if best.template else "generic reader",
+        source=(f"template {best.template}" if best.template else "generic reader") + (
+            f" (OCR, confidence {best.ocr_confidence:.2f})" if best.ocr_confidence is not None else ""),
         errors=errors, document=best.name, confidence=tuple(o.get("confidence", ())))
 
 
@@ -241,6 +259,8 @@ def extract_file(path: Path, extractor: Extractor) -> Document:
     name = path.name
     if data[:1024].find(b"%PDF-") >= 0 or name.lower().endswith(".pdf"):
         document = extractor.read_pdf(data, name)
+    elif ocr.is_image(name, "") or data[:4] in IMAGE_MAGIC:
+        document = extractor.read_image(data, name)
     elif sheets.is_sheet(name, ""):
         document = extractor._result(extractor._submit(sheets.read_sheet, data, name), name)
     else:
@@ -259,4 +279,5 @@ def settings_from(config: Any) -> Settings:
     return Settings(template_dirs=tuple(str(d) for d in dirs if d.is_dir() or d in dirs[1:]),
                     workers=config.extract.workers, cpu_seconds=config.extract.cpu_seconds,
                     memory_mb=config.extract.memory_mb, max_pages=config.extract.max_pages,
-                    floors=floors, enabled=config.extract.enabled)
+                    floors=floors, enabled=config.extract.enabled,
+                    scans=Scans(ocr=config.extract.ocr, max_pixels=config.extract.max_image_pixels))
