@@ -10,9 +10,11 @@ slightly and given sensor noise; the seed makes the same scan every time.
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageFilter
@@ -60,3 +62,19 @@ def write_image_pdf(pages: list[Image.Image], path: Path, dpi: int = DPI) -> Pat
     first, *rest = [p.convert("L") for p in pages]
     first.save(path, "PDF", resolution=float(dpi), save_all=True, append_images=rest, quality=85)
     return path
+
+
+# Simplified -> Traditional for every character of tests/pdfs.py's Chinese sample data that differs
+_TRADITIONAL = str.maketrans(
+    "无尘纸纺喷针毡热风蓝绿宽卷华联贸广恒达实业苏洁卫宁进医疗器见单发货证预后电汇汉堡矶锡",
+    "無塵紙紡噴針氈熱風藍綠寬捲華聯貿廣恆達實業蘇潔衛寧進醫療器見單發貨證預後電匯漢堡磯錫")
+
+
+def traditional(doc: Any) -> Any:
+    """A Chinese sample order with its data (buyer, goods, units, terms) in Traditional
+    characters; the labels stay as tests/pdfs.py prints them."""
+    lines = tuple(dataclasses.replace(line, description=line.description.translate(_TRADITIONAL),
+                                      unit=line.unit.translate(_TRADITIONAL)) for line in doc.lines)
+    return dataclasses.replace(doc, buyer=doc.buyer.translate(_TRADITIONAL), lines=lines,
+                               incoterm=doc.incoterm.translate(_TRADITIONAL),
+                               payment_terms=doc.payment_terms.translate(_TRADITIONAL))
