@@ -194,19 +194,24 @@ class Extractor:
                          unnamed: Callable[[str], bool] | None = None) -> Message:
         """Fill `Attachment.text` where it can be read safely, so rules can test it: plain text
         here; PDF text (cheap reader, in a worker) when a rule looks at attachment text, or
-        for a PDF whose file name does not say what it is (`unnamed`: its text does)."""
+        for a PDF whose file name does not say what it is (`unnamed`: its text does); an
+        image's text through OCR when its file name says it is a document (a bank slip, a PO):
+        a logo or a photo in a signature is not read."""
         attachments = []
-        futures: dict[int, Future[Document] | ForkTask] = {}
+        futures: dict[int, Future[Document] | ForkTask | Document] = {}
         for index, att in enumerate(message.attachments):
             wanted = pdf_text or (unnamed is not None and unnamed(att.filename))
             if wanted and self.settings.enabled and is_pdf(att) and att.size <= MAX_DOCUMENT_BYTES:
                 futures[index] = self._submit(pdf.read_text, att.payload, att.filename,
                                               self.settings.max_pages)
+            elif (unnamed is not None and not unnamed(att.filename) and self.settings.enabled
+                  and ocr.is_image(att.filename, att.content_type) and not self.settings.scans.refusal()):
+                futures[index] = self._read_image(att.payload, att.filename)
         for index, att in enumerate(message.attachments):
             if att.text is None and att.content_type in TEXT_TYPES and att.size <= MAX_TEXT_BYTES:
                 att = dataclasses.replace(att, text=decode_bytes(att.payload, None)[0])
             elif index in futures:
-                document = self._result(futures[index], att.filename)
+                document = self._done(futures[index], att.filename)
                 att = dataclasses.replace(att, text=document.text if not document.error else "")
             attachments.append(att)
         return dataclasses.replace(message, attachments=tuple(attachments))

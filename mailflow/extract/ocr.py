@@ -228,7 +228,29 @@ def read_page(image: Any) -> Page:
         box = Box(min(xs), min(ys), max(xs), max(ys), text.strip(), confidence)
         if box.text:
             boxes.append(_with_spaces(box, pixels, char_boxes, chars))
-    return Page(layout(boxes), tuple(b.confidence for b in boxes), angle)
+    heights = sorted(b.height for b in boxes)
+    rules = vertical_rules(pixels, 2 * heights[len(heights) // 2]) if boxes else []
+    return Page(layout(boxes, rules), tuple(b.confidence for b in boxes), angle)
+
+
+def vertical_rules(pixels: Any, least: float) -> list[float]:
+    """The x of each vertical line ruled on the page (a table's column borders): a column of
+    pixels inked without a break for at least `least` pixels, several such columns side by
+    side counted once."""
+    import numpy as np
+
+    ink = pixels < 128
+    counts = np.cumsum(ink, axis=0, dtype=np.int32)
+    last_blank = np.maximum.accumulate(np.where(ink, 0, counts), axis=0)
+    longest = (counts - last_blank).max(axis=0)
+    columns = np.nonzero(longest >= max(least, 20))[0]
+    rules: list[list[int]] = []
+    for column in columns.tolist():
+        if rules and column - rules[-1][-1] <= 2:
+            rules[-1].append(column)
+        else:
+            rules.append([column])
+    return [sum(group) / len(group) for group in rules]
 
 
 def _turner(angle: float, cx: float, cy: float) -> Any:
@@ -322,11 +344,12 @@ def _latin_punctuation(text: str) -> str:
     return "".join(out)
 
 
-def layout(boxes: Sequence[Box]) -> str:
+def layout(boxes: Sequence[Box], rules: Sequence[float] = ()) -> str:
     """Boxes put back into lines, as `layout_text` lays out a text PDF: boxes that overlap
     vertically by half the smaller height are one line, read left to right; a line starts at
-    its column and the gap between boxes becomes spaces in proportion to the characters' width;
-    a blank line marks a vertical gap of more than a line."""
+    its column and the gap between boxes becomes spaces in proportion to the characters' width,
+    at least two where a ruled line (`rules`, x of a table's column borders) parts them; a
+    blank line marks a vertical gap of more than a line."""
     if not boxes:
         return ""
     widths = [(b.x1 - b.x0) / _columns(b.text) for b in boxes if b.text]
@@ -356,11 +379,14 @@ def layout(boxes: Sequence[Box]) -> str:
         for box in line:
             gap = box.x0 - end if end is not None else 0.0
             hyphen = text.endswith("-") or box.text.startswith("-")
-            if end is not None and gap < (1.0 if hyphen else 0.3) * char_width:  # a word cut in two
+            margin = 0.5 * char_width  # a box reaches a little beyond its text
+            ruled = end is not None and any(end - margin < x < box.x0 + margin for x in rules)
+            if end is not None and not ruled and gap < (1.0 if hyphen else 0.3) * char_width:
+                # a word cut in two
                 text += box.text[1:] if text.endswith("-") and box.text.startswith("-") else box.text
             else:
                 column = round((box.x0 - left) / char_width)
-                least = 0 if not text else 2 if gap >= 1.5 * char_width else 1  # 2: a new column
+                least = 0 if not text else 2 if ruled or gap >= 1.5 * char_width else 1  # 2: a new column
                 text += " " * max(column - _columns(text), least) + box.text
             end = box.x1
         out.append(text)
