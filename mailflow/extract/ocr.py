@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import math
 import os
 import statistics
@@ -127,6 +128,43 @@ def pdf_pages(data: bytes, indexes: Sequence[int], max_pixels: int) -> Iterator[
             yield image
     finally:
         pdf.close()
+
+
+MAX_EMBEDDED = 10  # images read in a PDF whose text a template nearly matches
+MIN_EMBEDDED = (100, 16)  # pixels: smaller images (rules, bullets, dots) hold no words
+
+
+def pdf_images(data: bytes, pages: int, max_pixels: int) -> dict[int, list[Any]]:
+    """The images placed on a text PDF's pages, greyscale on white, top of the page first,
+    by page index; at most MAX_EMBEDDED, each within the pixel limit."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+    from PIL import Image
+
+    found: dict[int, list[tuple[float, Any]]] = {}
+    count = 0
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        for index in range(min(pages, len(pdf))):
+            page = pdf[index]
+            for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+                width, height = obj.get_px_size()
+                if width < MIN_EMBEDDED[0] or height < MIN_EMBEDDED[1] or width * height > max_pixels:
+                    continue
+                image = obj.get_bitmap(render=True).to_pil().convert("RGBA")
+                white = Image.new("RGBA", image.size, (255, 255, 255, 255))
+                top = -obj.get_bounds()[3]  # PDF y grows upwards
+                found.setdefault(index, []).append((top, Image.alpha_composite(white, image).convert("L")))
+                count += 1
+                if count >= MAX_EMBEDDED:
+                    break
+            page.close()
+            if count >= MAX_EMBEDDED:
+                break
+    finally:
+        pdf.close()
+    return {index: [image for _, image in sorted(items, key=lambda item: item[0])]
+            for index, items in found.items()}
 
 
 # --- deskew ------------------------------------------------------------------------------------
@@ -267,42 +305,43 @@ def _turner(angle: float, cx: float, cy: float) -> Any:
 
 def _with_spaces(box: Box, pixels: Any, char_boxes: Sequence[Any], chars: Sequence[str]) -> Box:
     """The box's text with the word spaces the recogniser dropped put back: a gap in the ink
-    wider than a quarter of the line's height is a space, placed at the nearest boundary
-    between the characters the recogniser placed."""
+    wider than a share of the line's height (SPACE, WIDE_SPACE beside Chinese) and than twice
+    the usual gap between its letters is a space, placed at the nearest boundary between the
+    characters the recogniser placed."""
     import numpy as np
 
-    if not char_boxes or len(char_boxes) != len(chars):
+    if not char_boxes or len(char_boxes) != len(chars) or len(chars) < 2:
         return box
     top, bottom = max(int(box.y0), 0), min(math.ceil(box.y1), pixels.shape[0])
     left, right = max(int(box.x0), 0), min(math.ceil(box.x1), pixels.shape[1])
     if bottom - top < 4 or right - left < 4:
         return box
-    crop = pixels[top:bottom, left:right]
-    ink = (crop < 128).sum(axis=0) >= 1
+    ink = (pixels[top:bottom, left:right] < 128).sum(axis=0) >= 1
     columns = np.nonzero(ink)[0]
     if len(columns) < 2:
         return box
     height = bottom - top
-    gaps = []  # (centre in page x, width) of the blank runs between inked columns
-    previous = columns[0]
-    for column in columns[1:]:
-        if column - previous - 1 >= max(3.0, SPACE * height):
-            gaps.append((left + (previous + column) / 2.0, column - previous - 1))
-        previous = column
-    if not gaps:
+    runs = [(left + (a + b) / 2.0, int(b - a - 1)) for a, b in itertools.pairwise(columns.tolist())
+            if b - a > 1]  # (centre in page x, width) of each blank run between inked columns
+    if not runs:
         return box
+    usual = statistics.median(width for _, width in runs)  # between letters
     starts = [min(p[0] for p in b) for b in char_boxes]
     ends = [max(p[0] for p in b) for b in char_boxes]
     spaces: set[int] = set()
-    for centre, width in gaps:  # the boundary before character i nearest the gap
-        nearest = min(range(1, len(chars)), key=lambda i: abs((ends[i - 1] + starts[i]) / 2.0 - centre),
-                      default=None)
-        if nearest is None or " " in (chars[nearest], chars[nearest - 1]):
+    for centre, width in runs:
+        if width < max(3.0, SPACE * height, 1.8 * usual):
             continue
-        wide = any(_wide(c) for c in (chars[nearest - 1], chars[nearest]))
-        if width >= (WIDE_SPACE if wide else SPACE) * height:
+        nearest = min(range(1, len(chars)), key=lambda i: abs((ends[i - 1] + starts[i]) / 2.0 - centre))
+        before, left_char, right_char = (chars[nearest - 2] if nearest > 1 else " "), chars[nearest - 1], chars[nearest]
+        if " " in (left_char, right_char):
+            continue
+        if any(_wide(c) for c in (left_char, right_char)) and width < WIDE_SPACE * height:
+            continue
+        if left_char.isdigit() and right_char.isdigit() and width < max(WIDE_SPACE * height, 2.5 * usual):
+            continue  # digits part only at a wide gap: 020 7604101, not 1,2 50
+        if not _joined(before, left_char, right_char):
             spaces.add(nearest)
-    spaces = {i for i in spaces if not _joined(chars[i - 2] if i > 1 else " ", chars[i - 1], chars[i])}
     text = "".join((" " if i in spaces else "") + c for i, c in enumerate(chars)).strip()
     return Box(box.x0, box.y0, box.x1, box.y1, _latin_punctuation(text), box.confidence)
 
@@ -310,8 +349,7 @@ def _with_spaces(box: Box, pixels: Any, char_boxes: Sequence[Any], chars: Sequen
 def _joined(before: str, left: str, right: str) -> bool:
     """Characters never parted by a space: within a number (1,250.50), beside a hyphen or a
     slash, and before closing punctuation."""
-    in_number = left.isdigit() or (left in ".," and before.isdigit())
-    return (in_number and right.isdigit() or right in ".,:;%)"
+    return ((left in ".," and before.isdigit() and right.isdigit()) or right in ".,:;%)"
             or "-" in (left, right) or "/" in (left, right)
             or left in FULL_WIDTH or right in FULL_WIDTH)
 

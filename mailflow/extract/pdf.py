@@ -263,14 +263,33 @@ def read_order(data: bytes, name: str, template_dirs: Sequence[str], max_pages: 
     except Unreadable as exc:
         return Document(name, error=exc.reason)
     confidence = None
-    blank = [i for i, page in enumerate(text.split("\f")[:pages]) if not page.strip()]
+    texts = text.split("\f")[:pages]
+    blank = [i for i, page in enumerate(texts) if not page.strip()]
     if blank and not scans.refusal():  # some pages are scans among text pages
-        texts = text.split("\f")[:pages]
         read, confidence = ocr.read_images(list(ocr.pdf_pages(data, blank, scans.max_pixels)))
         for index, page_text in zip(blank, read, strict=True):
             texts[index] = page_text
         text = _pages(texts)
+    if candidate is None and templates.partly_matched(text, loaded) and not scans.refusal():
+        text, confidence = _with_image_text(data, texts, scans, confidence)
+        candidate = templates.match(text, loaded)
     return _order_from_text(data, name, pages, text, tables, loaded, candidate, confidence)
+
+
+def _with_image_text(data: bytes, texts: list[str], scans: Scans,
+                     confidence: float | None) -> tuple[str, float | None]:
+    """The pages' text with the text of the images placed on them after it (a letterhead or a
+    company block pasted as a picture), read when a template finds only some of its keywords
+    in the text layer."""
+    images = ocr.pdf_images(data, len(texts), scans.max_pixels)
+    if not images:
+        return _pages(texts), confidence
+    read: list[float] = [confidence] if confidence is not None else []
+    for index, page_images in images.items():
+        found, mean = ocr.read_images(page_images)
+        texts[index] = "\n\n".join([texts[index].rstrip("\n"), *found]) + "\n"
+        read.append(mean)
+    return _pages(texts), round(sum(read) / len(read), 3)
 
 
 def _read_scanned_pdf(data: bytes, name: str, template_dirs: Sequence[str], max_pages: int,
