@@ -63,6 +63,7 @@ class Extractor:
         self.settings = settings
         self._pool: WorkerPool | None = None
         self.runner = runner
+        self._images: dict[str, Document] = {}  # the last message's images read for their text
 
     @property
     def pool(self) -> WorkerPool:
@@ -151,7 +152,8 @@ class Extractor:
             if "pdf" in kinds and is_pdf(att):
                 pending.append((att.filename, self._read_order(att.payload, att.filename)))
             elif "image" in kinds and ocr.is_image(att.filename, att.content_type):
-                pending.append((att.filename, self._read_image(att.payload, att.filename)))
+                read = self._images.get(att.sha256)  # OCR'd already for its text: not twice
+                pending.append((att.filename, read or self._read_image(att.payload, att.filename)))
             elif "spreadsheet" in kinds and sheets.is_sheet(att.filename, att.content_type):
                 pending.append((att.filename, self._submit(sheets.read_sheet, att.payload,
                                                            att.filename)))
@@ -199,6 +201,7 @@ class Extractor:
         a logo or a photo in a signature is not read."""
         attachments = []
         futures: dict[int, Future[Document] | ForkTask | Document] = {}
+        self._images = {}
         for index, att in enumerate(message.attachments):
             wanted = pdf_text or (unnamed is not None and unnamed(att.filename))
             if wanted and self.settings.enabled and is_pdf(att) and att.size <= MAX_DOCUMENT_BYTES:
@@ -212,6 +215,8 @@ class Extractor:
                 att = dataclasses.replace(att, text=decode_bytes(att.payload, None)[0])
             elif index in futures:
                 document = self._done(futures[index], att.filename)
+                if ocr.is_image(att.filename, att.content_type) and not is_pdf(att):
+                    self._images[att.sha256] = document
                 att = dataclasses.replace(att, text=document.text if not document.error else "")
             attachments.append(att)
         return dataclasses.replace(message, attachments=tuple(attachments))

@@ -130,6 +130,25 @@ def pdf_pages(data: bytes, indexes: Sequence[int], max_pixels: int) -> Iterator[
         pdf.close()
 
 
+def with_images(data: bytes, indexes: Sequence[int]) -> list[int]:
+    """Which of these pages of a PDF have an image placed on them (a scanned page has; a page
+    left blank has not, and is not worth reading)."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        found = []
+        for index in indexes:
+            page = pdf[index]
+            if next(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3), None) is not None:
+                found.append(index)
+            page.close()
+        return found
+    finally:
+        pdf.close()
+
+
 MAX_EMBEDDED = 10  # images read in a PDF whose text a template nearly matches
 MIN_EMBEDDED = (100, 16)  # pixels: smaller images (rules, bullets, dots) hold no words
 

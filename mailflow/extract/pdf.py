@@ -265,7 +265,9 @@ def read_order(data: bytes, name: str, template_dirs: Sequence[str], max_pages: 
     confidence = None
     texts = text.split("\f")[:pages]
     blank = [i for i, page in enumerate(texts) if not page.strip()]
-    if blank and not scans.refusal():  # some pages are scans among text pages
+    if blank and not scans.refusal():
+        blank = ocr.with_images(data, blank)
+    if blank:  # some pages are scans among text pages
         read, confidence = ocr.read_images(list(ocr.pdf_pages(data, blank, scans.max_pixels)))
         for index, page_text in zip(blank, read, strict=True):
             texts[index] = page_text

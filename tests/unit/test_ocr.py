@@ -148,3 +148,26 @@ def test_status_says_scans_are_not_read_when_the_engine_is_missing(tmp_path: Pat
         scans_status = json.loads(result.stdout)["scans"]
         words = ("read through OCR" if scans_status["read"] else f"not read ({scans_status['reason']}")
         assert words.startswith(expected), scans_status
+
+
+@needs_engine
+def test_in_a_text_pdf_only_a_scanned_page_is_read_through_ocr(made: dict[str, Any], tmp_path: Path) -> None:
+    """A text page, a blank page and a scanned page: the text page keeps its text layer, the
+    scanned one is read through OCR, the blank one stays blank."""
+    import pypdfium2
+
+    from mailflow.extract.pdf import read_order
+
+    mixed = pypdfium2.PdfDocument.new()
+    mixed.import_pages(pypdfium2.PdfDocument(made["zh"]["text"]), [0])
+    mixed.new_page(595, 842)
+    mixed.import_pages(pypdfium2.PdfDocument(made["en"]["scan"]), [0])
+    mixed.save(tmp_path / "mixed.pdf")
+    document = read_order((tmp_path / "mixed.pdf").read_bytes(), "mixed.pdf", (), 10)
+    zh_page, blank, en_page = document.text.split("\f")[:3]
+    assert pdfs.number_text(made["zh"]["doc"].total) in zh_page and blank.strip() == ""
+    assert f"Total: USD {pdfs.number_text(made['en']['doc'].total)}" in en_page
+    assert document.ocr_confidence is not None and document.ocr_confidence > 0.9
+
+    text_only = read_order(made["en"]["text"].read_bytes(), "po.pdf", (), 10)
+    assert text_only.ocr_confidence is None and not text_only.error
