@@ -69,8 +69,11 @@ def test_a_scanned_english_po_and_its_photo_read_as_the_text_pdf(made: dict[str,
     files = made["en"]
     text = extract_json(files["text"])["order"]
     assert text["total"] == str(files["doc"].total) and len(text["lines"]) == len(files["doc"].lines)
+    assert extract_json(files["text"])["ocr"] is None
     for kind in ("scan", "photo"):
-        order = extract_json(files[kind])["order"]
+        read = extract_json(files[kind])
+        order = read["order"]
+        assert 0.9 < read["ocr"]["confidence"] <= 1.0
         assert lines_of(order) == lines_of(text), kind
         assert order["total"] == text["total"] and order["numbers"] == text["numbers"]
         assert order["source"].startswith("generic reader (OCR, confidence 0.9"), order["source"]
