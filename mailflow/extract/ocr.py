@@ -1,10 +1,11 @@
 """Reading scans: page images through OCR, in English and Chinese, inside a document's child.
 
 The engine is RapidOCR on onnxruntime (PP-OCRv4 detection and recognition models, which come
-inside its wheel: nothing is downloaded at run time). A page is deskewed first (the angle whose
-row profile of ink is sharpest), read, and its text boxes put back into lines laid out like
-`pdftotext -layout`, so the generic reader and the invoice2data templates read a scan as they
-read a text PDF. Without the engine installed, scans are not read and say so.
+inside its wheel: nothing is downloaded at run time). A page's skew is measured first (the
+angle whose row profile of ink is sharpest); the page is read, its text boxes turned straight by
+that angle and put back into lines laid out like `pdftotext -layout`, so the generic reader and
+the invoice2data templates read a scan as they read a text PDF. Without the engine installed,
+scans are not read and say so.
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ DPI = 200  # scanned PDF pages are rendered at this resolution before reading
 MAX_IMAGE_PIXELS = 40_000_000  # per page or image, unless the config says otherwise
 MAX_SKEW = 5.0  # degrees either way; a page turned further is read as it is
 EDGE_GUESS = 0.5  # a character at either end of a box read with less confidence is dropped
-SPACE = 0.2   # a blank run in a line of text wider than this share of its height is a space
-WIDE_SPACE = 0.25 # the same beside a Chinese character, whose glyph has gaps of its own
+SPACE = 0.2  # a blank run in a line of text wider than this share of its height is a space
+WIDE_SPACE = 0.25  # the same beside a Chinese character, whose glyph has gaps of its own
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 IMAGE_TYPES = ("image/jpeg", "image/pjpeg", "image/png", "image/tiff")
+IMAGE_FORMATS = ("JPEG", "PNG", "TIFF")
 
 
 class NotAnImage(Exception):
@@ -86,7 +88,7 @@ def open_pages(data: bytes, max_pixels: int, max_pages: int) -> list[Any]:
     try:
         with warnings.catch_warnings():  # between the limit and twice it: refused below
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)  # no other decoder runs
         with image:
             frames = getattr(image, "n_frames", 1)
             if frames > max_pages:

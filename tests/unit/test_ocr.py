@@ -120,6 +120,7 @@ def _png(size: tuple[int, int]) -> bytes:
     (_png((2_500, 2_000)), "2500 x 2000 pixels, more than the limit of 4,000,000"),
     (b"\xff\xd8\xff\xe0" + os.urandom(2000), "damaged image"),
     (b"GIF89a-not-really", "not an image that can be read"),
+    (b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n", "not an image that can be read"),  # no Ghostscript
     (_png((4, 4)), "too small to hold text"),
 ])
 def test_a_hostile_or_broken_image_gives_a_reason(data: bytes, reason: str) -> None:
