@@ -196,7 +196,7 @@ def status(state: State, as_json: bool) -> None:
             *(str(counts["outbox"][k]) for k in sorted(counts["outbox"])))
     out.print(totals)
     out.print("scans (PDF pages without text, JPEG/PNG/TIFF): " + (
-        f"read through OCR, {scans['engine']}" if scans["read"] else f"not read ({scans['reason']})"),
+        f"read through OCR, {scans['engine']}" if scans["read"] else f"not read: {scans['reason']}"),
         markup=False)
 
 
