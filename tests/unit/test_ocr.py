@@ -152,6 +152,9 @@ def test_status_says_scans_are_not_read_when_the_engine_is_missing(tmp_path: Pat
         scans_status = json.loads(result.stdout)["scans"]
         words = ("read through OCR" if scans_status["read"] else f"not read ({scans_status['reason']}")
         assert words.startswith(expected), scans_status
+    shown = subprocess.run([sys.executable, "-c", hide, "--config", str(desk / "mailflow.yaml"), "status"],
+                           capture_output=True, text=True, env=env, check=True).stdout
+    assert "scans (PDF pages without text, JPEG/PNG/TIFF): not read: the OCR engine is not installed" in shown
 
 
 @needs_engine
