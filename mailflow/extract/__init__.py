@@ -146,13 +146,17 @@ class Extractor:
         return pending if isinstance(pending, Document) else self._result(pending, name)
 
     def documents(self, message: Message, kinds: set[str]) -> list[Document]:
-        """Every document of the kinds asked for, PDFs read side by side in the pool."""
+        """Every document of the kinds asked for, PDFs read side by side in the pool; with
+        PDFs, the images `attachment_texts` read because their names say they are documents."""
         pending: list[tuple[str, Future[Document] | ForkTask | Document]] = []
         for att in message.attachments:
             if "pdf" in kinds and is_pdf(att):
                 pending.append((att.filename, self._read_order(att.payload, att.filename)))
-            elif "image" in kinds and ocr.is_image(att.filename, att.content_type):
-                read = self._images.get(att.sha256)  # OCR'd already for its text: not twice
+            elif ocr.is_image(att.filename, att.content_type) and (
+                    "image" in kinds or ("pdf" in kinds and att.sha256 in self._images)):
+                # an image named as a document was read for its text already: not twice, and
+                # a rule reading PDFs reads it too (a faxed PO); a logo is read only when asked
+                read = self._images.get(att.sha256)
                 pending.append((att.filename, read or self._read_image(att.payload, att.filename)))
             elif "spreadsheet" in kinds and sheets.is_sheet(att.filename, att.content_type):
                 pending.append((att.filename, self._submit(sheets.read_sheet, att.payload,
@@ -196,9 +200,9 @@ class Extractor:
                          unnamed: Callable[[str], bool] | None = None) -> Message:
         """Fill `Attachment.text` where it can be read safely, so rules can test it: plain text
         here; PDF text (cheap reader, in a worker) when a rule looks at attachment text, or
-        for a PDF whose file name does not say what it is (`unnamed`: its text does); an
-        image's text through OCR when its file name says it is a document (a bank slip, a PO):
-        a logo or a photo in a signature is not read."""
+        for a PDF whose file name does not say what it is (`unnamed`: its text does); with
+        `unnamed` given, an image's text through OCR when its file name names a document (a
+        bank slip, a PO): a logo or a photo in a signature is not read."""
         attachments = []
         futures: dict[int, Future[Document] | ForkTask | Document] = {}
         self._images = {}
@@ -207,8 +211,8 @@ class Extractor:
             if wanted and self.settings.enabled and is_pdf(att) and att.size <= MAX_DOCUMENT_BYTES:
                 futures[index] = self._submit(pdf.read_text, att.payload, att.filename,
                                               self.settings.max_pages)
-            elif (unnamed is not None and not unnamed(att.filename) and self.settings.enabled
-                  and ocr.is_image(att.filename, att.content_type) and not self.settings.scans.refusal()):
+            elif (unnamed is not None and self.settings.enabled and ocr.is_image(att.filename, att.content_type)
+                  and _names_a_document(att.filename) and not self.settings.scans.refusal()):
                 futures[index] = self._read_image(att.payload, att.filename)
         for index, att in enumerate(message.attachments):
             if att.text is None and att.content_type in TEXT_TYPES and att.size <= MAX_TEXT_BYTES:
@@ -220,6 +224,14 @@ class Extractor:
                 att = dataclasses.replace(att, text=document.text if not document.error else "")
             attachments.append(att)
         return dataclasses.replace(message, attachments=tuple(attachments))
+
+
+def _names_a_document(filename: str) -> bool:
+    """Whether a file's name says what document it is, even only by citing one
+    ("bank_slip.jpg", "水单.jpg", "PO_4500871.jpg"; not "image001.png" or "logo.png")."""
+    from mailflow.documents import names_in
+
+    return bool(names_in(filename))
 
 
 def _from_file(func: Any, path: str, *args: Any) -> Document:

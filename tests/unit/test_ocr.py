@@ -178,3 +178,31 @@ def test_in_a_text_pdf_only_a_scanned_page_is_read_through_ocr(made: dict[str, A
 
     text_only = read_order(made["en"]["text"].read_bytes(), "po.pdf", (), 10)
     assert text_only.ocr_confidence is None and not text_only.error
+
+
+@needs_engine
+def test_a_photo_named_as_a_po_is_read_with_the_pdfs_and_a_logo_is_not(made: dict[str, Any]) -> None:
+    """A rule that reads PDFs also reads an image whose file name says it is a document (read
+    once, for its text and its order); an unnamed picture (a signature's logo) is not read."""
+    from mailflow.documents import unnamed
+    from mailflow.extract import Extractor, Settings, order_data
+    from mailflow.parse import parse
+    from tests.mails import mail
+
+    logo = io.BytesIO()
+    Image.new("L", (200, 60), 128).save(logo, "PNG")
+    message = parse(mail("PO attached", "Please see our PO.", attachments=[
+        ("PO_5890.jpg", made["en"]["photo"].read_bytes(), "image/jpeg"),
+        ("image001.png", logo.getvalue(), "image/png")]))
+    extractor = Extractor(Settings(workers=1))
+    try:
+        message = extractor.attachment_texts(message, pdf_text=False, unnamed=unnamed)
+        photo, picture = message.attachments
+        assert f"Total: USD {pdfs.number_text(made['en']['doc'].total)}" in (photo.text or "")
+        assert picture.text is None
+        documents = extractor.documents(message, {"pdf"})
+    finally:
+        extractor.close()
+    assert [d.name for d in documents] == ["PO_5890.jpg"]
+    data = order_data(documents)
+    assert data.total == made["en"]["doc"].total and len(data.lines) == len(made["en"]["doc"].lines)
