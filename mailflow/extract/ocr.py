@@ -83,9 +83,9 @@ def open_pages(data: bytes, max_pixels: int, max_pages: int) -> list[Any]:
     NotAnImage with the reason for a broken, huge or hostile file."""
     from PIL import Image, UnidentifiedImageError
 
-    Image.MAX_IMAGE_PIXELS = max_pixels  # Pillow refuses twice this before decoding anything
     pages = []
-    try:
+    before, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, max_pixels  # Pillow refuses twice
+    try:  # this before decoding anything
         with warnings.catch_warnings():  # between the limit and twice it: refused below
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)  # no other decoder runs
@@ -108,6 +108,8 @@ def open_pages(data: bytes, max_pixels: int, max_pages: int) -> list[Any]:
         raise NotAnImage("not an image that can be read (JPEG, PNG or TIFF)") from None
     except (OSError, ValueError, SyntaxError) as exc:  # truncated or corrupt data
         raise NotAnImage(f"damaged image ({exc})"[:300]) from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = before
     return pages
 
 

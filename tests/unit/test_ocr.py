@@ -115,6 +115,13 @@ def _png(size: tuple[int, int]) -> bytes:
     return out.getvalue()
 
 
+def _tiff(frames: int) -> bytes:
+    out = io.BytesIO()
+    pages = [Image.new("L", (64, 64), 255) for _ in range(frames)]
+    pages[0].save(out, "TIFF", save_all=True, append_images=pages[1:])
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(("data", "reason"), [
     (_png((12_000, 12_000)), "more pixels than the limit"),  # 144 Mpx in a few kB: a bomb
     (_png((2_500, 2_000)), "2500 x 2000 pixels, more than the limit of 4,000,000"),
@@ -122,12 +129,15 @@ def _png(size: tuple[int, int]) -> bytes:
     (b"GIF89a-not-really", "not an image that can be read"),
     (b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n", "not an image that can be read"),  # no Ghostscript
     (_png((4, 4)), "too small to hold text"),
+    (_tiff(12), "12 pages, more than the limit of 10"),
 ])
 def test_a_hostile_or_broken_image_gives_a_reason(data: bytes, reason: str) -> None:
     if not ocr.available():
         pytest.skip("the OCR engine is not installed: every image is refused for that reason")
+    limit = Image.MAX_IMAGE_PIXELS
     document = read_image(data, "slip.png", (), 10, Scans(max_pixels=4_000_000))
     assert reason in document.error and not document.order
+    assert Image.MAX_IMAGE_PIXELS == limit  # the process's own limit is left as it was
 
 
 def test_without_ocr_a_scan_says_why(made: dict[str, Any]) -> None:
