@@ -32,8 +32,10 @@ system-packages:
 	     tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra >/dev/null) \
 	  || echo "warning: could not install the system packages; the tests that need them are skipped"; }
 
+# The suite runs in one worker per core (pytest-xdist), a test file to a worker: each worker starts
+# its own Dovecot, SMTP server and browser, and PostgreSQL tests each get a fresh database.
 test: $(STAMP) system-packages
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

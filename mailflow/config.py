@@ -210,6 +210,7 @@ class Buyer(_Strict):
     domains: list[str] = Field(default_factory=list)
     language: Literal["en", "zh"] | None = None
     currency: str = ""
+    country: str = Field(default="", pattern=r"^([A-Za-z]{2})?$")  # ISO code: how its numeric dates read
     hold_replies: bool = False  # every reply to this buyer waits for approval
     merchandiser: str = ""  # the user who follows this buyer's orders (their plan shows them)
 

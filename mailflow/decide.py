@@ -64,7 +64,8 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
     usual = ""  # what the buyer usually pays in: compared only with a currency the documents give
     if prepared.order_data.currency:
         usual = buyer.currency if buyer and buyer.currency else _usual_currency(lookup, buyer_name)
-    order_data = desk.extractor.check(prepared.order_data, message, usual_currency=usual)
+    order_data = desk.extractor.check(prepared.order_data, message, usual_currency=usual,
+                                      country=buyer.country if buyer else "")
     for error in order_data.errors:
         log.warning("extraction: %s (message <%s>)", error, message.message_id)
     refused = "" if outgoing else untrusted_token(message, lookup, desk.token, buyer_name,

@@ -260,6 +260,17 @@ def unnamed(filename: str) -> bool:
     return named is None or named.strength < 2
 
 
+# a bank's documents whose figures are read from their text (an L/C's fields, a slip's amount)
+BANK_KINDS = ("lc_advice", "lc_amendment", "bank_slip")
+
+
+def text_wanted(filename: str) -> bool:
+    """Whether a PDF's text is read before the rules run: its name leaves its kind to its text
+    (`unnamed`), or names a bank document whose figures are read from it ("MT700_LC88123.pdf")."""
+    named = _best(names_in(filename))
+    return named is None or named.strength < 2 or named.kind in BANK_KINDS
+
+
 def revision_of(text: str) -> int:
     found = _REVISION.search(text.replace("_", " "))
     if found is None:

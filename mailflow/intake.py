@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mailflow import learn, linear
+from mailflow import documents, learn, linear
 from mailflow.correlate import Found, numbers_in_text
-from mailflow.documents import unnamed
 from mailflow.errors import MailflowError, QuarantinedMail
-from mailflow.extract import Extractor, Settings
+from mailflow.extract import Extractor, Settings, shipping
 from mailflow.extract.pdf import Document
 from mailflow.learn import Model
 from mailflow.model import Decision, Message, OrderData, Prediction
@@ -105,12 +104,19 @@ def _desk(spec: DeskSpec) -> tuple[RuleSet, Extractor, Model | None, tuple[linea
     return _LOADED[key]
 
 
+def text_wanted(filename: str) -> bool:
+    """A PDF whose text is read before the rules: one whose name does not say what it is (its
+    text does), a bank document (its figures are read, `documents.text_wanted`), and a booking
+    confirmation or shipping advice (its ETD and vessel are kept)."""
+    return documents.text_wanted(filename) or bool(documents.names_in(filename, shipping.KINDS))
+
+
 def prepare(data: bytes, spec: DeskSpec, only: str | None = None, by: str = "") -> Prepared:
     """In a worker: the content stages of one mail; raises QuarantinedMail with the reason.
     `only`: the category a person set (`by`), decided with that category's rules."""
     rules, extractor, model, patterns = _desk(spec)
     message = extractor.attachment_texts(parse(data), pdf_text=rules.reads_attachment_text,
-                                         unnamed=unnamed)
+                                         unnamed=text_wanted)
     if only is not None:
         predictor: Predictor | None = Known(Prediction(only, 1.0, (f"set by {by or 'a person'}",)))
     elif model is not None and rules.reads_classifier:

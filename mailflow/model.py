@@ -141,21 +141,38 @@ class Prediction:
 
 @dataclass(frozen=True)
 class LineItem:
+    """One line of an order. `item_code` is the code our cost, price and product lists use (ours,
+    or the supplier's on a P/O of ours); `buyer_code` is the buyer's, kept beside it."""
+
     item_code: str = ""
     description: str = ""
     quantity: Decimal | None = None
     unit: str = ""
     unit_price: Decimal | None = None
     amount: Decimal | None = None
+    buyer_code: str = ""  # the buyer's own code for the item, when the document gives both
 
 
 @dataclass(frozen=True)
 class Check:
     """One cross-check a merchandiser would make on an order document."""
 
-    name: str  # line_amount | total | delivery_past | currency | price_floor
+    name: str  # line_amount | total | date_order | date_ambiguous | delivery_past | currency | price_floor
     ok: bool
     detail: str
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """A numeric date that reads both ways (12/03/2026: 12 March or 3 December), its two
+    readings, and the one chosen with the reason; `chosen` None: nothing settled it."""
+
+    field: str  # order_date | delivery_date
+    written: str  # as the document writes it
+    day_first: dt.date
+    month_first: dt.date
+    chosen: dt.date | None = None
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,6 +193,7 @@ class OrderData:
     document: str = ""  # the attachment (or "mail body") it was read from
     confidence: tuple[tuple[str, float], ...] = ()  # per field, for the fields read
     checks: tuple[Check, ...] = ()
+    dates_read: tuple[DateReading, ...] = ()  # the dates that read both ways, and how each was read
 
     @property
     def empty(self) -> bool:

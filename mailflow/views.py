@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from mailflow import clock
 from mailflow.errors import NotFound
+from mailflow.follow import lc
 
 if TYPE_CHECKING:
     from mailflow.store import Store
@@ -82,7 +83,7 @@ def order_show(store: Store, number: str, *, links: bool = False) -> dict[str, A
 def milestone_names(store: Store, items: list[dict[str, Any]], language: str, plan: str | None = None,
                     key: str = "key") -> None:
     """Each item's milestone `name` in `language`, as its plan (`plan`, or the item's own) gives
-    it; items whose plan or milestone is unknown keep the name they have."""
+    it, or the order's own L/C milestones (`lc.name_in`); others keep the name they have."""
     follower = store.follower
     if follower is None:
         return
@@ -91,6 +92,8 @@ def milestone_names(store: Store, items: list[dict[str, Any]], language: str, pl
         milestone = followed.milestone(item[key]) if followed else None
         if milestone is not None:
             item["name"] = milestone.name(language)
+        elif item.get(key):  # the order's own L/C milestones (follow/lc.py) are in no plan file
+            item["name"] = lc.name_in(str(item[key]), str(item.get("name") or ""), language) or item.get("name")
 
 
 # --- money -------------------------------------------------------------------------------------

@@ -338,7 +338,9 @@ MILESTONES: dict[str, dict[str, str | None]] = {
         "original_bl": "36", "shipping_documents": "38"},
     B: {"pi_sent": "17", "pi_countersigned": None, "lc_received": "21", "lc_checked": None, "signoff": None,
         "production": None, "inspection": None, "packing_list": None, "booking": "28", "bl_draft": "31",
-        "shipped": "37", "presentation": None, "payment": "39"},
+        "shipped": "37", "presentation": None, "payment": "39",
+        # its expiry, 20 days after its latest shipment, leaves less than the 21 days to present
+        "lc_amend_expiry": None},
 }
 PLANS = {A: "tt-order", B: "lc-order"}
 # the purchase order's milestones and plan (rules/followup/05-purchase-order.yaml)

@@ -71,6 +71,7 @@ class Line:
     quantity: Decimal
     unit: str
     unit_price: Decimal
+    buyer_code: str = ""  # the buyer's own code, printed when the document has a column for it
 
     @property
     def amount(self) -> Decimal:
@@ -91,6 +92,10 @@ class OrderDoc:
     incoterm: str
     payment_terms: str
     lines: tuple[Line, ...]
+    # the code columns as (header, Line field): ("Buyer Item", "buyer_code"), ("Our Code", "item_code");
+    # empty: one "Item Code" / 货号 column
+    code_columns: tuple[tuple[str, str], ...] = ()
+    dates: str = ""  # "dd/mm/yyyy" or "mm/dd/yyyy": numeric dates as a UK or a US buyer prints them
 
     @property
     def total(self) -> Decimal:
@@ -192,11 +197,14 @@ def number_text(value: Decimal) -> str:
 
 
 def date_style(doc: OrderDoc) -> str:
-    """"iso" (2026-12-12) or "dmy" (12 Dec 2026, no leading zero); zh is always "iso".
+    """"iso" (2026-12-12) or "dmy" (12 Dec 2026, no leading zero); zh is always "iso"; the
+    document's own numeric style when it has one (`OrderDoc.dates`).
 
     English picks per document from a CRC of its number, so a fixed document always prints the same
     way and a handful of sample seeds covers both styles.
     """
+    if doc.dates:
+        return doc.dates
     if doc.lang == "zh":
         return "iso"
     return "dmy" if zlib.crc32(doc.number.encode()) % 2 else "iso"
@@ -204,6 +212,10 @@ def date_style(doc: OrderDoc) -> str:
 
 def date_text(doc: OrderDoc, day: dt.date) -> str:
     """A date exactly as `doc`'s PDF prints it."""
+    if date_style(doc) == "dd/mm/yyyy":
+        return f"{day.day:02d}/{day.month:02d}/{day.year}"
+    if date_style(doc) == "mm/dd/yyyy":
+        return f"{day.month:02d}/{day.day:02d}/{day.year}"
     if date_style(doc) == "dmy":
         return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
     return day.isoformat()
@@ -243,8 +255,16 @@ def _total_text(doc: OrderDoc) -> str:
     return f"{_labels(doc)['total']}{gap}{doc.currency} {number_text(doc.total)}"
 
 
-def _row(index: int, line: Line) -> list[str]:
-    return [str(index), line.item_code, line.description, number_text(line.quantity), line.unit,
+def _table_columns(doc: OrderDoc) -> list[str]:
+    columns = list(_columns(doc.lang))
+    if doc.code_columns:
+        columns[1:2] = [header for header, _ in doc.code_columns]
+    return columns
+
+
+def _row(index: int, line: Line, doc: OrderDoc | None = None) -> list[str]:
+    codes = [getattr(line, field) for _, field in doc.code_columns] if doc and doc.code_columns else [line.item_code]
+    return [str(index), *codes, line.description, number_text(line.quantity), line.unit,
             number_text(line.unit_price), number_text(line.amount)]
 
 
@@ -318,12 +338,16 @@ def _build_order_pdf(doc: OrderDoc, path: Path, encrypt: StandardEncryption | No
     story += [Paragraph(escape(field), body) for field in _header_fields(doc)]
     story.append(Spacer(1, 5 * mm))
 
-    rows: list[list[object]] = [list(_columns(doc.lang))]
+    codes = max(1, len(doc.code_columns))
+    head = ParagraphStyle("head", fontName=bold, fontSize=8.5, leading=10, alignment=TA_CENTER, wordWrap=wrap)
+    rows: list[list[object]] = [[Paragraph(escape(h), head) if 0 < i <= codes and doc.code_columns else h
+                                 for i, h in enumerate(_table_columns(doc))]]
     for index, line in enumerate(doc.lines, start=1):
-        row: list[object] = list(_row(index, line))
-        row[2] = Paragraph(escape(line.description), cell)  # wraps instead of overrunning its cell
+        row: list[object] = list(_row(index, line, doc))
+        row[1 + codes] = Paragraph(escape(line.description), cell)  # wraps instead of overrunning its cell
         rows.append(row)
-    widths = [10 * mm, 22 * mm, 84 * mm, 16 * mm, 12 * mm, 18 * mm, 24 * mm]  # 186 mm: A4 less margins
+    # 186 mm: A4 less margins
+    widths = [10 * mm, *[22 * mm] * codes, (84 - 22 * (codes - 1)) * mm, 16 * mm, 12 * mm, 18 * mm, 24 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -332,8 +356,8 @@ def _build_order_pdf(doc: OrderDoc, path: Path, encrypt: StandardEncryption | No
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4e8ee")),
         ("ALIGN", (0, 0), (-1, 0), "CENTER"),
         ("ALIGN", (0, 1), (0, -1), "CENTER"),
-        ("ALIGN", (3, 1), (3, -1), "RIGHT"),
-        ("ALIGN", (5, 1), (6, -1), "RIGHT"),
+        ("ALIGN", (2 + codes, 1), (2 + codes, -1), "RIGHT"),
+        ("ALIGN", (4 + codes, 1), (5 + codes, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]))
     story += [table, KeepTogether([Spacer(1, 4 * mm), Paragraph(escape(_total_text(doc)), total),

@@ -58,6 +58,7 @@ extract:
 #   products: products.csv         # item_code, pieces_per_carton, net_kg, gross_kg, length_cm, width_cm, height_cm
 buyers: []
 #  - {{name: Northwind Trading, domains: [northwind.example], language: en, currency: USD, merchandiser: Lily Chen}}
+#  - {{name: Cascade Wipes, domains: [cascade.example], country: GB}}  # country: how 03/04/2026 reads (GB: 3 April)
 # Following orders (rules/followup/*.yaml): who signs off, the margin rule, the daily digest.
 users: []                          # who may do what: every --as NAME (approve, sign off, ...) is one of these
 #  - {{name: Lily Chen, role: merchandiser}}      # merchandiser | manager | general_manager | accounts

@@ -176,7 +176,7 @@ def order_payment(state: State, number: str, amount: str, currency: str, day: st
 
 @order.command("date")
 @click.argument("number", type=TEXT)
-@click.argument("anchor", type=click.Choice(["etd", "delivery_date", "po_date", "pi_date", "bl_date",
+@click.argument("anchor", type=click.Choice(["etd", "eta", "delivery_date", "po_date", "pi_date", "bl_date",
                                              "lc_expiry", "lc_latest_shipment"]))
 @click.argument("day", type=TEXT)
 @AS_OPTION

@@ -104,9 +104,11 @@ def order_show(state: State, number: str, as_json: bool, explain: bool) -> None:
               f"{escape(with_whom(summary))}  "
               f"aliases {escape(', '.join(summary['aliases']))}")
     print_order_data(summary.get("data") or {})
+    print_sailing(summary)
     print_follow_up(summary, state)
-    for difference in summary["confirmation_differences"]:
-        out.print(f"P/I vs PO: {difference}", markup=False)
+    chinese = any(u.name == state.who(None) and u.language == "zh" for u in state.config.users)  # the operator's
+    for difference in summary["confirmation_differences_zh" if chinese else "confirmation_differences"]:
+        out.print(f"{'形式发票与订单' if chinese else 'P/I vs PO'}: {difference}", markup=False)
     for doc in summary["documents"]:
         line = f"document: {doc['name']}" + (f" rev.{doc['revision']}" if doc["revision"] else "") + \
             f" from {doc['party']} ({doc['file']})"
@@ -132,6 +134,25 @@ def order_show(state: State, number: str, as_json: bool, explain: bool) -> None:
     for event in summary["events"]:
         if event.get("by"):
             out.print(f"{event['at'][:16]} {event['kind']} by {event['by']}", markup=False)
+        elif event["kind"] in SAILING_EVENTS:
+            key = event["kind"].split("-")[0]
+            before = f" (was {event['before']})" if event.get("before") else ""
+            out.print(f"{event['at'][:16]} {key.upper()} {event[key]}{before} from {event['document']} "
+                      f"<{event['message_id']}>", markup=False)
+
+
+SAILING_EVENTS = ("etd-given", "etd-moved", "eta-given", "eta-moved")
+
+
+def print_sailing(summary: dict[str, Any]) -> None:
+    """ETD, ETA, vessel, containers and cut-offs, as the latest booking or shipping advice says."""
+    from mailflow.extract.shipping import NAMES
+
+    facts = summary.get("shipping") or {}
+    said = [f"{NAMES.get(key, key)} {facts[key]['value']}" for key in NAMES if key in facts]
+    if said:
+        sources = sorted({f"{f['document']} <{f['message_id']}>" for f in facts.values()})
+        out.print("shipping: " + ", ".join(said) + f" (from {'; '.join(sources)})", markup=False)
 
 
 def print_follow_up(summary: dict[str, Any], state: State) -> None:
@@ -173,9 +194,10 @@ def print_order_data(data: dict[str, Any]) -> None:
     if lines:
         table = Table("item", "description", "qty", "unit", "unit price", "amount")
         for line in lines:
-            add_row(table, line.get("item_code") or "", line.get("description") or "",
-                 line.get("quantity") or "", line.get("unit") or "", line.get("unit_price") or "",
-                 line.get("amount") or "")
+            code = line.get("item_code") or ""
+            add_row(table, f"{code} ({line['buyer_code']})" if line.get("buyer_code") else code,
+                    line.get("description") or "", line.get("quantity") or "", line.get("unit") or "",
+                    line.get("unit_price") or "", line.get("amount") or "")
         out.print(table)
     for check in data.get("checks", []):
         mark = "ok" if check["ok"] else "FAILED"

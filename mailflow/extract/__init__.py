@@ -22,7 +22,7 @@ from typing import Any
 
 from mailflow import clock
 from mailflow.errors import ExtractionError, MailflowError
-from mailflow.extract import checks, ocr, pdf, sheets, templates
+from mailflow.extract import checks, dates, ocr, pdf, sheets, templates
 from mailflow.extract.pdf import Document, Scans
 from mailflow.model import Attachment, Decision, Message, OrderData
 from mailflow.parse import decode_bytes
@@ -188,11 +188,16 @@ class Extractor:
         return order_data(documents), documents
 
     def check(self, data: OrderData, message: Message, *, usual_currency: str = "",
-              today: dt.date | None = None) -> OrderData:
-        """The merchandiser's cross-checks on what was read (sums, dates, currency, floors)."""
+              today: dt.date | None = None, country: str = "") -> OrderData:
+        """The merchandiser's cross-checks on what was read (sums, dates, currency, floors),
+        once the dates that read both ways are settled by the mail's date or the party where
+        they can be (`dates.settle_mail`; `country`: the buyer's, from the config)."""
         if data.empty and not data.errors:
             return data
         when = today or (message.date.date() if message.date else clock.today())
+        sender = message.sender.addr if message.sender else ""
+        data = dates.settle_mail(data, dates.Hints(mail_date=message.date.date() if message.date else None,
+                                                   country=country, sender_domain=sender.rpartition("@")[2]))
         return dataclasses.replace(data, checks=checks.check_order(
             data, today=when, usual_currency=usual_currency, floors=self.settings.floors))
 
@@ -269,7 +274,8 @@ def order_data(documents: Sequence[Document]) -> OrderData:
         total=o.get("total"),
         source=(f"template {best.template}" if best.template else "generic reader") + (
             f" (OCR, confidence {best.ocr_confidence:.2f})" if best.ocr_confidence is not None else ""),
-        errors=errors, document=best.name, confidence=tuple(o.get("confidence", ())))
+        errors=errors, document=best.name, confidence=tuple(o.get("confidence", ())),
+        dates_read=tuple(o.get("dates_read", ())))
 
 
 def extract_file(path: Path, extractor: Extractor) -> Document:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from mailflow.errors import ConfigError
+from mailflow.extract.dates import spoken
 from mailflow.extract.generic import parse_number
 from mailflow.model import Check, LineItem, OrderData
 
@@ -52,6 +53,7 @@ def check_order(data: OrderData, *, today: dt.date, usual_currency: str = "",
         checks.append(Check("total", ok, f"sum of {len(amounts)} line(s) = {_money(lines_sum)}" +
                             (f", total {_money(data.total)}" if ok else
                              f", but the document's total is {_money(data.total)}")))
+    checks += _dates_read(data)
     if data.delivery_date is not None:
         ok = data.delivery_date >= today
         checks.append(Check("delivery_past", ok, f"delivery date {data.delivery_date.isoformat()}" +
@@ -68,6 +70,25 @@ def check_order(data: OrderData, *, today: dt.date, usual_currency: str = "",
         checks.append(Check("price_floor", ok, f"{_label(index, line)}: unit price {line.unit_price}" +
                             (f" >= floor {floor}" if ok else f" is under the floor price {floor}")))
     return tuple(checks)
+
+
+_FIELD_NAMES = {"order_date": "order date", "delivery_date": "delivery date"}
+
+
+def _dates_read(data: OrderData) -> list[Check]:
+    """A date that reads both ways: how it was read and why, or, when nothing settled it, a
+    failed check naming both readings (the date is not used until a person sets it)."""
+    checks = []
+    for read in data.dates_read:
+        name = _FIELD_NAMES.get(read.field, read.field)
+        if read.chosen is not None:
+            checks.append(Check("date_order", True, f"{name} {read.written} {read.reason}"))
+        else:
+            checks.append(Check("date_ambiguous", False,
+                                f"{name} {read.written} may be {spoken(read.day_first)} or "
+                                f"{spoken(read.month_first)}: nothing on the page or in the mail tells "
+                                f"which, so it is not used (set it with `mailflow order date`)"))
+    return checks
 
 
 def load_price_list(path: Path) -> dict[str, Decimal]:

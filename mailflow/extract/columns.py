@@ -2,7 +2,8 @@
 layout text by the columns of their header words.
 
 A column's role comes from its header, in English, Simplified or Traditional Chinese (Material,
-物料编码, 料號 hold the item code; Net Value, Ext. Price, 金額 the amount; ...). "Item" and
+物料编码, 料號, Our Code, Supplier Code, Style, 品号 hold the item code; Buyer Item, Customer Code,
+客户货号 the buyer's own code, kept beside ours; Net Value, Ext. Price, 金額 the amount; ...). "Item" and
 "Pos." are the item code unless another column holds it, as in SAP print-outs, where "Item" is
 the position (00010). A "Per" column gives the quantity a price is for (1.89 per 100 KG is 0.0189 a KG).
 A quantity may carry its unit ("12,500 kg") when there is no unit column.
@@ -24,6 +25,10 @@ Table = Sequence[Sequence[str | None]]
 
 NUMERIC = ("quantity", "unit_price", "amount", "per")
 MAX_COLUMNS = 40
+_WHOSE = r"(?:['’]?s)?[ ]?"  # Buyer's, Customers, Our
+_CODE_WORD = r"(?:item|code|art(?:icle)?|part|ref|sku|style|model|product[ ]code)"
+# The buyer's code and ours: "Buyer Item" / "Customer Code" / 客户货号 are the buyer's; "Our Code",
+# "Supplier Code", "Vendor Item", 货号, 品号 are the code our cost and product lists use.
 _ROLES: list[tuple[str, re.Pattern[str]]] = [
     ("per", re.compile(r"(?i)^per$|^price[ ]unit$")),
     ("unit_price", re.compile(r"(?i)unit[ ]?(?:price|cost)|price[ ]?/?[ ]?unit|u/?price|^(?:net[ ])?price\b|"
@@ -32,9 +37,15 @@ _ROLES: list[tuple[str, re.Pattern[str]]] = [
                           r"betrag|gesamtpreis|金额|金額|总价|總價|小计")),
     ("quantity", re.compile(r"(?i)^q'?ty|quantity|^pcs$|^menge|数量|數量|订量")),
     ("unit", re.compile(r"(?i)^units?$|^uom$|^u/?m$|^oun$|^einheit$|单位|單位")),
-    ("item_code", re.compile(r"(?i)item[ ]?(?:code|#)|^code$|article|^art\.?[ ]?(?:no|nr)?\.?$|material|sku|"
-                             r"part[ ]?(?:no|number|#)|product[ ]code|artikel|物料编码|物料編碼|料号|料號|"
-                             r"货号|貨號|型号|型號|产品编号|款号|编码|編碼|编号|編號")),
+    ("buyer_code", re.compile(rf"(?i)^(?:buyer|customer|cust\.?|client|your){_WHOSE}{_CODE_WORD}|"
+                              r"^(?:客户|客戶|客人|买方|買方)(?:货号|貨號|料号|料號|品号|品號|款号|款號|编号|編號|编码|編碼)|"
+                              r"^客[号號]")),
+    ("item_code", re.compile(rf"(?i)item[ ]?(?:code|#)|^code$|article|^art\.?[ ]?(?:no|nr)?\.?$|material|sku|"
+                             rf"part[ ]?(?:no|number|#)|product[ ]code|artikel|"
+                             rf"^(?:our|supplier|vendor|seller|factory|manufacturer|mfr\.?){_WHOSE}{_CODE_WORD}|"
+                             r"^ref(?:erence)?\.?(?:[ ]?(?:no|#)\.?)?$|^(?:model|style)(?:[ ]?(?:no|nr|#|number|code)\.?)?$|"
+                             r"物料编码|物料編碼|料号|料號|货号|貨號|品号|品號|型号|型號|产品编号|產品編號|款号|款號|"
+                             r"编码|編碼|编号|編號")),
     ("item", re.compile(r"(?i)^item(?:[ ]?no\.?)?$|^pos\.?$|^position$")),
     ("position", re.compile(r"(?i)^line$|^no\.?$|^#$|^s/?n$|序号|序號|項次|项次")),
     ("description", re.compile(r"(?i)descr|short[ ]text|product|goods|commodity|bezeichnung|"
@@ -95,7 +106,8 @@ def line_item(values: dict[str, str], decimal: str | None = None) -> LineItem | 
         quantity_text, values = values["unit"], {**values, "unit": glued.group("unit")}
     quantity = parse_number(quantity_text, decimal=decimal)
     code, description = values.get("item_code", ""), values.get("description", "")
-    if quantity is None or not (code or description):
+    buyer_code = values.get("buyer_code", "")
+    if quantity is None or not (code or buyer_code or description):
         return None
     price_text = values.get("unit_price", "")
     price = parse_number(price_text, price=True, decimal=decimal)
@@ -107,7 +119,8 @@ def line_item(values: dict[str, str], decimal: str | None = None) -> LineItem | 
         stated = _UNIT_AFTER.fullmatch(quantity_text.strip()) or _PER_UNIT.search(price_text.strip())
         unit = stated.group("unit") if stated else ""
     return LineItem(item_code=code, description=description, quantity=quantity, unit=unit,
-                    unit_price=price, amount=parse_number(values.get("amount"), decimal=decimal))
+                    unit_price=price, amount=parse_number(values.get("amount"), decimal=decimal),
+                    buyer_code=buyer_code)
 
 
 def read_tables(tables: Sequence[Table], decimal: str | None = None) -> list[LineItem]:

@@ -8,7 +8,9 @@ from, so nothing is guessed silently:
   whose quantity x unit price agrees with its amount;
 - 0.6: found by its shape alone (an Incoterm in the text, the only currency named, the buyer's
   company as the letterhead of its own purchase order);
-- 0.4: ambiguous (a date that reads as day/month or month/day): shown, not used.
+- 0.4: ambiguous (a date that reads as day/month or month/day and nothing on the page settles):
+  shown, not used here; the mail's date or the party may settle it later (`dates.py`), else the
+  order's checks say it failed.
 
 Fields below USE_CONFIDENCE are reported but left out of the order. Labels are found by
 labels.py, item tables read by columns.py, numbers, money and dates by values.py.
@@ -16,25 +18,28 @@ labels.py, item tables read by columns.py, numbers, money and dates by values.py
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from mailflow.extract import columns, labels
+from mailflow.extract import columns, dates, labels
 from mailflow.extract.columns import Table, agrees
 from mailflow.extract.labels import CJK, Labelled
 from mailflow.extract.values import (
     CURRENCIES,
+    both_readings,
     currencies_named,
     currency_of,
-    date_order,
+    date_order_evidence,
     last_number,
     number_style,
     parse_date,
     parse_number,
 )
-from mailflow.model import LineItem
+from mailflow.model import DateReading, LineItem
 
 __all__ = ["CURRENCIES", "INCOTERMS", "USE_CONFIDENCE", "Found", "Table", "parse_date", "parse_number",
            "read_generic", "read_header", "read_text_lines"]
@@ -51,6 +56,7 @@ class Found:
     confidence: float
     source: str
     note: str = ""
+    reading: DateReading | None = None  # a date that reads both ways: its readings, and how it was read
 
 
 INCOTERMS = ("EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP", "DAT",
@@ -118,20 +124,37 @@ def _numbers(text: str, pairs: Sequence[Labelled]) -> list[Found]:
 
 
 def _dates(text: str, pairs: Sequence[Labelled]) -> list[Found]:
-    """Order and delivery date; a date that reads both ways (10/01/2027) is read the way the
-    document's other dates are written (21/11/2026 on the same page: day first)."""
+    """Order and delivery date. A date that reads both ways (10/01/2027) is read as the page's
+    other dates are written (21/11/2026 on the same page: day first), or the one way that puts
+    the delivery after the order date (`dates.settle_page`); otherwise it is found with both
+    readings and left unused, for the mail's date or the party to settle (`dates.settle_mail`)."""
     found: list[Found] = []
-    day_first = date_order(text)
+    day_first, evidence = date_order_evidence(text)
+    fixed: dict[str, dt.date] = {}
+    both_ways: list[tuple[DateReading, Found, bool]] = []
     for name in ("order_date", "delivery_date"):
         candidates = [(p.label, p.value, False) for p in _of(pairs, name)]
         candidates += [(m.group("label"), m.group("value").strip(), True)
                        for m in _PROSE_LABEL_RE[name].finditer(text)]
         for label, value, loose in candidates:
-            date, confidence, note = parse_date(value[:40], day_first)
-            if date is not None:
-                found.append(Found(name, date, min(confidence, 0.6) if loose else confidence,
-                                   f"{label} {value[:60]}", note))
-                break
+            date, confidence, note = parse_date(value[:40])
+            if date is None:
+                continue
+            item = Found(name, date, min(confidence, 0.6) if loose else confidence, f"{label} {value[:60]}", note)
+            readings = both_readings(value[:40])
+            if readings is None:
+                fixed[name] = date
+                found.append(item)
+            else:
+                both_ways.append((DateReading(name, readings[2], readings[0], readings[1]), item, loose))
+            break
+    settled = dates.settle_page([r for r, _, _ in both_ways], day_first, evidence, fixed)
+    for reading, (_, item, loose) in zip(settled, both_ways, strict=True):
+        if reading.chosen is not None:
+            found.append(dataclasses.replace(item, value=reading.chosen, confidence=0.6 if loose else 0.9,
+                                             note=reading.reason, reading=reading))
+        else:
+            found.append(dataclasses.replace(item, reading=reading))
     return found
 
 

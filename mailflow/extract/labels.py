@@ -37,8 +37,8 @@ _ENGLISH: dict[str, str] = {
                      r"(?:requested[ ])?delivery|required[ ]by|need(?:ed)?[ ]by|(?:required[ ])?etd|"
                      r"latest[ ]shipment|(?:time|date)[ ]of[ ](?:shipment|delivery)|liefertermin|lieferdatum",
     "buyer": r"(?:the[ ])?buyer(?!'|’|[ ](?:contact|order|ref|po|no|item|code|art|sign|confirm))|"
-             r"customer(?![ ](?:po|order|ref|no|code))|bill[ ]to|sold[ ]to|invoice[ ]to|messrs\.?|käufer",
-    "seller": r"(?:the[ ])?seller|supplier|vendor|beneficiary|lieferant",
+             r"customer(?![ ](?:po|order|ref|no|code|item|part|art))|bill[ ]to|sold[ ]to|invoice[ ]to|messrs\.?|käufer",
+    "seller": r"(?:the[ ])?seller|(?:supplier|vendor)(?!'?s?[ ](?:code|item|part|art|ref))|beneficiary|lieferant",
     "currency": r"currency|währung",
     "incoterm": r"incoterms?(?:[ ]20\d\d)?|(?:trade|price|delivery|shipping|ship)[ ]terms?|terms[ ]of[ ]price|"
                 r"lieferbedingung(?:en)?",

@@ -399,6 +399,7 @@ def _generic_order(found: Sequence[Found], items: Sequence[Any]) -> dict[str, An
         "lines": tuple(items),
         "total": usable.get("total"),
         "confidence": tuple((f.name, f.confidence) for f in found),
+        "dates_read": tuple(f.reading for f in found if f.reading is not None),
     }
 
 

@@ -243,6 +243,7 @@ def order_fields(fields: dict[str, Any]) -> dict[str, Any]:
             unit=str(row.get("uom") or row.get("unit") or ""),
             unit_price=_decimal(row.get("price_unit", row.get("unit_price"))),
             amount=_decimal(row.get("price_subtotal", row.get("amount", row.get("line_total")))),
+            buyer_code=str(row.get("buyer_code") or row.get("customer_code") or ""),
         ))
     return {
         "numbers": tuple(dict.fromkeys(numbers)),

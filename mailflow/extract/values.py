@@ -127,6 +127,17 @@ def currencies_named(text: str) -> Counter[str]:
 
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTH_WORDS = {**_MONTHS, "sept": 9, **{name: i for i, name in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}}
+
+
+def month_number(name: str) -> int | None:
+    """1 to 12 for a month's English name or its abbreviation ('Apr', 'APR', 'Sept', 'October');
+    None for any other word ('Decided', 'Rotterdam')."""
+    return _MONTH_WORDS.get(name.lower())
+
+
 ROC_OFFSET = 1911  # Republic-of-China year 115 is 2026
 _DATE_PATTERNS = [
     (re.compile(r"(?<!\d)(\d{4})[ \t]{0,2}年[ \t]{0,2}(\d{1,2})[ \t]{0,2}月[ \t]{0,2}(\d{1,2})"), "ymd"),
@@ -144,12 +155,31 @@ _NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?![\d
 def date_order(text: str) -> bool | None:
     """Whether the document writes numeric dates day first (True: 21/11/2026 on the page),
     month first (False: 11/26/2026), or cannot tell (None: none over 12, or both kinds)."""
-    day_first = month_first = False
+    return date_order_evidence(text)[0]
+
+
+def date_order_evidence(text: str) -> tuple[bool | None, str]:
+    """`date_order`, with the first date that shows it ('21/11/2026'; '' when none does)."""
+    day_first = month_first = ""
     for match in _NUMERIC_DATE.finditer(text):
         a, b = int(match.group(1)), int(match.group(2))
-        day_first |= a > 12 >= b
-        month_first |= b > 12 >= a
-    return day_first if day_first != month_first else None
+        if a > 12 >= b:
+            day_first = day_first or match.group(0)
+        if b > 12 >= a:
+            month_first = month_first or match.group(0)
+    if bool(day_first) == bool(month_first):
+        return None, ""
+    return bool(day_first), day_first or month_first
+
+
+def both_readings(text: str) -> tuple[dt.date, dt.date, str] | None:
+    """The day-first and month-first readings of the first date in `text`, and the date as
+    written, when it is a numeric date that reads both ways (03/04/2026); None otherwise."""
+    first, second = parse_date(text, True)[0], parse_date(text, False)[0]
+    if first is None or second is None or first == second:
+        return None
+    written = _NUMERIC_DATE.search(text)
+    return first, second, written.group(0) if written else text.strip()
 
 
 def parse_date(text: str, day_first: bool | None = None) -> tuple[dt.date | None, float, str]:
@@ -178,7 +208,7 @@ def _date(kind: str, match: re.Match[str], day_first: bool | None) -> tuple[dt.d
             raise ValueError(month_name)
         return dt.date(int(c), month, int(day)), 0.9, ""
     a, b, year = (int(g) for g in match.groups())
-    if kind == "dmy" or a > 12 >= b:
+    if kind == "dmy" or a > 12 >= b or a == b:  # 06/06/2026 reads the same both ways
         return dt.date(year, b, a), 0.9, ""
     if b > 12 >= a:
         return dt.date(year, a, b), 0.9, ""

@@ -9,11 +9,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from mailflow.documents import BL_KINDS
 from mailflow.documents import NAMES as DOCUMENT_NAMES
 from mailflow.follow.money import Expected
-from mailflow.follow.plans import ANCHOR_NAMES, ANCHORS, Milestone, Plan
+from mailflow.follow.plans import ANCHOR_NAMES, ANCHORS, Due, Milestone, Plan
 
 STATUSES = ("quoted", "confirmed", "in production", "ready", "shipped", "paid", "closed")
 BY_HAND_STATUSES = ("on hold", "cancelled")
@@ -63,6 +64,7 @@ class Facts:
     manual: Mapping[str, Completion] = field(default_factory=dict)
     reopened: Mapping[str, dt.datetime] = field(default_factory=dict)  # evidence before this is not counted
     tolerance: Decimal = Decimal(0)  # bank charges: a payment this much short still covers
+    cleared: Mapping[str, Evidence] = field(default_factory=dict)  # done by a document that fixed what it asked
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,9 @@ def _completion(m: Milestone, facts: Facts) -> tuple[dt.datetime, str, str, int 
     manual = facts.manual.get(m.key)
     if manual is not None:
         return manual.at, manual.how, manual.by, None
+    cleared = facts.cleared.get(m.key)
+    if cleared is not None:  # an L/C amendment that fixed the discrepancy the milestone asked to amend
+        return cleared.at, "evidence", cleared.label, cleared.message_row_id
     if m.signoff or (m.hand and not m.documents and not m.payment):
         return None
     since = facts.reopened.get(m.key)
@@ -159,7 +164,7 @@ def _order(plan: Plan) -> list[Milestone]:
         if m.key in seen:
             return
         seen.add(m.key)
-        for key in (*m.requires, *(d.anchor for d in m.due if d.anchor not in ANCHORS)):
+        for key in (*m.requires, *(link.anchor for d in m.due for link in d.chain() if link.anchor not in ANCHORS)):
             other = plan.milestone(key)
             if other is not None:
                 visit(other)
@@ -170,6 +175,25 @@ def _order(plan: Plan) -> list[Milestone]:
     return done
 
 
+def _counted_from(first: Due, plan: Plan, facts: Facts, completions: Mapping[str, Any], language: str,
+                  reasons: list[str]) -> tuple[Due, dt.date] | None:
+    """The due rule that counts and the day it counts from: `first`, or what it falls back on
+    (`otherwise`) while its anchor is not known; None when none is, each reason added to `reasons`."""
+    for rule in first.chain():
+        if rule.anchor in ANCHORS:
+            base = facts.anchors.get(rule.anchor)
+            if base is not None:
+                return rule, base
+            reasons.append(f"the {ANCHOR_NAMES[rule.anchor]} is not known")
+            continue
+        finished = completions.get(rule.anchor)
+        if finished is not None:
+            return rule, _day(finished[0])
+        other = plan.milestone(rule.anchor)
+        reasons.append(f"{other.name(language) if other else rule.anchor} is not done")
+    return None
+
+
 def evaluate(plan: Plan, facts: Facts, today: dt.date, language: str = "en") -> list[State]:
     """Every milestone of the plan, in the plan's order."""
     completions = {m.key: _completion(m, facts) for m in plan.milestones}
@@ -177,19 +201,11 @@ def evaluate(plan: Plan, facts: Facts, today: dt.date, language: str = "en") -> 
     for m in _order(plan):
         best: tuple[dt.date | None, str] = (None, "no due date in the plan" if not m.due else "")
         reasons: list[str] = []
-        for rule in m.due:
-            if rule.anchor in ANCHORS:
-                base = facts.anchors.get(rule.anchor)
-                if base is None:
-                    reasons.append(f"the {ANCHOR_NAMES[rule.anchor]} is not known")
-                    continue
-            else:
-                finished = completions.get(rule.anchor)
-                if finished is None:
-                    other = plan.milestone(rule.anchor)
-                    reasons.append(f"{other.name(language) if other else rule.anchor} is not done")
-                    continue
-                base = _day(finished[0])
+        for first in m.due:
+            counted = _counted_from(first, plan, facts, completions, language, reasons)
+            if counted is None:
+                continue
+            rule, base = counted
             day = base + dt.timedelta(days=rule.days)
             if best[0] is None or day < best[0]:
                 best = (day, f"{rule.describe()} ({base.isoformat()})")

@@ -7,54 +7,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from mailflow.errors import ConfigError
-from mailflow.extract import values
+from mailflow.extract import swift
 from mailflow.extract.record import to_decimal
+from mailflow.extract.terms import Split, split
 
 CENT = Decimal("0.01")
 MAX_TEXT = 20_000  # characters of a slip's text looked at
-
-_PERCENT = re.compile(r"(\d{1,3}(?:\.\d{1,2})?)\s{0,2}[%％]")
-_DEPOSIT_WORDS = re.compile(r"deposit|advance|down\s?payment|prepay|in\s?advance|before\s?production|"
-                            r"定金|订金|訂金|预付|預付|首付", re.IGNORECASE)
-_LC = re.compile(r"\bL/?C\b|letter\s?of\s?credit|信用证|信用證", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Split:
-    """What the payment terms make due, as shares of the total."""
-
-    deposit: Decimal  # 0.30 for 30 %
-    balance: Decimal
-    by_lc: bool
-    why: str
-
-
-def split(terms: str) -> Split:
-    """'30% T/T deposit, 70% balance against copy of B/L' -> 30 % / 70 %; '100% L/C at sight'
-    -> all by L/C; '100% T/T in advance' -> all as deposit; no percentage -> all on balance."""
-    text = " ".join((terms or "").split())[:500]
-    by_lc = bool(_LC.search(text))
-    for match in _PERCENT.finditer(text):
-        share = Decimal(match.group(1)) / 100
-        if not 0 < share <= 1:
-            continue
-        around = text[max(0, match.start() - 30): match.end() + 40]
-        if _DEPOSIT_WORDS.search(around):
-            return Split(share, 1 - share, by_lc, f"{match.group(0)} {'deposit' if share < 1 else 'in advance'}"
-                                                 f" in {text!r}")
-    if by_lc:
-        return Split(Decimal(0), Decimal(1), True, f"paid by L/C ({text!r})")
-    return Split(Decimal(0), Decimal(1), False,
-                 f"no deposit in the payment terms {text!r}" if text else "no payment terms known")
-
 
 @dataclass(frozen=True)
 class Expected:
@@ -78,103 +43,39 @@ def expected(terms: str, total: Decimal | None, currency: str, source: str) -> E
 
 @dataclass(frozen=True)
 class Payment:
-    amount: Decimal
+    amount: Decimal  # what the payer sent (the remitted or instructed amount), never the charges
     currency: str
     value_date: dt.date | None
     reference: str
     read_from: str = ""  # what the amount was read from, in words
-
-
-_AMOUNT_LABEL = re.compile(
-    r"(?:amount|remitted|remittance amount|payment amount|credit amount|instructed amount|sum|"
-    r"汇款金额|匯款金額|金额|金額|付款金额|付款金額|32A)[^\n\d]{0,40}", re.IGNORECASE)
-_MONEY = re.compile(r"(USD|EUR|CNY|RMB|GBP|HKD|JPY|TWD|US\$|\$|€|¥|￥)\s{0,2}(\d{1,3}(?:[,\s]\d{3})*(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
-                    r"|(\d{1,3}(?:,\d{3})*(?:\.\d{2})|\d+\.\d{2})\s{0,2}(USD|EUR|CNY|RMB|GBP|HKD)", re.IGNORECASE)
-_VALUE_DATE = re.compile(r"(?:value\s?date|val(?:ue)?\.?\s?dt|起息日|入账日期|入賬日期|交易日期|date\s?of\s?payment|"
-                         r"payment\s?date|32A)[^\n\d]{0,20}", re.IGNORECASE)
-_SWIFT_32A = re.compile(r":?32A:?\s{0,3}(\d{2})(\d{2})(\d{2})([A-Z]{3})([\d,.]{1,20})")
-_REFERENCE = re.compile(r"(?:UETR|TRN|transaction\s?ref(?:erence)?|our\s?ref(?:erence)?|bank\s?ref(?:erence)?|"
-                        r"reference(?:\s?no\.?)?|ref\.?\s?no\.?|:20:|流水号|流水號|业务编号|業務編號)"
-                        r"[\s:#.：]{0,5}([A-Za-z0-9][A-Za-z0-9/-]{5,40})", re.IGNORECASE)
-
-
-def _amount(text: str) -> tuple[Decimal, str] | None:
-    found = _MONEY.search(text)
-    if not found:
-        return None
-    code, number = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
-    try:
-        amount = Decimal(number.replace(",", "").replace(" ", ""))
-    except InvalidOperation:
-        return None
-    return amount, values.currency_of(code) or code.upper()
+    charges: Decimal | None = None  # the bank charges the slip shows, in `charges_currency`
+    charges_currency: str = ""
+    net: Decimal | None = None  # the amount credited, when the slip says it
 
 
 def read_payment(text: str) -> Payment | None:
-    """The amount, currency, value date and reference of a bank slip, a SWIFT MT103 copy or a
-    remittance advice (English or Chinese); None when no amount with a currency is found."""
-    text = (text or "")[:MAX_TEXT]
-    swift = _SWIFT_32A.search(text)
-    if swift:
-        yy, mm, dd, code, number = swift.groups()
-        try:
-            amount = Decimal(number.replace(",", "."))
-            day = dt.date(2000 + int(yy), int(mm), int(dd))
-        except (InvalidOperation, ValueError):
-            amount, day = Decimal(0), None
-        if amount > 0:
-            return Payment(amount, code, day, _reference(text), "SWIFT field 32A")
-    found = None
-    for label in _AMOUNT_LABEL.finditer(text):
-        found = _amount(text[label.end(): label.end() + 60])
-        if found:
-            break
-    how = "the amount line"
-    if found is None:
-        found, how = _amount(text), "the first sum with a currency"
-    if found is None or found[0] <= 0:
+    """The amount, currency, value date and reference of a bank slip, a SWIFT MT103 copy, a
+    remittance or a credit advice (English or Chinese; `extract/swift.py` reads it); None when
+    no amount with a currency is found."""
+    read = swift.read_remittance((text or "")[:MAX_TEXT])
+    if read is None:
         return None
-    day = None
-    dated = _VALUE_DATE.search(text)
-    if dated:
-        day = values.parse_date(text[dated.end(): dated.end() + 40])[0]
-    return Payment(found[0], found[1], day, _reference(text), how)
-
-
-def _reference(text: str) -> str:
-    found = _REFERENCE.search(text)
-    return found.group(1) if found else ""
+    return Payment(read.amount, read.currency, read.value_date, read.reference, read.read_from,
+                   read.charges, read.charges_currency, read.net)
 
 
 # --- L/C dates ---------------------------------------------------------------------------------
 
-_LC_EXPIRY = re.compile(r"(?::31D:|date\s?and\s?place\s?of\s?expiry|expiry\s?date|date\s?of\s?expiry|"
-                        r"expires?\s?on|有效期|到期日)[^\n\d]{0,20}", re.IGNORECASE)
-_LC_SHIPMENT = re.compile(r"(?::44C:|latest\s?(?:date\s?of\s?)?shipment(?:\s?date)?|最迟装运期|最遲裝運期|最晚装运|装运期)"
-                          r"[^\n\d]{0,20}", re.IGNORECASE)
-_YYMMDD = re.compile(r"^(\d{2})(\d{2})(\d{2})\b")
+def lc_dates(text: str, amendment: bool = False) -> dict[str, str]:
+    """{'lc_expiry': '2026-05-15', 'lc_latest_shipment': '2026-04-30'} from an L/C advice
+    (MT700's 31D and 44C) or an amendment (31E or 31D, 44C) in any layout."""
+    return lc_facts(swift.read_credit((text or "")[:MAX_TEXT], amendment))
 
 
-def _date_after(text: str, label: re.Pattern[str]) -> dt.date | None:
-    found = label.search(text)
-    if not found:
-        return None
-    rest = text[found.end(): found.end() + 40]
-    compact = _YYMMDD.match(rest.strip())
-    if compact:  # SWIFT writes YYMMDD
-        try:
-            return dt.date(2000 + int(compact.group(1)), int(compact.group(2)), int(compact.group(3)))
-        except ValueError:
-            return None
-    return values.parse_date(rest)[0]
-
-
-def lc_dates(text: str) -> dict[str, str]:
-    """{'lc_expiry': '2026-05-15', 'lc_latest_shipment': '2026-04-30'} from an L/C advice."""
-    text = (text or "")[:MAX_TEXT]
+def lc_facts(credit: swift.Credit) -> dict[str, str]:
+    """The anchors a credit gives the plan: its expiry and latest shipment date, ISO."""
     found: dict[str, str] = {}
-    for key, label in (("lc_expiry", _LC_EXPIRY), ("lc_latest_shipment", _LC_SHIPMENT)):
-        day = _date_after(text, label)
+    for key, day in (("lc_expiry", credit.expiry), ("lc_latest_shipment", credit.latest_shipment)):
         if day:
             found[key] = day.isoformat()
     return found

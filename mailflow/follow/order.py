@@ -21,7 +21,7 @@ from mailflow.documents import MAIL_BODY
 from mailflow.errors import MailflowError, NotFound
 from mailflow.expressions import evaluate_order_expression
 from mailflow.extract import record as order_record
-from mailflow.follow import Follower, money
+from mailflow.follow import Follower, lc, money
 from mailflow.follow import calendar as cal
 from mailflow.follow.plans import ANCHORS, Milestone, Plan
 
@@ -244,8 +244,9 @@ def slip_payments(inputs: Inputs) -> tuple[list[Paid], list[Event], list[str]]:
 
 def anchors(order: OrderFacts, documents: Sequence[Doc]) -> dict[str, dt.date]:
     """The dates a plan counts from: the order's own (PO date, delivery date), the first
-    document of a kind (P/I, B/L), an L/C advice's expiry and latest shipment, and any date
-    a person set (`mailflow order date`), which wins."""
+    document of a kind (P/I, B/L), an L/C advice's expiry and latest shipment, the ETD and ETA
+    of the latest booking confirmation or shipping advice that gives them, and any date a
+    person set (`mailflow order date`), which wins."""
     found: dict[str, dt.date] = {}
     opened = as_date(order.first_mail) or as_date(order.created_at)
     if opened:
@@ -268,6 +269,12 @@ def anchors(order: OrderFacts, documents: Sequence[Doc]) -> dict[str, dt.date]:
             day = as_date(lc.get(key))
             if day:
                 found[key] = day
+    for doc in documents:  # the latest booking confirmation or shipping advice that gives them
+        sailing = doc.record.get("shipping") or {}
+        for key in ("etd", "eta"):
+            day = as_date(sailing.get(key))
+            if day:
+                found[key] = day
     for key, value in order.anchors.items():
         day = as_date(value)
         if key in ANCHORS and day:
@@ -287,6 +294,39 @@ def expected(data: Mapping[str, Any], documents: Sequence[Doc]) -> money.Expecte
     return money.expected(terms, total, currency, "our P/I" if source is confirmation else "the buyer's PO")
 
 
+def agreed_shipment(order: OrderFacts, documents: Sequence[Doc]) -> tuple[dt.date | None, str]:
+    """The shipment date the L/C's latest shipment is checked against, and what it is: a date a
+    person set (ETD, delivery date), else our latest P/I's delivery date, else the order's."""
+    for key in ("etd", "delivery_date"):
+        day = as_date(order.anchors.get(key))
+        if day:
+            return day, f"{'ETD' if key == 'etd' else 'delivery date'} set on the order"
+    confirmation = next((d.record for d in reversed(documents)
+                         if d.kind in ("pi", "pi_countersigned") and d.record.get("delivery_date")), None)
+    if confirmation:
+        return as_date(confirmation.get("delivery_date")), "P/I's delivery date"
+    return as_date(order.data.get("delivery_date")), "order's delivery date"
+
+
+def lc_on_file(order: OrderFacts, documents: Sequence[Doc]) -> lc.Standing:
+    """The order's L/C as it stands, checked against what the order makes due (our P/I's total
+    and currency, else the PO's) and the shipment agreed."""
+    agreed, what = agreed_shipment(order, documents)
+    return lc.standing(documents, expected(order.data, documents), agreed, what)
+
+
+def cleared_by(found: lc.Standing) -> dict[str, cal.Evidence]:
+    """The amendment milestones an amendment fixing their discrepancy completes, each with what
+    the amendment changed."""
+    cleared: dict[str, cal.Evidence] = {}
+    for name, doc in found.cleared.items():
+        changed = "; ".join(lc.amended(doc))
+        label = (f"{doc.name if doc.name != MAIL_BODY else 'L/C amendment'} of {doc.at:%Y-%m-%d} amended it"
+                 + (f" ({changed})" if changed else ""))
+        cleared[lc.amend_key(name)] = cal.Evidence(doc.kind, doc.party, doc.at, doc.message_row_id, label)
+    return cleared
+
+
 def evidence(documents: Sequence[Doc]) -> list[cal.Evidence]:
     return [cal.Evidence(d.kind, d.party, d.at, d.message_row_id,
                          f"{d.name if d.name != MAIL_BODY else 'mail'} of {d.at:%Y-%m-%d}", d.name != MAIL_BODY)
@@ -294,14 +334,15 @@ def evidence(documents: Sequence[Doc]) -> list[cal.Evidence]:
 
 
 def calendar_facts(inputs: Inputs, payments: Sequence[Paid], follower: Follower,
-                   exp: money.Expected) -> cal.Facts:
+                   exp: money.Expected, cleared: Mapping[str, cal.Evidence] | None = None) -> cal.Facts:
     manual = {k.key: cal.Completion(k.done_at, k.done_by, k.how, k.note) for k in inputs.milestones
               if k.state == DONE and k.how in MANUAL and k.done_at is not None}
     reopened = {k.key: k.reopened_at for k in inputs.milestones if k.reopened_at is not None}
     paid = [cal.PaymentFact(order_record.to_decimal(p.amount) or Decimal(0), p.currency,
                             p.value_date or p.created_at.date(), p.reference, p.message_row_id) for p in payments]
     return cal.Facts(anchors=anchors(inputs.order, inputs.documents), documents=evidence(inputs.documents),
-                     payments=paid, expected=exp, manual=manual, reopened=reopened, tolerance=follower.tolerance)
+                     payments=paid, expected=exp, manual=manual, reopened=reopened, tolerance=follower.tolerance,
+                     cleared=cleared or {})
 
 
 # --- one milestone, against what is stored ----------------------------------------------------
@@ -375,10 +416,18 @@ def follow(inputs: Inputs, follower: Follower) -> Result:
             changes.append(f"plan {order.plan} -> {plan.name}")
         events.append(Event("plan-chosen", {"plan": plan.name, "before": order.plan or None,
                                             **({"note": note} if note else {})}))
-    facts = calendar_facts(inputs, [*inputs.payments, *new_payments], follower, exp)
+    kept = {k.key: k for k in inputs.milestones}
+    credit = lc_on_file(order, inputs.documents) if order.kind != "purchase" else None
+    if credit is not None and credit.credit is not None:
+        plan = lc.extend(plan, credit)
+        for name, found in credit.found.items():
+            if lc.amend_key(name) not in kept:
+                events.append(Event("lc-discrepancy", {"check": name, "detail": found.detail}))
+                changes.append(f"L/C discrepancy: {found.detail}")
+    facts = calendar_facts(inputs, [*inputs.payments, *new_payments], follower, exp,
+                           cleared_by(credit) if credit is not None else None)
     states = cal.evaluate(plan, facts, inputs.today)
     keys = {m.key for m in plan.milestones}
-    kept = {k.key: k for k in inputs.milestones}
     dropped = tuple(k for k in kept if k not in keys)
     events += [Event("milestone-dropped", {"milestone": k, "plan": plan.name}) for k in dropped]
     marks: list[Mark] = []

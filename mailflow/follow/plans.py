@@ -21,7 +21,9 @@ A milestone is done by evidence (`documents` of a kind from a party, a `payment`
 deposit or the balance; `from` names one party, a list of them, or a party per kind:
 `from: {bl_original: forwarder}`, the kinds it does not name from anyone), by the manager's sign-off (`signoff: true`), or by hand (`hand: true`,
 `mailflow order done`). Its due date is an anchor ± days: an order date (po_date, pi_date,
-delivery_date, etd, bl_date, lc_expiry, lc_latest_shipment, or opened: the day of its first mail) or another milestone's completion.
+delivery_date, etd, eta, bl_date, lc_expiry, lc_latest_shipment, or opened: the day of its first mail) or another milestone's completion;
+`otherwise:` gives the rule counted while that is not known (`{after: etd, days: 2, otherwise: {after: booking,
+days: 5}}`: from the ETD once a booking confirmation or a shipping advice gives one, from the booking until then).
 Errors name the file, the line and the field, as rule errors do.
 """
 
@@ -38,9 +40,9 @@ from mailflow.errors import RuleError
 from mailflow.expressions import compile_order_expression
 from mailflow.yamlfile import LineList, Where, load_yaml, where_in
 
-ANCHORS = ("opened", "po_date", "pi_date", "delivery_date", "etd", "bl_date", "lc_expiry", "lc_latest_shipment")
+ANCHORS = ("opened", "po_date", "pi_date", "delivery_date", "etd", "eta", "bl_date", "lc_expiry", "lc_latest_shipment")
 ANCHOR_NAMES = {"opened": "day the order opened", "po_date": "PO date", "pi_date": "P/I date", "delivery_date": "delivery date",
-                "etd": "ETD", "bl_date": "B/L date", "lc_expiry": "L/C expiry",
+                "etd": "ETD", "eta": "ETA", "bl_date": "B/L date", "lc_expiry": "L/C expiry",
                 "lc_latest_shipment": "L/C latest shipment date"}
 ROLES = ("merchandiser", "manager", "general_manager", "accounts")
 PARTIES = ("buyer", "us", "forwarder", "bank", "supplier", "agency", "any")
@@ -58,6 +60,11 @@ class Due:
 
     anchor: str
     days: int
+    otherwise: Due | None = None  # counted instead while the anchor is not known (no ETD yet: the booking)
+
+    def chain(self) -> tuple[Due, ...]:
+        """This rule and those it falls back on, in turn."""
+        return (self, *(self.otherwise.chain() if self.otherwise else ()))
 
     def describe(self) -> str:
         name = ANCHOR_NAMES.get(self.anchor, self.anchor)
@@ -193,7 +200,7 @@ def _int(node: Any, where: Where, field_name: str, low: int, high: int) -> int:
 
 _MILESTONE_KEYS = {"key", "names", "done_by", "due", "owner", "requires", "chaser", "description"}
 _DONE_KEYS = {"documents", "from", "all", "payment", "signoff", "hand"}
-_DUE_KEYS = {"after", "before", "days"}
+_DUE_KEYS = {"after", "before", "days", "otherwise"}
 _CHASER_KEYS = {"template", "to", "every_days", "attach", "hold"}
 
 
@@ -203,12 +210,15 @@ def _due(node: Any, where: Where, path: str) -> Due:
     for key in node:
         if key not in _DUE_KEYS:
             raise where_in(node, where.file, where.line, key).error(
-                f"unknown key {key!r} (after, before, days)", f"{path}.{key}")
+                f"unknown key {key!r} (after, before, days, otherwise)", f"{path}.{key}")
     sides = [k for k in ("after", "before") if k in node]
     if len(sides) != 1 or not isinstance(node[sides[0]], str):
         raise where.error("give one of after: or before: with an anchor", path)
     days = _int(node.get("days", 0), where_in(node, where.file, where.line, "days"), f"{path}.days", 0, 3650)
-    return Due(str(node[sides[0]]), days if sides[0] == "after" else -days)
+    otherwise = None
+    if "otherwise" in node:
+        otherwise = _due(node["otherwise"], where_in(node, where.file, where.line, "otherwise"), f"{path}.otherwise")
+    return Due(str(node[sides[0]]), days if sides[0] == "after" else -days, otherwise)
 
 
 def _milestone(node: Any, where: Where, keys_before: set[str]) -> Milestone:
@@ -340,7 +350,7 @@ def load_plan(file: Path) -> Plan:
         for required in m.requires:
             if required not in keys:
                 raise mwhere.error(f"requires {required!r}, which is not a milestone of this plan", "requires")
-        for due in m.due:
+        for due in (link for rule in m.due for link in rule.chain()):
             if due.anchor not in ANCHORS and due.anchor not in keys:
                 raise mwhere.error(f"due anchor {due.anchor!r} is neither a date ({', '.join(ANCHORS)}) "
                                    "nor a milestone of this plan", "due")
@@ -354,7 +364,8 @@ def load_plan(file: Path) -> Plan:
 
 def _no_cycles(milestones: Sequence[Milestone], file: Path) -> None:
     """`requires` and milestone anchors must not go round: a due date that waits on itself."""
-    edges = {m.key: {*m.requires, *(d.anchor for d in m.due if d.anchor not in ANCHORS)} for m in milestones}
+    edges = {m.key: {*m.requires, *(link.anchor for d in m.due for link in d.chain() if link.anchor not in ANCHORS)}
+             for m in milestones}
     state: dict[str, int] = {}
 
     def visit(key: str, path: list[str]) -> None:

@@ -369,7 +369,7 @@ def order_context(order: OrderRef | None, record: dict[str, Any]) -> dict[str, A
         "payment_terms": record.get("payment_terms") or "",
         "total": str(record["total"]) if record.get("total") not in (None, "") else "",
         "lines": [{k: ("" if line.get(k) is None else str(line.get(k)))
-                   for k in ("item_code", "description", "quantity", "unit", "unit_price", "amount")}
+                   for k in ("item_code", "buyer_code", "description", "quantity", "unit", "unit_price", "amount")}
                   for line in record.get("lines") or []],
     }
 

@@ -11,7 +11,9 @@ stored, so only the passing of time is left to apply. What the daily plan reads 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +65,17 @@ def load(session: Session, order: OrderRow, now: dt.datetime, today: dt.date) ->
         payments=tuple(fo.Paid(p.amount, p.currency, p.value_date, p.reference, p.message_row_id, p.created_at,
                                p.recorded_by, p.note) for p in payments),
         milestones=tuple(kept(r) for r in rows.values()), now=now, today=today), rows
+
+
+def lc_summary(order: OrderRow, docs: Sequence[DocumentRow]) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The order's L/C checks (as an order document's checks are kept) and the credit as it
+    stands after its amendments, for the order as `order show` and the order page give it."""
+    facts = fo.OrderFacts(id=order.id, number=order.number, data=dict(order.data or {}),
+                          anchors=dict(order.anchors or {}), kind=order.kind)
+    found = fo.lc_on_file(facts, [fo.Doc(d.kind, d.party, d.name, dict(d.record or {}), d.message_row_id, None,
+                                         d.created_at) for d in docs])
+    return ([dataclasses.asdict(c) for c in found.checks],
+            found.credit.as_record() if found.credit is not None else None)
 
 
 def kept(row: MilestoneRow) -> fo.Kept:

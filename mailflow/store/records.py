@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from mailflow import documents, policy
 from mailflow.extract import record as order_record
+from mailflow.extract import shipping, swift
 from mailflow.follow import money
 from mailflow.model import Outcome
 from mailflow.reply.outbox import HELD, QUEUED, SENT, SUPERSEDED
@@ -125,23 +126,60 @@ def _cited(outcome: Outcome, number: str, ours: Sequence[str] = ()) -> list[str]
     return list(dict.fromkeys(n for n in (*outcome.order_data.numbers, *said) if alias_key(n) != own))[:10]
 
 
-def money_facts(doc: Any, outcome: Outcome) -> dict[str, Any]:
-    """What a bank slip says was paid, or what dates an L/C advice gives, read from its own
-    text first, then the mail's: kept on the document, counted when the order is followed."""
-    if doc.kind not in ("bank_slip", "lc_advice", "lc_amendment"):
-        return {}
+def _text_of(doc: Any, outcome: Outcome) -> str:
+    """A document's own text first (its attachment's), then the documents read and the mail's."""
     message = outcome.message
     own = [a.text for a in message.attachments if a.filename == doc.name and a.text]
-    text = "\n".join([*own, *outcome.document_texts, message.subject, message.text])[:money.MAX_TEXT]
+    return "\n".join([*own, *outcome.document_texts, message.subject, message.text])[:money.MAX_TEXT]
+
+
+def shipping_facts(doc: Any, outcome: Outcome) -> dict[str, Any]:
+    """What a booking confirmation or a shipping advice says of the sailing (ETD, ETA, vessel,
+    cut-offs): kept on the document; the plan counts from its ETD when the order is followed."""
+    if doc.kind not in shipping.KINDS:
+        return {}
+    sent = outcome.message.date.date() if outcome.message.date else None
+    sailing = shipping.read_shipping(_text_of(doc, outcome), sent)
+    return {"shipping": sailing} if sailing else {}
+
+
+def sailing(docs: Sequence[DocumentRow], message_ids: dict[int, str]) -> dict[str, Any]:
+    """The order's sailing as its booking confirmations and shipping advices give it, the latest
+    filed saying last: each fact with the mail and the document it came from."""
+    found: dict[str, Any] = {}
+    for doc in docs:
+        for key, value in ((doc.record or {}).get("shipping") or {}).items():
+            found[key] = {"value": value, "document": doc.name, "kind": doc.kind,
+                          "message_id": message_ids.get(doc.message_row_id, "")}
+    return found
+
+
+def money_facts(doc: Any, outcome: Outcome) -> dict[str, Any]:
+    """What a bank slip says was paid (the remitted amount, its charges and the amount credited
+    apart), or what an L/C advice or amendment says (`swift.Credit`, and its expiry and latest
+    shipment as the plan's anchors), read from its own text first, then the mail's: kept on the
+    document, counted and checked when the order is followed."""
+    if doc.kind not in ("bank_slip", "lc_advice", "lc_amendment"):
+        return {}
+    text = _text_of(doc, outcome)
     if doc.kind == "bank_slip":
         paid = money.read_payment(text)
         if paid is None:
             return {}
-        return {"payment": {"amount": str(paid.amount), "currency": paid.currency,
-                            "value_date": paid.value_date.isoformat() if paid.value_date else None,
-                            "reference": paid.reference, "read_from": paid.read_from}}
-    dates = money.lc_dates(text)
-    return {"lc": dates} if dates else {}
+        payment: dict[str, Any] = {"amount": str(paid.amount), "currency": paid.currency,
+                                   "value_date": paid.value_date.isoformat() if paid.value_date else None,
+                                   "reference": paid.reference, "read_from": paid.read_from}
+        if paid.charges is not None:
+            payment |= {"charges": str(paid.charges), "charges_currency": paid.charges_currency}
+            payment["read_from"] += f"; bank charges {paid.charges_currency} {paid.charges} kept apart"
+        if paid.net is not None:
+            payment["net"] = str(paid.net)
+            payment["read_from"] += f"; {paid.net} credited"
+        return {"payment": payment}
+    credit = swift.read_credit(text, amendment=doc.kind == "lc_amendment")
+    if credit.empty():
+        return {}
+    return {"lc": {**money.lc_facts(credit), "credit": credit.as_record()}}
 
 
 def order_by_number(session: Session, number: str) -> OrderRow | None:
@@ -180,10 +218,14 @@ class RecordStore:
         record = order_record.order_record(data) if not data.empty else {}
         read = next((d for d in outcome.documents if d.name == data.document), None)
         for doc in outcome.documents:
+            sailing = shipping_facts(doc, outcome)
+            if order is not None and sailing:
+                self._sailing_moved(session, order, row, doc.name, sailing["shipping"])
             session.add(DocumentRow(message_row_id=row.id, order_id=order.id if order else None,
                                     kind=doc.kind, party=doc.party, name=doc.name, revision=doc.revision,
                                     reason=doc.reason,
-                                    record={**(record if doc is read else {}), **money_facts(doc, outcome)}))
+                                    record={**(record if doc is read else {}), **money_facts(doc, outcome),
+                                            **sailing}))
         if order is None or (data.empty and not data.errors):
             return False
         stored = dict(order.data or {})
@@ -212,6 +254,22 @@ class RecordStore:
                                          "lines": merged["history"][-1].get("lines", [])}))
         order.data = merged
         return had and bool(changes)
+
+    def _sailing_moved(self, session: Session, order: OrderRow, row: MessageRow, name: str,
+                       sailing: dict[str, Any]) -> None:
+        """An event when this mail gives the order's ETD or ETA for the first time, or changes
+        it (a shipping advice after the booking): the plan's dates move with it."""
+        before: dict[str, Any] = {}
+        for record in session.scalars(select(DocumentRow.record).where(
+                DocumentRow.order_id == order.id, DocumentRow.kind.in_(shipping.KINDS),
+                DocumentRow.message_row_id != row.id).order_by(DocumentRow.id)):
+            before.update({k: v for k, v in ((record or {}).get("shipping") or {}).items() if k in ("etd", "eta")})
+        for key in ("etd", "eta"):
+            if sailing.get(key) and sailing[key] != before.get(key):
+                session.add(EventRow(kind=f"{key}-moved" if before.get(key) else f"{key}-given", order_id=order.id,
+                                     message_row_id=row.id,
+                                     detail={key: sailing[key], "before": before.get(key), "document": name,
+                                             "message_id": row.message_id}))
 
     def _supersede(self, session: Session, order_id: int, template: str, replacement: int) -> None:
         """Earlier replies of this template about the order that were not sent can never be
@@ -273,7 +331,8 @@ class RecordStore:
         ours = history.rows(same_buyer.where(MessageRow.direction == "out"), 50)
         history.naming(same_buyer, _cited(outcome, order.number, [o.subject for o in ours]),
                        "it names {}, which the order cites")
-        codes = [li.item_code for li in outcome.order_data.lines if li.item_code and len(li.item_code) >= 4][:20]
+        codes = [code for li in outcome.order_data.lines for code in dict.fromkeys((li.item_code, li.buyer_code))
+                 if code and len(code) >= 4][:20]
         history.naming(same_buyer, codes, f"the same buyer asked about item {{}} within {days} days")
         history.rest_of_threads(same_buyer)
         leftovers: list[str] = []

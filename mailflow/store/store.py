@@ -46,11 +46,11 @@ from mailflow.store.db import (
     make_engine,
     utcnow,
 )
-from mailflow.store.follow import FollowStore
+from mailflow.store.follow import FollowStore, lc_summary
 from mailflow.store.leases import Leases, exclusive, forget_fences, new_owner
 from mailflow.store.outbox import OutboxStore
 from mailflow.store.plan import PlanStore, order_parties
-from mailflow.store.records import RecordStore, decision_json, order_by_number
+from mailflow.store.records import RecordStore, decision_json, order_by_number, sailing
 from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
 
 
@@ -429,6 +429,9 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             confirmation = next((d.record for d in reversed(docs) if d.kind in documents.CONFIRMATION_KINDS
                                  and d.party in documents.CONFIRMING_PARTIES and d.record), None)
             data = dict(order.data or {})
+            lc_checks, credit = lc_summary(order, docs)
+            if lc_checks:  # shown with the order document's checks
+                data["checks"] = [*data.get("checks", []), *lc_checks]
             served = session.get(OrderRow, order.for_order_id) if order.for_order_id is not None else None
             return {
                 "order": order.number, "folder": order.folder,
@@ -436,10 +439,12 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                 "status": order.status, "aliases": sorted(a.number for a in order.aliases),
                 "version": order.version, "data": data,
                 "confirmation_differences": differences(data, confirmation) if confirmation and data else [],
+                "confirmation_differences_zh": differences(data, confirmation, "zh") if confirmation and data else [],
                 "documents": [{"kind": d.kind, "name": documents.NAMES.get(d.kind, d.kind), "party": d.party,
                                "file": d.name, "revision": d.revision, "reason": d.reason,
                                "message_id": message_ids.get(d.message_row_id, ""),
                                "read": bool(d.record)} for d in docs],
+                "shipping": sailing(docs, message_ids),
                 "cases": [{"case": c.number, "status": c.status, "closed_by": c.closed_by or None,
                            "note": c.note or None} for c in cases],
                 "messages": [{"date": m.date.isoformat() if m.date else None,
@@ -464,7 +469,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                 "follow_up": {
                     "plan": order.plan or None, "next_milestone": order.next_milestone or None,
                     "next_due": order.next_due.isoformat() if order.next_due else None,
-                    "dates_set": dict(order.anchors or {}),
+                    "dates_set": dict(order.anchors or {}), "lc": credit,
                     "milestones": [{"key": m.key, "name": m.name, "owner": m.owner, "state": m.state,
                                     "due": m.due.isoformat() if m.due else None, "due_why": m.due_why,
                                     "done_at": m.done_at.isoformat() if m.done_at else None,

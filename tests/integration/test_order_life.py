@@ -138,7 +138,7 @@ def test_one_order_from_first_inquiry_to_its_revision(tmp_path: Path, database_u
                                                  "application/pdf")]))
     shown = show(config)
     assert shown["data"]["payment_terms"] == TERMS and shown["data"]["buyer"] != "Buyer:"
-    assert any("MF-4040-GR" in d and "unit price 2.40 (PO) vs 2.55 (P/I)" in d
+    assert any("MF-4040-GR" in d and "unit price 2.40 on the PO, 2.55 on our P/I" in d
                for d in shown["confirmation_differences"]), shown["confirmation_differences"]
     outgoing = next(m for m in shown["messages"] if m["message_id"] == "pi@acme.example")
     assert outgoing["direction"] == "out" and "_out_" in outgoing["path"]
@@ -189,7 +189,7 @@ def test_one_order_from_first_inquiry_to_its_revision(tmp_path: Path, database_u
     old = next(r for r in confirmations if r["id"] == first_confirmation["id"])
     new = next(r for r in confirmations if r["id"] != first_confirmation["id"])
     assert old["state"] == "superseded" and old["superseded_by"] == new["id"] and new["state"] == "held"
-    assert any("NW-SL45-P200: quantity 8200 (before) vs 8700 (now)" in line
+    assert any("(NW-SL45-P200): quantity 8,200 ROLL before, 8,700 ROLL now" in line
                for e in shown["data"]["history"] for line in e.get("lines", []))
     assert "8700" in reply_text(config, new["id"]).replace(",", "")
     packing = next(r for r in outbox(config) if r["template"] == "packing_list")

@@ -68,9 +68,13 @@ def test_the_pi_is_compared_with_the_po_line_by_line() -> None:
                     {"item_code": "B-2", "quantity": "12", "unit_price": "2", "amount": "24"},
                     {"item_code": "C-3", "quantity": "1", "unit_price": "5", "amount": "5"}]}
     assert differences(po, pi) == [
-        "incoterm FOB Ningbo (PO) vs FOB Shanghai (P/I)",
-        "line 2 B-2: quantity 10 (PO) vs 12 (P/I)", "line 2 B-2: amount 20 (PO) vs 24 (P/I)",
-        "line 3 C-3: only P/I"]
+        "incoterm FOB Ningbo on the PO, FOB Shanghai on our P/I",
+        "line 2 (B-2): quantity 10 on the PO, 12 on our P/I", "line 2 (B-2): amount 20 on the PO, 24 on our P/I",
+        "line 3 (C-3): only on our P/I"]
+    assert differences(po, pi, "zh") == [
+        "贸易条款 客户订单 FOB Ningbo，我方形式发票 FOB Shanghai",
+        "第2行（B-2）：数量 客户订单 10，我方形式发票 12", "第2行（B-2）：金额 客户订单 20，我方形式发票 24",
+        "第3行（C-3）：仅我方形式发票有"]
     assert line_differences(po["lines"], po["lines"]) == []
 
 
