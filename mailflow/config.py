@@ -365,10 +365,12 @@ class Extraction(_Strict):
     enabled: bool = True
     workers: int = Field(default=0, ge=0, le=64)  # 0: one per CPU core
     cpu_seconds: int = Field(default=20, ge=1, le=3600)  # per document
-    memory_mb: int = Field(default=1024, ge=128)  # per worker (RLIMIT_AS)
+    memory_mb: int = Field(default=2048, ge=128)  # per worker (RLIMIT_AS); OCR needs ~1.6 GB of address space
     max_pages: int = Field(default=50, ge=1)
     template_dirs: list[Path] = Field(default_factory=list)  # beside templates/extract
     price_list: Path | None = None  # CSV: item code, floor price (the margin rule)
+    ocr: bool = True  # read scanned pages and image attachments through OCR (when installed)
+    max_image_pixels: int = Field(default=40_000_000, ge=1_000_000)  # per page or image
 
 
 class IntakeLimits(_Strict):
@@ -377,7 +379,7 @@ class IntakeLimits(_Strict):
 
     workers: int = Field(default=0, ge=0, le=64)  # 0: one per CPU core
     cpu_seconds: int = Field(default=60, ge=1, le=3600)  # per mail, documents not counted
-    memory_mb: int = Field(default=1024, ge=256)  # per worker (RLIMIT_AS)
+    memory_mb: int = Field(default=2048, ge=256)  # per worker (RLIMIT_AS): its documents are read within it
 
 
 class Classifier(_Strict):
