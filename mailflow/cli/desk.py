@@ -67,7 +67,7 @@ users: []                          # who may do what: every --as NAME (approve, 
 #   costs: costs.csv               # item_code, unit_cost, currency
 #   rates: {{USD: 7.1, CNY: 1}}      # one unit of each currency in one base
 #   margin_floor: 5                # percent
-# followup: {{timezone: Asia/Shanghai, tolerance: 50}}
+# followup: {{timezone: Asia/Shanghai, tolerance: {{percent: 0.5, amount: 50}}}}
 # digest: {{time: "07:30", to: [{{address: wang@acme.example, owner: Wang Fang}}]}}
 # The desk in a browser (`mailflow web`; people: `mailflow user add NAME --role manager`).
 # web: {{host: 127.0.0.1, port: 8025, secure_cookies: false}}
