@@ -142,7 +142,8 @@ def _completion(m: Milestone, facts: Facts) -> tuple[dt.datetime, str, str, int 
                 firsts.append(min(found, key=lambda d: d.at))
         if not firsts or (m.all_documents and len(firsts) < len(m.documents)):
             return None
-        last = max(firsts, key=lambda d: d.at)
+        # done by the first document that does it, or, when it needs all of them, by the last to come
+        last = (max if m.all_documents else min)(firsts, key=lambda d: d.at)
         return last.at, "evidence", last.label or DOCUMENT_NAMES.get(last.kind, last.kind), last.message_row_id
     if m.payment and facts.expected is not None:
         exp = facts.expected
