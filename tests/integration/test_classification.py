@@ -22,10 +22,11 @@ EVAL = ROOT / "tests" / "eval"
 # subject read as its thread's, 119 new training mails); 91.7 % (110 of 120; buyer mail 84 of
 # 94) after the classifier read the sender's own subject and decided more of the mail no rule
 # claimed (100 more training mails); 92.5 % (111 of 120; buyer mail 85 of 94) after three more
-# batches of buyer paraphrases (75 training mails) and the rules they showed missing. The floor
-# below guards against a change that makes it worse; issue 22's aim of 95 % is not reached (see
-# docs/architecture.md).
-MIN_ACCURACY = 0.92
+# batches of buyer paraphrases (75 training mails) and the rules they showed missing; 94.2 % (113
+# of 120; buyer mail 87 of 94) after seven batches of mail of new buyers (196 training mails) and
+# the rules they showed missing. The floor below guards against a change that makes it worse;
+# issue 22's aim of 95 % is not reached (see docs/architecture.md).
+MIN_ACCURACY = 0.94
 MIN_COMPLAINT_RECALL = 0.95
 
 
