@@ -146,7 +146,8 @@ def test_mark_done_confirmed_with_its_note_then_undone(tmp_path: Path, sqlite_ur
                         step="confirm")
         assert unticked.status_code == 400 and "请勾选确认" in unticked.text  # in her language
         no_note = post(client, "/orders/KS-7001/milestones/pi_sent/done", csrf, step="confirm", confirm="yes")
-        assert no_note.status_code == 400 and "请在备注中写明证据在哪里" in no_note.text  # a document's: say where
+        # a document's milestone done by hand says where the evidence is: the policy's refusal, in Chinese
+        assert no_note.status_code == 403 and "请在备注中写明证据在哪里" in no_note.text
         assert milestones(store, "KS-7001")["pi_sent"]["state"] != "done"
         assert client.post("/orders/KS-7001/milestones/pi_sent/done", headers=ORIGIN,
                            data={"note": "x", "confirm": "yes", "step": "confirm"}).status_code == 403  # CSRF
