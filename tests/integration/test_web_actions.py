@@ -69,6 +69,10 @@ def test_payment_dates_status_and_refusals_on_both_databases(tmp_path: Path, dat
         assert 'id="payment-form"' not in page and 'id="status-form"' not in page  # not hers to use
         assert 'action="/orders/KS-7001/approve"' not in page and "/close" not in page
         assert 'id="date-form"' in page  # dates are hers
+        assert "/close" not in client.get("/").text  # closing a complaint is a manager's
+        confirmation = next(r for r in store.outbox() if r.template == "order_confirmation")
+        shown = client.get(f"/outbox/{confirmation.id}").text
+        assert 'id="approve"' not in shown and 'id="reject"' not in shown and 'id="not-yours"' in shown
         refused = post(client, "/orders/KS-7001/payments", csrf, amount="4800", currency="USD", date="2026-03-10")
         assert refused.status_code == 403 and "登记收款" in refused.text and "财务" in refused.text
         assert 'href="/orders/KS-7001" id="way-back"' in refused.text
@@ -121,6 +125,7 @@ def test_payment_dates_status_and_refusals_on_both_databases(tmp_path: Path, dat
         assert 'id="status-form"' in page
         case = store.cases(only_open=True)[0].number
         assert f'action="/cases/{case}/close"' in page
+        assert f'action="/cases/{case}/close"' in client.get("/").text  # on the plan's open complaints too
         post(client, "/orders/KS-7001/status", csrf, status="on-hold", note="buyer asked to wait")
         assert store.find_order("KS-7001").status == "on hold"
         assert post(client, "/orders/KS-7001/status", csrf, status="paused").text.count("on-hold, cancelled or resume")

@@ -49,8 +49,8 @@ def test_the_desk_in_chromium(tmp_path: Path, database_url: str, smtp_server: An
         page.screenshot(path=str(shots / "plan-lily-zh.png"), full_page=True)
         assert "跟单计划" in page.content()
         page.goto(f"{base}/outbox/{confirmation.id}")
-        page.click("#approve")
-        assert "须由经理或总经理处理" in page.content()  # refused with the reason in her language; nothing changed
+        assert page.locator("#approve").count() == 0  # not hers to release: no button, the reason in her language
+        assert "须由经理或总经理处理" in page.inner_text("#not-yours")
         assert store.reply(confirmation.id).state == "held"
         log_out(page, base)
 
