@@ -73,7 +73,7 @@ def order_view(request: Request, caller: Caller, status: int = 200, **extra: Any
         ("pay", policy.Action.RECORD_PAYMENT), ("status", policy.Action.SET_STATUS),
         ("date", policy.Action.SET_DATE), ("close_case", policy.Action.CLOSE_CASE))}
     money = follow.get("money") or {}
-    typed = {"currency": money.get("currency") or summary.get("data", {}).get("currency") or "USD",
+    typed = {"currency": money.get("currency") or (summary.get("data") or {}).get("currency") or "",
              "date": views.today(store).isoformat(), **extra.pop("typed", {})}
     return page(request, "order.html", status, person=caller.person, csrf=caller.csrf, order=summary,
                 number=summary["folder"], may=may, currencies=CURRENCY_CODES, anchors=DATE_ANCHORS,

@@ -184,6 +184,14 @@ def test_mark_done_confirmed_with_its_note_then_undone(tmp_path: Path, sqlite_ur
         post(client, "/orders/KS-7002/milestones/deposit/done", csrf, note="no deposit: the terms say so",
              step="confirm", confirm="yes", outstanding_confirmed="yes")
         assert milestones(store, "KS-7002")["deposit"]["state"] == "done"
+
+        # currency and date left out: the order's currency and today, as `order payment` records them
+        from mailflow import clock
+
+        post(client, "/orders/KS-7002/payments", csrf, amount="1000", currency="", date="", reference="")
+        [paid] = store.payments(store.find_order("KS-7002").id)
+        assert (paid.amount, paid.currency, paid.value_date, paid.recorded_by) == \
+            ("1000", "USD", clock.today(), "Wang Fang")
     finally:
         store.close()
 
