@@ -41,6 +41,17 @@ BATCH = 2000
 STATUSES = ("confirmed", "in production", "ready", "shipped", "paid", "closed")
 
 
+def instalments(outstanding: str, opened: dt.date) -> list[dict[str, object]]:
+    """The deposit and balance as following keeps them on the order, for what is outstanding."""
+    deposit_paid = outstanding != "20000.00"
+    balance_paid = outstanding == "0.00"
+    return [{"key": "deposit", "name": "deposit", "amount": "6000.00", "paid": "6000.00" if deposit_paid else "0",
+             "charges": "", "short": "0" if deposit_paid else "6000.00", "settled": deposit_paid, "written_off": "0.00",
+             "settled_on": None, "due": (opened + dt.timedelta(days=9)).isoformat()},
+            {"key": "balance", "name": "balance", "amount": "14000.00", "paid": "14000.00" if balance_paid else "0",
+             "charges": "", "short": "0" if balance_paid else "14000.00", "settled": balance_paid,
+             "written_off": "0.00", "settled_on": None, "due": (opened + dt.timedelta(days=60)).isoformat()}]
+
 def build(url: str, archive: Path, n: int, seed: int = 11) -> Store:
     plans = load_plans(ROOT / "rules" / "followup")
     tt = next(p for p in plans if p.name == "tt-order")
@@ -52,10 +63,11 @@ def build(url: str, archive: Path, n: int, seed: int = 11) -> Store:
             number = f"KS-{i:06d}"
             opened = TODAY - dt.timedelta(days=rng.randint(0, 120))
             status = rng.choice(STATUSES)
+            outstanding = rng.choice(("14000.00", "0.00", "20000.00"))
             orders.append({"id": i + 1, "number": number, "folder": number, "buyer": f"Buyer {i % 211}",
                            "status": status, "data": {"payment_terms": "30% T/T deposit, 70% against B/L copy"},
                            "plan": "tt-order", "currency": "USD", "total_due": "20000.00",
-                           "outstanding": rng.choice(("14000.00", "0.00", "20000.00")),
+                           "outstanding": outstanding, "instalments": instalments(outstanding, opened),
                            "next_milestone": "deposit", "next_due": opened + dt.timedelta(days=9)})
             done_until = rng.randint(0, len(tt.milestones))
             for position, m in enumerate(tt.milestones):

@@ -204,6 +204,31 @@ class ReplyPolicy(_Strict):
         return token
 
 
+class Tolerance(_Strict):
+    """How far short of an instalment a payment may fall and still settle it (bank charges):
+    the larger of `percent` of the instalment and `amount` in the order's currency. A rule names
+    one or both; a plain number is an amount. Unset, the desk's default applies (0.5 % and 50)."""
+
+    percent: Decimal | None = Field(default=None, ge=0, le=10)
+    amount: Decimal | None = Field(default=None, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _number_is_an_amount(cls, value: Any) -> Any:
+        if isinstance(value, (int, float, str, Decimal)) and not isinstance(value, bool):
+            return {"amount": value}
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> Tolerance:
+        if self.percent is None and self.amount is None:
+            raise ValueError("a tolerance names a percent, an amount or both, such as {percent: 0.5, amount: 50}")
+        return self
+
+
+DEFAULT_TOLERANCE = Tolerance(percent=Decimal("0.5"), amount=Decimal(50))
+
+
 class Buyer(_Strict):
     name: str
     addresses: list[str] = Field(default_factory=list)
@@ -213,6 +238,7 @@ class Buyer(_Strict):
     country: str = Field(default="", pattern=r"^([A-Za-z]{2})?$")  # ISO code: how its numeric dates read
     hold_replies: bool = False  # every reply to this buyer waits for approval
     merchandiser: str = ""  # the user who follows this buyer's orders (their plan shows them)
+    tolerance: Tolerance | None = None  # bank charges this buyer's payments may be short by; default followup's
 
 
 class KnownParty(_Strict):
@@ -261,7 +287,7 @@ class Approval(_Strict):
 class Followup(_Strict):
     enabled: bool = True
     plans: Path | None = None  # default: the followup folder inside the rules folder
-    tolerance: Decimal = Field(default=Decimal(50), ge=0)  # bank charges: a payment this much short covers
+    tolerance: Tolerance = DEFAULT_TOLERANCE  # bank charges: an instalment this much short is settled
     timezone: str = ""  # the desk's calendar (due today, the digest's hour); default: $TZ or the machine's
     check_every_minutes: int = Field(default=60, ge=1, le=1440)  # overdue and chasers
 
@@ -339,10 +365,12 @@ class Extraction(_Strict):
     enabled: bool = True
     workers: int = Field(default=0, ge=0, le=64)  # 0: one per CPU core
     cpu_seconds: int = Field(default=20, ge=1, le=3600)  # per document
-    memory_mb: int = Field(default=1024, ge=128)  # per worker (RLIMIT_AS)
+    memory_mb: int = Field(default=2048, ge=128)  # per worker (RLIMIT_AS); OCR needs ~1.6 GB of address space
     max_pages: int = Field(default=50, ge=1)
     template_dirs: list[Path] = Field(default_factory=list)  # beside templates/extract
     price_list: Path | None = None  # CSV: item code, floor price (the margin rule)
+    ocr: bool = True  # read scanned pages and image attachments through OCR (when installed)
+    max_image_pixels: int = Field(default=40_000_000, ge=1_000_000)  # per page or image
 
 
 class IntakeLimits(_Strict):
@@ -351,7 +379,7 @@ class IntakeLimits(_Strict):
 
     workers: int = Field(default=0, ge=0, le=64)  # 0: one per CPU core
     cpu_seconds: int = Field(default=60, ge=1, le=3600)  # per mail, documents not counted
-    memory_mb: int = Field(default=1024, ge=256)  # per worker (RLIMIT_AS)
+    memory_mb: int = Field(default=2048, ge=256)  # per worker (RLIMIT_AS): its documents are read within it
 
 
 class Classifier(_Strict):

@@ -40,7 +40,7 @@ class Budget:
     """What one mail may cost in a worker."""
 
     cpu_seconds: int = 60
-    memory_mb: int = 1024
+    memory_mb: int = 2048
     workers: int = 0  # 0: one per CPU core
 
 

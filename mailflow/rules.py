@@ -544,8 +544,8 @@ def _action_params(kind: str, value: Any, where: Where, path: str) -> dict[str, 
     if kind == "extract":
         if value is True:
             value = "auto"
-        if value not in ("pdf", "body", "auto", "spreadsheet"):
-            raise where.error("extract: takes pdf, body, spreadsheet or auto", path)
+        if value not in ("pdf", "image", "body", "auto", "spreadsheet"):
+            raise where.error("extract: takes pdf, image, body, spreadsheet or auto", path)
         return {"from": value}
     if kind == "tag":
         tags = value if isinstance(value, list) else [value]

@@ -99,11 +99,15 @@ def milestone_names(store: Store, items: list[dict[str, Any]], language: str, pl
 # --- money -------------------------------------------------------------------------------------
 
 def payments(store: Store, *, overdue: bool = False) -> dict[str, Any]:
-    """`payments --json`: money per order (total, paid, outstanding, next due) and outstanding
-    per buyer. A payment counts where the calendar counts it (`counts_toward`), so "paid" and
+    """`payments --json`: money per order (total, paid, outstanding), its instalments (deposit,
+    balance or L/C drawing: amount, paid, short, due) and the one due now with what is still
+    short of it and its due day (`next_due`, which `overdue` counts from), and outstanding per
+    buyer. A payment counts where the calendar counts it (`counts_toward`), so "paid" and
     "outstanding" agree with the milestones."""
     from mailflow.extract.record import to_decimal
     from mailflow.follow.calendar import counts_toward
+    from mailflow.follow.money import stored_due_now
+    from mailflow.follow.order import as_date
 
     day = today(store)
     rows: list[dict[str, Any]] = []
@@ -113,17 +117,22 @@ def payments(store: Store, *, overdue: bool = False) -> dict[str, Any]:
         paid = list(store.payments(row.id))
         counted = sum((to_decimal(p.amount) or Decimal(0) for p in paid
                        if counts_toward(p.currency, row.currency)), Decimal(0))
-        milestones = [m for m in store.milestones(row.id) if m.key in ("deposit", "balance", "payment")
-                      and m.state != "done"]
-        due = min((m.due for m in milestones if m.due), default=None)
+        due_now = stored_due_now(row.instalments or [])
+        if due_now is not None:
+            due = as_date(due_now["due"])
+        else:  # not followed since instalments were kept: the earliest payment milestone's day
+            milestones = [m for m in store.milestones(row.id) if m.key in ("deposit", "balance", "payment")
+                          and m.state != "done"]
+            due = min((m.due for m in milestones if m.due), default=None)
         late = bool(due and due < day and row.outstanding and Decimal(row.outstanding) > 0)
         if overdue and not late:
             continue
         rows.append({"order": row.folder, "buyer": row.buyer, "currency": row.currency, "total": row.total_due,
                      "paid": str(counted), "outstanding": row.outstanding or None,
+                     "instalments": list(row.instalments or []), "due_now": due_now,
                      "next_due": due.isoformat() if due else None, "overdue": late,
                      "days_overdue": (day - due).days if late and due else 0,
-                     "payments": [{"amount": p.amount, "currency": p.currency,
+                     "payments": [{"amount": p.amount, "currency": p.currency, "charges": p.charges or None,
                                    "counted": counts_toward(p.currency, row.currency),
                                    "value_date": p.value_date.isoformat() if p.value_date else None,
                                    "reference": p.reference, "by": p.recorded_by or "bank slip"} for p in paid]})

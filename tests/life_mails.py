@@ -13,8 +13,9 @@ configuration lists:
 Everyone else is recognised from their mail: a carton maker (Yongfeng Packaging) that gets our
 P/O HX-PO-2609-05 for order A's cartons; two forwarders (Bluewave Logistics for A, Kaiyuan
 International for B); an inspection agency (Meridian Quality Assurance, report PDF named after
-A's PO); a bank (Pearl River Commercial Bank: the L/C advice and the credit advice of the L/C
-proceeds). Our own mail goes out from the desk and from Grace, the merchandiser.
+A's PO); a bank (Pearl River Commercial Bank: the L/C advice, in a bank's printed MT700 layout,
+its latest shipment before our P/I's delivery; the amendment that moves it; the credit advice
+of the L/C proceeds net of the bank's charges). Our own mail goes out from the desk and from Grace, the merchandiser.
 
 `LIFE` is the mail, in the order it is filed; `EXPECTED` is the table of what the desk must make
 of each (party, order, documents, category). `PURCHASE` names the rows about the purchase order;
@@ -24,7 +25,7 @@ of each (party, order, documents, category). `PURCHASE` names the rows about the
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from email.header import Header
 from email.message import Message
@@ -51,14 +52,15 @@ MERIDIAN = "Meridian QA Reports <reports@meridian-qa.example>"
 BANK = "Pearl River Commercial Bank Trade Services <trade.services@prcb.example>"
 
 LINES_A = (pdfs.Line("SSS-25-WH", "PP spunbond SSS 25gsm white, 1600mm x 2000m", Decimal(40000), "KG",
-                     Decimal("1.62")),
+                     Decimal("1.62"), buyer_code="BH-10442"),
            pdfs.Line("SMS-35-BL", "SMS nonwoven 35gsm light blue, 1500mm x 1500m", Decimal(12000), "KG",
-                     Decimal("1.98")))  # 64,800.00 + 23,760.00 = 88,560.00: deposit 26,568.00, balance 61,992.00
+                     Decimal("1.98"), buyer_code="BH-10457"))  # 64,800.00 + 23,760.00 = 88,560.00: deposit 26,568.00, balance 61,992.00
 LINES_B = (pdfs.Line("MB-BFE99-25", "熔喷布 25克 BFE99 白色 175mm", Decimal(20000), "公斤", Decimal("3.10")),
            pdfs.Line("SP-40-GR", "水刺布 40克 绿色 平纹", Decimal(8000), "公斤", Decimal("2.20")))  # 79,600.00
 LINES_P = (pdfs.Line("CTN-BH-5P", "5-ply export carton 62x42x38cm, Bellmont shipping marks", Decimal(1300), "PCS",
                      Decimal("6.40")),)
 TT = "T/T 30% deposit, 70% balance against copy of B/L"
+TT_OURS = "30% T/T in advance, balance 70% against the copy B/L"  # the same terms in our words
 LC = "100% irrevocable L/C at sight (即期信用证)"
 
 
@@ -173,7 +175,8 @@ LIFE: tuple[Mail, ...] = (
          f"陈先生：\n\n附件是我们的形式发票 HX-PI-26-0921，对应贵司订单 {B}，请查收并安排开立信用证。\n\n华欣无纺布",
          "pi-0921@huaxin-nw.example", docs=(Doc("HX-PI-26-0921.pdf", "pi", "HX-PI-26-0921"),), hour=11),
     Mail("18", "09-16", ACCOUNTS_A, US, f"Deposit payment PO {A}",
-         f"Remittance advice\nAmount: USD 26,568.00\nValue date: 2026-09-16\nReference: BH-FT-0916-221\n"
+         f"Remittance advice\nAmount: USD 26,568.00\nBank charges: USD 25.00\nValue date: 2026-09-16\n"
+         "Reference: BH-FT-0916-221\n"
          f"30% deposit for PO {A}.", "deposit@bellmont-hygiene.example"),
     Mail("19", "09-16", CARTONS, GRACE, f"Re: Purchase Order {P} - export cartons for sales order {A}",
          f"Dear Grace,\n\nWe confirm your P/O {P}: 1,300 cartons 62x42x38cm, delivery 25 September.\n\nWu Jian",
@@ -183,14 +186,23 @@ LIFE: tuple[Mail, ...] = (
          "pi-shoudao@lianhe-trade.example", replying_to="pi-0921@huaxin-nw.example", charset="gbk"),
     Mail("21", "09-21", BANK, US, "Advice of Documentary Credit No. MLC26/04417",
          "ADVICE OF DOCUMENTARY CREDIT\nWe advise you, without engagement on our part, of the following "
-         "MT700 received:\n:20: MLC26/04417\n:31C: 260918\n:31D: 261120 IN CHINA\n:50: LIANHE TRADING (M) SDN BHD\n"
-         ":59: HUAXIN NONWOVENS CO., LTD.\n:32B: USD 79600,00\n:44C: 261031\n"
-         f":45A: MELTBLOWN AND SPUNLACE NONWOVENS AS PER PROFORMA INVOICE HX-PI-26-0921, PO {B}\n"
-         ":42C: AT SIGHT\n", "mt700-04417@prcb.example"),
+         "MT700 received:\n:20: DOCUMENTARY CREDIT NUMBER: MLC26/04417\n:31C: DATE OF ISSUE: 260918\n"
+         ":31D: DATE AND PLACE OF EXPIRY: 261120 IN CHINA\n:50: APPLICANT: LIANHE TRADING (M) SDN BHD\n"
+         ":59: BENEFICIARY: HUAXIN NONWOVENS CO., LTD.\n:32B: CURRENCY CODE, AMOUNT: USD79600,00\n"
+         ":39A: PERCENTAGE CREDIT AMOUNT TOLERANCE: 05/05\n:44C: LATEST DATE OF SHIPMENT: 261015\n"
+         f":45A: DESCRIPTION OF GOODS: MELTBLOWN AND SPUNLACE NONWOVENS AS PER PROFORMA INVOICE HX-PI-26-0921, PO {B}\n"
+         ":46A: DOCUMENTS REQUIRED:\n+SIGNED COMMERCIAL INVOICE IN 3 COPIES\n+PACKING LIST IN 3 COPIES\n"
+         "+FULL SET OF CLEAN ON BOARD OCEAN BILLS OF LADING\n:48: PERIOD FOR PRESENTATION: 21 DAYS\n"
+         ":42C: DRAFTS AT: AT SIGHT\n", "mt700-04417@prcb.example"),
     # --- order A: inspection, forwarding, shipping documents ------------------------------------
     Mail("22", "09-22", MERIDIAN, GRACE, f"Inspection booking confirmed: PO {A}, 28 September",
          f"Dear Grace,\n\nYour final random inspection for PO {A} is booked for 28 September at your "
          "Kunshan warehouse. Inspector: Mr. Tang.\n\nMeridian Quality Assurance", "qa-booking@meridian-qa.example"),
+    # the buyer has the L/C amended: the latest shipment after the P/I's delivery, the expiry with it
+    Mail("41", "09-24", BANK, US, "Advice of Amendment No. 1 to Documentary Credit MLC26/04417",
+         "ADVICE OF AMENDMENT\nMT707 received:\n:20: SENDER'S REFERENCE: MLC26/04417\n:26E: NUMBER OF AMENDMENT: 1\n"
+         ":31D: DATE AND PLACE OF EXPIRY: 261130 IN CHINA\n:44C: LATEST DATE OF SHIPMENT: 261031\n"
+         f"ALL OTHER TERMS AND CONDITIONS REMAIN UNCHANGED. YOUR REF. PO {B}\n", "mt707-04417@prcb.example"),
     Mail("23", "09-25", CARTONS, GRACE, f"Delivery note for your P/O {P}",
          f"Dear Grace,\n\n1,300 cartons for your P/O {P} were delivered to your warehouse today. "
          "Delivery note attached.\n\nWu Jian", "cartons-delivered@yongfeng-pack.example",
@@ -267,8 +279,9 @@ LIFE: tuple[Mail, ...] = (
                Doc("Commercial Invoice HX-CI-26-1001.pdf", "paper",
                    lines=_paper("COMMERCIAL INVOICE", "No. HX-CI-26-1001", f"PO {A}")))),
     Mail("39", "10-13", BANK, US, "Credit Advice - REIMBURSEMENT under L/C MLC26/04417",
-         "CREDIT ADVICE\nWe have credited your account with USD 79,600.00 being the proceeds under "
-         f"documentary credit MLC26/04417 (REIMBURSEMENT received from the issuing bank), your ref. PO {B}.\n"
+         "CREDIT ADVICE\nWe have credited your account with USD 79,318.50 being the proceeds under "
+         f"documentary credit MLC26/04417 (REIMBURSEMENT received from the issuing bank), your ref. PO {B}, "
+         "after deduction of our charges USD 281.50.\n"
          "Value date: 2026-10-13\n", "credit-04417@prcb.example"),
     Mail("40", "10-13", OLIVER, US, f"Goods arrival PO {A}",
          f"Hi Grace,\n\nThanks for the telex release. We will clear PO {A} when it arrives and let you know "
@@ -301,6 +314,7 @@ EXPECTED: tuple[tuple[str, str, str, str, str | None, tuple[str, ...], str], ...
     ("20", "09-17", "chen",       "buyer",     B,    (),                                      "order"),
     ("21", "09-21", "bank",       "bank",      B,    ("lc_advice",),                          "payment"),
     ("22", "09-22", "meridian",   "agency",    A,    (),                                      "shipping"),
+    ("41", "09-24", "bank",       "bank",      B,    ("lc_amendment",),                       "payment"),
     ("23", "09-25", "yongfeng",   "supplier",  P,    ("delivery_note",),                      "shipping"),
     ("24", "09-28", "bluewave",   "forwarder", None, (),                                      "shipping"),
     ("25", "09-29", "meridian",   "agency",    A,    ("inspection_report",),                  "shipping"),
@@ -339,8 +353,9 @@ MILESTONES: dict[str, dict[str, str | None]] = {
     B: {"pi_sent": "17", "pi_countersigned": None, "lc_received": "21", "lc_checked": None, "signoff": None,
         "production": None, "inspection": None, "packing_list": None, "booking": "28", "bl_draft": "31",
         "shipped": "37", "presentation": None, "payment": "39",
-        # its expiry, 20 days after its latest shipment, leaves less than the 21 days to present
-        "lc_amend_expiry": None},
+        # the L/C's latest shipment fell before our P/I's delivery: the amendment that moved it
+        # completes the request to amend; its 46A asks for a commercial invoice this plan lacks
+        "lc_amend_shipment": "41", "lc_doc_commercial_invoice": None},
 }
 PLANS = {A: "tt-order", B: "lc-order"}
 # the purchase order's milestones and plan (rules/followup/05-purchase-order.yaml)
@@ -361,18 +376,30 @@ def message_id(file: str) -> str:
 
 
 def _order_doc(kind: str, number: str) -> pdfs.OrderDoc:
-    if number == A or number.startswith("HX-PI-26-0918"):
+    if number == A:  # a British buyer's PO: dd/mm dates, its item codes beside ours
         return pdfs.OrderDoc(kind=kind, lang="en", number=number, buyer="Bellmont Hygiene Ltd",
                              order_date=dt.date(YEAR, 9, 11), delivery_date=dt.date(YEAR, 10, 10),
-                             currency="USD", incoterm="FOB Shanghai", payment_terms=TT, lines=LINES_A)
+                             currency="USD", incoterm="FOB Shanghai", payment_terms=TT, lines=LINES_A,
+                             code_columns=(("Buyer Item", "buyer_code"), ("Our Code", "item_code")),
+                             dates="dd/mm/yyyy")
+    if number.startswith("HX-PI-26-0918"):  # our P/I: the same order in our own words
+        return pdfs.OrderDoc(kind=kind, lang="en", number=number, buyer="Bellmont Hygiene Ltd",
+                             order_date=dt.date(YEAR, 9, 12), delivery_date=dt.date(YEAR, 10, 10),
+                             currency="USD", incoterm="FOB SHANGHAI PORT", payment_terms=TT_OURS,
+                             lines=tuple(replace(line, unit="KGS", buyer_code="") for line in LINES_A))
     if number == P:
         return pdfs.OrderDoc(kind=kind, lang="en", number=number, buyer="Huaxin Nonwovens Co., Ltd.",
                              order_date=dt.date(YEAR, 9, 14), delivery_date=dt.date(YEAR, 9, 25),
                              currency="CNY", incoterm="EXW Kunshan", payment_terms="30 days after delivery",
                              lines=LINES_P)
+    if number == B:
+        return pdfs.OrderDoc(kind=kind, lang="zh", number=number, buyer="联合贸易（马来西亚）有限公司",
+                             order_date=dt.date(YEAR, 9, 14), delivery_date=dt.date(YEAR, 10, 20),
+                             currency="USD", incoterm="CIF 巴生港", payment_terms=LC, lines=LINES_B)
+    # our P/I for B: the port in English, and one real difference, a delivery five days later
     return pdfs.OrderDoc(kind=kind, lang="zh", number=number, buyer="联合贸易（马来西亚）有限公司",
-                         order_date=dt.date(YEAR, 9, 14), delivery_date=dt.date(YEAR, 10, 20),
-                         currency="USD", incoterm="CIF 巴生港", payment_terms=LC, lines=LINES_B)
+                         order_date=dt.date(YEAR, 9, 15), delivery_date=dt.date(YEAR, 10, 25),
+                         currency="USD", incoterm="CIF PORT KLANG", payment_terms=LC, lines=LINES_B)
 
 
 def _paper_pdf(lines: tuple[str, ...], path: Path) -> bytes:

@@ -67,7 +67,7 @@ users: []                          # who may do what: every --as NAME (approve, 
 #   costs: costs.csv               # item_code, unit_cost, currency
 #   rates: {{USD: 7.1, CNY: 1}}      # one unit of each currency in one base
 #   margin_floor: 5                # percent
-# followup: {{timezone: Asia/Shanghai, tolerance: 50}}
+# followup: {{timezone: Asia/Shanghai, tolerance: {{percent: 0.5, amount: 50}}}}
 # digest: {{time: "07:30", to: [{{address: wang@acme.example, owner: Wang Fang}}]}}
 # The desk in a browser (`mailflow web`; people: `mailflow user add NAME --role manager`).
 # web: {{host: 127.0.0.1, port: 8025, secure_cookies: false}}
@@ -174,6 +174,7 @@ def status(state: State, as_json: bool) -> None:
         failed_actions = store.ledger.failed_actions()
     finally:
         store.close()
+    scans = _scans(state)
     folders = [{"source": h.source, "uidvalidity": h.uidvalidity, "last_uid": h.last_uid,
                 "last_sync": utc_iso(h.last_sync_at), "server_messages": h.server_messages,
                 "lag": h.lag, "last_error": h.last_error or None,
@@ -182,7 +183,7 @@ def status(state: State, as_json: bool) -> None:
         click.echo(json.dumps({"folders": folders, "outbox": counts["outbox"],
                                "messages": counts["messages"], "orders": counts["orders"],
                                "quarantined": counts["quarantined"],
-                               "failed_server_actions": failed_actions}, indent=2))
+                               "failed_server_actions": failed_actions, "scans": scans}, indent=2))
         return
     table = Table("folder", "last sync", "lag", "last error")
     for f in folders:
@@ -195,6 +196,19 @@ def status(state: State, as_json: bool) -> None:
     add_row(totals, str(counts["messages"]), str(counts["orders"]), str(counts["quarantined"]),
             *(str(counts["outbox"][k]) for k in sorted(counts["outbox"])))
     out.print(totals)
+    out.print("scans (PDF pages without text, JPEG/PNG/TIFF): " + (
+        f"read through OCR, {scans['engine']}" if scans["read"] else f"not read: {scans['reason']}"),
+        markup=False)
+
+
+def _scans(state: State) -> dict[str, Any]:
+    """Whether scanned documents are read: OCR switched on and its engine installed."""
+    from mailflow.extract import ocr
+    from mailflow.extract.pdf import Scans
+
+    refusal = Scans(ocr=state.config.extract.ocr).refusal()
+    return {"read": not refusal, "engine": ocr.ENGINE if not refusal else None,
+            "reason": refusal.removeprefix("a scan, not read: ") or None}
 
 
 @main.group()

@@ -47,11 +47,12 @@ def extract_command(state: State, file: Path, template_dirs: tuple[Path, ...], a
     data = order_data([document])
     data = dc.replace(data, checks=check_order(data, today=clock.today(), floors=settings.floors))
     if as_json:
-        click.echo(json.dumps({"template": document.template,
+        ocr = None if document.ocr_confidence is None else {"confidence": document.ocr_confidence}
+        click.echo(json.dumps({"template": document.template, "ocr": ocr,
                                "fields": document.fields or _generic_fields(document),
                                "order": _order_json(data)}, ensure_ascii=False, indent=2))
         return
-    reader = f"template {document.template}" if document.template else "generic reader"
+    reader = data.source or ("template " + document.template if document.template else "generic reader")
     out.print(f"[bold]{escape(file.name)}[/bold]: {document.pages or '-'} page(s), {escape(reader)}")
     if explain:
         if document.template:

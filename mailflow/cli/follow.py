@@ -85,7 +85,8 @@ def plan(state: State, day: str | None, owner: str | None, as_json: bool) -> Non
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def payments(state: State, overdue: bool, as_json: bool) -> None:
-    """Money per order (total, paid, outstanding, next due) and outstanding per buyer."""
+    """Money per order (total, paid, outstanding), the instalment due now (what is still short
+    of it, and its due day) and outstanding per buyer."""
     from mailflow import views
 
     with state.opened_store() as store:
@@ -94,10 +95,12 @@ def payments(state: State, overdue: bool, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    table = Table("order", "buyer", "total", "paid", "outstanding", "due", "late")
+    table = Table("order", "buyer", "total", "paid", "outstanding", "due now", "due", "late")
     for item in rows:
+        now = item["due_now"]
         add_row(table, item["order"], item["buyer"], f"{item['currency']} {item['total']}", item["paid"],
-                item["outstanding"] or "", item["next_due"] or "", f"{item['days_overdue']} d" if item["overdue"] else "")
+                item["outstanding"] or "", f"{now['name']} {now['remaining']}" if now else "",
+                item["next_due"] or "", f"{item['days_overdue']} d" if item["overdue"] else "")
     out.print(table)
     for buyer, amounts in by_buyer.items():
         out.print(f"{buyer}: " + ", ".join(f"{c} {v}" for c, v in amounts.items()) + " outstanding", markup=False)
@@ -156,22 +159,39 @@ def order_approve(state: State, number: str, note: str, who: str | None) -> None
 @click.option("--currency", type=TEXT, default="")
 @click.option("--date", "day", type=TEXT, help="The value date (YYYY-MM-DD).")
 @click.option("--ref", "reference", type=TEXT, default="")
+@click.option("--charges", type=TEXT, default="",
+              help="What the banks took on the way, if known: the payment counts as AMOUNT plus these.")
 @AS_OPTION
 @click.pass_obj
 def order_payment(state: State, number: str, amount: str, currency: str, day: str | None, reference: str,
-                  who: str | None) -> None:
-    """Record a payment a bank slip did not tell (AMOUNT in the order's currency unless --currency)."""
-    try:
-        value = Decimal(amount.replace(",", ""))
-    except InvalidOperation:
-        raise click.BadParameter(f"{amount!r} is not an amount") from None
+                  charges: str, who: str | None) -> None:
+    """Record a payment a bank slip did not tell (AMOUNT, what arrived, in the order's currency
+    unless --currency)."""
+    value = _amount(amount)
     if value <= 0:
         raise click.BadParameter("a payment is more than nothing")
+    taken = _amount(charges) if charges else None
+    if taken is not None and taken < 0:
+        raise click.BadParameter("bank charges are not negative")
     with state.opened_store() as store:
         person = state.person(who, store)
-        followed = store.add_payment(number, value, currency, _day(day), reference, person)
+        followed = store.add_payment(number, value, currency, _day(day), reference, person, taken)
     out.print(f"payment {value} recorded by {person.name}; outstanding {followed.outstanding}", markup=False)
+    now = next((i for i in followed.instalments if not i.settled), None)
+    if now is not None:
+        out.print(f"due now: the {now.name}, {now.short} of {now.amount} still to pay"
+                  + (f", due {now.due}" if now.due else ""), markup=False)
     _print_followed(followed)
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise click.BadParameter(f"{text!r} is not an amount")
+    return value
 
 
 @order.command("date")

@@ -173,6 +173,11 @@ def print_follow_up(summary: dict[str, Any], state: State) -> None:
         paid = ", ".join(f"{p['amount']} {p['currency']} on {p['value_date']} ({p['by']})" for p in money["payments"])
         out.print(f"money: total {money['currency']} {money['total']}, outstanding {money['outstanding']}"
                   + (f"; paid {paid}" if paid else ""), markup=False)
+        now = money.get("due_now")
+        if now:
+            out.print(f"due now: the {now['name']}, {money['currency']} {now['remaining']} of {now['amount']} still to pay"
+                      + (f" (received {now['received']})" if now["part_paid"] else "")
+                      + (f", due {now['due']}" if now["due"] else ""), markup=False)
     if state.config.approval.costs is not None:
         from mailflow.follow.signoff import who_must_sign
 

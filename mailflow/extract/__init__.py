@@ -22,8 +22,8 @@ from typing import Any
 
 from mailflow import clock
 from mailflow.errors import ExtractionError, MailflowError
-from mailflow.extract import checks, dates, pdf, sheets, templates
-from mailflow.extract.pdf import Document
+from mailflow.extract import checks, dates, ocr, pdf, sheets, templates
+from mailflow.extract.pdf import Document, Scans
 from mailflow.model import Attachment, Decision, Message, OrderData
 from mailflow.parse import decode_bytes
 from mailflow.worker import ForkRunner, ForkTask, WorkerFailed, WorkerPool
@@ -35,6 +35,7 @@ MAX_TEXT_BYTES = 5_000_000
 MAX_DOCUMENT_BYTES = 50_000_000
 HAND_OVER_BYTES = 1_000_000  # larger documents go to a worker through a temporary file
 MAX_BODY_CHARS = 200_000  # of a mail body read as an order
+IMAGE_MAGIC = (b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe1", b"\x89PNG", b"II*\x00", b"MM\x00*")
 
 
 def is_pdf(att: Attachment) -> bool:
@@ -46,10 +47,11 @@ class Settings:
     template_dirs: tuple[str, ...] = ()
     workers: int = 0  # 0: one per core
     cpu_seconds: int = 20
-    memory_mb: int = 1024
+    memory_mb: int = 2048
     max_pages: int = 50
     floors: Mapping[str, Decimal] = dataclasses.field(default_factory=dict)
     enabled: bool = True
+    scans: Scans = dataclasses.field(default_factory=Scans)  # OCR of scans and image attachments
 
 
 class Extractor:
@@ -61,6 +63,7 @@ class Extractor:
         self.settings = settings
         self._pool: WorkerPool | None = None
         self.runner = runner
+        self._images: dict[str, Document] = {}  # the last message's images read for their text
 
     @property
     def pool(self) -> WorkerPool:
@@ -82,6 +85,8 @@ class Extractor:
         if not self.settings.enabled:
             return
         pdf.preload()
+        if self.settings.scans.ocr:
+            ocr.preload()
         try:
             templates.load_templates(self.settings.template_dirs)
         except (OSError, MailflowError) as exc:
@@ -121,20 +126,38 @@ class Extractor:
             return Document(name, error=f"{len(data) / 1e6:.0f} MB, larger than the "
                                         f"{MAX_DOCUMENT_BYTES // 1_000_000} MB limit for a document")
         return self._submit(pdf.read_order, data, name, self.settings.template_dirs,
-                            self.settings.max_pages)
+                            self.settings.max_pages, self.settings.scans)
+
+    def _read_image(self, data: bytes, name: str) -> Future[Document] | ForkTask | Document:
+        """An image attachment's order through OCR, on its way from a worker."""
+        if len(data) > MAX_DOCUMENT_BYTES:
+            return Document(name, error=f"{len(data) / 1e6:.0f} MB, larger than the "
+                                        f"{MAX_DOCUMENT_BYTES // 1_000_000} MB limit for a document")
+        return self._submit(pdf.read_image, data, name, self.settings.template_dirs,
+                            self.settings.max_pages, self.settings.scans)
 
     def read_pdf(self, data: bytes, name: str) -> Document:
         return self._done(self._read_order(data, name), name)
+
+    def read_image(self, data: bytes, name: str) -> Document:
+        return self._done(self._read_image(data, name), name)
 
     def _done(self, pending: Future[Document] | ForkTask | Document, name: str) -> Document:
         return pending if isinstance(pending, Document) else self._result(pending, name)
 
     def documents(self, message: Message, kinds: set[str]) -> list[Document]:
-        """Every document of the kinds asked for, PDFs read side by side in the pool."""
+        """Every document of the kinds asked for, PDFs read side by side in the pool; with
+        PDFs, the images `attachment_texts` read because their names say they are documents."""
         pending: list[tuple[str, Future[Document] | ForkTask | Document]] = []
         for att in message.attachments:
             if "pdf" in kinds and is_pdf(att):
                 pending.append((att.filename, self._read_order(att.payload, att.filename)))
+            elif ocr.is_image(att.filename, att.content_type) and (
+                    "image" in kinds or ("pdf" in kinds and att.sha256 in self._images)):
+                # an image named as a document was read for its text already: not twice, and
+                # a rule reading PDFs reads it too (a faxed PO); a logo is read only when asked
+                read = self._images.get(att.sha256)
+                pending.append((att.filename, read or self._read_image(att.payload, att.filename)))
             elif "spreadsheet" in kinds and sheets.is_sheet(att.filename, att.content_type):
                 pending.append((att.filename, self._submit(sheets.read_sheet, att.payload,
                                                            att.filename)))
@@ -160,7 +183,7 @@ class Extractor:
         kinds: set[str] = set()
         for action in wanted:
             kind = str(action.params.get("from", "auto"))
-            kinds |= {"pdf", "spreadsheet", "body"} if kind == "auto" else {kind}
+            kinds |= {"pdf", "image", "spreadsheet", "body"} if kind == "auto" else {kind}
         documents = self.documents(message, kinds)
         return order_data(documents), documents
 
@@ -182,22 +205,38 @@ class Extractor:
                          unnamed: Callable[[str], bool] | None = None) -> Message:
         """Fill `Attachment.text` where it can be read safely, so rules can test it: plain text
         here; PDF text (cheap reader, in a worker) when a rule looks at attachment text, or
-        for a PDF whose file name does not say what it is (`unnamed`: its text does)."""
+        for a PDF whose file name does not say what it is (`unnamed`: its text does); with
+        `unnamed` given, an image's text through OCR when its file name names a document (a
+        bank slip, a PO): a logo or a photo in a signature is not read."""
         attachments = []
-        futures: dict[int, Future[Document] | ForkTask] = {}
+        futures: dict[int, Future[Document] | ForkTask | Document] = {}
+        self._images = {}
         for index, att in enumerate(message.attachments):
             wanted = pdf_text or (unnamed is not None and unnamed(att.filename))
             if wanted and self.settings.enabled and is_pdf(att) and att.size <= MAX_DOCUMENT_BYTES:
                 futures[index] = self._submit(pdf.read_text, att.payload, att.filename,
                                               self.settings.max_pages)
+            elif (unnamed is not None and self.settings.enabled and ocr.is_image(att.filename, att.content_type)
+                  and _names_a_document(att.filename) and not self.settings.scans.refusal()):
+                futures[index] = self._read_image(att.payload, att.filename)
         for index, att in enumerate(message.attachments):
             if att.text is None and att.content_type in TEXT_TYPES and att.size <= MAX_TEXT_BYTES:
                 att = dataclasses.replace(att, text=decode_bytes(att.payload, None)[0])
             elif index in futures:
-                document = self._result(futures[index], att.filename)
+                document = self._done(futures[index], att.filename)
+                if ocr.is_image(att.filename, att.content_type) and not is_pdf(att):
+                    self._images[att.sha256] = document
                 att = dataclasses.replace(att, text=document.text if not document.error else "")
             attachments.append(att)
         return dataclasses.replace(message, attachments=tuple(attachments))
+
+
+def _names_a_document(filename: str) -> bool:
+    """Whether a file's name says what document it is, even only by citing one
+    ("bank_slip.jpg", "水单.jpg", "PO_4500871.jpg"; not "image001.png" or "logo.png")."""
+    from mailflow.documents import names_in
+
+    return bool(names_in(filename))
 
 
 def _from_file(func: Any, path: str, *args: Any) -> Document:
@@ -216,10 +255,10 @@ def order_data(documents: Sequence[Document]) -> OrderData:
     errors = tuple(f"{d.name}: {d.error}" for d in documents if d.error)
     usable = [d for d in documents if d.order and not d.error]
 
-    def score(d: Document) -> tuple[int, int, int, int]:
+    def score(d: Document) -> tuple[int, int, int, int, bool]:
         o = d.order
         return (d.template is not None, bool(o.get("numbers")), len(o.get("lines", ())),
-                o.get("total") is not None)
+                o.get("total") is not None, d.ocr_confidence is None)  # text over a scan's OCR
 
     if not usable:
         return OrderData(errors=errors, source="none" if errors else "")
@@ -233,7 +272,8 @@ def order_data(documents: Sequence[Document]) -> OrderData:
         currency=o.get("currency", ""), incoterm=o.get("incoterm", ""),
         payment_terms=o.get("payment_terms", ""), lines=tuple(o.get("lines", ())),
         total=o.get("total"),
-        source=f"template {best.template}" if best.template else "generic reader",
+        source=(f"template {best.template}" if best.template else "generic reader") + (
+            f" (OCR, confidence {best.ocr_confidence:.2f})" if best.ocr_confidence is not None else ""),
         errors=errors, document=best.name, confidence=tuple(o.get("confidence", ())),
         dates_read=tuple(o.get("dates_read", ())))
 
@@ -247,6 +287,8 @@ def extract_file(path: Path, extractor: Extractor) -> Document:
     name = path.name
     if data[:1024].find(b"%PDF-") >= 0 or name.lower().endswith(".pdf"):
         document = extractor.read_pdf(data, name)
+    elif ocr.is_image(name, "") or data[:4] in IMAGE_MAGIC:
+        document = extractor.read_image(data, name)
     elif sheets.is_sheet(name, ""):
         document = extractor._result(extractor._submit(sheets.read_sheet, data, name), name)
     else:
@@ -265,4 +307,5 @@ def settings_from(config: Any) -> Settings:
     return Settings(template_dirs=tuple(str(d) for d in dirs if d.is_dir() or d in dirs[1:]),
                     workers=config.extract.workers, cpu_seconds=config.extract.cpu_seconds,
                     memory_mb=config.extract.memory_mb, max_pages=config.extract.max_pages,
-                    floors=floors, enabled=config.extract.enabled)
+                    floors=floors, enabled=config.extract.enabled,
+                    scans=Scans(ocr=config.extract.ocr, max_pixels=config.extract.max_image_pixels))

@@ -8,6 +8,7 @@ rule wants the order in the document, and only once per page.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import os
@@ -17,10 +18,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mailflow.extract import generic, templates
+from mailflow.extract import generic, ocr, templates
 from mailflow.extract.generic import Found
 
 NO_TEXT = "no text layer — needs OCR"
+MAX_IMAGE_PIXELS = ocr.MAX_IMAGE_PIXELS
+
+
+@dataclass(frozen=True)
+class Scans:
+    """How scans (PDF pages without text, image attachments) are read: through OCR when it is
+    on and its engine installed, each page or image within `max_pixels`."""
+
+    ocr: bool = True
+    max_pixels: int = MAX_IMAGE_PIXELS
+
+    def refusal(self) -> str:
+        """Why scans are not read here; empty when they are."""
+        if not self.ocr:
+            return ocr.SWITCHED_OFF
+        return "" if ocr.available() else ocr.MISSING
 
 
 class Unreadable(Exception):
@@ -45,6 +62,7 @@ class Document:
     order: dict[str, Any] = field(default_factory=dict)  # OrderData's fields
     found: tuple[Found, ...] = ()  # the generic reader's fields, with confidence and source
     notes: tuple[str, ...] = ()
+    ocr_confidence: float | None = None  # set when the text came from OCR: its lines' mean
 
 
 def preload() -> None:
@@ -226,33 +244,120 @@ def read_text(data: bytes, name: str, max_pages: int) -> Document:
     return Document(name, pages=pages, text=text)
 
 
-def read_order(data: bytes, name: str, template_dirs: Sequence[str], max_pages: int) -> Document:
-    """The order in one PDF: a buyer's template when one matches, else the generic reader."""
+def read_order(data: bytes, name: str, template_dirs: Sequence[str], max_pages: int,
+               scans: Scans = Scans()) -> Document:
+    """The order in one PDF: a buyer's template when one matches, else the generic reader.
+    Pages without a text layer are read through OCR."""
     logging.getLogger("invoice2data").setLevel(logging.CRITICAL)  # its failures come back in error
     try:
         pages, cheap = cheap_text(data, max_pages)
+    except Unreadable as exc:
+        if exc.reason != NO_TEXT:
+            return Document(name, error=exc.reason)
+        return _read_scanned_pdf(data, name, template_dirs, max_pages, scans)
+    try:
         loaded = templates.load_templates(tuple(template_dirs))
         candidate = templates.match(cheap, loaded) or (
             templates.match(" ".join(cheap.split()), loaded))
         text, tables = layout_read(data, max_pages, tables=candidate is None)
     except Unreadable as exc:
         return Document(name, error=exc.reason)
+    confidence = None
+    texts = text.split("\f")[:pages]
+    blank = [i for i, page in enumerate(texts) if not page.strip()]
+    if blank and not scans.refusal():
+        blank = ocr.with_images(data, blank)
+    if blank:  # some pages are scans among text pages
+        read, confidence = ocr.read_images(list(ocr.pdf_pages(data, blank, scans.max_pixels)))
+        for index, page_text in zip(blank, read, strict=True):
+            texts[index] = page_text
+        text = _pages(texts)
+    if candidate is None and templates.partly_matched(text, loaded) and not scans.refusal():
+        text, confidence = _with_image_text(data, texts, scans, confidence)
+        candidate = templates.match(text, loaded)
+    return _order_from_text(data, name, pages, text, tables, loaded, candidate, confidence)
+
+
+def _with_image_text(data: bytes, texts: list[str], scans: Scans,
+                     confidence: float | None) -> tuple[str, float | None]:
+    """The pages' text with the text of the images placed on them after it (a letterhead or a
+    company block pasted as a picture), read when a template finds only some of its keywords
+    in the text layer."""
+    images = ocr.pdf_images(data, len(texts), scans.max_pixels)
+    if not images:
+        return _pages(texts), confidence
+    read: list[float] = [confidence] if confidence is not None else []
+    for index, page_images in images.items():
+        found, mean = ocr.read_images(page_images)
+        texts[index] = "\n\n".join([texts[index].rstrip("\n"), *found]) + "\n"
+        read.append(mean)
+    return _pages(texts), round(sum(read) / len(read), 3)
+
+
+def _read_scanned_pdf(data: bytes, name: str, template_dirs: Sequence[str], max_pages: int,
+                      scans: Scans) -> Document:
+    refusal = scans.refusal()
+    if refusal:
+        return Document(name, error=NO_TEXT if not scans.ocr else refusal)
+    import pypdfium2
+
+    with pypdfium2.PdfDocument(data) as pdf:
+        pages = len(pdf)
+    texts, confidence = ocr.read_images(list(ocr.pdf_pages(data, range(pages), scans.max_pixels)))
+    return _order_from_ocr(data, name, pages, texts, confidence, template_dirs)
+
+
+def read_image(data: bytes, name: str, template_dirs: Sequence[str], max_pages: int,
+               scans: Scans = Scans()) -> Document:
+    """The order in a JPEG, PNG or TIFF attachment (a photo of a bank slip, a faxed PO),
+    through OCR; a broken, huge or hostile image gives the reason."""
+    logging.getLogger("invoice2data").setLevel(logging.CRITICAL)
+    refusal = scans.refusal()
+    if refusal:
+        return Document(name, error=refusal.replace("a scan", "an image"))
+    try:
+        images = ocr.open_pages(data, scans.max_pixels, max_pages)
+    except ocr.NotAnImage as exc:
+        return Document(name, error=exc.reason)
+    texts, confidence = ocr.read_images(images)
+    return _order_from_ocr(data, name, len(images), texts, confidence, template_dirs)
+
+
+def _order_from_ocr(data: bytes, name: str, pages: int, texts: Sequence[str], confidence: float,
+                    template_dirs: Sequence[str]) -> Document:
+    text = _pages(texts)
+    if not text.replace("\f", "").strip():
+        return Document(name, pages=pages, error="a scan, but OCR found no text on it",
+                        ocr_confidence=confidence)
+    try:
+        loaded = templates.load_templates(tuple(template_dirs))
+    except Exception as exc:  # noqa: BLE001 - a template that no longer loads: this document's error
+        return Document(name, pages=pages, text=text, error=f"templates: {exc}"[:300])
+    candidate = templates.match(text, loaded) or templates.match(" ".join(text.split()), loaded)
+    return _order_from_text(data, name, pages, text, [], loaded, candidate, confidence, scanned=True)
+
+
+def _order_from_text(data: bytes, name: str, pages: int, text: str, tables: Any, loaded: Any,
+                     candidate: Any, confidence: float | None, scanned: bool = False) -> Document:
     template = templates.match(text, loaded) if candidate is not None else None
     if candidate is not None and template is None:  # layout spacing broke a keyword: be sure
         template = candidate
     if template is not None:
-        return _by_template(template, data, name, pages, text)
+        document = _by_template(template, data, name, pages, text, scanned)
+        return dataclasses.replace(document, ocr_confidence=confidence)
     found, items = generic.read_generic(text, tables)
     return Document(name, pages=pages, text=text, order=_generic_order(found, items),
-                    found=tuple(found))
+                    found=tuple(found), ocr_confidence=confidence)
 
 
-def _by_template(template: Any, data: bytes, name: str, pages: int, text: str) -> Document:
+def _by_template(template: Any, data: bytes, name: str, pages: int, text: str,
+                 scanned: bool = False) -> Document:
     fd, path = tempfile.mkstemp(suffix=".pdf")  # area fields make invoice2data read the file
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        reader, text = _template_reader(template, path, text)
+        # a scan's text is OCR's: no other reader of the file would find any
+        reader, text = (PlumberInput, text) if scanned else _template_reader(template, path, text)
         fields = templates.run(template, text, path, reader)
     except ValueError as exc:
         return Document(name, pages=pages, text=text, template=template["template_name"],

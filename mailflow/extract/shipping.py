@@ -49,8 +49,10 @@ _AFTER_LABEL = re.compile(r"[ \t]{0,3}(?:[:：=]|is|on)?[ \t]{0,3}", re.IGNORECA
 _SEPARATED = re.compile(r"[ \t]{0,3}[:：=]|\t|[ ]{2}")  # a name's label is followed by a colon or a column gap
 _CONTAINERS = re.compile(r"(?<![\w.])(\d{1,3})[ \t]?[xX×*][ \t]?(20|40|45)[ \t]?'?[ \t]?(GP|HQ|HC|DC|RF|RH|OT|FR|NOR)?"
                          r"(?![A-Za-z0-9])")
-# "MSC ANNA V.2641W", "COSCO PORT KLANG V.118S", "EVER GIVEN 0123-045W": a name in capitals, then its voyage
-_SHIP = re.compile(r"(?<![A-Za-z])(?P<vessel>[A-Z][A-Z0-9 .\-]{1,30}?)[ ](?:V\.|VOY\.?[ ]?)[ ]?(?P<voyage>[0-9][0-9A-Z\-]{1,9})"
+# "MSC ANNA V.2641W", "COSCO PORT KLANG V.118S", "EVER GIVEN 0123-045W": a name in capital words of
+# letters (so "PO BH-7731 - MSC ANNA" names MSC ANNA), then its voyage
+_SHIP = re.compile(r"(?<![A-Za-z0-9\-])(?P<vessel>[A-Z][A-Z.&'\-]*(?: [A-Z][A-Z.&'\-]*){0,5}?)[ ](?:V\.|VOY\.?[ ]?)[ ]?"
+                   r"(?P<voyage>[0-9][0-9A-Z\-]{1,9})"
                    r"(?![A-Za-z0-9])")
 _VOYAGE_IN = re.compile(r"^(?P<vessel>.{2,40}?)[ \t]*(?:/|[ \t]V\.|[ \t]VOY\.?)[ \t]*(?P<voyage>[0-9A-Z][0-9A-Z\-]{1,9})\b")
 _YEARLESS = (  # (pattern, groups: day, month name or number)

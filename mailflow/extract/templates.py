@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from mailflow import linear
 from mailflow.errors import ConfigError
 from mailflow.model import LineItem
 from mailflow.yamlfile import LineDict, load_yaml
@@ -129,7 +130,37 @@ def _plain(value: Any) -> Any:
 
 
 def match(text: str, templates: Sequence[Any]) -> Any | None:
-    return next((t for t in templates if t.matches_input(text)), None)
+    return next((t for t in templates if t.matches_input(text) or _matches_by_regex(t, text)), None)
+
+
+def _keyword_found(keyword: Any, text: str) -> bool:
+    """A keyword is found as written; failing that, one written as a regex (templates made for
+    invoice2data before 1.0 have some: NL8152[.]54[.]295[.]B01) is searched for with RE2."""
+    keyword = str(keyword)
+    if keyword in text:
+        return True
+    if not any(c in keyword for c in "[]\\()|?*+{}^$"):
+        return False
+    try:
+        return linear.compile(keyword).search(text) is not None
+    except linear.PatternError:
+        return False
+
+
+def _matches_by_regex(template: Any, text: str) -> bool:
+    if not all(_keyword_found(k, text) for k in template["keywords"]):
+        return False
+    return not any(str(k) in text for k in template.get("exclude_keywords") or ())
+
+
+def partly_matched(text: str, templates: Sequence[Any]) -> bool:
+    """Whether some template finds some of its keywords in the text but not all: the rest may
+    be in the document's images."""
+    for template in templates:
+        found = [_keyword_found(k, text) for k in template["keywords"]]
+        if any(found) and not all(found):
+            return True
+    return False
 
 
 def run(template: Any, text: str, pdf_path: str, input_module: Any) -> dict[str, Any]:

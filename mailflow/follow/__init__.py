@@ -14,11 +14,13 @@ manager's sign-off, chasers and the daily plan.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mailflow import clock
+from mailflow.follow.money import DEFAULT_TOLERANCE, Tolerance
 from mailflow.follow.plans import Plan
 
 if TYPE_CHECKING:
@@ -33,8 +35,20 @@ class Follower:
     """What following orders needs from the configuration."""
 
     plans: tuple[Plan, ...]
-    tolerance: Decimal = Decimal(50)  # a payment this much short (bank charges) still covers
+    # bank charges: an instalment this much short is settled (a plain Decimal: an amount)
+    tolerance: Tolerance | Decimal = DEFAULT_TOLERANCE
     zone: dt.tzinfo | None = None  # the desk's time zone; None: $TZ or the machine's
+    tolerances: Mapping[str, Tolerance] = field(default_factory=dict)  # a buyer's own, by name or domain
+
+    def tolerance_for(self, buyer: str) -> Tolerance:
+        """The tolerance of the buyer's own rule (`buyers[].tolerance`, found by the name or a
+        domain the order's buyer is known by), else the desk's."""
+        own = self.tolerances.get(buyer.strip().casefold().lstrip("@"))
+        if own is not None:
+            return own
+        if isinstance(self.tolerance, Decimal):
+            return Tolerance(None, self.tolerance)
+        return self.tolerance
 
     def today(self) -> dt.date:
         return clock.today(self.zone)
@@ -55,4 +69,9 @@ def follower_from(config: Config) -> Follower | None:
         from zoneinfo import ZoneInfo
 
         zone = ZoneInfo(config.followup.timezone)
-    return Follower(load_plans(config.plans_dir), config.followup.tolerance, zone)
+    def rule(setting: Any) -> Tolerance:
+        return Tolerance(setting.percent, setting.amount)
+
+    per_buyer = {key.casefold().lstrip("@"): rule(buyer.tolerance) for buyer in config.buyers
+                 if buyer.tolerance is not None for key in (buyer.name, *buyer.domains)}
+    return Follower(load_plans(config.plans_dir), rule(config.followup.tolerance), zone, per_buyer)

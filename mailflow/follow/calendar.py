@@ -13,7 +13,7 @@ from typing import Any
 
 from mailflow.documents import BL_KINDS
 from mailflow.documents import NAMES as DOCUMENT_NAMES
-from mailflow.follow.money import Expected
+from mailflow.follow.money import NO_TOLERANCE, Expected, Instalment, Tolerance, allocate
 from mailflow.follow.plans import ANCHOR_NAMES, ANCHORS, Due, Milestone, Plan
 
 STATUSES = ("quoted", "confirmed", "in production", "ready", "shipped", "paid", "closed")
@@ -43,6 +43,7 @@ class PaymentFact:
     day: dt.date
     reference: str = ""
     message_row_id: int | None = None
+    charges: Decimal = Decimal(0)  # what the banks took on the way, when the payment says
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Facts:
     expected: Expected | None = None
     manual: Mapping[str, Completion] = field(default_factory=dict)
     reopened: Mapping[str, dt.datetime] = field(default_factory=dict)  # evidence before this is not counted
-    tolerance: Decimal = Decimal(0)  # bank charges: a payment this much short still covers
+    tolerance: Tolerance = NO_TOLERANCE  # bank charges: an instalment this much short is settled
     cleared: Mapping[str, Evidence] = field(default_factory=dict)  # done by a document that fixed what it asked
 
 
@@ -106,16 +107,19 @@ def paid_in(facts: Facts) -> list[PaymentFact]:
                   key=lambda p: p.day)
 
 
-def _covered(facts: Facts, need: Decimal | None) -> PaymentFact | None:
-    """The payment with which the running sum reached `need` (less the tolerance)."""
-    if need is None:
-        return None
-    running = Decimal(0)
-    for payment in paid_in(facts):
-        running += payment.amount
-        if running + facts.tolerance >= need:
-            return payment
-    return None
+def instalments(facts: Facts) -> list[Instalment]:
+    """The payments that count allocated to the deposit, then the balance (`money.allocate`)."""
+    if facts.expected is None:
+        return []
+    return allocate(facts.expected, paid_in(facts), facts.tolerance)[0]
+
+
+def _settled(facts: Facts, payment: str) -> Instalment | None:
+    """The instalment a payment milestone waits for, once settled: the deposit, or the last
+    (the balance or the L/C drawing: every instalment before it is settled first)."""
+    parts = instalments(facts)
+    wanted = [p for p in parts if p.key == "deposit"] if payment == "deposit" else parts[-1:]
+    return wanted[0] if wanted and wanted[0].settled else None
 
 
 def _completion(m: Milestone, facts: Facts) -> tuple[dt.datetime, str, str, int | None] | None:
@@ -138,20 +142,20 @@ def _completion(m: Milestone, facts: Facts) -> tuple[dt.datetime, str, str, int 
                 firsts.append(min(found, key=lambda d: d.at))
         if not firsts or (m.all_documents and len(firsts) < len(m.documents)):
             return None
-        last = max(firsts, key=lambda d: d.at)
+        # done by the first document that does it, or, when it needs all of them, by the last to come
+        last = (max if m.all_documents else min)(firsts, key=lambda d: d.at)
         return last.at, "evidence", last.label or DOCUMENT_NAMES.get(last.kind, last.kind), last.message_row_id
     if m.payment and facts.expected is not None:
         exp = facts.expected
         need = {"deposit": exp.deposit, "balance": exp.total, "full": exp.total}[m.payment]
         if need is not None and need <= 0:
             return None  # nothing to pay as a deposit: not applicable, stays open for a person
-        payment = _covered(facts, need)
-        if payment is not None:
-            at = dt.datetime.combine(payment.day, dt.time(12), tzinfo=dt.UTC)
+        part = _settled(facts, m.payment)
+        if part is not None and part.settled_on is not None:
+            at = dt.datetime.combine(part.settled_on, dt.time(12), tzinfo=dt.UTC)
             if since is not None and at <= since:
                 return None
-            return at, "payment", f"{payment.amount} {payment.currency} {payment.reference}".strip(), \
-                payment.message_row_id
+            return at, "payment", part.settled_by, part.message_row_id
     return None
 
 

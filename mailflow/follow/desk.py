@@ -25,6 +25,7 @@ from mailflow.follow import DIGEST_TEMPLATE, Follower
 from mailflow.follow import money as money_rules
 from mailflow.follow.digest import SECTION_NAMES, SECTIONS
 from mailflow.follow.plans import Chaser
+from mailflow.store.chase import chase_key
 
 if TYPE_CHECKING:
     from mailflow.desk import Desk
@@ -97,7 +98,8 @@ def daily_plan(store: Store, config: Config, today: dt.date, owner: str | None =
     for row in rows["money"]:
         if _owns(config, user, "accounts" if user and user.role == "accounts" else "", row["buyer"]):
             plan["money_outstanding"].append(item(row, None, row["due"], outstanding=row["outstanding"],
-                                                  total=row["total"], currency=row["currency"]))
+                                                  total=row["total"], currency=row["currency"],
+                                                  instalment=row["instalment"], short=row["short"]))
     for row in rows["inquiries"]:
         if _owns(config, user, "merchandiser", row["buyer"]):
             received = row["received"]
@@ -191,7 +193,7 @@ def draft_chasers(desk: Desk, store: Store, follower: Follower, tick: Tick) -> N
             tick.skipped.append(f"{what}: {exc}")
             continue
         row = {**outbox_fields(reply), "answers_id": answered.id, "order_id": order.id,
-               "revision_key": f"{order.folder}:chase:{milestone.key}", "order_version": order.version}
+               "revision_key": chase_key(order.folder, milestone.key), "order_version": order.version}
         if store.add_chaser(milestone_row.id, chaser.every_days, row):
             tick.chasers.append(f"{what}: {chaser.template} to {', '.join(a.addr for a in reply.to)} "
                                 f"({reply.state})")
@@ -210,6 +212,9 @@ def render_chaser(desk: Desk, store: Store, plan: str, chaser: Chaser, milestone
 
     config = desk.config
     _, buyer = buyer_of(message, config)
+    followed = store.follower.plan(plan) if store.follower else None
+    milestone = followed.milestone(milestone_row.key) if followed else None
+    payment = (milestone.payment or "") if milestone else ""
     facts = ReplyFacts(order=OrderRef(order.number, order.buyer, order.id, "on file", "token"),
                        record=dict(order.data or {}), buyer=buyer, sender=SenderFacts(first_contact=False),
                        confirmation=store.latest_confirmation(order.id))
@@ -217,7 +222,7 @@ def render_chaser(desk: Desk, store: Store, plan: str, chaser: Chaser, milestone
     today = store.follower.today() if store.follower else clock.today()
     occasion = Occasion(
         message_id=chase_message_id(order.id, milestone_row.key, milestone_row.chases + 1, config.identity.domain),
-        context={"milestone": milestone_context(milestone_row, today), "money": money_context(order)},
+        context={"milestone": milestone_context(milestone_row, today), "money": money_context(order, payment)},
         attach=chaser.attach or "", when=now, to=tuple(Address("", a) for a in to))
     return render_reply(message, action, facts, desk.planner, occasion)
 
@@ -286,14 +291,22 @@ def milestone_context(row: Any, today: dt.date) -> dict[str, Any]:
             "chases": row.chases}
 
 
-def money_context(order: Any) -> dict[str, Any]:
+def money_context(order: Any, payment: str = "") -> dict[str, Any]:
+    """What a chaser may say of the order's money: the terms' deposit and balance, what is
+    outstanding in all, and `due_now`, the instalment asked for (the one the milestone waits
+    for: `payment` "deposit" asks for the deposit, else the first not settled) with what was
+    received of it, what remains and its due date."""
     exp = money_rules.expected(str((order.data or {}).get("payment_terms") or ""),
                                to_decimal(order.total_due), order.currency, "")
+    stored = list(order.instalments or [])
+    if payment == "deposit":
+        stored = [i for i in stored if isinstance(i, dict) and i.get("key") == "deposit"]
     return {"currency": order.currency or "", "total": order.total_due or "",
             "outstanding": order.outstanding or "",
             "deposit": str(exp.deposit) if exp.deposit is not None else "",
             "balance": str(exp.balance) if exp.balance is not None else "",
-            "deposit_percent": f"{exp.split.deposit * 100:.0f}", "terms": str((order.data or {}).get("payment_terms") or "")}
+            "deposit_percent": f"{exp.split.deposit * 100:.0f}", "terms": str((order.data or {}).get("payment_terms") or ""),
+            "due_now": money_rules.stored_due_now(stored)}
 
 
 # --- the digest --------------------------------------------------------------------------------

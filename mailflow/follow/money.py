@@ -6,12 +6,13 @@ advice gives, and the margin of the order's lines against a cost file. Pure func
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from mailflow.errors import ConfigError
 from mailflow.extract import swift
@@ -37,6 +38,157 @@ def expected(terms: str, total: Decimal | None, currency: str, source: str) -> E
         return Expected(None, currency, None, None, shares, source)
     deposit = (total * shares.deposit).quantize(CENT)
     return Expected(total, currency, deposit, total - deposit, shares, source)
+
+
+# --- instalments: what is due, what was paid against each, and the banks' charges -------------
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How far short of an instalment the money received may fall and still settle it: the
+    banks' charges (an intermediary's flat fee on a T/T, the commissions deducted from L/C
+    proceeds). The larger of `percent` of the instalment and `amount` (in the order's currency);
+    either may be None (not counted). The default, the larger of 0.5 % and 50, covers a flat
+    fee on a small instalment and the percentage charges on a large one: L/C proceeds of
+    34,318.50 against 34,440.00 are 121.50 (0.35 %) short, which a fixed 50 did not cover."""
+
+    percent: Decimal | None = Decimal("0.5")
+    amount: Decimal | None = Decimal(50)
+
+    def allows(self, due: Decimal) -> Decimal:
+        """How much short of `due` still settles it."""
+        by_share = (due * self.percent / 100) if self.percent is not None else Decimal(0)
+        return max(by_share, self.amount or Decimal(0)).quantize(CENT)
+
+
+DEFAULT_TOLERANCE = Tolerance()
+NO_TOLERANCE = Tolerance(None, None)  # exactly what is due, nothing less
+
+
+class Received(Protocol):
+    """A payment as allocation reads it (the calendar's `PaymentFact`)."""
+
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def charges(self) -> Decimal: ...
+    @property
+    def day(self) -> dt.date: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def message_row_id(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Instalment:
+    """One part of what the order makes due (the deposit, the balance or the L/C drawing),
+    what was paid against it, and whether it is settled. `paid` is what the payers sent (a
+    payment's amount: what the banks took on the way is inside it, and `charges` says how much
+    of it they took); a shortfall within the tolerance (`allowed`) settles it too."""
+
+    key: str  # deposit | balance
+    name: str  # deposit | balance | L/C drawing
+    amount: Decimal
+    paid: Decimal = Decimal(0)
+    charges: Decimal = Decimal(0)  # of `paid`, what the banks took on the way (as the payments say)
+    allowed: Decimal = Decimal(0)  # short by this much or less, it is settled
+    settled_on: dt.date | None = None  # the value day of the payment that settled it
+    settled_by: str = ""  # that payment: amount, currency and reference
+    message_row_id: int | None = None  # the mail of that payment, if any
+    due: dt.date | None = None  # when it is due (its milestone's due date)
+
+    @property
+    def short(self) -> Decimal:
+        return max(self.amount - self.paid, Decimal("0.00"))
+
+    @property
+    def settled(self) -> bool:
+        return self.settled_on is not None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON values, as the order row keeps them and `payments --json` shows them."""
+        return {"key": self.key, "name": self.name, "amount": str(self.amount), "paid": str(self.paid),
+                "charges": str(self.charges) if self.charges else "", "short": str(self.short), "settled": self.settled,
+                "written_off": str(self.short) if self.settled else "0.00",
+                "settled_on": self.settled_on.isoformat() if self.settled_on else None,
+                "due": self.due.isoformat() if self.due else None}
+
+
+MAX_PAYMENTS = 1000  # payments of one order allocated at the most
+
+
+def instalments_due(exp: Expected) -> list[Instalment]:
+    """The deposit (when the terms ask one) and the balance, or the L/C drawing when the
+    balance is paid by L/C; nothing while the total is not known."""
+    if exp.total is None or exp.deposit is None or exp.balance is None:
+        return []
+    parts = [Instalment("deposit", "deposit", exp.deposit)] if exp.deposit > 0 else []
+    if exp.balance > 0 or not parts:
+        parts.append(Instalment("balance", "L/C drawing" if exp.split.by_lc else "balance", exp.balance))
+    return parts
+
+
+def allocate(exp: Expected, payments: Sequence[Received], tolerance: Tolerance) -> tuple[list[Instalment], Decimal]:
+    """The payments (those that count, in the order they were paid) allocated to the
+    instalments in order, the deposit first: each fills the instalment due until it is settled,
+    and what is left of it goes to the next. An instalment is settled when what was paid for
+    it is short by no more than the tolerance; the shortfall is then the banks' and nothing of
+    it is carried. A payment's amount is what the payer sent, the charges the banks took from
+    it included (`extract/swift.py` reads it so), so its charges are shown, never added again.
+    Returns the instalments and what was paid beyond them all."""
+    parts = instalments_due(exp)
+    state = [{"paid": Decimal("0.00"), "charges": Decimal("0.00")} for _ in parts]
+    settled: list[tuple[dt.date, str, int | None] | None] = [None] * len(parts)
+    allowed = [tolerance.allows(p.amount) for p in parts]
+    index, beyond = 0, Decimal(0)
+    for payment in payments[:MAX_PAYMENTS]:
+        credit = payment.amount
+        charges = min(payment.charges, payment.amount)
+        while credit > 0 and index < len(parts):
+            part = parts[index]
+            take = min(credit, part.amount - state[index]["paid"])
+            state[index]["paid"] += take
+            state[index]["charges"] += min(charges, take)
+            charges -= min(charges, take)
+            credit -= take
+            if part.amount - state[index]["paid"] <= allowed[index]:
+                said = f"{payment.amount} {payment.currency} {payment.reference}".strip()
+                settled[index] = (payment.day, said, payment.message_row_id)
+                index += 1
+            elif take <= 0:
+                break
+        if index >= len(parts):
+            beyond += credit
+    out = []
+    for part, paid, limit, done in zip(parts, state, allowed, settled, strict=True):
+        out.append(dataclasses.replace(part, paid=paid["paid"], charges=paid["charges"], allowed=limit,
+                                       settled_on=done[0] if done else None, settled_by=done[1] if done else "",
+                                       message_row_id=done[2] if done else None))
+    return out, beyond
+
+
+def due_now(instalments: Sequence[Instalment]) -> Instalment | None:
+    """The first instalment not settled: the money to ask for now."""
+    return next((i for i in instalments if not i.settled), None)
+
+
+INSTALMENT_NAMES_ZH = {"deposit": "定金", "balance": "尾款", "L/C drawing": "信用证款项"}
+
+
+def stored_due_now(stored: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """The instalment due now as the order row keeps it (`Instalment.as_dict`): name (and in
+    Chinese), amount, received, remaining and due date; None when every one is settled or the
+    order was not followed since instalments were kept."""
+    part = next((i for i in stored[:10] if isinstance(i, Mapping) and not i.get("settled")), None)
+    if part is None:
+        return None
+    name = str(part.get("name") or part.get("key") or "")
+    received = to_decimal(part.get("paid")) or Decimal(0)
+    return {"key": part.get("key"), "name": name, "name_zh": INSTALMENT_NAMES_ZH.get(name, name),
+            "amount": str(part.get("amount") or ""), "received": str(part.get("paid") or "0"),
+            "remaining": str(part.get("short") or ""), "due": part.get("due"), "part_paid": received > 0}
 
 
 # --- what a bank slip says -------------------------------------------------------------------

@@ -46,6 +46,7 @@ class OrderFacts:
     created_at: dt.datetime | None = None
     first_mail: Any = None  # the date of the order's first mail
     kind: str = "sale"  # sale | purchase: which plans may apply
+    buyer: str = ""  # the buyer's name or domain: whose tolerance of bank charges applies
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Paid:
     created_at: dt.datetime
     recorded_by: str = ""
     note: str = ""
+    charges: str = ""  # of `amount`, what the banks took on the way (71F, a charges line), if said
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ class Followed:
     paid: Decimal
     outstanding: Decimal | None
     changes: tuple[str, ...]  # what moved, in words
+    instalments: tuple[money.Instalment, ...] = ()  # deposit, balance: due, paid, short, due date
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,7 @@ class Columns:
     currency: str = ""
     outstanding: str = ""
     total_due: str = ""
+    instalments: tuple[dict[str, Any], ...] = ()  # `Instalment.as_dict` of each
 
 
 @dataclass(frozen=True)
@@ -232,7 +236,7 @@ def slip_payments(inputs: Inputs) -> tuple[list[Paid], list[Event], list[str]]:
         payment = Paid(amount=amount, currency=str(read.get("currency") or ""),
                        value_date=as_date(read.get("value_date")) or as_date(doc.mailed),
                        reference=reference, message_row_id=doc.message_row_id, created_at=inputs.now,
-                       note=str(read.get("read_from") or ""))
+                       note=str(read.get("read_from") or ""), charges=_charges(read))
         added.append(payment)
         events.append(Event("payment-recorded", {"amount": payment.amount, "currency": payment.currency,
                                                  "value_date": str(payment.value_date or ""),
@@ -240,6 +244,16 @@ def slip_payments(inputs: Inputs) -> tuple[list[Paid], list[Event], list[str]]:
                             doc.message_row_id))
         changes.append(f"payment {payment.amount} {payment.currency} recorded from a bank slip")
     return added, events, changes
+
+
+def _charges(read: Mapping[str, Any]) -> str:
+    """The bank charges a slip's reading gives in the payment's own currency, as a decimal
+    string ("" when none, in another currency, or not a sum): shown with the payment."""
+    value, currency = read.get("charges"), str(read.get("charges_currency") or "")
+    amount = order_record.to_decimal(value) if value not in (None, "") else None
+    if amount is None or amount <= 0 or (currency and currency.upper() != str(read.get("currency") or "").upper()):
+        return ""
+    return str(amount)
 
 
 def anchors(order: OrderFacts, documents: Sequence[Doc]) -> dict[str, dt.date]:
@@ -339,10 +353,27 @@ def calendar_facts(inputs: Inputs, payments: Sequence[Paid], follower: Follower,
               if k.state == DONE and k.how in MANUAL and k.done_at is not None}
     reopened = {k.key: k.reopened_at for k in inputs.milestones if k.reopened_at is not None}
     paid = [cal.PaymentFact(order_record.to_decimal(p.amount) or Decimal(0), p.currency,
-                            p.value_date or p.created_at.date(), p.reference, p.message_row_id) for p in payments]
+                            p.value_date or p.created_at.date(), p.reference, p.message_row_id,
+                            order_record.to_decimal(p.charges) or Decimal(0)) for p in payments]
     return cal.Facts(anchors=anchors(inputs.order, inputs.documents), documents=evidence(inputs.documents),
-                     payments=paid, expected=exp, manual=manual, reopened=reopened, tolerance=follower.tolerance,
+                     payments=paid, expected=exp, manual=manual, reopened=reopened,
+                     tolerance=follower.tolerance_for(inputs.order.buyer),
                      cleared=cleared or {})
+
+
+def dated_instalments(plan: Plan, facts: cal.Facts, states: Sequence[cal.State]) -> tuple[money.Instalment, ...]:
+    """The order's instalments, each with the due date of the plan's milestone that waits for
+    it: the deposit's for the deposit, the balance's (or the L/C payment's) for the last."""
+    parts = cal.instalments(facts)
+    due = {s.key: s.due for s in states}
+    by_payment = {m.payment: due.get(m.key) for m in plan.milestones if m.payment}
+    out = []
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        wanted = (part.key, *(("balance", "full") if last else ()))
+        day = next((by_payment[w] for w in wanted if by_payment.get(w)), None)
+        out.append(dataclasses.replace(part, due=day))
+    return tuple(out)
 
 
 # --- one milestone, against what is stored ----------------------------------------------------
@@ -437,7 +468,10 @@ def follow(inputs: Inputs, follower: Follower) -> Result:
         events += more
         changes += said
     paid = sum((p.amount for p in cal.paid_in(facts)), Decimal(0))
-    outstanding = exp.total - paid if exp.total is not None else None
+    parts = dated_instalments(plan, facts, states)
+    # what is left to pay: the instalments' shortfalls, less what the tolerance settled
+    outstanding = sum((p.short for p in parts if not p.settled), Decimal("0.00")) if parts else \
+        (exp.total - paid if exp.total is not None else None)
     status = cal.derive_status(states, {d.kind for d in inputs.documents}, order.status_by_hand)
     if status != order.status:
         events.append(Event("status-changed", {"from": order.status, "to": status}))
@@ -445,8 +479,8 @@ def follow(inputs: Inputs, follower: Follower) -> Result:
     nxt = cal.next_open(states)
     columns = Columns(plan.name, status, nxt.key if nxt else "", nxt.due if nxt else None, exp.currency[:10],
                       str(outstanding) if outstanding is not None else "",
-                      str(exp.total) if exp.total is not None else "")
-    followed = Followed(order.id, plan.name, status, tuple(states), exp, paid, outstanding, tuple(changes))
+                      str(exp.total) if exp.total is not None else "", tuple(p.as_dict() for p in parts))
+    followed = Followed(order.id, plan.name, status, tuple(states), exp, paid, outstanding, tuple(changes), parts)
     return Result(followed, columns, tuple(new_payments), tuple(marks), dropped, tuple(events))
 
 

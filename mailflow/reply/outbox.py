@@ -34,8 +34,9 @@ FAILED: Final = "failed"
 UNCERTAIN: Final = "uncertain"
 REJECTED: Final = "rejected"
 SUPERSEDED: Final = "superseded"  # a newer reply (for a revised order) replaces it: never sent
+WITHDRAWN: Final = "withdrawn"  # a chaser whose milestone was done before it went: never sent
 
-STATES = (QUEUED, HELD, SENDING, SENT, FAILED, UNCERTAIN, REJECTED, SUPERSEDED)
+STATES = (QUEUED, HELD, SENDING, SENT, FAILED, UNCERTAIN, REJECTED, SUPERSEDED, WITHDRAWN)
 
 log = logging.getLogger("mailflow.outbox")
 

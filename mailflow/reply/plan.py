@@ -425,7 +425,10 @@ def sample_contexts(config: Config) -> list[dict[str, Any]]:
     follow_up = {"milestone": {"key": "deposit", "name": "Deposit received", "due": "2026-01-12", "days_overdue": 3,
                                "chases": 1},
                  "money": {"currency": "USD", "total": "1000.00", "outstanding": "700.00", "deposit": "300.00",
-                           "balance": "700.00", "deposit_percent": "30", "terms": "30% T/T deposit"},
+                           "balance": "700.00", "deposit_percent": "30", "terms": "30% T/T deposit",
+                           "due_now": {"key": "deposit", "name": "deposit", "name_zh": "定金", "amount": "300.00",
+                                       "received": "100.00", "remaining": "200.00", "due": "2026-01-12",
+                                       "part_paid": True}},
                  **digest_sample_context()}
     return [{**follow_up, **with_order}, {**follow_up, **first_contact}]
 

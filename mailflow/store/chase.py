@@ -15,7 +15,33 @@ from sqlalchemy.orm import Session, defer, sessionmaker
 from mailflow import clock
 from mailflow.follow.order import OVERDUE
 from mailflow.follow.plans import OnFile
+from mailflow.reply.outbox import HELD, QUEUED, SUPERSEDED, WITHDRAWN
 from mailflow.store.db import DocumentRow, EventRow, MessageRow, MilestoneRow, OrderRow, OutboxRow
+
+
+def chase_key(folder: str, milestone: str) -> str:
+    """The outbox's `revision_key` of an order's chasers for one milestone."""
+    return f"{folder}:chase:{milestone}"
+
+
+def withdraw_chasers(session: Session, order: OrderRow, done: dict[str, str], now: dt.datetime) -> list[int]:
+    """The chasers still waiting (held or queued) for milestones now done are withdrawn, with
+    the reason: what they ask for is no longer owed. `done`: milestone key -> its name and how
+    it was done. A withdrawn chaser is never approved nor sent. Returns their outbox ids."""
+    if not done:
+        return []
+    keys = {chase_key(order.folder, key): key for key in done}
+    withdrawn: list[int] = []
+    for row in session.scalars(select(OutboxRow).where(
+            OutboxRow.order_id == order.id, OutboxRow.state.in_((HELD, QUEUED)),
+            OutboxRow.revision_key.in_(list(keys)))):
+        key = keys[row.revision_key]
+        row.state, row.updated_at = WITHDRAWN, now
+        row.reason = f"withdrawn: {done[key]}"[:1000]
+        session.add(EventRow(kind="chaser-withdrawn", order_id=order.id, message_row_id=row.answers_id, at=now,
+                             detail={"outbox_id": row.id, "milestone": key, "reason": row.reason}))
+        withdrawn.append(row.id)
+    return withdrawn
 
 
 class ChaseStore:
@@ -71,6 +97,7 @@ class ChaseStore:
                 row = OutboxRow(**{"approver": "", **reply})  # a chaser: anyone who answers mail
                 session.add(row)
                 session.flush()
+                self._supersede_chasers(session, row, now)
                 session.add(EventRow(kind="chaser-drafted", order_id=reply["order_id"],
                                      message_row_id=reply["answers_id"], at=now,
                                      detail={"outbox_id": row.id, "template": reply["template"],
@@ -79,6 +106,18 @@ class ChaseStore:
             return True
         except IntegrityError:
             return False  # the same chaser (same Message-ID) was added by another daemon
+
+    @staticmethod
+    def _supersede_chasers(session: Session, newer: OutboxRow, now: dt.datetime) -> None:
+        """A chaser for a milestone replaces the one for it still waiting (held or queued):
+        one chaser a milestone waits at a time, and the newer says what is true now."""
+        for old in session.scalars(select(OutboxRow).where(
+                OutboxRow.order_id == newer.order_id, OutboxRow.revision_key == newer.revision_key,
+                OutboxRow.state.in_((HELD, QUEUED)), OutboxRow.id != newer.id)):
+            old.state, old.superseded_by, old.updated_at = SUPERSEDED, newer.id, now
+            old.reason = f"superseded by chaser #{newer.id} for the same milestone, written {now:%Y-%m-%d}"
+            session.add(EventRow(kind="reply-superseded", order_id=old.order_id, message_row_id=old.answers_id,
+                                 at=now, detail={"outbox_id": old.id, "by": newer.id}))
 
     def skip_chase(self, milestone_id: int, reason: str) -> None:
         """No chaser can be written (no mail of that party to answer, an automated sender): the

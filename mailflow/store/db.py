@@ -83,6 +83,8 @@ class OrderRow(Base):
     total_due: Mapped[str] = mapped_column(String(40), default="")  # what the buyer pays in all
     outstanding: Mapped[str] = mapped_column(String(40), default="")  # of it, not paid yet
     anchors: Mapped[dict[str, Any]] = mapped_column(default=dict)  # dates a person set: {"etd": "2026-04-02"}
+    # deposit, balance or L/C drawing: amount, paid, short, settled, due (`money.Instalment.as_dict`)
+    instalments: Mapped[list[Any]] = mapped_column(default=list)
     aliases: Mapped[list[OrderAlias]] = relationship(back_populates="order")
     messages: Mapped[list[MessageRow]] = relationship(back_populates="order")
 
@@ -284,6 +286,7 @@ class PaymentRow(Base):
     value_date: Mapped[dt.date | None] = mapped_column(Date(), nullable=True)
     reference: Mapped[str] = mapped_column(String(100), default="")
     recorded_by: Mapped[str] = mapped_column(String(200), default="")  # "": read from the slip
+    charges: Mapped[str] = mapped_column(String(40), default="")  # what the banks took on the way, if said
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
 

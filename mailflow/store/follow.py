@@ -27,6 +27,7 @@ from mailflow.follow import calendar as cal
 from mailflow.follow import order as fo
 from mailflow.follow.order import DONE, OPEN, OVERDUE, Followed
 from mailflow.follow.plans import ANCHORS
+from mailflow.store.chase import withdraw_chasers
 from mailflow.store.db import (
     DocumentRow,
     EventRow,
@@ -57,13 +58,13 @@ def load(session: Session, order: OrderRow, now: dt.datetime, today: dt.date) ->
     facts = fo.OrderFacts(id=order.id, number=order.number, data=dict(order.data or {}), status=order.status,
                           status_by_hand=order.status_by_hand, plan=order.plan, plan_by_hand=order.plan_by_hand,
                           anchors=dict(order.anchors or {}), created_at=order.created_at, first_mail=first_mail,
-                          kind=order.kind)
+                          kind=order.kind, buyer=order.buyer)
     return fo.Inputs(
         order=facts,
         documents=tuple(fo.Doc(d.kind, d.party, d.name, dict(d.record or {}), d.message_row_id, mailed,
                                d.created_at) for d, mailed in docs),
         payments=tuple(fo.Paid(p.amount, p.currency, p.value_date, p.reference, p.message_row_id, p.created_at,
-                               p.recorded_by, p.note) for p in payments),
+                               p.recorded_by, p.note, p.charges) for p in payments),
         milestones=tuple(kept(r) for r in rows.values()), now=now, today=today), rows
 
 
@@ -89,7 +90,7 @@ def persist(session: Session, order: OrderRow, rows: dict[str, MilestoneRow], re
     the order's columns, the events."""
     session.add_all(PaymentRow(order_id=order.id, message_row_id=p.message_row_id, amount=p.amount,
                                currency=p.currency, value_date=p.value_date, reference=p.reference,
-                               recorded_by=p.recorded_by, note=p.note, created_at=p.created_at)
+                               recorded_by=p.recorded_by, note=p.note, charges=p.charges, created_at=p.created_at)
                     for p in result.new_payments)
     columns = result.order
     order.plan = columns.plan
@@ -107,6 +108,9 @@ def persist(session: Session, order: OrderRow, rows: dict[str, MilestoneRow], re
             row.message_row_id, row.overdue_since = mark.message_row_id, mark.overdue_since
         order.status, order.next_milestone, order.next_due = columns.status, columns.next_milestone, columns.next_due
         order.currency, order.outstanding, order.total_due = columns.currency, columns.outstanding, columns.total_due
+        order.instalments = [dict(i) for i in columns.instalments]
+        withdraw_chasers(session, order, {m.key: f"{m.name} is done ({m.how}: {m.done_by})" for m in result.milestones
+                                          if m.state == DONE}, now)
     session.add_all(EventRow(kind=e.kind, order_id=order.id, message_row_id=e.message_row_id, at=now,
                              detail=dict(e.detail)) for e in result.events)
 
@@ -239,18 +243,24 @@ class FollowStore:
         session.flush()
 
     def add_payment(self, number: str, amount: Decimal, currency: str, value_date: dt.date | None,
-                    reference: str, person: policy.Person) -> Followed:
+                    reference: str, person: policy.Person, charges: Decimal | None = None) -> Followed:
+        """A payment a person records: `amount` is what arrived; the banks' `charges` taken on
+        the way, if known, were paid too, so the payment counts as their sum (as a slip's does)."""
         with self.sessions() as session, session.begin():
             order = self._order_for_update(session, number)
             policy.require(person, policy.Action.RECORD_PAYMENT, policy.Thing(f"order {order.number}"))
             by = person.name
             now = clock.now()
             currency = (currency or order.currency or "").upper()
+            arrived, amount = amount, amount + (charges or 0)
             session.add(PaymentRow(order_id=order.id, message_row_id=None, amount=str(amount), currency=currency,
                                    value_date=value_date or clock.today(), reference=reference[:100],
-                                   recorded_by=by, note="recorded by hand", created_at=now))
+                                   recorded_by=by, created_at=now, charges=str(charges) if charges else "",
+                                   note=f"recorded by hand: {arrived} arrived, bank charges {charges}" if charges
+                                   else "recorded by hand"))
             session.add(EventRow(kind="payment-recorded", order_id=order.id, at=now,
                                  detail={"amount": str(amount), "currency": currency,
+                                         **({"charges": str(charges)} if charges else {}),
                                          "value_date": str(value_date or ""), "reference": reference,
                                          "by": by}))
             session.flush()

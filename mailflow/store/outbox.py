@@ -12,7 +12,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow import policy
 from mailflow.errors import ClaimLost, MailflowError, NotFound
-from mailflow.reply.outbox import FAILED, HELD, QUEUED, REJECTED, SENDING, SENT, SUPERSEDED, UNCERTAIN
+from mailflow.reply.outbox import (
+    FAILED,
+    HELD,
+    QUEUED,
+    REJECTED,
+    SENDING,
+    SENT,
+    SUPERSEDED,
+    UNCERTAIN,
+    WITHDRAWN,
+)
 from mailflow.store import archive as paths
 from mailflow.store import search
 from mailflow.store.archive import Archive
@@ -364,8 +374,10 @@ class OutboxStore:
             policy.require(person, policy.Action.APPROVE_REPLY, _subject(row))
             by = person.name
             if row.state == SUPERSEDED:
-                raise MailflowError(f"reply #{reply_id} was superseded by #{row.superseded_by}, written "
-                                    "for a newer version of the order: approve that one")
+                raise MailflowError(f"reply #{reply_id} was superseded by #{row.superseded_by} "
+                                    f"({row.reason or 'written for a newer version of the order'}): approve that one")
+            if row.state == WITHDRAWN:
+                raise MailflowError(f"reply #{reply_id} was {row.reason or 'withdrawn'}; it is never sent")
             if row.state not in (HELD, UNCERTAIN, FAILED):
                 raise MailflowError(f"reply #{reply_id} is {row.state}; only held, uncertain or "
                                     "failed replies can be approved")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from mailflow import clock
 from mailflow.extract import record as order_record
+from mailflow.follow.money import stored_due_now
 from mailflow.follow.order import DONE, as_date
 from mailflow.reply.outbox import HELD, SENT
 from mailflow.store.db import CaseRow, MessageRow, MilestoneRow, OrderRow, OutboxRow, QuarantineRow
@@ -121,9 +122,12 @@ def waiting_on_buyer(session: Session, limit: int) -> Rows:
 
 
 def money(session: Session, limit: int) -> Rows:
-    """Orders with money outstanding, each with the earliest due day of its payment milestones."""
+    """Orders with money outstanding, each with the instalment due now (the deposit until it
+    is settled, then the balance): what is still short of it and its due day. An order not
+    followed since instalments were kept shows the earliest due day of its payment milestones."""
     owing = session.execute(
-        select(OrderRow.id, OrderRow.folder, OrderRow.outstanding, OrderRow.total_due, OrderRow.currency, *PARTIES)
+        select(OrderRow.id, OrderRow.folder, OrderRow.outstanding, OrderRow.total_due, OrderRow.currency,
+               OrderRow.instalments, *PARTIES)
         .outerjoin(SERVED, OrderRow.for_order_id == SERVED.id)
         .where(OrderRow.outstanding != "", OrderRow.status.not_in(("closed", "cancelled")))
         .order_by(OrderRow.folder).limit(limit * 10)).all()
@@ -139,8 +143,11 @@ def money(session: Session, limit: int) -> Rows:
         amount = order_record.to_decimal(r.outstanding)
         if amount is None or amount <= 0:
             continue
-        out.append({"order": r.folder, **parties(r), "outstanding": str(amount),
-                    "total": r.total_due, "currency": r.currency, "due": money_due.get(r.id)})
+        now = stored_due_now(r.instalments or [])
+        due = as_date(now["due"]) if now else money_due.get(r.id)
+        out.append({"order": r.folder, **parties(r), "outstanding": str(amount), "total": r.total_due,
+                    "currency": r.currency, "due": due, "instalment": now["name"] if now else None,
+                    "short": now["remaining"] if now else None})
     return out
 
 

@@ -24,6 +24,7 @@ from mailflow import documents, policy
 from mailflow.correlate import KnownOrder, alias_key, candidate_keys
 from mailflow.errors import NotFound, StoreError
 from mailflow.follow import Follower
+from mailflow.follow.money import stored_due_now
 from mailflow.model import Outcome, Quarantined, folder_name
 from mailflow.store import archive as paths
 from mailflow.store import migrations, search
@@ -479,7 +480,9 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                                     "chases": m.chases} for m in milestones],
                     "money": {"currency": order.currency or None, "total": order.total_due or None,
                               "outstanding": order.outstanding or None,
-                              "payments": [{"amount": p.amount, "currency": p.currency,
+                              "instalments": list(order.instalments or []),
+                              "due_now": stored_due_now(order.instalments or []),
+                              "payments": [{"amount": p.amount, "currency": p.currency, "charges": p.charges or None,
                                             "value_date": p.value_date.isoformat() if p.value_date else None,
                                             "reference": p.reference, "by": p.recorded_by or "bank slip",
                                             "message_id": message_ids.get(p.message_row_id or 0) or None}

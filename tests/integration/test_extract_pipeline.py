@@ -105,13 +105,13 @@ def test_a_revised_po_updates_the_order_and_keeps_the_history(
 def test_a_pdf_that_cannot_be_read_still_files_the_message(
         tmp_path: Path, desk_store: tuple[Desk, Store]) -> None:
     desk, store = desk_store
-    scan = pdfs.write_scanned_pdf(pdfs.sample_order(2, seed=23), tmp_path / "scan.pdf")
+    broken = pdfs.write_broken_pdfs(tmp_path)["truncated"]
     data = mail("PO 4509999 attached", "Our PO 4509999 is attached.", message_id="scan@northwind.example",
-                attachments=[("PO_4509999.pdf", scan.read_bytes(), "application/pdf")])
+                attachments=[("PO_4509999.pdf", broken.read_bytes(), "application/pdf")])
     handled = handle(RawMail(data, Origin("file", path="scan.eml")), desk, store)
     assert handled.status == "filed" and handled.applied and handled.applied.order_folder == "4509999"
     record = order_of(store, "4509999")
-    assert record["document"]["errors"] == ["PO_4509999.pdf: no text layer — needs OCR"]
+    assert [e.split(" (")[0] for e in record["document"]["errors"]] == ["PO_4509999.pdf: damaged PDF"]
 
 
 @pytest.fixture

@@ -109,7 +109,7 @@ def test_orders_filed_before_purchase_orders_become_sales_orders(tmp_path: Path,
         connection.execute(text("INSERT INTO orders (number, folder, buyer, status, data, created_at, kind, "
                                 "for_order_id) VALUES ('HL-2603', 'HL-2603', 'hengli-pack.example', 'open', '{}', "
                                 "CURRENT_TIMESTAMP, 'purchase', :sale)"), {"sale": sale_id})
-    assert migrations.current(engine) == migrations.head() == "0011"
+    assert migrations.current(engine) == migrations.head()
     engine.dispose()
     store = Store(database_url, tmp_path / "archive")  # the upgraded schema is the one the code expects
     try:
@@ -117,5 +117,46 @@ def test_orders_filed_before_purchase_orders_become_sales_orders(tmp_path: Path,
         assert listed["4500871"]["kind"] == "sale" and listed["4500871"]["buyer"] == "Northwind"
         assert (listed["HL-2603"]["kind"], listed["HL-2603"]["supplier"], listed["HL-2603"]["for_order"]) == (
             "purchase", "hengli-pack.example", "4500871")
+    finally:
+        store.close()
+
+
+def test_orders_and_payments_from_before_instalments_keep_their_money(tmp_path: Path, database_url: str) -> None:
+    """0012: an order gets no instalments until it is followed again, a payment no charges;
+    what was on file reads as before, and following the order fills its instalments."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from mailflow.follow import Follower
+    from mailflow.follow.plans import load_plans
+    from tests.conftest import ROOT
+
+    at_revision(database_url, "0011")
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        order_id = connection.execute(text("SELECT id FROM orders WHERE number = '4500871'")).scalar_one()
+        connection.execute(text("UPDATE orders SET data = :data, currency = 'USD', total_due = '1000.00', "
+                                "outstanding = '1000.00' WHERE id = :id"),
+                           {"id": order_id, "data": '{"payment_terms": "30% T/T deposit, 70% balance", '
+                                                    '"total": "1000.00", "currency": "USD"}'})
+        connection.execute(text("INSERT INTO payments (order_id, amount, currency, value_date, reference, "
+                                "recorded_by, note, created_at) VALUES (:id, '280.00', 'USD', :day, 'FT1', "
+                                "'Ada Xu', 'recorded by hand', CURRENT_TIMESTAMP)"),
+                           {"id": order_id, "day": dt.date(2026, 3, 10)})
+        command.upgrade(migrations._config(connection), "head")
+        row = connection.execute(text("SELECT instalments FROM orders WHERE id = :id"), {"id": order_id}).scalar_one()
+        assert row in ([], "[]")
+        assert connection.execute(text("SELECT charges FROM payments")).scalar_one() == ""
+    assert migrations.current(engine) == migrations.head() == "0012"
+    engine.dispose()
+    store = Store(database_url, tmp_path / "archive", follower=Follower(load_plans(ROOT / "rules" / "followup")))
+    try:
+        followed = store.follow_order(order_id)
+        assert followed is not None
+        deposit, balance = followed.instalments
+        assert deposit.paid == Decimal("280.00") and deposit.settled  # 20.00 short: within the default 50
+        assert balance.short == Decimal("700.00") and followed.outstanding == Decimal("700.00")
+        shown = store.order_summary(order_id)["follow_up"]["money"]
+        assert shown["due_now"]["name"] == "balance" and shown["payments"][0]["charges"] is None
     finally:
         store.close()

@@ -411,3 +411,33 @@ def test_a_specification_in_the_po_brings_no_unrelated_enquiry_but_our_cited_num
     ids = [m["message_id"] for m in show(config, life.A)["messages"]]
     assert ids == ["q77@huaxin-nw.example", "po@bellmont-hygiene.example"]
     assert "HX-Q-2609-77" in filed(config)["q77@huaxin-nw.example"].correlation
+
+
+def test_the_figures_and_dates_that_drive_the_plan(lived: Path) -> None:
+    a, b = show(lived, life.A), show(lived, life.B)
+    # the British PO: its dd/mm dates settled, with the reason, and both codes of each line
+    assert (a["data"]["order_date"], a["data"]["delivery_date"]) == ("2026-09-11", "2026-10-10")
+    settled = [c for c in a["data"]["checks"] if c["name"] == "date_order"]
+    assert settled and all(c["ok"] and "day-first" in c["detail"] for c in settled), settled
+    assert [(line["item_code"], line.get("buyer_code")) for line in a["data"]["lines"]] == \
+        [(line.item_code, line.buyer_code) for line in life.LINES_A]
+    # our P/I against the PO: the same terms in other words are no difference; B's later delivery is
+    assert a["confirmation_differences"] == []
+    assert b["confirmation_differences"] == ["delivery date 2026-10-20 on the PO, 2026-10-25 on our P/I"]
+    assert b["confirmation_differences_zh"] == ["交货期 客户订单 2026-10-20，我方形式发票 2026-10-25"]
+    # the L/C, printed by its bank, as amended: its dates, and its first latest shipment a problem asked to amend
+    lc = b["follow_up"]["lc"]
+    assert (lc["number"], lc["amount"], lc["expiry"], lc["latest_shipment"], lc["presentation_days"]) == \
+        ("MLC26/04417", "79600.00", "2026-11-30", "2026-10-31", 21)
+    assert len(lc["documents"]) == 3
+    events = [e for e in b["events"] if e["kind"] == "lc-discrepancy"]
+    assert events and "2026-10-15" in json.dumps(events), b["events"]
+    # the sailing each forwarder gave, and the B/L draft counted from its ETD
+    for shown, etd, vessel in ((a, "2026-10-07", "MSC ANNA"), (b, "2026-10-09", "COSCO PORT KLANG")):
+        assert (shown["shipping"]["etd"]["value"], shown["shipping"]["vessel"]["value"]) == (etd, vessel)
+        draft = next(m for m in shown["follow_up"]["milestones"] if m["key"] == "bl_draft")
+        assert draft["due"] == (dt.date.fromisoformat(etd) + dt.timedelta(days=2)).isoformat(), draft
+    # every payment: the amount remitted, never its charges line
+    paid = {p["message_id"]: p["amount"] for o in (a, b) for p in o["follow_up"]["money"]["payments"]}
+    assert paid == {life.message_id("18"): "26568.00", life.message_id("34"): "61992.00",
+                    life.message_id("39"): "79318.50"}

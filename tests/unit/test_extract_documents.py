@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from mailflow.extract import Extractor, Settings, order_data
-from mailflow.extract.pdf import NO_TEXT, generic_document
+from mailflow.extract.pdf import NO_TEXT, Scans, generic_document
 from mailflow.model import OrderData
 
 pdfs = pytest.importorskip("tests.pdfs")
@@ -20,7 +20,8 @@ pdfs = pytest.importorskip("tests.pdfs")
 
 @pytest.fixture(scope="module")
 def extractor() -> Any:
-    extractor = Extractor(Settings(workers=2, cpu_seconds=10, memory_mb=768))
+    extractor = Extractor(Settings(workers=2, cpu_seconds=10, memory_mb=768,
+                                   scans=Scans(ocr=False)))  # scans: see test_ocr.py
     yield extractor
     extractor.close()
 

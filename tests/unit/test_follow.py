@@ -153,12 +153,12 @@ def test_payments_add_up_and_a_short_one_within_the_bank_charges_covers() -> Non
     pays = [cal.PaymentFact(Decimal(4000), "USD", dt.date(2026, 3, 10)),
             cal.PaymentFact(Decimal(1000), "EUR", dt.date(2026, 3, 10)),  # another currency: not added
             cal.PaymentFact(Decimal("1975.00"), "USD", dt.date(2026, 3, 11))]
-    facts = cal.Facts(anchors={}, payments=pays, expected=expected, tolerance=Decimal(50))
+    facts = cal.Facts(anchors={}, payments=pays, expected=expected, tolerance=money.Tolerance(None, Decimal(50)))
     states = {s.key: s for s in cal.evaluate(plan, facts, dt.date(2026, 3, 12))}  # type: ignore[arg-type]
     assert states["deposit"].done and states["deposit"].done_at is not None
     assert states["deposit"].done_at.date() == dt.date(2026, 3, 11)
     assert not states["balance"].done
-    strict = cal.Facts(anchors={}, payments=pays, expected=expected, tolerance=Decimal(0))
+    strict = cal.Facts(anchors={}, payments=pays, expected=expected, tolerance=money.NO_TOLERANCE)
     assert not {s.key: s for s in cal.evaluate(plan, strict, dt.date(2026, 3, 12))}["deposit"].done  # type: ignore[arg-type]
 
 

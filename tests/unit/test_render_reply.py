@@ -64,3 +64,37 @@ def test_the_digest_answers_no_mail_and_is_never_held(config: Config) -> None:
     sent = email.message_from_bytes(reply.raw, policy=email.policy.default)
     assert sent["Auto-Submitted"] == "auto-generated" and sent["In-Reply-To"] is None
     assert sent["Message-ID"] == "<mailflow.digest.1@acme.example>"
+
+
+@pytest.mark.parametrize("template, language, said", [
+    ("chase_payment", "en", ["received USD 2500.00 of the deposit of USD 6000.00",
+                             "USD 3500.00 remains, which was due on 2026-03-10"]),
+    ("chase_payment", "zh", ["定金 USD 6000.00 中", "我们已收到 USD 2500.00，尚欠 USD 3500.00，应于 2026-03-10 前到账"]),
+    ("chase_balance", "en", ["received USD 10000.00 of the balance of USD 14000.00",
+                             "USD 4000.00 remains, which was due on 2026-04-19"]),
+    ("chase_balance", "zh", ["尾款 USD 14000.00 中，我们已收到 USD 10000.00", "尚欠 USD 4000.00，应于 2026-04-19 前支付"]),
+])
+def test_a_payment_chaser_says_what_was_received_and_what_remains(config: Config, template: str, language: str,
+                                                                  said: list[str]) -> None:
+    deposit = template == "chase_payment"
+    due_now = {"key": "deposit" if deposit else "balance", "name": "deposit" if deposit else "balance",
+               "name_zh": "定金" if deposit else "尾款", "amount": "6000.00" if deposit else "14000.00",
+               "received": "2500.00" if deposit else "10000.00", "remaining": "3500.00" if deposit else "4000.00",
+               "due": "2026-03-10" if deposit else "2026-04-19", "part_paid": True}
+    message = parse(mail("回复: 订单 4500871", "好的，收到，谢谢。") if language == "zh" else
+                    mail("Re: PO 4500871", "Thanks, noted."))
+    facts = ReplyFacts(order=OrderRef("4500871", "Northwind", 1, "on file", "token"), record=RECORD,
+                       sender=SenderFacts(first_contact=False))
+    occasion = Occasion(message_id="mailflow.chase-2@acme.example",
+                        context={"milestone": {"key": due_now["key"], "name": "x", "due": "2026-01-01",
+                                               "days_overdue": 2, "chases": 1},
+                                 "money": {"currency": "USD", "total": "20000.00", "outstanding": "17500.00",
+                                           "deposit": "6000.00", "balance": "14000.00", "deposit_percent": "30",
+                                           "terms": RECORD["payment_terms"], "due_now": due_now}})
+    reply = render_reply(message, Action("reply", {"template": template, "hold": True}, "followup:tt-order"), facts,
+                         Planner(config, TEMPLATES), occasion)
+    text = " ".join(reply.text.split())
+    for words in said:
+        assert words in text, text
+    assert "2026-01-01" not in text  # the instalment's own due date, not the milestone's
+    assert "not received" not in text and "尚未收到" not in text
