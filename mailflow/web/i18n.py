@@ -109,6 +109,7 @@ WORDS["en"].update({
     "anchor_bl_date": "B/L date", "anchor_lc_expiry": "L/C expiry", "anchor_lc_latest_shipment": "L/C latest shipment",
     "anchor_opened": "Opened", "retry_now": "Send again", "retried_reply": "The reply goes with the next send.",
     "open": "Open", "raw_text": "The mail as it came (plain text)", "size": "Size",
+    "bank_charges": "Bank charges", "bad_charges": "Give the charges as an amount, like 35.00, or leave them out.",
 })
 WORDS["zh"].update({
     "currency": "币种", "value_date": "到账日", "reference": "参考号", "dates": "计划依据的日期",
@@ -126,6 +127,7 @@ WORDS["zh"].update({
     "anchor_bl_date": "提单日期", "anchor_lc_expiry": "信用证到期日", "anchor_lc_latest_shipment": "信用证最迟装运日",
     "anchor_opened": "建单日", "retry_now": "重新发送", "retried_reply": "回复将随下一次发送发出。",
     "open": "打开", "raw_text": "原始邮件（纯文本）", "size": "大小",
+    "bank_charges": "银行扣费", "bad_charges": "请按金额填写扣费，例如 35.00，或留空。",
 })
 
 # what the policy refuses (policy.py), by its stable code; English is the policy's own sentence

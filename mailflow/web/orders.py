@@ -194,11 +194,15 @@ def record_payment(request: Request, caller: Caller, form: dict[str, str]) -> Re
     follow. A field typed wrong is said beside it, with what was typed kept."""
     web = desk_of(request)
     number = request.path_params["number"]
-    typed = {name: form.get(name, "").strip()[:100] for name in ("amount", "currency", "date", "reference")}
+    typed = {name: form.get(name, "").strip()[:100] for name in ("amount", "currency", "date", "reference", "charges")}
     errors: dict[str, str] = {}
     amount = _amount(typed["amount"])
     if amount is None:
         errors["amount"] = "bad_amount"
+    # what the banks took on the way, if known: the payment counts as the amount plus these
+    charges = _amount(typed["charges"], zero=True) if typed["charges"] else None
+    if typed["charges"] and charges is None:
+        errors["charges"] = "bad_charges"
     # left out, as on the command line: the order's currency, and today
     if typed["currency"] and typed["currency"].upper() not in CURRENCY_CODES:
         errors["currency"] = "bad_currency"
@@ -210,12 +214,13 @@ def record_payment(request: Request, caller: Caller, form: dict[str, str]) -> Re
         policy.require(acting(caller), policy.Action.RECORD_PAYMENT, policy.Thing(f"order {number}"))
         return order_view(request, caller, 400, typed=typed, errors=errors)
     attempt(f"/orders/{number}", lambda: web.store.add_payment(
-        number, amount, typed["currency"].upper(), day, typed["reference"], acting(caller)))
+        number, amount, typed["currency"].upper(), day, typed["reference"], acting(caller), charges))
     return back(f"/orders/{number}", said=translate(caller.person.language, "payment_recorded"))
 
 
-def _amount(text: str) -> Decimal | None:
-    """A positive amount with at most two decimals ("43,020.00"), or None."""
+def _amount(text: str, zero: bool = False) -> Decimal | None:
+    """A positive amount (or nothing, with `zero`) with at most two decimals ("43,020.00"), or
+    None."""
     cleaned = text.replace(",", "")
     if not cleaned or len(cleaned) > 20 or not all(c.isdigit() or c == "." for c in cleaned):
         return None
@@ -224,7 +229,8 @@ def _amount(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     exponent = value.as_tuple().exponent
-    if not value.is_finite() or value <= 0 or not isinstance(exponent, int) or exponent < -2:
+    if not value.is_finite() or value < 0 or (value == 0 and not zero) or not isinstance(exponent, int) \
+            or exponent < -2:
         return None
     return value
 

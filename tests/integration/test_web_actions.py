@@ -97,9 +97,9 @@ def test_payment_dates_status_and_refusals_on_both_databases(tmp_path: Path, dat
         page = client.get("/orders/KS-7001").text
         assert 'id="payment-form"' in page and 'id="date-form"' not in page
         wrong = post(client, "/orders/KS-7001/payments", csrf, amount="-4,800", currency="XYZ",
-                     date="2026-13-01", reference="TT <778>")
+                     date="2026-13-01", reference="TT <778>", charges="-5")
         assert wrong.status_code == 400
-        for field in ("amount", "currency", "date"):
+        for field in ("amount", "currency", "date", "charges"):
             assert f'id="{field}-error"' in wrong.text, field
         assert 'value="-4,800"' in wrong.text and 'value="2026-13-01"' in wrong.text
         assert 'value="TT &lt;778&gt;"' in wrong.text and "<option selected>XYZ</option>" in wrong.text
@@ -188,10 +188,11 @@ def test_mark_done_confirmed_with_its_note_then_undone(tmp_path: Path, sqlite_ur
         # currency and date left out: the order's currency and today, as `order payment` records them
         from mailflow import clock
 
-        post(client, "/orders/KS-7002/payments", csrf, amount="1000", currency="", date="", reference="")
-        [paid] = store.payments(store.find_order("KS-7002").id)
-        assert (paid.amount, paid.currency, paid.value_date, paid.recorded_by) == \
-            ("1000", "USD", clock.today(), "Wang Fang")
+        post(client, "/orders/KS-7002/payments", csrf, amount="1000", currency="", date="", reference="",
+             charges="25.00")
+        [paid] = store.payments(store.find_order("KS-7002").id)  # what arrived and the banks' charges
+        assert (paid.amount, paid.charges, paid.currency, paid.value_date, paid.recorded_by) == \
+            ("1025.00", "25.00", "USD", clock.today(), "Wang Fang")
     finally:
         store.close()
 
