@@ -24,6 +24,7 @@ from mailflow.errors import MailflowError
 from mailflow.model import Origin, RawMail
 from mailflow.pipeline import refresh_replies
 from mailflow.policy import Person
+from mailflow.rules import RuleSet
 from mailflow.shipped import shipped
 from mailflow.store import Store
 from mailflow.store.corrections import Refiled
@@ -34,7 +35,12 @@ ATTEMPT = "last-training.json"  # in the models folder: the newest correction a 
 
 
 def categories(desk: Desk) -> list[str]:
-    return sorted({r.category for r in desk.rules.rules if r.category} | {"other"})
+    return rule_categories(desk.rules)
+
+
+def rule_categories(rules: RuleSet) -> list[str]:
+    """The categories a person may give a mail: those the rules file mail under, and other."""
+    return sorted({r.category for r in rules.rules if r.category} | {"other"})
 
 
 def reclassify(ref: str, category: str, person: Person, desk: Desk, store: Store) -> Refiled:

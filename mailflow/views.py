@@ -170,7 +170,7 @@ def search(store: Store, query: str, filters: Filters, *, row_ids: bool = False)
 
 def quarantine_list(store: Store, *, include_resolved: bool = False) -> list[dict[str, Any]]:
     """`quarantine list --json` and /quarantine: mail that could not be processed."""
-    return [{"sha256": r.sha256, "path": r.path, "reason": r.reason, "origin": r.origin,
+    return [{"id": r.id, "sha256": r.sha256, "path": r.path, "reason": r.reason, "origin": r.origin,
              "size": r.size, "at": r.created_at.isoformat(),
              "resolved": r.resolved_at.isoformat() if r.resolved_at else None}
             for r in store.quarantined(include_resolved=include_resolved)]

@@ -300,6 +300,25 @@ class FollowStore:
             return self._followed_or_refuse(session, order)
 
     # --- reads -------------------------------------------------------------------------------
+    def milestone_subjects(self, number: str) -> dict[str, policy.Milestone]:
+        """Each milestone of the order as the policy reads it (its owner and what completes it),
+        computed from what is on file and written nowhere: a page asks `policy.check` with
+        these to show a person only the buttons they may use. Empty without plans."""
+        from mailflow.store.records import order_by_number
+
+        follower = self.follower
+        if follower is None or not follower.plans:
+            return {}
+        with self.sessions() as session:
+            order = order_by_number(session, number)
+            if order is None:
+                raise NotFound(f"no order {number!r}")
+            inputs, _ = load(session, order, clock.now(), follower.today())
+            followed = fo.follow(inputs, follower).followed
+            plan = follower.plan(followed.plan) if followed.plan else None
+            return {s.key: _milestone_subject(order.number, s, plan.milestone(s.key) if plan else None, followed)
+                    for s in followed.states}
+
 
     def milestones(self, order_id: int) -> list[MilestoneRow]:
         with self.sessions() as session:

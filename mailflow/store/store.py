@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from mailflow import documents, policy
 from mailflow.correlate import KnownOrder, alias_key, candidate_keys
-from mailflow.errors import StoreError
+from mailflow.errors import NotFound, StoreError
 from mailflow.follow import Follower
 from mailflow.follow.money import stored_due_now
 from mailflow.model import Outcome, Quarantined, folder_name
@@ -523,6 +523,14 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             if not include_resolved:
                 query = query.where(QuarantineRow.resolved_at.is_(None))
             return list(session.scalars(query))
+
+    def quarantined_row(self, row_id: int) -> QuarantineRow:
+        """One quarantined mail by its row id (`NotFound` if there is none)."""
+        with self.sessions() as session:
+            row = session.get(QuarantineRow, row_id)
+            if row is None:
+                raise NotFound(f"no quarantined mail #{row_id}")
+            return row
 
     def quarantined_since(self, seconds: float) -> int:
         """Mail quarantined (and not resolved) in the last `seconds`."""

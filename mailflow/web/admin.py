@@ -12,11 +12,36 @@ from mailflow.web.render import back, page
 from mailflow.web.security import Caller, acting, logged_in, posted
 from mailflow.web.state import desk_of
 
+RAW_SHOWN = 2_000_000  # bytes of a quarantined mail shown on its page
+
 
 @logged_in
 def quarantine_page(request: Request, caller: Caller) -> Response:
     return page(request, "quarantine.html", person=caller.person, csrf=caller.csrf,
                 rows=views.quarantine_list(desk_of(request).store))
+
+
+@logged_in
+def quarantined_page(request: Request, caller: Caller) -> Response:
+    """One quarantined mail: why, its headers and the mail as it came, all as text (escaped by
+    the template, never read as HTML); the raw bytes read as UTF-8 with what cannot be read
+    replaced, the first 2 MB."""
+    store = desk_of(request).store
+    row = store.quarantined_row(request.path_params["id"])
+    text = store.archive.read(row.path)[:RAW_SHOWN].decode("utf-8", errors="replace")
+    head = text.replace("\r\n", "\n").split("\n\n", 1)[0]
+    headers = [line for line in head.split("\n")[:200]]
+    return page(request, "quarantined.html", person=caller.person, csrf=caller.csrf, row=row, headers=headers,
+                raw=text, cut=row.size > RAW_SHOWN)
+
+
+@logged_in
+def quarantined_raw(request: Request, caller: Caller) -> Response:
+    """The quarantined mail's bytes as a plain-text download, never rendered."""
+    store = desk_of(request).store
+    row = store.quarantined_row(request.path_params["id"])
+    return Response(store.archive.read(row.path), media_type="text/plain; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{row.sha256[:16]}.eml"'})
 
 
 @posted

@@ -92,6 +92,44 @@ WORDS["zh"].update({"milestone_undone": "节点已重新打开。", "payment_rec
                     "record_payment": "登记收款", "amount": "金额", "reclassify": "改为类别",
                     "close_case": "结案"})
 
+# the merchandiser's forms on the order, message, reply and quarantine pages
+WORDS["en"].update({
+    "currency": "Currency", "value_date": "Value date", "reference": "Reference", "dates": "Dates the plan counts from",
+    "set_date": "Set the date", "date_set": "Date set.", "status_on_hold": "on hold", "status_cancelled": "cancelled",
+    "status_resume": "resume", "bad_amount": "Give a positive amount, like 12500.00 (at most two decimals).",
+    "bad_currency": "Choose one of the currency codes listed.", "bad_date": "Give the date as YYYY-MM-DD.",
+    "bad_anchor": "Choose one of the dates listed.", "confirm_done": "Mark “{name}” done?",
+    "confirm_tick": "Yes, “{name}” is done", "confirm_needed": "Tick the box to confirm.",
+    "outstanding_left": "{amount} is still outstanding on this order.",
+    "outstanding_tick": "Mark it done all the same (the note says why)",
+    "outstanding_needed": "Money is outstanding: tick the box to mark it done all the same.",
+    "note_evidence": "where the evidence is",
+    "back_to_order": "Back to the order", "back": "Back", "anchor_etd": "ETD", "anchor_eta": "ETA",
+    "anchor_delivery_date": "Delivery date", "anchor_po_date": "PO date", "anchor_pi_date": "P/I date",
+    "anchor_bl_date": "B/L date", "anchor_lc_expiry": "L/C expiry", "anchor_lc_latest_shipment": "L/C latest shipment",
+    "anchor_opened": "Opened", "retry_now": "Send again", "retried_reply": "The reply goes with the next send.",
+    "open": "Open", "raw_text": "The mail as it came (plain text)", "size": "Size",
+    "bank_charges": "Bank charges", "bad_charges": "Give the charges as an amount, like 35.00, or leave them out.",
+})
+WORDS["zh"].update({
+    "currency": "币种", "value_date": "到账日", "reference": "参考号", "dates": "计划依据的日期",
+    "set_date": "设定日期", "date_set": "日期已设定。", "status_on_hold": "暂停", "status_cancelled": "取消",
+    "status_resume": "恢复", "bad_amount": "请填写大于零的金额，例如 12500.00（最多两位小数）。",
+    "bad_currency": "请选择列出的币种代码。", "bad_date": "请按 YYYY-MM-DD 填写日期。",
+    "bad_anchor": "请选择列出的日期。", "confirm_done": "确认将“{name}”标记为完成？",
+    "confirm_tick": "是的，“{name}”已完成", "confirm_needed": "请勾选确认。",
+    "outstanding_left": "此订单仍有 {amount} 未收。",
+    "outstanding_tick": "仍然标记完成（请在备注中说明原因）",
+    "outstanding_needed": "仍有未收款项：如仍要标记完成，请勾选。",
+    "note_evidence": "证据在哪里",
+    "back_to_order": "返回订单", "back": "返回", "anchor_etd": "开航日", "anchor_eta": "预计到港",
+    "anchor_delivery_date": "交货日期", "anchor_po_date": "订单日期", "anchor_pi_date": "形式发票日期",
+    "anchor_bl_date": "提单日期", "anchor_lc_expiry": "信用证到期日", "anchor_lc_latest_shipment": "信用证最迟装运日",
+    "anchor_opened": "建单日", "retry_now": "重新发送", "retried_reply": "回复将随下一次发送发出。",
+    "open": "打开", "raw_text": "原始邮件（纯文本）", "size": "大小",
+    "bank_charges": "银行扣费", "bad_charges": "请按金额填写扣费，例如 35.00，或留空。",
+})
+
 # what the policy refuses (policy.py), by its stable code; English is the policy's own sentence
 ROLE_WORDS = {"zh": {"merchandiser": "跟单员", "manager": "经理", "general_manager": "总经理", "accounts": "财务"}}
 ACTION_WORDS = {"zh": {

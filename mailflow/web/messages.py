@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from mailflow import policy
+from mailflow.config import Config
 from mailflow.web.i18n import translate
 from mailflow.web.render import back, page, safe_name
 from mailflow.web.security import MAIL_CSP, Caller, acting, attempt, logged_in, posted
@@ -25,8 +26,22 @@ def message_page(request: Request, caller: Caller) -> Response:
     parsed = email.message_from_bytes(store.archive.read(row.path), policy=email.policy.default)
     headers = [(k, str(v)[:2000]) for k, v in list(parsed.items())[:60]]
     order = store.order(row.order_id) if row.order_id else None
+    person = acting(caller)
+    mail = policy.Thing(f"message <{row.message_id}>")
     return page(request, "message.html", person=caller.person, csrf=caller.csrf, message=row, headers=headers,
-                has_html=parsed.get_body(("html",)) is not None, files=store.attachments_of(row.id), order=order)
+                has_html=parsed.get_body(("html",)) is not None, files=store.attachments_of(row.id), order=order,
+                categories=_categories(desk_of(request).config),
+                may_refile=policy.check(person, policy.Action.ASSIGN, mail).allowed,
+                may_reclassify=policy.check(person, policy.Action.RECLASSIFY, mail).allowed)
+
+
+def _categories(config: Config) -> list[str]:
+    """The rules' categories, for the reclassify select (read from the rule files each time:
+    they are the desk's, edited while it runs)."""
+    from mailflow.rules import load_rules
+    from mailflow.training import rule_categories
+
+    return rule_categories(load_rules(config.rules_dir, ours=config.identity.ours))
 
 
 @logged_in

@@ -5,22 +5,30 @@ sign-off, a payment recorded, the order put on hold. Who may is the store's answ
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from mailflow import views
+from mailflow import policy, views
 from mailflow.errors import NotFound
+from mailflow.extract.values import CURRENCIES
+from mailflow.store import Store
 from mailflow.web.i18n import translate
 from mailflow.web.render import back, page, safe_name
 from mailflow.web.security import Caller, acting, attempt, logged_in, posted
 from mailflow.web.state import desk_of
 
 PAGE = 200  # orders per page of /orders
+CURRENCY_CODES = tuple(c for c in CURRENCIES if c not in ("RMB", "NTD"))  # other names of CNY and TWD
+# the dates `order date` sets by hand
+DATE_ANCHORS = ("etd", "eta", "delivery_date", "po_date", "pi_date", "bl_date", "lc_expiry", "lc_latest_shipment")
 
 
 @logged_in
@@ -43,6 +51,11 @@ def orders(request: Request, caller: Caller) -> Response:
 
 @logged_in
 def order_page(request: Request, caller: Caller) -> Response:
+    return order_view(request, caller)
+
+
+def order_view(request: Request, caller: Caller, status: int = 200, **extra: Any) -> Response:
+    """The order page; `extra`: a form sent back with its errors and the values typed."""
     from mailflow.authresults import summary as auth_summary
 
     store = desk_of(request).store
@@ -51,8 +64,46 @@ def order_page(request: Request, caller: Caller) -> Response:
     views.milestone_names(store, follow.get("milestones") or [], caller.person.language, plan=follow.get("plan"))
     for message in summary["messages"]:
         message["checks"] = auth_summary(message.get("authentication") or {})
-    return page(request, "order.html", person=caller.person, csrf=caller.csrf, order=summary,
-                number=summary["folder"])
+    person = acting(caller)
+    mine = _milestone_acts(request, person, summary)
+    for milestone in follow.get("milestones") or []:
+        milestone["act"] = mine.get(milestone["key"], "")
+    thing = policy.Thing(f"order {summary['order']}")
+    may = {name: policy.check(person, action, thing).allowed for name, action in (
+        ("pay", policy.Action.RECORD_PAYMENT), ("status", policy.Action.SET_STATUS),
+        ("date", policy.Action.SET_DATE), ("close_case", policy.Action.CLOSE_CASE))}
+    money = follow.get("money") or {}
+    typed = {"currency": money.get("currency") or (summary.get("data") or {}).get("currency") or "",
+             "date": views.today(store).isoformat(), **extra.pop("typed", {})}
+    return page(request, "order.html", status, person=caller.person, csrf=caller.csrf, order=summary,
+                number=summary["folder"], may=may, currencies=CURRENCY_CODES, anchors=DATE_ANCHORS,
+                typed=typed, errors=extra.pop("errors", {}), **extra)
+
+
+def _milestone_acts(request: Request, person: policy.Person, summary: dict[str, Any]) -> dict[str, str]:
+    """What `person` may do to each milestone, as the store would answer: "done", "signoff",
+    "undo" or "" (no button)."""
+    from mailflow.follow.signoff import who_must_sign
+
+    web = desk_of(request)
+    number = summary["order"]
+    subjects = web.store.milestone_subjects(summary["folder"])
+    signer, why, _ = who_must_sign(web.config, dict(summary.get("data") or {}))
+    acts = {}
+    for milestone in (summary.get("follow_up") or {}).get("milestones") or []:
+        key, subject = milestone["key"], subjects.get(milestone["key"])
+        if subject is None:
+            continue
+        if milestone["state"] == "done":
+            undo = policy.Milestone(number, key, subject.name, subject.owner, "hand")
+            acts[key] = "undo" if policy.check(person, policy.Action.UNDO_MILESTONE, undo).allowed else ""
+        elif subject.done_by == "signoff":
+            sign = policy.SignOff(number, signer, why)
+            acts[key] = "signoff" if policy.check(person, policy.Action.SIGN_OFF, sign).allowed else ""
+        else:  # the note a document's or a payment's milestone needs is asked on the next step
+            allowed = policy.check(person, policy.Action.COMPLETE_MILESTONE, subject, note="given").allowed
+            acts[key] = "done" if allowed else ""
+    return acts
 
 
 @logged_in
@@ -77,10 +128,45 @@ def export(request: Request, caller: Caller) -> Response:
 
 @posted
 def milestone_done(request: Request, caller: Caller, form: dict[str, str]) -> Response:
+    """A milestone done by hand, in two steps that work without script: the first post shows
+    what is about to be recorded (with the money still outstanding, for a money milestone);
+    only a post with the confirmation ticked records it, with its note, as `order done` does
+    (a note the milestone needs, the store's policy asks for)."""
+    web = desk_of(request)
     number, key = request.path_params["number"], request.path_params["key"]
-    note = form.get("note", "")[:1000]
-    attempt(f"/orders/{number}", lambda: desk_of(request).store.complete(number, key, acting(caller), note))
+    note = form.get("note", "").strip()[:1000]
+    person = acting(caller)
+    subject = web.store.milestone_subjects(number).get(key)
+    if subject is not None:  # unknown: the store says why below
+        # who may, asked before anything is shown; the note it needs is asked on this page
+        policy.require(person, policy.Action.COMPLETE_MILESTONE, subject, note="given")
+        outstanding = _outstanding(web.store, number) if subject.done_by == "payment" else ""
+        problems = []
+        if form.get("confirm") != "yes":
+            problems.append("confirm_needed")
+        if outstanding and form.get("outstanding_confirmed") != "yes":
+            problems.append("outstanding_needed")
+        if problems:
+            named = [{"key": key, "name": subject.name}]
+            row = web.store.find_order(number)
+            views.milestone_names(web.store, named, caller.person.language, plan=row.plan if row else None)
+            return page(request, "confirm_done.html", 200 if form.get("step") != "confirm" else 400,
+                        person=caller.person, csrf=caller.csrf, number=number, key=key, milestone=named[0]["name"],
+                        note=note, outstanding=outstanding, needs_note=subject.done_by in ("documents", "payment"),
+                        problems=problems if form.get("step") == "confirm" else [])
+    attempt(f"/orders/{number}", lambda: web.store.complete(number, key, person, note))
     return back(f"/orders/{number}", said=translate(caller.person.language, "milestone_done"))
+
+
+def _outstanding(store: Store, number: str) -> str:
+    """The order's money still outstanding, as a person reads it ("USD 43,020.00"); "" when
+    nothing is, or the total is not known."""
+    row = store.find_order(number)
+    try:
+        left = Decimal(row.outstanding) if row is not None and row.outstanding else Decimal(0)
+    except InvalidOperation:
+        return ""
+    return f"{row.currency or ''} {left:,.2f}".strip() if row is not None and left > 0 else ""
 
 
 @posted
@@ -104,22 +190,76 @@ def milestone_undo(request: Request, caller: Caller, form: dict[str, str]) -> Re
 
 @posted
 def record_payment(request: Request, caller: Caller, form: dict[str, str]) -> Response:
-    """A payment no bank slip told (`order payment`): the milestones it covers follow."""
-    import datetime as dt
-    from decimal import Decimal, InvalidOperation
-
+    """A payment no bank slip told, as `order payment` records it: the milestones it covers
+    follow. A field typed wrong is said beside it, with what was typed kept."""
+    web = desk_of(request)
     number = request.path_params["number"]
-    try:
-        amount = Decimal(form.get("amount", "").replace(",", "").strip())
-        day = dt.date.fromisoformat(form["date"]) if form.get("date") else None
-    except (InvalidOperation, ValueError):
-        return back(f"/orders/{number}", error="give the amount as a number and the date as YYYY-MM-DD")
-    if not amount.is_finite() or amount <= 0:
-        return back(f"/orders/{number}", error="a payment is more than nothing")
-    currency, reference = form.get("currency", "")[:10], form.get("reference", "")[:100]
-    attempt(f"/orders/{number}", lambda: desk_of(request).store.add_payment(
-        number, amount, currency, day, reference, acting(caller)))
+    typed = {name: form.get(name, "").strip()[:100] for name in ("amount", "currency", "date", "reference", "charges")}
+    errors: dict[str, str] = {}
+    amount = _amount(typed["amount"])
+    if amount is None:
+        errors["amount"] = "bad_amount"
+    # what the banks took on the way, if known: the payment counts as the amount plus these
+    charges = _amount(typed["charges"], zero=True) if typed["charges"] else None
+    if typed["charges"] and charges is None:
+        errors["charges"] = "bad_charges"
+    # left out, as on the command line: the order's currency, and today
+    if typed["currency"] and typed["currency"].upper() not in CURRENCY_CODES:
+        errors["currency"] = "bad_currency"
+    day = _iso_day(typed["date"]) if typed["date"] else None
+    if typed["date"] and day is None:
+        errors["date"] = "bad_date"
+    if errors or amount is None:
+        # who may is asked first: a person who may not record a payment learns that, not a typo
+        policy.require(acting(caller), policy.Action.RECORD_PAYMENT, policy.Thing(f"order {number}"))
+        return order_view(request, caller, 400, typed=typed, errors=errors)
+    attempt(f"/orders/{number}", lambda: web.store.add_payment(
+        number, amount, typed["currency"].upper(), day, typed["reference"], acting(caller), charges))
     return back(f"/orders/{number}", said=translate(caller.person.language, "payment_recorded"))
+
+
+def _amount(text: str, zero: bool = False) -> Decimal | None:
+    """A positive amount (or nothing, with `zero`) with at most two decimals ("43,020.00"), or
+    None."""
+    cleaned = text.replace(",", "")
+    if not cleaned or len(cleaned) > 20 or not all(c.isdigit() or c == "." for c in cleaned):
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    exponent = value.as_tuple().exponent
+    if not value.is_finite() or value < 0 or (value == 0 and not zero) or not isinstance(exponent, int) \
+            or exponent < -2:
+        return None
+    return value
+
+
+def _iso_day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+@posted
+def set_date(request: Request, caller: Caller, form: dict[str, str]) -> Response:
+    """A date the plan counts from, set by hand (`order date`): the ETD a forwarder confirmed
+    by phone, say."""
+    web = desk_of(request)
+    number = request.path_params["number"]
+    typed = {"anchor": form.get("anchor", "")[:40], "day": form.get("day", "").strip()[:20]}
+    errors: dict[str, str] = {}
+    if typed["anchor"] not in DATE_ANCHORS:
+        errors["anchor"] = "bad_anchor"
+    day = _iso_day(typed["day"])
+    if day is None:
+        errors["day"] = "bad_date"
+    if errors or day is None:
+        policy.require(acting(caller), policy.Action.SET_DATE, policy.Thing(f"order {number}"))
+        return order_view(request, caller, 400, typed=typed, errors=errors)
+    attempt(f"/orders/{number}", lambda: web.store.set_anchor(number, typed["anchor"], day, acting(caller)))
+    return back(f"/orders/{number}", said=translate(caller.person.language, "date_set"))
 
 
 @posted

@@ -38,8 +38,10 @@ def reply_page(request: Request, caller: Caller) -> Response:
              for i, part in enumerate(parsed.iter_attachments())]
     verdict = policy.check(acting(caller), policy.Action.APPROVE_REPLY,
                            policy.Reply(reply.id, reply.template, reply.approver))
+    retry = (reply.state == "queued" and reply.next_attempt_at is not None) or \
+        (reply.state == "failed" and verdict.allowed)
     return page(request, "reply.html", person=caller.person, csrf=caller.csrf, reply=reply,
-                shown=readable(reply.raw), files=files,
+                shown=readable(reply.raw), files=files, retry=retry,
                 not_yours="" if verdict.allowed else refusal(caller.person.language, Refused(verdict)))
 
 
@@ -76,6 +78,21 @@ def reject_reply(request: Request, caller: Caller, form: dict[str, str]) -> Resp
     # a blank reason is the store's to refuse, as on the command line
     attempt(f"/outbox/{reply_id}", lambda: store.reject(reply_id, reason, acting(caller)))
     return back(f"/outbox/{reply_id}", said=translate(caller.person.language, "rejected"))
+
+
+@posted
+def retry_reply(request: Request, caller: Caller, form: dict[str, str]) -> Response:
+    """A reply that did not go, sent again: a failed (or uncertain) one is approved again, as
+    `outbox approve` does (by whom its hold allows); a queued one waiting out a pause after a
+    temporary refusal is due at once, as `outbox retry` makes it."""
+    store = desk_of(request).store
+    reply_id = request.path_params["id"]
+    reply = store.reply(reply_id)
+    if reply.state == "queued":
+        attempt(f"/outbox/{reply_id}", lambda: store.retry_now(reply_id))
+    else:  # failed, uncertain; any other state is the store's to refuse
+        attempt(f"/outbox/{reply_id}", lambda: store.approve(reply_id, acting(caller)))
+    return back(f"/outbox/{reply_id}", said=translate(caller.person.language, "retried_reply"))
 
 
 @posted

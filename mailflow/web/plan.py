@@ -7,9 +7,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mailflow import views
+from mailflow import policy, views
 from mailflow.web.render import page
-from mailflow.web.security import Caller, as_user, logged_in
+from mailflow.web.security import Caller, acting, as_user, logged_in
 from mailflow.web.state import desk_of
 
 
@@ -24,4 +24,6 @@ def home(request: Request, caller: Caller) -> Response:
                       person=None if person.manager else as_user(person))
     for key in SECTIONS:
         views.milestone_names(web.store, plan[key], person.language, key="milestone")
-    return page(request, "plan.html", person=person, csrf=caller.csrf, plan=plan, sections=SECTIONS)
+    may_close = policy.check(acting(caller), policy.Action.CLOSE_CASE, policy.Thing("a complaint case")).allowed
+    return page(request, "plan.html", person=person, csrf=caller.csrf, plan=plan, sections=SECTIONS,
+                may_close=may_close)

@@ -87,6 +87,15 @@ def back(path: str, said: str = "", error: str = "") -> RedirectResponse:
     return RedirectResponse(path + (f"?{query}" if query else ""), status_code=303)
 
 
+def way_back(path: str) -> str:
+    """The page an action was taken from, for a refusal's way back: an order's, a message's or
+    a reply's own page, the quarantine, else the plan."""
+    parts = path.split("/")
+    if len(parts) > 2 and parts[1] in ("orders", "messages", "outbox") and parts[2]:
+        return "/" + "/".join(parts[1:3])
+    return "/quarantine" if parts[1:2] == ["quarantine"] else "/"
+
+
 def safe_name(name: str, default: str = "attachment") -> str:
     """A download's file name: letters, digits, dot, dash and underscore only."""
     return re.sub(r"[^A-Za-z0-9._-]", "_", name)[:100] or default

@@ -28,7 +28,7 @@ from mailflow.errors import MailflowError, NotFound
 from mailflow.policy import Person, Refused
 from mailflow.web import auth
 from mailflow.web.i18n import refusal
-from mailflow.web.render import back, page
+from mailflow.web.render import back, page, way_back
 from mailflow.web.state import desk_of
 
 COOKIE = "mailflow_session"
@@ -137,7 +137,7 @@ def _answered(request: Request, caller: Caller, run: Callable[[], Response]) -> 
         return page(request, "error.html", 404, person=caller.person, csrf=caller.csrf, message=str(exc))
     except Refused as exc:  # what the policy refused, and why; nothing changed
         return page(request, "error.html", 403, person=caller.person, csrf=caller.csrf, code=exc.code,
-                    message=refusal(caller.person.language, exc))
+                    message=refusal(caller.person.language, exc), way_back=way_back(request.url.path))
 
 
 def _shown(handler: Page, request: Request) -> Response:

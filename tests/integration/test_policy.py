@@ -134,6 +134,9 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Base]:
 
 EDITOR = "#!/bin/sh\necho 'Edited by hand.' >> \"$1\"\n"
 
+# the browser marks a milestone done in two steps: the second carries the ticked confirmation
+CONFIRMED = {"step": "confirm", "confirm": "yes"}
+
 # (what, CLI arguments, browser path, browser form); {confirmation}, {ack}, ... are the desk's ids
 ACTIONS: list[tuple[str, list[str], str, dict[str, str]]] = [
     ("approve the order confirmation", ["outbox", "approve", "{confirmation}"], "/outbox/{confirmation}/approve", {}),
@@ -149,13 +152,14 @@ ACTIONS: list[tuple[str, list[str], str, dict[str, str]]] = [
     ("sign off the order", ["order", "approve", "KS-7001"], "/orders/KS-7001/approve", {}),
     ("mark a document's milestone done with a note",
      ["order", "done", "KS-7001", "pi_countersigned", "--note", "countersigned copy came by courier"],
-     "/orders/KS-7001/milestones/pi_countersigned/done", {"note": "countersigned copy came by courier"}),
+     "/orders/KS-7001/milestones/pi_countersigned/done",
+     {"note": "countersigned copy came by courier", **CONFIRMED}),
     ("mark a document's milestone done without a note", ["order", "done", "KS-7001", "pi_countersigned"],
-     "/orders/KS-7001/milestones/pi_countersigned/done", {}),
+     "/orders/KS-7001/milestones/pi_countersigned/done", CONFIRMED),
     ("mark the deposit done", ["order", "done", "KS-7001", "deposit", "--note", "the bank called"],
-     "/orders/KS-7001/milestones/deposit/done", {"note": "the bank called"}),
+     "/orders/KS-7001/milestones/deposit/done", {"note": "the bank called", **CONFIRMED}),
     ("mark the sign-off done by hand", ["order", "done", "KS-7001", "signoff", "--note", "ok"],
-     "/orders/KS-7001/milestones/signoff/done", {"note": "ok"}),
+     "/orders/KS-7001/milestones/signoff/done", {"note": "ok", **CONFIRMED}),
     ("open a milestone again", ["order", "undo", "KS-7001", "pi_sent"], "/orders/KS-7001/milestones/pi_sent/undo", {}),
     ("record a payment", ["order", "payment", "KS-7001", "100", "--ref", "T1"], "/orders/KS-7001/payments",
      {"amount": "100", "reference": "T1"}),

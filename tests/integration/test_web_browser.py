@@ -49,8 +49,8 @@ def test_the_desk_in_chromium(tmp_path: Path, database_url: str, smtp_server: An
         page.screenshot(path=str(shots / "plan-lily-zh.png"), full_page=True)
         assert "跟单计划" in page.content()
         page.goto(f"{base}/outbox/{confirmation.id}")
-        page.click("#approve")
-        assert "须由经理或总经理处理" in page.content()  # refused with the reason in her language; nothing changed
+        assert page.locator("#approve").count() == 0  # not hers to release: no button, the reason in her language
+        assert "须由经理或总经理处理" in page.inner_text("#not-yours")
         assert store.reply(confirmation.id).state == "held"
         log_out(page, base)
 
@@ -97,3 +97,64 @@ def test_the_desk_in_chromium(tmp_path: Path, database_url: str, smtp_server: An
         log_out(page, base)
     assert sorted(p.name for p in shots.iterdir()) == ["message.png", "order.png", "orders.png", "outbox.png",
                                                          "plan-lily-zh.png", "plan.png", "reply.png", "search.png"]
+
+
+def test_payment_and_a_milestone_done_then_undone_in_chromium(tmp_path: Path, sqlite_url: str, page: Any) -> None:
+    """Accounts records a payment through the order page's form; a merchandiser marks the P/I
+    sent, confirming it on the second step with a note, sees the note on the milestone, and
+    opens it again. A screenshot of the order page after each step."""
+    from tests.webdesk import cli
+
+    desk = build(tmp_path, sqlite_url)
+    cli(desk.config, "user", "add", "Zhou Min", "--role", "accounts", "--password-stdin",
+        stdin="accounts-password-1\n")
+    shots = tmp_path / "screenshots"
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    with served(desk.config) as (base, store):
+        order = store.find_order("KS-7001")
+        page.goto(base + "/login")
+        page.fill("input[name=username]", "Zhou Min")
+        page.fill("input[name=password]", "accounts-password-1")
+        page.click("button[type=submit]")
+        page.wait_for_url(base + "/")
+        page.goto(base + "/orders/KS-7001")
+        form = page.locator("#payment-form")
+        form.locator("input[name=amount]").fill("4,800.00")
+        form.locator("select[name=currency]").select_option("USD")
+        form.locator("input[name=date]").fill("2026-03-10")
+        form.locator("input[name=reference]").fill("TT-778")
+        form.locator("button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/orders/KS-7001\?said="))
+        assert "Payment recorded." in page.content() and "TT-778" in page.content()
+        assert [(p.amount, p.reference, p.recorded_by) for p in store.payments(order.id)] == \
+            [("4800.00", "TT-778", "Zhou Min")]
+        assert "done" in (page.get_attribute("#milestone-deposit", "class") or "")
+        page.screenshot(path=str(shots / "1-order-after-payment.png"), full_page=True)
+        log_out(page, base)
+
+        log_in(page, base, "Lily Chen")
+        page.goto(base + "/orders/KS-7001")
+        assert page.locator("#payment-form").count() == 0  # a payment is accounts' or a manager's to record
+        row = page.locator("#milestone-pi_sent")
+        row.locator("input[name=note]").fill("sent from the ERP")
+        row.locator("button[type=submit]").click()
+        page.wait_for_selector("#confirm-form")
+        asked = {m["key"]: m for m in store.order_summary(order.id)["follow_up"]["milestones"]}
+        assert asked["pi_sent"]["state"] != "done"  # asked first, nothing recorded yet
+        page.screenshot(path=str(shots / "2-confirm.png"), full_page=True)
+        page.check("input[name=confirm]")
+        page.click("#confirm-done")
+        page.wait_for_url(re.compile(r"/orders/KS-7001\?said="))
+        assert "sent from the ERP" in page.inner_text("#milestone-pi_sent")
+        assert "done" in (page.get_attribute("#milestone-pi_sent", "class") or "")
+        page.screenshot(path=str(shots / "3-order-after-done.png"), full_page=True)
+
+        page.locator("#milestone-pi_sent button[type=submit]").click()  # 重新打开: open it again
+        page.wait_for_url(re.compile(r"/orders/KS-7001\?said="))
+        assert "done" not in (page.get_attribute("#milestone-pi_sent", "class") or "")
+        steps = {m["key"]: m for m in store.order_summary(order.id)["follow_up"]["milestones"]}
+        assert steps["pi_sent"]["state"] != "done" and steps["deposit"]["state"] == "done"
+        page.screenshot(path=str(shots / "4-order-after-undo.png"), full_page=True)
+        assert dialogs == []
+        log_out(page, base)

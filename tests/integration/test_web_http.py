@@ -188,12 +188,12 @@ def test_actions_from_the_pages(tmp_path: Path, sqlite_url: str) -> None:
         assert rejected.state == "rejected" and rejected.decided_by == "Wang Fang"
 
         done = client.post("/orders/KS-7001/milestones/pi_sent/done", headers=ORIGIN,
-                           data={"csrf_token": csrf, "note": "sent by hand from the ERP"})
+                           data={"csrf_token": csrf, "note": "sent by hand from the ERP", "confirm": "yes"})
         assert done.status_code == 200 and "Milestone done." in done.text
         steps = {m["key"]: m for m in store.order_summary(store.find_order("KS-7001").id)["follow_up"]["milestones"]}
         assert steps["pi_sent"]["by"] == "Wang Fang" and steps["pi_sent"]["how"] == "hand"
         blocked = client.post("/orders/KS-7001/milestones/production/done", headers=ORIGIN,
-                              data={"csrf_token": csrf})
+                              data={"csrf_token": csrf, "confirm": "yes"})
         assert "cannot be done before" in blocked.text
 
         sample = store.message_by_ref("sample@kestrel.example")
