@@ -22,11 +22,12 @@ pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 def log_in(page: Any, base: str, name: str) -> None:
     page.goto(base + "/orders")
-    assert page.url.endswith("/login")  # no session: to the login form
+    assert page.url.endswith("/login?next=%2Forders")  # no session: to the login form
     page.fill("input[name=username]", name)
     page.fill("input[name=password]", PASSWORDS[name])
     page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
+    page.wait_for_url(base + "/orders")  # and back to the page asked for
+    page.goto(base + "/")
 
 
 def log_out(page: Any, base: str) -> None:
