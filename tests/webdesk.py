@@ -121,7 +121,8 @@ def served(config_path: Path) -> Iterator[tuple[str, Any]]:
     store = Store(config.database_url, config.archive_root, follower=follower_from(config))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(config, store), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
+                                           log_level="warning", lifespan="off",
+                                           proxy_headers=False))  # as `mailflow web`: only web.trusted_proxies
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
