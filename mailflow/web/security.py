@@ -223,17 +223,24 @@ def reader_language(request: Request, caller: Caller | None) -> str:
 def stale_form(request: Request, caller: Caller | None, fields: dict[str, str]) -> Response:
     """A form refused as not coming from this desk's own page (an expired session or token, a
     form from another site): 403, nothing changed, said in the reader's language with a way back
-    to the page it came from and the text that was typed, to copy."""
+    to the page it came from and the text that was typed, to copy. The text is shown only when
+    the form was sent from a page of this desk (its Origin is ours): another site's words are
+    never shown as the reader's own."""
     language = reader_language(request, caller)
-    referer = urlsplit(request.headers.get("referer", "")[:2000])
-    came_from = (f"{referer.scheme}://{referer.netloc}" == own_origin(request)
-                 and gettable(request, (referer.path or "/") + (f"?{referer.query}" if referer.query else ""))
-                 ) or "/"
     typed = [(name, text[:100_000]) for name, text in list(fields.items())[:20]
-             if name not in ("csrf_token", "back") and text.strip()]
+             if name not in ("csrf_token", "back") and text.strip()] if same_origin(request) else []
     return page(request, "error.html", 403, person=caller.person if caller else None,
                 csrf=caller.csrf if caller else "", code="stale_form", lang_override=language,
-                message=translate(language, "stale_form"), back_to=came_from, typed=typed)
+                message=translate(language, "stale_form"), back_to=came_from(request), typed=typed)
+
+
+def came_from(request: Request) -> str:
+    """The page of this desk the request came from (its Referer, if a page of ours a GET shows),
+    else the home page."""
+    referer = urlsplit(request.headers.get("referer", "")[:2000])
+    if f"{referer.scheme}://{referer.netloc}" != own_origin(request):
+        return "/"
+    return gettable(request, (referer.path or "/") + (f"?{referer.query}" if referer.query else "")) or "/"
 
 
 class SecurityHeaders(BaseHTTPMiddleware):

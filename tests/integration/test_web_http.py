@@ -410,6 +410,10 @@ def test_language_switch_stale_forms_highlights_and_reasons(tmp_path: Path, sqli
         stale = fresh.post(f"/outbox/{reply.id}/reject", data={"csrf_token": csrf, "reason": typed},
                            headers={**ORIGIN, "Accept-Language": "en-GB", "Referer": "https://evil.example/x"})
         assert stale.status_code == 403 and "This form is out of date" in stale.text and 'href="/"' in stale.text
+        assert typed in stale.text  # sent from our own page (its Origin): the text is kept
+        planted = fresh.post(f"/outbox/{reply.id}/reject", data={"csrf_token": csrf, "reason": typed},
+                             headers={"Origin": "https://evil.example"})
+        assert planted.status_code == 403 and typed not in planted.text  # another site's words are not shown
 
         found = client.get("/search?q=carton").text
         assert "<mark>carton</mark>" in found.lower() and "[urgent]" in found and "<mark>urgent" not in found
