@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.webdesk import PASSWORDS, build, served
+from tests.webdesk import PASSWORDS, build, served, with_odd_mail
 
 pytest.importorskip("playwright")
 pytest.importorskip("tests.pdfs")
@@ -98,3 +98,29 @@ def test_the_desk_in_chromium(tmp_path: Path, database_url: str, smtp_server: An
         log_out(page, base)
     assert sorted(p.name for p in shots.iterdir()) == ["message.png", "order.png", "orders.png", "outbox.png",
                                                          "plan-lily-zh.png", "plan.png", "reply.png", "search.png"]
+
+
+def test_a_chinese_file_name_and_the_language_switch_in_chromium(tmp_path: Path, sqlite_url: str,
+                                                                 page: Any) -> None:
+    """What only a browser shows: the name it saves a Chinese attachment under (RFC 5987's
+    filename*), and that switching the language on a page an action answered lands on a page."""
+    desk = with_odd_mail(tmp_path, sqlite_url)
+    with served(desk.config) as (base, store):
+        log_in(page, base, "Wang Fang")
+        odd = store.message_by_ref("odd@kestrel.example")
+        page.goto(f"{base}/messages/{odd.id}")
+        with page.expect_download() as downloading:
+            page.click("text=装箱单.pdf")
+        assert downloading.value.suggested_filename == "装箱单.pdf"
+
+        confirmation = next(r for r in store.outbox() if r.template == "order_confirmation")
+        page.goto(f"{base}/outbox/{confirmation.id}")
+        page.click("details summary")
+        page.fill("textarea[name=text]", "Dear Bob,\n\nWe confirm PO KS-7001.\n")
+        page.click("form[action$='/edit'] button[type=submit]")
+        page.wait_for_url(f"{base}/outbox/{confirmation.id}/edit")  # the edit's answer, reached by a POST
+        page.select_option("select[name=language]", "zh")
+        with page.expect_navigation() as landing:
+            page.click("header form[action='/preferences'] button[type=submit]")
+        assert landing.value is not None and landing.value.status == 200 and page.url == base + "/"
+        assert "跟单计划" in page.content()

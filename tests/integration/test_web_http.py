@@ -11,7 +11,7 @@ from urllib.parse import quote, unquote
 
 import pytest
 
-from tests.webdesk import PASSWORDS, build
+from tests.webdesk import PASSWORDS, build, with_odd_mail
 
 pytest.importorskip("starlette")
 pytest.importorskip("tests.pdfs")
@@ -276,35 +276,6 @@ def test_a_page_waiting_on_its_data_does_not_stop_the_desk(tmp_path: Path, sqlit
             waiting.join(timeout=60)
             slow.close()
     assert answers["orders"].status_code == 200 and 'href="/orders/KS-7001"' in answers["orders"].text
-
-
-def odd_mail() -> bytes:
-    """A mail whose HTML names a charset no codec knows, whose text holds brackets of its own, with
-    an attachment named in Chinese."""
-    from email.message import EmailMessage
-    from email.utils import format_datetime
-
-    message = EmailMessage()
-    message["From"] = "Bob Tan <bob@kestrel.example>"
-    message["To"] = "orders@acme.example"
-    message["Subject"] = "Carton marks KS-7001"
-    message["Date"] = format_datetime(dt.datetime(2026, 3, 5, 9, tzinfo=dt.UTC))
-    message["Message-ID"] = "<odd@kestrel.example>"
-    message.set_content("Reminder [urgent] about the carton marks for KS-7001.")
-    message.add_alternative("<p>Carton marks: café</p>", subtype="html")
-    html = next(part for part in message.walk() if part.get_content_type() == "text/html")
-    html.set_param("charset", "x-no-such-charset")
-    message.add_attachment(b"%PDF-1.4 not read", maintype="application", subtype="pdf", filename="装箱单.pdf")
-    return bytes(message)
-
-
-def with_odd_mail(tmp_path: Path, database_url: str) -> Any:
-    from tests.webdesk import cli
-
-    desk = build(tmp_path, database_url)
-    (desk.config.parent / "inbox" / "05.eml").write_bytes(odd_mail())
-    cli(desk.config, "run", "--once")
-    return desk
 
 
 def test_ids_too_big_unknown_charsets_and_missing_files(tmp_path: Path, database_url: str) -> None:
