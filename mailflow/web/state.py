@@ -24,7 +24,7 @@ class Flash:
     `limit`, so a desk left running keeps a bounded number. A restart forgets them: they are
     only the words after an action, whose result is in the database."""
 
-    def __init__(self, limit: int = 10_000) -> None:
+    def __init__(self, limit: int = 1_000) -> None:
         self.limit = limit
         self._lock = threading.Lock()
         self._notes: OrderedDict[str, tuple[str, str]] = OrderedDict()
