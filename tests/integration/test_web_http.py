@@ -310,7 +310,11 @@ def test_ids_too_big_unknown_charsets_and_missing_files(tmp_path: Path, database
         (store.archive.root / odd.path).unlink()
         for path in (f"/messages/{odd.id}", f"/messages/{odd.id}/html", f"/messages/{odd.id}/raw"):
             gone = client.get(path)
-            assert gone.status_code == 404 and "归档中找不到这封邮件的文件" in gone.text, path
+            assert gone.status_code == 404 and f"归档中找不到文件 {odd.path}" in gone.text, path
+        file = store.attachment_row(int(attachment))
+        (store.archive.root / file.path).unlink()
+        gone = client.get(f"/attachments/{attachment}")
+        assert gone.status_code == 404 and f"归档中找不到文件 {file.path}" in gone.text
     finally:
         store.close()
 
