@@ -386,6 +386,10 @@ def test_language_switch_stale_forms_highlights_and_reasons(tmp_path: Path, sqli
                            headers={**ORIGIN, "Accept-Language": "en-GB", "Referer": "https://evil.example/x"})
         assert stale.status_code == 403 and "This form is out of date" in stale.text and 'href="/"' in stale.text
         assert typed in stale.text  # sent from our own page (its Origin): the text is kept
+        stale = fresh.post(f"/outbox/{reply.id}/reject", headers={**ORIGIN, "Accept-Language": "zh-CN,zh;q=0.9"},
+                           data={"csrf_token": csrf, "reason": "</textarea><script>alert(1)</script>"})
+        assert "此表单已过期" in stale.text and "<script>alert(1)" not in stale.text
+        assert "&lt;/textarea&gt;&lt;script&gt;" in stale.text  # what was typed is text, escaped
         planted = fresh.post(f"/outbox/{reply.id}/reject", data={"csrf_token": csrf, "reason": typed},
                              headers={"Origin": "https://evil.example"})
         assert planted.status_code == 403 and typed not in planted.text  # another site's words are not shown
