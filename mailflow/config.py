@@ -313,6 +313,22 @@ class Web(_Strict):
     secure_cookies: bool = False  # true behind TLS: the session cookie is sent over HTTPS only
     session_idle_hours: float = Field(default=8, gt=0)
     session_days: float = Field(default=7, gt=0)
+    # addresses (or networks) of the reverse proxies whose X-Forwarded-Proto and X-Forwarded-For
+    # are believed; from any other address those headers are ignored
+    trusted_proxies: list[str] = Field(default_factory=list)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, values: list[str]) -> list[str]:
+        import ipaddress
+
+        for value in values:
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                raise ValueError(f"{value!r} is not an IP address or network (e.g. 127.0.0.1 or 10.0.0.0/24)"
+                                 ) from None
+        return values
 
 
 class MetricsSettings(_Strict):

@@ -1,6 +1,7 @@
 """A desk for the web tests: an order with the buyer's PO in and our packing list out, a held
 order confirmation, a Chinese sample request, a mail carrying script payloads in its subject,
-body, HTML and file name; two users; the web app served by uvicorn on 127.0.0.1."""
+body, HTML and file name (and, on asking, one with an unknown charset and a Chinese file name);
+two users; the web app served by uvicorn on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -99,6 +100,30 @@ def build(tmp_path: Path, database_url: str, smtp_port: int | None = None) -> We
     return WebDeskFixture(config)
 
 
+def odd_mail() -> bytes:
+    """A mail whose HTML names a charset no codec knows, whose text holds brackets of its own, with
+    an attachment named in Chinese."""
+    message = EmailMessage()
+    message["From"] = "Bob Tan <bob@kestrel.example>"
+    message["To"] = "orders@acme.example"
+    message["Subject"] = "Carton marks KS-7001"
+    message["Date"] = format_datetime(dt.datetime(2026, 3, 5, 9, tzinfo=dt.UTC))
+    message["Message-ID"] = "<odd@kestrel.example>"
+    message.set_content("Reminder [urgent] about the carton marks for KS-7001.")
+    message.add_alternative("<p>Carton marks: café</p>", subtype="html")
+    html = next(part for part in message.walk() if part.get_content_type() == "text/html")
+    html.set_param("charset", "x-no-such-charset")
+    message.add_attachment(b"%PDF-1.4 not read", maintype="application", subtype="pdf", filename="装箱单.pdf")
+    return bytes(message)
+
+
+def with_odd_mail(tmp_path: Path, database_url: str) -> WebDeskFixture:
+    desk = build(tmp_path, database_url)
+    (desk.config.parent / "inbox" / "05.eml").write_bytes(odd_mail())
+    cli(desk.config, "run", "--once")
+    return desk
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -121,7 +146,8 @@ def served(config_path: Path) -> Iterator[tuple[str, Any]]:
     store = Store(config.database_url, config.archive_root, follower=follower_from(config))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(config, store), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
+                                           log_level="warning", lifespan="off",
+                                           proxy_headers=False))  # as `mailflow web`: only web.trusted_proxies
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"

@@ -29,9 +29,11 @@ def web(state: State, host: str | None, port: int | None) -> None:
     try:
         app = create_app(config, store)
         bind = host or config.web.host
-        if bind not in ("127.0.0.1", "localhost", "::1") and not config.web.secure_cookies:
+        if bind not in ("127.0.0.1", "localhost", "::1") and not (config.web.secure_cookies
+                                                                  or config.web.trusted_proxies):
             out.print(f"warning: listening on {bind} without web.secure_cookies: put TLS in front of it",
                       markup=False)
+        # X-Forwarded-* are believed only from web.trusted_proxies (create_app), never by default
         uvicorn.run(app, host=bind, port=port if port is not None else config.web.port, log_level="warning",
                     proxy_headers=False)
     finally:

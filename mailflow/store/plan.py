@@ -35,6 +35,15 @@ PARTIES = (OrderRow.kind, OrderRow.buyer, SERVED.number.label("served_number"), 
            SERVED.folder.label("served_folder"))
 
 
+def clipped(words: str, limit: int = 300) -> str:
+    """`words` whole if it fits in `limit` characters; else cut at the last space before the limit,
+    with an ellipsis, so that no amount, date or number is cut in two."""
+    if len(words) <= limit:
+        return words
+    head = words[:limit - 1]
+    space = head.rfind(" ")
+    return (head[:space] if space > 0 else head).rstrip() + "…"
+
 def order_parties(kind: str, counterparty: str, served: Any) -> dict[str, Any]:
     """Who an order is with, as the desk's lists and JSON say it: a sales order's `buyer`; a
     purchase order's `supplier` (the counterparty it is kept under), the sales order it serves
@@ -99,7 +108,7 @@ def held(session: Session, limit: int) -> Rows:
         .outerjoin(OrderRow, OutboxRow.order_id == OrderRow.id).outerjoin(SERVED, OrderRow.for_order_id == SERVED.id)
         .where(OutboxRow.state == HELD).order_by(OutboxRow.id).limit(limit)).all()
     return [{"order": r.folder or "", **parties(r), "reply": r.id, "template": r.template,
-             "since": r.created_at, "what": r.reason[:300], "to": list(r.to_addrs or [])} for r in rows]
+             "since": r.created_at, "what": clipped(r.reason), "to": list(r.to_addrs or [])} for r in rows]
 
 
 def waiting_on_buyer(session: Session, limit: int) -> Rows:
@@ -196,7 +205,7 @@ def quarantined(session: Session, limit: int) -> Rows:
     rows = session.execute(
         select(QuarantineRow.sha256, QuarantineRow.reason, QuarantineRow.created_at)
         .where(QuarantineRow.resolved_at.is_(None)).order_by(QuarantineRow.id).limit(limit)).all()
-    return [{"order": "", "buyer": "", "sha256": r.sha256[:12], "reason": r.reason[:300],
+    return [{"order": "", "buyer": "", "sha256": r.sha256[:12], "reason": clipped(r.reason),
              "since": as_date(r.created_at)} for r in rows]
 
 

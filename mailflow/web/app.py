@@ -11,6 +11,11 @@ One module per group of pages (found by the URL's first word), every route in RO
 who is asking and the checks on it are in `security.py`, rendering in `render.py`. A page's
 data comes from the functions the CLI's `--json` prints (`mailflow.views`), and every handler's
 body runs in the thread pool, off the event loop.
+
+Row ids in paths are `{id:row}`: up to 9 digits, so that a number the database's integer
+columns cannot hold (PostgreSQL's stop at 2^31 - 1) is no page (404), not an error. Behind a TLS proxy named in `web.trusted_proxies`,
+uvicorn's ProxyHeadersMiddleware takes the scheme and the client's address from the proxy's
+X-Forwarded-Proto and X-Forwarded-For; from any other address those headers are ignored.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ import datetime as dt
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from mailflow.config import Config
 from mailflow.store import Store, migrations
@@ -31,6 +38,21 @@ from mailflow.web import admin, auth, cases, login, messages, orders, outbox, pl
 from mailflow.web.render import HERE
 from mailflow.web.security import SecurityHeaders, secret_key
 from mailflow.web.state import WebDesk, desk_of
+
+
+class RowId(Convertor[int]):
+    """A row id in a path: at most 9 digits, always within the database's integer columns."""
+
+    regex = "[0-9]{1,9}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("row", RowId())
 
 
 async def healthz(request: Request) -> Response:
@@ -67,25 +89,25 @@ ROUTES: list[BaseRoute] = [
     Route("/orders/{number}/payments", orders.record_payment, methods=POST),
     Route("/orders/{number}/status", orders.order_status, methods=POST),
     Route("/orders/{number}/dates", orders.set_date, methods=POST),
-    Route("/messages/{id:int}", messages.message_page),
-    Route("/messages/{id:int}/html", messages.message_html),
-    Route("/messages/{id:int}/raw", messages.message_raw),
-    Route("/messages/{id:int}/refile", messages.refile, methods=POST),
-    Route("/messages/{id:int}/reclassify", messages.reclassify, methods=POST),
-    Route("/attachments/{id:int}", messages.attachment),
+    Route("/messages/{id:row}", messages.message_page),
+    Route("/messages/{id:row}/html", messages.message_html),
+    Route("/messages/{id:row}/raw", messages.message_raw),
+    Route("/messages/{id:row}/refile", messages.refile, methods=POST),
+    Route("/messages/{id:row}/reclassify", messages.reclassify, methods=POST),
+    Route("/attachments/{id:row}", messages.attachment),
     Route("/search", search.search_page),
     Route("/outbox", outbox.outbox_page),
-    Route("/outbox/{id:int}", outbox.reply_page),
-    Route("/outbox/{id:int}/attachments/{n:int}", outbox.reply_attachment),
-    Route("/outbox/{id:int}/approve", outbox.approve_reply, methods=POST),
-    Route("/outbox/{id:int}/reject", outbox.reject_reply, methods=POST),
-    Route("/outbox/{id:int}/edit", outbox.edit_reply, methods=POST),
-    Route("/outbox/{id:int}/retry", outbox.retry_reply, methods=POST),
+    Route("/outbox/{id:row}", outbox.reply_page),
+    Route("/outbox/{id:row}/attachments/{n:row}", outbox.reply_attachment),
+    Route("/outbox/{id:row}/approve", outbox.approve_reply, methods=POST),
+    Route("/outbox/{id:row}/reject", outbox.reject_reply, methods=POST),
+    Route("/outbox/{id:row}/edit", outbox.edit_reply, methods=POST),
+    Route("/outbox/{id:row}/retry", outbox.retry_reply, methods=POST),
     Route("/cases/{number}/close", cases.close_case, methods=POST),
     Route("/quarantine", admin.quarantine_page),
     Route("/quarantine/retry", admin.quarantine_retry, methods=POST),
-    Route("/quarantine/{id:int}", admin.quarantined_page),
-    Route("/quarantine/{id:int}/raw", admin.quarantined_raw),
+    Route("/quarantine/{id:row}", admin.quarantined_page),
+    Route("/quarantine/{id:row}/raw", admin.quarantined_raw),
     Route("/rules", admin.rules_page),
     Route("/healthz", healthz),
     Route("/readyz", readyz),
@@ -94,7 +116,10 @@ ROUTES: list[BaseRoute] = [
 
 
 def create_app(config: Config, store: Store) -> Starlette:
-    app = Starlette(routes=ROUTES, middleware=[Middleware(SecurityHeaders)])
+    proxies = config.web.trusted_proxies
+    app = Starlette(routes=ROUTES, middleware=[
+        *([Middleware(ProxyHeadersMiddleware, trusted_hosts=list(proxies))] if proxies else []),
+        Middleware(SecurityHeaders)])
     app.state.web = WebDesk(config, store, secret_key(config),
                             auth.Limits(idle=dt.timedelta(hours=config.web.session_idle_hours),
                                         absolute=dt.timedelta(days=config.web.session_days)))

@@ -39,6 +39,13 @@ WORDS: dict[str, dict[str, str]] = {
         "open_complaints": "Open complaints", "unfiled": "Unfiled mail", "quarantined": "Quarantined mail",
         "what": "What", "error": "Something went wrong", "owner": "Owner", "done": "Done",
         "money": "Money", "total": "Total", "paid": "Paid", "plan_for": "The plan for {date}",
+        "stale_form": "This form is out of date (the session or the page expired) or did not come from this "
+                      "desk's own page. Nothing was changed: open the page again and send it from there.",
+        "typed_text": "What you typed (copy it before going back)", "go_back": "Back to the page",
+        "not_in_archive": "The file {path} is not in this desk's archive (moved, or the archive restored "
+                          "without it).",
+        "unknown_charset": "This mail names a character set this desk does not know ({charset}); "
+                           "its text is shown as UTF-8 and may look wrong.",
     },
     "zh": {
         "plan": "今日计划", "orders": "订单", "search": "搜索", "outbox": "发件箱", "quarantine": "隔离区",
@@ -73,6 +80,10 @@ WORDS: dict[str, dict[str, str]] = {
         "open_complaints": "未结投诉", "unfiled": "未归档邮件", "quarantined": "隔离邮件",
         "what": "事项", "error": "出错了", "owner": "负责人", "done": "完成",
         "money": "款项", "total": "总额", "paid": "已收", "plan_for": "{date} 跟单计划",
+        "stale_form": "此表单已过期（会话或页面已失效），或并非来自本系统自己的页面。未做任何更改：请重新打开该页面再提交。",
+        "typed_text": "您输入的内容（返回前请先复制）", "go_back": "返回该页面",
+        "not_in_archive": "本系统的归档中找不到文件 {path}（已被移走，或恢复归档时缺失）。",
+        "unknown_charset": "这封邮件声明的字符集本系统无法识别（{charset}），正文按 UTF-8 显示，可能有乱码。",
     },
 }
 

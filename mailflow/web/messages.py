@@ -4,8 +4,10 @@ attachments are found by their row id, never by a path."""
 
 from __future__ import annotations
 
+import codecs
 import email
 import email.policy
+from email.message import EmailMessage
 from pathlib import Path
 
 from starlette.requests import Request
@@ -13,23 +15,59 @@ from starlette.responses import HTMLResponse, Response
 
 from mailflow import policy
 from mailflow.config import Config
+from mailflow.errors import NotFound
+from mailflow.store import Store
 from mailflow.web.i18n import translate
-from mailflow.web.render import back, page, safe_name
+from mailflow.web.render import back, disposition, page
 from mailflow.web.security import MAIL_CSP, Caller, acting, attempt, logged_in, posted
 from mailflow.web.state import desk_of
+
+
+def archived(store: Store, path: str, caller: Caller) -> bytes:
+    """A file of the archive; one this archive does not hold (moved, restored elsewhere) is a
+    page saying so, in the reader's language."""
+    try:
+        return store.archive.read(path)
+    except OSError:
+        raise NotFound(translate(caller.person.language, "not_in_archive", path=path)) from None
+
+
+def unknown_charset(part: EmailMessage | None) -> str:
+    """The charset `part` names if Python has no codec for it, else ""."""
+    if part is None:
+        return ""
+    name = str(part.get_param("charset") or "")[:100]
+    if not name:
+        return ""
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return name
+    return ""
+
+
+def html_of(part: EmailMessage) -> str:
+    """The HTML part's text; under a charset without a codec, its bytes read as UTF-8."""
+    if unknown_charset(part):
+        payload = part.get_payload(decode=True)
+        return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
+    return str(part.get_content())
 
 
 @logged_in
 def message_page(request: Request, caller: Caller) -> Response:
     store = desk_of(request).store
     row = store.message_by_row(request.path_params["id"])
-    parsed = email.message_from_bytes(store.archive.read(row.path), policy=email.policy.default)
+    parsed = email.message_from_bytes(archived(store, row.path, caller), policy=email.policy.default)
     headers = [(k, str(v)[:2000]) for k, v in list(parsed.items())[:60]]
     order = store.order(row.order_id) if row.order_id else None
+    html = parsed.get_body(("html",))
+    charset = unknown_charset(html) if isinstance(html, EmailMessage) else ""
     person = acting(caller)
     mail = policy.Thing(f"message <{row.message_id}>")
     return page(request, "message.html", person=caller.person, csrf=caller.csrf, message=row, headers=headers,
-                has_html=parsed.get_body(("html",)) is not None, files=store.attachments_of(row.id), order=order,
+                has_html=html is not None, files=store.attachments_of(row.id), order=order,
+                charset_note=translate(caller.person.language, "unknown_charset", charset=charset) if charset else "",
                 categories=_categories(desk_of(request).config),
                 may_refile=policy.check(person, policy.Action.ASSIGN, mail).allowed,
                 may_reclassify=policy.check(person, policy.Action.RECLASSIFY, mail).allowed)
@@ -48,9 +86,9 @@ def _categories(config: Config) -> list[str]:
 def message_html(request: Request, caller: Caller) -> Response:
     store = desk_of(request).store
     row = store.message_by_row(request.path_params["id"])
-    parsed = email.message_from_bytes(store.archive.read(row.path), policy=email.policy.default)
+    parsed = email.message_from_bytes(archived(store, row.path, caller), policy=email.policy.default)
     body = parsed.get_body(("html",))
-    html = str(body.get_content()) if body is not None else ""
+    html = html_of(body) if isinstance(body, EmailMessage) else ""
     return HTMLResponse(html, headers={"Content-Security-Policy": MAIL_CSP, "X-Frame-Options": "SAMEORIGIN"})
 
 
@@ -58,16 +96,16 @@ def message_html(request: Request, caller: Caller) -> Response:
 def message_raw(request: Request, caller: Caller) -> Response:
     store = desk_of(request).store
     row = store.message_by_row(request.path_params["id"])
-    return Response(store.archive.read(row.path), media_type="message/rfc822",
-                    headers={"Content-Disposition": f'attachment; filename="{row.sha256[:16]}.eml"'})
+    return Response(archived(store, row.path, caller), media_type="message/rfc822",
+                    headers={"Content-Disposition": disposition(f"{row.sha256[:16]}.eml")})
 
 
 @logged_in
 def attachment(request: Request, caller: Caller) -> Response:
     store = desk_of(request).store
     row = store.attachment_row(request.path_params["id"])
-    return Response(store.archive.read(row.path), media_type="application/octet-stream",
-                    headers={"Content-Disposition": f'attachment; filename="{safe_name(Path(row.filename).name)}"'})
+    return Response(archived(store, row.path, caller), media_type="application/octet-stream",
+                    headers={"Content-Disposition": disposition(Path(row.filename).name)})
 
 
 @posted

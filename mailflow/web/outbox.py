@@ -14,7 +14,7 @@ from mailflow import policy, views
 from mailflow.errors import NotFound
 from mailflow.policy import Refused
 from mailflow.web.i18n import refusal, translate
-from mailflow.web.render import back, page, safe_name
+from mailflow.web.render import back, disposition, page
 from mailflow.web.security import Caller, acting, attempt, logged_in, posted
 from mailflow.web.state import desk_of
 
@@ -56,10 +56,9 @@ def reply_attachment(request: Request, caller: Caller) -> Response:
         raise NotFound("no such attachment")
     part = parts[index]
     inline = part.get_content_type() == "application/pdf" and request.query_params.get("view") == "1"
-    safe = safe_name(part.get_filename() or "attachment")
     return Response(part.get_payload(decode=True) or b"",
                     media_type="application/pdf" if inline else "application/octet-stream",
-                    headers={"Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{safe}"'})
+                    headers={"Content-Disposition": disposition(part.get_filename() or "attachment", inline)})
 
 
 @posted

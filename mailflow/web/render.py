@@ -1,5 +1,6 @@
 """Pages: Jinja2 templates with autoescape, in the reader's language and time zone; the small
-helpers the templates use; a redirect back with a message; safe download names."""
+helpers the templates use; a redirect back with a message for the next page (kept on the
+server, `state.Flash`, never read from the URL); download names."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -19,7 +20,7 @@ from mailflow import clock
 from mailflow.config import Config
 from mailflow.web import auth
 from mailflow.web.i18n import translate
-from mailflow.web.state import desk_of
+from mailflow.web.state import SESSION_COOKIE, desk_of
 
 HERE = Path(__file__).parent
 _ENV = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(default=True),
@@ -54,11 +55,14 @@ def when(value: Any, zone: dt.tzinfo) -> str:
     return str(value)
 
 
-def highlight(snippet: str) -> Markup:
-    """A search snippet with its matches (marked [like this] by the search) in <mark>; all else
-    escaped."""
+def highlight(snippet: str, terms: tuple[str, ...] = ()) -> Markup:
+    """A search snippet with its matches in <mark>; all else escaped. The search marks a match
+    [like this]; brackets the mail itself holds around anything but a searched term stay text."""
+    wanted = {term.lower() for term in terms}
     out, last = [], 0
     for found in _MARK.finditer(snippet):
+        if found.group(1).lower() not in wanted:
+            continue
         out.append(str(escape(snippet[last:found.start()])))
         out.append(f"<mark>{escape(found.group(1))}</mark>")
         last = found.end()
@@ -68,23 +72,32 @@ def highlight(snippet: str) -> Markup:
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     """Template `name` rendered for the reader (`person` in the context; none on the login
-    form), with the message or error the previous action left in the query."""
+    form), with the message or error the reader's previous action left (`back`)."""
     web = desk_of(request)
     person: auth.Person | None = context.get("person")
-    language = (person.language if person else request.query_params.get("lang", "en")) or "en"
+    said, error = web.flash.take(request.cookies.get(SESSION_COOKIE, "")) if person else ("", "")
+    language = (context.pop("lang_override", None) or (person.language if person else None)
+                or request.query_params.get("lang", "en") or "en")
     zone = zone_of(person, web.config)
     html = _ENV.get_template(name).render(
         t=lambda key, **kw: translate(language, key, **kw), when=lambda v: when(v, zone), lang=language,
         company=web.config.identity.company, path=request.url.path, highlight=highlight,
-        said=request.query_params.get("said", "")[:300], error=request.query_params.get("error", "")[:300],
-        **context)
+        said=said, error=error, **context)
     return HTMLResponse(html, status_code=status)
 
 
+class Back(RedirectResponse):
+    """To `path` (303); what was done or what went wrong is left for the session's next page
+    by the action's wrapper (`security.posted`), not put in the URL."""
+
+    def __init__(self, path: str, said: str = "", error: str = "") -> None:
+        super().__init__(path, status_code=303)
+        self.said, self.error = said, error
+
+
 def back(path: str, said: str = "", error: str = "") -> RedirectResponse:
-    """To `path` (303), saying what was done or what went wrong."""
-    query = urlencode({k: v for k, v in (("said", said), ("error", error)) if v})
-    return RedirectResponse(path + (f"?{query}" if query else ""), status_code=303)
+    """To `path` (303), saying on the next page what was done or what went wrong."""
+    return Back(path, said, error)
 
 
 def way_back(path: str) -> str:
@@ -99,3 +112,11 @@ def way_back(path: str) -> str:
 def safe_name(name: str, default: str = "attachment") -> str:
     """A download's file name: letters, digits, dot, dash and underscore only."""
     return re.sub(r"[^A-Za-z0-9._-]", "_", name)[:100] or default
+
+
+def disposition(name: str, inline: bool = False) -> str:
+    """A Content-Disposition for a download named `name` (RFC 6266): `filename` in plain ASCII
+    for old clients, `filename*` with the name itself (UTF-8, percent-encoded, RFC 5987)."""
+    shown = "".join(c for c in name if c.isprintable())[:200] or "attachment"
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{safe_name(shown)}\"; filename*=UTF-8''{quote(shown, safe='')}"

@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from mailflow import views
 from mailflow.errors import MailflowError
-from mailflow.store.search import Filters
+from mailflow.store.search import Filters, parse_query
 from mailflow.web.render import page
 from mailflow.web.security import Caller, logged_in
 from mailflow.web.state import desk_of
@@ -38,12 +38,15 @@ def search_page(request: Request, caller: Caller) -> Response:
     params = request.query_params
     query = params.get("q", "").strip()[:200]
     hits: list[dict[str, Any]] = []
+    terms: tuple[str, ...] = ()
     problem = ""
     if query:
         try:
             hits = views.search(desk_of(request).store, query, _filters(params), row_ids=True)
+            parsed = parse_query(query)
+            terms = (*parsed.long, *parsed.cjk, *parsed.short)
         except MailflowError as exc:
             problem = str(exc)
     template = "search_results.html" if request.headers.get("hx-request") else "search.html"
     return page(request, template, person=caller.person, csrf=caller.csrf, query=query, hits=hits,
-                problem=problem, params=dict(params))
+                problem=problem, params=dict(params), terms=terms)

@@ -278,11 +278,10 @@ def _web(config: Path, name: str, path: str, form: dict[str, str]) -> tuple[str,
             problem = re.search(r'<p class="problem" id="problem" data-code="[^"]*">(.*?)</p>', response.text, re.DOTALL)
             assert problem is not None, response.text
             return "refused", html.unescape(problem.group(1))
-        if response.status_code == 303:
-            from urllib.parse import parse_qs, urlparse
-
-            error = parse_qs(urlparse(response.headers["location"]).query).get("error")
-            return ("failed (1)", error[0]) if error else ("done", "")
+        if response.status_code == 303:  # what went wrong is said on the next page
+            error = re.search(r'<p class="problem" id="error">(.*?)</p>', client.get(response.headers["location"]).text,
+                              re.DOTALL)
+            return ("failed (1)", html.unescape(error.group(1))) if error else ("done", "")
         assert response.status_code == 200, (response.status_code, response.text[:500])
         return "done", ""
     finally:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.webdesk import PASSWORDS, build, served
+from tests.webdesk import PASSWORDS, build, served, with_odd_mail
 
 pytest.importorskip("playwright")
 pytest.importorskip("tests.pdfs")
@@ -22,11 +22,12 @@ pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 def log_in(page: Any, base: str, name: str) -> None:
     page.goto(base + "/orders")
-    assert page.url.endswith("/login")  # no session: to the login form
+    assert page.url.endswith("/login?next=%2Forders")  # no session: to the login form
     page.fill("input[name=username]", name)
     page.fill("input[name=password]", PASSWORDS[name])
     page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
+    page.wait_for_url(base + "/orders")  # and back to the page asked for
+    page.goto(base + "/")
 
 
 def log_out(page: Any, base: str) -> None:
@@ -125,7 +126,7 @@ def test_payment_and_a_milestone_done_then_undone_in_chromium(tmp_path: Path, sq
         form.locator("input[name=date]").fill("2026-03-10")
         form.locator("input[name=reference]").fill("TT-778")
         form.locator("button[type=submit]").click()
-        page.wait_for_url(re.compile(r"/orders/KS-7001\?said="))
+        page.wait_for_url(re.compile(r"/orders/KS-7001$"))
         assert "Payment recorded." in page.content() and "TT-778" in page.content()
         assert [(p.amount, p.reference, p.recorded_by) for p in store.payments(order.id)] == \
             [("4800.00", "TT-778", "Zhou Min")]
@@ -145,16 +146,40 @@ def test_payment_and_a_milestone_done_then_undone_in_chromium(tmp_path: Path, sq
         page.screenshot(path=str(shots / "2-confirm.png"), full_page=True)
         page.check("input[name=confirm]")
         page.click("#confirm-done")
-        page.wait_for_url(re.compile(r"/orders/KS-7001\?said="))
+        page.wait_for_url(re.compile(r"/orders/KS-7001$"))
         assert "sent from the ERP" in page.inner_text("#milestone-pi_sent")
         assert "done" in (page.get_attribute("#milestone-pi_sent", "class") or "")
         page.screenshot(path=str(shots / "3-order-after-done.png"), full_page=True)
 
         page.locator("#milestone-pi_sent button[type=submit]").click()  # 重新打开: open it again
-        page.wait_for_url(re.compile(r"/orders/KS-7001\?said="))
+        page.wait_for_url(re.compile(r"/orders/KS-7001$"))
         assert "done" not in (page.get_attribute("#milestone-pi_sent", "class") or "")
         steps = {m["key"]: m for m in store.order_summary(order.id)["follow_up"]["milestones"]}
         assert steps["pi_sent"]["state"] != "done" and steps["deposit"]["state"] == "done"
         page.screenshot(path=str(shots / "4-order-after-undo.png"), full_page=True)
         assert dialogs == []
         log_out(page, base)
+def test_a_chinese_file_name_and_the_language_switch_in_chromium(tmp_path: Path, sqlite_url: str,
+                                                                 page: Any) -> None:
+    """What only a browser shows: the name it saves a Chinese attachment under (RFC 5987's
+    filename*), and that switching the language on a page an action answered lands on a page."""
+    desk = with_odd_mail(tmp_path, sqlite_url)
+    with served(desk.config) as (base, store):
+        log_in(page, base, "Wang Fang")
+        odd = store.message_by_ref("odd@kestrel.example")
+        page.goto(f"{base}/messages/{odd.id}")
+        with page.expect_download() as downloading:
+            page.click("text=装箱单.pdf")
+        assert downloading.value.suggested_filename == "装箱单.pdf"
+
+        confirmation = next(r for r in store.outbox() if r.template == "order_confirmation")
+        page.goto(f"{base}/outbox/{confirmation.id}")
+        page.click("details summary")
+        page.fill("textarea[name=text]", "Dear Bob,\n\nWe confirm PO KS-7001.\n")
+        page.click("form[action$='/edit'] button[type=submit]")
+        page.wait_for_url(f"{base}/outbox/{confirmation.id}/edit")  # the edit's answer, reached by a POST
+        page.select_option("select[name=language]", "zh")
+        with page.expect_navigation() as landing:
+            page.click("header form[action='/preferences'] button[type=submit]")
+        assert landing.value is not None and landing.value.status == 200 and page.url == base + "/"
+        assert "跟单计划" in page.content()

@@ -7,10 +7,11 @@ import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 import pytest
 
-from tests.webdesk import PASSWORDS, build
+from tests.webdesk import PASSWORDS, build, with_odd_mail
 
 pytest.importorskip("starlette")
 pytest.importorskip("tests.pdfs")
@@ -31,12 +32,18 @@ def client_for(config: Path) -> tuple[Any, Any]:
     return TestClient(create_app(loaded, store)), store
 
 
-def log_in(client: Any, name: str, password: str | None = None) -> str:
+def post_login(client: Any, name: str, password: str | None = None, after: str = "") -> Any:
+    """The login form filled in and sent (asking to return to `after`); its answer."""
     form = client.get("/login")
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
     assert csrf is not None
-    answer = client.post("/login", data={"username": name, "password": password or PASSWORDS[name],
-                                         "csrf_token": csrf.group(1)}, headers=ORIGIN, follow_redirects=False)
+    return client.post("/login", data={"username": name, "password": password or PASSWORDS[name],
+                                       "csrf_token": csrf.group(1), "next": after},
+                       headers=ORIGIN, follow_redirects=False)
+
+
+def log_in(client: Any, name: str, password: str | None = None) -> str:
+    answer = post_login(client, name, password)
     assert answer.status_code == 303 and answer.headers["location"] == "/", answer.text
     page = client.get("/")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
@@ -54,7 +61,8 @@ def test_permissions_csrf_and_origin_on_both_databases(tmp_path: Path, database_
     try:
         for path in ("/", "/orders", "/orders/KS-7001", "/outbox", "/search?q=x", "/quarantine", "/rules"):
             answer = client.get(path, follow_redirects=False)
-            assert answer.status_code == 303 and answer.headers["location"] == "/login", path
+            wanted = "/login" if path == "/" else f"/login?next={quote(path, safe='')}"
+            assert answer.status_code == 303 and answer.headers["location"] == wanted, path  # back after login
         assert client.get("/healthz").text == "ok" and client.get("/readyz").text == "ready"
 
         reply = held_confirmation(store)
@@ -268,3 +276,133 @@ def test_a_page_waiting_on_its_data_does_not_stop_the_desk(tmp_path: Path, sqlit
             waiting.join(timeout=60)
             slow.close()
     assert answers["orders"].status_code == 200 and 'href="/orders/KS-7001"' in answers["orders"].text
+
+
+def test_ids_too_big_unknown_charsets_and_missing_files(tmp_path: Path, database_url: str) -> None:
+    """No 500s: an id beyond the database's integers (2^31 on PostgreSQL) is no page; an HTML part under a charset no
+    codec knows is shown as UTF-8 and the page says so; a mail whose file is not in this archive
+    is a page saying so in the reader's language; a Chinese file name downloads as itself."""
+    desk = with_odd_mail(tmp_path, database_url)
+    client, store = client_for(desk.config)
+    try:
+        csrf = log_in(client, "Lily Chen")
+        odd = store.message_by_ref("odd@kestrel.example")
+        for big in (2 ** 31, 2 ** 63, 2 ** 64, 10 ** 40):
+            for path in (f"/messages/{big}", f"/messages/{big}/html", f"/messages/{big}/raw", f"/attachments/{big}",
+                         f"/outbox/{big}", f"/outbox/1/attachments/{big}"):
+                assert client.get(path).status_code == 404, path
+            answer = client.post(f"/outbox/{big}/approve", data={"csrf_token": csrf}, headers=ORIGIN)
+            assert answer.status_code == 404
+        assert client.get("/messages/999999999").status_code == 404  # the largest id taken: looked for, not there
+
+        shown = client.get(f"/messages/{odd.id}")
+        assert shown.status_code == 200 and "x-no-such-charset" in shown.text and "UTF-8" in shown.text
+        frame = client.get(f"/messages/{odd.id}/html")
+        assert frame.status_code == 200 and "Carton marks: café" in frame.text
+
+        [attachment] = re.findall(r'href="/attachments/(\d+)"', shown.text)
+        download = client.get(f"/attachments/{attachment}")
+        given = download.headers["content-disposition"]
+        extended = re.search(r"filename\*=UTF-8''([^;\s]+)", given)  # what a browser takes first (RFC 6266)
+        assert extended is not None and unquote(extended.group(1)) == "装箱单.pdf", given
+        assert given.startswith('attachment; filename="') and given.isascii()  # and a plain one for old clients
+
+        (store.archive.root / odd.path).unlink()
+        for path in (f"/messages/{odd.id}", f"/messages/{odd.id}/html", f"/messages/{odd.id}/raw"):
+            gone = client.get(path)
+            assert gone.status_code == 404 and f"归档中找不到文件 {odd.path}" in gone.text, path
+        file = store.attachment_row(int(attachment))
+        (store.archive.root / file.path).unlink()
+        gone = client.get(f"/attachments/{attachment}")
+        assert gone.status_code == 404 and f"归档中找不到文件 {file.path}" in gone.text
+    finally:
+        store.close()
+
+
+def test_messages_come_from_the_session_and_login_returns_to_the_page(tmp_path: Path, sqlite_url: str) -> None:
+    desk = build(tmp_path, sqlite_url)
+    client, store = client_for(desk.config)
+    try:
+        planted = "Your account is locked: call +1 555 0100"
+        for path in (f"/login?error={planted}", f"/login?said={planted}"):
+            assert planted not in client.get(path).text
+        csrf = log_in(client, "Wang Fang")
+        assert planted not in client.get(f"/?error={planted}&said={planted}").text
+
+        answer = client.post("/preferences", headers=ORIGIN, data={"csrf_token": csrf, "timezone": "Mars/Olympus"},
+                             follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"] == "/"  # nothing in the URL
+        assert "unknown time zone" in client.get("/").text  # left in the session for the next page
+        assert "unknown time zone" not in client.get("/").text  # and shown once
+        client.post("/logout", data={"csrf_token": csrf}, headers=ORIGIN)
+
+        asked = client.get("/orders/KS-7001?tab=2", follow_redirects=False)
+        assert asked.headers["location"] == "/login?next=%2Forders%2FKS-7001%3Ftab%3D2"
+        form = client.get(asked.headers["location"])
+        assert 'name="next" value="/orders/KS-7001?tab=2"' in form.text
+
+        def logged_in_to(wanted: str) -> str:
+            answer = post_login(client_for(desk.config)[0], "Wang Fang", after=wanted)
+            assert answer.status_code == 303
+            return str(answer.headers["location"])
+
+        assert logged_in_to("/orders/KS-7001?tab=2") == "/orders/KS-7001?tab=2"
+        for elsewhere in ("//evil.example/x", "https://evil.example/", "/\\evil.example", "/\\/evil.example",
+                          "javascript:alert(1)", "/logout", "/orders\r\nSet-Cookie: x=1", ""):
+            assert logged_in_to(elsewhere) == "/", elsewhere
+    finally:
+        store.close()
+
+
+def test_language_switch_stale_forms_highlights_and_reasons(tmp_path: Path, sqlite_url: str) -> None:
+    """The language switch from a page an action showed lands on a GET page; a stale form is a
+    page in the reader's language with the typed text and a way back; brackets of the mail's
+    own are not search hits; a long reason on the plan is cut between words."""
+    from mailflow.store.db import OutboxRow
+
+    desk = with_odd_mail(tmp_path, sqlite_url)
+    client, store = client_for(desk.config)
+    try:
+        csrf = log_in(client, "Wang Fang")
+        reply = held_confirmation(store)
+        edited = client.post(f"/outbox/{reply.id}/edit", headers=ORIGIN,
+                             data={"csrf_token": csrf, "text": "Dear Bob,\n\nWe confirm PO KS-7001.\n"})
+        assert f'name="back" value="/outbox/{reply.id}/edit"' in edited.text  # the switch on the edit's answer
+        switched = client.post("/preferences", headers=ORIGIN, follow_redirects=False,
+                               data={"csrf_token": csrf, "language": "zh", "back": f"/outbox/{reply.id}/edit"})
+        assert switched.headers["location"] == "/" and client.get("/").status_code == 200
+        switched = client.post("/preferences", headers=ORIGIN, follow_redirects=False,
+                               data={"csrf_token": csrf, "language": "zh", "back": "/orders/KS-7001"})
+        assert switched.headers["location"] == "/orders/KS-7001"
+
+        typed = "Price to be agreed first: USD 2.00 per roll"
+        stale = client.post(f"/outbox/{reply.id}/reject", data={"csrf_token": "from-an-old-session", "reason": typed},
+                            headers={**ORIGIN, "Referer": f"http://testserver/outbox/{reply.id}"})
+        assert stale.status_code == 403 and stale.headers["content-type"].startswith("text/html")
+        assert "此表单已过期" in stale.text and typed in stale.text and f'href="/outbox/{reply.id}"' in stale.text
+        assert store.reply(reply.id).state == "held"  # nothing changed
+        fresh, _ = client_for(desk.config)  # no session at all, an English browser, a Referer from elsewhere
+        stale = fresh.post(f"/outbox/{reply.id}/reject", data={"csrf_token": csrf, "reason": typed},
+                           headers={**ORIGIN, "Accept-Language": "en-GB", "Referer": "https://evil.example/x"})
+        assert stale.status_code == 403 and "This form is out of date" in stale.text and 'href="/"' in stale.text
+        assert typed in stale.text  # sent from our own page (its Origin): the text is kept
+        stale = fresh.post(f"/outbox/{reply.id}/reject", headers={**ORIGIN, "Accept-Language": "zh-CN,zh;q=0.9"},
+                           data={"csrf_token": csrf, "reason": "</textarea><script>alert(1)</script>"})
+        assert "此表单已过期" in stale.text and "<script>alert(1)" not in stale.text
+        assert "&lt;/textarea&gt;&lt;script&gt;" in stale.text  # what was typed is text, escaped
+        planted = fresh.post(f"/outbox/{reply.id}/reject", data={"csrf_token": csrf, "reason": typed},
+                             headers={"Origin": "https://evil.example"})
+        assert planted.status_code == 403 and typed not in planted.text  # another site's words are not shown
+
+        found = client.get("/search?q=carton").text
+        assert "<mark>carton</mark>" in found.lower() and "[urgent]" in found and "<mark>urgent" not in found
+
+        number = "4400123456789"
+        reason = "x" * 290 + f" {number} more"
+        with store.sessions() as session:
+            session.execute(OutboxRow.__table__.update().where(OutboxRow.id == reply.id).values(reason=reason))
+            session.commit()
+        plan = client.get("/").text
+        assert "x" * 290 + "…" in plan and number[:5] not in plan  # cut before the number, not inside it
+    finally:
+        store.close()
