@@ -105,6 +105,20 @@ def test_other_shares_methods_or_due_moments_are_a_difference(a: str, b: str) ->
     assert terms.payment_terms(a).differs(terms.payment_terms(b))
 
 
+@pytest.mark.parametrize(("text", "deposit"), [
+    ("No deposit, 100% balance against copy of B/L", Decimal(0)),
+    ("100% T/T against B/L copy (no advance payment)", Decimal(0)),
+    ("Without deposit; 100% against B/L copy", Decimal(0)),
+    ("无定金，100%见提单副本付款", Decimal(0)),
+    ("70% balance before shipment, 30% deposit", Decimal("0.3")),
+    ("Deposit 30% and balance 70% before shipment", Decimal("0.3")),
+    ("30% deposit and 70% balance before shipment", Decimal("0.3")),
+])
+def test_the_deposit_is_the_share_its_own_clause_calls_so_and_not_a_denied_one(text: str, deposit: Decimal) -> None:
+    assert terms.split(text).deposit == deposit
+    assert terms.payment_terms(text).deposit == deposit
+
+
 def test_payment_terms_read_into_their_parts() -> None:
     read = terms.payment_terms("30%定金，70%见提单副本付款")
     assert (read.deposit, read.method, read.due) == (Decimal("0.3"), "T/T", "against B/L copy")
