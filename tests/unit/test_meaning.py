@@ -65,6 +65,27 @@ def test_another_term_or_another_port_is_a_difference(a: str, b: str) -> None:
     assert meaning.incoterms_differ(a, b) and meaning.incoterms_differ(b, a)
 
 
+@pytest.mark.parametrize(("a", "b"), [
+    ("CIF Santos", "CIF Santos Brazil"), ("CIF Santos", "CIF Santos BR"), ("CFR Port Klang", "CFR PORT KLANG MALAYSIA"),
+    ("CIF Hamburg", "CIF Hamburg Germany"), ("CIF 桑托斯", "CIF Santos Brazil"), ("CIF 桑托斯巴西", "CIF Santos"),
+    ("CIF Los Angeles", "CIF Los Angeles United States of America"), ("FOB Manzanillo Mexico", "FOB MXZLO"),
+])
+def test_a_country_after_a_known_port_is_no_difference(a: str, b: str) -> None:
+    assert not meaning.incoterms_differ(a, b) and not meaning.incoterms_differ(b, a)
+
+
+def test_every_country_of_the_port_table_is_named() -> None:
+    assert {p.locode[:2] for found in meaning.ports().values() for p in found} <= set(meaning._COUNTRIES)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("CIF Santos", "CIF Santos Argentina"), ("FOB Manzanillo Mexico", "FOB Manzanillo Panama"),
+    ("CIF Santos Brazil", "CIF Rio Grande Brazil"),
+])
+def test_a_country_the_port_is_not_in_or_another_port_of_the_country_is_a_difference(a: str, b: str) -> None:
+    assert meaning.incoterms_differ(a, b) and meaning.incoterms_differ(b, a)
+
+
 def test_a_name_two_ports_share_names_neither() -> None:
     assert meaning.port("Manzanillo") is None and meaning.port("Cartagena") is None
     assert meaning.port("巴生港") == meaning.port("Port Klang") == meaning.port("MYPKG")
