@@ -127,17 +127,98 @@ def ports() -> dict[str, tuple[Port, ...]]:
     return {key: tuple(found.values()) for key, found in named.items()}
 
 
+# the countries of the table's ports, as a place after a port's name writes them ("Santos Brazil",
+# "Port Klang MY", "桑托斯巴西"): ISO 3166 code -> names, English and Chinese
+_COUNTRIES = {
+    "AE": "United Arab Emirates|UAE|阿联酋|阿聯酋", "AO": "Angola|安哥拉", "AR": "Argentina|阿根廷",
+    "AU": "Australia|澳大利亚|澳大利亞|澳洲", "BD": "Bangladesh|孟加拉|孟加拉国|孟加拉國", "BE": "Belgium|比利时|比利時",
+    "BG": "Bulgaria|保加利亚|保加利亞", "BJ": "Benin|贝宁|貝寧", "BR": "Brazil|Brasil|巴西", "CA": "Canada|加拿大",
+    "CI": "Ivory Coast|Cote d'Ivoire|科特迪瓦", "CL": "Chile|智利", "CM": "Cameroon|喀麦隆|喀麥隆",
+    "CN": "China|P.R. China|PRC|中国|中國", "CO": "Colombia|哥伦比亚|哥倫比亞", "CR": "Costa Rica|哥斯达黎加|哥斯大黎加",
+    "CU": "Cuba|古巴", "CY": "Cyprus|塞浦路斯", "DE": "Germany|德国|德國", "DJ": "Djibouti|吉布提",
+    "DK": "Denmark|丹麦|丹麥", "DO": "Dominican Republic|多米尼加", "DZ": "Algeria|阿尔及利亚|阿爾及利亞",
+    "EC": "Ecuador|厄瓜多尔|厄瓜多爾", "EE": "Estonia|爱沙尼亚|愛沙尼亞", "EG": "Egypt|埃及", "ES": "Spain|西班牙",
+    "FI": "Finland|芬兰|芬蘭", "FJ": "Fiji|斐济|斐濟", "FR": "France|法国|法國",
+    "GB": "United Kingdom|UK|Great Britain|England|Scotland|Wales|英国|英國", "GH": "Ghana|加纳|加納",
+    "GR": "Greece|希腊|希臘", "GT": "Guatemala|危地马拉|瓜地馬拉", "HK": "Hong Kong|香港", "HN": "Honduras|洪都拉斯",
+    "HR": "Croatia|克罗地亚|克羅地亞", "ID": "Indonesia|印度尼西亚|印度尼西亞|印尼", "IE": "Ireland|爱尔兰|愛爾蘭",
+    "IL": "Israel|以色列", "IN": "India|印度", "IQ": "Iraq|伊拉克", "IR": "Iran|伊朗", "IS": "Iceland|冰岛|冰島",
+    "IT": "Italy|意大利", "JM": "Jamaica|牙买加|牙買加", "JO": "Jordan|约旦|約旦", "JP": "Japan|日本",
+    "KE": "Kenya|肯尼亚|肯尼亞", "KH": "Cambodia|柬埔寨", "KR": "Korea|South Korea|Republic of Korea|韩国|韓國",
+    "KW": "Kuwait|科威特", "LB": "Lebanon|黎巴嫩", "LK": "Sri Lanka|斯里兰卡|斯里蘭卡", "LT": "Lithuania|立陶宛",
+    "LV": "Latvia|拉脱维亚|拉脫維亞", "LY": "Libya|利比亚|利比亞", "MA": "Morocco|摩洛哥",
+    "MG": "Madagascar|马达加斯加|馬達加斯加", "MM": "Myanmar|Burma|缅甸|緬甸", "MT": "Malta|马耳他|馬耳他",
+    "MU": "Mauritius|毛里求斯", "MX": "Mexico|墨西哥", "MY": "Malaysia|马来西亚|馬來西亞",
+    "MZ": "Mozambique|莫桑比克", "NC": "New Caledonia|新喀里多尼亚|新喀里多尼亞", "NG": "Nigeria|尼日利亚|尼日利亞",
+    "NL": "Netherlands|The Netherlands|Holland|荷兰|荷蘭", "NO": "Norway|挪威", "NZ": "New Zealand|新西兰|紐西蘭",
+    "OM": "Oman|阿曼", "PA": "Panama|巴拿马|巴拿馬", "PE": "Peru|秘鲁|秘魯",
+    "PG": "Papua New Guinea|巴布亚新几内亚|巴布亞新幾內亞", "PH": "Philippines|The Philippines|菲律宾|菲律賓",
+    "PK": "Pakistan|巴基斯坦", "PL": "Poland|波兰|波蘭", "PR": "Puerto Rico|波多黎各", "PT": "Portugal|葡萄牙",
+    "QA": "Qatar|卡塔尔|卡塔爾", "RO": "Romania|罗马尼亚|羅馬尼亞", "RU": "Russia|Russian Federation|俄罗斯|俄羅斯",
+    "SA": "Saudi Arabia|KSA|沙特|沙特阿拉伯", "SD": "Sudan|苏丹|蘇丹", "SE": "Sweden|瑞典", "SG": "Singapore|新加坡",
+    "SI": "Slovenia|斯洛文尼亚|斯洛文尼亞", "SN": "Senegal|塞内加尔|塞內加爾", "SV": "El Salvador|萨尔瓦多|薩爾瓦多",
+    "TG": "Togo|多哥", "TH": "Thailand|泰国|泰國", "TN": "Tunisia|突尼斯", "TR": "Turkey|Turkiye|土耳其",
+    "TT": "Trinidad and Tobago|Trinidad|特立尼达和多巴哥|千里達及托巴哥", "TW": "Taiwan|台湾|臺灣|台灣",
+    "TZ": "Tanzania|坦桑尼亚|坦尚尼亞", "UA": "Ukraine|乌克兰|烏克蘭",
+    "US": "United States|United States of America|USA|America|美国|美國", "UY": "Uruguay|乌拉圭|烏拉圭",
+    "VE": "Venezuela|委内瑞拉|委內瑞拉", "VN": "Vietnam|Viet Nam|越南", "ZA": "South Africa|南非",
+}
+_COUNTRY_WORDS = 4  # the longest English name's words ("United States of America")
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    """Every country name and code, reduced like a port's name -> its ISO code."""
+    named = {code: code for code in _COUNTRIES}
+    for code, names in _COUNTRIES.items():
+        named.update((_key(name), code) for name in names.split("|"))
+    return named
+
+
+def _without_country(key: str) -> tuple[str, str]:
+    """(place, ISO code) when `key` ends in a country's name or code after something else
+    ('SANTOS BRAZIL' -> ('SANTOS', 'BR'), '桑托斯巴西' -> ('桑托斯', 'BR')); ('', '') otherwise."""
+    named = _country_names()
+    words = key.split()
+    for count in range(min(_COUNTRY_WORDS, len(words) - 1), 0, -1):
+        code = named.get(" ".join(words[-count:]))
+        if code:
+            return " ".join(words[:-count]), code
+    last = words[-1] if words else ""
+    for name, code in named.items():  # Chinese writes the country without a space: 桑托斯巴西
+        if re.match(rf"[{CJK}]", name) and last.endswith(name) and len(last) > len(name):
+            return " ".join([*words[:-1], last[:-len(name)]]), code
+    return "", ""
+
+
+def _candidates(key: str) -> tuple[str, ...]:
+    return key, " ".join(_FILLER.sub(" ", key).split()), _CHINESE_FILLER.sub("", key)
+
+
 def port(place: str) -> Port | None:
     """The port a place names ('PORT KLANG', '巴生港', 'Shanghai, China', 'CNSHA'); None when the
-    table does not know it, or when the name is two ports' (Manzanillo)."""
+    table does not know it, or when the name is two ports' (Manzanillo). A country after the
+    name ('Santos Brazil', 'Port Klang MY', 'Manzanillo Mexico') picks the port of that country."""
     table = ports()
     first = re.split(r"[,，;(（]", place[:MAX_TEXT], maxsplit=1)[0]
     key = _key(first)
-    for candidate in (key, " ".join(_FILLER.sub(" ", key).split()), _CHINESE_FILLER.sub("", key)):
+    for candidate in _candidates(key):
         found = table.get(candidate)
         if found:
-            return found[0] if len(found) == 1 else None
+            return found[0] if len(found) == 1 else _in_country(found, _without_country(key)[1])
+    bare, country = _without_country(key)
+    if country:
+        for candidate in _candidates(bare):
+            found = table.get(candidate)
+            if found:
+                return _in_country(found, country)
     return None
+
+
+def _in_country(found: tuple[Port, ...], country: str) -> Port | None:
+    """The one port of `found` in `country`, or None."""
+    there = [p for p in found if p.locode[:2] == country]
+    return there[0] if len(there) == 1 else None
 
 
 # --- Incoterms -----------------------------------------------------------------------------------

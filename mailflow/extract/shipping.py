@@ -10,8 +10,9 @@ Forwarders write these as labelled values, in a mail body or a PDF, in English o
 
 and in sentences ("Space confirmed: 1x40HQ, MSC ANNA V.2641W, ETD 7 October, CY cut-off 5
 October"). A date without its year takes the first year that puts it no more than 90 days
-before the mail's date (a December mail's "ETD 3 Jan" sails next January). A value is taken only after its label;
-nothing is guessed from a date alone. Every pattern is bounded, and the text read is too.
+before the mail's date (a December mail's "ETD 3 Jan" sails next January); a time after a date
+("13 Apr 12:00") is no year. A value is taken only right after its label ("ETD: TBA (cargo ready 5 Apr)"
+has no ETD); nothing is guessed from a date alone. Every pattern is bounded, and the text read is too.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from mailflow.extract.values import date_order, month_number, parse_date
 KINDS = ("booking_confirmation", "shipping_advice")  # the documents read for their sailing
 MAX_TEXT = 20_000  # characters of a document looked at
 MAX_VALUE = 60  # characters after a label that can hold its value
+MAX_LINE = 400  # characters of a line searched for a vessel named in a sentence
+MAX_DATE = 22  # characters a date takes ("September 15th, 2026")
+MAX_YEARS_OFF = 366  # days a date with a two-digit year may be from the mail's date
 BACK_DAYS = 90  # a date without its year is at most this long before the mail's date
 DATES = ("etd", "eta", "cy_cutoff", "si_cutoff", "vgm_cutoff")
 NAMES = {"etd": "ETD", "eta": "ETA", "vessel": "vessel", "voyage": "voyage", "containers": "containers",
@@ -51,16 +55,29 @@ _CONTAINERS = re.compile(r"(?<![\w.])(\d{1,3})[ \t]?[xX×*][ \t]?(20|40|45)[ \t]
                          r"(?![A-Za-z0-9])")
 # "MSC ANNA V.2641W", "COSCO PORT KLANG V.118S", "EVER GIVEN 0123-045W": a name in capital words of
 # letters (so "PO BH-7731 - MSC ANNA" names MSC ANNA), then its voyage
-_SHIP = re.compile(r"(?<![A-Za-z0-9\-])(?P<vessel>[A-Z][A-Z.&'\-]*(?: [A-Z][A-Z.&'\-]*){0,5}?)[ ](?:V\.|VOY\.?[ ]?)[ ]?"
+_SHIP = re.compile(r"(?<![A-Za-z0-9\-])(?P<vessel>[A-Z][A-Z.&'\-]{0,30}(?: [A-Z][A-Z.&'\-]{0,30}){0,5}?)[ ]"
+                   r"(?:V\.|VOY\.?[ ]?)[ ]?"
                    r"(?P<voyage>[0-9][0-9A-Z\-]{1,9})"
                    r"(?![A-Za-z0-9])")
 _VOYAGE_IN = re.compile(r"^(?P<vessel>.{2,40}?)[ \t]*(?:/|[ \t]V\.|[ \t]VOY\.?)[ \t]*(?P<voyage>[0-9A-Z][0-9A-Z\-]{1,9})\b")
-_YEARLESS = (  # (pattern, groups: day, month name or number)
-    (re.compile(r"(?<![\dA-Za-z])(\d{1,2})[-\s./]{1,3}([A-Za-z]{3,9})\.?(?![A-Za-z])(?![-\s./]{0,3}\d)"), "d_mon"),
-    (re.compile(r"(?<![A-Za-z])([A-Za-z]{3,9})[.\s-]{1,3}(\d{1,2})(?:st|nd|rd|th)?(?![\d])(?![,\s]{1,3}\d{4})"), "mon_d"),
+_TIME = r"\d{1,2}[:.hH]\d"  # 12:00, 9.30, 17h00: a time of day, never a day or a year
+_YEARLESS = (  # (pattern, groups: day, month name or number); a time after the date is no year
+    (re.compile(rf"(?<![\dA-Za-z])(\d{{1,2}})[-\s./]{{1,3}}([A-Za-z]{{3,9}})\.?(?![A-Za-z])"
+                rf"(?![-\s./]{{0,3}}(?!{_TIME})\d)"), "d_mon"),
+    (re.compile(r"(?<![A-Za-z])([A-Za-z]{3,9})[.\s-]{1,3}(\d{1,2})(?:st|nd|rd|th)?(?![\d])(?![:.hH]\d)"
+                r"(?![,\s]{1,3}\d{4})"), "mon_d"),
     (re.compile(r"(?<!\d)(\d{1,2})[ \t]{0,2}月[ \t]{0,2}(\d{1,2})[ \t]{0,2}[日号號]?"), "m_d"),
 )
-_TWO_DIGIT_YEAR = re.compile(r"(?<![\dA-Za-z])(\d{1,2})[-\s./]{1,3}([A-Za-z]{3,9})\.?[-\s./]{1,3}(\d{2})(?!\d)")
+_TWO_DIGIT_YEAR = re.compile(r"(?<![\dA-Za-z])(\d{1,2})[-\s./]{1,3}([A-Za-z]{3,9})\.?[-\s./]{1,3}(\d{2})(?!\d)(?![:.hH]\d)")
+# what a label's value says when there is none yet: "ETD: TBA", "Vessel: TBN", "ETD not yet fixed", "开航日：待定"
+_NO_VALUE = re.compile(r"TB[ACDN]\b|to[ \t]be[ \t](?:advised|confirmed|announced|nominated)|not[ \t]yet|pending|"
+                       r"待定|未定|待确认|待確認|另行通知", re.IGNORECASE)
+_DATE_START = re.compile(r"\d|[A-Za-z]{3,9}\.?[ \t.\-]{0,3}\d")  # "15 Apr", "2026/04/15", "APR.13", "4月15日"
+_DATE_END = re.compile(r",(?![ \t]?\d)|[;(（)）]")  # where the words after a date begin
+# between a date's label and the date: "ETA Port Klang 16 October", "ETD: about 15 Apr", "ETD: Wed, 15 Apr"
+_PLACE_WORD = re.compile(r"(?P<word>[^\s,]{1,25})[ \t,]{1,3}")
+_FILLERS = {"on", "about", "abt", "abt.", "around", "approx", "approx.", "approximately", "ca.", "est.", "is"}
+_PLACE_WORDS = 4
 
 
 def read_shipping(text: str, sent: dt.date | None) -> dict[str, Any]:
@@ -78,25 +95,26 @@ def read_shipping(text: str, sent: dt.date | None) -> dict[str, Any]:
             field = str(label.lastgroup)
             if field not in DATES and not _SEPARATED.match(rest):
                 continue  # "the vessel was delayed": no label
-            value = rest[_AFTER_LABEL.match(rest).end():][:MAX_VALUE].strip(" \t,;")  # type: ignore[union-attr]
-            _take(found, field, value, sent, day_first)
+            value = rest[_AFTER_LABEL.match(rest).end():][:MAX_VALUE]  # type: ignore[union-attr]
+            _take(found, field, value if field in DATES else value.strip(" \t,;"), sent, day_first)
         if "containers" not in found:
             boxes = _containers(line)
             if boxes:
                 found["containers"] = boxes
         if "vessel" not in found:
-            ship = _SHIP.search(line)
+            ship = _SHIP.search(line[:MAX_LINE])
             if ship:
                 found["vessel"], found["voyage"] = ship.group("vessel").strip(" .-"), ship.group("voyage")
     return found
 
 
 def _take(found: dict[str, Any], field: str, value: str, sent: dt.date | None, day_first: bool | None) -> None:
-    """One labelled value into `found`, the first of each field kept."""
-    if not value:
+    """One labelled value into `found`, the first of each field kept; "TBA", "TBN", "not yet"
+    and "待定" are no value."""
+    if not value or _NO_VALUE.match(value.strip(" \t,;")):
         return
     if field in DATES:
-        day = shipping_date(value, sent, day_first)
+        day = _labelled_date(value, sent, day_first)
         if day is not None and field not in found:
             found[field] = day.isoformat()
         return
@@ -118,6 +136,33 @@ def _take(found: dict[str, Any], field: str, value: str, sent: dt.date | None, d
             found["voyage"] = voyage.group(0)
 
 
+def _labelled_date(value: str, sent: dt.date | None, day_first: bool | None) -> dt.date | None:
+    """The date that starts a date label's value, after at most a few capitalised words of a
+    place or a weekday ("ETA Port Klang 16 October") or an "about"; None when the value starts
+    with anything else ("ETD: TBA (cargo ready 5 Apr)", "Please advise the ETD, our PO of 12 Mar")."""
+    at = 0
+    for _ in range(_PLACE_WORDS + 1):
+        rest = value[at:]
+        if _DATE_START.match(rest):
+            date_text = rest[:MAX_DATE]
+            end = _DATE_END.search(date_text)
+            return shipping_date(date_text[:end.start()] if end else date_text, sent, day_first)
+        word = _PLACE_WORD.match(value, at)
+        if word is None or not _place_word(word.group("word")):
+            return None
+        at = word.end()
+    return None
+
+
+def _place_word(word: str) -> bool:
+    """A word that may stand between a date's label and the date: a capitalised name that is no
+    month ('Port', 'Klang', 'Wed'), or 'about', 'on'; not 'TBA' nor a lower-case word."""
+    if word.lower() in _FILLERS:
+        return True
+    return (bool(re.fullmatch(r"[A-Z][A-Za-z'.\-]{0,24}", word)) and month_number(word.rstrip(".")) is None
+            and not _NO_VALUE.match(word))
+
+
 def _containers(line: str) -> str:
     """'1x40HQ, 2 x 20GP' as '1x40HQ, 2x20GP'; '' when the line names none."""
     boxes = [f"{m.group(1)}x{m.group(2)}{(m.group(3) or '').upper()}" for m in _CONTAINERS.finditer(line)]
@@ -134,9 +179,13 @@ def shipping_date(text: str, sent: dt.date | None, day_first: bool | None = None
     month = month_number(short.group(2)) if short else None
     if short and month:
         try:
-            return dt.date(2000 + int(short.group(3)), month, int(short.group(1)))
+            written = dt.date(2000 + int(short.group(3)), month, int(short.group(1)))
         except ValueError:
             pass
+        else:
+            if sent is None or abs((written - sent).days) <= MAX_YEARS_OFF:
+                return written
+            return _with_year(written.day, month, sent)  # '13 Apr 12' in 2026: the 12 is no year
     day, sure, _ = parse_date(text, day_first)
     if day is not None:
         return day if sure >= 0.5 else None

@@ -113,7 +113,12 @@ _BARE_TAG = re.compile(r"[ \t]{0,8}(\d{2}[A-Z]?)[ \t]{0,2}[:.]?[ \t]{1,20}")
 _TYPED = {"20", "26E", "31C", "31D", "31E", "32A", "32B", "33B", "34B", "39A", "44C", "48", "71F", "71G"}
 _LABEL = re.compile(r"[^:：\n\d+]{1,80}[:：][ \t]{0,4}")
 _YYMMDD = re.compile(r"[ \t]{0,4}(\d{2})(\d{2})(\d{2})(?!\d)")
-_RAW_AMOUNT = re.compile(r"[ \t]{0,4}([A-Z]{3})(\d{1,15},\d{0,3})(?![\d,.])")
+_RAW_AMOUNT = re.compile(r"[ \t]{0,4}([A-Z]{3})(\d{1,15}),(\d{0,3})(?![\d,.])")
+# ISO 4217 minor units where they are not 2: more digits after SWIFT's decimal comma than the
+# currency has decimals are a thousands group ('USD34,440' is 34440; 'KWD34,440' is 34.440)
+_THREE_DECIMALS = {"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"}
+_NO_DECIMALS = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF",
+                "XOF", "XPF"}
 _CODE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 _PRINTED_AMOUNT = re.compile(r"(?<![\d,.])(?:\d{1,3}(?:[,.' ]\d{3}){1,5}(?:[.,]\d{1,3})?|\d{1,15}(?:[.,]\d{1,3})?)")
 _TOLERANCE = re.compile(r"(\d{1,2})[ \t]{0,2}%?[ \t]{0,2}/[ \t]{0,2}(\d{1,2})")
@@ -194,14 +199,24 @@ def swift_date(value: str) -> dt.date | None:
     return values.parse_date(value[:80])[0]
 
 
+def decimals(currency: str) -> int:
+    """The decimals an amount in `currency` has: 2, or 0 (JPY, KRW, ...) or 3 (KWD, BHD, ...)."""
+    code = currency.upper()
+    return 3 if code in _THREE_DECIMALS else 0 if code in _NO_DECIMALS else 2
+
+
 def swift_amount(value: str) -> tuple[str, Decimal] | None:
-    """(currency, amount): 'USD34440,00' (SWIFT: the comma is the decimal mark), else a printed
-    'USD 34,440.00' or '34,440.00 USD' or '美元 34,440.00'; None without a currency and an amount."""
+    """(currency, amount): 'USD34440,00' (SWIFT: the comma is the decimal mark; 'USD34,440', with
+    more digits after it than the currency has decimals, is 34440), else a printed 'USD 34,440.00'
+    or '34,440.00 USD' or '美元 34,440.00'; None without a currency and an amount."""
     head = value[:200]
     raw = _RAW_AMOUNT.match(head)
     if raw:
+        code, whole, fraction = raw.groups()
+        if len(fraction) == 3 and decimals(code) < 3:  # 'USD34,440': a thousands comma, not SWIFT's
+            return code, Decimal(whole + fraction)
         try:
-            return raw.group(1), Decimal(raw.group(2).replace(",", ".").rstrip(".") or "0")
+            return code, Decimal(f"{whole}.{fraction}" if fraction else whole)
         except InvalidOperation:
             return None
     code = values.currency_of(head)

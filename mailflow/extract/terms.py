@@ -33,21 +33,61 @@ class Split:
 
 def split(terms: str) -> Split:
     """'30% T/T deposit, 70% balance against copy of B/L' -> 30 % / 70 %; '100% L/C at sight'
-    -> all by L/C; '100% T/T in advance' -> all as deposit; no percentage -> all on balance."""
+    -> all by L/C; '100% T/T in advance' -> all as deposit; no percentage -> all on balance.
+
+    A percentage is the deposit only when a deposit word stands in its own clause (the text
+    between , ; ， ；), nearer to it than to any other percentage of that clause, and is not
+    negated ('no deposit', 'without advance payment', '无定金', '不收定金')."""
     text = " ".join((terms or "").split())[:MAX_TEXT]
     by_lc = bool(_LC.search(text))
-    for match in _PERCENT.finditer(text):
+    match = _deposit_share(text)
+    if match is not None:
         share = Decimal(match.group(1)) / 100
-        if not 0 < share <= 1:
-            continue
-        around = text[max(0, match.start() - 30): match.end() + 40]
-        if _DEPOSIT_WORDS.search(around):
-            return Split(share, 1 - share, by_lc, f"{match.group(0)} {'deposit' if share < 1 else 'in advance'}"
-                                                 f" in {text!r}")
+        return Split(share, 1 - share, by_lc, f"{match.group(0)} {'deposit' if share < 1 else 'in advance'}"
+                                             f" in {text!r}")
     if by_lc:
         return Split(Decimal(0), Decimal(1), True, f"paid by L/C ({text!r})")
     return Split(Decimal(0), Decimal(1), False,
                  f"no deposit in the payment terms {text!r}" if text else "no payment terms known")
+
+
+_CLAUSE_END = re.compile(r"[;；，。]|,(?!\d)|(?<!\d),|\.\s")
+_NEGATED_EN = re.compile(r"\b(?:no|not|without|nil)\W{1,3}(?:[a-z/]{1,12}\W{1,3}){0,2}\Z", re.IGNORECASE)
+_NEGATED_ZH = re.compile(r"(?:无|無|不|免|没有|沒有)\w{0,3}\Z")
+
+
+def _clauses(text: str) -> list[tuple[int, str]]:
+    """The clauses of `text` with where each starts."""
+    found, start = [], 0
+    for end in _CLAUSE_END.finditer(text):
+        found.append((start, text[start:end.start()]))
+        start = end.end()
+    found.append((start, text[start:]))
+    return found
+
+
+def _negated(before: str) -> bool:
+    """True when the words just before a deposit word deny it ('no', 'without', '无', '不')."""
+    tail = before[-24:]
+    return bool(_NEGATED_EN.search(tail) or _NEGATED_ZH.search(tail))
+
+
+def _deposit_share(text: str) -> re.Match[str] | None:
+    """The first percentage in `text` its own clause calls the deposit, or None."""
+    for _, clause in _clauses(text):
+        shares = [m for m in _PERCENT.finditer(clause) if 0 < Decimal(m.group(1)) <= 100]
+        if not shares:
+            continue
+        deposits = set()
+        for word in _DEPOSIT_WORDS.finditer(clause):
+            if _negated(clause[:word.start()]):
+                continue
+            nearest = min(shares, key=lambda m: min(abs(m.start() - word.end()), abs(word.start() - m.end())))
+            deposits.add(nearest.start())
+        for share in shares:
+            if share.start() in deposits:
+                return share
+    return None
 
 
 # --- what the terms mean -----------------------------------------------------------------------

@@ -160,8 +160,13 @@ def standing(documents: Sequence[OnFile], expected: Expected, agreed: dt.date | 
 
 
 def required_kinds(text: str) -> tuple[str, ...]:
-    """The document kinds a required document (a 46A item) is; () when none fits."""
-    return next((kinds for kinds, pattern in _REQUIRED_KINDS if pattern.search(text[:300])), ())
+    """The document kinds a required document (a 46A item) is; () when none fits. The item is
+    the document it names first: "SHIPPING ADVICE ... QUOTING B/L NO." is the shipping advice,
+    "BENEFICIARY'S CERTIFICATE ... COPY OF B/L HAS BEEN SENT" a beneficiary's certificate."""
+    head = text[:300]
+    found = [(match.start(), order, kinds) for order, (kinds, pattern) in enumerate(_REQUIRED_KINDS)
+             if (match := pattern.search(head))]
+    return min(found)[2] if found else ()
 
 
 def _document_key(text: str, kinds: tuple[str, ...], index: int) -> str:

@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from mailflow.extract import swift
 from mailflow.follow import Follower, lc, money
 from mailflow.follow import order as fo
@@ -128,6 +130,18 @@ def test_a_required_document_s_kind_by_its_words() -> None:
     assert lc.required_kinds("全套清洁已装船海运提单") == ("bl", "bl_original")
     assert lc.required_kinds("GSP CERTIFICATE OF ORIGIN FORM A") == ("co",)
     assert lc.required_kinds("INSURANCE POLICY FOR 110 PCT OF INVOICE VALUE") == ()
+
+
+@pytest.mark.parametrize(("item", "kinds"), [
+    ("BENEFICIARY'S CERTIFICATE CERTIFYING THAT ONE NON-NEGOTIABLE COPY OF B/L HAS BEEN SENT TO THE APPLICANT", ()),
+    ("SHIPPING ADVICE TO THE APPLICANT WITHIN 3 DAYS AFTER SHIPMENT QUOTING B/L NO. AND VESSEL NAME",
+     ("shipping_advice",)),
+    ("INSPECTION CERTIFICATE ISSUED BY SGS INDICATING B/L NUMBER", ("inspection_report",)),
+    ("PACKING LIST IN 3 COPIES SHOWING THE B/L NUMBER AND INVOICE NUMBER", ("packing_list",)),
+    ("FULL SET OF CLEAN ON BOARD BILLS OF LADING MARKED FREIGHT PREPAID NOTIFY APPLICANT", ("bl", "bl_original")),
+])
+def test_a_required_document_is_the_document_it_names_first(item: str, kinds: tuple[str, ...]) -> None:
+    assert lc.required_kinds(item) == kinds
 
 
 def test_the_l_c_milestones_read_in_chinese_on_the_desk() -> None:

@@ -65,6 +65,27 @@ def test_another_term_or_another_port_is_a_difference(a: str, b: str) -> None:
     assert meaning.incoterms_differ(a, b) and meaning.incoterms_differ(b, a)
 
 
+@pytest.mark.parametrize(("a", "b"), [
+    ("CIF Santos", "CIF Santos Brazil"), ("CIF Santos", "CIF Santos BR"), ("CFR Port Klang", "CFR PORT KLANG MALAYSIA"),
+    ("CIF Hamburg", "CIF Hamburg Germany"), ("CIF 桑托斯", "CIF Santos Brazil"), ("CIF 桑托斯巴西", "CIF Santos"),
+    ("CIF Los Angeles", "CIF Los Angeles United States of America"), ("FOB Manzanillo Mexico", "FOB MXZLO"),
+])
+def test_a_country_after_a_known_port_is_no_difference(a: str, b: str) -> None:
+    assert not meaning.incoterms_differ(a, b) and not meaning.incoterms_differ(b, a)
+
+
+def test_every_country_of_the_port_table_is_named() -> None:
+    assert {p.locode[:2] for found in meaning.ports().values() for p in found} <= set(meaning._COUNTRIES)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("CIF Santos", "CIF Santos Argentina"), ("FOB Manzanillo Mexico", "FOB Manzanillo Panama"),
+    ("CIF Santos Brazil", "CIF Rio Grande Brazil"),
+])
+def test_a_country_the_port_is_not_in_or_another_port_of_the_country_is_a_difference(a: str, b: str) -> None:
+    assert meaning.incoterms_differ(a, b) and meaning.incoterms_differ(b, a)
+
+
 def test_a_name_two_ports_share_names_neither() -> None:
     assert meaning.port("Manzanillo") is None and meaning.port("Cartagena") is None
     assert meaning.port("巴生港") == meaning.port("Port Klang") == meaning.port("MYPKG")
@@ -103,6 +124,20 @@ def test_one_payment_term_in_two_languages_is_no_difference(a: str, b: str) -> N
 ])
 def test_other_shares_methods_or_due_moments_are_a_difference(a: str, b: str) -> None:
     assert terms.payment_terms(a).differs(terms.payment_terms(b))
+
+
+@pytest.mark.parametrize(("text", "deposit"), [
+    ("No deposit, 100% balance against copy of B/L", Decimal(0)),
+    ("100% T/T against B/L copy (no advance payment)", Decimal(0)),
+    ("Without deposit; 100% against B/L copy", Decimal(0)),
+    ("无定金，100%见提单副本付款", Decimal(0)),
+    ("70% balance before shipment, 30% deposit", Decimal("0.3")),
+    ("Deposit 30% and balance 70% before shipment", Decimal("0.3")),
+    ("30% deposit and 70% balance before shipment", Decimal("0.3")),
+])
+def test_the_deposit_is_the_share_its_own_clause_calls_so_and_not_a_denied_one(text: str, deposit: Decimal) -> None:
+    assert terms.split(text).deposit == deposit
+    assert terms.payment_terms(text).deposit == deposit
 
 
 def test_payment_terms_read_into_their_parts() -> None:

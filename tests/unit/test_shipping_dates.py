@@ -4,11 +4,13 @@ containers, cut-offs) in the layouts forwarders write, and the plan counting fro
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 
 from mailflow.errors import RuleError
+from mailflow.extract import shipping
 from mailflow.extract.shipping import read_shipping, shipping_date
 from mailflow.follow import calendar as cal
 from mailflow.follow.plans import load_plans
@@ -80,6 +82,60 @@ def test_what_is_no_date_is_none() -> None:
 def test_long_lines_and_many_labels_stay_bounded() -> None:
     text = ("ETD " * 5000 + "\n") * 4 + "x" * 100_000  # read up to MAX_TEXT, and returns
     assert read_shipping(text, SENT) == {}
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("CY cut-off: 13 Apr 12:00", {"cy_cutoff": "2026-04-13"}),
+    ("SI cut-off: 12-Apr 17:00", {"si_cutoff": "2026-04-12"}),
+    ("VGM cut-off: 13 Apr 9:00", {"vgm_cutoff": "2026-04-13"}),
+    ("ETD: Apr 12 17h00", {"etd": "2026-04-12"}),
+])
+def test_a_time_after_a_date_is_no_year(text: str, found: dict[str, str]) -> None:
+    assert read_shipping(text, SENT) == found
+
+
+def test_a_two_digit_year_far_from_the_mail_is_no_year() -> None:
+    assert shipping_date("13 Apr 12", SENT) == dt.date(2026, 4, 13)
+    assert shipping_date("1-Mar-27", SENT) == dt.date(2027, 3, 1)  # within a year of the mail
+
+
+@pytest.mark.parametrize("text", [
+    "Vessel: TBA ETD: TBA (cargo ready 5 Apr)",
+    "ETD not yet fixed, will advise by 10 Apr",
+    "Please advise the ETD, our PO of 12 Mar refers.",
+    "ETD: TBC, cargo ready 5 Apr",
+    "Vessel: TBN",
+    "开航日：待定（4月15日前后）",
+])
+def test_a_date_label_takes_only_the_date_that_follows_it(text: str) -> None:
+    assert read_shipping(text, SENT) == {}
+
+
+def test_a_place_or_a_weekday_may_stand_between_the_label_and_its_date() -> None:
+    assert read_shipping("ETD: Wed, 15 Apr  ETA Port Klang 20 May", SENT) == {"etd": "2026-04-15",
+                                                                              "eta": "2026-05-20"}
+    assert read_shipping("ETD: about 15 Apr", SENT) == {"etd": "2026-04-15"}
+
+
+class _Counted:
+    """A pattern that tells how much text it was asked to search."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.lengths: list[int] = []
+
+    def search(self, text: str) -> re.Match[str] | None:
+        self.lengths.append(len(text))
+        return self.pattern.search(text)
+
+
+def test_a_vessel_is_looked_for_in_a_bounded_part_of_a_long_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    counted = _Counted(shipping._SHIP)
+    monkeypatch.setattr(shipping, "_SHIP", counted)
+    assert read_shipping("A." * 5_000 + "\nMSC ANNA V.2641W", SENT) == {"vessel": "MSC ANNA", "voyage": "2641W"}
+    assert counted.lengths and max(counted.lengths) <= shipping.MAX_LINE
+    # and the name's words are bounded: no unbounded repetition in the pattern
+    assert not re.search(r"\][*+]", counted.pattern.pattern)
 
 
 def plan_calendar(etd: dt.date | None) -> dict[str, cal.State]:

@@ -105,6 +105,21 @@ def test_a_raw_mt700_gives_every_field() -> None:
     assert not credit.amendment
 
 
+@pytest.mark.parametrize(("value", "amount"), [
+    ("USD34440,00", "34440.00"), ("USD34440,", "34440"), ("USD34,44", "34.44"), ("USD34,440", "34440"),
+    ("USD 34,440", "34440"), ("EUR1,250", "1250"), ("JPY34,440", "34440"), ("KWD34,440", "34.440"),
+])
+def test_three_digits_after_swift_s_comma_are_thousands_unless_the_currency_has_three_decimals(
+        value: str, amount: str) -> None:
+    found = swift.swift_amount(value)
+    assert found is not None and found[1] == Decimal(amount) and found[0] == value[:3]
+
+
+def test_an_mt700_with_a_thousands_comma_gives_the_credit_s_amount() -> None:
+    credit = swift.read_credit(MT700_RAW.replace(":32B:USD34440,00", ":32B:USD34,440"))
+    assert (credit.currency, credit.amount) == ("USD", Decimal(34440))
+
+
 @pytest.mark.parametrize("text", [MT700_LABELLED, MT700_TAG_AND_NAME, MT700_NAMES_ONLY, MT700_CHINESE],
                          ids=["tag-and-name", "tag-without-colons", "names-only", "chinese"])
 def test_a_printed_mt700_gives_the_same_credit(text: str) -> None:
