@@ -27,20 +27,28 @@ def chase_key(folder: str, milestone: str) -> str:
 def withdraw_chasers(session: Session, order: OrderRow, done: dict[str, str], now: dt.datetime) -> list[int]:
     """The chasers still waiting (held or queued) for milestones now done are withdrawn, with
     the reason: what they ask for is no longer owed. `done`: milestone key -> its name and how
-    it was done. A withdrawn chaser is never approved nor sent. Returns their outbox ids."""
+    it was done. A withdrawn chaser is never approved nor sent. Each is withdrawn by a
+    conditional write (only while it is still held or queued: one a sender claimed since it was
+    read is left to the sender), and only a row so changed gets its event. Returns their
+    outbox ids."""
     if not done:
         return []
     keys = {chase_key(order.folder, key): key for key in done}
     withdrawn: list[int] = []
-    for row in session.scalars(select(OutboxRow).where(
-            OutboxRow.order_id == order.id, OutboxRow.state.in_((HELD, QUEUED)),
-            OutboxRow.revision_key.in_(list(keys)))):
-        key = keys[row.revision_key]
-        row.state, row.updated_at = WITHDRAWN, now
-        row.reason = f"withdrawn: {done[key]}"[:1000]
-        session.add(EventRow(kind="chaser-withdrawn", order_id=order.id, message_row_id=row.answers_id, at=now,
-                             detail={"outbox_id": row.id, "milestone": key, "reason": row.reason}))
-        withdrawn.append(row.id)
+    for reply_id, revision_key, answers_id in session.execute(
+            select(OutboxRow.id, OutboxRow.revision_key, OutboxRow.answers_id).where(
+                OutboxRow.order_id == order.id, OutboxRow.state.in_((HELD, QUEUED)),
+                OutboxRow.revision_key.in_(list(keys))).order_by(OutboxRow.id)).all():
+        key = keys[revision_key]
+        reason = f"withdrawn: {done[key]}"[:1000]
+        changed = session.execute(update(OutboxRow).where(OutboxRow.id == reply_id,
+                                                          OutboxRow.state.in_((HELD, QUEUED)))
+                                  .values(state=WITHDRAWN, reason=reason, updated_at=now))
+        if changed.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        session.add(EventRow(kind="chaser-withdrawn", order_id=order.id, message_row_id=answers_id, at=now,
+                             detail={"outbox_id": reply_id, "milestone": key, "reason": reason}))
+        withdrawn.append(reply_id)
     return withdrawn
 
 
@@ -110,14 +118,21 @@ class ChaseStore:
     @staticmethod
     def _supersede_chasers(session: Session, newer: OutboxRow, now: dt.datetime) -> None:
         """A chaser for a milestone replaces the one for it still waiting (held or queued):
-        one chaser a milestone waits at a time, and the newer says what is true now."""
-        for old in session.scalars(select(OutboxRow).where(
+        one chaser a milestone waits at a time, and the newer says what is true now. Each by a
+        conditional write (one a sender claimed meanwhile is left to the sender), and only a
+        row so changed gets its event."""
+        reason = f"superseded by chaser #{newer.id} for the same milestone, written {now:%Y-%m-%d}"
+        for old_id, answers_id in session.execute(select(OutboxRow.id, OutboxRow.answers_id).where(
                 OutboxRow.order_id == newer.order_id, OutboxRow.revision_key == newer.revision_key,
-                OutboxRow.state.in_((HELD, QUEUED)), OutboxRow.id != newer.id)):
-            old.state, old.superseded_by, old.updated_at = SUPERSEDED, newer.id, now
-            old.reason = f"superseded by chaser #{newer.id} for the same milestone, written {now:%Y-%m-%d}"
-            session.add(EventRow(kind="reply-superseded", order_id=old.order_id, message_row_id=old.answers_id,
-                                 at=now, detail={"outbox_id": old.id, "by": newer.id}))
+                OutboxRow.state.in_((HELD, QUEUED)), OutboxRow.id != newer.id).order_by(OutboxRow.id)).all():
+            changed = session.execute(update(OutboxRow).where(OutboxRow.id == old_id,
+                                                              OutboxRow.state.in_((HELD, QUEUED)))
+                                      .values(state=SUPERSEDED, superseded_by=newer.id, reason=reason,
+                                              updated_at=now))
+            if changed.rowcount != 1:  # type: ignore[attr-defined]
+                continue
+            session.add(EventRow(kind="reply-superseded", order_id=newer.order_id, message_row_id=answers_id,
+                                 at=now, detail={"outbox_id": old_id, "by": newer.id}))
 
     def skip_chase(self, milestone_id: int, reason: str) -> None:
         """No chaser can be written (no mail of that party to answer, an automated sender): the
