@@ -206,11 +206,14 @@ class ReplyPolicy(_Strict):
 
 class Tolerance(_Strict):
     """How far short of an instalment a payment may fall and still settle it (bank charges):
-    the larger of `percent` of the instalment and `amount` in the order's currency. A rule names
-    one or both; a plain number is an amount. Unset, the desk's default applies (0.5 % and 50)."""
+    the larger of `percent` of the instalment (at most `most`, 1,000 unless set) and `amount` in
+    the order's currency, and never more than 5 % of the instalment. A rule names a percent, an
+    amount or both; a plain number is an amount. Unset, the desk's default applies (0.5 % up to
+    1,000, and 50)."""
 
     percent: Decimal | None = Field(default=None, ge=0, le=10)
     amount: Decimal | None = Field(default=None, ge=0)
+    most: Decimal | None = Field(default=None, ge=0)  # the percent part's cap; unset: 1,000
 
     @model_validator(mode="before")
     @classmethod

@@ -70,7 +70,9 @@ def follower_from(config: Config) -> Follower | None:
 
         zone = ZoneInfo(config.followup.timezone)
     def rule(setting: Any) -> Tolerance:
-        return Tolerance(setting.percent, setting.amount)
+        if setting.most is None:
+            return Tolerance(setting.percent, setting.amount)
+        return Tolerance(setting.percent, setting.amount, setting.most)
 
     per_buyer = {key.casefold().lstrip("@"): rule(buyer.tolerance) for buyer in config.buyers
                  if buyer.tolerance is not None for key in (buyer.name, *buyer.domains)}

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -42,22 +42,36 @@ def expected(terms: str, total: Decimal | None, currency: str, source: str) -> E
 
 # --- instalments: what is due, what was paid against each, and the banks' charges -------------
 
+MOST_SHARE = Decimal(5)  # percent of an instalment: never more of it is written off as charges
+MOST_BY_PERCENT = Decimal(1000)  # the percent part of the default rule stops here
+
+
 @dataclass(frozen=True)
 class Tolerance:
     """How far short of an instalment the money received may fall and still settle it: the
     banks' charges (an intermediary's flat fee on a T/T, the commissions deducted from L/C
-    proceeds). The larger of `percent` of the instalment and `amount` (in the order's currency);
-    either may be None (not counted). The default, the larger of 0.5 % and 50, covers a flat
-    fee on a small instalment and the percentage charges on a large one: L/C proceeds of
-    34,318.50 against 34,440.00 are 121.50 (0.35 %) short, which a fixed 50 did not cover."""
+    proceeds). The larger of `percent` of the instalment (at most `most`) and `amount` (in the
+    order's currency), and never more than 5 % of the instalment (`MOST_SHARE`), whatever the
+    rule: charges are a small part of what is paid, and a payment further short is not settled
+    (the merchandiser sees what is short and marks it done when the buyer owes nothing). Each
+    of `percent`, `amount` and `most` may be None (not counted, no cap).
+
+    The default, the larger of 0.5 % (up to 1,000) and 50, covers a flat fee on a deposit of
+    1,000 or more and the percentage charges on a large one: L/C proceeds of 34,318.50 against
+    34,440.00 are 121.50 (0.35 %) short, which a fixed 50 did not cover. On a deposit of 60.00
+    it allows 3.00 (5 %), not 50; on a balance of 1,000,000 it allows 1,000, not 5,000."""
 
     percent: Decimal | None = Decimal("0.5")
     amount: Decimal | None = Decimal(50)
+    most: Decimal | None = MOST_BY_PERCENT
 
     def allows(self, due: Decimal) -> Decimal:
         """How much short of `due` still settles it."""
         by_share = (due * self.percent / 100) if self.percent is not None else Decimal(0)
-        return max(by_share, self.amount or Decimal(0)).quantize(CENT)
+        if self.most is not None:
+            by_share = min(by_share, self.most)
+        rule = max(by_share, self.amount or Decimal(0))
+        return max(min(rule, due * MOST_SHARE / 100), Decimal(0)).quantize(CENT, rounding=ROUND_DOWN)
 
 
 DEFAULT_TOLERANCE = Tolerance()

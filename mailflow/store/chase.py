@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer, sessionmaker
 
 from mailflow import clock
-from mailflow.follow.order import OVERDUE
+from mailflow.follow.order import DONE, OVERDUE
 from mailflow.follow.plans import OnFile
-from mailflow.reply.outbox import HELD, QUEUED, SUPERSEDED, WITHDRAWN
+from mailflow.reply.outbox import FAILED, HELD, QUEUED, SUPERSEDED, UNCERTAIN, WITHDRAWN
 from mailflow.store.db import DocumentRow, EventRow, MessageRow, MilestoneRow, OrderRow, OutboxRow
 
 
@@ -24,24 +24,67 @@ def chase_key(folder: str, milestone: str) -> str:
     return f"{folder}:chase:{milestone}"
 
 
+CHASE = ":chase:"  # in a chaser's `revision_key`, before its milestone's key
+# the chasers withdrawn when what they ask for is owed no more: all but those being sent (the
+# sender's) and those done with; an uncertain one may have gone out, and is never sent again
+WITHDRAWABLE = (HELD, QUEUED, FAILED, UNCERTAIN)
+MAY_HAVE_GONE = ("; it may have gone out before (the sender stopped while the server was taking it): "
+                 "check the Sent folder; it is never sent again")
+
+
 def withdraw_chasers(session: Session, order: OrderRow, done: dict[str, str], now: dt.datetime) -> list[int]:
-    """The chasers still waiting (held or queued) for milestones now done are withdrawn, with
-    the reason: what they ask for is no longer owed. `done`: milestone key -> its name and how
-    it was done. A withdrawn chaser is never approved nor sent. Returns their outbox ids."""
+    """The chasers not sent (held, queued, failed or uncertain) for milestones now done, or
+    gone from the order's plan, are withdrawn, with the reason: what they ask for is no longer
+    owed. `done`: milestone key -> why (its name and how it was done, or that the plan dropped
+    it). A withdrawn chaser is never approved nor sent; an uncertain one may have gone out
+    before, and its reason says so. Each is withdrawn by a conditional write (only while it is
+    still in the state it was read in: one a sender claimed since is left to the sender, who
+    finds it owed no more when it claims it again), and only a row so changed gets its event.
+    Returns their outbox ids."""
     if not done:
         return []
     keys = {chase_key(order.folder, key): key for key in done}
     withdrawn: list[int] = []
-    for row in session.scalars(select(OutboxRow).where(
-            OutboxRow.order_id == order.id, OutboxRow.state.in_((HELD, QUEUED)),
-            OutboxRow.revision_key.in_(list(keys)))):
-        key = keys[row.revision_key]
-        row.state, row.updated_at = WITHDRAWN, now
-        row.reason = f"withdrawn: {done[key]}"[:1000]
-        session.add(EventRow(kind="chaser-withdrawn", order_id=order.id, message_row_id=row.answers_id, at=now,
-                             detail={"outbox_id": row.id, "milestone": key, "reason": row.reason}))
-        withdrawn.append(row.id)
+    for reply_id, state, revision_key, answers_id in session.execute(
+            select(OutboxRow.id, OutboxRow.state, OutboxRow.revision_key, OutboxRow.answers_id).where(
+                OutboxRow.order_id == order.id, OutboxRow.state.in_(WITHDRAWABLE),
+                OutboxRow.revision_key.in_(list(keys))).order_by(OutboxRow.id)).all():
+        key = keys[revision_key]
+        if withdraw_chaser(session, reply_id, state, f"withdrawn: {done[key]}", now):
+            session.add(EventRow(kind="chaser-withdrawn", order_id=order.id, message_row_id=answers_id, at=now,
+                                 detail={"outbox_id": reply_id, "milestone": key, "was": state,
+                                         "reason": f"withdrawn: {done[key]}"[:1000]}))
+            withdrawn.append(reply_id)
     return withdrawn
+
+
+def withdraw_chaser(session: Session, reply_id: int, state: str, reason: str, now: dt.datetime) -> bool:
+    """One chaser withdrawn, only if it is still in `state` (one of WITHDRAWABLE): whether it was."""
+    said = (reason + MAY_HAVE_GONE if state == UNCERTAIN else reason)[:1000]
+    changed = session.execute(update(OutboxRow).where(OutboxRow.id == reply_id, OutboxRow.state == state)
+                              .values(state=WITHDRAWN, reason=said, phase="", next_attempt_at=None,
+                                      updated_at=now))
+    return changed.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+
+def owed_no_more(session: Session, order_id: int | None, revision_key: str) -> str | None:
+    """Why a chaser asks for what is owed no more (its milestone is done, or gone from the
+    order's plan, or its order is gone); None when it is not a chaser or its milestone is still
+    owed. Read at the last moments a chaser could go: when a person approves or retries it,
+    and when the sender claims it."""
+    if CHASE not in revision_key:
+        return None
+    key = revision_key.rpartition(CHASE)[2]
+    if order_id is None or session.get(OrderRow, order_id) is None:
+        return f"the order of its milestone {key} is gone"
+    milestone = session.scalar(select(MilestoneRow).where(MilestoneRow.order_id == order_id,
+                                                          MilestoneRow.key == key))
+    if milestone is None:
+        return f"milestone {key} is no longer in the order's plan"
+    if milestone.state == DONE:
+        how = f" ({milestone.how}: {milestone.done_by})" if milestone.how or milestone.done_by else ""
+        return f"{milestone.name or key} is done{how}"
+    return None
 
 
 class ChaseStore:
@@ -110,14 +153,21 @@ class ChaseStore:
     @staticmethod
     def _supersede_chasers(session: Session, newer: OutboxRow, now: dt.datetime) -> None:
         """A chaser for a milestone replaces the one for it still waiting (held or queued):
-        one chaser a milestone waits at a time, and the newer says what is true now."""
-        for old in session.scalars(select(OutboxRow).where(
+        one chaser a milestone waits at a time, and the newer says what is true now. Each by a
+        conditional write (one a sender claimed meanwhile is left to the sender), and only a
+        row so changed gets its event."""
+        reason = f"superseded by chaser #{newer.id} for the same milestone, written {now:%Y-%m-%d}"
+        for old_id, answers_id in session.execute(select(OutboxRow.id, OutboxRow.answers_id).where(
                 OutboxRow.order_id == newer.order_id, OutboxRow.revision_key == newer.revision_key,
-                OutboxRow.state.in_((HELD, QUEUED)), OutboxRow.id != newer.id)):
-            old.state, old.superseded_by, old.updated_at = SUPERSEDED, newer.id, now
-            old.reason = f"superseded by chaser #{newer.id} for the same milestone, written {now:%Y-%m-%d}"
-            session.add(EventRow(kind="reply-superseded", order_id=old.order_id, message_row_id=old.answers_id,
-                                 at=now, detail={"outbox_id": old.id, "by": newer.id}))
+                OutboxRow.state.in_((HELD, QUEUED)), OutboxRow.id != newer.id).order_by(OutboxRow.id)).all():
+            changed = session.execute(update(OutboxRow).where(OutboxRow.id == old_id,
+                                                              OutboxRow.state.in_((HELD, QUEUED)))
+                                      .values(state=SUPERSEDED, superseded_by=newer.id, reason=reason,
+                                              updated_at=now))
+            if changed.rowcount != 1:  # type: ignore[attr-defined]
+                continue
+            session.add(EventRow(kind="reply-superseded", order_id=newer.order_id, message_row_id=answers_id,
+                                 at=now, detail={"outbox_id": old_id, "by": newer.id}))
 
     def skip_chase(self, milestone_id: int, reason: str) -> None:
         """No chaser can be written (no mail of that party to answer, an automated sender): the

@@ -95,6 +95,8 @@ def persist(session: Session, order: OrderRow, rows: dict[str, MilestoneRow], re
     columns = result.order
     order.plan = columns.plan
     if result.followed_plan:
+        gone = {key: f"{rows[key].name or key} is no longer in the order's plan ({columns.plan})"
+                for key in result.dropped}
         for key in result.dropped:
             session.delete(rows[key])
         for mark in result.milestones:
@@ -109,8 +111,8 @@ def persist(session: Session, order: OrderRow, rows: dict[str, MilestoneRow], re
         order.status, order.next_milestone, order.next_due = columns.status, columns.next_milestone, columns.next_due
         order.currency, order.outstanding, order.total_due = columns.currency, columns.outstanding, columns.total_due
         order.instalments = [dict(i) for i in columns.instalments]
-        withdraw_chasers(session, order, {m.key: f"{m.name} is done ({m.how}: {m.done_by})" for m in result.milestones
-                                          if m.state == DONE}, now)
+        withdraw_chasers(session, order, {**gone, **{m.key: f"{m.name} is done ({m.how}: {m.done_by})"
+                                                     for m in result.milestones if m.state == DONE}}, now)
     session.add_all(EventRow(kind=e.kind, order_id=order.id, message_row_id=e.message_row_id, at=now,
                              detail=dict(e.detail)) for e in result.events)
 

@@ -26,6 +26,7 @@ from mailflow.reply.outbox import (
 from mailflow.store import archive as paths
 from mailflow.store import search
 from mailflow.store.archive import Archive
+from mailflow.store.chase import owed_no_more, withdraw_chaser
 from mailflow.store.db import DocumentRow, EventRow, MessageRow, OrderRow, OutboxRow, utcnow
 from mailflow.store.leases import db_now, owner_gone
 
@@ -113,13 +114,16 @@ class OutboxStore:
 
         A reply written from an older version of its order than the order's own is never
         claimed, whether or not `refresh_replies` could write it again or hold it: it is held
-        here, with the reason, in the statement that would have claimed it (fail closed)."""
+        here, with the reason, in the statement that would have claimed it (fail closed).
+        A chaser whose milestone is done or gone from the plan is withdrawn here, with the
+        reason (`_withdraw_if_owed_no_more`), whatever brought it back to queued (a retry after
+        a temporary refusal, a stopped sender's row queued again)."""
         for row in self.due_replies(limit=5):
             with self.sessions() as session, session.begin():
                 if session.get_bind().dialect.name == "postgresql":
                     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CAP_LOCK})
                 now = db_now(session)
-                if self._hold_if_stale(session, row.id):
+                if self._hold_if_stale(session, row.id) or self._withdraw_if_owed_no_more(session, row.id):
                     continue
                 # the window is business time, as `sent_at` is (the claim's lease is the database's)
                 counted = select(func.count(OutboxRow.id)).where(or_(
@@ -159,6 +163,27 @@ class OutboxStore:
         assert row is not None
         session.add(EventRow(kind="reply-held", order_id=row.order_id, message_row_id=row.answers_id,
                              detail={"outbox_id": row.id, "reason": reason}))
+        return True
+
+    @staticmethod
+    def _withdraw_if_owed_no_more(session: Session, reply_id: int) -> bool:
+        """Withdraw a queued chaser whose milestone is done or no longer in the plan (the
+        money came, the document arrived): what it asks for is owed no more. Read under a lock
+        on the row, in the transaction that would claim it."""
+        found = session.execute(select(OutboxRow.order_id, OutboxRow.revision_key, OutboxRow.answers_id)
+                                .where(OutboxRow.id == reply_id, OutboxRow.state == QUEUED)
+                                .with_for_update()).first()
+        if found is None:
+            return False
+        order_id, revision_key, answers_id = found
+        why = owed_no_more(session, order_id, revision_key)
+        if why is None:
+            return False
+        reason = f"withdrawn: {why}"
+        if withdraw_chaser(session, reply_id, QUEUED, reason, utcnow()):
+            session.add(EventRow(kind="chaser-withdrawn", order_id=order_id, message_row_id=answers_id,
+                                 detail={"outbox_id": reply_id, "milestone": revision_key.rpartition(":")[2],
+                                         "was": QUEUED, "reason": reason, "by": "sender"}))
         return True
 
     def renew_claims(self) -> None:
@@ -214,13 +239,14 @@ class OutboxStore:
         """The server took it: recorded at once, in one short commit (until then a crash leaves
         the reply `uncertain`), then filed as evidence. A reply another daemon found `uncertain`
         after this sender's claim lapsed during the data, and that nobody claimed since, is
-        recorded as what it is: sent."""
+        recorded as what it is: sent, even when that uncertain chaser was withdrawn since (its
+        milestone was done meanwhile): it went."""
         now = utcnow()
         values: dict[str, Any] = {"state": SENT, "phase": "", "sent_at": now, "server_reply": server_reply,
                                   "reason": "", "lease_until": None}
         if recipients:
             values["recipient_results"] = recipients
-        self._set(reply_id, claim, OutboxRow.state.in_((SENDING, UNCERTAIN)), **values)
+        self._set(reply_id, claim, OutboxRow.state.in_((SENDING, UNCERTAIN, WITHDRAWN)), **values)
         self.file_sent_reply(reply_id)
 
     def file_sent_reply(self, reply_id: int) -> None:
@@ -362,13 +388,15 @@ class OutboxStore:
             if row.state != QUEUED:
                 raise MailflowError(f"reply #{reply_id} is {row.state}; only a queued reply can be "
                                     "retried now (approve a held, failed or uncertain one)")
+            _refuse_if_owed_no_more(session, row)
             row.next_attempt_at, row.updated_at = None, utcnow()
             return row
 
     def approve(self, reply_id: int, person: policy.Person) -> OutboxRow:
         """held (or uncertain, after a person checked it was not delivered) -> queued; who
         approved it, and when, is kept with the reply and on the order's timeline. Refused
-        (`policy.Refused`) unless the hold's approver may release it."""
+        (`policy.Refused`) unless the hold's approver may release it, and refused for a chaser
+        whose milestone is done or gone from the plan (what it asks for is owed no more)."""
         with self.sessions() as session, session.begin():
             row = self._reply(session, reply_id)
             policy.require(person, policy.Action.APPROVE_REPLY, _subject(row))
@@ -381,6 +409,7 @@ class OutboxStore:
             if row.state not in (HELD, UNCERTAIN, FAILED):
                 raise MailflowError(f"reply #{reply_id} is {row.state}; only held, uncertain or "
                                     "failed replies can be approved")
+            _refuse_if_owed_no_more(session, row)
             before, now = row.state, utcnow()
             row.state, row.reason, row.next_attempt_at, row.updated_at = QUEUED, "", None, now
             row.attempts, row.decided_by, row.decided_at = 0, by, now
@@ -417,6 +446,13 @@ class OutboxStore:
             row.raw, row.subject, row.updated_at = raw, subject, utcnow()
             session.add(EventRow(kind="reply-edited", order_id=row.order_id,
                                  message_row_id=row.answers_id, detail={"outbox_id": row.id, "by": by}))
+
+
+def _refuse_if_owed_no_more(session: Session, row: OutboxRow) -> None:
+    why = owed_no_more(session, row.order_id, row.revision_key)
+    if why is not None:
+        raise MailflowError(f"reply #{row.id} chases what is owed no more ({why}); it is not sent: "
+                            "reject it, or write to the buyer by hand")
 
 
 def _stale() -> Any:

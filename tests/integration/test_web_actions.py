@@ -295,3 +295,29 @@ def test_the_way_back_from_a_refusal() -> None:
     assert way_back("/outbox/7/approve") == "/outbox/7"
     assert way_back("/quarantine/retry") == "/quarantine"
     assert way_back("/cases/C-1/close") == "/"
+
+
+def test_retrying_a_failed_chaser_whose_milestone_is_gone_is_refused(tmp_path: Path, sqlite_url: str) -> None:
+    from mailflow.store.chase import chase_key
+    from mailflow.store.db import OutboxRow
+
+    desk = build(tmp_path, sqlite_url)
+    client, store = client_for(desk.config)
+    try:
+        order = store.orders()[0]
+        with store.sessions() as session, session.begin():
+            row = OutboxRow(message_id="chase-telex@acme.example", order_id=order.id, template="chase_payment",
+                            language="en", to_addrs=["bob@kestrel.example"], subject="Telex release", raw=b"x",
+                            state="failed", reason="550 mailbox unavailable", approver="",
+                            revision_key=chase_key(order.folder, "telex"), order_version=order.version)
+            session.add(row)
+            session.flush()
+            chaser = row.id
+        csrf = log_in(client, "Wang Fang")
+        answer = post(client, f"/outbox/{chaser}/retry", csrf)
+        assert answer.status_code == 200 and "owed no more" in answer.text
+        assert "telex is no longer in the order&#39;s plan" in answer.text or \
+            "telex is no longer in the order's plan" in answer.text
+        assert store.reply(chaser).state == "failed"  # not queued: never sent
+    finally:
+        store.close()

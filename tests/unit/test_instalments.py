@@ -93,6 +93,41 @@ def test_the_tolerance_is_the_larger_of_its_percent_and_amount(rule: money.Toler
     assert rule.allows(due) == allowed
 
 
+@pytest.mark.parametrize("rule, due, allowed", [
+    (money.DEFAULT_TOLERANCE, Decimal("60.00"), Decimal("3.00")),  # 5 % of a small deposit, not 50
+    (money.DEFAULT_TOLERANCE, Decimal("1000.00"), Decimal("50.00")),  # a flat fee in full from 1,000 on
+    (money.DEFAULT_TOLERANCE, Decimal("200000.00"), Decimal("1000.00")),  # 0.5 % up to 1,000
+    (money.DEFAULT_TOLERANCE, Decimal("1000000.00"), Decimal("1000.00")),  # not 5,000
+    (money.Tolerance(Decimal("0.5"), Decimal(50), None), Decimal("1000000.00"), Decimal("5000.00")),  # no cap
+    (money.Tolerance(Decimal("0.5"), Decimal(50), Decimal(2000)), Decimal("1000000.00"), Decimal("2000.00")),
+    (money.Tolerance(None, Decimal(80)), Decimal("300.00"), Decimal("15.00")),  # an amount is capped too
+    (money.Tolerance(Decimal(10), None, None), Decimal("6000.00"), Decimal("300.00")),  # a percent too
+    (money.DEFAULT_TOLERANCE, Decimal("0.00"), Decimal("0.00")),
+])
+def test_the_tolerance_never_passes_a_twentieth_of_the_instalment_nor_1000_by_its_percent(
+        rule: money.Tolerance, due: Decimal, allowed: Decimal) -> None:
+    assert rule.allows(due) == allowed
+
+
+def test_a_small_deposit_far_short_is_not_settled_as_bank_charges() -> None:
+    exp = money.expected(TT, Decimal("200.00"), "USD", "")  # a deposit of 60.00
+    parts, _ = money.allocate(exp, [paid("10.01", 10)], money.DEFAULT_TOLERANCE)
+    assert parts[0].amount == Decimal("60.00") and not parts[0].settled and parts[0].short == Decimal("49.99")
+    assert money.due_now(parts) is parts[0]
+    parts, _ = money.allocate(exp, [paid("57.00", 10)], money.DEFAULT_TOLERANCE)
+    assert parts[0].settled and parts[0].as_dict()["written_off"] == "3.00"  # a fee of 3.00 is charges
+
+
+def test_a_large_balance_short_by_thousands_is_not_settled() -> None:
+    exp = money.expected(TT, Decimal("1428571.43"), "USD", "")  # a balance of 1,000,000.00
+    balance = money.instalments_due(exp)[1]
+    assert balance.amount == Decimal("1000000.00")
+    parts, _ = money.allocate(exp, [paid("428571.43", 10), paid("995000.00", 20)], money.DEFAULT_TOLERANCE)
+    assert parts[0].settled and not parts[1].settled and parts[1].short == Decimal("5000.00")
+    parts, _ = money.allocate(exp, [paid("428571.43", 10), paid("999200.00", 20)], money.DEFAULT_TOLERANCE)
+    assert parts[1].settled  # 800.00 of an L/C's commissions
+
+
 def test_overpaid_money_is_beyond_every_instalment() -> None:
     exp = money.expected(TT, Decimal("1000.00"), "USD", "")
     parts, beyond = money.allocate(exp, [paid("1200.00", 10)], NONE)
@@ -144,6 +179,12 @@ def follower_from_text(extra: str | None, tmp: Path | None = None) -> Follower:
 def test_the_default_rule_is_the_larger_of_half_a_percent_and_50(tmp_path: Path) -> None:
     follower = follower_from_text("", tmp_path)
     assert follower.tolerance_for("anyone") == money.Tolerance(Decimal("0.5"), Decimal(50))
+
+
+def test_a_rule_may_set_the_cap_of_its_percent(tmp_path: Path) -> None:
+    follower = follower_from_text("followup: {tolerance: {percent: 1, most: 300}}\n", tmp_path)
+    assert follower.tolerance_for("anyone") == money.Tolerance(Decimal(1), None, Decimal(300))
+    assert follower.tolerance_for("anyone").allows(Decimal("100000.00")) == Decimal("300.00")
 
 
 def test_a_desk_rule_and_a_buyer_s_own_rule(tmp_path: Path) -> None:
