@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mailflow.documents import NAMES as DOCUMENT_NAMES
+from mailflow.follow.money import INSTALMENT_NAMES_ZH
 from mailflow.follow.plans import ANCHOR_NAMES
 
 WORDS: dict[str, dict[str, str]] = {
@@ -261,6 +262,7 @@ NAMED: dict[str, dict[str, dict[str, str]]] = {
                        "lc_expiry": "信用证到期日", "lc_shipment": "信用证装运日", "line_amount": "明细金额",
                        "price_floor": "最低价", "total": "总额"},
         "undated": {"unknown": "{name}未知", "not_done": "{name}未完成"},
+        "instalment": dict(INSTALMENT_NAMES_ZH),
     },
 }
 

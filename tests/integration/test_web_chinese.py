@@ -24,7 +24,7 @@ ENGLISH = ("Item", "Description", "Qty", "Unit", "Price", "Amount", "done", "ope
            "FAILED", "no subject", "wrong name or password", "confirmed", "quoted", "before", "after", "by hand",
            "signed off", "order confirmation", "packing list", "sample acknowledgement", "Log in", "Name",
            "Password", "Plan", "Orders", "Outbox", "Quarantine", "Rules", "Save", "Status", "Something went wrong",
-           "when", "is done", "P/I sent", "is", "the", "a", "to", "of")
+           "when", "is done", "P/I sent", "deposit", "balance", "production", "is", "the", "a", "to", "of")
 _ENGLISH = re.compile(r"(?<![\w/-])(" + "|".join(re.escape(w) for w in ENGLISH) + r")(?![\w/-])", re.IGNORECASE)
 _SKIPPED = {"script", "style", "pre", "textarea", "title"}  # not interface text, or the mail's own
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -103,7 +103,7 @@ def test_every_page_in_chinese(tmp_path: Path, database_url: str) -> None:
         # what the pages must show, in Chinese: the order's terms, lines, milestones and timeline
         order = pages["order"]
         for shown in ("订单日期", "交货日期", "付款方式", "货号", "品名", "数量", "单价", "金额", "跟单员", "经理", "财务",
-                      "进行中", "形式发票已发出", "收", "发", "订单", "订单日期后 2 天", "形式发票已发出未完成", "电汇订单", "明细金额: 通过"):
+                      "进行中", "形式发票已发出", "收", "发", "订单", "订单日期后 2 天", "形式发票已发出未完成", "电汇订单", "明细金额: 通过", "定金", "尾款"):
             assert shown in order, shown
         assert "找到 " in pages["search"] and "待审批" in pages["outbox"] and "订单确认" in pages["reply"]
         assert "跟单员" in pages["plan"]
