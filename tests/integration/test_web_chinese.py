@@ -24,7 +24,8 @@ ENGLISH = ("Item", "Description", "Qty", "Unit", "Price", "Amount", "done", "ope
            "FAILED", "no subject", "wrong name or password", "confirmed", "quoted", "before", "after", "by hand",
            "signed off", "order confirmation", "packing list", "sample acknowledgement", "Log in", "Name",
            "Password", "Plan", "Orders", "Outbox", "Quarantine", "Rules", "Save", "Status", "Something went wrong",
-           "when", "is done", "P/I sent", "deposit", "balance", "production", "is", "the", "a", "to", "of")
+           "when", "is done", "P/I sent", "deposit", "balance", "production", "ready", "shipped", "paid", "closed",
+           "cancelled", "uncertain", "superseded", "withdrawn", "other", "any", "is", "the", "a", "to", "of")
 _ENGLISH = re.compile(r"(?<![\w/-])(" + "|".join(re.escape(w) for w in ENGLISH) + r")(?![\w/-])", re.IGNORECASE)
 _SKIPPED = {"script", "style", "pre", "textarea", "title"}  # not interface text, or the mail's own
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
