@@ -318,3 +318,8 @@ def _undated(language: str, part: str, name_of: Any) -> str:
 WORDS["en"].update({"login_wrong": "wrong name or password",
                     "login_too_many": "too many failed logins: wait a few minutes and try again"})
 WORDS["zh"].update({"login_wrong": "用户名或密码错误。", "login_too_many": "登录失败次数过多：请等几分钟再试。"})
+WORDS["en"].update({"bad_zone": "unknown time zone {zone}", "refile_needs_order": "give the order number to file it under",
+                    "bad_status": "the status is on-hold, cancelled or resume",
+                    "empty_reply": "an empty reply is not sent; reject it instead"})
+WORDS["zh"].update({"bad_zone": "无法识别的时区 {zone}", "refile_needs_order": "请填写要归入的订单号",
+                    "bad_status": "状态只能是暂停、取消或恢复", "empty_reply": "空白回复不会发出：请改为驳回"})

@@ -81,7 +81,7 @@ def preferences(request: Request, caller: Caller, form: dict[str, str]) -> Respo
         try:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
-            return back("/", error=f"unknown time zone {zone!r}")
+            return back("/", error=translate(caller.person.language, "bad_zone", zone=repr(zone)))
     auth.set_preferences(desk_of(request).store.sessions, caller.person.id, language=form.get("language"),
                          timezone=zone)
     # back to the page the switch was made on if a GET shows it (not an action's own URL)

@@ -279,7 +279,7 @@ def order_status(request: Request, caller: Caller, form: dict[str, str]) -> Resp
     number = request.path_params["number"]
     wanted = {"on-hold": "on hold", "cancelled": "cancelled", "resume": ""}.get(form.get("status", ""))
     if wanted is None:
-        return back(f"/orders/{number}", error="the status is on-hold, cancelled or resume")
+        return back(f"/orders/{number}", error=translate(caller.person.language, "bad_status"))
     note = form.get("note", "")[:1000]
     attempt(f"/orders/{number}", lambda: desk_of(request).store.set_status(number, wanted, acting(caller), note))
     return back(f"/orders/{number}", said=translate(caller.person.language, "status_set"))

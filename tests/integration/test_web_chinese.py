@@ -100,6 +100,12 @@ def test_every_page_in_chinese(tmp_path: Path, database_url: str) -> None:
         refused = client.post(f"/outbox/{reply.id}/approve", data={"csrf_token": csrf}, headers=ORIGIN)
         assert refused.status_code == 403
         pages["refusal"] = refused.text
+        unfiled = client.post(f"/messages/{message.id}/refile", data={"csrf_token": csrf, "order": " "}, headers=ORIGIN)
+        assert "请填写要归入的订单号" in unfiled.text
+        pages["a form sent back"] = unfiled.text
+        zone = client.post("/preferences", data={"csrf_token": csrf, "language": "zh", "timezone": "Mars/Olympus"},
+                           headers=ORIGIN)
+        assert "无法识别的时区 &#39;Mars/Olympus&#39;" in zone.text
 
         # what the pages must show, in Chinese: the order's terms, lines, milestones and timeline
         order = pages["order"]
