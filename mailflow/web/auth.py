@@ -29,7 +29,11 @@ MIN_PASSWORD = 10
 
 
 class LoginRefused(MailflowError):
-    pass
+    """A login refused; `code` names the reason for the desk's words (`i18n`)."""
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,7 @@ def log_in(sessions: sessionmaker[Session], key: bytes, name: str, password: str
                                       .where(LoginAttempt.key.in_(keys), LoginAttempt.at > since)
                                       .group_by(LoginAttempt.key)).all())
         if counts.get(keys[0], 0) >= limits.per_user or counts.get(keys[1], 0) >= limits.per_address:
-            raise LoginRefused("too many failed logins: wait a few minutes and try again")
+            raise LoginRefused("too many failed logins: wait a few minutes and try again", "login_too_many")
         row = session.scalar(select(UserRow).where(func.lower(UserRow.name) == name.strip().lower()))
         try:
             _HASHER.verify(row.password_hash if row is not None else _DUMMY, password)
@@ -150,7 +154,7 @@ def log_in(sessions: sessionmaker[Session], key: bytes, name: str, password: str
     if failed:  # counted in its own transaction: the refusal must not roll it back
         with sessions() as session, session.begin():
             session.add_all([LoginAttempt(key=k, at=now) for k in keys])
-        raise LoginRefused("wrong name or password")
+        raise LoginRefused("wrong name or password", "login_wrong")
     with sessions() as session, session.begin():
         row = session.scalar(select(UserRow).where(func.lower(UserRow.name) == name.strip().lower()))
         assert row is not None

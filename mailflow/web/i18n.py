@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from mailflow.documents import NAMES as DOCUMENT_NAMES
+from mailflow.follow.money import INSTALMENT_NAMES_ZH
+from mailflow.follow.plans import ANCHOR_NAMES
+
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "plan": "Plan", "orders": "Orders", "search": "Search", "outbox": "Outbox", "quarantine": "Quarantine",
@@ -183,3 +187,139 @@ def refusal(language: str, refused: Any) -> str:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):
         return str(refused)
+
+# the names of what the desk shows from the data: statuses, states, categories, roles, kinds;
+# `word(language, group, value)` looks up "group_value" and shows a value it has no name for as it is
+# (English shows template names and how a milestone was done as the plan and the outbox name them)
+NAMED: dict[str, dict[str, dict[str, str]]] = {
+    "en": {
+        "status": {"quoted": "quoted", "confirmed": "confirmed", "in production": "in production", "ready": "ready",
+                   "shipped": "shipped", "paid": "paid", "closed": "closed", "on hold": "on hold",
+                   "cancelled": "cancelled", "open": "open"},
+        "state": {"done": "done", "open": "open", "overdue": "overdue"},
+        "role": {"merchandiser": "merchandiser", "manager": "manager", "accounts": "accounts"},
+        "category": {"inquiry": "inquiry", "order": "order", "sample": "sample", "payment": "payment",
+                     "shipping": "shipping", "complaint": "complaint", "other": "other"},
+        "direction": {"in": "in", "out": "out"},
+        "outbox": {"held": "held", "queued": "queued", "sending": "sending", "sent": "sent", "failed": "failed",
+                   "uncertain": "uncertain", "rejected": "rejected", "superseded": "superseded",
+                   "withdrawn": "withdrawn"},
+        "term": {"order_date": "order date", "delivery_date": "delivery date", "currency": "currency",
+                 "incoterm": "incoterm", "payment_terms": "payment terms", "total": "total"},
+        "column": {"item": "Item", "description": "Description", "qty": "Qty", "unit": "Unit", "price": "Price",
+                   "amount": "Amount", "before": "before", "after": "after"},
+        "check": {"ok": "ok", "failed": "FAILED"},
+        "case": {"open": "open", "closed": "closed"},
+        "document": dict(DOCUMENT_NAMES),
+        "anchor": dict(ANCHOR_NAMES),
+        "due": {"after": "{n} days after {name}", "before": "{n} days before {name}", "on": "on the {name}",
+                "when": "when {name} is done"},
+        "text": {"no_subject": "(no subject)"},
+        "check_name": {"currency": "currency", "date_ambiguous": "date_ambiguous", "date_order": "date_order",
+                       "delivery_past": "delivery_past", "lc_amount": "lc_amount", "lc_currency": "lc_currency",
+                       "lc_expiry": "lc_expiry", "lc_shipment": "lc_shipment", "line_amount": "line_amount",
+                       "price_floor": "price_floor", "total": "total"},
+        "undated": {"unknown": "the {name} is not known", "not_done": "{name} is not done"},
+    },
+    "zh": {
+        "status": {"quoted": "已报价", "confirmed": "已确认", "in production": "生产中", "ready": "待出货",
+                   "shipped": "已出运", "paid": "已收款", "closed": "已结束", "on hold": "暂停",
+                   "cancelled": "已取消", "open": "进行中"},
+        "state": {"done": "已完成", "open": "进行中", "overdue": "已逾期"},
+        "role": {"merchandiser": "跟单员", "manager": "经理", "general_manager": "总经理", "accounts": "财务"},
+        "category": {"inquiry": "询盘", "order": "订单", "sample": "样品", "payment": "付款", "shipping": "船务",
+                     "complaint": "投诉", "other": "其他"},
+        "direction": {"in": "收", "out": "发"},
+        "outbox": {"held": "待审批", "queued": "待发送", "sending": "发送中", "sent": "已发送", "failed": "发送失败",
+                   "uncertain": "发送结果不明", "rejected": "已驳回", "superseded": "已被替换", "withdrawn": "已撤回"},
+        "template": {"order_confirmation": "订单确认", "packing_list": "装箱单", "inquiry_ack": "询盘回复",
+                     "sample_ack": "样品回复", "complaint_ack": "投诉回复", "chase_balance": "催尾款",
+                     "chase_bl_draft": "催提单草稿确认", "chase_countersign": "催回签", "chase_lc": "催信用证",
+                     "chase_payment": "催款", "chase_sample": "催样品反馈", "chase_supplier_confirmation": "催供应商确认",
+                     "daily_digest": "每日摘要"},
+        "how": {"evidence": "凭单据", "payment": "凭收款", "hand": "手工", "signoff": "已审批"},
+        "term": {"order_date": "订单日期", "delivery_date": "交货日期", "currency": "币种", "incoterm": "贸易术语",
+                 "payment_terms": "付款方式", "total": "总额"},
+        "column": {"item": "货号", "description": "品名", "qty": "数量", "unit": "单位", "price": "单价",
+                   "amount": "金额", "before": "原类别", "after": "新类别"},
+        "check": {"ok": "通过", "failed": "不符"},
+        "case": {"open": "未结", "closed": "已结案"},
+        "document": {"po_revision": "修改版订单", "pi_countersigned": "客户回签的形式发票", "pi": "形式发票",
+                     "bl_release": "电放/提单放货", "bl_draft": "提单草稿", "bl_copy": "提单副本",
+                     "bl_original": "正本提单", "bl": "提单", "po": "客户订单", "packing_list": "装箱单",
+                     "commercial_invoice": "商业发票", "co": "原产地证", "lc_amendment": "信用证修改",
+                     "lc_advice": "信用证通知", "inspection_report": "验货报告", "bank_slip": "银行水单",
+                     "booking_confirmation": "订舱确认", "shipping_advice": "装运通知", "delivery_note": "送货单",
+                     "quotation": "报价单", "samples_sent": "样品已寄", "inquiry": "询盘", "sample_request": "索样",
+                     "complaint": "投诉", "purchase_order": "我方采购单", "supplier_confirmation": "供应商订单确认"},
+        "anchor": {"opened": "建单日", "po_date": "订单日期", "pi_date": "形式发票日期", "delivery_date": "交货日期",
+                   "etd": "开航日", "eta": "预计到港", "bl_date": "提单日期", "lc_expiry": "信用证到期日",
+                   "lc_latest_shipment": "信用证最迟装运日"},
+        "due": {"after": "{name}后 {n} 天", "before": "{name}前 {n} 天", "on": "{name}当天", "when": "{name}完成时"},
+        "text": {"no_subject": "（无主题）"},
+        "check_name": {"currency": "币种", "date_ambiguous": "日期写法有歧义", "date_order": "日期先后",
+                       "delivery_past": "交货日期是否已过", "lc_amount": "信用证金额", "lc_currency": "信用证币种",
+                       "lc_expiry": "信用证到期日", "lc_shipment": "信用证装运日", "line_amount": "明细金额",
+                       "price_floor": "最低价", "total": "总额"},
+        "undated": {"unknown": "{name}未知", "not_done": "{name}未完成"},
+        "instalment": dict(INSTALMENT_NAMES_ZH),
+    },
+}
+
+
+def word(language: str, group: str, value: Any) -> str:
+    """The name of `value` (a status, a state, a category...) of `group` in `language`; in
+    English where the language has none; the value itself where no language names it."""
+    text = str(value if value is not None else "")
+    names = NAMED.get(language, {}).get(group, {})
+    return names.get(text) or NAMED["en"].get(group, {}).get(text) or text
+
+
+def due_reason(language: str, why: str, milestones: dict[str, str] | None = None) -> str:
+    """Why a milestone is due that day ("5 days after pi_sent (2026-03-04)", as the plan's
+    rule describes it) in `language`: the anchor or milestone it counts from by its name
+    (`milestones`: key to name, in the reader's language); a reason of another shape as it is."""
+    day = ""
+    rest = why.strip()
+    if rest.endswith(")") and len(rest) > 13 and rest[-13:-11] == " (":
+        day, rest = rest[-11:-1], rest[:-13]
+    anchors = {v: k for k, v in NAMED["en"]["anchor"].items()}
+
+    def name_of(text: str) -> str:
+        key = anchors.get(text, text)
+        return (milestones or {}).get(key) or word(language, "anchor", key)
+
+    if not day and rest.endswith((" is not done", " is not known")):  # no date yet, and why
+        separator = "；" if language == "zh" else "; "
+        return separator.join(_undated(language, part, name_of) for part in rest.split("; ", 20))
+    shape, values = "", {}
+    words = rest.split(" ")
+    if len(words) >= 4 and words[0].isdigit() and words[1] == "days" and words[2] in ("after", "before"):
+        shape, values = words[2], {"n": words[0], "name": name_of(" ".join(words[3:]))}
+    elif rest.startswith("on the "):
+        shape, values = "on", {"name": name_of(rest[len("on the "):])}
+    elif rest.startswith("when ") and rest.endswith(" is done"):
+        shape, values = "when", {"name": name_of(rest[len("when "):-len(" is done")])}
+    if not shape:
+        return why
+    text = word(language, "due", shape).format(**values)
+    return f"{text} ({day})" if day else text
+
+
+def _undated(language: str, part: str, name_of: Any) -> str:
+    """One reason a milestone has no date yet ("the ETD is not known", "P/I sent is not done")."""
+    if part.startswith("the ") and part.endswith(" is not known"):
+        return word(language, "undated", "unknown").format(name=name_of(part[len("the "):-len(" is not known")]))
+    if part.endswith(" is not done"):
+        return word(language, "undated", "not_done").format(name=name_of(part[:-len(" is not done")]))
+    return part
+
+
+WORDS["en"].update({"login_wrong": "wrong name or password",
+                    "login_too_many": "too many failed logins: wait a few minutes and try again"})
+WORDS["zh"].update({"login_wrong": "用户名或密码错误。", "login_too_many": "登录失败次数过多：请等几分钟再试。"})
+WORDS["en"].update({"bad_zone": "unknown time zone {zone}", "refile_needs_order": "give the order number to file it under",
+                    "bad_status": "the status is on-hold, cancelled or resume",
+                    "empty_reply": "an empty reply is not sent; reject it instead"})
+WORDS["zh"].update({"bad_zone": "无法识别的时区 {zone}", "refile_needs_order": "请填写要归入的订单号",
+                    "bad_status": "状态只能是暂停、取消或恢复", "empty_reply": "空白回复不会发出：请改为驳回"})

@@ -14,7 +14,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from mailflow.web import auth
-from mailflow.web.render import back, page
+from mailflow.web.i18n import translate
+from mailflow.web.render import back, browser_language, page
 from mailflow.web.security import (
     COOKIE,
     LOGIN_COOKIE,
@@ -48,7 +49,8 @@ def _log_in(request: Request, name: str, password: str, wanted: str) -> Response
     try:
         _, token, _ = auth.log_in(web.store.sessions, web.key, name, password, address, web.limits)
     except auth.LoginRefused as exc:
-        return page(request, "login.html", 401, person=None, csrf=login_token(request), message=str(exc),
+        message = translate(browser_language(request), exc.code) if exc.code else str(exc)
+        return page(request, "login.html", 401, person=None, csrf=login_token(request), message=message,
                     next=after if after != "/" else "")
     response = RedirectResponse(after, status_code=303)
     set_cookie(request, response, COOKIE, token, max_age=int(web.limits.absolute.total_seconds()))
@@ -79,7 +81,7 @@ def preferences(request: Request, caller: Caller, form: dict[str, str]) -> Respo
         try:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
-            return back("/", error=f"unknown time zone {zone!r}")
+            return back("/", error=translate(caller.person.language, "bad_zone", zone=repr(zone)))
     auth.set_preferences(desk_of(request).store.sessions, caller.person.id, language=form.get("language"),
                          timezone=zone)
     # back to the page the switch was made on if a GET shows it (not an action's own URL)

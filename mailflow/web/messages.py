@@ -114,7 +114,7 @@ def refile(request: Request, caller: Caller, form: dict[str, str]) -> Response:
     row = store.message_by_row(request.path_params["id"])
     number = form.get("order", "").strip()[:200]
     if not number:
-        return back(f"/messages/{row.id}", error="give the order number to file it under")
+        return back(f"/messages/{row.id}", error=translate(caller.person.language, "refile_needs_order"))
     applied = attempt(f"/messages/{row.id}", lambda: store.assign(row.sha256, number, acting(caller)))
     return back(f"/orders/{applied.order_folder}", said=translate(caller.person.language, "refiled"))
 

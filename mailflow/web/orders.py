@@ -61,6 +61,7 @@ def order_view(request: Request, caller: Caller, status: int = 200, **extra: Any
     store = desk_of(request).store
     summary = views.order_show(store, request.path_params["number"], links=True)
     follow = summary.get("follow_up") or {}
+    stored_names = {m["key"]: m["name"] for m in follow.get("milestones") or []}  # as the plan counts from them
     views.milestone_names(store, follow.get("milestones") or [], caller.person.language, plan=follow.get("plan"))
     for message in summary["messages"]:
         message["checks"] = auth_summary(message.get("authentication") or {})
@@ -77,7 +78,17 @@ def order_view(request: Request, caller: Caller, status: int = 200, **extra: Any
              "date": views.today(store).isoformat(), **extra.pop("typed", {})}
     return page(request, "order.html", status, person=caller.person, csrf=caller.csrf, order=summary,
                 number=summary["folder"], may=may, currencies=CURRENCY_CODES, anchors=DATE_ANCHORS,
-                typed=typed, errors=extra.pop("errors", {}), **extra)
+                typed=typed, errors=extra.pop("errors", {}),
+                milestone_names={**{stored_names.get(m["key"], m["key"]): m["name"] for m in follow.get("milestones") or []},
+                                 **{m["key"]: m["name"] for m in follow.get("milestones") or []}},
+                plan_title=_plan_title(store, follow.get("plan"), caller.person.language), **extra)
+
+
+def _plan_title(store: Store, name: str | None, language: str) -> str:
+    """The follow-up plan's title in `language` as its file names it; its name when no plan has it."""
+    plan = store.follower.plan(name) if store.follower is not None and name else None
+    return plan.title(language) if plan is not None else (name or "")
+
 
 
 def _milestone_acts(request: Request, person: policy.Person, summary: dict[str, Any]) -> dict[str, str]:
@@ -268,7 +279,7 @@ def order_status(request: Request, caller: Caller, form: dict[str, str]) -> Resp
     number = request.path_params["number"]
     wanted = {"on-hold": "on hold", "cancelled": "cancelled", "resume": ""}.get(form.get("status", ""))
     if wanted is None:
-        return back(f"/orders/{number}", error="the status is on-hold, cancelled or resume")
+        return back(f"/orders/{number}", error=translate(caller.person.language, "bad_status"))
     note = form.get("note", "")[:1000]
     attempt(f"/orders/{number}", lambda: desk_of(request).store.set_status(number, wanted, acting(caller), note))
     return back(f"/orders/{number}", said=translate(caller.person.language, "status_set"))

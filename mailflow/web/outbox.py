@@ -104,7 +104,7 @@ def edit_reply(request: Request, caller: Caller, form: dict[str, str]) -> Respon
     policy.require(acting(caller), policy.Action.EDIT_REPLY, policy.Reply(reply.id, reply.template, reply.approver))
     text = form.get("text", "").replace("\r\n", "\n")[:100_000]
     if not text.strip():
-        return back(f"/outbox/{reply_id}", error="an empty reply is not sent; reject it instead")
+        return back(f"/outbox/{reply_id}", error=translate(caller.person.language, "empty_reply"))
     before = readable(reply.raw).text
     edited = replace_text(reply.raw, text)
     attempt(f"/outbox/{reply_id}", lambda: store.replace_reply(reply_id, edited, reply.subject, acting(caller)))

@@ -24,6 +24,10 @@ def home(request: Request, caller: Caller) -> Response:
                       person=None if person.manager else as_user(person))
     for key in SECTIONS:
         views.milestone_names(web.store, plan[key], person.language, key="milestone")
+        for item in plan[key]:  # the milestones it waits for, by their names
+            waited = [{"milestone": k, "plan": item.get("plan")} for k in item.get("waiting_for") or []]
+            views.milestone_names(web.store, waited, person.language, key="milestone")
+            item["waiting_names"] = [w.get("name") or w["milestone"] for w in waited]
     may_close = policy.check(acting(caller), policy.Action.CLOSE_CASE, policy.Thing("a complaint case")).allowed
     return page(request, "plan.html", person=person, csrf=caller.csrf, plan=plan, sections=SECTIONS,
                 may_close=may_close)

@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from mailflow import clock
 from mailflow.config import Config
 from mailflow.web import auth
-from mailflow.web.i18n import translate
+from mailflow.web.i18n import due_reason, translate, word
 from mailflow.web.state import SESSION_COOKIE, desk_of
 
 HERE = Path(__file__).parent
@@ -70,6 +70,12 @@ def highlight(snippet: str, terms: tuple[str, ...] = ()) -> Markup:
     return Markup("".join(out))
 
 
+def browser_language(request: Request) -> str:
+    """The language a reader not logged in is shown: Chinese when the browser asks for it first."""
+    asked = request.headers.get("accept-language", "")[:200].strip().lower()
+    return "zh" if asked.startswith("zh") else "en"
+
+
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     """Template `name` rendered for the reader (`person` in the context; none on the login
     form), with the message or error the reader's previous action left (`back`)."""
@@ -77,10 +83,12 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
     person: auth.Person | None = context.get("person")
     said, error = web.flash.take(request.cookies.get(SESSION_COOKIE, "")) if person else ("", "")
     language = (context.pop("lang_override", None) or (person.language if person else None)
-                or request.query_params.get("lang", "en") or "en")
+                or request.query_params.get("lang") or browser_language(request))
     zone = zone_of(person, web.config)
     html = _ENV.get_template(name).render(
         t=lambda key, **kw: translate(language, key, **kw), when=lambda v: when(v, zone), lang=language,
+        w=lambda group, value: word(language, group, value),
+        due_why=lambda why, names=None: due_reason(language, why or "", names),
         company=web.config.identity.company, path=request.url.path, highlight=highlight,
         said=said, error=error, **context)
     return HTMLResponse(html, status_code=status)

@@ -30,7 +30,7 @@ from mailflow.errors import MailflowError, NotFound
 from mailflow.policy import Person, Refused
 from mailflow.web import auth
 from mailflow.web.i18n import refusal, translate
-from mailflow.web.render import Back, back, page, way_back
+from mailflow.web.render import Back, back, browser_language, page, way_back
 from mailflow.web.state import SESSION_COOKIE, desk_of
 
 COOKIE = SESSION_COOKIE
@@ -216,8 +216,7 @@ def reader_language(request: Request, caller: Caller | None) -> str:
     """The reader's language: their own when logged in, else the first the browser asks for."""
     if caller is not None:
         return caller.person.language or "en"
-    asked = request.headers.get("accept-language", "")[:200].lower()
-    return "zh" if asked.startswith("zh") else "en"
+    return browser_language(request)
 
 
 def stale_form(request: Request, caller: Caller | None, fields: dict[str, str]) -> Response:
