@@ -84,14 +84,18 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
     said, error = web.flash.take(request.cookies.get(SESSION_COOKIE, "")) if person else ("", "")
     language = (context.pop("lang_override", None) or (person.language if person else None)
                 or request.query_params.get("lang") or browser_language(request))
-    zone = zone_of(person, web.config)
     html = _ENV.get_template(name).render(
-        t=lambda key, **kw: translate(language, key, **kw), when=lambda v: when(v, zone), lang=language,
-        w=lambda group, value: word(language, group, value),
-        due_why=lambda why, names=None: due_reason(language, why or "", names),
-        company=web.config.identity.company, path=request.url.path, highlight=highlight,
-        said=said, error=error, **context)
+        **wording(language, zone_of(person, web.config)), company=web.config.identity.company,
+        path=request.url.path, highlight=highlight, said=said, error=error, **context)
     return HTMLResponse(html, status_code=status)
+
+
+def wording(language: str, zone: dt.tzinfo) -> dict[str, Any]:
+    """What every page's template words its text with, in `language`: the catalogue's sentences
+    (`t`), the names of values (`w`), due reasons (`due_why`) and times in the reader's `zone`."""
+    return {"t": lambda key, **kw: translate(language, key, **kw), "when": lambda v: when(v, zone),
+            "lang": language, "w": lambda group, value: word(language, group, value),
+            "due_why": lambda why, names=None: due_reason(language, why or "", names)}
 
 
 class Back(RedirectResponse):

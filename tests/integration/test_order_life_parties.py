@@ -242,8 +242,7 @@ def test_the_purchase_order_is_the_suppliers_in_the_plan_the_digest_and_the_expo
     supplier and the sales order it serves, never its supplier as "buyer"; so does the
     evidence bundle's timeline."""
     from mailflow.follow.digest import SECTION_NAMES, SECTIONS
-    from mailflow.web.i18n import translate
-    from mailflow.web.render import _ENV
+    from mailflow.web.render import _ENV, wording
 
     orders = {o["order"]: o for o in json.loads(cli(lived, "order", "list", "--json"))}
     supplier, buyer = orders[life.P]["supplier"], orders[life.A]["buyer"]
@@ -262,8 +261,7 @@ def test_the_purchase_order_is_the_suppliers_in_the_plan_the_digest_and_the_expo
         sections=[(key, SECTION_NAMES["en"][key], plan[key]) for key in SECTIONS])
     assert f"- {life.P} {said}" in digest, digest
     assert f"- {life.A} {buyer}" in digest
-    page = _ENV.get_template("plan.html").render(t=lambda key, **kw: translate("en", key, **kw), when=str,
-                                                  lang="en", company="Huaxin", path="/", plan=plan,
+    page = _ENV.get_template("plan.html").render(**wording("en", dt.UTC), company="Huaxin", path="/", plan=plan,
                                                   sections=SECTIONS, person=None, csrf="")
     assert f"purchase · Supplier {supplier} · for order {life.A} · {buyer}" in page
     bundle = lived.parent / f"{life.P}.zip"
