@@ -7,7 +7,7 @@ configuration lists:
   A  Bellmont Hygiene (bellmont-hygiene.example), writing English: enquiry, our quotation,
      swatches, a price talk, our revised quotation, then PO BH-7731 (T/T 30 % deposit, 70 %
      against the copy B/L), our P/I, a text-only "PI received", the countersigned P/I, two
-     T/T slips.
+     T/T slips (the countersigned P/I comes back as a scan, read through OCR).
   B  Lianhe Trading (lianhe-trade.example), writing GBK-encoded Chinese: 询价, our 报价, 样品,
      then 订单 LH-2609-018 paid by an L/C at sight.
 Everyone else is recognised from their mail: a carton maker (Yongfeng Packaging) that gets our
@@ -78,6 +78,7 @@ class Doc:
     kind: str  # "po" | "pi" | "paper"
     number: str = ""
     lines: tuple[str, ...] = ()  # a paper's text: its heading first
+    scanned: bool = False  # printed, signed and scanned back: page images only, read through OCR
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ LIFE: tuple[Mail, ...] = (
     Mail("16", "09-15", OLIVER, US, f"Re: Proforma Invoice HX-PI-26-0918 for your PO {A} - signed",
          "Hi Grace,\n\nAttached the P/I countersigned and stamped.\n\nOliver", "pi-signed@bellmont-hygiene.example",
          replying_to="pi-0918@huaxin-nw.example",
-         docs=(Doc("HX-PI-26-0918 signed.pdf", "pi", "HX-PI-26-0918"),)),
+         docs=(Doc("HX-PI-26-0918 signed.pdf", "pi", "HX-PI-26-0918", scanned=True),)),
     Mail("17", "09-15", US, f"<{CHEN[1]}>", f"形式发票 HX-PI-26-0921（贵司订单 {B}）",
          f"陈先生：\n\n附件是我们的形式发票 HX-PI-26-0921，对应贵司订单 {B}，请查收并安排开立信用证。\n\n华欣无纺布",
          "pi-0921@huaxin-nw.example", docs=(Doc("HX-PI-26-0921.pdf", "pi", "HX-PI-26-0921"),), hour=11),
@@ -421,7 +422,12 @@ def attachment(doc: Doc, folder: Path) -> bytes:
     path = folder / doc.name.replace(" ", "_")
     if doc.kind == "paper":
         return _paper_pdf(doc.lines, path)
-    return pdfs.write_order_pdf(_order_doc(doc.kind, doc.number), path).read_bytes()
+    printed = pdfs.write_order_pdf(_order_doc(doc.kind, doc.number), path)
+    if not doc.scanned:
+        return printed.read_bytes()
+    from tests.scans import scan_pages, write_image_pdf
+
+    return write_image_pdf(scan_pages(printed, seed=16), folder / f"scanned-{path.name}").read_bytes()
 
 
 def _header(text: str, charset: str) -> str | Header:

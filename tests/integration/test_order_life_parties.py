@@ -435,6 +435,9 @@ def test_the_figures_and_dates_that_drive_the_plan(lived: Path) -> None:
         assert (shown["shipping"]["etd"]["value"], shown["shipping"]["vessel"]["value"]) == (etd, vessel)
         draft = next(m for m in shown["follow_up"]["milestones"] if m["key"] == "bl_draft")
         assert draft["due"] == (dt.date.fromisoformat(etd) + dt.timedelta(days=2)).isoformat(), draft
+    # the countersigned P/I came back as a scan: typed by the heading OCR read, it did its milestone
+    signed = next(d for d in a["documents"] if d["message_id"] == life.message_id("16"))
+    assert (signed["kind"], signed["reason"].split(";")[0]) == ("pi_countersigned", "its heading says 'PROFORMA'")
     # every payment: the amount remitted, never its charges line
     paid = {p["message_id"]: p["amount"] for o in (a, b) for p in o["follow_up"]["money"]["payments"]}
     assert paid == {life.message_id("18"): "26568.00", life.message_id("34"): "61992.00",
