@@ -115,6 +115,13 @@ def _png(size: tuple[int, int]) -> bytes:
     return out.getvalue()
 
 
+def _jpeg_cut() -> bytes:
+    """A photo whose transfer broke off: a real JPEG's header and half of its data."""
+    out = io.BytesIO()
+    Image.effect_noise((200, 200), 40).save(out, "JPEG", quality=90)
+    return out.getvalue()[: len(out.getvalue()) // 2]
+
+
 def _tiff(frames: int) -> bytes:
     out = io.BytesIO()
     pages = [Image.new("L", (64, 64), 255) for _ in range(frames)]
@@ -125,7 +132,7 @@ def _tiff(frames: int) -> bytes:
 @pytest.mark.parametrize(("data", "reason"), [
     (_png((12_000, 12_000)), "more pixels than the limit"),  # 144 Mpx in a few kB: a bomb
     (_png((2_500, 2_000)), "2500 x 2000 pixels, more than the limit of 4,000,000"),
-    (b"\xff\xd8\xff\xe0" + os.urandom(2000), "damaged image"),
+    (_jpeg_cut(), "damaged image"),
     (b"GIF89a-not-really", "not an image that can be read"),
     (b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n", "not an image that can be read"),  # no Ghostscript
     (_png((4, 4)), "too small to hold text"),
