@@ -329,10 +329,7 @@ def _order_from_ocr(data: bytes, name: str, pages: int, texts: Sequence[str], co
     if not text.replace("\f", "").strip():
         return Document(name, pages=pages, error="a scan, but OCR found no text on it",
                         ocr_confidence=confidence)
-    try:
-        loaded = templates.load_templates(tuple(template_dirs))
-    except Exception as exc:  # noqa: BLE001 - a template that no longer loads: this document's error
-        return Document(name, pages=pages, text=text, error=f"templates: {exc}"[:300])
+    loaded = templates.load_templates(tuple(template_dirs))  # what it raises is this file's error
     candidate = templates.match(text, loaded) or templates.match(" ".join(text.split()), loaded)
     return _order_from_text(data, name, pages, text, [], loaded, candidate, confidence, scanned=True)
 
