@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from mailflow import clock
@@ -35,8 +34,7 @@ class Follower:
     """What following orders needs from the configuration."""
 
     plans: tuple[Plan, ...]
-    # bank charges: an instalment this much short is settled (a plain Decimal: an amount)
-    tolerance: Tolerance | Decimal = DEFAULT_TOLERANCE
+    tolerance: Tolerance = DEFAULT_TOLERANCE  # bank charges: how far short an instalment is settled
     zone: dt.tzinfo | None = None  # the desk's time zone; None: $TZ or the machine's
     tolerances: Mapping[str, Tolerance] = field(default_factory=dict)  # a buyer's own, by name or domain
 
@@ -44,11 +42,7 @@ class Follower:
         """The tolerance of the buyer's own rule (`buyers[].tolerance`, found by the name or a
         domain the order's buyer is known by), else the desk's."""
         own = self.tolerances.get(buyer.strip().casefold().lstrip("@"))
-        if own is not None:
-            return own
-        if isinstance(self.tolerance, Decimal):
-            return Tolerance(None, self.tolerance)
-        return self.tolerance
+        return own if own is not None else self.tolerance
 
     def today(self) -> dt.date:
         return clock.today(self.zone)

@@ -13,12 +13,13 @@ import pytest
 from mailflow.errors import MailflowError, NotFound
 from mailflow.follow import Follower
 from mailflow.follow import order as fo
+from mailflow.follow.money import Tolerance
 from mailflow.follow.plans import load_plans
 from tests.conftest import ROOT
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 3, 12, 9, tzinfo=UTC)
-FOLLOWER = Follower(load_plans(ROOT / "rules" / "followup"), Decimal(50))
+FOLLOWER = Follower(load_plans(ROOT / "rules" / "followup"), Tolerance(None, Decimal(50)))
 TERMS = {"numbers": ["4500871"], "buyer": "Buyer Ltd.", "total": "20000.00", "currency": "USD",
          "payment_terms": "30% T/T deposit, 70% balance against copy of B/L", "order_date": "2026-03-02"}
 

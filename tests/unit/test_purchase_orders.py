@@ -25,6 +25,7 @@ from mailflow.documents import detect
 from mailflow.errors import RuleError
 from mailflow.follow import Follower
 from mailflow.follow import order as fo
+from mailflow.follow.money import Tolerance
 from mailflow.follow.plans import Chaser, OnFile, chase_route, load_plan, load_plans
 from mailflow.model import Action, Decision, OrderData
 from mailflow.parse import parse
@@ -34,7 +35,7 @@ from tests.mails import mail
 
 UTC = dt.UTC
 PLANS = load_plans(ROOT / "rules" / "followup")
-FOLLOWER = Follower(PLANS, Decimal(50))
+FOLLOWER = Follower(PLANS, Tolerance(None, Decimal(50)))
 PATTERNS = [linear.compile(p) for p in DEFAULT_ORDER_PATTERNS]
 FILE_ORDER = Decision("order", "po", (), (Action("file", {"to": "order"}, "po"),))
 SALE = KnownOrder(1, "KS-6001", "Kestrel Supplies", "sale")
