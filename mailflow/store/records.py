@@ -159,7 +159,7 @@ def money_facts(doc: Any, outcome: Outcome) -> dict[str, Any]:
     apart), or what an L/C advice or amendment says (`swift.Credit`, and its expiry and latest
     shipment as the plan's anchors), read from its own text first, then the mail's: kept on the
     document, counted and checked when the order is followed."""
-    if doc.kind not in ("bank_slip", "lc_advice", "lc_amendment"):
+    if doc.kind not in documents.BANK_KINDS:
         return {}
     text = _text_of(doc, outcome)
     if doc.kind == "bank_slip":
