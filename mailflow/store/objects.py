@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from mailflow.config import Config, S3Settings
 
 log = logging.getLogger(__name__)
+logging.getLogger("botocore.credentials").setLevel(logging.WARNING)  # not "found credentials in …" each time
 
 RAW, FILES = "raw", "files"  # the content-addressed kinds of object
 # Raw mail under retention is evidence: in COMPLIANCE mode nobody, not even the bucket's
@@ -93,7 +94,7 @@ class S3Archive(Archive):
         self.endpoint_url, self.retain_days = endpoint_url, retain_days
         self.client = boto3.session.Session().client(
             "s3", endpoint_url=endpoint_url, region_name=region,
-            config=ClientConfig(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=5,
+            config=ClientConfig(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5,
                                 read_timeout=60))
         self._lock_checked = False
 
