@@ -84,17 +84,6 @@ def write_desk(directory: Path, database_url: str, inbox: Path | None = None, ar
     return config
 
 
-@pytest.fixture(params=["local", "s3"])
-def archive_setting(request: pytest.FixtureRequest) -> str:
-    """The archive's tests run on both: the local folder, and a fresh bucket of the session's
-    SeaweedFS (skipped, with the reason, where `weed` is missing)."""
-    if request.param == "local":
-        return LOCAL_ARCHIVE
-    bucket: str = request.getfixturevalue("s3_bucket")
-    endpoint = request.getfixturevalue("seaweed").endpoint
-    return f"{{s3: {{bucket: {bucket}, prefix: desk, endpoint_url: '{endpoint}', region: us-east-1}}}}"
-
-
 from tests.dovecot import dovecot, imap_folder  # noqa: F401  (fixtures for the IMAP tests)
 from tests.seaweed import s3_bucket, seaweed  # noqa: F401  (the S3 test server fixtures)
 from tests.smtpd import smtp_server  # noqa: F401  (the SMTP test server fixture)

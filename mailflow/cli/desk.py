@@ -42,7 +42,11 @@ sources:
 #   password: "${{MAILFLOW_SMTP_PASSWORD}}"
 #   sent_folder: Sent
 database: {{url: "sqlite:///var/mailflow.db"}}   # or postgresql+psycopg://user@host/db
-archive: {{path: var/archive}}
+archive:
+  path: var/archive
+  # s3: {{bucket: acme-mail, prefix: desk, endpoint_url: "https://s3.example", region: cn-north-1}}
+  #   ^ several machines share the archive in a bucket; its keys come from AWS_ACCESS_KEY_ID and
+  #     AWS_SECRET_ACCESS_KEY, ~/.aws or the instance role, never from this file
 rules: rules/
 templates: templates/
 reply:

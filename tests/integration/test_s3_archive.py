@@ -62,60 +62,84 @@ def objects(seaweed: Seaweed, bucket: str) -> dict[str, bytes]:
     return {key: client.get_object(Bucket=bucket, Key=key)["Body"].read() for key in keys}
 
 
-@pytest.fixture
-def s3_desk(tmp_path: Path, database_url: str, seaweed: Seaweed, s3_bucket: str) -> Path:
-    """A desk whose archive is the bucket, with the example inbox filed."""
-    config = write_desk(tmp_path / "desk", database_url, small_inbox(tmp_path), s3_yaml(seaweed, s3_bucket))
+@pytest.fixture(params=[("sqlite", "local"), ("sqlite", "s3"), ("postgresql", "s3")],
+                ids=["sqlite-local", "sqlite-s3", "postgresql-s3"])
+def filed_desk(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """A desk with a PO, a reply and a file that is no mail filed: (its config, the bucket's
+    (server, name) or None for the local folder). The archive's checks run on both kinds."""
+    database, kind = request.param
+    bucket = None
+    if kind == "s3":
+        bucket = (request.getfixturevalue("seaweed"), request.getfixturevalue("s3_bucket"))
+    url = f"sqlite:///{tmp_path / 'm.db'}" if database == "sqlite" else request.getfixturevalue("postgres_url")
+    config = write_desk(tmp_path / "desk", url, small_inbox(tmp_path),
+                        s3_yaml(*bucket) if bucket else "{path: var/archive}")
     result = cli(config, "run", "--once")
     assert result.exit_code == 0, result.output
-    return config
+    return config, bucket
 
 
-def test_filed_mail_is_content_addressed_objects_exported_and_verified_from_the_bucket(
-        s3_desk: Path, seaweed: Seaweed, s3_bucket: str) -> None:
-    stored = objects(seaweed, s3_bucket)
-    loaded = load_config(s3_desk)
+@pytest.fixture
+def postgres_url() -> Any:
+    from tests.conftest import _postgres_database
+
+    yield from _postgres_database()
+
+
+def test_filed_mail_is_exported_and_verified_against_the_archive_read_back(filed_desk: Any) -> None:
+    config, bucket = filed_desk
+    loaded = load_config(config)
     store = Store(loaded.database_url, open_archive(loaded))
     try:
         with store.sessions() as session:
-            rows = [(m.sha256, m.path) for m in session.scalars(select(MessageRow))]
-            files = [(a.sha256, a.path) for a in session.scalars(select(AttachmentRow))]
+            rows = {m.sha256: m.path for m in session.scalars(select(MessageRow))}
+            files = {a.sha256: a.path for a in session.scalars(select(AttachmentRow))}
+        assert len(rows) == 2 and files  # the third is no mail
+        for sha, path in [*rows.items(), *files.items()]:
+            assert hashlib.sha256(store.archive.read(path)).hexdigest() == sha  # the file is the row's bytes
+            assert path in (f"raw/{sha}", f"files/{sha}") if bucket else path.startswith("orders/4500871/")
+        summary = json.loads(store.archive.read("orders/4500871/order.json"))
+        assert summary["order"] == "4500871" and [m["path"] for m in summary["messages"]] == list(rows.values())
     finally:
         store.close()
-    assert len(rows) == 2 and files  # the third is no mail
-    for sha, path in rows + files:
-        assert path in (f"raw/{sha}", f"files/{sha}")
-        assert hashlib.sha256(stored[f"desk/{path}"]).hexdigest() == sha  # the object is the row's bytes
-    local = [p for p in s3_desk.parent.rglob("*") if p.suffix in (".eml", ".pdf", ".json", ".zip")
-             and "inbox" not in p.parts]
-    assert local == []  # no mail, attachment or order.json on the local disk
-    summary = json.loads(stored["desk/orders/4500871/order.json"])
-    assert summary["order"] == "4500871" and all(m["path"].startswith("raw/") for m in summary["messages"])
+    if bucket:
+        local = [p for p in config.parent.rglob("*") if p.suffix in (".eml", ".pdf", ".json")
+                 and "inbox" not in p.parts]
+        assert local == []  # no mail, attachment or order.json on the local disk
+        assert set(objects(*bucket)) >= {f"desk/{path}" for path in [*rows.values(), *files.values()]}
 
-    status = cli(s3_desk, "status", "--json")
+    status = cli(config, "status", "--json")
     assert status.exit_code == 0, status.output
     archive = json.loads(status.stdout)["archive"]
-    assert archive["reachable"] and archive["latency_ms"] >= 0 and archive["where"].startswith(f"s3://{s3_bucket}/desk")
+    assert archive["reachable"] and archive["where"] == (f"s3://{bucket[1]}/desk at {bucket[0].endpoint}" if bucket
+                                                         else str(config.parent / "var" / "archive"))
+    assert (archive["latency_ms"] >= 0) if bucket else archive["latency_ms"] is None
 
-    # the export and verify against the store read the objects
-    bundle = s3_desk.parent / "bundle.zip"
-    exported = cli(s3_desk, "order", "export", "4500871", "-o", str(bundle))
+    # the export, and verify against the store, read the archive
+    bundle = config.parent.parent / "bundle.zip"
+    exported = cli(config, "order", "export", "4500871", "-o", str(bundle))
     assert exported.exit_code == 0, exported.output
-    ok = cli(s3_desk, "verify", str(bundle), "--against-store")
+    ok = cli(config, "verify", str(bundle), "--against-store")
     assert ok.exit_code == 0 and "its files in the archive" in ok.output, ok.output
-    whole = cli(s3_desk, "verify", "--against-store")
-    assert whole.exit_code == 0 and "files read back match" in whole.output, whole.output
+    whole = cli(config, "verify", "--against-store")
+    assert whole.exit_code == 0 and f"{len(rows) + len(files)} files read back match" in whole.output, whole.output
 
-    # an object changed behind the desk's back is found, named by its row
+    # a file changed behind the desk's back is found, named by its row; one gone, too
     with zipfile.ZipFile(bundle) as opened:
         manifest = json.loads(opened.read("manifest.json"))
-    victim = "desk/raw/" + next(f["sha256"] for f in manifest["files"] if f["path"].startswith("mail/"))
-    seaweed.client().put_object(Bucket=s3_bucket, Key=victim, Body=b"not the mail")
-    caught = cli(s3_desk, "verify", "--against-store")
-    assert caught.exit_code == 1 and f"{victim.removeprefix('desk/')} has sha256" in caught.output
-    seaweed.client().delete_object(Bucket=s3_bucket, Key=victim)
-    gone = cli(s3_desk, "verify", str(bundle), "--against-store")
-    assert gone.exit_code == 1 and "is missing from the archive" in gone.output
+    victim = rows[next(f["sha256"] for f in manifest["files"] if f["path"].startswith("mail/"))]
+    if bucket:
+        bucket[0].client().put_object(Bucket=bucket[1], Key=f"desk/{victim}", Body=b"not the mail")
+    else:
+        (config.parent / "var" / "archive" / victim).write_bytes(b"not the mail")
+    caught = cli(config, "verify", "--against-store")
+    assert caught.exit_code == 1 and f"{victim} has sha256" in caught.output, caught.output
+    if bucket:
+        bucket[0].client().delete_object(Bucket=bucket[1], Key=f"desk/{victim}")
+    else:
+        (config.parent / "var" / "archive" / victim).unlink()
+    gone = cli(config, "verify", str(bundle), "--against-store")
+    assert gone.exit_code == 1 and f"{victim} is missing from the archive" in gone.output, gone.output
 
 
 @pytest.fixture
@@ -271,3 +295,25 @@ def test_status_says_when_the_bucket_cannot_be_reached(tmp_path: Path) -> None:
     status = cli(config, "status")
     assert status.exit_code == 0 and f"archive: s3://nowhere at http://127.0.0.1:{closed}: NOT reachable" in \
         status.output.replace("\n", " "), status.output
+
+
+def test_switching_the_config_keeps_every_other_line(tmp_path: Path) -> None:
+    from mailflow.store.relocate import switch_config
+
+    config = write_desk(tmp_path / "desk", "sqlite:///x.db")
+    text = config.read_text().replace("archive: {path: var/archive}\n",
+                                      "archive:   # where the files are\n  path: stash   # ours\n\n# between\n")
+    config.write_text(text)
+    switch_config(config, "desk-mail", "a/b", "http://127.0.0.1:9", None, 7)
+    switched = config.read_text()
+    assert switched == text.replace("archive:   # where the files are\n  path: stash   # ours\n",
+                                    "archive:\n  path: stash\n  s3:\n    bucket: desk-mail\n    prefix: a/b\n"
+                                    "    endpoint_url: http://127.0.0.1:9\n    retain_days: 7\n")
+    loaded = load_config(config).archive
+    assert loaded.path == Path("stash") and loaded.s3 is not None and loaded.s3.retain_days == 7
+
+    bare = tmp_path / "bare.yaml"  # no archive: key at all: the block is added at the end
+    bare.write_text(text.replace("archive:   # where the files are\n  path: stash   # ours\n", ""))
+    switch_config(bare, "desk-mail", "", None, "cn-north-1")
+    assert bare.read_text().endswith("archive:\n  path: var/archive\n  s3:\n    bucket: desk-mail\n"
+                                     "    region: cn-north-1\n")
