@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, literal, select, update
 
 from mailflow.errors import ConfigError, StoreError
 from mailflow.store.archive import Archive, LocalArchive
@@ -60,12 +60,16 @@ def _pages(store: Any, query: Any) -> Iterable[list[tuple[int, str, str]]]:
         last = rows[-1][0]
 
 
-def _rows(store: Any, sha256s: Iterable[str] | None) -> Iterable[tuple[str, int, str, str]]:
+def _rows(store: Any, sha256s: Iterable[str] | None,
+          upto: dict[str, int] | None = None) -> Iterable[tuple[str, int, str, str]]:
     """("message"|"attachment", id, sha256, path) of every row (or of the messages with these
-    sha256s, and their attachments)."""
+    sha256s, and their attachments; or those up to these ids)."""
     wanted = sorted(set(sha256s)) if sha256s is not None else None
     messages = select(MessageRow.id, MessageRow.sha256, MessageRow.path)
     attachments = select(AttachmentRow.id, AttachmentRow.sha256, AttachmentRow.path)
+    if upto is not None:
+        messages = messages.where(MessageRow.id <= upto["message"])
+        attachments = attachments.where(AttachmentRow.id <= upto["attachment"])
     if wanted is not None:
         messages = messages.where(MessageRow.sha256.in_(wanted))
         attachments = attachments.join(MessageRow, AttachmentRow.message_row_id == MessageRow.id) \
@@ -115,8 +119,8 @@ def migrate(store: Any, target: S3Archive, progress: Callable[[str], None] = lam
         raise StoreError(f"the archive is not a local folder but {source.describe()}: nothing to migrate")
     target.ping()
     done = Migrated()
-    moves: dict[str, dict[int, str]] = {"message": {}, "attachment": {}}
-    for kind, row_id, sha, path in _rows(store, None):
+    upto = _last_ids(store)
+    for kind, row_id, sha, path in _rows(store, None, upto):
         key = f"raw/{sha}" if kind == "message" else f"files/{sha}"
         if content_addressed(path):  # a migration that stopped after the rows' commit
             if digest(target, path) != sha:
@@ -125,7 +129,6 @@ def migrate(store: Any, target: S3Archive, progress: Callable[[str], None] = lam
             done.present += 1
             continue
         _copy(source, target, path, key, sha, f"{kind} #{row_id}", done)
-        moves[kind][row_id] = key
         progress(path)
     for row in store.quarantined(include_resolved=True):
         for rel in (row.path, re.sub(r"\.eml$", ".reason.json", row.path)):
@@ -133,16 +136,30 @@ def migrate(store: Any, target: S3Archive, progress: Callable[[str], None] = lam
                 data = source.read(rel)
                 _copy(source, target, rel, rel, hashlib.sha256(data).hexdigest(), "quarantined mail", done, data)
         done.quarantined += 1
-    with store.sessions() as session, session.begin():
-        for kind, model in (("message", MessageRow), ("attachment", AttachmentRow)):
-            for row_id, key in moves[kind].items():
-                session.execute(update(model).where(model.id == row_id).values(path=key))
+    with store.sessions() as session, session.begin():  # every object is there and checked: the rows follow
+        for kind, model, folder in (("message", MessageRow, "raw/"), ("attachment", AttachmentRow, "files/")):
+            session.execute(update(model).where(model.id <= upto[kind], ~model.path.startswith(folder))
+                            .values(path=literal(folder) + model.sha256))
+        if _last_ids(store, session) != upto:  # a daemon filed mail meanwhile: its files are not in the bucket
+            raise StoreError("mail was filed while the archive was copied: stop every daemon and web desk on "
+                             "this database, then migrate again (what is in the bucket is not sent again)")
         orders = list(session.scalars(select(OrderRow.id)))
     store.archive = target  # order.json, written from the rows, in the bucket
     for start in range(0, len(orders), PAGE):
         store.write_order_json(*orders[start:start + PAGE])
     done.orders = len(orders)
     return done
+
+
+def _last_ids(store: Any, session: Any = None) -> dict[str, int]:
+    """The newest message and attachment row ids: the migration copies the rows up to them."""
+    def last(opened: Any) -> dict[str, int]:
+        return {"message": opened.scalar(select(func.max(MessageRow.id))) or 0,
+                "attachment": opened.scalar(select(func.max(AttachmentRow.id))) or 0}
+    if session is not None:
+        return last(session)
+    with store.sessions() as opened:
+        return last(opened)
 
 
 def _copy(source: Archive, target: S3Archive, rel: str, key: str, sha: str, what: str, done: Migrated,

@@ -239,9 +239,30 @@ def test_a_local_archive_migrates_to_the_bucket_resumably_and_the_config_switche
                       + "# kept at the end\n")
     assert cli(config, "run", "--once").exit_code == 0
     before = config.read_text()
+
+    # a daemon that files mail while the archive is copied: the rows are not switched
+    from mailflow.desk import load_desk
+    from mailflow.store.relocate import migrate
+
+    loaded = load_config(config)
+    desk, store = load_desk(loaded), Store(loaded.database_url, open_archive(loaded))
+    meanwhile: list[Any] = []
+
+    def file_one_more(_: str) -> None:
+        if not meanwhile:
+            meanwhile.append(handle(RawMail(HELLO, Origin("file", path="hello.eml")), desk, store))
+    try:
+        with pytest.raises(StoreError, match="mail was filed while the archive was copied"):
+            migrate(store, S3Archive(s3_bucket, "moved", seaweed.endpoint, "us-east-1"), file_one_more)
+        assert meanwhile[0].status == "filed"
+        assert all(not m.path.startswith("raw/") for m in store.messages())  # still on the local archive
+    finally:
+        desk.close()
+        store.close()
+
     target = ["archive", "migrate", "--to", f"s3://{s3_bucket}/moved", "--endpoint-url", seaweed.endpoint,
               "--region", "us-east-1"]
-    victim = next((config.parent / "var" / "archive" / "orders").rglob("*.eml"))
+    victim = config.parent / "var" / "archive" / meanwhile[0].applied.path  # the one not copied yet
     good = victim.read_bytes()
     victim.write_bytes(good + b"damaged")
     refused = cli(config, *target)
@@ -252,7 +273,7 @@ def test_a_local_archive_migrates_to_the_bucket_resumably_and_the_config_switche
 
     done = cli(config, *target)
     assert done.exit_code == 0, done.output
-    assert "there already" in done.output and f"{sent_first} there already" in done.output.replace("\n", " ")
+    assert f"1 object(s) sent, {sent_first} there already" in done.output.replace("\n", " "), done.output
     text = config.read_text()
     assert f"bucket: {s3_bucket}" in text and "prefix: moved" in text and text.endswith("# kept at the end\n")
     assert text.replace("\n", "").count("archive:") == 1 and "buyers:" in text
