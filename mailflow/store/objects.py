@@ -181,19 +181,14 @@ class S3Archive(Archive):
         def pieces() -> Iterator[bytes]:
             try:
                 yield from body.iter_chunks(CHUNK)
+            except BotoCoreError as exc:  # the connection broke while the object was read
+                raise self._failed(f"read {key} from", exc) from None
             finally:
                 body.close()
         return pieces()
 
     def exists(self, rel: str | PurePosixPath) -> bool:
         return self._size(self.key(rel)) is not None
-
-    def sha256_of(self, rel: str | PurePosixPath) -> str:
-        """The object's bytes read back and hashed (streamed)."""
-        digest = hashlib.sha256()
-        for piece in self.chunks(rel):
-            digest.update(piece)
-        return digest.hexdigest()
 
     def _size(self, key: str) -> int | None:
         try:
