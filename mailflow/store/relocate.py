@@ -9,7 +9,8 @@ own name. Each local file is hashed before it is sent (a damaged one stops the m
 copy would carry the damage into the evidence), an object already in the bucket with that
 sha256 is not sent again (so a migration that stopped is run again from the start, cheaply),
 and each object is read back and hashed. Only when every object is there and right are the
-rows pointed at the new keys, in one transaction; then `order.json` is written in the bucket
+rows pointed at the new keys, in one transaction (rolled back when a row was
+filed meanwhile: its file was never copied); then `order.json` is written in the bucket
 and the config switched (`switch_config`). A crash before the rows' commit leaves the rows on
 the local archive, which is untouched; after it, run the migration again: it finds every
 object there and switches the config. The local files are left for the operator to remove.
