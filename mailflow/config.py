@@ -179,8 +179,33 @@ class Database(_Strict):
         return url
 
 
+class S3Settings(_Strict):
+    """The archive in an S3-compatible bucket (store/objects.py). Credentials are not settings:
+    boto3's standard chain finds them (environment, ~/.aws, instance role)."""
+
+    bucket: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+    prefix: str = ""  # the desk's objects under this key prefix, e.g. "mailflow"
+    endpoint_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/.*)?$")  # not AWS
+    region: str | None = None
+    retain_days: int | None = Field(default=None, ge=1, le=36500)  # raw mail under Object Lock
+
+    @field_validator("prefix")
+    @classmethod
+    def _plain_prefix(cls, value: str) -> str:
+        value = value.strip("/")
+        if any(part in ("", ".", "..") for part in value.split("/")) and value:
+            raise ValueError(f"not a key prefix: {value!r} (words separated by /, no . or ..)")
+        return value
+
+
+CREDENTIAL_KEYS = {"access_key", "access_key_id", "aws_access_key_id", "secret_key", "secret_access_key",
+                   "aws_secret_access_key", "session_token", "aws_session_token", "credentials", "password",
+                   "secret", "key_id", "profile"}
+
+
 class Archive(_Strict):
-    path: Path = Path("var/archive")
+    path: Path = Path("var/archive")  # the local archive, the default (and beside it SQLite's file)
+    s3: S3Settings | None = None  # instead: the archive in a bucket several machines share
 
 
 class ReplyPolicy(_Strict):
@@ -552,6 +577,7 @@ def load_config(file: Path | str) -> Config:
         raise ConfigError("the file must be a mapping of settings (identity:, sources:, …)", path, 1)
     _substitute_env(data, path, (), data)
     _anchor_ca_files(data, path.resolve().parent)
+    _no_credentials(data, path)
     try:
         config = Config.model_validate({**data, "base_dir": path.resolve().parent, "file": path})
     except ValidationError as exc:
@@ -563,6 +589,20 @@ def load_config(file: Path | str) -> Config:
         raise ConfigError(message, path, line_of(data, loc), _dotted(loc) or None) from None
     _parties_apart(config, data, path)
     return config
+
+
+def _no_credentials(data: Any, path: Path) -> None:
+    """Keys to the object store never sit in mailflow.yaml (a file that is copied, shown and
+    kept in version control): boto3's standard chain gives them."""
+    archive = data.get("archive")
+    s3 = archive.get("s3") if isinstance(archive, dict) else None
+    for key in s3 if isinstance(s3, dict) else ():
+        if str(key).lower() in CREDENTIAL_KEYS:
+            loc = ("archive", "s3", key)
+            raise ConfigError("credentials do not belong in mailflow.yaml: boto3's standard chain gives them "
+                              "(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment, AWS_PROFILE "
+                              "and ~/.aws/credentials, or the machine's instance role)",
+                              path, line_of(data, loc), _dotted(loc))
 
 
 def _parties_apart(config: Config, data: Any, path: Path) -> None:

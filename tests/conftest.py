@@ -16,7 +16,7 @@ identity: {{company: "Acme Nonwovens Co., Ltd.", name: "Acme Order Desk", addres
 sources:
   - path: inbox/
 database: {{url: "{database_url}"}}
-archive: {{path: var/archive}}
+archive: {archive}
 rules: {rules}
 templates: {templates}
 buyers:
@@ -67,8 +67,12 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'mailflow.db'}"
 
 
-def write_desk(directory: Path, database_url: str, inbox: Path | None = None) -> Path:
-    """A desk folder: mailflow.yaml using the shipped rules and templates, an inbox."""
+LOCAL_ARCHIVE = "{path: var/archive}"
+
+
+def write_desk(directory: Path, database_url: str, inbox: Path | None = None, archive: str = LOCAL_ARCHIVE) -> Path:
+    """A desk folder: mailflow.yaml using the shipped rules and templates, an inbox; the
+    archive in var/archive, or where `archive` (the `archive:` setting, YAML) says."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "inbox").mkdir(exist_ok=True)
     if inbox is not None:
@@ -76,11 +80,12 @@ def write_desk(directory: Path, database_url: str, inbox: Path | None = None) ->
             shutil.copy(file, directory / "inbox" / file.name)
     config = directory / "mailflow.yaml"
     config.write_text(CONFIG.format(database_url=database_url, rules=ROOT / "rules",
-                                    templates=ROOT / "templates"), encoding="utf-8")
+                                    templates=ROOT / "templates", archive=archive), encoding="utf-8")
     return config
 
 
 from tests.dovecot import dovecot, imap_folder  # noqa: F401  (fixtures for the IMAP tests)
+from tests.seaweed import s3_bucket, seaweed  # noqa: F401  (the S3 test server fixtures)
 from tests.smtpd import smtp_server  # noqa: F401  (the SMTP test server fixture)
 
 

@@ -2,6 +2,7 @@
 one function and prints. Errors become one line and an exit code in one place (`base`)."""
 
 from mailflow.cli import (  # noqa: F401
+    archive,
     cases,
     db,
     desk,

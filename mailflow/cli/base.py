@@ -139,7 +139,8 @@ class State:
     def store(self) -> Any:
         from mailflow.follow import follower_from
         from mailflow.store import Store
-        return Store(self.config.database_url, self.config.archive_root, self.config.lease_seconds,
+        from mailflow.store.objects import open_archive
+        return Store(self.config.database_url, open_archive(self.config), self.config.lease_seconds,
                      history_days=self.config.correlation.history_days, follower=follower_from(self.config))
 
     @contextmanager

@@ -42,7 +42,11 @@ sources:
 #   password: "${{MAILFLOW_SMTP_PASSWORD}}"
 #   sent_folder: Sent
 database: {{url: "sqlite:///var/mailflow.db"}}   # or postgresql+psycopg://user@host/db
-archive: {{path: var/archive}}
+archive:
+  path: var/archive
+  # s3: {{bucket: acme-mail, prefix: desk, endpoint_url: "https://s3.example", region: cn-north-1}}
+  #   ^ several machines share the archive in a bucket; its keys come from AWS_ACCESS_KEY_ID and
+  #     AWS_SECRET_ACCESS_KEY, ~/.aws or the instance role, never from this file
 rules: rules/
 templates: templates/
 reply:
@@ -159,7 +163,8 @@ def _print_summary(summary: Any, config: Config) -> None:
     if summary.dry_run:
         add_row(table, "dry run (nothing written)", str(summary.dry_run))
     out.print(table)
-    out.print(f"archive: {config.archive_root}   database: {config.database_url}", markup=False)
+    where = config.archive.s3 and f"s3://{config.archive.s3.bucket}/{config.archive.s3.prefix}".rstrip("/")
+    out.print(f"archive: {where or config.archive_root}   database: {config.database_url}", markup=False)
 
 
 @main.command()
@@ -167,11 +172,14 @@ def _print_summary(summary: Any, config: Config) -> None:
 @click.pass_obj
 def status(state: State, as_json: bool) -> None:
     """Per watched folder: last sync, messages not yet processed, last error; outbox counts."""
+    from mailflow.store.objects import reachability
+
     store = state.store()
     try:
         health = store.ledger.health()
         counts = store.counts()
         failed_actions = store.ledger.failed_actions()
+        archive = reachability(store.archive)
     finally:
         store.close()
     scans = _scans(state)
@@ -183,7 +191,8 @@ def status(state: State, as_json: bool) -> None:
         click.echo(json.dumps({"folders": folders, "outbox": counts["outbox"],
                                "messages": counts["messages"], "orders": counts["orders"],
                                "quarantined": counts["quarantined"],
-                               "failed_server_actions": failed_actions, "scans": scans}, indent=2))
+                               "failed_server_actions": failed_actions, "scans": scans,
+                               "archive": archive}, indent=2))
         return
     table = Table("folder", "last sync", "lag", "last error")
     for f in folders:
@@ -196,6 +205,9 @@ def status(state: State, as_json: bool) -> None:
     add_row(totals, str(counts["messages"]), str(counts["orders"]), str(counts["quarantined"]),
             *(str(counts["outbox"][k]) for k in sorted(counts["outbox"])))
     out.print(totals)
+    out.print(f"archive: {archive['where']}: " + (
+        (f"reachable, {archive['latency_ms']} ms" if archive["latency_ms"] is not None else "reachable")
+        if archive["reachable"] else f"NOT reachable: {archive['error']}"), markup=False)
     out.print("scans (PDF pages without text, JPEG/PNG/TIFF): " + (
         f"read through OCR, {scans['engine']}" if scans["read"] else f"not read: {scans['reason']}"),
         markup=False)

@@ -49,21 +49,40 @@ def search_command(state: State, query: str, order_number: str | None, buyer: st
 
 
 @main.command("verify")
-@click.argument("bundle", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument("bundle", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=False)
 @click.option("--key", "key_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="The desk's public key (PEM): the manifest's signature must match it.")
 @click.option("--against-store", is_flag=True,
-              help="Also check that every mail in the bundle is one this desk's database filed.")
+              help="Also check that every mail in the bundle is one this desk's database filed, and "
+                   "read its files back from the archive against their rows' sha256 (without a "
+                   "BUNDLE: every file of the archive).")
 @click.pass_obj
-def verify_command(state: State, bundle: Path, key_file: Path | None, against_store: bool) -> None:
+def verify_command(state: State, bundle: Path | None, key_file: Path | None, against_store: bool) -> None:
     """Check an exported bundle: every file as the manifest says, nothing missing, added or
-    damaged; with --key its signature; with --against-store its mail against the database."""
+    damaged; with --key its signature; with --against-store its mail against the database and
+    the archive's files (read back) against their rows."""
     from mailflow.store.export import unknown_to_store, verify
+    from mailflow.store.relocate import check_objects
 
+    if bundle is None:
+        if not against_store:
+            raise click.UsageError("give a BUNDLE, or --against-store to check the whole archive")
+        with state.opened_store() as store:
+            checked = check_objects(store)
+            where = store.archive.describe()
+        for problem in checked.problems:
+            out.print(f"problem: {problem}", markup=False)
+        if checked.problems:
+            raise MailflowError(f"{where}: {len(checked.problems)} of {checked.checked} files do NOT match "
+                                "their rows")
+        out.print(f"{where}: ok, {checked.checked} files read back match their rows' sha256", markup=False)
+        return
     verdict = verify(bundle, key_file.read_bytes() if key_file else None)
     if against_store and not verdict.problem:
         with state.opened_store() as store:
             verdict.findings += unknown_to_store(verdict, store.filed_sha256s)
+            mail = {sha for path, sha in verdict.digests.items() if path.startswith("mail/")}
+            verdict.findings += check_objects(store, mail).problems
     for label, paths in (("changed", verdict.changed), ("missing", verdict.missing),
                          ("added", verdict.added), ("problem", verdict.findings)):
         for path in paths:
@@ -79,7 +98,7 @@ def verify_command(state: State, bundle: Path, key_file: Path | None, against_st
                             + (f"; signature: {verdict.signature}" if verdict.signature not in ("", "valid")
                                else "") + ")")
     signed = ", signature valid" if verdict.signature == "valid" else ""
-    anchored = ", every mail filed in this desk's database" if against_store else ""
+    anchored = ", every mail filed in this desk's database and its files in the archive" if against_store else ""
     out.print(f"{bundle}: ok, {verdict.checked} files match their sha256{signed}{anchored}", markup=False)
 
 

@@ -1,6 +1,11 @@
 """Files in the archive: raw mail and attachments, written atomically, never outside the root.
 
 Every name here is derived (dates, hashes, safe forms); the sender's words never become a path.
+`Archive` is what the store needs of an archive, whatever holds it: `LocalArchive` is a folder
+on this machine (the embedded default), `store/objects.py` an S3-compatible bucket that
+several machines share. The rows keep each file's name relative to the archive (its `rel`);
+the archive decides the names of raw mail and attachments (`mail_path`, `attachment_path`):
+the folder names them by order, the bucket by content.
 """
 
 from __future__ import annotations
@@ -9,7 +14,8 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -17,8 +23,68 @@ from mailflow import clock
 from mailflow.errors import StoreError
 from mailflow.model import Attachment, Direction
 
+CHUNK = 256 * 1024  # a download streams in pieces of this size
 
-class Archive:
+
+class Archive(ABC):
+    """What the store asks of an archive. `put` writes without making durable; `sync` makes
+    what `put` wrote durable (the store calls it before it commits rows that point there);
+    `discard` removes what a failed commit's `put` created, so that filing again writes it
+    anew. A missing file is `FileNotFoundError` (an `OSError`) from `read` and `chunks`."""
+
+    @abstractmethod
+    def put(self, rel: PurePosixPath, data: bytes) -> tuple[Any, bool]:
+        """Written, maybe not yet durable: (a handle for `sync`, whether this call wrote it)."""
+
+    @abstractmethod
+    def sync(self, written: Iterable[tuple[Any, bool]]) -> None: ...
+
+    @abstractmethod
+    def discard(self, written: Iterable[tuple[Any, bool]]) -> None: ...
+
+    @abstractmethod
+    def read(self, rel: str | PurePosixPath) -> bytes: ...
+
+    @abstractmethod
+    def chunks(self, rel: str | PurePosixPath) -> Iterator[bytes]:
+        """The file's bytes in pieces, for a download that need not hold it whole. The file is
+        opened before this returns (a missing one raises here, not half-way)."""
+
+    @abstractmethod
+    def remove(self, rel: str | PurePosixPath) -> None: ...
+
+    @abstractmethod
+    def exists(self, rel: str | PurePosixPath) -> bool: ...
+
+    @abstractmethod
+    def describe(self) -> str:
+        """Where the archive is, for a person (a folder, or s3://bucket/prefix)."""
+
+    def write(self, rel: PurePosixPath, data: bytes) -> Any:
+        """Written and durable when this returns."""
+        written = self.put(rel, data)
+        self.sync([written])
+        return written[0]
+
+    def write_json(self, rel: PurePosixPath, value: Any) -> Any:
+        return self.write(rel, json_bytes(value))
+
+    def mail_path(self, folder: PurePosixPath, date: dt.datetime | None, direction: Direction,
+                  sha256: str) -> PurePosixPath:
+        """Where a mail of an order's (or the unfiled) folder is kept."""
+        return mail_path(folder, date, direction, sha256)
+
+    def attachment_path(self, folder: PurePosixPath, attachment: Attachment) -> PurePosixPath:
+        return attachment_path(folder, attachment)
+
+    def moved_attachment(self, folder: PurePosixPath, rel: str, sha256: str) -> PurePosixPath:
+        """Where an attachment kept at `rel` goes when its mail moves to `folder`."""
+        return folder / "files" / PurePosixPath(rel).name
+
+
+class LocalArchive(Archive):
+    """A folder on this machine: files written atomically (temp file, rename, fsync)."""
+
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         if self.root.exists() and not self.root.is_dir():
@@ -30,6 +96,9 @@ class Archive:
             raise ValueError(f"refusing to write outside the archive: {rel}")
         return full
 
+    def describe(self) -> str:
+        return str(self.root)
+
     def write(self, rel: PurePosixPath, data: bytes) -> Path:
         """Temp file in the same folder, rename, fsync the file and the folder: all or nothing,
         and on the disk when this returns. A file already there with these bytes is fsynced all
@@ -37,6 +106,14 @@ class Archive:
         full, _ = self.put(rel, data)
         sync_files([full])
         return full
+
+    def sync(self, written: Iterable[tuple[Any, bool]]) -> None:
+        sync_files(path for path, _ in written)
+
+    def discard(self, written: Iterable[tuple[Any, bool]]) -> None:
+        for path, created in written:
+            if created:
+                Path(path).unlink(missing_ok=True)
 
     def put(self, rel: PurePosixPath, data: bytes) -> tuple[Path, bool]:
         """The file written and renamed into place, NOT synced: (its path, whether this call
@@ -67,6 +144,15 @@ class Archive:
 
     def read(self, rel: str | PurePosixPath) -> bytes:
         return self._full(PurePosixPath(rel)).read_bytes()
+
+    def chunks(self, rel: str | PurePosixPath) -> Iterator[bytes]:
+        handle = self._full(PurePosixPath(rel)).open("rb")
+
+        def pieces() -> Iterator[bytes]:
+            with handle:
+                while piece := handle.read(CHUNK):
+                    yield piece
+        return pieces()
 
     def remove(self, rel: str | PurePosixPath) -> None:
         self._full(PurePosixPath(rel)).unlink(missing_ok=True)

@@ -33,14 +33,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from mailflow.errors import StoreError
-from mailflow.store.archive import sync_files
+from mailflow.store.archive import Archive
 
 BATCH_SECONDS = 2.0  # a transaction open longer than this is committed before the next message
 
@@ -55,7 +54,8 @@ class Batch:
         self.connection: Connection = engine.connect()
         self.after: list[Callable[[], None]] = []
         # written unsynced for the open transaction (path, whether the batch created it): synced before its commit
-        self.files: list[tuple[Path, bool]] = []
+        self.files: list[tuple[Any, bool]] = []
+        self.archive: Archive | None = None  # the archive they were written to
         self.started: float | None = None  # time.monotonic() of the open transaction's start
         self.lock = lock or nullcontext()  # held while the transaction is open (the intake's)
 
@@ -82,18 +82,21 @@ class Batch:
             self._commit()
 
     def _commit(self) -> None:
-        if self.files:  # nothing is committed that points at a file not yet on the disk
+        if self.files and self.archive is not None:  # nothing is committed that points at a file not yet on the disk
             files, self.files = self.files, []
             try:
-                sync_files(path for path, _ in files)
+                self.archive.sync(files)
             except OSError as exc:
                 # what the batch wrote is removed: filed again, it is written anew, not trusted
                 # as it stands (its bytes may be in memory only, the error already reported)
-                for path, created in files:
-                    if created:
-                        path.unlink(missing_ok=True)
+                self.archive.discard(files)
                 raise StoreError(f"cannot write to the archive: {exc}") from exc
         self._end(self.connection.commit)
+
+    def keep(self, archive: Archive, written: tuple[Any, bool]) -> None:
+        """A file `archive.put` wrote for the open transaction: made durable before it commits."""
+        self.archive = archive
+        self.files.append(written)
 
     def rollback(self) -> None:
         self._end(self.connection.rollback)

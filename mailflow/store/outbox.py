@@ -261,7 +261,7 @@ class OutboxStore:
             order = session.get(OrderRow, row.order_id) if row.order_id else None
             folder = paths.order_folder(order.folder) if order else paths.unfiled_folder(now)
             sha256 = hashlib.sha256(row.raw).hexdigest()
-            rel = paths.mail_path(folder, now, "out", sha256)
+            rel = self.archive.mail_path(folder, now, "out", sha256)
             self.archive.write(rel, row.raw)
             answered = session.get(MessageRow, row.answers_id) if row.answers_id is not None else None
             if session.scalar(select(MessageRow.id).where(MessageRow.sha256 == sha256)) is None:

@@ -205,7 +205,7 @@ class RecordStore:
         if batch is None:
             self.archive.write(rel, data)
         else:
-            batch.files.append(self.archive.put(rel, data))
+            batch.keep(self.archive, self.archive.put(rel, data))
 
     # --- while applying a message (inside its transaction) --------------------------------
 
@@ -348,13 +348,14 @@ class RecordStore:
         """A filed message, its attachments and its documents moved under an order (files copied,
         rows pointed there); the old paths returned, for `Store._remove_after_commit`, which
         keeps a file another message still uses."""
-        new_mail = paths.mail_path(folder, row.date, row.direction, row.sha256)  # type: ignore[arg-type]
+        new_mail = self.archive.mail_path(folder, row.date, row.direction, row.sha256)  # type: ignore[arg-type]
         leftovers: list[str] = []
-        if row.path != str(new_mail):
+        if row.path != str(new_mail):  # in a bucket, mail is named by its content: it stays
             self._write(new_mail, self.archive.read(row.path))
             leftovers.append(row.path)
-            for att in row.attachments:
-                target = folder / "files" / PurePosixPath(att.path).name
+        for att in row.attachments:
+            target = self.archive.moved_attachment(folder, att.path, att.sha256)
+            if att.path != str(target):
                 self._write(target, self.archive.read(att.path))
                 leftovers.append(att.path)
                 att.path = str(target)

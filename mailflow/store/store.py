@@ -28,7 +28,7 @@ from mailflow.follow.money import stored_due_now
 from mailflow.model import Outcome, Quarantined, folder_name
 from mailflow.store import archive as paths
 from mailflow.store import migrations, search
-from mailflow.store.archive import Archive
+from mailflow.store.archive import Archive, LocalArchive
 from mailflow.store.batch import Batch, Sessions
 from mailflow.store.chase import ChaseStore
 from mailflow.store.corrections import CorrectionStore
@@ -75,7 +75,7 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
 class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, ChaseStore):
     sessions: Sessions
 
-    def __init__(self, database_url: str, archive_root: Path, claim_seconds: float = 30.0,
+    def __init__(self, database_url: str, archive: Path | Archive, claim_seconds: float = 30.0,
                  history_days: int = 90, follower: Follower | None = None) -> None:
         url = make_url(database_url)
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
@@ -94,7 +94,8 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                              f"{exc.orig}") from None
         forget_fences(self.engine)  # a fence is checked once per transaction, not per mail
         self.sessions = Sessions(self.engine)  # one transaction each, or a savepoint in a batch
-        self.archive = Archive(archive_root)
+        # a local folder (a path), or another archive (store/objects.py: an S3 bucket)
+        self.archive: Archive = archive if isinstance(archive, Archive) else LocalArchive(archive)
         self.ledger = SyncLedger(self.sessions)
         self.owner = new_owner()  # this process, as the owner of folders and claims
         self.claim_seconds = claim_seconds
@@ -225,7 +226,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             order_row, new_order = self._order_for(session, outcome, aliases)
             folder = (paths.order_folder(order_row.folder) if order_row
                       else paths.unfiled_folder(message.date))
-            mail_rel = paths.mail_path(folder, message.date, outcome.direction, message.sha256)
+            mail_rel = self.archive.mail_path(folder, message.date, outcome.direction, message.sha256)
             self._write(mail_rel, outcome.raw.data)
             row = MessageRow(
                 sha256=message.sha256, message_id=message.message_id, direction=outcome.direction,
@@ -247,7 +248,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             changed = self._record_documents(session, order_row, row, outcome)
             case = self._open_case(session, outcome, row, order_row)
             for att in message.attachments:
-                att_rel = paths.attachment_path(folder, att)
+                att_rel = self.archive.attachment_path(folder, att)
                 self._write(att_rel, att.payload)
                 session.add(AttachmentRow(message_row_id=row.id, filename=att.filename,
                                           content_type=att.content_type, size=att.size,
@@ -390,15 +391,14 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         It writes what is stored: a caller that changed the order follows it first
         (`follow_orders`), so that the file shows its follow-up as it now stands.
         The files of several orders are fsynced together, each folder once."""
-        written: list[Path] = []
+        written: list[tuple[Any, bool]] = []
         try:
             for order_id in order_ids:
                 summary = self.order_summary(order_id)
-                path, _ = self.archive.put(paths.order_folder(summary["folder"]) / "order.json",
-                                           paths.json_bytes(summary))
-                written.append(path)
+                written.append(self.archive.put(paths.order_folder(summary["folder"]) / "order.json",
+                                                paths.json_bytes(summary)))
         finally:
-            paths.sync_files(written)
+            self.archive.sync(written)
 
     def order_summary(self, order_id: int) -> dict[str, Any]:
         """The order as order.json, `order show --json` and the export give it: its data (the

@@ -4,7 +4,7 @@ and retrying it, the rule files and their preview over the archive."""
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from mailflow import views
 from mailflow.web.i18n import translate
@@ -40,7 +40,7 @@ def quarantined_raw(request: Request, caller: Caller) -> Response:
     """The quarantined mail's bytes as a plain-text download, never rendered."""
     store = desk_of(request).store
     row = store.quarantined_row(request.path_params["id"])
-    return Response(store.archive.read(row.path), media_type="text/plain; charset=utf-8",
+    return StreamingResponse(store.archive.chunks(row.path), media_type="text/plain; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{row.sha256[:16]}.eml"'})
 
 

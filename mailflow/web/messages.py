@@ -7,11 +7,12 @@ from __future__ import annotations
 import codecs
 import email
 import email.policy
+from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, Response, StreamingResponse
 
 from mailflow import policy
 from mailflow.config import Config
@@ -28,6 +29,16 @@ def archived(store: Store, path: str, caller: Caller) -> bytes:
     page saying so, in the reader's language."""
     try:
         return store.archive.read(path)
+    except OSError:
+        raise NotFound(translate(caller.person.language, "not_in_archive", path=path)) from None
+
+
+def streamed(store: Store, path: str, caller: Caller) -> Iterator[bytes]:
+    """A file of the archive as a download reads it: in pieces, never whole in memory (an
+    attachment may be 50 MB, and in a bucket it is read over the network); opened here, so
+    that a missing file is the same page as in `archived`, not a download cut short."""
+    try:
+        return store.archive.chunks(path)
     except OSError:
         raise NotFound(translate(caller.person.language, "not_in_archive", path=path)) from None
 
@@ -96,7 +107,7 @@ def message_html(request: Request, caller: Caller) -> Response:
 def message_raw(request: Request, caller: Caller) -> Response:
     store = desk_of(request).store
     row = store.message_by_row(request.path_params["id"])
-    return Response(archived(store, row.path, caller), media_type="message/rfc822",
+    return StreamingResponse(streamed(store, row.path, caller), media_type="message/rfc822",
                     headers={"Content-Disposition": disposition(f"{row.sha256[:16]}.eml")})
 
 
@@ -104,7 +115,7 @@ def message_raw(request: Request, caller: Caller) -> Response:
 def attachment(request: Request, caller: Caller) -> Response:
     store = desk_of(request).store
     row = store.attachment_row(request.path_params["id"])
-    return Response(archived(store, row.path, caller), media_type="application/octet-stream",
+    return StreamingResponse(streamed(store, row.path, caller), media_type="application/octet-stream",
                     headers={"Content-Disposition": disposition(Path(row.filename).name)})
 
 

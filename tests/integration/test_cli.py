@@ -279,6 +279,7 @@ def test_every_commented_example_of_init_s_config_works_uncommented(tmp_path: Pa
     assert loaded.smtp is not None and loaded.digest is not None and loaded.web.port == 8025
     assert loaded.approval.margin_floor == 5 and [u.name for u in loaded.users] == ["Lily Chen", "Wang Fang"]
     assert loaded.packing.products is not None and loaded.extract.price_list is not None
+    assert loaded.archive.s3 is not None and loaded.archive.s3.bucket == "acme-mail"
 
 
 def test_poison_values_never_stop_the_run(desk: Path) -> None:
