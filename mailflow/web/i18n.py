@@ -323,3 +323,22 @@ WORDS["en"].update({"bad_zone": "unknown time zone {zone}", "refile_needs_order"
                     "empty_reply": "an empty reply is not sent; reject it instead"})
 WORDS["zh"].update({"bad_zone": "无法识别的时区 {zone}", "refile_needs_order": "请填写要归入的订单号",
                     "bad_status": "状态只能是暂停、取消或恢复", "empty_reply": "空白回复不会发出：请改为驳回"})
+
+# the workplace: previews, a reply beside its order, the outbox's ages, the plan's owners, labelled
+# search filters, the rules as a list, counts in the navigation, the skip link, the reader's zone
+WORDS["en"].update({
+    "preview_of": "Preview", "page_n": "Page {n}", "first_pages": "The first {n} pages; download the file for all.",
+    "preview_not_previewable": "This file cannot be previewed: download it.",
+    "preview_too_large": "This file is too large to preview: download it.",
+    "preview_not_readable": "This PDF could not be rendered: download it.",
+    "no_preview": "No such preview.", "answers": "Answers", "order_documents": "The order's documents",
+    "bytes": "{n} B", "kilobytes": "{n} KB", "megabytes": "{n} MB",
+})
+WORDS["zh"].update({
+    "preview_of": "预览", "page_n": "第 {n} 页", "first_pages": "仅显示前 {n} 页；完整内容请下载文件。",
+    "preview_not_previewable": "此文件无法预览，请下载查看。",
+    "preview_too_large": "此文件太大，无法预览，请下载查看。",
+    "preview_not_readable": "此 PDF 无法显示，请下载查看。",
+    "no_preview": "没有这个预览。", "answers": "回复的邮件", "order_documents": "订单单据",
+    "bytes": "{n} 字节", "kilobytes": "{n} KB", "megabytes": "{n} MB",
+})

@@ -95,7 +95,17 @@ def wording(language: str, zone: dt.tzinfo) -> dict[str, Any]:
     (`t`), the names of values (`w`), due reasons (`due_why`) and times in the reader's `zone`."""
     return {"t": lambda key, **kw: translate(language, key, **kw), "when": lambda v: when(v, zone),
             "lang": language, "w": lambda group, value: word(language, group, value),
-            "due_why": lambda why, names=None: due_reason(language, why or "", names)}
+            "due_why": lambda why, names=None: due_reason(language, why or "", names),
+            "size_of": lambda n: size_of(language, n)}
+
+
+def size_of(language: str, size: int) -> str:
+    """A file's size, in bytes, KB or MB (one decimal above 1 MB)."""
+    if size < 1024:
+        return translate(language, "bytes", n=size)
+    if size < 1024 * 1024:
+        return translate(language, "kilobytes", n=f"{size // 1024:,}")
+    return translate(language, "megabytes", n=f"{size / 1024 / 1024:,.1f}")
 
 
 class Back(RedirectResponse):

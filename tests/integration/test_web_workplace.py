@@ -1,0 +1,52 @@
+"""The desk as a workplace, over HTTP: a reply beside its order, the mail it answers and the
+order's documents with their pages previewed; the outbox by waiting time; the plan with owners;
+labelled search filters; headers under the body; the rules as a list with counts; counts in the
+navigation; a skip link and labelled fields; money and times as the reader reads them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.integration.test_web_http import client_for, held_confirmation, log_in
+from tests.webdesk import build
+
+pytest.importorskip("starlette")
+pytest.importorskip("tests.pdfs")
+pytestmark = pytest.mark.integration
+
+
+def test_a_reply_beside_its_order_and_documents_previewed(tmp_path: Path, sqlite_url: str) -> None:
+    desk = build(tmp_path, sqlite_url)
+    client, store = client_for(desk.config)
+    try:
+        log_in(client, "Wang Fang")
+        reply = held_confirmation(store)
+        po = store.message_by_ref(desk.po_message_id)
+        page = client.get(f"/outbox/{reply.id}").text
+        assert 'id="reply-order">KS-7001</a>' in page and f'href="/messages/{po.id}" id="reply-answers"' in page
+        documents = page[page.index('id="order-documents"'):]
+        [po_file] = store.attachments_of(po.id)
+        assert "PO_KS-7001.pdf" in documents and f'href="/attachments/{po_file.id}/preview"' in documents
+
+        shown = client.get(f"/attachments/{po_file.id}/preview")
+        assert shown.status_code == 200 and f'href="/messages/{po.id}"' in shown.text
+        [png] = re.findall(r'src="(/previews/[0-9a-f]{64}/1\.png)"', shown.text)  # the PO has one page
+        image = client.get(png)
+        assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+        assert image.content.startswith(b"\x89PNG") and len(image.content) > 5_000
+        cached = next((tmp_path / "desk" / "var" / "previews").rglob("*-1.png"))
+        assert cached.read_bytes() == image.content  # rendered once, kept by the file's sha256
+        assert client.get(f"/attachments/{po_file.id}/preview").text.count("/1.png") == 1
+
+        # a PDF that is no PDF inside says so; a preview never rendered, or a made-up name, is no page
+        broken = next(a for a in store.attachments_of(store.message_by_ref("pl@acme.example").id))
+        assert 'id="no-preview"' in client.get(f"/attachments/{broken.id}/preview").text
+        assert client.get(f"/previews/{'0' * 64}/1.png").status_code == 404
+        assert client.get("/previews/..%2F..%2Fmailflow.yaml/1.png").status_code == 404
+        message = client.get(f"/messages/{po.id}").text
+        assert f'href="/attachments/{po_file.id}/preview"' in message  # the same preview on a message
+    finally:
+        store.close()
