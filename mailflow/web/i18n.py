@@ -332,7 +332,8 @@ WORDS["en"].update({
     "preview_too_large": "This file is too large to preview: download it.",
     "preview_not_readable": "This PDF could not be rendered: download it.",
     "no_preview": "No such preview.", "answers": "Answers", "order_documents": "The order's documents",
-    "bytes": "{n} B", "kilobytes": "{n} KB", "megabytes": "{n} MB",
+    "bytes": "{n} B", "kilobytes": "{n} KB", "megabytes": "{n} MB", "waiting": "Waiting",
+    "waiting_minutes": "waiting {n} min", "waiting_hours": "waiting {n} h", "waiting_days": "waiting {n} d",
 })
 WORDS["zh"].update({
     "preview_of": "预览", "page_n": "第 {n} 页", "first_pages": "仅显示前 {n} 页；完整内容请下载文件。",
@@ -340,5 +341,6 @@ WORDS["zh"].update({
     "preview_too_large": "此文件太大，无法预览，请下载查看。",
     "preview_not_readable": "此 PDF 无法显示，请下载查看。",
     "no_preview": "没有这个预览。", "answers": "回复的邮件", "order_documents": "订单单据",
-    "bytes": "{n} 字节", "kilobytes": "{n} KB", "megabytes": "{n} MB",
+    "bytes": "{n} 字节", "kilobytes": "{n} KB", "megabytes": "{n} MB", "waiting": "等待时长",
+    "waiting_minutes": "等待 {n} 分钟", "waiting_hours": "等待 {n} 小时", "waiting_days": "等待 {n} 天",
 })

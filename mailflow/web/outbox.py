@@ -1,5 +1,5 @@
-"""Replies: the outbox (`views.outbox_list`, as `outbox list --json`), one reply with its
-attachments, and approving, rejecting (with a reason) or editing it (with the diff shown)."""
+"""Replies: the outbox (as `outbox list --json`, with each reply's order and age, oldest
+first), one reply beside its order, the mail it answers and the order's documents, and approving, rejecting (with a reason) or editing it (with the diff shown)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mailflow import policy, views
+from mailflow import policy
 from mailflow.errors import NotFound
 from mailflow.policy import Refused
 from mailflow.web import lookups, preview
@@ -24,11 +24,12 @@ from mailflow.web.state import desk_of
 
 @logged_in
 def outbox_page(request: Request, caller: Caller) -> Response:
-    """Replies in the state asked for; without one, those a person has to look at."""
+    """Replies in the state asked for; without one, those a person has to look at: oldest first,
+    each with its order and how long it has waited."""
     wanted = request.query_params.get("state", "")
-    rows = [r for r in views.outbox_list(desk_of(request).store, wanted or None)
-            if wanted or r["state"] in views.REVIEW_STATES]
-    return page(request, "outbox.html", person=caller.person, csrf=caller.csrf, rows=rows[-500:], state=wanted)
+    rows = lookups.outbox_rows(desk_of(request).store, wanted or None, review=not wanted)
+    return page(request, "outbox.html", person=caller.person, csrf=caller.csrf, rows=rows, state=wanted,
+                waited=lookups.waiting)
 
 
 @logged_in

@@ -5,6 +5,7 @@ navigation; a skip link and labelled fields; money and times as the reader reads
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -48,5 +49,33 @@ def test_a_reply_beside_its_order_and_documents_previewed(tmp_path: Path, sqlite
         assert client.get("/previews/..%2F..%2Fmailflow.yaml/1.png").status_code == 404
         message = client.get(f"/messages/{po.id}").text
         assert f'href="/attachments/{po_file.id}/preview"' in message  # the same preview on a message
+    finally:
+        store.close()
+
+
+def test_the_pages_to_work_from_on_both_databases(tmp_path: Path, database_url: str) -> None:
+    from sqlalchemy import update
+
+    from mailflow import clock
+    from mailflow.store.db import OutboxRow
+
+    desk = build(tmp_path, database_url)
+    client, store = client_for(desk.config)
+    try:
+        confirmation = held_confirmation(store)
+        sample = next(r for r in store.outbox() if r.template == "sample_ack")
+        with store.sessions() as session, session.begin():  # written 3 hours and 3 days before "now"
+            for row_id, at in ((confirmation.id, dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)),
+                               (sample.id, dt.datetime(2026, 3, 7, 11, tzinfo=dt.UTC))):
+                session.execute(update(OutboxRow).where(OutboxRow.id == row_id).values(created_at=at))
+        with clock.frozen(dt.datetime(2026, 3, 10, 12, 30, tzinfo=dt.UTC)):
+            log_in(client, "Wang Fang")
+            outbox = client.get("/outbox").text
+            rows = re.findall(r'<tr class="\w+" id="reply-(\d+)">(.*?)</tr>', outbox)
+            assert [int(r) for r, _ in rows] == [sample.id, confirmation.id]  # the longest waiting first
+            assert "waiting 3 d" in rows[0][1] and "waiting 3 h" in rows[1][1]
+            assert '<a href="/orders/KS-7001">KS-7001</a>' in rows[1][1]
+            log_in(client, "Lily Chen")
+            assert "等待 3 小时" in client.get("/outbox").text
     finally:
         store.close()
