@@ -333,6 +333,8 @@ WORDS["en"].update({
     "preview_not_readable": "This PDF could not be rendered: download it.",
     "no_preview": "No such preview.", "answers": "Answers", "order_documents": "The order's documents",
     "bytes": "{n} B", "kilobytes": "{n} KB", "megabytes": "{n} MB", "waiting": "Waiting",
+    "waiting_for_manager": "Waiting for the manager",
+    "waiting_for_manager_note": "A manager approves these; they are listed so you know where they stand.",
     "waiting_minutes": "waiting {n} min", "waiting_hours": "waiting {n} h", "waiting_days": "waiting {n} d",
 })
 WORDS["zh"].update({
@@ -342,5 +344,7 @@ WORDS["zh"].update({
     "preview_not_readable": "此 PDF 无法显示，请下载查看。",
     "no_preview": "没有这个预览。", "answers": "回复的邮件", "order_documents": "订单单据",
     "bytes": "{n} 字节", "kilobytes": "{n} KB", "megabytes": "{n} MB", "waiting": "等待时长",
+    "waiting_for_manager": "等待经理审批",
+    "waiting_for_manager_note": "以下事项由经理审批，列出供您了解进度。",
     "waiting_minutes": "等待 {n} 分钟", "waiting_hours": "等待 {n} 小时", "waiting_days": "等待 {n} 天",
 })

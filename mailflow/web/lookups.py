@@ -100,3 +100,24 @@ def rule_counts(store: Store) -> dict[str, int]:
     with store.sessions() as session:
         rows = session.execute(select(MessageRow.rule, func.count()).group_by(MessageRow.rule)).all()
     return {name: count for name, count in rows if name}
+
+
+def approvers(store: Store, reply_ids: list[int]) -> dict[int, str | None]:
+    """Who releases each held reply (the role its hold names; "" anyone, None unknown)."""
+    if not reply_ids:
+        return {}
+    with store.sessions() as session:
+        rows = session.execute(select(OutboxRow.id, OutboxRow.approver).where(OutboxRow.id.in_(reply_ids))).all()
+    return {r.id: r.approver for r in rows}
+
+
+def in_open_cases(store: Store, message_ids: list[str]) -> set[str]:
+    """Which of these mails belong to an open complaint case (the plan lists the case itself)."""
+    if not message_ids:
+        return set()
+    from mailflow.store.db import CaseRow
+
+    with store.sessions() as session:
+        found = session.scalars(select(MessageRow.message_id).join(CaseRow, MessageRow.case_id == CaseRow.id)
+                                .where(MessageRow.message_id.in_(message_ids), CaseRow.status == "open")).all()
+    return set(found)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.integration.test_web_http import client_for, held_confirmation, log_in
-from tests.webdesk import build
+from tests.mails import mail
+from tests.webdesk import BOB, build, cli
 
 pytest.importorskip("starlette")
 pytest.importorskip("tests.pdfs")
@@ -60,6 +61,10 @@ def test_the_pages_to_work_from_on_both_databases(tmp_path: Path, database_url: 
     from mailflow.store.db import OutboxRow
 
     desk = build(tmp_path, database_url)
+    (desk.config.parent / "inbox" / "05.eml").write_bytes(mail(  # a complaint of no order: a case
+        "Damaged rolls in our last delivery", "We have to file a claim: 12 rolls arrived torn and wet.",
+        sender=BOB, message_id="claim@kestrel.example", date=dt.datetime(2026, 3, 8, 9, tzinfo=dt.UTC)))
+    cli(desk.config, "run", "--once")
     client, store = client_for(desk.config)
     try:
         confirmation = held_confirmation(store)
@@ -72,10 +77,25 @@ def test_the_pages_to_work_from_on_both_databases(tmp_path: Path, database_url: 
             log_in(client, "Wang Fang")
             outbox = client.get("/outbox").text
             rows = re.findall(r'<tr class="\w+" id="reply-(\d+)">(.*?)</tr>', outbox)
-            assert [int(r) for r, _ in rows] == [sample.id, confirmation.id]  # the longest waiting first
+            assert [int(r) for r, _ in rows][:2] == [sample.id, confirmation.id]  # the longest waiting first
             assert "waiting 3 d" in rows[0][1] and "waiting 3 h" in rows[1][1]
             assert '<a href="/orders/KS-7001">KS-7001</a>' in rows[1][1]
+            plan = sections(client.get("/").text)
+            assert f'href="/outbox/{confirmation.id}"' in plan["waiting_for_approval"]  # the manager's own
+            assert "waiting_for_manager" not in plan
+            assert plan["open_complaints"].count("Damaged rolls") == 1 and "Damaged rolls" not in plan["unfiled"]
+
             log_in(client, "Lily Chen")
             assert "等待 3 小时" in client.get("/outbox").text
+            plan = sections(client.get("/").text)  # the confirmation is the manager's: listed apart, as theirs
+            assert f'href="/outbox/{confirmation.id}"' not in plan["waiting_for_approval"]
+            assert f'href="/outbox/{confirmation.id}"' in plan["waiting_for_manager"]
+            assert '<td class="owner">经理</td>' in plan["waiting_for_manager"]
     finally:
         store.close()
+
+
+def sections(html: str) -> dict[str, str]:
+    """The plan page's sections by their key, each its HTML; the whole page under "all"."""
+    found = dict(re.findall(r'<section class="\w+" id="section-(\w+)">(.*?)</section>', html, re.DOTALL))
+    return {**found, "all": html}
