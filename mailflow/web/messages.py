@@ -70,18 +70,18 @@ def message_page(request: Request, caller: Caller) -> Response:
                 has_html=html is not None, files=store.attachments_of(row.id), order=order,
                 previewable=preview.previewable,
                 charset_note=translate(caller.person.language, "unknown_charset", charset=charset) if charset else "",
-                categories=_categories(desk_of(request).config),
+                categories=rule_categories(desk_of(request).config),
                 may_refile=policy.check(person, policy.Action.ASSIGN, mail).allowed,
                 may_reclassify=policy.check(person, policy.Action.RECLASSIFY, mail).allowed)
 
 
-def _categories(config: Config) -> list[str]:
-    """The rules' categories, for the reclassify select (read from the rule files each time:
+def rule_categories(config: Config) -> list[str]:
+    """The rules' categories, for the reclassify and search selects (read from the rule files each time:
     they are the desk's, edited while it runs)."""
     from mailflow.rules import load_rules
-    from mailflow.training import rule_categories
+    from mailflow.training import rule_categories as categories
 
-    return rule_categories(load_rules(config.rules_dir, ours=config.identity.ours))
+    return categories(load_rules(config.rules_dir, ours=config.identity.ours))
 
 
 @logged_in

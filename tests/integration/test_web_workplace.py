@@ -68,6 +68,7 @@ def test_the_pages_to_work_from_on_both_databases(tmp_path: Path, database_url: 
     client, store = client_for(desk.config)
     try:
         confirmation = held_confirmation(store)
+        po = store.message_by_ref(desk.po_message_id)
         sample = next(r for r in store.outbox() if r.template == "sample_ack")
         with store.sessions() as session, session.begin():  # written 3 hours and 3 days before "now"
             for row_id, at in ((confirmation.id, dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)),
@@ -84,6 +85,15 @@ def test_the_pages_to_work_from_on_both_databases(tmp_path: Path, database_url: 
             assert f'href="/outbox/{confirmation.id}"' in plan["waiting_for_approval"]  # the manager's own
             assert "waiting_for_manager" not in plan
             assert plan["open_complaints"].count("Damaged rolls") == 1 and "Damaged rolls" not in plan["unfiled"]
+
+            found = client.get("/search?q=KS-7001&category=order&direction=in&since=2026-03-01&until=2026-03-31").text
+            for field in ("q", "f-order", "f-buyer", "f-from", "f-category", "f-direction", "f-since", "f-until"):
+                assert f'<label for="{field}">' in found and f'id="{field}"' in found, field  # each one labelled
+            assert '<option value="order" selected>order</option>' in found
+            assert '<option value="complaint">complaint</option>' in found  # the rules' categories to choose
+            assert '<option value="in" selected>' in found and 'value="2026-03-31"' in found
+            hits = re.findall(r'<li><a href="/messages/(\d+)"', found)
+            assert [int(h) for h in hits] == [po.id]  # only the buyer's order mail: ours (out) left out
 
             log_in(client, "Lily Chen")
             assert "等待 3 小时" in client.get("/outbox").text
