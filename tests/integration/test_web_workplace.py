@@ -95,6 +95,11 @@ def test_the_pages_to_work_from_on_both_databases(tmp_path: Path, database_url: 
             hits = re.findall(r'<li><a href="/messages/(\d+)"', found)
             assert [int(h) for h in hits] == [po.id]  # only the buyer's order mail: ours (out) left out
 
+            message = client.get(f"/messages/{po.id}").text  # the text first, the headers folded under it
+            assert message.index('<pre class="mail data">') < message.index('<details id="headers">')
+            assert "Message-ID" in message[message.index('<details id="headers">'):]
+            assert "bob@kestrel.example" in message[:message.index('<pre class="mail data">')]
+
             log_in(client, "Lily Chen")
             assert "等待 3 小时" in client.get("/outbox").text
             plan = sections(client.get("/").text)  # the confirmation is the manager's: listed apart, as theirs
