@@ -100,6 +100,13 @@ def test_the_pages_to_work_from_on_both_databases(tmp_path: Path, database_url: 
             assert "Message-ID" in message[message.index('<details id="headers">'):]
             assert "bob@kestrel.example" in message[:message.index('<pre class="mail data">')]
 
+            rules = client.get("/rules").text  # a list with counts, the YAML folded beneath
+            row = re.search(r'<tr id="rule-purchase-order">(.*?)</tr>', rules, re.DOTALL)
+            assert row is not None and "held for the manager" in row.group(1)
+            assert '<td class="count">1</td>' in row.group(1)  # the PO, from the database
+            assert "subject" in row.group(1) and "reply: order_confirmation" in row.group(1)
+            assert rules.index('id="rule-list"') < rules.index('<details class="rulefile">')
+
             log_in(client, "Lily Chen")
             assert "等待 3 小时" in client.get("/outbox").text
             plan = sections(client.get("/").text)  # the confirmation is the manager's: listed apart, as theirs
