@@ -51,7 +51,8 @@ def rule_lines(files: list[tuple[str, str]], counts: dict[str, int], language: s
                 break
             if not isinstance(rule, dict):
                 continue
-            then = rule.get("then") if isinstance(rule.get("then"), list) else []
+            found = rule.get("then")
+            then: list[Any] = found if isinstance(found, list) else []
             rule_name = str(rule.get("name", ""))
             lines.append(RuleLine(name, rule_name, str(rule.get("category") or ""),
                                   matches(rule.get("when"), language), _actions(then), _hold(then),
