@@ -5,7 +5,6 @@ one or two indexed queries with a limit: they run on every page view."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,18 +79,21 @@ def waiting(seconds: int) -> tuple[str, int]:
     return "days", seconds // 86400
 
 
-def nav_counts(store: Store, today: dt.date) -> dict[str, int]:
-    """What the navigation counts: replies waiting for a person, quarantined mail, milestones
-    due today (three counts on indexed columns)."""
+def nav_counts(store: Store) -> dict[str, int]:
+    """What the navigation counts: replies waiting for a person, quarantined mail, open
+    milestones of open orders due today (three counts on indexed columns)."""
     from mailflow.store.db import MilestoneRow
+    from mailflow.store.plan import CLOSED, NOT_DONE
 
+    today = views.today(store)
     with store.sessions() as session:
         outbox = session.scalar(select(func.count()).select_from(OutboxRow)
                                 .where(OutboxRow.state.in_(views.REVIEW_STATES))) or 0
         quarantined = session.scalar(select(func.count()).select_from(QuarantineRow)
                                      .where(QuarantineRow.resolved_at.is_(None))) or 0
         due = session.scalar(select(func.count()).select_from(MilestoneRow)
-                             .where(MilestoneRow.due == today, MilestoneRow.state != "done")) or 0
+                             .join(OrderRow, MilestoneRow.order_id == OrderRow.id)
+                             .where(NOT_DONE, MilestoneRow.due == today, OrderRow.status.not_in(CLOSED))) or 0
     return {"outbox": outbox, "quarantine": quarantined, "due_today": due}
 
 

@@ -55,10 +55,10 @@ def test_a_reply_beside_its_order_and_documents_previewed(tmp_path: Path, sqlite
 
 
 def test_the_pages_to_work_from_on_both_databases(tmp_path: Path, database_url: str) -> None:
-    from sqlalchemy import update
+    from sqlalchemy import select, update
 
     from mailflow import clock
-    from mailflow.store.db import OutboxRow
+    from mailflow.store.db import MilestoneRow, OutboxRow
 
     desk = build(tmp_path, database_url)
     (desk.config.parent / "inbox" / "05.eml").write_bytes(mail(  # a complaint of no order: a case
@@ -74,6 +74,9 @@ def test_the_pages_to_work_from_on_both_databases(tmp_path: Path, database_url: 
             for row_id, at in ((confirmation.id, dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)),
                                (sample.id, dt.datetime(2026, 3, 7, 11, tzinfo=dt.UTC))):
                 session.execute(update(OutboxRow).where(OutboxRow.id == row_id).values(created_at=at))
+            session.execute(update(MilestoneRow).values(due=dt.date(2026, 3, 20)))  # one due "today", below
+            first = session.scalars(select(MilestoneRow.id).order_by(MilestoneRow.id)).first()
+            session.execute(update(MilestoneRow).where(MilestoneRow.id == first).values(due=dt.date(2026, 3, 10)))
         with clock.frozen(dt.datetime(2026, 3, 10, 12, 30, tzinfo=dt.UTC)):
             log_in(client, "Wang Fang")
             outbox = client.get("/outbox").text
@@ -83,6 +86,9 @@ def test_the_pages_to_work_from_on_both_databases(tmp_path: Path, database_url: 
             assert '<a href="/orders/KS-7001">KS-7001</a>' in rows[1][1]
             plan = sections(client.get("/").text)
             assert f'href="/outbox/{confirmation.id}"' in plan["waiting_for_approval"]  # the manager's own
+            waiting = len(rows)  # held and queued replies, counted in the navigation, as is what is due today
+            assert f'id="count-outbox" title="Replies waiting for a person">{waiting}</span>' in plan["all"]
+            assert 'id="count-due" title="Due today">1</span>' in plan["all"] and 'id="count-quarantine"' not in plan["all"]
             assert "waiting_for_manager" not in plan
             assert plan["open_complaints"].count("Damaged rolls") == 1 and "Damaged rolls" not in plan["unfiled"]
 
