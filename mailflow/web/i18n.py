@@ -341,7 +341,7 @@ WORDS["en"].update({
     "rule_file_unreadable": "Not a list of rules (the daemon's log says why)", "held_for_anyone": "held",
     "held_if": "held when its condition holds", "held_for": "held for the {role}",
     "rule_all": "all of ({parts})", "rule_any": "any of ({parts})", "rule_none": "none of ({parts})",
-    "outbox_waiting": "Replies waiting for a person", "waiting_for_manager": "Waiting for the manager",
+    "skip_to_content": "Skip to content", "outbox_waiting": "Replies waiting for a person", "waiting_for_manager": "Waiting for the manager",
     "waiting_for_manager_note": "A manager approves these; they are listed so you know where they stand.",
     "waiting_minutes": "waiting {n} min", "waiting_hours": "waiting {n} h", "waiting_days": "waiting {n} d",
 })
@@ -360,7 +360,7 @@ WORDS["zh"].update({
     "rule_file_unreadable": "不是规则列表（原因见守护进程日志）", "held_for_anyone": "待审",
     "held_if": "满足条件时待审", "held_for": "待{role}审批",
     "rule_all": "同时满足（{parts}）", "rule_any": "满足其一（{parts}）", "rule_none": "都不满足（{parts}）",
-    "outbox_waiting": "待处理的回复", "waiting_for_manager": "等待经理审批",
+    "skip_to_content": "跳到正文", "outbox_waiting": "待处理的回复", "waiting_for_manager": "等待经理审批",
     "waiting_for_manager_note": "以下事项由经理审批，列出供您了解进度。",
     "waiting_minutes": "等待 {n} 分钟", "waiting_hours": "等待 {n} 小时", "waiting_days": "等待 {n} 天",
 })

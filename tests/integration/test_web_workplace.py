@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -113,14 +114,47 @@ def test_the_pages_to_work_from_on_both_databases(tmp_path: Path, database_url: 
             assert "subject" in row.group(1) and "reply: order_confirmation" in row.group(1)
             assert rules.index('id="rule-list"') < rules.index('<details class="rulefile">')
 
+            for path in ("/", "/orders", "/orders/KS-7001", f"/messages/{po.id}", f"/outbox/{confirmation.id}",
+                         "/search?q=KS-7001", "/rules", "/quarantine"):
+                fields = Fields()
+                fields.feed(client.get(path).text)
+                assert fields.focusable[0] == ("a", "#main"), path  # the skip link comes first
+                assert fields.ids and not fields.unlabelled(), (path, fields.unlabelled())
+
             log_in(client, "Lily Chen")
             assert "等待 3 小时" in client.get("/outbox").text
+            assert '<a href="#main" class="skip" id="skip">跳到正文</a>' in client.get("/").text
             plan = sections(client.get("/").text)  # the confirmation is the manager's: listed apart, as theirs
             assert f'href="/outbox/{confirmation.id}"' not in plan["waiting_for_approval"]
             assert f'href="/outbox/{confirmation.id}"' in plan["waiting_for_manager"]
             assert '<td class="owner">经理</td>' in plan["waiting_for_manager"]
     finally:
         store.close()
+
+
+class Fields(HTMLParser):
+    """A page's form fields (ids, and those a person fills in) and labels, and its focusable
+    elements in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.filled: list[str] = []  # fields a person fills in, by id ("" : none)
+        self.labelled: set[str] = set()
+        self.focusable: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "label" and found.get("for"):
+            self.labelled.add(found["for"] or "")
+        if tag in ("input", "select", "textarea") and found.get("type") != "hidden":
+            self.filled.append(found.get("id") or "")
+            self.ids.append(found.get("id") or "")
+        if tag in ("a", "button", "input", "select", "textarea") and found.get("type") != "hidden":
+            self.focusable.append((tag, found.get("href") or ""))
+
+    def unlabelled(self) -> list[str]:
+        return [f or "(no id)" for f in self.filled if f not in self.labelled]
 
 
 def sections(html: str) -> dict[str, str]:
