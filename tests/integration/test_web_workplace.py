@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_web_http import client_for, held_confirmation, log_in
+from tests.integration.test_web_http import ORIGIN, client_for, held_confirmation, log_in
 from tests.mails import mail
 from tests.webdesk import BOB, build, cli
 
@@ -66,6 +66,8 @@ def test_the_pages_to_work_from_on_both_databases(tmp_path: Path, database_url: 
         "Damaged rolls in our last delivery", "We have to file a claim: 12 rolls arrived torn and wet.",
         sender=BOB, message_id="claim@kestrel.example", date=dt.datetime(2026, 3, 8, 9, tzinfo=dt.UTC)))
     cli(desk.config, "run", "--once")
+    with desk.config.open("a", encoding="utf-8") as config:  # the desk's zone for those who chose none
+        config.write("web: {timezone: Asia/Shanghai}\n")
     client, store = client_for(desk.config)
     try:
         confirmation = held_confirmation(store)
@@ -121,7 +123,16 @@ def test_the_pages_to_work_from_on_both_databases(tmp_path: Path, database_url: 
                 assert fields.focusable[0] == ("a", "#main"), path  # the skip link comes first
                 assert fields.ids and not fields.unlabelled(), (path, fields.unlabelled())
 
+            assert "Times in Asia/Shanghai, UTC+08:00" in message and "2026-03-02 17:00" in message  # 09:00 UTC
+            order = client.get("/orders/KS-7001").text  # money as one function writes it
+            assert "USD 16,000.00" in order and "USD 2.00" in order and "16000.00" not in order
+
             log_in(client, "Lily Chen")
+            token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)  # type: ignore[union-attr]
+            client.post("/preferences", data={"csrf_token": token, "language": "zh", "timezone": "America/New_York",
+                                              "back": "/"}, headers=ORIGIN)
+            message = client.get(f"/messages/{po.id}").text  # her own zone over the desk's (summer time by the 10th)
+            assert "时间按 America/New_York, UTC-04:00" in message and "2026-03-02 04:00" in message
             assert "等待 3 小时" in client.get("/outbox").text
             assert '<a href="#main" class="skip" id="skip">跳到正文</a>' in client.get("/").text
             plan = sections(client.get("/").text)  # the confirmation is the manager's: listed apart, as theirs
