@@ -51,6 +51,22 @@ def test_a_reply_beside_its_order_and_documents_previewed(tmp_path: Path, sqlite
         assert client.get("/previews/..%2F..%2Fmailflow.yaml/1.png").status_code == 404
         message = client.get(f"/messages/{po.id}").text
         assert f'href="/attachments/{po_file.id}/preview"' in message  # the same preview on a message
+
+        # an image is shown as itself when its bytes are PNG; an SVG (it can hold script) stays a download
+        (desk.config.parent / "inbox" / "06.eml").write_bytes(mail(
+            "Photos of the rolls KS-7001", "As discussed.", sender=BOB, message_id="photo@kestrel.example",
+            attachments=[("roll.png", image.content, "image/png"),
+                         ("roll.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+                          "image/svg+xml")]))
+        cli(desk.config, "run", "--once")
+        png, svg = store.attachments_of(store.message_by_ref("photo@kestrel.example").id)
+        assert 'id="preview-image"' in client.get(f"/attachments/{png.id}/preview").text
+        shown = client.get(f"/attachments/{png.id}?view=1")
+        assert shown.headers["content-type"] == "image/png" and shown.headers["content-disposition"].startswith("inline")
+        assert 'id="no-preview"' in client.get(f"/attachments/{svg.id}/preview").text
+        kept = client.get(f"/attachments/{svg.id}?view=1")
+        assert kept.headers["content-type"] == "application/octet-stream"
+        assert kept.headers["content-disposition"].startswith("attachment")
     finally:
         store.close()
 
