@@ -81,20 +81,21 @@ def waiting(seconds: int) -> tuple[str, int]:
 
 def nav_counts(store: Store) -> dict[str, int]:
     """What the navigation counts: replies waiting for a person, quarantined mail, open
-    milestones of open orders due today (three counts on indexed columns)."""
+    milestones of open orders due today; three counts on indexed columns, in one statement
+    (one round trip a page)."""
     from mailflow.store.db import MilestoneRow
     from mailflow.store.plan import CLOSED, NOT_DONE
 
     today = views.today(store)
+    outbox = (select(func.count()).select_from(OutboxRow)
+              .where(OutboxRow.state.in_(views.REVIEW_STATES)).scalar_subquery())
+    quarantined = (select(func.count()).select_from(QuarantineRow)
+                   .where(QuarantineRow.resolved_at.is_(None)).scalar_subquery())
+    due = (select(func.count()).select_from(MilestoneRow).join(OrderRow, MilestoneRow.order_id == OrderRow.id)
+           .where(NOT_DONE, MilestoneRow.due == today, OrderRow.status.not_in(CLOSED)).scalar_subquery())
     with store.sessions() as session:
-        outbox = session.scalar(select(func.count()).select_from(OutboxRow)
-                                .where(OutboxRow.state.in_(views.REVIEW_STATES))) or 0
-        quarantined = session.scalar(select(func.count()).select_from(QuarantineRow)
-                                     .where(QuarantineRow.resolved_at.is_(None))) or 0
-        due = session.scalar(select(func.count()).select_from(MilestoneRow)
-                             .join(OrderRow, MilestoneRow.order_id == OrderRow.id)
-                             .where(NOT_DONE, MilestoneRow.due == today, OrderRow.status.not_in(CLOSED))) or 0
-    return {"outbox": outbox, "quarantine": quarantined, "due_today": due}
+        row = session.execute(select(outbox, quarantined, due)).one()
+    return {"outbox": row[0] or 0, "quarantine": row[1] or 0, "due_today": row[2] or 0}
 
 
 def rule_counts(store: Store) -> dict[str, int]:
