@@ -5,15 +5,14 @@ Why rendered pages and not the PDF in a sandboxed frame: Chromium's PDF viewer d
 a frame sandboxed without `allow-plugins` (which would hand the sender's file to a full PDF
 engine inside our origin), and other browsers differ again. A PNG is inert in every browser,
 the page stays under the desk's own Content-Security-Policy, and the work of reading the
-sender's PDF happens in `pdftoppm`, a child process with a time limit, a memory limit and a cap
-on pages and size. Rendered pages are kept per sha256 of the file (`web.preview_cache`), so a
+sender's PDF happens in `pdftoppm`, a child process with a time limit, a memory and CPU limit
+(`prlimit`) and a cap on pages and size. Rendered pages are kept per sha256 of the file (`web.preview_cache`), so a
 document is rendered once however many pages show it; two renders at most run at a time.
 """
 
 from __future__ import annotations
 
 import re
-import resource
 import shutil
 import subprocess
 import tempfile
@@ -94,9 +93,12 @@ def preview(data: bytes, sha256: str, cache: Path) -> Preview:
     return Preview(sha256, pages=pages, problem="" if pages else "not_readable")
 
 
-def _limits() -> None:  # pragma: no cover - runs in the child before exec
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
-    resource.setrlimit(resource.RLIMIT_CPU, (SECONDS, SECONDS))
+def _limited(command: list[str]) -> list[str]:
+    """`command` under util-linux's prlimit (memory and CPU seconds), where it is installed: the
+    limits are set in the child by a program of its own, not by Python code run between fork and
+    exec in a process with threads (which may deadlock). Without prlimit, the time limit alone."""
+    wrapper = shutil.which("prlimit")
+    return [wrapper, f"--as={MEMORY}", f"--cpu={SECONDS}", "--", *command] if wrapper else command
 
 
 def _render(data: bytes, sha256: str, folder: Path) -> None:
@@ -111,9 +113,9 @@ def _render(data: bytes, sha256: str, folder: Path) -> None:
         source = Path(work) / "in.pdf"
         source.write_bytes(data)
         try:
-            subprocess.run([tool, "-png", "-f", "1", "-l", str(MAX_PAGES), "-scale-to", str(WIDTH),
-                            str(source), str(Path(work) / "page")],
-                           check=False, capture_output=True, timeout=SECONDS, preexec_fn=_limits)
+            subprocess.run(_limited([tool, "-png", "-f", "1", "-l", str(MAX_PAGES), "-scale-to", str(WIDTH),
+                                     str(source), str(Path(work) / "page")]),
+                           check=False, capture_output=True, timeout=SECONDS)
         except subprocess.TimeoutExpired:
             pass
         # pdftoppm numbers pages page-1.png or page-01.png, by the document's page count
