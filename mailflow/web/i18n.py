@@ -344,7 +344,7 @@ WORDS["en"].update({
     "total_due": "To be paid", "total_source": "the buyer's PO", "times_in": "Times in {zone}",
     "skip_to_content": "Skip to content", "outbox_waiting": "Replies waiting for a person", "waiting_for_manager": "Waiting for the manager",
     "waiting_for_manager_note": "A manager approves these; they are listed so you know where they stand.",
-    "waiting_minutes": "waiting {n} min", "waiting_hours": "waiting {n} h", "waiting_days": "waiting {n} d",
+    "waiting_now": "waiting under a minute", "waiting_minutes": "waiting {n} min", "waiting_hours": "waiting {n} h", "waiting_days": "waiting {n} d",
 })
 WORDS["zh"].update({
     "preview_of": "预览", "page_n": "第 {n} 页", "first_pages": "仅显示前 {n} 页；完整内容请下载文件。",
@@ -364,5 +364,5 @@ WORDS["zh"].update({
     "total_due": "应收总额", "total_source": "据客户订单", "times_in": "时间按 {zone}",
     "skip_to_content": "跳到正文", "outbox_waiting": "待处理的回复", "waiting_for_manager": "等待经理审批",
     "waiting_for_manager_note": "以下事项由经理审批，列出供您了解进度。",
-    "waiting_minutes": "等待 {n} 分钟", "waiting_hours": "等待 {n} 小时", "waiting_days": "等待 {n} 天",
+    "waiting_now": "等待不到 1 分钟", "waiting_minutes": "等待 {n} 分钟", "waiting_hours": "等待 {n} 小时", "waiting_days": "等待 {n} 天",
 })

@@ -70,8 +70,10 @@ def outbox_rows(store: Store, state: str | None, review: bool) -> list[dict[str,
 
 
 def waiting(seconds: int) -> tuple[str, int]:
-    """How long, as the unit to say it in and the number: minutes below an hour, hours below
-    two days, else days."""
+    """How long, as the unit to say it in and the number: "now" below a minute, minutes below
+    an hour, hours below two days, else days."""
+    if seconds < 60:
+        return "now", 0
     if seconds < 3600:
         return "minutes", seconds // 60
     if seconds < 48 * 3600:
