@@ -89,7 +89,8 @@ def test_the_pages_to_work_from_on_both_databases(tmp_path: Path, database_url: 
         confirmation = held_confirmation(store)
         po = store.message_by_ref(desk.po_message_id)
         sample = next(r for r in store.outbox() if r.template == "sample_ack")
-        with store.sessions() as session, session.begin():  # written 3 hours and 3 days before "now"
+        with store.sessions() as session, session.begin():  # written 3 hours and 3 days before "now", the rest at it
+            session.execute(update(OutboxRow).values(created_at=dt.datetime(2026, 3, 10, 12, 30, tzinfo=dt.UTC)))
             for row_id, at in ((confirmation.id, dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)),
                                (sample.id, dt.datetime(2026, 3, 7, 11, tzinfo=dt.UTC))):
                 session.execute(update(OutboxRow).where(OutboxRow.id == row_id).values(created_at=at))
