@@ -312,6 +312,18 @@ class Approval(_Strict):
     margin_floor: Decimal = Field(default=Decimal(5), ge=0, le=100)  # percent
 
 
+def known_zone(value: str) -> str:
+    """A time zone's name as given, when it names one ("" : none given)."""
+    if value:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Shanghai)") from None
+    return value
+
+
 class Followup(_Strict):
     enabled: bool = True
     plans: Path | None = None  # default: the followup folder inside the rules folder
@@ -319,17 +331,7 @@ class Followup(_Strict):
     timezone: str = ""  # the desk's calendar (due today, the digest's hour); default: $TZ or the machine's
     check_every_minutes: int = Field(default=60, ge=1, le=1440)  # overdue and chasers
 
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        if value:
-            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Shanghai)") from None
-        return value
+    _zone = field_validator("timezone")(classmethod(lambda cls, value: known_zone(value)))
 
 
 class Web(_Strict):
@@ -344,6 +346,12 @@ class Web(_Strict):
     # addresses (or networks) of the reverse proxies whose X-Forwarded-Proto and X-Forwarded-For
     # are believed; from any other address those headers are ignored
     trusted_proxies: list[str] = Field(default_factory=list)
+    # the zone the desk shows times in to a user who has not chosen one (e.g. Asia/Shanghai);
+    # default: followup.timezone, else $TZ or the machine's
+    timezone: str = ""
+    preview_cache: Path = Path("var/previews")  # documents' pages rendered to PNG, per sha256
+
+    _zone = field_validator("timezone")(classmethod(lambda cls, value: known_zone(value)))
 
     @field_validator("trusted_proxies")
     @classmethod

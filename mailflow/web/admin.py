@@ -64,11 +64,15 @@ def quarantine_retry(request: Request, caller: Caller, form: dict[str, str]) -> 
 
 @logged_in
 def rules_page(request: Request, caller: Caller) -> Response:
-    """The rule files as they are; with ?preview=1, what they would decide for the archive's
-    mail."""
+    """The rules as a list (name, category, what each matches, held or not, how many mails it
+    decided), the files as they are folded beneath; with ?preview=1, what they would decide for
+    the archive's mail."""
+    from mailflow.web.lookups import rule_counts
+    from mailflow.web.rulelist import rule_files, rule_lines
+
     web = desk_of(request)
-    files = [(path.name, path.read_text(encoding="utf-8", errors="replace")[:200_000])
-             for path in sorted(web.config.rules_dir.glob("*.y*ml"))[:100]]
+    files = rule_files(web.config.rules_dir)
+    rules, unreadable = rule_lines(files, rule_counts(web.store), caller.person.language)
     preview = None
     if request.query_params.get("preview"):
         from mailflow.desk import load_desk
@@ -79,4 +83,5 @@ def rules_page(request: Request, caller: Caller) -> Response:
             preview = preview_archive(desk, web.store, limit=500)
         finally:
             desk.close()
-    return page(request, "rules.html", person=caller.person, csrf=caller.csrf, files=files, preview=preview)
+    return page(request, "rules.html", person=caller.person, csrf=caller.csrf, files=files, preview=preview,
+                rules=rules, unreadable=unreadable)

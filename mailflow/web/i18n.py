@@ -323,3 +323,46 @@ WORDS["en"].update({"bad_zone": "unknown time zone {zone}", "refile_needs_order"
                     "empty_reply": "an empty reply is not sent; reject it instead"})
 WORDS["zh"].update({"bad_zone": "无法识别的时区 {zone}", "refile_needs_order": "请填写要归入的订单号",
                     "bad_status": "状态只能是暂停、取消或恢复", "empty_reply": "空白回复不会发出：请改为驳回"})
+
+# the workplace: previews, a reply beside its order, the outbox's ages, the plan's owners, labelled
+# search filters, the rules as a list, counts in the navigation, the skip link, the reader's zone
+WORDS["en"].update({
+    "preview_of": "Preview", "page_n": "Page {n}", "first_pages": "The first {n} pages; download the file for all.",
+    "preview_not_previewable": "This file cannot be previewed: download it.",
+    "preview_too_large": "This file is too large to preview: download it.",
+    "preview_not_readable": "This PDF could not be rendered: download it.",
+    "no_preview": "No such preview.", "answers": "Answers", "order_documents": "The order's documents",
+    "bytes": "{n} B", "kilobytes": "{n} KB", "megabytes": "{n} MB", "waiting": "Waiting",
+    "filters": "Only mail that matches", "sender_address": "Sender's address", "direction_label": "In or out",
+    "direction_in": "received (in)", "direction_out": "sent by us (out)", "date_from": "Dated from",
+    "date_to": "Dated up to",
+    "rule_list": "The rules, in the order they are tried", "rule_matches": "Matches", "rule_does": "Does",
+    "rule_hold": "Reply held", "rule_count": "Mails decided", "rule_files": "The rule files",
+    "rule_file_unreadable": "Not a list of rules (the daemon's log says why)", "held_for_anyone": "held",
+    "held_if": "held when its condition holds", "held_for": "held for the {role}",
+    "rule_all": "all of ({parts})", "rule_any": "any of ({parts})", "rule_none": "none of ({parts})",
+    "total_due": "To be paid", "total_source": "the buyer's PO", "times_in": "Times in {zone}",
+    "skip_to_content": "Skip to content", "outbox_waiting": "Replies waiting for a person", "waiting_for_manager": "Waiting for the manager",
+    "waiting_for_manager_note": "A manager approves these; they are listed so you know where they stand.",
+    "waiting_now": "waiting under a minute", "waiting_minutes": "waiting {n} min", "waiting_hours": "waiting {n} h", "waiting_days": "waiting {n} d",
+})
+WORDS["zh"].update({
+    "preview_of": "预览", "page_n": "第 {n} 页", "first_pages": "仅显示前 {n} 页；完整内容请下载文件。",
+    "preview_not_previewable": "此文件无法预览，请下载查看。",
+    "preview_too_large": "此文件太大，无法预览，请下载查看。",
+    "preview_not_readable": "此 PDF 无法显示，请下载查看。",
+    "no_preview": "没有这个预览。", "answers": "回复的邮件", "order_documents": "订单单据",
+    "bytes": "{n} 字节", "kilobytes": "{n} KB", "megabytes": "{n} MB", "waiting": "等待时长",
+    "filters": "筛选条件", "sender_address": "发件人地址", "direction_label": "收发",
+    "direction_in": "收到的邮件", "direction_out": "我方发出的邮件", "date_from": "日期从",
+    "date_to": "日期到",
+    "rule_list": "规则（按匹配顺序）", "rule_matches": "匹配条件", "rule_does": "动作",
+    "rule_hold": "回复是否待审", "rule_count": "已处理邮件数", "rule_files": "规则文件",
+    "rule_file_unreadable": "不是规则列表（原因见守护进程日志）", "held_for_anyone": "待审",
+    "held_if": "满足条件时待审", "held_for": "待{role}审批",
+    "rule_all": "同时满足（{parts}）", "rule_any": "满足其一（{parts}）", "rule_none": "都不满足（{parts}）",
+    "total_due": "应收总额", "total_source": "据客户订单", "times_in": "时间按 {zone}",
+    "skip_to_content": "跳到正文", "outbox_waiting": "待处理的回复", "waiting_for_manager": "等待经理审批",
+    "waiting_for_manager_note": "以下事项由经理审批，列出供您了解进度。",
+    "waiting_now": "等待不到 1 分钟", "waiting_minutes": "等待 {n} 分钟", "waiting_hours": "等待 {n} 小时", "waiting_days": "等待 {n} 天",
+})

@@ -18,6 +18,7 @@ from mailflow import policy
 from mailflow.config import Config
 from mailflow.errors import NotFound
 from mailflow.store import Store
+from mailflow.web import preview
 from mailflow.web.i18n import translate
 from mailflow.web.render import back, disposition, page
 from mailflow.web.security import MAIL_CSP, Caller, acting, attempt, logged_in, posted
@@ -78,19 +79,20 @@ def message_page(request: Request, caller: Caller) -> Response:
     mail = policy.Thing(f"message <{row.message_id}>")
     return page(request, "message.html", person=caller.person, csrf=caller.csrf, message=row, headers=headers,
                 has_html=html is not None, files=store.attachments_of(row.id), order=order,
+                previewable=preview.previewable,
                 charset_note=translate(caller.person.language, "unknown_charset", charset=charset) if charset else "",
-                categories=_categories(desk_of(request).config),
+                categories=rule_categories(desk_of(request).config),
                 may_refile=policy.check(person, policy.Action.ASSIGN, mail).allowed,
                 may_reclassify=policy.check(person, policy.Action.RECLASSIFY, mail).allowed)
 
 
-def _categories(config: Config) -> list[str]:
-    """The rules' categories, for the reclassify select (read from the rule files each time:
+def rule_categories(config: Config) -> list[str]:
+    """The rules' categories, for the reclassify and search selects (read from the rule files each time:
     they are the desk's, edited while it runs)."""
     from mailflow.rules import load_rules
-    from mailflow.training import rule_categories
+    from mailflow.training import rule_categories as categories
 
-    return rule_categories(load_rules(config.rules_dir, ours=config.identity.ours))
+    return categories(load_rules(config.rules_dir, ours=config.identity.ours))
 
 
 @logged_in
@@ -113,10 +115,56 @@ def message_raw(request: Request, caller: Caller) -> Response:
 
 @logged_in
 def attachment(request: Request, caller: Caller) -> Response:
+    """An attachment: a download; with ?view=1 an image of a plain raster type shown inline."""
     store = desk_of(request).store
     row = store.attachment_row(request.path_params["id"])
+    name = Path(row.filename).name
+    if request.query_params.get("view") == "1":
+        return file_answer(archived(store, row.path, caller), name, True)
     return StreamingResponse(streamed(store, row.path, caller), media_type="application/octet-stream",
-                    headers={"Content-Disposition": disposition(Path(row.filename).name)})
+                             headers={"Content-Disposition": disposition(name)})
+
+
+def file_answer(data: bytes, name: str, view: bool) -> Response:
+    """A file as a download, or (`view`) an image shown as itself when its bytes are PNG, JPEG
+    or GIF; anything else is still a download."""
+    kind = preview.image_type(data) if view else ""
+    return Response(data, media_type=kind or "application/octet-stream",
+                    headers={"Content-Disposition": disposition(name, inline=bool(kind))})
+
+
+@logged_in
+def attachment_preview(request: Request, caller: Caller) -> Response:
+    web = desk_of(request)
+    row = web.store.attachment_row(request.path_params["id"])
+    message = web.store.message_by_row(row.message_row_id)
+    return preview_page(request, caller, Path(row.filename).name, archived(web.store, row.path, caller),
+                        f"/attachments/{row.id}", (f"/messages/{message.id}", message.subject))
+
+
+def preview_page(request: Request, caller: Caller, name: str, data: bytes, file_url: str,
+                 came_from: tuple[str, str]) -> Response:
+    """A file's preview page: its rendered pages or the image, with the way back to the
+    message or reply it belongs to and the download."""
+    import hashlib
+
+    sha256 = hashlib.sha256(data).hexdigest()
+    config = desk_of(request).config
+    shown = preview.preview(data, sha256, config.resolve(config.web.preview_cache))
+    return page(request, "preview.html", person=caller.person, csrf=caller.csrf, file_name=name, shown=shown,
+                file_url=file_url, came_from=came_from, max_pages=preview.MAX_PAGES)
+
+
+@logged_in
+def preview_png(request: Request, caller: Caller) -> Response:
+    """A page of a document, rendered by its preview page (only what the cache holds is served:
+    the name is made of a sha256 and a page number, nothing a person typed)."""
+    config = desk_of(request).config
+    found = preview.page_path(config.resolve(config.web.preview_cache), request.path_params["sha256"],
+                              request.path_params["page"])
+    if found is None:
+        raise NotFound(translate(caller.person.language, "no_preview"))
+    return Response(found.read_bytes(), media_type="image/png")
 
 
 @posted

@@ -21,7 +21,7 @@ from mailflow.errors import NotFound
 from mailflow.extract.values import CURRENCIES
 from mailflow.store import Store
 from mailflow.web.i18n import translate
-from mailflow.web.render import back, page, safe_name
+from mailflow.web.render import back, money, page, safe_name
 from mailflow.web.security import Caller, acting, attempt, logged_in, posted
 from mailflow.web.state import desk_of
 
@@ -177,7 +177,7 @@ def _outstanding(store: Store, number: str) -> str:
         left = Decimal(row.outstanding) if row is not None and row.outstanding else Decimal(0)
     except InvalidOperation:
         return ""
-    return f"{row.currency or ''} {left:,.2f}".strip() if row is not None and left > 0 else ""
+    return money(left, row.currency) if row is not None and left > 0 else ""
 
 
 @posted

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,7 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from mailflow import clock
 from mailflow.config import Config
-from mailflow.web import auth
+from mailflow.web import auth, lookups
 from mailflow.web.i18n import due_reason, translate, word
 from mailflow.web.state import SESSION_COOKIE, desk_of
 
@@ -29,13 +30,23 @@ _MARK = re.compile(r"\[([^\[\]]{1,80})\]")
 
 
 def zone_of(person: auth.Person | None, config: Config) -> dt.tzinfo:
-    name = (person.timezone if person else "") or config.followup.timezone
+    """The zone a reader is shown times in: their own (chosen on any page), else the desk's
+    (`web.timezone`), else the follow-up's calendar (`followup.timezone`), else the machine's."""
+    name = (person.timezone if person else "") or config.web.timezone or config.followup.timezone
     if name:
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             pass
     return clock.local_zone()
+
+
+def zone_label(zone: dt.tzinfo) -> str:
+    """A zone as the page names it: its name and its offset now ("Asia/Shanghai, UTC+08:00")."""
+    offset = clock.now().astimezone(zone).strftime("%z")
+    hours = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    name = getattr(zone, "key", None) or str(zone)
+    return hours if name in ("UTC", hours) else f"{name}, {hours}"
 
 
 def when(value: Any, zone: dt.tzinfo) -> str:
@@ -84,8 +95,9 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
     said, error = web.flash.take(request.cookies.get(SESSION_COOKIE, "")) if person else ("", "")
     language = (context.pop("lang_override", None) or (person.language if person else None)
                 or request.query_params.get("lang") or browser_language(request))
+    counts = lookups.nav_counts(web.store) if person and name != "search_results.html" else {}
     html = _ENV.get_template(name).render(
-        **wording(language, zone_of(person, web.config)), company=web.config.identity.company,
+        **wording(language, zone_of(person, web.config)), company=web.config.identity.company, counts=counts,
         path=request.url.path, highlight=highlight, said=said, error=error, **context)
     return HTMLResponse(html, status_code=status)
 
@@ -94,8 +106,35 @@ def wording(language: str, zone: dt.tzinfo) -> dict[str, Any]:
     """What every page's template words its text with, in `language`: the catalogue's sentences
     (`t`), the names of values (`w`), due reasons (`due_why`) and times in the reader's `zone`."""
     return {"t": lambda key, **kw: translate(language, key, **kw), "when": lambda v: when(v, zone),
+            "zone_name": zone_label(zone),
             "lang": language, "w": lambda group, value: word(language, group, value),
-            "due_why": lambda why, names=None: due_reason(language, why or "", names)}
+            "due_why": lambda why, names=None: due_reason(language, why or "", names),
+            "size_of": lambda n: size_of(language, n), "money": money}
+
+
+def money(amount: Any, currency: Any = "") -> str:
+    """An amount as every page shows money: the currency first, thousands separated, at least
+    two decimals and any more it has ("USD 43,020.00", "USD 0.485"); what is no number as it is."""
+    if amount is None or amount == "":
+        return ""
+    try:
+        value = Decimal(str(amount).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        return f"{currency or ''} {amount}".strip()
+    if not value.is_finite():
+        return f"{currency or ''} {amount}".strip()
+    exponent = value.as_tuple().exponent
+    places = max(2, -exponent if isinstance(exponent, int) else 2)
+    return f"{currency or ''} {value:,.{min(places, 6)}f}".strip()
+
+
+def size_of(language: str, size: int) -> str:
+    """A file's size, in bytes, KB or MB (one decimal above 1 MB)."""
+    if size < 1024:
+        return translate(language, "bytes", n=size)
+    if size < 1024 * 1024:
+        return translate(language, "kilobytes", n=f"{size // 1024:,}")
+    return translate(language, "megabytes", n=f"{size / 1024 / 1024:,.1f}")
 
 
 class Back(RedirectResponse):

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from mailflow import views
 from mailflow.errors import MailflowError
 from mailflow.store.search import Filters, parse_query
+from mailflow.web.messages import rule_categories
 from mailflow.web.render import page
 from mailflow.web.security import Caller, logged_in
 from mailflow.web.state import desk_of
@@ -49,4 +50,5 @@ def search_page(request: Request, caller: Caller) -> Response:
             problem = str(exc)
     template = "search_results.html" if request.headers.get("hx-request") else "search.html"
     return page(request, template, person=caller.person, csrf=caller.csrf, query=query, hits=hits,
-                problem=problem, params=dict(params), terms=terms)
+                problem=problem, params=dict(params), terms=terms,
+                categories=[] if request.headers.get("hx-request") else rule_categories(desk_of(request).config))

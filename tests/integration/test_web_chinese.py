@@ -89,11 +89,14 @@ def test_every_page_in_chinese(tmp_path: Path, database_url: str) -> None:
         reply = held_confirmation(store)
         message = store.message_by_ref(desk.po_message_id)
         [quarantined] = store.quarantined()
+        [unreadable] = store.attachments_of(store.message_by_ref("pl@acme.example").id)
         for name, path in (("plan", "/"), ("orders", "/orders"), ("order", "/orders/KS-7001"),
                            ("message", f"/messages/{message.id}"), ("outbox", "/outbox"),
                            ("reply", f"/outbox/{reply.id}"), ("search", "/search?q=KS-7001"),
                            ("quarantine", "/quarantine"), ("quarantined mail", f"/quarantine/{quarantined.id}"),
-                           ("rules", "/rules")):
+                           ("rules", "/rules"),
+                           ("preview", f"/attachments/{store.attachments_of(message.id)[0].id}/preview"),
+                           ("a file with no preview", f"/attachments/{unreadable.id}/preview")):
             answer = client.get(path)
             assert answer.status_code == 200, path
             pages[name] = answer.text
@@ -113,7 +116,9 @@ def test_every_page_in_chinese(tmp_path: Path, database_url: str) -> None:
                       "进行中", "形式发票已发出", "收", "发", "订单", "订单日期后 2 天", "形式发票已发出未完成", "电汇订单", "明细金额: 通过", "定金", "尾款"):
             assert shown in order, shown
         assert "找到 " in pages["search"] and "待审批" in pages["outbox"] and "订单确认" in pages["reply"]
-        assert "跟单员" in pages["plan"]
+        assert "跟单员" in pages["plan"] and "等待经理审批" in pages["plan"] and "跳到正文" in pages["plan"]
+        assert "第 1 页" in pages["preview"] and "此 PDF 无法显示" in pages["a file with no preview"]
+        assert "待经理审批" in pages["rules"] and re.search(r"等待(不到 1 分钟| \d+ (分钟|小时|天))", pages["outbox"])
         for name, html in pages.items():
             assert english_in(html) == [], name
     finally:
