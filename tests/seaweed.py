@@ -87,7 +87,9 @@ class Seaweed:
                  # every bucket is a collection that takes 7 volumes of its own: room for many
                  # small ones (the default allows only a few buckets)
                  "-volume.max=400", "-master.volumeSizeLimitMB=64",
-                 "-s3", f"-s3.port={self.port}"],
+                 # the S3 gateway's side servers (Iceberg and Lance catalogues) listen on fixed
+                 # ports by default: two servers side by side (test workers) would collide there
+                 "-s3", f"-s3.port={self.port}", "-s3.port.iceberg=0", "-s3.port.lance=0"],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         atexit.register(self.stop)
         client = self.client()
