@@ -80,6 +80,60 @@ def plan(state: State, day: str | None, owner: str | None, as_json: bool) -> Non
         out.print(table)
 
 
+@main.command("summary")
+@click.option("--date", "day", type=TEXT, help="The day to sum up (YYYY-MM-DD; default today, in the desk's zone).")
+@click.option("--owner", type=TEXT, help="One person's orders (a name in users:); a manager's are everyone's.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def summary(state: State, day: str | None, owner: str | None, as_json: bool) -> None:
+    """The day's summary: mail received per category and order, new orders, payments, what was
+    sent, milestones completed and by whom, replies refused, mail quarantined, and what is due
+    tomorrow."""
+    from mailflow.follow.digest import SUMMARY_NAMES
+    from mailflow.follow.signoff import find_user
+    from mailflow.follow.summary import day_summary
+
+    zone = clock.zone(state.config.followup.timezone)
+    with state.opened_store() as store:
+        person = find_user(state.config, store, owner) if owner else None
+        if owner and person is None:
+            raise MailflowError(f"{owner!r} is not one of users: in {state.config.file}")
+        result = day_summary(store, state.config, _day(day) or clock.today(zone), zone, person)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    names = SUMMARY_NAMES["en"]
+    received, sent = result["received"], result["sent"]
+    out.print(f"[bold]{names['title']} {result['date']}[/bold]" + (f" ({result['owner']})" if result["owner"] else ""))
+    out.print(f"{names['received']}: {received['count']} mail; "
+              + ", ".join(f"{c} {n}" for c, n in received["by_category"].items()), markup=False)
+    for number, count in received["by_order"].items():
+        out.print(f"  order {number}: {count}", markup=False)
+    if received["unfiled"]:
+        out.print(f"  {names['unfiled']}: {received['unfiled']}", markup=False)
+    out.print(f"{names['sent']}: {sent['count']} mail, {sent['replies']} {names['replies']}"
+              + "".join(f", {kind} {n}" for kind, n in sent["documents"].items()), markup=False)
+    for key in ("new_orders", "completed", "payments", "refused", "quarantined", "due_tomorrow"):
+        if result[key]:
+            out.print(f"{names[key]}: {len(result[key])}", markup=False)
+            for item in result[key][:200]:
+                out.print(f"  {_summary_line(key, item, names)}", markup=False)
+
+
+def _summary_line(key: str, i: dict[str, Any], names: dict[str, str]) -> str:
+    if key == "new_orders":
+        return f"{i['order']} {i['buyer']} {i['currency']} {i['total']}".rstrip()
+    if key == "completed":
+        return f"{i['order']} {i['name'] or i['milestone']} ({names['by']} {i['by'] or i['how']})"
+    if key == "payments":
+        return f"{i['order']} {i['currency']} {i['amount']}" + (f" ({i['reference']})" if i["reference"] else "")
+    if key == "refused":
+        return f"{i['order'] or '-'} {i['template']} {i['how']}: {i['why']}"
+    if key == "quarantined":
+        return f"{i['sha256']} {i['reason']}"
+    return f"{i['order']} {i['name']} ({i['owner']})"
+
+
 @main.command("payments")
 @click.option("--overdue", is_flag=True, help="Only money whose due day has passed.")
 @click.option("--json", "as_json", is_flag=True)
@@ -249,7 +303,8 @@ def order_status(state: State, number: str, status: str, note: str, who: str | N
 def follow(state: State, refresh: bool, digest: bool, as_json: bool) -> None:
     """Run the daemon's follow-up job once: overdue milestones, chasers (and the digest)."""
     from mailflow.desk import load_desk
-    from mailflow.follow.desk import follow_up, send_digests
+    from mailflow.follow.desk import follow_up
+    from mailflow.follow.digest_mail import send_digests
 
     desk = load_desk(state.config)
     try:
