@@ -285,6 +285,27 @@ def recipient_party(address: str, order: Any, config: Config) -> str:
     return ""
 
 
+def chase_context(store: Store, order: Any, template: str) -> dict[str, Any]:
+    """What a chaser's template is given when a person composes it by hand for `order`
+    (`outbox compose ORDER chase_balance`): as when the follow-up job drafts it, the milestone it
+    chases (the order's milestone whose plan chases it with `template`, else one of the order's
+    milestones that any plan chases with it) and the order's money. When the order has no such
+    milestone (chasing the L/C of an order paid by T/T), the milestone has no due day and no
+    chases, and the template says nothing of when it was due."""
+    follower = store.follower
+    plans = follower.plans if follower else ()
+    ordered = sorted(plans, key=lambda p: p.name != order.plan)  # the order's own plan first
+    chased = [(m.key, m) for p in ordered for m in p.milestones if m.chaser and m.chaser.template == template]
+    rows = {row.key: row for row in store.milestones(order.id)}
+    today = follower.today() if follower else clock.today()
+    for key, milestone in chased:
+        if key in rows:
+            return {"milestone": milestone_context(rows[key], today), "money": money_context(order, milestone.payment)}
+    key, name = (chased[0][0], chased[0][1].name()) if chased else ("", "")
+    return {"milestone": {"key": key, "name": name, "due": "", "days_overdue": 0, "chases": 0},
+            "money": money_context(order)}
+
+
 def milestone_context(row: Any, today: dt.date) -> dict[str, Any]:
     return {"key": row.key, "name": row.name, "due": row.due.isoformat() if row.due else "",
             "days_overdue": (today - row.due).days if row.due and row.due < today else 0,
