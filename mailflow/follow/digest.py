@@ -22,12 +22,12 @@ SUMMARY_NAMES = {
     "en": {"title": "The day's summary", "received": "Received", "new_orders": "New orders",
            "sent": "Sent", "completed": "Completed", "payments": "Payments received",
            "refused": "Refused", "quarantined": "Quarantined", "due_tomorrow": "Due tomorrow",
-           "unfiled": "no order", "by": "by", "replies": "replies", "documents": "documents"},
+           "unfiled": "no order", "replies": "replies"},
     "zh": {"title": "每日工作总结", "received": "今日收到", "new_orders": "新订单", "sent": "今日发出",
            "completed": "今日完成", "payments": "今日收款", "refused": "拒绝或未起草", "quarantined": "隔离邮件",
-           "due_tomorrow": "明天到期", "unfiled": "未归档", "by": "完成人", "replies": "回复",
-           "documents": "单据"},
+           "due_tomorrow": "明天到期", "unfiled": "未归档", "replies": "回复"},
 }
+
 
 def digest_sample_context() -> dict[str, Any]:
     """What `rules check` renders the digest template with."""
