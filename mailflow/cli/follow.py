@@ -111,6 +111,8 @@ def summary(state: State, day: str | None, owner: str | None, as_json: bool) -> 
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     names = SUMMARY_NAMES["en"]
+    if result["incomplete"]:
+        out.print(f"more than a day's summary reads in: {', '.join(result['incomplete'])} counted in part", markup=False)
     received, sent = result["received"], result["sent"]
     out.print(f"[bold]{names['title']} {result['date']}[/bold]" + (f" ({result['owner']})" if result["owner"] else ""))
     out.print(f"{names['received']}: {received['count']} mail"

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from mailflow.config import Config, User
 from mailflow.extract.record import to_decimal
 from mailflow.follow.desk import daily_plan, owns
+from mailflow.store.summary import LIMIT
 
 if TYPE_CHECKING:
     from mailflow.store import Store
@@ -39,9 +40,11 @@ def day_summary(store: Store, config: Config, day: dt.date, zone: dt.tzinfo,
                 person: User | None = None) -> dict[str, Any]:
     """`mailflow summary --json`: plain JSON values. `received` and `sent` carry their counts
     (in all, per category, per order; documents per kind) and the mail itself; `payments`
-    is a list with `paid` in all per currency beside it."""
+    is a list with `paid` in all per currency beside it. `incomplete` names the sections that
+    hit the store's limit of rows (`store.summary.LIMIT`): their counts are of those rows only."""
     start, end = day_window(day, zone)
     rows = store.summary_rows(start, end)
+    cut = [name for name, found in rows.items() if len(found) >= LIMIT]  # counted of the first LIMIT only
 
     def mine(items: list[dict[str, Any]], role: str = "") -> list[dict[str, Any]]:
         return [_plain(i) for i in items if owns(config, person, role, i.get("buyer") or "")]
@@ -57,7 +60,7 @@ def day_summary(store: Store, config: Config, day: dt.date, zone: dt.tzinfo,
     hidden = person is not None and person.role == "accounts"  # as on the plan: mail is not theirs
     return {
         "date": day.isoformat(), "owner": person.name if person else None, "role": person.role if person else None,
-        "from": start.isoformat(), "to": end.isoformat(),
+        "from": start.isoformat(), "to": end.isoformat(), "incomplete": cut,
         "received": {"count": len(received), "by_category": _counted(received, "category"),
                      "by_order": _counted([i for i in received if i["order"]], "order"),
                      "unfiled": sum(1 for i in received if not i["order"]), "mail": received},

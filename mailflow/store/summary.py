@@ -137,6 +137,8 @@ def quarantined(session: Session, start: dt.datetime, end: dt.datetime, limit: i
              "at": r.created_at, "resolved": r.resolved_at is not None} for r in rows]
 
 
+LIMIT = 2000  # rows a section reads at the most: a desk's day is far smaller; beyond it the summary says so
+
 SECTIONS = {"received": received, "sent": sent, "new_orders": new_orders, "completed": completed,
             "payments": payments, "refused": refused, "quarantined": quarantined}
 
@@ -144,7 +146,7 @@ SECTIONS = {"received": received, "sent": sent, "new_orders": new_orders, "compl
 class SummaryStore:
     sessions: sessionmaker[Session]
 
-    def summary_rows(self, start: dt.datetime, end: dt.datetime, limit: int = 2000) -> dict[str, Any]:
+    def summary_rows(self, start: dt.datetime, end: dt.datetime, limit: int = LIMIT) -> dict[str, Any]:
         """What the day's summary reads (the sections above) between `start` and `end`, in one
         session; each section holds `limit` rows at the most."""
         with self.sessions() as session:
