@@ -6,7 +6,7 @@ PostgreSQL, measured in the same run.
 
 Prints, per database: p50/p95 of `mailflow plan` (everyone's, and one merchandiser's), of
 marking overdue (the hourly job's statement, with the milestones set back to open before each
-run, untimed), and of a baseline measured in the same run: reading every open milestone row
+run, untimed), of `mailflow summary` of one day (everyone's), and of a baseline measured in the same run: reading every open milestone row
 once (`SELECT` with no filter), to which the plan is compared. Rows are written straight into
 the tables; the plan and the overdue job are mailflow's own.
 """
@@ -33,10 +33,12 @@ from mailflow.config import load_config
 from mailflow.follow import Follower
 from mailflow.follow.desk import daily_plan
 from mailflow.follow.plans import load_plans
+from mailflow.follow.summary import day_summary
 from mailflow.store import Store
 from mailflow.store.db import MessageRow, MilestoneRow, OrderRow, PaymentRow
 
 TODAY = dt.date(2026, 6, 15)
+SUMMED_UP = TODAY - dt.timedelta(days=10)  # a day with mail filed and milestones done
 BATCH = 2000
 STATUSES = ("confirmed", "in production", "ready", "shipped", "paid", "closed")
 
@@ -113,7 +115,8 @@ def percentiles(times: list[float]) -> tuple[float, float]:
 
 def measure(store: Store, config: object, runs: int) -> tuple[dict[str, tuple[float, float]], int]:
     marked = 0
-    figures: dict[str, list[float]] = {"baseline": [], "plan": [], "plan (one merchandiser)": [], "overdue": []}
+    figures: dict[str, list[float]] = {"baseline": [], "plan": [], "plan (one merchandiser)": [], "overdue": [],
+                                       "summary (one day)": []}
     for _ in range(runs):
         start = time.perf_counter()
         with store.sessions() as session:
@@ -135,6 +138,10 @@ def measure(store: Store, config: object, runs: int) -> tuple[dict[str, tuple[fl
         marked = store.mark_overdue(TODAY)
         figures["overdue"].append(time.perf_counter() - start)
         assert marked > 0
+        start = time.perf_counter()
+        summary = day_summary(store, config, SUMMED_UP, dt.UTC)  # type: ignore[arg-type]
+        figures["summary (one day)"].append(time.perf_counter() - start)
+        assert summary["received"]["count"] and summary["completed"]
     return {k: percentiles(v) for k, v in figures.items()}, marked
 
 

@@ -487,7 +487,7 @@ class FollowUpJobs:
         under_lease(self.store, "follow-up", run)
 
     def digest(self) -> None:
-        from mailflow.follow.desk import digest_due, send_digests
+        from mailflow.follow.digest_mail import digest_due, send_digests
 
         follower = self.store.follower
         if follower is None or not digest_due(self.desk.config, follower):

@@ -30,6 +30,8 @@ from mailflow.errors import (
     ReplyTemplateError,
     StoreError,
 )
+from mailflow.follow import DIGEST_TEMPLATE
+from mailflow.follow.desk import chase_context
 from mailflow.intake import (
     IntakeUnavailable,
     Interrupted,
@@ -51,6 +53,7 @@ from mailflow.parties import buyer_of
 from mailflow.policy import Person
 from mailflow.reply.outbox import HELD
 from mailflow.reply.plan import (
+    Occasion,
     ReplyFacts,
     SenderFacts,
     plan_replies,
@@ -230,12 +233,15 @@ def compose_for_order(number: str, template: str, desk: Desk, store: Store) -> R
                                             *desk.config.identity.other_addresses])
     if latest is None:
         raise NotFound(f"order {row.number} has no mail from the buyer's side to answer")
+    if template == DIGEST_TEMPLATE:
+        raise MailflowError(f"{template} is the desk's own mail to its people, not a reply about an order: "
+                            "`mailflow follow --digest` writes it")
     message = parse(store.archive.read(latest.path))
     decision = Decision(category=latest.category, rule="by hand", conditions=(),
                         actions=(Action("reply", {"template": template, "hold": False}, "by hand"),),
                         tags=(), matched_rules=())
     replies, suppressed = plan_replies(message, decision, _facts_on_file(message, row, desk, store, latest.id),
-                                       desk.planner)
+                                       desk.planner, more=chase_context(store, row, template))
     if not replies:
         raise MailflowError(f"no {template} reply: " + "; ".join(s.reason for s in suppressed))
     store.add_reply(latest.id, row.id, replies[0], order_version=row.version)
@@ -275,7 +281,8 @@ def refresh_replies(order_id: int, desk: Desk, store: Store) -> int:
                             str(params.get("rule") or "by hand"))
             facts = dataclasses.replace(_facts_on_file(message, order, desk, store, answered.id), sender=SenderFacts(
                 first_contact=_first_contact(message, desk, store, answered.id)))
-            reply = render_reply(message, action, facts, desk.planner)
+            reply = render_reply(message, action, facts, desk.planner,
+                                 Occasion(context=chase_context(store, order, row.template)))
         except (ReplyTemplateError, QuarantinedMail, OSError, ValueError) as exc:
             store.hold_stale_reply(row.id, order.version, f"order changed since this was written: "
                                                           f"{'; '.join(changed) or 'its data'}; not written "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -34,25 +35,38 @@ def _print_followed(followed: Any) -> None:
         out.print(f"  {change}", markup=False)
 
 
+def _a_day_of_one_person(command: Callable[..., None]) -> Callable[..., None]:
+    """`--date`, `--owner` and `--json`, as `plan` and `summary` take them."""
+    command = click.option("--json", "as_json", is_flag=True)(command)
+    command = click.option("--owner", type=TEXT, help="One person's (a name in users:); a manager's is everyone's.")(
+        command)
+    return click.option("--date", "day", type=TEXT, help="The day (YYYY-MM-DD; default today, in the desk's zone).")(
+        command)
+
+
+def _person(state: State, store: Any, owner: str | None) -> Any:
+    """The person `--owner` names (None without it); refused when nobody is called so."""
+    from mailflow.follow.signoff import find_user
+
+    person = find_user(state.config, store, owner) if owner else None
+    if owner and person is None:
+        raise MailflowError(f"{owner!r} is not one of users: in {state.config.file}")
+    return person
+
+
 @main.command("plan")
-@click.option("--date", "day", type=TEXT, help="The day to plan (YYYY-MM-DD; default today).")
-@click.option("--owner", type=TEXT, help="One person's plan (a name in users:); a manager's is everyone's.")
-@click.option("--json", "as_json", is_flag=True)
+@_a_day_of_one_person
 @click.pass_obj
 def plan(state: State, day: str | None, owner: str | None, as_json: bool) -> None:
     """The day's plan: overdue, due today, due this week, waiting for approval, waiting on the
     buyer, money outstanding, unanswered inquiries, open complaints, unfiled and quarantined mail."""
     from mailflow.follow.desk import daily_plan
     from mailflow.follow.digest import SECTION_NAMES, SECTIONS
-    from mailflow.follow.signoff import find_user
 
     with state.opened_store() as store:
         today = _day(day) or (store.follower.today() if store.follower
                               else clock.today(clock.zone(state.config.followup.timezone)))
-        person = find_user(state.config, store, owner) if owner else None
-        if owner and person is None:
-            raise MailflowError(f"{owner!r} is not one of users: in {state.config.file}")
-        result = daily_plan(store, state.config, today, person=person)
+        result = daily_plan(store, state.config, today, person=_person(state, store, owner))
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -78,6 +92,57 @@ def plan(state: State, day: str | None, owner: str | None, as_json: bool) -> Non
             add_row(table, item["order"] or "-", who, what, item["due"] or "",
                     f"{item['days_overdue']} d" if item["days_overdue"] else "")
         out.print(table)
+
+
+@main.command("summary")
+@_a_day_of_one_person
+@click.pass_obj
+def summary(state: State, day: str | None, owner: str | None, as_json: bool) -> None:
+    """The day's summary: mail received per category and order, new orders, payments, what was
+    sent, milestones completed and by whom, replies refused, mail quarantined, and what is due
+    tomorrow."""
+    from mailflow.follow.digest import SUMMARY_NAMES
+    from mailflow.follow.summary import day_summary
+
+    zone = clock.zone(state.config.followup.timezone)
+    with state.opened_store() as store:
+        result = day_summary(store, state.config, _day(day) or clock.today(zone), zone, _person(state, store, owner))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    names = SUMMARY_NAMES["en"]
+    if result["incomplete"]:
+        out.print(f"more than a day's summary reads in: {', '.join(result['incomplete'])} counted in part", markup=False)
+    received, sent = result["received"], result["sent"]
+    out.print(f"[bold]{names['title']} {result['date']}[/bold]" + (f" ({result['owner']})" if result["owner"] else ""))
+    out.print(f"{names['received']}: {received['count']} mail"
+              + "".join(f"{', ' if i else '; '}{c} {n}" for i, (c, n) in enumerate(received["by_category"].items())),
+              markup=False)
+    for number, count in received["by_order"].items():
+        out.print(f"  order {number}: {count}", markup=False)
+    if received["unfiled"]:
+        out.print(f"  {names['unfiled']}: {received['unfiled']}", markup=False)
+    out.print(f"{names['sent']}: {sent['count']} mail, {sent['replies']} {names['replies']}"
+              + "".join(f", {kind} {n}" for kind, n in sent["documents"].items()), markup=False)
+    for key in ("new_orders", "completed", "payments", "refused", "quarantined", "due_tomorrow"):
+        if result[key]:
+            out.print(f"{names[key]}: {len(result[key])}", markup=False)
+            for item in result[key][:200]:
+                out.print(f"  {_summary_line(key, item, names)}", markup=False)
+
+
+def _summary_line(key: str, i: dict[str, Any], names: dict[str, str]) -> str:
+    if key == "new_orders":
+        return f"{i['order']} {i['buyer']} {i['currency']} {i['total']}".rstrip()
+    if key == "completed":
+        return f"{i['order']} {i['name'] or i['milestone']} ({i['how']}" + (f": {i['by']})" if i["by"] else ")")
+    if key == "payments":
+        return f"{i['order']} {i['currency']} {i['amount']}" + (f" ({i['reference']})" if i["reference"] else "")
+    if key == "refused":
+        return f"{i['order'] or '-'} {i['template']} {i['how']}: {i['why']}"
+    if key == "quarantined":
+        return f"{i['sha256']} {i['reason']}"
+    return f"{i['order']} {i['name']} ({i['owner']})"
 
 
 @main.command("payments")
@@ -249,7 +314,8 @@ def order_status(state: State, number: str, status: str, note: str, who: str | N
 def follow(state: State, refresh: bool, digest: bool, as_json: bool) -> None:
     """Run the daemon's follow-up job once: overdue milestones, chasers (and the digest)."""
     from mailflow.desk import load_desk
-    from mailflow.follow.desk import follow_up, send_digests
+    from mailflow.follow.desk import follow_up
+    from mailflow.follow.digest_mail import send_digests
 
     desk = load_desk(state.config)
     try:

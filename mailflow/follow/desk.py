@@ -1,5 +1,5 @@
-"""The follow-up's work on the desk: the hourly job (milestones overdue, chasers drafted), the
-daily plan a merchandiser starts the day with, and its digest by mail.
+"""The follow-up's work on the desk: the hourly job (milestones overdue, chasers drafted) and the
+daily plan a merchandiser starts the day with (its digest by mail: `digest_mail.py`).
 
 Chasers and digests go through the outbox like any reply: a chaser is held for a person unless
 its plan says otherwise, threads into the latest mail of the party it chases, never goes to an
@@ -21,9 +21,9 @@ from mailflow import clock
 from mailflow.config import Config, User
 from mailflow.errors import MailflowError
 from mailflow.extract.record import to_decimal
-from mailflow.follow import DIGEST_TEMPLATE, Follower
+from mailflow.follow import Follower
 from mailflow.follow import money as money_rules
-from mailflow.follow.digest import SECTION_NAMES, SECTIONS
+from mailflow.follow.digest import SECTIONS
 from mailflow.follow.plans import Chaser
 from mailflow.store.chase import chase_key
 
@@ -36,7 +36,7 @@ log = logging.getLogger("mailflow.follow")
 
 # --- the daily plan --------------------------------------------------------------------------
 
-def _owns(config: Config, user: User | None, role: str, buyer: str) -> bool:
+def owns(config: Config, user: User | None, role: str, buyer: str) -> bool:
     """Whether an item is on this person's plan: a manager sees everyone's; others see their
     role's milestones, and a merchandiser only the buyers assigned to them (or to nobody)."""
     if user is None or user.role in ("manager", "general_manager"):
@@ -74,7 +74,7 @@ def daily_plan(store: Store, config: Config, today: dt.date, owner: str | None =
                 "days_overdue": (today - due).days if due and due < today else 0, **more}
 
     for row in rows["milestones"]:
-        if not _owns(config, user, row["owner"], row["buyer"]):
+        if not owns(config, user, row["owner"], row["buyer"]):
             continue
         due = row["due"]
         section = "overdue" if due < today else "due_today" if due == today else "due_soon"
@@ -85,29 +85,29 @@ def daily_plan(store: Store, config: Config, today: dt.date, owner: str | None =
             plan["waiting_for_approval"].append(item(row, row["milestone"], row["due"], name=row["name"],
                                                      kind="sign-off", what=row["what"], plan=row["plan"]))
     for row in rows["held"]:
-        if _owns(config, user, "", row["buyer"]):
+        if owns(config, user, "", row["buyer"]):
             plan["waiting_for_approval"].append(item(row, None, None, kind="reply", reply=row["reply"],
                                                      template=row["template"], what=row["what"],
                                                      since=_iso(row["since"])))
     for row in rows["waiting_on_buyer"]:
-        if _owns(config, user, "merchandiser", row["buyer"]):
+        if owns(config, user, "merchandiser", row["buyer"]):
             theirs = row["their_last_mail"]
             plan["waiting_on_buyer"].append(item(row, None, None, status=row["status"],
                                                  their_last_mail=_iso(theirs), our_last_mail=_iso(row["our_last_mail"]),
                                                  days_since_their_mail=(today - theirs).days if theirs else None))
     for row in rows["money"]:
-        if _owns(config, user, "accounts" if user and user.role == "accounts" else "", row["buyer"]):
+        if owns(config, user, "accounts" if user and user.role == "accounts" else "", row["buyer"]):
             plan["money_outstanding"].append(item(row, None, row["due"], outstanding=row["outstanding"],
                                                   total=row["total"], currency=row["currency"],
                                                   instalment=row["instalment"], short=row["short"]))
     for row in rows["inquiries"]:
-        if _owns(config, user, "merchandiser", row["buyer"]):
+        if owns(config, user, "merchandiser", row["buyer"]):
             received = row["received"]
             plan["unanswered_inquiries"].append(item(row, None, None, subject=row["subject"], sender=row["from"],
                                                      message_id=row["message_id"], received=_iso(received),
                                                      days_waiting=(today - received).days if received else None))
     for row in rows["complaints"]:
-        if _owns(config, user, "", row["buyer"]):
+        if owns(config, user, "", row["buyer"]):
             plan["open_complaints"].append(item(row, None, None, case=row["case"], subject=row["subject"],
                                                 opened=_iso(row["opened"])))
     if user is None or user.role != "accounts":
@@ -285,6 +285,27 @@ def recipient_party(address: str, order: Any, config: Config) -> str:
     return ""
 
 
+def chase_context(store: Store, order: Any, template: str) -> dict[str, Any]:
+    """What a chaser's template is given when a person composes it by hand for `order`
+    (`outbox compose ORDER chase_balance`): as when the follow-up job drafts it, the milestone it
+    chases (the order's milestone whose plan chases it with `template`, else one of the order's
+    milestones that any plan chases with it) and the order's money. When the order has no such
+    milestone (chasing the L/C of an order paid by T/T), the milestone has no due day and no
+    chases, and the template says nothing of when it was due."""
+    follower = store.follower
+    plans = follower.plans if follower else ()
+    ordered = sorted(plans, key=lambda p: p.name != order.plan)  # the order's own plan first
+    chased = [(m.key, m) for p in ordered for m in p.milestones if m.chaser and m.chaser.template == template]
+    rows = {row.key: row for row in store.milestones(order.id)}
+    today = follower.today() if follower else clock.today()
+    for key, milestone in chased:
+        if key in rows:
+            return {"milestone": milestone_context(rows[key], today), "money": money_context(order, milestone.payment)}
+    key, name = (chased[0][0], chased[0][1].name()) if chased else ("", "")
+    return {"milestone": {"key": key, "name": name, "due": "", "days_overdue": 0, "chases": 0},
+            "money": money_context(order)}
+
+
 def milestone_context(row: Any, today: dt.date) -> dict[str, Any]:
     return {"key": row.key, "name": row.name, "due": row.due.isoformat() if row.due else "",
             "days_overdue": (today - row.due).days if row.due and row.due < today else 0,
@@ -307,54 +328,3 @@ def money_context(order: Any, payment: str = "") -> dict[str, Any]:
             "balance": str(exp.balance) if exp.balance is not None else "",
             "deposit_percent": f"{exp.split.deposit * 100:.0f}", "terms": str((order.data or {}).get("payment_terms") or ""),
             "due_now": money_rules.stored_due_now(stored)}
-
-
-# --- the digest --------------------------------------------------------------------------------
-
-def digest_message_id(day: dt.date, address: str, domain: str) -> str:
-    digest = hashlib.sha256(f"digest:{day.isoformat()}:{address.strip().lower()}".encode()).hexdigest()[:20]
-    return f"mailflow.digest.{day:%Y%m%d}.{digest}@{domain}"
-
-
-def digest_due(config: Config, follower: Follower) -> bool:
-    """Whether today's digest time has come, in the desk's time zone."""
-    if config.digest is None or not config.digest.to:
-        return False
-    hour, minute = (int(x) for x in config.digest.time.split(":"))
-    local = clock.now().astimezone(follower.zone or clock.local_zone())
-    return (local.hour, local.minute) >= (hour, minute)
-
-
-def send_digests(desk: Desk, store: Store, day: dt.date | None = None) -> list[str]:
-    """Today's plan to each `digest.to`, through the outbox; a recipient who has it already
-    gets nothing more. Returns the addresses it was added for."""
-    from mailflow.model import Action, Address
-    from mailflow.reply.plan import Occasion, ReplyFacts, render_reply
-
-    config = desk.config
-    follower = store.follower
-    if config.digest is None or follower is None:
-        return []
-    day = day or follower.today()
-    action = Action("reply", {"template": DIGEST_TEMPLATE}, "digest")
-    added: list[str] = []
-    for recipient in config.digest.to:
-        message_id = digest_message_id(day, recipient.address, config.identity.domain)
-        if store.has_outbox_message(message_id):
-            continue
-        plan = daily_plan(store, config, day, recipient.owner)
-        names = SECTION_NAMES.get(recipient.language, SECTION_NAMES["en"])
-        context = {"company": config.identity.company, "date": day.isoformat(), "owner": recipient.owner or "",
-                   "plan": plan, "sections": [(key, names[key], plan[key]) for key in SECTIONS],
-                   "counts": {key: len(plan[key]) for key in SECTIONS}}
-        whose = f" ({recipient.owner})" if recipient.owner else ""
-        subjects = {"zh": f"{config.identity.company}: 今日跟单计划 {day.isoformat()}{whose}",
-                    "en": f"{config.identity.company}: the plan for {day.isoformat()}{whose}"}
-        reply = render_reply(None, action, ReplyFacts(), desk.planner, Occasion(
-            message_id=message_id, context=context, language=recipient.language,
-            to=(Address("", recipient.address),), subjects=subjects, when=clock.now()))
-        if store.add_own_mail({**outbox_fields(reply), "answers_id": None, "order_id": None,
-                               "revision_key": f"digest:{day.isoformat()}", "order_version": 0}):
-            added.append(recipient.address)
-            log.info("digest queued for %s (%s)", recipient.address, day.isoformat())
-    return added

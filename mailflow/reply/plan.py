@@ -129,12 +129,14 @@ def for_buyers(template: str) -> bool:
 
 
 def plan_replies(message: Message, decision: Decision, facts: ReplyFacts, planner: Planner,
-                 replied: Replied | None = None) -> tuple[list[Reply], list[SuppressedReply]]:
+                 replied: Replied | None = None,
+                 more: Mapping[str, Any] | None = None) -> tuple[list[Reply], list[SuppressedReply]]:
     """The replies the decision's rules ask for, rendered, each queued or held with every
     reason. `replied`: whether that template already went to that address about that order and
     document revision within reply.same_reply_hours (then this one is suppressed): per order and
     revision, so a buyer's second PO of the day, or a revised PO, is still confirmed, while a
-    loop (one thread, one order, one revision) is not."""
+    loop (one thread, one order, one revision) is not. `more`: what the templates are given
+    beyond the mail and the order (a chaser's milestone and money, composed by hand)."""
     config = planner.config
     actions = decision.wants("reply")
     if not actions:
@@ -173,7 +175,7 @@ def plan_replies(message: Message, decision: Decision, facts: ReplyFacts, planne
                                                     f"{config.reply.same_reply_hours:g} h"))
             continue
         try:
-            replies.append(render_reply(message, action, facts, planner))
+            replies.append(render_reply(message, action, facts, planner, Occasion(context=more or {})))
         except ReplyTemplateError as exc:
             log.error("reply %s not rendered: %s", name, exc)
             suppressed.append(SuppressedReply(name, f"template error: {exc}"))

@@ -52,6 +52,7 @@ from mailflow.store.leases import Leases, exclusive, forget_fences, new_owner
 from mailflow.store.outbox import OutboxStore
 from mailflow.store.plan import PlanStore, order_parties
 from mailflow.store.records import RecordStore, decision_json, order_by_number, sailing
+from mailflow.store.summary import SummaryStore
 from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
 
 
@@ -72,7 +73,7 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(dt.UTC) if value else None
 
 
-class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, ChaseStore):
+class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, ChaseStore, SummaryStore):
     sessions: Sessions
 
     def __init__(self, database_url: str, archive: Path | Archive, claim_seconds: float = 30.0,

@@ -429,3 +429,35 @@ def test_bad_arguments_and_bad_documents_are_one_line(desk: Path, tmp_path: Path
     result = runner.invoke(main, ["--config", str(desk), "extract", str(broken)])
     assert result.exit_code == 1 and "ZeroDivisionError" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_summary_json_counts_the_days_mail_per_category_and_what_was_quarantined(desk: Path) -> None:
+    """`summary --json` on the day the example mailbox was filed: the keys a desk reads, every
+    mail under its category as the mailbox's table says, the quarantined ones too."""
+    import datetime as dt
+    from collections import Counter
+
+    from mailflow import clock
+
+    table = expected_table()
+    with clock.frozen(dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)):
+        assert cli(desk, "run", "--once", "--json")[0] == 0
+        code, output = cli(desk, "summary", "--json")
+        assert code == 0, output
+        day = json.loads(output)
+        other_day = json.loads(cli(desk, "summary", "--json", "--date", "2026-03-01")[1])
+    assert {"received", "sent", "completed", "payments", "due_tomorrow", "new_orders", "refused",
+            "quarantined"} <= set(day)
+    filed = Counter(r["category"] for r in table if r["category"] != "quarantine")
+    assert day["received"]["by_category"] == dict(filed)
+    assert day["received"]["count"] == sum(filed.values())
+    assert len(day["quarantined"]) == sum(1 for r in table if r["category"] == "quarantine")
+    store = Store(_url(desk), desk.parent / "var" / "archive")
+    try:  # each order the table names is new today, under the folder it was first known by
+        orders = {store.find_order(r["order"]).folder for r in table  # type: ignore[union-attr]
+                  if r["category"] != "quarantine" and r["order"] not in ("", "-", "none")}
+    finally:
+        store.close()
+    assert {o["order"] for o in day["new_orders"]} == orders
+    assert other_day["received"]["count"] == 0 and not other_day["quarantined"]  # the day before saw none of it
+    assert cli(desk, "summary", "--owner", "Nobody Here")[0] != 0

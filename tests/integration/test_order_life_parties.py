@@ -37,8 +37,9 @@ BUYER_DOMAINS = ("bellmont-hygiene.example", "lianhe-trade.example")
 
 
 def desk(tmp_path: Path, database_url: str) -> Path:
-    """The desk as its merchandiser set it up: our identity, the two buyers, the shipped rules
-    with the buyers in their list (our own mail the rules know from the identity)."""
+    """The desk as its merchandisers set it up: our identity, the two buyers (each with the
+    merchandiser who follows it), the shipped rules with the buyers in their list (our own mail
+    the rules know from the identity), and Li Na's evening digest in Chinese."""
     folder = tmp_path / "desk"
     (folder / "inbox").mkdir(parents=True)
     rules = folder / "rules"
@@ -52,9 +53,12 @@ def desk(tmp_path: Path, database_url: str) -> Path:
         f"database: {{url: '{database_url}'}}\narchive: {{path: var/archive}}\n"
         f"rules: rules\ntemplates: {ROOT / 'templates'}\n"
         "buyers:\n"
-        "  - {name: Bellmont Hygiene, domains: [bellmont-hygiene.example], language: en, currency: USD}\n"
-        "  - {name: Lianhe Trading, domains: [lianhe-trade.example], language: zh, currency: USD}\n"
-        "operator: Grace Zhou\nusers: [{name: Grace Zhou, role: merchandiser}, {name: Wang Li, role: manager}]\n"
+        "  - {name: Bellmont Hygiene, domains: [bellmont-hygiene.example], language: en, currency: USD, "
+        "merchandiser: Grace Zhou}\n"
+        "  - {name: Lianhe Trading, domains: [lianhe-trade.example], language: zh, currency: USD, merchandiser: Li Na}\n"
+        "operator: Grace Zhou\nusers: [{name: Grace Zhou, role: merchandiser}, {name: Li Na, role: merchandiser, "
+        "language: zh}, {name: Wang Li, role: manager}]\n"
+        "digest: {time: '18:00', to: [{address: lina@huaxin-nw.example, owner: Li Na, language: zh}]}\n"
         "followup: {timezone: UTC}\n", encoding="utf-8")
     return config
 
@@ -186,8 +190,8 @@ def test_no_phantom_order_and_every_milestone_done_by_its_own_evidence(lived: Pa
 def test_replies_go_to_buyers_only_and_a_listed_buyer_is_greeted_by_name(lived: Path) -> None:
     replies = json.loads(cli(lived, "outbox", "list", "--json"))
     assert replies
-    strangers = [(r["template"], r["to"]) for r in replies
-                 if not all(to.rpartition("@")[2] in BUYER_DOMAINS for to in r["to"])]
+    strangers = [(r["template"], r["to"]) for r in replies if r["template"] != "daily_digest"  # to our own people
+                 and not all(to.rpartition("@")[2] in BUYER_DOMAINS for to in r["to"])]
     assert not strangers, strangers  # nothing drafted to a forwarder, the agency, the bank or the carton maker
     first = min((r for r in replies if r["template"] == "inquiry_ack" and r["to"] == ["oliver@bellmont-hygiene.example"]),
                 key=lambda r: r["id"])
@@ -241,7 +245,7 @@ def test_the_purchase_order_is_the_suppliers_in_the_plan_the_digest_and_the_expo
     """The plan, the web desk's plan page and the digest say a purchase order is one, with its
     supplier and the sales order it serves, never its supplier as "buyer"; so does the
     evidence bundle's timeline."""
-    from mailflow.follow.digest import SECTION_NAMES, SECTIONS
+    from mailflow.follow.digest import SECTION_NAMES, SECTIONS, summary_context
     from mailflow.web.render import _ENV, wording
 
     orders = {o["order"]: o for o in json.loads(cli(lived, "order", "list", "--json"))}
@@ -258,7 +262,8 @@ def test_the_purchase_order_is_the_suppliers_in_the_plan_the_digest_and_the_expo
     said = f"purchase order, supplier {supplier}, for order {life.A} ({buyer})"
     digest = _ENV.from_string((ROOT / "templates" / "reply" / "daily_digest.en.txt.j2").read_text("utf-8")).render(
         company="Huaxin", date=plan["date"], owner="", plan=plan,
-        sections=[(key, SECTION_NAMES["en"][key], plan[key]) for key in SECTIONS])
+        sections=[(key, SECTION_NAMES["en"][key], plan[key]) for key in SECTIONS],
+        **summary_context(json.loads(cli(lived, "summary", "--json")), "en"))
     assert f"- {life.P} {said}" in digest, digest
     assert f"- {life.A} {buyer}" in digest
     page = _ENV.get_template("plan.html").render(**wording("en", dt.UTC), company="Huaxin", path="/", plan=plan,
@@ -442,3 +447,74 @@ def test_the_figures_and_dates_that_drive_the_plan(lived: Path) -> None:
     paid = {p["message_id"]: p["amount"] for o in (a, b) for p in o["follow_up"]["money"]["payments"]}
     assert paid == {life.message_id("18"): "26568.00", life.message_id("34"): "61992.00",
                     life.message_id("39"): "79318.50"}
+
+
+def _mail_of(day: str, ours: bool) -> list[tuple[str, str, str | None]]:
+    """(file, category as the rules file it, order) of the life's mail filed on `day`, ours or theirs."""
+    mails = life.by_file()
+    return [(file, life.RULE_MISSES.get(file, category), order) for file, _, _, party, order, _, category
+            in life.EXPECTED if mails[file].day == day and (party == "us") == ours]
+
+
+def _done_on(day: str) -> set[tuple[str, str]]:
+    """The milestones the life's mail of `day` completes: (order, milestone)."""
+    mails = life.by_file()
+    plans = {**life.MILESTONES, life.P: life.PURCHASE_MILESTONES}
+    return {(number, key) for number, steps in plans.items() for key, file in steps.items()
+            if file and mails[file].day == day}
+
+
+def test_the_days_summary_counts_what_each_day_of_the_life_brought_sent_completed_and_paid(lived: Path) -> None:
+    """Every day of the six weeks summed up afterwards: the mail received per category and per
+    order, our mail sent, the milestones done and the payments, each as the life's table says."""
+    from collections import Counter
+
+    mails = life.by_file()
+    paid = {"18": "26568.00", "34": "61992.00", "39": "79318.50"}  # the slips' amounts (the figures test)
+    for day in sorted({m.day for m in life.LIFE}):
+        summary = json.loads(cli(lived, "summary", "--date", f"{life.YEAR}-{day}", "--json"))
+        theirs, ours = _mail_of(day, ours=False), _mail_of(day, ours=True)
+        received = summary["received"]
+        assert received["by_category"] == dict(Counter(c for _, c, _ in theirs)), day
+        assert received["by_order"] == dict(Counter(o for _, _, o in theirs if o)), day
+        assert (received["count"], received["unfiled"]) == (len(theirs), sum(1 for _, _, o in theirs if not o)), day
+        assert summary["sent"]["count"] == len(ours), day
+        assert {(c["order"], c["milestone"]) for c in summary["completed"]} == _done_on(day), day
+        assert {p["message_id"]: p["amount"] for p in summary["payments"]} == \
+            {life.message_id(f): a for f, a in paid.items() if mails[f].day == day}, day
+    shipped = json.loads(cli(lived, "summary", "--date", f"{life.YEAR}-10-01", "--json"))  # our papers that day
+    assert shipped["sent"]["documents"] == {"commercial_invoice": 1, "packing_list": 1}
+    opened = json.loads(cli(lived, "summary", "--date", f"{life.YEAR}-09-14", "--json"))
+    assert {o["order"] for o in opened["new_orders"]} >= {life.P}
+
+
+def test_the_days_summary_of_one_merchandiser_holds_their_buyers_orders_only(lived: Path) -> None:
+    """On the last day a payment of Lianhe's order (Li Na's) and a mail of Bellmont's (Grace's)
+    came: each merchandiser's summary has their own; the manager's has both."""
+    last = life.LIFE[-1].day
+    theirs = _mail_of(last, ours=False)
+    assert {o for _, _, o in theirs} == {life.A, life.B}
+    date = f"{life.YEAR}-{last}"
+    for owner, orders in (("Li Na", {life.B}), ("Grace Zhou", {life.A}), ("Wang Li", {life.A, life.B})):
+        summary = json.loads(cli(lived, "summary", "--date", date, "--owner", owner, "--json"))
+        assert summary["owner"] == owner
+        assert set(summary["received"]["by_order"]) == orders, owner
+        assert summary["received"]["count"] == sum(1 for _, _, o in theirs if o in orders), owner
+        assert {c["order"] for c in summary["completed"]} == {o for o, _ in _done_on(last) if o in orders}, owner
+        assert {p["order"] for p in summary["payments"]} == {life.B} & orders, owner
+        assert all(i["order"] in orders for i in summary["due_tomorrow"]), owner
+
+
+def test_the_evening_digest_carries_the_days_summary_in_its_readers_chinese(lived: Path) -> None:
+    """Li Na reads Chinese: her evening digest sums up her day (Lianhe's L/C proceeds, the
+    payment milestone they completed) in Chinese, and nothing of Grace's buyer."""
+    result = json.loads(cli(lived, "follow", "--digest", "--json"))
+    assert result["digests"] == ["lina@huaxin-nw.example"]
+    digest = next(r for r in json.loads(cli(lived, "outbox", "list", "--json")) if r["template"] == "daily_digest")
+    assert digest["language"] == "zh"
+    text = reply_text(lived, digest["id"]).replace("\r\n", "\n")
+    assert f"每日工作总结（{life.YEAR}-{life.LIFE[-1].day}）" in text, text
+    assert "今日收到：1 封（付款 1）" in text, text
+    assert f"今日收款：1\n  - {life.B}" in text and "USD 79318.50" in text, text
+    assert f"今日完成：1\n  - {life.B}：L/C paid（收款：79318.50 USD）" in text, text
+    assert life.A not in text.partition("每日工作总结")[2], text  # Grace's buyer is not in Li Na's day

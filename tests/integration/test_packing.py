@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from mailflow import clock
 from mailflow.cli import main
 from mailflow.reply.packing import load_products, plan
 from tests.conftest import write_desk
@@ -94,6 +95,11 @@ def test_the_packing_list_pdf_reads_back_the_order_s_numbers(tmp_path: Path, dat
     assert [m["date"] for m in shown["messages"]] == sorted(m["date"] for m in shown["messages"])
     assert [(r["template"], r["state"]) for r in shown["replies"]] == [("order_confirmation", "held"),
                                                                         ("packing_list", "sent")]
+    # the day's summary of the day it went (the desk's day: its zone is the machine's here) says so
+    sent_on = dt.datetime.fromisoformat(shown["messages"][1]["date"]).astimezone(clock.local_zone()).date()
+    day = json.loads(cli(config, "summary", "--date", sent_on.isoformat(), "--json").output)["sent"]
+    assert (day["count"], day["replies"], day["documents"]) == (1, 1, {"packing_list": 1})
+    assert [(m["reply"], m["order"]) for m in day["mail"]] == [("packing_list", doc.number)]
     # the PDF alone, as the desk prints it
     out = tmp_path / "pl.pdf"
     assert f"{expected.cartons} cartons" in cli(config, "packing-list", doc.number, "-o", str(out)).output

@@ -170,3 +170,16 @@ def test_the_status_is_derived_from_milestones_and_documents() -> None:
     assert cal.derive_status(states, set()) == "quoted"
     assert cal.derive_status(states, {"po", "bl"}) == "shipped"
     assert cal.derive_status(states, {"po"}, by_hand="on hold") == "on hold"
+
+
+def test_the_summarys_day_is_the_desks_calendar_day_in_its_zone() -> None:
+    """Midnight to midnight where the desk is: in Shanghai the day begins at 16:00 UTC the day
+    before; in New York the day the clocks go forward has 23 hours."""
+    from zoneinfo import ZoneInfo
+
+    from mailflow.follow.summary import day_window
+
+    start, end = day_window(dt.date(2026, 10, 13), ZoneInfo("Asia/Shanghai"))
+    assert (start, end) == (dt.datetime(2026, 10, 12, 16, tzinfo=dt.UTC), dt.datetime(2026, 10, 13, 16, tzinfo=dt.UTC))
+    start, end = day_window(dt.date(2026, 3, 8), ZoneInfo("America/New_York"))
+    assert end - start == dt.timedelta(hours=23) and start == dt.datetime(2026, 3, 8, 5, tzinfo=dt.UTC)

@@ -52,13 +52,17 @@ def test_a_chaser_is_an_acknowledgement_with_its_own_message_id_and_context(conf
 
 
 def test_the_digest_answers_no_mail_and_is_never_held(config: Config) -> None:
-    context = {"company": "Acme", "date": "2026-03-12", "owner": "", "plan": {}, "sections": [], "counts": {}}
+    from mailflow.follow.digest import SAMPLE_SUMMARY, summary_context
+
+    context = {"company": "Acme", "date": "2026-03-12", "owner": "", "plan": {}, "sections": [], "counts": {},
+               **summary_context(SAMPLE_SUMMARY, "zh")}
     occasion = Occasion(message_id="mailflow.digest.1@acme.example", context=context, language="zh",
                         to=(Address("", "boss@acme.example"),),
                         subjects={"en": "Acme: the plan for 2026-03-12", "zh": "Acme: 今日跟单计划 2026-03-12"})
     reply = render_reply(None, Action("reply", {"template": "daily_digest"}, "digest"), ReplyFacts(),
                          Planner(config, TEMPLATES), occasion)
     assert reply.language == "zh" and reply.subject == "Acme: 今日跟单计划 2026-03-12"
+    assert "每日工作总结（2026-01-15）" in reply.text and "今日收款：1" in reply.text  # the day's summary, in Chinese
     assert reply.state == "queued" and reply.reason == ""  # reply.hold_all is about replies to others
     assert reply.in_reply_to == "" and [a.addr for a in reply.to] == ["boss@acme.example"]
     sent = email.message_from_bytes(reply.raw, policy=email.policy.default)
