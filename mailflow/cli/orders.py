@@ -251,3 +251,50 @@ def packing_list(state: State, number: str, output: Path) -> None:
     output.write_bytes(render_pdf(packing, config.identity.company, font))
     out.print(f"{output}: {packing.cartons} cartons, N.W. {packing.net_kg} kg, G.W. "
               f"{packing.gross_kg} kg, {packing.cbm} CBM", markup=False)
+
+
+@main.command("document")
+@click.argument("number", type=TEXT)
+@click.argument("kind", type=click.Choice(["pi", "invoice", "packing-list", "production-order", "purchase-order"]))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Also write the PDF here.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), help="Default: the buyer's language.")
+@click.option("--revision", type=click.IntRange(min=0), default=0,
+              help="The revised P/I after revision N of the buyer's PO, the changes marked.")
+@click.option("--supplier", type=TEXT, default="", help="purchase-order: the supplier (as the BOM names it).")
+@click.option("--line", "line_specs", multiple=True, type=TEXT,
+              help="purchase-order: a line CODE:QUANTITY[:UNIT[:PRICE]] instead of the BOM's (repeatable).")
+@click.option("--lines-csv", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="purchase-order: lines from a CSV (item_code, quantity, unit, price, description).")
+@click.option("--currency", default="CNY", show_default=True, help="purchase-order: the currency of its prices.")
+@AS_OPTION
+@click.pass_obj
+def document(state: State, number: str, kind: str, output: Path | None, lang: str | None, revision: int,
+             supplier: str, line_specs: tuple[str, ...], lines_csv: Path | None, currency: str,
+             who: str | None) -> None:
+    """Write ORDER's KIND (P/I, commercial invoice, packing list, production order, P/O to a
+    supplier) as a PDF, numbered from its sequence and filed under the order as ours."""
+    import logging
+
+    from mailflow.writer import desk, paper
+
+    for chatty in ("weasyprint", "fontTools"):  # their progress is no news to the desk
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    lines = paper.cli_lines(line_specs) + (paper.csv_lines(lines_csv) if lines_csv else [])
+    with state.opened_store() as store:
+        person = who or state.config.operator
+        written = desk.write(store, state.config, number, kind, lang=lang, revision=revision, supplier=supplier,
+                             lines=lines, currency=currency.upper(), who=person)
+    if output is not None:
+        output.write_bytes(written.pdf)
+    for warning in written.warnings:
+        out.print(f"warning: {warning}", markup=False)
+    page = written.page
+    if kind == "packing-list":
+        said = f"{page['packages']} packages, N.W. {page['net']} kg, G.W. {page['gross']} kg, {page['cbm']} CBM"
+    elif kind == "production-order":
+        said = f"{len(page['lines'])} lines, " + (f"signed off by {page['signoff']['who']}" if page["signoff"]
+                                                  else "NOT signed off")
+    else:
+        said = f"{len(page['lines'])} lines, total {page['currency']} {page['total']}"
+    out.print(f"{kind} {written.number}: {said}; filed as {written.path}"
+              + (f", written to {output}" if output else ""), markup=False)

@@ -23,6 +23,8 @@ from mailflow.extract.record import to_decimal
 
 PRODUCT_COLUMNS = ("item_code", "pieces_per_carton", "net_kg", "gross_kg", "length_cm", "width_cm",
                    "height_cm")
+# the optional `package` column: how the item is packed (a carton unless it says otherwise)
+PACKAGES = ("carton", "roll", "bale", "pallet", "bag", "drum", "case", "crate")
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -42,6 +44,7 @@ class Product:
     length_cm: Decimal
     width_cm: Decimal
     height_cm: Decimal
+    package: str = "carton"  # one of PACKAGES: what "pieces_per_carton" fills
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,8 @@ class PackingList:
 
 
 def load_products(path: Path) -> dict[str, Product]:
-    """The product file: a CSV with the header PRODUCT_COLUMNS; errors name the file and line."""
+    """The product file: a CSV with the header PRODUCT_COLUMNS (and optionally `package`); errors
+    name the file and line."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -113,6 +117,10 @@ def load_products(path: Path) -> dict[str, Product]:
             if number <= 0:
                 raise ConfigError("must be more than 0", path, line, column)
             values[column] = number
+        package = (row.get("package") or "").strip().lower() or "carton"
+        if package not in PACKAGES:
+            raise ConfigError(f"{package!r} is none of {', '.join(PACKAGES)}", path, line, "package")
+        values["package"] = package
         if values["gross_kg"] < values["net_kg"]:
             raise ConfigError("gross weight is less than net weight", path, line, "gross_kg")
         products[values["item_code"].upper()] = Product(**values)

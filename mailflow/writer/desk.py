@@ -1,0 +1,235 @@
+"""A document written for an order: its facts gathered from the store, its number taken from
+the kind's sequence, its PDF rendered and filed under the order as ours.
+
+Numbers and filings are events of the order (`document-number`, `document-written`): the number
+of a kind stays the order's once given (the P/I of order KS-1 is ANW-PI-2612-03 however often
+it is printed; a revision adds -R1), the count of a sequence is the numbers given in its period,
+and the order's timeline shows what was written, when, by whom. The PDF goes to the order's
+archive folder beside the mail, under `ours/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sqlalchemy import select
+
+from mailflow import clock
+from mailflow.config import Config
+from mailflow.errors import MailflowError, NotFound
+from mailflow.shipped import shipped
+from mailflow.store.archive import order_folder
+from mailflow.store.db import AttachmentRow, EventRow, MessageRow, MilestoneRow, OrderRow
+from mailflow.store.records import order_by_number
+from mailflow.writer import paper, render
+
+MAX_PO_TEXT = 50_000  # characters of the buyer's PO text searched for marks, consignee, notify
+
+
+@dataclass(frozen=True)
+class Written:
+    kind: str
+    number: str
+    pdf: bytes
+    page: dict[str, Any]
+    warnings: tuple[str, ...]
+    path: str = ""  # in the archive, once filed
+
+
+def templates_folder(config: Config) -> Path:
+    """The desk's templates/documents (documents.folder), else the shipped ones."""
+    if config.documents.folder:
+        return config.resolve(config.documents.folder)
+    own = config.templates_dir / "documents"
+    return own if own.is_dir() else shipped("templates") / "documents"
+
+
+def language(config: Config, buyer: str) -> str:
+    known = next((b for b in config.buyers if b.name.casefold() == buyer.casefold()), None)
+    return (known.language if known and known.language else None) or config.identity.language
+
+
+def _period_key(pattern: str, day: dt.date) -> tuple[str, dict[str, Any]]:
+    values = {"yyyy": f"{day.year:04d}", "yy": f"{day.year % 100:02d}", "mm": f"{day.month:02d}",
+              "yymm": f"{day.year % 100:02d}{day.month:02d}"}
+    return pattern.format(**values, n=0), values
+
+
+def number_for(session: Any, config: Config, order: OrderRow, kind: str, day: dt.date) -> str:
+    """The order's number of this kind: the one given before, else the next of its sequence."""
+    sequence = paper.SEQUENCE_OF[kind]
+    given = session.scalars(select(EventRow).where(EventRow.kind == "document-number")
+                            .order_by(EventRow.id)).all()
+    for event in given:
+        if event.order_id == order.id and event.detail.get("sequence") == sequence:
+            return str(event.detail["number"])
+    pattern = config.documents.sequence(sequence)
+    period, values = _period_key(pattern, day)
+    count = sum(1 for e in given if e.detail.get("sequence") == sequence and e.detail.get("period") == period)
+    number = pattern.format(**values, n=count + 1)
+    session.add(EventRow(kind="document-number", order_id=order.id,
+                         detail={"sequence": sequence, "period": period, "number": number}))
+    return number
+
+
+def _po_text(session: Any, store: Any, order: OrderRow, config: Config) -> str:
+    """The text of the mail and document that set the order's terms (the buyer's PO)."""
+    wanted = str((order.data or {}).get("document", {}).get("message_id") or
+                 (order.data or {}).get("terms", {}).get("message_id") or "")
+    message = session.scalar(select(MessageRow).where(MessageRow.order_id == order.id,
+                                                      MessageRow.message_id == wanted)) if wanted else None
+    if message is None:
+        return ""
+    texts = [message.text or ""]
+    name = str((order.data or {}).get("document", {}).get("name") or "")
+    attachment = session.scalar(select(AttachmentRow).where(AttachmentRow.message_row_id == message.id,
+                                                            AttachmentRow.filename == name)) if name else None
+    if attachment is not None and name.lower().endswith(".pdf"):
+        texts.append(_pdf_text(store.archive.root / attachment.path, config))
+    return "\n\n".join(texts)[:MAX_PO_TEXT]
+
+
+def _pdf_text(path: Path, config: Config) -> str:
+    """A PDF's text read as the pipeline reads it: in a limited worker; unreadable is no text."""
+    from mailflow.errors import ExtractionError
+    from mailflow.extract import Extractor, extract_file, settings_from
+
+    extractor = Extractor(settings_from(config))
+    try:
+        return extract_file(path, extractor).text
+    except ExtractionError:
+        return ""
+    finally:
+        extractor.close()
+
+
+def _signoff(session: Any, order: OrderRow) -> dict[str, Any] | None:
+    done = session.scalar(select(MilestoneRow).where(MilestoneRow.order_id == order.id, MilestoneRow.how == "signoff",
+                                                     MilestoneRow.state == "done").limit(1))
+    if done is None or done.done_at is None:
+        return None
+    return {"who": done.done_by, "when": done.done_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "note": done.note}
+
+
+def _credit_and_sailing(store: Any, order: OrderRow) -> tuple[dict[str, Any], dict[str, Any]]:
+    from mailflow.follow import lc
+    from mailflow.store.records import sailing
+
+    docs = store.documents(order.id)
+    credits = lc.credits(docs)
+    credit = credits[-1][1].as_record() if credits else {}
+    sail = {key: fact["value"] for key, fact in sailing(docs, {}).items()}
+    return credit, sail
+
+
+def gather(store: Any, config: Config, number: str, kind: str, lang: str | None, revision: int,
+           for_pdf_text: bool = True) -> tuple[paper.Facts, OrderRow]:
+    """The order's facts for a document of `kind`, its number given (and kept) in one transaction."""
+    day = clock.today(clock.zone(config.followup.timezone))
+    with store.sessions.begin() as session:
+        order = order_by_number(session, number)
+        if order is None:
+            raise NotFound(f"no order {number!r}")
+        if order.kind != "sale":
+            raise MailflowError(f"order {order.number} is a purchase order: documents are written for sales orders")
+        own = number_for(session, config, order, kind, day)
+        if revision:
+            own = f"{own}-R{revision}"
+        invoice = number_for(session, config, order, "invoice", day) if kind == "packing-list" else ""
+        po_text = _po_text(session, store, order, config) if for_pdf_text else ""
+        signed = _signoff(session, order)
+        data = dict(order.data or {})
+    credit, sail = _credit_and_sailing(store, order)
+    facts = paper.Facts(order=order.number, buyer=order.buyer, lang=lang or language(config, order.buyer),
+                        data=data, number=own, date=day, revision=revision, po_text=po_text, lc=credit,
+                        sailing=sail, signoff=signed, invoice_number=invoice)
+    return facts, order
+
+
+def page_of(kind: str, facts: paper.Facts, config: Config, *, desk: Any = None, supplier: str = "",
+            lines: Sequence[Mapping[str, Any]] = (), currency: str = "CNY") -> tuple[dict[str, Any], list[str]]:
+    """What the document shows, and its warnings. `desk`: products, price floors, BOM loaded."""
+    if kind == "pi":
+        return paper.proforma(facts, config, desk.floors if desk else {})
+    if kind == "invoice":
+        return paper.invoice(facts, config), []
+    if kind == "packing-list":
+        if not desk or desk.products is None:
+            raise MailflowError("no product file: set packing.products in mailflow.yaml")
+        return paper.packing_page(facts, config, desk.products), []
+    bom = desk.bom if desk else []
+    if kind == "production-order":
+        page = paper.production(facts, config, bom)
+        warnings = [f"no BOM for {', '.join(page['no_bom'])}"] if page["no_bom"] else []
+        if page["signoff"] is None:
+            warnings.append("the production is not signed off: the order says so in its header")
+        return page, warnings
+    if not supplier:
+        raise MailflowError("a purchase order names its supplier: --supplier NAME")
+    chosen = list(lines) or paper.supplier_lines(facts, bom, supplier)
+    return paper.purchase(facts, config, supplier, chosen, currency), []
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What documents are written from besides the order: loaded once per command."""
+
+    products: Any
+    floors: Mapping[str, Any]
+    bom: list[paper.Material]
+
+
+def sources(config: Config) -> Sources:
+    from mailflow.extract.checks import load_price_list
+    from mailflow.reply.packing import load_products
+
+    products = load_products(config.resolve(config.packing.products)) if config.packing.products else None
+    floors = load_price_list(config.resolve(config.extract.price_list)) if config.extract.price_list else {}
+    bom = paper.load_bom(config.resolve(config.documents.bom)) if config.documents.bom else []
+    return Sources(products, floors, bom)
+
+
+def write(store: Any, config: Config, number: str, kind: str, *, lang: str | None = None, revision: int = 0,
+          supplier: str = "", lines: Sequence[Mapping[str, Any]] = (), currency: str = "CNY",
+          who: str = "", file: bool = True) -> Written:
+    """Write the document and (with `file`) file it under the order as ours."""
+    if kind not in paper.KINDS:
+        raise MailflowError(f"no document kind {kind!r}: {', '.join(paper.KINDS)}")
+    if revision and kind != "pi":
+        raise MailflowError("--revision is for the P/I (the revised P/I after a PO revision)")
+    if lang not in (None, "en", "zh"):
+        raise MailflowError(f"no language {lang!r}: en or zh")
+    facts, order = gather(store, config, number, kind, lang, revision)
+    page, warnings = page_of(kind, facts, config, desk=sources(config), supplier=supplier, lines=lines,
+                             currency=currency)
+    pdf = render.pdf(render.html(templates_folder(config), kind, page))
+    written = Written(kind, facts.number, pdf, page, tuple(warnings))
+    return file_document(store, order, written, facts, who) if file else written
+
+
+def file_document(store: Any, order: OrderRow, written: Written, facts: paper.Facts, who: str) -> Written:
+    """The PDF in the order's archive folder (`ours/`), and a `document-written` event: party us,
+    kind, revision, number, language, file."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in written.number)
+    rel = order_folder(order.folder) / "ours" / f"{written.kind}_{safe}_{facts.lang}.pdf"
+    store.archive.write(rel, written.pdf)
+    with store.sessions.begin() as session:
+        session.add(EventRow(kind="document-written", order_id=order.id,
+                             detail={"kind": written.kind, "party": "us", "revision": facts.revision,
+                                     "number": written.number, "lang": facts.lang, "path": str(rel),
+                                     "by": who, "warnings": list(written.warnings)}))
+    return replace(written, path=str(PurePosixPath(rel)))
+
+
+def filed(store: Any, order_id: int, kind: str) -> dict[str, Any] | None:
+    """The latest document of this kind written for the order (its event's detail)."""
+    with store.sessions() as session:
+        events = session.scalars(select(EventRow).where(EventRow.order_id == order_id,
+                                                        EventRow.kind == "document-written")
+                                 .order_by(EventRow.id.desc())).all()
+    return next((dict(e.detail) for e in events if e.detail.get("kind") == kind), None)
