@@ -12,6 +12,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
+from mailflow import clock
 from mailflow.cli import main
 from tests.conftest import write_desk
 from tests.mails import mail
@@ -19,6 +20,19 @@ from tests.pdfs import OrderDoc, sample_order, write_order_pdf
 
 EN_MARKS = ["NORTHWIND / HAMBURG", "PO 4500-2211", "C/NO. 1-UP", "MADE IN CHINA"]
 PACKAGES = ("roll", "bale")
+LC = "MLC26/04417"
+VESSEL, VOYAGE, CONTAINERS = "MSC ANNA", "245W", "1x40HQ"
+TODAY = dt.datetime(2026, 12, 20, 10, tzinfo=dt.UTC)  # the documents' date: numbers ANW-PI-2612-..
+LC_ADVICE = (
+    "ADVICE OF DOCUMENTARY CREDIT\nWe advise you, without engagement on our part, of the following MT700 received:\n"
+    ":20: DOCUMENTARY CREDIT NUMBER: {lc}\n:31C: DATE OF ISSUE: 260918\n:31D: DATE AND PLACE OF EXPIRY: 271120 IN CHINA\n"
+    ":50: APPLICANT: NORTHWIND TRADING GMBH\n:59: BENEFICIARY: ACME NONWOVENS CO., LTD.\n"
+    ":32B: CURRENCY CODE, AMOUNT: USD6730751,05\n:44C: LATEST DATE OF SHIPMENT: 271015\n"
+    ":45A: DESCRIPTION OF GOODS: NONWOVENS AS PER PO {po}\n"
+    ":46A: DOCUMENTS REQUIRED:\n+SIGNED COMMERCIAL INVOICE IN 3 COPIES INDICATING L/C NO. {lc}\n"
+    "+PACKING LIST IN 3 COPIES\n+FULL SET OF CLEAN ON BOARD OCEAN BILLS OF LADING\n"
+    ":47A: ADDITIONAL CONDITIONS:\nALL DOCUMENTS MUST SHOW THE L/C NUMBER AND PO NUMBER {po}.\n"
+    ":48: PERIOD FOR PRESENTATION: 21 DAYS\n:42C: DRAFTS AT: AT SIGHT\n")
 
 
 @dataclass(frozen=True)
@@ -28,7 +42,8 @@ class DocumentsDesk:
     zh: OrderDoc  # rolls and bales
 
     def cli(self, *args: str, code: int = 0) -> Any:
-        result = CliRunner().invoke(main, ["--config", str(self.config), *args])
+        with clock.frozen(TODAY):
+            result = CliRunner().invoke(main, ["--config", str(self.config), *args])
         assert result.exit_code == code, result.output
         return result
 
@@ -66,6 +81,10 @@ documents:
   marks: ["{{buyer}}", "ORDER {{order}}", "C/NO. 1-{{packages}}", "MADE IN CHINA"]
   bom: {bom}
   inspection: "AQL 2.5 final random inspection; roll width ±2 mm"
+forwarders:
+  - {{name: Bluewave Logistics, domains: [bluewave-log.example]}}
+banks:
+  - {{name: Pearl River Commercial Bank, domains: [prcb.example]}}
 """, encoding="utf-8")
     inbox = config.parent / "inbox"
     body = ("Please find attached our purchase order.\n\nShipping marks:\n" + "\n".join(EN_MARKS) +
@@ -79,6 +98,17 @@ documents:
             f"PO {doc.number}", text, sender=sender, message_id=message_id,
             date=dt.datetime.combine(doc.order_date, dt.time(9), tzinfo=dt.UTC),
             attachments=[(name, pdf.read_bytes(), "application/pdf")]))
+    later = dt.datetime.combine(en.order_date, dt.time(9), tzinfo=dt.UTC)
+    (inbox / "zz-lc.eml").write_bytes(mail(
+        f"Advice of Documentary Credit No. {LC} - PO {en.number}", LC_ADVICE.format(lc=LC, po=en.number),
+        sender="Pearl River Commercial Bank <trade.services@prcb.example>", message_id="lc@prcb.example",
+        date=later + dt.timedelta(days=5)))
+    (inbox / "zz-booking.eml").write_bytes(mail(
+        f"Booking confirmed - PO {en.number} - Hamburg",
+        f"Dear Lily,\n\nBOOKING CONFIRMATION for your PO {en.number}: booking no. BWL-SHA-55120.\n"
+        f"Vessel: {VESSEL} V.{VOYAGE}\nEquipment: {CONTAINERS}\n\nBluewave Logistics",
+        sender="Bluewave Logistics <export@bluewave-log.example>", message_id="bkg@bluewave-log.example",
+        date=later + dt.timedelta(days=20)))
     desk = DocumentsDesk(config, en, zh)
     desk.cli("run", "--once")
     return desk

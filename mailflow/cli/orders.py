@@ -11,7 +11,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from mailflow.cli.base import AS_OPTION, TEXT, State, add_row, main, out, progress_bar
-from mailflow.errors import ConfigError, MailflowError
 
 
 @main.group()
@@ -222,35 +221,11 @@ def print_order_data(data: dict[str, Any]) -> None:
 @main.command("packing-list")
 @click.argument("number", type=TEXT)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
-@click.pass_obj
-def packing_list(state: State, number: str, output: Path) -> None:
-    """Write ORDER's packing list PDF (cartons, weights, CBM from the product file)."""
-    from mailflow.errors import NotFound
-    from mailflow.reply.packing import font_path, load_products, plan, render_pdf
-
-    config = state.config
-    if not config.packing.products:
-        raise ConfigError("no product file: set packing.products in mailflow.yaml", config.file,
-                          None, "packing.products")
-    products = load_products(config.resolve(config.packing.products))
-    store = state.store()
-    try:
-        row = store.find_order(number)
-        if row is None:
-            raise NotFound(f"no order {number!r}")
-        data, order_number, buyer = dict(row.data or {}), row.number, row.buyer
-    finally:
-        store.close()
-    packing = plan(order_number, buyer, data.get("lines") or [], products)
-    if not packing.lines:
-        raise MailflowError(f"order {order_number} has no line items to pack")
-    if packing.missing:
-        raise MailflowError("no packing specifications in the product file for: "
-                            + ", ".join(packing.missing))
-    font = font_path(config.resolve(config.packing.font) if config.packing.font else None)
-    output.write_bytes(render_pdf(packing, config.identity.company, font))
-    out.print(f"{output}: {packing.cartons} cartons, N.W. {packing.net_kg} kg, G.W. "
-              f"{packing.gross_kg} kg, {packing.cbm} CBM", markup=False)
+@click.option("--lang", type=click.Choice(["en", "zh"]), help="Default: the buyer's language.")
+@click.pass_context
+def packing_list(ctx: click.Context, number: str, output: Path, lang: str | None) -> None:
+    """Write ORDER's packing list PDF: `document ORDER packing-list -o FILE`."""
+    ctx.invoke(document, number=number, kind="packing-list", output=output, lang=lang)
 
 
 @main.command("document")
@@ -290,7 +265,7 @@ def document(state: State, number: str, kind: str, output: Path | None, lang: st
         out.print(f"warning: {warning}", markup=False)
     page = written.page
     if kind == "packing-list":
-        said = f"{page['packages']} packages, N.W. {page['net']} kg, G.W. {page['gross']} kg, {page['cbm']} CBM"
+        said = f"{', '.join(page['package_counts'])}, N.W. {page['net']} kg, G.W. {page['gross']} kg, {page['cbm']} CBM"
     elif kind == "production-order":
         said = f"{len(page['lines'])} lines, " + (f"signed off by {page['signoff']['who']}" if page["signoff"]
                                                   else "NOT signed off")

@@ -59,20 +59,26 @@ def _period_key(pattern: str, day: dt.date) -> tuple[str, dict[str, Any]]:
     return pattern.format(**values, n=0), values
 
 
-def number_for(session: Any, config: Config, order: OrderRow, kind: str, day: dt.date) -> str:
-    """The order's number of this kind: the one given before, else the next of its sequence."""
+def number_for(session: Any, config: Config, order: OrderRow, kind: str, day: dt.date, take: bool = False,
+               party: str = "") -> str:
+    """The order's number of this kind: the one given before, else the next of its sequence
+    (given to the order with `take`, when the document is filed: a document that could not be
+    written leaves no gap in the sequence). A P/O's number is the order's for one supplier (`party`)."""
     sequence = paper.SEQUENCE_OF[kind]
     given = session.scalars(select(EventRow).where(EventRow.kind == "document-number")
                             .order_by(EventRow.id)).all()
     for event in given:
-        if event.order_id == order.id and event.detail.get("sequence") == sequence:
+        if event.order_id == order.id and event.detail.get("sequence") == sequence and \
+                event.detail.get("party", "") == party.casefold():
             return str(event.detail["number"])
     pattern = config.documents.sequence(sequence)
     period, values = _period_key(pattern, day)
     count = sum(1 for e in given if e.detail.get("sequence") == sequence and e.detail.get("period") == period)
     number = pattern.format(**values, n=count + 1)
-    session.add(EventRow(kind="document-number", order_id=order.id,
-                         detail={"sequence": sequence, "period": period, "number": number}))
+    if take:
+        session.add(EventRow(kind="document-number", order_id=order.id,
+                             detail={"sequence": sequence, "period": period, "number": number,
+                                     "party": party.casefold()}))
     return number
 
 
@@ -128,20 +134,20 @@ def _credit_and_sailing(store: Any, order: OrderRow) -> tuple[dict[str, Any], di
 
 
 def gather(store: Any, config: Config, number: str, kind: str, lang: str | None, revision: int,
-           for_pdf_text: bool = True) -> tuple[paper.Facts, OrderRow]:
-    """The order's facts for a document of `kind`, its number given (and kept) in one transaction."""
+           supplier: str = "") -> tuple[paper.Facts, OrderRow]:
+    """The order's facts for a document of `kind`, with the number it will have."""
     day = clock.today(clock.zone(config.followup.timezone))
-    with store.sessions.begin() as session:
+    with store.sessions() as session:
         order = order_by_number(session, number)
         if order is None:
             raise NotFound(f"no order {number!r}")
         if order.kind != "sale":
             raise MailflowError(f"order {order.number} is a purchase order: documents are written for sales orders")
-        own = number_for(session, config, order, kind, day)
+        own = number_for(session, config, order, kind, day, party=supplier)
         if revision:
             own = f"{own}-R{revision}"
         invoice = number_for(session, config, order, "invoice", day) if kind == "packing-list" else ""
-        po_text = _po_text(session, store, order, config) if for_pdf_text else ""
+        po_text = _po_text(session, store, order, config)
         signed = _signoff(session, order)
         data = dict(order.data or {})
     credit, sail = _credit_and_sailing(store, order)
@@ -204,23 +210,28 @@ def write(store: Any, config: Config, number: str, kind: str, *, lang: str | Non
         raise MailflowError("--revision is for the P/I (the revised P/I after a PO revision)")
     if lang not in (None, "en", "zh"):
         raise MailflowError(f"no language {lang!r}: en or zh")
-    facts, order = gather(store, config, number, kind, lang, revision)
+    facts, order = gather(store, config, number, kind, lang, revision, supplier)
     page, warnings = page_of(kind, facts, config, desk=sources(config), supplier=supplier, lines=lines,
                              currency=currency)
     pdf = render.pdf(render.html(templates_folder(config), kind, page))
     written = Written(kind, facts.number, pdf, page, tuple(warnings))
-    return file_document(store, order, written, facts, who) if file else written
+    return file_document(store, config, order, written, facts, who, supplier) if file else written
 
 
-def file_document(store: Any, order: OrderRow, written: Written, facts: paper.Facts, who: str) -> Written:
+def file_document(store: Any, config: Config, order: OrderRow, written: Written, facts: paper.Facts,
+                  who: str, supplier: str = "") -> Written:
     """The PDF in the order's archive folder (`ours/`), and a `document-written` event: party us,
     kind, revision, number, language, file."""
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in written.number)
     rel = order_folder(order.folder) / "ours" / f"{written.kind}_{safe}_{facts.lang}.pdf"
     store.archive.write(rel, written.pdf)
     with store.sessions.begin() as session:
+        own = written.number.removesuffix(f"-R{facts.revision}") if facts.revision else written.number
+        for kind, wanted, party in ((written.kind, own, supplier), ("invoice", facts.invoice_number, "")):
+            if wanted and number_for(session, config, order, kind, facts.date, take=True, party=party) != wanted:
+                raise MailflowError(f"number {wanted} was given to another document meanwhile: write it again")
         session.add(EventRow(kind="document-written", order_id=order.id,
-                             detail={"kind": written.kind, "party": "us", "revision": facts.revision,
+                             detail={"kind": written.kind, "party": "us", "revision": facts.revision, "to": supplier,
                                      "number": written.number, "lang": facts.lang, "path": str(rel),
                                      "by": who, "warnings": list(written.warnings)}))
     return replace(written, path=str(PurePosixPath(rel)))
