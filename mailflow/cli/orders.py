@@ -248,12 +248,8 @@ def document(state: State, number: str, kind: str, output: Path | None, lang: st
              who: str | None) -> None:
     """Write ORDER's KIND (P/I, commercial invoice, packing list, production order, P/O to a
     supplier) as a PDF, numbered from its sequence and filed under the order as ours."""
-    import logging
-
     from mailflow.writer import desk, paper
 
-    for chatty in ("weasyprint", "fontTools"):  # their progress is no news to the desk
-        logging.getLogger(chatty).setLevel(logging.WARNING)
     lines = paper.cli_lines(line_specs) + (paper.csv_lines(lines_csv) if lines_csv else [])
     with state.opened_store() as store:
         person = who or state.config.operator

@@ -341,14 +341,16 @@ class OutboxStore:
 
     # --- people ----------------------------------------------------------------------------
 
-    def latest_incoming(self, order_id: int, ours: list[str]) -> MessageRow | None:
-        """The order's newest mail in, not sent by us: what a reply by hand answers."""
+    def latest_incoming(self, order_id: int, ours: list[str], party: str = "") -> MessageRow | None:
+        """The order's newest mail in, not sent by us (and from `party`, the buyer say, when
+        given): what a reply by hand answers."""
         with self.sessions() as session:
             rows = session.scalars(select(MessageRow).where(
                 MessageRow.order_id == order_id, MessageRow.direction == "in")
                 .order_by(MessageRow.date.desc(), MessageRow.id.desc())).all()
         lowered = {a.lower() for a in ours}
-        return next((r for r in rows if r.from_addr.lower() not in lowered), None)
+        return next((r for r in rows if r.from_addr.lower() not in lowered
+                     and (not party or (r.decision or {}).get("party") == party)), None)
 
     def add_reply(self, answers_id: int, order_id: int | None, reply: Any, order_version: int = 0) -> int:
         with self.sessions() as session, session.begin():

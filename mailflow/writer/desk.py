@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -38,6 +38,7 @@ class Written:
     page: dict[str, Any]
     warnings: tuple[str, ...]
     path: str = ""  # in the archive, once filed
+    data: Mapping[str, Any] = field(default_factory=dict)  # the order record it was written from
 
 
 def templates_folder(config: Config) -> Path:
@@ -214,7 +215,7 @@ def write(store: Any, config: Config, number: str, kind: str, *, lang: str | Non
     page, warnings = page_of(kind, facts, config, desk=sources(config), supplier=supplier, lines=lines,
                              currency=currency)
     pdf = render.pdf(render.html(templates_folder(config), kind, page))
-    written = Written(kind, facts.number, pdf, page, tuple(warnings))
+    written = Written(kind, facts.number, pdf, page, tuple(warnings), data=facts.data)
     return file_document(store, config, order, written, facts, who, supplier) if file else written
 
 
@@ -244,3 +245,28 @@ def filed(store: Any, order_id: int, kind: str) -> dict[str, Any] | None:
                                                         EventRow.kind == "document-written")
                                  .order_by(EventRow.id.desc())).all()
     return next((dict(e.detail) for e in events if e.detail.get("kind") == kind), None)
+
+
+def attachments(store: Any, config: Config, number: str, kinds: Sequence[str], who: str
+                ) -> tuple[list[tuple[str, str, bytes]], list[tuple[str, str]]]:
+    """Our documents for a reply (`outbox compose ORDER TEMPLATE --attach pi`): each written
+    now, filed under the order, as (file name, type, PDF); and the holds they bring (reason,
+    approver): a P/I priced under the price list's floor, or whose margin the margin rule sends
+    to the general manager, waits for the manager."""
+    from mailflow.follow.signoff import who_must_sign
+
+    files: list[tuple[str, str, bytes]] = []
+    holds: list[tuple[str, str]] = []
+    for kind in dict.fromkeys(kinds):
+        written = write(store, config, number, kind, who=who)
+        files.append((f"{written.kind}-{written.number}.pdf".replace("/", "_"), "application/pdf", written.pdf))
+        if kind != "pi":
+            continue
+        floors = [w for w in written.warnings if "under the floor" in w]
+        if floors:
+            holds.append((f"our P/I {written.number} prices under the price list's floor: " + "; ".join(floors),
+                          "manager"))
+        role, why, _ = who_must_sign(config, dict(written.data))
+        if role == "general_manager" and config.approval.costs:
+            holds.append((f"our P/I {written.number}: {why}", "manager"))
+    return files, holds

@@ -10,6 +10,7 @@ names is refused, so a document is the same wherever it is written.
 from __future__ import annotations
 
 import functools
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,8 @@ def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 def pdf(markup: str) -> bytes:
     """A4 PDF/A-3b of the HTML, no external resource fetched."""
+    for chatty in ("weasyprint", "fontTools"):  # their progress is no news to the desk
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: Pango missing

@@ -202,3 +202,38 @@ def test_amounts_in_words() -> None:
     assert amount_en(Decimal(1000001), "EUR") == "SAY EUROS ONE MILLION ONE ONLY"
     with pytest.raises(ValueError):
         amount_en(Decimal(-1), "USD")
+
+
+def attached(desk: DocumentsDesk, order: str) -> tuple[dict[str, Any], list[str]]:
+    """The newest reply about the order in the outbox, and the names of the files it carries."""
+    import email
+    import email.policy
+
+    import sqlalchemy
+
+    rows = [r for r in json.loads(desk.cli("outbox", "list", "--json").output) if order in r["subject"]]
+    engine = sqlalchemy.create_engine(f"sqlite:///{desk.config.parent.parent / 'mailflow.db'}")
+    try:
+        with engine.connect() as connection:
+            raw = connection.execute(sqlalchemy.text("select raw from outbox where id = :id"),
+                                     {"id": rows[-1]["id"]}).scalar_one()
+    finally:
+        engine.dispose()
+    mail = email.message_from_bytes(raw, policy=email.policy.default)
+    return rows[-1], [str(part.get_filename()) for part in mail.iter_attachments()]
+
+
+def test_a_reply_attaches_our_documents_and_a_pi_under_the_floor_waits_for_the_manager(
+        desk: DocumentsDesk) -> None:
+    said = desk.cli("outbox", "compose", desk.zh.number, "packing_list", "--attach", "pi",
+                    "--attach", "packing-list").output
+    assert "liming@hualian.example is queued" in said
+    row, files = attached(desk, desk.zh.number)
+    assert row["to"] == ["liming@hualian.example"] and len(files) == 2
+    assert files[0].startswith("pi-ANW-PI-2612-") and files[1].startswith("packing-list-ANW-CI-2612-")
+    # the English order's P/I prices a line under the floor: held for the manager; and it goes to
+    # the buyer, though the forwarder wrote last
+    said = desk.cli("outbox", "compose", desk.en.number, "order_confirmation", "--attach", "pi").output
+    row, files = attached(desk, desk.en.number)
+    assert row["state"] == "held" and row["approver"] == "manager" and "under the price list's floor" in row["reason"]
+    assert row["to"] == ["bob@northwind.example"] and [f[:12] for f in files] == ["pi-ANW-PI-26"]
