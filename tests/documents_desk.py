@@ -6,7 +6,7 @@ sequences, product file, BOM and price list."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ LC_ADVICE = (
 class DocumentsDesk:
     config: Path
     en: OrderDoc  # cartons, marks from the PO
-    zh: OrderDoc  # rolls and bales
+    zh: OrderDoc  # rolls and bales; as revised (Rev.1: twice the first line)
 
     def cli(self, *args: str, code: int = 0) -> Any:
         with clock.frozen(TODAY):
@@ -109,6 +109,13 @@ banks:
         f"Vessel: {VESSEL} V.{VOYAGE}\nEquipment: {CONTAINERS}\n\nBluewave Logistics",
         sender="Bluewave Logistics <export@bluewave-log.example>", message_id="bkg@bluewave-log.example",
         date=later + dt.timedelta(days=20)))
-    desk = DocumentsDesk(config, en, zh)
+    # the Chinese buyer revises its PO: twice the first line
+    revised = replace(zh, lines=(replace(zh.lines[0], quantity=zh.lines[0].quantity * 2), *zh.lines[1:]))
+    pdf = write_order_pdf(revised, root / "revised.pdf")
+    (inbox / "zz-revision.eml").write_bytes(mail(
+        f"PO {zh.number} Rev.1", "订单修改：第一项数量加倍，请按修改版确认。", sender="李明 <liming@hualian.example>",
+        message_id="po-zh-rev1@hualian.example", date=later + dt.timedelta(days=7),
+        attachments=[("订单_Rev1.pdf", pdf.read_bytes(), "application/pdf")]))
+    desk = DocumentsDesk(config, en, revised)
     desk.cli("run", "--once")
     return desk

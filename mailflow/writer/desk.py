@@ -23,7 +23,7 @@ from mailflow.config import Config
 from mailflow.errors import MailflowError, NotFound
 from mailflow.shipped import shipped
 from mailflow.store.archive import order_folder
-from mailflow.store.db import AttachmentRow, EventRow, MessageRow, MilestoneRow, OrderRow
+from mailflow.store.db import EventRow, MessageRow, MilestoneRow, OrderRow, SearchDoc
 from mailflow.store.records import order_by_number
 from mailflow.writer import paper, render
 
@@ -83,35 +83,17 @@ def number_for(session: Any, config: Config, order: OrderRow, kind: str, day: dt
     return number
 
 
-def _po_text(session: Any, store: Any, order: OrderRow, config: Config) -> str:
-    """The text of the mail and document that set the order's terms (the buyer's PO)."""
+def _po_text(session: Any, order: OrderRow) -> str:
+    """The text of the mail that set the order's terms (the buyer's PO), its documents' text
+    included, as the pipeline read it and the search index keeps it: nothing is read again."""
     wanted = str((order.data or {}).get("document", {}).get("message_id") or
                  (order.data or {}).get("terms", {}).get("message_id") or "")
     message = session.scalar(select(MessageRow).where(MessageRow.order_id == order.id,
                                                       MessageRow.message_id == wanted)) if wanted else None
     if message is None:
         return ""
-    texts = [message.text or ""]
-    name = str((order.data or {}).get("document", {}).get("name") or "")
-    attachment = session.scalar(select(AttachmentRow).where(AttachmentRow.message_row_id == message.id,
-                                                            AttachmentRow.filename == name)) if name else None
-    if attachment is not None and name.lower().endswith(".pdf"):
-        texts.append(_pdf_text(store.archive.root / attachment.path, config))
-    return "\n\n".join(texts)[:MAX_PO_TEXT]
-
-
-def _pdf_text(path: Path, config: Config) -> str:
-    """A PDF's text read as the pipeline reads it: in a limited worker; unreadable is no text."""
-    from mailflow.errors import ExtractionError
-    from mailflow.extract import Extractor, extract_file, settings_from
-
-    extractor = Extractor(settings_from(config))
-    try:
-        return extract_file(path, extractor).text
-    except ExtractionError:
-        return ""
-    finally:
-        extractor.close()
+    indexed = session.scalar(select(SearchDoc.body).where(SearchDoc.message_row_id == message.id))
+    return str(indexed or message.text or "")[:MAX_PO_TEXT]
 
 
 def _signoff(session: Any, order: OrderRow) -> dict[str, Any] | None:
@@ -148,7 +130,7 @@ def gather(store: Any, config: Config, number: str, kind: str, lang: str | None,
         if revision:
             own = f"{own}-R{revision}"
         invoice = number_for(session, config, order, "invoice", day) if kind == "packing-list" else ""
-        po_text = _po_text(session, store, order, config)
+        po_text = _po_text(session, order)
         signed = _signoff(session, order)
         data = dict(order.data or {})
     credit, sail = _credit_and_sailing(store, order)

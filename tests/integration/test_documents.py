@@ -237,3 +237,15 @@ def test_a_reply_attaches_our_documents_and_a_pi_under_the_floor_waits_for_the_m
     row, files = attached(desk, desk.en.number)
     assert row["state"] == "held" and row["approver"] == "manager" and "under the price list's floor" in row["reason"]
     assert row["to"] == ["bob@northwind.example"] and [f[:12] for f in files] == ["pi-ANW-PI-26"]
+
+
+def test_the_revised_pi_marks_what_the_po_revision_changed(desk: DocumentsDesk) -> None:
+    said, text, pdf = write(desk, desk.zh.number, "pi", "--revision", "1")
+    number = re.search(r"pi (ANW-PI-2612-\d\d-R1)", said)
+    assert number and number.group(1) in text and "形式发票（修订版）" in text
+    first = desk.zh.lines[0]
+    assert f"1 * {first.item_code}" in text  # the changed line is marked
+    assert f"修改前 {first.quantity / 2:,} 卷，修改后 {first.quantity:,} 卷" in text
+    data = order_data(desk, desk.zh.number)["data"]
+    read = read_back(desk, pdf)
+    assert lines_of(read, *KEYS) == lines_of(data, *KEYS) and Decimal(str(read["total"])) == Decimal(str(data["total"]))
