@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from pathlib import Path
@@ -89,19 +90,25 @@ class PackingList:
                 "MADE IN CHINA"]
 
 
-def load_products(path: Path) -> dict[str, Product]:
-    """The product file: a CSV with the header PRODUCT_COLUMNS (and optionally `package`); errors
-    name the file and line."""
+def read_csv(path: Path, columns: Sequence[str], what: str) -> csv.DictReader[str]:
+    """A CSV file of the desk's (the product file, the BOM) whose header must name `columns`;
+    a file that cannot be read or lacks a column is a ConfigError naming it."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise ConfigError(f"cannot read the product file: {exc.strerror}", path) from None
+        raise ConfigError(f"cannot read {what}: {exc.strerror}", path) from None
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in PRODUCT_COLUMNS if c not in header]
+    missing = [c for c in columns if c not in header]
     if missing:
-        raise ConfigError(f"the header needs {', '.join(PRODUCT_COLUMNS)}; missing "
-                          f"{', '.join(missing)}", path, 1)
+        raise ConfigError(f"the header needs {', '.join(columns)}; missing {', '.join(missing)}", path, 1)
+    return reader
+
+
+def load_products(path: Path) -> dict[str, Product]:
+    """The product file: a CSV with the header PRODUCT_COLUMNS (and optionally `package`); errors
+    name the file and line."""
+    reader = read_csv(path, PRODUCT_COLUMNS, "the product file")
     products: dict[str, Product] = {}
     for row in reader:
         line = reader.line_num

@@ -21,7 +21,8 @@ from typing import Any
 from mailflow.config import Config
 from mailflow.errors import ConfigError, MailflowError
 from mailflow.extract.record import REVISION, compare_lines, to_decimal
-from mailflow.reply.packing import KG, M3, Product
+from mailflow.reply.packing import Product, read_csv
+from mailflow.reply.packing import plan as plan_packing
 from mailflow.writer.words import amount_in_words
 
 KINDS = ("pi", "invoice", "packing-list", "production-order", "purchase-order")
@@ -96,15 +97,7 @@ def labelled(text: str, name: str) -> list[str]:
 def load_bom(path: Path) -> list[Material]:
     """The BOM: a CSV with BOM_COLUMNS (and optionally description, price); errors name the
     file, line and column."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"cannot read the BOM file: {exc.strerror}", path) from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in BOM_COLUMNS if c not in header]
-    if missing:
-        raise ConfigError(f"the header needs {', '.join(BOM_COLUMNS)}; missing {', '.join(missing)}", path, 1)
+    reader = read_csv(path, BOM_COLUMNS, "the BOM file")
     found: list[Material] = []
     for row in reader:
         line = reader.line_num
@@ -273,41 +266,31 @@ def lc_wording(credit: Mapping[str, Any]) -> list[str]:
 
 def packing_page(facts: Facts, config: Config, products: Mapping[str, Product]) -> dict[str, Any]:
     """Per line: its package kind, count and numbers (1-40, 41-95: running over the lines), the
-    weight and size of one package, and the line's weights and CBM; totals by package kind."""
+    weight and size of one package, and the line's weights and CBM (the packing list reply's
+    arithmetic, `reply.packing.plan`); totals by package kind."""
+    packed = plan_packing(facts.order, facts.buyer, _lines(facts.data), dict(products))
+    if packed.missing:
+        raise MailflowError("no packing specifications in the product file for: " + ", ".join(packed.missing))
     rows: list[dict[str, Any]] = []
-    missing: list[str] = []
     start = 1
-    net_total, gross_total, cbm_total = Decimal(0), Decimal(0), Decimal(0)
     by_kind: dict[str, int] = {}
     words = PACKAGE_WORDS[facts.lang]
-    for line in _lines(facts.data):
-        code = str(line.get("item_code") or "")
-        quantity = to_decimal(line.get("quantity"))
-        product = products.get(code.upper()) if code else None
-        if product is None or quantity is None:
-            missing.append(code or str(line.get("description") or "a line without item code"))
-            continue
-        count = int((quantity / product.pieces_per_carton).to_integral_value(ROUND_CEILING))
-        net = (quantity * product.net_kg / product.pieces_per_carton).quantize(KG)
-        gross = (net + count * (product.gross_kg - product.net_kg)).quantize(KG)
-        cbm = (count * product.length_cm * product.width_cm * product.height_cm / Decimal(1_000_000)).quantize(M3)
-        net_total, gross_total, cbm_total = net_total + net, gross_total + gross, cbm_total + cbm
+    for line in packed.lines:
+        product, count = products[line.item_code.upper()], line.cartons
         by_kind[product.package] = by_kind.get(product.package, 0) + count
-        rows.append({"item_code": code, "description": str(line.get("description") or ""),
-                     "quantity": plain(quantity), "unit": str(line.get("unit") or ""),
+        rows.append({"item_code": line.item_code, "description": line.description,
+                     "quantity": plain(line.quantity), "unit": line.unit,
                      "package": words[product.package][1 if count != 1 else 0], "packages": count,
                      "numbers": f"{start}-{start + count - 1}" if count > 1 else str(start),
                      "per_package": plain(product.pieces_per_carton),
                      "net_each": plain(product.net_kg), "gross_each": plain(product.gross_kg),
                      "size": f"{plain(product.length_cm)}×{plain(product.width_cm)}×{plain(product.height_cm)}",
-                     "net": money(net), "gross": money(gross), "cbm": f"{cbm}"})
+                     "net": money(line.net_kg), "gross": money(line.gross_kg), "cbm": f"{line.cbm}"})
         start += count
-    if missing:
-        raise MailflowError("no packing specifications in the product file for: " + ", ".join(missing))
     packages = start - 1
     page = _common("packing-list", facts, config)
-    page |= {"lines": rows, "packages": packages, "net": money(net_total), "gross": money(gross_total),
-             "cbm": f"{cbm_total}", "marks": marks(facts, config, packages),
+    page |= {"lines": rows, "packages": packages, "net": money(packed.net_kg), "gross": money(packed.gross_kg),
+             "cbm": f"{packed.cbm}", "marks": marks(facts, config, packages),
              "package_counts": [f"{n} {words[k][1 if n != 1 else 0]}" for k, n in by_kind.items()],
              "invoice_number": facts.invoice_number, "sailing": _sailing(facts),
              "consignee": labelled(facts.po_text, "consignee") or [facts.buyer]}
