@@ -214,19 +214,10 @@ def file_document(store: Any, config: Config, order: OrderRow, written: Written,
             if wanted and number_for(session, config, order, kind, facts.date, take=True, party=party) != wanted:
                 raise MailflowError(f"number {wanted} was given to another document meanwhile: write it again")
         session.add(EventRow(kind="document-written", order_id=order.id,
-                             detail={"kind": written.kind, "party": "us", "revision": facts.revision, "to": supplier,
+                             detail={"document": written.kind, "party": "us", "revision": facts.revision, "to": supplier,
                                      "number": written.number, "lang": facts.lang, "path": str(rel),
                                      "by": who, "warnings": list(written.warnings)}))
     return replace(written, path=str(PurePosixPath(rel)))
-
-
-def filed(store: Any, order_id: int, kind: str) -> dict[str, Any] | None:
-    """The latest document of this kind written for the order (its event's detail)."""
-    with store.sessions() as session:
-        events = session.scalars(select(EventRow).where(EventRow.order_id == order_id,
-                                                        EventRow.kind == "document-written")
-                                 .order_by(EventRow.id.desc())).all()
-    return next((dict(e.detail) for e in events if e.detail.get("kind") == kind), None)
 
 
 def attachments(store: Any, config: Config, number: str, kinds: Sequence[str], who: str
