@@ -33,6 +33,7 @@ BOM_COLUMNS = ("item_code", "material", "quantity", "unit", "supplier")
 MAX_LINES = 500  # lines on one document; an order with more is refused, not cut
 MAX_LABEL_LINES = 8  # lines of shipping marks, consignee or notify party read after the label
 MAX_TEXT_LINES = 2000  # lines of a PO's text searched for them
+MAX_CONDITIONS = 20_000  # characters of an L/C's 47A searched for the wording it asks for
 PACKAGE_WORDS = {"en": {"carton": ("carton", "cartons"), "roll": ("roll", "rolls"), "bale": ("bale", "bales"),
                         "pallet": ("pallet", "pallets"), "bag": ("bag", "bags"), "drum": ("drum", "drums"),
                         "case": ("case", "cases"), "crate": ("crate", "crates")},
@@ -257,7 +258,8 @@ def lc_wording(credit: Mapping[str, Any]) -> list[str]:
     """What the L/C asks every document (or the invoice) to say: its 46A lines about the
     invoice, and 47A's "documents must show/bear/indicate" sentences."""
     said: list[str] = []
-    for line in [*(credit.get("documents") or []), *re.split(r"(?<=\.)\s+|\n", str(credit.get("conditions") or ""))]:
+    conditions = re.split(r"(?<=\.)\s+|\n", str(credit.get("conditions") or "")[:MAX_CONDITIONS])
+    for line in [*list(credit.get("documents") or [])[:MAX_TEXT_LINES], *conditions]:
         text = str(line).strip()
         if text and re.search(r"(?i)invoice|all\s+documents|must\s+(?:show|bear|indicate|mention)", text):
             said.append(text[:300])

@@ -237,3 +237,18 @@ def test_the_revised_pi_marks_what_the_po_revision_changed(desk: DocumentsDesk) 
     data = order_data(desk, desk.zh.number)["data"]
     read = read_back(desk, pdf)
     assert lines_of(read, *KEYS) == lines_of(data, *KEYS) and Decimal(str(read["total"])) == Decimal(str(data["total"]))
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_numbers_and_filing_on_postgresql(tmp_path: Path, database_url: str) -> None:
+    """The same desk on PostgreSQL: numbers from the sequences, kept per order, and the filing
+    events; the packing list carries the invoice's number."""
+    desk = build(tmp_path, database_url)
+    said, text, _ = write(desk, desk.en.number, "packing-list")
+    invoice = re.findall(r"ANW-CI-2612-01", said)
+    assert invoice and "ANW-CI-2612-01" in text and all(mark in text for mark in EN_MARKS)
+    assert "ANW-CI-2612-01" in write(desk, desk.en.number, "invoice")[0]
+    assert "ANW-CI-2612-02" in write(desk, desk.zh.number, "invoice")[0]
+    events = [e for e in order_data(desk, desk.en.number)["events"] if e["kind"] == "document-written"]
+    assert [(e["document"], e["number"]) for e in events] == [("packing-list", "ANW-CI-2612-01"),
+                                                              ("invoice", "ANW-CI-2612-01")]
