@@ -243,3 +243,29 @@ def attachments(store: Any, config: Config, number: str, kinds: Sequence[str], w
         if role == "general_manager" and config.approval.costs:
             holds.append((f"our P/I {written.number}: {why}", "manager"))
     return files, holds
+
+
+def check_templates(config: Config) -> list[str]:
+    """Render every kind's template with a sample order in both languages (`rules check`), so
+    that a desk's edit that breaks one is found before a document is wanted; raises
+    ReplyTemplateError naming the file. Returns the templates checked."""
+    from decimal import Decimal
+
+    from mailflow.reply.packing import Product
+
+    data = {"lines": [{"item_code": "SL-4512-W", "description": "Spunlace 45gsm white", "quantity": "1200",
+                       "unit": "KG", "unit_price": "2.35", "amount": "2820.00"}],
+            "total": "2820.00", "currency": "USD", "incoterm": "FOB Shanghai", "payment_terms": "T/T 30% deposit",
+            "delivery_date": "2026-05-01"}
+    product = Product("SL-4512-W", Decimal(100), Decimal(100), Decimal(102), Decimal(60), Decimal(40), Decimal(30))
+    bom = [paper.Material("SL-4512-W", "CORE-76", "Paper core", Decimal("0.01"), "pc", "Cores", Decimal("1.8"))]
+    sample = Sources({"SL-4512-W": product}, {}, bom)
+    folder = templates_folder(config)
+    for lang in ("en", "zh"):
+        facts = paper.Facts(order="PO-SAMPLE", buyer="Sample Buyer", lang=lang, data=data, number="PI-SAMPLE-01",
+                            date=dt.date(2026, 4, 1), po_text="Shipping marks:\nSAMPLE\n", invoice_number="CI-SAMPLE-01",
+                            signoff={"who": "Sample Manager", "when": "2026-04-01 09:00 UTC", "note": ""})
+        for kind in paper.KINDS:
+            page, _ = page_of(kind, facts, config, desk=sample, supplier="Cores")
+            render.html(folder, kind, page)
+    return [render.TEMPLATE_NAMES[kind] for kind in paper.KINDS]

@@ -62,3 +62,21 @@ def test_a_sequence_needs_its_count() -> None:
                       ({"quote": "Q-{n}"}, "is none of")):
         with pytest.raises(ValidationError, match=said):
             Documents(sequences=bad)
+
+
+def test_rules_check_renders_every_document_template_and_names_a_broken_one(tmp_path: Path) -> None:
+    import shutil
+
+    from mailflow.config import Config, Identity
+    from mailflow.errors import ReplyTemplateError
+    from mailflow.shipped import shipped
+    from mailflow.writer.desk import check_templates
+
+    folder = tmp_path / "documents"
+    shutil.copytree(shipped("templates") / "documents", folder)
+    config = Config(identity=Identity(company="Acme", address="orders@acme.example"), documents=Documents(folder=folder))
+    assert len(check_templates(config)) == len(paper.KINDS)
+    broken = folder / "packing_list.html.j2"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("doc.packages }}", "doc.parcels }}"), encoding="utf-8")
+    with pytest.raises(ReplyTemplateError, match=r"packing_list.html.j2: cannot render: .*parcels"):
+        check_templates(config)
