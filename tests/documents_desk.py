@@ -49,7 +49,9 @@ class DocumentsDesk:
 
 
 def build(root: Path, database_url: str) -> DocumentsDesk:
-    en = sample_order(8, seed=7, number="4500-2211")
+    en = sample_order(8, seed=7, number="4500-2211")  # the buyer's own codes beside ours
+    en = replace(en, code_columns=(("Buyer Item", "buyer_code"), ("Our Code", "item_code")),
+                 lines=tuple(replace(line, buyer_code=f"NW-{77001 + i}") for i, line in enumerate(en.lines)))
     zh = sample_order(6, seed=9, lang="zh", number="HL-2026-031")
     products = root / "products.csv"
     rows = ["item_code,pieces_per_carton,net_kg,gross_kg,length_cm,width_cm,height_cm,package"]

@@ -232,7 +232,7 @@ def proforma(facts: Facts, config: Config, floors: Mapping[str, Decimal]) -> tup
     changed, changes = revision_changes(facts.data, facts.revision, facts.lang) if facts.revision else (set(), [])
     rows, total = priced_lines(facts.data, changed)
     page = _common("pi", facts, config)
-    page |= {"lines": _public(rows), "total": money(total),
+    page |= {"lines": _public(rows), "total": money(total), "buyer_codes": any(r["buyer_code"] for r in rows),
              "total_words": amount_in_words(total, page["currency"], facts.lang),
              "validity": (facts.date + dt.timedelta(days=config.documents.validity_days)).isoformat(),
              "bank": config.documents.bank.model_dump(), "marks": marks(facts, config, None) if labelled(
@@ -244,7 +244,7 @@ def invoice(facts: Facts, config: Config) -> dict[str, Any]:
     rows, total = priced_lines(facts.data)
     page = _common("invoice", facts, config)
     credit = facts.lc
-    page |= {"lines": _public(rows), "total": money(total),
+    page |= {"lines": _public(rows), "total": money(total), "buyer_codes": any(r["buyer_code"] for r in rows),
              "total_words": amount_in_words(total, page["currency"], facts.lang),
              "consignee": labelled(facts.po_text, "consignee") or [facts.buyer],
              "notify": labelled(facts.po_text, "notify"), "sailing": _sailing(facts),

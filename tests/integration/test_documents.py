@@ -64,6 +64,10 @@ def lines_of(record: dict[str, Any], *keys: str) -> list[tuple[Any, ...]]:
 KEYS = ("item_code", "quantity", "unit_price", "amount")
 
 
+def buyer_codes(record: dict[str, Any]) -> list[str]:
+    return [li.get("buyer_code", "") for li in record["lines"]]
+
+
 @pytest.mark.parametrize("which,lang", [("en", "en"), ("zh", "zh"), ("en", "zh")])
 def test_the_pi_states_the_po_and_reads_back_to_its_lines_and_total(desk: DocumentsDesk, which: str,
                                                                     lang: str) -> None:
@@ -86,6 +90,8 @@ def test_the_pi_states_the_po_and_reads_back_to_its_lines_and_total(desk: Docume
         assert f"warning: {doc.lines[0].item_code}: {doc.lines[0].unit_price} is under the floor" in said
     read = read_back(desk, pdf)
     assert lines_of(read, *KEYS) == lines_of(data["data"], *KEYS)
+    assert buyer_codes(read) == buyer_codes(data["data"]) == ([f"NW-{77001 + i}" for i in range(8)]
+                                                              if which == "en" else [""] * 6)
     assert Decimal(str(read["total"])) == total
 
 
