@@ -227,7 +227,7 @@ def render_reply(message: Message | None, action: Action, facts: ReplyFacts, pla
         NEUTRAL_SUBJECT.get(lang, NEUTRAL_SUBJECT["en"]).format(company=config.identity.company)
     subject = reply_subject(original, token)
     message_id = occasion.message_id or reply_message_id(message.sha256, name, config.identity.domain)
-    if any(name.startswith("packing-list-") for name, _, _ in occasion.documents):
+    if any(name.startswith("packing-list_") for name, _, _ in occasion.documents):
         attachments = []  # our packing list document goes instead of the reply's own
     attachments += occasion.documents
     held = hold_policies(message, action, facts, config) + list(occasion.holds)

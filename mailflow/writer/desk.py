@@ -220,6 +220,12 @@ def file_document(store: Any, config: Config, order: OrderRow, written: Written,
     return replace(written, path=str(PurePosixPath(rel)))
 
 
+def attachment_name(kind: str, number: str) -> str:
+    """pi_ANW-PI-2612-01.pdf: the kind, an underscore, the number (the packing_list reply's own
+    PDF is packing-list-ORDER.pdf, so ours are told apart when a sent reply is filed)."""
+    return f"{kind}_{number}.pdf".replace("/", "-")
+
+
 def attachments(store: Any, config: Config, number: str, kinds: Sequence[str], who: str
                 ) -> tuple[list[tuple[str, str, bytes]], list[tuple[str, str]]]:
     """Our documents for a reply (`outbox compose ORDER TEMPLATE --attach pi`): each written
@@ -232,7 +238,7 @@ def attachments(store: Any, config: Config, number: str, kinds: Sequence[str], w
     holds: list[tuple[str, str]] = []
     for kind in dict.fromkeys(kinds):
         written = write(store, config, number, kind, who=who)
-        files.append((f"{written.kind}-{written.number}.pdf".replace("/", "_"), "application/pdf", written.pdf))
+        files.append((attachment_name(written.kind, written.number), "application/pdf", written.pdf))
         if kind != "pi":
             continue
         floors = [w for w in written.warnings if "under the floor" in w]

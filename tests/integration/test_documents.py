@@ -17,6 +17,7 @@ import pytest
 
 from mailflow.writer.words import amount_zh
 from tests.documents_desk import CONTAINERS, EN_MARKS, LC, VESSEL, VOYAGE, DocumentsDesk, build
+from tests.smtpd import SmtpServer
 
 pdfplumber = pytest.importorskip("pdfplumber")
 pytest.importorskip("weasyprint")
@@ -218,19 +219,29 @@ def attached(desk: DocumentsDesk, order: str) -> tuple[dict[str, Any], list[str]
 
 
 def test_a_reply_attaches_our_documents_and_a_pi_under_the_floor_waits_for_the_manager(
-        desk: DocumentsDesk) -> None:
+        desk: DocumentsDesk, smtp_server: SmtpServer) -> None:
     said = desk.cli("outbox", "compose", desk.zh.number, "packing_list", "--attach", "pi",
                     "--attach", "packing-list").output
     assert "liming@hualian.example is queued" in said
     row, files = attached(desk, desk.zh.number)
     assert row["to"] == ["liming@hualian.example"] and len(files) == 2
-    assert files[0].startswith("pi-ANW-PI-2612-") and files[1].startswith("packing-list-ANW-CI-2612-")
+    assert files[0].startswith("pi_ANW-PI-2612-") and files[1].startswith("packing-list_ANW-CI-2612-")
     # the English order's P/I prices a line under the floor: held for the manager; and it goes to
     # the buyer, though the forwarder wrote last
     said = desk.cli("outbox", "compose", desk.en.number, "order_confirmation", "--attach", "pi").output
     row, files = attached(desk, desk.en.number)
     assert row["state"] == "held" and row["approver"] == "manager" and "under the price list's floor" in row["reason"]
-    assert row["to"] == ["bob@northwind.example"] and [f[:12] for f in files] == ["pi-ANW-PI-26"]
+    assert row["to"] == ["bob@northwind.example"] and [f[:12] for f in files] == ["pi_ANW-PI-26"]
+    # the manager releases it; sent, our P/I is a document of the order and "P/I sent" is done
+    desk.cli("outbox", "approve", str(row["id"]), "--as", "Wang Fang")
+    with desk.config.open("a", encoding="utf-8") as config:
+        config.write(f"smtp: {{host: 127.0.0.1, port: {smtp_server.port}, tls: none}}\n")
+    desk.cli("outbox", "send")
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.received) == ["bob@northwind.example", "liming@hualian.example"]
+    shown = order_data(desk, desk.en.number)
+    assert ("pi", "us") in [(d["kind"], d["party"]) for d in shown["documents"]]
+    [pi_sent] = [m for m in shown["follow_up"]["milestones"] if m["key"] == "pi_sent"]
+    assert pi_sent["state"] == "done"
 
 
 def test_the_revised_pi_marks_what_the_po_revision_changed(desk: DocumentsDesk) -> None:
