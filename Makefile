@@ -22,14 +22,15 @@ demo: $(STAMP)
 # Dovecot for the IMAP tests, a CJK font for the Chinese test PDFs and pages, poppler for the
 # test scans and the benchmark, tesseract for the OCR benchmark's baseline, the libraries
 # OpenCV loads (libgl1, libglib2.0-0; the OCR engine's), Chromium for the browser tests
-# (Playwright drives Debian's; no browser download).
+# (Playwright drives Debian's; no browser download), Pango for the documents the desk writes (WeasyPrint).
 system-packages:
 	@{ command -v dovecot >/dev/null 2>&1 && [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] \
 	   && command -v pdftotext >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 \
-	   && command -v tesseract >/dev/null 2>&1 && ldconfig -p | grep -q libGL.so.1; } || { \
-	  echo "installing dovecot-imapd, fonts-wqy-zenhei, poppler-utils, tesseract-ocr, libgl1 and chromium (needed by the tests)"; \
+	   && command -v tesseract >/dev/null 2>&1 && ldconfig -p | grep -q libGL.so.1 \
+	   && ldconfig -p | grep -q libpangoft2-1.0.so.0; } || { \
+	  echo "installing dovecot-imapd, fonts-wqy-zenhei, poppler-utils, tesseract-ocr, libgl1, pango and chromium (needed by the tests)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	     dovecot-imapd fonts-wqy-zenhei poppler-utils chromium libgl1 libglib2.0-0 \
+	     dovecot-imapd fonts-wqy-zenhei poppler-utils chromium libgl1 libglib2.0-0 libpango-1.0-0 libpangoft2-1.0-0 \
 	     tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra >/dev/null) \
 	  || echo "warning: could not install the system packages; the tests that need them are skipped"; }
 

@@ -449,6 +449,64 @@ class Packing(_Strict):
     font: Path | None = None  # a TrueType CJK font; default: Debian's fonts-wqy-zenhei
 
 
+class Company(_Strict):
+    """Our company block on the documents we write; empty fields are left off the page."""
+
+    name: str = ""  # default: identity.company
+    name_zh: str = ""
+    address: str = ""
+    address_zh: str = ""
+    phone: str = ""
+    email: str = ""  # default: identity.address
+
+
+class BankDetails(_Strict):
+    """Where the buyer pays: printed on the P/I and the commercial invoice."""
+
+    beneficiary: str = ""
+    bank: str = ""
+    address: str = ""
+    account: str = ""
+    swift: str = ""
+
+
+DOCUMENT_SEQUENCES = {"pi": "PI-{yymm}-{n:03d}", "invoice": "CI-{yymm}-{n:03d}",
+                      "production_order": "MO-{yymm}-{n:03d}", "purchase_order": "PO-{yymm}-{n:03d}"}
+
+
+class Documents(_Strict):
+    """The documents the desk writes (`mailflow document`): our company block, bank details,
+    number sequences, validity of a P/I, shipping marks when the PO gives none, the BOM."""
+
+    company: Company = Company()
+    bank: BankDetails = BankDetails()
+    # a number per kind: {yyyy} {yy} {mm} {yymm} and {n}, the count within the period the rest names
+    sequences: dict[str, str] = Field(default_factory=dict)
+    validity_days: int = Field(default=30, ge=1, le=365)  # a P/I's offer stands this long
+    marks: list[str] = Field(default_factory=list)  # {order} {buyer} {packages}; default: buyer, order, C/NO., made in China
+    bom: Path | None = None  # CSV: item_code, material, quantity (per unit of the item), unit, supplier
+    inspection: str = ""  # the inspection requirements printed on the production order
+    folder: Path | None = None  # the templates; default: templates/documents
+
+    @field_validator("sequences")
+    @classmethod
+    def _sequences(cls, value: dict[str, str]) -> dict[str, str]:
+        for kind, pattern in value.items():
+            if kind not in DOCUMENT_SEQUENCES:
+                raise ValueError(f"sequences: {kind!r} is none of {', '.join(DOCUMENT_SEQUENCES)}")
+            try:
+                filled = pattern.format(yyyy="2026", yy="26", mm="01", yymm="2601", n=1)
+            except (KeyError, IndexError, ValueError) as exc:
+                raise ValueError(f"sequences.{kind}: {pattern!r} does not read: use {{yymm}}, {{yyyy}}, "
+                                 f"{{yy}}, {{mm}} and one {{n}} such as {{n:02d}} ({exc})") from None
+            if "{n" not in pattern or filled == pattern.format(yyyy="2026", yy="26", mm="01", yymm="2601", n=2):
+                raise ValueError(f"sequences.{kind}: {pattern!r} needs the count {{n}}, such as {{n:02d}}")
+        return value
+
+    def sequence(self, kind: str) -> str:
+        return self.sequences.get(kind) or DOCUMENT_SEQUENCES[kind]
+
+
 class Config(_Strict):
     identity: Identity
     operator: str = ""  # who approves, rejects and assigns from this config's CLI (--as overrides)
@@ -470,6 +528,7 @@ class Config(_Strict):
     intake: IntakeLimits = IntakeLimits()
     classifier: Classifier = Classifier()
     packing: Packing = Packing()
+    documents: Documents = Documents()
     users: list[User] = Field(default_factory=list)
     approval: Approval = Approval()
     followup: Followup = Followup()

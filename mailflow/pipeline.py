@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
@@ -220,17 +220,21 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
     return Handled(applied.status, outcome, applied, seconds=seconds)
 
 
-def compose_for_order(number: str, template: str, desk: Desk, store: Store) -> Reply:
+def compose_for_order(number: str, template: str, desk: Desk, store: Store, attach: Sequence[str] = (),
+                      who: str = "") -> Reply:
     """A reply composed by hand (`mailflow outbox compose ORDER TEMPLATE`): it answers the
     order's latest mail from the buyer's side, threaded to it, and is queued (or held, by the
-    same policies as any reply). Rate limits do not apply: a person asked for it."""
+    same policies as any reply). Rate limits do not apply: a person asked for it. `attach`: our
+    documents (pi, invoice, packing-list, ...) written now, filed under the order and attached;
+    a P/I under the price floor or the margin floor holds the reply for the manager."""
     from mailflow.errors import NotFound
 
     row = store.find_order(number)
     if row is None:
         raise NotFound(f"no order {number!r}")
-    latest = store.latest_incoming(row.id, [desk.config.identity.address,
-                                            *desk.config.identity.other_addresses])
+    # our documents go to the buyer: the reply answers the buyer's latest mail, not a forwarder's
+    latest = store.latest_incoming(row.id, [desk.config.identity.address, *desk.config.identity.other_addresses],
+                                   party="buyer" if attach else "")
     if latest is None:
         raise NotFound(f"order {row.number} has no mail from the buyer's side to answer")
     if template == DIGEST_TEMPLATE:
@@ -240,8 +244,14 @@ def compose_for_order(number: str, template: str, desk: Desk, store: Store) -> R
     decision = Decision(category=latest.category, rule="by hand", conditions=(),
                         actions=(Action("reply", {"template": template, "hold": False}, "by hand"),),
                         tags=(), matched_rules=())
+    occasion = None
+    if attach:
+        from mailflow.writer.desk import attachments
+
+        documents, holds = attachments(store, desk.config, row.number, attach, who)
+        occasion = Occasion(documents=tuple(documents), holds=tuple(holds))
     replies, suppressed = plan_replies(message, decision, _facts_on_file(message, row, desk, store, latest.id),
-                                       desk.planner, more=chase_context(store, row, template))
+                                       desk.planner, more=chase_context(store, row, template), occasion=occasion)
     if not replies:
         raise MailflowError(f"no {template} reply: " + "; ".join(s.reason for s in suppressed))
     store.add_reply(latest.id, row.id, replies[0], order_version=row.version)

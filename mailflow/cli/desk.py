@@ -59,7 +59,14 @@ extract:
   enabled: true
   # price_list: prices.csv         # item code, floor price: the price floor check
 # packing:
-#   products: products.csv         # item_code, pieces_per_carton, net_kg, gross_kg, length_cm, width_cm, height_cm
+#   products: products.csv         # item_code, pieces_per_carton, net_kg, gross_kg, length_cm, width_cm, height_cm[, package]
+# The documents we write (`mailflow document ORDER pi|invoice|packing-list|production-order|purchase-order`).
+# documents:
+#   company: {{name_zh: 艾克美无纺布有限公司, address: "88 Xinhua Road, Wuxi, China", phone: "+86 510 8888 0000"}}
+#   bank: {{beneficiary: "Acme Nonwovens Co., Ltd.", bank: "Bank of China Wuxi Branch", account: "...", swift: "..."}}
+#   sequences: {{pi: "ANW-PI-{{yymm}}-{{n:02d}}", invoice: "ANW-CI-{{yymm}}-{{n:02d}}"}}
+#   bom: bom.csv                   # item_code, material, description, quantity, unit, supplier, price
+#   inspection: "AQL 2.5 final random inspection"
 buyers: []
 #  - {{name: Northwind Trading, domains: [northwind.example], language: en, currency: USD, merchandiser: Lily Chen}}
 #  - {{name: Cascade Wipes, domains: [cascade.example], country: GB}}  # country: how 03/04/2026 reads (GB: 3 April)

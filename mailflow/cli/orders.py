@@ -11,7 +11,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from mailflow.cli.base import AS_OPTION, TEXT, State, add_row, main, out, progress_bar
-from mailflow.errors import ConfigError, MailflowError
 
 
 @main.group()
@@ -222,32 +221,51 @@ def print_order_data(data: dict[str, Any]) -> None:
 @main.command("packing-list")
 @click.argument("number", type=TEXT)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
-@click.pass_obj
-def packing_list(state: State, number: str, output: Path) -> None:
-    """Write ORDER's packing list PDF (cartons, weights, CBM from the product file)."""
-    from mailflow.errors import NotFound
-    from mailflow.reply.packing import font_path, load_products, plan, render_pdf
+@click.option("--lang", type=click.Choice(["en", "zh"]), help="Default: the buyer's language.")
+@click.pass_context
+def packing_list(ctx: click.Context, number: str, output: Path, lang: str | None) -> None:
+    """Write ORDER's packing list PDF: `document ORDER packing-list -o FILE`."""
+    ctx.invoke(document, number=number, kind="packing-list", output=output, lang=lang)
 
-    config = state.config
-    if not config.packing.products:
-        raise ConfigError("no product file: set packing.products in mailflow.yaml", config.file,
-                          None, "packing.products")
-    products = load_products(config.resolve(config.packing.products))
-    store = state.store()
-    try:
-        row = store.find_order(number)
-        if row is None:
-            raise NotFound(f"no order {number!r}")
-        data, order_number, buyer = dict(row.data or {}), row.number, row.buyer
-    finally:
-        store.close()
-    packing = plan(order_number, buyer, data.get("lines") or [], products)
-    if not packing.lines:
-        raise MailflowError(f"order {order_number} has no line items to pack")
-    if packing.missing:
-        raise MailflowError("no packing specifications in the product file for: "
-                            + ", ".join(packing.missing))
-    font = font_path(config.resolve(config.packing.font) if config.packing.font else None)
-    output.write_bytes(render_pdf(packing, config.identity.company, font))
-    out.print(f"{output}: {packing.cartons} cartons, N.W. {packing.net_kg} kg, G.W. "
-              f"{packing.gross_kg} kg, {packing.cbm} CBM", markup=False)
+
+@main.command("document")
+@click.argument("number", type=TEXT)
+@click.argument("kind", type=click.Choice(["pi", "invoice", "packing-list", "production-order", "purchase-order"]))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Also write the PDF here.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), help="Default: the buyer's language.")
+@click.option("--revision", type=click.IntRange(min=0), default=0,
+              help="The revised P/I after revision N of the buyer's PO, the changes marked.")
+@click.option("--supplier", type=TEXT, default="", help="purchase-order: the supplier (as the BOM names it).")
+@click.option("--line", "line_specs", multiple=True, type=TEXT,
+              help="purchase-order: a line CODE:QUANTITY[:UNIT[:PRICE]] instead of the BOM's (repeatable).")
+@click.option("--lines-csv", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="purchase-order: lines from a CSV (item_code, quantity, unit, price, description).")
+@click.option("--currency", default="CNY", show_default=True, help="purchase-order: the currency of its prices.")
+@AS_OPTION
+@click.pass_obj
+def document(state: State, number: str, kind: str, output: Path | None, lang: str | None, revision: int,
+             supplier: str, line_specs: tuple[str, ...], lines_csv: Path | None, currency: str,
+             who: str | None) -> None:
+    """Write ORDER's KIND (P/I, commercial invoice, packing list, production order, P/O to a
+    supplier) as a PDF, numbered from its sequence and filed under the order as ours."""
+    from mailflow.writer import desk, paper
+
+    lines = paper.cli_lines(line_specs) + (paper.csv_lines(lines_csv) if lines_csv else [])
+    with state.opened_store() as store:
+        person = who or state.config.operator
+        written = desk.write(store, state.config, number, kind, lang=lang, revision=revision, supplier=supplier,
+                             lines=lines, currency=currency.upper(), who=person)
+    if output is not None:
+        output.write_bytes(written.pdf)
+    for warning in written.warnings:
+        out.print(f"warning: {warning}", markup=False)
+    page = written.page
+    if kind == "packing-list":
+        said = f"{', '.join(page['package_counts'])}, N.W. {page['net']} kg, G.W. {page['gross']} kg, {page['cbm']} CBM"
+    elif kind == "production-order":
+        said = f"{len(page['lines'])} lines, " + (f"signed off by {page['signoff']['who']}" if page["signoff"]
+                                                  else "NOT signed off")
+    else:
+        said = f"{len(page['lines'])} lines, total {page['currency']} {page['total']}"
+    out.print(f"{kind} {written.number}: {said}; filed as {written.path}"
+              + (f", written to {output}" if output else ""), markup=False)

@@ -73,8 +73,11 @@ def outbox_show(state: State, reply_id: int, raw: bool) -> None:
 @outbox.command("compose")
 @click.argument("number", type=TEXT)
 @click.argument("template", type=TEXT)
+@click.option("--attach", "attach", multiple=True,
+              type=click.Choice(["pi", "invoice", "packing-list", "production-order"]),
+              help="Write this document of ours now, file it under the order and attach it (repeatable).")
 @click.pass_obj
-def outbox_compose(state: State, number: str, template: str) -> None:
+def outbox_compose(state: State, number: str, template: str, attach: tuple[str, ...]) -> None:
     """Compose TEMPLATE (e.g. packing_list) for ORDER by hand, answering its latest mail."""
     from mailflow.desk import load_desk
     from mailflow.pipeline import compose_for_order
@@ -82,7 +85,7 @@ def outbox_compose(state: State, number: str, template: str) -> None:
     desk = load_desk(state.config)
     store = state.store()
     try:
-        reply = compose_for_order(number, template, desk, store)
+        reply = compose_for_order(number, template, desk, store, attach, who=state.config.operator)
     finally:
         desk.close()
         store.close()

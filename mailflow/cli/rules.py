@@ -26,14 +26,17 @@ def rules() -> None:
 @rules.command("check")
 @click.pass_obj
 def rules_check(state: State) -> None:
-    """Validate the rule files (and the reply templates they use)."""
+    """Validate the rule files (and the reply templates they use) and the document templates."""
     from mailflow.desk import load_desk
+    from mailflow.writer.desk import check_templates
 
     desk = load_desk(state.config)
     files = sorted({str(r.file) for r in desk.rules.rules})
     plans = desk.follower.plans if desk.follower else ()
+    documents = check_templates(state.config)
     out.print(f"ok: {len(desk.rules.rules)} rules in {len(files)} files; {len(plans)} follow-up plans"
-              + (f" ({', '.join(p.name for p in plans)})" if plans else ""))
+              + (f" ({', '.join(p.name for p in plans)})" if plans else "")
+              + f"; {len(documents)} document templates")
 
 
 def _looks_like_mbox(path: Path) -> bool:

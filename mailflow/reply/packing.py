@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from pathlib import Path
@@ -23,6 +24,8 @@ from mailflow.extract.record import to_decimal
 
 PRODUCT_COLUMNS = ("item_code", "pieces_per_carton", "net_kg", "gross_kg", "length_cm", "width_cm",
                    "height_cm")
+# the optional `package` column: how the item is packed (a carton unless it says otherwise)
+PACKAGES = ("carton", "roll", "bale", "pallet", "bag", "drum", "case", "crate")
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -42,6 +45,7 @@ class Product:
     length_cm: Decimal
     width_cm: Decimal
     height_cm: Decimal
+    package: str = "carton"  # one of PACKAGES: what "pieces_per_carton" fills
 
 
 @dataclass(frozen=True)
@@ -86,18 +90,25 @@ class PackingList:
                 "MADE IN CHINA"]
 
 
-def load_products(path: Path) -> dict[str, Product]:
-    """The product file: a CSV with the header PRODUCT_COLUMNS; errors name the file and line."""
+def read_csv(path: Path, columns: Sequence[str], what: str) -> csv.DictReader[str]:
+    """A CSV file of the desk's (the product file, the BOM) whose header must name `columns`;
+    a file that cannot be read or lacks a column is a ConfigError naming it."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise ConfigError(f"cannot read the product file: {exc.strerror}", path) from None
+        raise ConfigError(f"cannot read {what}: {exc.strerror}", path) from None
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in PRODUCT_COLUMNS if c not in header]
+    missing = [c for c in columns if c not in header]
     if missing:
-        raise ConfigError(f"the header needs {', '.join(PRODUCT_COLUMNS)}; missing "
-                          f"{', '.join(missing)}", path, 1)
+        raise ConfigError(f"the header needs {', '.join(columns)}; missing {', '.join(missing)}", path, 1)
+    return reader
+
+
+def load_products(path: Path) -> dict[str, Product]:
+    """The product file: a CSV with the header PRODUCT_COLUMNS (and optionally `package`); errors
+    name the file and line."""
+    reader = read_csv(path, PRODUCT_COLUMNS, "the product file")
     products: dict[str, Product] = {}
     for row in reader:
         line = reader.line_num
@@ -113,6 +124,10 @@ def load_products(path: Path) -> dict[str, Product]:
             if number <= 0:
                 raise ConfigError("must be more than 0", path, line, column)
             values[column] = number
+        package = (row.get("package") or "").strip().lower() or "carton"
+        if package not in PACKAGES:
+            raise ConfigError(f"{package!r} is none of {', '.join(PACKAGES)}", path, line, "package")
+        values["package"] = package
         if values["gross_kg"] < values["net_kg"]:
             raise ConfigError("gross weight is less than net weight", path, line, "gross_kg")
         products[values["item_code"].upper()] = Product(**values)

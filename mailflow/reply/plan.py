@@ -12,7 +12,7 @@ import functools
 import logging
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -129,14 +129,15 @@ def for_buyers(template: str) -> bool:
 
 
 def plan_replies(message: Message, decision: Decision, facts: ReplyFacts, planner: Planner,
-                 replied: Replied | None = None,
-                 more: Mapping[str, Any] | None = None) -> tuple[list[Reply], list[SuppressedReply]]:
+                 replied: Replied | None = None, more: Mapping[str, Any] | None = None,
+                 occasion: Occasion | None = None) -> tuple[list[Reply], list[SuppressedReply]]:
     """The replies the decision's rules ask for, rendered, each queued or held with every
     reason. `replied`: whether that template already went to that address about that order and
     document revision within reply.same_reply_hours (then this one is suppressed): per order and
     revision, so a buyer's second PO of the day, or a revised PO, is still confirmed, while a
     loop (one thread, one order, one revision) is not. `more`: what the templates are given
-    beyond the mail and the order (a chaser's milestone and money, composed by hand)."""
+    beyond the mail and the order (a chaser's milestone and money, composed by hand).
+    `occasion`: what a reply composed by hand brings (our documents attached)."""
     config = planner.config
     actions = decision.wants("reply")
     if not actions:
@@ -175,7 +176,10 @@ def plan_replies(message: Message, decision: Decision, facts: ReplyFacts, planne
                                                     f"{config.reply.same_reply_hours:g} h"))
             continue
         try:
-            replies.append(render_reply(message, action, facts, planner, Occasion(context=more or {})))
+            shown = occasion or Occasion()
+            if more:
+                shown = replace(shown, context={**shown.context, **more})
+            replies.append(render_reply(message, action, facts, planner, shown))
         except ReplyTemplateError as exc:
             log.error("reply %s not rendered: %s", name, exc)
             suppressed.append(SuppressedReply(name, f"template error: {exc}"))
@@ -194,6 +198,8 @@ class Occasion:
     to: tuple[Address, ...] = ()  # when it answers nothing, or answers our own mail (a chaser)
     subjects: Mapping[str, str] = field(default_factory=dict)  # by language, when it answers nothing
     when: dt.datetime | None = None  # its Date: header; None: now
+    documents: tuple[tuple[str, str, bytes], ...] = ()  # our documents attached (name, type, bytes): `--attach pi`
+    holds: tuple[tuple[str, str], ...] = ()  # (reason, approver) the attached documents add
 
 
 def render_reply(message: Message | None, action: Action, facts: ReplyFacts, planner: Planner,
@@ -225,7 +231,10 @@ def render_reply(message: Message | None, action: Action, facts: ReplyFacts, pla
         NEUTRAL_SUBJECT.get(lang, NEUTRAL_SUBJECT["en"]).format(company=config.identity.company)
     subject = reply_subject(original, token)
     message_id = occasion.message_id or reply_message_id(message.sha256, name, config.identity.domain)
-    held = hold_policies(message, action, facts, config)
+    if any(name.startswith("packing-list_") for name, _, _ in occasion.documents):
+        attachments = []  # our packing list document goes instead of the reply's own
+    attachments += occasion.documents
+    held = hold_policies(message, action, facts, config) + list(occasion.holds)
     if packing_hold:
         held.insert(0, (packing_hold, ""))
     holds = [why for why, _ in held]

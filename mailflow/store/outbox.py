@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import uuid
 from typing import Any
 
@@ -39,17 +40,20 @@ def _reply_text(raw: bytes) -> str:
     return str(body.get_content()) if body is not None else ""
 
 
-def _attachment_name(raw: bytes) -> str:
+def _attachment_names(raw: bytes) -> list[str]:
     import email
     import email.policy
 
-    for part in email.message_from_bytes(raw, policy=email.policy.default).iter_attachments():
-        return str(part.get_filename() or "")
-    return ""
+    return [str(part.get_filename() or "") for part in
+            email.message_from_bytes(raw, policy=email.policy.default).iter_attachments()][:MAX_ATTACHED]
 
 
 # the document a sent reply of this template is (a packing list we send completes its milestone)
 SENT_DOCUMENTS = {"packing_list": "packing_list", "chase_balance": "packing_list"}
+# our documents a reply carries (`outbox compose … --attach pi`), by the start of their file name
+# (writer/desk.attachments): a P/I we send completes "P/I sent"
+ATTACHED_DOCUMENTS = (("pi_", "pi"), ("invoice_", "commercial_invoice"), ("packing-list_", "packing_list"))
+MAX_ATTACHED = 20
 
 _CAP_LOCK = 0x6D66_0001  # PostgreSQL advisory lock: one claim at a time counts against the cap
 
@@ -58,6 +62,24 @@ def claimer(claimed_by: str) -> str:
     """The owner (host:pid:random) behind a claim: `claimed_by` is the owner and one claim's own
     part, so that a write is fenced by this claim, not merely by this process."""
     return claimed_by.partition("/")[0]
+
+
+def _revision(name: str) -> int:
+    """pi_ANW-PI-2612-01-R2.pdf is revision 2 of our P/I."""
+    found = re.search(r"-R(\d{1,3})\.pdf$", name)
+    return int(found.group(1)) if found else 0
+
+
+def _sent_documents(template: str, names: list[str]) -> list[tuple[str, str]]:
+    """(file name, kind) of the documents a sent reply carries: ours by the start of their name
+    (`--attach`), and the first, whatever its name, as the template's own (the packing list)."""
+    found: dict[str, str] = {}
+    for index, name in enumerate(names):
+        kind = next((k for prefix, k in ATTACHED_DOCUMENTS if name.startswith(prefix)), None)
+        kind = kind or (SENT_DOCUMENTS.get(template) if index == 0 else None)
+        if kind and name:
+            found.setdefault(name, kind)
+    return list(found.items())
 
 
 class OutboxStore:
@@ -274,12 +296,11 @@ class OutboxStore:
                     origin=f"outbox #{row.id}", text=_reply_text(row.raw), warnings=[])
                 session.add(out)
                 session.flush()
-                kind = SENT_DOCUMENTS.get(row.template)
-                attached = _attachment_name(row.raw) if kind else ""
-                if kind and attached and order is not None:  # what we sent is a document of the order too
-                    session.add(DocumentRow(message_row_id=out.id, order_id=order.id, kind=kind, party="us",
-                                            name=attached, revision=0,
-                                            reason=f"our {row.template} reply, sent", record={}))
+                if order is not None:  # what we sent is a document of the order too
+                    for name, kind in _sent_documents(row.template, _attachment_names(row.raw)):
+                        session.add(DocumentRow(message_row_id=out.id, order_id=order.id, kind=kind, party="us",
+                                                name=name, revision=_revision(name),
+                                                reason=f"our {row.template} reply, sent", record={}))
                 search.index(session, out.id, search.document(
                     row.subject, out.text, list(row.to_addrs), [], [],
                     [order.number] if order else [], order.buyer if order else ""))
@@ -341,14 +362,16 @@ class OutboxStore:
 
     # --- people ----------------------------------------------------------------------------
 
-    def latest_incoming(self, order_id: int, ours: list[str]) -> MessageRow | None:
-        """The order's newest mail in, not sent by us: what a reply by hand answers."""
+    def latest_incoming(self, order_id: int, ours: list[str], party: str = "") -> MessageRow | None:
+        """The order's newest mail in, not sent by us (and from `party`, the buyer say, when
+        given): what a reply by hand answers."""
         with self.sessions() as session:
             rows = session.scalars(select(MessageRow).where(
                 MessageRow.order_id == order_id, MessageRow.direction == "in")
                 .order_by(MessageRow.date.desc(), MessageRow.id.desc())).all()
         lowered = {a.lower() for a in ours}
-        return next((r for r in rows if r.from_addr.lower() not in lowered), None)
+        return next((r for r in rows if r.from_addr.lower() not in lowered
+                     and (not party or (r.decision or {}).get("party") == party)), None)
 
     def add_reply(self, answers_id: int, order_id: int | None, reply: Any, order_version: int = 0) -> int:
         with self.sessions() as session, session.begin():

@@ -1,0 +1,271 @@
+"""The documents the desk writes (`mailflow document`): each kind for an English and a Chinese
+order, its PDF rendered to PNG and its text checked with pdfplumber, and read back by `mailflow
+extract` to the order's own lines and total; numbers from the configured sequences, kept per
+order; each filed under the order as ours."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mailflow.writer.words import amount_zh
+from tests.documents_desk import CONTAINERS, EN_MARKS, LC, VESSEL, VOYAGE, DocumentsDesk, build
+from tests.smtpd import SmtpServer
+
+pdfplumber = pytest.importorskip("pdfplumber")
+pytest.importorskip("weasyprint")
+Image = pytest.importorskip("PIL.Image")
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> DocumentsDesk:
+    root = tmp_path_factory.mktemp("documents")
+    return build(root, f"sqlite:///{root / 'mailflow.db'}")
+
+
+def write(desk: DocumentsDesk, order: str, kind: str, *args: str) -> tuple[str, str, Path]:
+    """(what the command said, the PDF's text, the PDF); the PDF also rendered to a PNG beside it
+    (pdftoppm), which must show something."""
+    out = desk.config.parent / f"{order}-{kind}-{'-'.join(args) or 'default'}.pdf".replace("/", "_")
+    said = desk.cli("document", order, kind, "-o", str(out), *args).output
+    with pdfplumber.open(out) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    png = subprocess.run(["pdftoppm", "-r", "40", "-png", "-singlefile", str(out), str(out.with_suffix(""))],
+                         capture_output=True, check=True, timeout=60)
+    assert png.returncode == 0
+    with Image.open(out.with_suffix(".png")) as image:
+        dark = sum(image.convert("L").histogram()[:128])
+    assert dark > 500, f"{out.name} renders (nearly) blank"
+    return said, text, out
+
+
+def read_back(desk: DocumentsDesk, pdf: Path) -> dict[str, Any]:
+    order: dict[str, Any] = json.loads(desk.cli("extract", "--json", str(pdf)).output)["order"]
+    return order
+
+
+def order_data(desk: DocumentsDesk, number: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(desk.cli("order", "show", number, "--json").output)
+    return data
+
+
+def lines_of(record: dict[str, Any], *keys: str) -> list[tuple[Any, ...]]:
+    return [tuple(Decimal(str(li[k])) if k in ("quantity", "unit_price", "amount") else li[k] for k in keys)
+            for li in record["lines"]]
+
+
+KEYS = ("item_code", "quantity", "unit_price", "amount")
+
+
+def buyer_codes(record: dict[str, Any]) -> list[str]:
+    return [li.get("buyer_code", "") for li in record["lines"]]
+
+
+@pytest.mark.parametrize("which,lang", [("en", "en"), ("zh", "zh"), ("en", "zh")])
+def test_the_pi_states_the_po_and_reads_back_to_its_lines_and_total(desk: DocumentsDesk, which: str,
+                                                                    lang: str) -> None:
+    doc = desk.en if which == "en" else desk.zh
+    said, text, pdf = write(desk, doc.number, "pi", "--lang", lang)
+    number = re.search(r"pi (ANW-PI-2612-\d\d)", said)
+    assert number, said
+    data = order_data(desk, doc.number)
+    total = Decimal(str(data["data"]["total"]))
+    assert number.group(1) in text and f"{total:,.2f}" in text
+    assert ("形式发票" if lang == "zh" else "PROFORMA INVOICE") in text
+    assert ("艾克美无纺布有限公司" if lang == "zh" else "88 Xinhua Road") in text
+    assert "4632 0101 8888" in text and "BKCHCNBJ95E" in text  # bank details
+    assert "2027-01-19" in text  # valid for documents.validity_days (30) from 2026-12-20
+    assert ("美元" if lang == "zh" else "SAY US DOLLARS") in text
+    for line in doc.lines:
+        assert line.item_code in text
+    if which == "en":  # the PO's marks, and the line priced under the price list's floor
+        assert all(mark in text for mark in EN_MARKS)
+        assert f"warning: {doc.lines[0].item_code}: {doc.lines[0].unit_price} is under the floor" in said
+    read = read_back(desk, pdf)
+    assert lines_of(read, *KEYS) == lines_of(data["data"], *KEYS)
+    assert buyer_codes(read) == buyer_codes(data["data"]) == ([f"NW-{77001 + i}" for i in range(8)]
+                                                              if which == "en" else [""] * 6)
+    assert Decimal(str(read["total"])) == total
+
+
+def test_the_pi_keeps_its_number_and_another_order_takes_the_next(desk: DocumentsDesk) -> None:
+    first = re.findall(r"ANW-PI-2612-\d\d", write(desk, desk.en.number, "pi")[0])
+    again = re.findall(r"ANW-PI-2612-\d\d", write(desk, desk.en.number, "pi")[0])
+    other = re.findall(r"ANW-PI-2612-\d\d", write(desk, desk.zh.number, "pi")[0])
+    assert first == again and first != other and {first[0], other[0]} == {"ANW-PI-2612-01", "ANW-PI-2612-02"}
+    # the order's timeline shows what was written, as ours, and the file is in its archive folder
+    events = [e for e in order_data(desk, desk.en.number)["events"] if e["kind"] == "document-written"]
+    assert [(e["document"], e["party"], e["number"]) for e in events][-2:] == [("pi", "us", first[0])] * 2
+    filed = desk.config.parent / "var" / "archive" / "orders" / desk.en.number / "ours"
+    assert (filed / f"pi_{first[0]}_en.pdf").is_file()
+
+
+def test_the_commercial_invoice_carries_the_lc_the_sailing_and_the_total_in_words(desk: DocumentsDesk) -> None:
+    said, text, pdf = write(desk, desk.en.number, "invoice")
+    data = order_data(desk, desk.en.number)["data"]
+    total = Decimal(str(data["total"]))
+    assert re.search(r"ANW-CI-2612-\d\d", said)
+    assert "COMMERCIAL INVOICE" in text and LC in text and "INDICATING L/C NO." in text
+    assert f"{VESSEL} / {VOYAGE}" in text
+    assert "Hafenstrasse 12" in text and "Hanse Logistics GmbH" in text  # consignee, notify from the PO
+    flat = " ".join(text.split())
+    assert "SAY US DOLLARS SIX MILLION SEVEN HUNDRED AND THIRTY THOUSAND SEVEN HUNDRED AND FIFTY-ONE AND CENTS " \
+           "FIVE ONLY" in flat and total == Decimal("6730751.05")
+    read = read_back(desk, pdf)
+    assert lines_of(read, *KEYS) == lines_of(data, *KEYS) and Decimal(str(read["total"])) == total
+    # in Chinese: the uppercase amount a bank checks
+    said, text, pdf = write(desk, desk.zh.number, "invoice")
+    zh_total = Decimal(str(order_data(desk, desk.zh.number)["data"]["total"]))
+    assert "商业发票" in text and amount_zh(zh_total, "USD") in "".join(text.split())
+    assert Decimal(str(read_back(desk, pdf)["total"])) == zh_total
+
+
+def test_packing_lists_of_cartons_and_of_rolls_number_their_packages(desk: DocumentsDesk) -> None:
+    invoice = re.findall(r"ANW-CI-2612-\d\d", write(desk, desk.en.number, "invoice")[0])[0]
+    said, text, pdf = write(desk, desk.en.number, "packing-list")
+    assert invoice in said and invoice in text  # the invoice it goes with
+    assert all(mark in text for mark in EN_MARKS) and LC in text and f"{VESSEL} / {VOYAGE}" in text
+    assert CONTAINERS in text
+    with pdfplumber.open(pdf) as document:
+        rows = [r for t in document.pages[0].extract_tables() for r in t if r and r[0] and r[0][:2].isalpha()
+                and r[0] not in ("Item Code", "TOTAL")]
+    ranges = [tuple(int(n) for n in row[6].split("-")) for row in rows]
+    counts = [int(row[5]) for row in rows]
+    assert ranges[0][0] == 1 and all(b[0] == a[1] + 1 for a, b in itertools.pairwise(ranges))
+    assert [hi - lo + 1 for lo, hi in ranges] == counts and {row[4] for row in rows} == {"cartons"}
+    assert rows[0][8] == "12" and rows[0][9] == "13.5" and rows[0][10] == "60×40×30"  # one carton's weights, size
+    assert f"Total: {sum(counts)} cartons;" in text
+    net = sum(Decimal(row[11].replace(",", "")) for row in rows)
+    assert f"N.W. {net:,.2f} kg" in text
+    read = read_back(desk, pdf)
+    assert lines_of(read, "item_code", "quantity") == lines_of(order_data(desk, desk.en.number)["data"],
+                                                               "item_code", "quantity")
+    # rolls and bales, in Chinese, with the configured marks (this PO gives none)
+    said, text, pdf = write(desk, desk.zh.number, "packing-list")
+    packages = int(re.search(r"(\d+) 卷, (\d+) 包", said).group(1)) + int(re.search(r"(\d+) 包", said).group(1))
+    assert "装箱单" in text and "HUALIAN TRADING" in text and f"C/NO. 1-{packages}" in text
+    assert "箱" not in text.replace("装箱单", "")  # rolls are no cartons
+    assert lines_of(read_back(desk, pdf), "item_code", "quantity") == lines_of(
+        order_data(desk, desk.zh.number)["data"], "item_code", "quantity")
+
+
+def test_the_production_order_says_it_is_not_signed_off_until_the_manager_signs(desk: DocumentsDesk) -> None:
+    said, text, pdf = write(desk, desk.zh.number, "production-order")
+    assert "NOT signed off" in said and "未经审批" in text and "生产单" in text
+    assert "CORE-76" in text and "AQL 2.5" in text
+    assert lines_of(read_back(desk, pdf), "item_code", "quantity") == lines_of(
+        order_data(desk, desk.zh.number)["data"], "item_code", "quantity")
+    desk.cli("order", "done", desk.zh.number, "pi_sent", "--as", "Lily Chen",
+             "--note", "P/I handed over at the fair")  # the sign-off comes after the P/I
+    desk.cli("order", "approve", desk.zh.number, "--as", "Wang Fang")
+    said, text, pdf = write(desk, desk.zh.number, "production-order", "--lang", "en")
+    assert "signed off by Wang Fang" in said and "Signed off by" in text and "Wang Fang" in text
+    assert "NOT SIGNED OFF" not in text and "PRODUCTION ORDER" in text
+    number = desk.zh.lines[0]
+    assert number.item_code in text
+
+
+def test_purchase_orders_to_suppliers_take_the_bom_or_given_lines(desk: DocumentsDesk) -> None:
+    said, text, pdf = write(desk, desk.en.number, "purchase-order", "--supplier", "Wuxi Cartons")
+    cartons = sum(line.quantity for line in desk.en.lines) * Decimal("0.04")
+    needed = cartons.to_integral_value(rounding="ROUND_CEILING")
+    assert "PURCHASE ORDER" in text and "Wuxi Cartons" in text and f"{int(needed):,}" in text
+    first = re.findall(r"PO-2612-\d{3}", said)[0]
+    read = read_back(desk, pdf)
+    assert lines_of(read, "item_code", "quantity", "amount") == [("CTN-5PLY", needed, needed * Decimal("6.50"))]
+    said, text, pdf = write(desk, desk.en.number, "purchase-order", "--supplier", "Jiangyin Cores",
+                            "--line", "CORE-90:300:pc:2.10", "--lang", "zh")
+    second = re.findall(r"PO-2612-\d{3}", said)[0]
+    assert second != first and "采购单" in text and "CORE-90" in text and "630.00" in text
+    assert set(re.findall(r"PO-2612-\d{3}", desk.cli("document", desk.en.number, "purchase-order",
+                                                      "--supplier", "Wuxi Cartons").output)) == {first}
+
+
+def test_bad_requests_say_what_is_wrong(desk: DocumentsDesk) -> None:
+    assert "no order" in desk.cli("document", "NO-SUCH-ORDER", "pi", code=3).output
+    assert "--supplier" in desk.cli("document", desk.en.number, "purchase-order", code=1).output
+    assert "no material from supplier" in desk.cli("document", desk.en.number, "purchase-order",
+                                                   "--supplier", "Nobody", code=1).output
+    assert "CODE:QUANTITY" in desk.cli("document", desk.en.number, "purchase-order", "--supplier", "X",
+                                       "--line", "nothing", code=1).output
+    assert "no PO revision 3" in desk.cli("document", desk.en.number, "pi", "--revision", "3", code=1).output
+
+
+def attached(desk: DocumentsDesk, order: str) -> tuple[dict[str, Any], list[str]]:
+    """The newest reply about the order in the outbox, and the names of the files it carries."""
+    import email
+    import email.policy
+
+    import sqlalchemy
+
+    rows = [r for r in json.loads(desk.cli("outbox", "list", "--json").output) if order in r["subject"]]
+    engine = sqlalchemy.create_engine(f"sqlite:///{desk.config.parent.parent / 'mailflow.db'}")
+    try:
+        with engine.connect() as connection:
+            raw = connection.execute(sqlalchemy.text("select raw from outbox where id = :id"),
+                                     {"id": rows[-1]["id"]}).scalar_one()
+    finally:
+        engine.dispose()
+    mail = email.message_from_bytes(raw, policy=email.policy.default)
+    return rows[-1], [str(part.get_filename()) for part in mail.iter_attachments()]
+
+
+def test_a_reply_attaches_our_documents_and_a_pi_under_the_floor_waits_for_the_manager(
+        desk: DocumentsDesk, smtp_server: SmtpServer) -> None:
+    said = desk.cli("outbox", "compose", desk.zh.number, "packing_list", "--attach", "pi",
+                    "--attach", "packing-list").output
+    assert "liming@hualian.example is queued" in said
+    row, files = attached(desk, desk.zh.number)
+    assert row["to"] == ["liming@hualian.example"] and len(files) == 2
+    assert files[0].startswith("pi_ANW-PI-2612-") and files[1].startswith("packing-list_ANW-CI-2612-")
+    # the English order's P/I prices a line under the floor: held for the manager; and it goes to
+    # the buyer, though the forwarder wrote last
+    said = desk.cli("outbox", "compose", desk.en.number, "order_confirmation", "--attach", "pi").output
+    row, files = attached(desk, desk.en.number)
+    assert row["state"] == "held" and row["approver"] == "manager" and "under the price list's floor" in row["reason"]
+    assert row["to"] == ["bob@northwind.example"] and [f[:12] for f in files] == ["pi_ANW-PI-26"]
+    # the manager releases it; sent, our P/I is a document of the order and "P/I sent" is done
+    desk.cli("outbox", "approve", str(row["id"]), "--as", "Wang Fang")
+    with desk.config.open("a", encoding="utf-8") as config:
+        config.write(f"smtp: {{host: 127.0.0.1, port: {smtp_server.port}, tls: none}}\n")
+    desk.cli("outbox", "send")
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.received) == ["bob@northwind.example", "liming@hualian.example"]
+    shown = order_data(desk, desk.en.number)
+    assert ("pi", "us") in [(d["kind"], d["party"]) for d in shown["documents"]]
+    [pi_sent] = [m for m in shown["follow_up"]["milestones"] if m["key"] == "pi_sent"]
+    assert pi_sent["state"] == "done"
+
+
+def test_the_revised_pi_marks_what_the_po_revision_changed(desk: DocumentsDesk) -> None:
+    said, text, pdf = write(desk, desk.zh.number, "pi", "--revision", "1")
+    number = re.search(r"pi (ANW-PI-2612-\d\d-R1)", said)
+    assert number and number.group(1) in text and "形式发票（修订版）" in text
+    first = desk.zh.lines[0]
+    assert f"1 * {first.item_code}" in text  # the changed line is marked
+    assert f"修改前 {first.quantity / 2:,} 卷，修改后 {first.quantity:,} 卷" in text
+    data = order_data(desk, desk.zh.number)["data"]
+    read = read_back(desk, pdf)
+    assert lines_of(read, *KEYS) == lines_of(data, *KEYS) and Decimal(str(read["total"])) == Decimal(str(data["total"]))
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_numbers_and_filing_on_postgresql(tmp_path: Path, database_url: str) -> None:
+    """The same desk on PostgreSQL: numbers from the sequences, kept per order, and the filing
+    events; the packing list carries the invoice's number."""
+    desk = build(tmp_path, database_url)
+    said, text, _ = write(desk, desk.en.number, "packing-list")
+    invoice = re.findall(r"ANW-CI-2612-01", said)
+    assert invoice and "ANW-CI-2612-01" in text and all(mark in text for mark in EN_MARKS)
+    assert "ANW-CI-2612-01" in write(desk, desk.en.number, "invoice")[0]
+    assert "ANW-CI-2612-02" in write(desk, desk.zh.number, "invoice")[0]
+    events = [e for e in order_data(desk, desk.en.number)["events"] if e["kind"] == "document-written"]
+    assert [(e["document"], e["number"]) for e in events] == [("packing-list", "ANW-CI-2612-01"),
+                                                              ("invoice", "ANW-CI-2612-01")]
