@@ -241,9 +241,12 @@ def child_mailflow(config: str) -> dict[str, float]:
             "stages": dict(summary.seconds)}
 
 
-def in_child(kind: str, *args: str) -> dict[str, float]:
+def in_child(kind: str, *args: str, code: str = str(ROOT)) -> dict[str, float]:
+    """`kind` in a process of its own; `code`: the checkout whose mailflow it imports (this one's
+    unless another is asked for, whatever the installed package is)."""
+    env = {**os.environ, "PYTHONPATH": code}
     output = subprocess.run([sys.executable, __file__, "--child", kind, *args], check=True,
-                            capture_output=True, text=True).stdout
+                            capture_output=True, text=True, env=env).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -316,19 +319,26 @@ def rate(run: dict[str, Any]) -> float:
     return float(run["messages"]) / float(run["seconds"])
 
 
-def throughput(dovecot: Any, base: Path, mixes: dict[str, str], urls: list[tuple[str, str]]) -> dict[str, Any]:
-    """(a), (f) and (b) on each database, per mix, one after the other on an idle machine."""
+def throughput(dovecot: Any, base: Path, mixes: dict[str, str], postgres: str,
+               codes: list[tuple[str, str]]) -> dict[str, Any]:
+    """(a), (f) and (b) per mix, (b) on each database (a fresh one each run) and with each
+    checkout's code (`codes`: label, path), one after the other."""
+    from bench.databases import databases
+
     results: dict[str, Any] = {}
     for mix, folder in mixes.items():
-        client = dovecot.client("desk")
-        copies = {label: copy_folder(client, folder, f"{folder}-{label}") for label, _ in urls}
-        client.logout()
         found: dict[str, Any] = {"a": in_child("baseline", str(dovecot.port), folder),
                                  "f": in_child("floor", str(dovecot.port), folder, str(base / f"floor-{mix}"))}
-        for label, url in urls:
-            config = write_config(base / f"b-{mix}-{label}", dovecot.port, copies[label], extract=False,
-                                  database=url if label != "SQLite" else "")
-            found[label] = in_child("mailflow", str(config))
+        for code_label, code in codes:
+            with databases(base / f"db-{mix}-{len(found)}", postgres) as urls:
+                for label, url in urls:
+                    client = dovecot.client("desk")
+                    copy = copy_folder(client, folder, f"{folder}-{len(found)}")
+                    client.logout()
+                    config = write_config(base / f"b-{mix}-{len(found)}", dovecot.port, copy, extract=False,
+                                          database=url if label != "SQLite" else "")
+                    name = f"{label}, {code_label}" if code_label else label
+                    found[name] = in_child("mailflow", str(config), code=code)
         results[mix] = found
     return results
 
@@ -344,7 +354,7 @@ def print_throughput(results: dict[str, Any], sizes: dict[str, str]) -> None:
             if label in ("a", "f"):
                 continue
             b = rate(run)
-            print(f"  (b) mailflow run --once, {label + ',':11} {b:8.0f} msg/s   peak RSS {run['rss_mb']:6.0f} MB"
+            print(f"  (b) mailflow run --once, {label}: {b:6.0f} msg/s   peak RSS {run['rss_mb']:6.0f} MB"
                   f"   b/a = {b / a:.2f}   b/f = {b / f:.2f}"
                   + (f"   ({run['errors']} errors, {run['quarantined']} quarantined)"
                      if run["errors"] or run["quarantined"] else ""))
@@ -365,6 +375,8 @@ def main() -> None:
     parser.add_argument("--throughput", action="store_true",
                         help="only (a), (f) and (b) per mix and database: no (c), scale, big message or IDLE")
     parser.add_argument("--sqlite-only", action="store_true", help="leave PostgreSQL out")
+    parser.add_argument("--against", metavar="CHECKOUT", help="also run each (b) with the mailflow of another "
+                        "checkout (the main branch's: before and after in the same conditions)")
     parser.add_argument("--profile", metavar="FILE", help="only (a) and (b) on SQLite, (b) under cProfile "
                         "(CPU time of the daemon's process, not its workers'), its stats written to FILE and "
                         "its top functions printed")
@@ -392,7 +404,7 @@ def main() -> None:
         return
 
     sys.path.insert(0, str(ROOT))
-    from bench.databases import DEFAULT_POSTGRES, databases
+    from bench.databases import DEFAULT_POSTGRES
     from tests.dovecot import Dovecot
 
     with tempfile.TemporaryDirectory(prefix="mailflow-bench-") as tmp:
@@ -446,8 +458,10 @@ def main() -> None:
                 client.append("Big", big)
             client.logout()
 
-            with databases(base, "" if args.sqlite_only else DEFAULT_POSTGRES) as urls:
-                results = throughput(dovecot, base, {"plain": "Plain", "mixed": "Bench"}, urls)
+            codes = [("", str(ROOT))] + ([(f"code of {args.against}", str(Path(args.against).resolve()))]
+                                  if args.against else [])
+            results = throughput(dovecot, base, {"plain": "Plain", "mixed": "Bench"},
+                                 "" if args.sqlite_only else DEFAULT_POSTGRES, codes)
             if args.throughput:
                 print("Dovecot on 127.0.0.1; (f) on bare sqlite3; (b) on each database with a local archive")
                 print_throughput(results, sizes)
