@@ -521,3 +521,38 @@ def test_the_intake_lock_is_held_while_a_batch_transaction_is_open_and_only_then
         store.sessions.current.commit()
         assert free()
     assert free() and count(store, MessageRow) == 1
+
+
+def test_an_orders_numbers_become_its_aliases_once_each_in_their_first_spelling(
+        desk_and_store: tuple[Desk, Store]) -> None:
+    """The aliases a mail gives are looked up together: a number given again in another
+    spelling is the same alias, and one the order has already is not added again."""
+    desk, store = desk_and_store
+    first = mail("Signed PI AN-PI-26-0311 / order MH-2026-118", "Attached the countersigned PI for MH 2026 118.",
+                 sender="einkauf@mueller-hw.example", message_id="pi@mueller-hw.example")
+    again = mail("Re: Signed PI AN-PI-26-0311 / order MH-2026-118", "Shipping marks for MH/2026/118 follow.",
+                 sender="einkauf@mueller-hw.example", message_id="pi2@mueller-hw.example")
+    assert handle(raw(first), desk, store).status == "filed"
+    assert handle(raw(again, "again.eml"), desk, store).status == "filed"
+    with store.sessions() as session:
+        aliases = sorted(tuple(row) for row in session.execute(select(OrderAlias.key, OrderAlias.number)))
+    assert aliases == [("ANPI260311", "AN-PI-26-0311"), ("MH2026118", "MH-2026-118")]
+
+
+def test_the_same_mail_twice_in_one_read_ahead_is_filed_once(desk_and_store: tuple[Desk, Store],
+                                                              tmp_path: Path) -> None:
+    """Both copies are read ahead before either is filed, so neither was on file when looked
+    up: the filing's own check in the batch's transaction makes the second a duplicate."""
+    from mailflow.daemon import run_once
+    from mailflow.sources.local import local_source
+
+    desk, store = desk_and_store
+    folder = tmp_path / "twice"
+    folder.mkdir()
+    for name in ("a.eml", "b.eml"):
+        (folder / name).write_bytes(PO)
+    summary = run_once(desk, store, [local_source(str(folder), tmp_path)])
+    assert (summary.read, summary.duplicates, summary.errors) == (2, 1, [])
+    assert count(store, MessageRow) == 1
+    assert count(store, OutboxRow) == 1
+    assert len(list((store.archive.root / "orders" / "4500871" / "mail").iterdir())) == 1
