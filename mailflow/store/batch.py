@@ -40,7 +40,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from mailflow.errors import StoreError
-from mailflow.store.archive import sync_files
+from mailflow.store.archive import sync_together
 
 BATCH_SECONDS = 2.0  # a transaction open longer than this is committed before the next message
 
@@ -85,7 +85,7 @@ class Batch:
         if self.files:  # nothing is committed that points at a file not yet on the disk
             files, self.files = self.files, []
             try:
-                sync_files(path for path, _ in files)
+                sync_together(path for path, _ in files)
             except OSError as exc:
                 # what the batch wrote is removed: filed again, it is written anew, not trusted
                 # as it stands (its bytes may be in memory only, the error already reported)

@@ -404,7 +404,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                                            paths.json_bytes(summary))
                 written.append(path)
         finally:
-            paths.sync_files(written)
+            paths.sync_together(written)
 
     def order_summary(self, order_id: int) -> dict[str, Any]:
         """The order as order.json, `order show --json` and the export give it: its data (the

@@ -18,7 +18,7 @@ from mailflow.errors import StoreError
 from mailflow.model import Origin, RawMail
 from mailflow.pipeline import handle
 from mailflow.policy import Person
-from mailflow.store import Store
+from mailflow.store import Store, archive
 from mailflow.store.db import AttachmentRow, DocumentRow, MessageRow, OrderAlias, OrderRow, OutboxRow
 from tests.conftest import ROOT, write_desk
 from tests.mails import mail
@@ -389,11 +389,40 @@ def test_the_worker_finds_the_order_numbers_in_the_text_as_the_daemon_would(
     assert prepared.numbers == numbers_in_text(prepared.message, desk.patterns)  # the desk's patterns, in a worker
 
 
-def test_a_batch_syncs_its_files_together_before_it_commits_each_folder_once(
+def test_a_batch_syncs_its_file_system_once_before_it_commits(
         desk_and_store: tuple[Desk, Store], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Nothing is committed that points at a file not yet on the disk; the batch fsyncs its
-    mails' files when it commits, not one by one as they are written."""
+    """Nothing is committed that points at a file not yet on the disk: where there is syncfs,
+    the batch's files are synced by one syncfs of their file system when it commits."""
     desk, store = desk_and_store
+    assert archive._SYNCFS is not None  # Linux: the test suite's platform
+    synced: list[tuple[Path, list[Path]]] = []  # each syncfs: the folder, the files then on the disk
+    syncfs = archive.syncfs
+
+    def watched(folder: Path) -> None:
+        syncfs(folder)
+        synced.append((folder, [p for p in store.archive.root.rglob("*.*") if p.is_file()]))
+
+    monkeypatch.setattr(archive, "syncfs", watched)
+    synced_at_commit: list[int] = []
+    event.listen(store.engine, "commit", lambda _conn: synced_at_commit.append(len(synced)))
+    with store.batch():
+        handle(raw(PO), desk, store)
+        handle(raw(REPLY), desk, store)
+        assert synced == []  # written, not yet synced
+    files = [store.archive.root / row.path for row in store.messages()]
+    with store.sessions() as session:
+        files += [store.archive.root / path for path in session.scalars(select(AttachmentRow.path))]
+    assert len(files) == 4 and synced_at_commit[0] == len(synced) == 1
+    folder, on_disk = synced[0]
+    assert folder.is_relative_to(store.archive.root) and set(files) <= set(on_disk)
+
+
+def test_without_syncfs_a_batch_fsyncs_its_files_together_before_it_commits_each_folder_once(
+        desk_and_store: tuple[Desk, Store], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where there is no syncfs, the batch fsyncs its mails' files when it commits, not one
+    by one as they are written, and each folder once."""
+    desk, store = desk_and_store
+    monkeypatch.setattr(archive, "_SYNCFS", None)
     synced: list[Path] = []
     fsync = os.fsync
 
@@ -426,9 +455,9 @@ def test_a_batch_whose_files_cannot_be_synced_commits_nothing_and_removes_what_i
     wrote are removed, so that filing the mail again writes them anew instead of trusting
     bytes that may be in memory only."""
     desk, store = desk_and_store
-    fsync = os.fsync
+    fsync, syncfs = os.fsync, archive.syncfs
 
-    def failing(fd: int) -> None:
+    def failing(_fd_or_folder: object) -> None:
         raise OSError(5, "Input/output error")
 
     with pytest.raises(StoreError, match="cannot write to the archive: .*Input/output error"), store.batch():
@@ -437,7 +466,9 @@ def test_a_batch_whose_files_cannot_be_synced_commits_nothing_and_removes_what_i
         written = store.archive.root / filed.applied.path
         assert written.exists()
         monkeypatch.setattr(os, "fsync", failing)  # the disk fails at the commit
+        monkeypatch.setattr(archive, "syncfs", failing)
     monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(archive, "syncfs", syncfs)
     assert count(store, MessageRow) == 0 and not written.exists()
     again = handle(raw(PO), desk, store)
     assert again.status == "filed" and (store.archive.root / again.applied.path).read_bytes() == PO
@@ -488,6 +519,7 @@ def test_the_order_json_of_several_orders_is_written_first_and_synced_together(
 
     monkeypatch.setattr(store.archive, "put", watched_put)
     monkeypatch.setattr(os, "fsync", watched_fsync)
+    monkeypatch.setattr(archive, "_SYNCFS", None)  # each file and folder, as without syncfs
     store.write_order_json(*(a.order_id for a in orders if a and a.order_id))
     assert events == ["write orders/4500871/order.json", "write orders/4500872/order.json",
                       "fsync orders/4500871/order.json", "fsync orders/4500872/order.json",
