@@ -389,6 +389,21 @@ def test_the_worker_finds_the_order_numbers_in_the_text_as_the_daemon_would(
     assert prepared.numbers == numbers_in_text(prepared.message, desk.patterns)  # the desk's patterns, in a worker
 
 
+def file_two_in_a_batch(desk: Desk, store: Store, synced: list) -> tuple[list[Path], list[int], int]:
+    """PO and REPLY filed in one batch: their files, the number of syncs made when each
+    commit came, and the number made while filing."""
+    synced_at_commit: list[int] = []
+    event.listen(store.engine, "commit", lambda _conn: synced_at_commit.append(len(synced)))
+    with store.batch():
+        handle(raw(PO), desk, store)
+        handle(raw(REPLY), desk, store)
+        while_filing = len(synced)
+    files = [store.archive.root / row.path for row in store.messages()]
+    with store.sessions() as session:
+        files += [store.archive.root / path for path in session.scalars(select(AttachmentRow.path))]
+    return files, synced_at_commit, while_filing
+
+
 def test_a_batch_syncs_its_file_system_once_before_it_commits(
         desk_and_store: tuple[Desk, Store], monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing is committed that points at a file not yet on the disk: where there is syncfs,
@@ -403,15 +418,8 @@ def test_a_batch_syncs_its_file_system_once_before_it_commits(
         synced.append((folder, [p for p in store.archive.root.rglob("*.*") if p.is_file()]))
 
     monkeypatch.setattr(archive, "syncfs", watched)
-    synced_at_commit: list[int] = []
-    event.listen(store.engine, "commit", lambda _conn: synced_at_commit.append(len(synced)))
-    with store.batch():
-        handle(raw(PO), desk, store)
-        handle(raw(REPLY), desk, store)
-        assert synced == []  # written, not yet synced
-    files = [store.archive.root / row.path for row in store.messages()]
-    with store.sessions() as session:
-        files += [store.archive.root / path for path in session.scalars(select(AttachmentRow.path))]
+    files, synced_at_commit, while_filing = file_two_in_a_batch(desk, store, synced)
+    assert while_filing == 0  # written, not yet synced
     assert len(files) == 4 and synced_at_commit[0] == len(synced) == 1
     folder, on_disk = synced[0]
     assert folder.is_relative_to(store.archive.root) and set(files) <= set(on_disk)
@@ -431,17 +439,8 @@ def test_without_syncfs_a_batch_fsyncs_its_files_together_before_it_commits_each
         fsync(fd)
 
     monkeypatch.setattr(os, "fsync", watched)
-    synced_at_commit: list[int] = []
-    event.listen(store.engine, "commit", lambda _conn: synced_at_commit.append(len(synced)))
-    with store.batch():
-        handle(raw(PO), desk, store)
-        handle(raw(REPLY), desk, store)
-        assert all(p.is_dir() for p in synced)  # written, not yet synced (new folders' entries are)
-        while_filing = len(synced)
-    root = store.archive.root
-    files = [root / row.path for row in store.messages()]
-    with store.sessions() as session:
-        files += [root / path for path in session.scalars(select(AttachmentRow.path))]
+    files, synced_at_commit, while_filing = file_two_in_a_batch(desk, store, synced)
+    assert all(p.is_dir() for p in synced[:while_filing])  # written, not yet synced (new folders' entries are)
     assert len(files) == 4 and all(f.exists() for f in files)
     before_commit = synced[while_filing:synced_at_commit[0]]
     assert set(files) <= set(before_commit)
