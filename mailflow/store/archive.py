@@ -39,21 +39,25 @@ class Archive:
         sync_files([full])
         return full
 
-    def put(self, rel: PurePosixPath, data: bytes) -> tuple[Path, bool]:
+    def put(self, rel: PurePosixPath, data: bytes, *, together: bool = False) -> tuple[Path, bool]:
         """The file written and renamed into place, NOT synced: (its path, whether this call
-        wrote it). The caller passes the path to `sync_files` (or, with others, to
-        `sync_together`) before it commits anything that
-        points at the file (a batch syncs the files of all its mails at once, each folder once).
-        Until then nothing refers to the file, and filing the mail again writes it again; if
-        the sync fails, the caller removes what it wrote, so that the retry writes it anew
-        rather than trusting bytes that may not be on the disk."""
+        wrote it). The caller passes the path to `sync_files` (or, with `together`, to
+        `sync_together`) before it commits anything that points at the file (a batch syncs
+        the files of all its mails at once). Until then nothing refers to the file, and filing
+        the mail again writes it again; if the sync fails, the caller removes what it wrote, so
+        that the retry writes it anew rather than trusting bytes that may not be on the disk.
+        A new folder's entry is fsynced in its parent at once, unless `together` and there is
+        syncfs: that one sync makes it durable with the files."""
         full = self._full(rel)
         if full.exists() and full.stat().st_size == len(data) and full.read_bytes() == data:
             return full, False
         try:
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=full.parent)
         except FileNotFoundError:  # the folder's first file
-            _make_folder(full.parent)
+            if together and _SYNCFS is not None:
+                full.parent.mkdir(parents=True, exist_ok=True)
+            else:
+                _make_folder(full.parent)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=full.parent)
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -205,7 +205,7 @@ class RecordStore:
         if batch is None:
             self.archive.write(rel, data)
         else:
-            batch.files.append(self.archive.put(rel, data))
+            batch.files.append(self.archive.put(rel, data, together=True))
 
     # --- while applying a message (inside its transaction) --------------------------------
 

@@ -401,7 +401,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             for order_id in order_ids:
                 summary = self.order_summary(order_id)
                 path, _ = self.archive.put(paths.order_folder(summary["folder"]) / "order.json",
-                                           paths.json_bytes(summary))
+                                           paths.json_bytes(summary), together=True)
                 written.append(path)
         finally:
             paths.sync_together(written)

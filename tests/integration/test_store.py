@@ -417,9 +417,11 @@ def test_a_batch_syncs_its_file_system_once_before_it_commits(
         syncfs(folder)
         synced.append((folder, [p for p in store.archive.root.rglob("*.*") if p.is_file()]))
 
+    fsynced: list[int] = []
     monkeypatch.setattr(archive, "syncfs", watched)
+    monkeypatch.setattr(os, "fsync", fsynced.append)  # the order's new folders are left to the syncfs too
     files, synced_at_commit, while_filing = file_two_in_a_batch(desk, store, synced)
-    assert while_filing == 0  # written, not yet synced
+    assert while_filing == 0 and fsynced == []  # written, not yet synced
     assert len(files) == 4 and synced_at_commit[0] == len(synced) == 1
     folder, on_disk = synced[0]
     assert folder.is_relative_to(store.archive.root) and set(files) <= set(on_disk)
@@ -508,9 +510,9 @@ def test_the_order_json_of_several_orders_is_written_first_and_synced_together(
     events: list[str] = []
     fsync, put = os.fsync, store.archive.put
 
-    def watched_put(rel, data):  # the real (unsynced) write, noted
+    def watched_put(rel, data, **kw):  # the real (unsynced) write, noted
         events.append(f"write {rel}")
-        return put(rel, data)
+        return put(rel, data, **kw)
 
     def watched_fsync(fd: int) -> None:  # the real fsync, noted
         events.append(f"fsync {Path(os.readlink(f'/proc/self/fd/{fd}')).relative_to(store.archive.root)}")
