@@ -45,6 +45,7 @@ unit: $(STAMP)
 bench: $(STAMP) system-packages
 	$(BIN)/python bench/run_once.py
 	$(BIN)/python bench/imap_ingest.py
+	$(BIN)/python bench/filing_cpu.py
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/classify.py

@@ -1,20 +1,31 @@
-"""IMAP ingest: mailflow's rate against a fetch-and-parse baseline, IDLE latency, peak memory.
+"""IMAP ingest: mailflow's rate against a fetch-and-parse baseline and the durable floor, per mix
+and database; IDLE latency, peak memory.
 
-    .venv/bin/python bench/imap_ingest.py [--messages N] [--latency-samples 50] [--big-mb 25] [--scale 4]
+    .venv/bin/python bench/imap_ingest.py [--plain 2000] [--messages N] [--latency-samples 50] [--big-mb 25]
+                                          [--scale 4] [--throughput] [--sqlite-only] [--profile FILE --mix plain]
 
-Starts a private Dovecot on 127.0.0.1 (as the tests do), loads N messages into a folder (70% text
-of about 4 KB, 30% with a 100 KB PDF), then measures, each in its own process so that peak RSS
-(VmHWM from /proc, not ru_maxrss) belongs to that measurement alone:
+Starts a private Dovecot on 127.0.0.1 (as the tests do) and loads two mixes into folders: the
+plain-text mix (2,000 desk mails of about 4 KB, English and Chinese inquiries and order chatter,
+no attachments) and the mixed one (N messages, 70% text of about 4 KB, 30% with a 100 KB PDF).
+Then, per mix, each in its own process so that peak RSS (VmHWM from /proc, not ru_maxrss)
+belongs to that measurement alone:
 
   (a) baseline: batched imapclient fetch + mail-parser parse of every message, nothing else
   (f) floor: (a), and each message filed as the least durable, searchable filer must (its file,
       fsynced before the commit, a row, an FTS5 entry, a commit per batch): what (b) is held to
-  (b) mailflow run --once: fetch + parse + classify + correlate + archive + index + replies
+  (b) mailflow run --once, extract off, on SQLite and on PostgreSQL (MAILFLOW_TEST_POSTGRES,
+      left out when it does not answer or with --sqlite-only), local archive: fetch + parse +
+      classify + correlate + archive + index + replies; b/a and b/f, time per message by stage
+
+and on the mixed mix only (not with --throughput):
+
   (c) the same with extraction on: each PO's PDF read in the worker pool (pdfplumber)
   IDLE: `mailflow run` watching a folder; APPEND one message, time until it is filed (p50, max)
   big:  one message with a 25 MB attachment through mailflow run --once (peak RSS)
   (b) at 4N: the same mix four times over, to see whether peak RSS grows with N
-and (b)'s time per message by stage: read (waiting for the workers), decide, apply, replies.
+
+`--profile FILE` runs only (a) and (b) on SQLite for one mix, (b) under cProfile (CPU time of
+the daemon's process), and prints its top functions.
 """
 
 from __future__ import annotations
@@ -31,6 +42,7 @@ import tempfile
 import time
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,6 +90,59 @@ def make_message(i: int, pdf: bytes | None, message_id: str | None = None) -> by
     message.set_content("Dear Lily,\n\n" + body + "\n\nBest regards")
     if pdf:
         message.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"PO_{4500000 + i}.pdf")
+    return bytes(message).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
+PLAIN_SUBJECTS = [
+    "Inquiry for spunlace nonwoven", "Re: delivery schedule of PO {po}", "Quality question on last shipment",
+    "询价 水刺无纺布", "Re: 订单 {po} 交期", "Shipping marks for PO {po}", "Re: price for 40gsm rolls",
+    "Sample request", "关于样品的问题", "Re: Re: packing details", "Payment for PI JT-{pi}", "Re: 报价",
+]
+PLAIN_EN = [
+    "Could you quote your best price for {gsm} gsm spunlace, width {width} mm, {qty} rolls?",
+    "The cartons of the last shipment were fine, but two rolls had a weak edge; please check.",
+    "We would like to confirm the delivery date for PO {po}; our warehouse needs it by Friday.",
+    "Please send the shipping marks and the packing list before the container is loaded.",
+    "Our customer asks whether the viscose ratio can be raised to {ratio}% at the same price.",
+    "Thank you for the samples; the hand feel is good and the weight is within tolerance.",
+    "Kindly advise the lead time for {qty} rolls and whether you can ship in two lots.",
+    "The invoice for PI JT-{pi} shows a different unit price from our order; please correct it.",
+]
+PLAIN_ZH = [
+    "请报{gsm}克水刺无纺布的最优价格，幅宽{width}毫米，数量{qty}卷。",
+    "上批货的纸箱没有问题，但有两卷边缘偏弱，请检查。",
+    "请确认订单{po}的交货日期，我们仓库需要在周五前收到。",
+    "装柜前请发唛头和装箱单给我们。",
+    "客户问粘胶比例能否提高到{ratio}%，价格不变。",
+    "样品已收到，手感很好，克重在公差范围内。",
+    "请告知{qty}卷的交期，能否分两批出货。",
+]
+
+
+def make_plain_message(i: int) -> bytes:
+    """A desk's everyday mail, about 4 KB of text and no attachment: inquiries and order chatter
+    in English and Chinese, some citing an order number, as the first sync of a real mailbox is."""
+    rng = random.Random(1_000_000 + i)
+    facts = {"po": 4500000 + i % 300, "pi": 2600 + i % 200, "gsm": rng.choice([30, 40, 45, 50, 60]),
+             "width": rng.choice([180, 210, 260, 300]), "qty": rng.choice([200, 500, 1200, 3000]),
+             "ratio": rng.choice([30, 50, 70])}
+    chinese = i % 4 == 1
+    lines = PLAIN_ZH if chinese else PLAIN_EN
+    paragraphs: list[str] = []
+    size = 0
+    while size < (1100 if chinese else 3300):  # UTF-8 Chinese: about 3 bytes a character
+        sentences = [rng.choice(lines).format(**facts) for _ in range(rng.randint(2, 4))]
+        paragraph = ("" if chinese else " ").join(sentences)
+        paragraphs.append(paragraph)
+        size += len(paragraph)
+    greeting, closing = ("李小姐，您好：", "谢谢！\n王经理") if chinese else ("Dear Lily,", "Best regards,\nTom")
+    message = EmailMessage()
+    message["From"] = f"Buyer {i % 37} <buyer{i % 37}@customer{i % 11}.example>"
+    message["To"] = "orders@acme.example"
+    message["Subject"] = rng.choice(PLAIN_SUBJECTS).format(**facts)
+    message["Message-ID"] = f"<plain-{i}@customer{i % 11}.example>"
+    message["Date"] = "Tue, 10 Nov 2026 09:00:00 +0000"
+    message.set_content(greeting + "\n\n" + "\n\n".join(paragraphs) + "\n\n" + closing + "\n")
     return bytes(message).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
@@ -176,17 +241,21 @@ def child_mailflow(config: str) -> dict[str, float]:
             "stages": dict(summary.seconds)}
 
 
-def in_child(kind: str, *args: str) -> dict[str, float]:
+def in_child(kind: str, *args: str, code: str = str(ROOT)) -> dict[str, float]:
+    """`kind` in a process of its own; `code`: the checkout whose mailflow it imports (this one's
+    unless another is asked for, whatever the installed package is)."""
+    env = {**os.environ, "PYTHONPATH": code}
     output = subprocess.run([sys.executable, __file__, "--child", kind, *args], check=True,
-                            capture_output=True, text=True).stdout
+                            capture_output=True, text=True, env=env).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
-def write_config(directory: Path, port: int, folder: str, extract: bool = True) -> Path:
+def write_config(directory: Path, port: int, folder: str, extract: bool = True, database: str = "") -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / "mailflow.yaml"
     config.write_text(
         "identity: {company: Acme, address: orders@acme.example}\n"
+        + (f"database: {{url: '{database}'}}\n" if database else "") +
         f"sources:\n  - imap: {{host: 127.0.0.1, port: {port}, tls: none, username: desk, "
         f"password: desk-pass, folders: ['{folder}'], batch_size: 50}}\n"
         f"rules: {ROOT / 'rules'}\ntemplates: {ROOT / 'templates'}\npoll_interval: 600\n"
@@ -236,14 +305,82 @@ def idle_latency(dovecot: object, port: int, base: Path, samples: int) -> tuple[
     return latencies, rss
 
 
+def copy_folder(client: Any, source: str, target: str) -> str:
+    """A fresh copy of `source` for one run: mailflow moves what its rules say (POs to Orders),
+    so each run reads its own."""
+    client.create_folder(target)
+    client.select_folder(source)
+    client.copy(client.search(["ALL"]), target)
+    client.unselect_folder()
+    return target
+
+
+def rate(run: dict[str, Any]) -> float:
+    return float(run["messages"]) / float(run["seconds"])
+
+
+def throughput(dovecot: Any, base: Path, mixes: dict[str, str], postgres: str,
+               codes: list[tuple[str, str]]) -> dict[str, Any]:
+    """(a), (f) and (b) per mix, (b) on each database (a fresh one each run) and with each
+    checkout's code (`codes`: label, path), one after the other."""
+    from bench.databases import databases
+
+    results: dict[str, Any] = {}
+    for mix, folder in mixes.items():
+        found: dict[str, Any] = {"a": in_child("baseline", str(dovecot.port), folder),
+                                 "f": in_child("floor", str(dovecot.port), folder, str(base / f"floor-{mix}"))}
+        for code_label, code in codes:
+            with databases(base / f"db-{mix}-{len(found)}", postgres) as urls:
+                for label, url in urls:
+                    client = dovecot.client("desk")
+                    copy = copy_folder(client, folder, f"{folder}-{len(found)}")
+                    client.logout()
+                    config = write_config(base / f"b-{mix}-{len(found)}", dovecot.port, copy, extract=False,
+                                          database=url if label != "SQLite" else "")
+                    name = f"{label}, {code_label}" if code_label else label
+                    found[name] = in_child("mailflow", str(config), code=code)
+        results[mix] = found
+    return results
+
+
+def print_throughput(results: dict[str, Any], sizes: dict[str, str]) -> None:
+    for mix, found in results.items():
+        a, f = rate(found["a"]), rate(found["f"])
+        print(f"{mix} mix: {sizes[mix]}")
+        print(f"  (a) baseline fetch + mail-parser:        {a:8.0f} msg/s   peak RSS {found['a']['rss_mb']:6.0f} MB")
+        print(f"  (f) floor: (a) + file, row, FTS5, commit: {f:6.0f} msg/s   f/a = {f / a:.2f}"
+              "   (the least any durable, searchable filer adds; see child_floor)")
+        for label, run in found.items():
+            if label in ("a", "f"):
+                continue
+            b = rate(run)
+            print(f"  (b) mailflow run --once, {label}: {b:6.0f} msg/s   peak RSS {run['rss_mb']:6.0f} MB"
+                  f"   b/a = {b / a:.2f}   b/f = {b / f:.2f}"
+                  + (f"   ({run['errors']} errors, {run['quarantined']} quarantined)"
+                     if run["errors"] or run["quarantined"] else ""))
+            stages = run.get("stages") or {}
+            if stages:
+                print("      per message, by stage (ms): " + ", ".join(
+                    f"{stage} {spent * 1e3 / run['messages']:.2f}" for stage, spent in sorted(stages.items()))
+                    + f"; all {run['seconds'] * 1e3 / run['messages']:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--messages", type=int, default=2000, help="messages of the mixed mix")
+    parser.add_argument("--plain", type=int, default=2000, help="messages of the plain-text mix")
     parser.add_argument("--latency-samples", type=int, default=50)
     parser.add_argument("--big-mb", type=int, default=25)
     parser.add_argument("--scale", type=int, default=4, help="also run (b) on this many times N (1: not)")
-    parser.add_argument("--profile", metavar="FILE", help="only (a) and (b), (b) under cProfile, its "
-                        "stats written to FILE (read them with pstats)")
+    parser.add_argument("--throughput", action="store_true",
+                        help="only (a), (f) and (b) per mix and database: no (c), scale, big message or IDLE")
+    parser.add_argument("--sqlite-only", action="store_true", help="leave PostgreSQL out")
+    parser.add_argument("--against", metavar="CHECKOUT", help="also run each (b) with the mailflow of another "
+                        "checkout (the main branch's: before and after in the same conditions)")
+    parser.add_argument("--profile", metavar="FILE", help="only (a) and (b) on SQLite, (b) under cProfile "
+                        "(CPU time of the daemon's process, not its workers'), its stats written to FILE and "
+                        "its top functions printed")
+    parser.add_argument("--mix", choices=["plain", "mixed"], default="plain", help="the mix --profile reads")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -259,13 +396,15 @@ def main() -> None:
     if args.child == "profile":
         import cProfile
 
-        profile = cProfile.Profile()
+        # CPU time, not wall time: on a shared machine the wall clock also counts other work
+        profile = cProfile.Profile(time.process_time)
         result = profile.runcall(child_mailflow, args.rest[0])
         profile.dump_stats(args.rest[1])
         print(json.dumps(result))
         return
 
     sys.path.insert(0, str(ROOT))
+    from bench.databases import DEFAULT_POSTGRES
     from tests.dovecot import Dovecot
 
     with tempfile.TemporaryDirectory(prefix="mailflow-bench-") as tmp:
@@ -276,6 +415,12 @@ def main() -> None:
         dovecot.start()
         try:
             client = dovecot.client("desk")
+            client.create_folder("Plain")
+            plain_total = 0
+            for i in range(args.plain):
+                data = make_plain_message(i)
+                client.append("Plain", data)
+                plain_total += len(data)
             client.create_folder("Bench")
             pdfs = [make_pdf(100_000, seed) for seed in range(8)]
             total = 0
@@ -283,31 +428,45 @@ def main() -> None:
                 data = make_message(i, pdfs[i % 8] if i % 10 < 3 else None)
                 client.append("Bench", data)
                 total += len(data)
+            sizes = {"plain": f"{args.plain} messages, {plain_total / 1e6:.1f} MB (text ~4 KB, English and "
+                              "Chinese desk mail, no attachments)",
+                     "mixed": f"{args.messages} messages, {total / 1e6:.1f} MB (70% text ~4 KB, 30% with "
+                              "a 100 KB PDF)"}
             # (b) moves the POs to Orders (the shipped rules say so): (c) reads its own copy
-            client.create_folder("BenchC")
-            client.select_folder("Bench")
-            client.copy(client.search(["ALL"]), "BenchC")
-            client.unselect_folder()
+            copy_folder(client, "Bench", "BenchC")
             if args.profile:
                 client.logout()
-                a = in_child("baseline", str(dovecot.port), "Bench")
-                b = in_child("profile", str(write_config(base / "b", dovecot.port, "Bench", extract=False)),
+                folder = {"plain": "Plain", "mixed": "Bench"}[args.mix]
+                a = in_child("baseline", str(dovecot.port), folder)
+                b = in_child("profile", str(write_config(base / "b", dovecot.port, folder, extract=False)),
                              str(Path(args.profile).resolve()))
-                print(f"(a) {a['messages'] / a['seconds']:.0f} msg/s, (b) under cProfile "
-                      f"{b['messages'] / b['seconds']:.0f} msg/s; stats in {args.profile}")
+                print(f"{sizes[args.mix]}\n(a) {rate(a):.0f} msg/s, (b) under cProfile {rate(b):.0f} msg/s; "
+                      f"stats in {args.profile}")
+                import pstats
+
+                stats = pstats.Stats(args.profile)
+                stats.sort_stats("cumulative").print_stats(40)
+                stats.sort_stats("tottime").print_stats(25)
                 return
-            if args.scale > 1:  # the same mix, `scale` times as many: does peak memory grow with N?
-                client.create_folder("BenchN")
-                for i in range(args.messages * args.scale):
-                    client.append("BenchN", make_message(i, pdfs[i % 8] if i % 10 < 3 else None))
-            big = make_message(999_999, make_pdf(args.big_mb * 1_000_000, 99))
-            client.create_folder("Big")
-            client.append("Big", big)
+            if not args.throughput:
+                if args.scale > 1:  # the same mix, `scale` times as many: does peak memory grow with N?
+                    client.create_folder("BenchN")
+                    for i in range(args.messages * args.scale):
+                        client.append("BenchN", make_message(i, pdfs[i % 8] if i % 10 < 3 else None))
+                big = make_message(999_999, make_pdf(args.big_mb * 1_000_000, 99))
+                client.create_folder("Big")
+                client.append("Big", big)
             client.logout()
 
-            a = in_child("baseline", str(dovecot.port), "Bench")
-            floor = in_child("floor", str(dovecot.port), "Bench", str(base / "floor"))
-            b = in_child("mailflow", str(write_config(base / "b", dovecot.port, "Bench", extract=False)))
+            codes = [("", str(ROOT))] + ([(f"code of {args.against}", str(Path(args.against).resolve()))]
+                                  if args.against else [])
+            results = throughput(dovecot, base, {"plain": "Plain", "mixed": "Bench"},
+                                 "" if args.sqlite_only else DEFAULT_POSTGRES, codes)
+            if args.throughput:
+                print("Dovecot on 127.0.0.1; (f) on bare sqlite3; (b) on each database with a local archive")
+                print_throughput(results, sizes)
+                return
+            a, b = results["mixed"]["a"], results["mixed"]["SQLite"]
             c = in_child("mailflow", str(write_config(base / "c", dovecot.port, "BenchC")))
             scaled = in_child("mailflow", str(write_config(base / "n", dovecot.port, "BenchN", extract=False))) \
                 if args.scale > 1 else None
@@ -318,27 +477,14 @@ def main() -> None:
             import shutil
             shutil.rmtree(server_root, ignore_errors=True)
 
-    n = args.messages
-    rate_a, rate_b = a["messages"] / a["seconds"], b["messages"] / b["seconds"]
-    rate_floor = floor["messages"] / floor["seconds"]
-    print(f"folder: {n} messages, {total / 1e6:.1f} MB (70% text ~4 KB, 30% with a 100 KB PDF), "
-          "Dovecot on 127.0.0.1, SQLite")
-    print(f"(a) baseline fetch + mail-parser:      {rate_a:8.0f} msg/s   peak RSS {a['rss_mb']:6.0f} MB")
-    print(f"(f) floor: (a) + file, row, FTS5, commit: {rate_floor:6.0f} msg/s   f/a = {rate_floor / rate_a:.2f}"
-          "   (the least any durable, searchable filer adds; see child_floor)")
-    print(f"(b) mailflow run --once, extract off:  {rate_b:8.0f} msg/s   peak RSS {b['rss_mb']:6.0f} MB"
-          f"   b/a = {rate_b / rate_a:.2f}   b/f = {rate_b / rate_floor:.2f}")
-    rate_c = c["messages"] / c["seconds"]
-    print(f"(c) mailflow run --once, extract on:   {rate_c:8.0f} msg/s   peak RSS {c['rss_mb']:6.0f} MB"
+    print("Dovecot on 127.0.0.1; (f) on bare sqlite3; (b) on each database with a local archive")
+    print_throughput(results, sizes)
+    rate_a = rate(a)
+    rate_c = rate(c)
+    print(f"(c) mixed, mailflow run --once, extract on: {rate_c:8.0f} msg/s   peak RSS {c['rss_mb']:6.0f} MB"
           f"   c/a = {rate_c / rate_a:.2f}   (daemon process; PDF workers have their own memory)")
-    stages = b.get("stages") or {}
-    if stages:
-        print("(b) per message, by stage (ms): " + ", ".join(
-            f"{stage} {spent * 1e3 / b['messages']:.2f}" for stage, spent in sorted(stages.items()))
-            + f"; all {b['seconds'] * 1e3 / b['messages']:.2f} (read is the wait for the workers, "
-              "whose reading overlaps the rest)")
     if scaled is not None:
-        print(f"(b) at {args.scale}N ({scaled['messages']} messages): {scaled['messages'] / scaled['seconds']:8.0f} "
+        print(f"(b) mixed at {args.scale}N ({scaled['messages']} messages): {rate(scaled):8.0f} "
               f"msg/s   peak RSS {scaled['rss_mb']:6.0f} MB ({scaled['rss_mb'] - b['rss_mb']:+.0f} MB over N)")
     print(f"IDLE, APPEND to filed ({len(latencies)} messages): p50 {statistics.median(latencies) * 1e3:.0f} ms, "
           f"max {max(latencies) * 1e3:.0f} ms; daemon peak RSS {daemon_rss:.0f} MB")

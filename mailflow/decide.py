@@ -19,6 +19,7 @@ from mailflow import authresults, clock, documents
 from mailflow.config import Buyer, Config
 from mailflow.correlate import (
     Found,
+    KnownOrder,
     OrderLookup,
     alias_key,
     aliases_in,
@@ -55,9 +56,46 @@ log = logging.getLogger("mailflow.pipeline")
 _CASE = re.compile(r"\bC\d{6}-[0-9A-F]{4,8}\b")
 
 
+# What the store says that decide() asks more than once for one mail (the order's record before
+# and after classifying again, the sender's party for each category, the same aliases); the
+# answers are never changed in place by their readers.
+REMEMBERED = frozenset({"order_data", "orders_with_aliases", "buys_from_us", "supplies_us", "known_sender",
+                        "latest_confirmation", "purchase_for", "usual_currency", "order_of_messages"})
+
+
+class Remembered:
+    """The store as one decision reads it: each question in REMEMBERED is asked of the store
+    once per mail and its answer reused. Sound because decide() writes nothing (the store
+    cannot change under it but by another daemon, whose write then loses or wins the race as
+    it would anyway); a new Remembered is made for each decision, retries included."""
+
+    def __init__(self, lookup: OrderLookup) -> None:
+        self._lookup = lookup
+        self._answers: dict[tuple[Any, ...], Any] = {}
+
+    def orders_with_aliases(self, keys: Sequence[str]) -> dict[str, list[KnownOrder]]:
+        return self._ask("orders_with_aliases", tuple(keys))  # type: ignore[no-any-return]
+
+    def order_of_messages(self, message_ids: Sequence[str]) -> KnownOrder | None:
+        return self._ask("order_of_messages", tuple(message_ids))  # type: ignore[no-any-return]
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._lookup, name)  # AttributeError as the store's: a test lookup may not know
+        if name not in REMEMBERED:
+            return method
+        return lambda *args: self._ask(name, *args)
+
+    def _ask(self, name: str, *args: Any) -> Any:
+        key = (name, *args)
+        if key not in self._answers:
+            self._answers[key] = getattr(self._lookup, name)(*args)
+        return self._answers[key]
+
+
 def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) -> tuple[Outcome, list[str]]:
     """What the desk does with a prepared mail (see the module's docstring)."""
     config = desk.config
+    lookup = Remembered(lookup)
     message, decision = prepared.message, prepared.decision
     outgoing = message.sender is not None and ours(message.sender.addr, config)
     buyer_name, buyer = buyer_of(message, config)

@@ -6,6 +6,8 @@ Each stage takes the previous stage's value and returns a new one; nothing here 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -45,6 +47,11 @@ class Origin:
 class RawMail:
     data: bytes
     origin: Origin
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        """The bytes' digest, once: the read-ahead looks it up, the filing names the mail by it."""
+        return hashlib.sha256(self.data).hexdigest()
 
 
 @dataclass(frozen=True)

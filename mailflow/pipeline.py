@@ -128,7 +128,7 @@ def read_ahead(raws: Iterable[RawMail], desk: Desk, store: Store,
         while True:
             if len(pending) <= depth:
                 fresh = list(itertools.islice(source, depth))
-                digests = [hashlib.sha256(raw.data).hexdigest() for raw in fresh]
+                digests = [raw.sha256 for raw in fresh]
                 known = set(store.filed_sha256s(digests)) if fresh else set()
                 pending.extend((raw, None if digest in known else _submit(raw, desk))
                                for raw, digest in zip(fresh, digests, strict=True))
@@ -148,9 +148,11 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
     `dry_run`: classify and log what would happen, write nothing. Only the same bytes are the
     same mail: a different message that reuses a Message-ID is filed.
     """
-    sha256 = hashlib.sha256(raw.data).hexdigest()
+    sha256 = raw.sha256
     position = None if dry_run else position_of(raw)
-    if store.has_message(sha256):  # a restart or a second source: no need to read it again
+    # a restart or a second source: no need to read it again (mail read ahead was looked up
+    # then; one filed since, by this batch or another daemon, is found by `apply`)
+    if ahead is None and store.has_message(sha256):
         if position:
             store.ledger.advance(position)
         log.info("already filed origin=%s sha256=%s", raw.origin.describe(), sha256[:12])

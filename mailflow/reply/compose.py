@@ -7,6 +7,7 @@ Header values come from parsed, decoded mail with control characters already rem
 from __future__ import annotations
 
 import datetime as dt
+import email.headerregistry
 import email.policy
 import email.utils
 import hashlib
@@ -19,6 +20,28 @@ from mailflow import clock
 from mailflow.model import Address, Message
 
 MAX_REFERENCES = 20
+
+
+class _Headers(email.headerregistry.HeaderRegistry):
+    """The standard registry, except that each header's class is made once: the standard one
+    makes a new class for every header it writes, a tenth of the time composing a reply takes.
+    The same classes, so the same bytes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        name = name.lower()
+        made = self._made.get(name)
+        if made is None:
+            made = super().__getitem__(name)
+            if len(self._made) < 200:  # the names mailflow writes are few; any others are not kept
+                self._made[name] = made
+        return made
+
+
+POLICY = email.policy.SMTP.clone(header_factory=_Headers())
 
 
 def reply_subject(original: str, token: str | None) -> str:
@@ -42,7 +65,7 @@ def recipients(message: Message) -> tuple[Address, ...]:
 
 def _new_mail(sender: Address, to: tuple[Address, ...], subject: str, message_id: str,
               when: dt.datetime | None) -> EmailMessage:
-    mail = EmailMessage(policy=email.policy.SMTP)
+    mail = EmailMessage(policy=POLICY)
     mail["From"] = email.utils.formataddr((sender.name, sender.addr))
     mail["To"] = ", ".join(email.utils.formataddr((a.name, a.addr)) for a in to)
     mail["Subject"] = subject
@@ -90,8 +113,8 @@ def replace_text(raw: bytes, text: str) -> bytes:
     written from the old text is dropped rather than left saying something else."""
     import email
 
-    old = email.message_from_bytes(raw, policy=email.policy.SMTP)
-    mail = EmailMessage(policy=email.policy.SMTP)
+    old = email.message_from_bytes(raw, policy=POLICY)
+    mail = EmailMessage(policy=POLICY)
     for name, value in old.items():
         if name.lower() not in ("content-type", "content-transfer-encoding", "mime-version"):
             mail[name] = value

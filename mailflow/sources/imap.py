@@ -599,6 +599,21 @@ def _chunks(items: list[T], size: int) -> Iterator[list[T]]:
         yield items[i:i + size]
 
 
+def time_left(done: int, total: int, seconds: float) -> str:
+    """What the rest of a first sync takes at the rate so far, as a person reads it ("about
+    12 min"); "unknown" before anything is done, "done" at the end."""
+    if done >= total:
+        return "done"
+    if done <= 0 or seconds <= 0:
+        return "unknown"
+    left = (total - done) * seconds / done
+    if left < 90:
+        return f"about {max(1, round(left))} s"
+    if left < 90 * 60:
+        return f"about {round(left / 60)} min"
+    return f"about {left / 3600:.1f} h"
+
+
 class _Progress:
     """A rich progress bar for a large first sync in a terminal; plain log lines otherwise."""
 
@@ -610,21 +625,23 @@ class _Progress:
 
     def __enter__(self) -> Callable[[int, float], None]:
         if self.bar:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
             self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                      TextColumn("{task.fields[rate]:.0f} msg/s"), TimeRemainingColumn(),
-                                      transient=False)
-            self._task = self._progress.add_task(self.name, total=self.total, rate=0.0)
+                                      TextColumn("{task.fields[rate]:.0f} msg/s"),
+                                      TextColumn("ETA {task.fields[left]}"), transient=False)
+            self._task = self._progress.add_task(self.name, total=self.total, rate=0.0, left="unknown")
             self._progress.start()
         return self.advance
 
     def advance(self, done: int, seconds: float) -> None:
         rate = done / seconds if seconds > 0 else 0.0
         if self._progress is not None:
-            self._progress.update(self._task, completed=done, rate=rate)
+            self._progress.update(self._task, completed=done, rate=rate,
+                                  left=time_left(done, self.total, seconds))
         elif self.total >= 50 and (done - self._logged >= 500 or done == self.total):
             self._logged = done
-            log.info("%s: %d/%d messages (%.0f msg/s)", self.name, done, self.total, rate)
+            log.info("%s: %d/%d messages (%.0f msg/s%s)", self.name, done, self.total, rate,
+                     "" if done >= self.total else f", ETA {time_left(done, self.total, seconds)}")
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:

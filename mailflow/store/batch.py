@@ -85,7 +85,7 @@ class Batch:
         if self.files and self.archive is not None:  # nothing is committed that points at a file not yet on the disk
             files, self.files = self.files, []
             try:
-                self.archive.sync(files)
+                self.archive.sync(files, together=True)
             except OSError as exc:
                 # what the batch wrote is removed: filed again, it is written anew, not trusted
                 # as it stands (its bytes may be in memory only, the error already reported)

@@ -205,7 +205,7 @@ class RecordStore:
         if batch is None:
             self.archive.write(rel, data)
         else:
-            batch.keep(self.archive, self.archive.put(rel, data))
+            batch.keep(self.archive, self.archive.put(rel, data, together=True))
 
     # --- while applying a message (inside its transaction) --------------------------------
 

@@ -374,15 +374,21 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         return next(c for c in candidates if c not in taken)
 
     def _add_aliases(self, session: Session, order: OrderRow, numbers: Sequence[str]) -> None:
+        """The numbers this buyer's orders are not known by yet, as the order's aliases: the
+        buyer's known keys are asked for in one query, not one per number."""
+        wanted: dict[str, str] = {}
         for number in numbers:
-            key = alias_key(number)
-            if not key:
-                continue
-            exists = session.scalar(select(OrderAlias.id).where(
-                OrderAlias.key == key, OrderAlias.buyer == order.buyer))
-            if exists is None:
-                session.add(OrderAlias(order_id=order.id, key=key, number=number, buyer=order.buyer))
-                session.flush()
+            if key := alias_key(number):
+                wanted.setdefault(key, number)  # the first spelling wins
+        if not wanted:
+            return
+        known = set(session.scalars(select(OrderAlias.key).where(
+            OrderAlias.key.in_(list(wanted)), OrderAlias.buyer == order.buyer)))
+        fresh = [OrderAlias(order_id=order.id, key=key, number=number, buyer=order.buyer)
+                 for key, number in wanted.items() if key not in known]
+        if fresh:
+            session.add_all(fresh)
+            session.flush()
 
     def write_order_json(self, *order_ids: int) -> None:
         """order.json beside the mail: what a person opening the folder wants to see first.
@@ -397,9 +403,9 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             for order_id in order_ids:
                 summary = self.order_summary(order_id)
                 written.append(self.archive.put(paths.order_folder(summary["folder"]) / "order.json",
-                                                paths.json_bytes(summary)))
+                                                paths.json_bytes(summary), together=True))
         finally:
-            self.archive.sync(written)
+            self.archive.sync(written, together=True)
 
     def order_summary(self, order_id: int) -> dict[str, Any]:
         """The order as order.json, `order show --json` and the export give it: its data (the

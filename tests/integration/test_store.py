@@ -18,7 +18,7 @@ from mailflow.errors import StoreError
 from mailflow.model import Origin, RawMail
 from mailflow.pipeline import handle
 from mailflow.policy import Person
-from mailflow.store import Store
+from mailflow.store import Store, archive
 from mailflow.store.db import AttachmentRow, DocumentRow, MessageRow, OrderAlias, OrderRow, OutboxRow
 from tests.conftest import ROOT, write_desk
 from tests.mails import mail
@@ -389,11 +389,50 @@ def test_the_worker_finds_the_order_numbers_in_the_text_as_the_daemon_would(
     assert prepared.numbers == numbers_in_text(prepared.message, desk.patterns)  # the desk's patterns, in a worker
 
 
-def test_a_batch_syncs_its_files_together_before_it_commits_each_folder_once(
+def file_two_in_a_batch(desk: Desk, store: Store, synced: list) -> tuple[list[Path], list[int], int]:
+    """PO and REPLY filed in one batch: their files, the number of syncs made when each
+    commit came, and the number made while filing."""
+    synced_at_commit: list[int] = []
+    event.listen(store.engine, "commit", lambda _conn: synced_at_commit.append(len(synced)))
+    with store.batch():
+        handle(raw(PO), desk, store)
+        handle(raw(REPLY), desk, store)
+        while_filing = len(synced)
+    files = [store.archive.root / row.path for row in store.messages()]
+    with store.sessions() as session:
+        files += [store.archive.root / path for path in session.scalars(select(AttachmentRow.path))]
+    return files, synced_at_commit, while_filing
+
+
+def test_a_batch_syncs_its_file_system_once_before_it_commits(
         desk_and_store: tuple[Desk, Store], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Nothing is committed that points at a file not yet on the disk; the batch fsyncs its
-    mails' files when it commits, not one by one as they are written."""
+    """Nothing is committed that points at a file not yet on the disk: where there is syncfs,
+    the batch's files are synced by one syncfs of their file system when it commits."""
     desk, store = desk_and_store
+    assert archive._SYNCFS is not None  # Linux: the test suite's platform
+    synced: list[tuple[Path, list[Path]]] = []  # each syncfs: the folder, the files then on the disk
+    syncfs = archive.syncfs
+
+    def watched(folder: Path) -> None:
+        syncfs(folder)
+        synced.append((folder, [p for p in store.archive.root.rglob("*.*") if p.is_file()]))
+
+    fsynced: list[int] = []
+    monkeypatch.setattr(archive, "syncfs", watched)
+    monkeypatch.setattr(os, "fsync", fsynced.append)  # the order's new folders are left to the syncfs too
+    files, synced_at_commit, while_filing = file_two_in_a_batch(desk, store, synced)
+    assert while_filing == 0 and fsynced == []  # written, not yet synced
+    assert len(files) == 4 and synced_at_commit[0] == len(synced) == 1
+    folder, on_disk = synced[0]
+    assert folder.is_relative_to(store.archive.root) and set(files) <= set(on_disk)
+
+
+def test_without_syncfs_a_batch_fsyncs_its_files_together_before_it_commits_each_folder_once(
+        desk_and_store: tuple[Desk, Store], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where there is no syncfs, the batch fsyncs its mails' files when it commits, not one
+    by one as they are written, and each folder once."""
+    desk, store = desk_and_store
+    monkeypatch.setattr(archive, "_SYNCFS", None)
     synced: list[Path] = []
     fsync = os.fsync
 
@@ -402,17 +441,8 @@ def test_a_batch_syncs_its_files_together_before_it_commits_each_folder_once(
         fsync(fd)
 
     monkeypatch.setattr(os, "fsync", watched)
-    synced_at_commit: list[int] = []
-    event.listen(store.engine, "commit", lambda _conn: synced_at_commit.append(len(synced)))
-    with store.batch():
-        handle(raw(PO), desk, store)
-        handle(raw(REPLY), desk, store)
-        assert all(p.is_dir() for p in synced)  # written, not yet synced (new folders' entries are)
-        while_filing = len(synced)
-    root = store.archive.root
-    files = [root / row.path for row in store.messages()]
-    with store.sessions() as session:
-        files += [root / path for path in session.scalars(select(AttachmentRow.path))]
+    files, synced_at_commit, while_filing = file_two_in_a_batch(desk, store, synced)
+    assert all(p.is_dir() for p in synced[:while_filing])  # written, not yet synced (new folders' entries are)
     assert len(files) == 4 and all(f.exists() for f in files)
     before_commit = synced[while_filing:synced_at_commit[0]]
     assert set(files) <= set(before_commit)
@@ -426,9 +456,9 @@ def test_a_batch_whose_files_cannot_be_synced_commits_nothing_and_removes_what_i
     wrote are removed, so that filing the mail again writes them anew instead of trusting
     bytes that may be in memory only."""
     desk, store = desk_and_store
-    fsync = os.fsync
+    fsync, syncfs = os.fsync, archive.syncfs
 
-    def failing(fd: int) -> None:
+    def failing(_fd_or_folder: object) -> None:
         raise OSError(5, "Input/output error")
 
     with pytest.raises(StoreError, match="cannot write to the archive: .*Input/output error"), store.batch():
@@ -437,7 +467,9 @@ def test_a_batch_whose_files_cannot_be_synced_commits_nothing_and_removes_what_i
         written = store.archive.root / filed.applied.path
         assert written.exists()
         monkeypatch.setattr(os, "fsync", failing)  # the disk fails at the commit
+        monkeypatch.setattr(archive, "syncfs", failing)
     monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(archive, "syncfs", syncfs)
     assert count(store, MessageRow) == 0 and not written.exists()
     again = handle(raw(PO), desk, store)
     assert again.status == "filed" and (store.archive.root / again.applied.path).read_bytes() == PO
@@ -478,9 +510,9 @@ def test_the_order_json_of_several_orders_is_written_first_and_synced_together(
     events: list[str] = []
     fsync, put = os.fsync, store.archive.put
 
-    def watched_put(rel, data):  # the real (unsynced) write, noted
+    def watched_put(rel, data, **kw):  # the real (unsynced) write, noted
         events.append(f"write {rel}")
-        return put(rel, data)
+        return put(rel, data, **kw)
 
     def watched_fsync(fd: int) -> None:  # the real fsync, noted
         events.append(f"fsync {Path(os.readlink(f'/proc/self/fd/{fd}')).relative_to(store.archive.root)}")
@@ -488,6 +520,7 @@ def test_the_order_json_of_several_orders_is_written_first_and_synced_together(
 
     monkeypatch.setattr(store.archive, "put", watched_put)
     monkeypatch.setattr(os, "fsync", watched_fsync)
+    monkeypatch.setattr(archive, "_SYNCFS", None)  # each file and folder, as without syncfs
     store.write_order_json(*(a.order_id for a in orders if a and a.order_id))
     assert events == ["write orders/4500871/order.json", "write orders/4500872/order.json",
                       "fsync orders/4500871/order.json", "fsync orders/4500872/order.json",
@@ -521,3 +554,38 @@ def test_the_intake_lock_is_held_while_a_batch_transaction_is_open_and_only_then
         store.sessions.current.commit()
         assert free()
     assert free() and count(store, MessageRow) == 1
+
+
+def test_an_orders_numbers_become_its_aliases_once_each_in_their_first_spelling(
+        desk_and_store: tuple[Desk, Store]) -> None:
+    """The aliases a mail gives are looked up together: a number given again in another
+    spelling is the same alias, and one the order has already is not added again."""
+    desk, store = desk_and_store
+    first = mail("Signed PI AN-PI-26-0311 / order MH-2026-118", "Attached the countersigned PI for MH 2026 118.",
+                 sender="einkauf@mueller-hw.example", message_id="pi@mueller-hw.example")
+    again = mail("Re: Signed PI AN-PI-26-0311 / order MH-2026-118", "Shipping marks for MH/2026/118 follow.",
+                 sender="einkauf@mueller-hw.example", message_id="pi2@mueller-hw.example")
+    assert handle(raw(first), desk, store).status == "filed"
+    assert handle(raw(again, "again.eml"), desk, store).status == "filed"
+    with store.sessions() as session:
+        aliases = sorted(tuple(row) for row in session.execute(select(OrderAlias.key, OrderAlias.number)))
+    assert aliases == [("ANPI260311", "AN-PI-26-0311"), ("MH2026118", "MH-2026-118")]
+
+
+def test_the_same_mail_twice_in_one_read_ahead_is_filed_once(desk_and_store: tuple[Desk, Store],
+                                                              tmp_path: Path) -> None:
+    """Both copies are read ahead before either is filed, so neither was on file when looked
+    up: the filing's own check in the batch's transaction makes the second a duplicate."""
+    from mailflow.daemon import run_once
+    from mailflow.sources.local import local_source
+
+    desk, store = desk_and_store
+    folder = tmp_path / "twice"
+    folder.mkdir()
+    for name in ("a.eml", "b.eml"):
+        (folder / name).write_bytes(PO)
+    summary = run_once(desk, store, [local_source(str(folder), tmp_path)])
+    assert (summary.read, summary.duplicates, summary.errors) == (2, 1, [])
+    assert count(store, MessageRow) == 1
+    assert count(store, OutboxRow) == 1
+    assert len(list((store.archive.root / "orders" / "4500871" / "mail").iterdir())) == 1
