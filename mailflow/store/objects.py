@@ -127,7 +127,7 @@ class S3Archive(Archive):
 
     # --- writing ----------------------------------------------------------------------------
 
-    def put(self, rel: PurePosixPath, data: bytes) -> tuple[str, bool]:
+    def put(self, rel: PurePosixPath, data: bytes, *, together: bool = False) -> tuple[str, bool]:
         """Uploaded and durable. A content-addressed object already there is these bytes
         (its key is their sha256): it is not written again, so retention is never met by a
         second version."""
@@ -145,7 +145,7 @@ class S3Archive(Archive):
                    **extra)
         return key, True
 
-    def sync(self, written: Iterable[tuple[Any, bool]]) -> None:
+    def sync(self, written: Iterable[tuple[Any, bool]], *, together: bool = False) -> None:
         """Nothing: an upload that returned is on the store's disks."""
 
     def discard(self, written: Iterable[tuple[Any, bool]]) -> None:
