@@ -316,6 +316,18 @@ class WebSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
     last_seen: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # what the session's last action said, for its next page (on whichever web desk serves it)
+    flash_said: Mapped[str] = mapped_column(Text, default="", server_default="")
+    flash_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class DeskSecret(Base):
+    """A secret every machine of the desk shares, made once by the first that needs it (the
+    key that hashes web session tokens: a session made on one web desk is known on all)."""
+
+    __tablename__ = "desk_secrets"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class LoginAttempt(Base):

@@ -100,6 +100,7 @@ def test_two_daemons_and_a_web_desk_on_three_machines_share_only_postgresql_and_
         tmp_path: Path, dovecot: Dovecot, seaweed: Seaweed, s3_bucket: str, postgres_url: str) -> None:
     import httpx
 
+    t0 = time.monotonic()
     folder = f"M{uuid.uuid4().hex[:8]}"
     load(dovecot, folder)
     a, b, c = (machine_config(tmp_path / name, dovecot.port, folder, postgres_url, seaweed.endpoint, s3_bucket)
@@ -113,6 +114,7 @@ def test_two_daemons_and_a_web_desk_on_three_machines_share_only_postgresql_and_
         except Exception:  # noqa: BLE001 - the first daemon is still creating the schema
             return None
 
+    print("load", time.monotonic() - t0)
     daemons = {a: start(a, "run"), b: start(b, "run")}
     try:
         # the folder's owner, once it has filed some of the folder and not all of it
@@ -120,6 +122,7 @@ def test_two_daemons_and_a_web_desk_on_three_machines_share_only_postgresql_and_
                         timeout=120), (a.parent / "process.log").read_text()[-2000:]
         owner = scalar("SELECT owner FROM folder_leases WHERE source NOT LIKE 'daemon:%'")
         victim = next(config for config, process in daemons.items() if owner.split(":")[1] == str(process.pid))
+        print("first 50", time.monotonic() - t0)
         filed_when_killed = scalar("SELECT count(*) FROM messages WHERE direction = 'in'")
         daemons[victim].send_signal(signal.SIGKILL)
         daemons[victim].wait(30)
@@ -131,6 +134,7 @@ def test_two_daemons_and_a_web_desk_on_three_machines_share_only_postgresql_and_
         for process in daemons.values():
             stop(process)
 
+    print("filed", time.monotonic() - t0)
     with engine.connect() as connection:
         rows = {r.id: (r.sha256, r.path) for r in connection.execute(
             text("SELECT id, sha256, path FROM messages WHERE direction = 'in'"))}
@@ -150,6 +154,7 @@ def test_two_daemons_and_a_web_desk_on_three_machines_share_only_postgresql_and_
     for machine in (a, b, c):
         assert list(machine.parent.rglob("*.eml")) == [], machine.parent
 
+    print("bucket", time.monotonic() - t0)
     # the third machine: its own web desk serves every mail byte for byte
     added = mailflow(c, "user", "add", "Wang Fang", "--role", "manager", "--password-stdin", stdin=PASSWORD + "\n")
     assert added.returncode == 0, added.stderr
@@ -176,6 +181,7 @@ def test_two_daemons_and_a_web_desk_on_three_machines_share_only_postgresql_and_
     finally:
         stop(web)
 
+    print("web", time.monotonic() - t0)
     # and there the order is exported and verified against the bucket
     bundle = tmp_path / "c" / f"{PO}.zip"
     exported = mailflow(c, "order", "export", PO, "-o", str(bundle))
@@ -186,3 +192,4 @@ def test_two_daemons_and_a_web_desk_on_three_machines_share_only_postgresql_and_
     checked = re.search(r"ok, (\d+) files", whole.stdout)
     assert whole.returncode == 0 and checked and int(checked.group(1)) > MAILS, whole.stdout + whole.stderr
     assert list((tmp_path / "c").rglob("*.eml")) == []
+    print("export", time.monotonic() - t0)
