@@ -530,7 +530,9 @@ def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Con
     if desk.model_file is not None:
         scheduler.every().day.at(config.classifier.retrain_at).do(
             Guarded("training the classifier", lambda: retrain(desk, store)))
-        scheduler.every(60).seconds.do(Guarded("looking for a newer classifier", desk.refresh_model))
+        refresh = Guarded("looking for a newer classifier", lambda: desk.refresh_model(store.sessions))
+        scheduler.every(60).seconds.do(refresh)
+        refresh()  # one trained on another machine is used from the start
     if store.follower is not None and store.follower.plans:
         jobs = FollowUpJobs(desk, store)
         following = Guarded("following the orders", jobs.follow_up)

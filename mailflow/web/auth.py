@@ -15,11 +15,11 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.errors import MailflowError, NotFound
-from mailflow.store.db import DeskSecret, LoginAttempt, UserRow, WebSession, utcnow
+from mailflow.store import shared
+from mailflow.store.db import LoginAttempt, UserRow, WebSession, utcnow
 
 ROLES = ("merchandiser", "manager", "general_manager", "accounts")
 MANAGERS = ("manager", "general_manager")
@@ -133,22 +133,12 @@ FLASH_LIMIT = 1000  # characters of what an action said kept for the next page
 def session_key(sessions: sessionmaker[Session], earlier: Path | None = None) -> bytes:
     """The key that hashes session tokens, one for every web desk on the database: made by
     the first desk that starts (from `earlier`, the key file a desk kept before, when there
-    is one, so that its sessions stay valid), read by all the others. Two desks starting at
-    once both try; the primary key keeps the first, and both read it back."""
-    with sessions() as session:
-        row = session.get(DeskSecret, SESSION_KEY)
-    if row is None:
-        value = earlier.read_text(encoding="utf-8").strip() if earlier is not None and earlier.exists() else ""
-        try:
-            with sessions() as session, session.begin():
-                session.add(DeskSecret(name=SESSION_KEY, value=value or secrets.token_hex(32)))
-        except IntegrityError:  # another desk made it first: its key is the one
-            pass
-        with sessions() as session:
-            row = session.get(DeskSecret, SESSION_KEY)
-    if row is None or not row.value:
-        raise MailflowError("the database has no web session key and none could be made")
-    return row.value.encode()
+    is one, so that its sessions stay valid), read by all the others."""
+    kept = earlier.read_text(encoding="utf-8").strip() if earlier is not None and earlier.exists() else ""
+    key = shared.first_value(sessions, SESSION_KEY, kept or secrets.token_hex(32))
+    if not key:
+        raise MailflowError("the web session key in the database is empty")
+    return key.encode()
 
 
 def leave_flash(sessions: sessionmaker[Session], key: bytes, token: str, said: str = "", error: str = "") -> None:
