@@ -11,7 +11,6 @@ import dataclasses
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from mailflow import learn, linear
 from mailflow.config import Config
@@ -26,7 +25,6 @@ from mailflow.reply.plan import Planner, expression, sample_contexts
 from mailflow.reply.render import ReplyTemplates
 from mailflow.rules import RuleSet, load_rules
 from mailflow.shipped import shipped
-from mailflow.store import shared
 
 log = logging.getLogger("mailflow.pipeline")  # the name its lines had when this lived in pipeline.py
 
@@ -59,12 +57,10 @@ class Desk:
             self.intake.spec = dataclasses.replace(self.intake.spec, model_file=str(path))
             log.info("classifier in use: %s", learn.describe_file(path))
 
-    def refresh_model(self, sessions: Any = None) -> None:
-        """Another daemon (or `mailflow train`), here or on another machine, may have trained
-        a new classifier: one published in the database (`sessions`) is fetched first."""
+    def refresh_model(self) -> None:
+        """Another daemon (or `mailflow train`) may have trained a new classifier (one trained
+        on another machine is fetched into the models folder first: `daemon.refresh_model`)."""
         if self.intake.spec.model_file:
-            if sessions is not None:
-                shared.fetch_model(sessions, self.config.models_dir, learn.CURRENT)
             current = learn.desk_model_file(self.config.models_dir)
             if current is not None:
                 self.use_model(current)

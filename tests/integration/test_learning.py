@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from mailflow.cli import main
 from mailflow.config import load_config
-from mailflow.daemon import retrain
+from mailflow.daemon import refresh_model, retrain
 from mailflow.desk import load_desk
 from mailflow.learn import NOISE
 from mailflow.store import Store
@@ -135,7 +135,7 @@ def test_a_correction_is_carried_out_and_teaches_the_classifier(tmp_path: Path, 
         other = shutil.copytree(config.parent, tmp_path / "other", ignore=shutil.ignore_patterns("var"))
         there = load_desk(load_config(other / "mailflow.yaml"))
         try:
-            there.refresh_model(store.sessions)
+            refresh_model(there, store)
             assert there.model_file is not None and there.model_file.parent == there.config.models_dir
             assert there.model_file.name == f"classifier-v{pointer['version']}.npz"
             assert there.model_file.read_bytes() == (models / there.model_file.name).read_bytes()
