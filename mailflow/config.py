@@ -339,7 +339,8 @@ class Web(_Strict):
 
     host: str = "127.0.0.1"  # loopback; put a TLS proxy in front to reach it from elsewhere
     port: int = Field(default=8025, ge=0, le=65535)
-    secret_key_file: Path = Path("var/web-secret.key")  # made (mode 600) on first start
+    # a session key kept here by an earlier desk: read once into the database, where the key is now
+    secret_key_file: Path = Path("var/web-secret.key")
     secure_cookies: bool = False  # true behind TLS: the session cookie is sent over HTTPS only
     session_idle_hours: float = Field(default=8, gt=0)
     session_days: float = Field(default=7, gt=0)

@@ -468,6 +468,17 @@ def retrain(desk: Desk, store: Store) -> None:
     under_lease(store, "classifier-training", run)
 
 
+def refresh_model(desk: Desk, store: Store) -> None:
+    """The newest classifier any daemon trained, on this machine or another: one published in
+    the database is fetched into this machine's models folder, then put in use."""
+    from mailflow import learn
+    from mailflow.store import shared
+
+    if desk.model_file is not None:
+        shared.fetch_model(store.sessions, desk.config.models_dir, learn.CURRENT)
+    desk.refresh_model()
+
+
 class FollowUpJobs:
     """The follow-up's scheduled work: every `followup.check_every_minutes` the overdue
     milestones and their chasers (orders filed before following began are followed first), and each minute
@@ -530,7 +541,9 @@ def run_forever(desk: Desk, store: Store, sources: Sequence[Source], config: Con
     if desk.model_file is not None:
         scheduler.every().day.at(config.classifier.retrain_at).do(
             Guarded("training the classifier", lambda: retrain(desk, store)))
-        scheduler.every(60).seconds.do(Guarded("looking for a newer classifier", desk.refresh_model))
+        refresh = Guarded("looking for a newer classifier", lambda: refresh_model(desk, store))
+        scheduler.every(60).seconds.do(refresh)
+        refresh()  # one trained on another machine is used from the start
     if store.follower is not None and store.follower.plans:
         jobs = FollowUpJobs(desk, store)
         following = Guarded("following the orders", jobs.follow_up)

@@ -58,7 +58,8 @@ class Desk:
             log.info("classifier in use: %s", learn.describe_file(path))
 
     def refresh_model(self) -> None:
-        """Another daemon (or `mailflow train`) may have trained a new classifier."""
+        """Another daemon (or `mailflow train`) may have trained a new classifier (one trained
+        on another machine is fetched into the models folder first: `daemon.refresh_model`)."""
         if self.intake.spec.model_file:
             current = learn.desk_model_file(self.config.models_dir)
             if current is not None:

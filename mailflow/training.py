@@ -26,7 +26,7 @@ from mailflow.pipeline import refresh_replies
 from mailflow.policy import Person
 from mailflow.rules import RuleSet
 from mailflow.shipped import shipped
-from mailflow.store import Store
+from mailflow.store import Store, shared
 from mailflow.store.corrections import Refiled
 
 log = logging.getLogger("mailflow.training")
@@ -80,7 +80,7 @@ def train(desk: Desk, store: Store, only_if_new: bool = False) -> Training:
     corrections no training has seen (the daemon's daily run)."""
     folder = desk.config.models_dir
     newest = store.last_correction()
-    if only_if_new and newest <= _seen(folder):
+    if only_if_new and newest <= _seen(folder, store):
         return Training(None, "no new corrections since the last training")
     mail = store.training_mail()
     own = [learn.Example(learn.text_of(m.subject, m.text, m.names), m.category,
@@ -88,22 +88,31 @@ def train(desk: Desk, store: Store, only_if_new: bool = False) -> Training:
     corrections = sum(1 for m in mail if m.corrected)
     folder.mkdir(parents=True, exist_ok=True)
     trained = learn.retrain(folder, shipped("eval"), own, corrections, newest)
-    _remember(folder, newest)
+    _remember(folder, newest, store)
     if trained.used and trained.file is not None:
+        # every other machine of the desk fetches it from the database (`Desk.refresh_model`)
+        shared.publish_model(store.sessions, trained.version, trained.file, folder / learn.CURRENT)
         desk.use_model(trained.file)
     log.info("classifier v%d trained on %d mails (%d corrections): %s", trained.version, trained.size,
              corrections, trained.reason)
     return Training(trained, "")
 
 
-def _seen(folder: Path) -> int:
+SEEN = "classifier-trained-through"  # in the database: the newest correction a training has seen
+
+
+def _seen(folder: Path, store: Store) -> int:
+    """The newest correction a training has seen, on this machine or on any other."""
     try:
-        return int(json.loads((folder / ATTEMPT).read_text(encoding="utf-8"))["correction"])
+        here = int(json.loads((folder / ATTEMPT).read_text(encoding="utf-8"))["correction"])
     except (OSError, ValueError, KeyError, TypeError):
-        return 0
+        here = 0
+    anywhere = shared.value(store.sessions, SEEN) or "0"
+    return max(here, int(anywhere) if anywhere.isdigit() else 0)
 
 
-def _remember(folder: Path, correction: int) -> None:
+def _remember(folder: Path, correction: int, store: Store) -> None:
+    shared.set_value(store.sessions, SEEN, str(correction))
     temporary = folder / f".{ATTEMPT}.{os.getpid()}"
     temporary.write_text(json.dumps({"correction": correction}) + "\n", encoding="utf-8")
     os.replace(temporary, folder / ATTEMPT)

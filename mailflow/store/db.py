@@ -316,6 +316,33 @@ class WebSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
     last_seen: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # what the session's last action said, for its next page (on whichever web desk serves it)
+    flash_said: Mapped[str] = mapped_column(Text, default="", server_default="")
+    flash_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class DeskShared(Base):
+    """A value every machine of the desk shares, kept in the database rather than under one
+    machine's working directory: the key that hashes web session tokens (made once by the
+    first web desk, so a session made on one is known on all), the newest correction a
+    classifier training has seen (so the daily training runs once, on one machine)."""
+
+    __tablename__ = "desk_shared"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class ClassifierModel(Base):
+    """A classifier the desk trained and put in use, its file's bytes and its pointer (the
+    models folder's classifier.json): the machine that trains publishes it here, every other
+    machine writes it into its own models folder and loads it (mailflow/shared.py)."""
+
+    __tablename__ = "classifier_models"
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    file: Mapped[str] = mapped_column(String(200))
+    pointer: Mapped[str] = mapped_column(Text)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class LoginAttempt(Base):

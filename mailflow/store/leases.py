@@ -45,17 +45,29 @@ class Fence:
     generation: int
 
 
+def this_host() -> str:
+    """Where a process id means one process: the host's name and its process namespace.
+    Machines in containers may share a host name (a fixed `hostname:`, host networking) but
+    never their processes; taken for one of ours, another machine's live daemon whose pid is
+    free here would be judged gone and its folders and claims taken while it works."""
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:  # no /proc (not Linux): the host's name alone
+        return socket.gethostname()
+    return f"{socket.gethostname()}@{namespace}"
+
+
 def new_owner() -> str:
-    """This process's name as an owner: host, process id and a random part (a restarted daemon
-    with a reused pid is a new owner)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    """This process's name as an owner: where it runs (`this_host`), process id and a random
+    part (a restarted daemon with a reused pid is a new owner)."""
+    return f"{this_host()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def owner_gone(owner: str) -> bool:
-    """Whether the process behind an owner name runs no more (answerable on its own host only;
+    """Whether the process behind an owner name runs no more (answerable where it ran only;
     elsewhere, its lease's expiry tells)."""
     host, pid = (owner.split(":") + ["", ""])[:2]
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+    if host != this_host() or not pid.isdigit() or int(pid) == os.getpid():
         return False
     try:
         os.kill(int(pid), 0)

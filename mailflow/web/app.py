@@ -123,7 +123,7 @@ def create_app(config: Config, store: Store) -> Starlette:
     app = Starlette(routes=ROUTES, middleware=[
         *([Middleware(ProxyHeadersMiddleware, trusted_hosts=list(proxies))] if proxies else []),
         Middleware(SecurityHeaders)])
-    app.state.web = WebDesk(config, store, secret_key(config),
+    app.state.web = WebDesk(config, store, secret_key(config, store),
                             auth.Limits(idle=dt.timedelta(hours=config.web.session_idle_hours),
                                         absolute=dt.timedelta(days=config.web.session_days)))
     return app

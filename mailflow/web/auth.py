@@ -10,13 +10,15 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.errors import MailflowError, NotFound
+from mailflow.store import shared
 from mailflow.store.db import LoginAttempt, UserRow, WebSession, utcnow
 
 ROLES = ("merchandiser", "manager", "general_manager", "accounts")
@@ -122,6 +124,48 @@ def set_preferences(sessions: sessionmaker[Session], user_id: int, language: str
             row.language = language
         if timezone is not None:
             row.timezone = timezone
+
+
+SESSION_KEY = "web-session-key"
+FLASH_LIMIT = 1000  # characters of what an action said kept for the next page
+
+
+def session_key(sessions: sessionmaker[Session], earlier: Path | None = None) -> bytes:
+    """The key that hashes session tokens, one for every web desk on the database: made by
+    the first desk that starts (from `earlier`, the key file a desk kept before, when there
+    is one, so that its sessions stay valid), read by all the others."""
+    kept = earlier.read_text(encoding="utf-8").strip() if earlier is not None and earlier.exists() else ""
+    key = shared.first_value(sessions, SESSION_KEY, kept or secrets.token_hex(32))
+    if not key:
+        raise MailflowError("the web session key in the database is empty")
+    return key.encode()
+
+
+def leave_flash(sessions: sessionmaker[Session], key: bytes, token: str, said: str = "", error: str = "") -> None:
+    """What an action said (done, or what went wrong), kept on the session's row for its next
+    page, on whichever web desk serves it; it goes with the session."""
+    if not token or len(token) > 200 or not (said or error):
+        return
+    with sessions() as session, session.begin():
+        session.execute(update(WebSession).where(WebSession.token_hash == _keyed(key, token))
+                        .values(flash_said=said[:FLASH_LIMIT], flash_error=error[:FLASH_LIMIT]))
+
+
+def take_flash(sessions: sessionmaker[Session], key: bytes, token: str) -> tuple[str, str]:
+    """The words left for this session (said, error), shown once: they are cleared by a
+    statement that matches them, so of two desks serving the session at once one shows them."""
+    if not token or len(token) > 200:
+        return "", ""
+    hashed = _keyed(key, token)
+    with sessions() as session, session.begin():
+        row = session.execute(select(WebSession.flash_said, WebSession.flash_error)
+                              .where(WebSession.token_hash == hashed)).first()
+        if row is None or not (row.flash_said or row.flash_error):
+            return "", ""
+        cleared = session.execute(update(WebSession).where(
+            WebSession.token_hash == hashed, WebSession.flash_said == row.flash_said,
+            WebSession.flash_error == row.flash_error).values(flash_said="", flash_error=""))
+        return (row.flash_said, row.flash_error) if cleared.rowcount == 1 else ("", "")  # type: ignore[attr-defined]
 
 
 def _keyed(key: bytes, token: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import hmac
-import os
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -44,15 +43,10 @@ T = TypeVar("T")
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def secret_key(config: Config) -> bytes:
-    """The key that hashes session tokens: made once (mode 600) and kept."""
-    path = config.resolve(config.web.secret_key_file)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text(encoding="utf-8").strip().encode()
+def secret_key(config: Config, store: Any) -> bytes:
+    """The key that hashes session tokens: in the database, one for every web desk on it
+    (`auth.session_key`); a desk that kept it in `web.secret_key_file` before brings it along."""
+    return auth.session_key(store.sessions, config.resolve(config.web.secret_key_file))
 
 
 # --- who is asking -------------------------------------------------------------------------------

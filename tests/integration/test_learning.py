@@ -3,7 +3,8 @@ no rule knows ("blue card on the Krelo line") is filed as `other`; the merchandi
 two such mails as complaints, which files them as complaints at once (a case, the complaint
 acknowledgement held for a manager, the wrong acknowledgement of the old category rejected);
 after `mailflow train` the next such mail is a complaint on its own, and its decision names the
-model and its words; the daemon's daily training runs only when there are new corrections."""
+model and its words; the daemon's daily training runs only when there are new corrections, and
+another machine on the same database uses the classifier one trained."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 
 from mailflow.cli import main
 from mailflow.config import load_config
-from mailflow.daemon import retrain
+from mailflow.daemon import refresh_model, retrain
 from mailflow.desk import load_desk
 from mailflow.learn import NOISE
 from mailflow.store import Store
@@ -128,6 +129,20 @@ def test_a_correction_is_carried_out_and_teaches_the_classifier(tmp_path: Path, 
         pointer = json.loads((models / "classifier.json").read_text(encoding="utf-8"))
         assert (models / "classifier-v2.npz").exists() == (pointer["version"] == 2)
         assert json.loads((models / "last-training.json").read_text(encoding="utf-8"))["correction"] == 3
+
+        # another machine (its own directory and var/, the same database) uses that classifier
+        # and does not train again for the corrections this one saw
+        other = shutil.copytree(config.parent, tmp_path / "other", ignore=shutil.ignore_patterns("var"))
+        there = load_desk(load_config(other / "mailflow.yaml"))
+        try:
+            refresh_model(there, store)
+            assert there.model_file is not None and there.model_file.parent == there.config.models_dir
+            assert there.model_file.name == f"classifier-v{pointer['version']}.npz"
+            assert there.model_file.read_bytes() == (models / there.model_file.name).read_bytes()
+            retrain(there, store)
+            assert not (there.config.models_dir / "last-training.json").exists()  # it did not train
+        finally:
+            there.close()
     finally:
         store.close()
         desk.close()

@@ -147,7 +147,7 @@ def test_orders_and_payments_from_before_instalments_keep_their_money(tmp_path: 
         row = connection.execute(text("SELECT instalments FROM orders WHERE id = :id"), {"id": order_id}).scalar_one()
         assert row in ([], "[]")
         assert connection.execute(text("SELECT charges FROM payments")).scalar_one() == ""
-    assert migrations.current(engine) == migrations.head() == "0012"
+    assert migrations.current(engine) == migrations.head() == "0014"
     engine.dispose()
     store = Store(database_url, tmp_path / "archive", follower=Follower(load_plans(ROOT / "rules" / "followup")))
     try:
@@ -195,3 +195,26 @@ def test_a_store_with_orders_and_payments_goes_back_from_instalments(tmp_path: P
         assert migrations.current(engine) == migrations.head()
     finally:
         engine.dispose()
+
+
+def test_several_machines_keep_in_the_database_what_they_share_and_it_goes_again_on_downgrade(
+        database_url: str) -> None:
+    """0014: the web session key, the newest correction trained on and the classifier trained
+    are kept in the database (desk_shared, classifier_models), what an action said on the
+    session's row; a downgrade takes them away again."""
+    from sqlalchemy import inspect
+
+    at_revision(database_url, "0012")
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        command.upgrade(migrations._config(connection), "head")
+        connection.execute(text("INSERT INTO desk_shared (name, value) VALUES ('web-session-key', 'k')"))
+    tables = inspect(engine)
+    assert {"desk_shared", "classifier_models"} <= set(tables.get_table_names())
+    assert {"flash_said", "flash_error"} <= {c["name"] for c in tables.get_columns("web_sessions")}
+    with engine.begin() as connection:
+        command.downgrade(migrations._config(connection), "0012")
+    tables = inspect(engine)
+    assert not {"desk_shared", "classifier_models"} & set(tables.get_table_names())
+    assert not {"flash_said", "flash_error"} & {c["name"] for c in tables.get_columns("web_sessions")}
+    engine.dispose()
