@@ -18,14 +18,15 @@ from mailflow.web.render import back, disposition, page
 from mailflow.web.security import Caller, acting, attempt, logged_in, posted
 from mailflow.web.state import desk_of
 
+LISTED = 500  # replies on the page: the newest of those asked for
+
 
 @logged_in
 def outbox_page(request: Request, caller: Caller) -> Response:
     """Replies in the state asked for; without one, those a person has to look at."""
     wanted = request.query_params.get("state", "")
-    rows = [r for r in views.outbox_list(desk_of(request).store, wanted or None)
-            if wanted or r["state"] in views.REVIEW_STATES]
-    return page(request, "outbox.html", person=caller.person, csrf=caller.csrf, rows=rows[-500:], state=wanted)
+    rows = views.outbox_list(desk_of(request).store, wanted or None, states=views.REVIEW_STATES, limit=LISTED)
+    return page(request, "outbox.html", person=caller.person, csrf=caller.csrf, rows=rows, state=wanted)
 
 
 @logged_in
