@@ -147,7 +147,7 @@ def test_orders_and_payments_from_before_instalments_keep_their_money(tmp_path: 
         row = connection.execute(text("SELECT instalments FROM orders WHERE id = :id"), {"id": order_id}).scalar_one()
         assert row in ([], "[]")
         assert connection.execute(text("SELECT charges FROM payments")).scalar_one() == ""
-    assert migrations.current(engine) == migrations.head() == "0012"
+    assert migrations.current(engine) == migrations.head()
     engine.dispose()
     store = Store(database_url, tmp_path / "archive", follower=Follower(load_plans(ROOT / "rules" / "followup")))
     try:
@@ -193,5 +193,24 @@ def test_a_store_with_orders_and_payments_goes_back_from_instalments(tmp_path: P
         with engine.begin() as connection:  # and up again
             command.upgrade(migrations._config(connection), "head")
         assert migrations.current(engine) == migrations.head()
+    finally:
+        engine.dispose()
+
+
+def test_the_order_mail_index_comes_and_goes_with_its_revision(tmp_path: Path, database_url: str) -> None:
+    """0013 on a store with mail: the index the daily plan reads is made, and dropped going back."""
+    at_revision(database_url, "0012")
+    engine = make_engine(database_url)
+    name = "ix_messages_order_direction_date"
+    try:
+        with engine.begin() as connection:
+            command.upgrade(migrations._config(connection), "0013")
+        indexes = {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("messages")}
+        assert indexes[name] == ["order_id", "direction", "date", "received_at"]
+        with engine.begin() as connection:
+            command.downgrade(migrations._config(connection), "0012")
+        assert name not in {i["name"] for i in inspect(engine).get_indexes("messages")}
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT number FROM orders")).scalars().all() == ["4500871"]
     finally:
         engine.dispose()
