@@ -137,7 +137,7 @@ def served(config_file: Path) -> Iterator[str]:
 
 
 def logged_in(base: str) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=120)
+    client = httpx.Client(base_url=base, timeout=900)  # a preview of 500 mails takes minutes on a busy machine
     form = client.get("/login")
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
     done = client.post("/login", data={"username": "Bench", "password": PASSWORD, "csrf_token": csrf},
@@ -148,13 +148,17 @@ def logged_in(base: str) -> httpx.Client:
 
 @contextmanager
 def beside(work: Callable[[], None]) -> Iterator[list[int]]:
-    """`work` run in a loop in a thread until the block ends; how many times it finished."""
-    stop, done = threading.Event(), [0]
+    """`work` run in a loop in a thread until the block ends; [times it finished, times it
+    failed] (a failure is counted and the loop goes on: the load must last the measurement)."""
+    stop, done = threading.Event(), [0, 0]
 
     def loop() -> None:
         while not stop.is_set():
-            work()
-            done[0] += 1
+            try:
+                work()
+                done[0] += 1
+            except (httpx.HTTPError, OSError):
+                done[1] += 1
 
     thread = threading.Thread(target=loop, daemon=True)
     thread.start()
@@ -231,7 +235,8 @@ def measure(label: str, url: str, base: Path, messages: int, n: int) -> None:
             baseline = figures["/healthz (baseline)"][1]
             for page, (p50, p95, most) in figures.items():
                 print(f"{label:11} {name:8} {page:26} {p50:8.1f} {p95:8.1f} {most:8.1f} {p95 / baseline:9.1f}")
-            print(f"{label:11} {name:8} ({done[0]} {name}s finished beside)", flush=True)
+            print(f"{label:11} {name:8} ({done[0]} {name}s finished beside, {done[1]} failed; one more was "
+                  "under way at the end)", flush=True)
         client.close()
         other.close()
     store.close()
