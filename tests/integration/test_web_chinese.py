@@ -134,6 +134,11 @@ def test_every_page_in_chinese(tmp_path: Path, database_url: str) -> None:
         for name in ("outbox", "reply"):
             assert "经理先确认价格和交期再发出" in pages[name], name
             assert "a manager confirms" not in pages[name], name
+        # and on the command line, for a reader whose language it knows
+        assert "why: 规则 purchase-order：经理先确认价格和交期再发出" in cli(
+            desk.config, "outbox", "show", str(reply.id), "--as", "Lily Chen")
+        assert "why: rule purchase-order: a manager confirms price and delivery" in cli(
+            desk.config, "outbox", "show", str(reply.id))
         order = re.sub(r"<[^>]+>", "", pages["order"])
         for shown in ("信用证金额 USD 15,000.00（溢短装 +5%/-5%：14,250.00 至 15,750.00），客户订单总额 16,000.00：超出溢短装范围",
                       "信用证最迟装运日 2026-04-15 早于订单的交货日期 2026-04-30", "第 1 行 NW-SL45-P200：8,000 × 2.00"):
