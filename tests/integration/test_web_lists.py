@@ -79,3 +79,29 @@ def test_the_outbox_and_quarantine_pages_read_only_what_they_show(tmp_path: Path
         assert len(views.quarantine_list(store, include_resolved=True)) == 6
     finally:
         store.close()
+
+
+def test_the_plan_reads_as_many_items_of_a_section_as_it_is_asked(tmp_path: Path, database_url: str) -> None:
+    """The web desk's plan asks for 100 of each section, the CLI's for 500: the first in order."""
+    from mailflow.config import load_config
+    from mailflow.follow.desk import daily_plan
+    from mailflow.store.db import MilestoneRow
+
+    (tmp_path / "mailflow.yaml").write_text("identity: {company: Acme, address: orders@acme.example}\n"
+                                            f"database: {{url: '{database_url}'}}\narchive: {{path: archive}}\n",
+                                            encoding="utf-8")
+    config = load_config(tmp_path / "mailflow.yaml")
+    store = Store(database_url, tmp_path / "archive")
+    try:
+        orders(store)
+        with store.engine.begin() as conn:
+            ids = [row_id for row_id, in conn.execute(select(OrderRow.id).order_by(OrderRow.id))]
+            conn.execute(insert(MilestoneRow), [
+                {"order_id": order_id, "key": "deposit", "plan": "tt-order", "name": "Deposit", "owner": "accounts",
+                 "position": 0, "state": "overdue", "due": DAY - dt.timedelta(days=i + 1), "due_why": "",
+                 "waiting_for": []} for i, order_id in enumerate(ids)])
+        overdue = daily_plan(store, config, DAY, limit=4)["overdue"]
+        assert [item["days_overdue"] for item in overdue] == [25, 24, 23, 22]  # the longest overdue first
+        assert len(daily_plan(store, config, DAY)["overdue"]) == len(ids) - 1  # all but the cancelled order's
+    finally:
+        store.close()
