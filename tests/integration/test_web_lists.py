@@ -105,3 +105,20 @@ def test_the_plan_reads_as_many_items_of_a_section_as_it_is_asked(tmp_path: Path
         assert len(daily_plan(store, config, DAY)["overdue"]) == len(ids) - 1  # all but the cancelled order's
     finally:
         store.close()
+
+
+def test_the_reclassify_list_follows_the_rule_files_without_loading_them_each_time(tmp_path: Path) -> None:
+    from mailflow.config import load_config
+    from mailflow.web import messages
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    rule = rules / "10-test.yaml"
+    rule.write_text("- name: r\n  category: alpha\n  when: {subject: a}\n", encoding="utf-8")
+    (tmp_path / "mailflow.yaml").write_text("identity: {company: Acme, address: orders@acme.example}\n"
+                                            f"rules: {rules}\n", encoding="utf-8")
+    config = load_config(tmp_path / "mailflow.yaml")
+    assert messages._categories(config) == ["alpha", "other"]
+    assert messages._categories(config) is messages._categories(config)  # kept, not loaded again
+    rule.write_text("- name: r\n  category: charlie\n  when: {subject: a}\n", encoding="utf-8")  # 2 bytes longer
+    assert messages._categories(config) == ["charlie", "other"]
