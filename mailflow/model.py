@@ -162,11 +162,13 @@ class LineItem:
 
 @dataclass(frozen=True)
 class Check:
-    """One cross-check a merchandiser would make on an order document."""
+    """One cross-check a merchandiser would make on an order document: `detail` in English, and
+    the values it was made of (`params`), which `extract/details.py` words in another language."""
 
     name: str  # line_amount | total | date_order | date_ambiguous | delivery_past | currency | price_floor
     ok: bool
     detail: str
+    params: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

@@ -566,13 +566,15 @@ def _action_params(kind: str, value: Any, where: Where, path: str) -> dict[str, 
         hold_if = value.get("hold_if")
         if hold_if is not None:  # checked now, so a typo stops start-up, not the first order
             compile_order_expression(hold_if, where, f"{path}.hold_if")
-        hold, approver, why = _hold(value.get("hold", False), where_in(value, where.file, where.line, "hold"),
-                                    f"{path}.hold")
+        hold, approver, why, why_zh = _hold(value.get("hold", False),
+                                            where_in(value, where.file, where.line, "hold"), f"{path}.hold")
         params = {"template": value["template"], "hold": hold, "language": value.get("language")}
         if approver:
             params["approver"] = approver
         if why:
             params["hold_reason"] = why
+        if why_zh:
+            params["hold_reason_zh"] = why_zh
         return params if hold_if is None else {**params, "hold_if": str(hold_if)}
     if kind == "imap":
         if not isinstance(value, dict) or not value:
@@ -585,13 +587,15 @@ def _action_params(kind: str, value: Any, where: Where, path: str) -> dict[str, 
     raise AssertionError(kind)
 
 
-def _hold(value: Any, where: Where, path: str) -> tuple[bool, str, str]:
+def _hold(value: Any, where: Where, path: str) -> tuple[bool, str, str, str]:
     """`hold: true`, or `hold: {approver: ROLE, reason: TEXT}`: the reply waits for that role (or a
-    manager) to release it. (held, approver, reason); approver "" : anyone who answers mail."""
+    manager) to release it. The reason is a sentence, or one per language: `reason: {en: TEXT,
+    zh: TEXT}` (the desk shows each reader theirs; English where a language has none).
+    (held, approver, reason in English, reason in Chinese); approver "": anyone who answers mail."""
     from mailflow.policy import ROLES
 
     if value is None or isinstance(value, bool | int) and not isinstance(value, dict):
-        return bool(value), "", ""
+        return bool(value), "", "", ""
     if not isinstance(value, dict):
         raise where.error("hold: takes true, false or {approver: ROLE, reason: TEXT}", path)
     unknown = set(value) - {"approver", "reason"}
@@ -602,10 +606,28 @@ def _hold(value: Any, where: Where, path: str) -> tuple[bool, str, str]:
     if approver not in ROLES:
         raise where_in(value, where.file, where.line, "approver").error(
             f"approver is one of {', '.join(ROLES)}", f"{path}.approver")
-    reason = value.get("reason", "")
-    if not isinstance(reason, str):
-        raise where_in(value, where.file, where.line, "reason").error("reason is a sentence", f"{path}.reason")
-    return True, str(approver), " ".join(reason.split())[:300]
+    english, chinese = _reason(value.get("reason", ""), where_in(value, where.file, where.line, "reason"),
+                               f"{path}.reason")
+    return True, str(approver), english, chinese
+
+
+def _reason(value: Any, where: Where, path: str) -> tuple[str, str]:
+    """A hold's reason: a sentence (English), or {en: TEXT, zh: TEXT} with the English given."""
+    def sentence(text: Any, at: Where, field: str) -> str:
+        if not isinstance(text, str):
+            raise at.error("reason is a sentence", field)
+        return " ".join(text.split())[:300]
+
+    if not isinstance(value, dict):
+        return sentence(value, where, path), ""
+    unknown = set(value) - {"en", "zh"}
+    if unknown:
+        raise where_in(value, where.file, where.line, min(unknown)).error(
+            f"unknown language {min(unknown)!r} for a reason (use en, zh)", path)
+    if "en" not in value:
+        raise where.error("reason: {en: TEXT, zh: TEXT} needs the English (en)", path)
+    return tuple(sentence(value.get(lang, ""), where_in(value, where.file, where.line, lang), f"{path}.{lang}")
+                 for lang in ("en", "zh"))  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)

@@ -40,19 +40,34 @@ def order_list(store: Store, *, only_open: bool = False, buyer: str | None = Non
     for row in store.order_overview(counts):
         if only_open and row["status"] in ("closed", "cancelled"):
             continue
-        due = row["due"]
-        data = row["data"]
-        items.append({"order": row["order"], "folder": row["folder"], "kind": row["kind"], "buyer": row["buyer"],
-                      "supplier": row["supplier"], "for_order": row["for_order"], "for_folder": row["for_folder"],
-                      "status": row["status"], "next_milestone": row["next_milestone"], "due": due,
-                      "days_overdue": max(0, (day - dt.date.fromisoformat(due)).days) if due else 0,
-                      "outstanding": row["outstanding"], "aliases": row["aliases"],
-                      "messages": row["messages"], "replies": row["replies"],
-                      "total": data.get("total"), "currency": data.get("currency"),
-                      "checks_failed": data.get("checks_failed", [])})
+        items.append(_listed(row, day))
     items = filter_orders(items, buyer=buyer)
     items.sort(key=lambda i: (-i["days_overdue"], i["due"] is None, i["due"] or "", i["folder"]))
     return items
+
+
+def order_page(store: Store, *, buyer: str = "", status: str = "", text: str = "", page: int = 1,
+               size: int = 200, day: dt.date | None = None) -> tuple[list[dict[str, Any]], int, list[str]]:
+    """/orders: page `page` (from 1) of `size` orders as `order_list` gives them, filtered as
+    `filter_orders` filters them and in its order, read a page at a time from the database.
+    (the page's orders, how many match, every status)."""
+    day = day or today(store)
+    rows, total, statuses = store.order_listing(buyer=buyer, status=status, text=text,
+                                                offset=(max(1, page) - 1) * size, limit=size)
+    return [_listed(row, day) for row in rows], total, statuses
+
+
+def _listed(row: dict[str, Any], day: dt.date) -> dict[str, Any]:
+    """An order of `order_overview` as the lists show it."""
+    due, data = row["due"], row["data"]
+    return {"order": row["order"], "folder": row["folder"], "kind": row["kind"], "buyer": row["buyer"],
+            "supplier": row["supplier"], "for_order": row["for_order"], "for_folder": row["for_folder"],
+            "status": row["status"], "next_milestone": row["next_milestone"], "due": due,
+            "days_overdue": max(0, (day - dt.date.fromisoformat(due)).days) if due else 0,
+            "outstanding": row["outstanding"], "aliases": row["aliases"],
+            "messages": row["messages"], "replies": row["replies"],
+            "total": data.get("total"), "currency": data.get("currency"),
+            "checks_failed": data.get("checks_failed", [])}
 
 
 def filter_orders(items: list[dict[str, Any]], *, buyer: str | None = None, status: str | None = None,
@@ -147,12 +162,17 @@ def payments(store: Store, *, overdue: bool = False) -> dict[str, Any]:
 
 # --- replies, mail, quarantine -----------------------------------------------------------------
 
-def outbox_list(store: Store, state: str | None = None) -> list[dict[str, Any]]:
-    """`outbox list --json` and /outbox: replies (in `state`), oldest first."""
+def outbox_list(store: Store, state: str | None = None, *, states: tuple[str, ...] = (),
+                limit: int | None = None) -> list[dict[str, Any]]:
+    """`outbox list --json` and /outbox: replies (in `state`, or in any of `states`), oldest
+    first; with `limit`, only the newest `limit` of them (the page: a desk's outbox holds every
+    reply it ever sent)."""
     return [{"id": r.id, "state": r.state, "template": r.template, "language": r.language,
-             "to": r.to_addrs, "subject": r.subject, "reason": r.reason, "message_id": r.message_id,
+             "to": r.to_addrs, "subject": r.subject, "reason": r.reason,
+             "reason_zh": (r.action or {}).get("reason_zh") if r.reason else None,  # as the Chinese desk shows it
+             "message_id": r.message_id,
              "approver": r.approver}  # who releases it if held (policy.py); None: a manager
-            for r in store.outbox(state)]
+            for r in store.outbox_listed((state,) if state else states, limit)]
 
 
 def search(store: Store, query: str, filters: Filters, *, row_ids: bool = False) -> list[dict[str, Any]]:
@@ -168,9 +188,10 @@ def search(store: Store, query: str, filters: Filters, *, row_ids: bool = False)
             for h in hits]
 
 
-def quarantine_list(store: Store, *, include_resolved: bool = False) -> list[dict[str, Any]]:
-    """`quarantine list --json` and /quarantine: mail that could not be processed."""
+def quarantine_list(store: Store, *, include_resolved: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+    """`quarantine list --json` and /quarantine: mail that could not be processed, oldest first
+    (with `limit`, the oldest `limit`)."""
     return [{"id": r.id, "sha256": r.sha256, "path": r.path, "reason": r.reason, "origin": r.origin,
              "size": r.size, "at": r.created_at.isoformat(),
              "resolved": r.resolved_at.isoformat() if r.resolved_at else None}
-            for r in store.quarantined(include_resolved=include_resolved)]
+            for r in store.quarantined(include_resolved=include_resolved, limit=limit)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 from rich.table import Table
@@ -15,36 +16,62 @@ def outbox() -> None:
     """Replies: queued, held for approval, sending, sent, failed, uncertain or rejected."""
 
 
+def reader_language(state: State, who: str | None, store: Any) -> str:
+    """The language of the person named by `--as` (a user of mailflow.yaml or of the web
+    desk); English without one, or for a name the desk does not know."""
+    if not who:
+        return "en"
+    user = state.config.user(who)
+    if user is not None:
+        return user.language
+    from mailflow.web import auth
+
+    row = next((u for u in auth.users(store.sessions) if u.name.casefold() == who.strip().casefold()), None)
+    return row.language if row is not None and row.language == "zh" else "en"
+
+
+def reason_in(reason: str, action: dict[str, Any] | None, language: str) -> str:
+    """Why a reply waits, in `language`: its Chinese reason (the reply's action keeps it) for a
+    Chinese reader, where it has one."""
+    chinese = (action or {}).get("reason_zh") if language == "zh" else None
+    return str(chinese) if chinese and reason else reason
+
+
 @outbox.command("list")
 @click.option("--state", "reply_state", type=TEXT, help="Only replies in this state (queued, held, …).")
+@click.option("--as", "who", type=TEXT, help="Whose language the reasons are in (a user's name).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def outbox_list(state: State, reply_state: str | None, as_json: bool) -> None:
+def outbox_list(state: State, reply_state: str | None, who: str | None, as_json: bool) -> None:
     from mailflow import views
 
     with state.opened_store() as store:
         items = views.outbox_list(store, reply_state)
+        language = reader_language(state, who, store)
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
     table = Table("id", "state", "template", "to", "subject", "reason")
     for item in items:
         add_row(table, str(item["id"]), item["state"], f"{item['template']} ({item['language']})",
-                      ", ".join(item["to"]), item["subject"], item["reason"])
+                ", ".join(item["to"]), item["subject"],
+                reason_in(item["reason"], {"reason_zh": item["reason_zh"]}, language))
     out.print(table)
 
 
 @outbox.command("show")
 @click.argument("reply_id", type=int)
 @click.option("--raw", is_flag=True, help="The MIME message byte for byte, as it goes to the server.")
+@click.option("--as", "who", type=TEXT, help="Whose language the reason is in (a user's name).")
 @click.pass_obj
-def outbox_show(state: State, reply_id: int, raw: bool) -> None:
+def outbox_show(state: State, reply_id: int, raw: bool, who: str | None) -> None:
     """A reply as the buyer will read it: the headers that matter, the text, the HTML part as
     text, the attachments with their sizes, and why it waits (--raw for the MIME)."""
     from mailflow.reply.compose import readable
 
     with state.opened_store() as store:
         row = store.reply(reply_id)
+        language = reader_language(state, who, store)
     if raw:
         click.echo(row.raw.decode("utf-8", errors="replace"))
         return
@@ -53,7 +80,7 @@ def outbox_show(state: State, reply_id: int, raw: bool) -> None:
               + (f"  approved by {row.decided_by}" if row.decided_by and row.state != "rejected" else ""),
               markup=False)
     if row.reason:
-        out.print(f"why: {row.reason}", markup=False)
+        out.print(f"why: {reason_in(row.reason, row.action, language)}", markup=False)
     if row.state in ("held", "uncertain", "failed"):
         from mailflow.policy import release_roles
 

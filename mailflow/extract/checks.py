@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mailflow.errors import ConfigError
 from mailflow.extract.dates import spoken
+from mailflow.extract.details import made
 from mailflow.extract.generic import parse_number
 from mailflow.model import Check, LineItem, OrderData
 
@@ -30,8 +31,9 @@ def _tolerance(amount: Decimal) -> Decimal:
     return max(CENT, abs(amount) * Decimal("0.001"))
 
 
-def _label(index: int, line: LineItem) -> str:
-    return f"line {index} {line.item_code or line.description[:30]}".rstrip()
+def _line(index: int, line: LineItem) -> dict[str, str]:
+    """The line a check is about: its number and its item code (or the start of its description)."""
+    return {"index": str(index), "item": (line.item_code or line.description[:30]).strip()}
 
 
 def check_order(data: OrderData, *, today: dt.date, usual_currency: str = "",
@@ -42,33 +44,29 @@ def check_order(data: OrderData, *, today: dt.date, usual_currency: str = "",
             continue
         expected = line.quantity * line.unit_price
         ok = abs(expected - line.amount) <= _tolerance(line.amount)
-        checks.append(Check("line_amount", ok,
-                            f"{_label(index, line)}: {line.quantity:,} x {line.unit_price} = "
-                            f"{_money(expected)}" + ("" if ok else
-                                                     f", but the document says {_money(line.amount)}")))
+        checks.append(made("line_amount", ok, **_line(index, line), quantity=f"{line.quantity:,}",
+                           unit_price=line.unit_price, expected=_money(expected),
+                           **({} if ok else {"amount": _money(line.amount)})))
     amounts = [line.amount for line in data.lines if line.amount is not None]
     if data.total is not None and amounts and len(amounts) == len(data.lines):
         lines_sum = sum(amounts, Decimal(0))
         ok = abs(lines_sum - data.total) <= _tolerance(data.total)
-        checks.append(Check("total", ok, f"sum of {len(amounts)} line(s) = {_money(lines_sum)}" +
-                            (f", total {_money(data.total)}" if ok else
-                             f", but the document's total is {_money(data.total)}")))
+        checks.append(made("total", ok, count=len(amounts), sum=_money(lines_sum), total=_money(data.total)))
     checks += _dates_read(data)
     if data.delivery_date is not None:
         ok = data.delivery_date >= today
-        checks.append(Check("delivery_past", ok, f"delivery date {data.delivery_date.isoformat()}" +
-                            ("" if ok else f" is before {today.isoformat()}")))
+        checks.append(made("delivery_past", ok, date=data.delivery_date.isoformat(),
+                           **({} if ok else {"today": today.isoformat()})))
     if data.currency and usual_currency:
         ok = data.currency.upper() == usual_currency.upper()
-        checks.append(Check("currency", ok, f"currency {data.currency}" +
-                            ("" if ok else f", the buyer usually pays in {usual_currency}")))
+        checks.append(made("currency", ok, currency=data.currency,
+                           **({} if ok else {"usual": usual_currency})))
     for index, line in enumerate(data.lines, start=1):
         floor = (floors or {}).get(line.item_code.strip().upper()) if line.item_code else None
         if floor is None or line.unit_price is None:
             continue
         ok = line.unit_price >= floor
-        checks.append(Check("price_floor", ok, f"{_label(index, line)}: unit price {line.unit_price}" +
-                            (f" >= floor {floor}" if ok else f" is under the floor price {floor}")))
+        checks.append(made("price_floor", ok, **_line(index, line), price=line.unit_price, floor=floor))
     return tuple(checks)
 
 
@@ -82,12 +80,12 @@ def _dates_read(data: OrderData) -> list[Check]:
     for read in data.dates_read:
         name = _FIELD_NAMES.get(read.field, read.field)
         if read.chosen is not None:
-            checks.append(Check("date_order", True, f"{name} {read.written} {read.reason}"))
+            checks.append(made("date_order", True, field=name, written=read.written, reason=read.reason,
+                               chosen=read.chosen.isoformat()))
         else:
-            checks.append(Check("date_ambiguous", False,
-                                f"{name} {read.written} may be {spoken(read.day_first)} or "
-                                f"{spoken(read.month_first)}: nothing on the page or in the mail tells "
-                                f"which, so it is not used (set it with `mailflow order date`)"))
+            checks.append(made("date_ambiguous", False, field=name, written=read.written,
+                               day_first_words=spoken(read.day_first), month_first_words=spoken(read.month_first),
+                               day_first=read.day_first.isoformat(), month_first=read.month_first.isoformat()))
     return checks
 
 

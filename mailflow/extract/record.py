@@ -77,7 +77,9 @@ def from_record(record: dict[str, Any]) -> OrderData:
                            unit_price=to_decimal(li.get("unit_price")),
                            amount=to_decimal(li.get("amount")), buyer_code=str(li.get("buyer_code") or ""))
                   for li in record.get("lines") or [])
-    checks = tuple(Check(str(c.get("name")), bool(c.get("ok")), str(c.get("detail") or ""))
+    checks = tuple(Check(str(c.get("name")), bool(c.get("ok")), str(c.get("detail") or ""),
+                         {str(k): str(v) for k, v in (c.get("params") or {}).items()}
+                         if isinstance(c.get("params"), dict) else {})
                    for c in record.get("checks") or [])
     total = to_decimal(record.get("total"))
     return OrderData(numbers=tuple(record.get("numbers") or ()), buyer=str(record.get("buyer") or ""),

@@ -50,12 +50,13 @@ def owns(config: Config, user: User | None, role: str, buyer: str) -> bool:
 
 
 def daily_plan(store: Store, config: Config, today: dt.date, owner: str | None = None,
-               person: User | None = None) -> dict[str, Any]:
+               person: User | None = None, limit: int = 500) -> dict[str, Any]:
     """`mailflow plan`: one list per section, each item with at least order, order_kind
     (`sale`, `purchase`, none for mail of no order), buyer, supplier and for_order (a purchase order's
     supplier and the sales order it serves, whose buyer is `buyer`), milestone, due and
     days_overdue (plain JSON values). The plan of `owner` (a name in `users:`) or of
-    `person` (as the web desk knows them); everyone's without either."""
+    `person` (as the web desk knows them); everyone's without either. `limit`: the items of each
+    section read (the first in its order, before they are sorted to their owners)."""
     user = person
     if owner and user is None:
         user = config.user(owner)
@@ -63,7 +64,7 @@ def daily_plan(store: Store, config: Config, today: dt.date, owner: str | None =
             from mailflow.errors import MailflowError
 
             raise MailflowError(f"{owner!r} is not one of users: in {config.file}")
-    rows = store.plan_rows(today)
+    rows = store.plan_rows(today, limit=limit)
     plan: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
 
     def item(base: dict[str, Any], milestone: str | None = None, due: dt.date | None = None,

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from mailflow.extract import swift
+from mailflow.extract.details import detail_in, made
 from mailflow.follow.money import Expected
 from mailflow.follow.plans import Due, Milestone, Plan
 from mailflow.model import Check
@@ -116,27 +117,25 @@ def check(credit: swift.Credit, expected: Expected, agreed: dt.date | None, agre
     code, want = credit.currency.upper(), expected.currency.upper()
     if code and want:
         ok = code == want
-        checks.append(Check("lc_currency", ok, f"L/C currency {code}" + ("" if ok else f", {expected.source} is in {want}")))
+        checks.append(made("lc_currency", ok, code=code, **({} if ok else {"source": expected.source, "want": want})))
     if credit.amount is not None and expected.total is not None and (not code or not want or code == want):
         plus, minus = credit.tolerance or (Decimal(0), Decimal(0))
         low = (credit.amount * (100 - minus) / 100).quantize(CENT)
         high = (credit.amount * (100 + plus) / 100).quantize(CENT)
         ok = low - CENT <= expected.total <= high + CENT
-        checks.append(Check("lc_amount", ok, f"L/C amount {code} {_money(credit.amount)} (tolerance +{plus}%/-{minus}%: "
-                                             f"{_money(low)} to {_money(high)}), {expected.source} total "
-                                             f"{_money(expected.total)}" + ("" if ok else ": outside the tolerance")))
+        checks.append(made("lc_amount", ok, code=code, amount=_money(credit.amount), plus=plus, minus=minus,
+                           low=_money(low), high=_money(high), source=expected.source,
+                           total=_money(expected.total)))
     if credit.latest_shipment is not None and agreed is not None:
         ok = credit.latest_shipment >= agreed
-        checks.append(Check("lc_shipment", ok, f"L/C latest shipment {credit.latest_shipment.isoformat()}" +
-                            ("" if ok else f" is before the {agreed_what} {agreed.isoformat()}")))
+        checks.append(made("lc_shipment", ok, latest=credit.latest_shipment.isoformat(),
+                           **({} if ok else {"agreed_what": agreed_what, "agreed": agreed.isoformat()})))
     if credit.expiry is not None and credit.latest_shipment is not None:
         days = credit.presentation_days if credit.presentation_days is not None else swift.PRESENTATION_DAYS
         need = credit.latest_shipment + dt.timedelta(days=days)
         ok = credit.expiry >= need
-        checks.append(Check("lc_expiry", ok, f"L/C expiry {credit.expiry.isoformat()}" + (
-            f" leaves the {days} days to present after the latest shipment {credit.latest_shipment.isoformat()}" if ok
-            else f" is before the latest shipment {credit.latest_shipment.isoformat()} + {days} days to present "
-                 f"({need.isoformat()})")))
+        checks.append(made("lc_expiry", ok, expiry=credit.expiry.isoformat(), days=days,
+                           latest=credit.latest_shipment.isoformat(), **({} if ok else {"need": need.isoformat()})))
     return tuple(checks)
 
 
@@ -192,7 +191,7 @@ def extend(plan: Plan, found: Standing) -> Plan:
     after_receipt = (Due("lc_received", 1),) if "lc_received" in has else ()
     amend = [Milestone(key=amend_key(name), owner="accounts", hand=True, due=after_receipt,
                        names={"en": f"Ask the buyer to amend the L/C: {result.detail}",
-                              "zh": f"请客户修改信用证：{_AMEND_ZH.get(name, name)}"})
+                              "zh": f"请客户修改信用证：{detail_in(dataclasses.asdict(result), 'zh')}"})
              for name, result in found.found.items()]
     taken = {kind for m in plan.milestones for kind in m.documents}
     documents: list[Milestone] = []

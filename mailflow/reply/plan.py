@@ -7,6 +7,7 @@ Used by the pipeline for new mail, by `outbox compose` for replies by hand, and 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -15,13 +16,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from mailflow import clock
 from mailflow.config import Buyer, Config
 from mailflow.errors import MailflowError, ReplyTemplateError
 from mailflow.expressions import compile_order_expression, evaluate_order_expression
 from mailflow.extract import record as order_record
+from mailflow.extract.details import detail_in
 from mailflow.follow.digest import digest_sample_context
 from mailflow.model import (
     Action,
@@ -234,10 +236,10 @@ def render_reply(message: Message | None, action: Action, facts: ReplyFacts, pla
     if any(name.startswith("packing-list_") for name, _, _ in occasion.documents):
         attachments = []  # our packing list document goes instead of the reply's own
     attachments += occasion.documents
-    held = hold_policies(message, action, facts, config) + list(occasion.holds)
+    held = hold_policies(message, action, facts, config) + [Hold(why, approver) for why, approver in occasion.holds]
     if packing_hold:
-        held.insert(0, (packing_hold, ""))
-    holds = [why for why, _ in held]
+        held.insert(0, Hold(packing_hold, ""))
+    holds = [hold.why for hold in held]
     raw = compose(message=message, sender=our_address(config), to=to, subject=subject, text=text, html=html,
                   message_id=message_id, when=occasion.when, attachments=attachments)
     return Reply(template=name, language=lang, to=to, subject=subject, text=text, html=html,
@@ -245,8 +247,9 @@ def render_reply(message: Message | None, action: Action, facts: ReplyFacts, pla
                  references=(*message.references, message.message_id),
                  state=HELD if holds else QUEUED, reason="; ".join(holds), raw=raw,
                  supersedes=name == CONFIRMATION_TEMPLATE and order is not None and order.existing_id is not None,
-                 action={**action.params, "rule": action.rule},
-                 approver=combine_approvers([who for _, who in held]) if held else "")
+                 action={**action.params, "rule": action.rule,
+                         **({"reason_zh": "；".join(hold.zh or hold.why for hold in held)} if held else {})},
+                 approver=combine_approvers([hold.approver for hold in held]) if held else "")
 
 
 def _render_own_mail(name: str, action: Action, planner: Planner, occasion: Occasion) -> Reply:
@@ -269,13 +272,22 @@ def our_address(config: Config) -> Address:
 def hold_reasons(message: Message, action: Action, facts: ReplyFacts, config: Config) -> list[str]:
     """Every policy that holds this reply for a person, each with its concrete reason; empty:
     it may go."""
-    return [why for why, _ in hold_policies(message, action, facts, config)]
+    return [hold.why for hold in hold_policies(message, action, facts, config)]
 
 
-def hold_policies(message: Message, action: Action, facts: ReplyFacts,
-                  config: Config) -> list[tuple[str, str]]:
-    """(reason, approver) of every policy that holds this reply: the approver is the role that
-    releases it ("" : anyone who answers mail; a manager releases any hold, see policy.py).
+class Hold(NamedTuple):
+    """A policy holding a reply: why (in English, as the outbox row keeps it), the role that
+    releases it ("": anyone who answers mail; a manager releases any hold, see policy.py) and
+    why in Chinese ("" where it has no Chinese: a sentence of the rule file given only in
+    English, an error's own words), which the reply's action keeps for the Chinese desk."""
+
+    why: str
+    approver: str
+    zh: str = ""
+
+
+def hold_policies(message: Message, action: Action, facts: ReplyFacts, config: Config) -> list[Hold]:
+    """Every policy that holds this reply (`Hold`).
 
     An order confirmation commits the company to a price and a date, and a `hold_if` on the
     order is the margin rule (`'price_floor' in order.checks_failed`, a total over a limit): a
@@ -283,33 +295,39 @@ def hold_policies(message: Message, action: Action, facts: ReplyFacts,
     manager's word on the margin is the sign-off before production (`follow/signoff.py`), which
     reads the cost file; a reply is answered within the day, and one person's absence must not
     stop every confirmation."""
-    holds: list[tuple[str, str]] = []
+    holds: list[Hold] = []
     data = order_record.from_record(facts.record)
     about_order = facts.order is not None or not data.empty
     confirmation = action.params["template"] == CONFIRMATION_TEMPLATE
     floor = "manager" if confirmation else ""
     if action.params.get("hold"):
-        why = action.params.get("hold_reason") or "asks for approval"
-        holds.append((f"rule {action.rule} {why}" if why == "asks for approval" else f"rule {action.rule}: {why}",
-                      combine_approvers([str(action.params.get("approver") or ""), floor])))
+        why = action.params.get("hold_reason") or ""
+        why_zh = action.params.get("hold_reason_zh") or ""
+        holds.append(Hold(f"rule {action.rule}: {why}" if why else f"rule {action.rule} asks for approval",
+                          combine_approvers([str(action.params.get("approver") or ""), floor]),
+                          f"规则 {action.rule}：{why_zh}" if why_zh else "" if why else f"规则 {action.rule} 需要审批"))
     if action.params.get("hold_if") and about_order:
-        holds += [(why, "manager") for why in _hold_if(action.params["hold_if"], data, f"rule {action.rule}")]
+        holds += [Hold(why, "manager", zh) for why, zh in _hold_if(action.params["hold_if"], data,
+                                                                    f"rule {action.rule}", f"规则 {action.rule}")]
     buyer = facts.buyer
     if buyer is not None and buyer.hold_replies:
-        holds.append((f"replies to {buyer.name} wait for approval (buyers: hold_replies)", floor))
+        holds.append(Hold(f"replies to {buyer.name} wait for approval (buyers: hold_replies)", floor,
+                          f"给 {buyer.name} 的回复需要审批（buyers: hold_replies）"))
     if config.reply.hold_if and about_order:  # on an inquiry about no order it has nothing to say
-        holds += [(why, "manager") for why in _hold_if(config.reply.hold_if, data, "reply.hold_if")]
+        holds += [Hold(why, "manager", zh) for why, zh in _hold_if(config.reply.hold_if, data, "reply.hold_if")]
     if config.reply.hold_all:
-        holds.append(("every reply waits for approval (reply.hold_all)", floor))
+        holds.append(Hold("every reply waits for approval (reply.hold_all)", floor, "所有回复都需要审批（reply.hold_all）"))
     if confirmation and facts.confirmation:
         differences = order_record.differences(facts.record, facts.confirmation)
         if differences:
-            holds.append(("our P/I differs from the buyer's PO: " + "; ".join(differences), "manager"))
+            holds.append(Hold("our P/I differs from the buyer's PO: " + "; ".join(differences), "manager",
+                              "我方形式发票与客户订单不符：" + "；".join(
+                                  order_record.differences(facts.record, facts.confirmation, "zh"))))
     sender = message.sender
     for reply_to in message.reply_to:
         if sender is not None and reply_to.domain != sender.domain:
             why = f"Reply-To {reply_to.addr} is in another domain than From {sender.addr}: a person checks where this goes"
-            holds.append((why, floor))
+            holds.append(Hold(why, floor, f"Reply-To {reply_to.addr} 与发件人 {sender.addr} 不在同一域名：请人工核对回复发往何处"))
             break
     return holds
 
@@ -319,20 +337,23 @@ def expression(text: str) -> Any:
     return compile_order_expression(text, Where(Path("mailflow.yaml"), None), "hold_if")
 
 
-def _hold_if(text: str, data: OrderData, where: str) -> list[str]:
+def _hold_if(text: str, data: OrderData, where: str, where_zh: str = "") -> list[tuple[str, str]]:
     """A `hold_if` on the order: true holds, with the failed checks it rests on; so does one that
     cannot be evaluated (no order data read, a missing value, an error), since nobody can tell
-    whether the condition is met."""
+    whether the condition is met. Each (in English, in Chinese; "": the evaluator's own words)."""
+    where_zh = where_zh or where
     if data.empty:
-        return [f"{where} {text!r} cannot be checked: no order data was read"]
+        return [(f"{where} {text!r} cannot be checked: no order data was read", f"{where_zh} {text!r} 无法判断：未读到订单数据")]
     value, why = evaluate_order_expression(expression(text), order_record.facts(data))
     if value is None:
-        return [f"{where} {text!r} {why}"]
+        return [(f"{where} {text!r} {why}", "")]
     if not value:
         return []
-    failed = [f"{c.name.replace('_', ' ')}: {c.detail}" for c in data.checks_failed if c.name in text
-              or "checks_failed" in text]
-    return [f"{where} holds it: {text}" + (f" ({'; '.join(failed)})" if failed else "")]
+    failed = [c for c in data.checks_failed if c.name in text or "checks_failed" in text]
+    english = [f"{c.name.replace('_', ' ')}: {c.detail}" for c in failed]
+    chinese = [detail_in(dataclasses.asdict(c), "zh") for c in failed]
+    return [(f"{where} holds it: {text}" + (f" ({'; '.join(english)})" if english else ""),
+             f"{where_zh} 的条件成立：{text}" + (f"（{'；'.join(chinese)}）" if chinese else ""))]
 
 
 def reply_context(message: Message, facts: ReplyFacts, config: Config, quote_sender: bool = True) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from mailflow import documents, policy
 from mailflow.correlate import KnownOrder, alias_key, candidate_keys
@@ -524,9 +524,9 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                 row.reason, row.resolved_at, row.created_at = item.reason, None, utcnow()
             return True
 
-    def quarantined(self, include_resolved: bool = False) -> list[QuarantineRow]:
+    def quarantined(self, include_resolved: bool = False, limit: int | None = None) -> list[QuarantineRow]:
         with self.sessions() as session:
-            query = select(QuarantineRow).order_by(QuarantineRow.id)
+            query = select(QuarantineRow).order_by(QuarantineRow.id).limit(limit)
             if not include_resolved:
                 query = query.where(QuarantineRow.resolved_at.is_(None))
             return list(session.scalars(query))
@@ -683,6 +683,16 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                 query = query.where(OutboxRow.state == state)
             return list(session.scalars(query))
 
+    def outbox_listed(self, states: tuple[str, ...] = (), limit: int | None = None) -> list[OutboxRow]:
+        """Replies in `states` (all without), oldest first, without their raw MIME (a list
+        shows none, and a desk's outbox holds every reply it sent); with `limit`, the newest
+        `limit` of them."""
+        with self.sessions() as session:
+            query = select(OutboxRow).options(defer(OutboxRow.raw)).order_by(OutboxRow.id.desc()).limit(limit)
+            if states:
+                query = query.where(OutboxRow.state.in_(states))
+            return list(reversed(session.scalars(query).all()))
+
     def orders(self) -> list[OrderRow]:
         with self.sessions() as session:
             return list(session.scalars(select(OrderRow).order_by(OrderRow.id)))
@@ -722,6 +732,54 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                  "messages": None if messages is None else messages.get(r.id, 0),
                  "replies": None if replies is None else replies.get(r.id, 0), "data": dict(r.data or {})}
                 for r in rows]
+
+    def order_listing(self, *, buyer: str = "", status: str = "", text: str = "", offset: int = 0,
+                      limit: int = 200) -> tuple[list[dict[str, Any]], int, list[str]]:
+        """One page of the orders a list shows (`order_overview`'s rows, without counts), filtered
+        and sorted in the database: the buyer's name holding `buyer`, in `status`, `text` in the
+        number, folder, buyer or supplier (case aside); overdue first, then by due date (none
+        last) and folder, which is `views.order_list`'s order. (the page, how many match, every
+        status any order has). The browser's list: it reads `limit` orders, not thousands."""
+        from sqlalchemy import case
+
+        from mailflow.store.plan import PARTIES, SERVED, parties
+
+        with self.sessions() as session:
+            conn = session.connection()
+            shown_buyer = case((OrderRow.kind == "purchase", func.coalesce(SERVED.buyer, "")), else_=OrderRow.buyer)
+            wanted = []
+            if buyer:
+                wanted.append(func.lower(shown_buyer).contains(buyer.lower(), autoescape=True))
+            if status:
+                wanted.append(OrderRow.status == status)
+            if text:
+                words = text.lower()
+                wanted.append(or_(*(func.lower(column).contains(words, autoescape=True) for column in (
+                    OrderRow.number, OrderRow.folder, OrderRow.buyer, func.coalesce(SERVED.buyer, "")))))
+            listed = select(OrderRow.id).outerjoin(SERVED, OrderRow.for_order_id == SERVED.id).where(*wanted)
+            total = conn.execute(select(func.count()).select_from(listed.subquery())).scalar_one()
+            ids = [row_id for row_id, in conn.execute(
+                listed.order_by(OrderRow.next_due.is_(None), OrderRow.next_due, OrderRow.folder)
+                .offset(offset).limit(limit))]
+            statuses = sorted(status for status, in conn.execute(select(OrderRow.status).distinct()))
+            aliases: dict[int, list[str]] = {}
+            for order_id, number in conn.execute(select(OrderAlias.order_id, OrderAlias.number)
+                                                 .where(OrderAlias.order_id.in_(ids))):
+                aliases.setdefault(order_id, []).append(number)
+            rows = {r.id: r for r in conn.execute(
+                select(OrderRow.id, OrderRow.number, OrderRow.folder, OrderRow.status, OrderRow.next_milestone,
+                       OrderRow.next_due, OrderRow.outstanding, OrderRow.data, *PARTIES)
+                .outerjoin(SERVED, OrderRow.for_order_id == SERVED.id).where(OrderRow.id.in_(ids)))}
+        page = []
+        for row_id in ids:
+            r = rows[row_id]
+            who = parties(r)
+            page.append({"order": r.number, "folder": r.folder, "kind": who.pop("order_kind"), **who,
+                         "status": r.status, "next_milestone": r.next_milestone or None,
+                         "due": r.next_due.isoformat() if r.next_due else None, "outstanding": r.outstanding or None,
+                         "aliases": sorted(aliases.get(r.id, [])), "messages": None, "replies": None,
+                         "data": dict(r.data or {})})
+        return page, total, statuses
 
     def message_by_row(self, row_id: int) -> MessageRow:
         """A message by its row id (the web desk's links), or NotFound."""

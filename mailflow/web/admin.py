@@ -13,12 +13,13 @@ from mailflow.web.security import Caller, acting, logged_in, posted
 from mailflow.web.state import desk_of
 
 RAW_SHOWN = 2_000_000  # bytes of a quarantined mail shown on its page
+LISTED = 500  # quarantined mails on the page: the oldest, which have waited longest
 
 
 @logged_in
 def quarantine_page(request: Request, caller: Caller) -> Response:
     return page(request, "quarantine.html", person=caller.person, csrf=caller.csrf,
-                rows=views.quarantine_list(desk_of(request).store))
+                rows=views.quarantine_list(desk_of(request).store, limit=LISTED))
 
 
 @logged_in

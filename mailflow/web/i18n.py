@@ -289,6 +289,8 @@ def due_reason(language: str, why: str, milestones: dict[str, str] | None = None
         key = anchors.get(text, text)
         return (milestones or {}).get(key) or word(language, "anchor", key)
 
+    if rest == "no due date in the plan":  # a milestone the plan gives no day (an L/C's document)
+        return translate(language, "no_due_date")
     if not day and rest.endswith((" is not done", " is not known")):  # no date yet, and why
         separator = "；" if language == "zh" else "; "
         return separator.join(_undated(language, part, name_of) for part in rest.split("; ", 20))
@@ -320,9 +322,11 @@ WORDS["en"].update({"login_wrong": "wrong name or password",
 WORDS["zh"].update({"login_wrong": "用户名或密码错误。", "login_too_many": "登录失败次数过多：请等几分钟再试。"})
 WORDS["en"].update({"bad_zone": "unknown time zone {zone}", "refile_needs_order": "give the order number to file it under",
                     "bad_status": "the status is on-hold, cancelled or resume",
-                    "empty_reply": "an empty reply is not sent; reject it instead"})
+                    "empty_reply": "an empty reply is not sent; reject it instead",
+                    "no_due_date": "no due date in the plan"})
 WORDS["zh"].update({"bad_zone": "无法识别的时区 {zone}", "refile_needs_order": "请填写要归入的订单号",
-                    "bad_status": "状态只能是暂停、取消或恢复", "empty_reply": "空白回复不会发出：请改为驳回"})
+                    "bad_status": "状态只能是暂停、取消或恢复", "empty_reply": "空白回复不会发出：请改为驳回",
+                    "no_due_date": "计划中没有截止日期"})
 
 # the workplace: previews, a reply beside its order, the outbox's ages, the plan's owners, labelled
 # search filters, the rules as a list, counts in the navigation, the skip link, the reader's zone

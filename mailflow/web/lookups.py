@@ -54,7 +54,7 @@ def outbox_rows(store: Store, state: str | None, review: bool) -> list[dict[str,
     long it has waited (`waiting`, seconds since it was written, by the desk's clock), oldest
     first; only the states a person acts on when `review`."""
     query = (select(OutboxRow.id, OutboxRow.state, OutboxRow.template, OutboxRow.to_addrs, OutboxRow.subject,
-                    OutboxRow.reason, OutboxRow.created_at, OrderRow.folder)
+                    OutboxRow.reason, OutboxRow.action, OutboxRow.created_at, OrderRow.folder)
              .outerjoin(OrderRow, OutboxRow.order_id == OrderRow.id)
              .order_by(OutboxRow.created_at, OutboxRow.id).limit(OUTBOX))
     if state:
@@ -65,7 +65,8 @@ def outbox_rows(store: Store, state: str | None, review: bool) -> list[dict[str,
     with store.sessions() as session:
         rows = session.execute(query).all()
     return [{"id": r.id, "state": r.state, "template": r.template, "to": r.to_addrs, "subject": r.subject,
-             "reason": r.reason, "order": r.folder or "", "since": r.created_at,
+             "reason": r.reason, "reason_zh": (r.action or {}).get("reason_zh") if r.reason else None,
+             "order": r.folder or "", "since": r.created_at,
              "waiting": max(0, int((now - r.created_at).total_seconds())) if r.created_at else 0} for r in rows]
 
 

@@ -36,17 +36,23 @@ def orders(request: Request, caller: Caller) -> Response:
     params = request.query_params
     filters = {"buyer": params.get("buyer", "").strip().lower(), "status": params.get("status", "").strip(),
                "q": params.get("q", "").strip().lower()}
-    listed = views.order_list(desk_of(request).store, counts=False)
-    rows = views.filter_orders(listed, buyer=filters["buyer"], status=filters["status"], text=filters["q"])
     try:
-        number = max(1, int(params.get("page", "1")))
+        number = min(max(1, int(params.get("page", "1"))), 1_000_000)
     except ValueError:
         number = 1
-    pages = max(1, (len(rows) + PAGE - 1) // PAGE)
-    number = min(number, pages)
-    return page(request, "orders.html", person=caller.person, csrf=caller.csrf,
-                rows=rows[(number - 1) * PAGE: number * PAGE], page_number=number, pages=pages, total=len(rows),
-                filters=filters, statuses=sorted({o["status"] for o in listed}))
+    store = desk_of(request).store
+
+    def listed(number: int) -> tuple[list[dict[str, Any]], int, list[str]]:
+        return views.order_page(store, buyer=filters["buyer"], status=filters["status"], text=filters["q"],
+                                page=number, size=PAGE)
+
+    rows, total, statuses = listed(number)
+    pages = max(1, (total + PAGE - 1) // PAGE)
+    if number > pages:  # past the last page: the last one
+        number = pages
+        rows, total, statuses = listed(number)
+    return page(request, "orders.html", person=caller.person, csrf=caller.csrf, rows=rows, page_number=number,
+                pages=pages, total=total, filters=filters, statuses=statuses)
 
 
 @logged_in

@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from mailflow import clock
 from mailflow.config import Config
+from mailflow.extract.details import detail_markup
 from mailflow.web import auth, lookups
 from mailflow.web.i18n import due_reason, translate, word
 from mailflow.web.state import SESSION_COOKIE, desk_of
@@ -104,12 +105,14 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
 
 def wording(language: str, zone: dt.tzinfo) -> dict[str, Any]:
     """What every page's template words its text with, in `language`: the catalogue's sentences
-    (`t`), the names of values (`w`), due reasons (`due_why`) and times in the reader's `zone`."""
+    (`t`), the names of values (`w`), due reasons (`due_why`), a check's detail (`detail`, its
+    values marked as data) and times in the reader's `zone`."""
     return {"t": lambda key, **kw: translate(language, key, **kw), "when": lambda v: when(v, zone),
             "zone_name": zone_label(zone),
             "lang": language, "w": lambda group, value: word(language, group, value),
             "due_why": lambda why, names=None: due_reason(language, why or "", names),
-            "size_of": lambda n: size_of(language, n), "money": money}
+            "size_of": lambda n: size_of(language, n), "money": money,
+            "detail": lambda check: detail_markup(check, language)}
 
 
 def money(amount: Any, currency: Any = "") -> str:

@@ -218,3 +218,22 @@ def test_several_machines_keep_in_the_database_what_they_share_and_it_goes_again
     assert not {"desk_shared", "classifier_models"} & set(tables.get_table_names())
     assert not {"flash_said", "flash_error"} & {c["name"] for c in tables.get_columns("web_sessions")}
     engine.dispose()
+
+
+def test_the_order_mail_index_comes_and_goes_with_its_revision(tmp_path: Path, database_url: str) -> None:
+    """0013 on a store with mail: the index the daily plan reads is made, and dropped going back."""
+    at_revision(database_url, "0012")
+    engine = make_engine(database_url)
+    name = "ix_messages_order_direction_date"
+    try:
+        with engine.begin() as connection:
+            command.upgrade(migrations._config(connection), "0013")
+        indexes = {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("messages")}
+        assert indexes[name] == ["order_id", "direction", "date", "received_at"]
+        with engine.begin() as connection:
+            command.downgrade(migrations._config(connection), "0012")
+        assert name not in {i["name"] for i in inspect(engine).get_indexes("messages")}
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT number FROM orders")).scalars().all() == ["4500871"]
+    finally:
+        engine.dispose()

@@ -4,6 +4,7 @@ left out; what remains must hold none of the desk's English interface words."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.integration.test_web_http import ORIGIN, client_for, held_confirmation, log_in, post_login
-from tests.webdesk import build
+from tests.mails import mail
+from tests.webdesk import build, cli
 
 pytest.importorskip("starlette")
 pytest.importorskip("tests.pdfs")
@@ -27,6 +29,20 @@ ENGLISH = ("Item", "Description", "Qty", "Unit", "Price", "Amount", "done", "ope
            "when", "is done", "P/I sent", "deposit", "balance", "production", "ready", "shipped", "paid", "closed",
            "cancelled", "uncertain", "superseded", "withdrawn", "other", "any", "is", "the", "a", "to", "of")
 _ENGLISH = re.compile(r"(?<![\w/-])(" + "|".join(re.escape(w) for w in ENGLISH) + r")(?![\w/-])", re.IGNORECASE)
+LC_SHORT = """We advise the documentary credit below for PO KS-7001.
+
+:27:1/1
+:40A:IRREVOCABLE
+:20:LC2603KS7001
+:31C:260308
+:31D:260515CHINA
+:50:KESTREL SUPPLIES LTD
+:59:ACME NONWOVENS CO., LTD.
+:32B:USD15000,00
+:39A:05/05
+:44C:260415
+:48:21 DAYS AFTER THE DATE OF SHIPMENT
+"""
 _SKIPPED = {"script", "style", "pre", "textarea", "title"}  # not interface text, or the mail's own
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -75,6 +91,12 @@ def test_every_page_in_chinese(tmp_path: Path, database_url: str) -> None:
     from mailflow.model import Origin, Quarantined, RawMail
 
     desk = build(tmp_path, database_url)
+    # the bank's L/C for the order: short of the PO's total beyond its tolerance, shipping before
+    # its delivery date: two failed checks, each an L/C problem the order page words in Chinese
+    (desk.config.parent / "inbox" / "06.eml").write_bytes(mail(
+        "L/C advice PO KS-7001", LC_SHORT, sender="Trade Services <lc@bank-of-ningbo.example>",
+        message_id="lc@bank-of-ningbo.example", date=dt.datetime(2026, 3, 8, 9, tzinfo=dt.UTC)))
+    cli(desk.config, "run", "--once")
     client, store = client_for(desk.config)
     try:
         store.quarantine(Quarantined(RawMail(b"From: <x@kestrel.example>\r\n\r\n\xff\xfe",
@@ -110,8 +132,27 @@ def test_every_page_in_chinese(tmp_path: Path, database_url: str) -> None:
                            headers=ORIGIN)
         assert "无法识别的时区 &#39;Mars/Olympus&#39;" in zone.text
 
+        # the reply's hold reason, from the rule file's `reason: {en, zh}`, in Chinese on the
+        # outbox and the reply, not as data; the L/C's failed checks worded by the catalogue
+        for name in ("outbox", "reply"):
+            assert "经理先确认价格和交期再发出" in pages[name], name
+            assert "a manager confirms" not in pages[name], name
+        # and on the command line, for a reader whose language it knows
+        assert "why: 规则 purchase-order：经理先确认价格和交期再发出" in cli(
+            desk.config, "outbox", "show", str(reply.id), "--as", "Lily Chen")
+        assert "why: rule purchase-order: a manager confirms price and delivery" in cli(
+            desk.config, "outbox", "show", str(reply.id))
+        order = re.sub(r"<[^>]+>", "", pages["order"])
+        for shown in ("信用证金额 USD 15,000.00（溢短装 +5%/-5%：14,250.00 至 15,750.00），客户订单总额 16,000.00：超出溢短装范围",
+                      "信用证最迟装运日 2026-04-15 早于订单的交货日期 2026-04-30", "第 1 行 NW-SL45-P200：8,000 × 2.00"):
+            assert shown in order, shown
+        assert "outside the tolerance" not in order and "L/C amount" not in order
+        assert '<span class="data">15,000.00</span>' in pages["order"]  # the L/C's own values stay data
+        # the checker sees an English hold reason or check detail where the page would show one
+        assert english_in('<p>原因: rule order-confirmation: a manager confirms price</p>')
+        assert english_in('<li>信用证金额 <span class="data">USD 15,000.00</span>: outside the tolerance</li>')
+
         # what the pages must show, in Chinese: the order's terms, lines, milestones and timeline
-        order = pages["order"]
         for shown in ("订单日期", "交货日期", "付款方式", "货号", "品名", "数量", "单价", "金额", "跟单员", "经理", "财务",
                       "进行中", "形式发票已发出", "收", "发", "订单", "订单日期后 2 天", "形式发票已发出未完成", "电汇订单", "明细金额: 通过", "定金", "尾款"):
             assert shown in order, shown
@@ -120,6 +161,6 @@ def test_every_page_in_chinese(tmp_path: Path, database_url: str) -> None:
         assert "第 1 页" in pages["preview"] and "此 PDF 无法显示" in pages["a file with no preview"]
         assert "待经理审批" in pages["rules"] and re.search(r"等待(不到 1 分钟| \d+ (分钟|小时|天))", pages["outbox"])
         for name, html in pages.items():
-            assert english_in(html) == [], name
+            assert english_in(html) == [], (name, english_in(html))
     finally:
         store.close()

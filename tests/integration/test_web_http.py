@@ -248,14 +248,14 @@ def test_a_page_waiting_on_its_data_does_not_stop_the_desk(tmp_path: Path, sqlit
 
     desk = build(tmp_path, sqlite_url)
     entered, release = threading.Event(), threading.Event()
-    order_list = views.order_list
+    order_page = views.order_page
 
     def held(*args: Any, **kwargs: Any) -> Any:
         entered.set()
         release.wait(timeout=60)
-        return order_list(*args, **kwargs)
+        return order_page(*args, **kwargs)
 
-    monkeypatch.setattr(views, "order_list", held)
+    monkeypatch.setattr(views, "order_page", held)
     answers: dict[str, Any] = {}
     with served(desk.config) as (base, _), httpx.Client(base_url=base, timeout=10) as client:
         form = client.get("/login")

@@ -114,11 +114,13 @@ def test_a_hold_if_that_cannot_be_evaluated_holds_with_the_reason(tmp_path: Path
     from mailflow.reply.plan import _hold_if
 
     data = OrderData(numbers=("4500871",), lines=(LineItem("A", "x"),))  # read, but no total
-    holds = _hold_if("order.checks_failed or order.total > 50000", data, "reply.hold_if")
-    assert holds and "cannot be evaluated" in holds[0] and "TypeError" in holds[0]
+    [(english, chinese)] = _hold_if("order.checks_failed or order.total > 50000", data, "reply.hold_if")
+    assert "cannot be evaluated" in english and "TypeError" in english
+    assert chinese == ""  # the evaluator's own words have no Chinese: the desk shows the English
     assert _hold_if("order.total > 50000", dataclasses.replace(data, total=__import__("decimal").Decimal(10)),
                     "reply.hold_if") == []
-    assert "no order data was read" in _hold_if("order.total > 1", OrderData(), "rule r")[0]
+    [(english, chinese)] = _hold_if("order.total > 1", OrderData(), "rule r", "规则 r")
+    assert "no order data was read" in english and chinese == "规则 r 'order.total > 1' 无法判断：未读到订单数据"
 
 
 def test_a_failing_job_is_retried_after_a_pause_and_never_raises() -> None:

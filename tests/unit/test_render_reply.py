@@ -46,7 +46,8 @@ def test_a_chaser_is_an_acknowledgement_with_its_own_message_id_and_context(conf
     assert reply.message_id == "mailflow.chase-1@acme.example" and reply.in_reply_to == "msg-1@northwind.example"
     assert "2026-03-10" in reply.text and "6000.00" in reply.text
     assert reply.state == "held" and "rule followup:tt-order asks for approval" in reply.reason
-    assert reply.action == {"template": "chase_payment", "hold": True, "rule": "followup:tt-order"}
+    assert reply.action == {"template": "chase_payment", "hold": True, "rule": "followup:tt-order",
+                            "reason_zh": "规则 followup:tt-order 需要审批；所有回复都需要审批（reply.hold_all）"}
     sent = email.message_from_bytes(reply.raw, policy=email.policy.default)
     assert sent["In-Reply-To"] == "<msg-1@northwind.example>" and sent["Auto-Submitted"] == "auto-replied"
 

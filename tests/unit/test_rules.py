@@ -229,6 +229,14 @@ def test_nothing_matches_gives_other(tmp_path: Path) -> None:
      "        hold:\n          approver: manager\n          who: me\n"), 9, "unknown hold option 'who'"),
     (("- name: r\n  category: x\n  when: {subject: a}\n  then:\n    - reply:\n        template: t\n"
      "        hold: sometimes\n"), 7, "hold: takes true, false or {approver: ROLE, reason: TEXT}"),
+    (("- name: r\n  category: x\n  when: {subject: a}\n  then:\n    - reply:\n        template: t\n"
+     "        hold:\n          approver: manager\n          reason:\n            en: a manager first\n            fr: un directeur\n"), 11,
+     "then[0].reply.hold.reason: unknown language 'fr' for a reason (use en, zh)"),
+    (("- name: r\n  category: x\n  when: {subject: a}\n  then:\n    - reply:\n        template: t\n"
+     "        hold:\n          approver: manager\n          reason:\n            en: a manager first\n            zh: [经理]\n"), 11,
+     "then[0].reply.hold.reason.zh: reason is a sentence"),
+    (("- name: r\n  category: x\n  when: {subject: a}\n  then:\n    - reply:\n        template: t\n"
+     "        hold:\n          approver: manager\n          reason: {zh: 经理先看}\n"), 9, "reason: {en: TEXT, zh: TEXT} needs the English (en)"),
 ])
 def test_bad_rule_files_name_file_line_and_field(tmp_path: Path, text: str, line: int, fragment: str) -> None:
     with pytest.raises(RuleError) as caught:
@@ -318,8 +326,22 @@ def test_a_hold_names_who_releases_it(tmp_path: Path) -> None:
     rules = ruleset(tmp_path, "- name: complaint\n  category: complaint\n  when: {subject: a}\n  then:\n"
                               "    - reply: {template: complaint_ack, hold: {approver: manager, reason: "
                               "'a manager reads every complaint first'}}\n"
-                              "    - reply: {template: inquiry_ack, hold: true}\n")
-    first, second = rules.rules[0].actions
+                              "    - reply: {template: inquiry_ack, hold: true}\n"
+                              "    - reply: {template: sample_ack, hold: {approver: manager, reason: "
+                              "{en: 'a manager sends  samples', zh: '样品由经理寄出'}}}\n")
+    first, second, both = rules.rules[0].actions
     assert first.params["hold"] is True and first.params["approver"] == "manager"
-    assert first.params["hold_reason"] == "a manager reads every complaint first"
+    assert first.params["hold_reason"] == "a manager reads every complaint first" and "hold_reason_zh" not in first.params
     assert second.params["hold"] is True and "approver" not in second.params
+    # a reason in two languages: the English as a plain reason is kept, the Chinese beside it
+    assert both.params["hold_reason"] == "a manager sends samples" and both.params["hold_reason_zh"] == "样品由经理寄出"
+
+
+def test_every_shipped_hold_gives_its_reason_in_chinese() -> None:
+    from tests.conftest import ROOT
+
+    holds = [action.params for rule in load_rules(ROOT / "rules").rules for action in rule.actions
+             if action.kind == "reply" and action.params.get("hold_reason")]
+    assert len(holds) >= 3
+    for params in holds:
+        assert params.get("hold_reason_zh"), params

@@ -8,8 +8,7 @@ The classifier one daemon trains is published in `classifier_models` for every o
 and the newest correction a training has seen is in `desk_shared`, so it trains once.
 
 Revision ID: 0014
-Revises: 0012 (0013, the index of another change, comes before this one where both are merged:
-set down_revision to '0013' then)
+Revises: 0013
 
 """
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0014'
-down_revision: str | Sequence[str] | None = '0012'
+down_revision: str | Sequence[str] | None = '0013'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
