@@ -244,7 +244,8 @@ def compose_for_order(number: str, template: str, desk: Desk, store: Store, atta
                             "`mailflow follow --digest` writes it")
     message = parse(store.archive.read(latest.path))
     decision = Decision(category=latest.category, rule="by hand", conditions=(),
-                        actions=(Action("reply", {"template": template, "hold": False}, "by hand"),),
+                        actions=(Action("reply", {"template": template, "hold": False,
+                                                  **({"attach": list(attach)} if attach else {})}, "by hand"),),
                         tags=(), matched_rules=())
     occasion = None
     if attach:
@@ -289,6 +290,9 @@ def refresh_replies(order_id: int, desk: Desk, store: Store) -> int:
             answered = store.message_row(row.answers_id)
             message = parse(store.archive.read(answered.path))
             params = dict(row.action or {"template": row.template, "hold": False})
+            if params.get("attach"):  # our documents were written from the order as it was
+                raise ValueError(f"it carries our {', '.join(map(str, params['attach']))} written from the order "
+                                 "as it was: compose it again")
             action = Action("reply", {k: v for k, v in params.items() if k != "rule"},
                             str(params.get("rule") or "by hand"))
             facts = dataclasses.replace(_facts_on_file(message, order, desk, store, answered.id), sender=SenderFacts(

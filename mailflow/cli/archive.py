@@ -34,6 +34,6 @@ def archive_migrate(state: State, target: str, endpoint_url: str | None, region:
         done = migrate(store, bucket_archive)
     switch_config(state.config_path, bucket, prefix, endpoint_url, region, retain_days)
     out.print(f"{done.sent} object(s) sent, {done.present} there already, {done.quarantined} quarantined "
-              f"mail, order.json of {done.orders} order(s); every object read back and checked by its "
+              f"mail, {done.documents} document(s) of ours, order.json of {done.orders} order(s); every object read back and checked by its "
               f"sha256. {state.config_path} now keeps the archive in {bucket_archive.describe()}; the local "
               "files are no longer used and may be removed.", markup=False)

@@ -25,7 +25,7 @@ SUMMARY_NAMES = {
            "unfiled": "no order", "replies": "replies"},
     "zh": {"title": "每日工作总结", "received": "今日收到", "new_orders": "新订单", "sent": "今日发出",
            "completed": "今日完成", "payments": "今日收款", "refused": "拒绝或未起草", "quarantined": "隔离邮件",
-           "due_tomorrow": "明天到期", "unfiled": "未归档", "replies": "回复"},
+           "due_tomorrow": "明天到期", "unfiled": "未归入订单", "replies": "回复"},
 }
 
 

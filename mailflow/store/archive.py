@@ -189,13 +189,27 @@ def sync_files(files: Iterable[Path]) -> None:
 
 def _load_syncfs() -> Any:
     """Linux's syncfs(2) from the C library, or None where there is none (then each file and
-    folder is fsynced). Since Linux 5.8 it reports a writeback error as fsync does."""
+    folder is fsynced). Only on Linux 5.8 and later: before, syncfs returned 0 even when the
+    writeback failed, and a batch would commit rows pointing at files not on the disk."""
+    if not _reports_write_errors(os.uname().sysname, os.uname().release):
+        return None
     try:
         function = ctypes.CDLL(None, use_errno=True).syncfs
     except (OSError, AttributeError):
         return None
     function.argtypes = [ctypes.c_int]
     return function
+
+
+def _reports_write_errors(system: str, release: str) -> bool:
+    """Whether this kernel's syncfs reports a writeback error (Linux 5.8 and later)."""
+    if system != "Linux":
+        return False
+    try:
+        major, minor = (int(part) for part in release.split("-")[0].split(".")[:2])
+    except ValueError:
+        return False  # a release we cannot read: fsync each file, which always reports
+    return (major, minor) >= (5, 8)
 
 
 _SYNCFS = _load_syncfs()

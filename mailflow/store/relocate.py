@@ -5,7 +5,7 @@
 
 `migrate` copies a local archive into a bucket (`mailflow archive migrate`): every message's
 raw mail to `raw/<sha256>`, every attachment to `files/<sha256>`, quarantined mail under its
-own name. Each local file is hashed before it is sent (a damaged one stops the migration: a
+own name, the documents the desk wrote (`orders/*/ours/`) under theirs. Each local file is hashed before it is sent (a damaged one stops the migration: a
 copy would carry the damage into the evidence), an object already in the bucket with that
 sha256 is not sent again (so a migration that stopped is run again from the start, cheaply),
 and each object is read back and hashed. Only when every object is there and right are the
@@ -110,6 +110,7 @@ class Migrated:
     sent: int = 0  # objects written
     present: int = 0  # objects found in the bucket already (a migration run again)
     quarantined: int = 0
+    documents: int = 0  # of ours (P/I, invoice, packing list…), kept under each order's ours/
     orders: int = 0
 
 
@@ -137,6 +138,13 @@ def migrate(store: Any, target: S3Archive, progress: Callable[[str], None] = lam
                 data = source.read(rel)
                 _copy(source, target, rel, rel, hashlib.sha256(data).hexdigest(), "quarantined mail", done, data)
         done.quarantined += 1
+    # the documents the desk wrote (writer/desk.py): no row names their file, the folder does
+    for written in sorted(source.root.glob("orders/*/ours/*")):
+        if written.is_file() and not written.name.startswith(".tmp-"):
+            rel = written.relative_to(source.root).as_posix()
+            data = written.read_bytes()
+            _copy(source, target, rel, rel, hashlib.sha256(data).hexdigest(), "our document", done, data)
+            done.documents += 1
     with store.sessions() as session, session.begin():  # every object is there and checked: the rows follow
         for kind, model, folder in (("message", MessageRow, "raw/"), ("attachment", AttachmentRow, "files/")):
             session.execute(update(model).where(model.id <= upto[kind], ~model.path.startswith(folder))

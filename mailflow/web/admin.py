@@ -8,6 +8,7 @@ from starlette.responses import Response, StreamingResponse
 
 from mailflow import views
 from mailflow.web.i18n import translate
+from mailflow.web.messages import archived, streamed
 from mailflow.web.render import back, page
 from mailflow.web.security import Caller, acting, logged_in, posted
 from mailflow.web.state import desk_of
@@ -29,7 +30,7 @@ def quarantined_page(request: Request, caller: Caller) -> Response:
     replaced, the first 2 MB."""
     store = desk_of(request).store
     row = store.quarantined_row(request.path_params["id"])
-    text = store.archive.read(row.path)[:RAW_SHOWN].decode("utf-8", errors="replace")
+    text = archived(store, row.path, caller)[:RAW_SHOWN].decode("utf-8", errors="replace")
     head = text.replace("\r\n", "\n").split("\n\n", 1)[0]
     headers = [line for line in head.split("\n")[:200]]
     return page(request, "quarantined.html", person=caller.person, csrf=caller.csrf, row=row, headers=headers,
@@ -41,7 +42,7 @@ def quarantined_raw(request: Request, caller: Caller) -> Response:
     """The quarantined mail's bytes as a plain-text download, never rendered."""
     store = desk_of(request).store
     row = store.quarantined_row(request.path_params["id"])
-    return StreamingResponse(store.archive.chunks(row.path), media_type="text/plain; charset=utf-8",
+    return StreamingResponse(streamed(store, row.path, caller), media_type="text/plain; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{row.sha256[:16]}.eml"'})
 
 

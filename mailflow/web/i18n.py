@@ -355,7 +355,7 @@ WORDS["zh"].update({
     "preview_not_previewable": "此文件无法预览，请下载查看。",
     "preview_too_large": "此文件太大，无法预览，请下载查看。",
     "preview_not_readable": "此 PDF 无法显示，请下载查看。",
-    "no_preview": "没有这个预览。", "answers": "回复的邮件", "order_documents": "订单单据",
+    "no_preview": "没有这个预览。", "answers": "所回复的邮件", "order_documents": "订单单据",
     "bytes": "{n} 字节", "kilobytes": "{n} KB", "megabytes": "{n} MB", "waiting": "等待时长",
     "filters": "筛选条件", "sender_address": "发件人地址", "direction_label": "收发",
     "direction_in": "收到的邮件", "direction_out": "我方发出的邮件", "date_from": "日期从",

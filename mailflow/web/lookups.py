@@ -34,36 +34,47 @@ def reply_context(store: Store, reply: OutboxRow) -> ReplyContext:
             if reply.order_id else None
         answered = session.execute(select(MessageRow.id, MessageRow.subject, MessageRow.from_addr, MessageRow.date)
                                    .where(MessageRow.id == reply.answers_id)).first() if reply.answers_id else None
+        # outer: our documents filed from a sent reply have no attachment row of a mail (they are
+        # listed, without a link); a document per row even where a mail carries its name twice
         documents = session.execute(
-            select(DocumentRow.kind, DocumentRow.revision, DocumentRow.party, DocumentRow.name,
-                   AttachmentRow.id, AttachmentRow.content_type)
-            .join(AttachmentRow, (AttachmentRow.message_row_id == DocumentRow.message_row_id)
-                  & (AttachmentRow.filename == DocumentRow.name))
+            select(DocumentRow.id.label("document"), DocumentRow.kind, DocumentRow.revision, DocumentRow.party,
+                   DocumentRow.name, AttachmentRow.id, AttachmentRow.content_type)
+            .outerjoin(AttachmentRow, (AttachmentRow.message_row_id == DocumentRow.message_row_id)
+                       & (AttachmentRow.filename == DocumentRow.name))
             .where(DocumentRow.order_id == reply.order_id)
-            .order_by(DocumentRow.id).limit(DOCUMENTS)).all() if reply.order_id else []
+            .order_by(DocumentRow.id, AttachmentRow.id).limit(DOCUMENTS * 2)).all() if reply.order_id else []
+    firsts: dict[int, Any] = {}  # each document once, with its first attachment
+    for d in documents:
+        firsts.setdefault(d.document, d)
     return ReplyContext(
         order=folder or "",
         answers={"id": answered.id, "subject": answered.subject, "from": answered.from_addr, "date": answered.date}
         if answered else None,
         documents=tuple({"kind": d.kind, "revision": d.revision, "party": d.party, "file": d.name,
-                         "attachment": d.id, "type": d.content_type} for d in documents))
+                         "attachment": d.id, "type": d.content_type} for d in list(firsts.values())[:DOCUMENTS]))
 
 
 def outbox_rows(store: Store, state: str | None, review: bool) -> list[dict[str, Any]]:
     """The outbox as `views.outbox_list` gives it, each reply with its order's folder and how
     long it has waited (`waiting`, seconds since it was written, by the desk's clock), oldest
     first; only the states a person acts on when `review`."""
+    # the states a person acts on: the oldest first, as they wait; any other (sent, rejected…):
+    # the newest OUTBOX of them (a desk's outbox holds every reply it ever sent), oldest first
+    newest = bool(state) and state not in views.REVIEW_STATES
     query = (select(OutboxRow.id, OutboxRow.state, OutboxRow.template, OutboxRow.to_addrs, OutboxRow.subject,
                     OutboxRow.reason, OutboxRow.action, OutboxRow.created_at, OrderRow.folder)
              .outerjoin(OrderRow, OutboxRow.order_id == OrderRow.id)
-             .order_by(OutboxRow.created_at, OutboxRow.id).limit(OUTBOX))
+             .order_by(*((OutboxRow.created_at.desc(), OutboxRow.id.desc()) if newest
+                         else (OutboxRow.created_at, OutboxRow.id))).limit(OUTBOX))
     if state:
         query = query.where(OutboxRow.state == state)
     elif review:
         query = query.where(OutboxRow.state.in_(views.REVIEW_STATES))
     now = clock.now()
     with store.sessions() as session:
-        rows = session.execute(query).all()
+        rows = list(session.execute(query).all())
+    if newest:
+        rows.reverse()
     return [{"id": r.id, "state": r.state, "template": r.template, "to": r.to_addrs, "subject": r.subject,
              "reason": r.reason, "reason_zh": (r.action or {}).get("reason_zh") if r.reason else None,
              "order": r.folder or "", "since": r.created_at,

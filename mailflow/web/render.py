@@ -115,6 +115,9 @@ def wording(language: str, zone: dt.tzinfo) -> dict[str, Any]:
             "detail": lambda check: detail_markup(check, language)}
 
 
+MONEY_PLACES = 8  # decimals shown with separators; beyond that an amount is shown as written
+
+
 def money(amount: Any, currency: Any = "") -> str:
     """An amount as every page shows money: the currency first, thousands separated, at least
     two decimals and any more it has ("USD 43,020.00", "USD 0.485"); what is no number as it is."""
@@ -128,7 +131,9 @@ def money(amount: Any, currency: Any = "") -> str:
         return f"{currency or ''} {amount}".strip()
     exponent = value.as_tuple().exponent
     places = max(2, -exponent if isinstance(exponent, int) else 2)
-    return f"{currency or ''} {value:,.{min(places, 6)}f}".strip()
+    if places > MONEY_PLACES:  # never rounded: more digits than money has are shown as written
+        return f"{currency or ''} {amount}".strip()
+    return f"{currency or ''} {value:,.{places}f}".strip()
 
 
 def size_of(language: str, size: int) -> str:

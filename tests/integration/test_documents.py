@@ -242,6 +242,17 @@ def test_a_reply_attaches_our_documents_and_a_pi_under_the_floor_waits_for_the_m
     assert ("pi", "us") in [(d["kind"], d["party"]) for d in shown["documents"]]
     [pi_sent] = [m for m in shown["follow_up"]["milestones"] if m["key"] == "pi_sent"]
     assert pi_sent["state"] == "done"
+    # the reply's page lists our P/I beside it, though no mail of ours carries it as an attachment row
+    from mailflow.store import Store
+    from mailflow.web.lookups import reply_context
+
+    store = Store(f"sqlite:///{desk.config.parent.parent / 'mailflow.db'}", desk.config.parent / "var" / "archive")
+    try:
+        [sent] = [r for r in store.outbox() if r.id == row["id"]]
+        listed = reply_context(store, sent).documents
+    finally:
+        store.close()
+    assert ("pi", "us") in [(d["kind"], d["party"]) for d in listed]
 
 
 def test_the_revised_pi_marks_what_the_po_revision_changed(desk: DocumentsDesk) -> None:
@@ -269,3 +280,36 @@ def test_numbers_and_filing_on_postgresql(tmp_path: Path, database_url: str) -> 
     events = [e for e in order_data(desk, desk.en.number)["events"] if e["kind"] == "document-written"]
     assert [(e["document"], e["number"]) for e in events] == [("packing-list", "ANW-CI-2612-01"),
                                                               ("invoice", "ANW-CI-2612-01")]
+
+
+def test_a_reply_carrying_our_documents_is_held_not_rewritten_when_its_order_changes(tmp_path: Path) -> None:
+    """Our P/I was written from the order as it was: when the order changes before the reply
+    goes, the reply is held with why (written again it would lose the P/I and its holds)."""
+    from sqlalchemy import update
+
+    from mailflow import clock
+    from mailflow.config import load_config
+    from mailflow.desk import load_desk
+    from mailflow.pipeline import refresh_replies
+    from mailflow.store import Store
+    from mailflow.store.db import OrderRow
+    from mailflow.store.objects import open_archive
+    from tests.documents_desk import TODAY
+
+    desk = build(tmp_path, f"sqlite:///{tmp_path / 'mailflow.db'}")
+    desk.cli("outbox", "compose", desk.zh.number, "packing_list", "--attach", "pi")
+    row, files = attached(desk, desk.zh.number)
+    assert row["state"] == "queued" and files[-1].startswith("pi_")
+    config = load_config(desk.config)
+    store = Store(config.database_url, open_archive(config))
+    try:
+        order = store.find_order(desk.zh.number)
+        assert order is not None
+        with store.sessions() as session, session.begin():
+            session.execute(update(OrderRow).where(OrderRow.id == order.id).values(version=OrderRow.version + 1))
+        with clock.frozen(TODAY):
+            assert refresh_replies(order.id, load_desk(config), store) == 2  # the held confirmation, and ours
+    finally:
+        store.close()
+    row, files = attached(desk, desk.zh.number)
+    assert row["state"] == "held" and "carries our pi" in row["reason"] and files[-1].startswith("pi_")

@@ -270,10 +270,14 @@ def test_a_local_archive_migrates_to_the_bucket_resumably_and_the_config_switche
     assert config.read_text() == before  # nothing switched
     sent_first = len(objects(seaweed, s3_bucket))
     victim.write_bytes(good)
+    ours = config.parent / "var" / "archive" / "orders" / "4500871" / "ours" / "pi_ANW-PI-2612-01_en.pdf"
+    ours.parent.mkdir(parents=True)
+    ours.write_bytes(b"%PDF-1.7 our P/I\n")  # a document the desk wrote: no row names it
 
     done = cli(config, *target)
     assert done.exit_code == 0, done.output
-    assert f"1 object(s) sent, {sent_first} there already" in done.output.replace("\n", " "), done.output
+    said = done.output.replace("\n", " ")
+    assert f"2 object(s) sent, {sent_first} there already" in said and "1 document(s) of ours" in said, said
     text = config.read_text()
     assert f"bucket: {s3_bucket}" in text and "prefix: moved" in text and text.endswith("# kept at the end\n")
     assert text.replace("\n", "").count("archive:") == 1 and "buyers:" in text
@@ -283,6 +287,8 @@ def test_a_local_archive_migrates_to_the_bucket_resumably_and_the_config_switche
     assert checked.exit_code == 0 and f"s3://{s3_bucket}/moved" in checked.output, checked.output
     stored = objects(seaweed, s3_bucket)
     assert "moved/orders/4500871/order.json" in stored
+    assert seaweed.client().get_object(Bucket=s3_bucket, Key="moved/orders/4500871/ours/pi_ANW-PI-2612-01_en.pdf"
+                                       )["Body"].read() == ours.read_bytes()
     again = cli(config, *target)
     assert again.exit_code == 4 and "nothing to migrate" in again.output
 

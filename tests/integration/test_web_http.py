@@ -315,6 +315,18 @@ def test_ids_too_big_unknown_charsets_and_missing_files(tmp_path: Path, database
         (store.archive.root / file.path).unlink()
         gone = client.get(f"/attachments/{attachment}")
         assert gone.status_code == 404 and f"归档中找不到文件 {file.path}" in gone.text
+        from sqlalchemy import insert, select
+
+        from mailflow.store.db import QuarantineRow
+
+        lost = "quarantine/2026-03/00000000.eml"  # a quarantined mail whose file is not in this archive
+        with store.engine.begin() as connection:
+            connection.execute(insert(QuarantineRow).values(sha256="0" * 64, path=lost, reason="cannot be parsed",
+                                                            origin="file", size=10))
+            quarantined = connection.scalar(select(QuarantineRow.id).where(QuarantineRow.path == lost))
+        for path in (f"/quarantine/{quarantined}", f"/quarantine/{quarantined}/raw"):
+            gone = client.get(path)
+            assert gone.status_code == 404 and f"归档中找不到文件 {lost}" in gone.text, path
     finally:
         store.close()
 

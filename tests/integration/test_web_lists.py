@@ -55,7 +55,10 @@ def test_an_orders_page_is_the_list_filtered_and_cut(tmp_path: Path, database_ur
         store.close()
 
 
-def test_the_outbox_and_quarantine_pages_read_only_what_they_show(tmp_path: Path, database_url: str) -> None:
+def test_the_outbox_and_quarantine_pages_read_only_what_they_show(tmp_path: Path, database_url: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from mailflow.web import lookups
+
     store = Store(database_url, tmp_path / "archive")
     at = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
     try:
@@ -74,6 +77,13 @@ def test_the_outbox_and_quarantine_pages_read_only_what_they_show(tmp_path: Path
         assert [r["state"] for r in views.outbox_list(store, "sent", limit=2)] == ["sent", "sent"]
         assert views.outbox_list(store, "sent", limit=2)[-1]["subject"] == "Re: PO 17"
         assert len(views.outbox_list(store)) == 20
+        # the page: replies waiting for a person, the oldest first; a state such as sent, its newest
+        monkeypatch.setattr(lookups, "OUTBOX", 3)
+        waiting = lookups.outbox_rows(store, None, review=True)
+        assert [r["subject"] for r in waiting] == ["Re: PO 0", "Re: PO 2", "Re: PO 3"]
+        assert [r["subject"] for r in lookups.outbox_rows(store, "sent", review=False)] == [
+            "Re: PO 9", "Re: PO 13", "Re: PO 17"]
+        assert waiting[0]["reason_zh"] is None  # no reason, nothing in Chinese either
         assert all(row.raw == b"x" * 1000 for row in store.outbox())  # the rows themselves keep their MIME
         assert [q["path"] for q in views.quarantine_list(store, limit=3)] == ["q/1.eml", "q/2.eml", "q/3.eml"]
         assert len(views.quarantine_list(store, include_resolved=True)) == 6

@@ -97,3 +97,24 @@ def test_a_first_sync_without_a_terminal_logs_its_eta(caplog: pytest.LogCaptureF
     lines = [r.getMessage() for r in caplog.records]
     assert lines == ["desk@imap/INBOX: 500/2000 messages (50 msg/s, ETA about 30 s)",
                      "desk@imap/INBOX: 2000/2000 messages (50 msg/s)"]
+
+
+@pytest.mark.parametrize(("system", "release", "trusted"), [
+    ("Linux", "6.1.0-27-amd64", True), ("Linux", "5.8.0", True), ("Linux", "5.4.0-150-generic", False),
+    ("Linux", "3.10.0-1160.el7.x86_64", False), ("Linux", "not-a-version", False), ("Darwin", "23.0.0", False)])
+def test_syncfs_is_trusted_only_where_it_reports_a_failed_writeback(system: str, release: str, trusted: bool) -> None:
+    """Before Linux 5.8 syncfs returned 0 after a failed writeback: a batch would commit rows
+    pointing at files not on the disk. There each file is fsynced instead."""
+    from mailflow.store.archive import _reports_write_errors
+
+    assert _reports_write_errors(system, release) is trusted
+
+
+def test_money_is_shown_with_separators_and_never_rounded() -> None:
+    from mailflow.web.render import money
+
+    assert money("43020", "USD") == "USD 43,020.00"
+    assert money("0.485", "USD") == "USD 0.485"
+    assert money("0.12345678", "USD") == "USD 0.12345678"
+    assert money("12345.123456789", "USD") == "USD 12345.123456789"  # more places than money has: as written
+    assert money("n/a", "USD") == "USD n/a" and money(None) == ""
