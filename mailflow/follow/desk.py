@@ -26,6 +26,7 @@ from mailflow.follow import money as money_rules
 from mailflow.follow.digest import SECTIONS
 from mailflow.follow.plans import Chaser
 from mailflow.store.chase import chase_key
+from mailflow.store.plan import Mine
 
 if TYPE_CHECKING:
     from mailflow.desk import Desk
@@ -49,6 +50,22 @@ def owns(config: Config, user: User | None, role: str, buyer: str) -> bool:
     return True
 
 
+def mine(config: Config, user: User | None) -> Mine | None:
+    """What `owns` asks of a row, for the plan's queries to ask first: None for everyone's plan
+    (no user, a manager); else the user's role and, for a merchandiser, every buyer name and
+    domain whose first entry in `buyers:` names another merchandiser."""
+    if user is None or user.role in ("manager", "general_manager"):
+        return None
+    if user.role != "merchandiser":
+        return Mine(user.role)
+    decided: dict[str, str] = {}
+    for buyer in config.buyers:  # the first entry naming a buyer decides, as in `owns`
+        for key in (buyer.name, *buyer.domains):
+            decided.setdefault(key, buyer.merchandiser)
+    return Mine(user.role, tuple(sorted(key for key, assigned in decided.items()
+                                        if assigned and assigned.casefold() != user.name.casefold())))
+
+
 def daily_plan(store: Store, config: Config, today: dt.date, owner: str | None = None,
                person: User | None = None, limit: int = 500) -> dict[str, Any]:
     """`mailflow plan`: one list per section, each item with at least order, order_kind
@@ -56,7 +73,8 @@ def daily_plan(store: Store, config: Config, today: dt.date, owner: str | None =
     supplier and the sales order it serves, whose buyer is `buyer`), milestone, due and
     days_overdue (plain JSON values). The plan of `owner` (a name in `users:`) or of
     `person` (as the web desk knows them); everyone's without either. `limit`: the items of each
-    section read (the first in its order, before they are sorted to their owners)."""
+    section read (the first in its order; the milestones and the orders waiting on the buyer
+    are filtered to the person's before, the other sections after)."""
     user = person
     if owner and user is None:
         user = config.user(owner)
@@ -64,7 +82,7 @@ def daily_plan(store: Store, config: Config, today: dt.date, owner: str | None =
             from mailflow.errors import MailflowError
 
             raise MailflowError(f"{owner!r} is not one of users: in {config.file}")
-    rows = store.plan_rows(today, limit=limit)
+    rows = store.plan_rows(today, limit=limit, mine=mine(config, user))
     plan: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
 
     def item(base: dict[str, Any], milestone: str | None = None, due: dt.date | None = None,

@@ -104,8 +104,9 @@ class MessageRow(Base):
     __tablename__ = "messages"
     # addresses are compared in lower case ("has this address written before"): indexed so
     __table_args__ = (Index("ix_messages_from_addr_lower", func.lower(text("from_addr"))),
-                      # each order's last mail in and out, from the index alone (the daily plan)
-                      Index("ix_messages_order_direction_date", "order_id", "direction", "date", "received_at"))
+                      # each order's last mail in and out, one probe of the index each (the daily plan)
+                      Index("ix_messages_order_last_mail", "order_id", "direction",
+                            func.coalesce(text("date"), text("received_at"))))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     message_id: Mapped[str] = mapped_column(String(998), index=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, text
+from sqlalchemy import ColumnElement, case, func, select, text, true
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from mailflow import clock
@@ -29,10 +29,30 @@ MONEY_MILESTONES = ("deposit", "balance", "payment")
 
 Rows = list[dict[str, Any]]
 
+
+class Mine(NamedTuple):
+    """Whose plan is read, as the queries can filter it before they cut a section to its page:
+    the person's `role` (a milestone owned by another role is not theirs) and `others`, the
+    buyers (names and domains) assigned to another merchandiser, for a merchandiser (`follow.desk.owns`
+    says the same of a row in Python)."""
+    role: str
+    others: tuple[str, ...] = ()
+
+
 SERVED = aliased(OrderRow, name="served")  # the sales order a purchase order serves
 # who an order is with: joined to each section's orders (outer: a row may have no order)
 PARTIES = (OrderRow.kind, OrderRow.buyer, SERVED.number.label("served_number"), SERVED.buyer.label("served_buyer"),
            SERVED.folder.label("served_folder"))
+
+
+def _theirs_to_others(mine: Mine | None) -> ColumnElement[bool]:
+    """Whether an order's buyer (a purchase order's: the buyer of the sales order it serves) is
+    not another merchandiser's; true for everyone's plan."""
+    if mine is None or not mine.others:
+        return true()
+    buyer = case((OrderRow.kind == "purchase", func.coalesce(SERVED.buyer, "")),
+                 else_=func.coalesce(OrderRow.buyer, ""))
+    return buyer.not_in(mine.others)
 
 
 def clipped(words: str, limit: int = 300) -> str:
@@ -69,13 +89,17 @@ def parties(r: Any) -> dict[str, Any]:
     return {"order_kind": said.pop("kind"), **said}
 
 
-def milestones(session: Session, today: dt.date, horizon: int, limit: int) -> Rows:
-    """Open milestones of followed orders: overdue first (oldest first), then due within `horizon` days."""
+def milestones(session: Session, today: dt.date, horizon: int, limit: int, mine: Mine | None = None) -> Rows:
+    """Open milestones of followed orders: overdue first (oldest first), then due within `horizon`
+    days; of `mine`'s role (or of no role) and buyers only, when given."""
     columns = (MilestoneRow.key, MilestoneRow.name, MilestoneRow.owner, MilestoneRow.due,
                MilestoneRow.state, MilestoneRow.waiting_for, MilestoneRow.due_why, MilestoneRow.plan,
                OrderRow.folder, OrderRow.number, *PARTIES)
     followed = (select(*columns).join(OrderRow, MilestoneRow.order_id == OrderRow.id)
-                .outerjoin(SERVED, OrderRow.for_order_id == SERVED.id).where(NOT_DONE, OrderRow.status.not_in(CLOSED)))
+                .outerjoin(SERVED, OrderRow.for_order_id == SERVED.id)
+                .where(NOT_DONE, OrderRow.status.not_in(CLOSED), _theirs_to_others(mine)))
+    if mine is not None:
+        followed = followed.where(func.coalesce(MilestoneRow.owner, "").in_(("", mine.role)))
     late = session.execute(followed.where(MilestoneRow.due < today)
                            .order_by(MilestoneRow.due).limit(limit)).all()
     coming = session.execute(followed.where(MilestoneRow.due >= today,
@@ -111,20 +135,31 @@ def held(session: Session, limit: int) -> Rows:
              "since": r.created_at, "what": clipped(r.reason), "to": list(r.to_addrs or [])} for r in rows]
 
 
-def waiting_on_buyer(session: Session, limit: int) -> Rows:
-    """Open sales orders whose last mail is ours: the buyer owes an answer (a supplier's owed
-    answer is its purchase plan's chaser)."""
+def _last_mail(direction: str) -> Any:
+    """An order's newest mail in `direction` (its date, else when it was received): the first
+    entry of the order's range in `ix_messages_order_last_mail`, which holds this very expression."""
     mailed = func.coalesce(MessageRow.date, MessageRow.received_at)
-    last = (select(MessageRow.order_id,
-                   func.max(mailed).filter(MessageRow.direction == "in").label("theirs"),
-                   func.max(mailed).filter(MessageRow.direction == "out").label("ours"))
-            .where(MessageRow.order_id.is_not(None)).group_by(MessageRow.order_id).subquery())
+    return (select(mailed).where(MessageRow.order_id == OrderRow.id, MessageRow.direction == direction)
+            .order_by(mailed.desc()).limit(1).correlate(OrderRow).scalar_subquery())
+
+
+def waiting_on_buyer(session: Session, limit: int, mine: Mine | None = None) -> Rows:
+    """Open sales orders whose last mail is ours: the buyer owes an answer (a supplier's owed
+    answer is its purchase plan's chaser). Each open sales order's last mail in and out is two
+    index probes, not a pass over every message (migration 0015); the CTE is MATERIALIZED so
+    that each is read once although the filter and the order below name them again. A
+    merchandiser's (`mine`): her buyers' only; nobody else's (the merchandiser owns these)."""
+    if mine is not None and mine.role != "merchandiser":
+        return []
+    last = (select(OrderRow.id.label("order_id"), _last_mail("in").label("theirs"), _last_mail("out").label("ours"))
+            .where(OrderRow.status.not_in(CLOSED), OrderRow.kind == "sale")
+            .cte("last_mail").prefix_with("MATERIALIZED"))
     rows = session.execute(
         select(OrderRow.folder, OrderRow.status, last.c.theirs, last.c.ours, *PARTIES)
-        .outerjoin(SERVED, OrderRow.for_order_id == SERVED.id)
         .join(last, last.c.order_id == OrderRow.id)
-        .where(OrderRow.status.not_in(CLOSED), OrderRow.kind == "sale", last.c.ours.is_not(None),
-               (last.c.theirs.is_(None)) | (last.c.ours > last.c.theirs))
+        .outerjoin(SERVED, OrderRow.for_order_id == SERVED.id)
+        .where(last.c.ours.is_not(None), (last.c.theirs.is_(None)) | (last.c.ours > last.c.theirs),
+               _theirs_to_others(mine))
         .order_by(last.c.theirs).limit(limit)).all()
     return [{"order": r.folder, **parties(r), "status": r.status,
              "their_last_mail": as_date(r.theirs), "our_last_mail": as_date(r.ours)} for r in rows]
@@ -210,13 +245,15 @@ def quarantined(session: Session, limit: int) -> Rows:
 
 
 def plan_rows(session: Session, today: dt.date, now: dt.datetime, horizon: int = 7,
-              limit: int = 500) -> dict[str, Rows]:
+              limit: int = 500, mine: Mine | None = None) -> dict[str, Rows]:
     """The raw material of the daily plan, one query per section: milestones overdue, due today
     and in the next `horizon` days, sign-offs waiting, replies held, orders waiting on the
     buyer, money outstanding, inquiries unanswered for over a day, open complaints, unfiled and
-    quarantined mail."""
-    return {"milestones": milestones(session, today, horizon, limit), "signoffs": signoffs(session, limit),
-            "held": held(session, limit), "waiting_on_buyer": waiting_on_buyer(session, limit),
+    quarantined mail. `mine`: the milestones and the orders waiting on the buyer are filtered to
+    one person's in the query, before they are cut to `limit` (the caller still filters every
+    section; the other sections are cut first, then filtered)."""
+    return {"milestones": milestones(session, today, horizon, limit, mine), "signoffs": signoffs(session, limit),
+            "held": held(session, limit), "waiting_on_buyer": waiting_on_buyer(session, limit, mine),
             "money": money(session, limit), "inquiries": inquiries(session, now, limit),
             "complaints": complaints(session, limit), "unfiled": unfiled(session, now, limit),
             "quarantined": quarantined(session, limit)}
@@ -225,7 +262,8 @@ def plan_rows(session: Session, today: dt.date, now: dt.datetime, horizon: int =
 class PlanStore:
     sessions: sessionmaker[Session]
 
-    def plan_rows(self, today: dt.date, horizon: int = 7, limit: int = 500) -> dict[str, Rows]:
+    def plan_rows(self, today: dt.date, horizon: int = 7, limit: int = 500,
+                  mine: Mine | None = None) -> dict[str, Rows]:
         """What the daily plan reads (`plan_rows` above), in one session."""
         with self.sessions() as session:
-            return plan_rows(session, today, clock.now(), horizon, limit)
+            return plan_rows(session, today, clock.now(), horizon, limit, mine)

@@ -3,17 +3,18 @@ older one is refused with a clear error until `mailflow db upgrade`, which keeps
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from alembic import command
 from click.testing import CliRunner
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, insert, inspect, text
 
 from mailflow.cli import main
 from mailflow.errors import StoreError
 from mailflow.store import Store, migrations
-from mailflow.store.db import make_engine
+from mailflow.store.db import MessageRow, make_engine
 from tests.conftest import write_desk
 
 pytestmark = pytest.mark.integration
@@ -147,7 +148,7 @@ def test_orders_and_payments_from_before_instalments_keep_their_money(tmp_path: 
         row = connection.execute(text("SELECT instalments FROM orders WHERE id = :id"), {"id": order_id}).scalar_one()
         assert row in ([], "[]")
         assert connection.execute(text("SELECT charges FROM payments")).scalar_one() == ""
-    assert migrations.current(engine) == migrations.head() == "0014"
+    assert migrations.current(engine) == migrations.head() == "0015"
     engine.dispose()
     store = Store(database_url, tmp_path / "archive", follower=Follower(load_plans(ROOT / "rules" / "followup")))
     try:
@@ -235,5 +236,52 @@ def test_the_order_mail_index_comes_and_goes_with_its_revision(tmp_path: Path, d
         assert name not in {i["name"] for i in inspect(engine).get_indexes("messages")}
         with engine.connect() as connection:
             assert connection.execute(text("SELECT number FROM orders")).scalars().all() == ["4500871"]
+    finally:
+        engine.dispose()
+
+
+def message_indexes(engine: Engine) -> set[str]:
+    """The names of the messages table's indexes, those on an expression too (which SQLAlchemy's
+    inspector leaves out on SQLite)."""
+    asked = ("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages'"
+             if engine.dialect.name == "sqlite" else
+             "SELECT indexname FROM pg_indexes WHERE tablename = 'messages' AND schemaname = current_schema()")
+    with engine.connect() as connection:
+        return set(connection.execute(text(asked)).scalars())
+
+
+def test_the_last_mail_index_takes_the_place_of_the_order_mail_index_and_gives_it_back(
+        tmp_path: Path, database_url: str) -> None:
+    """0015 on a store with mail: the index on each order's last mail replaces 0013's, the
+    plan's question is answered the same, and going back restores 0013's index and the mail."""
+    at_revision(database_url, "0014")
+    engine = make_engine(database_url)
+    last = ("SELECT coalesce(date, received_at) FROM messages WHERE order_id IS NOT NULL "
+            "ORDER BY coalesce(date, received_at) DESC")
+    mail = [{"sha256": f"{n:064x}", "message_id": f"m{n}@x.example", "direction": direction, "subject": "PO",
+             "from_addr": "a@x.example", "from_name": "", "date": date, "category": "order", "buyer": "Northwind",
+             "path": f"m{n}.eml", "size": 1, "origin": "test", "to_addrs": [], "cc_addrs": [],
+             "received_at": dt.datetime(2024, 5, n, tzinfo=dt.UTC)}
+            for n, direction, date in ((1, "in", dt.datetime(2024, 5, 3, tzinfo=dt.UTC)), (2, "out", None),
+                                       (3, "in", None))]
+    try:
+        with engine.begin() as connection:
+            order = connection.execute(text("SELECT id FROM orders")).scalar_one()
+            connection.execute(insert(MessageRow), [{**m, "order_id": order} for m in mail])
+            before = connection.execute(text(last)).scalars().all()
+        assert len(before) == 3
+        with engine.begin() as connection:
+            command.upgrade(migrations._config(connection), "0015")
+        names = message_indexes(engine)
+        assert "ix_messages_order_last_mail" in names and "ix_messages_order_direction_date" not in names
+        with engine.connect() as connection:
+            assert connection.execute(text(last)).scalars().all() == before
+        with engine.begin() as connection:
+            command.downgrade(migrations._config(connection), "0014")
+        names = message_indexes(engine)
+        assert "ix_messages_order_direction_date" in names and "ix_messages_order_last_mail" not in names
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT number FROM orders")).scalars().all() == ["4500871"]
+            assert connection.execute(text(last)).scalars().all() == before
     finally:
         engine.dispose()
