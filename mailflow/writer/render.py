@@ -51,11 +51,18 @@ def pdf(markup: str) -> bytes:
     """A4 PDF/A-3b of the HTML, no external resource fetched."""
     for chatty in ("weasyprint", "fontTools"):  # their progress is no news to the desk
         logging.getLogger(chatty).setLevel(logging.WARNING)
+    from PIL import ImageFile
+
+    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: Pango missing
         raise MailflowError(f"cannot write PDF documents: {exc} (pip install weasyprint; apt-get install "
                             "libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-zenhei)") from None
+    finally:
+        # importing weasyprint lets Pillow load truncated images in the whole process: a
+        # damaged photo a buyer sent would then be read (OCR) instead of refused as damaged
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
     document = weasyprint.HTML(string=markup, url_fetcher=_refuse)
     rendered: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
     return rendered

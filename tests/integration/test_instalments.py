@@ -140,7 +140,7 @@ def test_a_part_deposit_its_chasers_and_a_balance_short_by_bank_charges(tmp_path
             assert store.reply(int(second["id"])).state == "withdrawn"  # type: ignore[call-overload]
             page = client.get(f"/outbox/{second['id']}").text
             assert 'id="approve"' not in page and "withdrawn" in page
-            assert re.search(r"<td>withdrawn</td>", client.get("/outbox?state=withdrawn").text)
+            assert re.search(r"<td class=\"nowrap\">withdrawn</td>", client.get("/outbox?state=withdrawn").text)
             order_page = client.get("/orders/KS-6001").text
             assert re.search(r"<td>deposit</td><td>6000.00</td><td>5980.00</td><td>✓</td><td>2026-03-10</td>",
                              order_page), order_page

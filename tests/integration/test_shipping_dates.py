@@ -95,8 +95,10 @@ def test_an_ambiguous_po_nothing_settles_is_a_failed_check_on_the_order(tmp_path
 def test_the_buyer_s_country_in_the_config_settles_what_the_mail_does_not(tmp_path: Path,
                                                                           database_url: str) -> None:
     config = desk(tmp_path, database_url)
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "language: en, currency: USD}", "language: en, currency: USD, country: GB}"), encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    told = text.replace("language: en, currency: USD, ", "language: en, currency: USD, country: GB, ", 1)
+    assert told != text  # the English buyer's entry now says where it is
+    config.write_text(told, encoding="utf-8")
     send_po(config, tmp_path, dt.date(2026, 4, 20))
     shown = show(config)
     assert shown["data"]["delivery_date"] == "2026-06-05" and shown["data"]["checks_failed"] == []

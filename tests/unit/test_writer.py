@@ -80,3 +80,19 @@ def test_rules_check_renders_every_document_template_and_names_a_broken_one(tmp_
     broken.write_text(broken.read_text(encoding="utf-8").replace("doc.packages }}", "doc.parcels }}"), encoding="utf-8")
     with pytest.raises(ReplyTemplateError, match=r"packing_list.html.j2: cannot render: .*parcels"):
         check_templates(config)
+
+
+def test_writing_a_document_leaves_damaged_images_refused() -> None:
+    """Importing WeasyPrint lets Pillow load truncated images process-wide; the writer puts the
+    setting back, so a damaged photo a buyer sends is still refused as damaged, not read. In a
+    fresh process: the import happens once, and another test may have made it already."""
+    import subprocess
+    import sys
+
+    script = ("from PIL import ImageFile\n"
+              "from mailflow.writer.render import pdf\n"
+              "assert pdf('<p>P/I</p>').startswith(b'%PDF')\n"
+              "print(ImageFile.LOAD_TRUNCATED_IMAGES)\n")
+    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
