@@ -313,9 +313,11 @@ class OutboxStore:
                                  message_row_id=row.answers_id,
                                  detail={"outbox_id": row.id, "template": row.template,
                                          "to": list(row.to_addrs), "server": row.server_reply}))
-            order_id = row.order_id
-        if order_id is not None and getattr(self, "follower", None) is not None:
-            self.follow_order(order_id)  # type: ignore[attr-defined]  # a sent packing list completes its milestone
+            # the reply's order, and the purchase order our sent P/O opened
+            followed = [i for i in dict.fromkeys((row.order_id, order.id if order else None)) if i is not None]
+        if getattr(self, "follower", None) is not None:
+            for order_id in followed:
+                self.follow_order(order_id)  # type: ignore[attr-defined]  # a sent packing list completes its milestone
 
     def _purchase_opened(self, session: Session, row: OutboxRow, sale: OrderRow) -> OrderRow:
         """Our P/O sent to a supplier (writer/send.py) opens the purchase order it numbers,

@@ -118,5 +118,9 @@ def test_our_po_sent_to_the_supplier_opens_the_purchase_order_of_the_sales_order
         sender=f"Wuxi Cartons <{CARTONS}>", message_id="confirm@wuxi-cartons.example", date=TODAY))
     desk.cli("run", "--once")
     assert len([o for o in orders(desk).values() if o["kind"] == "purchase"]) == 2  # none opened besides ours
-    shown = json.dumps(json.loads(desk.cli("order", "show", po, "--json").output))
+    record = json.loads(desk.cli("order", "show", po, "--json").output)
+    shown = json.dumps(record)
     assert "confirm@wuxi-cartons.example" in shown and "by-hand@acme.example" in shown
+    # the purchase order's plan: our P/O went, and the supplier's confirmation is done
+    states = {m["key"]: m["state"] for m in record["follow_up"]["milestones"]}
+    assert (states["po_sent"], states["supplier_confirmed"]) == ("done", "done")
