@@ -72,7 +72,7 @@ def test_our_po_sent_to_the_supplier_opens_the_purchase_order_of_the_sales_order
     [held] = outbox(desk)
     assert (held["state"], held["approver"], held["to"], held["template"]) == (
         "held", "manager", [CARTONS], "purchase_order")
-    assert f"order {en} is not signed off" in held["reason"]
+    assert f"order {en} is not signed off" in held["reason"] and f"订单 {en} 尚未经经理签批" in held["reason_zh"]
     # the Chinese order, signed off: its P/O (in Chinese) is queued
     desk.cli("order", "done", zh, "pi_sent", "--note", "mailed by hand")
     desk.cli("order", "approve", zh, "--as", "Zhao Min")
