@@ -61,6 +61,7 @@ from mailflow.reply.plan import (
 )
 from mailflow.store import Applied, Store
 from mailflow.store.leases import LeaseLost
+from mailflow.store.outbox import PURCHASE_TEMPLATE
 from mailflow.store.sync import Position
 
 log = logging.getLogger("mailflow.pipeline")
@@ -242,6 +243,9 @@ def compose_for_order(number: str, template: str, desk: Desk, store: Store, atta
     if template == DIGEST_TEMPLATE:
         raise MailflowError(f"{template} is the desk's own mail to its people, not a reply about an order: "
                             "`mailflow follow --digest` writes it")
+    if template == PURCHASE_TEMPLATE:  # never to the buyer, never quoting the buyer's mail
+        raise MailflowError(f"{template} is our P/O to a supplier, not a reply to the buyer: `mailflow document "
+                            f"{row.number} purchase-order --supplier NAME --send` writes and sends it")
     message = parse(store.archive.read(latest.path))
     decision = Decision(category=latest.category, rule="by hand", conditions=(),
                         actions=(Action("reply", {"template": template, "hold": False,

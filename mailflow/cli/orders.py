@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from mailflow.cli.base import AS_OPTION, TEXT, State, add_row, main, out, progress_bar
+from mailflow.errors import MailflowError
 
 
 @main.group()
@@ -241,16 +242,24 @@ def packing_list(ctx: click.Context, number: str, output: Path, lang: str | None
 @click.option("--lines-csv", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="purchase-order: lines from a CSV (item_code, quantity, unit, price, description).")
 @click.option("--currency", default="CNY", show_default=True, help="purchase-order: the currency of its prices.")
+@click.option("--send", is_flag=True, help="purchase-order: mail it to the supplier's configured addresses "
+              "(held for the manager while the order is not signed off); sent, it opens the purchase order.")
 @AS_OPTION
 @click.pass_obj
 def document(state: State, number: str, kind: str, output: Path | None, lang: str | None, revision: int,
-             supplier: str, line_specs: tuple[str, ...], lines_csv: Path | None, currency: str,
+             supplier: str, line_specs: tuple[str, ...], lines_csv: Path | None, currency: str, send: bool,
              who: str | None) -> None:
     """Write ORDER's KIND (P/I, commercial invoice, packing list, production order, P/O to a
     supplier) as a PDF, numbered from its sequence and filed under the order as ours."""
     from mailflow.writer import desk, paper
 
     lines = paper.cli_lines(line_specs) + (paper.csv_lines(lines_csv) if lines_csv else [])
+    if send:
+        if kind != "purchase-order":
+            raise MailflowError("--send is for a purchase-order (other documents go with a reply: "
+                                "`outbox compose ORDER TEMPLATE --attach KIND`)")
+        _send_purchase_order(state, number, supplier, lang, lines, currency.upper(), who, output)
+        return
     with state.opened_store() as store:
         person = who or state.config.operator
         written = desk.write(store, state.config, number, kind, lang=lang, revision=revision, supplier=supplier,
@@ -269,3 +278,17 @@ def document(state: State, number: str, kind: str, output: Path | None, lang: st
         said = f"{len(page['lines'])} lines, total {page['currency']} {page['total']}"
     out.print(f"{kind} {written.number}: {said}; filed as {written.path}"
               + (f", written to {output}" if output else ""), markup=False)
+
+
+def _send_purchase_order(state: State, number: str, supplier: str, lang: str | None,
+                         lines: list[dict[str, Any]], currency: str, who: str | None, output: Path | None) -> None:
+    from mailflow.writer.send import send_purchase_order
+
+    with state.opened_store() as store:
+        reply_id, reply, written = send_purchase_order(store, state.config, number, supplier, lang=lang, lines=lines,
+                                                       currency=currency, who=who or state.config.operator)
+    if output is not None:
+        output.write_bytes(written.pdf)
+    note = f": {reply.reason}" if reply.reason else ""
+    out.print(f"purchase-order {written.number} to {', '.join(a.addr for a in reply.to)}: reply #{reply_id} is "
+              f"{reply.state}{note}; filed as {written.path}", markup=False)

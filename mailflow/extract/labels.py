@@ -4,7 +4,7 @@ Layout text keeps a page's columns apart with runs of spaces, so each line is re
 text separated by two or more spaces, with the columns it spans. A label starts a segment
 (after a clause number such as "2."), and its value is found where buyers put it:
 
-- after it in the same segment: `PO No.: 4500871`, `订单编号：JM-CG-03`, `PO # HMS-77412`;
+- after it in the same segment: `PO No.: 4500871`, `P/O No.: PO-2612-001` (our P/O), `订单编号：JM-CG-03`, `PO # HMS-77412`;
 - in the next segment of the line: `Currency         USD`;
 - below it, in the same columns: `PO Number` over `PO-88123` (a strip of labels above values).
 
@@ -29,7 +29,7 @@ CJK = "\u3400-\u9fff\uf900-\ufaff"
 _ENGLISH: dict[str, str] = {
     "reference": r"your[ ]ref(?:erence|\.)?(?:[ ]no\.?)?|buyer'?s[ ](?:p\.?[ ]?o\.?|order)[ ]?(?:no\.?|number|#)|"
                  r"customer[ ](?:p\.?[ ]?o\.?|order)[ ]?(?:no\.?|number|#)",
-    "number": r"(?:p\.?[ ]?o\.?|purchase[ ]order|order|p\.?[ ]?i\.?|p/i|proforma[ ]invoice|invoice|contract|"
+    "number": r"(?:p\.?[ ]?o\.?|p/o|purchase[ ]order|order|p\.?[ ]?i\.?|p/i|proforma[ ]invoice|invoice|contract|"
               r"s/?c|sales[ ]contract)[ ]?(?:no\.?|number|nr\.?|#)(?:/date)?|bestell(?:ung)?[ ]?(?:nummer|nr\.?)|"
               r"purchase[ ]order(?=[ ][A-Z]{0,4}[-/]?\d)|p\.?o\.?(?=[ ]?#|[ ][A-Z]{0,4}-?\d)",
     "order_date": r"(?:order|po|p\.o\.|purchase[ ]order|issue|invoice|document|contract)?[ ]?date|bestelldatum|datum",

@@ -74,6 +74,19 @@ def _new_mail(sender: Address, to: tuple[Address, ...], subject: str, message_id
     return mail
 
 
+def compose_letter(*, sender: Address, to: tuple[Address, ...], subject: str, text: str, message_id: str,
+                   attachments: Sequence[tuple[str, str, bytes]] = ()) -> bytes:
+    """A letter of ours written by a person that answers nothing (our P/O to a supplier): not
+    marked auto-submitted, so the supplier answers it as any business mail."""
+    mail = _new_mail(sender, to, subject, message_id, None)
+    mail["X-Mailer"] = "mailflow"
+    mail.set_content(text)
+    for filename, content_type, data in attachments:
+        maintype, _, subtype = content_type.partition("/")
+        mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return mail.as_bytes()
+
+
 def compose(*, message: Message, sender: Address, to: tuple[Address, ...], subject: str, text: str,
             html: str, message_id: str, when: dt.datetime | None = None,
             attachments: Sequence[tuple[str, str, bytes]] = ()) -> bytes:

@@ -461,6 +461,9 @@ def sample_contexts(config: Config) -> list[dict[str, Any]]:
                            "due_now": {"key": "deposit", "name": "deposit", "name_zh": "定金", "amount": "300.00",
                                        "received": "100.00", "remaining": "200.00", "due": "2026-01-12",
                                        "part_paid": True}},
+                 # our P/O to a supplier (writer/send.py)
+                 "po": {"supplier": "Wuxi Cartons", "number": "ANW-PO-2601-01", "lines": 2, "currency": "CNY",
+                        "total": "1,300.00"},
                  **digest_sample_context()}
     return [{**follow_up, **with_order}, {**follow_up, **first_contact}]
 

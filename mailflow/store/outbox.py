@@ -28,7 +28,7 @@ from mailflow.store import archive as paths
 from mailflow.store import search
 from mailflow.store.archive import Archive
 from mailflow.store.chase import owed_no_more, withdraw_chaser
-from mailflow.store.db import DocumentRow, EventRow, MessageRow, OrderRow, OutboxRow, utcnow
+from mailflow.store.db import DocumentRow, EventRow, MessageRow, OrderAlias, OrderRow, OutboxRow, utcnow
 from mailflow.store.leases import db_now, owner_gone
 
 
@@ -52,8 +52,10 @@ def _attachment_names(raw: bytes) -> list[str]:
 SENT_DOCUMENTS = {"packing_list": "packing_list", "chase_balance": "packing_list"}
 # our documents a reply carries (`outbox compose … --attach pi`), by the start of their file name
 # (writer/desk.attachments): a P/I we send completes "P/I sent"
-ATTACHED_DOCUMENTS = (("pi_", "pi"), ("invoice_", "commercial_invoice"), ("packing-list_", "packing_list"))
+ATTACHED_DOCUMENTS = (("pi_", "pi"), ("purchase-order_", "purchase_order"), ("invoice_", "commercial_invoice"), ("packing-list_", "packing_list"))
 MAX_ATTACHED = 20
+# our P/O to a supplier (writer/send.py): sent, it opens the purchase order its attachment numbers
+PURCHASE_TEMPLATE, PURCHASE_PREFIX = "purchase_order", "purchase-order_"
 
 _CAP_LOCK = 0x6D66_0001  # PostgreSQL advisory lock: one claim at a time counts against the cap
 
@@ -281,6 +283,8 @@ class OutboxStore:
                 return
             now = row.sent_at or utcnow()
             order = session.get(OrderRow, row.order_id) if row.order_id else None
+            if row.template == PURCHASE_TEMPLATE and order is not None and order.kind == "sale":
+                order = self._purchase_opened(session, row, order)  # our P/O: its mail is the purchase order's
             folder = paths.order_folder(order.folder) if order else paths.unfiled_folder(now)
             sha256 = hashlib.sha256(row.raw).hexdigest()
             rel = self.archive.mail_path(folder, now, "out", sha256)
@@ -292,7 +296,7 @@ class OutboxStore:
                     from_addr="", from_name="", to_addrs=list(row.to_addrs), cc_addrs=[], date=now,
                     in_reply_to=answered.message_id if answered else "", references=[],
                     category="reply", rule=row.template, decision={}, buyer=order.buyer if order else "",
-                    order_id=row.order_id, correlation="our reply", path=str(rel), size=len(row.raw),
+                    order_id=order.id if order else None, correlation="our reply", path=str(rel), size=len(row.raw),
                     origin=f"outbox #{row.id}", text=_reply_text(row.raw), warnings=[])
                 session.add(out)
                 session.flush()
@@ -309,9 +313,38 @@ class OutboxStore:
                                  message_row_id=row.answers_id,
                                  detail={"outbox_id": row.id, "template": row.template,
                                          "to": list(row.to_addrs), "server": row.server_reply}))
-            order_id = row.order_id
-        if order_id is not None and getattr(self, "follower", None) is not None:
-            self.follow_order(order_id)  # type: ignore[attr-defined]  # a sent packing list completes its milestone
+            # the reply's order, and the purchase order our sent P/O opened
+            followed = [i for i in dict.fromkeys((row.order_id, order.id if order else None)) if i is not None]
+        if getattr(self, "follower", None) is not None:
+            for order_id in followed:
+                self.follow_order(order_id)  # type: ignore[attr-defined]  # a sent packing list completes its milestone
+
+    def _purchase_opened(self, session: Session, row: OutboxRow, sale: OrderRow) -> OrderRow:
+        """Our P/O sent to a supplier (writer/send.py) opens the purchase order it numbers,
+        linked to the sales order it serves, as `correlate_purchase` would for our P/O mail:
+        the supplier is the recipient's counterparty key, the number is the attached P/O's
+        (`purchase-order_NUMBER.pdf`, the number printed in it). Sent again, it joins it."""
+        from mailflow.correlate import alias_key
+        from mailflow.parties import counterparty_key
+
+        names = [n for n in _attachment_names(row.raw) if n.startswith(PURCHASE_PREFIX)]
+        if not names or not row.to_addrs:
+            return sale
+        number = names[0].removeprefix(PURCHASE_PREFIX).removesuffix(".pdf")
+        supplier = counterparty_key(str(row.to_addrs[0]))
+        known = session.scalar(select(OrderRow).join(OrderAlias, OrderAlias.order_id == OrderRow.id).where(
+            OrderAlias.key == alias_key(number), OrderRow.kind == "purchase", OrderRow.buyer == supplier).limit(1))
+        if known is not None:
+            return known
+        opened = OrderRow(number=number, buyer=supplier, kind="purchase", for_order_id=sale.id,
+                          folder=self._free_folder(session, number, supplier))  # type: ignore[attr-defined]
+        session.add(opened)
+        session.flush()
+        self._add_aliases(session, opened, [number])  # type: ignore[attr-defined]
+        session.add(EventRow(kind="purchase-opened", order_id=opened.id,
+                             detail={"number": number, "supplier": supplier, "for_order": sale.number,
+                                     "outbox_id": row.id}))
+        return opened
 
     def unfiled_sent_replies(self) -> list[int]:
         with self.sessions() as session:
@@ -373,7 +406,7 @@ class OutboxStore:
         return next((r for r in rows if r.from_addr.lower() not in lowered
                      and (not party or (r.decision or {}).get("party") == party)), None)
 
-    def add_reply(self, answers_id: int, order_id: int | None, reply: Any, order_version: int = 0) -> int:
+    def add_reply(self, answers_id: int | None, order_id: int | None, reply: Any, order_version: int = 0) -> int:
         with self.sessions() as session, session.begin():
             existing = session.scalar(select(OutboxRow).where(OutboxRow.message_id == reply.message_id))
             if existing is not None:

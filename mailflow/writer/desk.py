@@ -105,6 +105,13 @@ def _signoff(session: Any, order: OrderRow) -> dict[str, Any] | None:
             "note": done.note}
 
 
+def signoff_of(store: Any, order_id: int) -> dict[str, Any] | None:
+    """The manager's sign-off of the order (who, when, note), or None: not signed off."""
+    with store.sessions() as session:
+        order = session.get(OrderRow, order_id)
+        return _signoff(session, order) if order is not None else None
+
+
 def _credit_and_sailing(store: Any, order: OrderRow) -> tuple[dict[str, Any], dict[str, Any]]:
     from mailflow.follow import lc
     from mailflow.store.records import sailing

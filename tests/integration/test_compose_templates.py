@@ -21,6 +21,7 @@ from mailflow.follow import DIGEST_TEMPLATE, follower_from
 from mailflow.pipeline import compose_for_order
 from mailflow.reply.render import ReplyTemplates
 from mailflow.store import Store
+from mailflow.store.outbox import PURCHASE_TEMPLATE
 from tests.conftest import ROOT, write_desk
 from tests.mails import mail
 from tests.replies import reply_message
@@ -29,7 +30,8 @@ pdfs = pytest.importorskip("tests.pdfs")
 pytestmark = pytest.mark.integration
 
 TEMPLATES = ReplyTemplates(ROOT / "templates" / "reply")
-NAMES = sorted(TEMPLATES.names() - {DIGEST_TEMPLATE})
+# the digest and our P/O to a supplier (`document ORDER purchase-order --send`) answer no buyer
+NAMES = sorted(TEMPLATES.names() - {DIGEST_TEMPLATE, PURCHASE_TEMPLATE})
 # the English order from a listed buyer, the Chinese one from a buyer who writes Chinese
 ORDERS = (("en", "PO-2026-3101", "Bob Buyer <bob@northwind.example>",
            "Please find attached our purchase order. Payment: 30% T/T deposit, 70% against copy B/L."),
@@ -71,6 +73,7 @@ def composed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[tuple
         said = cli(config, "outbox", "compose", ORDERS[0][1], "chase_balance")
         results[("en", "chase_balance")] = "" if said.exit_code == 0 else said.output
         results[("en", DIGEST_TEMPLATE)] = cli(config, "outbox", "compose", ORDERS[0][1], DIGEST_TEMPLATE).output
+        results[("en", PURCHASE_TEMPLATE)] = cli(config, "outbox", "compose", ORDERS[0][1], PURCHASE_TEMPLATE).output
         # every other template through the same function the command calls, with one desk loaded
         loaded = load_config(config)
         desk, store = load_desk(loaded), Store(loaded.database_url, loaded.archive_root,
@@ -94,7 +97,8 @@ def composed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[tuple
 def test_every_reply_template_composes_for_an_order_in_both_languages_text_and_html(
         composed: tuple[Path, dict[tuple[str, str], str]]) -> None:
     config, results = composed
-    failed = {key: error for key, error in results.items() if key[1] != DIGEST_TEMPLATE and error}
+    failed = {key: error for key, error in results.items() if key[1] not in (DIGEST_TEMPLATE, PURCHASE_TEMPLATE)
+              and error}
     assert not failed, failed
     latest: dict[tuple[str, str], dict[str, Any]] = {}  # the newest reply of each template to each buyer
     for row in sorted(json.loads(cli(config, "outbox", "list", "--json").output), key=lambda r: r["id"]):
@@ -112,6 +116,8 @@ def test_every_reply_template_composes_for_an_order_in_both_languages_text_and_h
             if name.startswith("chase_") and name != "chase_sample":
                 assert number in text.get_content(), (lang, name)  # the order it chases, by its number
     assert "follow --digest" in results[("en", DIGEST_TEMPLATE)]  # the digest answers no order: refused, saying why
+    # our P/O goes to a supplier, never to the buyer: refused, saying how it is sent (tested in test_purchase_order_sent)
+    assert "purchase-order --supplier NAME --send" in results[("en", PURCHASE_TEMPLATE)]
 
 
 def test_a_chaser_composed_by_hand_says_the_due_day_of_its_milestone_or_none(
