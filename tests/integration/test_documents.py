@@ -5,6 +5,7 @@ order; each filed under the order as ours."""
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import json
 import re
@@ -20,7 +21,10 @@ from tests.documents_desk import CONTAINERS, EN_MARKS, LC, VESSEL, VOYAGE, Docum
 from tests.smtpd import SmtpServer
 
 pdfplumber = pytest.importorskip("pdfplumber")
-pytest.importorskip("weasyprint")
+# looked for, not imported: importing WeasyPrint at collection would let Pillow load truncated
+# images in the whole test worker (the writer puts that back when it renders; see writer/render.py)
+if importlib.util.find_spec("weasyprint") is None:
+    pytest.skip("WeasyPrint is not installed", allow_module_level=True)
 Image = pytest.importorskip("PIL.Image")
 pytestmark = pytest.mark.integration
 

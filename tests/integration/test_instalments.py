@@ -142,9 +142,11 @@ def test_a_part_deposit_its_chasers_and_a_balance_short_by_bank_charges(tmp_path
             assert 'id="approve"' not in page and "withdrawn" in page
             assert re.search(r"<td class=\"nowrap\">withdrawn</td>", client.get("/outbox?state=withdrawn").text)
             order_page = client.get("/orders/KS-6001").text
-            assert re.search(r"<td>deposit</td><td>6000.00</td><td>5980.00</td><td>✓</td><td>2026-03-10</td>",
+            assert re.search(r"<td>deposit</td><td class=\"money\">USD 6,000.00</td><td class=\"money\">USD 5,980.00</td>"
+                             r"<td class=\"money\">✓</td><td>2026-03-10</td>",
                              order_page), order_page
-            assert re.search(r"<td>balance</td><td>14000.00</td><td>0.00</td><td>14000.00</td>", order_page)
+            assert re.search(r"<td>balance</td><td class=\"money\">USD 14,000.00</td><td class=\"money\">USD 0.00</td>"
+                             r"<td class=\"money\">USD 14,000.00</td>", order_page)
         finally:
             store.close()
 
