@@ -45,9 +45,15 @@ def owns(config: Config, user: User | None, role: str, buyer: str) -> bool:
     if role and role != user.role:
         return False
     if user.role == "merchandiser" and buyer:
-        assigned = next((b.merchandiser for b in config.buyers if buyer in (b.name, *b.domains)), "")
+        assigned = assigned_merchandiser(config, buyer)
         return not assigned or assigned.casefold() == user.name.casefold()
     return True
+
+
+def assigned_merchandiser(config: Config, buyer: str) -> str:
+    """The merchandiser `buyers:` assigns to a buyer (by name or domain; the first entry naming
+    it decides), "" for none."""
+    return next((b.merchandiser for b in config.buyers if buyer in (b.name, *b.domains)), "")
 
 
 def mine(config: Config, user: User | None) -> Mine | None:

@@ -15,7 +15,7 @@ from mailflow.store import Store
 from mailflow.store.db import AttachmentRow, DocumentRow, MessageRow, OrderRow, OutboxRow, QuarantineRow
 
 DOCUMENTS = 40  # of one order, on a reply's page
-OUTBOX = 500  # replies on the outbox page
+OUTBOX = 500  # replies on the outbox page (their columns only, never the MIME: bench/web.py)
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,6 @@ from mailflow.web.render import back, disposition, page
 from mailflow.web.security import Caller, acting, attempt, logged_in, posted
 from mailflow.web.state import desk_of
 
-LISTED = 200  # replies on the page: the newest of those asked for (500 took 0.7 s at p95, bench/web.py)
-
 
 @logged_in
 def outbox_page(request: Request, caller: Caller) -> Response:

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from mailflow import policy, views
 from mailflow.config import Config
+from mailflow.follow.desk import assigned_merchandiser
 from mailflow.store import Store
 from mailflow.web import lookups
 from mailflow.web.render import page
@@ -87,5 +88,5 @@ def _owner(config: Config, section: str, item: dict[str, Any]) -> tuple[str, str
         role = "merchandiser"
     name = ""
     if role == "merchandiser" and item.get("buyer"):
-        name = next((b.merchandiser for b in config.buyers if item["buyer"] in (b.name, *b.domains)), "")
+        name = assigned_merchandiser(config, item["buyer"])
     return role, name
