@@ -32,7 +32,7 @@ def test_our_server_s_verdict_is_kept_and_a_forged_one_is_not(tmp_path: Path, da
     shown = runner.invoke(main, ["--config", str(config), "order", "show", "4500871", "--json"])
     import json
 
-    messages = {m["message_id"]: m for m in json.loads(shown.output)["messages"]}
+    messages = {m["message_id"]: m for m in json.loads(shown.stdout)["messages"]}
     assert messages["po@northwind.example"]["authentication"] == {
         "authserv_id": "mx.acme.example", "spf": "pass", "spf.smtp.mailfrom": "northwind.example",
         "dkim": "fail", "dkim.header.d": "northwind.example", "dmarc": "fail"}

@@ -101,7 +101,7 @@ def test_every_reply_template_composes_for_an_order_in_both_languages_text_and_h
               and error}
     assert not failed, failed
     latest: dict[tuple[str, str], dict[str, Any]] = {}  # the newest reply of each template to each buyer
-    for row in sorted(json.loads(cli(config, "outbox", "list", "--json").output), key=lambda r: r["id"]):
+    for row in sorted(json.loads(cli(config, "outbox", "list", "--json").stdout), key=lambda r: r["id"]):
         lang = "zh" if row["to"] == ["liu@huadong.example"] else "en"
         latest[(lang, row["template"])] = row
     for lang, number, _, _ in ORDERS:
@@ -125,8 +125,8 @@ def test_a_chaser_composed_by_hand_says_the_due_day_of_its_milestone_or_none(
     """The T/T order's balance chaser names its milestone's due day; the L/C chaser of that same
     order (no L/C milestone: it is paid by T/T) says nothing of a due day, not "expected by ."."""
     config, _ = composed
-    rows = {(r["template"], r["to"][0]): r for r in json.loads(cli(config, "outbox", "list", "--json").output)}
-    shown = json.loads(cli(config, "order", "show", ORDERS[0][1], "--json").output)
+    rows = {(r["template"], r["to"][0]): r for r in json.loads(cli(config, "outbox", "list", "--json").stdout)}
+    shown = json.loads(cli(config, "order", "show", ORDERS[0][1], "--json").stdout)
     steps = {m["key"]: m for m in shown["follow_up"]["milestones"]}
     text = reply_message(config, rows[("chase_payment", "bob@northwind.example")]["id"]).get_body(("plain",))
     assert text is not None and steps["deposit"]["due"] in text.get_content()

@@ -52,12 +52,12 @@ def write(desk: DocumentsDesk, order: str, kind: str, *args: str) -> tuple[str, 
 
 
 def read_back(desk: DocumentsDesk, pdf: Path) -> dict[str, Any]:
-    order: dict[str, Any] = json.loads(desk.cli("extract", "--json", str(pdf)).output)["order"]
+    order: dict[str, Any] = json.loads(desk.cli("extract", "--json", str(pdf)).stdout)["order"]
     return order
 
 
 def order_data(desk: DocumentsDesk, number: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(desk.cli("order", "show", number, "--json").output)
+    data: dict[str, Any] = json.loads(desk.cli("order", "show", number, "--json").stdout)
     return data
 
 
@@ -210,7 +210,7 @@ def attached(desk: DocumentsDesk, order: str) -> tuple[dict[str, Any], list[str]
 
     import sqlalchemy
 
-    rows = [r for r in json.loads(desk.cli("outbox", "list", "--json").output) if order in r["subject"]]
+    rows = [r for r in json.loads(desk.cli("outbox", "list", "--json").stdout) if order in r["subject"]]
     engine = sqlalchemy.create_engine(f"sqlite:///{desk.config.parent.parent / 'mailflow.db'}")
     try:
         with engine.connect() as connection:

@@ -95,7 +95,7 @@ def test_verify_catches_a_changed_a_missing_and_an_added_file(tmp_path: Path,
 def test_order_list_filters_and_json(bundle: tuple[Path, Path]) -> None:
     config, _ = bundle
     runner = CliRunner()
-    everything = json.loads(runner.invoke(main, ["--config", str(config), "order", "list", "--json"]).output)
+    everything = json.loads(runner.invoke(main, ["--config", str(config), "order", "list", "--json"]).stdout)
     assert {"order", "buyer"} <= set(everything[0])
     northwind = json.loads(runner.invoke(main, ["--config", str(config), "order", "list", "--open",
                                                 "--buyer", "northwind", "--json"]).output)

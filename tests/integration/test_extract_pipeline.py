@@ -180,7 +180,7 @@ def test_extract_command_prints_invoice2data_shaped_json(tmp_path: Path) -> None
     result = CliRunner().invoke(main, ["--config", str(tmp_path / "none.yaml"), "extract", str(path),
                                        "--json"])
     assert result.exit_code == 0, result.output
-    shown = json.loads(result.output)
+    shown = json.loads(result.stdout)
     assert shown["template"] is None
     assert shown["fields"]["invoice_number"] == doc.number
     assert shown["fields"]["date"] == doc.order_date.isoformat()

@@ -90,14 +90,14 @@ def test_the_packing_list_pdf_reads_back_the_order_s_numbers(tmp_path: Path, dat
     body = sent.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert f"{expected.cartons} cartons" in body and str(expected.gross_kg) in body
     # the order's timeline holds both sides, in date order, and the reply as sent
-    shown = json.loads(cli(config, "order", "show", doc.number, "--json").output)
+    shown = json.loads(cli(config, "order", "show", doc.number, "--json").stdout)
     assert [m["direction"] for m in shown["messages"]] == ["in", "out"]
     assert [m["date"] for m in shown["messages"]] == sorted(m["date"] for m in shown["messages"])
     assert [(r["template"], r["state"]) for r in shown["replies"]] == [("order_confirmation", "held"),
                                                                         ("packing_list", "sent")]
     # the day's summary of the day it went (the desk's day: its zone is the machine's here) says so
     sent_on = dt.datetime.fromisoformat(shown["messages"][1]["date"]).astimezone(clock.local_zone()).date()
-    day = json.loads(cli(config, "summary", "--date", sent_on.isoformat(), "--json").output)["sent"]
+    day = json.loads(cli(config, "summary", "--date", sent_on.isoformat(), "--json").stdout)["sent"]
     assert (day["count"], day["replies"], day["documents"]) == (1, 1, {"packing_list": 1})
     assert [(m["reply"], m["order"]) for m in day["mail"]] == [("packing_list", doc.number)]
     # the packing list document (`document ORDER packing-list`), as the desk prints it: same totals
@@ -120,5 +120,5 @@ def test_items_without_specifications_hold_the_reply_and_say_which(
     assert smtp_server.received == []
     code = cli(config, "packing-list", doc.number, "-o", str(tmp_path / "x.pdf"), code=1)
     assert doc.lines[11].item_code in code.output
-    rows = json.loads(cli(config, "outbox", "list", "--json").output)
+    rows = json.loads(cli(config, "outbox", "list", "--json").stdout)
     assert [r["state"] for r in rows if r["template"] == "packing_list"] == ["held"]

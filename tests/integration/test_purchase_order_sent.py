@@ -52,12 +52,12 @@ def desk(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 
 def outbox(desk: DocumentsDesk) -> list[dict[str, Any]]:
     """Our P/Os in the outbox (the buyers' order confirmations wait there too, held)."""
-    rows: list[dict[str, Any]] = json.loads(desk.cli("outbox", "list", "--json").output)
+    rows: list[dict[str, Any]] = json.loads(desk.cli("outbox", "list", "--json").stdout)
     return [r for r in rows if r["template"] == "purchase_order"]
 
 
 def orders(desk: DocumentsDesk) -> dict[str, dict[str, Any]]:
-    return {o["order"]: o for o in json.loads(desk.cli("order", "list", "--json").output)}
+    return {o["order"]: o for o in json.loads(desk.cli("order", "list", "--json").stdout)}
 
 
 def test_our_po_sent_to_the_supplier_opens_the_purchase_order_of_the_sales_order(
@@ -109,7 +109,7 @@ def test_our_po_sent_to_the_supplier_opens_the_purchase_order_of_the_sales_order
     po = number.group(1)
     pdf_path = desk.config.parent / "po.pdf"
     desk.cli("document", en, "purchase-order", "--supplier", "Wuxi Cartons", "-o", str(pdf_path))
-    assert json.loads(desk.cli("extract", "--json", str(pdf_path)).output)["order"]["numbers"] == [po]
+    assert json.loads(desk.cli("extract", "--json", str(pdf_path)).stdout)["order"]["numbers"] == [po]
     # and what correlate_purchase reads: the same P/O mailed by hand from our address (a copy the
     # pipeline reads) joins the purchase order; the supplier's confirmation citing it joins it too
     inbox = desk.config.parent / "inbox"
@@ -122,7 +122,7 @@ def test_our_po_sent_to_the_supplier_opens_the_purchase_order_of_the_sales_order
         sender=f"Wuxi Cartons <{CARTONS}>", message_id="confirm@wuxi-cartons.example", date=TODAY))
     desk.cli("run", "--once")
     assert len([o for o in orders(desk).values() if o["kind"] == "purchase"]) == 2  # none opened besides ours
-    record = json.loads(desk.cli("order", "show", po, "--json").output)
+    record = json.loads(desk.cli("order", "show", po, "--json").stdout)
     shown = json.dumps(record)
     assert "confirm@wuxi-cartons.example" in shown and "by-hand@acme.example" in shown
     # the purchase order's plan: our P/O went, and the supplier's confirmation is done

@@ -37,7 +37,7 @@ def desk(tmp_path: Path, database_url: str) -> Path:
 def search(config: Path, *args: str) -> list[dict[str, Any]]:
     result = CliRunner().invoke(main, ["--config", str(config), "search", *args, "--json"])
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)  # type: ignore[no-any-return]
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
 def subjects(hits: list[dict[str, Any]]) -> list[str]:
@@ -120,7 +120,7 @@ def test_hostile_queries_are_text_or_a_one_line_refusal(desk: Path) -> None:
         result = runner.invoke(main, ["--config", str(desk), "search", query, "--json"])
         assert result.exception is None or isinstance(result.exception, SystemExit), (query, result.output)
         if result.exit_code == 0:
-            json.loads(result.output)
+            json.loads(result.stdout)
         else:
             assert result.exit_code == 2 and result.output.startswith("mailflow: "), (query, result.output)
             assert len(result.output.strip().splitlines()) == 1

@@ -112,14 +112,14 @@ def test_extract_json_reads_a_uk_po_by_its_own_dates(tmp_path: Path) -> None:
     path = pdfs.write_order_pdf(uk_po(dt.date(2026, 3, 12), dt.date(2026, 4, 10)), tmp_path / "po.pdf")
     result = CliRunner().invoke(main, ["--config", str(tmp_path / "none.yaml"), "extract", str(path), "--json"])
     assert result.exit_code == 0, result.output
-    order = json.loads(result.output)["order"]
+    order = json.loads(result.stdout)["order"]
     assert (order["order_date"], order["delivery_date"]) == ("2026-03-12", "2026-04-10")
     reasons = [c["detail"] for c in order["checks"] if c["name"] == "date_order"]
     assert reasons[1] == ("delivery date 10/04/2026 read as 10 April 2026: only day-first puts the delivery on "
                           "or after the order date (order date 12/03/2026, delivery 10/04/2026)")
     ambiguous = pdfs.write_order_pdf(uk_po(dt.date(2026, 4, 3), dt.date(2026, 6, 5)), tmp_path / "po2.pdf")
     result = CliRunner().invoke(main, ["--config", str(tmp_path / "none.yaml"), "extract", str(ambiguous), "--json"])
-    order = json.loads(result.output)["order"]
+    order = json.loads(result.stdout)["order"]
     assert order.get("delivery_date") is None
     assert [c["name"] for c in order["checks"] if not c["ok"]] == ["date_ambiguous", "date_ambiguous"]
 
