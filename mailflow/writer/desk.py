@@ -3,8 +3,9 @@ the kind's sequence, its PDF rendered and filed under the order as ours.
 
 Numbers and filings are events of the order (`document-number`, `document-written`): the number
 of a kind stays the order's once given (the P/I of order KS-1 is ANW-PI-2612-03 however often
-it is printed; a revision adds -R1), the count of a sequence is the numbers given in its period,
-and the order's timeline shows what was written, when, by whom. The PDF goes to the order's
+it is printed; a revision adds -R1), and the order's timeline shows what was written, when, by
+whom. Each number taken is also a row of `document_numbers`, the nth place of its sequence's
+period: its unique constraints let one desk only take a place, or an order's number of a kind. The PDF goes to the order's
 archive folder beside the mail, under `ours/`.
 """
 
@@ -16,18 +17,24 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from mailflow import clock
 from mailflow.config import Config
 from mailflow.errors import MailflowError, NotFound
 from mailflow.shipped import shipped
 from mailflow.store.archive import order_folder
-from mailflow.store.db import EventRow, MessageRow, MilestoneRow, OrderRow, SearchDoc
+from mailflow.store.db import DocumentNumber, EventRow, MessageRow, MilestoneRow, OrderRow, SearchDoc
 from mailflow.store.records import order_by_number
 from mailflow.writer import paper, render
 
 MAX_PO_TEXT = 50_000  # characters of the buyer's PO text searched for marks, consignee, notify
+ATTEMPTS = 5  # a document whose number another desk took meanwhile is written again with the next, this often
+
+
+class NumberTaken(MailflowError):
+    """The number a document was written with was taken by another document before it was filed."""
 
 
 @dataclass(frozen=True)
@@ -64,22 +71,26 @@ def number_for(session: Any, config: Config, order: OrderRow, kind: str, day: dt
                party: str = "") -> str:
     """The order's number of this kind: the one given before, else the next of its sequence
     (given to the order with `take`, when the document is filed: a document that could not be
-    written leaves no gap in the sequence). A P/O's number is the order's for one supplier (`party`)."""
-    sequence = paper.SEQUENCE_OF[kind]
-    given = session.scalars(select(EventRow).where(EventRow.kind == "document-number")
-                            .order_by(EventRow.id)).all()
-    for event in given:
-        if event.order_id == order.id and event.detail.get("sequence") == sequence and \
-                event.detail.get("party", "") == party.casefold():
-            return str(event.detail["number"])
+    written leaves no gap in the sequence). A P/O's number is the order's for one supplier (`party`).
+    Two index probes: the order's number, the period's last place. Taken, the number is a row of
+    `document_numbers`, whose unique constraints refuse it (IntegrityError at the flush) when
+    another desk took it meanwhile."""
+    sequence, party = paper.SEQUENCE_OF[kind], party.casefold()
+    given = session.scalar(select(DocumentNumber.number).where(
+        DocumentNumber.order_id == order.id, DocumentNumber.sequence == sequence, DocumentNumber.party == party))
+    if given is not None:
+        return str(given)
     pattern = config.documents.sequence(sequence)
     period, values = _period_key(pattern, day)
-    count = sum(1 for e in given if e.detail.get("sequence") == sequence and e.detail.get("period") == period)
-    number = pattern.format(**values, n=count + 1)
+    last = session.scalar(select(func.max(DocumentNumber.n)).where(DocumentNumber.sequence == sequence,
+                                                                   DocumentNumber.period == period)) or 0
+    number = pattern.format(**values, n=last + 1)
     if take:
+        session.add(DocumentNumber(order_id=order.id, sequence=sequence, period=period, n=last + 1, number=number,
+                                   party=party))
         session.add(EventRow(kind="document-number", order_id=order.id,
-                             detail={"sequence": sequence, "period": period, "number": number,
-                                     "party": party.casefold()}))
+                             detail={"sequence": sequence, "period": period, "number": number, "party": party}))
+        session.flush()
     return number
 
 
@@ -200,30 +211,45 @@ def write(store: Any, config: Config, number: str, kind: str, *, lang: str | Non
         raise MailflowError("--revision is for the P/I (the revised P/I after a PO revision)")
     if lang not in (None, "en", "zh"):
         raise MailflowError(f"no language {lang!r}: en or zh")
-    facts, order = gather(store, config, number, kind, lang, revision, supplier)
-    page, warnings = page_of(kind, facts, config, desk=sources(config), supplier=supplier, lines=lines,
-                             currency=currency)
-    pdf = render.pdf(render.html(templates_folder(config), kind, page))
-    written = Written(kind, facts.number, pdf, page, tuple(warnings), data=facts.data)
-    return file_document(store, config, order, written, facts, who, supplier) if file else written
+    desk, attempt = sources(config), 0
+    while True:  # written again while another desk takes its number first: each time the next one
+        attempt += 1
+        facts, order = gather(store, config, number, kind, lang, revision, supplier)
+        page, warnings = page_of(kind, facts, config, desk=desk, supplier=supplier, lines=lines, currency=currency)
+        pdf = render.pdf(render.html(templates_folder(config), kind, page))
+        written = Written(kind, facts.number, pdf, page, tuple(warnings), data=facts.data)
+        if not file:
+            return written
+        try:
+            return file_document(store, config, order, written, facts, who, supplier)
+        except NumberTaken:
+            if attempt >= ATTEMPTS:
+                raise
 
 
 def file_document(store: Any, config: Config, order: OrderRow, written: Written, facts: paper.Facts,
                   who: str, supplier: str = "") -> Written:
     """The PDF in the order's archive folder (`ours/`), and a `document-written` event: party us,
-    kind, revision, number, language, file."""
+    kind, revision, number, language, file. The numbers are taken first, in the same transaction:
+    a number another desk took meanwhile (NumberTaken) leaves nothing filed. On SQLite the
+    transaction takes the write lock before it reads, so two desks take numbers one after the other."""
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in written.number)
     rel = order_folder(order.folder) / "ours" / f"{written.kind}_{safe}_{facts.lang}.pdf"
-    store.archive.write(rel, written.pdf)
-    with store.sessions.begin() as session:
-        own = written.number.removesuffix(f"-R{facts.revision}") if facts.revision else written.number
-        for kind, wanted, party in ((written.kind, own, supplier), ("invoice", facts.invoice_number, "")):
-            if wanted and number_for(session, config, order, kind, facts.date, take=True, party=party) != wanted:
-                raise MailflowError(f"number {wanted} was given to another document meanwhile: write it again")
-        session.add(EventRow(kind="document-written", order_id=order.id,
-                             detail={"document": written.kind, "party": "us", "revision": facts.revision, "to": supplier,
-                                     "number": written.number, "lang": facts.lang, "path": str(rel),
-                                     "by": who, "warnings": list(written.warnings)}))
+    own = written.number.removesuffix(f"-R{facts.revision}") if facts.revision else written.number
+    try:
+        with store.sessions.begin() as session:
+            if session.get_bind().dialect.name == "sqlite" and store.sessions.current is None:
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            for kind, wanted, party in ((written.kind, own, supplier), ("invoice", facts.invoice_number, "")):
+                if wanted and number_for(session, config, order, kind, facts.date, take=True, party=party) != wanted:
+                    raise NumberTaken(f"number {wanted} was given to another document meanwhile: write it again")
+            store.archive.write(rel, written.pdf)
+            session.add(EventRow(kind="document-written", order_id=order.id,
+                                 detail={"document": written.kind, "party": "us", "revision": facts.revision,
+                                         "to": supplier, "number": written.number, "lang": facts.lang,
+                                         "path": str(rel), "by": who, "warnings": list(written.warnings)}))
+    except IntegrityError:
+        raise NumberTaken(f"number {own} was given to another document meanwhile: write it again") from None
     return replace(written, path=str(PurePosixPath(rel)))
 
 

@@ -317,3 +317,77 @@ def test_a_reply_carrying_our_documents_is_held_not_rewritten_when_its_order_cha
         store.close()
     row, files = attached(desk, desk.zh.number)
     assert row["state"] == "held" and "carries our pi" in row["reason"] and files[-1].startswith("pi_")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+def test_two_desks_writing_at_once_take_distinct_numbers_and_both_file(tmp_path: Path, database_url: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two desks (each its own store on the one database, each on its thread) write at once:
+    both have read the same next number before either files (each waits for the other before
+    its first PDF). The P/Is of two orders get two numbers, each filed with its own; the
+    invoice of one order, written by both, is one number, filed twice. Nothing is lost."""
+    import io
+    import threading
+    from pathlib import PurePosixPath
+
+    from sqlalchemy import func, select
+
+    from mailflow import clock
+    from mailflow.config import load_config
+    from mailflow.store import Store
+    from mailflow.store.db import DocumentNumber, EventRow
+    from mailflow.store.objects import open_archive
+    from mailflow.writer import desk as writer
+    from mailflow.writer import render
+    from tests.documents_desk import TODAY
+
+    desk = build(tmp_path, database_url)
+    config = load_config(desk.config)
+    stores = [Store(config.database_url, open_archive(config)) for _ in range(2)]
+    rendered, first = render.pdf, threading.local()
+
+    def together(jobs: list[tuple[Store, str, str]], meet: threading.Barrier) -> list[writer.Written]:
+        def pdf(markup: str) -> bytes:
+            if not getattr(first, "met", False):
+                first.met = True
+                meet.wait(timeout=300)  # the other desk has read the same next number too
+            return rendered(markup)
+
+        monkeypatch.setattr(render, "pdf", pdf)
+        results: list[Any] = [None] * len(jobs)
+
+        def run(i: int, store: Store, order: str, kind: str) -> None:
+            try:
+                results[i] = writer.write(store, config, order, kind, who=f"desk {i}")
+            except BaseException as exc:  # noqa: BLE001 - reported below, by the test's thread
+                results[i] = exc
+
+        threads = [threading.Thread(target=run, args=(i, *job)) for i, job in enumerate(jobs)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        monkeypatch.setattr(render, "pdf", rendered)
+        assert not [r for r in results if isinstance(r, BaseException)], results
+        return results
+
+    try:
+        with clock.frozen(TODAY):
+            pis = together([(stores[0], desk.en.number, "pi"), (stores[1], desk.zh.number, "pi")],
+                           threading.Barrier(2))
+            invoices = together([(stores[0], desk.en.number, "invoice"), (stores[1], desk.en.number, "invoice")],
+                                threading.Barrier(2))
+        assert sorted(w.number for w in pis) == ["ANW-PI-2612-01", "ANW-PI-2612-02"]
+        assert [w.number for w in invoices] == ["ANW-CI-2612-01"] * 2
+        for written in (*pis, *invoices):  # each filed with its own number (the invoice twice, on one path)
+            with pdfplumber.open(io.BytesIO(stores[0].archive.read(PurePosixPath(written.path)))) as pdf:
+                assert written.number in "\n".join(page.extract_text() or "" for page in pdf.pages)
+        with stores[0].sessions() as session:
+            taken = session.execute(select(DocumentNumber.sequence, DocumentNumber.number)
+                                    .order_by(DocumentNumber.id)).all()
+            filed = session.scalar(select(func.count()).select_from(EventRow).where(EventRow.kind == "document-written"))
+        assert sorted(taken) == [("invoice", "ANW-CI-2612-01"), ("pi", "ANW-PI-2612-01"), ("pi", "ANW-PI-2612-02")]
+        assert filed == 4
+    finally:
+        for store in stores:
+            store.close()
