@@ -201,55 +201,82 @@ def sources(config: Config) -> Sources:
     return Sources(products, floors, bom)
 
 
-def write(store: Any, config: Config, number: str, kind: str, *, lang: str | None = None, revision: int = 0,
+@dataclass(frozen=True)
+class Unfiled:
+    """A document written and not filed yet: what filing it needs besides its PDF."""
+
+    written: Written
+    facts: paper.Facts
+    order: OrderRow
+    supplier: str = ""
+
+
+def draft(store: Any, config: Config, number: str, kind: str, *, lang: str | None = None, revision: int = 0,
           supplier: str = "", lines: Sequence[Mapping[str, Any]] = (), currency: str = "CNY",
-          who: str = "", file: bool = True) -> Written:
-    """Write the document and (with `file`) file it under the order as ours."""
+          desk: Sources | None = None) -> Unfiled:
+    """The document written with the number it will have, nothing taken or filed yet."""
     if kind not in paper.KINDS:
         raise MailflowError(f"no document kind {kind!r}: {', '.join(paper.KINDS)}")
     if revision and kind != "pi":
         raise MailflowError("--revision is for the P/I (the revised P/I after a PO revision)")
     if lang not in (None, "en", "zh"):
         raise MailflowError(f"no language {lang!r}: en or zh")
+    facts, order = gather(store, config, number, kind, lang, revision, supplier)
+    page, warnings = page_of(kind, facts, config, desk=desk or sources(config), supplier=supplier, lines=lines,
+                             currency=currency)
+    pdf = render.pdf(render.html(templates_folder(config), kind, page))
+    return Unfiled(Written(kind, facts.number, pdf, page, tuple(warnings), data=facts.data), facts, order, supplier)
+
+
+def write(store: Any, config: Config, number: str, kind: str, *, lang: str | None = None, revision: int = 0,
+          supplier: str = "", lines: Sequence[Mapping[str, Any]] = (), currency: str = "CNY",
+          who: str = "", file: bool = True) -> Written:
+    """Write the document and (with `file`) file it under the order as ours."""
     desk, attempt = sources(config), 0
     while True:  # written again while another desk takes its number first: each time the next one
         attempt += 1
-        facts, order = gather(store, config, number, kind, lang, revision, supplier)
-        page, warnings = page_of(kind, facts, config, desk=desk, supplier=supplier, lines=lines, currency=currency)
-        pdf = render.pdf(render.html(templates_folder(config), kind, page))
-        written = Written(kind, facts.number, pdf, page, tuple(warnings), data=facts.data)
+        unfiled = draft(store, config, number, kind, lang=lang, revision=revision, supplier=supplier, lines=lines,
+                        currency=currency, desk=desk)
         if not file:
-            return written
+            return unfiled.written
         try:
-            return file_document(store, config, order, written, facts, who, supplier)
+            return file_documents(store, config, [unfiled], who)[0]
         except NumberTaken:
             if attempt >= ATTEMPTS:
                 raise
 
 
-def file_document(store: Any, config: Config, order: OrderRow, written: Written, facts: paper.Facts,
-                  who: str, supplier: str = "") -> Written:
-    """The PDF in the order's archive folder (`ours/`), and a `document-written` event: party us,
-    kind, revision, number, language, file. The numbers are taken first, in the same transaction:
+def file_documents(store: Any, config: Config, documents: Sequence[Unfiled], who: str) -> list[Written]:
+    """Each PDF in its order's archive folder (`ours/`), and a `document-written` event: party
+    us, kind, revision, number, language, file. All in one transaction, the numbers taken first:
     a number another desk took meanwhile (NumberTaken) leaves nothing filed. On SQLite the
     transaction takes the write lock before it reads, so two desks take numbers one after the other."""
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in written.number)
-    rel = order_folder(order.folder) / "ours" / f"{written.kind}_{safe}_{facts.lang}.pdf"
-    own = written.number.removesuffix(f"-R{facts.revision}") if facts.revision else written.number
+    filed: list[Written] = []
     try:
         with store.sessions.begin() as session:
             if session.get_bind().dialect.name == "sqlite" and store.sessions.current is None:
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-            for kind, wanted, party in ((written.kind, own, supplier), ("invoice", facts.invoice_number, "")):
-                if wanted and number_for(session, config, order, kind, facts.date, take=True, party=party) != wanted:
-                    raise NumberTaken(f"number {wanted} was given to another document meanwhile: write it again")
-            store.archive.write(rel, written.pdf)
-            session.add(EventRow(kind="document-written", order_id=order.id,
-                                 detail={"document": written.kind, "party": "us", "revision": facts.revision,
-                                         "to": supplier, "number": written.number, "lang": facts.lang,
-                                         "path": str(rel), "by": who, "warnings": list(written.warnings)}))
+            for document in documents:
+                filed.append(_file(session, store, config, document, who))
     except IntegrityError:
-        raise NumberTaken(f"number {own} was given to another document meanwhile: write it again") from None
+        numbers = ", ".join(d.written.number for d in documents)
+        raise NumberTaken(f"number {numbers} was given to another document meanwhile: write it again") from None
+    return filed
+
+
+def _file(session: Any, store: Any, config: Config, document: Unfiled, who: str) -> Written:
+    written, facts, order, supplier = document.written, document.facts, document.order, document.supplier
+    own = written.number.removesuffix(f"-R{facts.revision}") if facts.revision else written.number
+    for kind, wanted, party in ((written.kind, own, supplier), ("invoice", facts.invoice_number, "")):
+        if wanted and number_for(session, config, order, kind, facts.date, take=True, party=party) != wanted:
+            raise NumberTaken(f"number {wanted} was given to another document meanwhile: write it again")
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in written.number)
+    rel = order_folder(order.folder) / "ours" / f"{written.kind}_{safe}_{facts.lang}.pdf"
+    store.archive.write(rel, written.pdf)
+    session.add(EventRow(kind="document-written", order_id=order.id,
+                         detail={"document": written.kind, "party": "us", "revision": facts.revision, "to": supplier,
+                                 "number": written.number, "lang": facts.lang, "path": str(rel), "by": who,
+                                 "warnings": list(written.warnings)}))
     return replace(written, path=str(PurePosixPath(rel)))
 
 
@@ -259,18 +286,23 @@ def attachment_name(kind: str, number: str) -> str:
     return f"{kind}_{number}.pdf".replace("/", "-")
 
 
-def attachments(store: Any, config: Config, number: str, kinds: Sequence[str], who: str
-                ) -> tuple[list[tuple[str, str, bytes]], list[tuple[str, str]]]:
+def attachments(store: Any, config: Config, number: str, kinds: Sequence[str]
+                ) -> tuple[list[tuple[str, str, bytes]], list[tuple[str, str]], list[Unfiled]]:
     """Our documents for a reply (`outbox compose ORDER TEMPLATE --attach pi`): each written
-    now, filed under the order, as (file name, type, PDF); and the holds they bring (reason,
-    approver): a P/I priced under the price list's floor, or whose margin the margin rule sends
-    to the general manager, waits for the manager."""
+    now, as (file name, type, PDF); the holds they bring (reason, approver): a P/I priced under
+    the price list's floor, or whose margin the margin rule sends to the general manager, waits
+    for the manager; and the documents to file (`file_documents`) once the reply is made, so a
+    reply that cannot be made files none."""
     from mailflow.follow.signoff import who_must_sign
 
     files: list[tuple[str, str, bytes]] = []
     holds: list[tuple[str, str]] = []
+    unfiled: list[Unfiled] = []
+    desk = sources(config)
     for kind in dict.fromkeys(kinds):
-        written = write(store, config, number, kind, who=who)
+        document = draft(store, config, number, kind, desk=desk)
+        written = document.written
+        unfiled.append(document)
         files.append((attachment_name(written.kind, written.number), "application/pdf", written.pdf))
         if kind != "pi":
             continue
@@ -281,7 +313,7 @@ def attachments(store: Any, config: Config, number: str, kinds: Sequence[str], w
         role, why, _ = who_must_sign(config, dict(written.data))
         if role == "general_manager" and config.approval.costs:
             holds.append((f"our P/I {written.number}: {why}", "manager"))
-    return files, holds
+    return files, holds, unfiled
 
 
 def check_templates(config: Config) -> list[str]:

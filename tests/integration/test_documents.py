@@ -391,3 +391,41 @@ def test_two_desks_writing_at_once_take_distinct_numbers_and_both_file(tmp_path:
     finally:
         for store in stores:
             store.close()
+
+
+def test_a_compose_that_fails_files_none_of_the_documents_it_wrote(tmp_path: Path) -> None:
+    """`outbox compose --attach` writes our documents before the reply is made and files them
+    with it: a compose whose reply cannot be made (no such template) or whose second document
+    cannot be written (a packing list without the product file) leaves no number taken, no document filed
+    and no reply; the compose that then succeeds takes the sequence's first number."""
+    import sqlalchemy
+
+    desk = build(tmp_path, f"sqlite:///{tmp_path / 'mailflow.db'}")
+    failed = desk.cli("outbox", "compose", desk.zh.number, "no_such_template", "--attach", "pi", code=1).output
+    assert "no_such_template" in failed
+    kept = desk.config.read_text(encoding="utf-8")
+    desk.config.write_text(re.sub(r"(?m)^packing: .*\n", "", kept), encoding="utf-8")
+    failed = desk.cli("outbox", "compose", desk.zh.number, "packing_list", "--attach", "pi",
+                      "--attach", "packing-list", code=1).output
+    assert "no product file" in failed
+    desk.config.write_text(kept, encoding="utf-8")
+    engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'mailflow.db'}")
+
+    def filed() -> tuple[list[str], int, list[str]]:
+        with engine.connect() as connection:
+            numbers = connection.execute(sqlalchemy.text("select number from document_numbers")).scalars().all()
+            events = connection.execute(sqlalchemy.text(
+                "select count(*) from events where kind in ('document-written', 'document-number')")).scalar_one()
+        ours = desk.config.parent / "var" / "archive" / "orders" / desk.zh.number / "ours"
+        return list(numbers), events, sorted(p.name for p in ours.glob("*")) if ours.is_dir() else []
+
+    try:
+        assert filed() == ([], 0, [])
+        assert not [r for r in json.loads(desk.cli("outbox", "list", "--json").output)
+                    if r["template"] in ("packing_list", "no_such_template")]
+        desk.cli("outbox", "compose", desk.zh.number, "packing_list", "--attach", "pi")
+        numbers, events, files = filed()
+        assert numbers == ["ANW-PI-2612-01"] and events == 2 and files == ["pi_ANW-PI-2612-01_zh.pdf"]
+        assert "pi_ANW-PI-2612-01.pdf" in attached(desk, desk.zh.number)[1]
+    finally:
+        engine.dispose()
