@@ -228,9 +228,11 @@ def compose_for_order(number: str, template: str, desk: Desk, store: Store, atta
     """A reply composed by hand (`mailflow outbox compose ORDER TEMPLATE`): it answers the
     order's latest mail from the buyer's side, threaded to it, and is queued (or held, by the
     same policies as any reply). Rate limits do not apply: a person asked for it. `attach`: our
-    documents (pi, invoice, packing-list, ...) written now, filed under the order and attached;
-    a P/I under the price floor or the margin floor holds the reply for the manager."""
+    documents (pi, invoice, packing-list, ...) written now and attached, filed under the order
+    once the reply is made (a compose that fails files none); a P/I under the price floor or the
+    margin floor holds the reply for the manager."""
     from mailflow.errors import NotFound
+    from mailflow.writer import desk as writer
 
     row = store.find_order(number)
     if row is None:
@@ -251,18 +253,26 @@ def compose_for_order(number: str, template: str, desk: Desk, store: Store, atta
                         actions=(Action("reply", {"template": template, "hold": False,
                                                   **({"attach": list(attach)} if attach else {})}, "by hand"),),
                         tags=(), matched_rules=())
-    occasion = None
-    if attach:
-        from mailflow.writer.desk import attachments
-
-        documents, holds = attachments(store, desk.config, row.number, attach, who)
-        occasion = Occasion(documents=tuple(documents), holds=tuple(holds))
-    replies, suppressed = plan_replies(message, decision, _facts_on_file(message, row, desk, store, latest.id),
-                                       desk.planner, more=chase_context(store, row, template), occasion=occasion)
-    if not replies:
-        raise MailflowError(f"no {template} reply: " + "; ".join(s.reason for s in suppressed))
-    store.add_reply(latest.id, row.id, replies[0], order_version=row.version)
-    return replies[0]
+    attempt = 0
+    while True:  # composed again while another desk takes a number of our documents first
+        attempt += 1
+        occasion, unfiled = None, list[writer.Unfiled]()
+        if attach:
+            documents, holds, unfiled = writer.attachments(store, desk.config, row.number, attach)
+            occasion = Occasion(documents=tuple(documents), holds=tuple(holds))
+        replies, suppressed = plan_replies(message, decision, _facts_on_file(message, row, desk, store, latest.id),
+                                           desk.planner, more=chase_context(store, row, template), occasion=occasion)
+        if not replies:  # our documents, written for it, are filed with the reply only
+            raise MailflowError(f"no {template} reply: " + "; ".join(s.reason for s in suppressed))
+        try:
+            if unfiled:
+                writer.file_documents(store, desk.config, unfiled, who)
+        except writer.NumberTaken:
+            if attempt >= writer.ATTEMPTS:
+                raise
+            continue
+        store.add_reply(latest.id, row.id, replies[0], order_version=row.version)
+        return replies[0]
 
 
 def _facts_on_file(message: Message, order: Any, desk: Desk, store: Store, answered_id: int) -> ReplyFacts:

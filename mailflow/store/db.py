@@ -367,6 +367,24 @@ class EventRow(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class DocumentNumber(Base):
+    """A number a document of ours took from its sequence (writer/desk.py): the `n`th of the
+    sequence's period, and the order's for its kind (and supplier, for a P/O). The two unique
+    constraints are what keeps two desks writing at once from both taking the same number."""
+
+    __tablename__ = "document_numbers"
+    __table_args__ = (UniqueConstraint("sequence", "period", "n", name="uq_document_numbers_n"),
+                      UniqueConstraint("order_id", "sequence", "party", name="uq_document_numbers_order"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    sequence: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(200))  # the sequence's pattern for the period, n=0
+    n: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(200))
+    party: Mapped[str] = mapped_column(String(255), default="")  # a P/O's supplier, casefolded
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
 class SourcePosition(Base):
     """How far a source has been processed: for IMAP (account, folder, UIDVALIDITY) -> UID,
     committed in the same transaction as the message it belongs to."""

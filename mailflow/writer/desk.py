@@ -3,8 +3,9 @@ the kind's sequence, its PDF rendered and filed under the order as ours.
 
 Numbers and filings are events of the order (`document-number`, `document-written`): the number
 of a kind stays the order's once given (the P/I of order KS-1 is ANW-PI-2612-03 however often
-it is printed; a revision adds -R1), the count of a sequence is the numbers given in its period,
-and the order's timeline shows what was written, when, by whom. The PDF goes to the order's
+it is printed; a revision adds -R1), and the order's timeline shows what was written, when, by
+whom. Each number taken is also a row of `document_numbers`, the nth place of its sequence's
+period: its unique constraints let one desk only take a place, or an order's number of a kind. The PDF goes to the order's
 archive folder beside the mail, under `ours/`.
 """
 
@@ -16,18 +17,24 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from mailflow import clock
 from mailflow.config import Config
 from mailflow.errors import MailflowError, NotFound
 from mailflow.shipped import shipped
 from mailflow.store.archive import order_folder
-from mailflow.store.db import EventRow, MessageRow, MilestoneRow, OrderRow, SearchDoc
+from mailflow.store.db import DocumentNumber, EventRow, MessageRow, MilestoneRow, OrderRow, SearchDoc
 from mailflow.store.records import order_by_number
 from mailflow.writer import paper, render
 
 MAX_PO_TEXT = 50_000  # characters of the buyer's PO text searched for marks, consignee, notify
+ATTEMPTS = 5  # a document whose number another desk took meanwhile is written again with the next, this often
+
+
+class NumberTaken(MailflowError):
+    """The number a document was written with was taken by another document before it was filed."""
 
 
 @dataclass(frozen=True)
@@ -64,22 +71,26 @@ def number_for(session: Any, config: Config, order: OrderRow, kind: str, day: dt
                party: str = "") -> str:
     """The order's number of this kind: the one given before, else the next of its sequence
     (given to the order with `take`, when the document is filed: a document that could not be
-    written leaves no gap in the sequence). A P/O's number is the order's for one supplier (`party`)."""
-    sequence = paper.SEQUENCE_OF[kind]
-    given = session.scalars(select(EventRow).where(EventRow.kind == "document-number")
-                            .order_by(EventRow.id)).all()
-    for event in given:
-        if event.order_id == order.id and event.detail.get("sequence") == sequence and \
-                event.detail.get("party", "") == party.casefold():
-            return str(event.detail["number"])
+    written leaves no gap in the sequence). A P/O's number is the order's for one supplier (`party`).
+    Two index probes: the order's number, the period's last place. Taken, the number is a row of
+    `document_numbers`, whose unique constraints refuse it (IntegrityError at the flush) when
+    another desk took it meanwhile."""
+    sequence, party = paper.SEQUENCE_OF[kind], party.casefold()
+    given = session.scalar(select(DocumentNumber.number).where(
+        DocumentNumber.order_id == order.id, DocumentNumber.sequence == sequence, DocumentNumber.party == party))
+    if given is not None:
+        return str(given)
     pattern = config.documents.sequence(sequence)
     period, values = _period_key(pattern, day)
-    count = sum(1 for e in given if e.detail.get("sequence") == sequence and e.detail.get("period") == period)
-    number = pattern.format(**values, n=count + 1)
+    last = session.scalar(select(func.max(DocumentNumber.n)).where(DocumentNumber.sequence == sequence,
+                                                                   DocumentNumber.period == period)) or 0
+    number = pattern.format(**values, n=last + 1)
     if take:
+        session.add(DocumentNumber(order_id=order.id, sequence=sequence, period=period, n=last + 1, number=number,
+                                   party=party))
         session.add(EventRow(kind="document-number", order_id=order.id,
-                             detail={"sequence": sequence, "period": period, "number": number,
-                                     "party": party.casefold()}))
+                             detail={"sequence": sequence, "period": period, "number": number, "party": party}))
+        session.flush()
     return number
 
 
@@ -190,10 +201,20 @@ def sources(config: Config) -> Sources:
     return Sources(products, floors, bom)
 
 
-def write(store: Any, config: Config, number: str, kind: str, *, lang: str | None = None, revision: int = 0,
+@dataclass(frozen=True)
+class Unfiled:
+    """A document written and not filed yet: what filing it needs besides its PDF."""
+
+    written: Written
+    facts: paper.Facts
+    order: OrderRow
+    supplier: str = ""
+
+
+def draft(store: Any, config: Config, number: str, kind: str, *, lang: str | None = None, revision: int = 0,
           supplier: str = "", lines: Sequence[Mapping[str, Any]] = (), currency: str = "CNY",
-          who: str = "", file: bool = True) -> Written:
-    """Write the document and (with `file`) file it under the order as ours."""
+          desk: Sources | None = None) -> Unfiled:
+    """The document written with the number it will have, nothing taken or filed yet."""
     if kind not in paper.KINDS:
         raise MailflowError(f"no document kind {kind!r}: {', '.join(paper.KINDS)}")
     if revision and kind != "pi":
@@ -201,29 +222,61 @@ def write(store: Any, config: Config, number: str, kind: str, *, lang: str | Non
     if lang not in (None, "en", "zh"):
         raise MailflowError(f"no language {lang!r}: en or zh")
     facts, order = gather(store, config, number, kind, lang, revision, supplier)
-    page, warnings = page_of(kind, facts, config, desk=sources(config), supplier=supplier, lines=lines,
+    page, warnings = page_of(kind, facts, config, desk=desk or sources(config), supplier=supplier, lines=lines,
                              currency=currency)
     pdf = render.pdf(render.html(templates_folder(config), kind, page))
-    written = Written(kind, facts.number, pdf, page, tuple(warnings), data=facts.data)
-    return file_document(store, config, order, written, facts, who, supplier) if file else written
+    return Unfiled(Written(kind, facts.number, pdf, page, tuple(warnings), data=facts.data), facts, order, supplier)
 
 
-def file_document(store: Any, config: Config, order: OrderRow, written: Written, facts: paper.Facts,
-                  who: str, supplier: str = "") -> Written:
-    """The PDF in the order's archive folder (`ours/`), and a `document-written` event: party us,
-    kind, revision, number, language, file."""
+def write(store: Any, config: Config, number: str, kind: str, *, lang: str | None = None, revision: int = 0,
+          supplier: str = "", lines: Sequence[Mapping[str, Any]] = (), currency: str = "CNY",
+          who: str = "", file: bool = True) -> Written:
+    """Write the document and (with `file`) file it under the order as ours."""
+    desk, attempt = sources(config), 0
+    while True:  # written again while another desk takes its number first: each time the next one
+        attempt += 1
+        unfiled = draft(store, config, number, kind, lang=lang, revision=revision, supplier=supplier, lines=lines,
+                        currency=currency, desk=desk)
+        if not file:
+            return unfiled.written
+        try:
+            return file_documents(store, config, [unfiled], who)[0]
+        except NumberTaken:
+            if attempt >= ATTEMPTS:
+                raise
+
+
+def file_documents(store: Any, config: Config, documents: Sequence[Unfiled], who: str) -> list[Written]:
+    """Each PDF in its order's archive folder (`ours/`), and a `document-written` event: party
+    us, kind, revision, number, language, file. All in one transaction, the numbers taken first:
+    a number another desk took meanwhile (NumberTaken) leaves nothing filed. On SQLite the
+    transaction takes the write lock before it reads, so two desks take numbers one after the other."""
+    filed: list[Written] = []
+    try:
+        with store.sessions.begin() as session:
+            if session.get_bind().dialect.name == "sqlite" and store.sessions.current is None:
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            for document in documents:
+                filed.append(_file(session, store, config, document, who))
+    except IntegrityError:
+        numbers = ", ".join(d.written.number for d in documents)
+        raise NumberTaken(f"number {numbers} was given to another document meanwhile: write it again") from None
+    return filed
+
+
+def _file(session: Any, store: Any, config: Config, document: Unfiled, who: str) -> Written:
+    written, facts, order, supplier = document.written, document.facts, document.order, document.supplier
+    own = written.number.removesuffix(f"-R{facts.revision}") if facts.revision else written.number
+    for kind, wanted, party in ((written.kind, own, supplier), ("invoice", facts.invoice_number, "")):
+        if wanted and number_for(session, config, order, kind, facts.date, take=True, party=party) != wanted:
+            raise NumberTaken(f"number {wanted} was given to another document meanwhile: write it again")
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in written.number)
     rel = order_folder(order.folder) / "ours" / f"{written.kind}_{safe}_{facts.lang}.pdf"
     store.archive.write(rel, written.pdf)
-    with store.sessions.begin() as session:
-        own = written.number.removesuffix(f"-R{facts.revision}") if facts.revision else written.number
-        for kind, wanted, party in ((written.kind, own, supplier), ("invoice", facts.invoice_number, "")):
-            if wanted and number_for(session, config, order, kind, facts.date, take=True, party=party) != wanted:
-                raise MailflowError(f"number {wanted} was given to another document meanwhile: write it again")
-        session.add(EventRow(kind="document-written", order_id=order.id,
-                             detail={"document": written.kind, "party": "us", "revision": facts.revision, "to": supplier,
-                                     "number": written.number, "lang": facts.lang, "path": str(rel),
-                                     "by": who, "warnings": list(written.warnings)}))
+    session.add(EventRow(kind="document-written", order_id=order.id,
+                         detail={"document": written.kind, "party": "us", "revision": facts.revision, "to": supplier,
+                                 "number": written.number, "lang": facts.lang, "path": str(rel), "by": who,
+                                 "warnings": list(written.warnings)}))
     return replace(written, path=str(PurePosixPath(rel)))
 
 
@@ -233,18 +286,23 @@ def attachment_name(kind: str, number: str) -> str:
     return f"{kind}_{number}.pdf".replace("/", "-")
 
 
-def attachments(store: Any, config: Config, number: str, kinds: Sequence[str], who: str
-                ) -> tuple[list[tuple[str, str, bytes]], list[tuple[str, str]]]:
+def attachments(store: Any, config: Config, number: str, kinds: Sequence[str]
+                ) -> tuple[list[tuple[str, str, bytes]], list[tuple[str, str]], list[Unfiled]]:
     """Our documents for a reply (`outbox compose ORDER TEMPLATE --attach pi`): each written
-    now, filed under the order, as (file name, type, PDF); and the holds they bring (reason,
-    approver): a P/I priced under the price list's floor, or whose margin the margin rule sends
-    to the general manager, waits for the manager."""
+    now, as (file name, type, PDF); the holds they bring (reason, approver): a P/I priced under
+    the price list's floor, or whose margin the margin rule sends to the general manager, waits
+    for the manager; and the documents to file (`file_documents`) once the reply is made, so a
+    reply that cannot be made files none."""
     from mailflow.follow.signoff import who_must_sign
 
     files: list[tuple[str, str, bytes]] = []
     holds: list[tuple[str, str]] = []
+    unfiled: list[Unfiled] = []
+    desk = sources(config)
     for kind in dict.fromkeys(kinds):
-        written = write(store, config, number, kind, who=who)
+        document = draft(store, config, number, kind, desk=desk)
+        written = document.written
+        unfiled.append(document)
         files.append((attachment_name(written.kind, written.number), "application/pdf", written.pdf))
         if kind != "pi":
             continue
@@ -255,7 +313,7 @@ def attachments(store: Any, config: Config, number: str, kinds: Sequence[str], w
         role, why, _ = who_must_sign(config, dict(written.data))
         if role == "general_manager" and config.approval.costs:
             holds.append((f"our P/I {written.number}: {why}", "manager"))
-    return files, holds
+    return files, holds, unfiled
 
 
 def check_templates(config: Config) -> list[str]:

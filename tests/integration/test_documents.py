@@ -317,3 +317,115 @@ def test_a_reply_carrying_our_documents_is_held_not_rewritten_when_its_order_cha
         store.close()
     row, files = attached(desk, desk.zh.number)
     assert row["state"] == "held" and "carries our pi" in row["reason"] and files[-1].startswith("pi_")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+def test_two_desks_writing_at_once_take_distinct_numbers_and_both_file(tmp_path: Path, database_url: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two desks (each its own store on the one database, each on its thread) write at once:
+    both have read the same next number before either files (each waits for the other before
+    its first PDF). The P/Is of two orders get two numbers, each filed with its own; the
+    invoice of one order, written by both, is one number, filed twice. Nothing is lost."""
+    import io
+    import threading
+    from pathlib import PurePosixPath
+
+    from sqlalchemy import func, select
+
+    from mailflow import clock
+    from mailflow.config import load_config
+    from mailflow.store import Store
+    from mailflow.store.db import DocumentNumber, EventRow
+    from mailflow.store.objects import open_archive
+    from mailflow.writer import desk as writer
+    from mailflow.writer import render
+    from tests.documents_desk import TODAY
+
+    desk = build(tmp_path, database_url)
+    config = load_config(desk.config)
+    stores = [Store(config.database_url, open_archive(config)) for _ in range(2)]
+    rendered, first = render.pdf, threading.local()
+
+    def together(jobs: list[tuple[Store, str, str]], meet: threading.Barrier) -> list[writer.Written]:
+        def pdf(markup: str) -> bytes:
+            if not getattr(first, "met", False):
+                first.met = True
+                meet.wait(timeout=300)  # the other desk has read the same next number too
+            return rendered(markup)
+
+        monkeypatch.setattr(render, "pdf", pdf)
+        results: list[Any] = [None] * len(jobs)
+
+        def run(i: int, store: Store, order: str, kind: str) -> None:
+            try:
+                results[i] = writer.write(store, config, order, kind, who=f"desk {i}")
+            except BaseException as exc:  # noqa: BLE001 - reported below, by the test's thread
+                results[i] = exc
+
+        threads = [threading.Thread(target=run, args=(i, *job)) for i, job in enumerate(jobs)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        monkeypatch.setattr(render, "pdf", rendered)
+        assert not [r for r in results if isinstance(r, BaseException)], results
+        return results
+
+    try:
+        with clock.frozen(TODAY):
+            pis = together([(stores[0], desk.en.number, "pi"), (stores[1], desk.zh.number, "pi")],
+                           threading.Barrier(2))
+            invoices = together([(stores[0], desk.en.number, "invoice"), (stores[1], desk.en.number, "invoice")],
+                                threading.Barrier(2))
+        assert sorted(w.number for w in pis) == ["ANW-PI-2612-01", "ANW-PI-2612-02"]
+        assert [w.number for w in invoices] == ["ANW-CI-2612-01"] * 2
+        for written in (*pis, *invoices):  # each filed with its own number (the invoice twice, on one path)
+            with pdfplumber.open(io.BytesIO(stores[0].archive.read(PurePosixPath(written.path)))) as pdf:
+                assert written.number in "\n".join(page.extract_text() or "" for page in pdf.pages)
+        with stores[0].sessions() as session:
+            taken = session.execute(select(DocumentNumber.sequence, DocumentNumber.number)
+                                    .order_by(DocumentNumber.id)).all()
+            filed = session.scalar(select(func.count()).select_from(EventRow).where(EventRow.kind == "document-written"))
+        assert sorted(taken) == [("invoice", "ANW-CI-2612-01"), ("pi", "ANW-PI-2612-01"), ("pi", "ANW-PI-2612-02")]
+        assert filed == 4
+    finally:
+        for store in stores:
+            store.close()
+
+
+def test_a_compose_that_fails_files_none_of_the_documents_it_wrote(tmp_path: Path) -> None:
+    """`outbox compose --attach` writes our documents before the reply is made and files them
+    with it: a compose whose reply cannot be made (no such template) or whose second document
+    cannot be written (a packing list without the product file) leaves no number taken, no document filed
+    and no reply; the compose that then succeeds takes the sequence's first number."""
+    import sqlalchemy
+
+    desk = build(tmp_path, f"sqlite:///{tmp_path / 'mailflow.db'}")
+    failed = desk.cli("outbox", "compose", desk.zh.number, "no_such_template", "--attach", "pi", code=1).output
+    assert "no_such_template" in failed
+    kept = desk.config.read_text(encoding="utf-8")
+    desk.config.write_text(re.sub(r"(?m)^packing: .*\n", "", kept), encoding="utf-8")
+    failed = desk.cli("outbox", "compose", desk.zh.number, "packing_list", "--attach", "pi",
+                      "--attach", "packing-list", code=1).output
+    assert "no product file" in failed
+    desk.config.write_text(kept, encoding="utf-8")
+    engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'mailflow.db'}")
+
+    def filed() -> tuple[list[str], int, list[str]]:
+        with engine.connect() as connection:
+            numbers = connection.execute(sqlalchemy.text("select number from document_numbers")).scalars().all()
+            events = connection.execute(sqlalchemy.text(
+                "select count(*) from events where kind in ('document-written', 'document-number')")).scalar_one()
+        ours = desk.config.parent / "var" / "archive" / "orders" / desk.zh.number / "ours"
+        return list(numbers), events, sorted(p.name for p in ours.glob("*")) if ours.is_dir() else []
+
+    try:
+        assert filed() == ([], 0, [])
+        assert not [r for r in json.loads(desk.cli("outbox", "list", "--json").output)
+                    if r["template"] in ("packing_list", "no_such_template")]
+        desk.cli("outbox", "compose", desk.zh.number, "packing_list", "--attach", "pi")
+        numbers, events, files = filed()
+        assert numbers == ["ANW-PI-2612-01"] and events == 2 and files == ["pi_ANW-PI-2612-01_zh.pdf"]
+        assert "pi_ANW-PI-2612-01.pdf" in attached(desk, desk.zh.number)[1]
+    finally:
+        engine.dispose()

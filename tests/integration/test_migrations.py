@@ -148,7 +148,7 @@ def test_orders_and_payments_from_before_instalments_keep_their_money(tmp_path: 
         row = connection.execute(text("SELECT instalments FROM orders WHERE id = :id"), {"id": order_id}).scalar_one()
         assert row in ([], "[]")
         assert connection.execute(text("SELECT charges FROM payments")).scalar_one() == ""
-    assert migrations.current(engine) == migrations.head() == "0015"
+    assert migrations.current(engine) == migrations.head() == "0016"
     engine.dispose()
     store = Store(database_url, tmp_path / "archive", follower=Follower(load_plans(ROOT / "rules" / "followup")))
     try:
@@ -285,3 +285,51 @@ def test_the_last_mail_index_takes_the_place_of_the_order_mail_index_and_gives_i
             assert connection.execute(text(last)).scalars().all() == before
     finally:
         engine.dispose()
+
+
+def test_document_numbers_given_before_are_kept_in_their_places_and_refused_twice(database_url: str) -> None:
+    """0016 on a store whose documents took numbers as events: each order's number of a kind
+    becomes a row at its event's place in its period (an order's second event of a kind adds
+    none; a number two orders took at once keeps both places), so the next number is the one
+    the events would have given; the database then refuses a place taken twice; a downgrade
+    drops the table."""
+    from sqlalchemy import exc, select
+
+    from mailflow.store.db import DocumentNumber, EventRow
+
+    at_revision(database_url, "0015")
+    engine = make_engine(database_url)
+    pi = {"sequence": "pi", "period": "PI-2612-00", "party": ""}
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO orders (number, folder, buyer, status, data, created_at) "
+                                "VALUES ('4500872', '4500872', 'Hualian', 'open', '{}', CURRENT_TIMESTAMP)"))
+        first, second = connection.execute(text("SELECT id FROM orders ORDER BY id")).scalars().all()
+        now = dt.datetime(2026, 12, 20, 10, tzinfo=dt.UTC)
+        connection.execute(insert(EventRow), [
+            {"at": now, "kind": "document-number", "order_id": first, "detail": {**pi, "number": "PI-2612-01"}},
+            {"at": now, "kind": "document-number", "order_id": second, "detail": {**pi, "number": "PI-2612-01"}},
+            {"at": now, "kind": "document-number", "order_id": first, "detail": {**pi, "number": "PI-2612-01"}},
+            {"at": now, "kind": "document-written", "order_id": first, "detail": {"number": "PI-2612-01"}},
+            {"at": now, "kind": "document-number", "order_id": second,
+             "detail": {"sequence": "invoice", "period": "CI-2612-00", "party": "", "number": "CI-2612-01"}}])
+        command.upgrade(migrations._config(connection), "head")
+        rows = connection.execute(select(DocumentNumber.order_id, DocumentNumber.sequence, DocumentNumber.n,
+                                         DocumentNumber.number).order_by(DocumentNumber.id)).all()
+        assert [tuple(r) for r in rows] == [(first, "pi", 1, "PI-2612-01"), (second, "pi", 2, "PI-2612-01"),
+                                            (second, "invoice", 1, "CI-2612-01")]
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO orders (number, folder, buyer, status, data, created_at) "
+                                "VALUES ('4500873', '4500873', 'Hualian', 'open', '{}', CURRENT_TIMESTAMP)"))
+        third = connection.execute(text("SELECT id FROM orders WHERE number = '4500873'")).scalar_one()
+    for taken in ({"order_id": third, "n": 2, "number": "PI-2612-02"},  # the period's 2nd place is taken
+                  {"order_id": first, "n": 3, "number": "PI-2612-03"}):  # the order has its P/I number
+        with pytest.raises(exc.IntegrityError), engine.begin() as connection:
+            connection.execute(insert(DocumentNumber), [{**taken, "sequence": "pi", "period": "PI-2612-00",
+                                                         "party": "", "created_at": now}])
+    with engine.begin() as connection:
+        connection.execute(insert(DocumentNumber), [{"order_id": third, "n": 3, "number": "PI-2612-03", "sequence": "pi",
+                                                     "period": "PI-2612-00", "party": "", "created_at": now}])
+    with engine.begin() as connection:
+        command.downgrade(migrations._config(connection), "0015")
+    assert "document_numbers" not in inspect(engine).get_table_names()
+    engine.dispose()
