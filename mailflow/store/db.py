@@ -121,7 +121,7 @@ class MessageRow(Base):
     in_reply_to: Mapped[str] = mapped_column(String(998), default="")
     references: Mapped[list[Any]] = mapped_column(default=list)
     category: Mapped[str] = mapped_column(String(50), index=True)
-    rule: Mapped[str | None] = mapped_column(String(200))
+    rule: Mapped[str | None] = mapped_column(String(200), index=True)  # the rules page counts by it
     decision: Mapped[dict[str, Any]] = mapped_column(default=dict)
     buyer: Mapped[str] = mapped_column(String(255), index=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
