@@ -1,9 +1,11 @@
 """What a desk user expects of the pages, over HTTP on SQLite and PostgreSQL: the navigation
-counts the reader's own milestones due today, as the plan page chooses them."""
+counts the reader's own milestones due today, as the plan page chooses them; search keeps the
+mail of one party (us, the buyer, a supplier...)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -67,5 +69,46 @@ def test_the_navigation_counts_the_reader_s_own_milestones_due_today(tmp_path: P
             log_in(client, "Wang Fang")
             plan = client.get("/").text
             assert due_count(plan) == due_today_listed(plan) == 3
+    finally:
+        store.close()
+
+
+def hits(page: str) -> set[int]:
+    return {int(h) for h in re.findall(r'<li><a href="/messages/(\d+)"', page)}
+
+
+def test_search_keeps_the_mail_of_the_party_chosen(tmp_path: Path, database_url: str) -> None:
+    """The order's mail found by its number: the buyer's and ours apart by the party filter, as
+    the pipeline decided each mail's party; every party's together are all of them; the filter
+    is a labelled choice of the seven kinds, in the reader's language."""
+    from click.testing import CliRunner
+
+    from mailflow.cli import main
+    from tests.webdesk import cli
+
+    desk = build(tmp_path, database_url)
+    client, store = client_for(desk.config)
+    try:
+        log_in(client, "Wang Fang")
+        every = hits(client.get("/search?q=KS-7001").text)
+        party = {m.id: (m.decision or {}).get("party") for m in store.messages() if m.id in every}
+        assert {"buyer", "us"} <= set(party.values())
+        by_party = {p: hits(client.get(f"/search?q=KS-7001&party={p}").text)
+                    for p in ("us", "buyer", "supplier", "forwarder", "agency", "bank", "other")}
+        for name, found in by_party.items():
+            assert found == {i for i, p in party.items() if p == name}, name
+        assert set().union(*by_party.values()) == every
+        page = client.get("/search?q=KS-7001&party=us").text
+        assert '<label for="f-party">Party</label>' in page and '<option value="us" selected>us</option>' in page
+        assert '<option value="agency">inspection agency</option>' in page
+
+        out = cli(desk.config, "search", "KS-7001", "--party", "us", "--json")
+        assert {m["message_id"] for m in json.loads(out)} == {
+            m.message_id for m in store.messages() if m.id in by_party["us"]}
+        refused = CliRunner().invoke(main, ["--config", str(desk.config), "search", "KS-7001", "--party", "nobody"])
+        assert refused.exit_code == 2 and "'nobody' is none of us, buyer, supplier" in refused.output
+
+        log_in(client, "Lily Chen")
+        assert '<option value="agency">验货机构</option>' in client.get("/search?q=KS-7001").text
     finally:
         store.close()
