@@ -1,6 +1,7 @@
 """What a desk user expects of the pages, over HTTP on SQLite and PostgreSQL: the navigation
 counts the reader's own milestones due today, as the plan page chooses them; search keeps the
-mail of one party (us, the buyer, a supplier...)."""
+mail of one party (us, the buyer, a supplier...); an order of many mails shows its timeline a
+page at a time, and its export holds every mail."""
 
 from __future__ import annotations
 
@@ -110,5 +111,63 @@ def test_search_keeps_the_mail_of_the_party_chosen(tmp_path: Path, database_url:
 
         log_in(client, "Lily Chen")
         assert '<option value="agency">验货机构</option>' in client.get("/search?q=KS-7001").text
+    finally:
+        store.close()
+
+
+def test_an_order_of_many_mails_is_paged_and_its_export_keeps_them_all(tmp_path: Path, sqlite_url: str) -> None:
+    """KS-7001 with 120 mails: the order page shows its newest page of the timeline (101-120)
+    and links to the others, oldest first; a page past the last or not a number is the newest;
+    the export still holds every mail."""
+    import hashlib
+    import zipfile
+
+    from mailflow.store.db import MessageRow
+
+    desk = build(tmp_path, sqlite_url)
+    client, store = client_for(desk.config)
+    try:
+        order = store.find_order("KS-7001")
+        assert order is not None
+        had = len(store.order_summary(order.id)["messages"])
+        rows = []
+        for i in range(120 - had):
+            data = f"From: bob@kestrel.example\r\nSubject: KS-7001 note {i:03d}\r\n\r\nnote {i}\r\n".encode()
+            path = f"orders/KS-7001/mail/note-{i:03d}.eml"
+            (store.archive.root / path).parent.mkdir(parents=True, exist_ok=True)
+            (store.archive.root / path).write_bytes(data)
+            rows.append({"sha256": hashlib.sha256(data).hexdigest(), "message_id": f"note-{i}@kestrel.example",
+                         "direction": "in", "subject": f"KS-7001 note {i:03d}", "from_addr": "bob@kestrel.example",
+                         "from_name": "", "to_addrs": [], "cc_addrs": [], "category": "order", "buyer": "Kestrel",
+                         "order_id": order.id, "path": path, "size": len(data), "origin": "test",
+                         "date": dt.datetime(2026, 4, 1, tzinfo=dt.UTC) + dt.timedelta(hours=i)})
+        with store.engine.begin() as connection:
+            connection.execute(insert(MessageRow), rows)
+        log_in(client, "Wang Fang")
+
+        def timeline(path: str) -> tuple[str, list[str]]:
+            page = client.get(path).text
+            table = page[page.index('<table class="timeline">'):]
+            table = table[:table.index("</table>")]
+            return page, re.findall(r'<tr class="(?:in|out)">', table)
+
+        newest, shown = timeline("/orders/KS-7001")
+        assert len(shown) == 20 and "Mails 101–120 of 120" in newest
+        assert "KS-7001 note 116" in newest and "KS-7001 note 000" not in newest
+        for n in (1, 2):
+            assert f'href="/orders/KS-7001?mails={n}"' in newest
+        oldest, shown = timeline("/orders/KS-7001?mails=1")
+        assert len(shown) == 50 and "Mails 1–50 of 120" in oldest and "KS-7001 note 116" not in oldest
+        for asked in ("3", "99", "abc", "0", "-1", "１"):
+            assert "Mails 101–120 of 120" in timeline(f"/orders/KS-7001?mails={asked}")[0], asked
+
+        bundle = client.get("/orders/KS-7001/export")
+        (tmp_path / "bundle.zip").write_bytes(bundle.content)
+        with zipfile.ZipFile(tmp_path / "bundle.zip") as archive:
+            exported = json.loads(archive.read("order.json"))
+        assert len(exported["messages"]) == 120
+
+        log_in(client, "Lily Chen")
+        assert "第 101–120 封，共 120 封" in client.get("/orders/KS-7001").text
     finally:
         store.close()
