@@ -182,10 +182,12 @@ def money(session: Session, limit: int) -> Rows:
         .where(OrderRow.outstanding != "", OrderRow.status.not_in(("closed", "cancelled")))
         .order_by(OrderRow.folder).limit(limit * 10)).all()
     money_due: dict[int, dt.date] = {}
+    # those orders' payment milestones only (every order's took 15 ms at 2,000 orders, for none owing)
     for order_id, due in session.execute(
             select(MilestoneRow.order_id, func.min(MilestoneRow.due))
-            .where(MilestoneRow.state != DONE, MilestoneRow.key.in_(MONEY_MILESTONES),
-                   MilestoneRow.due.is_not(None)).group_by(MilestoneRow.order_id)):
+            .where(MilestoneRow.order_id.in_([r.id for r in owing]), MilestoneRow.state != DONE,
+                   MilestoneRow.key.in_(MONEY_MILESTONES), MilestoneRow.due.is_not(None))
+            .group_by(MilestoneRow.order_id)) if owing else ():
         if due is not None:
             money_due[order_id] = due
     out: Rows = []

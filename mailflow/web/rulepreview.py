@@ -22,7 +22,6 @@ import signal
 import subprocess
 import sys
 import threading
-from pathlib import Path
 from typing import Any
 
 from mailflow.config import Config
@@ -33,7 +32,6 @@ LIMIT = 500  # the newest filed mails the rules are run over
 SECONDS = 600  # a busy machine decides 500 mails in minutes; longer than this is no preview
 NICENESS = 10
 _RUNNING = threading.BoundedSemaphore(1)
-_PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder that holds this mailflow
 
 
 class Busy(MailflowError):
@@ -58,9 +56,9 @@ def preview(config: Config) -> Preview:
 def _child(config: bytes) -> dict[str, Any]:
     nice = shutil.which("nice")
     command = [*([nice, "-n", str(NICENESS)] if nice else []), sys.executable, "-m", "mailflow.web.rulepreview"]
-    path = os.pathsep.join(filter(None, (str(_PACKAGE_ROOT), os.environ.get("PYTHONPATH"))))
+    # the server's own import path, in its order: the child runs this very mailflow
     child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True,
-                             env={**os.environ, "PYTHONPATH": path})
+                             env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)})
     try:
         out, _ = child.communicate(config, timeout=SECONDS)
     except subprocess.TimeoutExpired:
