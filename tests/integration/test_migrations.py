@@ -287,9 +287,15 @@ def test_the_last_mail_index_takes_the_place_of_the_order_mail_index_and_gives_i
         engine.dispose()
 
 
-def test_the_rule_index_comes_and_goes_with_its_revision_and_the_counts_stay(tmp_path: Path, database_url: str) -> None:
+def outbox_indexes(engine: Engine) -> set[str]:
+    return {i["name"] for i in inspect(engine).get_indexes("outbox")}
+
+
+def test_the_rule_and_outbox_indexes_come_and_go_with_their_revision_and_the_counts_stay(
+        tmp_path: Path, database_url: str) -> None:
     """0016 on a store with mail: the index the rules page counts through is made, the counts are
-    the same through it, and going back drops it and keeps the mail."""
+    the same through it, the outbox's state index is ordered by when each reply was written; going
+    back drops them, gives the state index back and keeps the mail."""
     at_revision(database_url, "0015")
     engine = make_engine(database_url)
     counts = "SELECT rule, count(*) FROM messages GROUP BY rule ORDER BY rule"
@@ -306,11 +312,13 @@ def test_the_rule_index_comes_and_goes_with_its_revision_and_the_counts_stay(tmp
         with engine.begin() as connection:
             command.upgrade(migrations._config(connection), "0016")
         assert "ix_messages_rule" in message_indexes(engine)
+        assert {"ix_outbox_state_created"} & outbox_indexes(engine) and "ix_outbox_state" not in outbox_indexes(engine)
         with engine.connect() as connection:
             assert [tuple(row) for row in connection.execute(text(counts))] == before
         with engine.begin() as connection:
             command.downgrade(migrations._config(connection), "0015")
         assert "ix_messages_rule" not in message_indexes(engine)
+        assert "ix_outbox_state" in outbox_indexes(engine) and "ix_outbox_state_created" not in outbox_indexes(engine)
         with engine.connect() as connection:
             assert [tuple(row) for row in connection.execute(text(counts))] == before
     finally:
