@@ -10,11 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import re
 import sys
 import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mailflow.config import Config
 
 
 class Secrets:
@@ -70,6 +74,15 @@ class JsonFormatter(RedactingFormatter):
         if record.exc_info:
             entry["traceback"] = logging.Formatter.formatException(self, record.exc_info)
         return SECRETS.redact(json.dumps(entry, ensure_ascii=False, default=str))
+
+
+def secrets_of(config: Config) -> list[str]:
+    """The configuration's secrets: the mailboxes' and the mail server's passwords."""
+    found = [os.environ.get("MAILFLOW_IMAP_PASSWORD", "")]
+    found += [source.imap.password for source in config.sources if source.imap]
+    if config.smtp:
+        found.append(config.smtp.password)
+    return found
 
 
 def setup_logging(verbose: bool = False, secrets: Iterable[str] = (), style: str = "text") -> None:

@@ -9,7 +9,6 @@ policy (who may do what: `policy.py`), 130 interrupted (Ctrl-C).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ from rich.table import Table
 from mailflow import __version__
 from mailflow.config import Config, load_config
 from mailflow.errors import ConfigError, MailflowError, StoreError
-from mailflow.logs import setup_logging
+from mailflow.logs import secrets_of, setup_logging
 from mailflow.policy import Person
 
 out = Console(highlight=False, soft_wrap=True)
@@ -102,13 +101,7 @@ class State:
                 raise ConfigError("config file not found (create one with `mailflow init DIR`, "
                                   "or pass --config FILE)", self.config_path)
             self._config = load_config(self.config_path)
-            secrets = [os.environ.get("MAILFLOW_IMAP_PASSWORD", "")]
-            for source in self._config.sources:
-                if source.imap:
-                    secrets.append(source.imap.password)
-            if self._config.smtp:
-                secrets.append(self._config.smtp.password)
-            setup_logging(self.verbose, secrets, self._config.logging.format)
+            setup_logging(self.verbose, secrets_of(self._config), self._config.logging.format)
         return self._config
 
     def who(self, given: str | None) -> str:
@@ -137,11 +130,8 @@ class State:
         return self.config_path.exists()
 
     def store(self) -> Any:
-        from mailflow.follow import follower_from
-        from mailflow.store import Store
-        from mailflow.store.objects import open_archive
-        return Store(self.config.database_url, open_archive(self.config), self.config.lease_seconds,
-                     history_days=self.config.correlation.history_days, follower=follower_from(self.config))
+        from mailflow.store.objects import open_store
+        return open_store(self.config)
 
     @contextmanager
     def opened_store(self) -> Iterator[Any]:

@@ -22,19 +22,25 @@ from mailflow.errors import MailflowError
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]))
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]))
 @click.option("--direction", type=click.Choice(["in", "out"]))
+@click.option("--party", type=TEXT, help="Only mail from this party, as the desk decided: us, buyer, supplier, "
+                                         "forwarder, agency (inspection), bank or other.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def search_command(state: State, query: str, order_number: str | None, buyer: str | None,
                    category: str | None, sender: str | None, since: dt.datetime | None,
-                   until: dt.datetime | None, direction: str | None, limit: int, as_json: bool) -> None:
+                   until: dt.datetime | None, direction: str | None, party: str | None, limit: int,
+                   as_json: bool) -> None:
     """Find mail by words, in English or Chinese: best matches first, newest first on ties."""
     from mailflow import views
+    from mailflow.parties import PARTIES
     from mailflow.store.search import Filters
 
+    if party is not None and party not in PARTIES:
+        raise click.BadParameter(f"{party!r} is none of {', '.join(PARTIES)}", param_hint="--party")
     filters = Filters(order=order_number, buyer=buyer, category=category, sender=sender,
                       since=since.date() if since else None, until=until.date() if until else None,
-                      direction=direction, limit=limit)
+                      direction=direction, party=party, limit=limit)
     with state.opened_store() as store:
         items = views.search(store, query, filters)
     if as_json:

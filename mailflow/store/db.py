@@ -121,7 +121,7 @@ class MessageRow(Base):
     in_reply_to: Mapped[str] = mapped_column(String(998), default="")
     references: Mapped[list[Any]] = mapped_column(default=list)
     category: Mapped[str] = mapped_column(String(50), index=True)
-    rule: Mapped[str | None] = mapped_column(String(200))
+    rule: Mapped[str | None] = mapped_column(String(200), index=True)  # the rules page counts by it
     decision: Mapped[dict[str, Any]] = mapped_column(default=dict)
     buyer: Mapped[str] = mapped_column(String(255), index=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
@@ -153,6 +153,9 @@ class AttachmentRow(Base):
 
 class OutboxRow(Base):
     __tablename__ = "outbox"
+    # a state's replies in the order they were written: the outbox page's newest or oldest of a
+    # state read as the first entries of the state's range (migration 0017)
+    __table_args__ = (Index("ix_outbox_state_created", "state", "created_at", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     message_id: Mapped[str] = mapped_column(String(998), unique=True)  # our reply's Message-ID
     # the mail it answers; none for a mail of our own such as the daily digest
@@ -163,7 +166,7 @@ class OutboxRow(Base):
     to_addrs: Mapped[list[Any]] = mapped_column(default=list)
     subject: Mapped[str] = mapped_column(Text)
     raw: Mapped[bytes] = mapped_column(LargeBinary)
-    state: Mapped[str] = mapped_column(String(20), index=True)
+    state: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)

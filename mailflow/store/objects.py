@@ -38,6 +38,7 @@ from mailflow.store.archive import CHUNK, Archive, LocalArchive
 
 if TYPE_CHECKING:
     from mailflow.config import Config, S3Settings
+    from mailflow.store.store import Store
 
 log = logging.getLogger(__name__)
 logging.getLogger("botocore.credentials").setLevel(logging.WARNING)  # not "found credentials in …" each time
@@ -54,6 +55,16 @@ def open_archive(config: Config) -> Archive:
     """The archive the config names: its S3 bucket, else the local folder."""
     s3 = config.archive.s3
     return S3Archive.from_settings(s3) if s3 is not None else LocalArchive(config.archive_root)
+
+
+def open_store(config: Config) -> Store:
+    """The store a process of the desk works on: the database, the archive the config names,
+    the follow-up plans."""
+    from mailflow.follow import follower_from
+    from mailflow.store.store import Store
+
+    return Store(config.database_url, open_archive(config), config.lease_seconds,
+                 history_days=config.correlation.history_days, follower=follower_from(config))
 
 
 def reachability(archive: Archive) -> dict[str, Any]:

@@ -151,6 +151,7 @@ class Filters:
     until: dt.date | None = None
     direction: str | None = None
     limit: int = 20
+    party: str | None = None  # who sent it (parties.PARTIES), as the pipeline decided
 
 
 @dataclass(frozen=True)
@@ -352,6 +353,8 @@ def _filtered(session: Session, stmt: Select[Any], filters: Filters) -> Select[A
             filters.until + dt.timedelta(days=1), dt.time(), dt.UTC))
     if filters.direction:
         stmt = stmt.where(MessageRow.direction == filters.direction)
+    if filters.party:
+        stmt = stmt.where(MessageRow.decision["party"].as_string() == filters.party)
     return stmt
 
 

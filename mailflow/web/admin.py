@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from mailflow import views
+from mailflow.errors import MailflowError
 from mailflow.web.i18n import translate
 from mailflow.web.messages import archived, streamed
 from mailflow.web.render import back, page
@@ -75,15 +76,15 @@ def rules_page(request: Request, caller: Caller) -> Response:
     web = desk_of(request)
     files = rule_files(web.config.rules_dir)
     rules, unreadable = rule_lines(files, rule_counts(web.store), caller.person.language)
-    preview = None
+    preview, problem, status = None, None, 200
     if request.query_params.get("preview"):
-        from mailflow.desk import load_desk
-        from mailflow.evaluate import preview_archive
+        from mailflow.web import rulepreview
 
-        desk = load_desk(web.config)
         try:
-            preview = preview_archive(desk, web.store, limit=500)
-        finally:
-            desk.close()
-    return page(request, "rules.html", person=caller.person, csrf=caller.csrf, files=files, preview=preview,
-                rules=rules, unreadable=unreadable)
+            preview = rulepreview.preview(web.config)
+        except rulepreview.Busy:  # one at a time: ask again when it is done
+            problem, status = ("preview_busy", ""), 503
+        except MailflowError as exc:  # a rule file that cannot be loaded, a preview stopped: said why
+            problem = ("preview_failed", str(exc))
+    return page(request, "rules.html", status, person=caller.person, csrf=caller.csrf, files=files, preview=preview,
+                preview_problem=problem, rules=rules, unreadable=unreadable)

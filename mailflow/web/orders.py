@@ -26,6 +26,7 @@ from mailflow.web.security import Caller, acting, attempt, logged_in, posted
 from mailflow.web.state import desk_of
 
 PAGE = 200  # orders per page of /orders
+MAILS = 50  # mails per page of an order's timeline (the export holds them all)
 CURRENCY_CODES = tuple(c for c in CURRENCIES if c not in ("RMB", "NTD"))  # other names of CNY and TWD
 # the dates `order date` sets by hand
 DATE_ANCHORS = ("etd", "eta", "delivery_date", "po_date", "pi_date", "bl_date", "lc_expiry", "lc_latest_shipment")
@@ -69,7 +70,8 @@ def order_view(request: Request, caller: Caller, status: int = 200, **extra: Any
     follow = summary.get("follow_up") or {}
     stored_names = {m["key"]: m["name"] for m in follow.get("milestones") or []}  # as the plan counts from them
     views.milestone_names(store, follow.get("milestones") or [], caller.person.language, plan=follow.get("plan"))
-    for message in summary["messages"]:
+    mails = _mail_page(request, summary)
+    for message in mails["shown"]:
         message["checks"] = auth_summary(message.get("authentication") or {})
     person = acting(caller)
     mine = _milestone_acts(request, person, summary)
@@ -87,7 +89,22 @@ def order_view(request: Request, caller: Caller, status: int = 200, **extra: Any
                 typed=typed, errors=extra.pop("errors", {}),
                 milestone_names={**{stored_names.get(m["key"], m["key"]): m["name"] for m in follow.get("milestones") or []},
                                  **{m["key"]: m["name"] for m in follow.get("milestones") or []}},
-                plan_title=_plan_title(store, follow.get("plan"), caller.person.language), **extra)
+                plan_title=_plan_title(store, follow.get("plan"), caller.person.language), mails=mails,
+                **extra)
+
+
+def _mail_page(request: Request, summary: dict[str, Any]) -> dict[str, Any]:
+    """The page of the order's timeline asked for (`?mails=N`, from 1, oldest first; the newest
+    page when none or past the last): its mails, its number, how many pages and mails."""
+    every = summary["messages"]
+    pages = max(1, (len(every) + MAILS - 1) // MAILS)
+    asked = request.query_params.get("mails", "")
+    number = int(asked) if asked.isascii() and asked.isdigit() and len(asked) <= 6 else 0
+    number = min(number, pages) if number > 0 else pages
+    first = (number - 1) * MAILS
+    shown = every[first:first + MAILS]
+    return {"shown": shown, "number": number, "pages": pages, "first": first + 1 if shown else 0,
+            "last": first + len(shown), "total": len(every)}
 
 
 def _plan_title(store: Store, name: str | None, language: str) -> str:

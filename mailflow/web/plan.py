@@ -16,8 +16,9 @@ from mailflow.config import Config
 from mailflow.follow.desk import assigned_merchandiser
 from mailflow.store import Store
 from mailflow.web import lookups
+from mailflow.web.auth import as_user
 from mailflow.web.render import page
-from mailflow.web.security import Caller, acting, as_user, logged_in
+from mailflow.web.security import Caller, acting, logged_in
 from mailflow.web.state import desk_of
 
 # items of each section on the page (the CLI's plan reads 500): at 100,000 messages a page of

@@ -20,6 +20,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from mailflow import clock
 from mailflow.config import Config
 from mailflow.extract.details import detail_markup
+from mailflow.follow.desk import mine
 from mailflow.web import auth, lookups
 from mailflow.web.i18n import due_reason, translate, word
 from mailflow.web.state import SESSION_COOKIE, desk_of
@@ -96,7 +97,8 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
     said, error = web.flash.take(request.cookies.get(SESSION_COOKIE, "")) if person else ("", "")
     language = (context.pop("lang_override", None) or (person.language if person else None)
                 or request.query_params.get("lang") or browser_language(request))
-    counts = lookups.nav_counts(web.store) if person and name != "search_results.html" else {}
+    counts = lookups.nav_counts(web.store, mine(web.config, auth.as_user(person))) \
+        if person and name != "search_results.html" else {}
     html = _ENV.get_template(name).render(
         **wording(language, zone_of(person, web.config)), company=web.config.identity.company, counts=counts,
         path=request.url.path, highlight=highlight, said=said, error=error, **context)

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from mailflow import views
 from mailflow.errors import MailflowError
+from mailflow.parties import PARTIES
 from mailflow.store.search import Filters, parse_query
 from mailflow.web.messages import rule_categories
 from mailflow.web.render import page
@@ -27,11 +28,12 @@ def _day(params: QueryParams, name: str) -> dt.date | None:
 
 
 def _filters(params: QueryParams) -> Filters:
-    direction = params.get("direction")
+    direction, party = params.get("direction"), params.get("party")
     return Filters(order=params.get("order") or None, buyer=params.get("buyer") or None,
                    category=params.get("category") or None, sender=params.get("from") or None,
                    since=_day(params, "since"), until=_day(params, "until"),
-                   direction=direction if direction in ("in", "out") else None, limit=50)
+                   direction=direction if direction in ("in", "out") else None,
+                   party=party if party in PARTIES else None, limit=50)
 
 
 @logged_in
@@ -50,5 +52,5 @@ def search_page(request: Request, caller: Caller) -> Response:
             problem = str(exc)
     template = "search_results.html" if request.headers.get("hx-request") else "search.html"
     return page(request, template, person=caller.person, csrf=caller.csrf, query=query, hits=hits,
-                problem=problem, params=dict(params), terms=terms,
+                problem=problem, params=dict(params), terms=terms, parties=PARTIES,
                 categories=[] if request.headers.get("hx-request") else rule_categories(desk_of(request).config))

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Match
 
-from mailflow.config import Config, User
+from mailflow.config import Config
 from mailflow.errors import MailflowError, NotFound
 from mailflow.policy import Person, Refused
 from mailflow.web import auth
@@ -112,12 +112,6 @@ def login_form_checked(request: Request, given: str) -> bool:
     """A login came from our own form: its token is the form cookie's and its Origin is ours."""
     expected = request.cookies.get(LOGIN_COOKIE, "")
     return bool(expected) and bool(given) and hmac.compare_digest(given, expected) and same_origin(request)
-
-
-def as_user(person: auth.Person) -> User:
-    """The logged-in person as the follow-up's functions know people (the role as stored: one
-    this version does not know is refused by the policy, not here)."""
-    return User.model_construct(name=person.name, role=person.role)
 
 
 def acting(caller: Caller) -> Person:

@@ -148,7 +148,7 @@ def test_orders_and_payments_from_before_instalments_keep_their_money(tmp_path: 
         row = connection.execute(text("SELECT instalments FROM orders WHERE id = :id"), {"id": order_id}).scalar_one()
         assert row in ([], "[]")
         assert connection.execute(text("SELECT charges FROM payments")).scalar_one() == ""
-    assert migrations.current(engine) == migrations.head() == "0016"
+    assert migrations.current(engine) == migrations.head() == "0017"
     engine.dispose()
     store = Store(database_url, tmp_path / "archive", follower=Follower(load_plans(ROOT / "rules" / "followup")))
     try:
@@ -333,3 +333,41 @@ def test_document_numbers_given_before_are_kept_in_their_places_and_refused_twic
         command.downgrade(migrations._config(connection), "0015")
     assert "document_numbers" not in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def outbox_indexes(engine: Engine) -> set[str]:
+    return {i["name"] for i in inspect(engine).get_indexes("outbox")}
+
+
+def test_the_rule_and_outbox_indexes_come_and_go_with_their_revision_and_the_counts_stay(
+        tmp_path: Path, database_url: str) -> None:
+    """0017 on a store with mail: the index the rules page counts through is made, the counts are
+    the same through it, the outbox's state index is ordered by when each reply was written; going
+    back drops them, gives the state index back and keeps the mail."""
+    at_revision(database_url, "0016")
+    engine = make_engine(database_url)
+    counts = "SELECT rule, count(*) FROM messages GROUP BY rule ORDER BY rule"
+    mail = [{"sha256": f"{n:064x}", "message_id": f"m{n}@x.example", "direction": "in", "subject": "PO",
+             "from_addr": "a@x.example", "from_name": "", "category": "order", "buyer": "Northwind", "rule": rule,
+             "path": f"m{n}.eml", "size": 1, "origin": "test", "to_addrs": [], "cc_addrs": [],
+             "received_at": dt.datetime(2024, 5, n, tzinfo=dt.UTC)}
+            for n, rule in enumerate(("purchase-order", "purchase-order", "complaint", None), start=1)]
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(MessageRow), mail)
+            before = [tuple(row) for row in connection.execute(text(counts))]
+        assert ("purchase-order", 2) in before and ("complaint", 1) in before
+        with engine.begin() as connection:
+            command.upgrade(migrations._config(connection), "0017")
+        assert "ix_messages_rule" in message_indexes(engine)
+        assert {"ix_outbox_state_created"} & outbox_indexes(engine) and "ix_outbox_state" not in outbox_indexes(engine)
+        with engine.connect() as connection:
+            assert [tuple(row) for row in connection.execute(text(counts))] == before
+        with engine.begin() as connection:
+            command.downgrade(migrations._config(connection), "0016")
+        assert "ix_messages_rule" not in message_indexes(engine)
+        assert "ix_outbox_state" in outbox_indexes(engine) and "ix_outbox_state_created" not in outbox_indexes(engine)
+        with engine.connect() as connection:
+            assert [tuple(row) for row in connection.execute(text(counts))] == before
+    finally:
+        engine.dispose()
