@@ -31,7 +31,7 @@ from mailflow.correlate import (
     why_unfiled,
 )
 from mailflow.extract import record as order_record
-from mailflow.intake import Prepared
+from mailflow.intake import Prepared, Unasked
 from mailflow.model import CaseRef, Decision, DocumentFacts, Message, OrderData, OrderRef, Outcome, RawMail
 from mailflow.parties import (
     THIRD_PARTIES,
@@ -46,7 +46,7 @@ from mailflow.parties import (
     party_of,
 )
 from mailflow.reply.plan import CONFIRMATION_TEMPLATE, ReplyFacts, SenderFacts, case_number, plan_replies
-from mailflow.rules import Known
+from mailflow.rules import Known, Predictor
 
 if TYPE_CHECKING:
     from mailflow.desk import Desk
@@ -129,7 +129,8 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
     if desk.rules.reads_order:  # rules that test the order see it, and where it stands, now
         opens = _opens_order(message, order_data, order, lookup, desk, in_text, party)
         facts = order_facts(order_data, order, lambda: _stored_order(lookup, order), docs, case, opens)
-        said = Known(prepared.prediction)  # the classifier's word from the intake, or a person's
+        # the classifier's word from the intake, or a person's; one no rule asked there is asked now
+        said: Predictor = Known(prepared.prediction) if prepared.predicted else Unasked()
         overrule = config.classifier.overrule
         again = desk.rules.classify(message, facts, said, overrule, prepared.only, prepared.memo)
         if _placing(again) != _placing(decision):
