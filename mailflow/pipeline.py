@@ -70,16 +70,25 @@ log = logging.getLogger("mailflow.pipeline")
 
 def process(raw: RawMail, desk: Desk, lookup: OrderLookup,
             stopped: Callable[[], bool] = lambda: False,
-            ahead: Future[Prepared] | None = None) -> tuple[Outcome, list[str], Prepared]:
+            ahead: Future[Prepared] | None = None, reread: bool = True) -> tuple[Outcome, list[str], Prepared]:
     """One mail -> its Outcome, the order numbers it gives, and what the intake prepared;
     raises QuarantinedMail, or Interrupted when the daemon stops while a worker has the mail.
-    `ahead`: the content stages already submitted (`read_ahead`)."""
+    `ahead`: the content stages already submitted (`read_ahead`). `reread`: a decision that
+    asks the classifier only after correlation has the mail prepared again with it, here;
+    False: NotPredicted is raised (`handle` commits the batch before a worker reads)."""
     if ahead is None:
         ahead = _submit(raw, desk)
     started = time.perf_counter()
     prepared = desk.intake.result(ahead, stopped)
     read = time.perf_counter()
-    outcome, aliases = decide(prepared, raw, desk, lookup)
+    try:
+        outcome, aliases = decide(prepared, raw, desk, lookup)
+    except NotPredicted:
+        if not reread:
+            raise
+        prepared = desk.intake.result(desk.intake.submit(raw.data, predict=True), stopped)
+        read = time.perf_counter()
+        outcome, aliases = decide(prepared, raw, desk, lookup)
     _STAGES.seconds = {"read": read - started, "decide": time.perf_counter() - read}
     return outcome, aliases, prepared
 
@@ -161,7 +170,7 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
         return Handled("duplicate", reason="already filed")
     try:
         with store.sessions.one_mail():  # in a batch, what this mail read is undone alone if it fails
-            outcome, aliases, prepared = process(raw, desk, store, stopped, ahead)
+            outcome, aliases, prepared = process(raw, desk, store, stopped, ahead, reread=False)
     except NotPredicted:
         return _predicted(raw, desk, store, dry_run, stopped)
     except QuarantinedMail as exc:

@@ -10,6 +10,7 @@ import pytest
 from mailflow import learn
 from mailflow.config import load_config
 from mailflow.desk import Desk, load_desk
+from mailflow.evaluate import decide_mail
 from mailflow.model import Origin, RawMail
 from mailflow.pipeline import handle
 from mailflow.shipped import shipped
@@ -87,3 +88,10 @@ def test_a_decision_that_asks_the_classifier_after_correlation_gets_its_word(
         assert (decision.category, decision.rule) == (word.category, f"learned-{word.category}")
         assert decision.classifier == word.describe()
     assert store.has_message(RawMail(LATER[1], Origin("file", path="x")).sha256)
+    # `rules test` against the store decides as the daemon does, outside any batch
+    asking = mail("Re: PO 4500871 for the spring season", "Could you quote 300 more rolls at the same price?",
+                  message_id="later-3@northwind.example", headers={"In-Reply-To": "<po@northwind.example>"})
+    word = desk.intake.result(desk.intake.submit(asking, predict=True)).prediction
+    assert word is not None
+    decision, _ = decide_mail(asking, "later-3.eml", desk, store)
+    assert (decision.rule, decision.classifier) == (f"learned-{word.category}", word.describe())
