@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mailflow import authresults, clock, documents
@@ -31,7 +31,7 @@ from mailflow.correlate import (
     why_unfiled,
 )
 from mailflow.extract import record as order_record
-from mailflow.intake import Prepared
+from mailflow.intake import Prepared, Unasked
 from mailflow.model import CaseRef, Decision, DocumentFacts, Message, OrderData, OrderRef, Outcome, RawMail
 from mailflow.parties import (
     THIRD_PARTIES,
@@ -45,8 +45,8 @@ from mailflow.parties import (
     ours,
     party_of,
 )
-from mailflow.reply.plan import ReplyFacts, SenderFacts, case_number, plan_replies
-from mailflow.rules import Known
+from mailflow.reply.plan import CONFIRMATION_TEMPLATE, ReplyFacts, SenderFacts, case_number, plan_replies
+from mailflow.rules import Known, Predictor
 
 if TYPE_CHECKING:
     from mailflow.desk import Desk
@@ -72,9 +72,17 @@ class Remembered:
     def __init__(self, lookup: OrderLookup) -> None:
         self._lookup = lookup
         self._answers: dict[tuple[Any, ...], Any] = {}
+        self._aliases: dict[str, list[KnownOrder]] = {}  # by alias key: each is asked once
 
     def orders_with_aliases(self, keys: Sequence[str]) -> dict[str, list[KnownOrder]]:
-        return self._ask("orders_with_aliases", tuple(keys))  # type: ignore[no-any-return]
+        """As the store answers it (the orders of each key that has any), each key asked once:
+        correlation, the check for a new order and the aliases it learns ask of the same numbers."""
+        wanted = [key for key in dict.fromkeys(keys) if key]
+        missing = [key for key in wanted if key not in self._aliases]
+        if missing:
+            found = self._lookup.orders_with_aliases(missing)
+            self._aliases.update((key, found.get(key, [])) for key in missing)
+        return {key: self._aliases[key] for key in wanted if self._aliases[key]}
 
     def order_of_messages(self, message_ids: Sequence[str]) -> KnownOrder | None:
         return self._ask("order_of_messages", tuple(message_ids))  # type: ignore[no-any-return]
@@ -120,14 +128,15 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
     case = _case_of(message, lookup)
     if desk.rules.reads_order:  # rules that test the order see it, and where it stands, now
         opens = _opens_order(message, order_data, order, lookup, desk, in_text, party)
-        facts = order_facts(order_data, order, _stored_order(lookup, order), docs, case, opens)
-        said = Known(prepared.prediction)  # the classifier's word from the intake, or a person's
+        facts = order_facts(order_data, order, lambda: _stored_order(lookup, order), docs, case, opens)
+        # the classifier's word from the intake, or a person's; one no rule asked there is asked now
+        said: Predictor = Known(prepared.prediction) if prepared.predicted else Unasked()
         overrule = config.classifier.overrule
         again = desk.rules.classify(message, facts, said, overrule, prepared.only, prepared.memo)
         if _placing(again) != _placing(decision):
             order = who.place(again, who.party(None, again.category))
             opens = _opens_order(message, order_data, order, lookup, desk, in_text, party)
-            facts = order_facts(order_data, order, _stored_order(lookup, order), docs, case, opens)
+            facts = order_facts(order_data, order, lambda: _stored_order(lookup, order), docs, case, opens)
             again = desk.rules.classify(message, facts, said, overrule, prepared.only, prepared.memo)
         decision = again
         party = who.party(order, decision.category)
@@ -149,18 +158,25 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
     # a reply in a thread may mention another order's number in passing
     learns = order is not None and order.by in ("number", "new") and files_to_order
     aliases = _own_aliases(aliases_in(message, order_data, desk.patterns, in_text), order, lookup) if learns else []
-    stored = _stored_order(lookup, order) or {}
-    record = current_record(stored, order_data, party.party, docs, order)
+    # the order as it stands once filed, and what only a reply reads (the sender known before,
+    # our latest P/I), are asked of the store only when they are read: most mail gets no reply
+    record = functools.cache(lambda: current_record(_stored_order(lookup, order) or {}, order_data, party.party,
+                                                    docs, order))
     auth = authresults.ours(message.header_values("Authentication-Results"), config.identity.authserv_ids)
     revision_key = _revision_key(order, docs, record)
-    reply_facts = ReplyFacts(order=order, record=record, buyer=buyer,
-                       sender=SenderFacts(first_contact=_first_contact(message, buyer, lookup),
-                                          dmarc=auth.get("dmarc", "")),
-                       case_number=case_ref.number if case_ref else "", revision_key=revision_key,
-                       confirmation=_confirmation(lookup, order, docs, order_data, party.party),
-                       party=party.party, party_why=party.why)
-    replies, suppressed = plan_replies(message, decision, reply_facts, desk.planner,
-                                       _replied_recently(lookup, config.reply.same_reply_hours))
+    wanted = decision.wants("reply")
+    if wanted:
+        confirms = any(a.params["template"] == CONFIRMATION_TEMPLATE for a in wanted)
+        reply_facts = ReplyFacts(order=order, record=record(), buyer=buyer,
+                                 sender=SenderFacts(first_contact=_first_contact(message, buyer, lookup),
+                                                    dmarc=auth.get("dmarc", "")),
+                                 case_number=case_ref.number if case_ref else "", revision_key=revision_key,
+                                 confirmation=_confirmation(lookup, order, docs, order_data) if confirms else None,
+                                 party=party.party, party_why=party.why)
+        replies, suppressed = plan_replies(message, decision, reply_facts, desk.planner,
+                                           _replied_recently(lookup, config.reply.same_reply_hours))
+    else:
+        replies, suppressed = [], []
     outcome = Outcome(raw=raw, message=message, decision=decision, order_data=order_data,
                       order=order, replies=tuple(replies), suppressed=tuple(suppressed),
                       source_actions=tuple(decision.wants("imap")), auth_results=auth,
@@ -238,8 +254,8 @@ class _Who:
             if order is not None and joined else None
         return party_of(self.message, self.config, outgoing=self.outgoing, order_buyer=order_buyer,
                         kinds=self.kinds_for(category), texts=self.heads, category=category,
-                        buys=not joined and self.buys(), order_kind=order.kind if order is not None else "sale",
-                        supplies=not joined and self.supplies())
+                        buys=not joined and self.buys, order_kind=order.kind if order is not None else "sale",
+                        supplies=not joined and self.supplies)
 
     def documents(self, category: str, party: PartyCall) -> list[DocumentFacts]:
         return documents.detect(self.message, category, party.party, self.texts,
@@ -351,23 +367,25 @@ def _same_number_warning(message: Message, order: OrderRef, lookup: OrderLookup)
     return dataclasses.replace(message, warnings=(*message.warnings, warning))
 
 
-def order_facts(data: OrderData, order: OrderRef | None, stored: dict[str, Any] | None,
+def order_facts(data: OrderData, order: OrderRef | None, stored: Callable[[], dict[str, Any] | None],
                 docs: list[DocumentFacts], case: CaseRef | None, opens: bool = False) -> dict[str, Any]:
     """What rules' `order:` conditions see: the data read from this mail, and where the order
     stands: `known` (an order we have), `new` (this mail opens one), `revision` (it revises the
     buyer's PO: a revision mark, or other lines or total than on file), `documents` (their
     kinds), `in_case` (a reply in an open complaint's thread), `kind` (sale or purchase, as
-    the follow-up plans see it too)."""
+    the follow-up plans see it too). `stored`: the order's record as filed (asked only when a
+    buyer's order document may revise it)."""
     facts = order_record.facts(data)
     known = order is not None and order.existing_id is not None
     order_docs = [d for d in docs if d.kind in documents.ORDER_KINDS and d.party == "buyer"]
     revision = False
-    if known and order_docs and stored:
-        terms = stored.get("terms") or {}
+    filed = stored() if known and order_docs else None
+    if filed:
+        terms = filed.get("terms") or {}
         newer = max(d.revision for d in order_docs) > int(terms.get("revision") or 0)
         record = order_record.order_record(data)
-        changed = any(not order_record.same(name, stored.get(name), record[name])
-                      for name in ("lines", "total") if name in record and stored.get(name) is not None)
+        changed = any(not order_record.same(name, filed.get(name), record[name])
+                      for name in ("lines", "total") if name in record and filed.get(name) is not None)
         revision = newer or changed
     facts.update(known=known, new=opens, revision=revision, kind=order.kind if order is not None else "sale",
                  documents=[d.kind for d in docs], in_case=case is not None and case.existing_id is not None)
@@ -375,13 +393,14 @@ def order_facts(data: OrderData, order: OrderRef | None, stored: dict[str, Any] 
 
 
 def _revision_key(order: OrderRef | None, docs: tuple[DocumentFacts, ...] | list[DocumentFacts],
-                  record: dict[str, Any]) -> str:
+                  record: Callable[[], dict[str, Any]]) -> str:
     """The document revision replies answer: rate limits count per revision, so a revised PO is
-    confirmed again while a loop about one revision is stopped."""
+    confirmed again while a loop about one revision is stopped. `record`: the order's data as it
+    stands once the mail is filed (asked only when an order document is there)."""
     order_docs = [d for d in docs if d.kind in documents.ORDER_KINDS]
     if order is None or not order_docs:
         return ""
-    version = order_record.fingerprint(record)
+    version = order_record.fingerprint(record())
     return f"{order.number}:{order_docs[0].kind}:{order_docs[0].revision}:{version}"
 
 
@@ -403,7 +422,7 @@ def _case_of(message: Message, lookup: OrderLookup) -> CaseRef | None:
 
 
 def _confirmation(lookup: OrderLookup, order: OrderRef | None, docs: list[DocumentFacts],
-                  data: OrderData, party: str) -> dict[str, Any] | None:
+                  data: OrderData) -> dict[str, Any] | None:
     """Our latest P/I's data, to compare with the PO: this mail's, or the one on file."""
     read = next((d for d in docs if d.name == data.document), None)
     if read is not None and read.kind in documents.CONFIRMATION_KINDS and not data.empty:

@@ -12,6 +12,7 @@ subject names one (an L/C advice, a telex release), when it is ours and says wha
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -183,6 +184,20 @@ _HEAD = 1500  # characters of a document's text looked at for its kind
 def names_in(text: str, only: tuple[str, ...] = (), line: int = 0) -> list[Named]:
     """Every kind a piece of text (a file name, a subject, one line of a document) names, with
     how strongly: a short name followed by a number is a citation ("PO 4500871")."""
+    if len(text) > _REMEMBERED_TEXT:
+        return _names_in(text, only, line)
+    return list(_remembered_names(text, only, line))
+
+
+_REMEMBERED_TEXT = 300  # a subject or a file name: one mail's is read for each category and party it is decided as
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered_names(text: str, only: tuple[str, ...], line: int) -> tuple[Named, ...]:
+    return tuple(_names_in(text, only, line))
+
+
+def _names_in(text: str, only: tuple[str, ...], line: int) -> list[Named]:
     text = text.replace("_", " ")  # file names join words with underscores: PO_4500871.pdf
     found: list[Named] = []
     for kind, _, forms in _COMPILED:

@@ -70,6 +70,9 @@ class Prepared:
     extract_seconds: float = 0.0  # reading its documents (0: none was read)
     memo: Memo | None = None  # what the rules' content conditions said: not read again after correlation
     numbers: tuple[Found, ...] | None = None  # correlate.numbers_in_text with the desk's patterns
+    # whether `prediction` is the classifier's word (or a person's, or there is no classifier);
+    # False: no rule asked it here, and a decision that does asks it of a worker (`NotPredicted`)
+    predicted: bool = True
 
 
 def rules_version(directory: Path) -> str:
@@ -111,16 +114,36 @@ def text_wanted(filename: str) -> bool:
     return documents.text_wanted(filename) or bool(documents.names_in(filename, shipping.KINDS))
 
 
-def prepare(data: bytes, spec: DeskSpec, only: str | None = None, by: str = "") -> Prepared:
+class Asked:
+    """The classifier's word on one mail, taken the first time a rule asks for it (and kept for
+    every rule and decide()): most mail is decided by a rule that never asks, and the model's
+    reading of a mail costs as much as parsing it."""
+
+    def __init__(self, model: Model, message: Message) -> None:
+        self.model, self.message = model, message
+        self.asked = False
+        self.prediction: Prediction | None = None
+
+    def predict(self, message: Message) -> Prediction | None:
+        if not self.asked:
+            self.prediction, self.asked = self.model.predict(self.message), True
+        return self.prediction
+
+
+def prepare(data: bytes, spec: DeskSpec, only: str | None = None, by: str = "", predict: bool = False) -> Prepared:
     """In a worker: the content stages of one mail; raises QuarantinedMail with the reason.
-    `only`: the category a person set (`by`), decided with that category's rules."""
+    `only`: the category a person set (`by`), decided with that category's rules. `predict`:
+    the classifier reads the mail whether or not a rule here asks (a decision after correlation
+    asked, `NotPredicted`)."""
     rules, extractor, model, patterns = _desk(spec)
     message = extractor.attachment_texts(parse(data), pdf_text=rules.reads_attachment_text,
                                          unnamed=text_wanted)
     if only is not None:
         predictor: Predictor | None = Known(Prediction(only, 1.0, (f"set by {by or 'a person'}",)))
     elif model is not None and rules.reads_classifier:
-        predictor = Known(model.predict(message))  # once: every rule and decide() reuse it
+        predictor = Asked(model, message)
+        if predict:
+            predictor.predict(message)
     else:
         predictor = None
     memo = Memo(rules.fingerprint)
@@ -132,9 +155,9 @@ def prepare(data: bytes, spec: DeskSpec, only: str | None = None, by: str = "") 
     started = time.perf_counter()
     order_data, documents = extractor.read(message, reading)
     spent = time.perf_counter() - started if documents else 0.0
-    prediction = predictor.prediction if isinstance(predictor, Known) else None
+    prediction = predictor.prediction if isinstance(predictor, (Known, Asked)) else None
     return Prepared(message, decision, order_data, tuple(documents), prediction, only, spent, memo,
-                    numbers_in_text(message, patterns))
+                    numbers_in_text(message, patterns), predicted=not isinstance(predictor, Asked) or predictor.asked)
 
 
 class Intake:
@@ -154,8 +177,8 @@ class Intake:
                                         memory_mb=self.budget.memory_mb)
             return self._pool
 
-    def submit(self, data: bytes, only: str | None = None, by: str = "") -> Future[Prepared]:
-        return self.pool.submit(prepare, data, self.spec, only, by, seconds=self.budget.cpu_seconds)
+    def submit(self, data: bytes, only: str | None = None, by: str = "", predict: bool = False) -> Future[Prepared]:
+        return self.pool.submit(prepare, data, self.spec, only, by, predict, seconds=self.budget.cpu_seconds)
 
     @staticmethod
     def wait(future: Future[Prepared], stopped: Callable[[], bool] = lambda: False) -> None:
@@ -195,6 +218,18 @@ class Intake:
 
 class Interrupted(Exception):
     """The daemon is stopping; the mail in hand was left uncommitted (it is read again later)."""
+
+
+class NotPredicted(Exception):
+    """A decision asked the classifier's word on a mail the worker's rules did not ask it of
+    (the order known, the rules take another path): the mail is prepared again with it."""
+
+
+class Unasked:
+    """The classifier of a mail prepared without its word: asking raises NotPredicted."""
+
+    def predict(self, message: Message) -> Prediction | None:
+        raise NotPredicted()
 
 
 class IntakeUnavailable(MailflowError):

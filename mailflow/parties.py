@@ -8,7 +8,7 @@ lookup it is given. Below `decide`, `pipeline` and the follow-up desk, which all
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -164,8 +164,8 @@ def _configured(address: str, domain: str, config: Config) -> PartyCall | None:
 
 def party_of(message: Message, config: Config, *, outgoing: bool = False,
              order_buyer: frozenset[str] | None = None, kinds: Sequence[str] = (),
-             texts: Sequence[str] = (), category: str = "", buys: bool = False,
-             order_kind: str = "sale", supplies: bool = False) -> PartyCall:
+             texts: Sequence[str] = (), category: str = "", buys: bool | Callable[[], bool] = False,
+             order_kind: str = "sale", supplies: bool | Callable[[], bool] = False) -> PartyCall:
     """Who sent the mail, and why: us; a party the configuration lists; the counterparty of the
     order it joins (`order_buyer`: its domains; the buyer of a sales order, the supplier of a
     purchase order, `order_kind`), or, about no order yet, a domain whose sales orders are on
@@ -173,7 +173,8 @@ def party_of(message: Message, config: Config, *, outgoing: bool = False,
     domain and name, the documents it carries (`kinds`, as documents.detect typed them), what
     its subject and documents' first lines (`texts`) say. A sender nothing says anything of is
     a buyer, or a prospective one, unless it writes about another buyer's order: then a
-    shipping mail is a forwarder's, a payment a bank's, anything else `other`'s."""
+    shipping mail is a forwarder's, a payment a bank's, anything else `other`'s. `buys` and
+    `supplies` may be the store's questions, asked only when nothing before them decided."""
     sender = message.sender
     if outgoing:
         return PartyCall("us", f"sent from our address {sender.addr if sender else ''}")
@@ -187,9 +188,9 @@ def party_of(message: Message, config: Config, *, outgoing: bool = False,
         if order_kind == "purchase":
             return PartyCall("supplier", f"{domain} is the supplier of the purchase order")
         return PartyCall("buyer", f"{domain} is the domain of the order's buyer")
-    if buys and not order_buyer:
+    if not order_buyer and (buys() if callable(buys) else buys):
         return PartyCall("buyer", f"orders on file are {domain}'s")
-    if supplies and not order_buyer:
+    if not order_buyer and (supplies() if callable(supplies) else supplies):
         return PartyCall("supplier", f"our purchase orders on file are to {domain}")
     said = f"{domain} {sender.name}"[:400]
     for party, pattern in _NAME_WORDS:

@@ -35,6 +35,7 @@ from mailflow.follow.desk import chase_context
 from mailflow.intake import (
     IntakeUnavailable,
     Interrupted,
+    NotPredicted,
     Prepared,
 )
 from mailflow.model import (
@@ -69,16 +70,25 @@ log = logging.getLogger("mailflow.pipeline")
 
 def process(raw: RawMail, desk: Desk, lookup: OrderLookup,
             stopped: Callable[[], bool] = lambda: False,
-            ahead: Future[Prepared] | None = None) -> tuple[Outcome, list[str], Prepared]:
+            ahead: Future[Prepared] | None = None, reread: bool = True) -> tuple[Outcome, list[str], Prepared]:
     """One mail -> its Outcome, the order numbers it gives, and what the intake prepared;
     raises QuarantinedMail, or Interrupted when the daemon stops while a worker has the mail.
-    `ahead`: the content stages already submitted (`read_ahead`)."""
+    `ahead`: the content stages already submitted (`read_ahead`). `reread`: a decision that
+    asks the classifier only after correlation has the mail prepared again with it, here;
+    False: NotPredicted is raised (`handle` commits the batch before a worker reads)."""
     if ahead is None:
         ahead = _submit(raw, desk)
     started = time.perf_counter()
     prepared = desk.intake.result(ahead, stopped)
     read = time.perf_counter()
-    outcome, aliases = decide(prepared, raw, desk, lookup)
+    try:
+        outcome, aliases = decide(prepared, raw, desk, lookup)
+    except NotPredicted:
+        if not reread:
+            raise
+        prepared = desk.intake.result(desk.intake.submit(raw.data, predict=True), stopped)
+        read = time.perf_counter()
+        outcome, aliases = decide(prepared, raw, desk, lookup)
     _STAGES.seconds = {"read": read - started, "decide": time.perf_counter() - read}
     return outcome, aliases, prepared
 
@@ -160,7 +170,9 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
         return Handled("duplicate", reason="already filed")
     try:
         with store.sessions.one_mail():  # in a batch, what this mail read is undone alone if it fails
-            outcome, aliases, prepared = process(raw, desk, store, stopped, ahead)
+            outcome, aliases, prepared = process(raw, desk, store, stopped, ahead, reread=False)
+    except NotPredicted:
+        return _predicted(raw, desk, store, dry_run, stopped)
     except QuarantinedMail as exc:
         return _quarantine(raw, sha256, exc.reason, store, position, dry_run)
     except RecursionError:
@@ -195,7 +207,10 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
                 raise StoreError("the same rows kept being written by another daemon: "
                                  "stopped; the mail is read again") from None
             log.info("another daemon wrote the same order at the same moment: deciding again")
-            outcome, aliases = decide(prepared, raw, desk, store)
+            try:
+                outcome, aliases = decide(prepared, raw, desk, store)
+            except NotPredicted:
+                return _predicted(raw, desk, store, dry_run, stopped)
         except LeaseLost:
             raise  # this folder is another daemon's now: it files the mail, not us
         except OperationalError as exc:  # the database itself is unusable: stop, lose nothing
@@ -221,6 +236,20 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
                                                         f"written again: {type(exc).__name__}: {exc}")
         seconds["replies"] = time.perf_counter() - started
     return Handled(applied.status, outcome, applied, seconds=seconds)
+
+
+def _predicted(raw: RawMail, desk: Desk, store: Store, dry_run: bool, stopped: Callable[[], bool]) -> Handled:
+    """A mail whose decision asked the classifier after correlation, when no rule had asked it
+    in the worker: it is prepared again with the classifier's word, and handled again (nothing
+    of it was written). The batch commits first: no transaction stays open while a worker reads."""
+    log.debug("the rules ask the classifier of %s once its order is known: reading it again",
+              raw.origin.describe())
+    ahead = desk.intake.submit(raw.data, predict=True)
+    batch = store.sessions.current
+    if batch is not None:
+        batch.commit()
+    desk.intake.wait(ahead, stopped)
+    return handle(raw, desk, store, dry_run=dry_run, stopped=stopped, ahead=ahead)
 
 
 def compose_for_order(number: str, template: str, desk: Desk, store: Store, attach: Sequence[str] = (),
