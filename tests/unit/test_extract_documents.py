@@ -93,12 +93,11 @@ def test_hostile_pdfs_cost_a_worker_never_the_daemon(tmp_path: Path) -> None:
     broken = pdfs.write_broken_pdfs(tmp_path)
     extractor = Extractor(Settings(workers=1, cpu_seconds=5, memory_mb=512))
     try:
-        start = time.monotonic()
         bomb = extractor.read_pdf(broken["bomb"].read_bytes(), "bomb.pdf")
-        assert bomb.error, "a 300 MB content stream must not be read under a 512 MB limit"
-        assert time.monotonic() - start < 5 * 3 + 30  # the pool's own wall-clock guard
+        # the reason comes back from the limit, whichever of memory or CPU the reader hits first
+        assert "512 MB" in bomb.error or "5 s of CPU" in bomb.error, bomb.error
         nested = extractor.read_pdf(broken["nested"].read_bytes(), "nested.pdf")
-        assert nested.error == "" or nested.error
+        assert nested.error == "" and "PURCHASE ORDER PO-2026-0001" in nested.text
         doc = pdfs.sample_order(2, seed=9)
         fine = extractor.read_pdf(pdfs.write_order_pdf(doc, tmp_path / "ok.pdf").read_bytes(), "ok.pdf")
         assert fine.error == "" and order_data([fine]).total == doc.total
