@@ -94,18 +94,24 @@ def document(subject: str, body: str, addresses: Sequence[str], names: Sequence[
     return "\n".join([*(p for p in parts if p), *([" ".join(keys)] if keys else [])])
 
 
+# built once (their compiled form is then found in SQLAlchemy's cache), run on the connection
+# of the caller's transaction: a message's index rows need no ORM object
+_DOC = insert(SearchDoc)
+_BIGRAMS = insert(SearchBigram)
+# S608: the tables are ours (FTS_TABLES); the values are bound
+_FTS = [text(f"INSERT INTO {table} (rowid, body) VALUES (:id, :body)") for table in FTS_TABLES]  # noqa: S608
+
+
 def index(session: Session, message_row_id: int, body: str) -> None:
     """Add one message to the index, inside the caller's transaction."""
-    session.add(SearchDoc(message_row_id=message_row_id, body=body))
-    if session.get_bind().dialect.name == "sqlite":
-        for table in FTS_TABLES:
-            # S608: the table is one of ours (FTS_TABLES); the values are bound
-            session.execute(text(f"INSERT INTO {table} (rowid, body) VALUES (:id, :body)"),  # noqa: S608
-                            {"id": message_row_id, "body": body})
+    conn = session.connection()
+    conn.execute(_DOC, {"message_row_id": message_row_id, "body": body})
+    if conn.dialect.name == "sqlite":
+        for fts in _FTS:
+            conn.execute(fts, {"id": message_row_id, "body": body})
     pairs = bigrams(body)
-    if pairs:  # one executemany, not an ORM object a pair (a Chinese mail has hundreds)
-        session.execute(insert(SearchBigram), [{"message_row_id": message_row_id, "c1": a, "c2": b}
-                                               for a, b in sorted(pairs)])
+    if pairs:  # one executemany, not a statement a pair (a Chinese mail has hundreds)
+        conn.execute(_BIGRAMS, [{"message_row_id": message_row_id, "c1": a, "c2": b} for a, b in sorted(pairs)])
 
 
 @dataclass(frozen=True)
