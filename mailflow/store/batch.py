@@ -17,8 +17,9 @@ SAVEPOINT in it:
   not each file and its folder as it is written;
 - work that must follow the commit (removing files that moved) waits for it (`after_commit`);
 - work done once for the whole batch in its transaction (the folder's position, moved to the
-  last mail's UID: `before`) is done just before it commits; a mail's savepoint rolled back by
-  `one_mail` takes back what it asked for.
+  last mail's UID; SQLite's full-text rows, which FTS5 would otherwise write out at every
+  savepoint) is done just before it commits (`before`): a mail asks for it once its own
+  savepoint is released, and a mail's savepoint that `one_mail` rolls back takes it back.
 
 On SQLite the batch's transaction begins with BEGIN IMMEDIATE: it takes the write lock at
 once instead of failing later when it turns from reading to writing. So that the daemon's other

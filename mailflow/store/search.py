@@ -22,6 +22,7 @@ SQL fragments find what they say or nothing, and never fail.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, func, insert, or_, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from mailflow.correlate import alias_key
@@ -102,16 +104,28 @@ _BIGRAMS = insert(SearchBigram)
 _FTS = [text(f"INSERT INTO {table} (rowid, body) VALUES (:id, :body)") for table in FTS_TABLES]  # noqa: S608
 
 
-def index(session: Session, message_row_id: int, body: str) -> None:
-    """Add one message to the index, inside the caller's transaction."""
+def index(session: Session, message_row_id: int, body: str, later: bool = False) -> Later | None:
+    """Add one message to the index, inside the caller's transaction. `later` (a batch's mail):
+    SQLite's full-text rows are returned, to be written when the batch commits (nothing searches
+    its mails before; FTS5 writes what it holds to disk at every savepoint, two a mail)."""
     conn = session.connection()
     conn.execute(_DOC, {"message_row_id": message_row_id, "body": body})
     if conn.dialect.name == "sqlite":
-        for fts in _FTS:
-            conn.execute(fts, {"id": message_row_id, "body": body})
+        if later:
+            return functools.partial(_full_text, message_row_id=message_row_id, body=body)
+        _full_text(conn, message_row_id, body)
+    return None
     pairs = bigrams(body)
     if pairs:  # one executemany, not a statement a pair (a Chinese mail has hundreds)
         conn.execute(_BIGRAMS, [{"message_row_id": message_row_id, "c1": a, "c2": b} for a, b in sorted(pairs)])
+
+
+Later = Callable[[Connection], None]  # work for a batch's commit (`Batch.before`)
+
+
+def _full_text(conn: Connection, message_row_id: int, body: str) -> None:
+    for fts in _FTS:
+        conn.execute(fts, {"id": message_row_id, "body": body})
 
 
 @dataclass(frozen=True)

@@ -234,9 +234,11 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         """File one message: files, rows, documents, the order's terms, the case, replies, the
         source position and the server actions to carry out after the commit, all or nothing.
         Mail that joins a new order from before it is moved there, its old files removed after
-        the commit. In a batch, the position moves when the batch commits (`SyncLedger.advance_at_commit`)."""
+        the commit. In a batch, the position moves, and SQLite's full-text rows are written, when the
+        batch commits (`SyncLedger.advance_at_commit`, `search.index`)."""
         message = outcome.message
         leftovers: list[str] = []
+        full_text = None
         batch = self.sessions.current
         with self.sessions() as session, session.begin():
             if position is not None and batch is None:
@@ -249,16 +251,20 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                 applied = Applied("duplicate", existing.id, existing.path,
                                   order.number if order else None, order.folder if order else None, False)
             else:
-                applied, leftovers = self._file(session, outcome, aliases, position, source_actions)
-        if position is not None and batch is not None:
-            self.ledger.advance_at_commit(batch, position)
+                applied, leftovers, full_text = self._file(session, outcome, aliases, position, source_actions)
+        if batch is not None:  # the mail's savepoint is released: what waits for the batch's commit
+            if position is not None:
+                self.ledger.advance_at_commit(batch, position)
+            if full_text is not None:
+                batch.before[("search", applied.message_row_id)] = full_text
         self._remove_after_commit(leftovers)  # the old copies of mail that joined the order
         return applied
 
     def _file(self, session: Session, outcome: Outcome, aliases: Sequence[str], position: Position | None,
-              source_actions: Sequence[dict[str, Any]]) -> tuple[Applied, list[str]]:
+              source_actions: Sequence[dict[str, Any]]) -> tuple[Applied, list[str], search.Later | None]:
         """`apply` of a mail not filed yet, inside its transaction: (what was done, the old
-        copies of files that moved, to be removed after the commit)."""
+        copies of files that moved, to be removed after the commit, in a batch the full-text
+        rows to write when it commits)."""
         message = outcome.message
         leftovers: list[str] = []
         conn = session.connection()
@@ -297,13 +303,13 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                                       content_type=att.content_type, size=att.size,
                                       sha256=att.sha256, path=str(att_rel)))
         numbers = list(conn.execute(_NUMBERS, {"order_id": order_row.id}).scalars()) if order_row else []
-        search.index(session, row.id, search.document(
+        full_text = search.index(session, row.id, search.document(
             message.subject, message.text,
             [a.addr for a in (*message.from_, *message.to, *message.cc)],
             [a.name for a in (*message.from_, *message.to, *message.cc)] +
             [a.filename for a in message.attachments],
             [a.text for a in message.attachments if a.text] + list(outcome.document_texts),
-            [*numbers, *([case] if case else [])], row.buyer))
+            [*numbers, *([case] if case else [])], row.buyer), later=self.sessions.current is not None)
         if position is not None:
             add_actions_in(session, position, row.id, source_actions, message.message_id)
         for reply in outcome.replies:
@@ -337,7 +343,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             leftovers = self._adopt_history(session, order_row, row, outcome, self.history_days)
         return Applied("filed", row.id, str(mail_rel), order_row.number if order_row else None,
                        order_row.folder if order_row else None, new_order, order_row.id if order_row else None,
-                       changed, case), leftovers
+                       changed, case), leftovers, full_text
 
     def _order_for(self, session: Session, outcome: Outcome,
                    aliases: Sequence[str]) -> tuple[OrderRow | None, bool]:

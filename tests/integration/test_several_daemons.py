@@ -21,6 +21,7 @@ from mailflow.pipeline import handle
 from mailflow.store import Store
 from mailflow.store.db import MessageRow, OrderRow, OutboxRow, QuarantineRow
 from mailflow.store.leases import Fence, LeaseLost, Leases
+from mailflow.store.search import search
 from mailflow.store.sync import Position, advance_in
 from tests.conftest import ROOT, write_desk
 from tests.integration.test_imap import write_config
@@ -177,6 +178,10 @@ def test_a_batch_moves_its_folders_position_once_at_its_commit_and_a_lost_lease_
         event.listen(store.engine, "before_cursor_execute", lambda _c, _cur, statement, *_: written.append(
             statement) if "source_positions" in statement or "folder_leases" in statement else None)
 
+        def found(words: str) -> list[Any]:
+            with store.sessions() as session:
+                return search(session, words)
+
         def raw(uid: int) -> RawMail:
             return RawMail(mail("Inquiry", f"Please quote, part {uid}.", sender="bob@northwind.example",
                                 message_id=f"part-{uid}@northwind.example"),
@@ -190,13 +195,14 @@ def test_a_batch_moves_its_folders_position_once_at_its_commit_and_a_lost_lease_
             assert written == [] and store.ledger.position(source, 7) == 0  # nothing moved before the commit
             written.clear()
         assert store.ledger.position(source, 7) == 3
+        assert len(found("quote")) == 3  # the index rows written at the commit
         assert len([s for s in written if "folder_leases" in s]) == 1
         assert len([s for s in written if s.lstrip().startswith("UPDATE source_positions")]) == 1
 
         store.ledger.fences[source] = Fence(fence.owner, fence.generation + 1)  # the folder is someone else's now
         with pytest.raises(LeaseLost), store.batch():
             assert [handle(raw(uid), desk, store).status for uid in (4, 5)] == ["filed"] * 2
-        assert store.ledger.position(source, 7) == 3
+        assert store.ledger.position(source, 7) == 3 and len(found("quote")) == 3
         assert sorted(m.message_id for m in rows(store, MessageRow)) == [f"part-{uid}@northwind.example"
                                                                          for uid in (1, 2, 3)]
     finally:
