@@ -110,14 +110,15 @@ def index(session: Session, message_row_id: int, body: str, later: bool = False)
     its mails before; FTS5 writes what it holds to disk at every savepoint, two a mail)."""
     conn = session.connection()
     conn.execute(_DOC, {"message_row_id": message_row_id, "body": body})
-    if conn.dialect.name == "sqlite":
-        if later:
-            return functools.partial(_full_text, message_row_id=message_row_id, body=body)
-        _full_text(conn, message_row_id, body)
-    return None
     pairs = bigrams(body)
     if pairs:  # one executemany, not a statement a pair (a Chinese mail has hundreds)
         conn.execute(_BIGRAMS, [{"message_row_id": message_row_id, "c1": a, "c2": b} for a, b in sorted(pairs)])
+    if conn.dialect.name != "sqlite":
+        return None
+    if later:
+        return functools.partial(_full_text, message_row_id=message_row_id, body=body)
+    _full_text(conn, message_row_id, body)
+    return None
 
 
 Later = Callable[[Connection], None]  # work for a batch's commit (`Batch.before`)
