@@ -15,7 +15,11 @@ SAVEPOINT in it:
   fsynced, before the commit; written again byte for byte, they change nothing);
 - the batch's files are fsynced together just before it commits (`files`), each folder once,
   not each file and its folder as it is written;
-- work that must follow the commit (removing files that moved) waits for it (`after_commit`).
+- work that must follow the commit (removing files that moved) waits for it (`after_commit`);
+- work done once for the whole batch in its transaction (the folder's position, moved to the
+  last mail's UID; SQLite's full-text rows, which FTS5 would otherwise write out at every
+  savepoint) is done just before it commits (`before`): a mail asks for it once its own
+  savepoint is released, and a mail's savepoint that `one_mail` rolls back takes it back.
 
 On SQLite the batch's transaction begins with BEGIN IMMEDIATE: it takes the write lock at
 once instead of failing later when it turns from reading to writing. So that the daemon's other
@@ -31,7 +35,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
@@ -53,6 +57,8 @@ class Batch:
         self.sqlite = engine.dialect.name == "sqlite"
         self.connection: Connection = engine.connect()
         self.after: list[Callable[[], None]] = []
+        # done on the connection just before the open transaction commits, the last given per key
+        self.before: dict[Hashable, Callable[[Connection], None]] = {}
         # written unsynced for the open transaction (path, whether the batch created it): synced before its commit
         self.files: list[tuple[Any, bool]] = []
         self.archive: Archive | None = None  # the archive they were written to
@@ -82,6 +88,10 @@ class Batch:
             self._commit()
 
     def _commit(self) -> None:
+        if self.started is not None:
+            before, self.before = self.before, {}
+            for work in before.values():
+                work(self.connection)
         if self.files and self.archive is not None:  # nothing is committed that points at a file not yet on the disk
             files, self.files = self.files, []
             try:
@@ -100,7 +110,7 @@ class Batch:
 
     def rollback(self) -> None:
         self._end(self.connection.rollback)
-        self.after, self.files = [], []
+        self.after, self.files, self.before = [], [], {}
 
     def _end(self, finish: Callable[[], None]) -> None:
         """End the open transaction (if one is) with `finish`, and give the lock back."""
@@ -148,6 +158,19 @@ class Sessions(sessionmaker[Session]):
                             join_transaction_mode="rollback_only", **kw)
 
     @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A connection for Core statements (a lookup asked per mail: no ORM session, no unit
+        of work): the batch's inside a batch, in its transaction, so the batch's earlier mails
+        are seen; else one of the pool's, for this use alone."""
+        batch = self.current
+        if batch is not None:
+            batch.begin()
+            yield batch.connection
+            return
+        with self.kw["bind"].connect() as connection:
+            yield connection
+
+    @contextmanager
     def batch(self, lock: AbstractContextManager[Any] | None = None) -> Iterator[Batch]:
         """One transaction for what this thread files inside; committed at the end, rolled back
         on an error. Inside a batch already, the same batch. `lock` is held while a
@@ -179,11 +202,13 @@ class Sessions(sessionmaker[Session]):
             return
         batch.begin()
         savepoint = batch.connection.begin_nested()
+        before = dict(batch.before)
         try:
             yield
         except BaseException:
             if savepoint.is_active:
                 savepoint.rollback()
+            batch.before = before  # what the mail asked to be done at the commit goes with it
             raise
         if savepoint.is_active:
             savepoint.commit()

@@ -462,10 +462,24 @@ class QuarantineRow(Base):
 Index("ix_messages_message_id_sha", MessageRow.message_id, MessageRow.sha256)
 
 
+def _plain_savepoints(engine: Engine) -> Engine:
+    """SAVEPOINT, RELEASE and ROLLBACK TO sent as their text. SQLAlchemy names each savepoint
+    anew (sa_savepoint_1, _2, ...) and compiles it as a statement whose cache key holds the
+    name: two compilations a mail, each pushing a statement that is used again out of the
+    compiled cache. The events of a savepoint (`forget_fences` listens to its rollback) are the
+    connection's and fire as before."""
+    dialect = engine.dialect
+    quote = dialect.identifier_preparer.quote
+    for method, verb in (("do_savepoint", "SAVEPOINT"), ("do_release_savepoint", "RELEASE SAVEPOINT"),
+                         ("do_rollback_to_savepoint", "ROLLBACK TO SAVEPOINT")):
+        setattr(dialect, method, lambda conn, name, verb=verb: conn.exec_driver_sql(f"{verb} {quote(name)}"))
+    return engine
+
+
 def make_engine(url: str) -> Engine:
     """An engine with SQLite in WAL mode and a busy timeout, so readers never block the daemon."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = _plain_savepoints(create_engine(url, connect_args={"timeout": 30}))
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -476,7 +490,7 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return _plain_savepoints(create_engine(url, pool_pre_ping=True))
 
 
 

@@ -89,15 +89,16 @@ def db_now(session: Session) -> dt.datetime:
 _FENCED = "mailflow.fenced"  # in Connection.info: the fences checked in its open transaction
 
 
-def check_fence(session: Session, source: str, fence: Fence) -> None:
+def check_fence(session: Session | Connection, source: str, fence: Fence) -> None:
     """Inside a transaction that writes the folder's position: raise LeaseLost unless `fence`
     still owns it. The row is locked until the commit, so no takeover slips in between; a
     transaction (a batch of mails) that checked it once needs no second look, until it ends
     or a savepoint rolls back (the lock may go with it): see `forget_fences`."""
-    checked: set[tuple[str, Fence]] = session.connection().info.setdefault(_FENCED, set())
+    conn = session.connection() if isinstance(session, Session) else session
+    checked: set[tuple[str, Fence]] = conn.info.setdefault(_FENCED, set())
     if (source, fence) in checked:
         return
-    row = session.execute(select(FolderLease.owner, FolderLease.generation)
+    row = conn.execute(select(FolderLease.owner, FolderLease.generation)
                           .where(FolderLease.source == source).with_for_update()).first()
     if row is None or (row.owner, row.generation) != (fence.owner, fence.generation):
         holder = f"{row.owner} (generation {row.generation})" if row else "nobody"

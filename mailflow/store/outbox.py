@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import uuid
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import and_, bindparam, func, or_, select, text, update
+from sqlalchemy.orm import Session
 
 from mailflow import policy
 from mailflow.errors import ClaimLost, MailflowError, NotFound
@@ -27,6 +28,7 @@ from mailflow.reply.outbox import (
 from mailflow.store import archive as paths
 from mailflow.store import search
 from mailflow.store.archive import Archive
+from mailflow.store.batch import Sessions
 from mailflow.store.chase import owed_no_more, withdraw_chaser
 from mailflow.store.db import DocumentRow, EventRow, MessageRow, OrderAlias, OrderRow, OutboxRow, utcnow
 from mailflow.store.leases import db_now, owner_gone
@@ -85,7 +87,7 @@ def _sent_documents(template: str, names: list[str]) -> list[tuple[str, str]]:
 
 
 class OutboxStore:
-    sessions: sessionmaker[Session]
+    sessions: Sessions
     archive: Archive
     owner: str  # this process as a claimer (see store/leases.py)
     claim_seconds: float = 30.0  # a claim lasts this long unless the sender's heartbeat renews it
@@ -383,15 +385,10 @@ class OutboxStore:
         and this document revision since then, or is still to go (queued for a mail filed a
         moment before, in the same batch perhaps, or being sent). A held, rejected or superseded
         one went nowhere and does not count."""
-        same_order = OutboxRow.order_id.is_(None) if order_id is None else OutboxRow.order_id == order_id
-        # sent within the window, or still to go (queued, or being sent), whenever written
-        went = or_(and_(OutboxRow.state == SENT, OutboxRow.sent_at >= since),
-                   OutboxRow.state.in_((QUEUED, SENDING)))
-        with self.sessions() as session:
-            return session.scalar(select(OutboxRow.id).where(
-                OutboxRow.template == template, went, same_order,
-                _addressed_to(session.get_bind().dialect.name, address),
-                OutboxRow.revision_key == revision_key).limit(1)) is not None
+        with self.sessions.connection() as conn:
+            return conn.execute(_recent_reply(conn.dialect.name, order_id is not None), {
+                "template": template, "since": since, "order_id": order_id, "address": address,
+                "revision_key": revision_key}).first() is not None
 
     # --- people ----------------------------------------------------------------------------
 
@@ -522,12 +519,24 @@ def _subject(row: OutboxRow) -> policy.Reply:
     return policy.Reply(row.id, row.template, row.approver)
 
 
-def _addressed_to(dialect: str, address: str) -> Any:
-    """The reply's recipients include `address` (in any case), asked of the JSON list in the
-    database, so that a check reads one row, not every reply of the day."""
+def _addressed_to(dialect: str) -> Any:
+    """The reply's recipients include the bound `address` (in any case), asked of the JSON list
+    in the database, so that a check reads one row, not every reply of the day."""
     # both sides through the database's own lower() (SQLite's folds ASCII letters only)
     if dialect == "postgresql":
         found = "SELECT 1 FROM jsonb_array_elements_text(outbox.to_addrs) AS a(value) WHERE lower(a.value) = lower(:address)"
     else:
         found = "SELECT 1 FROM json_each(outbox.to_addrs) AS a WHERE lower(a.value) = lower(:address)"
-    return text(f"EXISTS ({found})").bindparams(address=address)
+    return text(f"EXISTS ({found})")
+
+
+@functools.cache
+def _recent_reply(dialect: str, about_order: bool) -> Any:
+    """`recent_reply`'s statement, built once per database and kind (asked for most mail)."""
+    same_order = OutboxRow.order_id == bindparam("order_id") if about_order else OutboxRow.order_id.is_(None)
+    # sent within the window, or still to go (queued, or being sent), whenever written
+    went = or_(and_(OutboxRow.state == SENT, OutboxRow.sent_at >= bindparam("since")),
+               OutboxRow.state.in_((QUEUED, SENDING)))
+    return select(OutboxRow.id).where(OutboxRow.template == bindparam("template"), went, same_order,
+                                      _addressed_to(dialect), OutboxRow.revision_key == bindparam("revision_key")
+                                      ).limit(1)

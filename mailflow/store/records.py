@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from mailflow import documents, policy
@@ -37,6 +37,16 @@ MAX_HISTORY = 200  # pre-order mails that join one order at the most
 MAX_HISTORY_QUERIES = 60  # lookups made to find them at the most
 MAX_HISTORY_ROUNDS = 20  # steps along a thread, up or down
 MAX_IDS = 500  # Message-IDs asked for in one lookup
+
+
+# asked per mail, built once (see the statements of store.py)
+_CONFIRMATION = select(DocumentRow.record).where(
+    DocumentRow.order_id == bindparam("order_id"), DocumentRow.kind.in_(documents.CONFIRMATION_KINDS),
+    DocumentRow.party.in_(documents.CONFIRMING_PARTIES), DocumentRow.record != {}
+).order_by(DocumentRow.id.desc()).limit(1)
+_OPEN_CASES = (select(MessageRow.message_id, CaseRow.id, CaseRow.number)
+               .join(CaseRow, MessageRow.case_id == CaseRow.id)
+               .where(MessageRow.message_id.in_(bindparam("ids", expanding=True)), CaseRow.status == "open"))
 
 
 class _History:
@@ -381,12 +391,9 @@ class RecordStore:
 
     def latest_confirmation(self, order_id: int) -> dict[str, Any] | None:
         """The data of the latest P/I (ours or countersigned) filed with the order."""
-        with self.sessions() as session:
-            record = session.scalar(select(DocumentRow.record).where(
-                DocumentRow.order_id == order_id, DocumentRow.kind.in_(documents.CONFIRMATION_KINDS),
-                DocumentRow.party.in_(documents.CONFIRMING_PARTIES),
-                DocumentRow.record != {}).order_by(DocumentRow.id.desc()).limit(1))
-            return dict(record) if record else None
+        with self.sessions.connection() as conn:
+            record = conn.execute(_CONFIRMATION, {"order_id": order_id}).scalar()
+        return dict(record) if record else None
 
     def documents(self, order_id: int) -> list[DocumentRow]:
         with self.sessions() as session:
@@ -447,11 +454,8 @@ class RecordStore:
         """The open case of the nearest message in a thread."""
         if not message_ids:
             return None
-        with self.sessions() as session:
-            rows = session.execute(select(MessageRow.message_id, CaseRow.id, CaseRow.number)
-                                   .join(CaseRow, MessageRow.case_id == CaseRow.id)
-                                   .where(MessageRow.message_id.in_(list(message_ids)),
-                                          CaseRow.status == "open")).all()
+        with self.sessions.connection() as conn:
+            rows = conn.execute(_OPEN_CASES, {"ids": list(message_ids)}).all()
         by_id = {r[0]: (r[1], r[2]) for r in rows}
         return next((by_id[m] for m in message_ids if m in by_id), None)
 

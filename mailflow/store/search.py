@@ -22,6 +22,7 @@ SQL fragments find what they say or nothing, and never fail.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, func, insert, or_, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from mailflow.correlate import alias_key
@@ -94,18 +96,37 @@ def document(subject: str, body: str, addresses: Sequence[str], names: Sequence[
     return "\n".join([*(p for p in parts if p), *([" ".join(keys)] if keys else [])])
 
 
-def index(session: Session, message_row_id: int, body: str) -> None:
-    """Add one message to the index, inside the caller's transaction."""
-    session.add(SearchDoc(message_row_id=message_row_id, body=body))
-    if session.get_bind().dialect.name == "sqlite":
-        for table in FTS_TABLES:
-            # S608: the table is one of ours (FTS_TABLES); the values are bound
-            session.execute(text(f"INSERT INTO {table} (rowid, body) VALUES (:id, :body)"),  # noqa: S608
-                            {"id": message_row_id, "body": body})
+# built once (their compiled form is then found in SQLAlchemy's cache), run on the connection
+# of the caller's transaction: a message's index rows need no ORM object
+_DOC = insert(SearchDoc)
+_BIGRAMS = insert(SearchBigram)
+# S608: the tables are ours (FTS_TABLES); the values are bound
+_FTS = [text(f"INSERT INTO {table} (rowid, body) VALUES (:id, :body)") for table in FTS_TABLES]  # noqa: S608
+
+
+def index(session: Session, message_row_id: int, body: str, later: bool = False) -> Later | None:
+    """Add one message to the index, inside the caller's transaction. `later` (a batch's mail):
+    SQLite's full-text rows are returned, to be written when the batch commits (nothing searches
+    its mails before; FTS5 writes what it holds to disk at every savepoint, two a mail)."""
+    conn = session.connection()
+    conn.execute(_DOC, {"message_row_id": message_row_id, "body": body})
     pairs = bigrams(body)
-    if pairs:  # one executemany, not an ORM object a pair (a Chinese mail has hundreds)
-        session.execute(insert(SearchBigram), [{"message_row_id": message_row_id, "c1": a, "c2": b}
-                                               for a, b in sorted(pairs)])
+    if pairs:  # one executemany, not a statement a pair (a Chinese mail has hundreds)
+        conn.execute(_BIGRAMS, [{"message_row_id": message_row_id, "c1": a, "c2": b} for a, b in sorted(pairs)])
+    if conn.dialect.name != "sqlite":
+        return None
+    if later:
+        return functools.partial(_full_text, message_row_id=message_row_id, body=body)
+    _full_text(conn, message_row_id, body)
+    return None
+
+
+Later = Callable[[Connection], None]  # work for a batch's commit (`Batch.before`)
+
+
+def _full_text(conn: Connection, message_row_id: int, body: str) -> None:
+    for fts in _FTS:
+        conn.execute(fts, {"id": message_row_id, "body": body})
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, defer, selectinload
@@ -54,6 +55,38 @@ from mailflow.store.plan import PlanStore, order_parties
 from mailflow.store.records import RecordStore, decision_json, order_by_number, sailing
 from mailflow.store.summary import SummaryStore
 from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
+
+# The statements asked per mail, built once: SQLAlchemy finds a reused statement's compiled form
+# in its cache at once, where one built per call is coerced and keyed anew each time; they run
+# on a connection (`Sessions.connection`), without an ORM session's unit of work.
+_FILED = select(MessageRow.id).where(MessageRow.sha256 == bindparam("sha256"))
+_FILED_AMONG = select(MessageRow.sha256).where(MessageRow.sha256.in_(bindparam("digests", expanding=True)))
+_ALIASED = (select(OrderAlias.key, OrderRow.id, OrderRow.number, OrderRow.buyer, OrderRow.kind)
+            .join(OrderRow, OrderAlias.order_id == OrderRow.id)
+            .where(OrderAlias.key.in_(bindparam("keys", expanding=True))).order_by(OrderRow.id))
+_KNOWN_KEYS = select(OrderAlias.key).where(OrderAlias.key.in_(bindparam("keys", expanding=True)),
+                                           OrderAlias.buyer == bindparam("buyer"))
+_NUMBERS = select(OrderAlias.number).where(OrderAlias.order_id == bindparam("order_id"))
+_SENDER = select(MessageRow.id).where(func.lower(MessageRow.from_addr) == bindparam("address")).limit(1)
+_ORDER_DATA = select(OrderRow.data).where(OrderRow.id == bindparam("order_id"))
+_COUNTERPARTY = select(OrderRow.id).where(OrderRow.buyer == bindparam("domain"), OrderRow.kind == bindparam("kind"))
+_COUNTERPARTY_ANY = _COUNTERPARTY.limit(1)
+_FROM_COUNTERPARTY = select(MessageRow.id).where(MessageRow.order_id.in_(_COUNTERPARTY),
+                                                 func.lower(MessageRow.from_addr) == bindparam("address")).limit(1)
+_TO_COUNTERPARTY = select(MessageRow.to_addrs, MessageRow.cc_addrs).where(
+    MessageRow.order_id.in_(_COUNTERPARTY), MessageRow.direction == "out").limit(5000)
+_THREAD_ORDERS = (select(MessageRow.message_id, OrderRow.id, OrderRow.number, OrderRow.buyer, OrderRow.kind)
+                  .join(OrderRow, MessageRow.order_id == OrderRow.id)
+                  .where(MessageRow.message_id.in_(bindparam("ids", expanding=True))))
+_REPLY_ORDERS = (select(OutboxRow.message_id, OrderRow.id, OrderRow.number, OrderRow.buyer, OrderRow.kind)
+                 .join(OrderRow, OutboxRow.order_id == OrderRow.id)
+                 .where(OutboxRow.message_id.in_(bindparam("ids", expanding=True))))
+_FOLDERS = select(OrderRow.folder).where(or_(OrderRow.folder == bindparam("base"),
+                                               OrderRow.folder.like(bindparam("like"))))
+_EVENT = insert(EventRow)
+_MESSAGE = insert(MessageRow)
+_MESSAGE_CASE = update(MessageRow).where(MessageRow.id == bindparam("row_id")).values(case_id=bindparam("case_id"))
+_ALIAS = insert(OrderAlias)
 
 
 @dataclass(frozen=True)
@@ -140,11 +173,8 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         keys = sorted({k for k in keys if k})
         if not keys:
             return {}
-        with self.sessions() as session:
-            rows = session.execute(
-                select(OrderAlias.key, OrderRow.id, OrderRow.number, OrderRow.buyer, OrderRow.kind)
-                .join(OrderRow, OrderAlias.order_id == OrderRow.id)
-                .where(OrderAlias.key.in_(keys)).order_by(OrderRow.id)).all()
+        with self.sessions.connection() as conn:
+            rows = conn.execute(_ALIASED, {"keys": keys}).all()
         found: dict[str, list[KnownOrder]] = {}
         for key, order_id, number, buyer, kind in rows:
             orders = found.setdefault(key, [])
@@ -155,15 +185,9 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
     def order_of_messages(self, message_ids: Sequence[str]) -> KnownOrder | None:
         if not message_ids:
             return None
-        with self.sessions() as session:
-            candidates = session.execute(
-                select(MessageRow.message_id, OrderRow.id, OrderRow.number, OrderRow.buyer, OrderRow.kind)
-                .join(OrderRow, MessageRow.order_id == OrderRow.id)
-                .where(MessageRow.message_id.in_(list(message_ids)))).all()
-            outbox = session.execute(
-                select(OutboxRow.message_id, OrderRow.id, OrderRow.number, OrderRow.buyer, OrderRow.kind)
-                .join(OrderRow, OutboxRow.order_id == OrderRow.id)
-                .where(OutboxRow.message_id.in_(list(message_ids)))).all()
+        with self.sessions.connection() as conn:
+            candidates = conn.execute(_THREAD_ORDERS, {"ids": list(message_ids)}).all()
+            outbox = conn.execute(_REPLY_ORDERS, {"ids": list(message_ids)}).all()
         by_id = {r[0]: KnownOrder(r[1], r[2], r[3], r[4]) for r in [*candidates, *outbox]}
         for mid in message_ids:  # nearest ancestor first, as the caller ordered them
             if mid in by_id:
@@ -181,9 +205,8 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
 
     def known_sender(self, address: str) -> bool:
         """Whether mail from this address was filed before."""
-        with self.sessions() as session:
-            return session.scalar(select(MessageRow.id).where(
-                func.lower(MessageRow.from_addr) == address.lower()).limit(1)) is not None
+        with self.sessions.connection() as conn:
+            return conn.execute(_SENDER, {"address": address.lower()}).first() is not None
 
     def has_message_id(self, message_id: str) -> bool:
         if not message_id:
@@ -195,15 +218,14 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
     def filed_sha256s(self, digests: Sequence[str]) -> list[str]:
         """Those of `digests` that are a filed message's sha256 (mail in or out)."""
         found: list[str] = []
-        with self.sessions() as session:
+        with self.sessions.connection() as conn:
             for start in range(0, len(digests), 500):
-                found += session.scalars(select(MessageRow.sha256).where(
-                    MessageRow.sha256.in_(list(digests[start:start + 500])))).all()
+                found += conn.execute(_FILED_AMONG, {"digests": list(digests[start:start + 500])}).scalars()
         return found
 
     def has_message(self, sha256: str) -> bool:
-        with self.sessions() as session:
-            return session.scalar(select(MessageRow.id).where(MessageRow.sha256 == sha256)) is not None
+        with self.sessions.connection() as conn:
+            return conn.execute(_FILED, {"sha256": sha256}).first() is not None
 
     # --- applying an outcome -------------------------------------------------------------
 
@@ -212,93 +234,116 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         """File one message: files, rows, documents, the order's terms, the case, replies, the
         source position and the server actions to carry out after the commit, all or nothing.
         Mail that joins a new order from before it is moved there, its old files removed after
-        the commit."""
+        the commit. In a batch, the position moves, and SQLite's full-text rows are written, when the
+        batch commits (`SyncLedger.advance_at_commit`, `search.index`)."""
         message = outcome.message
         leftovers: list[str] = []
+        full_text = None
+        batch = self.sessions.current
         with self.sessions() as session, session.begin():
-            if position is not None:
+            if position is not None and batch is None:
                 advance_in(session, position, self.ledger.fences.get(position.source))
-            existing_id = session.scalar(select(MessageRow.id).where(MessageRow.sha256 == message.sha256))
+            conn = session.connection()
+            existing_id = conn.execute(_FILED, {"sha256": message.sha256}).scalar()
             if existing_id is not None:
                 existing = session.get_one(MessageRow, existing_id)
                 order = existing.order
-                return Applied("duplicate", existing.id, existing.path,
-                               order.number if order else None, order.folder if order else None, False)
-            order_row, new_order = self._order_for(session, outcome, aliases)
-            folder = (paths.order_folder(order_row.folder) if order_row
-                      else paths.unfiled_folder(message.date))
-            mail_rel = self.archive.mail_path(folder, message.date, outcome.direction, message.sha256)
-            self._write(mail_rel, outcome.raw.data)
-            row = MessageRow(
-                sha256=message.sha256, message_id=message.message_id, direction=outcome.direction,
-                subject=message.subject,
-                from_addr=message.sender.addr if message.sender else "",
-                from_name=message.sender.name if message.sender else "",
-                to_addrs=[a.addr for a in message.to], cc_addrs=[a.addr for a in message.cc],
-                date=_utc(message.date), in_reply_to=message.in_reply_to,
-                references=list(message.references), category=outcome.decision.category,
-                rule=outcome.decision.rule, decision=decision_json(outcome),
-                buyer=outcome.order.buyer if outcome.order else outcome.buyer,
-                order_id=order_row.id if order_row else None,
-                correlation=outcome.order.how if outcome.order else outcome.unfiled,
-                path=str(mail_rel), size=message.size, origin=outcome.raw.origin.describe(),
-                text=message.text, warnings=list(message.warnings),
-                auth_results=dict(outcome.auth_results))
-            session.add(row)
-            session.flush()
-            changed = self._record_documents(session, order_row, row, outcome)
-            case = self._open_case(session, outcome, row, order_row)
-            for att in message.attachments:
-                att_rel = self.archive.attachment_path(folder, att)
-                self._write(att_rel, att.payload)
-                session.add(AttachmentRow(message_row_id=row.id, filename=att.filename,
-                                          content_type=att.content_type, size=att.size,
-                                          sha256=att.sha256, path=str(att_rel)))
-            numbers = list(session.scalars(select(OrderAlias.number).where(
-                OrderAlias.order_id == order_row.id))) if order_row else []
-            search.index(session, row.id, search.document(
-                message.subject, message.text,
-                [a.addr for a in (*message.from_, *message.to, *message.cc)],
-                [a.name for a in (*message.from_, *message.to, *message.cc)] +
-                [a.filename for a in message.attachments],
-                [a.text for a in message.attachments if a.text] + list(outcome.document_texts),
-                [*numbers, *([case] if case else [])], row.buyer))
+                applied = Applied("duplicate", existing.id, existing.path,
+                                  order.number if order else None, order.folder if order else None, False)
+            else:
+                applied, leftovers, full_text = self._file(session, outcome, aliases, position, source_actions)
+        if batch is not None:  # the mail's savepoint is released: what waits for the batch's commit
             if position is not None:
-                add_actions_in(session, position, row.id, source_actions, message.message_id)
-            for reply in outcome.replies:
-                reply_row = OutboxRow(
-                    message_id=reply.message_id, answers_id=row.id,
-                    order_id=order_row.id if order_row else None, template=reply.template,
-                    language=reply.language, to_addrs=[a.addr for a in reply.to],
-                    subject=reply.subject, raw=reply.raw, state=reply.state, reason=reply.reason,
-                    revision_key=outcome.revision_key, action=dict(reply.action),
-                    order_version=order_row.version if order_row else 0, approver=reply.approver)
-                session.add(reply_row)
-                if reply.supersedes and order_row is not None:
-                    session.flush()  # its id, for the replies it supersedes
-                    self._supersede(session, order_row.id, reply.template, reply_row.id)
-            session.add(EventRow(kind="filed", message_row_id=row.id,
-                                 order_id=order_row.id if order_row else None,
-                                 detail={"category": outcome.decision.category,
+                self.ledger.advance_at_commit(batch, position)
+            if full_text is not None:
+                batch.before[("search", applied.message_row_id)] = full_text
+        self._remove_after_commit(leftovers)  # the old copies of mail that joined the order
+        return applied
+
+    def _file(self, session: Session, outcome: Outcome, aliases: Sequence[str], position: Position | None,
+              source_actions: Sequence[dict[str, Any]]) -> tuple[Applied, list[str], search.Later | None]:
+        """`apply` of a mail not filed yet, inside its transaction: (what was done, the old
+        copies of files that moved, to be removed after the commit, in a batch the full-text
+        rows to write when it commits)."""
+        message = outcome.message
+        leftovers: list[str] = []
+        conn = session.connection()
+        order_row, new_order = self._order_for(session, outcome, aliases)
+        folder = (paths.order_folder(order_row.folder) if order_row
+                  else paths.unfiled_folder(message.date))
+        mail_rel = self.archive.mail_path(folder, message.date, outcome.direction, message.sha256)
+        self._write(mail_rel, outcome.raw.data)
+        values: dict[str, Any] = {
+            "sha256": message.sha256, "message_id": message.message_id, "direction": outcome.direction,
+            "subject": message.subject,
+            "from_addr": message.sender.addr if message.sender else "",
+            "from_name": message.sender.name if message.sender else "",
+            "to_addrs": [a.addr for a in message.to], "cc_addrs": [a.addr for a in message.cc],
+            "date": _utc(message.date), "in_reply_to": message.in_reply_to,
+            "references": list(message.references), "category": outcome.decision.category,
+            "rule": outcome.decision.rule, "decision": decision_json(outcome),
+            "buyer": outcome.order.buyer if outcome.order else outcome.buyer,
+            "order_id": order_row.id if order_row else None,
+            "correlation": outcome.order.how if outcome.order else outcome.unfiled,
+            "path": str(mail_rel), "size": message.size, "origin": outcome.raw.origin.describe(),
+            "text": message.text, "warnings": list(message.warnings),
+            "auth_results": dict(outcome.auth_results)}
+        # one INSERT, not the ORM's unit of work; the object, never added to the session, is what
+        # the rest of filing reads of the row (a case it opens or joins is written below)
+        row = MessageRow(**values)
+        row.id = conn.execute(_MESSAGE, values).inserted_primary_key[0]  # type: ignore[index]  # one row: its key
+        changed = self._record_documents(session, order_row, row, outcome)
+        case = self._open_case(session, outcome, row, order_row)
+        if row.case_id is not None:
+            conn.execute(_MESSAGE_CASE, {"row_id": row.id, "case_id": row.case_id})
+        for att in message.attachments:
+            att_rel = self.archive.attachment_path(folder, att)
+            self._write(att_rel, att.payload)
+            session.add(AttachmentRow(message_row_id=row.id, filename=att.filename,
+                                      content_type=att.content_type, size=att.size,
+                                      sha256=att.sha256, path=str(att_rel)))
+        numbers = list(conn.execute(_NUMBERS, {"order_id": order_row.id}).scalars()) if order_row else []
+        full_text = search.index(session, row.id, search.document(
+            message.subject, message.text,
+            [a.addr for a in (*message.from_, *message.to, *message.cc)],
+            [a.name for a in (*message.from_, *message.to, *message.cc)] +
+            [a.filename for a in message.attachments],
+            [a.text for a in message.attachments if a.text] + list(outcome.document_texts),
+            [*numbers, *([case] if case else [])], row.buyer), later=self.sessions.current is not None)
+        if position is not None:
+            add_actions_in(session, position, row.id, source_actions, message.message_id)
+        for reply in outcome.replies:
+            reply_row = OutboxRow(
+                message_id=reply.message_id, answers_id=row.id,
+                order_id=order_row.id if order_row else None, template=reply.template,
+                language=reply.language, to_addrs=[a.addr for a in reply.to],
+                subject=reply.subject, raw=reply.raw, state=reply.state, reason=reply.reason,
+                revision_key=outcome.revision_key, action=dict(reply.action),
+                order_version=order_row.version if order_row else 0, approver=reply.approver)
+            session.add(reply_row)
+            if reply.supersedes and order_row is not None:
+                session.flush()  # its id, for the replies it supersedes
+                self._supersede(session, order_row.id, reply.template, reply_row.id)
+        session.flush()  # the events written before it keep their order
+        conn.execute(_EVENT, {"kind": "filed", "message_row_id": row.id,
+                              "order_id": order_row.id if order_row else None,
+                              "detail": {"category": outcome.decision.category,
                                          "rule": outcome.decision.rule, "path": str(mail_rel),
                                          "correlation": row.correlation, "direction": outcome.direction,
                                          "documents": [d.kind for d in outcome.documents],
                                          "party": outcome.party,
-                                         **({"case": case} if case else {})}))
-            for suppressed in outcome.suppressed:
-                session.add(EventRow(kind="reply-suppressed", message_row_id=row.id,
-                                     order_id=order_row.id if order_row else None,
-                                     detail={"template": suppressed.template,
-                                             "reason": suppressed.reason}))
-            if new_order and order_row is not None and any(
-                    d.kind in (*documents.ORDER_KINDS, *documents.CONFIRMATION_KINDS) for d in outcome.documents):
-                leftovers = self._adopt_history(session, order_row, row, outcome, self.history_days)
-            applied = Applied("filed", row.id, str(mail_rel),
-                              order_row.number if order_row else None,
-                              order_row.folder if order_row else None, new_order,
-                              order_row.id if order_row else None, changed, case)
-        self._remove_after_commit(leftovers)  # the old copies of mail that joined the order
-        return applied
+                                         **({"case": case} if case else {})}})
+        for suppressed in outcome.suppressed:
+            session.add(EventRow(kind="reply-suppressed", message_row_id=row.id,
+                                 order_id=order_row.id if order_row else None,
+                                 detail={"template": suppressed.template,
+                                         "reason": suppressed.reason}))
+        if new_order and order_row is not None and any(
+                d.kind in (*documents.ORDER_KINDS, *documents.CONFIRMATION_KINDS) for d in outcome.documents):
+            leftovers = self._adopt_history(session, order_row, row, outcome, self.history_days)
+        return Applied("filed", row.id, str(mail_rel), order_row.number if order_row else None,
+                       order_row.folder if order_row else None, new_order, order_row.id if order_row else None,
+                       changed, case), leftovers, full_text
 
     def _order_for(self, session: Session, outcome: Outcome,
                    aliases: Sequence[str]) -> tuple[OrderRow | None, bool]:
@@ -320,9 +365,9 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
 
     def order_data(self, order_id: int) -> dict[str, Any]:
         """An order's record as filed (lines, terms, checks, history)."""
-        with self.sessions() as session:
-            order = session.get(OrderRow, order_id)
-            return dict(order.data or {}) if order is not None else {}
+        with self.sessions.connection() as conn:
+            data = conn.execute(_ORDER_DATA, {"order_id": order_id}).scalar()
+        return dict(data or {})
 
     def buys_from_us(self, key: str) -> bool:
         """Whether sales orders on file are this correspondent's (`parties.counterparty_key`: a
@@ -344,17 +389,14 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
 
     def _counterparty_of(self, key: str, kind: str) -> bool:
         key = key.lower()
-        domain = key.rpartition("@")[2]
-        orders = select(OrderRow.id).where(OrderRow.buyer == domain, OrderRow.kind == kind)
-        with self.sessions() as session:
+        asked = {"domain": key.rpartition("@")[2], "kind": kind}
+        with self.sessions.connection() as conn:
             if "@" not in key:
-                return session.scalar(orders.limit(1)) is not None
+                return conn.execute(_COUNTERPARTY_ANY, asked).first() is not None
             # at a free-mail domain only mail from or to that very address counts
-            if session.scalar(select(MessageRow.id).where(MessageRow.order_id.in_(orders),
-                                                          func.lower(MessageRow.from_addr) == key).limit(1)):
+            if conn.execute(_FROM_COUNTERPARTY, {**asked, "address": key}).first() is not None:
                 return True
-            sent = session.execute(select(MessageRow.to_addrs, MessageRow.cc_addrs).where(
-                MessageRow.order_id.in_(orders), MessageRow.direction == "out").limit(5000)).all()
+            sent = conn.execute(_TO_COUNTERPARTY, asked).all()
         return any(key == a.lower() for to, cc in sent for a in (*(to or ()), *(cc or ())))
 
     def usual_currency(self, buyer: str) -> str:
@@ -366,12 +408,12 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         return counts.most_common(1)[0][0] if counts else ""
 
     def _free_folder(self, session: Session, number: str, buyer: str) -> str:
+        """The order's folder: its number's, else with the buyer's name, else numbered on."""
         base = folder_name(number)
-        candidates = [base, folder_name(f"{number}~{buyer}")]
-        candidates += [f"{candidates[1]}~{i}" for i in range(2, 1000)]
-        taken = set(session.scalars(select(OrderRow.folder).where(
-            or_(OrderRow.folder == base, OrderRow.folder.like(f"{base}~%")))))
-        return next(c for c in candidates if c not in taken)
+        taken = set(session.connection().execute(_FOLDERS, {"base": base, "like": f"{base}~%"}).scalars())
+        second = folder_name(f"{number}~{buyer}")
+        numbered = (f"{second}~{i}" for i in range(2, 1000))  # made only as far as needed
+        return next(c for c in itertools.chain((base, second), numbered) if c not in taken)
 
     def _add_aliases(self, session: Session, order: OrderRow, numbers: Sequence[str]) -> None:
         """The numbers this buyer's orders are not known by yet, as the order's aliases: the
@@ -382,13 +424,12 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                 wanted.setdefault(key, number)  # the first spelling wins
         if not wanted:
             return
-        known = set(session.scalars(select(OrderAlias.key).where(
-            OrderAlias.key.in_(list(wanted)), OrderAlias.buyer == order.buyer)))
-        fresh = [OrderAlias(order_id=order.id, key=key, number=number, buyer=order.buyer)
+        conn = session.connection()
+        known = set(conn.execute(_KNOWN_KEYS, {"keys": list(wanted), "buyer": order.buyer}).scalars())
+        fresh = [{"order_id": order.id, "key": key, "number": number, "buyer": order.buyer}
                  for key, number in wanted.items() if key not in known]
         if fresh:
-            session.add_all(fresh)
-            session.flush()
+            conn.execute(_ALIAS, fresh)
 
     def write_order_json(self, *order_ids: int) -> None:
         """order.json beside the mail: what a person opening the folder wants to see first.

@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CursorResult, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import CursorResult, bindparam, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
+from mailflow.store.batch import Batch, Sessions
 from mailflow.store.db import PendingAction, SourceHealth, SourcePosition, utcnow
 from mailflow.store.leases import Fence, check_fence
 
@@ -36,20 +38,35 @@ class Health:
     last_error_at: dt.datetime | None
 
 
-def advance_in(session: Session, position: Position, fence: Fence | None = None) -> None:
+_SAME = (SourcePosition.source == bindparam("folder"), SourcePosition.uidvalidity == bindparam("validity"))
+_FORWARD = (update(SourcePosition).where(*_SAME, SourcePosition.last_uid < bindparam("uid"))
+            .values(last_uid=bindparam("uid"), updated_at=bindparam("now")))
+_KEPT = select(SourcePosition.id).where(*_SAME)
+_FIRST = insert(SourcePosition)
+
+
+def advance_in(session: Session | Connection, position: Position, fence: Fence | None = None) -> None:
     """Move the folder's position forward to this UID (never backward), inside the caller's
     transaction; with a `fence`, only while this daemon still owns the folder (LeaseLost)."""
+    conn = session.connection() if isinstance(session, Session) else session
     if fence is not None:
-        check_fence(session, position.source, fence)
-    same = (SourcePosition.source == position.source, SourcePosition.uidvalidity == position.uidvalidity)
-    forward = (update(SourcePosition).where(*same, SourcePosition.last_uid < position.uid)
-               .values(last_uid=position.uid, updated_at=utcnow())
-               .execution_options(synchronize_session=False))
-    moved: CursorResult[Any] = session.execute(forward)  # type: ignore[assignment]
-    if moved.rowcount == 0 and session.scalar(select(SourcePosition.id).where(*same)) is None:
-        session.add(SourcePosition(source=position.source, uidvalidity=position.uidvalidity,
-                                   last_uid=position.uid))
-        session.flush()
+        check_fence(conn, position.source, fence)
+    asked = {"folder": position.source, "validity": position.uidvalidity, "uid": position.uid, "now": utcnow()}
+    moved: CursorResult[Any] = conn.execute(_FORWARD, asked)
+    if moved.rowcount == 0 and conn.execute(_KEPT, asked).first() is None:
+        conn.execute(_FIRST, {"source": position.source, "uidvalidity": position.uidvalidity,
+                              "last_uid": position.uid})
+
+
+@dataclass(frozen=True)
+class _Advance:
+    """A folder's position moved when its batch commits (`Batch.before`)."""
+
+    position: Position
+    fence: Fence | None
+
+    def __call__(self, conn: Connection) -> None:
+        advance_in(conn, self.position, self.fence)
 
 
 def add_actions_in(session: Session, position: Position, message_row_id: int | None,
@@ -61,7 +78,7 @@ def add_actions_in(session: Session, position: Position, message_row_id: int | N
 
 
 class SyncLedger:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: Sessions) -> None:
         self.sessions = sessions
         # the folders this process owns now, with the proof (see store/leases.py); a folder
         # not named here is written unfenced (one daemon on SQLite, or a command by hand)
@@ -95,6 +112,15 @@ class SyncLedger:
     def advance(self, position: Position) -> None:
         with self.sessions() as session, session.begin():
             advance_in(session, position, self.fences.get(position.source))
+
+    def advance_at_commit(self, batch: Batch, position: Position) -> None:
+        """Move the folder's position when `batch` commits, in its transaction (so it never
+        passes a mail not committed), once for all its mails: to the highest UID they reached,
+        its fence checked then. A mail calls this once its own savepoint is released."""
+        key = ("position", position.source, position.uidvalidity)
+        earlier = batch.before.get(key)
+        if not (isinstance(earlier, _Advance) and earlier.position.uid >= position.uid):
+            batch.before[key] = _Advance(position, self.fences.get(position.source))
 
     def pending(self, source: str, uidvalidity: int) -> list[PendingAction]:
         with self.sessions() as session:

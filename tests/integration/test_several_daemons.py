@@ -21,6 +21,7 @@ from mailflow.pipeline import handle
 from mailflow.store import Store
 from mailflow.store.db import MessageRow, OrderRow, OutboxRow, QuarantineRow
 from mailflow.store.leases import Fence, LeaseLost, Leases
+from mailflow.store.search import search
 from mailflow.store.sync import Position, advance_in
 from tests.conftest import ROOT, write_desk
 from tests.integration.test_imap import write_config
@@ -157,6 +158,55 @@ def test_a_transaction_checks_its_folders_fence_once_and_again_after_a_savepoint
         store.ledger.advance(Position(source, 7, 7))  # a new transaction looks again
         assert len(checks) == 3 and store.ledger.position(source, 7) == 7
     finally:
+        store.close()
+
+
+def test_a_batch_moves_its_folders_position_once_at_its_commit_and_a_lost_lease_undoes_the_whole_batch(
+        tmp_path: Path, database_url: str) -> None:
+    """The position is written once a batch, in the transaction of its mails (never past one
+    not committed), the fence checked then; a mail's savepoint rolled back takes its move back;
+    a folder lost before the commit leaves no mail of the batch and the position unmoved."""
+    config = load_config(write_desk(tmp_path / "desk", database_url))
+    desk, store = load_desk(config), Store(database_url, config.archive_root)
+    try:
+        source = "imap://desk@127.0.0.1:143/INBOX"
+        fence = Leases(store.sessions, "a-host:1:aa", 30).acquire(source)
+        assert fence is not None
+        store.ledger.fences[source] = fence
+        store.ledger.advance(Position(source, 7, 0))
+        written: list[str] = []
+        event.listen(store.engine, "before_cursor_execute", lambda _c, _cur, statement, *_: written.append(
+            statement) if "source_positions" in statement or "folder_leases" in statement else None)
+
+        def found(words: str) -> list[Any]:
+            with store.sessions() as session:
+                return search(session, words)
+
+        def raw(uid: int) -> RawMail:
+            return RawMail(mail("Inquiry", f"Please quote, part {uid}.", sender="bob@northwind.example",
+                                message_id=f"part-{uid}@northwind.example"),
+                           Origin("imap", account="desk@127.0.0.1:143", folder="INBOX", uidvalidity=7, uid=uid))
+
+        with store.batch() as batch:
+            assert [handle(raw(uid), desk, store).status for uid in (1, 2, 3)] == ["filed"] * 3
+            with pytest.raises(RuntimeError), store.sessions.one_mail():
+                store.ledger.advance_at_commit(batch, Position(source, 7, 9))
+                raise RuntimeError("this mail fails: its savepoint rolls back")
+            assert written == [] and store.ledger.position(source, 7) == 0  # nothing moved before the commit
+            written.clear()
+        assert store.ledger.position(source, 7) == 3
+        assert len(found("quote")) == 3  # the index rows written at the commit
+        assert len([s for s in written if "folder_leases" in s]) == 1
+        assert len([s for s in written if s.lstrip().startswith("UPDATE source_positions")]) == 1
+
+        store.ledger.fences[source] = Fence(fence.owner, fence.generation + 1)  # the folder is someone else's now
+        with pytest.raises(LeaseLost), store.batch():
+            assert [handle(raw(uid), desk, store).status for uid in (4, 5)] == ["filed"] * 2
+        assert store.ledger.position(source, 7) == 3 and len(found("quote")) == 3
+        assert sorted(m.message_id for m in rows(store, MessageRow)) == [f"part-{uid}@northwind.example"
+                                                                         for uid in (1, 2, 3)]
+    finally:
+        desk.close()
         store.close()
 
 
