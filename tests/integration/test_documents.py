@@ -429,3 +429,56 @@ def test_a_compose_that_fails_files_none_of_the_documents_it_wrote(tmp_path: Pat
         assert "pi_ANW-PI-2612-01.pdf" in attached(desk, desk.zh.number)[1]
     finally:
         engine.dispose()
+
+
+def test_a_compose_whose_reply_cannot_be_stored_files_none_of_its_documents(tmp_path: Path) -> None:
+    """The reply a compose makes was sent already (the same reply to the same mail): the compose
+    fails, and the P/I it wrote for it is not filed again (no event, no number)."""
+    import sqlalchemy
+
+    desk = build(tmp_path, f"sqlite:///{tmp_path / 'mailflow.db'}")
+    engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'mailflow.db'}")
+
+    def written() -> int:
+        with engine.connect() as connection:
+            return int(connection.execute(sqlalchemy.text(
+                "select count(*) from events where kind = 'document-written'")).scalar_one())
+
+    try:
+        desk.cli("outbox", "compose", desk.zh.number, "packing_list", "--attach", "pi")
+        assert written() == 1
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text("update outbox set state = 'sent' where template = 'packing_list'"))
+        failed = desk.cli("outbox", "compose", desk.zh.number, "packing_list", "--attach", "pi", code=1).output
+        assert "already sent" in failed
+        assert written() == 1
+    finally:
+        engine.dispose()
+
+
+def test_documents_filed_together_leave_no_file_when_one_number_was_taken_meanwhile(tmp_path: Path) -> None:
+    """A P/I and an invoice filed together, the invoice's number taken by another order between
+    their writing and their filing: NumberTaken, and neither is filed, the P/I's PDF included."""
+    from mailflow import clock
+    from mailflow.config import load_config
+    from mailflow.store import Store
+    from mailflow.store.objects import open_archive
+    from mailflow.writer import desk as writer
+    from tests.documents_desk import TODAY
+
+    desk = build(tmp_path, f"sqlite:///{tmp_path / 'mailflow.db'}")
+    config = load_config(desk.config)
+    store = Store(config.database_url, open_archive(config))
+    ours = desk.config.parent / "var" / "archive" / "orders" / desk.zh.number / "ours"
+    try:
+        with clock.frozen(TODAY):
+            drafts = [writer.draft(store, config, desk.zh.number, kind) for kind in ("pi", "invoice")]
+            taken = writer.write(store, config, desk.en.number, "invoice", who="another desk")
+            assert taken.number == drafts[1].written.number
+            with pytest.raises(writer.NumberTaken):
+                writer.file_documents(store, config, drafts, "a desk")
+            assert sorted(p.name for p in ours.glob("*")) == []
+            again = writer.write(store, config, desk.zh.number, "pi", who="a desk")
+        assert again.number == drafts[0].written.number  # the P/I's number was not taken either
+    finally:
+        store.close()
