@@ -281,11 +281,15 @@ def _take(session: Any, config: Config, document: Unfiled) -> None:
 
 
 def _file(session: Any, store: Any, document: Unfiled, who: str, files: list[tuple[Any, bool]]) -> Written:
-    """The PDF put in the archive (not yet synced: its handle added to `files`), its event added."""
+    """The PDF put in the archive (not yet synced: its handle added to `files`, to be removed
+    on a failure only when no file was there before: a document printed again keeps its path,
+    which a filing before points at), its event added."""
     written, facts, order, supplier = document.written, document.facts, document.order, document.supplier
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in written.number)
     rel = order_folder(order.folder) / "ours" / f"{written.kind}_{safe}_{facts.lang}.pdf"
-    files.append(store.archive.put(rel, written.pdf))
+    existed = store.archive.exists(rel)
+    handle, wrote = store.archive.put(rel, written.pdf)
+    files.append((handle, wrote and not existed))
     session.add(EventRow(kind="document-written", order_id=order.id,
                          detail={"document": written.kind, "party": "us", "revision": facts.revision, "to": supplier,
                                  "number": written.number, "lang": facts.lang, "path": str(rel), "by": who,

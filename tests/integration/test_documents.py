@@ -482,3 +482,42 @@ def test_documents_filed_together_leave_no_file_when_one_number_was_taken_meanwh
         assert again.number == drafts[0].written.number  # the P/I's number was not taken either
     finally:
         store.close()
+
+
+def test_a_filing_that_fails_removes_the_file_it_made_and_keeps_the_one_filed_before(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The archive's sync fails (a full disk): a document filed for the first time leaves no
+    file; a P/I printed again, on its path of before, leaves the file its first filing points at."""
+    import datetime as dt
+    from pathlib import PurePosixPath
+
+    from mailflow import clock
+    from mailflow.config import load_config
+    from mailflow.store import Store
+    from mailflow.store.objects import open_archive
+    from mailflow.writer import desk as writer
+    from tests.documents_desk import TODAY
+
+    desk = build(tmp_path, f"sqlite:///{tmp_path / 'mailflow.db'}")
+    config = load_config(desk.config)
+    store = Store(config.database_url, open_archive(config))
+    ours = desk.config.parent / "var" / "archive" / "orders" / desk.zh.number / "ours"
+
+    def full_disk(written: Any, *, together: bool = False) -> None:
+        raise OSError(28, "No space left on device")
+
+    try:
+        with clock.frozen(TODAY):
+            first = writer.write(store, config, desk.zh.number, "pi", who="a desk")
+            invoice = writer.draft(store, config, desk.zh.number, "invoice")
+        kept = store.archive.read(PurePosixPath(first.path))
+        with clock.frozen(TODAY + dt.timedelta(days=1)):
+            again = writer.draft(store, config, desk.zh.number, "pi")
+        assert again.written.number == first.number and again.written.pdf != kept
+        monkeypatch.setattr(store.archive, "sync", full_disk)
+        with clock.frozen(TODAY + dt.timedelta(days=1)), pytest.raises(OSError):
+            writer.file_documents(store, config, [again, invoice], "a desk")
+        assert sorted(p.name for p in ours.glob("*")) == [PurePosixPath(first.path).name]
+        assert store.archive.read(PurePosixPath(first.path)) == again.written.pdf  # its number's, printed again
+    finally:
+        store.close()
