@@ -521,3 +521,73 @@ def test_a_filing_that_fails_removes_the_file_it_made_and_keeps_the_one_filed_be
         assert store.archive.read(PurePosixPath(first.path)) == again.written.pdf  # its number's, printed again
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_two_desks_filing_documents_in_opposite_orders_do_not_deadlock(tmp_path: Path, database_url: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two desks file a P/I and an invoice each (of two orders), one listing the P/I first, the
+    other the invoice, both written with the same next numbers. Each has taken its first number
+    before the other goes on (or the other waits for it): the second desk is told its number was
+    taken (written again with the next, by `write`), never stopped by the database's deadlock."""
+    import threading
+    import time
+
+    import sqlalchemy
+
+    from mailflow import clock
+    from mailflow.config import load_config
+    from mailflow.store import Store
+    from mailflow.store.objects import open_archive
+    from mailflow.writer import desk as writer
+    from tests.documents_desk import TODAY
+
+    desk = build(tmp_path, database_url)
+    config = load_config(desk.config)
+    stores = [Store(config.database_url, open_archive(config)) for _ in range(2)]
+    watcher = sqlalchemy.create_engine(config.database_url)
+    took = [threading.Event(), threading.Event()]
+    mine = threading.local()
+    taking = writer.number_for
+
+    def waiting() -> bool:
+        with watcher.connect() as connection:
+            return bool(connection.execute(sqlalchemy.text(
+                "select count(*) from pg_locks l join pg_stat_activity a on a.pid = l.pid "
+                "where not l.granted and a.datname = current_database()")).scalar_one())
+
+    def number_for(*args: Any, **kw: Any) -> str:
+        number = taking(*args, **kw)
+        if kw.get("take") and not getattr(mine, "went_on", False):
+            mine.went_on = True
+            took[mine.i].set()
+            while not took[1 - mine.i].is_set() and not waiting():  # the other took one too, or waits for ours
+                time.sleep(0.02)
+        return number
+
+    results: list[Any] = [None, None]
+
+    def run(i: int, drafts: list[writer.Unfiled]) -> None:
+        mine.i = i
+        try:
+            results[i] = writer.file_documents(stores[i], config, drafts, f"desk {i}")
+        except BaseException as exc:  # noqa: BLE001 - looked at below, by the test's thread
+            results[i] = exc
+
+    try:
+        with clock.frozen(TODAY):
+            drafts = [[writer.draft(stores[0], config, desk.en.number, kind) for kind in ("pi", "invoice")],
+                      [writer.draft(stores[1], config, desk.zh.number, kind) for kind in ("invoice", "pi")]]
+            assert {d.written.number for d in drafts[0]} == {d.written.number for d in drafts[1]}
+            monkeypatch.setattr(writer, "number_for", number_for)
+            threads = [threading.Thread(target=run, args=(i, drafts[i])) for i in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        failed = [r for r in results if isinstance(r, BaseException)]
+        assert len(failed) == 1 and isinstance(failed[0], writer.NumberTaken), results
+    finally:
+        watcher.dispose()
+        for store in stores:
+            store.close()
