@@ -294,13 +294,14 @@ def compose_for_order(number: str, template: str, desk: Desk, store: Store, atta
         if not replies:  # our documents, written for it, are filed with the reply only
             raise MailflowError(f"no {template} reply: " + "; ".join(s.reason for s in suppressed))
         try:
-            if unfiled:
-                writer.file_documents(store, desk.config, unfiled, who)
+            with store.sessions.batch():  # the reply and our documents in one transaction: both or neither
+                store.add_reply(latest.id, row.id, replies[0], order_version=row.version)
+                if unfiled:
+                    writer.file_documents(store, desk.config, unfiled, who)
         except writer.NumberTaken:
             if attempt >= writer.ATTEMPTS:
                 raise
             continue
-        store.add_reply(latest.id, row.id, replies[0], order_version=row.version)
         return replies[0]
 
 

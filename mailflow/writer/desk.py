@@ -248,31 +248,53 @@ def write(store: Any, config: Config, number: str, kind: str, *, lang: str | Non
 
 def file_documents(store: Any, config: Config, documents: Sequence[Unfiled], who: str) -> list[Written]:
     """Each PDF in its order's archive folder (`ours/`), and a `document-written` event: party
-    us, kind, revision, number, language, file. All in one transaction, the numbers taken first:
-    a number another desk took meanwhile (NumberTaken) leaves nothing filed. On SQLite the
+    us, kind, revision, number, language, file. All in one transaction, every number taken
+    before any file is written: a number another desk took meanwhile (NumberTaken) leaves
+    nothing filed, and a transaction that fails removes the files it wrote. On SQLite the
     transaction takes the write lock before it reads, so two desks take numbers one after the other."""
-    filed: list[Written] = []
+    written: list[tuple[Any, bool]] = []
     try:
         with store.sessions.begin() as session:
             if session.get_bind().dialect.name == "sqlite" and store.sessions.current is None:
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-            for document in documents:
-                filed.append(_file(session, store, config, document, who))
+            # in the sequences' order: two desks filing several documents at once never each
+            # wait for a number the other holds (on PostgreSQL, a deadlock and not the next number)
+            takes = sorted((take for document in documents for take in _takes(document)),
+                           key=lambda take: (paper.SEQUENCE_OF[take[0]], take[2]))
+            for kind, wanted, party, of in takes:
+                if number_for(session, config, of.order, kind, of.facts.date, take=True, party=party) != wanted:
+                    raise NumberTaken(f"number {wanted} was given to another document meanwhile: write it again")
+            filed = [_file(session, store, document, who, written) for document in documents]
+            store.archive.sync(written)
     except IntegrityError:
+        store.archive.discard(written)
         numbers = ", ".join(d.written.number for d in documents)
         raise NumberTaken(f"number {numbers} was given to another document meanwhile: write it again") from None
+    except BaseException:
+        store.archive.discard(written)
+        raise
     return filed
 
 
-def _file(session: Any, store: Any, config: Config, document: Unfiled, who: str) -> Written:
-    written, facts, order, supplier = document.written, document.facts, document.order, document.supplier
+def _takes(document: Unfiled) -> list[tuple[str, str, str, Unfiled]]:
+    """The numbers the document was written with, to take for its order: (kind, number, party)."""
+    written, facts = document.written, document.facts
     own = written.number.removesuffix(f"-R{facts.revision}") if facts.revision else written.number
-    for kind, wanted, party in ((written.kind, own, supplier), ("invoice", facts.invoice_number, "")):
-        if wanted and number_for(session, config, order, kind, facts.date, take=True, party=party) != wanted:
-            raise NumberTaken(f"number {wanted} was given to another document meanwhile: write it again")
+    return [(kind, wanted, party, document)
+            for kind, wanted, party in ((written.kind, own, document.supplier), ("invoice", facts.invoice_number, ""))
+            if wanted]
+
+
+def _file(session: Any, store: Any, document: Unfiled, who: str, files: list[tuple[Any, bool]]) -> Written:
+    """The PDF put in the archive (not yet synced: its handle added to `files`, to be removed
+    on a failure only when no file was there before: a document printed again keeps its path,
+    which a filing before points at), its event added."""
+    written, facts, order, supplier = document.written, document.facts, document.order, document.supplier
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in written.number)
     rel = order_folder(order.folder) / "ours" / f"{written.kind}_{safe}_{facts.lang}.pdf"
-    store.archive.write(rel, written.pdf)
+    existed = store.archive.exists(rel)
+    handle, wrote = store.archive.put(rel, written.pdf)
+    files.append((handle, wrote and not existed))
     session.add(EventRow(kind="document-written", order_id=order.id,
                          detail={"document": written.kind, "party": "us", "revision": facts.revision, "to": supplier,
                                  "number": written.number, "lang": facts.lang, "path": str(rel), "by": who,

@@ -429,3 +429,165 @@ def test_a_compose_that_fails_files_none_of_the_documents_it_wrote(tmp_path: Pat
         assert "pi_ANW-PI-2612-01.pdf" in attached(desk, desk.zh.number)[1]
     finally:
         engine.dispose()
+
+
+def test_a_compose_whose_reply_cannot_be_stored_files_none_of_its_documents(tmp_path: Path) -> None:
+    """The reply a compose makes was sent already (the same reply to the same mail): the compose
+    fails, and the P/I it wrote for it is not filed again (no event, no number)."""
+    import sqlalchemy
+
+    desk = build(tmp_path, f"sqlite:///{tmp_path / 'mailflow.db'}")
+    engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'mailflow.db'}")
+
+    def written() -> int:
+        with engine.connect() as connection:
+            return int(connection.execute(sqlalchemy.text(
+                "select count(*) from events where kind = 'document-written'")).scalar_one())
+
+    try:
+        desk.cli("outbox", "compose", desk.zh.number, "packing_list", "--attach", "pi")
+        assert written() == 1
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text("update outbox set state = 'sent' where template = 'packing_list'"))
+        failed = desk.cli("outbox", "compose", desk.zh.number, "packing_list", "--attach", "pi", code=1).output
+        assert "already sent" in failed
+        assert written() == 1
+    finally:
+        engine.dispose()
+
+
+def test_documents_filed_together_leave_no_file_when_one_number_was_taken_meanwhile(tmp_path: Path) -> None:
+    """A P/I and an invoice filed together, the invoice's number taken by another order between
+    their writing and their filing: NumberTaken, and neither is filed, the P/I's PDF included."""
+    from mailflow import clock
+    from mailflow.config import load_config
+    from mailflow.store import Store
+    from mailflow.store.objects import open_archive
+    from mailflow.writer import desk as writer
+    from tests.documents_desk import TODAY
+
+    desk = build(tmp_path, f"sqlite:///{tmp_path / 'mailflow.db'}")
+    config = load_config(desk.config)
+    store = Store(config.database_url, open_archive(config))
+    ours = desk.config.parent / "var" / "archive" / "orders" / desk.zh.number / "ours"
+    try:
+        with clock.frozen(TODAY):
+            drafts = [writer.draft(store, config, desk.zh.number, kind) for kind in ("pi", "invoice")]
+            taken = writer.write(store, config, desk.en.number, "invoice", who="another desk")
+            assert taken.number == drafts[1].written.number
+            with pytest.raises(writer.NumberTaken):
+                writer.file_documents(store, config, drafts, "a desk")
+            assert sorted(p.name for p in ours.glob("*")) == []
+            again = writer.write(store, config, desk.zh.number, "pi", who="a desk")
+        assert again.number == drafts[0].written.number  # the P/I's number was not taken either
+    finally:
+        store.close()
+
+
+def test_a_filing_that_fails_removes_the_file_it_made_and_keeps_the_one_filed_before(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The archive's sync fails (a full disk): a document filed for the first time leaves no
+    file; a P/I printed again, on its path of before, leaves the file its first filing points at."""
+    import datetime as dt
+    from pathlib import PurePosixPath
+
+    from mailflow import clock
+    from mailflow.config import load_config
+    from mailflow.store import Store
+    from mailflow.store.objects import open_archive
+    from mailflow.writer import desk as writer
+    from tests.documents_desk import TODAY
+
+    desk = build(tmp_path, f"sqlite:///{tmp_path / 'mailflow.db'}")
+    config = load_config(desk.config)
+    store = Store(config.database_url, open_archive(config))
+    ours = desk.config.parent / "var" / "archive" / "orders" / desk.zh.number / "ours"
+
+    def full_disk(written: Any, *, together: bool = False) -> None:
+        raise OSError(28, "No space left on device")
+
+    try:
+        with clock.frozen(TODAY):
+            first = writer.write(store, config, desk.zh.number, "pi", who="a desk")
+            invoice = writer.draft(store, config, desk.zh.number, "invoice")
+        kept = store.archive.read(PurePosixPath(first.path))
+        with clock.frozen(TODAY + dt.timedelta(days=1)):
+            again = writer.draft(store, config, desk.zh.number, "pi")
+        assert again.written.number == first.number and again.written.pdf != kept
+        monkeypatch.setattr(store.archive, "sync", full_disk)
+        with clock.frozen(TODAY + dt.timedelta(days=1)), pytest.raises(OSError):
+            writer.file_documents(store, config, [again, invoice], "a desk")
+        assert sorted(p.name for p in ours.glob("*")) == [PurePosixPath(first.path).name]
+        assert store.archive.read(PurePosixPath(first.path)) == again.written.pdf  # its number's, printed again
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_two_desks_filing_documents_in_opposite_orders_do_not_deadlock(tmp_path: Path, database_url: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two desks file a P/I and an invoice each (of two orders), one listing the P/I first, the
+    other the invoice, both written with the same next numbers. Each has taken its first number
+    before the other goes on (or the other waits for it): the second desk is told its number was
+    taken (written again with the next, by `write`), never stopped by the database's deadlock."""
+    import threading
+    import time
+
+    import sqlalchemy
+
+    from mailflow import clock
+    from mailflow.config import load_config
+    from mailflow.store import Store
+    from mailflow.store.objects import open_archive
+    from mailflow.writer import desk as writer
+    from tests.documents_desk import TODAY
+
+    desk = build(tmp_path, database_url)
+    config = load_config(desk.config)
+    stores = [Store(config.database_url, open_archive(config)) for _ in range(2)]
+    watcher = sqlalchemy.create_engine(config.database_url)
+    took = [threading.Event(), threading.Event()]
+    mine = threading.local()
+    taking = writer.number_for
+
+    def waiting() -> bool:
+        with watcher.connect() as connection:
+            return bool(connection.execute(sqlalchemy.text(
+                "select count(*) from pg_locks l join pg_stat_activity a on a.pid = l.pid "
+                "where not l.granted and a.datname = current_database()")).scalar_one())
+
+    def number_for(*args: Any, **kw: Any) -> str:
+        number = taking(*args, **kw)
+        if kw.get("take") and not getattr(mine, "went_on", False):
+            mine.went_on = True
+            took[mine.i].set()
+            while not took[1 - mine.i].is_set() and not waiting():  # the other took one too, or waits for ours
+                time.sleep(0.02)
+        return number
+
+    results: list[Any] = [None, None]
+
+    def run(i: int, drafts: list[writer.Unfiled]) -> None:
+        mine.i = i
+        try:
+            results[i] = writer.file_documents(stores[i], config, drafts, f"desk {i}")
+        except BaseException as exc:  # noqa: BLE001 - looked at below, by the test's thread
+            results[i] = exc
+
+    try:
+        with clock.frozen(TODAY):
+            drafts = [[writer.draft(stores[0], config, desk.en.number, kind) for kind in ("pi", "invoice")],
+                      [writer.draft(stores[1], config, desk.zh.number, kind) for kind in ("invoice", "pi")]]
+            assert {d.written.number for d in drafts[0]} == {d.written.number for d in drafts[1]}
+            monkeypatch.setattr(writer, "number_for", number_for)
+            threads = [threading.Thread(target=run, args=(i, drafts[i])) for i in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        failed = [r for r in results if isinstance(r, BaseException)]
+        assert len(failed) == 1 and isinstance(failed[0], writer.NumberTaken), results
+    finally:
+        watcher.dispose()
+        for store in stores:
+            store.close()
