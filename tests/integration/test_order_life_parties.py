@@ -518,3 +518,133 @@ def test_the_evening_digest_carries_the_days_summary_in_its_readers_chinese(live
     assert f"今日收款：1\n  - {life.B}" in text and "USD 79318.50" in text, text
     assert f"今日完成：1\n  - {life.B}：L/C paid（收款：79318.50 USD）" in text, text
     assert life.A not in text.partition("每日工作总结")[2], text  # Grace's buyer is not in Li Na's day
+
+
+def _summary_through_the_orm(store: Any, order_id: int) -> dict[str, Any]:
+    """An order's summary as it was read before `Store.order_summaries`: through the ORM, several
+    queries an order. What order.json must go on being, byte for byte."""
+    from sqlalchemy.orm import selectinload
+
+    from mailflow import documents
+    from mailflow.extract.record import differences
+    from mailflow.follow.money import stored_due_now
+    from mailflow.store.db import (
+        CaseRow,
+        DocumentRow,
+        EventRow,
+        MessageRow,
+        MilestoneRow,
+        OrderRow,
+        OutboxRow,
+        PaymentRow,
+    )
+    from mailflow.store.follow import lc_summary
+    from mailflow.store.plan import order_parties
+    from mailflow.store.records import sailing
+
+    with store.sessions() as session:
+        order = session.get(OrderRow, order_id)
+        messages = session.scalars(select(MessageRow).where(MessageRow.order_id == order_id)
+                                   .options(selectinload(MessageRow.attachments))
+                                   .order_by(MessageRow.date, MessageRow.id)).all()
+        outbox = session.scalars(select(OutboxRow).where(OutboxRow.order_id == order_id).order_by(OutboxRow.id)).all()
+        docs = session.scalars(select(DocumentRow).where(DocumentRow.order_id == order_id)
+                               .order_by(DocumentRow.id)).all()
+        cases = session.scalars(select(CaseRow).where(CaseRow.order_id == order_id).order_by(CaseRow.id)).all()
+        events = session.scalars(select(EventRow).where(EventRow.order_id == order_id, EventRow.kind != "filed")
+                                 .order_by(EventRow.at, EventRow.id)).all()
+        milestones = session.scalars(select(MilestoneRow).where(MilestoneRow.order_id == order_id)
+                                     .order_by(MilestoneRow.position)).all()
+        payments = session.scalars(select(PaymentRow).where(PaymentRow.order_id == order_id)
+                                   .order_by(PaymentRow.value_date, PaymentRow.id)).all()
+        ids = {m.id: m.message_id for m in messages}
+        confirmation = next((d.record for d in reversed(docs) if d.kind in documents.CONFIRMATION_KINDS
+                             and d.party in documents.CONFIRMING_PARTIES and d.record), None)
+        data = dict(order.data or {})
+        lc_checks, credit = lc_summary(order, docs)
+        if lc_checks:
+            data["checks"] = [*data.get("checks", []), *lc_checks]
+        served = session.get(OrderRow, order.for_order_id) if order.for_order_id is not None else None
+        return {
+            "order": order.number, "folder": order.folder, **order_parties(order.kind, order.buyer, served),
+            "status": order.status, "aliases": sorted(a.number for a in order.aliases),
+            "version": order.version, "data": data,
+            "confirmation_differences": differences(data, confirmation) if confirmation and data else [],
+            "confirmation_differences_zh": differences(data, confirmation, "zh") if confirmation and data else [],
+            "documents": [{"kind": d.kind, "name": documents.NAMES.get(d.kind, d.kind), "party": d.party,
+                           "file": d.name, "revision": d.revision, "reason": d.reason,
+                           "message_id": ids.get(d.message_row_id, ""), "read": bool(d.record)} for d in docs],
+            "shipping": sailing(docs, ids),
+            "cases": [{"case": c.number, "status": c.status, "closed_by": c.closed_by or None,
+                       "note": c.note or None} for c in cases],
+            "messages": [{"date": m.date.isoformat() if m.date else None, "direction": m.direction,
+                          "category": m.category, "from": m.from_addr, "subject": m.subject, "rule": m.rule,
+                          "classifier": (m.decision or {}).get("classifier") or "",
+                          "party": (m.decision or {}).get("party") or "",
+                          "party_why": (m.decision or {}).get("party_why") or "", "why_here": m.correlation,
+                          "message_id": m.message_id, "sha256": m.sha256, "path": m.path,
+                          "authentication": dict(m.auth_results or {}),
+                          "attachments": [a.path for a in m.attachments]} for m in messages],
+            "replies": [{"id": r.id, "template": r.template, "state": r.state, "to": r.to_addrs,
+                         "subject": r.subject, "reason": r.reason, "decided_by": r.decided_by or None,
+                         "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+                         "superseded_by": r.superseded_by,
+                         "created_at": r.created_at.isoformat() if r.created_at else None,
+                         "sent_at": r.sent_at.isoformat() if r.sent_at else None} for r in outbox],
+            "events": [{"at": e.at.isoformat(), "kind": e.kind, **dict(e.detail or {})} for e in events],
+            "follow_up": {
+                "plan": order.plan or None, "next_milestone": order.next_milestone or None,
+                "next_due": order.next_due.isoformat() if order.next_due else None,
+                "dates_set": dict(order.anchors or {}), "lc": credit,
+                "milestones": [{"key": m.key, "name": m.name, "owner": m.owner, "state": m.state,
+                                "due": m.due.isoformat() if m.due else None, "due_why": m.due_why,
+                                "done_at": m.done_at.isoformat() if m.done_at else None,
+                                "how": m.how or None, "by": m.done_by or None,
+                                "message_id": ids.get(m.message_row_id or 0) or None,
+                                "waiting_for": list(m.waiting_for or []), "note": m.note or None,
+                                "chases": m.chases} for m in milestones],
+                "money": {"currency": order.currency or None, "total": order.total_due or None,
+                          "outstanding": order.outstanding or None, "instalments": list(order.instalments or []),
+                          "due_now": stored_due_now(order.instalments or []),
+                          "payments": [{"amount": p.amount, "currency": p.currency, "charges": p.charges or None,
+                                        "value_date": p.value_date.isoformat() if p.value_date else None,
+                                        "reference": p.reference, "by": p.recorded_by or "bank slip",
+                                        "message_id": ids.get(p.message_row_id or 0) or None} for p in payments]},
+            },
+        }
+
+
+def test_order_json_read_in_a_few_queries_is_byte_for_byte_what_the_orm_read(lived: Path) -> None:
+    """Every order of the six weeks (two sales orders, our P/O, the pre-order mail's): the
+    summaries read together, one query a table, write the very bytes the ORM's per order did."""
+    from sqlalchemy import event
+
+    from mailflow.config import load_config
+    from mailflow.store import Store
+    from mailflow.store import archive as paths
+    from mailflow.store.db import OrderRow
+
+    loaded = load_config(lived)
+    store = Store(loaded.database_url, loaded.archive_root)
+    try:
+        with store.sessions() as session:
+            ids = list(session.scalars(select(OrderRow.id).order_by(OrderRow.id)))
+        expected = {i: _summary_through_the_orm(store, i) for i in ids}
+        shown = list(expected.values())
+        # a store rich enough to tell: each part of a summary is filled for some order
+        assert {s["kind"] for s in shown} == {"sale", "purchase"} and any(s["for_order"] for s in shown)
+        assert all(any(s[key] for s in shown) for key in ("aliases", "documents", "shipping", "messages",
+                                                          "replies", "events", "confirmation_differences"))
+        assert any(a for s in shown for m in s["messages"] for a in m["attachments"])
+        assert any(s["follow_up"]["lc"] for s in shown) and any(s["follow_up"]["milestones"] for s in shown)
+        assert any(s["follow_up"]["money"]["payments"] for s in shown)
+        statements = [0]
+        event.listen(store.engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1))
+        store.write_order_json(*reversed(ids))
+        assert statements[0] <= 11  # a query a table for all the orders, not several an order
+        for order_id, summary in expected.items():
+            written = store.archive.read(paths.order_folder(summary["folder"]) / "order.json")
+            assert written == paths.json_bytes(summary), summary["folder"]
+            assert store.order_summary(order_id) == summary
+    finally:
+        store.close()
