@@ -141,6 +141,78 @@ def _by_order(rows: Any) -> dict[int, list[Any]]:
     return found
 
 
+def summary_of(order: Any, served: Any, aliases: Sequence[Any], messages: Sequence[Any],
+               attachments: dict[int, list[str]], outbox: Sequence[Any], docs: Sequence[Any], cases: Sequence[Any],
+               events: Sequence[Any], milestones: Sequence[Any], payments: Sequence[Any]) -> dict[str, Any]:
+    """An order's summary (`Store.order_summaries`) from its rows, each table's in the order the
+    summary lists them (ORM objects or plain rows: the same names): `served` the order a
+    purchase order serves, `attachments` their paths by message row."""
+    from mailflow.extract.record import differences
+
+    message_ids = {m.id: m.message_id for m in messages}
+    confirmation = next((d.record for d in reversed(docs) if d.kind in documents.CONFIRMATION_KINDS
+                         and d.party in documents.CONFIRMING_PARTIES and d.record), None)
+    data = dict(order.data or {})
+    lc_checks, credit = lc_summary(order, docs)
+    if lc_checks:  # shown with the order document's checks
+        data["checks"] = [*data.get("checks", []), *lc_checks]
+    return {
+        "order": order.number, "folder": order.folder,
+        **order_parties(order.kind, order.buyer, served),
+        "status": order.status, "aliases": sorted(a.number for a in aliases),
+        "version": order.version, "data": data,
+        "confirmation_differences": differences(data, confirmation) if confirmation and data else [],
+        "confirmation_differences_zh": differences(data, confirmation, "zh") if confirmation and data else [],
+        "documents": [{"kind": d.kind, "name": documents.NAMES.get(d.kind, d.kind), "party": d.party,
+                       "file": d.name, "revision": d.revision, "reason": d.reason,
+                       "message_id": message_ids.get(d.message_row_id, ""),
+                       "read": bool(d.record)} for d in docs],
+        "shipping": sailing(docs, message_ids),
+        "cases": [{"case": c.number, "status": c.status, "closed_by": c.closed_by or None,
+                   "note": c.note or None} for c in cases],
+        "messages": [{"date": m.date.isoformat() if m.date else None,
+                      "direction": m.direction, "category": m.category,
+                      "from": m.from_addr, "subject": m.subject, "rule": m.rule,
+                      "classifier": (m.decision or {}).get("classifier") or "",
+                      "party": (m.decision or {}).get("party") or "",
+                      "party_why": (m.decision or {}).get("party_why") or "",
+                      "why_here": m.correlation,
+                      "message_id": m.message_id, "sha256": m.sha256, "path": m.path,
+                      "authentication": dict(m.auth_results or {}),
+                      "attachments": attachments.get(m.id, [])} for m in messages],
+        "replies": [{"id": r.id, "template": r.template, "state": r.state,
+                     "to": r.to_addrs, "subject": r.subject, "reason": r.reason,
+                     "decided_by": r.decided_by or None,
+                     "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+                     "superseded_by": r.superseded_by,
+                     "created_at": r.created_at.isoformat() if r.created_at else None,
+                     "sent_at": r.sent_at.isoformat() if r.sent_at else None}
+                    for r in outbox],
+        "events": [{"at": e.at.isoformat(), "kind": e.kind, **dict(e.detail or {})} for e in events],
+        "follow_up": {
+            "plan": order.plan or None, "next_milestone": order.next_milestone or None,
+            "next_due": order.next_due.isoformat() if order.next_due else None,
+            "dates_set": dict(order.anchors or {}), "lc": credit,
+            "milestones": [{"key": m.key, "name": m.name, "owner": m.owner, "state": m.state,
+                            "due": m.due.isoformat() if m.due else None, "due_why": m.due_why,
+                            "done_at": m.done_at.isoformat() if m.done_at else None,
+                            "how": m.how or None, "by": m.done_by or None,
+                            "message_id": message_ids.get(m.message_row_id or 0) or None,
+                            "waiting_for": list(m.waiting_for or []), "note": m.note or None,
+                            "chases": m.chases} for m in milestones],
+            "money": {"currency": order.currency or None, "total": order.total_due or None,
+                      "outstanding": order.outstanding or None,
+                      "instalments": list(order.instalments or []),
+                      "due_now": stored_due_now(order.instalments or []),
+                      "payments": [{"amount": p.amount, "currency": p.currency, "charges": p.charges or None,
+                                    "value_date": p.value_date.isoformat() if p.value_date else None,
+                                    "reference": p.reference, "by": p.recorded_by or "bank slip",
+                                    "message_id": message_ids.get(p.message_row_id or 0) or None}
+                                   for p in payments]},
+        },
+    }
+
+
 @dataclass(frozen=True)
 class Applied:
     status: str  # "filed" | "duplicate"
@@ -514,8 +586,6 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         in and out with why it was filed here, the replies with who decided on them, the cases
         and the events (approvals, assignments, revisions). One query a table for all the
         orders, plain rows on a connection: an order missing is left out."""
-        from mailflow.extract.record import differences
-
         ids = {"ids": list(dict.fromkeys(order_ids))}
         with self.sessions.connection() as conn:
             orders = conn.execute(_SUMMARY_ORDERS, ids).all()
@@ -530,71 +600,10 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                 attachments.setdefault(message_row_id, []).append(path)
         summaries: dict[int, dict[str, Any]] = {}
         for order in orders:
-            messages, outbox, docs, cases, events, milestones, payments, aliases = (
-                tables[name].get(order.id, []) for name in ("messages", "outbox", "documents", "cases", "events",
-                                                            "milestones", "payments", "aliases"))
-            message_ids = {m.id: m.message_id for m in messages}
-            confirmation = next((d.record for d in reversed(docs) if d.kind in documents.CONFIRMATION_KINDS
-                                 and d.party in documents.CONFIRMING_PARTIES and d.record), None)
-            data = dict(order.data or {})
-            lc_checks, credit = lc_summary(order, docs)
-            if lc_checks:  # shown with the order document's checks
-                data["checks"] = [*data.get("checks", []), *lc_checks]
-            summaries[order.id] = {
-                "order": order.number, "folder": order.folder,
-                **order_parties(order.kind, order.buyer, served.get(order.for_order_id or 0)),
-                "status": order.status, "aliases": sorted(a.number for a in aliases),
-                "version": order.version, "data": data,
-                "confirmation_differences": differences(data, confirmation) if confirmation and data else [],
-                "confirmation_differences_zh": differences(data, confirmation, "zh") if confirmation and data else [],
-                "documents": [{"kind": d.kind, "name": documents.NAMES.get(d.kind, d.kind), "party": d.party,
-                               "file": d.name, "revision": d.revision, "reason": d.reason,
-                               "message_id": message_ids.get(d.message_row_id, ""),
-                               "read": bool(d.record)} for d in docs],
-                "shipping": sailing(docs, message_ids),
-                "cases": [{"case": c.number, "status": c.status, "closed_by": c.closed_by or None,
-                           "note": c.note or None} for c in cases],
-                "messages": [{"date": m.date.isoformat() if m.date else None,
-                              "direction": m.direction, "category": m.category,
-                              "from": m.from_addr, "subject": m.subject, "rule": m.rule,
-                              "classifier": (m.decision or {}).get("classifier") or "",
-                              "party": (m.decision or {}).get("party") or "",
-                              "party_why": (m.decision or {}).get("party_why") or "",
-                              "why_here": m.correlation,
-                              "message_id": m.message_id, "sha256": m.sha256, "path": m.path,
-                              "authentication": dict(m.auth_results or {}),
-                              "attachments": attachments.get(m.id, [])} for m in messages],
-                "replies": [{"id": r.id, "template": r.template, "state": r.state,
-                             "to": r.to_addrs, "subject": r.subject, "reason": r.reason,
-                             "decided_by": r.decided_by or None,
-                             "decided_at": r.decided_at.isoformat() if r.decided_at else None,
-                             "superseded_by": r.superseded_by,
-                             "created_at": r.created_at.isoformat() if r.created_at else None,
-                             "sent_at": r.sent_at.isoformat() if r.sent_at else None}
-                            for r in outbox],
-                "events": [{"at": e.at.isoformat(), "kind": e.kind, **dict(e.detail or {})} for e in events],
-                "follow_up": {
-                    "plan": order.plan or None, "next_milestone": order.next_milestone or None,
-                    "next_due": order.next_due.isoformat() if order.next_due else None,
-                    "dates_set": dict(order.anchors or {}), "lc": credit,
-                    "milestones": [{"key": m.key, "name": m.name, "owner": m.owner, "state": m.state,
-                                    "due": m.due.isoformat() if m.due else None, "due_why": m.due_why,
-                                    "done_at": m.done_at.isoformat() if m.done_at else None,
-                                    "how": m.how or None, "by": m.done_by or None,
-                                    "message_id": message_ids.get(m.message_row_id or 0) or None,
-                                    "waiting_for": list(m.waiting_for or []), "note": m.note or None,
-                                    "chases": m.chases} for m in milestones],
-                    "money": {"currency": order.currency or None, "total": order.total_due or None,
-                              "outstanding": order.outstanding or None,
-                              "instalments": list(order.instalments or []),
-                              "due_now": stored_due_now(order.instalments or []),
-                              "payments": [{"amount": p.amount, "currency": p.currency, "charges": p.charges or None,
-                                            "value_date": p.value_date.isoformat() if p.value_date else None,
-                                            "reference": p.reference, "by": p.recorded_by or "bank slip",
-                                            "message_id": message_ids.get(p.message_row_id or 0) or None}
-                                           for p in payments]},
-                },
-            }
+            of = {name: rows.get(order.id, []) for name, rows in tables.items()}
+            summaries[order.id] = summary_of(
+                order, served.get(order.for_order_id or 0), of["aliases"], of["messages"], attachments,
+                of["outbox"], of["documents"], of["cases"], of["events"], of["milestones"], of["payments"])
         return summaries
 
     # --- quarantine ----------------------------------------------------------------------

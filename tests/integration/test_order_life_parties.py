@@ -521,97 +521,28 @@ def test_the_evening_digest_carries_the_days_summary_in_its_readers_chinese(live
 
 
 def _summary_through_the_orm(store: Any, order_id: int) -> dict[str, Any]:
-    """An order's summary as it was read before `Store.order_summaries`: through the ORM, several
-    queries an order. What order.json must go on being, byte for byte."""
+    """An order's summary read as it was before `Store.order_summaries`: through the ORM,
+    several queries an order, then built from its objects as from rows."""
     from sqlalchemy.orm import selectinload
 
-    from mailflow import documents
-    from mailflow.extract.record import differences
-    from mailflow.follow.money import stored_due_now
-    from mailflow.store.db import (
-        CaseRow,
-        DocumentRow,
-        EventRow,
-        MessageRow,
-        MilestoneRow,
-        OrderRow,
-        OutboxRow,
-        PaymentRow,
-    )
-    from mailflow.store.follow import lc_summary
-    from mailflow.store.plan import order_parties
-    from mailflow.store.records import sailing
+    from mailflow.store import db
+    from mailflow.store.store import summary_of
 
     with store.sessions() as session:
-        order = session.get(OrderRow, order_id)
-        messages = session.scalars(select(MessageRow).where(MessageRow.order_id == order_id)
-                                   .options(selectinload(MessageRow.attachments))
-                                   .order_by(MessageRow.date, MessageRow.id)).all()
-        outbox = session.scalars(select(OutboxRow).where(OutboxRow.order_id == order_id).order_by(OutboxRow.id)).all()
-        docs = session.scalars(select(DocumentRow).where(DocumentRow.order_id == order_id)
-                               .order_by(DocumentRow.id)).all()
-        cases = session.scalars(select(CaseRow).where(CaseRow.order_id == order_id).order_by(CaseRow.id)).all()
-        events = session.scalars(select(EventRow).where(EventRow.order_id == order_id, EventRow.kind != "filed")
-                                 .order_by(EventRow.at, EventRow.id)).all()
-        milestones = session.scalars(select(MilestoneRow).where(MilestoneRow.order_id == order_id)
-                                     .order_by(MilestoneRow.position)).all()
-        payments = session.scalars(select(PaymentRow).where(PaymentRow.order_id == order_id)
-                                   .order_by(PaymentRow.value_date, PaymentRow.id)).all()
-        ids = {m.id: m.message_id for m in messages}
-        confirmation = next((d.record for d in reversed(docs) if d.kind in documents.CONFIRMATION_KINDS
-                             and d.party in documents.CONFIRMING_PARTIES and d.record), None)
-        data = dict(order.data or {})
-        lc_checks, credit = lc_summary(order, docs)
-        if lc_checks:
-            data["checks"] = [*data.get("checks", []), *lc_checks]
-        served = session.get(OrderRow, order.for_order_id) if order.for_order_id is not None else None
-        return {
-            "order": order.number, "folder": order.folder, **order_parties(order.kind, order.buyer, served),
-            "status": order.status, "aliases": sorted(a.number for a in order.aliases),
-            "version": order.version, "data": data,
-            "confirmation_differences": differences(data, confirmation) if confirmation and data else [],
-            "confirmation_differences_zh": differences(data, confirmation, "zh") if confirmation and data else [],
-            "documents": [{"kind": d.kind, "name": documents.NAMES.get(d.kind, d.kind), "party": d.party,
-                           "file": d.name, "revision": d.revision, "reason": d.reason,
-                           "message_id": ids.get(d.message_row_id, ""), "read": bool(d.record)} for d in docs],
-            "shipping": sailing(docs, ids),
-            "cases": [{"case": c.number, "status": c.status, "closed_by": c.closed_by or None,
-                       "note": c.note or None} for c in cases],
-            "messages": [{"date": m.date.isoformat() if m.date else None, "direction": m.direction,
-                          "category": m.category, "from": m.from_addr, "subject": m.subject, "rule": m.rule,
-                          "classifier": (m.decision or {}).get("classifier") or "",
-                          "party": (m.decision or {}).get("party") or "",
-                          "party_why": (m.decision or {}).get("party_why") or "", "why_here": m.correlation,
-                          "message_id": m.message_id, "sha256": m.sha256, "path": m.path,
-                          "authentication": dict(m.auth_results or {}),
-                          "attachments": [a.path for a in m.attachments]} for m in messages],
-            "replies": [{"id": r.id, "template": r.template, "state": r.state, "to": r.to_addrs,
-                         "subject": r.subject, "reason": r.reason, "decided_by": r.decided_by or None,
-                         "decided_at": r.decided_at.isoformat() if r.decided_at else None,
-                         "superseded_by": r.superseded_by,
-                         "created_at": r.created_at.isoformat() if r.created_at else None,
-                         "sent_at": r.sent_at.isoformat() if r.sent_at else None} for r in outbox],
-            "events": [{"at": e.at.isoformat(), "kind": e.kind, **dict(e.detail or {})} for e in events],
-            "follow_up": {
-                "plan": order.plan or None, "next_milestone": order.next_milestone or None,
-                "next_due": order.next_due.isoformat() if order.next_due else None,
-                "dates_set": dict(order.anchors or {}), "lc": credit,
-                "milestones": [{"key": m.key, "name": m.name, "owner": m.owner, "state": m.state,
-                                "due": m.due.isoformat() if m.due else None, "due_why": m.due_why,
-                                "done_at": m.done_at.isoformat() if m.done_at else None,
-                                "how": m.how or None, "by": m.done_by or None,
-                                "message_id": ids.get(m.message_row_id or 0) or None,
-                                "waiting_for": list(m.waiting_for or []), "note": m.note or None,
-                                "chases": m.chases} for m in milestones],
-                "money": {"currency": order.currency or None, "total": order.total_due or None,
-                          "outstanding": order.outstanding or None, "instalments": list(order.instalments or []),
-                          "due_now": stored_due_now(order.instalments or []),
-                          "payments": [{"amount": p.amount, "currency": p.currency, "charges": p.charges or None,
-                                        "value_date": p.value_date.isoformat() if p.value_date else None,
-                                        "reference": p.reference, "by": p.recorded_by or "bank slip",
-                                        "message_id": ids.get(p.message_row_id or 0) or None} for p in payments]},
-            },
-        }
+        order = session.get(db.OrderRow, order_id)
+        messages = session.scalars(select(db.MessageRow).where(db.MessageRow.order_id == order_id)
+                                   .options(selectinload(db.MessageRow.attachments))
+                                   .order_by(db.MessageRow.date, db.MessageRow.id)).all()
+        return summary_of(
+            order, session.get(db.OrderRow, order.for_order_id) if order.for_order_id is not None else None,
+            order.aliases, messages, {m.id: [a.path for a in m.attachments] for m in messages},
+            *(session.scalars(select(table).where(table.order_id == order_id, *where).order_by(*by)).all()
+              for table, where, by in (
+                  (db.OutboxRow, (), (db.OutboxRow.id,)), (db.DocumentRow, (), (db.DocumentRow.id,)),
+                  (db.CaseRow, (), (db.CaseRow.id,)),
+                  (db.EventRow, (db.EventRow.kind != "filed",), (db.EventRow.at, db.EventRow.id)),
+                  (db.MilestoneRow, (), (db.MilestoneRow.position,)),
+                  (db.PaymentRow, (), (db.PaymentRow.value_date, db.PaymentRow.id)))))
 
 
 def test_order_json_read_in_a_few_queries_is_byte_for_byte_what_the_orm_read(lived: Path) -> None:
