@@ -7,7 +7,8 @@ Prepares `--messages` mails of bench/imap_ingest.py's plain-text mix in process 
 their cost is not the daemon's), then files them as the daemon does (`pipeline.handle` with
 the mail read ahead, a batch committed every 50) into a fresh SQLite store with a local archive,
 and prints the CPU time per mail, the SQL statements per mail and the wall time of the batches'
-commits per mail (their syncs). With `--against CHECKOUT`, the same for that checkout's code,
+commits per mail (their syncs); then the CPU time per mail of what the daemon does after the run,
+`write_order_json` of every order the mails touched. With `--against CHECKOUT`, the same for that checkout's code,
 the two taking turns for `--rounds` rounds.
 """
 
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def child(messages: int) -> dict[str, float]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from imap_ingest import make_plain_message
-    from sqlalchemy import event
+    from sqlalchemy import event, select
 
     from mailflow.config import load_config
     from mailflow.desk import load_desk
@@ -37,6 +38,7 @@ def child(messages: int) -> dict[str, float]:
     from mailflow.model import Origin, RawMail
     from mailflow.pipeline import handle
     from mailflow.store import Store
+    from mailflow.store.db import OrderRow
     from tests.conftest import write_desk
 
     base = Path(tempfile.mkdtemp(prefix="mailflow-filing-"))
@@ -60,10 +62,16 @@ def child(messages: int) -> dict[str, float]:
                 batch.commit()
                 committing += time.perf_counter() - wall
     cpu = time.process_time() - started
+    filing_statements = statements[0]
+    with store.sessions() as session:
+        touched = list(session.scalars(select(OrderRow.id).order_by(OrderRow.id)))
+    started = time.process_time()
+    store.write_order_json(*touched)
+    summaries = time.process_time() - started
     desk.close()
     store.close()
-    return {"cpu_ms": cpu / messages * 1e3, "statements": statements[0] / messages,
-            "commit_ms": committing / messages * 1e3}
+    return {"cpu_ms": cpu / messages * 1e3, "statements": filing_statements / messages,
+            "commit_ms": committing / messages * 1e3, "order_json_ms": summaries / messages * 1e3}
 
 
 def main() -> None:
@@ -89,7 +97,9 @@ def main() -> None:
             return sum(run[key] for run in found) / len(found)
         print(f"{code}: {mean('cpu_ms'):.1f} ms of CPU a mail, {mean('statements'):.1f} statements, commits "
               f"{mean('commit_ms'):.2f} ms a mail (wall); per round: "
-              + ", ".join(f"{run['cpu_ms']:.1f}" for run in found))
+              + ", ".join(f"{run['cpu_ms']:.1f}" for run in found)
+              + f"; then order.json {mean('order_json_ms'):.2f} ms of CPU a mail, per round: "
+              + ", ".join(f"{run['order_json_ms']:.2f}" for run in found))
 
 
 if __name__ == "__main__":

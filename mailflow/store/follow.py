@@ -68,9 +68,10 @@ def load(session: Session, order: OrderRow, now: dt.datetime, today: dt.date) ->
         milestones=tuple(kept(r) for r in rows.values()), now=now, today=today), rows
 
 
-def lc_summary(order: OrderRow, docs: Sequence[DocumentRow]) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+def lc_summary(order: Any, docs: Sequence[Any]) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """The order's L/C checks (as an order document's checks are kept) and the credit as it
-    stands after its amendments, for the order as `order show` and the order page give it."""
+    stands after its amendments, for the order as `order show` and the order page give it
+    (`order` and `docs`: rows or their columns, by the same names)."""
     facts = fo.OrderFacts(id=order.id, number=order.number, data=dict(order.data or {}),
                           anchors=dict(order.anchors or {}), kind=order.kind)
     found = fo.lc_on_file(facts, [fo.Doc(d.kind, d.party, d.name, dict(d.record or {}), d.message_row_id, None,

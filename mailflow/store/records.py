@@ -153,7 +153,7 @@ def shipping_facts(doc: Any, outcome: Outcome) -> dict[str, Any]:
     return {"shipping": sailing} if sailing else {}
 
 
-def sailing(docs: Sequence[DocumentRow], message_ids: dict[int, str]) -> dict[str, Any]:
+def sailing(docs: Sequence[Any], message_ids: dict[int, str]) -> dict[str, Any]:
     """The order's sailing as its booking confirmations and shipping advices give it, the latest
     filed saying last: each fact with the mail and the document it came from."""
     found: dict[str, Any] = {}

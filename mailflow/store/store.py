@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, defer
+from sqlalchemy.sql.elements import BindParameter
 
 from mailflow import documents, policy
 from mailflow.correlate import KnownOrder, alias_key, candidate_keys
@@ -87,6 +88,129 @@ _EVENT = insert(EventRow)
 _MESSAGE = insert(MessageRow)
 _MESSAGE_CASE = update(MessageRow).where(MessageRow.id == bindparam("row_id")).values(case_id=bindparam("case_id"))
 _ALIAS = insert(OrderAlias)
+
+# What an order's summary reads (`Store.order_summaries`), one statement a table for all the
+# orders asked, in the order the summary lists them.
+_SUMMARY_PAGE = 500  # orders summarised at a time
+_SUMMARY_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_SUMMARY_ORDERS = (select(OrderRow.id, OrderRow.number, OrderRow.folder, OrderRow.buyer, OrderRow.kind,
+                          OrderRow.for_order_id, OrderRow.status, OrderRow.version, OrderRow.data,
+                          OrderRow.anchors, OrderRow.plan, OrderRow.next_milestone, OrderRow.next_due,
+                          OrderRow.currency, OrderRow.total_due, OrderRow.outstanding, OrderRow.instalments)
+                   .where(OrderRow.id.in_(_SUMMARY_IDS)).order_by(OrderRow.id))
+_SUMMARY_SERVED = (select(OrderRow.id, OrderRow.number, OrderRow.buyer, OrderRow.folder)  # what purchase orders serve
+                   .where(OrderRow.id.in_(_SUMMARY_IDS)))
+_SUMMARY_TABLES = {
+    "messages": select(MessageRow.order_id, MessageRow.id, MessageRow.message_id, MessageRow.date,
+                       MessageRow.direction, MessageRow.category, MessageRow.from_addr, MessageRow.subject,
+                       MessageRow.rule, MessageRow.decision, MessageRow.correlation, MessageRow.sha256,
+                       MessageRow.path, MessageRow.auth_results)
+    .where(MessageRow.order_id.in_(_SUMMARY_IDS)).order_by(MessageRow.date, MessageRow.id),
+    "outbox": select(OutboxRow.order_id, OutboxRow.id, OutboxRow.template, OutboxRow.state, OutboxRow.to_addrs,
+                     OutboxRow.subject, OutboxRow.reason, OutboxRow.decided_by, OutboxRow.decided_at,
+                     OutboxRow.superseded_by, OutboxRow.created_at, OutboxRow.sent_at)
+    .where(OutboxRow.order_id.in_(_SUMMARY_IDS)).order_by(OutboxRow.id),
+    "documents": select(DocumentRow.order_id, DocumentRow.kind, DocumentRow.party, DocumentRow.name,
+                        DocumentRow.revision, DocumentRow.reason, DocumentRow.record, DocumentRow.message_row_id,
+                        DocumentRow.created_at)
+    .where(DocumentRow.order_id.in_(_SUMMARY_IDS)).order_by(DocumentRow.id),
+    "cases": select(CaseRow.order_id, CaseRow.number, CaseRow.status, CaseRow.closed_by, CaseRow.note)
+    .where(CaseRow.order_id.in_(_SUMMARY_IDS)).order_by(CaseRow.id),
+    "events": select(EventRow.order_id, EventRow.at, EventRow.kind, EventRow.detail)
+    .where(EventRow.order_id.in_(_SUMMARY_IDS), EventRow.kind != "filed").order_by(EventRow.at, EventRow.id),
+    "milestones": select(MilestoneRow.order_id, MilestoneRow.key, MilestoneRow.name, MilestoneRow.owner,
+                         MilestoneRow.state, MilestoneRow.due, MilestoneRow.due_why, MilestoneRow.done_at,
+                         MilestoneRow.how, MilestoneRow.done_by, MilestoneRow.message_row_id,
+                         MilestoneRow.waiting_for, MilestoneRow.note, MilestoneRow.chases)
+    .where(MilestoneRow.order_id.in_(_SUMMARY_IDS)).order_by(MilestoneRow.position),
+    "payments": select(PaymentRow.order_id, PaymentRow.amount, PaymentRow.currency, PaymentRow.charges,
+                       PaymentRow.value_date, PaymentRow.reference, PaymentRow.recorded_by, PaymentRow.message_row_id)
+    .where(PaymentRow.order_id.in_(_SUMMARY_IDS)).order_by(PaymentRow.value_date, PaymentRow.id),
+    "aliases": select(OrderAlias.order_id, OrderAlias.number).where(OrderAlias.order_id.in_(_SUMMARY_IDS)),
+}
+_SUMMARY_ATTACHMENTS = (select(AttachmentRow.message_row_id, AttachmentRow.path)
+                        .join(MessageRow, AttachmentRow.message_row_id == MessageRow.id)
+                        .where(MessageRow.order_id.in_(_SUMMARY_IDS)).order_by(AttachmentRow.id))
+
+
+def _by_order(rows: Any) -> dict[int, list[Any]]:
+    """Rows whose first column is their order's id, by that id, in the order read."""
+    found: dict[int, list[Any]] = {}
+    for row in rows:
+        found.setdefault(row[0], []).append(row)
+    return found
+
+
+def summary_of(order: Any, served: Any, aliases: Sequence[Any], messages: Sequence[Any],
+               attachments: dict[int, list[str]], outbox: Sequence[Any], docs: Sequence[Any], cases: Sequence[Any],
+               events: Sequence[Any], milestones: Sequence[Any], payments: Sequence[Any]) -> dict[str, Any]:
+    """An order's summary (`Store.order_summaries`) from its rows, each table's in the order the
+    summary lists them (ORM objects or plain rows: the same names): `served` the order a
+    purchase order serves, `attachments` their paths by message row."""
+    from mailflow.extract.record import differences
+
+    message_ids = {m.id: m.message_id for m in messages}
+    confirmation = next((d.record for d in reversed(docs) if d.kind in documents.CONFIRMATION_KINDS
+                         and d.party in documents.CONFIRMING_PARTIES and d.record), None)
+    data = dict(order.data or {})
+    lc_checks, credit = lc_summary(order, docs)
+    if lc_checks:  # shown with the order document's checks
+        data["checks"] = [*data.get("checks", []), *lc_checks]
+    return {
+        "order": order.number, "folder": order.folder,
+        **order_parties(order.kind, order.buyer, served),
+        "status": order.status, "aliases": sorted(a.number for a in aliases),
+        "version": order.version, "data": data,
+        "confirmation_differences": differences(data, confirmation) if confirmation and data else [],
+        "confirmation_differences_zh": differences(data, confirmation, "zh") if confirmation and data else [],
+        "documents": [{"kind": d.kind, "name": documents.NAMES.get(d.kind, d.kind), "party": d.party,
+                       "file": d.name, "revision": d.revision, "reason": d.reason,
+                       "message_id": message_ids.get(d.message_row_id, ""),
+                       "read": bool(d.record)} for d in docs],
+        "shipping": sailing(docs, message_ids),
+        "cases": [{"case": c.number, "status": c.status, "closed_by": c.closed_by or None,
+                   "note": c.note or None} for c in cases],
+        "messages": [{"date": m.date.isoformat() if m.date else None,
+                      "direction": m.direction, "category": m.category,
+                      "from": m.from_addr, "subject": m.subject, "rule": m.rule,
+                      "classifier": (m.decision or {}).get("classifier") or "",
+                      "party": (m.decision or {}).get("party") or "",
+                      "party_why": (m.decision or {}).get("party_why") or "",
+                      "why_here": m.correlation,
+                      "message_id": m.message_id, "sha256": m.sha256, "path": m.path,
+                      "authentication": dict(m.auth_results or {}),
+                      "attachments": attachments.get(m.id, [])} for m in messages],
+        "replies": [{"id": r.id, "template": r.template, "state": r.state,
+                     "to": r.to_addrs, "subject": r.subject, "reason": r.reason,
+                     "decided_by": r.decided_by or None,
+                     "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+                     "superseded_by": r.superseded_by,
+                     "created_at": r.created_at.isoformat() if r.created_at else None,
+                     "sent_at": r.sent_at.isoformat() if r.sent_at else None}
+                    for r in outbox],
+        "events": [{"at": e.at.isoformat(), "kind": e.kind, **dict(e.detail or {})} for e in events],
+        "follow_up": {
+            "plan": order.plan or None, "next_milestone": order.next_milestone or None,
+            "next_due": order.next_due.isoformat() if order.next_due else None,
+            "dates_set": dict(order.anchors or {}), "lc": credit,
+            "milestones": [{"key": m.key, "name": m.name, "owner": m.owner, "state": m.state,
+                            "due": m.due.isoformat() if m.due else None, "due_why": m.due_why,
+                            "done_at": m.done_at.isoformat() if m.done_at else None,
+                            "how": m.how or None, "by": m.done_by or None,
+                            "message_id": message_ids.get(m.message_row_id or 0) or None,
+                            "waiting_for": list(m.waiting_for or []), "note": m.note or None,
+                            "chases": m.chases} for m in milestones],
+            "money": {"currency": order.currency or None, "total": order.total_due or None,
+                      "outstanding": order.outstanding or None,
+                      "instalments": list(order.instalments or []),
+                      "due_now": stored_due_now(order.instalments or []),
+                      "payments": [{"amount": p.amount, "currency": p.currency, "charges": p.charges or None,
+                                    "value_date": p.value_date.isoformat() if p.value_date else None,
+                                    "reference": p.reference, "by": p.recorded_by or "bank slip",
+                                    "message_id": message_ids.get(p.message_row_id or 0) or None}
+                                   for p in payments]},
+        },
+    }
 
 
 @dataclass(frozen=True)
@@ -438,105 +562,49 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         (not per message: a busy order would make every message pay for all earlier ones).
         It writes what is stored: a caller that changed the order follows it first
         (`follow_orders`), so that the file shows its follow-up as it now stands.
-        The files of several orders are fsynced together, each folder once."""
+        The summaries of the orders are read together (`order_summaries`), and their files
+        are fsynced together, each folder once."""
         written: list[tuple[Any, bool]] = []
         try:
-            for order_id in order_ids:
-                summary = self.order_summary(order_id)
-                written.append(self.archive.put(paths.order_folder(summary["folder"]) / "order.json",
-                                                paths.json_bytes(summary), together=True))
+            for start in range(0, len(order_ids), _SUMMARY_PAGE):
+                for summary in self.order_summaries(order_ids[start:start + _SUMMARY_PAGE]).values():
+                    written.append(self.archive.put(paths.order_folder(summary["folder"]) / "order.json",
+                                                    paths.json_bytes(summary), together=True))
         finally:
             self.archive.sync(written, together=True)
 
     def order_summary(self, order_id: int) -> dict[str, Any]:
-        """The order as order.json, `order show --json` and the export give it: its data (the
-        buyer's terms), its documents, how our P/I differs from the PO, every message in and
-        out with why it was filed here, the replies with who decided on them, the cases and the
-        events (approvals, assignments, revisions)."""
-        from mailflow.extract.record import differences
+        """The order as order.json, `order show --json` and the export give it (`order_summaries`)."""
+        summary = self.order_summaries([order_id]).get(order_id)
+        if summary is None:
+            raise NotFound(f"no order with id {order_id}")
+        return summary
 
-        with self.sessions() as session:
-            order = session.get(OrderRow, order_id)
-            assert order is not None
-            messages = session.scalars(select(MessageRow).where(MessageRow.order_id == order_id)
-                                       .options(selectinload(MessageRow.attachments))
-                                       .order_by(MessageRow.date, MessageRow.id)).all()
-            outbox = session.scalars(select(OutboxRow).where(OutboxRow.order_id == order_id)
-                                     .order_by(OutboxRow.id)).all()
-            docs = session.scalars(select(DocumentRow).where(DocumentRow.order_id == order_id)
-                                   .order_by(DocumentRow.id)).all()
-            cases = session.scalars(select(CaseRow).where(CaseRow.order_id == order_id)
-                                    .order_by(CaseRow.id)).all()
-            events = session.scalars(select(EventRow).where(EventRow.order_id == order_id,
-                                                            EventRow.kind != "filed")
-                                     .order_by(EventRow.at, EventRow.id)).all()
-            milestones = session.scalars(select(MilestoneRow).where(MilestoneRow.order_id == order_id)
-                                         .order_by(MilestoneRow.position)).all()
-            payments = session.scalars(select(PaymentRow).where(PaymentRow.order_id == order_id)
-                                       .order_by(PaymentRow.value_date, PaymentRow.id)).all()
-            message_ids = {m.id: m.message_id for m in messages}
-            confirmation = next((d.record for d in reversed(docs) if d.kind in documents.CONFIRMATION_KINDS
-                                 and d.party in documents.CONFIRMING_PARTIES and d.record), None)
-            data = dict(order.data or {})
-            lc_checks, credit = lc_summary(order, docs)
-            if lc_checks:  # shown with the order document's checks
-                data["checks"] = [*data.get("checks", []), *lc_checks]
-            served = session.get(OrderRow, order.for_order_id) if order.for_order_id is not None else None
-            return {
-                "order": order.number, "folder": order.folder,
-                **order_parties(order.kind, order.buyer, served),
-                "status": order.status, "aliases": sorted(a.number for a in order.aliases),
-                "version": order.version, "data": data,
-                "confirmation_differences": differences(data, confirmation) if confirmation and data else [],
-                "confirmation_differences_zh": differences(data, confirmation, "zh") if confirmation and data else [],
-                "documents": [{"kind": d.kind, "name": documents.NAMES.get(d.kind, d.kind), "party": d.party,
-                               "file": d.name, "revision": d.revision, "reason": d.reason,
-                               "message_id": message_ids.get(d.message_row_id, ""),
-                               "read": bool(d.record)} for d in docs],
-                "shipping": sailing(docs, message_ids),
-                "cases": [{"case": c.number, "status": c.status, "closed_by": c.closed_by or None,
-                           "note": c.note or None} for c in cases],
-                "messages": [{"date": m.date.isoformat() if m.date else None,
-                              "direction": m.direction, "category": m.category,
-                              "from": m.from_addr, "subject": m.subject, "rule": m.rule,
-                              "classifier": (m.decision or {}).get("classifier") or "",
-                              "party": (m.decision or {}).get("party") or "",
-                              "party_why": (m.decision or {}).get("party_why") or "",
-                              "why_here": m.correlation,
-                              "message_id": m.message_id, "sha256": m.sha256, "path": m.path,
-                              "authentication": dict(m.auth_results or {}),
-                              "attachments": [a.path for a in m.attachments]} for m in messages],
-                "replies": [{"id": r.id, "template": r.template, "state": r.state,
-                             "to": r.to_addrs, "subject": r.subject, "reason": r.reason,
-                             "decided_by": r.decided_by or None,
-                             "decided_at": r.decided_at.isoformat() if r.decided_at else None,
-                             "superseded_by": r.superseded_by,
-                             "created_at": r.created_at.isoformat() if r.created_at else None,
-                             "sent_at": r.sent_at.isoformat() if r.sent_at else None}
-                            for r in outbox],
-                "events": [{"at": e.at.isoformat(), "kind": e.kind, **dict(e.detail or {})} for e in events],
-                "follow_up": {
-                    "plan": order.plan or None, "next_milestone": order.next_milestone or None,
-                    "next_due": order.next_due.isoformat() if order.next_due else None,
-                    "dates_set": dict(order.anchors or {}), "lc": credit,
-                    "milestones": [{"key": m.key, "name": m.name, "owner": m.owner, "state": m.state,
-                                    "due": m.due.isoformat() if m.due else None, "due_why": m.due_why,
-                                    "done_at": m.done_at.isoformat() if m.done_at else None,
-                                    "how": m.how or None, "by": m.done_by or None,
-                                    "message_id": message_ids.get(m.message_row_id or 0) or None,
-                                    "waiting_for": list(m.waiting_for or []), "note": m.note or None,
-                                    "chases": m.chases} for m in milestones],
-                    "money": {"currency": order.currency or None, "total": order.total_due or None,
-                              "outstanding": order.outstanding or None,
-                              "instalments": list(order.instalments or []),
-                              "due_now": stored_due_now(order.instalments or []),
-                              "payments": [{"amount": p.amount, "currency": p.currency, "charges": p.charges or None,
-                                            "value_date": p.value_date.isoformat() if p.value_date else None,
-                                            "reference": p.reference, "by": p.recorded_by or "bank slip",
-                                            "message_id": message_ids.get(p.message_row_id or 0) or None}
-                                           for p in payments]},
-                },
-            }
+    def order_summaries(self, order_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """Each order by its id as order.json, `order show --json` and the export give it: its
+        data (the buyer's terms), its documents, how our P/I differs from the PO, every message
+        in and out with why it was filed here, the replies with who decided on them, the cases
+        and the events (approvals, assignments, revisions). One query a table for all the
+        orders, plain rows on a connection: an order missing is left out."""
+        ids = {"ids": list(dict.fromkeys(order_ids))}
+        with self.sessions.connection() as conn:
+            orders = conn.execute(_SUMMARY_ORDERS, ids).all()
+            if not orders:
+                return {}
+            served = {o.id: o for o in conn.execute(_SUMMARY_SERVED, {"ids": sorted(
+                {o.for_order_id for o in orders if o.for_order_id is not None})})}
+            tables = {name: _by_order(conn.execute(statement, ids))
+                      for name, statement in _SUMMARY_TABLES.items()}
+            attachments: dict[int, list[str]] = {}
+            for message_row_id, path in conn.execute(_SUMMARY_ATTACHMENTS, ids):
+                attachments.setdefault(message_row_id, []).append(path)
+        summaries: dict[int, dict[str, Any]] = {}
+        for order in orders:
+            of = {name: rows.get(order.id, []) for name, rows in tables.items()}
+            summaries[order.id] = summary_of(
+                order, served.get(order.for_order_id or 0), of["aliases"], of["messages"], attachments,
+                of["outbox"], of["documents"], of["cases"], of["events"], of["milestones"], of["payments"])
+        return summaries
 
     # --- quarantine ----------------------------------------------------------------------
 

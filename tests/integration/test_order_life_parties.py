@@ -518,3 +518,64 @@ def test_the_evening_digest_carries_the_days_summary_in_its_readers_chinese(live
     assert f"今日收款：1\n  - {life.B}" in text and "USD 79318.50" in text, text
     assert f"今日完成：1\n  - {life.B}：L/C paid（收款：79318.50 USD）" in text, text
     assert life.A not in text.partition("每日工作总结")[2], text  # Grace's buyer is not in Li Na's day
+
+
+def _summary_through_the_orm(store: Any, order_id: int) -> dict[str, Any]:
+    """An order's summary read as it was before `Store.order_summaries`: through the ORM,
+    several queries an order, then built from its objects as from rows."""
+    from sqlalchemy.orm import selectinload
+
+    from mailflow.store import db
+    from mailflow.store.store import summary_of
+
+    with store.sessions() as session:
+        order = session.get(db.OrderRow, order_id)
+        messages = session.scalars(select(db.MessageRow).where(db.MessageRow.order_id == order_id)
+                                   .options(selectinload(db.MessageRow.attachments))
+                                   .order_by(db.MessageRow.date, db.MessageRow.id)).all()
+        return summary_of(
+            order, session.get(db.OrderRow, order.for_order_id) if order.for_order_id is not None else None,
+            order.aliases, messages, {m.id: [a.path for a in m.attachments] for m in messages},
+            *(session.scalars(select(table).where(table.order_id == order_id, *where).order_by(*by)).all()
+              for table, where, by in (
+                  (db.OutboxRow, (), (db.OutboxRow.id,)), (db.DocumentRow, (), (db.DocumentRow.id,)),
+                  (db.CaseRow, (), (db.CaseRow.id,)),
+                  (db.EventRow, (db.EventRow.kind != "filed",), (db.EventRow.at, db.EventRow.id)),
+                  (db.MilestoneRow, (), (db.MilestoneRow.position,)),
+                  (db.PaymentRow, (), (db.PaymentRow.value_date, db.PaymentRow.id)))))
+
+
+def test_order_json_read_in_a_few_queries_is_byte_for_byte_what_the_orm_read(lived: Path) -> None:
+    """Every order of the six weeks (two sales orders, our P/O, the pre-order mail's): the
+    summaries read together, one query a table, write the very bytes the ORM's per order did."""
+    from sqlalchemy import event
+
+    from mailflow.config import load_config
+    from mailflow.store import Store
+    from mailflow.store import archive as paths
+    from mailflow.store.db import OrderRow
+
+    loaded = load_config(lived)
+    store = Store(loaded.database_url, loaded.archive_root)
+    try:
+        with store.sessions() as session:
+            ids = list(session.scalars(select(OrderRow.id).order_by(OrderRow.id)))
+        expected = {i: _summary_through_the_orm(store, i) for i in ids}
+        shown = list(expected.values())
+        # a store rich enough to tell: each part of a summary is filled for some order
+        assert {s["kind"] for s in shown} == {"sale", "purchase"} and any(s["for_order"] for s in shown)
+        assert all(any(s[key] for s in shown) for key in ("aliases", "documents", "shipping", "messages",
+                                                          "replies", "events", "confirmation_differences"))
+        assert any(a for s in shown for m in s["messages"] for a in m["attachments"])
+        assert any(s["follow_up"]["lc"] for s in shown) and any(s["follow_up"]["milestones"] for s in shown)
+        assert any(s["follow_up"]["money"]["payments"] for s in shown)
+        statements = [0]
+        event.listen(store.engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1))
+        store.write_order_json(*reversed(ids))
+        assert statements[0] <= 11  # a query a table for all the orders, not several an order
+        for order_id, summary in expected.items():
+            written = store.archive.read(paths.order_folder(summary["folder"]) / "order.json")
+            assert written == paths.json_bytes(summary), summary["folder"]
+            assert store.order_summary(order_id) == summary
+    finally:
+        store.close()
