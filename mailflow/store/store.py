@@ -610,7 +610,15 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
 
     def quarantine(self, item: Quarantined, position: Position | None = None) -> bool:
         """Keep the raw bytes, the reason and the origin; False when this mail was quarantined
-        before (its reason is then brought up to date)."""
+        before (its reason is then brought up to date). In a batch, the position moves when the
+        batch commits, as a filed mail's."""
+        batch = self.sessions.current
+        fresh = self._quarantine(item, position if batch is None else None)
+        if position is not None and batch is not None:  # its savepoint is released
+            self.ledger.advance_at_commit(batch, position)
+        return fresh
+
+    def _quarantine(self, item: Quarantined, position: Position | None) -> bool:
         with self.sessions() as session, session.begin():
             if position is not None:
                 advance_in(session, position, self.ledger.fences.get(position.source))

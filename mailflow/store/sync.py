@@ -110,6 +110,12 @@ class SyncLedger:
                                         .where(SourcePosition.source == source)))
 
     def advance(self, position: Position) -> None:
+        """Move the folder's position to a mail done without filing (filed before): now, or in
+        a batch when it commits, as a filed mail's (the lease row is locked at the commit only)."""
+        batch = self.sessions.current
+        if batch is not None:
+            self.advance_at_commit(batch, position)
+            return
         with self.sessions() as session, session.begin():
             advance_in(session, position, self.fences.get(position.source))
 

@@ -16,7 +16,7 @@ from sqlalchemy import event, select, update
 
 from mailflow.config import load_config
 from mailflow.desk import load_desk
-from mailflow.model import Origin, RawMail
+from mailflow.model import Origin, Quarantined, RawMail
 from mailflow.pipeline import handle
 from mailflow.store import Store
 from mailflow.store.db import MessageRow, OrderRow, OutboxRow, QuarantineRow
@@ -144,16 +144,20 @@ def test_a_transaction_checks_its_folders_fence_once_and_again_after_a_savepoint
         checks: list[str] = []
         event.listen(store.engine, "before_cursor_execute",
                      lambda _c, _cur, statement, *_: checks.append(statement) if "folder_leases" in statement else None)
+        def advance(uid: int) -> None:  # a write of the folder's position inside the batch
+            with store.sessions() as session, session.begin():
+                advance_in(session, Position(source, 7, uid), fence)
+
         with store.batch():
             for uid in (1, 2, 3):  # three mails of a batch
-                store.ledger.advance(Position(source, 7, uid))
+                advance(uid)
             assert len(checks) == 1
             with pytest.raises(RuntimeError), store.sessions() as session, session.begin():
                 advance_in(session, Position(source, 7, 4), fence)  # still checked: no new look
                 raise RuntimeError("this mail fails: its savepoint rolls back")
             assert len(checks) == 1
-            store.ledger.advance(Position(source, 7, 5))
-            store.ledger.advance(Position(source, 7, 6))
+            advance(5)
+            advance(6)
             assert len(checks) == 2  # looked again once, after the rollback
         store.ledger.advance(Position(source, 7, 7))  # a new transaction looks again
         assert len(checks) == 3 and store.ledger.position(source, 7) == 7
@@ -205,6 +209,49 @@ def test_a_batch_moves_its_folders_position_once_at_its_commit_and_a_lost_lease_
         assert store.ledger.position(source, 7) == 3 and len(found("quote")) == 3
         assert sorted(m.message_id for m in rows(store, MessageRow)) == [f"part-{uid}@northwind.example"
                                                                          for uid in (1, 2, 3)]
+    finally:
+        desk.close()
+        store.close()
+
+
+def test_a_batchs_duplicate_and_quarantined_mail_move_the_position_at_its_commit_as_a_filed_one(
+        tmp_path: Path, database_url: str) -> None:
+    """Mail done without filing (filed before, set aside) moves the position at the batch's
+    commit, its fence checked then, as a filed mail does: no lease row is locked before (a
+    takeover on PostgreSQL would wait on it while the old owner's commit waits on the new
+    owner's insert of the same mail), and a lost folder keeps none of it."""
+    config = load_config(write_desk(tmp_path / "desk", database_url))
+    desk, store = load_desk(config), Store(database_url, config.archive_root)
+    try:
+        source = "imap://desk@127.0.0.1:143/INBOX"
+        fence = Leases(store.sessions, "a-host:1:aa", 30).acquire(source)
+        assert fence is not None
+        store.ledger.fences[source] = fence
+        store.ledger.advance(Position(source, 7, 0))
+        written: list[str] = []
+        event.listen(store.engine, "before_cursor_execute", lambda _c, _cur, statement, *_: written.append(
+            statement) if "source_positions" in statement or "folder_leases" in statement else None)
+
+        def raw(uid: int, part: int) -> RawMail:
+            return RawMail(mail("Inquiry", f"Please quote, part {part}.", sender="bob@northwind.example",
+                                message_id=f"part-{part}@northwind.example"),
+                           Origin("imap", account="desk@127.0.0.1:143", folder="INBOX", uidvalidity=7, uid=uid))
+
+        assert handle(raw(1, 1), desk, store).status == "filed"
+        written.clear()
+        with store.batch():
+            assert handle(raw(2, 1), desk, store).status == "duplicate"  # the same bytes again, a later UID
+            assert store.quarantine(Quarantined(raw(3, 3), "c" * 64, "set aside"), Position(source, 7, 3))
+            assert written == [] and store.ledger.position(source, 7) == 1
+        assert store.ledger.position(source, 7) == 3
+        assert len([s for s in written if "folder_leases" in s]) == 1
+
+        store.ledger.fences[source] = Fence(fence.owner, fence.generation + 1)  # the folder is someone else's now
+        with pytest.raises(LeaseLost), store.batch():
+            assert handle(raw(4, 1), desk, store).status == "duplicate"
+            assert store.quarantine(Quarantined(raw(5, 5), "d" * 64, "set aside"), Position(source, 7, 5))
+        assert store.ledger.position(source, 7) == 3
+        assert sorted(q.sha256 for q in rows(store, QuarantineRow)) == ["c" * 64]
     finally:
         desk.close()
         store.close()
