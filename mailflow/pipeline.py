@@ -282,9 +282,7 @@ def compose_for_order(number: str, template: str, desk: Desk, store: Store, atta
                         actions=(Action("reply", {"template": template, "hold": False,
                                                   **({"attach": list(attach)} if attach else {})}, "by hand"),),
                         tags=(), matched_rules=())
-    attempt = 0
-    while True:  # composed again while another desk takes a number of our documents first
-        attempt += 1
+    def compose() -> Reply:  # composed again while another desk takes a number of our documents first
         occasion, unfiled = None, list[writer.Unfiled]()
         if attach:
             documents, holds, unfiled = writer.attachments(store, desk.config, row.number, attach)
@@ -293,16 +291,13 @@ def compose_for_order(number: str, template: str, desk: Desk, store: Store, atta
                                            desk.planner, more=chase_context(store, row, template), occasion=occasion)
         if not replies:  # our documents, written for it, are filed with the reply only
             raise MailflowError(f"no {template} reply: " + "; ".join(s.reason for s in suppressed))
-        try:
-            with store.sessions.batch():  # the reply and our documents in one transaction: both or neither
-                store.add_reply(latest.id, row.id, replies[0], order_version=row.version)
-                if unfiled:
-                    writer.file_documents(store, desk.config, unfiled, who)
-        except writer.NumberTaken:
-            if attempt >= writer.ATTEMPTS:
-                raise
-            continue
+        with store.sessions.batch():  # the reply and our documents in one transaction: both or neither
+            store.add_reply(latest.id, row.id, replies[0], order_version=row.version)
+            if unfiled:
+                writer.file_documents(store, desk.config, unfiled, who)
         return replies[0]
+
+    return writer.numbered(compose)
 
 
 def _facts_on_file(message: Message, order: Any, desk: Desk, store: Store, answered_id: int) -> ReplyFacts:

@@ -12,10 +12,10 @@ archive folder beside the mail, under `ours/`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +30,7 @@ from mailflow.store.records import order_by_number
 from mailflow.writer import paper, render
 
 MAX_PO_TEXT = 50_000  # characters of the buyer's PO text searched for marks, consignee, notify
+T = TypeVar("T")
 ATTEMPTS = 5  # a document whose number another desk took meanwhile is written again with the next, this often
 
 
@@ -232,18 +233,25 @@ def write(store: Any, config: Config, number: str, kind: str, *, lang: str | Non
           supplier: str = "", lines: Sequence[Mapping[str, Any]] = (), currency: str = "CNY",
           who: str = "", file: bool = True) -> Written:
     """Write the document and (with `file`) file it under the order as ours."""
-    desk, attempt = sources(config), 0
-    while True:  # written again while another desk takes its number first: each time the next one
-        attempt += 1
+    desk = sources(config)
+
+    def once() -> Written:
         unfiled = draft(store, config, number, kind, lang=lang, revision=revision, supplier=supplier, lines=lines,
                         currency=currency, desk=desk)
-        if not file:
-            return unfiled.written
+        return file_documents(store, config, [unfiled], who)[0] if file else unfiled.written
+
+    return numbered(once)
+
+
+def numbered(step: Callable[[], T]) -> T:
+    """`step` (documents written, then filed) done again while another desk takes one of their
+    numbers first (NumberTaken): each time with the next numbers, at most ATTEMPTS times."""
+    for _ in range(ATTEMPTS - 1):
         try:
-            return file_documents(store, config, [unfiled], who)[0]
+            return step()
         except NumberTaken:
-            if attempt >= ATTEMPTS:
-                raise
+            continue
+    return step()
 
 
 def file_documents(store: Any, config: Config, documents: Sequence[Unfiled], who: str) -> list[Written]:
