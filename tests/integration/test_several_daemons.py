@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -170,29 +172,14 @@ def test_a_batch_moves_its_folders_position_once_at_its_commit_and_a_lost_lease_
     """The position is written once a batch, in the transaction of its mails (never past one
     not committed), the fence checked then; a mail's savepoint rolled back takes its move back;
     a folder lost before the commit leaves no mail of the batch and the position unmoved."""
-    config = load_config(write_desk(tmp_path / "desk", database_url))
-    desk, store = load_desk(config), Store(database_url, config.archive_root)
-    try:
-        source = "imap://desk@127.0.0.1:143/INBOX"
-        fence = Leases(store.sessions, "a-host:1:aa", 30).acquire(source)
-        assert fence is not None
-        store.ledger.fences[source] = fence
-        store.ledger.advance(Position(source, 7, 0))
-        written: list[str] = []
-        event.listen(store.engine, "before_cursor_execute", lambda _c, _cur, statement, *_: written.append(
-            statement) if "source_positions" in statement or "folder_leases" in statement else None)
+    with _fenced_folder(tmp_path, database_url) as (desk, store, source, fence, written):
 
         def found(words: str) -> list[Any]:
             with store.sessions() as session:
                 return search(session, words)
 
-        def raw(uid: int) -> RawMail:
-            return RawMail(mail("Inquiry", f"Please quote, part {uid}.", sender="bob@northwind.example",
-                                message_id=f"part-{uid}@northwind.example"),
-                           Origin("imap", account="desk@127.0.0.1:143", folder="INBOX", uidvalidity=7, uid=uid))
-
         with store.batch() as batch:
-            assert [handle(raw(uid), desk, store).status for uid in (1, 2, 3)] == ["filed"] * 3
+            assert [handle(_inquiry(uid, uid), desk, store).status for uid in (1, 2, 3)] == ["filed"] * 3
             with pytest.raises(RuntimeError), store.sessions.one_mail():
                 store.ledger.advance_at_commit(batch, Position(source, 7, 9))
                 raise RuntimeError("this mail fails: its savepoint rolls back")
@@ -205,13 +192,10 @@ def test_a_batch_moves_its_folders_position_once_at_its_commit_and_a_lost_lease_
 
         store.ledger.fences[source] = Fence(fence.owner, fence.generation + 1)  # the folder is someone else's now
         with pytest.raises(LeaseLost), store.batch():
-            assert [handle(raw(uid), desk, store).status for uid in (4, 5)] == ["filed"] * 2
+            assert [handle(_inquiry(uid, uid), desk, store).status for uid in (4, 5)] == ["filed"] * 2
         assert store.ledger.position(source, 7) == 3 and len(found("quote")) == 3
         assert sorted(m.message_id for m in rows(store, MessageRow)) == [f"part-{uid}@northwind.example"
                                                                          for uid in (1, 2, 3)]
-    finally:
-        desk.close()
-        store.close()
 
 
 def test_a_batchs_duplicate_and_quarantined_mail_move_the_position_at_its_commit_as_a_filed_one(
@@ -220,6 +204,29 @@ def test_a_batchs_duplicate_and_quarantined_mail_move_the_position_at_its_commit
     commit, its fence checked then, as a filed mail does: no lease row is locked before (a
     takeover on PostgreSQL would wait on it while the old owner's commit waits on the new
     owner's insert of the same mail), and a lost folder keeps none of it."""
+    with _fenced_folder(tmp_path, database_url) as (desk, store, source, fence, written):
+
+        assert handle(_inquiry(1, 1), desk, store).status == "filed"
+        written.clear()
+        with store.batch():
+            assert handle(_inquiry(2, 1), desk, store).status == "duplicate"  # the same bytes again, a later UID
+            assert store.quarantine(Quarantined(_inquiry(3, 3), "c" * 64, "set aside"), Position(source, 7, 3))
+            assert written == [] and store.ledger.position(source, 7) == 1
+        assert store.ledger.position(source, 7) == 3
+        assert len([s for s in written if "folder_leases" in s]) == 1
+
+        store.ledger.fences[source] = Fence(fence.owner, fence.generation + 1)  # the folder is someone else's now
+        with pytest.raises(LeaseLost), store.batch():
+            assert handle(_inquiry(4, 1), desk, store).status == "duplicate"
+            assert store.quarantine(Quarantined(_inquiry(5, 5), "d" * 64, "set aside"), Position(source, 7, 5))
+        assert store.ledger.position(source, 7) == 3
+        assert sorted(q.sha256 for q in rows(store, QuarantineRow)) == ["c" * 64]
+
+
+@contextmanager
+def _fenced_folder(tmp_path: Path, database_url: str) -> Iterator[tuple[Any, Store, str, Fence, list[str]]]:
+    """A desk whose store holds the INBOX's lease (position 0 at UIDVALIDITY 7), and the list of
+    statements it sends about positions and leases, from now on."""
     config = load_config(write_desk(tmp_path / "desk", database_url))
     desk, store = load_desk(config), Store(database_url, config.archive_root)
     try:
@@ -231,30 +238,17 @@ def test_a_batchs_duplicate_and_quarantined_mail_move_the_position_at_its_commit
         written: list[str] = []
         event.listen(store.engine, "before_cursor_execute", lambda _c, _cur, statement, *_: written.append(
             statement) if "source_positions" in statement or "folder_leases" in statement else None)
-
-        def raw(uid: int, part: int) -> RawMail:
-            return RawMail(mail("Inquiry", f"Please quote, part {part}.", sender="bob@northwind.example",
-                                message_id=f"part-{part}@northwind.example"),
-                           Origin("imap", account="desk@127.0.0.1:143", folder="INBOX", uidvalidity=7, uid=uid))
-
-        assert handle(raw(1, 1), desk, store).status == "filed"
-        written.clear()
-        with store.batch():
-            assert handle(raw(2, 1), desk, store).status == "duplicate"  # the same bytes again, a later UID
-            assert store.quarantine(Quarantined(raw(3, 3), "c" * 64, "set aside"), Position(source, 7, 3))
-            assert written == [] and store.ledger.position(source, 7) == 1
-        assert store.ledger.position(source, 7) == 3
-        assert len([s for s in written if "folder_leases" in s]) == 1
-
-        store.ledger.fences[source] = Fence(fence.owner, fence.generation + 1)  # the folder is someone else's now
-        with pytest.raises(LeaseLost), store.batch():
-            assert handle(raw(4, 1), desk, store).status == "duplicate"
-            assert store.quarantine(Quarantined(raw(5, 5), "d" * 64, "set aside"), Position(source, 7, 5))
-        assert store.ledger.position(source, 7) == 3
-        assert sorted(q.sha256 for q in rows(store, QuarantineRow)) == ["c" * 64]
+        yield desk, store, source, fence, written
     finally:
         desk.close()
         store.close()
+
+
+def _inquiry(uid: int, part: int) -> RawMail:
+    """Bob's inquiry `part` at `uid` of the INBOX."""
+    return RawMail(mail("Inquiry", f"Please quote, part {part}.", sender="bob@northwind.example",
+                        message_id=f"part-{part}@northwind.example"),
+                   Origin("imap", account="desk@127.0.0.1:143", folder="INBOX", uidvalidity=7, uid=uid))
 
 
 def _queue(store: Store, n: int) -> list[int]:
