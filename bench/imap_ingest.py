@@ -345,7 +345,7 @@ def throughput(dovecot: Any, base: Path, mixes: dict[str, str], postgres: str,
                                  "f": in_child("floor", str(dovecot.port), folder, str(base / f"floor-{mix}"))}
         for code_label, code in codes:
             with databases(base / f"db-{mix}-{len(found)}", postgres) as urls:
-                runs = [(label, url, None) for label, url in urls]
+                runs: list[tuple[str, str, tuple[str, str] | None]] = [(label, url, None) for label, url in urls]
                 if seaweed is not None:
                     runs.append(("SQLite, S3 archive", "", (seaweed.endpoint, seaweed.bucket())))
                 for label, url, bucket in runs:
