@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import email.utils
 import random
 import re
 from collections.abc import Callable
@@ -93,6 +94,19 @@ def test_random_headers_and_bodies_are_written_as_the_email_package_writes_them(
         name = rng.choice(["Subject", "X-Mailer", "From", "To", "In-Reply-To"])
         body = "".join(rng.choice(alphabet + "\n\n\r") for _ in range(rng.randint(0, 400)))
         assert_same([(name, value)], body, rng.choice(["", body, "<p>" + body]))
+
+
+@pytest.mark.parametrize("name", ["Bob Buyer", "王小明", ""])
+@pytest.mark.parametrize("subject", ["Re: PO 4500871 [Order KS-1]", "Re: 您发给Acme Nonwovens的邮件"])
+def test_a_whole_reply_is_written_as_the_email_package_writes_it(name: str, subject: str) -> None:
+    headers = [("From", "Acme Sales <orders@acme.example>"),
+               ("To", email.utils.formataddr((name, "bob@northwind.example"))), ("Subject", subject),
+               ("Date", "Sun, 06 Dec 2026 20:14:40 +0000"),
+               ("Message-ID", "<mailflow.02669ae12130f66a1e56c973@acme.example>"),
+               ("In-Reply-To", "<msg-1@northwind.example>"), ("References", "<r0@x> <msg-1@northwind.example>"),
+               ("Auto-Submitted", "auto-replied"), ("X-Auto-Response-Suppress", "All"), ("X-Mailer", "mailflow")]
+    for text, html in (("Dear Bob,\nthank you.\n", "<p>Dear Bob,</p>"), ("王先生您好，\n" * 20, "")):
+        assert written(_written, headers, text, html) == written(_email_package, headers, text, html)
 
 
 def test_a_header_that_would_break_a_line_is_refused_as_before() -> None:
