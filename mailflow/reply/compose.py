@@ -6,12 +6,17 @@ Header values come from parsed, decoded mail with control characters already rem
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import email.headerregistry
 import email.policy
+import email.quoprimime
 import email.utils
+import functools
 import hashlib
+import random
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -63,42 +68,59 @@ def recipients(message: Message) -> tuple[Address, ...]:
     return message.reply_to or message.from_[:1]
 
 
-def _new_mail(sender: Address, to: tuple[Address, ...], subject: str, message_id: str,
-              when: dt.datetime | None) -> EmailMessage:
-    mail = EmailMessage(policy=POLICY)
-    mail["From"] = email.utils.formataddr((sender.name, sender.addr))
-    mail["To"] = ", ".join(email.utils.formataddr((a.name, a.addr)) for a in to)
-    mail["Subject"] = subject
-    mail["Date"] = email.utils.format_datetime(when or clock.now())
-    mail["Message-ID"] = f"<{message_id}>"
-    return mail
+def _new_headers(sender: Address, to: tuple[Address, ...], subject: str, message_id: str,
+                 when: dt.datetime | None) -> list[tuple[str, str]]:
+    return [("From", email.utils.formataddr((sender.name, sender.addr))),
+            ("To", ", ".join(email.utils.formataddr((a.name, a.addr)) for a in to)),
+            ("Subject", subject),
+            ("Date", email.utils.format_datetime(when or clock.now())),
+            ("Message-ID", f"<{message_id}>")]
 
 
 def compose_letter(*, sender: Address, to: tuple[Address, ...], subject: str, text: str, message_id: str,
                    attachments: Sequence[tuple[str, str, bytes]] = ()) -> bytes:
     """A letter of ours written by a person that answers nothing (our P/O to a supplier): not
     marked auto-submitted, so the supplier answers it as any business mail."""
-    mail = _new_mail(sender, to, subject, message_id, None)
-    mail["X-Mailer"] = "mailflow"
-    mail.set_content(text)
-    for filename, content_type, data in attachments:
-        maintype, _, subtype = content_type.partition("/")
-        mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
-    return mail.as_bytes()
+    headers = [*_new_headers(sender, to, subject, message_id, None), ("X-Mailer", "mailflow")]
+    return _mail(headers, text, "", attachments)
 
 
 def compose(*, message: Message, sender: Address, to: tuple[Address, ...], subject: str, text: str,
             html: str, message_id: str, when: dt.datetime | None = None,
             attachments: Sequence[tuple[str, str, bytes]] = ()) -> bytes:
     """`attachments`: (file name, content type, bytes), e.g. the packing list's PDF."""
-    mail = _new_mail(sender, to, subject, message_id, when)
+    headers = _new_headers(sender, to, subject, message_id, when)
     if message.message_id:
-        mail["In-Reply-To"] = f"<{message.message_id}>"
+        headers.append(("In-Reply-To", f"<{message.message_id}>"))
         refs = [*message.references, message.message_id][-MAX_REFERENCES:]
-        mail["References"] = " ".join(f"<{r}>" for r in refs)
-    mail["Auto-Submitted"] = "auto-replied"
-    mail["X-Auto-Response-Suppress"] = "All"
-    mail["X-Mailer"] = "mailflow"
+        headers.append(("References", " ".join(f"<{r}>" for r in refs)))
+    headers += [("Auto-Submitted", "auto-replied"), ("X-Auto-Response-Suppress", "All"), ("X-Mailer", "mailflow")]
+    return _mail(headers, text, html, attachments)
+
+
+def compose_new(*, sender: Address, to: tuple[Address, ...], subject: str, text: str, html: str,
+                message_id: str, when: dt.datetime | None = None) -> bytes:
+    """A mail of our own that answers nothing (the daily digest)."""
+    headers = [*_new_headers(sender, to, subject, message_id, when), ("Auto-Submitted", "auto-generated"),
+               ("X-Auto-Response-Suppress", "All"), ("X-Mailer", "mailflow")]
+    return _mail(headers, text, html)
+
+
+def _mail(headers: list[tuple[str, str]], text: str, html: str = "",
+          attachments: Sequence[tuple[str, str, bytes]] = ()) -> bytes:
+    """The mail's bytes: written here when it is text with an optional HTML alternative (every
+    reply but one with files), else by the `email` package (`_email_package`)."""
+    if attachments:
+        return _email_package(headers, text, html, attachments)
+    return _written(headers, text, html)
+
+
+def _email_package(headers: list[tuple[str, str]], text: str, html: str = "",
+                   attachments: Sequence[tuple[str, str, bytes]] = ()) -> bytes:
+    """The mail built as an `EmailMessage` and serialised by the `email` package."""
+    mail = EmailMessage(policy=POLICY)
+    for name, value in headers:
+        mail[name] = value
     mail.set_content(text)
     if html:
         mail.add_alternative(html, subtype="html")
@@ -108,17 +130,85 @@ def compose(*, message: Message, sender: Address, to: tuple[Address, ...], subje
     return mail.as_bytes()
 
 
-def compose_new(*, sender: Address, to: tuple[Address, ...], subject: str, text: str, html: str,
-                message_id: str, when: dt.datetime | None = None) -> bytes:
-    """A mail of our own that answers nothing (the daily digest)."""
-    mail = _new_mail(sender, to, subject, message_id, when)
-    mail["Auto-Submitted"] = "auto-generated"
-    mail["X-Auto-Response-Suppress"] = "All"
-    mail["X-Mailer"] = "mailflow"
-    mail.set_content(text)
-    if html:
-        mail.add_alternative(html, subtype="html")
-    return mail.as_bytes()
+# What `_email_package` writes for a text and an HTML alternative, written directly: the same
+# bytes but the boundary, which is random in both (tests/unit/test_reply_mime.py compares them).
+# The `email` package parses every header it is given with the header registry and folds it
+# again, and builds each part's headers the same way: most of the time composing took. A header
+# whose value it would write back unchanged (printable ASCII words one space apart that fit on
+# one line, and for an address, a message id or a date, of their plain forms) is written as it
+# is; any other (a Chinese name or subject: RFC 2047; a long References: folded) by the registry.
+_WORDS = re.compile(r"[!-~]+(?: [!-~]+)*")
+_ADDR = r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_MAILBOX = rf"(?:{_ADDR}|[A-Za-z0-9_'-]+(?: [A-Za-z0-9_'-]+)* <{_ADDR}>)"
+_KEPT = {
+    "from": re.compile(_MAILBOX),
+    "to": re.compile(rf"{_MAILBOX}(?:, {_MAILBOX})*"),
+    "message-id": re.compile(rf"<{_ADDR}>"),
+    "date": re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+                       r" \d{4} \d\d:\d\d:\d\d [+-]\d{4}"),
+}
+_MAX_LINE = 78  # POLICY.max_line_length
+_NEWLINES = re.compile(r"\r\n|\r|\n")
+
+
+def _folded(name: str, value: str) -> str:
+    if len(name) + 2 + len(value) <= _MAX_LINE and _WORDS.fullmatch(value) and "=?" not in value:
+        kept = _KEPT.get(name.lower())
+        if kept is None or kept.fullmatch(value):
+            return f"{name}: {value}\r\n"
+    if len(value.splitlines()) > 1:  # as EmailPolicy.header_store_parse refuses it
+        raise ValueError("Header values may not contain linefeed or carriage return characters")
+    return _registry_folded(name, value)
+
+
+@functools.lru_cache(maxsize=256)
+def _registry_folded(name: str, value: str) -> str:
+    """Folded by the header registry, as the `email` package writes it: our own name, a buyer's
+    name and the subjects of first replies recur from mail to mail."""
+    return str(POLICY.header_factory(name, value).fold(policy=POLICY))
+
+
+def _body(text: str) -> tuple[str, bytes]:
+    """(Content-Transfer-Encoding, the body with CRLF line ends), chosen as the `email`
+    package's `set_content` chooses them for UTF-8 text under `POLICY`."""
+    lines = text.encode().splitlines()
+    if max((len(line) for line in lines), default=0) <= _MAX_LINE:
+        return "7bit" if text.isascii() else "8bit", b"\r\n".join(lines) + b"\r\n"
+    sniff = b"\r\n".join(lines[:10]) + b"\r\n"
+    sniff_qp = email.quoprimime.body_encode(sniff.decode("latin-1"), _MAX_LINE)
+    if len(sniff_qp) > len(binascii.b2a_base64(sniff)):
+        data = b"\r\n".join(lines) + b"\r\n"
+        step = _MAX_LINE // 4 * 3
+        encoded = "".join(binascii.b2a_base64(data[i:i + step]).decode("ascii") for i in range(0, len(data), step))
+        return "base64", _NEWLINES.sub("\r\n", encoded).encode("ascii")
+    if len(lines) > 10:
+        sniff_qp = email.quoprimime.body_encode((b"\n".join(lines) + b"\n").decode("latin-1"), _MAX_LINE)
+    return "quoted-printable", _NEWLINES.sub("\r\n", sniff_qp).encode("ascii")
+
+
+def _text_part(text: str, subtype: str, mime_version: bool) -> bytes:
+    cte, body = _body(text)
+    return (f'Content-Type: text/{subtype}; charset="utf-8"\r\nContent-Transfer-Encoding: {cte}\r\n'
+            + ("MIME-Version: 1.0\r\n" if mime_version else "") + "\r\n").encode("ascii") + body
+
+
+def _written(headers: list[tuple[str, str]], text: str, html: str) -> bytes:
+    head = "".join(_folded(name, value) for name, value in headers).encode("ascii", "surrogateescape")
+    if not html:
+        return head + _text_part(text, "plain", mime_version=True)
+    parts = (_text_part(text, "plain", mime_version=False), _text_part(html, "html", mime_version=True))
+    token = "=" * 15 + f"{random.randrange(sys.maxsize):019d}" + "=="
+    boundary, counter = token, 0
+    while any(b"--" + boundary.encode("ascii") in part for part in parts):
+        boundary, counter = f"{token}.{counter}", counter + 1
+    if counter:  # a boundary made again is longer: folded by the registry
+        content_type = _folded("Content-Type", f'multipart/alternative; boundary="{boundary}"')
+    else:  # folded before the boundary, as the registry folds it
+        content_type = f'Content-Type: multipart/alternative;\r\n boundary="{boundary}"\r\n'
+    return b"".join((head, b"MIME-Version: 1.0\r\n", content_type.encode("ascii"),
+                     f"\r\n--{boundary}\r\n".encode("ascii"), parts[0],
+                     f"\r\n--{boundary}\r\n".encode("ascii"), parts[1],
+                     f"\r\n--{boundary}--\r\n".encode("ascii")))
 
 
 def replace_text(raw: bytes, text: str) -> bytes:
