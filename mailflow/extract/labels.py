@@ -83,7 +83,14 @@ def _pattern(field: str) -> re.Pattern[str]:
                       rf"(?P<sep>[ ]?[:：#]|[ ][–—][ ])?[ ]?")
 
 
-PATTERNS = {field: _pattern(field) for field in FIELDS}
+@functools.cache  # compiled on first use (some 40 ms): a process that reads no document never pays it
+def _patterns() -> dict[str, re.Pattern[str]]:
+    return {field: _pattern(field) for field in FIELDS}
+
+
+def preload() -> None:
+    """Compile the label patterns now: a worker does before it forks a child per document."""
+    _patterns()
 
 
 @dataclass(frozen=True)
@@ -129,8 +136,8 @@ def match_label(text: str) -> tuple[str, re.Match[str]] | None:
     """The field whose label starts `text`, and the match; the longest label wins
     (`Delivery Terms` is an Incoterm label, not a delivery date)."""
     best: tuple[str, re.Match[str]] | None = None
-    for field in FIELDS:
-        match = PATTERNS[field].match(text)
+    for field, pattern in _patterns().items():
+        match = pattern.match(text)
         if match and (best is None or len(match.group("label")) > len(best[1].group("label"))):
             best = (field, match)
     return best
