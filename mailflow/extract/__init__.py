@@ -22,7 +22,7 @@ from typing import Any
 
 from mailflow import clock
 from mailflow.errors import ExtractionError, MailflowError
-from mailflow.extract import checks, dates, ocr, pdf, sheets, templates
+from mailflow.extract import checks, dates, labels, ocr, pdf, sheets, templates
 from mailflow.extract.pdf import Document, Scans
 from mailflow.model import Attachment, Decision, Message, OrderData
 from mailflow.parse import decode_bytes
@@ -85,6 +85,7 @@ class Extractor:
         if not self.settings.enabled:
             return
         pdf.preload()
+        labels.preload()
         if self.settings.scans.ocr:
             ocr.preload()
         try:

@@ -64,11 +64,10 @@ _CHINESE: dict[str, str] = {
 FIELDS = tuple(_ENGLISH)  # reference before number: 客户订单号 Buyer's PO No. is a reference
 
 # Labels of things the reader does not keep: a value is never one of these either.
-_OTHER = re.compile(
-    r"(?i)(?:ship[ ]to|deliver[ ]to|delivery[ ]address|ship[ ]via|requisitioner|(?:buyer|our)[ ]contact|"
-    r"contact|attention|attn\.?|notes?|remarks?|telephone|tel\.?|fax|e-?mail|address|purchasing[ ]org\.?|"
-    r"purchasing[ ]group|signed[ ]at|port[ ]of[ ](?:loading|discharge)|order[ ]details|terms|"
-    rf"[{CJK}]{{1,8}})[ ]?[:：]?")
+_OTHER = (r"(?i)(?:ship[ ]to|deliver[ ]to|delivery[ ]address|ship[ ]via|requisitioner|(?:buyer|our)[ ]contact|"
+          r"contact|attention|attn\.?|notes?|remarks?|telephone|tel\.?|fax|e-?mail|address|purchasing[ ]org\.?|"
+          r"purchasing[ ]group|signed[ ]at|port[ ]of[ ](?:loading|discharge)|order[ ]details|terms|"
+          rf"[{CJK}]{{1,8}})[ ]?[:：]?")
 
 _NOTE = r"(?:[ ]?[（(][^）)]{1,12}[）)])?"  # (USD), （盖章）, （未稅）
 _TRANSLATION = r"(?:[ ]{1,3}[A-Za-z][A-Za-z .'’/&-]{0,30}?(?=[ ]?[:：]))?"  # 付款方式 Payment:
@@ -83,7 +82,20 @@ def _pattern(field: str) -> re.Pattern[str]:
                       rf"(?P<sep>[ ]?[:：#]|[ ][–—][ ])?[ ]?")
 
 
-PATTERNS = {field: _pattern(field) for field in FIELDS}
+@functools.cache  # compiled on first use (some 70 ms): a process that reads no document never pays it
+def _patterns() -> dict[str, re.Pattern[str]]:
+    return {field: _pattern(field) for field in FIELDS}
+
+
+@functools.cache
+def _other() -> re.Pattern[str]:
+    return re.compile(_OTHER)
+
+
+def preload() -> None:
+    """Compile the label patterns now: a worker does before it forks a child per document."""
+    _patterns()
+    _other()
 
 
 @dataclass(frozen=True)
@@ -129,8 +141,8 @@ def match_label(text: str) -> tuple[str, re.Match[str]] | None:
     """The field whose label starts `text`, and the match; the longest label wins
     (`Delivery Terms` is an Incoterm label, not a delivery date)."""
     best: tuple[str, re.Match[str]] | None = None
-    for field in FIELDS:
-        match = PATTERNS[field].match(text)
+    for field, pattern in _patterns().items():
+        match = pattern.match(text)
         if match and (best is None or len(match.group("label")) > len(best[1].group("label"))):
             best = (field, match)
     return best
@@ -142,7 +154,7 @@ def is_label(text: str) -> bool:
     found = match_label(text)
     if found and found[1].end() >= len(text):
         return True
-    other = _OTHER.fullmatch(text)
+    other = _other().fullmatch(text)
     return other is not None and not re.fullmatch(rf"[{CJK}]{{1,8}}", text)
 
 

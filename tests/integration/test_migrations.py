@@ -4,6 +4,9 @@ older one is refused with a clear error until `mailflow db upgrade`, which keeps
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,7 @@ from mailflow.cli import main
 from mailflow.errors import StoreError
 from mailflow.store import Store, migrations
 from mailflow.store.db import MessageRow, make_engine
-from tests.conftest import write_desk
+from tests.conftest import ROOT, write_desk
 
 pytestmark = pytest.mark.integration
 
@@ -55,6 +58,48 @@ def test_a_database_behind_is_refused_until_upgraded(tmp_path: Path, database_ur
         store.close()
     again = CliRunner().invoke(main, ["--config", str(config), "db", "upgrade"])
     assert "up to date" in again.output
+
+
+def test_the_revisions_read_from_the_file_names_are_alembics_history() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrations._config(None))
+    history = [r.revision for r in reversed(list(script.walk_revisions()))]
+    assert list(migrations.revisions()) == history and migrations.head() == script.get_current_head()
+    assert [r.down_revision for r in script.walk_revisions()][:-1] == history[-2::-1]  # one line
+
+
+def test_a_database_at_a_revision_this_mailflow_does_not_know_is_refused(tmp_path: Path, database_url: str) -> None:
+    at_revision(database_url, "head")
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9001'"))
+    engine.dispose()
+    with pytest.raises(StoreError, match=r"is at schema revision 9001, which this mailflow does not know "
+                                         rf"\(its newest is {migrations.head()}\)"):
+        Store(database_url, tmp_path / "archive")
+
+
+OPEN = """
+import sys
+from pathlib import Path
+from mailflow.store import Store, migrations
+store = Store({url!r}, Path({archive!r}))
+print(migrations.current(store.engine), "alembic" in sys.modules)
+store.close()
+"""
+
+
+def test_opening_an_up_to_date_database_does_not_load_alembic(tmp_path: Path, database_url: str) -> None:
+    """Alembic is imported to create or upgrade a database; an up-to-date one is only checked."""
+    def open_store() -> str:
+        code = OPEN.format(url=database_url, archive=str(tmp_path / "archive"))
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env=env).stdout.strip()
+
+    assert open_store() == f"{migrations.head()} True"  # a new database: created by the migrations
+    assert open_store() == f"{migrations.head()} False"
 
 
 def test_a_database_from_before_migrations_is_recognised(tmp_path: Path, database_url: str) -> None:

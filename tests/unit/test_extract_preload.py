@@ -28,20 +28,22 @@ def test_templates_load_again_only_when_a_file_changes(tmp_path: Path) -> None:
 
 PROBE = """
 import sys
-from mailflow.extract import Extractor, Settings, templates
+from mailflow.extract import Extractor, Settings, labels, templates
 from mailflow.worker import ForkRunner
 Extractor(Settings(template_dirs=({dirs!r},), enabled={enabled}), runner=ForkRunner()).preload()
-print("pdfplumber" in sys.modules, templates._load_templates.cache_info().currsize)
+print("pdfplumber" in sys.modules, templates._load_templates.cache_info().currsize,
+      labels._patterns.cache_info().currsize)
 """
 
 
 def probe(enabled: bool) -> str:
-    """A fresh process (as a worker is) after the extractor's preload: readers and templates loaded?"""
+    """A fresh process (as a worker is) after the extractor's preload: readers, templates and label
+    patterns loaded?"""
     code = PROBE.format(dirs=str(ROOT / "templates" / "extract"), enabled=enabled)
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           check=True).stdout.strip()
 
 
 def test_a_worker_loads_the_readers_and_templates_before_forking_for_documents() -> None:
-    assert probe(enabled=True) == "True 1"
-    assert probe(enabled=False) == "False 0"  # extraction off: nothing of it is loaded
+    assert probe(enabled=True) == "True 1 1"
+    assert probe(enabled=False) == "False 0 0"  # extraction off: nothing of it is loaded
