@@ -228,7 +228,8 @@ class Model:
         columns, values, probabilities = self.probabilities(text)
         best = int(probabilities.argmax())
         return Prediction(self.classes[best], float(probabilities[best]),
-                          self._words(text.lower(), columns, values, best))
+                          self._words(text.lower(), columns, values, best),
+                          tuple(zip(self.classes, map(float, probabilities), strict=True)))
 
     def _term(self, column: int) -> tuple[str, str]:
         for block in reversed(self.features):

@@ -140,10 +140,18 @@ class Prediction:
     category: str
     probability: float
     words: tuple[str, ...] = ()  # what weighed most for it
+    probabilities: tuple[tuple[str, float], ...] = ()  # every category's, when the model gave them
 
     def describe(self) -> str:
         why = f" ({', '.join(self.words)})" if self.words else ""
         return f"{self.category} {self.probability:.2f}{why}"
+
+    def of(self, category: str) -> float:
+        """The probability the model gives `category`; without every category's, the most it
+        can be (1 - the best category's)."""
+        if category == self.category:
+            return self.probability
+        return dict(self.probabilities).get(category, 0.0) if self.probabilities else 1.0 - self.probability
 
 
 @dataclass(frozen=True)

@@ -503,6 +503,8 @@ class Rule:
     tags: tuple[str, ...] = field(default=())
     weak: bool = False  # the classifier may overrule it when it disagrees with high confidence
     overrule: float | None = None  # `weak: 0.6`: at this probability, not the desk's `overrule`
+    unless: float | None = None  # `weak: {overrule: 0.85, unless: 0.05}`: not while the model gives
+    # the rule's own category this much
 
 
 def _build_actions(node: Any, rule: str, file: Path, line: int | None) -> tuple[tuple[Action, ...], bool]:
@@ -697,9 +699,11 @@ class RuleSet:
             if rule.weak and rule.category and model is not None:
                 prediction = predict()
                 if prediction is not None and prediction.category != rule.category and \
-                        prediction.probability >= (overrule if rule.overrule is None else rule.overrule):
+                        prediction.probability >= (overrule if rule.overrule is None else rule.overrule) and \
+                        (rule.unless is None or prediction.of(rule.category) < rule.unless):
+                    own = "" if rule.unless is None else f", {rule.category} {prediction.of(rule.category):.2f}"
                     conditions.append(f"{rule.name}: a weak rule, overruled by the classifier: "
-                                      f"{prediction.describe()}")
+                                      f"{prediction.describe()}{own}")
                     said = prediction.describe()
                     continue
             matched.append(rule.name)
@@ -830,10 +834,21 @@ def _build_rule(node: Any, file: Path, line: int | None, seen: dict[str, Where],
     if node.get("enabled") is False:
         when = Group("any", ())  # never matches; kept so names stay reserved
     weak = node.get("weak", False)
-    # `weak: 0.6`: a weaker guess, passed over when the classifier says another category at 0.6
+    # `weak: 0.6`: a weaker guess, passed over when the classifier says another category at 0.6;
+    # `weak: {overrule: 0.85, unless: 0.05}`: and only while it gives the rule's category under 0.05
+    unless = weak.get("unless") if isinstance(weak, dict) and set(weak) <= {"overrule", "unless"} else None
+    if isinstance(weak, dict) and set(weak) <= {"overrule", "unless"} and _probability(unless, 0.0, 0.5):
+        weak = weak.get("overrule", True)
     numeric = isinstance(weak, (int, float)) and not isinstance(weak, bool)
     if not (isinstance(weak, bool) or numeric and 0.5 <= weak <= 1.0):
         raise where_in(node, file, line, "weak").error(
-            "weak: takes true, false, or the classifier's probability that overrules the rule (0.5 to 1)", "weak")
+            "weak: takes true, false, the classifier's probability that overrules the rule (0.5 to 1), "
+            "or {overrule: 0.85, unless: 0.05} (not while the rule's own category has 0.05)", "weak")
     return Rule(name=name, category=category, when=when, actions=actions, continue_=continue_,
-                file=file, line=line, weak=bool(weak), overrule=float(weak) if numeric else None)
+                file=file, line=line, weak=bool(weak), overrule=float(weak) if numeric else None,
+                unless=float(unless) if unless is not None else None)
+
+
+def _probability(value: Any, low: float, high: float) -> bool:
+    """None, or a number (not a bool) from low to high."""
+    return value is None or isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high

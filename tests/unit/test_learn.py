@@ -217,7 +217,48 @@ def test_a_weaker_rule_names_the_probability_that_overrules_it(tmp_path: Path) -
     assert rules.classify(message, model=unsure, overrule=0.85).rule == "thread-order"
 
 
-@pytest.mark.parametrize("weak", ["maybe", "0.3", "1.5"])
+def test_a_complaint_rule_gives_way_only_when_the_model_is_sure_and_not_of_complaint(tmp_path: Path) -> None:
+    """`weak: {overrule: 0.85, unless: 0.05}`: a shipping advice that says "delay" in complaint
+    words is shipping when the classifier is sure of shipping and gives complaint under 0.05;
+    a doubt of complaint (0.05 or more), or a model less sure, keeps the rule."""
+    rules = load_rules(rules_dir(tmp_path, """
+- name: complaint
+  category: complaint
+  weak: {overrule: 0.85, unless: 0.05}
+  when: {body: {contains: delay}}
+- name: learned-shipping
+  category: shipping
+  when: {classifier: {category: shipping, min: 0.4}}
+"""))
+    assert (rules.rules[0].weak, rules.rules[0].overrule, rules.rules[0].unless) == (True, 0.85, 0.05)
+    message = parse(mail("Shipping advice", "The vessel sails on Friday after a two-day delay at the port."))
+
+    def said(shipping: float, complaint: float) -> Known:
+        rest = (1.0 - shipping - complaint) / 2
+        return Known(Prediction("shipping", shipping, ("vessel",), (("complaint", complaint), ("payment", rest),
+                                                                     ("shipping", shipping), ("other", rest))))
+
+    decision = rules.classify(message, model=said(0.93, 0.01))
+    assert decision.category == "shipping" and decision.rule == "learned-shipping"
+    assert any("complaint: a weak rule, overruled by the classifier: shipping 0.93 (vessel), complaint 0.01" in c
+               for c in decision.conditions)
+    assert rules.classify(message, model=said(0.90, 0.06)).rule == "complaint"  # complaint not ruled out
+    assert rules.classify(message, model=said(0.80, 0.01)).rule == "complaint"  # the model not sure
+    # a prediction without every category's probability: complaint may have up to 1 - 0.93
+    assert rules.classify(message, model=Known(Prediction("shipping", 0.93))).rule == "complaint"
+    assert rules.classify(message).rule == "complaint"  # no model: the rule stands
+
+
+def test_a_prediction_carries_every_categorys_probability(model: learn.Model) -> None:
+    prediction = model.predict_text("the rolls are full of holes, we want a credit note")
+    assert [c for c, _ in prediction.probabilities] == list(model.classes)
+    assert sum(p for _, p in prediction.probabilities) == pytest.approx(1.0)
+    assert prediction.of(prediction.category) == prediction.probability
+    assert all(prediction.of(c) <= prediction.probability for c in model.classes)
+
+
+@pytest.mark.parametrize("weak", ["maybe", "0.3", "1.5", "{overrule: 0.85, unless: 0.7}", "{overrule: 0.3}",
+                                  "{overrule: 0.85, below: 0.05}"])
 def test_weak_takes_true_false_or_a_probability(tmp_path: Path, weak: str) -> None:
     folder = rules_dir(tmp_path, f"- name: x\n  category: complaint\n  weak: {weak}\n  when: {{subject: {{contains: a}}}}\n")
     with pytest.raises(RuleError) as caught:
