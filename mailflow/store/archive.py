@@ -10,11 +10,14 @@ the folder names them by order, the bucket by content.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime as dt
+import errno
+import itertools
 import json
+import math
 import os
-import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
@@ -91,12 +94,17 @@ class LocalArchive(Archive):
         self.root = root.resolve()
         if self.root.exists() and not self.root.is_dir():
             raise StoreError(f"the archive path {self.root} is a file, not a folder")
+        self._root = str(self.root)
 
     def _full(self, rel: PurePosixPath) -> Path:
-        full = (self.root / rel).resolve()
-        if not full.is_relative_to(self.root) or full == self.root:
+        """`rel` under the root, refused when its words could leave it (absolute, `..`, empty).
+        The check is on the words alone, the root resolved once: names are ours (dates, hashes,
+        safe forms), and resolving each path (an lstat per part) cost more than writing the
+        file. A symbolic link inside the archive is followed: only whoever runs the archive can
+        put one there (to keep a folder on another disk, say), never a mail."""
+        if not rel.parts or rel.is_absolute() or ".." in rel.parts:
             raise ValueError(f"refusing to write outside the archive: {rel}")
-        return full
+        return Path(os.path.join(self._root, rel))
 
     def describe(self) -> str:
         return str(self.root)
@@ -131,22 +139,33 @@ class LocalArchive(Archive):
         A new folder's entry is fsynced in its parent at once, unless `together` and there is
         syncfs: that one sync makes it durable with the files."""
         full = self._full(rel)
-        if full.exists() and full.stat().st_size == len(data) and full.read_bytes() == data:
-            return full, False
+        name = str(full)
         try:
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=full.parent)
+            size = os.stat(name).st_size
+        except (FileNotFoundError, NotADirectoryError):
+            size = -1
+        if size == len(data) and full.read_bytes() == data:
+            return full, False
+        folder = os.path.dirname(name)
+        try:
+            fd, tmp = _temp_file(folder)
         except FileNotFoundError:  # the folder's first file
             if together and _SYNCFS is not None:
                 full.parent.mkdir(parents=True, exist_ok=True)
             else:
                 _make_folder(full.parent)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=full.parent)
+            fd, tmp = _temp_file(folder)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, full)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
+            os.replace(tmp, name)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
             raise
         return full, True
 
@@ -173,7 +192,99 @@ class LocalArchive(Archive):
 
 
 def json_bytes(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, indent=2, default=str).encode() + b"\n"
+    """`value` as `json.dumps(value, ensure_ascii=False, indent=2, default=str)` writes it, and a
+    newline: the same bytes, made here because the standard library indents in pure Python, a
+    generator per container, and order.json, rewritten after each batch, spent most of its
+    time there. Strings are escaped by the standard library's C encoder."""
+    out: list[str] = []
+    _json_into(out, value, "\n")
+    out.append("\n")
+    return "".join(out).encode()
+
+
+_json_string = json.encoder.encode_basestring  # the C encoder when there is one: ensure_ascii=False
+
+
+def _json_into(out: list[str], value: Any, newline: str) -> None:
+    """`value` as JSON onto `out`, at the indent `newline` ends with. What each kind becomes,
+    and the order of the tests, are `json.encoder._make_iterencode`'s, so that the bytes are its;
+    plain strings, dicts and lists (nearly all there is) are told by their type first."""
+    kind = type(value)
+    if kind is str:
+        out.append(_json_string(value))
+    elif kind is dict:
+        _json_dict(out, value, newline)
+    elif kind is list or kind is tuple:
+        _json_list(out, value, newline)
+    elif isinstance(value, str):
+        out.append(_json_string(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        out.append(_json_float(value))
+    elif isinstance(value, (list, tuple)):
+        _json_list(out, value, newline)
+    elif isinstance(value, dict):
+        _json_dict(out, value, newline)
+    else:
+        out.append(_json_string(str(value)))  # default=str
+
+
+def _json_dict(out: list[str], value: dict[Any, Any], newline: str) -> None:
+    if not value:
+        out.append("{}")
+        return
+    inner, open_ = newline + "  ", "{"
+    for key, item in value.items():
+        head = f"{open_}{inner}{_json_string(key if type(key) is str else _json_key(key))}: "
+        if type(item) is str:
+            out.append(head + _json_string(item))
+        else:
+            out.append(head)
+            _json_into(out, item, inner)
+        open_ = ","
+    out.append(newline + "}")
+
+
+def _json_list(out: list[str], value: list[Any] | tuple[Any, ...], newline: str) -> None:
+    if not value:
+        out.append("[]")
+        return
+    inner, open_ = newline + "  ", "["
+    for item in value:
+        if type(item) is str:
+            out.append(open_ + inner + _json_string(item))
+        else:
+            out.append(open_ + inner)
+            _json_into(out, item, inner)
+        open_ = ","
+    out.append(newline + "]")
+
+
+def _json_key(key: Any) -> str:
+    if isinstance(key, str):
+        return key
+    if isinstance(key, float):
+        return _json_float(key)
+    if key is True or key is False or key is None:
+        return {True: "true", False: "false", None: "null"}[key]
+    if isinstance(key, int):
+        return int.__repr__(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
+
+
+def _json_float(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
 
 
 def sync_files(files: Iterable[Path]) -> None:
@@ -237,10 +348,29 @@ def sync_together(files: Iterable[Path]) -> None:
         sync_files(files)
         return
     devices: dict[int, Path] = {}
-    for path in files:
-        devices.setdefault(os.stat(path.parent).st_dev, path.parent)
+    for folder in dict.fromkeys(path.parent for path in files):  # each folder looked at once
+        devices.setdefault(os.stat(folder).st_dev, folder)
     for folder in devices.values():
         syncfs(folder)
+
+
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+_TEMP_NUMBERS = itertools.count()
+
+
+def _temp_file(folder: str) -> tuple[int, str]:
+    """A new file in `folder` for bytes on their way to their name, open for writing, readable
+    by us alone (as `tempfile.mkstemp` makes it): named `.tmp-<process>-<n>`, not drawn at
+    random, since nothing else in this process takes the same number; a name some other process
+    took (a crashed one whose number this one now has, or on another machine sharing the
+    folder) is skipped."""
+    for _ in range(10_000):
+        tmp = f"{folder}/.tmp-{os.getpid()}-{next(_TEMP_NUMBERS)}"
+        try:
+            return os.open(tmp, _TEMP_FLAGS, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free name for a temporary file", folder)
 
 
 def _fsync_file(path: Path) -> None:
