@@ -126,23 +126,28 @@ def _submit(raw: RawMail, desk: Desk) -> Future[Prepared]:
     return desk.intake.submit(raw.data)
 
 
-def read_ahead(raws: Iterable[RawMail], desk: Desk, store: Store,
-               depth: int = 4) -> Iterator[tuple[RawMail, Future[Prepared] | None]]:
+def read_ahead(raws: Iterable[RawMail], desk: Desk, store: Store, depth: int = 4,
+               lookup: int = 16) -> Iterator[tuple[RawMail, Future[Prepared] | None]]:
     """Each mail with its content stages already running in a worker: while the daemon decides
     and files one mail, the workers parse and classify the next ones, `depth` to 2 × `depth` of
     them (both cores busy). Decisions and filing stay in order, one at a time; a mail filed
-    before is not read again (looked up `depth` mails to a query). What was read ahead and
-    never filed (the daemon stopped) is simply dropped: nothing is done until its commit."""
+    before is not read again (looked up `lookup` mails to a query, as they are taken from the
+    source: one query per 4 mails cost more than the rest of the read-ahead). What was read
+    ahead and never filed (the daemon stopped) is simply dropped: nothing is done until its
+    commit."""
     pending: deque[tuple[RawMail, Future[Prepared] | None]] = deque()
+    looked: deque[tuple[RawMail, bool]] = deque()  # taken from the source and looked up: (mail, filed)
     source = iter(raws)
     try:
         while True:
             if len(pending) <= depth:
-                fresh = list(itertools.islice(source, depth))
-                digests = [raw.sha256 for raw in fresh]
-                known = set(store.filed_sha256s(digests)) if fresh else set()
-                pending.extend((raw, None if digest in known else _submit(raw, desk))
-                               for raw, digest in zip(fresh, digests, strict=True))
+                if len(looked) < depth:
+                    fresh = list(itertools.islice(source, lookup))
+                    known = set(store.filed_sha256s([raw.sha256 for raw in fresh])) if fresh else set()
+                    looked.extend((raw, raw.sha256 in known) for raw in fresh)
+                for _ in range(min(depth, len(looked))):
+                    raw, filed = looked.popleft()
+                    pending.append((raw, None if filed else _submit(raw, desk)))
             if not pending:
                 return
             yield pending.popleft()

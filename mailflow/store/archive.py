@@ -10,11 +10,13 @@ the folder names them by order, the bucket by content.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime as dt
+import errno
+import itertools
 import json
 import os
-import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
@@ -91,12 +93,17 @@ class LocalArchive(Archive):
         self.root = root.resolve()
         if self.root.exists() and not self.root.is_dir():
             raise StoreError(f"the archive path {self.root} is a file, not a folder")
+        self._root = str(self.root)
 
     def _full(self, rel: PurePosixPath) -> Path:
-        full = (self.root / rel).resolve()
-        if not full.is_relative_to(self.root) or full == self.root:
+        """`rel` under the root, refused when its words could leave it (absolute, `..`, empty).
+        The check is on the words alone, the root resolved once: names are ours (dates, hashes,
+        safe forms), and resolving each path (an lstat per part) cost more than writing the
+        file. A symbolic link inside the archive is followed: only whoever runs the archive can
+        put one there (to keep a folder on another disk, say), never a mail."""
+        if not rel.parts or rel.is_absolute() or ".." in rel.parts:
             raise ValueError(f"refusing to write outside the archive: {rel}")
-        return full
+        return Path(os.path.join(self._root, rel))
 
     def describe(self) -> str:
         return str(self.root)
@@ -131,22 +138,33 @@ class LocalArchive(Archive):
         A new folder's entry is fsynced in its parent at once, unless `together` and there is
         syncfs: that one sync makes it durable with the files."""
         full = self._full(rel)
-        if full.exists() and full.stat().st_size == len(data) and full.read_bytes() == data:
-            return full, False
+        name = str(full)
         try:
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=full.parent)
+            size = os.stat(name).st_size
+        except (FileNotFoundError, NotADirectoryError):
+            size = -1
+        if size == len(data) and full.read_bytes() == data:
+            return full, False
+        folder = os.path.dirname(name)
+        try:
+            fd, tmp = _temp_file(folder)
         except FileNotFoundError:  # the folder's first file
             if together and _SYNCFS is not None:
                 full.parent.mkdir(parents=True, exist_ok=True)
             else:
                 _make_folder(full.parent)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=full.parent)
+            fd, tmp = _temp_file(folder)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, full)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
+            os.replace(tmp, name)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
             raise
         return full, True
 
@@ -237,10 +255,29 @@ def sync_together(files: Iterable[Path]) -> None:
         sync_files(files)
         return
     devices: dict[int, Path] = {}
-    for path in files:
-        devices.setdefault(os.stat(path.parent).st_dev, path.parent)
+    for folder in dict.fromkeys(path.parent for path in files):  # each folder looked at once
+        devices.setdefault(os.stat(folder).st_dev, folder)
     for folder in devices.values():
         syncfs(folder)
+
+
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+_TEMP_NUMBERS = itertools.count()
+
+
+def _temp_file(folder: str) -> tuple[int, str]:
+    """A new file in `folder` for bytes on their way to their name, open for writing, readable
+    by us alone (as `tempfile.mkstemp` makes it): named `.tmp-<process>-<n>`, not drawn at
+    random, since nothing else in this process takes the same number; a name some other process
+    took (a crashed one whose number this one now has, or on another machine sharing the
+    folder) is skipped."""
+    for _ in range(10_000):
+        tmp = f"{folder}/.tmp-{os.getpid()}-{next(_TEMP_NUMBERS)}"
+        try:
+            return os.open(tmp, _TEMP_FLAGS, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free name for a temporary file", folder)
 
 
 def _fsync_file(path: Path) -> None:

@@ -589,3 +589,31 @@ def test_the_same_mail_twice_in_one_read_ahead_is_filed_once(desk_and_store: tup
     assert count(store, MessageRow) == 1
     assert count(store, OutboxRow) == 1
     assert len(list((store.archive.root / "orders" / "4500871" / "mail").iterdir())) == 1
+
+
+def test_the_read_ahead_skips_mail_on_file_and_keeps_the_order(desk_and_store: tuple[Desk, Store]) -> None:
+    """Mails taken from the source are looked up `lookup` at a time: the filed ones (here past
+    the first lookup's reach too) come out without a worker's read, every mail comes out once,
+    in the source's order, and each mail not on file comes with its prepared content."""
+    from mailflow.pipeline import read_ahead
+
+    desk, store = desk_and_store
+    raws = [raw(mail(f"Inquiry {i}", f"Price of {i} rolls?", message_id=f"ask-{i}@northwind.example"), f"{i}.eml")
+            for i in range(20)]
+    filed = {1, 9, 18}
+    for i in sorted(filed):
+        assert handle(raws[i], desk, store).status == "filed"
+    asked: list[int] = []
+    looked_up = store.filed_sha256s
+
+    def counted(digests: list[str]) -> list[str]:
+        asked.append(len(digests))
+        return looked_up(digests)
+
+    store.filed_sha256s = counted  # type: ignore[method-assign]
+    paired = list(read_ahead(raws, desk, store, depth=4, lookup=8))
+    assert [r for r, _ in paired] == raws
+    assert {i for i, (_, future) in enumerate(paired) if future is None} == filed
+    assert all(future.result().message.subject == f"Inquiry {i}"
+               for i, (_, future) in enumerate(paired) if future is not None)
+    assert asked == [8, 8, 4]

@@ -118,3 +118,28 @@ def test_money_is_shown_with_separators_and_never_rounded() -> None:
     assert money("0.12345678", "USD") == "USD 0.12345678"
     assert money("12345.123456789", "USD") == "USD 12345.123456789"  # more places than money has: as written
     assert money("n/a", "USD") == "USD n/a" and money(None) == ""
+
+
+def test_the_archive_refuses_words_that_leave_it_and_writes_through_a_temporary_file(tmp_path) -> None:
+    """The check is on the words of the path (ours: dates, hashes, safe names); a file is
+    written under a temporary name and renamed, readable by us alone, and the same bytes again
+    are not written again."""
+    import os
+    import stat
+    from pathlib import PurePosixPath
+
+    from mailflow.store.archive import LocalArchive
+
+    archive = LocalArchive(tmp_path / "archive")
+    for rel in ("../outside.eml", "orders/../../outside.eml", "/etc/passwd", "", "."):
+        with pytest.raises(ValueError, match="outside the archive"):
+            archive.put(PurePosixPath(rel), b"x")
+    rel = PurePosixPath("orders/4500871/mail/2026-11-10T090000Z_in_0123abcd.eml")
+    path, created = archive.put(rel, b"mail")
+    assert created and path == tmp_path / "archive" / rel and path.read_bytes() == b"mail"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert archive.put(rel, b"mail") == (path, False)
+    assert archive.put(rel, b"mail, corrected") == (path, True) and archive.read(rel) == b"mail, corrected"
+    archive.write(PurePosixPath("orders/4500871/order.json"), b"{}\n")
+    assert sorted(p.name for p in path.parent.parent.rglob("*")) == [
+        "2026-11-10T090000Z_in_0123abcd.eml", "mail", "order.json"]
