@@ -45,7 +45,10 @@ class NoOrders:
 def alias_key(number: str) -> str:
     """The form numbers are compared in: `PO-4500871`, `po 4500871` and `4500871` differ only by
     label, so only letters and digits count, upper-cased."""
-    return re.sub(r"[^0-9A-Z]", "", number.upper())
+    return _NOT_IN_KEY.sub("", number.upper())
+
+
+_NOT_IN_KEY = re.compile(r"[^0-9A-Z]")  # compiled once: every number of every mail is keyed, some many times
 
 
 def token_pattern(subject_token: str) -> linear.Pattern:

@@ -218,8 +218,10 @@ def _names_in(text: str, only: tuple[str, ...], line: int) -> list[Named]:
 def _best(found: list[Named]) -> Named | None:
     """The strongest naming: a heading over words in a line, then the stronger words, then the
     earlier line, then the more specific kind (the order of `_KINDS`)."""
-    order = {kind: i for i, (kind, _, _) in enumerate(_KINDS)}
-    return min(found, key=lambda n: (not n.title, -n.strength, n.line, order[n.kind]), default=None)
+    return min(found, key=lambda n: (not n.title, -n.strength, n.line, _KIND_RANK[n.kind]), default=None)
+
+
+_KIND_RANK = {kind: i for i, (kind, _, _) in enumerate(_KINDS)}  # the order of `_KINDS`, which `_best` prefers
 
 
 def title_of(text: str) -> Named | None:
