@@ -102,7 +102,10 @@ MAX_NUMBER = 40  # longer "numbers" are noise (a hash, a tracking URL), never an
 def plausible_number(number: str) -> bool:
     """An order number has four to forty characters, at least one a digit: "WER7" from
     "POWER7" never gets this far (the label needs a word boundary), "PO 12" is too short."""
-    key = alias_key(number)
+    return _plausible(number, alias_key(number))
+
+
+def _plausible(number: str, key: str) -> bool:
     return 4 <= len(number) <= MAX_NUMBER and len(key) >= 3 and any(c.isdigit() for c in key)
 
 
@@ -111,7 +114,7 @@ def _unique(found: Iterable[Found]) -> list[Found]:
     result = []
     for item in found:
         key = alias_key(item.number)
-        if key and key not in seen and plausible_number(item.number):
+        if key and key not in seen and _plausible(item.number, key):
             seen.add(key)
             result.append(item)
     return result

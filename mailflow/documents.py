@@ -186,7 +186,8 @@ def names_in(text: str, only: tuple[str, ...] = (), line: int = 0) -> list[Named
     how strongly: a short name followed by a number is a citation ("PO 4500871")."""
     if len(text) > _REMEMBERED_TEXT:
         return _names_in(text, only, line)
-    return list(_remembered_names(text, only, line))
+    # each kind is looked for on its own: those of `only` are the remembered reading's, filtered
+    return [n for n in _remembered_names(text, (), line) if not only or n.kind in only]
 
 
 _REMEMBERED_TEXT = 300  # a subject or a file name: one mail's is read for each category and party it is decided as
