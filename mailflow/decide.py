@@ -13,7 +13,7 @@ import functools
 import logging
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mailflow import authresults, clock, documents
 from mailflow.config import Buyer, Config
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mailflow.pipeline")
 
+T = TypeVar("T")
 _CASE = re.compile(r"\bC\d{6}-[0-9A-F]{4,8}\b")
 
 
@@ -216,10 +217,10 @@ class _Who:
         # documents again after placing the order and after classifying again, mostly alike
         self._said: dict[tuple[Any, ...], Any] = {}
 
-    def _once(self, key: tuple[Any, ...], answer: Callable[[], Any]) -> Any:
+    def _once(self, key: tuple[Any, ...], answer: Callable[[], T]) -> T:
         if key not in self._said:
             self._said[key] = answer()
-        return self._said[key]
+        return self._said[key]  # type: ignore[no-any-return]
 
     def buys(self) -> bool:
         return bool(self._once(("buys",), lambda: _asks(self.lookup, "buys_from_us", self.message)))
@@ -229,7 +230,7 @@ class _Who:
 
     def kinds_for(self, category: str) -> tuple[str, ...]:
         """The kinds of its documents as any sender's: what decides the party is not known yet."""
-        return self._once(("kinds", category), lambda: tuple(  # type: ignore[no-any-return]
+        return self._once(("kinds", category), lambda: tuple(
             d.kind for d in documents.detect(self.message, category, "other", self.texts)))
 
     def to_supplier(self) -> bool:
@@ -272,7 +273,7 @@ class _Who:
         order_kind = order.kind if order is not None else "sale"
         # what party_of reads of the order: its buyer once the mail joins it, and its kind
         return self._once(("party", order.buyer if order is not None and joined else None, order_kind, category),
-                          lambda: self._party(order, category))  # type: ignore[no-any-return]
+                          lambda: self._party(order, category))
 
     def _party(self, order: OrderRef | None, category: str) -> PartyCall:
         joined = order is not None and order.existing_id is not None

@@ -193,7 +193,7 @@ def party_of(message: Message, config: Config, *, outgoing: bool = False,
         return PartyCall("buyer", f"orders on file are {domain}'s")
     if not order_buyer and (supplies() if callable(supplies) else supplies):
         return PartyCall("supplier", f"our purchase orders on file are to {domain}")
-    named = _name_says(f"{domain} {sender.name}"[:400])
+    named = _says(f"{domain} {sender.name}"[:400])
     if named is not None:
         return PartyCall(named[0], f"the sender's name or domain says {named[1]!r}")
     for kind in kinds:
@@ -204,7 +204,7 @@ def party_of(message: Message, config: Config, *, outgoing: bool = False,
             return PartyCall(party, f"it carries a {kind.replace('_', ' ')}, which a {party} sends")
     if "po" not in kinds and "po_revision" not in kinds:
         for text in (message.subject, *texts):
-            writes = _writes_as(text[:_HEAD])
+            writes = _says(text[:_HEAD], writes=True)
             if writes is not None:
                 return PartyCall(writes[0], f"it says {writes[1]!r}, as a {writes[0]} writes")
         if "pi" in kinds:
@@ -229,27 +229,18 @@ def named_party(address: str, name: str, config: Config) -> PartyCall | None:
     configured = _configured(address, domain, config)
     if configured is not None:
         return configured
-    named = _name_says(f"{domain} {name}"[:400])
+    named = _says(f"{domain} {name}"[:400])
     return PartyCall(named[0], f"the name or domain says {named[1]!r}") if named is not None else None
 
 
 # A mail's party is asked for each category and order it may be decided as, and the same
 # senders write again and again: what their names and a subject say is read once.
-@functools.lru_cache(maxsize=512)
-def _name_says(said: str) -> tuple[Party, str] | None:
-    """The party the words of a sender's domain and name (`said`) name, with the words."""
-    for party, pattern in _NAME_WORDS:
-        found = pattern.search(said)
-        if found is not None:
-            return party, found.group(0) or ""
-    return None
-
-
-@functools.lru_cache(maxsize=512)
-def _writes_as(head: str) -> tuple[Party, str] | None:
-    """The party that writes as a subject or a document's first lines (`head`) do, with the words."""
-    for party, pattern in _WRITES_AS:
-        found = pattern.search(head)
+@functools.lru_cache(maxsize=1024)
+def _says(text: str, writes: bool = False) -> tuple[Party, str] | None:
+    """The party the words of a sender's domain and name name (`_NAME_WORDS`), or (`writes`)
+    the party that writes as a subject or a document's first lines do (`_WRITES_AS`); with the words."""
+    for party, pattern in _WRITES_AS if writes else _NAME_WORDS:
+        found = pattern.search(text)
         if found is not None:
             return party, found.group(0) or ""
     return None
@@ -275,5 +266,5 @@ def counterparty_key(address: str) -> str:
 def sender_party(domain: str, name: str) -> str:
     """bank, forwarder, agency or buyer, by the sender's domain and name alone (for mail on file
     with no document that says)."""
-    named = _name_says(f"{domain} {name}"[:400])
+    named = _says(f"{domain} {name}"[:400])
     return named[0] if named is not None else "buyer"
