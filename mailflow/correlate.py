@@ -45,7 +45,10 @@ class NoOrders:
 def alias_key(number: str) -> str:
     """The form numbers are compared in: `PO-4500871`, `po 4500871` and `4500871` differ only by
     label, so only letters and digits count, upper-cased."""
-    return re.sub(r"[^0-9A-Z]", "", number.upper())
+    return _NOT_IN_KEY.sub("", number.upper())
+
+
+_NOT_IN_KEY = re.compile(r"[^0-9A-Z]")  # compiled once: every number of every mail is keyed, some many times
 
 
 def token_pattern(subject_token: str) -> linear.Pattern:
@@ -99,7 +102,10 @@ MAX_NUMBER = 40  # longer "numbers" are noise (a hash, a tracking URL), never an
 def plausible_number(number: str) -> bool:
     """An order number has four to forty characters, at least one a digit: "WER7" from
     "POWER7" never gets this far (the label needs a word boundary), "PO 12" is too short."""
-    key = alias_key(number)
+    return _plausible(number, alias_key(number))
+
+
+def _plausible(number: str, key: str) -> bool:
     return 4 <= len(number) <= MAX_NUMBER and len(key) >= 3 and any(c.isdigit() for c in key)
 
 
@@ -108,7 +114,7 @@ def _unique(found: Iterable[Found]) -> list[Found]:
     result = []
     for item in found:
         key = alias_key(item.number)
-        if key and key not in seen and plausible_number(item.number):
+        if key and key not in seen and _plausible(item.number, key):
             seen.add(key)
             result.append(item)
     return result

@@ -13,7 +13,7 @@ import functools
 import logging
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mailflow import authresults, clock, documents
 from mailflow.config import Buyer, Config
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mailflow.pipeline")
 
+T = TypeVar("T")
 _CASE = re.compile(r"\bC\d{6}-[0-9A-F]{4,8}\b")
 
 
@@ -212,12 +213,31 @@ class _Who:
         self.heads = [t[:2000] for t in texts.values()]
         self.unfiled = ""  # why our P/O was not placed
         self.passed_on = False  # our mail passes the customer's PO on: no P/O of ours
-        self.buys = functools.cache(lambda: _asks(lookup, "buys_from_us", message))
-        self.supplies = functools.cache(lambda: _asks(lookup, "supplies_us", message))
-        self.kinds_for = functools.cache(  # as any sender's: what decides the party is not known yet
-            lambda category: tuple(d.kind for d in documents.detect(message, category, "other", texts)))
-        self.to_supplier = functools.cache(self._to_supplier)
-        self.known_supplier = functools.cache(self._known_supplier)
+        # each answer below is worked out once per mail: a decision asks for the party and the
+        # documents again after placing the order and after classifying again, mostly alike
+        self._said: dict[tuple[Any, ...], Any] = {}
+
+    def _once(self, key: tuple[Any, ...], answer: Callable[[], T]) -> T:
+        if key not in self._said:
+            self._said[key] = answer()
+        return self._said[key]  # type: ignore[no-any-return]
+
+    def buys(self) -> bool:
+        return bool(self._once(("buys",), lambda: _asks(self.lookup, "buys_from_us", self.message)))
+
+    def supplies(self) -> bool:
+        return bool(self._once(("supplies",), lambda: _asks(self.lookup, "supplies_us", self.message)))
+
+    def kinds_for(self, category: str) -> tuple[str, ...]:
+        """The kinds of its documents as any sender's: what decides the party is not known yet."""
+        return self._once(("kinds", category), lambda: tuple(
+            d.kind for d in documents.detect(self.message, category, "other", self.texts)))
+
+    def to_supplier(self) -> bool:
+        return bool(self._once(("to supplier",), self._to_supplier))
+
+    def known_supplier(self) -> bool:
+        return bool(self._once(("known supplier",), self._known_supplier))
 
     def _recipient(self) -> Any:
         """The correspondent our mail goes to (as `buyer_of` takes it: the first not ours)."""
@@ -250,6 +270,13 @@ class _Who:
         """Who sent the mail: the order's counterparty is the buyer (or the supplier) of the
         order it joins (a bank's or a forwarder's mail that joins the order is not the buyer's)."""
         joined = order is not None and order.existing_id is not None
+        order_kind = order.kind if order is not None else "sale"
+        # what party_of reads of the order: its buyer once the mail joins it, and its kind
+        return self._once(("party", order.buyer if order is not None and joined else None, order_kind, category),
+                          lambda: self._party(order, category))
+
+    def _party(self, order: OrderRef | None, category: str) -> PartyCall:
+        joined = order is not None and order.existing_id is not None
         order_buyer = buyer_domains(order.buyer, configured_buyer(self.config, order.buyer)) \
             if order is not None and joined else None
         return party_of(self.message, self.config, outgoing=self.outgoing, order_buyer=order_buyer,
@@ -258,8 +285,9 @@ class _Who:
                         supplies=not joined and self.supplies)
 
     def documents(self, category: str, party: PartyCall) -> list[DocumentFacts]:
-        return documents.detect(self.message, category, party.party, self.texts,
-                                to_supplier=self.to_supplier() and not self.passed_on)
+        to_supplier = self.to_supplier() and not self.passed_on
+        return list(self._once(("documents", category, party.party, to_supplier), lambda: documents.detect(
+            self.message, category, party.party, self.texts, to_supplier=to_supplier)))
 
     def place(self, decision: Decision, who: PartyCall) -> OrderRef | None:
         if self.refused:

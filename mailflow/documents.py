@@ -186,7 +186,8 @@ def names_in(text: str, only: tuple[str, ...] = (), line: int = 0) -> list[Named
     how strongly: a short name followed by a number is a citation ("PO 4500871")."""
     if len(text) > _REMEMBERED_TEXT:
         return _names_in(text, only, line)
-    return list(_remembered_names(text, only, line))
+    # each kind is looked for on its own: those of `only` are the remembered reading's, filtered
+    return [n for n in _remembered_names(text, (), line) if not only or n.kind in only]
 
 
 _REMEMBERED_TEXT = 300  # a subject or a file name: one mail's is read for each category and party it is decided as
@@ -218,8 +219,10 @@ def _names_in(text: str, only: tuple[str, ...], line: int) -> list[Named]:
 def _best(found: list[Named]) -> Named | None:
     """The strongest naming: a heading over words in a line, then the stronger words, then the
     earlier line, then the more specific kind (the order of `_KINDS`)."""
-    order = {kind: i for i, (kind, _, _) in enumerate(_KINDS)}
-    return min(found, key=lambda n: (not n.title, -n.strength, n.line, order[n.kind]), default=None)
+    return min(found, key=lambda n: (not n.title, -n.strength, n.line, _KIND_RANK[n.kind]), default=None)
+
+
+_KIND_RANK = {kind: i for i, (kind, _, _) in enumerate(_KINDS)}  # the order of `_KINDS`, which `_best` prefers
 
 
 def title_of(text: str) -> Named | None:

@@ -8,6 +8,7 @@ lookup it is given. Below `decide`, `pipeline` and the follow-up desk, which all
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar
@@ -20,8 +21,8 @@ from mailflow.model import Message
 
 def ours(address: str, config: Config) -> bool:
     """Whether an address is one of our own (the desk, a colleague, our domain)."""
-    address = address.lower()
-    return address in config.identity.ours or address.rpartition("@")[2] in config.identity.ours
+    address, own = address.lower(), config.identity.ours
+    return address in own or address.rpartition("@")[2] in own
 
 
 def buyer_of(message: Message, config: Config) -> tuple[str, Buyer | None]:
@@ -192,11 +193,9 @@ def party_of(message: Message, config: Config, *, outgoing: bool = False,
         return PartyCall("buyer", f"orders on file are {domain}'s")
     if not order_buyer and (supplies() if callable(supplies) else supplies):
         return PartyCall("supplier", f"our purchase orders on file are to {domain}")
-    said = f"{domain} {sender.name}"[:400]
-    for party, pattern in _NAME_WORDS:
-        found = pattern.search(said)
-        if found is not None:
-            return PartyCall(party, f"the sender's name or domain says {found.group(0)!r}")
+    named = _says(f"{domain} {sender.name}"[:400])
+    if named is not None:
+        return PartyCall(named[0], f"the sender's name or domain says {named[1]!r}")
     for kind in kinds:
         if kind in _BUYER_DOCUMENTS:
             break  # the buyer's own document comes first: a PO citing an inspection is a PO
@@ -205,10 +204,9 @@ def party_of(message: Message, config: Config, *, outgoing: bool = False,
             return PartyCall(party, f"it carries a {kind.replace('_', ' ')}, which a {party} sends")
     if "po" not in kinds and "po_revision" not in kinds:
         for text in (message.subject, *texts):
-            for party, pattern in _WRITES_AS:
-                found = pattern.search(text[:_HEAD])
-                if found is not None:
-                    return PartyCall(party, f"it says {found.group(0)!r}, as a {party} writes")
+            writes = _says(text[:_HEAD], writes=True)
+            if writes is not None:
+                return PartyCall(writes[0], f"it says {writes[1]!r}, as a {writes[0]} writes")
         if "pi" in kinds:
             return PartyCall("supplier", "it carries a proforma invoice of its own: a seller's, a supplier")
     if order_buyer:  # about another buyer's order
@@ -231,11 +229,20 @@ def named_party(address: str, name: str, config: Config) -> PartyCall | None:
     configured = _configured(address, domain, config)
     if configured is not None:
         return configured
-    said = f"{domain} {name}"[:400]
-    for party, pattern in _NAME_WORDS:
-        found = pattern.search(said)
+    named = _says(f"{domain} {name}"[:400])
+    return PartyCall(named[0], f"the name or domain says {named[1]!r}") if named is not None else None
+
+
+# A mail's party is asked for each category and order it may be decided as, and the same
+# senders write again and again: what their names and a subject say is read once.
+@functools.lru_cache(maxsize=1024)
+def _says(text: str, writes: bool = False) -> tuple[Party, str] | None:
+    """The party the words of a sender's domain and name name (`_NAME_WORDS`), or (`writes`)
+    the party that writes as a subject or a document's first lines do (`_WRITES_AS`); with the words."""
+    for party, pattern in _WRITES_AS if writes else _NAME_WORDS:
+        found = pattern.search(text)
         if found is not None:
-            return PartyCall(party, f"the name or domain says {found.group(0)!r}")
+            return party, found.group(0) or ""
     return None
 
 
@@ -259,5 +266,5 @@ def counterparty_key(address: str) -> str:
 def sender_party(domain: str, name: str) -> str:
     """bank, forwarder, agency or buyer, by the sender's domain and name alone (for mail on file
     with no document that says)."""
-    said = f"{domain} {name}"[:400]
-    return next((party for party, pattern in _NAME_WORDS if pattern.search(said)), "buyer")
+    named = _says(f"{domain} {name}"[:400])
+    return named[0] if named is not None else "buyer"

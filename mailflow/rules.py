@@ -236,6 +236,11 @@ class Group(Condition):
     kind: str  # any | all | none
     children: tuple[Condition, ...]
 
+    def __post_init__(self) -> None:
+        # a group of content conditions only is one itself: its verdict is taken once per mail
+        # too, and a classification after correlation reads it in one look-up, not child by child
+        object.__setattr__(self, "content", all(child.content for child in self.children))
+
     def evaluate(self, message: Message, order: OrderFacts | None = None,
                  predict: Predict | None = None, memo: Recall | None = None) -> Result:
         """`all` stops at the first miss and `none` at the first match; `any` reads every child,
@@ -648,18 +653,26 @@ class RuleSet:
                    for part, _ in cond.parts)  # type: ignore[attr-defined]
 
     @functools.cached_property
+    def _content(self) -> tuple[Condition, ...]:
+        """The content conditions of the rules, groups of them included, in rule order."""
+        return tuple(c for rule in self.rules for c in _content_conditions(rule.when))
+
+    @functools.cached_property
     def _places(self) -> dict[int, int]:
         """Each content condition's place in the rule set (by the object), the key of its verdict."""
-        found = [c for rule in self.rules for c in _content_conditions(rule.when)]
-        return {id(c): place for place, c in enumerate(found)}
+        return {id(c): place for place, c in enumerate(self._content)}
 
     @functools.cached_property
     def fingerprint(self) -> str:
         """What the content conditions test, all of them in order: two processes that loaded the
         same rules agree on it, and only then share verdicts (a Memo)."""
-        described = "\n".join(f"{c.label} {c.matchers!r}" if isinstance(c, FieldCondition) else repr(c)
-                               for rule in self.rules for c in _content_conditions(rule.when))
+        described = "\n".join(_describe(c) for c in self._content)
         return hashlib.sha256(described.encode()).hexdigest()
+
+    @functools.cached_property
+    def _asks_classifier(self) -> frozenset[int]:
+        """The rules (by the object) that have a `classifier:` condition."""
+        return frozenset(id(rule) for rule in self.rules if _walk(rule.when, ClassifierCondition))
 
     def classify(self, message: Message, order: OrderFacts | None = None, model: Predictor | None = None,
                  overrule: float = 0.85, only: str | None = None, memo: Memo | None = None) -> Decision:
@@ -714,7 +727,7 @@ class RuleSet:
                     tags.extend(t for t in action.params["tags"] if t not in tags)
             if rule.category:
                 category, deciding = rule.category, rule.name
-                if _walk(rule.when, ClassifierCondition) and cache and cache[0] is not None:
+                if id(rule) in self._asks_classifier and cache and cache[0] is not None:
                     said = cache[0].describe()
             if not rule.continue_:
                 break
@@ -728,9 +741,21 @@ class RuleSet:
 
 
 def _content_conditions(condition: Condition) -> list[Condition]:
+    """The content conditions in a condition, each group of them with its own: a group's verdict
+    is remembered beside its children's (a later classification reads the group's alone)."""
+    found = [condition] if condition.content else []
     if isinstance(condition, Group):
-        return [found for child in condition.children for found in _content_conditions(child)]
-    return [condition] if condition.content else []
+        found += [inner for child in condition.children for inner in _content_conditions(child)]
+    return found
+
+
+def _describe(condition: Condition) -> str:
+    """What a content condition tests, the same in every process that loaded the same rules."""
+    if isinstance(condition, FieldCondition):
+        return f"{condition.label} {condition.matchers!r}"
+    if isinstance(condition, Group):
+        return f"{condition.kind} [{'; '.join(_describe(child) for child in condition.children)}]"
+    return repr(condition)
 
 
 @dataclass(frozen=True)

@@ -322,6 +322,39 @@ def test_a_memo_carries_content_verdicts_to_the_classification_after_correlation
     assert other.classify(message, known, memo=memo).rule == "po"
 
 
+# MEMO_RULES with the body condition in groups of content conditions
+GROUP_RULES = MEMO_RULES.replace("      - body: {regex: 'purchase order'}\n", """\
+      - any:
+          - subject: {contains: order}
+          - body: {regex: 'purchase order'}
+      - none:
+          - subject: {contains: cancel}
+""")
+
+
+def test_a_group_of_content_conditions_is_remembered_as_one(tmp_path: Path) -> None:
+    from mailflow.rules import OPTIMISTIC, Group, Memo
+
+    message = parse(mail("Price please", "Our purchase order follows."))
+    worker, daemon = ruleset(tmp_path / "a", GROUP_RULES), ruleset(tmp_path / "b", GROUP_RULES)
+    memo = Memo(worker.fingerprint)
+    worker.classify(message, OPTIMISTIC, memo=memo)
+    known = {"known": True}
+    fresh = daemon.classify(message, known)
+    assert fresh.rule == "po" and any("body" in c for c in fresh.conditions)
+    assert daemon.classify(message, known, memo=memo) == fresh  # the same decision, reasons and all
+    # the group `any` is one verdict of the memo: what it says is what is read, not its children's
+    group = next(c for c in daemon.rules[0].when.children if isinstance(c, Group) and c.kind == "any")  # type: ignore[attr-defined]
+    assert group.content and not daemon.rules[0].when.content  # `order:` is no content condition
+    place = daemon._places[id(group)]
+    assert memo.verdicts[place][0] is True
+    memo.verdicts[place] = (False, [])
+    assert daemon.classify(message, known, memo=memo).rule == "ask"
+    # the same conditions grouped otherwise are other rules: their memo is not read
+    other = ruleset(tmp_path / "c", GROUP_RULES.replace("- any:", "- all:"))
+    assert other.fingerprint != worker.fingerprint
+
+
 def test_a_hold_names_who_releases_it(tmp_path: Path) -> None:
     rules = ruleset(tmp_path, "- name: complaint\n  category: complaint\n  when: {subject: a}\n  then:\n"
                               "    - reply: {template: complaint_ack, hold: {approver: manager, reason: "
