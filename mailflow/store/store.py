@@ -53,7 +53,7 @@ from mailflow.store.follow import FollowStore, lc_summary
 from mailflow.store.leases import Leases, exclusive, forget_fences, new_owner
 from mailflow.store.outbox import OutboxStore
 from mailflow.store.plan import PlanStore, order_parties
-from mailflow.store.records import RecordStore, decision_json, order_by_number, sailing
+from mailflow.store.records import FiledOrder, RecordStore, decision_json, order_by_number, sailing
 from mailflow.store.summary import SummaryStore
 from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
 
@@ -69,6 +69,9 @@ _KNOWN_KEYS = select(OrderAlias.key).where(OrderAlias.key.in_(bindparam("keys", 
                                            OrderAlias.buyer == bindparam("buyer"))
 _NUMBERS = select(OrderAlias.number).where(OrderAlias.order_id == bindparam("order_id"))
 _SENDER = select(MessageRow.id).where(func.lower(MessageRow.from_addr) == bindparam("address")).limit(1)
+_ORDER_FILED = select(OrderRow.id, OrderRow.number, OrderRow.folder, OrderRow.buyer, OrderRow.kind,
+                      OrderRow.version).where(OrderRow.id == bindparam("order_id"))
+_ORDER = insert(OrderRow)
 _ORDER_DATA = select(OrderRow.data).where(OrderRow.id == bindparam("order_id"))
 _COUNTERPARTY = select(OrderRow.id).where(OrderRow.buyer == bindparam("domain"), OrderRow.kind == bindparam("kind"))
 _COUNTERPARTY_ANY = _COUNTERPARTY.limit(1)
@@ -392,7 +395,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         message = outcome.message
         leftovers: list[str] = []
         conn = session.connection()
-        order_row, new_order = self._order_for(session, outcome, aliases)
+        order_row, new_order = self._filed_order(session, outcome, aliases)
         folder = (paths.order_folder(order_row.folder) if order_row
                   else paths.unfiled_folder(message.date))
         mail_rel = self.archive.mail_path(folder, message.date, outcome.direction, message.sha256)
@@ -471,20 +474,32 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
 
     def _order_for(self, session: Session, outcome: Outcome,
                    aliases: Sequence[str]) -> tuple[OrderRow | None, bool]:
+        """`_filed_order`'s order loaded as an ORM object (a person's refiling changes it)."""
+        order, new = self._filed_order(session, outcome, aliases)
+        return (session.get_one(OrderRow, order.id) if order is not None else None), new
+
+    def _filed_order(self, session: Session, outcome: Outcome,
+                     aliases: Sequence[str]) -> tuple[FiledOrder | None, bool]:
+        """The order the mail is filed under (None for none), and whether it opens now; its
+        numbers not known yet become its aliases. Read, or inserted, by one Core statement on
+        the session's connection: no ORM object (an order's is loaded only to be changed)."""
         ref = outcome.order
         if ref is None:
             return None, False
+        conn = session.connection()
         if ref.existing_id is not None:
-            order = session.get(OrderRow, ref.existing_id)
-            assert order is not None, "correlation returned an order that is gone"
+            found = conn.execute(_ORDER_FILED, {"order_id": ref.existing_id}).first()
+            assert found is not None, "correlation returned an order that is gone"
+            order = FiledOrder(*found)
             new = False
         else:
-            order = OrderRow(number=ref.number, buyer=ref.buyer, kind=ref.kind, for_order_id=ref.for_order_id,
-                             folder=self._free_folder(session, ref.number, ref.buyer))
-            session.add(order)
-            session.flush()
+            values: dict[str, Any] = {
+                "number": ref.number, "buyer": ref.buyer, "kind": ref.kind, "for_order_id": ref.for_order_id,
+                "folder": self._free_folder(session, ref.number, ref.buyer), "version": 1}
+            order_id = conn.execute(_ORDER, values).inserted_primary_key[0]  # type: ignore[index]  # one row: its key
+            order = FiledOrder(order_id, ref.number, values["folder"], ref.buyer, ref.kind, values["version"])
             new = True
-        self._add_aliases(session, order, [ref.number, *aliases])
+        self._add_aliases(session, order, [ref.number, *aliases], new)
         return order, new
 
     def order_data(self, order_id: int) -> dict[str, Any]:
@@ -539,14 +554,17 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         numbered = (f"{second}~{i}" for i in range(2, 1000))  # made only as far as needed
         return next(c for c in itertools.chain((base, second), numbered) if c not in taken)
 
-    def _add_aliases(self, session: Session, order: OrderRow, numbers: Sequence[str]) -> None:
+    def _add_aliases(self, session: Session, order: OrderRow | FiledOrder, numbers: Sequence[str],
+                     new: bool = True) -> None:
         """The numbers this buyer's orders are not known by yet, as the order's aliases: the
-        buyer's known keys are asked for in one query, not one per number."""
+        buyer's known keys are asked for in one query, not one per number. An order opened
+        before (not `new`) has its own number's alias, given when it opened: when that is all
+        the numbers say, nothing is asked."""
         wanted: dict[str, str] = {}
         for number in numbers:
             if key := alias_key(number):
                 wanted.setdefault(key, number)  # the first spelling wins
-        if not wanted:
+        if not wanted or (not new and wanted.keys() == {alias_key(order.number)}):
             return
         conn = session.connection()
         known = set(conn.execute(_KNOWN_KEYS, {"keys": list(wanted), "buyer": order.buyer}).scalars())
