@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import bindparam, event, func, insert, or_, select, update
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.sql.elements import BindParameter
@@ -91,6 +91,32 @@ _EVENT = insert(EventRow)
 _MESSAGE = insert(MessageRow)
 _MESSAGE_CASE = update(MessageRow).where(MessageRow.id == bindparam("row_id")).values(case_id=bindparam("case_id"))
 _ALIAS = insert(OrderAlias)
+
+# The aliases (key, buyer) a connection has seen in its transaction (looked up for correlation,
+# or added): an alias is never removed, so one seen stays true once committed; what a rolled-back
+# savepoint or transaction added is not, and all are forgotten then (and when the connection
+# goes back to the pool). A mail whose numbers its order is known by already asks nothing.
+_SEEN_ALIASES = "mailflow.seen_aliases"  # in Connection.info
+_SEEN_MOST = 20_000  # aliases remembered at the most: then forgotten and seen anew
+
+
+def _seen_aliases(conn: Connection) -> set[tuple[str, str]]:
+    seen: set[tuple[str, str]] = conn.info.setdefault(_SEEN_ALIASES, set())
+    if len(seen) > _SEEN_MOST:
+        seen.clear()
+    return seen
+
+
+def _forget_seen_aliases(engine: Engine) -> None:
+    def forget(conn: Connection, *_: Any) -> None:
+        conn.info.pop(_SEEN_ALIASES, None)
+
+    def forget_pooled(_dbapi_connection: Any, record: Any) -> None:
+        record.info.pop(_SEEN_ALIASES, None)
+
+    for name in ("rollback", "rollback_savepoint"):
+        event.listen(engine, name, forget)
+    event.listen(engine, "checkin", forget_pooled)
 
 # What an order's summary reads (`Store.order_summaries`), one statement a table for all the
 # orders asked, in the order the summary lists them.
@@ -254,6 +280,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             raise StoreError(f"cannot open the database {url.render_as_string(hide_password=True)}: "
                              f"{exc.orig}") from None
         forget_fences(self.engine)  # a fence is checked once per transaction, not per mail
+        _forget_seen_aliases(self.engine)
         self.sessions = Sessions(self.engine)  # one transaction each, or a savepoint in a batch
         # a local folder (a path), or another archive (store/objects.py: an S3 bucket)
         self.archive: Archive = archive if isinstance(archive, Archive) else LocalArchive(archive)
@@ -302,6 +329,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             return {}
         with self.sessions.connection() as conn:
             rows = conn.execute(_ALIASED, {"keys": keys}).all()
+            _seen_aliases(conn).update((key, buyer) for key, _, _, buyer, _ in rows)
         found: dict[str, list[KnownOrder]] = {}
         for key, order_id, number, buyer, kind in rows:
             orders = found.setdefault(key, [])
@@ -557,9 +585,9 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
     def _add_aliases(self, session: Session, order: OrderRow | FiledOrder, numbers: Sequence[str],
                      new: bool = True) -> None:
         """The numbers this buyer's orders are not known by yet, as the order's aliases: the
-        buyer's known keys are asked for in one query, not one per number. An order opened
-        before (not `new`) has its own number's alias, given when it opened: when that is all
-        the numbers say, nothing is asked."""
+        buyer's known keys are asked for in one query, not one per number, and not at all when
+        the connection has seen them all (`_SEEN_ALIASES`) or, for an order opened before (not
+        `new`), when they are its own number's, given when it opened."""
         wanted: dict[str, str] = {}
         for number in numbers:
             if key := alias_key(number):
@@ -567,11 +595,15 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         if not wanted or (not new and wanted.keys() == {alias_key(order.number)}):
             return
         conn = session.connection()
+        seen = _seen_aliases(conn)
+        if all((key, order.buyer) in seen for key in wanted):
+            return
         known = set(conn.execute(_KNOWN_KEYS, {"keys": list(wanted), "buyer": order.buyer}).scalars())
         fresh = [{"order_id": order.id, "key": key, "number": number, "buyer": order.buyer}
                  for key, number in wanted.items() if key not in known]
         if fresh:
             conn.execute(_ALIAS, fresh)
+        seen.update((key, order.buyer) for key in wanted)
 
     def write_order_json(self, *order_ids: int) -> None:
         """order.json beside the mail: what a person opening the folder wants to see first.

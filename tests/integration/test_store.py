@@ -572,6 +572,36 @@ def test_an_orders_numbers_become_its_aliases_once_each_in_their_first_spelling(
     assert aliases == [("ANPI260311", "AN-PI-26-0311"), ("MH2026118", "MH-2026-118")]
 
 
+def test_in_a_batch_an_alias_added_by_a_mail_undone_is_added_again_by_the_next(
+        desk_and_store: tuple[Desk, Store]) -> None:
+    """The batch's earlier mail gave the order its numbers: a later one giving them again adds
+    none. A mail whose savepoint is undone takes its new alias with it: the next mail giving
+    that number adds it, though the connection saw the alias added in between."""
+    desk, store = desk_and_store
+    first = mail("Signed PI AN-PI-26-0311 / order MH-2026-118", "Attached the countersigned PI.",
+                 sender="einkauf@mueller-hw.example", message_id="pi@mueller-hw.example")
+    again = mail("Re: Signed PI AN-PI-26-0311 / order MH-2026-118", "Shipping marks for MH/2026/118 follow.",
+                 sender="einkauf@mueller-hw.example", message_id="pi2@mueller-hw.example")
+    undone = mail("Re: order MH-2026-118", "Our P/I for it is PI KX-26-0999.",
+                  sender="einkauf@mueller-hw.example", message_id="kx1@mueller-hw.example")
+    redone = mail("Re: order MH-2026-118", "Again: our P/I for it is PI KX-26-0999.",
+                  sender="einkauf@mueller-hw.example", message_id="kx2@mueller-hw.example")
+    with store.batch():
+        assert handle(raw(first), desk, store).status == "filed"
+        assert handle(raw(again, "again.eml"), desk, store).status == "filed"
+        with pytest.raises(RuntimeError), store.sessions.one_mail():
+            assert handle(raw(undone, "undone.eml"), desk, store).status == "filed"
+            with store.sessions() as session:
+                assert session.scalar(select(OrderAlias.number).where(OrderAlias.key == "KX260999")) == "KX-26-0999"
+            raise RuntimeError("the mail fails after its alias was added")
+        assert handle(raw(redone, "redone.eml"), desk, store).status == "filed"
+    with store.sessions() as session:
+        aliases = sorted(tuple(row) for row in session.execute(select(OrderAlias.key, OrderAlias.number)))
+        messages = sorted(session.scalars(select(MessageRow.message_id)))
+    assert aliases == [("ANPI260311", "AN-PI-26-0311"), ("KX260999", "KX-26-0999"), ("MH2026118", "MH-2026-118")]
+    assert messages == ["kx2@mueller-hw.example", "pi2@mueller-hw.example", "pi@mueller-hw.example"]
+
+
 def test_the_same_mail_twice_in_one_read_ahead_is_filed_once(desk_and_store: tuple[Desk, Store],
                                                               tmp_path: Path) -> None:
     """Both copies are read ahead before either is filed, so neither was on file when looked
