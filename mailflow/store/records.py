@@ -64,6 +64,20 @@ class FiledOrder:
     version: int
 
 
+@dataclass
+class FiledMessage:
+    """The mail being filed, as the rest of its filing reads it: its row is one Core INSERT, no
+    ORM object (a complaint's case, set here, is written to the row by the caller)."""
+
+    id: int
+    message_id: str
+    subject: str
+    buyer: str
+    date: dt.datetime | None
+    correlation: str
+    case_id: int | None = None
+
+
 class _History:
     """The pre-order mail an opening order adopts, found in bounded batches: each lookup
     asks for many Message-IDs or numbers at once, returns no more than there is room for
@@ -234,7 +248,7 @@ class RecordStore:
 
     # --- while applying a message (inside its transaction) --------------------------------
 
-    def _record_documents(self, session: Session, order: OrderRow | FiledOrder | None, row: MessageRow,
+    def _record_documents(self, session: Session, order: OrderRow | FiledOrder | None, row: MessageRow | FiledMessage,
                           outcome: Outcome) -> bool:
         """The mail's documents, and the order's terms when a document sets them. True when the
         order's data changed (its version then grows: replies that wait are written again)."""
@@ -258,7 +272,7 @@ class RecordStore:
             order.version = loaded.version  # the replies filed with the mail are written from it
         return changed
 
-    def _merge_terms(self, session: Session, order: OrderRow, row: MessageRow, outcome: Outcome,
+    def _merge_terms(self, session: Session, order: OrderRow, row: MessageRow | FiledMessage, outcome: Outcome,
                      record: dict[str, Any], read: Any) -> bool:
         """`_record_documents`' part that changes the order: its terms merged, or our P/I kept."""
         data = outcome.order_data
@@ -290,7 +304,7 @@ class RecordStore:
         order.data = merged
         return had and bool(changes)
 
-    def _sailing_moved(self, session: Session, order: OrderRow | FiledOrder, row: MessageRow, name: str,
+    def _sailing_moved(self, session: Session, order: OrderRow | FiledOrder, row: MessageRow | FiledMessage, name: str,
                        sailing: dict[str, Any]) -> None:
         """An event when this mail gives the order's ETD or ETA for the first time, or changes
         it (a shipping advice after the booking): the plan's dates move with it."""
@@ -317,7 +331,7 @@ class RecordStore:
             session.add(EventRow(kind="reply-superseded", order_id=order_id, message_row_id=old.answers_id,
                                  detail={"outbox_id": old.id, "by": replacement}))
 
-    def _open_case(self, session: Session, outcome: Outcome, row: MessageRow,
+    def _open_case(self, session: Session, outcome: Outcome, row: MessageRow | FiledMessage,
                    order: OrderRow | FiledOrder | None) -> str:
         """A complaint opens its case, a follow-up joins it; returns the case number."""
         ref = outcome.case
@@ -343,7 +357,7 @@ class RecordStore:
             case.order_id = order.id
         return case.number
 
-    def _adopt_history(self, session: Session, order: OrderRow | FiledOrder, row: MessageRow, outcome: Outcome,
+    def _adopt_history(self, session: Session, order: OrderRow | FiledOrder, row: MessageRow | FiledMessage, outcome: Outcome,
                        days: int) -> list[str]:
         """When a PO or P/I opens an order, the pre-order mail it answers joins it: the buyer's
         inquiries and sample requests, our quotations and the samples we sent. Found by the

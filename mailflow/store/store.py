@@ -53,7 +53,14 @@ from mailflow.store.follow import FollowStore, lc_summary
 from mailflow.store.leases import Leases, exclusive, forget_fences, new_owner
 from mailflow.store.outbox import OutboxStore
 from mailflow.store.plan import PlanStore, order_parties
-from mailflow.store.records import FiledOrder, RecordStore, decision_json, order_by_number, sailing
+from mailflow.store.records import (
+    FiledMessage,
+    FiledOrder,
+    RecordStore,
+    decision_json,
+    order_by_number,
+    sailing,
+)
 from mailflow.store.summary import SummaryStore
 from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
 
@@ -89,6 +96,7 @@ _FOLDERS = select(OrderRow.folder).where(or_(OrderRow.folder == bindparam("base"
                                                OrderRow.folder.like(bindparam("like"))))
 _EVENT = insert(EventRow)
 _MESSAGE = insert(MessageRow)
+_REPLY = insert(OutboxRow)
 _MESSAGE_CASE = update(MessageRow).where(MessageRow.id == bindparam("row_id")).values(case_id=bindparam("case_id"))
 _ALIAS = insert(OrderAlias)
 
@@ -443,10 +451,11 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             "path": str(mail_rel), "size": message.size, "origin": outcome.raw.origin.describe(),
             "text": message.text, "warnings": list(message.warnings),
             "auth_results": dict(outcome.auth_results)}
-        # one INSERT, not the ORM's unit of work; the object, never added to the session, is what
-        # the rest of filing reads of the row (a case it opens or joins is written below)
-        row = MessageRow(**values)
-        row.id = conn.execute(_MESSAGE, values).inserted_primary_key[0]  # type: ignore[index]  # one row: its key
+        # one INSERT, not the ORM's unit of work; what the rest of filing reads of the row is
+        # kept apart (a case it opens or joins is written below)
+        row = FiledMessage(conn.execute(_MESSAGE, values).inserted_primary_key[0],  # type: ignore[index]
+                           values["message_id"], values["subject"], values["buyer"], values["date"],
+                           values["correlation"])
         changed = self._record_documents(session, order_row, row, outcome)
         case = self._open_case(session, outcome, row, order_row)
         if row.case_id is not None:
@@ -468,17 +477,16 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         if position is not None:
             add_actions_in(session, position, row.id, source_actions, message.message_id)
         for reply in outcome.replies:
-            reply_row = OutboxRow(
-                message_id=reply.message_id, answers_id=row.id,
-                order_id=order_row.id if order_row else None, template=reply.template,
-                language=reply.language, to_addrs=[a.addr for a in reply.to],
-                subject=reply.subject, raw=reply.raw, state=reply.state, reason=reply.reason,
-                revision_key=outcome.revision_key, action=dict(reply.action),
-                order_version=order_row.version if order_row else 0, approver=reply.approver)
-            session.add(reply_row)
+            reply_id = conn.execute(_REPLY, {  # one INSERT, as the message's
+                "message_id": reply.message_id, "answers_id": row.id,
+                "order_id": order_row.id if order_row else None, "template": reply.template,
+                "language": reply.language, "to_addrs": [a.addr for a in reply.to],
+                "subject": reply.subject, "raw": reply.raw, "state": reply.state, "reason": reply.reason,
+                "revision_key": outcome.revision_key, "action": dict(reply.action),
+                "order_version": order_row.version if order_row else 0,
+                "approver": reply.approver}).inserted_primary_key[0]  # type: ignore[index]
             if reply.supersedes and order_row is not None:
-                session.flush()  # its id, for the replies it supersedes
-                self._supersede(session, order_row.id, reply.template, reply_row.id)
+                self._supersede(session, order_row.id, reply.template, reply_id)
         session.flush()  # the events written before it keep their order
         conn.execute(_EVENT, {"kind": "filed", "message_row_id": row.id,
                               "order_id": order_row.id if order_row else None,
