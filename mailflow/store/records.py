@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -62,6 +62,7 @@ class FiledOrder:
     buyer: str
     kind: str
     version: int
+    numbers: list[str] = field(default_factory=list)  # its aliases' numbers, as written
 
 
 @dataclass

@@ -74,10 +74,12 @@ _ALIASED = (select(OrderAlias.key, OrderRow.id, OrderRow.number, OrderRow.buyer,
             .where(OrderAlias.key.in_(bindparam("keys", expanding=True))).order_by(OrderRow.id))
 _KNOWN_KEYS = select(OrderAlias.key).where(OrderAlias.key.in_(bindparam("keys", expanding=True)),
                                            OrderAlias.buyer == bindparam("buyer"))
-_NUMBERS = select(OrderAlias.number).where(OrderAlias.order_id == bindparam("order_id"))
 _SENDER = select(MessageRow.id).where(func.lower(MessageRow.from_addr) == bindparam("address")).limit(1)
-_ORDER_FILED = select(OrderRow.id, OrderRow.number, OrderRow.folder, OrderRow.buyer, OrderRow.kind,
-                      OrderRow.version).where(OrderRow.id == bindparam("order_id"))
+# an order's columns filing reads, a row for each of its aliases (their numbers as written)
+_ORDER_FILED = (select(OrderRow.id, OrderRow.number, OrderRow.folder, OrderRow.buyer, OrderRow.kind,
+                       OrderRow.version, OrderAlias.number)
+                .outerjoin(OrderAlias, OrderAlias.order_id == OrderRow.id)
+                .where(OrderRow.id == bindparam("order_id")).order_by(OrderAlias.id))
 _ORDER = insert(OrderRow)
 _ORDER_DATA = select(OrderRow.data).where(OrderRow.id == bindparam("order_id"))
 _COUNTERPARTY = select(OrderRow.id).where(OrderRow.buyer == bindparam("domain"), OrderRow.kind == bindparam("kind"))
@@ -466,7 +468,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             session.add(AttachmentRow(message_row_id=row.id, filename=att.filename,
                                       content_type=att.content_type, size=att.size,
                                       sha256=att.sha256, path=str(att_rel)))
-        numbers = list(conn.execute(_NUMBERS, {"order_id": order_row.id}).scalars()) if order_row else []
+        numbers = order_row.numbers if order_row else []
         full_text = search.index(session, row.id, search.document(
             message.subject, message.text,
             [a.addr for a in (*message.from_, *message.to, *message.cc)],
@@ -524,9 +526,9 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             return None, False
         conn = session.connection()
         if ref.existing_id is not None:
-            found = conn.execute(_ORDER_FILED, {"order_id": ref.existing_id}).first()
-            assert found is not None, "correlation returned an order that is gone"
-            order = FiledOrder(*found)
+            rows = conn.execute(_ORDER_FILED, {"order_id": ref.existing_id}).all()
+            assert rows, "correlation returned an order that is gone"
+            order = FiledOrder(*rows[0][:6], [r[6] for r in rows if r[6] is not None])
             new = False
         else:
             values: dict[str, Any] = {
@@ -535,7 +537,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             order_id = conn.execute(_ORDER, values).inserted_primary_key[0]  # type: ignore[index]  # one row: its key
             order = FiledOrder(order_id, ref.number, values["folder"], ref.buyer, ref.kind, values["version"])
             new = True
-        self._add_aliases(session, order, [ref.number, *aliases], new)
+        order.numbers += self._add_aliases(session, order, [ref.number, *aliases], new)
         return order, new
 
     def order_data(self, order_id: int) -> dict[str, Any]:
@@ -591,27 +593,29 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         return next(c for c in itertools.chain((base, second), numbered) if c not in taken)
 
     def _add_aliases(self, session: Session, order: OrderRow | FiledOrder, numbers: Sequence[str],
-                     new: bool = True) -> None:
-        """The numbers this buyer's orders are not known by yet, as the order's aliases: the
-        buyer's known keys are asked for in one query, not one per number, and not at all when
-        the connection has seen them all (`_SEEN_ALIASES`) or, for an order opened before (not
-        `new`), when they are its own number's, given when it opened."""
+                     new: bool = True) -> list[str]:
+        """The numbers this buyer's orders are not known by yet, as the order's aliases (those
+        added are returned, as written): the buyer's known keys are asked for in one query, not
+        one per number, and not at all when the connection has seen them all (`_SEEN_ALIASES`)
+        or, for an order opened before (not `new`), when they are its own number's, given when
+        it opened."""
         wanted: dict[str, str] = {}
         for number in numbers:
             if key := alias_key(number):
                 wanted.setdefault(key, number)  # the first spelling wins
         if not wanted or (not new and wanted.keys() == {alias_key(order.number)}):
-            return
+            return []
         conn = session.connection()
         seen = _seen_aliases(conn)
         if all((key, order.buyer) in seen for key in wanted):
-            return
+            return []
         known = set(conn.execute(_KNOWN_KEYS, {"keys": list(wanted), "buyer": order.buyer}).scalars())
-        fresh = [{"order_id": order.id, "key": key, "number": number, "buyer": order.buyer}
-                 for key, number in wanted.items() if key not in known]
+        fresh = {key: number for key, number in wanted.items() if key not in known}
         if fresh:
-            conn.execute(_ALIAS, fresh)
+            conn.execute(_ALIAS, [{"order_id": order.id, "key": key, "number": number, "buyer": order.buyer}
+                                  for key, number in fresh.items()])
         seen.update((key, order.buyer) for key in wanted)
+        return list(fresh.values())
 
     def write_order_json(self, *order_ids: int) -> None:
         """order.json beside the mail: what a person opening the folder wants to see first.

@@ -19,7 +19,15 @@ from mailflow.model import Origin, RawMail
 from mailflow.pipeline import handle
 from mailflow.policy import Person
 from mailflow.store import Store, archive
-from mailflow.store.db import AttachmentRow, DocumentRow, MessageRow, OrderAlias, OrderRow, OutboxRow
+from mailflow.store.db import (
+    AttachmentRow,
+    DocumentRow,
+    MessageRow,
+    OrderAlias,
+    OrderRow,
+    OutboxRow,
+    SearchDoc,
+)
 from tests.conftest import ROOT, write_desk
 from tests.mails import mail
 
@@ -597,9 +605,14 @@ def test_in_a_batch_an_alias_added_by_a_mail_undone_is_added_again_by_the_next(
         assert handle(raw(redone, "redone.eml"), desk, store).status == "filed"
     with store.sessions() as session:
         aliases = sorted(tuple(row) for row in session.execute(select(OrderAlias.key, OrderAlias.number)))
-        messages = sorted(session.scalars(select(MessageRow.message_id)))
+        indexed = dict(session.execute(select(MessageRow.message_id, SearchDoc.body)
+                                       .join(SearchDoc, SearchDoc.message_row_id == MessageRow.id)).all())
     assert aliases == [("ANPI260311", "AN-PI-26-0311"), ("KX260999", "KX-26-0999"), ("MH2026118", "MH-2026-118")]
-    assert messages == ["kx2@mueller-hw.example", "pi2@mueller-hw.example", "pi@mueller-hw.example"]
+    assert sorted(indexed) == ["kx2@mueller-hw.example", "pi2@mueller-hw.example", "pi@mueller-hw.example"]
+    # each is found by the numbers its order had once it was filed, its own new one too
+    assert "\nAN-PI-26-0311\nMH-2026-118\n" in indexed["pi@mueller-hw.example"]
+    assert "\nAN-PI-26-0311\nMH-2026-118\n" in indexed["pi2@mueller-hw.example"]
+    assert "\nAN-PI-26-0311\nMH-2026-118\nKX-26-0999\n" in indexed["kx2@mueller-hw.example"]
 
 
 def test_the_same_mail_twice_in_one_read_ahead_is_filed_once(desk_and_store: tuple[Desk, Store],
