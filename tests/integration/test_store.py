@@ -615,6 +615,27 @@ def test_in_a_batch_an_alias_added_by_a_mail_undone_is_added_again_by_the_next(
     assert "\nAN-PI-26-0311\nMH-2026-118\nKX-26-0999\n" in indexed["kx2@mueller-hw.example"]
 
 
+def test_a_mail_reclassified_as_an_order_opens_it_as_filing_would(desk_and_store: tuple[Desk, Store]) -> None:
+    """A person's refiling opens the order the mail names (its number's alias, version 1) and
+    moves the mail there: the order is opened as filing opens one, then loaded to be changed."""
+    from mailflow.training import reclassify
+
+    desk, store = desk_and_store
+    asked = mail("Inquiry", "Please quote spunlace 45gsm. Our internal reference will be PO 4500999.",
+                 message_id="x1@northwind.example")
+    assert handle(raw(asked), desk, store).applied.order_folder is None  # type: ignore[union-attr]
+    refiled = reclassify("x1@northwind.example", "order", Person("Lily Chen", "manager"), desk, store)
+    assert (refiled.order_folder, refiled.new_order, refiled.replies_added) == (
+        "4500999", True, ("order_confirmation:held",))
+    with store.sessions() as session:
+        orders = [(o.id, o.number, o.folder, o.version, o.status) for o in session.scalars(select(OrderRow))]
+        aliases = list(session.execute(select(OrderAlias.key, OrderAlias.number, OrderAlias.order_id)))
+        filed = session.execute(select(MessageRow.order_id, MessageRow.path)).one()
+    assert orders == [(refiled.order_id, "4500999", "4500999", 1, "open")]
+    assert [tuple(a) for a in aliases] == [("4500999", "4500999", refiled.order_id)]
+    assert tuple(filed) == (refiled.order_id, refiled.path) and refiled.path.startswith("orders/4500999/mail/")
+
+
 def test_the_same_mail_twice_in_one_read_ahead_is_filed_once(desk_and_store: tuple[Desk, Store],
                                                               tmp_path: Path) -> None:
     """Both copies are read ahead before either is filed, so neither was on file when looked
