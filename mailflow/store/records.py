@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -47,6 +48,35 @@ _CONFIRMATION = select(DocumentRow.record).where(
 _OPEN_CASES = (select(MessageRow.message_id, CaseRow.id, CaseRow.number)
                .join(CaseRow, MessageRow.case_id == CaseRow.id)
                .where(MessageRow.message_id.in_(bindparam("ids", expanding=True)), CaseRow.status == "open"))
+
+
+@dataclass
+class FiledOrder:
+    """The order a mail is filed under, as filing reads it: one Core statement's row (or the
+    values just inserted), no ORM object. Its number, folder, buyer and kind never change; its
+    version is kept up to date by `_record_documents`, which alone loads the order to change it."""
+
+    id: int
+    number: str
+    folder: str
+    buyer: str
+    kind: str
+    version: int
+    numbers: list[str] = field(default_factory=list)  # its aliases' numbers, as written
+
+
+@dataclass
+class FiledMessage:
+    """The mail being filed, as the rest of its filing reads it: its row is one Core INSERT, no
+    ORM object (a complaint's case, set here, is written to the row by the caller)."""
+
+    id: int
+    message_id: str
+    subject: str
+    buyer: str
+    date: dt.datetime | None
+    correlation: str
+    case_id: int | None = None
 
 
 class _History:
@@ -219,12 +249,11 @@ class RecordStore:
 
     # --- while applying a message (inside its transaction) --------------------------------
 
-    def _record_documents(self, session: Session, order: OrderRow | None, row: MessageRow,
+    def _record_documents(self, session: Session, order: OrderRow | FiledOrder | None, row: MessageRow | FiledMessage,
                           outcome: Outcome) -> bool:
         """The mail's documents, and the order's terms when a document sets them. True when the
         order's data changed (its version then grows: replies that wait are written again)."""
         data = outcome.order_data
-        party = outcome.party
         record = order_record.order_record(data) if not data.empty else {}
         read = next((d for d in outcome.documents if d.name == data.document), None)
         for doc in outcome.documents:
@@ -238,6 +267,17 @@ class RecordStore:
                                             **sailing}))
         if order is None or (data.empty and not data.errors):
             return False
+        loaded = order if isinstance(order, OrderRow) else session.get_one(OrderRow, order.id)  # to change it
+        changed = self._merge_terms(session, loaded, row, outcome, record, read)
+        if order is not loaded:
+            order.version = loaded.version  # the replies filed with the mail are written from it
+        return changed
+
+    def _merge_terms(self, session: Session, order: OrderRow, row: MessageRow | FiledMessage, outcome: Outcome,
+                     record: dict[str, Any], read: Any) -> bool:
+        """`_record_documents`' part that changes the order: its terms merged, or our P/I kept."""
+        data = outcome.order_data
+        party = outcome.party
         stored = dict(order.data or {})
         if not documents.sets_terms(party, outcome.documents, stored, data):
             # our P/I (or a document after the PO): kept as a document and compared, never merged
@@ -265,7 +305,7 @@ class RecordStore:
         order.data = merged
         return had and bool(changes)
 
-    def _sailing_moved(self, session: Session, order: OrderRow, row: MessageRow, name: str,
+    def _sailing_moved(self, session: Session, order: OrderRow | FiledOrder, row: MessageRow | FiledMessage, name: str,
                        sailing: dict[str, Any]) -> None:
         """An event when this mail gives the order's ETD or ETA for the first time, or changes
         it (a shipping advice after the booking): the plan's dates move with it."""
@@ -292,7 +332,8 @@ class RecordStore:
             session.add(EventRow(kind="reply-superseded", order_id=order_id, message_row_id=old.answers_id,
                                  detail={"outbox_id": old.id, "by": replacement}))
 
-    def _open_case(self, session: Session, outcome: Outcome, row: MessageRow, order: OrderRow | None) -> str:
+    def _open_case(self, session: Session, outcome: Outcome, row: MessageRow | FiledMessage,
+                   order: OrderRow | FiledOrder | None) -> str:
         """A complaint opens its case, a follow-up joins it; returns the case number."""
         ref = outcome.case
         if ref is None:
@@ -317,7 +358,7 @@ class RecordStore:
             case.order_id = order.id
         return case.number
 
-    def _adopt_history(self, session: Session, order: OrderRow, row: MessageRow, outcome: Outcome,
+    def _adopt_history(self, session: Session, order: OrderRow | FiledOrder, row: MessageRow | FiledMessage, outcome: Outcome,
                        days: int) -> list[str]:
         """When a PO or P/I opens an order, the pre-order mail it answers joins it: the buyer's
         inquiries and sample requests, our quotations and the samples we sent. Found by the
@@ -354,7 +395,8 @@ class RecordStore:
                                  detail={"reason": why, "opened_by": message.message_id}))
         return leftovers
 
-    def _move_into(self, session: Session, row: MessageRow, order: OrderRow, folder: PurePosixPath) -> list[str]:
+    def _move_into(self, session: Session, row: MessageRow, order: OrderRow | FiledOrder,
+                   folder: PurePosixPath) -> list[str]:
         """A filed message, its attachments and its documents moved under an order (files copied,
         rows pointed there); the old paths returned, for `Store._remove_after_commit`, which
         keeps a file another message still uses."""

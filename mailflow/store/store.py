@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import bindparam, event, func, insert, or_, select, update
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.sql.elements import BindParameter
@@ -53,7 +53,14 @@ from mailflow.store.follow import FollowStore, lc_summary
 from mailflow.store.leases import Leases, exclusive, forget_fences, new_owner
 from mailflow.store.outbox import OutboxStore
 from mailflow.store.plan import PlanStore, order_parties
-from mailflow.store.records import RecordStore, decision_json, order_by_number, sailing
+from mailflow.store.records import (
+    FiledMessage,
+    FiledOrder,
+    RecordStore,
+    decision_json,
+    order_by_number,
+    sailing,
+)
 from mailflow.store.summary import SummaryStore
 from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
 
@@ -67,8 +74,13 @@ _ALIASED = (select(OrderAlias.key, OrderRow.id, OrderRow.number, OrderRow.buyer,
             .where(OrderAlias.key.in_(bindparam("keys", expanding=True))).order_by(OrderRow.id))
 _KNOWN_KEYS = select(OrderAlias.key).where(OrderAlias.key.in_(bindparam("keys", expanding=True)),
                                            OrderAlias.buyer == bindparam("buyer"))
-_NUMBERS = select(OrderAlias.number).where(OrderAlias.order_id == bindparam("order_id"))
 _SENDER = select(MessageRow.id).where(func.lower(MessageRow.from_addr) == bindparam("address")).limit(1)
+# an order's columns filing reads, a row for each of its aliases (their numbers as written)
+_ORDER_FILED = (select(OrderRow.id, OrderRow.number, OrderRow.folder, OrderRow.buyer, OrderRow.kind,
+                       OrderRow.version, OrderAlias.number)
+                .outerjoin(OrderAlias, OrderAlias.order_id == OrderRow.id)
+                .where(OrderRow.id == bindparam("order_id")).order_by(OrderAlias.id))
+_ORDER = insert(OrderRow)
 _ORDER_DATA = select(OrderRow.data).where(OrderRow.id == bindparam("order_id"))
 _COUNTERPARTY = select(OrderRow.id).where(OrderRow.buyer == bindparam("domain"), OrderRow.kind == bindparam("kind"))
 _COUNTERPARTY_ANY = _COUNTERPARTY.limit(1)
@@ -86,8 +98,35 @@ _FOLDERS = select(OrderRow.folder).where(or_(OrderRow.folder == bindparam("base"
                                                OrderRow.folder.like(bindparam("like"))))
 _EVENT = insert(EventRow)
 _MESSAGE = insert(MessageRow)
+_REPLY = insert(OutboxRow)
 _MESSAGE_CASE = update(MessageRow).where(MessageRow.id == bindparam("row_id")).values(case_id=bindparam("case_id"))
 _ALIAS = insert(OrderAlias)
+
+# The aliases (key, buyer) a connection has seen in its transaction (looked up for correlation,
+# or added): an alias is never removed, so one seen stays true once committed; what a rolled-back
+# savepoint or transaction added is not, and all are forgotten then (and when the connection
+# goes back to the pool). A mail whose numbers its order is known by already asks nothing.
+_SEEN_ALIASES = "mailflow.seen_aliases"  # in Connection.info
+_SEEN_MOST = 20_000  # aliases remembered at the most: then forgotten and seen anew
+
+
+def _seen_aliases(conn: Connection) -> set[tuple[str, str]]:
+    seen: set[tuple[str, str]] = conn.info.setdefault(_SEEN_ALIASES, set())
+    if len(seen) > _SEEN_MOST:
+        seen.clear()
+    return seen
+
+
+def _forget_seen_aliases(engine: Engine) -> None:
+    def forget(conn: Connection, *_: Any) -> None:
+        conn.info.pop(_SEEN_ALIASES, None)
+
+    def forget_pooled(_dbapi_connection: Any, record: Any) -> None:
+        record.info.pop(_SEEN_ALIASES, None)
+
+    for name in ("rollback", "rollback_savepoint"):
+        event.listen(engine, name, forget)
+    event.listen(engine, "checkin", forget_pooled)
 
 # What an order's summary reads (`Store.order_summaries`), one statement a table for all the
 # orders asked, in the order the summary lists them.
@@ -251,6 +290,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             raise StoreError(f"cannot open the database {url.render_as_string(hide_password=True)}: "
                              f"{exc.orig}") from None
         forget_fences(self.engine)  # a fence is checked once per transaction, not per mail
+        _forget_seen_aliases(self.engine)
         self.sessions = Sessions(self.engine)  # one transaction each, or a savepoint in a batch
         # a local folder (a path), or another archive (store/objects.py: an S3 bucket)
         self.archive: Archive = archive if isinstance(archive, Archive) else LocalArchive(archive)
@@ -299,6 +339,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             return {}
         with self.sessions.connection() as conn:
             rows = conn.execute(_ALIASED, {"keys": keys}).all()
+            _seen_aliases(conn).update((key, buyer) for key, _, _, buyer, _ in rows)
         found: dict[str, list[KnownOrder]] = {}
         for key, order_id, number, buyer, kind in rows:
             orders = found.setdefault(key, [])
@@ -392,7 +433,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         message = outcome.message
         leftovers: list[str] = []
         conn = session.connection()
-        order_row, new_order = self._order_for(session, outcome, aliases)
+        order_row, new_order = self._filed_order(session, outcome, aliases)
         folder = (paths.order_folder(order_row.folder) if order_row
                   else paths.unfiled_folder(message.date))
         mail_rel = self.archive.mail_path(folder, message.date, outcome.direction, message.sha256)
@@ -412,10 +453,11 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             "path": str(mail_rel), "size": message.size, "origin": outcome.raw.origin.describe(),
             "text": message.text, "warnings": list(message.warnings),
             "auth_results": dict(outcome.auth_results)}
-        # one INSERT, not the ORM's unit of work; the object, never added to the session, is what
-        # the rest of filing reads of the row (a case it opens or joins is written below)
-        row = MessageRow(**values)
-        row.id = conn.execute(_MESSAGE, values).inserted_primary_key[0]  # type: ignore[index]  # one row: its key
+        # one INSERT, not the ORM's unit of work; what the rest of filing reads of the row is
+        # kept apart (a case it opens or joins is written below)
+        row = FiledMessage(conn.execute(_MESSAGE, values).inserted_primary_key[0],  # type: ignore[index]
+                           values["message_id"], values["subject"], values["buyer"], values["date"],
+                           values["correlation"])
         changed = self._record_documents(session, order_row, row, outcome)
         case = self._open_case(session, outcome, row, order_row)
         if row.case_id is not None:
@@ -426,7 +468,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             session.add(AttachmentRow(message_row_id=row.id, filename=att.filename,
                                       content_type=att.content_type, size=att.size,
                                       sha256=att.sha256, path=str(att_rel)))
-        numbers = list(conn.execute(_NUMBERS, {"order_id": order_row.id}).scalars()) if order_row else []
+        numbers = order_row.numbers if order_row else []
         full_text = search.index(session, row.id, search.document(
             message.subject, message.text,
             [a.addr for a in (*message.from_, *message.to, *message.cc)],
@@ -437,17 +479,16 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         if position is not None:
             add_actions_in(session, position, row.id, source_actions, message.message_id)
         for reply in outcome.replies:
-            reply_row = OutboxRow(
-                message_id=reply.message_id, answers_id=row.id,
-                order_id=order_row.id if order_row else None, template=reply.template,
-                language=reply.language, to_addrs=[a.addr for a in reply.to],
-                subject=reply.subject, raw=reply.raw, state=reply.state, reason=reply.reason,
-                revision_key=outcome.revision_key, action=dict(reply.action),
-                order_version=order_row.version if order_row else 0, approver=reply.approver)
-            session.add(reply_row)
+            reply_id = conn.execute(_REPLY, {  # one INSERT, as the message's
+                "message_id": reply.message_id, "answers_id": row.id,
+                "order_id": order_row.id if order_row else None, "template": reply.template,
+                "language": reply.language, "to_addrs": [a.addr for a in reply.to],
+                "subject": reply.subject, "raw": reply.raw, "state": reply.state, "reason": reply.reason,
+                "revision_key": outcome.revision_key, "action": dict(reply.action),
+                "order_version": order_row.version if order_row else 0,
+                "approver": reply.approver}).inserted_primary_key[0]  # type: ignore[index]
             if reply.supersedes and order_row is not None:
-                session.flush()  # its id, for the replies it supersedes
-                self._supersede(session, order_row.id, reply.template, reply_row.id)
+                self._supersede(session, order_row.id, reply.template, reply_id)
         session.flush()  # the events written before it keep their order
         conn.execute(_EVENT, {"kind": "filed", "message_row_id": row.id,
                               "order_id": order_row.id if order_row else None,
@@ -471,20 +512,32 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
 
     def _order_for(self, session: Session, outcome: Outcome,
                    aliases: Sequence[str]) -> tuple[OrderRow | None, bool]:
+        """`_filed_order`'s order loaded as an ORM object (a person's refiling changes it)."""
+        order, new = self._filed_order(session, outcome, aliases)
+        return (session.get_one(OrderRow, order.id) if order is not None else None), new
+
+    def _filed_order(self, session: Session, outcome: Outcome,
+                     aliases: Sequence[str]) -> tuple[FiledOrder | None, bool]:
+        """The order the mail is filed under (None for none), and whether it opens now; its
+        numbers not known yet become its aliases. Read, or inserted, by one Core statement on
+        the session's connection: no ORM object (an order's is loaded only to be changed)."""
         ref = outcome.order
         if ref is None:
             return None, False
+        conn = session.connection()
         if ref.existing_id is not None:
-            order = session.get(OrderRow, ref.existing_id)
-            assert order is not None, "correlation returned an order that is gone"
+            rows = conn.execute(_ORDER_FILED, {"order_id": ref.existing_id}).all()
+            assert rows, "correlation returned an order that is gone"
+            order = FiledOrder(*rows[0][:6], [r[6] for r in rows if r[6] is not None])
             new = False
         else:
-            order = OrderRow(number=ref.number, buyer=ref.buyer, kind=ref.kind, for_order_id=ref.for_order_id,
-                             folder=self._free_folder(session, ref.number, ref.buyer))
-            session.add(order)
-            session.flush()
+            values: dict[str, Any] = {
+                "number": ref.number, "buyer": ref.buyer, "kind": ref.kind, "for_order_id": ref.for_order_id,
+                "folder": self._free_folder(session, ref.number, ref.buyer), "version": 1}
+            order_id = conn.execute(_ORDER, values).inserted_primary_key[0]  # type: ignore[index]  # one row: its key
+            order = FiledOrder(order_id, ref.number, values["folder"], ref.buyer, ref.kind, values["version"])
             new = True
-        self._add_aliases(session, order, [ref.number, *aliases])
+        order.numbers += self._add_aliases(session, order, [ref.number, *aliases], new)
         return order, new
 
     def order_data(self, order_id: int) -> dict[str, Any]:
@@ -539,21 +592,30 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         numbered = (f"{second}~{i}" for i in range(2, 1000))  # made only as far as needed
         return next(c for c in itertools.chain((base, second), numbered) if c not in taken)
 
-    def _add_aliases(self, session: Session, order: OrderRow, numbers: Sequence[str]) -> None:
-        """The numbers this buyer's orders are not known by yet, as the order's aliases: the
-        buyer's known keys are asked for in one query, not one per number."""
+    def _add_aliases(self, session: Session, order: OrderRow | FiledOrder, numbers: Sequence[str],
+                     new: bool = True) -> list[str]:
+        """The numbers this buyer's orders are not known by yet, as the order's aliases (those
+        added are returned, as written): the buyer's known keys are asked for in one query, not
+        one per number, and not at all when the connection has seen them all (`_SEEN_ALIASES`)
+        or, for an order opened before (not `new`), when they are its own number's, given when
+        it opened."""
         wanted: dict[str, str] = {}
         for number in numbers:
             if key := alias_key(number):
                 wanted.setdefault(key, number)  # the first spelling wins
-        if not wanted:
-            return
+        if not wanted or (not new and wanted.keys() == {alias_key(order.number)}):
+            return []
         conn = session.connection()
+        seen = _seen_aliases(conn)
+        if all((key, order.buyer) in seen for key in wanted):
+            return []
         known = set(conn.execute(_KNOWN_KEYS, {"keys": list(wanted), "buyer": order.buyer}).scalars())
-        fresh = [{"order_id": order.id, "key": key, "number": number, "buyer": order.buyer}
-                 for key, number in wanted.items() if key not in known]
+        fresh = {key: number for key, number in wanted.items() if key not in known}
         if fresh:
-            conn.execute(_ALIAS, fresh)
+            conn.execute(_ALIAS, [{"order_id": order.id, "key": key, "number": number, "buyer": order.buyer}
+                                  for key, number in fresh.items()])
+        seen.update((key, order.buyer) for key in wanted)
+        return list(fresh.values())
 
     def write_order_json(self, *order_ids: int) -> None:
         """order.json beside the mail: what a person opening the folder wants to see first.

@@ -19,7 +19,15 @@ from mailflow.model import Origin, RawMail
 from mailflow.pipeline import handle
 from mailflow.policy import Person
 from mailflow.store import Store, archive
-from mailflow.store.db import AttachmentRow, DocumentRow, MessageRow, OrderAlias, OrderRow, OutboxRow
+from mailflow.store.db import (
+    AttachmentRow,
+    DocumentRow,
+    MessageRow,
+    OrderAlias,
+    OrderRow,
+    OutboxRow,
+    SearchDoc,
+)
 from tests.conftest import ROOT, write_desk
 from tests.mails import mail
 
@@ -570,6 +578,62 @@ def test_an_orders_numbers_become_its_aliases_once_each_in_their_first_spelling(
     with store.sessions() as session:
         aliases = sorted(tuple(row) for row in session.execute(select(OrderAlias.key, OrderAlias.number)))
     assert aliases == [("ANPI260311", "AN-PI-26-0311"), ("MH2026118", "MH-2026-118")]
+
+
+def test_in_a_batch_an_alias_added_by_a_mail_undone_is_added_again_by_the_next(
+        desk_and_store: tuple[Desk, Store]) -> None:
+    """The batch's earlier mail gave the order its numbers: a later one giving them again adds
+    none. A mail whose savepoint is undone takes its new alias with it: the next mail giving
+    that number adds it, though the connection saw the alias added in between."""
+    desk, store = desk_and_store
+    first = mail("Signed PI AN-PI-26-0311 / order MH-2026-118", "Attached the countersigned PI.",
+                 sender="einkauf@mueller-hw.example", message_id="pi@mueller-hw.example")
+    again = mail("Re: Signed PI AN-PI-26-0311 / order MH-2026-118", "Shipping marks for MH/2026/118 follow.",
+                 sender="einkauf@mueller-hw.example", message_id="pi2@mueller-hw.example")
+    undone = mail("Re: order MH-2026-118", "Our P/I for it is PI KX-26-0999.",
+                  sender="einkauf@mueller-hw.example", message_id="kx1@mueller-hw.example")
+    redone = mail("Re: order MH-2026-118", "Again: our P/I for it is PI KX-26-0999.",
+                  sender="einkauf@mueller-hw.example", message_id="kx2@mueller-hw.example")
+    with store.batch():
+        assert handle(raw(first), desk, store).status == "filed"
+        assert handle(raw(again, "again.eml"), desk, store).status == "filed"
+        with pytest.raises(RuntimeError), store.sessions.one_mail():
+            assert handle(raw(undone, "undone.eml"), desk, store).status == "filed"
+            with store.sessions() as session:
+                assert session.scalar(select(OrderAlias.number).where(OrderAlias.key == "KX260999")) == "KX-26-0999"
+            raise RuntimeError("the mail fails after its alias was added")
+        assert handle(raw(redone, "redone.eml"), desk, store).status == "filed"
+    with store.sessions() as session:
+        aliases = sorted(tuple(row) for row in session.execute(select(OrderAlias.key, OrderAlias.number)))
+        indexed = dict(session.execute(select(MessageRow.message_id, SearchDoc.body)
+                                       .join(SearchDoc, SearchDoc.message_row_id == MessageRow.id)).all())
+    assert aliases == [("ANPI260311", "AN-PI-26-0311"), ("KX260999", "KX-26-0999"), ("MH2026118", "MH-2026-118")]
+    assert sorted(indexed) == ["kx2@mueller-hw.example", "pi2@mueller-hw.example", "pi@mueller-hw.example"]
+    # each is found by the numbers its order had once it was filed, its own new one too
+    assert "\nAN-PI-26-0311\nMH-2026-118\n" in indexed["pi@mueller-hw.example"]
+    assert "\nAN-PI-26-0311\nMH-2026-118\n" in indexed["pi2@mueller-hw.example"]
+    assert "\nAN-PI-26-0311\nMH-2026-118\nKX-26-0999\n" in indexed["kx2@mueller-hw.example"]
+
+
+def test_a_mail_reclassified_as_an_order_opens_it_as_filing_would(desk_and_store: tuple[Desk, Store]) -> None:
+    """A person's refiling opens the order the mail names (its number's alias, version 1) and
+    moves the mail there: the order is opened as filing opens one, then loaded to be changed."""
+    from mailflow.training import reclassify
+
+    desk, store = desk_and_store
+    asked = mail("Inquiry", "Please quote spunlace 45gsm. Our internal reference will be PO 4500999.",
+                 message_id="x1@northwind.example")
+    assert handle(raw(asked), desk, store).applied.order_folder is None  # type: ignore[union-attr]
+    refiled = reclassify("x1@northwind.example", "order", Person("Lily Chen", "manager"), desk, store)
+    assert (refiled.order_folder, refiled.new_order, refiled.replies_added) == (
+        "4500999", True, ("order_confirmation:held",))
+    with store.sessions() as session:
+        orders = [(o.id, o.number, o.folder, o.version, o.status) for o in session.scalars(select(OrderRow))]
+        aliases = list(session.execute(select(OrderAlias.key, OrderAlias.number, OrderAlias.order_id)))
+        filed = session.execute(select(MessageRow.order_id, MessageRow.path)).one()
+    assert orders == [(refiled.order_id, "4500999", "4500999", 1, "open")]
+    assert [tuple(a) for a in aliases] == [("4500999", "4500999", refiled.order_id)]
+    assert tuple(filed) == (refiled.order_id, refiled.path) and refiled.path.startswith("orders/4500999/mail/")
 
 
 def test_the_same_mail_twice_in_one_read_ahead_is_filed_once(desk_and_store: tuple[Desk, Store],
