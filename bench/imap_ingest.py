@@ -254,14 +254,18 @@ def in_child(kind: str, *args: str, code: str = str(ROOT)) -> dict[str, float]:
     """`kind` in a process of its own; `code`: the checkout whose mailflow it imports (this one's
     unless another is asked for, whatever the installed package is)."""
     env = {**os.environ, "PYTHONPATH": code}
-    output = subprocess.run([sys.executable, __file__, "--child", kind, *args], check=True,
-                            capture_output=True, text=True, env=env).stdout
+    done = subprocess.run([sys.executable, __file__, "--child", kind, *args],
+                          check=False, capture_output=True, text=True, env=env)
+    if done.returncode:
+        raise RuntimeError(f"the {kind} run failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    output = done.stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
 def write_config(directory: Path, port: int, folder: str, extract: bool = True, database: str = "",
-                 bucket: tuple[str, str] | None = None) -> Path:
-    """`bucket`: (S3 endpoint, bucket) for the archive instead of the local folder."""
+                 bucket: tuple[str, str] | None = None, code: Path = ROOT) -> Path:
+    """`bucket`: (S3 endpoint, bucket) for the archive instead of the local folder; `code`: the
+    checkout whose rules and templates the run reads (that of the code it runs)."""
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / "mailflow.yaml"
     config.write_text(
@@ -271,7 +275,7 @@ def write_config(directory: Path, port: int, folder: str, extract: bool = True, 
            "region: us-east-1}}\n" if bucket else "") +
         f"sources:\n  - imap: {{host: 127.0.0.1, port: {port}, tls: none, username: desk, "
         f"password: desk-pass, folders: ['{folder}'], batch_size: 50}}\n"
-        f"rules: {ROOT / 'rules'}\ntemplates: {ROOT / 'templates'}\npoll_interval: 600\n"
+        f"rules: {code / 'rules'}\ntemplates: {code / 'templates'}\npoll_interval: 600\n"
         f"extract: {{enabled: {'true' if extract else 'false'}}}\n", encoding="utf-8")
     return config
 
@@ -353,7 +357,8 @@ def throughput(dovecot: Any, base: Path, mixes: dict[str, str], postgres: str,
                     copy = copy_folder(client, folder, f"{folder}-{len(found)}")
                     client.logout()
                     config = write_config(base / f"b-{mix}-{len(found)}", dovecot.port, copy, extract=False,
-                                          database=url if label != "SQLite" else "", bucket=bucket)
+                                          database=url if label != "SQLite" else "", bucket=bucket,
+                                          code=Path(code))
                     name = f"{label}, {code_label}" if code_label else label
                     found[name] = in_child("mailflow", str(config), code=code)
         results[mix] = found
