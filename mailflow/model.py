@@ -147,11 +147,11 @@ class Prediction:
         return f"{self.category} {self.probability:.2f}{why}"
 
     def of(self, category: str) -> float:
-        """The probability the model gives `category`; without every category's, the most it
-        can be (1 - the best category's)."""
+        """The probability the model gives `category`; without every category's, or for a
+        category the model does not know, the most it can be (1 - the best category's)."""
         if category == self.category:
             return self.probability
-        return dict(self.probabilities).get(category, 0.0) if self.probabilities else 1.0 - self.probability
+        return dict(self.probabilities).get(category, 1.0 - self.probability)
 
 
 @dataclass(frozen=True)

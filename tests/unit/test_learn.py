@@ -249,6 +249,21 @@ def test_a_complaint_rule_gives_way_only_when_the_model_is_sure_and_not_of_compl
     assert rules.classify(message).rule == "complaint"  # no model: the rule stands
 
 
+def test_a_model_that_knows_no_complaint_does_not_overrule_a_complaint_rule(tmp_path: Path) -> None:
+    """A model trained without the category `complaint` cannot rule a complaint out: its
+    probabilities name no complaint, which is no probability of 0."""
+    rules = load_rules(rules_dir(tmp_path, """
+- name: complaint
+  category: complaint
+  weak: {overrule: 0.85, unless: 0.05}
+  when: {body: {contains: holes}}
+"""))
+    message = parse(mail("Rolls", "Half the rolls of lot 7 are full of holes, we claim compensation."))
+    unaware = Known(Prediction("shipping", 0.93, ("rolls",), (("payment", 0.04), ("shipping", 0.93), ("other", 0.03))))
+    assert unaware.prediction is not None and unaware.prediction.of("complaint") >= 0.05
+    assert rules.classify(message, model=unaware).rule == "complaint"
+
+
 def test_a_prediction_carries_every_categorys_probability(model: learn.Model) -> None:
     prediction = model.predict_text("the rolls are full of holes, we want a credit note")
     assert [c for c, _ in prediction.probabilities] == list(model.classes)
