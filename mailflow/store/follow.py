@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, literal, null, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from mailflow import clock, policy
 from mailflow.errors import MailflowError, NotFound
@@ -40,6 +40,7 @@ from mailflow.store.db import (
 
 if TYPE_CHECKING:
     from mailflow.store.archive import Archive
+    from mailflow.store.batch import Sessions
 
 __all__ = ["DONE", "OPEN", "OVERDUE", "FollowStore", "Followed", "load", "persist"]
 
@@ -136,7 +137,7 @@ def _milestone_subject(number: str, state: cal.State, milestone: Any, followed: 
 
 
 class FollowStore:
-    sessions: sessionmaker[Session]
+    sessions: Sessions
     archive: Archive
     follower: Follower | None
 
@@ -155,9 +156,13 @@ class FollowStore:
             return self._refollow(session, order, follower)
 
     def follow_orders(self, *order_ids: int) -> None:
-        """Each order recomputed, one transaction each (after a batch, a correction, an assignment)."""
-        for order_id in order_ids:
-            self.follow_order(order_id)
+        """Each order recomputed (after a batch, a correction, an assignment), all in one
+        transaction, a savepoint each (store/batch.py): one commit, not one per order."""
+        if not order_ids or self.follower is None or not self.follower.plans:
+            return
+        with self.sessions.batch():
+            for order_id in order_ids:
+                self.follow_order(order_id)
 
     def _refollow(self, session: Session, order: OrderRow, follower: Follower,
                   now: dt.datetime | None = None) -> Followed:

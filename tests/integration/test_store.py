@@ -23,6 +23,7 @@ from mailflow.store.db import (
     AttachmentRow,
     DocumentRow,
     MessageRow,
+    MilestoneRow,
     OrderAlias,
     OrderRow,
     OutboxRow,
@@ -681,3 +682,34 @@ def test_the_read_ahead_skips_mail_on_file_and_keeps_the_order(desk_and_store: t
     assert all(future.result().message.subject == f"Inquiry {i}"
                for i, (_, future) in enumerate(paired) if future is not None)
     assert asked == [8, 8, 4]
+
+
+def test_orders_followed_together_are_all_committed(tmp_path: Path, database_url: str) -> None:
+    """`follow_orders` recomputes several orders in one transaction: each order's milestones and
+    status are on file for another connection afterwards, and an order that is gone is skipped."""
+    from mailflow.follow import Follower
+    from mailflow.follow.plans import load_plans
+
+    store = Store(database_url, tmp_path / "archive", follower=Follower(load_plans(ROOT / "rules" / "followup")))
+    try:
+        ids = []
+        with store.sessions() as session, session.begin():
+            for number in ("KS-7101", "KS-7102"):
+                order = OrderRow(number=number, folder=number, buyer="Kestrel Supplies", status="open",
+                                 plan="tt-order")
+                session.add(order)
+                session.flush()
+                ids.append(order.id)
+        store.follow_orders(*ids, max(ids) + 100)
+    finally:
+        store.close()
+    other = Store(database_url, tmp_path / "archive")
+    try:
+        with other.sessions() as session:
+            for order_id in ids:
+                order = session.get(OrderRow, order_id)
+                assert order is not None and order.next_milestone
+                assert session.scalar(select(func.count()).select_from(MilestoneRow)
+                                      .where(MilestoneRow.order_id == order_id))
+    finally:
+        other.close()
