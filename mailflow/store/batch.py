@@ -143,6 +143,7 @@ class Sessions(sessionmaker[Session]):
     def __init__(self, engine: Engine) -> None:
         super().__init__(engine, expire_on_commit=False)
         self._local = threading.local()
+        self.sqlite = engine.dialect.name == "sqlite"
 
     @property
     def current(self) -> Batch | None:

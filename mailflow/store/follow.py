@@ -156,9 +156,16 @@ class FollowStore:
             return self._refollow(session, order, follower)
 
     def follow_orders(self, *order_ids: int) -> None:
-        """Each order recomputed (after a batch, a correction, an assignment), all in one
-        transaction, a savepoint each (store/batch.py): one commit, not one per order."""
+        """Each order recomputed (after a batch, a correction, an assignment). On SQLite all in
+        one transaction, a savepoint each (store/batch.py): one commit, not one per order, and
+        the database's one write lock is taken once. On PostgreSQL one transaction each: an
+        order's row stays locked only while it is followed, so another daemon's batch that
+        locks the same orders in another order cannot deadlock with this."""
         if not order_ids or self.follower is None or not self.follower.plans:
+            return
+        if not self.sessions.sqlite:
+            for order_id in order_ids:
+                self.follow_order(order_id)
             return
         with self.sessions.batch():
             for order_id in order_ids:

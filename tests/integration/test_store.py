@@ -685,8 +685,9 @@ def test_the_read_ahead_skips_mail_on_file_and_keeps_the_order(desk_and_store: t
 
 
 def test_orders_followed_together_are_all_committed(tmp_path: Path, database_url: str) -> None:
-    """`follow_orders` recomputes several orders in one transaction: each order's milestones and
-    status are on file for another connection afterwards, and an order that is gone is skipped."""
+    """`follow_orders` recomputes several orders (in one transaction on SQLite, one each on
+    PostgreSQL): each order's milestones and status are on file for another connection
+    afterwards, and an order that is gone is skipped."""
     from mailflow.follow import Follower
     from mailflow.follow.plans import load_plans
 
