@@ -35,10 +35,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
@@ -46,6 +47,21 @@ from mailflow.errors import StoreError
 from mailflow.store.archive import Archive
 
 BATCH_SECONDS = 2.0  # a transaction open longer than this is committed before the next message
+
+
+def forget_when(engine: Engine, key: str, events: Sequence[str]) -> None:
+    """What a connection remembers of its transaction (`Connection.info[key]`) forgotten at each
+    of the engine's `events` ("commit", "rollback", "rollback_savepoint") and when the
+    connection goes back to the pool (whatever ended its transaction there)."""
+    def forget(conn: Connection, *_: Any) -> None:
+        conn.info.pop(key, None)
+
+    def forget_pooled(_dbapi_connection: Any, record: Any) -> None:
+        record.info.pop(key, None)
+
+    for name in events:
+        event.listen(engine, name, forget)
+    event.listen(engine, "checkin", forget_pooled)
 
 
 class Batch:

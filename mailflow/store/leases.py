@@ -22,14 +22,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import delete, event, select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.errors import StoreError
+from mailflow.store.batch import forget_when
 from mailflow.store.db import FolderLease
 
 
@@ -111,15 +111,7 @@ def forget_fences(engine: Engine) -> None:
     """The fences a connection checked are forgotten when its transaction ends, when any
     savepoint of it rolls back (PostgreSQL may release a row lock taken inside it), and when
     it goes back to the pool (whatever ended its transaction there)."""
-    def forget(conn: Connection, *_: Any) -> None:
-        conn.info.pop(_FENCED, None)
-
-    def forget_pooled(_dbapi_connection: Any, record: Any) -> None:
-        record.info.pop(_FENCED, None)
-
-    for name in ("commit", "rollback", "rollback_savepoint"):
-        event.listen(engine, name, forget)
-    event.listen(engine, "checkin", forget_pooled)
+    forget_when(engine, _FENCED, ("commit", "rollback", "rollback_savepoint"))
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, event, func, insert, or_, select, update
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.sql.elements import BindParameter
@@ -31,7 +31,7 @@ from mailflow.model import Outcome, Quarantined, folder_name
 from mailflow.store import archive as paths
 from mailflow.store import migrations, search
 from mailflow.store.archive import Archive, LocalArchive
-from mailflow.store.batch import Batch, Sessions
+from mailflow.store.batch import Batch, Sessions, forget_when
 from mailflow.store.chase import ChaseStore
 from mailflow.store.corrections import CorrectionStore
 from mailflow.store.db import (
@@ -116,17 +116,6 @@ def _seen_aliases(conn: Connection) -> set[tuple[str, str]]:
         seen.clear()
     return seen
 
-
-def _forget_seen_aliases(engine: Engine) -> None:
-    def forget(conn: Connection, *_: Any) -> None:
-        conn.info.pop(_SEEN_ALIASES, None)
-
-    def forget_pooled(_dbapi_connection: Any, record: Any) -> None:
-        record.info.pop(_SEEN_ALIASES, None)
-
-    for name in ("rollback", "rollback_savepoint"):
-        event.listen(engine, name, forget)
-    event.listen(engine, "checkin", forget_pooled)
 
 # What an order's summary reads (`Store.order_summaries`), one statement a table for all the
 # orders asked, in the order the summary lists them.
@@ -290,7 +279,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             raise StoreError(f"cannot open the database {url.render_as_string(hide_password=True)}: "
                              f"{exc.orig}") from None
         forget_fences(self.engine)  # a fence is checked once per transaction, not per mail
-        _forget_seen_aliases(self.engine)
+        forget_when(self.engine, _SEEN_ALIASES, ("rollback", "rollback_savepoint"))  # committed ones stay true
         self.sessions = Sessions(self.engine)  # one transaction each, or a savepoint in a batch
         # a local folder (a path), or another archive (store/objects.py: an S3 bucket)
         self.archive: Archive = archive if isinstance(archive, Archive) else LocalArchive(archive)
