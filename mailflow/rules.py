@@ -861,9 +861,11 @@ def _build_rule(node: Any, file: Path, line: int | None, seen: dict[str, Where],
     weak = node.get("weak", False)
     # `weak: 0.6`: a weaker guess, passed over when the classifier says another category at 0.6;
     # `weak: {overrule: 0.85, unless: 0.05}`: and only while it gives the rule's category under 0.05
-    unless = weak.get("unless") if isinstance(weak, dict) and set(weak) <= {"overrule", "unless"} else None
-    if isinstance(weak, dict) and set(weak) <= {"overrule", "unless"} and _probability(unless, 0.0, 0.5):
-        weak = weak.get("overrule", True)
+    unless = None
+    if isinstance(weak, dict) and set(weak) <= {"overrule", "unless"}:
+        unless = weak.get("unless")
+        if _probability(unless, 0.0, 0.5):
+            weak = weak.get("overrule", True)  # else the dict stays, and is refused below
     numeric = isinstance(weak, (int, float)) and not isinstance(weak, bool)
     if not (isinstance(weak, bool) or numeric and 0.5 <= weak <= 1.0):
         raise where_in(node, file, line, "weak").error(
