@@ -174,7 +174,8 @@ def handle(raw: RawMail, desk: Desk, store: Store, *, dry_run: bool = False,
         log.info("already filed origin=%s sha256=%s", raw.origin.describe(), sha256[:12])
         return Handled("duplicate", reason="already filed")
     try:
-        with store.sessions.one_mail():  # in a batch, what this mail read is undone alone if it fails
+        # in a batch, what this mail read is undone alone if it fails (deciding writes nothing)
+        with store.sessions.one_mail(reads_only=True):
             outcome, aliases, prepared = process(raw, desk, store, stopped, ahead, reread=False)
     except NotPredicted:
         return _predicted(raw, desk, store, dry_run, stopped)

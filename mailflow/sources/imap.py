@@ -10,6 +10,7 @@ moves or flags it on the server.
 from __future__ import annotations
 
 import imaplib
+import itertools
 import json
 import logging
 import random
@@ -39,6 +40,7 @@ log = logging.getLogger("mailflow.imap")
 
 IDLE_LIMIT = 25 * 60  # re-issue IDLE well before the server's 29-minute limit
 SETTLE_SECONDS = 2.0  # the short IDLE after a sync that found mail
+PREFETCH_BYTES = 64 * 2**20  # a batch this large is filed before the next one is fetched
 
 
 class SourceError(MailflowError):
@@ -379,11 +381,14 @@ class FolderWatcher:
                  capabilities: set[bytes]) -> int:
         count = 0
         started = time.monotonic()
+        batches = list(_chunks(uids, self.account.batch_size))
+        following: dict[int, Any] = {}  # the next batch, fetched while this one was read
         with self._progress(len(uids)) as advance:
-            for batch in _chunks(uids, self.account.batch_size):
+            for number, batch in enumerate(batches):
                 if self.stop.is_set() or not self.lease.held:
                     break
-                fetched = client.fetch(batch, ["BODY.PEEK[]"])
+                fetched, following = following or client.fetch(batch, ["BODY.PEEK[]"]), {}
+                size = _size(fetched)
                 with_actions: set[int] = set()
 
                 def raws(batch: list[int] = batch, fetched: Any = fetched) -> Iterator[RawMail]:
@@ -399,8 +404,13 @@ class FolderWatcher:
                                              uidvalidity=uidvalidity, uid=uid))
 
                 paired = self.ahead(raws()) if self.ahead is not None else ((r, None) for r in raws())
+                first = next(paired, None)  # the workers begin to read the batch's first mails
+                # while they do, and no transaction is open, the next batch is fetched: the
+                # workers do not wait for the fetch, nor the filing for the workers' first mails
+                if number + 1 < len(batches) and size < PREFETCH_BYTES and not self.stop.is_set():
+                    following = client.fetch(batches[number + 1], ["BODY.PEEK[]"])
                 with self.batch():
-                    for raw, future in paired:
+                    for raw, future in itertools.chain([first] if first is not None else [], paired):
                         uid = raw.origin.uid
                         handled = self.handle(raw, future) if future is not None else self.handle(raw)
                         self.dry_run_seen[uidvalidity] = max(uid, self.dry_run_seen.get(uidvalidity, 0))
@@ -592,6 +602,11 @@ class FolderWatcher:
                 except FAULTS:
                     if not self.stop.is_set():
                         raise
+
+
+def _size(fetched: dict[int, Any]) -> int:
+    """The bytes of a fetched batch's mail."""
+    return sum(len(item.get(b"BODY[]") or b"") for item in fetched.values())
 
 
 def _chunks(items: list[T], size: int) -> Iterator[list[T]]:

@@ -209,12 +209,15 @@ class Sessions(sessionmaker[Session]):
             batch.close()
 
     @contextmanager
-    def one_mail(self) -> Iterator[None]:
+    def one_mail(self, reads_only: bool = False) -> Iterator[None]:
         """What one mail reads and writes inside: in a batch, a SAVEPOINT, undone alone when the
         mail fails (on PostgreSQL a failed statement spoils the whole transaction until then,
-        and the mail could not even be quarantined); outside a batch, nothing."""
+        and the mail could not even be quarantined); outside a batch, nothing. `reads_only`:
+        the work inside writes nothing (deciding a mail), so on SQLite, where a failed
+        statement spoils nothing but itself, there is nothing to undo and no savepoint is
+        taken (two statements a mail, and the ORM's bookkeeping of a nested transaction)."""
         batch = self.current
-        if batch is None:
+        if batch is None or (reads_only and self.sqlite):
             yield
             return
         batch.begin()

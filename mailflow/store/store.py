@@ -110,6 +110,16 @@ _SEEN_ALIASES = "mailflow.seen_aliases"  # in Connection.info
 _SEEN_MOST = 20_000  # aliases remembered at the most: then forgotten and seen anew
 
 
+_COUNTERPARTIES = "mailflow.counterparties"  # in Connection.info: (domain, kind) -> orders on file
+
+
+def _counterparties(conn: Connection) -> dict[tuple[str, str], bool]:
+    known: dict[tuple[str, str], bool] = conn.info.setdefault(_COUNTERPARTIES, {})
+    if len(known) > _SEEN_MOST:
+        known.clear()
+    return known
+
+
 def _seen_aliases(conn: Connection) -> set[tuple[str, str]]:
     seen: set[tuple[str, str]] = conn.info.setdefault(_SEEN_ALIASES, set())
     if len(seen) > _SEEN_MOST:
@@ -280,6 +290,8 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                              f"{exc.orig}") from None
         forget_fences(self.engine)  # a fence is checked once per transaction, not per mail
         forget_when(self.engine, _SEEN_ALIASES, ("rollback", "rollback_savepoint"))  # committed ones stay true
+        # another daemon's or desk's new orders are seen once this transaction ends
+        forget_when(self.engine, _COUNTERPARTIES, ("commit", "rollback", "rollback_savepoint"))
         self.sessions = Sessions(self.engine)  # one transaction each, or a savepoint in a batch
         # a local folder (a path), or another archive (store/objects.py: an S3 bucket)
         self.archive: Archive = archive if isinstance(archive, Archive) else LocalArchive(archive)
@@ -557,8 +569,11 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         key = key.lower()
         asked = {"domain": key.rpartition("@")[2], "kind": kind}
         with self.sessions.connection() as conn:
-            if "@" not in key:
-                return conn.execute(_COUNTERPARTY_ANY, asked).first() is not None
+            if "@" not in key:  # asked of most mail: its answer is kept until an order opens or the transaction ends
+                known = _counterparties(conn)
+                if (asked["domain"], kind) not in known:
+                    known[asked["domain"], kind] = conn.execute(_COUNTERPARTY_ANY, asked).first() is not None
+                return known[asked["domain"], kind]
             # at a free-mail domain only mail from or to that very address counts
             if conn.execute(_FROM_COUNTERPARTY, {**asked, "address": key}).first() is not None:
                 return True
@@ -588,6 +603,8 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         one per number, and not at all when the connection has seen them all (`_SEEN_ALIASES`)
         or, for an order opened before (not `new`), when they are its own number's, given when
         it opened."""
+        if new:  # whose orders are on file has changed (`_counterparty_of`)
+            session.connection().info.pop(_COUNTERPARTIES, None)
         wanted: dict[str, str] = {}
         for number in numbers:
             if key := alias_key(number):

@@ -616,6 +616,52 @@ def test_in_a_batch_an_alias_added_by_a_mail_undone_is_added_again_by_the_next(
     assert "\nAN-PI-26-0311\nMH-2026-118\nKX-26-0999\n" in indexed["kx2@mueller-hw.example"]
 
 
+def test_in_a_batch_a_failed_read_while_deciding_spoils_nothing_of_the_batch(
+        desk_and_store: tuple[Desk, Store]) -> None:
+    """Deciding a mail only reads: a statement of it that fails leaves the batch as it was, the
+    mails before and after it filed (PostgreSQL needs the savepoint for it; SQLite, where a
+    failed statement spoils nothing but itself, takes none)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    desk, store = desk_and_store
+    before = mail("Inquiry", "Please quote spunlace 45gsm.", sender="buyer@example.com", message_id="b1@example.com")
+    after = mail("Inquiry", "And 50gsm too.", sender="buyer@example.com", message_id="b2@example.com")
+    with store.batch():
+        assert handle(raw(before), desk, store).status == "filed"
+        with pytest.raises(SQLAlchemyError), store.sessions.one_mail(reads_only=True), \
+                store.sessions.connection() as conn:
+            conn.execute(text("SELECT no_such_column FROM messages"))
+        assert handle(raw(after, "after.eml"), desk, store).status == "filed"
+    with store.sessions() as session:
+        filed = sorted(session.scalars(select(MessageRow.message_id)))
+    assert filed == ["b1@example.com", "b2@example.com"]
+
+
+def test_in_a_batch_whose_orders_are_on_file_is_read_once_and_anew_once_an_order_opens(
+        desk_and_store: tuple[Desk, Store]) -> None:
+    """Most mail asks whether its sender's domain has orders on file: in a batch the answer is
+    read once, until an order opens (then it may have changed) or the transaction ends."""
+    desk, store = desk_and_store
+    asked: list[str] = []
+    event.listen(store.engine, "before_cursor_execute",
+                 lambda _c, _cur, statement, *_: asked.append(statement) if "FROM orders" in statement else None)
+    buyer = "newbuyer.example"  # no buyer the desk lists: its orders are filed under its domain
+    po = mail("New order", "Please find attached our PO 4500999.", sender=f"purchasing@{buyer}",
+              message_id=f"po@{buyer}", attachments=[("PO_4500999.pdf", b"%PDF-1.4 po", "application/pdf")])
+    with store.batch():
+        assert not store.buys_from_us(buyer) and not store.buys_from_us(buyer)
+        assert not store.supplies_us(buyer)
+        assert len(asked) == 2  # once as a buyer, once as a supplier
+        handled = handle(raw(po), desk, store)
+        assert handled.applied is not None and handled.applied.new_order
+        with store.sessions() as session:
+            assert session.scalar(select(OrderRow.buyer)) == buyer
+        assert store.buys_from_us(buyer) and not store.supplies_us(buyer)
+    asked.clear()
+    assert store.buys_from_us(buyer) and len(asked) == 1  # outside a batch each question is read
+
+
 def test_a_mail_reclassified_as_an_order_opens_it_as_filing_would(desk_and_store: tuple[Desk, Store]) -> None:
     """A person's refiling opens the order the mail names (its number's alias, version 1) and
     moves the mail there: the order is opened as filing opens one, then loaded to be changed."""
