@@ -17,11 +17,11 @@ SAVEPOINT in it:
   not each file and its folder as it is written;
 - work that must follow the commit (removing files that moved) waits for it (`after_commit`);
 - work done once for the whole batch in its transaction (the folder's position, moved to the
-  last mail's UID; SQLite's full-text rows, which FTS5 would otherwise write out at every
-  savepoint) is done just before it commits (`before`): a mail asks for it once its own
-  savepoint is released, and a mail's savepoint that `one_mail` rolls back takes it back. Work
-  every mail asks for alike (`Together`: the full-text rows) is done in one call for all of the
-  batch's mails, each still asked for, and taken back, by its own mail.
+  last mail's UID; SQLite's full-text rows and bigrams, which would otherwise be written out or
+  copied at every savepoint) is done just before it commits (`before`): a mail asks for it once
+  its own savepoint is released, and a mail's savepoint that `one_mail` rolls back takes it
+  back. Work every mail asks for alike (`Together`: the search rows) is done in one call for all
+  of the batch's mails, each still asked for, and taken back, by its own mail.
 
 On SQLite the batch's transaction begins with BEGIN IMMEDIATE: it takes the write lock at
 once instead of failing later when it turns from reading to writing. So that the daemon's other

@@ -110,9 +110,10 @@ _FTS = [f"INSERT INTO {table} (rowid, body) VALUES (?, ?)" for table in FTS_TABL
 
 def index(session: Session, message_row_id: int, body: str, later: bool = False) -> Later | None:
     """Add one message to the index, inside the caller's transaction. `later` (a batch's mail):
-    SQLite's full-text rows are returned, to be written when the batch commits, the whole
-    batch's at once (nothing searches its mails before; FTS5 writes what it holds to disk at
-    every savepoint, two a mail)."""
+    SQLite's full-text rows and bigrams are returned, to be written when the batch commits, the
+    whole batch's at once: nothing searches its mails before, and a row written inside the mail's
+    savepoint costs more (FTS5 writes what it holds to disk at every savepoint, two a mail; each
+    page a mail's pairs change, spread over the whole index, is first copied for the savepoint)."""
     conn = session.connection()
     pairs = sorted(bigrams(body))  # in the index's order: each row goes where the last went
     if conn.dialect.name != "sqlite":
@@ -121,22 +122,24 @@ def index(session: Session, message_row_id: int, body: str, later: bool = False)
             conn.execute(_BIGRAMS, [{"message_row_id": message_row_id, "c1": a, "c2": b} for a, b in pairs])
         return None
     conn.exec_driver_sql(_SQLITE_DOC, (message_row_id, body))
-    if pairs:
-        conn.exec_driver_sql(_SQLITE_BIGRAMS, [(a, b, message_row_id) for a, b in pairs])
-    full_text = Together(_full_text, (message_row_id, body))
+    rows = Together(_sqlite_rows, (message_row_id, body, pairs))
     if later:
-        return full_text
-    full_text(conn)
+        return rows
+    rows(conn)
     return None
 
 
 Later = Callable[[Connection], None]  # work for a batch's commit (`Batch.before`)
 
 
-def _full_text(conn: Connection, rows: list[tuple[int, str]]) -> None:
-    """SQLite's full-text rows of messages (row id, text): one executemany a table."""
+def _sqlite_rows(conn: Connection, messages: list[tuple[int, str, list[tuple[str, str]]]]) -> None:
+    """SQLite's full-text rows and bigrams of messages (row id, text, pairs): one executemany a
+    table, the pairs of them all in the order of the table's key."""
     for fts in _FTS:
-        conn.exec_driver_sql(fts, rows)
+        conn.exec_driver_sql(fts, [(row_id, body) for row_id, body, _ in messages])
+    pairs = sorted((a, b, row_id) for row_id, _, of_one in messages for a, b in of_one)
+    if pairs:
+        conn.exec_driver_sql(_SQLITE_BIGRAMS, pairs)
 
 
 @dataclass(frozen=True)
