@@ -17,9 +17,11 @@ SAVEPOINT in it:
   not each file and its folder as it is written;
 - work that must follow the commit (removing files that moved) waits for it (`after_commit`);
 - work done once for the whole batch in its transaction (the folder's position, moved to the
-  last mail's UID; SQLite's full-text rows, which FTS5 would otherwise write out at every
-  savepoint) is done just before it commits (`before`): a mail asks for it once its own
-  savepoint is released, and a mail's savepoint that `one_mail` rolls back takes it back.
+  last mail's UID; SQLite's full-text rows and bigrams, which would otherwise be written out or
+  copied at every savepoint) is done just before it commits (`before`): a mail asks for it once
+  its own savepoint is released, and a mail's savepoint that `one_mail` rolls back takes it
+  back. Work every mail asks for alike (`Together`: the search rows) is done in one call for all
+  of the batch's mails, each still asked for, and taken back, by its own mail.
 
 On SQLite the batch's transaction begins with BEGIN IMMEDIATE: it takes the write lock at
 once instead of failing later when it turns from reading to writing. So that the daemon's other
@@ -37,6 +39,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
@@ -62,6 +65,20 @@ def forget_when(engine: Engine, key: str, events: Sequence[str]) -> None:
     for name in events:
         event.listen(engine, name, forget)
     event.listen(engine, "checkin", forget_pooled)
+
+
+@dataclass(frozen=True)
+class Together:
+    """One mail's share of work done once for the whole batch before it commits: `work(connection,
+    items)` is called with the item of every mail that asked for it, in the order they asked (one
+    executemany for the batch, not statements a mail). Alone (outside a batch), it is the work of
+    its one item."""
+
+    work: Callable[[Connection, list[Any]], None]
+    item: Any
+
+    def __call__(self, connection: Connection) -> None:
+        self.work(connection, [self.item])
 
 
 class Batch:
@@ -106,8 +123,14 @@ class Batch:
     def _commit(self) -> None:
         if self.started is not None:
             before, self.before = self.before, {}
+            together: dict[Callable[[Connection, list[Any]], None], list[Any]] = {}
             for work in before.values():
-                work(self.connection)
+                if isinstance(work, Together):
+                    together.setdefault(work.work, []).append(work.item)
+                else:
+                    work(self.connection)
+            for gathered, items in together.items():
+                gathered(self.connection, items)
         if self.files and self.archive is not None:  # nothing is committed that points at a file not yet on the disk
             files, self.files = self.files, []
             try:

@@ -508,10 +508,10 @@ class SearchBigram(Base):
     query (发票) that a trigram index cannot answer."""
 
     __tablename__ = "search_bigrams"
-    # with the message id: a pair's messages, newest first, from the index alone
-    __table_args__ = (Index("ix_search_bigrams_pair", "c1", "c2", "message_row_id"),
-                      Index("ix_search_bigrams_c2", "c2", "message_row_id"))
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    message_row_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
-    c1: Mapped[str] = mapped_column(String(1))
-    c2: Mapped[str] = mapped_column(String(1))
+    # the key is the pair and the message, and on SQLite the table is stored by it (no rowid):
+    # a pair's messages, newest first, from the key alone, and one B-tree less a row (0018);
+    # a character as the second half of a pair, from the other index
+    __table_args__ = (Index("ix_search_bigrams_c2", "c2", "message_row_id"), {"sqlite_with_rowid": False})
+    c1: Mapped[str] = mapped_column(String(1), primary_key=True)
+    c2: Mapped[str] = mapped_column(String(1), primary_key=True)
+    message_row_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), primary_key=True)

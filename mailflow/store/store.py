@@ -400,7 +400,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         """File one message: files, rows, documents, the order's terms, the case, replies, the
         source position and the server actions to carry out after the commit, all or nothing.
         Mail that joins a new order from before it is moved there, its old files removed after
-        the commit. In a batch, the position moves, and SQLite's full-text rows are written, when the
+        the commit. In a batch, the position moves, and SQLite's full-text rows and bigrams are written, when the
         batch commits (`SyncLedger.advance_at_commit`, `search.index`)."""
         message = outcome.message
         leftovers: list[str] = []
@@ -429,7 +429,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
     def _file(self, session: Session, outcome: Outcome, aliases: Sequence[str], position: Position | None,
               source_actions: Sequence[dict[str, Any]]) -> tuple[Applied, list[str], search.Later | None]:
         """`apply` of a mail not filed yet, inside its transaction: (what was done, the old
-        copies of files that moved, to be removed after the commit, in a batch the full-text
+        copies of files that moved, to be removed after the commit, in a batch the search
         rows to write when it commits)."""
         message = outcome.message
         leftovers: list[str] = []

@@ -13,6 +13,7 @@ import pytest
 from alembic import command
 from click.testing import CliRunner
 from sqlalchemy import Engine, insert, inspect, text
+from sqlalchemy.orm import Session
 
 from mailflow.cli import main
 from mailflow.errors import StoreError
@@ -193,7 +194,7 @@ def test_orders_and_payments_from_before_instalments_keep_their_money(tmp_path: 
         row = connection.execute(text("SELECT instalments FROM orders WHERE id = :id"), {"id": order_id}).scalar_one()
         assert row in ([], "[]")
         assert connection.execute(text("SELECT charges FROM payments")).scalar_one() == ""
-    assert migrations.current(engine) == migrations.head() == "0017"
+    assert migrations.current(engine) == migrations.head() == "0018"
     engine.dispose()
     store = Store(database_url, tmp_path / "archive", follower=Follower(load_plans(ROOT / "rules" / "followup")))
     try:
@@ -414,5 +415,61 @@ def test_the_rule_and_outbox_indexes_come_and_go_with_their_revision_and_the_cou
         assert "ix_outbox_state" in outbox_indexes(engine) and "ix_outbox_state_created" not in outbox_indexes(engine)
         with engine.connect() as connection:
             assert [tuple(row) for row in connection.execute(text(counts))] == before
+    finally:
+        engine.dispose()
+
+
+def test_the_bigram_table_keyed_by_pair_and_message_finds_the_same_mail_both_ways(
+        tmp_path: Path, database_url: str) -> None:
+    """0018 on a store with Chinese mail: the bigram table loses its id and is keyed by (c1, c2,
+    message), its rows and what a one- and a two-character search finds kept; going back gives
+    the id and the indexes back, the rows still there."""
+    from mailflow.store import search
+
+    at_revision(database_url, "0017")
+    engine = make_engine(database_url)
+    mail = [{"sha256": f"{n:064x}", "message_id": f"m{n}@x.example", "direction": "in", "subject": "询价",
+             "from_addr": "a@x.example", "from_name": "", "category": "order", "buyer": "Northwind",
+             "path": f"m{n}.eml", "size": 1, "origin": "test", "to_addrs": [], "cc_addrs": [],
+             "date": dt.datetime(2024, 5, n, tzinfo=dt.UTC)} for n in (1, 2, 3)]
+    texts = {1: "请报水刺无纺布的价格", 2: "发票已收到", 3: "水刺布样品"}
+    rows = "SELECT c1, c2, message_row_id FROM search_bigrams ORDER BY c1, c2, message_row_id"
+
+    def found() -> list[list[int]]:
+        with Session(engine) as session:
+            return [[hit.message_row_id for hit in search.search(session, term)] for term in ("水刺", "发票", "布")]
+
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(MessageRow), mail)
+            ids = dict(connection.execute(text("SELECT message_id, id FROM messages")).all())
+            for n, body in texts.items():
+                connection.execute(text("INSERT INTO search_bigrams (message_row_id, c1, c2) VALUES (:m, :a, :b)"),
+                                   [{"m": ids[f"m{n}@x.example"], "a": a, "b": b} for a, b in search.bigrams(body)])
+            before = connection.execute(text(rows)).all()
+        found_before = found()
+        with engine.begin() as connection:
+            command.upgrade(migrations._config(connection), "0018")
+        assert {c["name"] for c in inspect(engine).get_columns("search_bigrams")} == {"c1", "c2", "message_row_id"}
+        assert inspect(engine).get_pk_constraint("search_bigrams")["constrained_columns"] == [
+            "c1", "c2", "message_row_id"]
+        assert {i["name"] for i in inspect(engine).get_indexes("search_bigrams")} == {"ix_search_bigrams_c2"}
+        with engine.connect() as connection:
+            assert connection.execute(text(rows)).all() == before
+        assert found() == found_before == [[ids["m3@x.example"], ids["m1@x.example"]], [ids["m2@x.example"]],
+                            [ids["m3@x.example"], ids["m1@x.example"]]]
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as connection:
+                assert "WITHOUT ROWID" in connection.execute(text(
+                    "SELECT sql FROM sqlite_master WHERE name = 'search_bigrams'")).scalar_one()
+        with engine.begin() as connection:
+            command.downgrade(migrations._config(connection), "0017")
+        assert "id" in {c["name"] for c in inspect(engine).get_columns("search_bigrams")}
+        assert {i["name"] for i in inspect(engine).get_indexes("search_bigrams")} == {
+            "ix_search_bigrams_c2", "ix_search_bigrams_pair", "ix_search_bigrams_message_row_id"}
+        with engine.begin() as connection:
+            assert connection.execute(text(rows)).all() == before
+            connection.execute(text("INSERT INTO search_bigrams (message_row_id, c1, c2) VALUES (:m, '样', '品')"),
+                               {"m": ids["m1@x.example"]})  # the id is given again, as before
     finally:
         engine.dispose()

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path, PurePosixPath
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from mailflow.config import load_config
 from mailflow.correlate import Found, numbers_in_text
@@ -353,7 +353,6 @@ def test_a_mail_whose_lookup_fails_is_quarantined_and_the_batch_goes_on(
         desk_and_store: tuple[Desk, Store], monkeypatch: pytest.MonkeyPatch) -> None:
     """A statement that fails while a mail is decided (on PostgreSQL it spoils the whole
     transaction) is undone with that mail alone: the mail is quarantined, the batch files the rest."""
-    from sqlalchemy import text
 
     desk, store = desk_and_store
     real = Store.known_sender
@@ -660,6 +659,39 @@ def test_in_a_batch_whose_orders_are_on_file_is_read_once_and_anew_once_an_order
         assert store.buys_from_us(buyer) and not store.supplies_us(buyer)
     asked.clear()
     assert store.buys_from_us(buyer) and len(asked) == 1  # outside a batch each question is read
+
+
+def test_a_batch_writes_its_full_text_rows_at_once_and_a_mail_undone_takes_its_own_back(
+        desk_and_store: tuple[Desk, Store]) -> None:
+    """SQLite's full-text rows of a batch's mails are written together when it commits; a mail
+    whose savepoint is undone is not among them (its document went with it), and every query
+    kind finds the others."""
+    from mailflow.store import search
+
+    desk, store = desk_and_store
+    texts = {"one": "Samples of the kestrelwipe roll: 水刺样品。",
+             "two": "The heronwipe roll failed: 发票号码。",
+             "three": "Quote for the ospreywipe roll: 交货期限。"}
+    with store.batch():
+        assert handle(raw(mail("Samples", texts["one"], message_id="one@x.example")), desk, store).status == "filed"
+        assert handle(raw(mail("Quote", texts["three"], message_id="three@x.example"), "three.eml"),
+                      desk, store).status == "filed"
+        with pytest.raises(RuntimeError), store.sessions.one_mail():  # the last: no later mail takes its id
+            assert handle(raw(mail("Failed", texts["two"], message_id="two@x.example"), "two.eml"),
+                          desk, store).status == "filed"
+            raise RuntimeError("the mail fails after it was indexed")
+    with store.sessions() as session:
+        def found(query: str) -> list[str]:
+            return sorted(session.get_one(MessageRow, h.message_row_id).message_id.split("@")[0]
+                          for h in search.search(session, query))
+
+        assert found("kestrelwipe") == ["one"] and found("ospreywipe") == ["three"]  # whole words
+        assert found("水刺样") == ["one"] and found("交货期") == ["three"]  # any text of three characters
+        assert found("样品") == ["one"] and found("期限") == ["three"]  # two Chinese characters
+        assert found("heronwipe") == found("发票号") == found("号码") == []
+        if store.database_path is not None:  # each FTS5 table holds what the documents hold, no more
+            for table in search.FTS_TABLES:
+                session.execute(text(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)"))  # noqa: S608 - our tables
 
 
 def test_a_mail_reclassified_as_an_order_opens_it_as_filing_would(desk_and_store: tuple[Desk, Store]) -> None:
