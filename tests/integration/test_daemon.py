@@ -103,7 +103,7 @@ def test_a_stalled_smtp_server_does_not_stop_the_intake(tmp_path: Path, sqlite_u
     smtp_server.handler.mode = "hold"
     config = write_desk(tmp_path / "desk", sqlite_url)
     config.write_text(config.read_text() + "poll_interval: 1\n"
-                      f"smtp: {{host: 127.0.0.1, port: {smtp_server.port}, tls: none, timeout: 60}}\n")
+                      f"smtp: {{host: 127.0.0.1, port: {smtp_server.port}, tls: none, timeout: 60, send_interval: 1}}\n")
     inbox = tmp_path / "desk" / "inbox"
     first, second = sorted((EXAMPLES / "inbox").glob("0[12]*.eml"))
     (inbox / first.name).write_bytes(first.read_bytes())

@@ -19,12 +19,15 @@ from tests.conftest import EXAMPLES, write_desk
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def bundle(tmp_path: Path, database_url: str) -> tuple[Path, Path]:
-    config = write_desk(tmp_path / "desk", database_url, EXAMPLES / "inbox")
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory, module_database_url: str) -> tuple[Path, Path]:
+    """The example inbox filed and its order exported once a database: the tests read the
+    desk and the bundle, and write their copies and other exports in their own folders."""
+    folder = tmp_path_factory.mktemp("export")
+    config = write_desk(folder / "desk", module_database_url, EXAMPLES / "inbox")
     runner = CliRunner()
     assert runner.invoke(main, ["--config", str(config), "run", "--once"]).exit_code == 0
-    target = tmp_path / "bundle.zip"
+    target = folder / "bundle.zip"
     result = runner.invoke(main, ["--config", str(config), "order", "export", "4500871", "-o", str(target)])
     assert result.exit_code == 0, result.output
     return config, target

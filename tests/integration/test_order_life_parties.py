@@ -5,8 +5,9 @@ tests/life_mails.py).
 Two sales orders (buyer A in English, T/T 30/70; buyer B in GBK Chinese, L/C at sight), our P/O
 to a carton maker for order A, two forwarders, an inspection agency and a bank, our own mail,
 and each order's enquiry, quotation and samples before it. The desk's configuration lists only
-its two buyers. Each day the desk files the day's mail (`run --once`) and runs its follow-up
-job (`follow`), as the daemon would. Afterwards, for every mail: its party, its order (or why
+its two buyers. Each day the desk files the day's mail (what `run --once` does) and runs its
+follow-up job (what `follow` does), one desk and store kept for the six weeks as the daemon
+keeps them. Afterwards, for every mail: its party, its order (or why
 it is unfiled), its documents and its category; for every milestone: done or not, and by which
 mail; no phantom order; no reply to anyone but the buyers; the pre-order mail in its order.
 """
@@ -20,7 +21,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Self
 
 import pytest
 from sqlalchemy import select
@@ -63,6 +64,48 @@ def desk(tmp_path: Path, database_url: str) -> Path:
     return config
 
 
+class Daemon:
+    """The desk and its store loaded once and kept while the days pass, as the daemon keeps
+    them: `file` does what `run --once` does, `follow` what `follow` does. Loading the desk
+    again for each of the 74 runs (start-up's checks of the rules and templates, new intake
+    workers that load the rules and readers again) took 90 of the six weeks' 110 s; start-up
+    is test_order_life's and test_cli's to test."""
+
+    def __init__(self, config: Path) -> None:
+        from mailflow.config import load_config
+        from mailflow.daemon import local_sources
+        from mailflow.desk import load_desk
+        from mailflow.store.objects import open_store
+
+        self.config = load_config(config)
+        self.sources = local_sources(self.config)
+        self.desk, self.store = load_desk(self.config), open_store(self.config)
+        self._exclusive = self.store.exclusive()  # SQLite: the one daemon on its database, as `run` holds it
+
+    def __enter__(self) -> Self:
+        self._exclusive.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._exclusive.__exit__(*exc)
+        finally:
+            self.desk.close()
+            self.store.close()
+
+    def file(self, count: int) -> None:
+        """What the inbox holds filed: `count` mails, each once, none in error."""
+        from mailflow.daemon import run_once
+
+        summary = run_once(self.desk, self.store, self.sources)
+        assert summary.read == count and not summary.errors and not summary.quarantined, summary
+
+    def follow(self) -> None:
+        from mailflow.follow.desk import follow_up
+
+        follow_up(self.desk, self.store)
+
+
 def live(config: Path, tmp_path: Path) -> None:
     """Every day from the first mail to the last: that day's mail filed, then the follow-up job."""
     days = sorted({m.day for m in life.LIFE})
@@ -70,17 +113,18 @@ def live(config: Path, tmp_path: Path) -> None:
     attachments = tmp_path / "attachments"
     attachments.mkdir()
     today = first
-    while today <= last:
-        with clock.frozen(dt.datetime(today.year, today.month, today.day, 12, tzinfo=dt.UTC)):
-            todays = [m for m in life.LIFE if life.day(m.day).date() == today]
-            for m in todays:
-                (config.parent / "inbox" / f"{m.file}.eml").write_bytes(life.eml(m, attachments))
-            if todays:
-                cli(config, "run", "--once")
-                for m in todays:  # read: out of the inbox, as a mail client leaves it
-                    (config.parent / "inbox" / f"{m.file}.eml").unlink()
-            cli(config, "follow", "--json")
-        today += dt.timedelta(days=1)
+    with Daemon(config) as daemon:
+        while today <= last:
+            with clock.frozen(dt.datetime(today.year, today.month, today.day, 12, tzinfo=dt.UTC)):
+                todays = [m for m in life.LIFE if life.day(m.day).date() == today]
+                for m in todays:
+                    (config.parent / "inbox" / f"{m.file}.eml").write_bytes(life.eml(m, attachments))
+                if todays:
+                    daemon.file(len(todays))
+                    for m in todays:  # read: out of the inbox, as a mail client leaves it
+                        (config.parent / "inbox" / f"{m.file}.eml").unlink()
+                daemon.follow()
+            today += dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -308,11 +352,12 @@ def test_a_po_citing_our_quotation_brings_the_whole_pre_order_thread(tmp_path: P
 
 def _file_each_day(config: Path, mails: list[life.Mail], folder: Path) -> None:
     """Each mail filed on its own day, the clock frozen on it."""
-    for m in mails:
-        with clock.frozen(life.day(m.day, 12)):
-            (config.parent / "inbox" / f"{m.file}.eml").write_bytes(life.eml(m, folder))
-            cli(config, "run", "--once")
-            (config.parent / "inbox" / f"{m.file}.eml").unlink()
+    with Daemon(config) as daemon:
+        for m in mails:
+            with clock.frozen(life.day(m.day, 12)):
+                (config.parent / "inbox" / f"{m.file}.eml").write_bytes(life.eml(m, folder))
+                daemon.file(1)
+                (config.parent / "inbox" / f"{m.file}.eml").unlink()
 
 
 def _po(day: str = "09-11", body: str = "", replying_to: str = "") -> life.Mail:

@@ -27,9 +27,10 @@ HOSTILE = [
 ]
 
 
-@pytest.fixture
-def desk(tmp_path: Path, database_url: str) -> Path:
-    config = write_desk(tmp_path / "desk", database_url, EXAMPLES / "inbox")
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory, module_database_url: str) -> Path:
+    """The example inbox filed once a database: the tests that take it only search it."""
+    config = write_desk(tmp_path_factory.mktemp("search") / "desk", module_database_url, EXAMPLES / "inbox")
     assert CliRunner().invoke(main, ["--config", str(config), "run", "--once"]).exit_code == 0
     return config
 
