@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, literal, null, select, update
+from sqlalchemy import BindParameter, bindparam, func, insert, literal, null, select, update
 from sqlalchemy.orm import Session
 
 from mailflow import clock, policy
@@ -47,6 +47,18 @@ __all__ = ["DONE", "OPEN", "OVERDUE", "FollowStore", "Followed", "load", "load_m
 FOLLOW_PAGE = 200  # orders followed together on SQLite: loaded with one query a table, one savepoint
 
 
+# what `load_many` reads, built once (an order followed by itself reads them too)
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_LOAD_DOCUMENTS = (select(DocumentRow, func.coalesce(MessageRow.date, MessageRow.received_at))
+                   .join(MessageRow, DocumentRow.message_row_id == MessageRow.id)
+                   .where(DocumentRow.order_id.in_(_IDS)).order_by(DocumentRow.id))
+_LOAD_PAYMENTS = select(PaymentRow).where(PaymentRow.order_id.in_(_IDS)).order_by(PaymentRow.id)
+_LOAD_MILESTONES = select(MilestoneRow).where(MilestoneRow.order_id.in_(_IDS)).order_by(MilestoneRow.id)
+_LOAD_FIRST_MAIL = (select(MessageRow.order_id, func.min(func.coalesce(MessageRow.date, MessageRow.received_at)))
+                    .where(MessageRow.order_id.in_(_IDS)).group_by(MessageRow.order_id))
+_LOCK_ORDERS = select(OrderRow).where(OrderRow.id.in_(_IDS)).with_for_update()
+
+
 def load(session: Session, order: OrderRow, now: dt.datetime, today: dt.date) -> tuple[fo.Inputs, dict[str, MilestoneRow]]:
     """What following the order reads, as frozen values, and its milestone rows by key."""
     return load_many(session, [order], now, today)[order.id]
@@ -57,23 +69,19 @@ def load_many(session: Session, orders: Sequence[OrderRow], now: dt.datetime,
     """`load` for each of the orders by its id, one query a table for them all: following the
     orders a run touched reads hundreds at once."""
     ids = [order.id for order in orders]
+    given = {"ids": ids}
     docs: dict[int | None, list[fo.Doc]] = {i: [] for i in ids}
-    for d, mailed in session.execute(
-            select(DocumentRow, func.coalesce(MessageRow.date, MessageRow.received_at))
-            .join(MessageRow, DocumentRow.message_row_id == MessageRow.id)
-            .where(DocumentRow.order_id.in_(ids)).order_by(DocumentRow.id)):
+    for d, mailed in session.execute(_LOAD_DOCUMENTS, given):
         docs[d.order_id].append(fo.Doc(d.kind, d.party, d.name, dict(d.record or {}), d.message_row_id, mailed,
                                        d.created_at))
     paid: dict[int, list[fo.Paid]] = {i: [] for i in ids}
-    for p in session.scalars(select(PaymentRow).where(PaymentRow.order_id.in_(ids)).order_by(PaymentRow.id)):
+    for p in session.scalars(_LOAD_PAYMENTS, given):
         paid[p.order_id].append(fo.Paid(p.amount, p.currency, p.value_date, p.reference, p.message_row_id,
                                         p.created_at, p.recorded_by, p.note, p.charges))
     rows: dict[int, dict[str, MilestoneRow]] = {i: {} for i in ids}
-    for r in session.scalars(select(MilestoneRow).where(MilestoneRow.order_id.in_(ids)).order_by(MilestoneRow.id)):
+    for r in session.scalars(_LOAD_MILESTONES, given):
         rows[r.order_id][r.key] = r
-    first_mail = dict(session.execute(
-        select(MessageRow.order_id, func.min(func.coalesce(MessageRow.date, MessageRow.received_at)))
-        .where(MessageRow.order_id.in_(ids)).group_by(MessageRow.order_id)).all())
+    first_mail = dict(session.execute(_LOAD_FIRST_MAIL, given).all())
     loaded = {}
     for order in orders:
         facts = fo.OrderFacts(id=order.id, number=order.number, data=dict(order.data or {}), status=order.status,
@@ -200,8 +208,7 @@ class FollowStore:
         if follower is None or not follower.plans:
             return None
         with self.sessions() as session, session.begin():
-            order = session.execute(select(OrderRow).where(OrderRow.id == order_id)
-                                    .with_for_update()).scalar_one_or_none()
+            order = session.scalars(_LOCK_ORDERS, {"ids": [order_id]}).one_or_none()
             if order is None:
                 return None
             return self._refollow(session, order, follower)
@@ -225,8 +232,7 @@ class FollowStore:
             for start in range(0, len(ids), FOLLOW_PAGE):
                 page = ids[start:start + FOLLOW_PAGE]
                 with self.sessions() as session, session.begin():
-                    found = {order.id: order for order in session.scalars(
-                        select(OrderRow).where(OrderRow.id.in_(page)).with_for_update())}
+                    found = {order.id: order for order in session.scalars(_LOCK_ORDERS, {"ids": page})}
                     orders = [found[i] for i in page if i in found]
                     now, new = clock.now(), NewRows()
                     for order_id, (inputs, rows) in load_many(session, orders, now, follower.today()).items():
