@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, literal, null, select, update
+from sqlalchemy import BindParameter, bindparam, func, insert, literal, null, select, update
 from sqlalchemy.orm import Session
 
 from mailflow import clock, policy
@@ -42,31 +42,57 @@ if TYPE_CHECKING:
     from mailflow.store.archive import Archive
     from mailflow.store.batch import Sessions
 
-__all__ = ["DONE", "OPEN", "OVERDUE", "FollowStore", "Followed", "load", "persist"]
+__all__ = ["DONE", "OPEN", "OVERDUE", "FollowStore", "Followed", "load", "load_many", "persist"]
+
+FOLLOW_PAGE = 200  # orders followed together on SQLite: loaded with one query a table, one savepoint
+
+
+# what `load_many` reads, built once (an order followed by itself reads them too)
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_LOAD_DOCUMENTS = (select(DocumentRow, func.coalesce(MessageRow.date, MessageRow.received_at))
+                   .join(MessageRow, DocumentRow.message_row_id == MessageRow.id)
+                   .where(DocumentRow.order_id.in_(_IDS)).order_by(DocumentRow.id))
+_LOAD_PAYMENTS = select(PaymentRow).where(PaymentRow.order_id.in_(_IDS)).order_by(PaymentRow.id)
+_LOAD_MILESTONES = select(MilestoneRow).where(MilestoneRow.order_id.in_(_IDS)).order_by(MilestoneRow.id)
+_LOAD_FIRST_MAIL = (select(MessageRow.order_id, func.min(func.coalesce(MessageRow.date, MessageRow.received_at)))
+                    .where(MessageRow.order_id.in_(_IDS)).group_by(MessageRow.order_id))
+_LOCK_ORDERS = select(OrderRow).where(OrderRow.id.in_(_IDS)).with_for_update()
 
 
 def load(session: Session, order: OrderRow, now: dt.datetime, today: dt.date) -> tuple[fo.Inputs, dict[str, MilestoneRow]]:
     """What following the order reads, as frozen values, and its milestone rows by key."""
-    docs = session.execute(
-        select(DocumentRow, func.coalesce(MessageRow.date, MessageRow.received_at))
-        .join(MessageRow, DocumentRow.message_row_id == MessageRow.id)
-        .where(DocumentRow.order_id == order.id).order_by(DocumentRow.id)).all()
-    payments = session.scalars(select(PaymentRow).where(PaymentRow.order_id == order.id)
-                               .order_by(PaymentRow.id)).all()
-    rows = {r.key: r for r in session.scalars(select(MilestoneRow).where(MilestoneRow.order_id == order.id))}
-    first_mail = session.scalar(select(func.min(func.coalesce(MessageRow.date, MessageRow.received_at)))
-                                .where(MessageRow.order_id == order.id))
-    facts = fo.OrderFacts(id=order.id, number=order.number, data=dict(order.data or {}), status=order.status,
-                          status_by_hand=order.status_by_hand, plan=order.plan, plan_by_hand=order.plan_by_hand,
-                          anchors=dict(order.anchors or {}), created_at=order.created_at, first_mail=first_mail,
-                          kind=order.kind, buyer=order.buyer)
-    return fo.Inputs(
-        order=facts,
-        documents=tuple(fo.Doc(d.kind, d.party, d.name, dict(d.record or {}), d.message_row_id, mailed,
-                               d.created_at) for d, mailed in docs),
-        payments=tuple(fo.Paid(p.amount, p.currency, p.value_date, p.reference, p.message_row_id, p.created_at,
-                               p.recorded_by, p.note, p.charges) for p in payments),
-        milestones=tuple(kept(r) for r in rows.values()), now=now, today=today), rows
+    return load_many(session, [order], now, today)[order.id]
+
+
+def load_many(session: Session, orders: Sequence[OrderRow], now: dt.datetime,
+              today: dt.date) -> dict[int, tuple[fo.Inputs, dict[str, MilestoneRow]]]:
+    """`load` for each of the orders by its id, one query a table for them all: following the
+    orders a run touched reads hundreds at once."""
+    ids = [order.id for order in orders]
+    given = {"ids": ids}
+    docs: dict[int | None, list[fo.Doc]] = {i: [] for i in ids}
+    for d, mailed in session.execute(_LOAD_DOCUMENTS, given):
+        docs[d.order_id].append(fo.Doc(d.kind, d.party, d.name, dict(d.record or {}), d.message_row_id, mailed,
+                                       d.created_at))
+    paid: dict[int, list[fo.Paid]] = {i: [] for i in ids}
+    for p in session.scalars(_LOAD_PAYMENTS, given):
+        paid[p.order_id].append(fo.Paid(p.amount, p.currency, p.value_date, p.reference, p.message_row_id,
+                                        p.created_at, p.recorded_by, p.note, p.charges))
+    rows: dict[int, dict[str, MilestoneRow]] = {i: {} for i in ids}
+    for r in session.scalars(_LOAD_MILESTONES, given):
+        rows[r.order_id][r.key] = r
+    first_mail = dict(session.execute(_LOAD_FIRST_MAIL, given).all())
+    loaded = {}
+    for order in orders:
+        facts = fo.OrderFacts(id=order.id, number=order.number, data=dict(order.data or {}), status=order.status,
+                              status_by_hand=order.status_by_hand, plan=order.plan, plan_by_hand=order.plan_by_hand,
+                              anchors=dict(order.anchors or {}), created_at=order.created_at,
+                              first_mail=first_mail.get(order.id), kind=order.kind, buyer=order.buyer)
+        kept_rows = rows[order.id]
+        loaded[order.id] = fo.Inputs(
+            order=facts, documents=tuple(docs[order.id]), payments=tuple(paid[order.id]),
+            milestones=tuple(kept(r) for r in kept_rows.values()), now=now, today=today), kept_rows
+    return loaded
 
 
 def lc_summary(order: Any, docs: Sequence[Any]) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
@@ -86,14 +112,42 @@ def kept(row: MilestoneRow) -> fo.Kept:
                    row.reopened_at, row.overdue_since)
 
 
+@dataclasses.dataclass
+class NewRows:
+    """The rows following made, inserted together (`insert`): one INSERT of many rows a table.
+    The unit of work would insert each alone, as it wants each new row's id back in order, which
+    SQLite cannot give for many rows at once; no object here needs its id."""
+
+    payments: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    milestones: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    events: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+
+    def insert(self, session: Session) -> None:
+        """ORM bulk INSERTs: what is pending is flushed first (a chaser's withdrawal and its
+        event keep their place before the order's events)."""
+        for statement, rows in ((_INSERT_PAYMENTS, self.payments), (_INSERT_MILESTONES, self.milestones),
+                                (_INSERT_EVENTS, self.events)):
+            if rows:
+                session.execute(statement, rows)
+        self.payments, self.milestones, self.events = [], [], []
+
+
+# every row names every column, None too, so that the rows go in one statement
+_INSERT_PAYMENTS = insert(PaymentRow).execution_options(render_nulls=True)
+_INSERT_MILESTONES = insert(MilestoneRow).execution_options(render_nulls=True)
+_INSERT_EVENTS = insert(EventRow).execution_options(render_nulls=True)
+
+
 def persist(session: Session, order: OrderRow, rows: dict[str, MilestoneRow], result: fo.Result,
-            now: dt.datetime) -> None:
+            now: dt.datetime, new: NewRows | None = None) -> None:
     """What following returned, written as it is: payments read from slips, the milestones,
-    the order's columns, the events."""
-    session.add_all(PaymentRow(order_id=order.id, message_row_id=p.message_row_id, amount=p.amount,
-                               currency=p.currency, value_date=p.value_date, reference=p.reference,
-                               recorded_by=p.recorded_by, note=p.note, charges=p.charges, created_at=p.created_at)
-                    for p in result.new_payments)
+    the order's columns, the events. New rows are inserted at the end, or left in `new` when
+    it is given (orders followed together insert theirs together)."""
+    made = new if new is not None else NewRows()
+    made.payments.extend(
+        {"order_id": order.id, "message_row_id": p.message_row_id, "amount": p.amount, "currency": p.currency,
+         "value_date": p.value_date, "reference": p.reference, "recorded_by": p.recorded_by, "note": p.note,
+         "charges": p.charges, "created_at": p.created_at} for p in result.new_payments)
     columns = result.order
     order.plan = columns.plan
     if result.followed_plan:
@@ -102,21 +156,26 @@ def persist(session: Session, order: OrderRow, rows: dict[str, MilestoneRow], re
         for key in result.dropped:
             session.delete(rows[key])
         for mark in result.milestones:
+            values = {"plan": mark.plan, "name": mark.name, "owner": mark.owner, "position": mark.position,
+                      "due": mark.due, "due_why": mark.due_why, "waiting_for": list(mark.waiting_for),
+                      "state": mark.state, "done_at": mark.done_at, "how": mark.how, "done_by": mark.done_by,
+                      "message_row_id": mark.message_row_id, "overdue_since": mark.overdue_since}
             row = rows.get(mark.key)
             if row is None:
-                row = MilestoneRow(order_id=order.id, key=mark.key, chases=0, note="")
-                session.add(row)
-            row.plan, row.name, row.owner, row.position = mark.plan, mark.name, mark.owner, mark.position
-            row.due, row.due_why, row.waiting_for = mark.due, mark.due_why, list(mark.waiting_for)
-            row.state, row.done_at, row.how, row.done_by = mark.state, mark.done_at, mark.how, mark.done_by
-            row.message_row_id, row.overdue_since = mark.message_row_id, mark.overdue_since
+                made.milestones.append({"order_id": order.id, "key": mark.key, "chases": 0, "note": "",
+                                        "reopened_at": None, "last_chased_at": None, **values})
+            else:
+                for name, value in values.items():
+                    setattr(row, name, value)
         order.status, order.next_milestone, order.next_due = columns.status, columns.next_milestone, columns.next_due
         order.currency, order.outstanding, order.total_due = columns.currency, columns.outstanding, columns.total_due
         order.instalments = [dict(i) for i in columns.instalments]
         withdraw_chasers(session, order, {**gone, **{m.key: f"{m.name} is done ({m.how}: {m.done_by})"
                                                      for m in result.milestones if m.state == DONE}}, now)
-    session.add_all(EventRow(kind=e.kind, order_id=order.id, message_row_id=e.message_row_id, at=now,
-                             detail=dict(e.detail)) for e in result.events)
+    made.events.extend({"kind": e.kind, "order_id": order.id, "message_row_id": e.message_row_id, "at": now,
+                        "detail": dict(e.detail)} for e in result.events)
+    if new is None:
+        made.insert(session)
 
 
 def _milestone_subject(number: str, state: cal.State, milestone: Any, followed: Followed) -> policy.Milestone:
@@ -149,27 +208,36 @@ class FollowStore:
         if follower is None or not follower.plans:
             return None
         with self.sessions() as session, session.begin():
-            order = session.execute(select(OrderRow).where(OrderRow.id == order_id)
-                                    .with_for_update()).scalar_one_or_none()
+            order = session.scalars(_LOCK_ORDERS, {"ids": [order_id]}).one_or_none()
             if order is None:
                 return None
             return self._refollow(session, order, follower)
 
     def follow_orders(self, *order_ids: int) -> None:
         """Each order recomputed (after a batch, a correction, an assignment). On SQLite all in
-        one transaction, a savepoint each (store/batch.py): one commit, not one per order, and
-        the database's one write lock is taken once. On PostgreSQL one transaction each: an
-        order's row stays locked only while it is followed, so another daemon's batch that
-        locks the same orders in another order cannot deadlock with this."""
-        if not order_ids or self.follower is None or not self.follower.plans:
+        one transaction: one commit, not one per order, and the database's one write lock is
+        taken once; what following reads is loaded for `FOLLOW_PAGE` orders at a time, one
+        query a table (`load_many`), in one savepoint (store/batch.py). On PostgreSQL one
+        transaction each: an order's row stays locked only while it is followed, so another
+        daemon's batch that locks the same orders in another order cannot deadlock with this."""
+        follower = self.follower
+        if not order_ids or follower is None or not follower.plans:
             return
         if not self.sessions.sqlite:
             for order_id in order_ids:
                 self.follow_order(order_id)
             return
+        ids = list(dict.fromkeys(order_ids))
         with self.sessions.batch():
-            for order_id in order_ids:
-                self.follow_order(order_id)
+            for start in range(0, len(ids), FOLLOW_PAGE):
+                page = ids[start:start + FOLLOW_PAGE]
+                with self.sessions() as session, session.begin():
+                    found = {order.id: order for order in session.scalars(_LOCK_ORDERS, {"ids": page})}
+                    orders = [found[i] for i in page if i in found]
+                    now, new = clock.now(), NewRows()
+                    for order_id, (inputs, rows) in load_many(session, orders, now, follower.today()).items():
+                        persist(session, found[order_id], rows, fo.follow(inputs, follower), now, new)
+                    new.insert(session)
 
     def _refollow(self, session: Session, order: OrderRow, follower: Follower,
                   now: dt.datetime | None = None) -> Followed:
