@@ -7,6 +7,7 @@ its trace and counted, the job waits out a doubling pause, and it runs again."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import itertools
 import logging
 import signal
@@ -85,6 +86,16 @@ class Summary:
         self.replies["suppressed"] += len(handled.outcome.suppressed)
 
 
+WORKER_GRACE = 0.05  # seconds a batch keeps its transaction open for a worker about to be done
+
+
+def _soon(ahead: Any) -> bool:
+    """The worker is done with the mail, or is within `WORKER_GRACE`: a batch waits that long
+    rather than commit (a commit is a flush of the database's log and of the batch's files), and
+    no longer (the daemon's other writers wait for its lock meanwhile)."""
+    return bool(ahead.done() or concurrent.futures.wait([ahead], timeout=WORKER_GRACE).done)
+
+
 class Intake:
     """Hands mail from any thread to the pipeline one at a time, and counts what happened."""
 
@@ -102,7 +113,7 @@ class Intake:
         def handle_one(raw: Any, ahead: Any = None) -> Handled:
             batch = self.store.sessions.current
             waited = time.perf_counter()
-            if batch is not None and (batch.due() or ahead is None or not ahead.done()):
+            if batch is not None and (batch.due() or ahead is None or not _soon(ahead)):
                 batch.commit()  # what the batch holds so far: no lock is held while a worker reads
                 if ahead is not None:
                     self.desk.intake.wait(ahead, self.stop.is_set)
