@@ -239,6 +239,8 @@ def child_mailflow(config: str) -> dict[str, float]:
     logging.getLogger("mailflow").setLevel(logging.ERROR)
     loaded = load_config(config)
     desk = load_desk(loaded)
+    if hasattr(desk.intake, "start"):  # as `mailflow run` starts them (not in a checkout from before it did)
+        desk.intake.start()
     store = open_store(loaded)
     start = time.perf_counter()
     summary = run_once(desk, store, [], imap_accounts(loaded))

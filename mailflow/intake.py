@@ -107,6 +107,11 @@ def _desk(spec: DeskSpec) -> tuple[RuleSet, Extractor, Model | None, tuple[linea
     return _LOADED[key]
 
 
+def _load(spec: DeskSpec) -> None:
+    """In a worker: the desk loaded before its first mail (`Intake.start`)."""
+    _desk(spec)
+
+
 def text_wanted(filename: str) -> bool:
     """A PDF whose text is read before the rules: one whose name does not say what it is (its
     text does), a bank document (its figures are read, `documents.text_wanted`), and a booking
@@ -168,6 +173,7 @@ class Intake:
         self.budget = budget
         self._pool: WorkerPool | None = None
         self._lock = threading.Lock()
+        self._started = False
 
     @property
     def pool(self) -> WorkerPool:
@@ -176,6 +182,18 @@ class Intake:
                 self._pool = WorkerPool(self.budget.workers or os.cpu_count() or 1,
                                         memory_mb=self.budget.memory_mb)
             return self._pool
+
+    def start(self) -> None:
+        """The workers start now, each loading the desk's rules, readers and classifier (half a
+        second), while the daemon opens its store and its sources: the first mail does not wait
+        for them. A worker that cannot start fails its first mail as it would have anyway."""
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        pool = self.pool
+        for _ in range(pool.size):  # one each: a worker busy starting leaves the next to another
+            pool.submit(_load, self.spec, seconds=self.budget.cpu_seconds)
 
     def submit(self, data: bytes, only: str | None = None, by: str = "", predict: bool = False) -> Future[Prepared]:
         return self.pool.submit(prepare, data, self.spec, only, by, predict, seconds=self.budget.cpu_seconds)
@@ -214,6 +232,7 @@ class Intake:
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None
+            self._started = False
 
 
 class Interrupted(Exception):

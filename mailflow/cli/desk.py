@@ -132,7 +132,12 @@ def run(state: State, once: bool, source: str | None, as_json: bool, wait: float
         accounts = [] if source else imap_accounts(config)
     if not sources and not accounts:
         raise ConfigError("no mail source: add one under sources: or pass --source", config.file)
-    store = state.store()
+    desk.intake.start()  # the workers load the desk while the store and the sources open
+    try:
+        store = state.store()
+    except BaseException:
+        desk.close()
+        raise
     try:
         with store.exclusive():  # SQLite: one daemon per database
             if not once:
