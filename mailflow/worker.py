@@ -185,11 +185,11 @@ class WorkerPool:
             _stop(slot)
             ctx = context()
             parent, child = ctx.Pipe()
-            slot.process = ctx.Process(target=_serve, args=(child, self.memory_mb * 2**20),
-                                       daemon=True, name="mailflow-worker")
-            slot.process.start()
+            process = ctx.Process(target=_serve, args=(child, self.memory_mb * 2**20),
+                                  daemon=True, name="mailflow-worker")
+            process.start()  # the slot has it once started: `close` meanwhile stops it after, not now
             child.close()
-            slot.conn = parent
+            slot.process, slot.conn = process, parent
             self._check_started(slot)
         try:
             slot.conn.send((func, args, seconds))

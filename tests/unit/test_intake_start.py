@@ -1,0 +1,34 @@
+"""The workers `mailflow run` starts before its store opens (`Intake.start`)."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+from mailflow.config import load_config
+from mailflow.desk import load_desk
+from tests.conftest import write_desk
+from tests.mails import mail
+
+
+def test_workers_started_early_read_mail_and_stop_at_close_even_while_starting(tmp_path: Path) -> None:
+    """Closed at once (a store that fails to open), the starting workers are stopped, not left
+    behind; started and used, they read mail as workers started by the first mail do."""
+    config = load_config(write_desk(tmp_path / "desk", f"sqlite:///{tmp_path / 'mailflow.db'}"))
+    desk = load_desk(config)
+    desk.intake.start()
+    desk.intake.start()  # once only
+    pool = desk.intake.pool
+    assert len(pool._threads) == pool.size
+    desk.close()  # while they start
+    assert not any(thread.is_alive() for thread in pool._threads)
+    assert all(slot.process is None for slot in pool._slots)
+    assert not [child for child in multiprocessing.active_children() if child.name == "mailflow-worker"]
+
+    desk = load_desk(config)
+    try:
+        desk.intake.start()
+        prepared = desk.intake.result(desk.intake.submit(mail("Inquiry", "Please quote spunlace 45gsm.")))
+        assert prepared.message.subject == "Inquiry" and prepared.decision.category == "inquiry"
+    finally:
+        desk.close()
