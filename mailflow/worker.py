@@ -190,19 +190,27 @@ class WorkerPool:
             process.start()  # the slot has it once started: `close` meanwhile stops it after, not now
             child.close()
             slot.process, slot.conn = process, parent
-            self._check_started(slot)
+            self._check_started(slot, parent, process)
+        # `close` may stop the worker from another thread at any moment (it empties the slot):
+        # this task works on the worker it started with
+        conn, process = slot.conn, slot.process
+        if conn is None or process is None or self._closed:  # closed while the worker started
+            _stop(slot)
+            raise WorkerFailed("the worker was stopped: the daemon is stopping")
         try:
-            slot.conn.send((func, args, seconds))
-            if not slot.conn.poll(seconds * 3 + 30):  # CPU limit not reached, yet no answer: hung
+            conn.send((func, args, seconds))
+            if not conn.poll(seconds * 3 + 30):  # CPU limit not reached, yet no answer: hung
                 _stop(slot)
                 raise WorkerFailed(f"timeout: no answer within {seconds * 3 + 30} s")
-            status, value = slot.conn.recv()
+            status, value = conn.recv()
         except (EOFError, OSError, BrokenPipeError):
-            code = slot.process.exitcode if slot.process is not None else None
-            if slot.process is not None and code is None:
-                slot.process.join(5)
-                code = slot.process.exitcode
+            code = process.exitcode
+            if code is None:
+                process.join(5)
+                code = process.exitcode
             _stop(slot)
+            if self._closed:  # `close` killed it: the mail is not to blame
+                raise WorkerFailed("the worker was stopped: the daemon is stopping") from None
             raise WorkerFailed(_death_reason(code, seconds, self.memory_mb)) from None
         if status == "ok":
             return value
@@ -210,21 +218,23 @@ class WorkerPool:
             raise value
         raise WorkerFailed(value)
 
-    def _check_started(self, slot: _Slot) -> None:
+    def _check_started(self, slot: _Slot, conn: Any, process: Any) -> None:
         """A new worker answers a ping before it gets a task."""
         try:
-            slot.conn.send((_ping, (), 30))
-            if slot.conn.poll(60):
-                status, value = slot.conn.recv()
+            conn.send((_ping, (), 30))
+            if conn.poll(60):
+                status, value = conn.recv()
                 if status == "ok" and value == "pong":
                     return
                 problem = f"it answered {status}: {value}"
             else:
                 problem = "no answer within 60 s"
         except (EOFError, OSError) as exc:
-            slot.process.join(5)
-            problem = f"it exited with status {slot.process.exitcode} ({type(exc).__name__})"
+            process.join(5)
+            problem = f"it exited with status {process.exitcode} ({type(exc).__name__})"
         _stop(slot)
+        if self._closed:  # `close` stopped it while it started
+            raise WorkerFailed("the worker was stopped: the daemon is stopping")
         raise WorkerStartFailed(f"a worker process did not start: {problem}; see the log above")
 
 
@@ -238,13 +248,16 @@ def _death_reason(code: int | None, seconds: int, memory_mb: int) -> str:
 
 
 def _stop(slot: _Slot) -> None:
-    if slot.conn is not None:
-        slot.conn.close()
-    if slot.process is not None:
-        if slot.process.is_alive():
-            slot.process.kill()
-        slot.process.join(5)
+    """The slot's worker killed and reaped, the slot emptied; the slot's own thread and `close`
+    may both stop it at once, each then on what it took from the slot."""
+    conn, process = slot.conn, slot.process
     slot.process = slot.conn = None
+    if conn is not None:
+        conn.close()
+    if process is not None:
+        if process.is_alive():
+            process.kill()
+        process.join(5)
 
 
 # --- a child per task, inside a single-threaded worker ------------------------------------------

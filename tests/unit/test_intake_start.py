@@ -32,3 +32,26 @@ def test_workers_started_early_read_mail_and_stop_at_close_even_while_starting(t
         assert prepared.message.subject == "Inquiry" and prepared.decision.category == "inquiry"
     finally:
         desk.close()
+
+
+def test_a_pool_closed_while_its_workers_work_stops_them_and_fails_their_tasks() -> None:
+    """`close` stops a busy worker from the daemon's thread while the worker's own thread finds
+    it gone: neither fails on the other's emptied slot, the task fails saying why, and no
+    worker is left."""
+    import time
+
+    import pytest
+
+    from mailflow.worker import WorkerFailed, WorkerPool
+
+    pool = WorkerPool(2)
+    assert [pool.submit(abs, -1).result(timeout=60) for _ in range(2)] == [1, 1]  # started
+    tasks = [pool.submit(time.sleep, 30, seconds=60) for _ in range(2)]
+    while not all(task.running() for task in tasks):
+        time.sleep(0.01)
+    pool.close()
+    for task in tasks:
+        with pytest.raises(WorkerFailed, match="the daemon is stopping"):
+            task.result(timeout=30)
+    assert all(slot.process is None for slot in pool._slots)
+    assert not [child for child in multiprocessing.active_children() if child.name == "mailflow-worker"]
