@@ -32,7 +32,7 @@ from mailflow.learn import Model
 from mailflow.model import Decision, Message, OrderData, Prediction
 from mailflow.parse import parse
 from mailflow.rules import OPTIMISTIC, Known, Memo, Predictor, RuleSet, load_rules
-from mailflow.worker import ForkRunner, WorkerFailed, WorkerPool, WorkerStartFailed
+from mailflow.worker import ForkRunner, WorkerFailed, WorkerPool, WorkerStartFailed, WorkerStopped
 
 
 @dataclass(frozen=True)
@@ -218,6 +218,8 @@ class Intake:
                     if time.monotonic() - stop_seen > grace:
                         future.cancel()
                         raise Interrupted("stopping: the mail in hand was not finished") from None
+            except WorkerStopped:
+                raise Interrupted("stopping: the mail in hand was not finished") from None
             except WorkerFailed as exc:
                 raise QuarantinedMail(f"over the per-message budget or unreadable: {exc.reason} "
                                       f"(intake: {self.budget.cpu_seconds} s of CPU, "

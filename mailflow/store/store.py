@@ -569,7 +569,10 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         key = key.lower()
         asked = {"domain": key.rpartition("@")[2], "kind": kind}
         with self.sessions.connection() as conn:
-            if "@" not in key:  # asked of most mail: its answer is kept until an order opens or the transaction ends
+            if "@" not in key and not self.sessions.sqlite:
+                return conn.execute(_COUNTERPARTY_ANY, asked).first() is not None
+            if "@" not in key:  # asked of most mail: on SQLite (one writer, the transaction's snapshot
+                # fixed) its answer is kept until an order opens on the connection or the transaction ends
                 known = _counterparties(conn)
                 if (asked["domain"], kind) not in known:
                     known[asked["domain"], kind] = conn.execute(_COUNTERPARTY_ANY, asked).first() is not None

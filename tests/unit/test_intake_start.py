@@ -42,7 +42,7 @@ def test_a_pool_closed_while_its_workers_work_stops_them_and_fails_their_tasks()
 
     import pytest
 
-    from mailflow.worker import WorkerFailed, WorkerPool
+    from mailflow.worker import WorkerPool, WorkerStopped
 
     pool = WorkerPool(2)
     assert [pool.submit(abs, -1).result(timeout=60) for _ in range(2)] == [1, 1]  # started
@@ -51,7 +51,30 @@ def test_a_pool_closed_while_its_workers_work_stops_them_and_fails_their_tasks()
         time.sleep(0.01)
     pool.close()
     for task in tasks:
-        with pytest.raises(WorkerFailed, match="the daemon is stopping"):
+        with pytest.raises(WorkerStopped, match="the daemon is stopping"):
             task.result(timeout=30)
     assert all(slot.process is None for slot in pool._slots)
     assert not [child for child in multiprocessing.active_children() if child.name == "mailflow-worker"]
+
+
+def test_a_mail_whose_worker_is_stopped_with_the_daemon_is_read_again_not_quarantined(tmp_path: Path) -> None:
+    """The daemon stopping closes the workers: the mail one of them had is left for the next
+    run (Interrupted), not quarantined as if it had crashed its reader."""
+    import threading
+    import time
+
+    import pytest
+
+    from mailflow.intake import Interrupted
+
+    desk = load_desk(load_config(write_desk(tmp_path / "desk", f"sqlite:///{tmp_path / 'mailflow.db'}")))
+    pool = desk.intake.pool
+    assert pool.submit(abs, -1).result(timeout=60) == 1  # a worker is up
+    reading = pool.submit(time.sleep, 30, seconds=60)  # a mail that takes its time
+    while not reading.running():
+        time.sleep(0.01)
+    closing = threading.Timer(0.2, desk.close)
+    closing.start()
+    with pytest.raises(Interrupted):
+        desk.intake.result(reading)
+    closing.join()
