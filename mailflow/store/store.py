@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, make_url
@@ -111,20 +111,20 @@ _SEEN_MOST = 20_000  # aliases remembered at the most: then forgotten and seen a
 
 
 _COUNTERPARTIES = "mailflow.counterparties"  # in Connection.info: (domain, kind) -> orders on file
+_Kept = TypeVar("_Kept", set[tuple[str, str]], dict[tuple[str, str], bool])
 
 
-def _counterparties(conn: Connection) -> dict[tuple[str, str], bool]:
-    known: dict[tuple[str, str], bool] = conn.info.setdefault(_COUNTERPARTIES, {})
-    if len(known) > _SEEN_MOST:
-        known.clear()
-    return known
+def _kept(conn: Connection, key: str, empty: _Kept) -> _Kept:
+    """What the connection remembers under `key` in `Connection.info` (`empty` the first
+    time), forgotten whole once it holds more than `_SEEN_MOST`."""
+    kept: _Kept = conn.info.setdefault(key, empty)
+    if len(kept) > _SEEN_MOST:
+        kept.clear()
+    return kept
 
 
 def _seen_aliases(conn: Connection) -> set[tuple[str, str]]:
-    seen: set[tuple[str, str]] = conn.info.setdefault(_SEEN_ALIASES, set())
-    if len(seen) > _SEEN_MOST:
-        seen.clear()
-    return seen
+    return _kept(conn, _SEEN_ALIASES, set())
 
 
 # What an order's summary reads (`Store.order_summaries`), one statement a table for all the
@@ -569,11 +569,9 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         key = key.lower()
         asked = {"domain": key.rpartition("@")[2], "kind": kind}
         with self.sessions.connection() as conn:
-            if "@" not in key and not self.sessions.sqlite:
-                return conn.execute(_COUNTERPARTY_ANY, asked).first() is not None
             if "@" not in key:  # asked of most mail: on SQLite (one writer, the transaction's snapshot
                 # fixed) its answer is kept until an order opens on the connection or the transaction ends
-                known = _counterparties(conn)
+                known = _kept(conn, _COUNTERPARTIES, {}) if self.sessions.sqlite else {}
                 if (asked["domain"], kind) not in known:
                     known[asked["domain"], kind] = conn.execute(_COUNTERPARTY_ANY, asked).first() is not None
                 return known[asked["domain"], kind]
