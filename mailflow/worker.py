@@ -51,6 +51,9 @@ class WorkerStopped(Exception):
     """The pool was closed (the daemon is stopping) while a worker had the task: nobody's
     fault, the task is to be done again later."""
 
+    def __init__(self) -> None:
+        super().__init__("the worker was stopped: the daemon is stopping")
+
 
 class WorkerStartFailed(Exception):
     """A new worker did not come up (it answers no ping): the machine's fault, never a task's,
@@ -201,7 +204,7 @@ class WorkerPool:
         conn, process = slot.conn, slot.process
         if conn is None or process is None or self._closed:  # closed while the worker started
             _stop(slot)
-            raise WorkerStopped("the worker was stopped: the daemon is stopping")
+            raise WorkerStopped()
         try:
             conn.send((func, args, seconds))
             if not conn.poll(seconds * 3 + 30):  # CPU limit not reached, yet no answer: hung
@@ -215,11 +218,11 @@ class WorkerPool:
                 code = process.exitcode
             _stop(slot)
             if self._closed:  # `close` killed it: the mail is not to blame
-                raise WorkerStopped("the worker was stopped: the daemon is stopping") from None
+                raise WorkerStopped() from None
             raise WorkerFailed(_death_reason(code, seconds, self.memory_mb)) from None
         except Exception:
             if self._closed:  # `close` closed the connection under a read (TypeError, ValueError)
-                raise WorkerStopped("the worker was stopped: the daemon is stopping") from None
+                raise WorkerStopped() from None
             raise
         if status == "ok":
             return value
@@ -243,7 +246,7 @@ class WorkerPool:
             problem = f"it exited with status {process.exitcode} ({type(exc).__name__})"
         _stop(slot)
         if self._closed:  # `close` stopped it while it started
-            raise WorkerStopped("the worker was stopped: the daemon is stopping")
+            raise WorkerStopped()
         raise WorkerStartFailed(f"a worker process did not start: {problem}; see the log above")
 
 
