@@ -467,12 +467,18 @@ def _plain_savepoints(engine: Engine) -> Engine:
     anew (sa_savepoint_1, _2, ...) and compiles it as a statement whose cache key holds the
     name: two compilations a mail, each pushing a statement that is used again out of the
     compiled cache. The events of a savepoint (`forget_fences` listens to its rollback) are the
-    connection's and fire as before."""
+    connection's and fire as before. On SQLite (two a mail) they go to the driver's cursor
+    straight, as `store.driver.Direct` does."""
+    from mailflow.store.driver import on_driver
+
     dialect = engine.dialect
     quote = dialect.identifier_preparer.quote
     for method, verb in (("do_savepoint", "SAVEPOINT"), ("do_release_savepoint", "RELEASE SAVEPOINT"),
                          ("do_rollback_to_savepoint", "ROLLBACK TO SAVEPOINT")):
-        setattr(dialect, method, lambda conn, name, verb=verb: conn.exec_driver_sql(f"{verb} {quote(name)}"))
+        if dialect.name == "sqlite":
+            setattr(dialect, method, lambda conn, name, verb=verb: on_driver(conn, "execute", f"{verb} {quote(name)}", ()))
+        else:
+            setattr(dialect, method, lambda conn, name, verb=verb: conn.exec_driver_sql(f"{verb} {quote(name)}"))
     return engine
 
 

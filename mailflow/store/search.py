@@ -36,6 +36,7 @@ from mailflow.correlate import alias_key
 from mailflow.errors import MailflowError
 from mailflow.store.batch import Together
 from mailflow.store.db import MessageRow, OrderAlias, OrderRow, SearchBigram, SearchDoc
+from mailflow.store.driver import on_driver
 
 FTS_TABLES = ("search_fts", "search_words")  # SQLite: trigrams, words
 MAX_QUERY = 500  # characters
@@ -121,7 +122,7 @@ def index(session: Session, message_row_id: int, body: str, later: bool = False)
         if pairs:  # one executemany, not a statement a pair (a Chinese mail has hundreds)
             conn.execute(_BIGRAMS, [{"message_row_id": message_row_id, "c1": a, "c2": b} for a, b in pairs])
         return None
-    conn.exec_driver_sql(_SQLITE_DOC, (message_row_id, body))
+    on_driver(conn, "execute", _SQLITE_DOC, (message_row_id, body))  # as store.driver.Direct does
     rows = Together(_sqlite_rows, (message_row_id, body, pairs))
     if later:
         return rows

@@ -49,6 +49,7 @@ from mailflow.store.db import (
     make_engine,
     utcnow,
 )
+from mailflow.store.driver import Direct
 from mailflow.store.follow import FollowStore, lc_summary
 from mailflow.store.leases import Leases, exclusive, forget_fences, new_owner
 from mailflow.store.outbox import OutboxStore
@@ -66,24 +67,25 @@ from mailflow.store.sync import Position, SyncLedger, add_actions_in, advance_in
 
 # The statements asked per mail, built once: SQLAlchemy finds a reused statement's compiled form
 # in its cache at once, where one built per call is coerced and keyed anew each time; they run
-# on a connection (`Sessions.connection`), without an ORM session's unit of work.
-_FILED = select(MessageRow.id).where(MessageRow.sha256 == bindparam("sha256"))
+# on a connection (`Sessions.connection`), without an ORM session's unit of work. Those asked
+# of every mail run on SQLite's driver (`Direct`).
+_FILED = Direct(select(MessageRow.id).where(MessageRow.sha256 == bindparam("sha256")))
 _FILED_AMONG = select(MessageRow.sha256).where(MessageRow.sha256.in_(bindparam("digests", expanding=True)))
-_ALIASED = (select(OrderAlias.key, OrderRow.id, OrderRow.number, OrderRow.buyer, OrderRow.kind)
-            .join(OrderRow, OrderAlias.order_id == OrderRow.id)
-            .where(OrderAlias.key.in_(bindparam("keys", expanding=True))).order_by(OrderRow.id))
-_KNOWN_KEYS = select(OrderAlias.key).where(OrderAlias.key.in_(bindparam("keys", expanding=True)),
-                                           OrderAlias.buyer == bindparam("buyer"))
-_SENDER = select(MessageRow.id).where(func.lower(MessageRow.from_addr) == bindparam("address")).limit(1)
+_ALIASED = Direct(select(OrderAlias.key, OrderRow.id, OrderRow.number, OrderRow.buyer, OrderRow.kind)
+                  .join(OrderRow, OrderAlias.order_id == OrderRow.id)
+                  .where(OrderAlias.key.in_(bindparam("keys", expanding=True))).order_by(OrderRow.id))
+_KNOWN_KEYS = Direct(select(OrderAlias.key).where(OrderAlias.key.in_(bindparam("keys", expanding=True)),
+                                                  OrderAlias.buyer == bindparam("buyer")))
+_SENDER = Direct(select(MessageRow.id).where(func.lower(MessageRow.from_addr) == bindparam("address")).limit(1))
 # an order's columns filing reads, a row for each of its aliases (their numbers as written)
-_ORDER_FILED = (select(OrderRow.id, OrderRow.number, OrderRow.folder, OrderRow.buyer, OrderRow.kind,
-                       OrderRow.version, OrderAlias.number)
-                .outerjoin(OrderAlias, OrderAlias.order_id == OrderRow.id)
-                .where(OrderRow.id == bindparam("order_id")).order_by(OrderAlias.id))
-_ORDER = insert(OrderRow)
+_ORDER_FILED = Direct(select(OrderRow.id, OrderRow.number, OrderRow.folder, OrderRow.buyer, OrderRow.kind,
+                             OrderRow.version, OrderAlias.number)
+                      .outerjoin(OrderAlias, OrderAlias.order_id == OrderRow.id)
+                      .where(OrderRow.id == bindparam("order_id")).order_by(OrderAlias.id))
+_ORDER = Direct(insert(OrderRow))
 _ORDER_DATA = select(OrderRow.data).where(OrderRow.id == bindparam("order_id"))
 _COUNTERPARTY = select(OrderRow.id).where(OrderRow.buyer == bindparam("domain"), OrderRow.kind == bindparam("kind"))
-_COUNTERPARTY_ANY = _COUNTERPARTY.limit(1)
+_COUNTERPARTY_ANY = Direct(_COUNTERPARTY.limit(1))
 _FROM_COUNTERPARTY = select(MessageRow.id).where(MessageRow.order_id.in_(_COUNTERPARTY),
                                                  func.lower(MessageRow.from_addr) == bindparam("address")).limit(1)
 _TO_COUNTERPARTY = select(MessageRow.to_addrs, MessageRow.cc_addrs).where(
@@ -94,13 +96,14 @@ _THREAD_ORDERS = (select(MessageRow.message_id, OrderRow.id, OrderRow.number, Or
 _REPLY_ORDERS = (select(OutboxRow.message_id, OrderRow.id, OrderRow.number, OrderRow.buyer, OrderRow.kind)
                  .join(OrderRow, OutboxRow.order_id == OrderRow.id)
                  .where(OutboxRow.message_id.in_(bindparam("ids", expanding=True))))
-_FOLDERS = select(OrderRow.folder).where(or_(OrderRow.folder == bindparam("base"),
-                                               OrderRow.folder.like(bindparam("like"))))
-_EVENT = insert(EventRow)
-_MESSAGE = insert(MessageRow)
-_REPLY = insert(OutboxRow)
-_MESSAGE_CASE = update(MessageRow).where(MessageRow.id == bindparam("row_id")).values(case_id=bindparam("case_id"))
-_ALIAS = insert(OrderAlias)
+_FOLDERS = Direct(select(OrderRow.folder).where(or_(OrderRow.folder == bindparam("base"),
+                                                    OrderRow.folder.like(bindparam("like")))))
+_EVENT = Direct(insert(EventRow))
+_MESSAGE = Direct(insert(MessageRow))
+_REPLY = Direct(insert(OutboxRow))
+_MESSAGE_CASE = Direct(update(MessageRow).where(MessageRow.id == bindparam("row_id"))
+                       .values(case_id=bindparam("case_id")))
+_ALIAS = Direct(insert(OrderAlias))
 
 # The aliases (key, buyer) a connection has seen in its transaction (looked up for correlation,
 # or added): an alias is never removed, so one seen stays true once committed; what a rolled-back
@@ -339,7 +342,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         if not keys:
             return {}
         with self.sessions.connection() as conn:
-            rows = conn.execute(_ALIASED, {"keys": keys}).all()
+            rows = _ALIASED.all(conn, {"keys": keys})
             _seen_aliases(conn).update((key, buyer) for key, _, _, buyer, _ in rows)
         found: dict[str, list[KnownOrder]] = {}
         for key, order_id, number, buyer, kind in rows:
@@ -372,7 +375,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
     def known_sender(self, address: str) -> bool:
         """Whether mail from this address was filed before."""
         with self.sessions.connection() as conn:
-            return conn.execute(_SENDER, {"address": address.lower()}).first() is not None
+            return _SENDER.first(conn, {"address": address.lower()}) is not None
 
     def has_message_id(self, message_id: str) -> bool:
         if not message_id:
@@ -391,7 +394,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
 
     def has_message(self, sha256: str) -> bool:
         with self.sessions.connection() as conn:
-            return conn.execute(_FILED, {"sha256": sha256}).first() is not None
+            return _FILED.first(conn, {"sha256": sha256}) is not None
 
     # --- applying an outcome -------------------------------------------------------------
 
@@ -410,7 +413,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             if position is not None and batch is None:
                 advance_in(session, position, self.ledger.fences.get(position.source))
             conn = session.connection()
-            existing_id = conn.execute(_FILED, {"sha256": message.sha256}).scalar()
+            existing_id = _FILED.scalar(conn, {"sha256": message.sha256})
             if existing_id is not None:
                 existing = session.get_one(MessageRow, existing_id)
                 order = existing.order
@@ -456,13 +459,13 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             "auth_results": dict(outcome.auth_results)}
         # one INSERT, not the ORM's unit of work; what the rest of filing reads of the row is
         # kept apart (a case it opens or joins is written below)
-        row = FiledMessage(conn.execute(_MESSAGE, values).inserted_primary_key[0],  # type: ignore[index]
+        row = FiledMessage(_MESSAGE.insert(conn, values),
                            values["message_id"], values["subject"], values["buyer"], values["date"],
                            values["correlation"])
         changed = self._record_documents(session, order_row, row, outcome)
         case = self._open_case(session, outcome, row, order_row)
         if row.case_id is not None:
-            conn.execute(_MESSAGE_CASE, {"row_id": row.id, "case_id": row.case_id})
+            _MESSAGE_CASE.execute(conn, {"row_id": row.id, "case_id": row.case_id})
         for att in message.attachments:
             att_rel = self.archive.attachment_path(folder, att)
             self._write(att_rel, att.payload)
@@ -480,18 +483,18 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         if position is not None:
             add_actions_in(session, position, row.id, source_actions, message.message_id)
         for reply in outcome.replies:
-            reply_id = conn.execute(_REPLY, {  # one INSERT, as the message's
+            reply_id = _REPLY.insert(conn, {  # one INSERT, as the message's
                 "message_id": reply.message_id, "answers_id": row.id,
                 "order_id": order_row.id if order_row else None, "template": reply.template,
                 "language": reply.language, "to_addrs": [a.addr for a in reply.to],
                 "subject": reply.subject, "raw": reply.raw, "state": reply.state, "reason": reply.reason,
                 "revision_key": outcome.revision_key, "action": dict(reply.action),
                 "order_version": order_row.version if order_row else 0,
-                "approver": reply.approver}).inserted_primary_key[0]  # type: ignore[index]
+                "approver": reply.approver})
             if reply.supersedes and order_row is not None:
                 self._supersede(session, order_row.id, reply.template, reply_id)
         session.flush()  # the events written before it keep their order
-        conn.execute(_EVENT, {"kind": "filed", "message_row_id": row.id,
+        _EVENT.insert(conn, {"kind": "filed", "message_row_id": row.id,
                               "order_id": order_row.id if order_row else None,
                               "detail": {"category": outcome.decision.category,
                                          "rule": outcome.decision.rule, "path": str(mail_rel),
@@ -527,15 +530,17 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             return None, False
         conn = session.connection()
         if ref.existing_id is not None:
-            rows = conn.execute(_ORDER_FILED, {"order_id": ref.existing_id}).all()
+            rows = _ORDER_FILED.all(conn, {"order_id": ref.existing_id})
             assert rows, "correlation returned an order that is gone"
-            order = FiledOrder(*rows[0][:6], [r[6] for r in rows if r[6] is not None])
+            first = rows[0]
+            order = FiledOrder(first[0], first[1], first[2], first[3], first[4], first[5],
+                               [r[6] for r in rows if r[6] is not None])
             new = False
         else:
             values: dict[str, Any] = {
                 "number": ref.number, "buyer": ref.buyer, "kind": ref.kind, "for_order_id": ref.for_order_id,
                 "folder": self._free_folder(session, ref.number, ref.buyer), "version": 1}
-            order_id = conn.execute(_ORDER, values).inserted_primary_key[0]  # type: ignore[index]  # one row: its key
+            order_id = _ORDER.insert(conn, values)
             order = FiledOrder(order_id, ref.number, values["folder"], ref.buyer, ref.kind, values["version"])
             new = True
         order.numbers += self._add_aliases(session, order, [ref.number, *aliases], new)
@@ -573,7 +578,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
                 # fixed) its answer is kept until an order opens on the connection or the transaction ends
                 known = _kept(conn, _COUNTERPARTIES, {}) if self.sessions.sqlite else {}
                 if (asked["domain"], kind) not in known:
-                    known[asked["domain"], kind] = conn.execute(_COUNTERPARTY_ANY, asked).first() is not None
+                    known[asked["domain"], kind] = _COUNTERPARTY_ANY.first(conn, asked) is not None
                 return known[asked["domain"], kind]
             # at a free-mail domain only mail from or to that very address counts
             if conn.execute(_FROM_COUNTERPARTY, {**asked, "address": key}).first() is not None:
@@ -592,7 +597,7 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
     def _free_folder(self, session: Session, number: str, buyer: str) -> str:
         """The order's folder: its number's, else with the buyer's name, else numbered on."""
         base = folder_name(number)
-        taken = set(session.connection().execute(_FOLDERS, {"base": base, "like": f"{base}~%"}).scalars())
+        taken = set(_FOLDERS.scalars(session.connection(), {"base": base, "like": f"{base}~%"}))
         second = folder_name(f"{number}~{buyer}")
         numbered = (f"{second}~{i}" for i in range(2, 1000))  # made only as far as needed
         return next(c for c in itertools.chain((base, second), numbered) if c not in taken)
@@ -616,10 +621,10 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
         seen = _seen_aliases(conn)
         if all((key, order.buyer) in seen for key in wanted):
             return []
-        known = set(conn.execute(_KNOWN_KEYS, {"keys": list(wanted), "buyer": order.buyer}).scalars())
+        known = set(_KNOWN_KEYS.scalars(conn, {"keys": list(wanted), "buyer": order.buyer}))
         fresh = {key: number for key, number in wanted.items() if key not in known}
         if fresh:
-            conn.execute(_ALIAS, [{"order_id": order.id, "key": key, "number": number, "buyer": order.buyer}
+            _ALIAS.insert_many(conn, [{"order_id": order.id, "key": key, "number": number, "buyer": order.buyer}
                                   for key, number in fresh.items()])
         seen.update((key, order.buyer) for key in wanted)
         return list(fresh.values())

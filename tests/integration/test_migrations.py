@@ -92,14 +92,16 @@ store.close()
 
 
 def test_opening_an_up_to_date_database_does_not_load_alembic(tmp_path: Path, database_url: str) -> None:
-    """Alembic is imported to create or upgrade a database; an up-to-date one is only checked."""
+    """Alembic is imported to upgrade a database, or create one on PostgreSQL (a new SQLite
+    database is made from the snapshot); an up-to-date one is only checked."""
     def open_store() -> str:
         code = OPEN.format(url=database_url, archive=str(tmp_path / "archive"))
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                               env=env).stdout.strip()
 
-    assert open_store() == f"{migrations.head()} True"  # a new database: created by the migrations
+    created_by_alembic = not database_url.startswith("sqlite")
+    assert open_store() == f"{migrations.head()} {created_by_alembic}"  # a new database
     assert open_store() == f"{migrations.head()} False"
 
 
@@ -473,3 +475,75 @@ def test_the_bigram_table_keyed_by_pair_and_message_finds_the_same_mail_both_way
                                {"m": ids["m1@x.example"]})  # the id is given again, as before
     finally:
         engine.dispose()
+
+
+def _migrated(url: str) -> Engine:
+    engine = make_engine(url)
+    migrations.upgrade(engine)
+    return engine
+
+
+def _shape(engine: Engine) -> dict[str, object]:
+    """A SQLite schema as SQLite describes it, whatever the order its text lists things in (the
+    migrations' table rebuilds list a table's constraints in no fixed order): each table's
+    columns, keys, foreign keys and indexes (with their columns and conditions), the virtual
+    tables' and triggers' text."""
+    shape: dict[str, object] = {}
+    with engine.connect() as conn:
+        def pragma(function: str, name: str) -> list[tuple[object, ...]]:  # its rows in a fixed order
+            return sorted(map(tuple, conn.exec_driver_sql(f"SELECT * FROM {function}(?)", (name,)).all()), key=repr)  # noqa: S608 - our function names
+
+        for kind, name, sql in conn.exec_driver_sql(
+                "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").all():
+            if kind == "index":
+                shape[f"index {name}"] = (sql, pragma("pragma_index_xinfo", name))
+            elif kind == "table" and sql.upper().startswith("CREATE VIRTUAL"):
+                shape[f"virtual {name}"] = sql
+            elif kind == "table":
+                shape[f"table {name}"] = (
+                    pragma("pragma_table_info", name),
+                    # a foreign key without its number (id), which follows the order of the text
+                    sorted((k[1:] for k in pragma("pragma_foreign_key_list", name)), key=repr),
+                    sorted(((i[2], i[3], tuple(c[2] for c in pragma("pragma_index_info", str(i[1]))))
+                            for i in pragma("pragma_index_list", name)), key=repr))
+            else:
+                shape[f"{kind} {name}"] = sql
+        shape["revision"] = migrations.current(engine)
+    return shape
+
+
+def test_the_sqlite_snapshot_is_the_schema_the_migrations_give(tmp_path: Path) -> None:
+    """`sqlite-schema.sql` makes what the migrations make: a migration added or changed without
+    writing it anew (`python -m mailflow.store.migrations`) fails here. A new database is made
+    from it (no Alembic), and the oldest revision is reached from there, back down."""
+    migrated = _migrated(f"sqlite:///{tmp_path / 'migrated.db'}")
+    store = Store(f"sqlite:///{tmp_path / 'new.db'}", tmp_path / "archive")
+    try:
+        assert migrations.SNAPSHOT.read_text(encoding="utf-8").startswith(
+            f"-- the schema of a new SQLite database at revision {migrations.head()}\n"), \
+            "sqlite-schema.sql is behind the migrations: run `python -m mailflow.store.migrations`"
+        assert _shape(store.engine) == _shape(migrated), \
+            "sqlite-schema.sql is not what the migrations make: run `python -m mailflow.store.migrations`"
+        with store.engine.connect() as conn:  # the full-text tables work, and what SQLite checks holds
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+            conn.exec_driver_sql("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')")
+        with store.engine.begin() as conn:
+            command.downgrade(migrations._config(conn), migrations.BASELINE)
+        assert migrations.current(store.engine) == migrations.BASELINE
+    finally:
+        store.close()
+        migrated.dispose()
+
+
+def test_a_snapshot_behind_the_newest_revision_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A migration added without a new snapshot: the new database is made by the migrations."""
+    stale = tmp_path / "sqlite-schema.sql"
+    stale.write_text(migrations.SNAPSHOT.read_text(encoding="utf-8").replace(
+        f"revision {migrations.head()}", "revision 0001", 1), encoding="utf-8")
+    monkeypatch.setattr(migrations, "SNAPSHOT", stale)
+    store = Store(f"sqlite:///{tmp_path / 'new.db'}", tmp_path / "archive")
+    try:
+        assert migrations.current(store.engine) == migrations.head()
+        assert "alembic" in sys.modules
+    finally:
+        store.close()

@@ -644,8 +644,16 @@ def test_in_a_batch_whose_orders_are_on_file_is_read_once_and_anew_once_an_order
     ends; on PostgreSQL, where another daemon's order is seen at once, each time."""
     desk, store = desk_and_store
     asked: list[str] = []
-    event.listen(store.engine, "before_cursor_execute",
-                 lambda _c, _cur, statement, *_: asked.append(statement) if "FROM orders" in statement else None)
+
+    def watch(statement: str) -> None:
+        if "FROM orders" in statement:
+            asked.append(statement)
+
+    if store.sessions.sqlite:  # statements run on the driver (`store.driver.Direct`): its own trace sees them all
+        event.listen(store.engine, "checkout", lambda dbapi_conn, *_: dbapi_conn.set_trace_callback(watch))
+        event.listen(store.engine, "checkin", lambda dbapi_conn, *_: dbapi_conn.set_trace_callback(None))
+    else:
+        event.listen(store.engine, "before_cursor_execute", lambda _c, _cur, statement, *_: watch(statement))
     buyer = "newbuyer.example"  # no buyer the desk lists: its orders are filed under its domain
     po = mail("New order", "Please find attached our PO 4500999.", sender=f"purchasing@{buyer}",
               message_id=f"po@{buyer}", attachments=[("PO_4500999.pdf", b"%PDF-1.4 po", "application/pdf")])

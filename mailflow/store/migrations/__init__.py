@@ -9,7 +9,10 @@ upgrade.
 
 The check at every start-up reads the version table and the names of the files in versions/
 only: Alembic (about a quarter of a second of imports, with SQLAlchemy's PostgreSQL dialect) is
-imported when a database is created or upgraded.
+imported when a database is upgraded, or created on PostgreSQL. A new SQLite database is made
+from `sqlite-schema.sql`: the schema the migrations give, as SQLite keeps it, written out by
+`python -m mailflow.store.migrations` (a test holds it equal to what the migrations give, and
+it is used only while its revision is the newest, so a migration without it still runs).
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ BASELINE = "0001"
 BASELINE_TABLES = {"orders", "messages", "attachments", "outbox", "events", "order_aliases",
                    "quarantine", "source_positions", "source_health", "pending_actions"}
 VERSIONS = Path(__file__).parent / "versions"
+SNAPSHOT = Path(__file__).parent / "sqlite-schema.sql"
+_SNAPSHOT_HEAD = "-- the schema of a new SQLite database at revision "
 
 
 def _config(connection: object) -> Config:
@@ -105,7 +110,8 @@ def ensure(engine: Engine) -> None:
 def _ensure(engine: Engine) -> None:
     revision = current(engine)
     if revision is None and not (_tables(engine) & BASELINE_TABLES):
-        upgrade(engine)
+        if not _from_snapshot(engine):
+            upgrade(engine)
         return
     newest = head()
     if revision == newest:
@@ -158,3 +164,51 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
             command.stamp(config, BASELINE)
         command.upgrade(config, "head")
     return before, head()
+
+
+# --- a new SQLite database from the snapshot ---------------------------------------------------
+
+def schema_of(engine: Engine) -> str:
+    """A SQLite database's schema as SQL that makes it again: its tables (virtual ones too, not
+    their shadow tables, which those make), then its indexes and triggers, each as SQLite keeps
+    its text, and the revision it is at."""
+    with engine.connect() as connection:
+        shadow = {name for name, kind in connection.exec_driver_sql(
+            "SELECT name, type FROM pragma_table_list WHERE schema = 'main'") if kind == "shadow"}
+        found = connection.exec_driver_sql(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid").all()
+        revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+    statements = [f"{sql};" for _, name, sql in found if name not in shadow]
+    return (f"{_SNAPSHOT_HEAD}{revision}\n" + "\n".join(statements)
+            + f"\nINSERT INTO alembic_version (version_num) VALUES ('{revision}');\n")
+
+
+def _from_snapshot(engine: Engine) -> bool:
+    """A new SQLite database made from the snapshot, in one transaction; False (nothing done)
+    on another database, or when the snapshot is missing or not at the newest revision."""
+    if engine.dialect.name != "sqlite" or not SNAPSHOT.exists():
+        return False
+    script = SNAPSHOT.read_text(encoding="utf-8")
+    if not script.startswith(f"{_SNAPSHOT_HEAD}{head()}\n"):
+        return False
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        raw.executescript(f"BEGIN IMMEDIATE;\n{script}COMMIT;\n")  # type: ignore[union-attr]
+    return True
+
+
+def write_snapshot() -> Path:
+    """`sqlite-schema.sql` written anew from the migrations, run on a scratch database."""
+    import tempfile
+
+    from mailflow.store.db import make_engine
+
+    with tempfile.TemporaryDirectory() as scratch:
+        engine = make_engine(f"sqlite:///{scratch}/schema.db")
+        try:
+            upgrade(engine)
+            SNAPSHOT.write_text(schema_of(engine), encoding="utf-8")
+        finally:
+            engine.dispose()
+    return SNAPSHOT
