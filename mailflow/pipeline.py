@@ -126,7 +126,7 @@ def _submit(raw: RawMail, desk: Desk) -> Future[Prepared]:
     return desk.intake.submit(raw.data)
 
 
-def read_ahead(raws: Iterable[RawMail], desk: Desk, store: Store, depth: int = 4,
+def read_ahead(raws: Iterable[RawMail], desk: Desk, store: Store, depth: int = 8,
                lookup: int = 16) -> Iterator[tuple[RawMail, Future[Prepared] | None]]:
     """Each mail with its content stages already running in a worker: while the daemon decides
     and files one mail, the workers parse and classify the next ones, `depth` to 2 × `depth` of

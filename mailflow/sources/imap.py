@@ -383,6 +383,7 @@ class FolderWatcher:
         started = time.monotonic()
         batches = list(_chunks(uids, self.account.batch_size))
         following: dict[int, Any] = {}  # the next batch, fetched while this one was read
+        started_next: tuple[Iterator[tuple[RawMail, Any]], Any] | None = None  # (its mails, the first)
         with self._progress(len(uids)) as advance:
             for number, batch in enumerate(batches):
                 if self.stop.is_set() or not self.lease.held:
@@ -390,21 +391,10 @@ class FolderWatcher:
                 fetched, following = following or client.fetch(batch, ["BODY.PEEK[]"]), {}
                 size = _size(fetched)
                 with_actions: set[int] = set()
-
-                def raws(batch: list[int] = batch, fetched: Any = fetched) -> Iterator[RawMail]:
-                    for uid in batch:
-                        if self.stop.is_set() or not self.lease.held:
-                            return
-                        body = fetched.get(uid, {}).get(b"BODY[]")
-                        if body is None:  # expunged between SEARCH and FETCH
-                            continue
-                        fetched[uid] = {}  # drop the server's copy as soon as the message is handed on
-                        yield RawMail(body if isinstance(body, bytes) else bytes(body),
-                                      Origin("imap", account=self.account.label, folder=self.folder,
-                                             uidvalidity=uidvalidity, uid=uid))
-
-                paired = self.ahead(raws()) if self.ahead is not None else ((r, None) for r in raws())
-                first = next(paired, None)  # the workers begin to read the batch's first mails
+                # the workers begin to read the batch's first mails (begun already while the last
+                # batch committed, when it was fetched then)
+                paired, first = started_next or self._start(batch, fetched, uidvalidity)
+                started_next = None
                 # while they do, and no transaction is open, the next batch is fetched: the
                 # workers do not wait for the fetch, nor the filing for the workers' first mails
                 if number + 1 < len(batches) and size < PREFETCH_BYTES and not self.stop.is_set():
@@ -421,9 +411,34 @@ class FolderWatcher:
                         count += 1
                         self.beat = time.monotonic()
                         advance(count, time.monotonic() - started)
+                    if following and self.ahead is not None and not self.stop.is_set():
+                        # the next batch's first mails go to the workers before this one commits:
+                        # they read while it does, and its first mail does not wait for them
+                        started_next = self._start(batches[number + 1], following, uidvalidity)
                 if with_actions:  # committed with their messages: carried out a batch at a time
                     self._pending(client, uidvalidity, capabilities, with_actions)
+            if started_next is not None:  # stopped before that batch: what the workers read is dropped
+                _drop(*started_next)
         return count
+
+    def _start(self, batch: list[int], fetched: Any, uidvalidity: int) -> tuple[Iterator[tuple[RawMail, Any]], Any]:
+        """A fetched batch's mails, each paired with its content stages (begun in the workers
+        when there is a read-ahead): (the rest of them, the first, taken already so that they
+        begin)."""
+        def raws() -> Iterator[RawMail]:
+            for uid in batch:
+                if self.stop.is_set() or not self.lease.held:
+                    return
+                body = fetched.get(uid, {}).get(b"BODY[]")
+                if body is None:  # expunged between SEARCH and FETCH
+                    continue
+                fetched[uid] = {}  # drop the server's copy as soon as the message is handed on
+                yield RawMail(body if isinstance(body, bytes) else bytes(body),
+                              Origin("imap", account=self.account.label, folder=self.folder,
+                                     uidvalidity=uidvalidity, uid=uid))
+
+        paired = self.ahead(raws()) if self.ahead is not None else ((r, None) for r in raws())
+        return paired, next(paired, None)
 
     def _pending(self, client: imapclient.IMAPClient, uidvalidity: int, capabilities: set[bytes],
                  only_uids: set[int] | None = None) -> None:
@@ -602,6 +617,15 @@ class FolderWatcher:
                 except FAULTS:
                     if not self.stop.is_set():
                         raise
+
+
+def _drop(paired: Iterator[tuple[RawMail, Any]], first: tuple[RawMail, Any] | None) -> None:
+    """Mails begun in the workers and not filed: their reading is called off."""
+    if first is not None and first[1] is not None:
+        first[1].cancel()
+    close = getattr(paired, "close", None)
+    if close is not None:
+        close()
 
 
 def _size(fetched: dict[int, Any]) -> int:

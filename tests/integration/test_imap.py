@@ -388,3 +388,49 @@ def test_a_replayed_copy_after_a_crash_does_not_copy_twice(tmp_path: Path, dovec
         client.delete_folder(target)
     finally:
         client.logout()
+
+
+def test_the_next_batchs_first_mails_are_read_while_this_batch_commits(
+        tmp_path: Path, dovecot: Dovecot, imap_folder: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of three: each batch's first mails go to the workers before the batch before it
+    commits (they read while it does), and every mail is filed once, in the server's order."""
+    import contextlib
+
+    from mailflow.config import load_config
+    from mailflow.daemon import imap_accounts, run_once
+    from mailflow.desk import load_desk
+    from mailflow.intake import Intake
+
+    for i in range(8):
+        dovecot.append("desk", imap_folder, mail("Inquiry", f"Please quote, part {i}.",
+                                                 sender="bob@northwind.example", message_id=f"part-{i}@n.example"))
+    config = load_config(write_config(tmp_path, dovecot, imap_folder, extra_account=", batch_size: 3"))
+    happened: list[str] = []
+    submit = Intake.submit
+
+    def submitted(self: Intake, data: bytes, *args: object, **kwargs: object) -> object:
+        happened.append("read " + data.split(b"part-", 1)[1].split(b"@", 1)[0].decode())
+        return submit(self, data, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Intake, "submit", submitted)
+    desk, store = load_desk(config), store_of(write_config(tmp_path, dovecot, imap_folder))
+    batch = store.batch
+
+    @contextlib.contextmanager
+    def watched(*args: object, **kwargs: object) -> Iterator[object]:
+        with batch(*args, **kwargs) as opened:  # type: ignore[arg-type]
+            yield opened
+        happened.append("commit")
+
+    monkeypatch.setattr(store, "batch", watched)
+    try:
+        summary = run_once(desk, store, [], imap_accounts(config))
+        assert summary.read == 8 and not summary.errors
+        assert [m.message_id for m in store.messages()] == [f"part-{i}@n.example" for i in range(8)]
+    finally:
+        desk.close()
+        store.close()
+    commits = [i for i, what in enumerate(happened) if what == "commit"]
+    assert len(commits) == 3
+    assert happened.index("read 3") < commits[0] and happened.index("read 6") < commits[1]
+    assert sorted(w for w in happened if w.startswith("read")) == [f"read {i}" for i in range(8)]  # each once
