@@ -7,7 +7,7 @@ tested with a dictionary.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -416,3 +416,41 @@ def aliases_in(message: Message, order_data: OrderData, patterns: Sequence[linea
     """Numbers this message gives for its order (PO, P/I, contract), quoted text excluded."""
     return [f.number for f in find_numbers(message, order_data, patterns, in_text=in_text)
             if f.where != "quoted text"]
+
+
+# --- numbers as the search index keeps them -------------------------------------------------
+
+# a token of letters, digits and separators; the two look-aheads pass over at once the words
+# that have no digit or no separator (an English body's every word), whose key would be dropped
+NUMBER_LIKE = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9./_-]{0,40}\d)(?=[A-Za-z0-9]{0,40}[./_-])"
+                          r"[A-Za-z0-9][A-Za-z0-9./_-]{2,40}(?![A-Za-z0-9])")
+MAX_KEYS = 300  # number spellings added per message
+KEY_SCAN = 200_000  # characters of a message read for them
+
+
+def number_keys(texts: Sequence[str], known: Mapping[str, Sequence[str]] | None = None) -> list[str]:
+    """Order, P/I and B/L numbers written with separators (`BW-2026-0457`, `PO/4500871`) in the
+    form correlation compares them in (`BW20260457`), so that either spelling finds the other:
+    the texts' keys in their order, at most MAX_KEYS. `known`: texts whose keys were found
+    before (`keys_in`, by the worker that read the mail)."""
+    keys: dict[str, None] = {}
+    for piece in texts:
+        for key in known[piece] if known is not None and piece in known else keys_in(piece):
+            keys[key] = None
+            if len(keys) >= MAX_KEYS:
+                return list(keys)
+    return list(keys)
+
+
+def keys_in(piece: str) -> list[str]:
+    """One text's number keys in their order, the first 2 × MAX_KEYS of them: as many as
+    `number_keys` can take from it after the texts before it gave theirs (at most MAX_KEYS)."""
+    keys: dict[str, None] = {}
+    for found in NUMBER_LIKE.finditer(piece[:KEY_SCAN]):
+        token = found.group(0)
+        key = alias_key(token)
+        if key != token.upper() and len(key) >= 4 and any(c.isdigit() for c in key):
+            keys[key] = None
+            if len(keys) >= 2 * MAX_KEYS:
+                break
+    return list(keys)

@@ -184,7 +184,7 @@ def decide(prepared: Prepared, raw: RawMail, desk: Desk, lookup: OrderLookup) ->
                       document_texts=tuple(d.text for d in prepared.documents if d.text and not d.error),
                       direction="out" if outgoing else "in", documents=tuple(docs), case=case_ref,
                       revision_key=revision_key, party=party.party, buyer=buyer_name,
-                      party_why=party.why, unfiled=unfiled)
+                      party_why=party.why, unfiled=unfiled, text_keys=prepared.text_keys)
     return outcome, aliases
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from mailflow import documents, learn, linear
-from mailflow.correlate import Found, numbers_in_text
+from mailflow.correlate import Found, keys_in, numbers_in_text
 from mailflow.errors import MailflowError, QuarantinedMail
 from mailflow.extract import Extractor, Settings, shipping
 from mailflow.extract.pdf import Document
@@ -73,6 +73,9 @@ class Prepared:
     # whether `prediction` is the classifier's word (or a person's, or there is no classifier);
     # False: no rule asked it here, and a decision that does asks it of a worker (`NotPredicted`)
     predicted: bool = True
+    # the number keys of its subject, body and attachments' and documents' texts
+    # (`correlate.keys_in`), for the search index: found here rather than while the mail is filed
+    text_keys: dict[str, list[str]] | None = None
 
 
 def rules_version(directory: Path) -> str:
@@ -161,8 +164,11 @@ def prepare(data: bytes, spec: DeskSpec, only: str | None = None, by: str = "", 
     order_data, documents = extractor.read(message, reading)
     spent = time.perf_counter() - started if documents else 0.0
     prediction = predictor.prediction if isinstance(predictor, (Known, Asked)) else None
+    texts = [message.subject, message.text, *(a.text for a in message.attachments if a.text),
+             *(d.text for d in documents if d.text and not d.error)]
     return Prepared(message, decision, order_data, tuple(documents), prediction, only, spent, memo,
-                    numbers_in_text(message, patterns), predicted=not isinstance(predictor, Asked) or predictor.asked)
+                    numbers_in_text(message, patterns), predicted=not isinstance(predictor, Asked) or predictor.asked,
+                    text_keys={text: keys_in(text) for text in texts})
 
 
 class Intake:

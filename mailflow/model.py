@@ -9,6 +9,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -308,6 +309,8 @@ class Outcome:
     party: str = "buyer"  # who sent it: us, buyer, supplier, forwarder, agency, bank, other (parties.py)
     buyer: str = ""  # the buyer the mail is from (or, sent by us, to): kept on unfiled mail too
     party_why: str = ""  # why the party was decided
+    # the number keys of the mail's texts, found by the worker that read it (`Prepared.text_keys`)
+    text_keys: Mapping[str, Sequence[str]] | None = None
     unfiled: str = ""  # why a mail a rule files to an order was left unfiled ("" : filed, or no such rule)
 
 

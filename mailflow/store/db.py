@@ -494,6 +494,7 @@ def make_engine(url: str) -> Engine:
             # FULL: a commit is on disk before the server is told to move the message
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA cache_size=-32768")  # 32 MB: a batch's pages stay in memory until it commits
             cursor.close()
         return engine
     return _plain_savepoints(create_engine(url, pool_pre_ping=True))

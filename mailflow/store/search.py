@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +32,7 @@ from sqlalchemy import Select, and_, func, insert, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from mailflow.correlate import alias_key
+from mailflow.correlate import NUMBER_LIKE, alias_key, number_keys
 from mailflow.errors import MailflowError
 from mailflow.store.batch import Together
 from mailflow.store.db import MessageRow, OrderAlias, OrderRow, SearchBigram, SearchDoc
@@ -66,34 +66,13 @@ def bigrams(body: str) -> set[tuple[str, str]]:
     return {pair for run in _CJK_RUN.findall(body) for pair in itertools.pairwise(run)}
 
 
-# a token of letters, digits and separators; the two look-aheads pass over at once the words
-# that have no digit or no separator (an English body's every word), whose key would be dropped
-_NUMBER_LIKE = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9./_-]{0,40}\d)(?=[A-Za-z0-9]{0,40}[./_-])"
-                          r"[A-Za-z0-9][A-Za-z0-9./_-]{2,40}(?![A-Za-z0-9])")
-MAX_KEYS = 300  # number spellings added per message
-KEY_SCAN = 200_000  # characters of a message read for them
-
-
-def number_keys(texts: Sequence[str]) -> list[str]:
-    """Order, P/I and B/L numbers written with separators (`BW-2026-0457`, `PO/4500871`) in the
-    form correlation compares them in (`BW20260457`), so that either spelling finds the other."""
-    keys: dict[str, None] = {}
-    for piece in texts:
-        for found in _NUMBER_LIKE.finditer(piece[:KEY_SCAN]):
-            token = found.group(0)
-            key = alias_key(token)
-            if key != token.upper() and len(key) >= 4 and any(c.isdigit() for c in key):
-                keys[key] = None
-                if len(keys) >= MAX_KEYS:
-                    return list(keys)
-    return list(keys)
-
-
 def document(subject: str, body: str, addresses: Sequence[str], names: Sequence[str],
-             attachment_texts: Sequence[str], numbers: Sequence[str], buyer: str) -> str:
-    """The text one message is found by (numbers also in their compared form)."""
+             attachment_texts: Sequence[str], numbers: Sequence[str], buyer: str,
+             known: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The text one message is found by (numbers also in their compared form; `known` as in
+    `number_keys`)."""
     parts = [subject, *addresses, *names, buyer, *numbers, body, *attachment_texts]
-    keys = number_keys([subject, *numbers, body, *attachment_texts])
+    keys = number_keys([subject, *numbers, body, *attachment_texts], known)
     return "\n".join([*(p for p in parts if p), *([" ".join(keys)] if keys else [])])
 
 
@@ -169,7 +148,7 @@ def parse_query(raw: str) -> Query:
 
 def _number_form(term: str) -> str:
     """`BW-2026-0457` searched as `BW20260457`, the form every number is indexed in too."""
-    if any(c.isdigit() for c in term) and _NUMBER_LIKE.fullmatch(term) and not term.isalnum():
+    if any(c.isdigit() for c in term) and NUMBER_LIKE.fullmatch(term) and not term.isalnum():
         key = alias_key(term)
         if len(key) >= 4:
             return key

@@ -479,7 +479,8 @@ class Store(OutboxStore, RecordStore, CorrectionStore, FollowStore, PlanStore, C
             [a.name for a in (*message.from_, *message.to, *message.cc)] +
             [a.filename for a in message.attachments],
             [a.text for a in message.attachments if a.text] + list(outcome.document_texts),
-            [*numbers, *([case] if case else [])], row.buyer), later=self.sessions.current is not None)
+            [*numbers, *([case] if case else [])], row.buyer, outcome.text_keys),
+            later=self.sessions.current is not None)
         if position is not None:
             add_actions_in(session, position, row.id, source_actions, message.message_id)
         for reply in outcome.replies:

@@ -801,3 +801,26 @@ def test_orders_followed_together_are_all_committed(tmp_path: Path, database_url
                                       .where(MilestoneRow.order_id == order_id))
     finally:
         other.close()
+
+
+def test_a_filed_mails_search_text_has_the_number_keys_the_worker_found(desk_and_store: tuple[Desk, Store]) -> None:
+    """The worker finds the number keys of the mail's texts (`Prepared.text_keys`); the search
+    text written while filing is the one made from the texts themselves."""
+    from mailflow.store import search
+    from mailflow.store.db import SearchDoc
+
+    desk, store = desk_and_store
+    message = mail("PO/4500871 revised: BW-2026-0457", "Ship PI-2026-77 and B/L COSU-6201-88, 订单 PO-7788-1.",
+                   sender="purchasing@buyer.example", message_id="keys@buyer.example")
+    handled = handle(raw(message), desk, store)
+    assert handled.outcome is not None and handled.outcome.text_keys  # read by the worker
+    assert handled.outcome.text_keys[handled.outcome.message.subject] == ["PO4500871", "BW20260457"]
+    with store.sessions() as session:
+        row = session.get_one(MessageRow, handled.applied.message_row_id)
+        body = session.scalar(select(SearchDoc.body).where(SearchDoc.message_row_id == row.id))
+        numbers = [a.number for a in session.get_one(OrderRow, row.order_id).aliases] if row.order_id else []
+    parsed = handled.outcome.message
+    again = search.document(parsed.subject, parsed.text,
+                            [a.addr for a in (*parsed.from_, *parsed.to, *parsed.cc)],
+                            [a.name for a in (*parsed.from_, *parsed.to, *parsed.cc)], [], numbers, row.buyer)
+    assert body == again and "COSU620188" in body
