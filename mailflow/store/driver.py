@@ -26,6 +26,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Insert, Select, Update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import BindParameter
 
 _PARAM, _EXPAND, _DEFAULT, _BOUND = range(4)
 
@@ -49,6 +51,8 @@ class Direct:
         self.statement = statement
         self._writes = isinstance(statement, (Insert, Update))
         self._plans: dict[tuple[Any, ...], _Plan] = {}
+        self._expanding = tuple(e.key for e in visitors.iterate(statement)
+                                if isinstance(e, BindParameter) and e.expanding)
 
     # --- what callers ask --------------------------------------------------------------------
 
@@ -99,9 +103,9 @@ class Direct:
         return on_driver(conn, "execute", plan.sql, _values(plan, params))
 
     def _plan(self, dialect: Dialect, params: Mapping[str, Any]) -> _Plan:
-        names = tuple(sorted(params))
-        counts = tuple(len(v) for v in params.values() if isinstance(v, (list, tuple)))
-        key = (names, counts)
+        """The statement's plan for these names (as the caller writes them, in its order) and,
+        for an expanding `IN`, the number of its values."""
+        key = (tuple(params), tuple(len(params[name]) for name in self._expanding))
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = self._compile(dialect, params)
