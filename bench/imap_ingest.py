@@ -16,7 +16,8 @@ belongs to that measurement alone:
   (b) mailflow run --once, extract off, on SQLite and on PostgreSQL (MAILFLOW_TEST_POSTGRES,
       left out when it does not answer or with --sqlite-only), local archive: fetch + parse +
       classify + correlate + archive + index + replies; b/a and b/f, time per message by stage;
-      also the whole process (its start-up too: imports, config, the classifier, the store);
+      also the whole process (its start-up too: imports, config, the classifier, the store; a
+      new machine's first run trains the starting classifier once, done and printed before);
       and on SQLite with the archive on S3 (a private SeaweedFS, as the tests start it; not
       with --no-s3)
 
