@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
+import gc
 import json
 import os
 import shutil
@@ -105,6 +108,17 @@ def init(directory: Path) -> None:
               "run --once", markup=False)
 
 
+@functools.cache
+def _no_last_collection() -> None:
+    """At exit the process's objects are left to the system: the collector does not walk them
+    all one last time (about 0.2 s at the end of a run of 2,000 mails). `gc.freeze` is the first
+    thing done at exit (`atexit` runs the last registered first): logging's flush and the
+    workers' ends run after it as before, and each module's objects are still freed; only
+    garbage in reference cycles at that moment is not collected (its memory goes with the
+    process). Registered once a process (the tests run the command many times in theirs)."""
+    atexit.register(gc.freeze)
+
+
 @main.command()
 @click.option("--once", is_flag=True, help="Process what the sources hold now, then exit.")
 @click.option("--source", type=TEXT, help="Use this source instead of the configured ones: a folder of .eml "
@@ -138,6 +152,7 @@ def run(state: State, once: bool, source: str | None, as_json: bool, wait: float
     except BaseException:
         desk.close()
         raise
+    _no_last_collection()
     try:
         with store.exclusive():  # SQLite: one daemon per database
             if not once:
