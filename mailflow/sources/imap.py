@@ -383,41 +383,49 @@ class FolderWatcher:
         started = time.monotonic()
         batches = list(_chunks(uids, self.account.batch_size))
         following: dict[int, Any] = {}  # the next batch, fetched while this one was read
+        following_size = 0  # its bytes, counted when fetched (its first mails may be handed on since)
         started_next: tuple[Iterator[tuple[RawMail, Any]], Any] | None = None  # (its mails, the first)
-        with self._progress(len(uids)) as advance:
-            for number, batch in enumerate(batches):
-                if self.stop.is_set() or not self.lease.held:
-                    break
-                fetched, following = following or client.fetch(batch, ["BODY.PEEK[]"]), {}
-                size = _size(fetched)
-                with_actions: set[int] = set()
-                # the workers begin to read the batch's first mails (begun already while the last
-                # batch committed, when it was fetched then)
-                paired, first = started_next or self._start(batch, fetched, uidvalidity)
-                started_next = None
-                # while they do, and no transaction is open, the next batch is fetched: the
-                # workers do not wait for the fetch, nor the filing for the workers' first mails
-                if number + 1 < len(batches) and size < PREFETCH_BYTES and not self.stop.is_set():
-                    following = client.fetch(batches[number + 1], ["BODY.PEEK[]"])
-                with self.batch():
-                    for raw, future in itertools.chain([first] if first is not None else [], paired):
-                        uid = raw.origin.uid
-                        handled = self.handle(raw, future) if future is not None else self.handle(raw)
-                        self.dry_run_seen[uidvalidity] = max(uid, self.dry_run_seen.get(uidvalidity, 0))
-                        outcome = getattr(handled, "outcome", None)
-                        if (getattr(handled, "applied", None) is not None and outcome is not None
-                                and outcome.source_actions):
-                            with_actions.add(uid)
-                        count += 1
-                        self.beat = time.monotonic()
-                        advance(count, time.monotonic() - started)
-                    if following and self.ahead is not None and not self.stop.is_set():
-                        # the next batch's first mails go to the workers before this one commits:
-                        # they read while it does, and its first mail does not wait for them
-                        started_next = self._start(batches[number + 1], following, uidvalidity)
-                if with_actions:  # committed with their messages: carried out a batch at a time
-                    self._pending(client, uidvalidity, capabilities, with_actions)
-            if started_next is not None:  # stopped before that batch: what the workers read is dropped
+        try:
+            with self._progress(len(uids)) as advance:
+                for number, batch in enumerate(batches):
+                    if self.stop.is_set() or not self.lease.held:
+                        break
+                    if following:
+                        fetched, size = following, following_size
+                    else:
+                        fetched = client.fetch(batch, ["BODY.PEEK[]"])
+                        size = _size(fetched)
+                    following, following_size = {}, 0
+                    with_actions: set[int] = set()
+                    # the workers begin to read the batch's first mails (begun already while the
+                    # last batch committed, when it was fetched then)
+                    paired, first = started_next or self._start(batch, fetched, uidvalidity)
+                    started_next = None
+                    # while they do, and no transaction is open, the next batch is fetched: the
+                    # workers do not wait for the fetch, nor the filing for the workers' first mails
+                    if number + 1 < len(batches) and size < PREFETCH_BYTES and not self.stop.is_set():
+                        following = client.fetch(batches[number + 1], ["BODY.PEEK[]"])
+                        following_size = _size(following)
+                    with self.batch():
+                        for raw, future in itertools.chain([first] if first is not None else [], paired):
+                            uid = raw.origin.uid
+                            handled = self.handle(raw, future) if future is not None else self.handle(raw)
+                            self.dry_run_seen[uidvalidity] = max(uid, self.dry_run_seen.get(uidvalidity, 0))
+                            outcome = getattr(handled, "outcome", None)
+                            if (getattr(handled, "applied", None) is not None and outcome is not None
+                                    and outcome.source_actions):
+                                with_actions.add(uid)
+                            count += 1
+                            self.beat = time.monotonic()
+                            advance(count, time.monotonic() - started)
+                        if following and self.ahead is not None and not self.stop.is_set():
+                            # the next batch's first mails go to the workers before this one
+                            # commits: they read while it does, and its first mail does not wait
+                            started_next = self._start(batches[number + 1], following, uidvalidity)
+                    if with_actions:  # committed with their messages: carried out a batch at a time
+                        self._pending(client, uidvalidity, capabilities, with_actions)
+        finally:
+            if started_next is not None:  # stopped, or failed, before that batch: its reading is called off
                 _drop(*started_next)
         return count
 

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Insert, Select, Update
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import BindParameter
 
@@ -133,6 +133,9 @@ class Direct:
                 steps.append(_Step(name, _PARAM, process, None))
             elif name in defaults:
                 steps.append(_Step(name, _DEFAULT, process, defaults[name]))
+            elif bind.required:  # as Core: a value the caller forgot is not taken for NULL
+                raise StatementError(f"A value is required for bind parameter {name!r}", compiled.string,
+                                     dict(params), None)
             else:
                 steps.append(_Step(name, _BOUND, process, bind.effective_value))
         if "__[POSTCOMPILE_" in sql:
@@ -153,6 +156,16 @@ def on_driver(conn: Connection, method: str, sql: str, values: Any) -> Any:
 
 
 def _values(plan: _Plan, params: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The values in the plan's order, each through its processor; a value its column cannot
+    take (JSON of a set, a timestamp that is not one) fails as in Core, with a StatementError
+    (a mail whose values do not fit is quarantined by it)."""
+    try:
+        return _processed(plan, params)
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
+        raise StatementError(f"({type(exc).__name__}) {exc}", plan.sql, dict(params), exc) from exc
+
+
+def _processed(plan: _Plan, params: Mapping[str, Any]) -> tuple[Any, ...]:
     values: list[Any] = []
     for name, how, process, value in plan.steps:
         if how == _EXPAND:

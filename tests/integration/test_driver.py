@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import bindparam, create_engine, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, StatementError
 
 from mailflow import clock
 from mailflow.store.db import Base, EventRow, MessageRow, OrderAlias, OrderRow, make_engine
@@ -110,3 +110,23 @@ def test_the_drivers_errors_come_out_as_sqlalchemys(engine: Any) -> None:
         with pytest.raises(IntegrityError), conn.begin_nested():
             Direct(insert(OrderAlias)).insert_many(conn, [{"order_id": 999, "key": "K", "number": "K", "buyer": "b"}] * 2)
         assert Direct(select(func.count()).select_from(MessageRow)).scalar(conn) == 1
+
+
+def test_a_value_its_column_cannot_take_fails_as_in_core(engine: Any) -> None:
+    """JSON of a set, or a parameter left out, fails as it does through Core (on SQLite a
+    StatementError, by which a mail whose values do not fit is quarantined), never with another
+    error or a NULL in the value's place."""
+    bad = {**_message(1), "warnings": {"a set"}}
+    with engine.begin() as conn:
+        with pytest.raises(Exception, match="not JSON serializable") as core, conn.begin_nested():
+            conn.execute(insert(MessageRow), bad)
+        with pytest.raises(Exception, match="not JSON serializable") as direct, conn.begin_nested():
+            Direct(insert(MessageRow)).insert(conn, bad)
+        assert type(direct.value) is type(core.value)  # on SQLite a StatementError; psycopg's own TypeError
+        if engine.dialect.name == "sqlite":
+            assert isinstance(direct.value, StatementError)
+        counterparty = Direct(select(OrderRow.id).where(OrderRow.buyer == bindparam("domain"),
+                                                        OrderRow.kind == bindparam("kind")).limit(1))
+        with pytest.raises(StatementError, match="A value is required for bind parameter 'kind'"):
+            counterparty.first(conn, {"domain": "buyer.example"})
+        assert counterparty.first(conn, {"domain": "buyer.example", "kind": "sale"}) is None

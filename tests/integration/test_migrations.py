@@ -547,3 +547,18 @@ def test_a_snapshot_behind_the_newest_revision_is_not_used(tmp_path: Path, monke
         assert "alembic" in sys.modules
     finally:
         store.close()
+
+
+def test_a_snapshot_that_fails_leaves_no_schema_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = tmp_path / "sqlite-schema.sql"
+    broken.write_text(f"-- the schema of a new SQLite database at revision {migrations.head()}\n"
+                      "CREATE TABLE orders (id INTEGER PRIMARY KEY);\nCREATE TABLE broken (;\n", encoding="utf-8")
+    monkeypatch.setattr(migrations, "SNAPSHOT", broken)
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    with pytest.raises(StoreError, match="cannot open the database"):
+        Store(url, tmp_path / "archive")
+    engine = make_engine(url)
+    try:
+        assert inspect(engine).get_table_names() == []  # the part made before the failure is taken back
+    finally:
+        engine.dispose()
