@@ -259,9 +259,9 @@ def child_classifier(fallback: str) -> dict[str, float]:
     from mailflow import learn
     from mailflow.shipped import shipped
 
-    began = time.perf_counter()
-    evaluation = shipped("eval")
-    kept = any((folder / learn._starting_name(evaluation)).exists() for folder in (learn._cache_dir(), Path(fallback)))
+    began, evaluation = time.perf_counter(), shipped("eval")
+    kept_model = getattr(learn, "kept_starting_model", None)  # a checkout from before it: trained, not said
+    kept = kept_model is None or kept_model(evaluation, Path(fallback)) is not None
     learn.starting_model_file(evaluation, Path(fallback))
     return {"seconds": 0.0 if kept else time.perf_counter() - began}
 

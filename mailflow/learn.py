@@ -420,15 +420,25 @@ def _starting_name(evaluation: Path) -> str:
     return f"starting-classifier-{digest.hexdigest()[:16]}{SUFFIX}"
 
 
-def starting_model_file(evaluation: Path, fallback: Path) -> Path:
-    """The model a new desk starts with, trained on the evaluation set's training part (the
-    first time, some seconds) and kept in the user's cache, or in `fallback` when the cache
-    cannot be written."""
+def kept_starting_model(evaluation: Path, fallback: Path) -> Path | None:
+    """The starting model trained before and kept (in the user's cache, or in `fallback`), if
+    it loads; None: `starting_model_file` trains it."""
     name = _starting_name(evaluation)
     for folder in (_cache_dir(), fallback):
         path = folder / name
         if path.exists() and load(path) is not None:
             return path
+    return None
+
+
+def starting_model_file(evaluation: Path, fallback: Path) -> Path:
+    """The model a new desk starts with, trained on the evaluation set's training part (the
+    first time, some seconds) and kept in the user's cache, or in `fallback` when the cache
+    cannot be written."""
+    kept = kept_starting_model(evaluation, fallback)
+    if kept is not None:
+        return kept
+    name = _starting_name(evaluation)
     log.info("training the starting classifier on the evaluation set's training part")
     model = train(seed_examples(evaluation), {"source": "evaluation set, training part", "version": 0})
     model.meta["scores"] = score(model, evaluation_examples(evaluation, "test")).as_dict()

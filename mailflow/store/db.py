@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -28,6 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from mailflow import clock
+from mailflow.store.driver import on_driver
 
 
 def utcnow() -> dt.datetime:
@@ -469,16 +471,13 @@ def _plain_savepoints(engine: Engine) -> Engine:
     compiled cache. The events of a savepoint (`forget_fences` listens to its rollback) are the
     connection's and fire as before. On SQLite (two a mail) they go to the driver's cursor
     straight, as `store.driver.Direct` does."""
-    from mailflow.store.driver import on_driver
-
     dialect = engine.dialect
     quote = dialect.identifier_preparer.quote
+    run: Callable[[Any, str], Any] = ((lambda conn, sql: on_driver(conn, "execute", sql)) if dialect.name == "sqlite"
+                                      else (lambda conn, sql: conn.exec_driver_sql(sql)))
     for method, verb in (("do_savepoint", "SAVEPOINT"), ("do_release_savepoint", "RELEASE SAVEPOINT"),
                          ("do_rollback_to_savepoint", "ROLLBACK TO SAVEPOINT")):
-        if dialect.name == "sqlite":
-            setattr(dialect, method, lambda conn, name, verb=verb: on_driver(conn, "execute", f"{verb} {quote(name)}", ()))
-        else:
-            setattr(dialect, method, lambda conn, name, verb=verb: conn.exec_driver_sql(f"{verb} {quote(name)}"))
+        setattr(dialect, method, lambda conn, name, verb=verb: run(conn, f"{verb} {quote(name)}"))
     return engine
 
 

@@ -143,16 +143,17 @@ class Direct:
         return _Plan(sql, tuple(steps))
 
 
-def on_driver(conn: Connection, method: str, sql: str, values: Any) -> Any:
-    """The driver's `execute` or `executemany` on the connection's own driver connection; its
-    errors come out as SQLAlchemy's (IntegrityError, OperationalError...), as from Core: a
-    mail filed at once by another daemon is told apart by them."""
+def on_driver(conn: Connection, method: str, sql: str, *values: Any) -> Any:
+    """The driver's `execute`, `executemany` or `executescript` on the connection's own driver
+    connection; its errors come out as SQLAlchemy's (IntegrityError, OperationalError...), as
+    from Core: a mail filed at once by another daemon is told apart by them."""
     driver = conn.connection.driver_connection
     dbapi = conn.dialect.loaded_dbapi
     try:
-        return getattr(driver, method)(sql, values)
+        return getattr(driver, method)(sql, *values)
     except dbapi.Error as exc:
-        raise DBAPIError.instance(sql, values, exc, dbapi.Error, dialect=conn.dialect) from exc
+        raise DBAPIError.instance(sql, values[0] if values else None, exc, dbapi.Error,
+                                  dialect=conn.dialect) from exc
 
 
 def _values(plan: _Plan, params: Mapping[str, Any]) -> tuple[Any, ...]:

@@ -28,6 +28,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine
 
 from mailflow.errors import StoreError
+from mailflow.store.driver import on_driver
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -192,15 +193,10 @@ def _from_snapshot(engine: Engine) -> bool:
     script = SNAPSHOT.read_text(encoding="utf-8")
     if not script.startswith(f"{_SNAPSHOT_HEAD}{head()}\n"):
         return False
-    from sqlalchemy.exc import DBAPIError
-
-    dbapi = engine.dialect.loaded_dbapi
     with engine.connect() as connection:
-        raw = connection.connection.driver_connection
-        try:  # a failure leaves BEGIN open: the pool's rollback takes back what was made
-            raw.executescript(f"BEGIN IMMEDIATE;\n{script}COMMIT;\n")  # type: ignore[union-attr]
-        except dbapi.Error as exc:  # as SQLAlchemy's (a full disk, a read-only file): the store says so
-            raise DBAPIError.instance("sqlite-schema.sql", None, exc, dbapi.Error, dialect=engine.dialect) from exc
+        # its errors as SQLAlchemy's (a full disk, a read-only file: the store says so); a
+        # failure leaves BEGIN open, and the pool's rollback takes back what was made
+        on_driver(connection, "executescript", f"BEGIN IMMEDIATE;\n{script}COMMIT;\n")
     return True
 
 
